@@ -1,0 +1,185 @@
+"""The `kaikaku` command: init, refresh, validate, report, export, plan. Messages for staff are Japanese."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .plan import PlanError, load_plan, plan_to_dict
+from .workbook.engine import WorkbookError
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_FAILED = 0, 1, 2
+
+
+def _fixed_now(value: str | None) -> datetime | None:
+    """--now or SOURCE_DATE_EPOCH: a fixed timestamp for reproducible outputs."""
+    if value:
+        return datetime.fromisoformat(value)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        return datetime.fromtimestamp(int(epoch), tz=timezone.utc).replace(tzinfo=None)
+    return None
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    plan = load_plan(args.plan)
+    data = plan_to_dict(plan)
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        print(f"{plan.name}（{plan.city}） {plan.start_year}〜{plan.end_year}年度")
+        for item in plan.items:
+            measures = " / ".join(f"{m.name} {m.baseline:,.0f}→{m.target:,.0f}{m.unit}" for m in item.measures)
+            print(f"{item.no:>3} [{item.policy}] {item.title}（{item.lead}） {measures}")
+    return EXIT_OK
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from .workflows.init import create_master
+
+    plan = load_plan(args.plan)
+    if args.xlsm:
+        from .excel.xlsm import create_xlsm
+
+        path = create_xlsm(plan, Path(args.path), sample=args.sample, force=args.force, now=_fixed_now(args.now))
+        print(f"マクロ付きマスターを作成しました: {path}")
+        return EXIT_OK
+    outcome = create_master(plan, Path(args.path), sample=args.sample, force=args.force, now=_fixed_now(args.now))
+    kind = "サンプル入り" if args.sample else "空の"
+    print(f"{kind}マスターワークブックを作成し、更新しました: {args.path}")
+    _print_summary(outcome)
+    return EXIT_OK
+
+
+def _print_summary(outcome) -> None:  # noqa: ANN001
+    from .rounding import format_amount
+
+    row = outcome.log_row
+    print(f"  評価年度 {row[3]}年度 / 評価した項目 {row[4]} / 単年度効果額 {format_amount(row[5])}円 / "
+          f"累計 {format_amount(row[6])}円 / エラー {row[7]} 件・警告 {row[8]} 件")
+
+
+def cmd_refresh(args: argparse.Namespace) -> int:
+    from .workbook.headless import FileEngine
+    from .workflows.refresh import refresh
+
+    outcome = refresh(FileEngine(Path(args.path)), now=_fixed_now(args.now))
+    print(f"更新しました: {args.path}")
+    _print_summary(outcome)
+    if outcome.loaded.errors:
+        print("入力に問題があります。「問題点」シートまたは kaikaku validate で確認してください。", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .workbook.headless import FileEngine
+    from .workflows.load import load
+
+    engine = FileEngine(Path(args.path))
+    try:
+        loaded = load(engine)
+    finally:
+        engine.close()
+    if args.json:
+        print(json.dumps([p.as_dict() for p in loaded.problems], ensure_ascii=False, indent=2))
+    elif not loaded.problems:
+        print("問題は見つかりませんでした。")
+    else:
+        for p in loaded.problems:
+            place = f"{p.sheet}!{p.cell}" if p.cell else p.sheet
+            print(f"[{p.severity}] {place}: {p.message} → {p.action}")
+        print(f"エラー {len(loaded.errors)} 件、警告 {len(loaded.problems) - len(loaded.errors)} 件")
+    return EXIT_PROBLEMS if loaded.errors else EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from .workflows.report import report_from_file, print_table
+
+    report = report_from_file(Path(args.path))
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        print_table(report)
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from .workflows.export import export_file
+
+    result = export_file(Path(args.path), Path(args.out), year=args.year, now=_fixed_now(args.now))
+    for path in result.paths:
+        print(f"書き出しました: {path}")
+    for warning in result.warnings:
+        print(f"注意: {warning}", file=sys.stderr)
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kaikaku", description="行革・DX推進計画 マスターワークブックの作成・更新・検証・出力")
+    parser.add_argument("--debug", action="store_true", help="エラー時に詳細（トレースバック）を表示")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("plan", help="計画（同梱または --plan）を表示")
+    p.add_argument("--plan", help="計画ファイル（TOML）。省略時は同梱の小美玉市の計画")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_plan)
+
+    p = sub.add_parser("init", help="新しいマスターワークブックを作成して更新")
+    p.add_argument("path")
+    p.add_argument("--plan", help="計画ファイル（TOML）。省略時は同梱の小美玉市の計画")
+    p.add_argument("--sample", action="store_true", help="架空のサンプル実績を入れる")
+    p.add_argument("--xlsm", action="store_true", help="更新ボタン付きのマクロ有効ブック（.xlsm）を作成")
+    p.add_argument("--force", action="store_true", help="既存のファイルを上書き")
+    p.add_argument("--now", help="記録する日時（ISO 形式、再現用）")
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("refresh", help="入力を読み、評価・財政効果額・集計を書き込む")
+    p.add_argument("path")
+    p.add_argument("--now", help="記録する日時（ISO 形式、再現用）")
+    p.set_defaults(func=cmd_refresh)
+
+    p = sub.add_parser("validate", help="入力の問題を一覧（エラーがあれば終了コード 1）")
+    p.add_argument("path")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("report", help="評価結果を表示（--json で機械可読）")
+    p.add_argument("path")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("export", help="懇談会資料（PDF・xlsx・HTML・オープンデータCSV）を書き出す")
+    p.add_argument("path")
+    p.add_argument("--out", required=True)
+    p.add_argument("--year", type=int, help="評価年度（省略時は設定シートの値）")
+    p.add_argument("--now", help="資料の作成日時（ISO 形式、再現用）")
+    p.set_defaults(func=cmd_export)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except (WorkbookError, PlanError, FileExistsError) as exc:
+        print(f"エラー: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("中断しました。ファイルは変更されていません。", file=sys.stderr)
+        return EXIT_FAILED
+    except Exception as exc:  # a bug: say so plainly, keep the file untouched, details only on request
+        if args.debug:
+            raise
+        print(f"予期しないエラーが発生しました（{type(exc).__name__}: {exc}）。ファイルは変更されていません。"
+              "--debug を付けて再実行し、表示を担当者に伝えてください。", file=sys.stderr)
+        return 3
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,74 @@
+"""Export the evaluation report: values-only workbook, council PDF, web page and open-data CSV.
+
+    result = export_all(plan, report, statuses, out_dir, display_unit="千円", generated=date(2026, 6, 1))
+
+`report` is the dict of kaikaku_xl.workflows.report.build_report (full precision); every figure shown is rounded
+here by kaikaku_xl.rounding, once, in the view that all documents share. The same inputs and `generated` date give
+byte-identical xlsx, HTML and CSV files. Files are named kaikaku_{evaluation_year}_report.xlsx / .pdf / .html and
+kaikaku_{evaluation_year}_opendata.csv.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .html import write_html
+from .opendata import write_csv
+from .pdf import write_pdf
+from .view import build_document
+from .xlsx import write_xlsx
+
+__all__ = ["ExportResult", "export_all"]
+
+
+@dataclass
+class ExportResult:
+    xlsx: Path | None = None
+    pdf: Path | None = None
+    html: Path | None = None
+    csv: Path | None = None
+    warnings: list[str] = field(default_factory=list)  # Japanese, for the person who pressed the button
+
+    @property
+    def paths(self) -> list[Path]:
+        """Every file written, in the order written."""
+        return [p for p in (self.xlsx, self.pdf, self.html, self.csv) if p is not None]
+
+
+def export_all(plan: Any, report: dict[str, Any], statuses: list[dict[str, Any]] | None, out_dir: Path, *,
+               display_unit: str = "円", generated: datetime.date, soffice: str | None = None,
+               progress: Callable[[str], None] = print) -> ExportResult:
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    year = int(report["plan"]["evaluation_year"])
+    stem = f"kaikaku_{year}"
+    result = ExportResult()
+
+    progress("出力する表を組み立てています…")
+    doc = build_document(plan, report, statuses or [], display_unit=display_unit, generated=generated)
+    result.warnings.extend(doc.warnings)
+
+    progress("Excel ファイル（値のみ・印刷設定済み）を書き出しています…")
+    result.xlsx = out_dir / f"{stem}_report.xlsx"
+    write_xlsx(doc, result.xlsx)
+
+    progress("ホームページ掲載用の HTML を書き出しています…")
+    result.html = out_dir / f"{stem}_report.html"
+    write_html(doc, result.html)
+
+    progress("オープンデータ（CSV）を書き出しています…")
+    result.csv = out_dir / f"{stem}_opendata.csv"
+    write_csv(plan, report, result.csv, generated)
+
+    progress("LibreOffice で懇談会資料の PDF を作成しています（1〜2分かかることがあります）…")
+    pdf = out_dir / f"{stem}_report.pdf"
+    if write_pdf(doc, result.xlsx.name, pdf, soffice, result.warnings):
+        result.pdf = pdf
+    elif pdf.exists():
+        pdf.unlink()  # never leave an older PDF that looks like this run's
+    progress("出力が完了しました。" if not result.warnings else f"出力が完了しました（注意 {len(result.warnings)} 件）。")
+    return result

@@ -1,0 +1,127 @@
+"""Small SVG charts for the web page, drawn by hand: deterministic text, no plotting library, no external fonts.
+
+Each function returns an SVG document as a string; the page embeds it as a data: URI image with alt text.
+"""
+
+from __future__ import annotations
+
+import math
+from html import escape
+
+from ..metrics import GRADE_LABELS, GRADES
+from ..rounding import format_number, round_half_away
+
+FONT = "'BIZ UDPGothic','BIZ UDPゴシック','Noto Sans CJK JP','Hiragino Sans','Yu Gothic','Meiryo',sans-serif"
+GRADE_COLORS = {"S": "#1F4E79", "A": "#2E75B6", "B": "#9DC3E6", "C": "#F4B183", "D": "#C00000"}
+TEXT_ON = {"S": "#FFFFFF", "A": "#FFFFFF", "B": "#000000", "C": "#000000", "D": "#FFFFFF"}
+
+
+def _n(x: float) -> str:
+    """Coordinates with one decimal, without binary noise."""
+    return format(round_half_away(x, 1), ".1f").rstrip("0").rstrip(".") or "0"
+
+
+def _svg(width: int, height: int, body: list[str], title: str) -> str:
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" font-family="{escape(FONT)}" font-size="12">'
+        f"<title>{escape(title)}</title>" + "".join(body) + "</svg>"
+    )
+
+
+def _text(x: float, y: float, value: str, anchor: str = "start", size: int = 12, fill: str = "#000000",
+          weight: str = "normal") -> str:
+    return (f'<text x="{_n(x)}" y="{_n(y)}" text-anchor="{anchor}" font-size="{size}" fill="{fill}" '
+            f'font-weight="{weight}">{escape(value)}</text>')
+
+
+def grade_share_chart(categories: list[str], series: dict[str, list[float]], title: str) -> str:
+    """Horizontal stacked bars: share of each grade (percent points) per 基本方針."""
+    label_w, bar_w, row_h, top = 300, 440, 34, 16
+    width = label_w + bar_w + 30
+    height = top + row_h * len(categories) + 70
+    body = []
+    for k in range(0, 101, 20):
+        x = label_w + bar_w * k / 100
+        body.append(f'<line x1="{_n(x)}" y1="{top - 4}" x2="{_n(x)}" y2="{top + row_h * len(categories)}" '
+                    f'stroke="#BFBFBF" stroke-width="1"/>')
+        body.append(_text(x, top + row_h * len(categories) + 16, f"{k}%", "middle", 11))
+    for i, cat in enumerate(categories):
+        y = top + i * row_h
+        body.append(_text(label_w - 8, y + row_h / 2 + 4, cat if len(cat) <= 24 else cat[:23] + "…", "end", 12))
+        x = float(label_w)
+        for g in GRADES:
+            share = series[g][i]
+            if share <= 0:
+                continue
+            w = bar_w * share / 100
+            body.append(f'<rect x="{_n(x)}" y="{_n(y + 5)}" width="{_n(w)}" height="{row_h - 10}" '
+                        f'fill="{GRADE_COLORS[g]}"/>')
+            if w >= 34:
+                body.append(_text(x + w / 2, y + row_h / 2 + 4, f"{format_number(share, 1)}%", "middle", 10,
+                                  TEXT_ON[g]))
+            x += w
+    ly = top + row_h * len(categories) + 40
+    for j, g in enumerate(GRADES):
+        lx = label_w - 120 + j * 110
+        body.append(f'<rect x="{lx}" y="{ly - 10}" width="12" height="12" fill="{GRADE_COLORS[g]}"/>')
+        body.append(_text(lx + 16, ly, f"{g} {GRADE_LABELS[g]}", "start", 11))
+    return _svg(width, height, body, title)
+
+
+def _nice_step(span: float) -> float:
+    if span <= 0:
+        return 1.0
+    raw = span / 5
+    power = 10 ** math.floor(math.log10(raw))
+    for m in (1, 2, 2.5, 5, 10):
+        if raw <= m * power:
+            return m * power
+    return 10 * power
+
+
+def bar_chart(categories: list[str], series: dict[str, list[float]], title: str, unit: str) -> str:
+    """Vertical (clustered) bars with a zero line; values are already in the display unit."""
+    colors = ["#1F4E79", "#BDD7EE", "#2E75B6"]
+    left, plot_w, top, plot_h = 110, 520, 30, 240
+    width, height = left + plot_w + 20, top + plot_h + 70
+    values = [v for vs in series.values() for v in vs]
+    hi, lo = max([0.0, *values]), min([0.0, *values])
+    step = _nice_step(hi - lo)
+    hi = math.ceil(hi / step) * step if hi > 0 else 0.0
+    lo = math.floor(lo / step) * step if lo < 0 else 0.0
+    if hi == lo:
+        hi = lo + step
+
+    def y_of(v: float) -> float:
+        return top + plot_h * (hi - v) / (hi - lo)
+
+    body = [_text(left, 16, f"（単位：{unit}）", "start", 11)]
+    k = 0
+    while lo + k * step <= hi + step / 1000:
+        v = lo + k * step
+        y = y_of(v)
+        body.append(f'<line x1="{left}" y1="{_n(y)}" x2="{left + plot_w}" y2="{_n(y)}" stroke="#D9D9D9"/>')
+        label = format_number(v) if v >= 0 else "△" + format_number(-v)
+        body.append(_text(left - 6, y + 4, label, "end", 10))
+        k += 1
+    body.append(f'<line x1="{left}" y1="{_n(y_of(0))}" x2="{left + plot_w}" y2="{_n(y_of(0))}" stroke="#404040"/>')
+    n = max(len(categories), 1)
+    slot = plot_w / n
+    names = list(series)
+    bar = slot * 0.7 / max(len(names), 1)
+    for i, cat in enumerate(categories):
+        x0 = left + i * slot + slot * 0.15
+        for j, name in enumerate(names):
+            v = series[name][i]
+            y1, y2 = sorted((y_of(v), y_of(0)))
+            body.append(f'<rect x="{_n(x0 + j * bar)}" y="{_n(y1)}" width="{_n(bar)}" height="{_n(y2 - y1)}" '
+                        f'fill="{colors[j % len(colors)]}" stroke="#1F4E79" stroke-width="0.5"/>')
+        body.append(_text(left + i * slot + slot / 2, top + plot_h + 18, cat, "middle", 11))
+    if len(names) > 1:
+        for j, name in enumerate(names):
+            lx = left + j * 90
+            body.append(f'<rect x="{lx}" y="{height - 22}" width="12" height="12" fill="{colors[j % len(colors)]}" '
+                        'stroke="#1F4E79" stroke-width="0.5"/>')
+            body.append(_text(lx + 16, height - 12, name, "start", 11))
+    return _svg(width, height, body, title)

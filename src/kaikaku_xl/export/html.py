@@ -1,0 +1,141 @@
+"""One self-contained web page of the report: lang="ja", UTF-8, inline CSS, charts as data: URI SVG images.
+
+No external request: no script, no web font, no link to another file. Every number cell carries the full-precision
+report value (`data-value`) and its JSON pointer into the report (`data-ref`); its text is the value rounded by
+kaikaku_xl.rounding, the same text as in the workbook and the PDF.
+"""
+
+from __future__ import annotations
+
+import base64
+from html import escape
+from pathlib import Path
+
+from .charts import bar_chart, grade_share_chart
+from .view import Cell, Document, Table, date_label, fiscal_year_label
+
+CSS = """
+body{font-family:'BIZ UDPGothic','BIZ UDPゴシック','Noto Sans CJK JP','Hiragino Sans','Yu Gothic','Meiryo',sans-serif;
+margin:0 auto;max-width:1200px;padding:1rem 1.5rem;color:#1a1a1a;line-height:1.6;font-size:16px}
+h1{font-size:1.6rem;margin:.5rem 0}h2{font-size:1.3rem;border-left:.4rem solid #1F4E79;padding-left:.5rem;
+margin-top:2.5rem}
+.subtitle{margin:0;color:#404040}dl.info{display:grid;grid-template-columns:max-content auto;gap:.2rem 1rem}
+dl.info dt{font-weight:bold}dl.info dd{margin:0}
+.scroll{overflow-x:auto}
+table{border-collapse:collapse;margin:1rem 0 .3rem;font-size:.9rem;min-width:50%}
+caption{text-align:left;font-weight:bold;font-size:1.05rem;padding:.3rem 0}
+caption .unit{font-weight:normal;font-size:.85rem;margin-left:1rem}
+th,td{border:1px solid #808080;padding:.3rem .5rem;vertical-align:top}
+thead th{background:#1F4E79;color:#fff;font-weight:bold;text-align:center}
+tbody th[scope=rowgroup]{background:#DDEBF7;text-align:left}
+tbody th[scope=row]{font-weight:normal;text-align:left}
+.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}.c{text-align:center}
+p.note{font-size:.85rem;margin:.2rem 0;color:#404040}
+figure{margin:1rem 0}figure img{max-width:100%;height:auto}figcaption{font-size:.9rem}
+@media print{body{max-width:none;font-size:10pt}h2{break-before:page}table{break-inside:auto}
+tr{break-inside:avoid}thead{display:table-header-group}}
+"""
+
+
+def _cell_html(tag: str, cell: Cell, extra: str = "") -> str:
+    classes = {"right": "num", "center": "c"}.get(cell.align, "")
+    attrs = extra
+    if classes:
+        attrs += f' class="{classes}"'
+    if cell.ref is not None:
+        attrs += f' data-ref="{escape(cell.ref)}"'
+        if cell.raw is not None:
+            attrs += f' data-value="{escape(_value(cell.raw))}"'
+    body = "<br>".join(escape(part) for part in cell.text.split("\n"))
+    return f"<{tag}{attrs}>{body}</{tag}>"
+
+
+def _value(raw: float | int) -> str:
+    if isinstance(raw, bool):
+        return str(int(raw))
+    if isinstance(raw, int):
+        return str(raw)
+    return repr(float(raw))
+
+
+def table_html(table: Table, row_header: bool = True) -> str:
+    unit = f'<span class="unit">（{escape(table.unit_note)}）</span>' if table.unit_note else ""
+    out = [f'<div class="scroll"><table id="{escape(table.key)}"><caption>{escape(table.caption)}{unit}</caption>',
+           "<thead><tr>"]
+    out += [f'<th scope="col">{escape(c.title)}</th>' for c in table.columns]
+    out.append("</tr></thead>")
+    header_col = 1 if table.columns and table.columns[0].title == "No" else 0
+    for group in table.groups:
+        out.append("<tbody>")
+        if group.label:
+            out.append(f'<tr><th scope="rowgroup" colspan="{len(table.columns)}">{escape(group.label)}</th></tr>')
+        for row in group.rows:
+            cells = []
+            for i, cell in enumerate(row):
+                if row_header and i == header_col:
+                    cells.append(_cell_html("th", cell, ' scope="row"'))
+                else:
+                    cells.append(_cell_html("td", cell))
+            out.append("<tr>" + "".join(cells) + "</tr>")
+        out.append("</tbody>")
+    out.append("</table></div>")
+    out += [f'<p class="note">※ {escape(n)}</p>' for n in table.notes]
+    return "\n".join(out)
+
+
+def _figure(svg: str, alt: str, caption: str) -> str:
+    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    return (f'<figure><img src="data:image/svg+xml;base64,{data}" alt="{escape(alt)}">'
+            f"<figcaption>{escape(caption)}</figcaption></figure>")
+
+
+def render_html(doc: Document) -> str:
+    gc = doc.grade_chart
+    ec, hc = doc.effect_year_chart, doc.history_chart
+    grade_fig = _figure(grade_share_chart(gc["categories"], gc["series"], "基本方針別の評価構成比"), gc["alt"],
+                        "図1　基本方針別の評価構成比")
+    year_fig = _figure(bar_chart(ec["categories"], ec["series"], "年度別の財政効果額", ec["unit"]), ec["alt"],
+                       "図2　年度別の財政効果額（実績と計画）")
+    hist_fig = _figure(bar_chart(hc["categories"], hc["series"], "これまでの財政効果額", hc["unit"]), hc["alt"],
+                       "図3　これまでの行財政改革の財政効果額と本計画の累計")
+    info = [("団体", doc.city), ("評価年度", fiscal_year_label(doc.evaluation_year)),
+            ("計画期間", doc.period_label), ("作成日", date_label(doc.generated)),
+            ("金額の単位", f"{doc.display_unit}（△は負の値）")]
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="ja">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f'<meta name="generator" content="kaikaku-xl">',
+        f"<title>{escape(doc.title)}</title>",
+        f"<style>{CSS}</style>",
+        "</head>",
+        "<body>",
+        "<header>",
+        f"<h1>{escape(doc.plan_name)} 取組状況報告</h1>",
+    ]
+    if doc.subtitle:
+        parts.append(f'<p class="subtitle">{escape(doc.subtitle)}</p>')
+    parts.append('<dl class="info">' + "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in info)
+                 + "</dl>")
+    parts += ["</header>", "<main>",
+              '<section aria-labelledby="h-summary"><h2 id="h-summary">評価の概要</h2>',
+              f'<p class="note">{escape(doc.grade_legend)}</p>']
+    parts += [table_html(t) for t in doc.summary]
+    parts += [grade_fig, "</section>",
+              '<section aria-labelledby="h-items"><h2 id="h-items">取組項目別の進捗状況</h2>',
+              f'<p class="note">{escape(doc.grade_legend)}。金額の単位：{escape(doc.display_unit)}</p>',
+              table_html(doc.items), "</section>",
+              '<section aria-labelledby="h-qual"><h2 id="h-qual">定性評価</h2>',
+              table_html(doc.qualitative), "</section>",
+              '<section aria-labelledby="h-effects"><h2 id="h-effects">財政効果額</h2>']
+    parts += [table_html(t) for t in doc.effects]
+    parts += [year_fig, hist_fig, "</section>", "</main>",
+              f'<footer><p class="note">{escape(doc.city)}　{escape(date_label(doc.generated))}作成</p></footer>',
+              "</body>", "</html>", ""]
+    return "\n".join(parts)
+
+
+def write_html(doc: Document, path: Path) -> None:
+    path.write_bytes(render_html(doc).encode("utf-8"))

@@ -1,0 +1,11 @@
+"""All rules of DOMAIN.md, as pure functions over pandas frames. No file I/O, no xlwings."""
+
+from .evaluate import Inputs, Results, evaluate
+from .frames import items_frame, measures_frame
+from .grades import ALL_GRADES, GRADE_LABELS, GRADES, NOT_GRADED, grade
+from .rates import attainment, linear_planned, progress
+
+__all__ = [
+    "ALL_GRADES", "GRADES", "GRADE_LABELS", "NOT_GRADED", "Inputs", "Results", "attainment", "evaluate",
+    "grade", "items_frame", "linear_planned", "measures_frame", "progress",
+]

@@ -1,0 +1,106 @@
+"""財政効果額 (DOMAIN.md, "財政効果額"): per measure and year, ledger entries, single-year and cumulative totals,
+the planned effect and 効果額達成率, and 参考換算."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..plan import MONEY_KINDS
+from ..settings import Settings
+
+REFERENCE = "参考"
+
+
+def improvement(values: pd.Series, baseline: pd.Series, direction: pd.Series) -> pd.Series:
+    """How far a value moved from the baseline in the good direction (lower-is-better measures flip sign)."""
+    delta = values - baseline
+    return delta.where(direction != "減少", -delta)
+
+
+def measure_effects(long: pd.DataFrame, settings: Settings, value_column: str,
+                    start_year: int | None = None) -> pd.DataFrame:
+    """Effect in 円 of each measure-year row of `long` (measure columns + year + value_column).
+
+    歳出削減: baseline − value; 歳入増加: value − baseline; 参考: improvement × unit price (hourly/paper).
+    Adds `effect` (円, NaN when the value is missing or no price applies) and `counted` (does it enter
+    財政効果額: the measure's include flag, and for 参考 the include_reference setting).
+    start_year: the first plan year; in 初年度のみ mode it is measured from the baseline, not from an
+    earlier (pre-plan) year's value.
+    """
+    out = long.copy()
+    values = out[value_column].astype(float)
+    kind = out["effect_kind"]
+    expense = out["baseline"] - values
+    revenue = values - out["baseline"]
+    price = out["unit"].map(lambda u: settings.unit_cost(u)).astype(float)
+    reference = improvement(values, out["baseline"], out["direction"]) * price
+    out["effect"] = np.select(
+        [kind == "歳出削減", kind == "歳入増加", kind == REFERENCE],
+        [expense, revenue, reference],
+        default=np.nan,
+    )
+    is_money = kind.isin(MONEY_KINDS)
+    out["counted"] = out["include_in_effect"].astype(bool) & (
+        is_money | ((kind == REFERENCE) & settings.include_reference)
+    )
+    if settings.effect_mode == "初年度のみ":
+        out["effect"] = first_year_only(out, "effect", start_year)
+    return out
+
+
+def first_year_only(long: pd.DataFrame, column: str, start_year: int | None = None) -> pd.Series:
+    """Count each improvement only in the year it first appears: the change from the last known level.
+
+    The first plan year is measured from the baseline, so the sum over the period equals the latest level.
+    A year without a value stays NaN and the next known year is measured from the last known level.
+    Years before start_year (e.g. FY2025, between baseline and plan start) keep their level and do not
+    become the reference of the first plan year.
+    """
+    result = pd.Series(np.nan, index=long.index)
+    for _, group in long.sort_values("year").groupby("measure_id", sort=False):
+        previous = 0.0
+        for idx, year, value in zip(group.index, group["year"], group[column], strict=True):
+            if start_year is not None and year < start_year:
+                result[idx] = value
+                continue
+            if pd.notna(value):
+                result[idx] = value - previous
+                previous = value
+    return result
+
+
+def yearly_totals(effects: pd.DataFrame, planned: pd.DataFrame, ledger: pd.DataFrame,
+                  years: list[int], evaluation_year: int) -> pd.DataFrame:
+    """One row per plan year: counted measure effects, ledger, 単年度効果額, 計画期間累計, planned, 達成率.
+
+    `effects`/`planned` come from measure_effects on actual and planned values; `ledger` has year, amount.
+    参考 amounts that are not counted are reported apart in `reference`.
+    """
+    counted = effects[effects["counted"]]
+    by_year = counted.groupby("year")["effect"].sum(min_count=1)
+    reference = effects[(effects["effect_kind"] == REFERENCE)].groupby("year")["effect"].sum(min_count=1)
+    planned_by_year = planned[planned["counted"]].groupby("year")["effect"].sum(min_count=1)
+    ledger_by_year = ledger.groupby("year")["amount"].sum() if len(ledger) else pd.Series(dtype=float)
+    frame = pd.DataFrame({"year": years})
+    frame["measures"] = frame["year"].map(by_year).astype(float)
+    frame["ledger"] = frame["year"].map(ledger_by_year).astype(float).fillna(0.0)
+    frame["single_year"] = frame["measures"].fillna(0.0) + frame["ledger"]
+    frame["cumulative"] = frame["single_year"].cumsum()
+    frame["planned"] = frame["year"].map(planned_by_year).astype(float)
+    frame["planned_cumulative"] = frame["planned"].fillna(0.0).cumsum()
+    frame["measures_cumulative"] = frame["measures"].fillna(0.0).cumsum()
+    frame["attainment"] = _ratio(frame["measures"], frame["planned"])
+    frame["attainment_cumulative"] = _ratio(frame["measures_cumulative"], frame["planned_cumulative"])
+    frame["reference"] = frame["year"].map(reference).astype(float)
+    # Years after the evaluation year have a plan but no result yet: leave their results empty.
+    future = frame["year"] > evaluation_year
+    actual_columns = ["measures", "ledger", "single_year", "cumulative", "measures_cumulative",
+                      "attainment", "attainment_cumulative", "reference"]
+    frame.loc[future, actual_columns] = np.nan
+    return frame
+
+
+def _ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
+    den = denominator.where(denominator != 0)
+    return numerator / den

@@ -1,0 +1,195 @@
+"""One evaluation of a plan for an evaluation year: every metric of DOMAIN.md, frames in, frames out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..settings import Settings
+from .effects import measure_effects, yearly_totals
+from .frames import ACTUAL_COLUMNS, LEDGER_COLUMNS, STATUS_COLUMNS, TARGET_COLUMNS, empty
+from .grades import NOT_GRADED, grade, worst
+from .rates import attainment, linear_planned, progress
+from .rollups import rollup
+
+
+@dataclass
+class Inputs:
+    measures: pd.DataFrame
+    items: pd.DataFrame
+    baseline_year: int
+    start_year: int
+    end_year: int
+    actuals: pd.DataFrame = field(default_factory=lambda: empty(ACTUAL_COLUMNS))
+    targets: pd.DataFrame = field(default_factory=lambda: empty(TARGET_COLUMNS))
+    status: pd.DataFrame = field(default_factory=lambda: empty(STATUS_COLUMNS))
+    ledger: pd.DataFrame = field(default_factory=lambda: empty(LEDGER_COLUMNS))
+
+    @property
+    def years(self) -> list[int]:
+        """Every year a value may be entered for: after the baseline year up to the plan's end."""
+        return list(range(self.baseline_year + 1, self.end_year + 1))
+
+    @property
+    def plan_years(self) -> list[int]:
+        return list(range(self.start_year, self.end_year + 1))
+
+
+@dataclass
+class Results:
+    evaluation_year: int
+    measures: pd.DataFrame  # one row per measure at the evaluation year
+    measure_years: pd.DataFrame  # one row per measure and year: actual, planned, effects
+    items: pd.DataFrame  # one row per item with its grade
+    effects: pd.DataFrame  # one row per plan year: totals
+    policies: pd.DataFrame
+    leads: pd.DataFrame
+    total: pd.DataFrame
+    item_effects: pd.DataFrame
+
+
+def planned_values(inputs: Inputs) -> pd.DataFrame:
+    """Planned value per measure and year: the city's own yearly target where given, else the straight line."""
+    m = inputs.measures
+    years = inputs.years
+    grid = m.loc[m.index.repeat(len(years))].reset_index(drop=True)
+    grid["year"] = np.tile(years, len(m))
+    grid["end_year"] = inputs.end_year
+    grid["planned"] = linear_planned(grid["baseline"], grid["target"], grid["year"],
+                                     inputs.baseline_year, inputs.end_year)
+    grid["custom_target"] = False
+    custom = inputs.targets.dropna(subset=["planned"])
+    if len(custom):
+        key = custom.astype({"year": int}).set_index(["measure_id", "year"])["planned"].astype(float)
+        own = pd.Series(list(zip(grid["measure_id"], grid["year"], strict=True))).map(key)
+        grid["planned"] = own.where(own.notna(), grid["planned"]).astype(float)
+        grid["custom_target"] = own.notna().to_numpy()
+    return grid
+
+
+def measure_years(inputs: Inputs) -> pd.DataFrame:
+    grid = planned_values(inputs)
+    actuals = inputs.actuals.dropna(subset=["actual"])
+    # Non-numeric input (e.g. "未定") is not computable: NaN plus a flag for the reason, never a crash.
+    numeric = pd.to_numeric(actuals["actual"], errors="coerce")
+    invalid = numeric.isna() & (actuals["actual"].astype(str).str.strip() != "")
+    bad = set(zip(actuals.loc[invalid, "measure_id"], actuals.loc[invalid, "year"].astype(int), strict=True))
+    actuals = actuals.assign(actual=numeric).dropna(subset=["actual"])
+    key = actuals.astype({"year": int}).set_index(["measure_id", "year"])["actual"].astype(float)
+    key = key[~key.index.duplicated(keep="first")]
+    pairs = list(zip(grid["measure_id"], grid["year"], strict=True))
+    grid["actual"] = pd.Series(pairs).map(key).astype(float)
+    grid["actual_invalid"] = [pair in bad for pair in pairs]
+    return grid
+
+
+def evaluate_measures(grid: pd.DataFrame, year: int, baseline_year: int, settings: Settings) -> pd.DataFrame:
+    """Rates and grade of every measure for `year`."""
+    rows = grid[grid["year"] == year].reset_index(drop=True)
+    rows["progress"] = progress(rows["actual"], rows["baseline"], rows["target"])
+    rows["attainment"] = attainment(rows["actual"], rows["target"], rows["direction"])
+    flat = (rows["target"] == rows["baseline"]).to_numpy()
+    # On the straight line the planned progress is exactly the elapsed share of the period.
+    elapsed = (year - baseline_year) / (rows["end_year"] - baseline_year)
+    own_path = progress(rows["planned"], rows["baseline"], rows["target"])
+    rows["planned_progress"] = np.where(flat, 1.0, np.where(rows["custom_target"], own_path, elapsed))
+    rate = np.where(flat, rows["attainment"], rows["progress"])
+    rows["grade_basis"] = np.where(flat, "達成率", "進捗率")
+    rows["grade"] = grade(rate, rows["planned_progress"], settings)
+    rows["reason"] = _reasons(rows, flat)
+    return rows
+
+
+def _reasons(rows: pd.DataFrame, flat: np.ndarray) -> list[str]:
+    reasons = []
+    for r, is_flat in zip(rows.itertuples(), flat, strict=True):
+        if pd.isna(r.actual) and getattr(r, "actual_invalid", False):
+            reasons.append("実績が数値ではないため評価対象外")
+        elif pd.isna(r.actual):
+            reasons.append("実績が未入力のため評価対象外")
+        elif is_flat and pd.isna(r.attainment):
+            reasons.append("目標値と基準値が同じで、達成率も計算できないため評価対象外")
+        elif is_flat:
+            reasons.append("目標値＝基準値のため達成率で評価")
+        elif pd.isna(r.attainment):
+            reasons.append("達成率は計算できません（分母が0）")
+        else:
+            reasons.append("")
+    return reasons
+
+
+def grade_items(inputs: Inputs, measures: pd.DataFrame, year: int, settings: Settings) -> pd.DataFrame:
+    """Item grade: the primary measure's (or the worst, per settings); entered grade for items without measures."""
+    entered = inputs.status
+    entered = entered[entered["year"].astype("Int64") == year] if len(entered) else entered
+    entered_grade = dict(zip(entered["item"].astype(int), entered["grade"], strict=True)) if len(entered) else {}
+    rows = []
+    for item in inputs.items.itertuples():
+        own = measures[measures["item"] == item.item].sort_values("seq")
+        if len(own):
+            if settings.item_grade_rule == "最低評価":
+                g, source = worst(list(own["grade"])), "指標（最低評価）"
+            else:
+                g, source = own["grade"].iloc[0], "主指標"
+        else:
+            value = entered_grade.get(item.item)
+            g = value if isinstance(value, str) and value in ("S", "A", "B", "C", "D") else NOT_GRADED
+            source = "担当課評価"
+        rows.append({"item": item.item, "policy": item.policy, "lead": item.lead, "title": item.title,
+                     "grade": g, "grade_source": source})
+    return pd.DataFrame(rows)
+
+
+def effects_per_item(grid: pd.DataFrame, ledger: pd.DataFrame, items: pd.DataFrame,
+                     year: int, start_year: int) -> pd.DataFrame:
+    """Counted effects per item: single year and cumulative (start_year..year), ledger included."""
+    counted = grid[grid["counted"] & grid["year"].between(start_year, year)]
+    ledger = ledger[ledger["year"].between(start_year, year)] if len(ledger) else ledger
+    out = pd.DataFrame({"item": items["item"]})
+    single = counted[counted["year"] == year].groupby("item")["effect"].sum()
+    cumulative = counted.groupby("item")["effect"].sum()
+    out["single_year"] = out["item"].map(single).fillna(0.0)
+    out["cumulative"] = out["item"].map(cumulative).fillna(0.0)
+    if len(ledger):
+        out["single_year"] += out["item"].map(ledger[ledger["year"] == year].groupby("item")["amount"].sum()).fillna(0.0)
+        out["cumulative"] += out["item"].map(ledger.groupby("item")["amount"].sum()).fillna(0.0)
+    return out
+
+
+def evaluate(inputs: Inputs, settings: Settings) -> Results:
+    year = settings.evaluation_year
+    grid = measure_years(inputs)
+    effects = measure_effects(grid, settings, "actual", inputs.start_year)
+    planned = measure_effects(grid, settings, "planned", inputs.start_year)
+    grid["effect"] = effects["effect"]
+    grid["counted"] = effects["counted"]
+    grid["planned_effect"] = planned["effect"]
+    measures = evaluate_measures(grid, year, inputs.baseline_year, settings)
+    measures["effect"] = measures["measure_id"].map(
+        grid[grid["year"] == year].set_index("measure_id")["effect"])
+    items = grade_items(inputs, measures, year, settings)
+    ledger = inputs.ledger.dropna(subset=["amount"]) if len(inputs.ledger) else inputs.ledger
+    if len(ledger):
+        ledger = ledger.astype({"year": int, "item": int, "amount": float})
+    plan_grid = grid[grid["year"].between(inputs.start_year, inputs.end_year)]
+    totals = yearly_totals(
+        effects[effects["year"].between(inputs.start_year, inputs.end_year)],
+        planned[planned["year"].between(inputs.start_year, inputs.end_year)],
+        ledger if len(ledger) else pd.DataFrame({"year": [], "amount": []}),
+        inputs.plan_years,
+        year,
+    )
+    item_effects = effects_per_item(plan_grid, ledger, inputs.items, year, inputs.start_year)
+    return Results(
+        evaluation_year=year,
+        measures=measures,
+        measure_years=grid,
+        items=items,
+        effects=totals,
+        policies=rollup(items, measures, item_effects, "policy"),
+        leads=rollup(items, measures, item_effects, "lead"),
+        total=rollup(items, measures, item_effects, None),
+        item_effects=item_effects,
+    )

@@ -1,0 +1,47 @@
+"""The pandas frames the metrics take, and how to make them from a Plan.
+
+Metrics never see a workbook: the workbook layer reads its tables into these frames.
+Long frames (one row per measure and year) keep the plan-as-data shape: any number of measures and years.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..plan import Plan
+
+MEASURE_COLUMNS = [
+    "measure_id", "item", "seq", "policy", "lead", "name", "unit", "direction",
+    "baseline", "target", "effect_kind", "include_in_effect",
+]
+ITEM_COLUMNS = ["item", "policy", "lead", "title", "n_measures"]
+ACTUAL_COLUMNS = ["measure_id", "year", "actual"]
+TARGET_COLUMNS = ["measure_id", "year", "planned"]
+STATUS_COLUMNS = ["item", "year", "grade"]
+LEDGER_COLUMNS = ["item", "year", "kind", "amount"]
+
+
+def measures_frame(plan: Plan) -> pd.DataFrame:
+    rows = [
+        {
+            "measure_id": m.measure_id, "item": m.item, "seq": m.seq,
+            "policy": plan.item(m.item).policy, "lead": plan.item(m.item).lead,
+            "name": m.name, "unit": m.unit, "direction": m.direction,
+            "baseline": m.baseline, "target": m.target,
+            "effect_kind": m.effect_kind, "include_in_effect": m.include_in_effect,
+        }
+        for m in plan.measures
+    ]
+    return pd.DataFrame(rows, columns=MEASURE_COLUMNS)
+
+
+def items_frame(plan: Plan) -> pd.DataFrame:
+    rows = [
+        {"item": it.no, "policy": it.policy, "lead": it.lead, "title": it.title, "n_measures": len(it.measures)}
+        for it in plan.items
+    ]
+    return pd.DataFrame(rows, columns=ITEM_COLUMNS)
+
+
+def empty(columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})

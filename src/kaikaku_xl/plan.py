@@ -1,0 +1,291 @@
+"""The plan as data: a typed model of a 行革・DX推進計画 and its loader.
+
+The plan itself lives in a TOML file (the bundled one is transcribed from the Omitama plan); this module only
+knows its shape and refuses a file that does not fit, naming the item at fault.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+DIRECTIONS = ("増加", "減少", "維持")
+EFFECT_KINDS = ("歳出削減", "歳入増加", "参考", "")
+MONEY_KINDS = ("歳出削減", "歳入増加")
+BUNDLED_PLAN = "omitama_2026.toml"
+
+
+class PlanError(ValueError):
+    """A plan file that cannot be used; the message says where (item number, field) in Japanese."""
+
+
+@dataclass(frozen=True)
+class Measure:
+    item: int
+    seq: int  # 1 = the item's primary measure
+    name: str
+    unit: str
+    direction: str
+    baseline: float
+    target: float
+    effect_kind: str = ""
+    include_in_effect: bool = False
+    note: str = ""
+
+    @property
+    def measure_id(self) -> str:
+        return f"{self.item}-{self.seq}"
+
+
+@dataclass(frozen=True)
+class Item:
+    no: int
+    policy: int
+    title: str
+    summary: str
+    actions: tuple[str, ...]
+    lead: str
+    departments: tuple[str, ...]
+    measures: tuple[Measure, ...] = ()
+
+
+@dataclass(frozen=True)
+class Policy:
+    no: int
+    name: str
+    bullets: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class HistoricEffect:
+    name: str
+    effect_yen: int
+    as_of: str = ""
+    main_efforts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Plan:
+    name: str
+    city: str
+    city_code: str
+    start_year: int
+    end_year: int
+    baseline_year: int
+    policies: tuple[Policy, ...]
+    items: tuple[Item, ...]
+    history: tuple[HistoricEffect, ...] = ()
+    subtitle: str = ""
+    english_name: str = ""
+    published: str = ""
+    basic_goal: str = ""
+    basic_goal_text: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def years(self) -> list[int]:
+        """The plan's fiscal years, e.g. 2026..2030."""
+        return list(range(self.start_year, self.end_year + 1))
+
+    @property
+    def measures(self) -> list[Measure]:
+        return [m for item in self.items for m in item.measures]
+
+    def item(self, no: int) -> Item:
+        for it in self.items:
+            if it.no == no:
+                return it
+        raise KeyError(no)
+
+    def policy_of(self, item_no: int) -> Policy:
+        no = self.item(item_no).policy
+        return next(p for p in self.policies if p.no == no)
+
+
+def _require(table: dict[str, Any], key: str, where: str) -> Any:
+    if key not in table or table[key] is None or table[key] == "":
+        raise PlanError(f"{where}: 「{key}」がありません。")
+    return table[key]
+
+
+def _number(value: Any, where: str, key: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise PlanError(f"{where}: 「{key}」が数値ではありません（{value!r}）。")
+    return float(value)
+
+
+def _measure(raw: dict[str, Any], item_no: int, seq: int) -> Measure:
+    where = f"取組項目 No.{item_no} の指標{seq}"
+    name = str(_require(raw, "name", where))
+    where = f"取組項目 No.{item_no} の指標「{name}」"
+    unit = str(_require(raw, "unit", where))
+    direction = str(_require(raw, "direction", where))
+    if direction not in DIRECTIONS:
+        raise PlanError(f"{where}: 方向「{direction}」は不明です（増加・減少・維持のいずれか）。")
+    effect_kind = str(raw.get("effect_kind", ""))
+    if effect_kind not in EFFECT_KINDS:
+        raise PlanError(f"{where}: 財政効果区分「{effect_kind}」は不明です（歳出削減・歳入増加・参考・空欄）。")
+    baseline = _number(_require(raw, "baseline", where), where, "baseline（基準値）")
+    target = _number(_require(raw, "target", where), where, "target（目標値）")
+    if direction == "維持" and baseline != target:
+        raise PlanError(f"{where}: 方向が維持なのに基準値と目標値が異なります。")
+    return Measure(
+        item=item_no,
+        seq=seq,
+        name=name,
+        unit=unit,
+        direction=direction,
+        baseline=baseline,
+        target=target,
+        effect_kind=effect_kind,
+        include_in_effect=bool(raw.get("include_in_effect", effect_kind in MONEY_KINDS)),
+        note=str(raw.get("note", "")),
+    )
+
+
+def _item(raw: dict[str, Any], policy_nos: set[int]) -> Item:
+    no = raw.get("no")
+    if not isinstance(no, int) or isinstance(no, bool):
+        raise PlanError(f"取組項目「{raw.get('title', '?')}」: 番号（no）が整数ではありません。")
+    where = f"取組項目 No.{no}"
+    policy = _require(raw, "policy", where)
+    if policy not in policy_nos:
+        raise PlanError(f"{where}: 基本方針 {policy} は計画にありません。")
+    departments = tuple(str(d) for d in raw.get("departments", ()))
+    lead = str(raw.get("lead") or (departments[0] if len(departments) == 1 else ""))
+    if not lead:
+        raise PlanError(f"{where}: 主要担当課（lead）がありません。")
+    if lead not in departments:
+        departments = (lead, *departments)
+    measures = tuple(_measure(m, no, i) for i, m in enumerate(raw.get("measures", ()), start=1))
+    return Item(
+        no=no,
+        policy=int(policy),
+        title=str(_require(raw, "title", where)),
+        summary=str(raw.get("summary", "")),
+        actions=tuple(str(a) for a in raw.get("actions", ())),
+        lead=lead,
+        departments=departments,
+        measures=measures,
+    )
+
+
+def plan_from_dict(raw: dict[str, Any]) -> Plan:
+    """Build and check a Plan from parsed TOML; raise PlanError naming the item at fault."""
+    head = raw.get("plan")
+    if not isinstance(head, dict):
+        raise PlanError("計画ファイルに [plan] がありません。")
+    policies = tuple(
+        Policy(
+            no=int(_require(p, "no", "基本方針")),
+            name=str(_require(p, "name", f"基本方針{p.get('no')}")),
+            bullets=tuple(p.get("bullets", ())),
+        )
+        for p in raw.get("policies", ())
+    )
+    if not policies:
+        raise PlanError("計画ファイルに基本方針（[[policies]]）がありません。")
+    items = tuple(_item(i, {p.no for p in policies}) for i in raw.get("items", ()))
+    seen: set[int] = set()
+    for item in items:
+        if item.no in seen:
+            raise PlanError(f"取組項目 No.{item.no} が重複しています。")
+        seen.add(item.no)
+    if not items:
+        raise PlanError("計画ファイルに取組項目（[[items]]）がありません。")
+    history = tuple(
+        HistoricEffect(
+            name=str(h["name"]),
+            effect_yen=int(h["effect_yen"]),
+            as_of=str(h.get("as_of", "")),
+            main_efforts=tuple(h.get("main_efforts", ())),
+        )
+        for h in raw.get("history", ())
+    )
+    start, end = int(_require(head, "start_year", "[plan]")), int(_require(head, "end_year", "[plan]"))
+    baseline_year = int(_require(head, "baseline_year", "[plan]"))
+    if not baseline_year < start <= end:
+        raise PlanError("[plan]: 基準年度 < 開始年度 ≦ 終了年度 になっていません。")
+    return Plan(
+        name=str(_require(head, "name", "[plan]")),
+        city=str(_require(head, "city", "[plan]")),
+        city_code=str(head.get("city_code", "")),
+        start_year=start,
+        end_year=end,
+        baseline_year=baseline_year,
+        policies=policies,
+        items=tuple(sorted(items, key=lambda i: i.no)),
+        history=history,
+        subtitle=str(head.get("subtitle", "")),
+        english_name=str(head.get("english_name", "")),
+        published=str(head.get("published", "")),
+        basic_goal=str(head.get("basic_goal", "")),
+        basic_goal_text=str(head.get("basic_goal_text", "")),
+    )
+
+
+def load_plan(path: str | Path | None = None) -> Plan:
+    """Load a plan TOML file; without a path, the bundled Omitama plan."""
+    try:
+        if path is None:
+            text = resources.files("kaikaku_xl.data").joinpath(BUNDLED_PLAN).read_text(encoding="utf-8")
+        else:
+            text = Path(path).read_text(encoding="utf-8")
+        raw = tomllib.loads(text)
+    except FileNotFoundError as exc:
+        raise PlanError(f"計画ファイルが見つかりません: {exc.filename}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise PlanError(f"計画ファイルの書式が正しくありません: {exc}") from exc
+    return plan_from_dict(raw)
+
+
+def plan_to_dict(plan: Plan) -> dict[str, Any]:
+    """The plan as JSON-ready data (what `kaikaku plan --json` prints)."""
+    return {
+        "name": plan.name,
+        "subtitle": plan.subtitle,
+        "city": plan.city,
+        "city_code": plan.city_code,
+        "period": [plan.start_year, plan.end_year],
+        "baseline_year": plan.baseline_year,
+        "basic_goal": plan.basic_goal,
+        "policies": [{"no": p.no, "name": p.name, "bullets": list(p.bullets)} for p in plan.policies],
+        "history": [
+            {"name": h.name, "effect_yen": h.effect_yen, "as_of": h.as_of} for h in plan.history
+        ],
+        "items": [
+            {
+                "no": it.no,
+                "policy": it.policy,
+                "title": it.title,
+                "summary": it.summary,
+                "actions": list(it.actions),
+                "lead": it.lead,
+                "departments": list(it.departments),
+                "measures": [
+                    {
+                        "id": m.measure_id,
+                        "name": m.name,
+                        "unit": m.unit,
+                        "direction": m.direction,
+                        "baseline": _plain(m.baseline),
+                        "target": _plain(m.target),
+                        "effect_kind": m.effect_kind,
+                        "include_in_effect": m.include_in_effect,
+                        "note": m.note,
+                    }
+                    for m in it.measures
+                ],
+            }
+            for it in plan.items
+        ],
+    }
+
+
+def _plain(x: float) -> int | float:
+    """Integral floats as ints, so JSON shows 4031724014 rather than 4031724014.0."""
+    return int(x) if float(x).is_integer() else x

@@ -1,0 +1,88 @@
+"""Settings that change how figures are computed or shown. Every rule of DOMAIN.md that is a choice lives here.
+
+The workbook's 設定 sheet holds one row per setting (key, 項目, 値, 説明); SETTING_SPECS is the single
+description of those rows, used to build the sheet, to read it back and to validate what staff typed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+EFFECT_MODES = ("継続", "初年度のみ")
+ITEM_GRADE_RULES = ("主指標", "最低評価")
+DISPLAY_UNITS = ("円", "千円", "万円")
+YES_NO = ("はい", "いいえ")
+
+
+@dataclass(frozen=True)
+class Settings:
+    evaluation_year: int = 2026
+    grade_s_progress: float = 1.0  # S: 進捗率 ≥ this
+    grade_a_ratio: float = 1.0  # A: 進捗率 ≥ ratio × planned progress
+    grade_b_ratio: float = 0.6  # B: 進捗率 ≥ ratio × planned progress
+    hourly_cost: float = 2380.0  # 円/時間 (the plan implies 94,603,965円 / 39,757時間 ≈ 2,380)
+    paper_cost: float = 2.0  # 円/枚
+    effect_mode: str = "継続"
+    include_reference: bool = False  # 参考換算 counted in 財政効果額?
+    item_grade_rule: str = "主指標"
+    display_unit: str = "円"
+    backups: int = 5
+
+    def unit_cost(self, unit: str) -> float | None:
+        """The 参考換算 price of one unit of a measure, or None where no price applies."""
+        return {"時間": self.hourly_cost, "枚": self.paper_cost}.get(unit)
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    key: str
+    label: str
+    note: str
+    kind: str  # "year", "ratio", "yen", "choice", "bool", "count"
+    choices: tuple[str, ...] = ()
+
+
+SETTING_SPECS: tuple[SettingSpec, ...] = (
+    SettingSpec("evaluation_year", "評価年度", "評価する年度（西暦）。実績表のこの年度の列で評価します。", "year"),
+    SettingSpec("grade_s_progress", "S（目標達成）の基準", "進捗率がこの値以上で S。1 = 100%。", "ratio"),
+    SettingSpec(
+        "grade_a_ratio", "A（順調）の比率", "進捗率が「計画進捗 × この比率」以上で A。計画進捗 = 経過年数 ÷ 6。", "ratio"
+    ),
+    SettingSpec("grade_b_ratio", "B（概ね順調）の比率", "進捗率が「計画進捗 × この比率」以上で B。0 未満は D。", "ratio"),
+    SettingSpec(
+        "hourly_cost", "時間単価（円/時間）", "参考換算に使う1時間あたりの人件費。計画値 94,603,965円÷39,757時間 ≒ 2,380円。", "yen"
+    ),
+    SettingSpec("paper_cost", "用紙単価（円/枚）", "参考換算に使う用紙1枚あたりの費用（用紙・印刷）。計画に記載がないため市で設定。", "yen"),
+    SettingSpec(
+        "effect_mode",
+        "累計の数え方",
+        "継続 = 毎年度、基準年度（2024）との差を効果とする（継続的効果）。初年度のみ = 改善分をその年度だけ数える。",
+        "choice",
+        EFFECT_MODES,
+    ),
+    SettingSpec("include_reference", "参考換算を財政効果額に含める", "はい にすると時間・用紙の参考換算額も合計に含めます。", "bool", YES_NO),
+    SettingSpec(
+        "item_grade_rule", "取組項目の評価", "主指標 = 最初の指標の評価。最低評価 = 指標のうち最も低い評価。", "choice", ITEM_GRADE_RULES
+    ),
+    SettingSpec("display_unit", "金額の表示単位", "資料に表示する金額の単位（円・千円・万円）。計算は常に円単位。", "choice", DISPLAY_UNITS),
+    SettingSpec("backups", "バックアップ保存数", "更新のたびに前のファイルを backup フォルダに残す数。", "count"),
+)
+
+
+def settings_rows(settings: Settings) -> list[tuple[str, str, Any, str]]:
+    """(key, label, display value, note) rows for the 設定 sheet."""
+    rows = []
+    for spec in SETTING_SPECS:
+        value = getattr(settings, spec.key)
+        if spec.kind == "bool":
+            value = "はい" if value else "いいえ"
+        rows.append((spec.key, spec.label, value, spec.note))
+    return rows
+
+
+def with_values(settings: Settings, **values: Any) -> Settings:
+    return replace(settings, **values)
+
+
+SETTING_KEYS = {f.name for f in fields(Settings)}

@@ -1,0 +1,304 @@
+"""`kaikaku init`: build a new master workbook from a plan (openpyxl; the file does not exist yet)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.table import Table, TableStyleInfo
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..metrics.grades import GRADES
+from ..plan import EFFECT_KINDS, Plan
+from ..settings import SETTING_SPECS, Settings, settings_rows
+from . import contract as c
+from .guide import GUIDE_LINES
+from .sample import SAMPLE_MARK
+from .styles import apply
+
+VALIDATION_ROWS = 2000  # rows below a table that keep their dropdowns when staff add rows
+
+TITLES = {
+    c.SETTINGS.name: ("設定", "黄色のセルを変更できます。評価年度・閾値・単価・累計の数え方などを設定します。"),
+    c.PLAN_INFO.name: ("計画情報", "計画の基本情報と、これまでの計画の財政効果額です。参照用（灰色）。"),
+    c.ITEMS.name: ("取組項目（計画）", "計画書の取組項目です。参照用（灰色）。"),
+    c.MEASURES.name: ("指標（計画）", "基準値（2024年度）と目標値（2030年度）。効果区分・算入・備考（黄色）は変更できます。"),
+    "Actuals": ("実績", "各担当課が年度ごとの実績値を黄色のセルに入力します。単位は「単位」列のとおり。"),
+    "Targets": ("年度目標（任意）", "市独自の年度目標がある場合のみ入力します。空欄の年度は基準値から目標値への直線で計画値を計算します。"),
+    c.STATUS.name: ("進捗状況", "取組項目・年度ごとに進捗状況と取組実績等を入力します。指標のない項目は評価（S〜D）も入力します。"),
+    c.LEDGER.name: ("効果額台帳", "指標で捉えられない財政効果額（PFI契約、使用料改定など）を1行1件で入力します。"),
+    c.EVALUATION.name: ("評価結果（指標別）", "更新ボタン（kaikaku refresh）で作成されます。直接入力しないでください。"),
+    c.ITEM_RESULTS.name: ("取組評価（項目別）", "更新で作成されます。"),
+    c.EFFECTS.name: ("財政効果額（年度別）", "更新で作成されます。単年度効果額 = 指標による効果額 + 台帳。"),
+    "ItemEffects": ("財政効果額の内訳", "更新で作成されます。"),
+    c.POLICY_SUMMARY.name: ("基本方針別の集計", "更新で作成されます。割合は評価対象外（−）を除いた項目数に対する割合です。"),
+    c.DEPARTMENT_SUMMARY.name: ("主要担当課別の集計", "更新で作成されます。"),
+    c.PROBLEMS.name: ("問題点", "更新・検証で見つかった入力の問題です。シートとセルを確認して修正してください。"),
+    c.REFRESH_LOG.name: ("更新履歴", "更新のたびに1行追加されます。"),
+}
+
+# Columns staff type into, per input table (the rest are reference keys from the plan).
+INPUT_KEYS = {
+    c.SETTINGS.name: {"value"},
+    c.ITEMS.name: set(),
+    c.MEASURES.name: {"effect_kind", "include_in_effect", "note"},
+    c.STATUS.name: {"status", "grade", "results", "issues", "next"},
+    c.LEDGER.name: {"item", "year", "kind", "amount", "what", "basis"},
+}
+
+
+def _input_keys(spec: c.TableSpec) -> set[str]:
+    if spec.name in ("Actuals", "Targets"):
+        return {col.key for col in spec.columns if col.key.startswith("y")}
+    return INPUT_KEYS.get(spec.name, set())
+
+
+def _sheet(wb: Workbook, name: str) -> Worksheet:
+    return wb[name] if name in wb.sheetnames else wb.create_sheet(name)
+
+
+def write_table(ws: Worksheet, spec: c.TableSpec, rows: Sequence[Sequence[Any]], *, title: bool = True) -> None:
+    """Title, note, header and rows of one table, styled by role, as an Excel table named spec.name."""
+    if title:
+        heading, note = TITLES.get(spec.name, (spec.sheet, ""))
+        ws.cell(row=1, column=spec.anchor_col, value=heading)
+        apply(ws.cell(row=1, column=spec.anchor_col), "title")
+        ws.cell(row=2, column=spec.anchor_col, value=note)
+        apply(ws.cell(row=2, column=spec.anchor_col), "note")
+    inputs = _input_keys(spec)
+    top, left = spec.anchor_row, spec.anchor_col
+    for j, col in enumerate(spec.columns):
+        cell = ws.cell(row=top, column=left + j, value=col.header)
+        apply(cell, "header")
+        ws.column_dimensions[get_column_letter(left + j)].width = col.width
+    body = list(rows) or [[None] * len(spec.columns)]
+    for i, row in enumerate(body, start=1):
+        for j, col in enumerate(spec.columns):
+            cell = ws.cell(row=top + i, column=left + j, value=row[j])
+            role = "output" if spec.output else ("input" if col.key in inputs else "reference")
+            apply(cell, role, col.fmt, col.wrap)
+    ref = f"{get_column_letter(left)}{top}:{get_column_letter(left + len(spec.columns) - 1)}{top + len(body)}"
+    table = Table(displayName=spec.name, ref=ref)
+    table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
+    ws.add_table(table)
+
+
+def _print_setup(ws: Worksheet, header_row: int, landscape: bool = True) -> None:
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.oddFooter.center.text = "&P / &N"
+    ws.oddHeader.right.text = "&A"
+    ws.print_options.horizontalCentered = True
+
+
+def _protect(ws: Worksheet) -> None:
+    ws.protection.sheet = True
+    ws.protection.password = c.PASSWORD_NOTE
+    ws.protection.autoFilter = False
+    ws.protection.sort = False
+
+
+def _validation(ws: Worksheet, spec: c.TableSpec, key: str, dv: DataValidation, rows: int = VALIDATION_ROWS) -> None:
+    col = spec.anchor_col + [k.key for k in spec.columns].index(key)
+    letter = get_column_letter(col)
+    dv.add(f"{letter}{spec.anchor_row + 1}:{letter}{spec.anchor_row + rows}")
+    ws.add_data_validation(dv)
+
+
+def _list(values: Iterable[str], prompt: str) -> DataValidation:
+    return DataValidation(
+        type="list", formula1='"' + ",".join(values) + '"', allow_blank=True,
+        showErrorMessage=True, errorTitle="入力値", error=prompt, promptTitle="入力", prompt=prompt,
+        showInputMessage=True,
+    )
+
+
+def _number(prompt: str) -> DataValidation:
+    # "information" style: staff may still type 1.2万 or ３，０００円; refresh reads those and reports the rest.
+    return DataValidation(
+        type="decimal", operator="between", formula1="-1E+15", formula2="1E+15", allow_blank=True,
+        showErrorMessage=True, errorStyle="information", errorTitle="数値", error=prompt,
+    )
+
+
+def _whole(low: int, high: int, prompt: str) -> DataValidation:
+    return DataValidation(type="whole", operator="between", formula1=str(low), formula2=str(high),
+                          allow_blank=True, showErrorMessage=True, errorTitle="入力値", error=prompt)
+
+
+def input_rows(plan: Plan, layout: c.Layout, settings: Settings) -> dict[str, list[list[Any]]]:
+    """The rows of each input table for a new master of this plan."""
+    policy_name = {p.no: p.name for p in plan.policies}
+    measures = plan.measures
+    blank_years = [None] * len(layout.years)
+    return {
+        c.SETTINGS.name: [list(r) for r in settings_rows(settings)],
+        c.PLAN_INFO.name: [[key, label, str(getattr(plan, key))] for key, label in c.PLAN_INFO_KEYS],
+        c.HISTORY.name: [[h.name, h.effect_yen, h.as_of] for h in plan.history],
+        c.ITEMS.name: [
+            [it.no, it.policy, policy_name[it.policy], it.title, it.summary, "\n".join(it.actions), it.lead,
+             "、".join(it.departments)]
+            for it in plan.items
+        ],
+        c.MEASURES.name: [
+            [m.measure_id, m.item, m.name, m.unit, m.direction, _plain(m.baseline), _plain(m.target),
+             m.effect_kind, "はい" if m.include_in_effect else "いいえ", m.note]
+            for m in measures
+        ],
+        "Actuals": [[m.item, m.name, m.unit, *blank_years] for m in measures],
+        "Targets": [[m.item, m.name, m.unit, *blank_years] for m in measures],
+        c.STATUS.name: [
+            [it.no, it.title, y, None, None, None, None, None] for it in plan.items for y in plan.years
+        ],
+        c.LEDGER.name: [],
+    }
+
+
+def _plain(x: float) -> int | float:
+    return int(x) if float(x).is_integer() else x
+
+
+def _write_inputs(wb: Workbook, plan: Plan, layout: c.Layout, rows: dict[str, list[list[Any]]]) -> None:
+    for spec in layout.inputs:
+        ws = _sheet(wb, spec.sheet)
+        write_table(ws, spec, rows[spec.name], title=spec.anchor_col == 1)
+        ws.freeze_panes = ws.cell(row=spec.anchor_row + 1, column=spec.anchor_col + (3 if spec.name in (
+            "Actuals", "Targets") else 0))
+        _print_setup(ws, spec.anchor_row)
+    settings_ws = wb[c.SETTINGS.sheet]
+    for i, spec in enumerate(SETTING_SPECS, start=c.SETTINGS.anchor_row + 1):
+        if spec.choices:
+            dv = _list(spec.choices, "、".join(spec.choices) + " から選んでください。")
+            dv.add(f"C{i}")
+            settings_ws.add_data_validation(dv)
+    n_items = max(it.no for it in plan.items)
+    for name in ("Actuals", "Targets"):
+        spec = layout.table(name)
+        for y in layout.years:
+            _validation(wb[spec.sheet], spec, f"y{y}", _number("数値を入力してください（単位は「単位」列）。"),
+                        rows=len(plan.measures))
+    ms = c.MEASURES
+    _validation(wb[ms.sheet], ms, "effect_kind", _list([k for k in EFFECT_KINDS if k], "効果区分を選んでください。"))
+    _validation(wb[ms.sheet], ms, "include_in_effect", _list(("はい", "いいえ"), "はい／いいえ"))
+    st = c.STATUS
+    _validation(wb[st.sheet], st, "status", _list(c.STATUS_VALUES, "未着手・実施中・完了から選んでください。"))
+    _validation(wb[st.sheet], st, "grade", _list(GRADES, "指標のない項目の評価（S〜D）を選んでください。"))
+    lg = c.LEDGER
+    _validation(wb[lg.sheet], lg, "item", _whole(1, n_items, f"取組項目の No（1〜{n_items}）を入力してください。"))
+    _validation(wb[lg.sheet], lg, "year", _whole(plan.start_year, plan.end_year,
+                                                 f"{plan.start_year}〜{plan.end_year} の年度を入力してください。"))
+    _validation(wb[lg.sheet], lg, "kind", _list(c.LEDGER_KINDS, "歳出削減・歳入増加から選んでください。"))
+    _validation(wb[lg.sheet], lg, "amount", _number("金額（円）を数値で入力してください。"))
+
+
+def _write_outputs(wb: Workbook, layout: c.Layout) -> None:
+    for spec in layout.outputs:
+        if spec.sheet == c.SHEET_DASHBOARD:
+            continue
+        ws = _sheet(wb, spec.sheet)
+        write_table(ws, spec, [])
+        ws.freeze_panes = ws.cell(row=spec.anchor_row + 1, column=1)
+        _print_setup(ws, spec.anchor_row)
+        _protect(ws)
+
+
+DASHBOARD_KPIS = ("評価年度", "評価した取組項目", "単年度財政効果額", "計画期間累計", "最終更新")
+
+
+def _write_dashboard(wb: Workbook, plan: Plan, layout: c.Layout) -> None:
+    ws = _sheet(wb, c.SHEET_DASHBOARD)
+    ws["A1"] = f"{plan.name} ダッシュボード"
+    apply(ws["A1"], "title")
+    ws["A2"] = "更新ボタン（kaikaku refresh）で最新の評価に置き換わります。"
+    apply(ws["A2"], "note")
+    for i, label in enumerate(DASHBOARD_KPIS, start=3):
+        apply(ws.cell(row=i, column=1, value=label), "kpi_label")
+        apply(ws.cell(row=i, column=2), "kpi", c.FMT_YEN if "効果" in label else None)
+    grades, effects = c.DASHBOARD_GRADES, c.DASHBOARD_EFFECTS
+    n_policy = len(plan.policies)
+    n_effect = len(plan.history) + len(layout.plan_years)
+    write_table(ws, grades, [[p.name, None, None, None, None, None] for p in plan.policies], title=False)
+    write_table(ws, effects, [[None, None] for _ in range(n_effect)], title=False)
+    for j, col in enumerate(grades.columns, start=1):
+        ws.column_dimensions[get_column_letter(j)].width = col.width
+    ws.column_dimensions["B"].width = 24  # the figures above the table need the room
+    chart_row = grades.anchor_row + max(n_policy, n_effect) + 3
+
+    shares = BarChart()
+    shares.type, shares.grouping, shares.overlap = "bar", "percentStacked", 100
+    shares.title = "基本方針別の評価の割合"
+    data = Reference(ws, min_col=2, max_col=6, min_row=grades.anchor_row, max_row=grades.anchor_row + n_policy)
+    cats = Reference(ws, min_col=1, min_row=grades.anchor_row + 1, max_row=grades.anchor_row + n_policy)
+    shares.add_data(data, titles_from_data=True)
+    shares.set_categories(cats)
+    shares.height, shares.width = 8, 16
+    ws.add_chart(shares, f"A{chart_row}")
+
+    money = BarChart()
+    money.title = "財政効果額（これまでの計画と本計画の年度別）"
+    money.y_axis.title = "円"
+    left = effects.anchor_col
+    data = Reference(ws, min_col=left + 1, min_row=effects.anchor_row, max_row=effects.anchor_row + n_effect)
+    cats = Reference(ws, min_col=left, min_row=effects.anchor_row + 1, max_row=effects.anchor_row + n_effect)
+    money.add_data(data, titles_from_data=True)
+    money.set_categories(cats)
+    money.legend = None
+    money.height, money.width = 8, 18
+    ws.add_chart(money, f"{get_column_letter(left)}{chart_row}")
+    _print_setup(ws, grades.anchor_row)
+    ws.print_title_rows = None
+    _protect(ws)
+
+
+def _write_guide(wb: Workbook, plan: Plan, sample: bool) -> None:
+    ws = wb.active
+    ws.title = c.SHEET_GUIDE
+    ws.column_dimensions["A"].width = 110
+    ws["A1"] = f"{plan.name}（{plan.city}） 管理ワークブック"
+    apply(ws["A1"], "title")
+    if sample:
+        ws["A2"] = SAMPLE_MARK + "このブックの実績・進捗状況・効果額台帳は説明用の架空データです。実際の値ではありません。"
+        apply(ws["A2"], "title")
+    for i, line in enumerate(GUIDE_LINES, start=3):
+        apply(ws.cell(row=i, column=1, value=line), "body")
+    _print_setup(ws, 1, landscape=False)
+    ws.print_title_rows = None
+
+
+def build_workbook(plan: Plan, settings: Settings | None = None,
+                   rows: dict[str, list[list[Any]]] | None = None, sample: bool = False) -> Workbook:
+    """A new master workbook of this plan. `rows` overrides the input rows (used for sample data)."""
+    settings = settings or Settings(evaluation_year=plan.start_year)
+    layout = layout_of(plan)
+    wb = Workbook()
+    _write_guide(wb, plan, sample)
+    _write_dashboard(wb, plan, layout)
+    _write_inputs(wb, plan, layout, rows or input_rows(plan, layout, settings))
+    _write_outputs(wb, layout)
+    wb.defined_names["kaikaku_plan"] = DefinedName("kaikaku_plan", attr_text=f'"{plan.name}"')
+    wb.defined_names["kaikaku_city_code"] = DefinedName("kaikaku_city_code", attr_text=f'"{plan.city_code}"')
+    wb.defined_names["kaikaku_sample"] = DefinedName("kaikaku_sample", attr_text="TRUE" if sample else "FALSE")
+    wb.properties.title = plan.name
+    wb.properties.creator = "kaikaku-xl"
+    return wb
+
+
+def layout_of(plan: Plan) -> c.Layout:
+    return c.Layout(years=list(range(plan.baseline_year + 1, plan.end_year + 1)), plan_years=plan.years)
+
+
+def save_new(wb: Workbook, path: Path) -> None:
+    if path.exists():
+        raise FileExistsError(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)

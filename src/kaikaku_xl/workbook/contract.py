@@ -1,0 +1,293 @@
+"""The master workbook's contract: every sheet, table and column name, in ONE place.
+
+Excel tables (ListObjects) with English names are the contract between the workbook and the code; sheet names
+and column headers are Japanese because staff read them. Engines, workflows and the builder all import from here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Number formats (Excel syntax). Amounts are whole yen with separators; negatives shown with △ in red.
+FMT_YEN = '#,##0"円";[Red]"△"#,##0"円"'
+FMT_INT = "#,##0"
+FMT_NUM = "#,##0.##"
+FMT_PCT = "0.0%"
+FMT_TEXT = "@"
+FMT_GENERAL = "General"
+
+PASSWORD_NOTE = "kaikaku"  # documented in README and the 使い方 sheet: protection guards against slips, not people
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    key: str  # the frame column it maps to
+    fmt: str = FMT_GENERAL
+    width: float = 12
+    wrap: bool = False
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    name: str  # the ListObject name (English, the contract)
+    sheet: str  # Japanese sheet name
+    columns: tuple[Column, ...]
+    anchor_row: int = 3  # header row; row 1 holds the sheet title, row 2 a short note
+    output: bool = False  # written only by refresh
+    anchor_col: int = 1
+
+    @property
+    def headers(self) -> list[str]:
+        return [c.header for c in self.columns]
+
+    def column(self, key: str) -> Column:
+        return next(c for c in self.columns if c.key == key)
+
+
+def year_header(year: int) -> str:
+    return f"{year}年度"
+
+
+def wareki(year: int) -> str:
+    """2026 -> 令和8年度 (fiscal years of the plan are all in 令和)."""
+    return f"令和{year - 2018}年度" if year >= 2019 else f"平成{year - 1988}年度"
+
+
+# ---- input sheets ---------------------------------------------------------------------------------------
+SHEET_GUIDE = "使い方"
+SHEET_DASHBOARD = "ダッシュボード"
+
+SETTINGS = TableSpec("Settings", "設定", (
+    Column("キー", "key", width=20),
+    Column("項目", "label", width=30),
+    Column("値", "value", width=14),
+    Column("説明", "note", width=80, wrap=True),
+))
+
+PLAN_INFO_KEYS = (
+    ("name", "計画名"), ("subtitle", "副題"), ("city", "地方公共団体名"), ("city_code", "全国地方公共団体コード"),
+    ("baseline_year", "基準年度"), ("start_year", "計画開始年度"), ("end_year", "計画終了年度"),
+)
+PLAN_INFO = TableSpec("PlanInfo", "計画情報", (
+    Column("キー", "key", width=16),
+    Column("項目", "label", width=24),
+    Column("値", "value", FMT_TEXT, 60),
+))
+HISTORY = TableSpec("History", "計画情報", (
+    Column("計画", "name", width=26),
+    Column("財政効果額", "effect_yen", FMT_YEN, 20),
+    Column("時点", "as_of", width=10),
+), anchor_col=5)
+
+ITEMS = TableSpec("Items", "取組項目", (
+    Column("No", "item", FMT_INT, 6),
+    Column("基本方針", "policy", FMT_INT, 9),
+    Column("基本方針名", "policy_name", width=24),
+    Column("取組項目", "title", width=30, wrap=True),
+    Column("取組概要", "summary", width=60, wrap=True),
+    Column("取組内容", "actions", width=60, wrap=True),
+    Column("主要担当課", "lead", width=18),
+    Column("担当課", "departments", width=30, wrap=True),
+))
+
+MEASURES = TableSpec("Measures", "指標", (
+    Column("ID", "measure_id", FMT_TEXT, 7),
+    Column("No", "item", FMT_INT, 6),
+    Column("指標名", "name", width=32, wrap=True),
+    Column("単位", "unit", width=7),
+    Column("方向", "direction", width=7),
+    Column("基準値", "baseline", FMT_NUM, 16),
+    Column("目標値", "target", FMT_NUM, 16),
+    Column("効果区分", "effect_kind", width=10),
+    Column("効果額に算入", "include_in_effect", width=12),
+    Column("備考", "note", width=40, wrap=True),
+))
+
+STATUS_VALUES = ("未着手", "実施中", "完了")
+STATUS = TableSpec("Status", "進捗状況", (
+    Column("No", "item", FMT_INT, 6),
+    Column("取組項目", "title", width=28, wrap=True),
+    Column("年度", "year", "0", 8),
+    Column("進捗状況", "status", width=10),
+    Column("評価（指標なし項目）", "grade", width=12),
+    Column("取組実績", "results", width=45, wrap=True),
+    Column("課題", "issues", width=35, wrap=True),
+    Column("今後の方向性", "next", width=35, wrap=True),
+))
+
+LEDGER_KINDS = ("歳出削減", "歳入増加")
+LEDGER = TableSpec("EffectLedger", "効果額台帳", (
+    Column("No", "item", FMT_INT, 6),
+    Column("年度", "year", "0", 8),
+    Column("区分", "kind", width=10),
+    Column("金額", "amount", FMT_YEN, 18),
+    Column("内容", "what", width=40, wrap=True),
+    Column("算定根拠", "basis", width=50, wrap=True),
+))
+
+
+def actuals_spec(years: list[int]) -> TableSpec:
+    return TableSpec("Actuals", "実績", (
+        Column("No", "item", FMT_INT, 6),
+        Column("指標名", "name", width=32, wrap=True),
+        Column("単位", "unit", width=7),
+        *(Column(year_header(y), f"y{y}", FMT_NUM, 16) for y in years),
+    ))
+
+
+def targets_spec(years: list[int]) -> TableSpec:
+    return TableSpec("Targets", "年度目標", (
+        Column("No", "item", FMT_INT, 6),
+        Column("指標名", "name", width=32, wrap=True),
+        Column("単位", "unit", width=7),
+        *(Column(year_header(y), f"y{y}", FMT_NUM, 16) for y in years),
+    ))
+
+
+# ---- output sheets (refresh owns them entirely) -----------------------------------------------------------
+EVALUATION = TableSpec("Evaluation", "評価結果", (
+    Column("ID", "measure_id", FMT_TEXT, 7),
+    Column("No", "item", FMT_INT, 6),
+    Column("基本方針", "policy", FMT_INT, 9),
+    Column("取組項目", "title", width=26, wrap=True),
+    Column("主要担当課", "lead", width=16),
+    Column("指標名", "name", width=28, wrap=True),
+    Column("単位", "unit", width=7),
+    Column("方向", "direction", width=7),
+    Column("基準値", "baseline", FMT_NUM, 15),
+    Column("目標値", "target", FMT_NUM, 15),
+    Column("実績", "actual", FMT_NUM, 15),
+    Column("計画値", "planned", FMT_NUM, 15),
+    Column("計画進捗", "planned_progress", FMT_PCT, 10),
+    Column("進捗率", "progress", FMT_PCT, 10),
+    Column("達成率", "attainment", FMT_PCT, 10),
+    Column("評価", "grade", width=7),
+    Column("評価の根拠", "grade_basis", width=10),
+    Column("財政効果額", "effect", FMT_YEN, 16),
+    Column("効果区分", "effect_kind", width=10),
+    Column("算入", "counted", width=7),
+    Column("備考", "reason", width=36, wrap=True),
+), output=True)
+
+ITEM_RESULTS = TableSpec("ItemResults", "取組評価", (
+    Column("No", "item", FMT_INT, 6),
+    Column("基本方針", "policy", FMT_INT, 9),
+    Column("取組項目", "title", width=30, wrap=True),
+    Column("主要担当課", "lead", width=18),
+    Column("評価", "grade", width=7),
+    Column("評価の区分", "grade_label", width=12),
+    Column("評価の根拠", "grade_source", width=16),
+    Column("進捗状況", "status", width=10),
+    Column("単年度効果額", "single_year", FMT_YEN, 16),
+    Column("累計効果額", "cumulative", FMT_YEN, 16),
+), output=True)
+
+EFFECTS = TableSpec("Effects", "財政効果", (
+    Column("年度", "year", "0", 8),
+    Column("和暦", "wareki", width=12),
+    Column("指標による効果額", "measures", FMT_YEN, 18),
+    Column("台帳による効果額", "ledger", FMT_YEN, 18),
+    Column("単年度効果額", "single_year", FMT_YEN, 18),
+    Column("計画期間累計", "cumulative", FMT_YEN, 18),
+    Column("計画効果額", "planned", FMT_YEN, 18),
+    Column("計画累計", "planned_cumulative", FMT_YEN, 18),
+    Column("効果額達成率", "attainment", FMT_PCT, 12),
+    Column("累計達成率", "attainment_cumulative", FMT_PCT, 12),
+    Column("参考換算額", "reference", FMT_YEN, 16),
+), output=True)
+
+
+def item_effects_spec(years: list[int]) -> TableSpec:
+    return TableSpec("ItemEffects", "効果額内訳", (
+        Column("No", "item", FMT_INT, 6),
+        Column("取組項目", "title", width=26, wrap=True),
+        Column("内訳", "source", width=32, wrap=True),
+        Column("区分", "kind", width=10),
+        Column("算入", "counted", width=7),
+        *(Column(year_header(y), f"y{y}", FMT_YEN, 16) for y in years),
+        Column("累計", "total", FMT_YEN, 18),
+    ), output=True)
+
+
+def _summary_columns(first: Column) -> tuple[Column, ...]:
+    return (
+        first,
+        Column("名称", "name", width=28, wrap=True),
+        Column("項目数", "items", FMT_INT, 8),
+        Column("評価対象", "graded", FMT_INT, 9),
+        *(Column(g, f"n_{g}", FMT_INT, 6) for g in ("S", "A", "B", "C", "D", "−")),
+        *(Column(f"{g}割合", f"share_{g}", FMT_PCT, 9) for g in ("S", "A", "B", "C", "D")),
+        Column("平均進捗率", "mean_progress", FMT_PCT, 11),
+        Column("単年度効果額", "effect_year", FMT_YEN, 16),
+        Column("累計効果額", "effect_cumulative", FMT_YEN, 16),
+        Column("算入した指標", "counted_measures", width=30, wrap=True),
+    )
+
+
+POLICY_SUMMARY = TableSpec(
+    "PolicySummary", "基本方針別", _summary_columns(Column("基本方針", "group", width=9)), output=True
+)
+DEPARTMENT_SUMMARY = TableSpec(
+    "DepartmentSummary", "担当課別", _summary_columns(Column("主要担当課", "group", width=18)), output=True
+)
+
+PROBLEMS = TableSpec("Problems", "問題点", (
+    Column("重要度", "severity", width=8),
+    Column("シート", "sheet", width=14),
+    Column("セル", "cell", width=9),
+    Column("内容", "message", width=60, wrap=True),
+    Column("対処", "action", width=50, wrap=True),
+), output=True)
+
+REFRESH_LOG = TableSpec("RefreshLog", "更新履歴", (
+    Column("日時", "time", width=20),
+    Column("利用者", "user", width=14),
+    Column("実行方法", "door", width=12),
+    Column("評価年度", "evaluation_year", "0", 9),
+    Column("評価済項目", "graded", FMT_INT, 10),
+    Column("単年度効果額", "single_year", FMT_YEN, 18),
+    Column("累計効果額", "cumulative", FMT_YEN, 18),
+    Column("エラー", "errors", FMT_INT, 8),
+    Column("警告", "warnings", FMT_INT, 8),
+    Column("入力フィンガープリント", "fingerprint", width=20),
+), output=True)
+
+# The dashboard's chart source data: fixed shape so the charts' ranges never move.
+DASHBOARD_GRADES = TableSpec("DashboardGrades", SHEET_DASHBOARD, (
+    Column("基本方針", "name", width=26),
+    *(Column(f"{g}", f"share_{g}", FMT_PCT, 8) for g in ("S", "A", "B", "C", "D")),
+), anchor_row=9, output=True)
+DASHBOARD_EFFECTS = TableSpec("DashboardEffects", SHEET_DASHBOARD, (
+    Column("区分", "label", width=26),
+    Column("財政効果額", "amount", FMT_YEN, 18),
+), anchor_row=9, anchor_col=9, output=True)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The tables of one master workbook, whose year columns depend on the plan."""
+
+    years: list[int]  # years that take actuals: the year after the baseline up to the plan's end
+    plan_years: list[int]
+    inputs: tuple[TableSpec, ...] = field(init=False)
+    outputs: tuple[TableSpec, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "inputs", (
+            SETTINGS, PLAN_INFO, HISTORY, ITEMS, MEASURES, actuals_spec(self.years), targets_spec(self.years), STATUS, LEDGER,
+        ))
+        object.__setattr__(self, "outputs", (
+            EVALUATION, ITEM_RESULTS, EFFECTS, item_effects_spec(self.plan_years), POLICY_SUMMARY,
+            DEPARTMENT_SUMMARY, PROBLEMS, REFRESH_LOG, DASHBOARD_GRADES, DASHBOARD_EFFECTS,
+        ))
+
+    def table(self, name: str) -> TableSpec:
+        return next(t for t in (*self.inputs, *self.outputs) if t.name == name)
+
+    @property
+    def output_sheets(self) -> list[str]:
+        return list(dict.fromkeys(t.sheet for t in self.outputs))
+
+
+SHEET_ORDER_HEAD = (SHEET_GUIDE, SHEET_DASHBOARD)

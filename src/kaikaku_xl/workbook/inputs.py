@@ -1,0 +1,361 @@
+"""Reading what staff typed into the input tables: lenient where the meaning is clear, reported where not.
+
+Every problem names the sheet and cell and says what to do. Nothing here raises on bad input: a value that
+cannot be read becomes "missing" (評価対象外) and a problem row, and the rest is still computed.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
+from typing import Any
+
+import pandas as pd
+
+from ..metrics.frames import ACTUAL_COLUMNS, LEDGER_COLUMNS, MEASURE_COLUMNS, STATUS_COLUMNS, TARGET_COLUMNS
+from ..metrics.grades import GRADES
+from ..plan import DIRECTIONS, EFFECT_KINDS
+from ..settings import SETTING_SPECS, Settings
+from . import contract as c
+from .engine import RawTable
+
+ERROR, WARNING = "エラー", "警告"
+
+
+@dataclass(frozen=True)
+class Problem:
+    severity: str
+    sheet: str
+    cell: str
+    message: str
+    action: str
+
+    def as_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+# Units as they look after NFKC normalisation (㎡ becomes m2), and the multipliers staff write.
+_UNIT_ALIASES = {"㎡": ("m2", "㎡", "平方メートル"), "%": ("%", "パーセント"), "円": ("円",), "時間": ("時間", "h"),
+                 "件": ("件",), "枚": ("枚",)}
+_MULTIPLIERS = (("千円", 1_000, "円"), ("万円", 10_000, "円"), ("億円", 100_000_000, "円"),
+                ("千", 1_000, None), ("万", 10_000, None), ("億", 100_000_000, None))
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_EXCEL_ERRORS = ("#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!")
+
+
+class NotANumber(ValueError):
+    """The text is not a number in the expected unit; the message says why (Japanese)."""
+
+
+def parse_number(value: Any, unit: str | None = None) -> float | None:
+    """A typed value as a number in `unit`; None for empty. Raises NotANumber where the meaning is unclear.
+
+    Accepts 全角 digits and commas, a trailing unit (the measure's own), 千/万/億 multipliers (1.2万 = 12,000),
+    and △/▲ for negatives as Japanese tables print them.
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool) or isinstance(value, datetime | date):
+        raise NotANumber("数値ではありません（日付や真偽値）")
+    if isinstance(value, int | float):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise NotANumber("数値ではありません")
+        return float(value)
+    text = unicodedata.normalize("NFKC", str(value)).strip().replace(",", "").replace(" ", "")
+    if text == "":
+        return None
+    if text.upper() in _EXCEL_ERRORS:
+        raise NotANumber(f"Excel のエラー値（{text}）です")
+    sign = 1.0
+    if text[0] in "△▲":
+        sign, text = -1.0, text[1:]
+    factor = 1.0
+    for suffix, multiplier, implied_unit in _MULTIPLIERS:
+        if text.endswith(suffix):
+            if implied_unit and unit and unit != implied_unit:
+                raise NotANumber(f"単位が違います（{suffix} ですが、この指標の単位は {unit}）")
+            text, factor = text[: -len(suffix)], float(multiplier)
+            break
+    else:
+        for own, aliases in _UNIT_ALIASES.items():
+            for alias in aliases:
+                if text.endswith(alias) and text[: -len(alias)] and _NUMBER.match(text[: -len(alias)]):
+                    if unit and own != unit:
+                        raise NotANumber(f"単位が違います（{alias} ですが、この指標の単位は {unit}）")
+                    text = text[: -len(alias)]
+                    break
+            else:
+                continue
+            break
+    if not _NUMBER.match(text):
+        raise NotANumber("数値として読めません")
+    return sign * float(text) * factor
+
+
+def _text(value: Any) -> str:
+    """Typed text as shown, trimmed (names keep their full-width characters)."""
+    return "" if value is None else str(value).strip()
+
+
+def _key(value: Any) -> str:
+    """Text for matching: 全角/半角 and spacing differences do not make a different measure."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", _text(value)))
+
+
+def _int(value: Any) -> int | None:
+    try:
+        number = parse_number(value)
+    except NotANumber:
+        return None
+    return int(number) if number is not None and float(number).is_integer() else None
+
+
+class Reader:
+    """Turns raw tables into metric frames, collecting problems."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def problem(self, severity: str, table: RawTable, row: int | None, col: int | None, message: str,
+                action: str) -> None:
+        cell = table.address(row, col) if row is not None and col is not None else ""
+        self.problems.append(Problem(severity, table.sheet, cell, message, action))
+
+    def require_columns(self, table: RawTable, spec: c.TableSpec, keys: list[str]) -> dict[str, int] | None:
+        positions = {}
+        for key in keys:
+            header = spec.column(key).header
+            index = table.column_index(header)
+            if index is None:
+                self.problems.append(Problem(ERROR, table.sheet, "", f"表 {spec.name} に列「{header}」がありません。",
+                                             "列見出しを元に戻すか、kaikaku init で作り直した表から貼り付けてください。"))
+                return None
+            positions[key] = index
+        return positions
+
+    # -- settings ---------------------------------------------------------------------------------------
+    def settings(self, table: RawTable) -> Settings:
+        values: dict[str, Any] = {}
+        key_col, value_col = table.column_index("キー"), table.column_index("値")
+        if key_col is None or value_col is None:
+            self.problems.append(Problem(ERROR, table.sheet, "", "設定表に「キー」「値」列がありません。", "既定値で計算しました。"))
+            return Settings()
+        by_key = {spec.key: spec for spec in SETTING_SPECS}
+        for i, row in enumerate(table.rows):
+            spec = by_key.get(_text(row[key_col]))
+            if spec is None:
+                continue
+            raw = row[value_col]
+            try:
+                values[spec.key] = self._setting_value(spec, raw)
+            except ValueError as exc:
+                self.problem(ERROR, table, i, value_col, f"「{spec.label}」の値「{raw}」を使えません: {exc}",
+                             f"既定値（{getattr(Settings(), spec.key)}）で計算しました。正しい値を入力してください。")
+        return Settings(**values)
+
+    @staticmethod
+    def _setting_value(spec: Any, raw: Any) -> Any:
+        if spec.kind in ("choice", "bool"):
+            text = unicodedata.normalize("NFKC", _text(raw))
+            if text not in spec.choices:
+                raise ValueError("、".join(spec.choices) + " のいずれかを選んでください")
+            return text == "はい" if spec.kind == "bool" else text
+        number = parse_number(raw)
+        if number is None:
+            raise ValueError("空欄です")
+        if spec.kind in ("year", "count"):
+            if not number.is_integer() or number < 0:
+                raise ValueError("0以上の整数を入力してください")
+            return int(number)
+        if number < 0:
+            raise ValueError("0以上の数値を入力してください")
+        return number
+
+    # -- measures ---------------------------------------------------------------------------------------
+    def measures(self, table: RawTable, items: pd.DataFrame) -> pd.DataFrame:
+        keys = [col.key for col in c.MEASURES.columns]
+        pos = self.require_columns(table, c.MEASURES, keys)
+        if pos is None:
+            return pd.DataFrame(columns=MEASURE_COLUMNS)
+        item_info = items.set_index("item")
+        rows, seen = [], set()
+        seq: dict[int, int] = {}
+        for i, raw in enumerate(table.rows):
+            item = _int(raw[pos["item"]])
+            name = _text(raw[pos["name"]])
+            if item is None or item not in item_info.index:
+                self.problem(ERROR, table, i, pos["item"], f"取組項目 No「{raw[pos['item']]}」は計画にありません。",
+                             "取組項目シートにある No を入力してください。この指標は計算から除きました。")
+                continue
+            if (item, _key(name)) in seen:
+                self.problem(ERROR, table, i, pos["name"], f"No.{item}「{name}」の行が重複しています。",
+                             "重複した行を削除してください。最初の行で計算しました。")
+                continue
+            seen.add((item, _key(name)))
+            direction = _text(raw[pos["direction"]])
+            if direction not in DIRECTIONS:
+                self.problem(ERROR, table, i, pos["direction"], f"方向「{direction}」は使えません。",
+                             "増加・減少・維持のいずれかを入力してください。この指標は計算から除きました。")
+                continue
+            unit = _text(raw[pos["unit"]])
+            numbers = {}
+            for key, label in (("baseline", "基準値"), ("target", "目標値")):
+                try:
+                    numbers[key] = parse_number(raw[pos[key]], unit or None)
+                except NotANumber as exc:
+                    numbers[key] = None
+                    self.problem(ERROR, table, i, pos[key], f"{label}「{raw[pos[key]]}」: {exc}。",
+                                 f"{label}を数値で入力してください。この指標は計算から除きました。")
+            if numbers["baseline"] is None or numbers["target"] is None:
+                if all(raw[pos[k]] is None for k in ("baseline", "target")):
+                    self.problem(ERROR, table, i, pos["baseline"], f"No.{item}「{name}」の基準値・目標値が空欄です。",
+                                 "基準値と目標値を入力してください。")
+                continue
+            kind = _text(raw[pos["effect_kind"]])
+            if kind not in EFFECT_KINDS:
+                self.problem(WARNING, table, i, pos["effect_kind"], f"効果区分「{kind}」は使えません。",
+                             "歳出削減・歳入増加・参考・空欄のいずれかにしてください。区分なしとして計算しました。")
+                kind = ""
+            seq[item] = seq.get(item, 0) + 1
+            measure_id = _text(raw[pos["measure_id"]]) or f"{item}-{seq[item]}"
+            rows.append({
+                "measure_id": measure_id, "item": item, "seq": seq[item],
+                "policy": int(item_info.at[item, "policy"]), "lead": item_info.at[item, "lead"],
+                "name": name, "unit": unit, "direction": direction,
+                "baseline": numbers["baseline"], "target": numbers["target"], "effect_kind": kind,
+                "include_in_effect": _text(raw[pos["include_in_effect"]]) in ("はい", "TRUE", "True", "1", "○"),
+                "row": i,
+            })
+        return pd.DataFrame(rows, columns=[*MEASURE_COLUMNS, "row"])
+
+    # -- yearly values (actuals and own targets) --------------------------------------------------------
+    def yearly(self, table: RawTable, spec: c.TableSpec, measures: pd.DataFrame, years: list[int],
+               value_column: str, required: bool) -> pd.DataFrame:
+        columns = [*ACTUAL_COLUMNS[:2], value_column]
+        pos = self.require_columns(table, spec, ["item", "name"])
+        if pos is None:
+            return pd.DataFrame(columns=columns)
+        year_cols: dict[int, int] = {}
+        for j, header in enumerate(table.headers):
+            match = re.fullmatch(r"(\d{4})年度", unicodedata.normalize("NFKC", header))
+            if match:
+                year = int(match.group(1))
+                if year in years:
+                    year_cols[year] = j
+                else:
+                    self.problems.append(Problem(ERROR, table.sheet, table.address(-1, j),
+                                                 f"列「{header}」は計画期間（{years[0]}〜{years[-1]}年度）の外です。",
+                                                 "この列の値は使いません。列見出しを確認してください。"))
+        lookup = {(int(r.item), _key(r.name)): r for r in measures.itertuples()}
+        out, seen = [], set()
+        for i, raw in enumerate(table.rows):
+            item, name = _int(raw[pos["item"]]), _text(raw[pos["name"]])
+            measure = lookup.get((item, _key(name)))  # type: ignore[arg-type]
+            if measure is None:
+                self.problem(ERROR, table, i, pos["name"], f"No「{raw[pos['item']]}」「{name}」は指標シートにありません。",
+                             "No と指標名を指標シートと同じにしてください。この行は使いませんでした。")
+                continue
+            if measure.measure_id in seen:
+                self.problem(ERROR, table, i, pos["name"], f"No.{item}「{name}」の行が重複しています。",
+                             "重複した行を削除してください。最初の行の値を使いました。")
+                continue
+            seen.add(measure.measure_id)
+            for year, j in year_cols.items():
+                try:
+                    value = parse_number(raw[j], measure.unit or None)
+                except NotANumber as exc:
+                    self.problem(ERROR, table, i, j, f"No.{item}「{name}」{year}年度の値「{raw[j]}」: {exc}。",
+                                 f"{measure.unit}単位の数値を入力してください。この年度は評価対象外にしました。")
+                    continue
+                if value is None:
+                    continue
+                if measure.unit == "%" and 0 < abs(value) <= 1 and max(abs(measure.baseline), abs(measure.target)) > 1:
+                    self.problem(WARNING, table, i, j, f"No.{item}「{name}」{year}年度の値 {raw[j]} を "
+                                 f"{value * 100:g}% として読みました。", "％の指標は 95 のように％の数値で入力してください。")
+                    value *= 100
+                out.append({"measure_id": measure.measure_id, "year": year, value_column: value})
+        if required:
+            for r in measures.itertuples():
+                if r.measure_id not in seen:
+                    self.problems.append(Problem(ERROR, table.sheet, "", f"No.{r.item}「{r.name}」の行が{spec.sheet}シートにありません。",
+                                                 "指標シートと同じ No・指標名の行を追加してください。"))
+        return pd.DataFrame(out, columns=columns)
+
+    # -- status -----------------------------------------------------------------------------------------
+    def status(self, table: RawTable, items: pd.DataFrame, years: list[int]) -> pd.DataFrame:
+        pos = self.require_columns(table, c.STATUS, [col.key for col in c.STATUS.columns])
+        if pos is None:
+            return pd.DataFrame(columns=[*STATUS_COLUMNS, "status", "results", "issues", "next"])
+        with_measures = set(items.loc[items["n_measures"] > 0, "item"])
+        known = set(items["item"])
+        rows = []
+        for i, raw in enumerate(table.rows):
+            item, year = _int(raw[pos["item"]]), _int(raw[pos["year"]])
+            if item not in known:
+                self.problem(ERROR, table, i, pos["item"], f"取組項目 No「{raw[pos['item']]}」は計画にありません。",
+                             "取組項目シートにある No を入力してください。")
+                continue
+            if year not in years:
+                self.problem(ERROR, table, i, pos["year"], f"年度「{raw[pos['year']]}」は計画期間外です。",
+                             f"{years[0]}〜{years[-1]} の年度を入力してください。")
+                continue
+            grade = _text(raw[pos["grade"]]).upper() or None
+            if grade and grade not in GRADES:
+                self.problem(ERROR, table, i, pos["grade"], f"評価「{raw[pos['grade']]}」は使えません。",
+                             "S・A・B・C・D のいずれかを選んでください。評価対象外にしました。")
+                grade = None
+            if grade and item in with_measures:
+                self.problem(WARNING, table, i, pos["grade"], f"No.{item} は指標で評価するため、入力された評価「{grade}」は使いません。",
+                             "評価欄を空欄にしてください。")
+                grade = None
+            status = _text(raw[pos["status"]])
+            if status and status not in c.STATUS_VALUES:
+                self.problem(WARNING, table, i, pos["status"], f"進捗状況「{status}」は選択肢にありません。",
+                             "未着手・実施中・完了から選んでください。")
+            rows.append({"item": item, "year": year, "grade": grade, "status": status,
+                         "results": _text(raw[pos["results"]]), "issues": _text(raw[pos["issues"]]),
+                         "next": _text(raw[pos["next"]])})
+        return pd.DataFrame(rows, columns=[*STATUS_COLUMNS, "status", "results", "issues", "next"])
+
+    # -- ledger -----------------------------------------------------------------------------------------
+    def ledger(self, table: RawTable, items: pd.DataFrame, years: list[int]) -> pd.DataFrame:
+        pos = self.require_columns(table, c.LEDGER, [col.key for col in c.LEDGER.columns])
+        if pos is None:
+            return pd.DataFrame(columns=[*LEDGER_COLUMNS, "what"])
+        known = set(items["item"])
+        rows = []
+        for i, raw in enumerate(table.rows):
+            item, year = _int(raw[pos["item"]]), _int(raw[pos["year"]])
+            kind = _text(raw[pos["kind"]])
+            if item not in known:
+                self.problem(ERROR, table, i, pos["item"], f"取組項目 No「{raw[pos['item']]}」は計画にありません。",
+                             "取組項目シートにある No を入力してください。この行は集計していません。")
+                continue
+            if year not in years:
+                self.problem(ERROR, table, i, pos["year"], f"年度「{raw[pos['year']]}」は計画期間外です。",
+                             f"{years[0]}〜{years[-1]} の年度を入力してください。この行は集計していません。")
+                continue
+            if kind not in c.LEDGER_KINDS:
+                self.problem(ERROR, table, i, pos["kind"], f"区分「{kind}」は使えません。",
+                             "歳出削減・歳入増加から選んでください。この行は集計していません。")
+                continue
+            try:
+                amount = parse_number(raw[pos["amount"]], "円")
+            except NotANumber as exc:
+                self.problem(ERROR, table, i, pos["amount"], f"金額「{raw[pos['amount']]}」: {exc}。",
+                             "円単位の数値を入力してください。この行は集計していません。")
+                continue
+            if amount is None:
+                self.problem(ERROR, table, i, pos["amount"], "金額が空欄です。", "金額を入力してください。")
+                continue
+            if not _text(raw[pos["basis"]]):
+                self.problem(WARNING, table, i, pos["basis"], "算定根拠が空欄です。", "算定根拠を記入してください（監査・公表用）。")
+            rows.append({"item": item, "year": year, "kind": kind, "amount": amount, "what": _text(raw[pos["what"]])})
+        return pd.DataFrame(rows, columns=[*LEDGER_COLUMNS, "what"])
+
+
+def targets_columns() -> list[str]:
+    return TARGET_COLUMNS

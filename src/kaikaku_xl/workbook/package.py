@@ -1,0 +1,212 @@
+"""The xlsx/xlsm file as an OPC (zip) package: which part holds which sheet and table, and a writer that
+replaces only the parts refresh owns.
+
+openpyxl drops drawings, images, VBA forms and more that it did not create when it saves a file, so refresh
+never saves the master through openpyxl. It reads values with openpyxl (read-only) and writes new XML for the
+sheetData of the output sheets and for the output tables' parts; every other part is copied unchanged.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from lxml import etree
+from openpyxl.utils import get_column_letter, range_boundaries
+
+from .engine import WorkbookError
+
+NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+REL_TABLE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/table"
+_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+@dataclass
+class TablePart:
+    name: str
+    sheet: str
+    part: str
+    ref: str
+
+    @property
+    def bounds(self) -> tuple[int, int, int, int]:
+        """(min_col, min_row, max_col, max_row), 1-based."""
+        return range_boundaries(self.ref)  # type: ignore[return-value]
+
+
+@dataclass
+class Package:
+    path: Path
+    sheets: dict[str, str] = field(default_factory=dict)  # sheet name -> part name
+    tables: dict[str, TablePart] = field(default_factory=dict)  # table name -> part
+
+
+def _rels_of(part: str) -> str:
+    folder, name = posixpath.split(part)
+    return posixpath.join(folder, "_rels", name + ".rels")
+
+
+def _resolve(base_part: str, target: str) -> str:
+    if target.startswith("/"):
+        return target.lstrip("/")
+    return posixpath.normpath(posixpath.join(posixpath.dirname(base_part), target))
+
+
+def _relationships(zf: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
+    """rId -> (type, target part) of a part's relationships."""
+    try:
+        root = etree.fromstring(zf.read(_rels_of(part)))
+    except KeyError:
+        return {}
+    return {
+        rel.get("Id"): (rel.get("Type"), _resolve(part, rel.get("Target")))
+        for rel in root.iter(f"{{{NS_PKG_REL}}}Relationship")
+        if rel.get("TargetMode") != "External"
+    }
+
+
+def inspect(path: Path) -> Package:
+    """Map sheets and tables to their parts. Refuses what is not an Excel workbook package."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            package = Package(path=path)
+            workbook = etree.fromstring(zf.read("xl/workbook.xml"))
+            rels = _relationships(zf, "xl/workbook.xml")
+            for sheet in workbook.iter(f"{{{NS_MAIN}}}sheet"):
+                rel = rels.get(sheet.get(f"{{{NS_REL}}}id"))
+                if rel:
+                    package.sheets[sheet.get("name")] = rel[1]
+            for sheet_name, part in package.sheets.items():
+                for rel_type, target in _relationships(zf, part).values():
+                    if rel_type == REL_TABLE:
+                        table = etree.fromstring(zf.read(target))
+                        name = table.get("displayName") or table.get("name")
+                        package.tables[name] = TablePart(name, sheet_name, target, table.get("ref"))
+            return package
+    except FileNotFoundError:
+        raise WorkbookError(f"ファイルが見つかりません: {path}") from None
+    except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError):
+        raise WorkbookError(
+            f"{path.name} は Excel ブック（.xlsx/.xlsm）として読めません。パスワード付きや破損したファイルは扱えません。"
+        ) from None
+
+
+# ---- writing ---------------------------------------------------------------------------------------------
+def _cell_xml(ref: str, value: Any, style: int) -> str:
+    s = f' s="{style}"' if style else ""
+    if value is None or (isinstance(value, float) and (math.isnan(value) or math.isinf(value))):
+        return f'<c r="{ref}"{s}/>' if style else ""
+    if isinstance(value, bool):
+        return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, int | float):
+        number = repr(float(value)) if isinstance(value, float) and not float(value).is_integer() else str(int(value))
+        return f'<c r="{ref}"{s}><v>{number}</v></c>'
+    text = escape(_ILLEGAL_XML.sub("", str(value)))
+    return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+
+
+_SHEETDATA = re.compile(rb"<sheetData\s*/>|<sheetData>.*?</sheetData>|<sheetData\s[^>]*>.*?</sheetData>", re.S)
+_DIMENSION = re.compile(rb'<dimension ref="[^"]*"\s*/>')
+
+
+def existing_styles(xml: bytes, max_row: int) -> dict[tuple[int, int], int]:
+    """Style index of each cell in rows 1..max_row of a sheet part (rows beyond are not read)."""
+    styles: dict[tuple[int, int], int] = {}
+    for _, cell in etree.iterparse(io.BytesIO(xml), events=("end",), tag=f"{{{NS_MAIN}}}c"):
+        min_col, row, _, _ = range_boundaries(cell.get("r"))
+        if row > max_row:
+            break
+        styles[(row, min_col)] = int(cell.get("s", "0"))
+        cell.clear()
+    return styles
+
+
+@dataclass
+class SheetWrite:
+    """The new content of one owned sheet: every cell value, and which rows repeat a template row's styles."""
+
+    cells: dict[tuple[int, int], Any] = field(default_factory=dict)
+    template_rows: dict[int, int] = field(default_factory=dict)  # row -> row whose styles it takes
+
+    def put(self, row: int, col: int, value: Any, template_row: int | None = None) -> None:
+        self.cells[(row, col)] = value
+        if template_row is not None:
+            self.template_rows[row] = template_row
+
+
+def render_sheet(xml: bytes, write: SheetWrite) -> bytes:
+    """The sheet part with its sheetData (and dimension) replaced; every other byte is kept."""
+    fixed_rows = max([r for r in write.template_rows.values()] + [r for r, _ in write.cells if r not in
+                                                                   write.template_rows] + [1])
+    styles = existing_styles(xml, fixed_rows)
+    rows: dict[int, list[tuple[int, Any]]] = {}
+    for (r, col), value in write.cells.items():
+        rows.setdefault(r, []).append((col, value))
+    out: list[str] = ["<sheetData>"]
+    max_col = 1
+    for r in sorted(rows):
+        source = write.template_rows.get(r, r)
+        cells = "".join(
+            _cell_xml(f"{get_column_letter(col)}{r}", value, styles.get((source, col), 0))
+            for col, value in sorted(rows[r], key=lambda cv: cv[0])
+        )
+        max_col = max(max_col, max(col for col, _ in rows[r]))
+        out.append(f'<row r="{r}">{cells}</row>')
+    out.append("</sheetData>")
+    new_data = "".join(out).encode("utf-8")
+    if not _SHEETDATA.search(xml):
+        raise WorkbookError("出力シートの形式が想定と異なります（sheetData がありません）。")
+    result = _SHEETDATA.sub(lambda _: new_data, xml, count=1)
+    max_row = max(rows) if rows else 1
+    dimension = f'<dimension ref="A1:{get_column_letter(max_col)}{max_row}"/>'.encode()
+    return _DIMENSION.sub(lambda _: dimension, result, count=1)
+
+
+def render_table(xml: bytes, ref: str, headers: list[str]) -> bytes:
+    """A table part with a new range; its columns are rewritten when the headers changed."""
+    root = etree.fromstring(xml)
+    root.set("ref", ref)
+    auto = root.find(f"{{{NS_MAIN}}}autoFilter")
+    if auto is not None:
+        auto.set("ref", ref)
+    columns = root.find(f"{{{NS_MAIN}}}tableColumns")
+    if columns is not None and [c.get("name") for c in columns] != headers:
+        for child in list(columns):
+            columns.remove(child)
+        for i, header in enumerate(headers, start=1):
+            etree.SubElement(columns, f"{{{NS_MAIN}}}tableColumn", id=str(i), name=header)
+        columns.set("count", str(len(headers)))
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+_CALC_PR = re.compile(rb"<calcPr\b([^>]*?)(/?)>")
+
+
+def with_full_calc_on_load(xml: bytes) -> bytes:
+    """workbook.xml asking Excel/LibreOffice to recalculate on open, so formulas over refreshed outputs agree."""
+    match = _CALC_PR.search(xml)
+    if match is None:
+        return xml.replace(b"</workbook>", b'<calcPr fullCalcOnLoad="1"/></workbook>', 1)
+    if b"fullCalcOnLoad" in match.group(1):
+        return xml
+    return xml[: match.start()] + b"<calcPr" + match.group(1) + b' fullCalcOnLoad="1"' + match.group(2) + b">" + \
+        xml[match.end():]
+
+
+def rewrite_package(source: Path, target: io.BufferedIOBase | Path, replaced: dict[str, bytes]) -> None:
+    """Copy `source` to `target` part by part, replacing the parts in `replaced`; order and compression kept."""
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w") as zout:
+        for info in zin.infolist():
+            data = replaced.get(info.filename)
+            if data is None:
+                data = zin.read(info.filename)
+            zout.writestr(info, data, compress_type=info.compress_type)

@@ -1,0 +1,32 @@
+"""`kaikaku init`: a new master workbook of a plan, optionally with sample inputs, refreshed once."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from ..plan import Plan
+from ..settings import Settings
+from ..workbook.builder import build_workbook, input_rows, layout_of
+from ..workbook.engine import WorkbookError
+from ..workbook.headless import FileEngine
+from ..workbook.sample import sample_rows
+from .refresh import RefreshOutcome, refresh
+
+
+def create_master(plan: Plan, path: Path, *, sample: bool = False, force: bool = False,
+                  now: datetime | None = None) -> RefreshOutcome:
+    """Build the master at `path` and refresh it, so every output sheet is filled from the start."""
+    path = Path(path)
+    if path.suffix.lower() != ".xlsx":
+        raise WorkbookError("kaikaku init は .xlsx を作成します（マクロ付きは --xlsm を使います）。")
+    if path.exists() and not force:
+        raise WorkbookError(f"{path} は既にあります。上書きする場合は --force を付けてください（元のファイルは残りません）。")
+    settings = Settings(evaluation_year=plan.start_year)
+    layout = layout_of(plan)
+    rows = input_rows(plan, layout, settings)
+    if sample:
+        rows = sample_rows(plan, rows, layout)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    build_workbook(plan, settings, rows, sample=sample).save(path)
+    return refresh(FileEngine(path, backups=0), now=now)

@@ -1,0 +1,165 @@
+"""Read a master workbook (through any engine) into the plan, metric inputs, settings and problems."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from ..metrics import Inputs
+from ..metrics.frames import TARGET_COLUMNS
+from ..plan import HistoricEffect, Item, Measure, Plan, Policy
+from ..settings import Settings
+from ..workbook import contract as c
+from ..workbook.engine import Engine, RawTable, WorkbookError
+from ..workbook.inputs import ERROR, Problem, Reader, parse_number
+
+
+@dataclass
+class Loaded:
+    plan: Plan
+    layout: c.Layout
+    settings: Settings
+    inputs: Inputs
+    status: pd.DataFrame  # item, year, grade, status, results, issues, next
+    ledger: pd.DataFrame  # item, year, kind, amount, what
+    problems: list[Problem] = field(default_factory=list)
+    fingerprint: str = ""
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == ERROR]
+
+
+def _plan_info(table: RawTable) -> dict[str, str]:
+    key, value = table.column_index("キー"), table.column_index("値")
+    if key is None or value is None:
+        raise WorkbookError("計画情報シートの表 PlanInfo に「キー」「値」列がありません。")
+    return {str(r[key]).strip(): "" if r[value] is None else str(r[value]).strip() for r in table.rows if r[key]}
+
+
+def _year(info: dict[str, str], key: str, label: str) -> int:
+    try:
+        return int(float(info[key]))
+    except (KeyError, ValueError):
+        raise WorkbookError(f"計画情報シート: 「{label}」が年（西暦）になっていません。") from None
+
+
+def _history(table: RawTable) -> tuple[HistoricEffect, ...]:
+    out = []
+    for row in table.rows:
+        if row[0] is None:
+            continue
+        amount = parse_number(row[1]) if row[1] is not None else None
+        out.append(HistoricEffect(name=str(row[0]), effect_yen=int(amount or 0), as_of=str(row[2] or "")))
+    return tuple(out)
+
+
+def _items_frame(table: RawTable) -> tuple[pd.DataFrame, dict[int, str]]:
+    h = {col.key: table.column_index(col.header) for col in c.ITEMS.columns}
+    if any(v is None for v in (h["item"], h["policy"], h["title"], h["lead"])):
+        raise WorkbookError("取組項目シートの表 Items に No・基本方針・取組項目・主要担当課の列が必要です。")
+    rows, policy_names = [], {}
+    for r in table.rows:
+        try:
+            no, policy = int(r[h["item"]]), int(r[h["policy"]])
+        except (TypeError, ValueError):
+            continue
+        if h["policy_name"] is not None and r[h["policy_name"]]:
+            policy_names[policy] = str(r[h["policy_name"]])
+        rows.append({"item": no, "policy": policy, "lead": str(r[h["lead"]] or ""), "title": str(r[h["title"]] or ""),
+                     "summary": str(r[h["summary"]] or "") if h["summary"] is not None else "",
+                     "actions": str(r[h["actions"]] or "") if h["actions"] is not None else "",
+                     "departments": str(r[h["departments"]] or "") if h["departments"] is not None else ""})
+    return pd.DataFrame(rows), policy_names
+
+
+def fingerprint(tables: list[RawTable]) -> str:
+    """A short hash of every input value, so the log shows whether two refreshes saw the same inputs."""
+    digest = hashlib.sha256()
+    for table in tables:
+        digest.update(json.dumps([table.sheet, table.headers, table.rows], default=str, ensure_ascii=False).encode())
+    return digest.hexdigest()[:16]
+
+
+def load(engine: Engine) -> Loaded:
+    missing = [spec for spec in (c.PLAN_INFO, c.ITEMS, c.MEASURES, c.SETTINGS) if not engine.has_table(spec.name)]
+    if missing:
+        names = "、".join(f"{s.name}（{s.sheet}）" for s in missing)
+        raise WorkbookError(f"マスターワークブックに必要な表がありません: {names}。kaikaku init で作成したブックか確認してください。")
+    info_table = engine.read_table(c.PLAN_INFO)
+    info = _plan_info(info_table)
+    baseline_year = _year(info, "baseline_year", "基準年度")
+    start_year, end_year = _year(info, "start_year", "計画開始年度"), _year(info, "end_year", "計画終了年度")
+    layout = c.Layout(years=list(range(baseline_year + 1, end_year + 1)), plan_years=list(range(start_year, end_year + 1)))
+    reader = Reader()
+    tables: list[RawTable] = [info_table]
+
+    def read(spec: c.TableSpec) -> RawTable | None:
+        if not engine.has_table(spec.name):
+            reader.problems.append(Problem(ERROR, spec.sheet, "", f"表 {spec.name} が見つかりません。",
+                                           "kaikaku init で作成したブックから表を戻してください。"))
+            return None
+        table = engine.read_table(spec)
+        tables.append(table)
+        return table
+
+    settings_table = read(c.SETTINGS)
+    settings = reader.settings(settings_table) if settings_table else Settings()
+    history_table = read(c.HISTORY)
+    items_table = read(c.ITEMS)
+    items, policy_names = _items_frame(items_table)  # type: ignore[arg-type]
+    measures = reader.measures(read(c.MEASURES), items)  # type: ignore[arg-type]
+    items["n_measures"] = items["item"].map(measures.groupby("item").size()).fillna(0).astype(int)
+    actual_spec, target_spec = layout.table("Actuals"), layout.table("Targets")
+    actual_table, target_table = read(actual_spec), read(target_spec)
+    actuals = (reader.yearly(actual_table, actual_spec, measures, layout.years, "actual", required=True)
+               if actual_table else pd.DataFrame(columns=["measure_id", "year", "actual"]))
+    targets = (reader.yearly(target_table, target_spec, measures, layout.years, "planned", required=False)
+               if target_table else pd.DataFrame(columns=TARGET_COLUMNS))
+    status_table, ledger_table = read(c.STATUS), read(c.LEDGER)
+    status = reader.status(status_table, items, layout.plan_years) if status_table else pd.DataFrame(
+        columns=["item", "year", "grade", "status", "results", "issues", "next"])
+    ledger = reader.ledger(ledger_table, items, layout.plan_years) if ledger_table else pd.DataFrame(
+        columns=["item", "year", "kind", "amount", "what"])
+    if settings.evaluation_year not in layout.years:
+        reader.problems.append(Problem(ERROR, c.SETTINGS.sheet, "", f"評価年度 {settings.evaluation_year} は計画期間外です。",
+                                       f"{layout.years[0]}〜{layout.years[-1]} の年度を設定してください。"))
+    plan = _plan(info, items, policy_names, measures, _history(history_table) if history_table else ())
+    inputs = Inputs(measures=measures.drop(columns=["row"]), items=items[["item", "policy", "lead", "title", "n_measures"]],
+                    baseline_year=baseline_year, start_year=start_year, end_year=end_year,
+                    actuals=actuals, targets=targets, status=status[["item", "year", "grade"]],
+                    ledger=ledger[["item", "year", "kind", "amount"]])
+    return Loaded(plan=plan, layout=layout, settings=settings, inputs=inputs, status=status, ledger=ledger,
+                  problems=reader.problems, fingerprint=fingerprint(tables))
+
+
+def _plan(info: dict[str, str], items: pd.DataFrame, policy_names: dict[int, str], measures: pd.DataFrame,
+          history: tuple[HistoricEffect, ...]) -> Plan:
+    """The plan as the workbook holds it (so exports of another city's master need no plan file)."""
+    by_item: dict[int, list[Measure]] = {}
+    for m in measures.itertuples():
+        by_item.setdefault(int(m.item), []).append(Measure(
+            item=int(m.item), seq=int(m.seq), name=m.name, unit=m.unit, direction=m.direction,
+            baseline=float(m.baseline), target=float(m.target), effect_kind=m.effect_kind,
+            include_in_effect=bool(m.include_in_effect)))
+    plan_items = tuple(
+        Item(no=int(r.item), policy=int(r.policy), title=r.title, summary=r.summary,
+             actions=tuple(a for a in r.actions.split("\n") if a), lead=r.lead,
+             departments=tuple(d for d in r.departments.split("、") if d) or (r.lead,),
+             measures=tuple(by_item.get(int(r.item), ())))
+        for r in items.itertuples()
+    )
+    policies = tuple(Policy(no=p, name=policy_names.get(p, f"基本方針{p}"), bullets=())
+                     for p in sorted(set(items["policy"])))
+    return Plan(name=info.get("name", ""), city=info.get("city", ""), city_code=info.get("city_code", ""),
+                start_year=int(float(info["start_year"])), end_year=int(float(info["end_year"])),
+                baseline_year=int(float(info["baseline_year"])), policies=policies, items=plan_items,
+                history=history, subtitle=info.get("subtitle", ""))
+
+
+def problems_as_dicts(problems: list[Problem]) -> list[dict[str, Any]]:
+    return [p.as_dict() for p in problems]
