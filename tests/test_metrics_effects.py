@@ -103,7 +103,8 @@ def test_effect_per_measure_and_direction_of_sign(small_plan):
 def test_negative_effects_are_kept():
     # spending rose: 歳出削減 = 1,000 − 1,200 = −200; revenue fell: 歳入増加 = 800 − 1,000 = −200
     long = pd.DataFrame({
-        "measure_id": ["a", "b"], "year": [2026, 2026], "baseline": [1000.0, 1000.0], "actual": [1200.0, 800.0],
+        "measure_id": ["a", "b"], "year": [2026, 2026],
+        "baseline": [1000.0, 1000.0], "actual": [1200.0, 800.0],
         "effect_kind": ["歳出削減", "歳入増加"], "unit": ["円", "円"], "direction": ["減少", "増加"],
         "include_in_effect": [True, True],
     })
@@ -116,16 +117,19 @@ def test_negative_effects_are_kept():
 def test_continuing_mode_totals(small_plan):
     res = run(small_plan)
     # counted: 1-1 and 2-1 only (参考 not included by default, 4-2 flagged off)
-    # measures: 2026 150,000 + 150,000 = 300,000; 2027 360,000 + 350,000 = 710,000; 2028 420,000 + 280,000 = 700,000
+    # measures: 2026 150,000 + 150,000 = 300,000; 2027 360,000 + 350,000 = 710,000;
+    #           2028 420,000 + 280,000 = 700,000
     assert_years(col(res, "measures"), {2026: 300_000, 2027: 710_000, 2028: 700_000, 2029: None, 2030: None})
     # ledger 2027 50,000; the 2029 entry is after the evaluation year
     assert_years(col(res, "ledger"), {2026: 0, 2027: 50_000, 2028: 0, 2029: None})
     # 単年度 = measures + ledger: 300,000; 760,000; 700,000
-    assert_years(col(res, "single_year"), {2026: 300_000, 2027: 760_000, 2028: 700_000, 2029: None, 2030: None})
+    assert_years(col(res, "single_year"),
+                 {2026: 300_000, 2027: 760_000, 2028: 700_000, 2029: None, 2030: None})
     # 累計 = sum of single years from 2026: 300,000; 1,060,000; 1,760,000
     assert_years(col(res, "cumulative"), {2026: 300_000, 2027: 1_060_000, 2028: 1_760_000, 2029: None})
     # planned: 200,000 + 200,000 = 400,000; 600,000; 800,000; 1,000,000; 1,200,000
-    assert_years(col(res, "planned"), {2026: 400_000, 2027: 600_000, 2028: 800_000, 2029: 1_000_000, 2030: 1_200_000})
+    assert_years(col(res, "planned"),
+                 {2026: 400_000, 2027: 600_000, 2028: 800_000, 2029: 1_000_000, 2030: 1_200_000})
     assert_years(col(res, "planned_cumulative"),
                  {2026: 400_000, 2027: 1_000_000, 2028: 1_800_000, 2029: 2_800_000, 2030: 4_000_000})
     # 効果額達成率 = actual / planned: 300/400 = 0.75; 710/600 = 1.1833; 700/800 = 0.875
@@ -169,7 +173,8 @@ def test_first_year_only_mode_totals(small_plan):
     # cumulative: 300,000; 760,000; 750,000 (= latest level 700,000 + ledger 50,000)
     assert_years(col(res, "cumulative"), {2026: 300_000, 2027: 760_000, 2028: 750_000, 2029: None})
     # planned: levels 200k,300k,400k,500k,600k per measure → 200k,100k,100k,100k,100k each → ×2
-    assert_years(col(res, "planned"), {2026: 400_000, 2027: 200_000, 2028: 200_000, 2029: 200_000, 2030: 200_000})
+    assert_years(col(res, "planned"),
+                 {2026: 400_000, 2027: 200_000, 2028: 200_000, 2029: 200_000, 2030: 200_000})
     # planned cumulative at 2030 = the target level effect 600,000 + 600,000 = 1,200,000
     assert_years(col(res, "planned_cumulative"), {2026: 400_000, 2028: 800_000, 2030: 1_200_000})
     # 効果額達成率 2028 = −10,000 / 200,000 = −0.05; cumulative (300k + 410k − 10k) / 800k = 0.875

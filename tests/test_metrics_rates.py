@@ -1,4 +1,5 @@
-"""進捗率, 達成率, planned path and the S/A/B/C/D/− grade of a measure (DOMAIN.md "Rates", "Evaluation grade").
+"""進捗率, 達成率, planned path and the S/A/B/C/D/− grade of a measure
+(DOMAIN.md "Rates", "Evaluation grade").
 
 Every expected number is worked out by hand in the comments; nothing is computed with the code under test.
 """
@@ -109,7 +110,8 @@ KEEP = ("受講率", "%", "維持", 100, 100)
 
 
 def _plan_2028():
-    specs = [INC] * 7 + [DEC] * 3 + [KEEP] * 4 + [INC] * 3 + [("経費", "円", "減少", 10, 5), ("率", "%", "維持", 0, 0)]
+    specs = [INC] * 7 + [DEC] * 3 + [KEEP] * 4 + [INC] * 3
+    specs += [("経費", "円", "減少", 10, 5), ("率", "%", "維持", 0, 0)]
     return make_plan(*(item(i, measure(*s)) for i, s in enumerate(specs, start=1)))
 
 
@@ -197,7 +199,8 @@ def test_attainment_division_by_zero_in_evaluate(rows_2028):
 
 
 def test_evaluation_year_2026_planned_progress():
-    # 2026: p = 2/6; 0.6p = 0.2. 増加 0 → 600: actual 200 → r = 200/600 = p → A; 119 → 0.198 → C; 120 → 0.2 → B
+    # 2026: p = 2/6; 0.6p = 0.2. 増加 0 → 600: actual 200 → r = 200/600 = p → A;
+    # 119 → 0.198 → C; 120 → 0.2 → B
     plan = make_plan(*(item(i, measure("件数", "件", "増加", 0, 600)) for i in (1, 2, 3)))
     res = evaluate(make_inputs(plan, actuals=[("1-1", 2026, 200), ("2-1", 2026, 119), ("3-1", 2026, 120)]),
                    Settings(evaluation_year=2026))
@@ -221,7 +224,8 @@ def test_custom_yearly_target_changes_planned_and_planned_progress():
     assert not s["custom_target"]
 
     # the city's own target for 2026: 900,000 → planned progress (900,000 − 1,000,000)/−600,000 = 1/6 → A
-    own = evaluate(make_inputs(plan, actuals=actuals, targets=[("1-1", 2026, 900_000)]), Settings(evaluation_year=2026))
+    own = evaluate(make_inputs(plan, actuals=actuals, targets=[("1-1", 2026, 900_000)]),
+                   Settings(evaluation_year=2026))
     o = own.measures.iloc[0]
     assert o["planned"] == pytest.approx(900_000)
     assert o["planned_progress"] == pytest.approx(1 / 6)

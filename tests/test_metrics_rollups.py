@@ -1,5 +1,6 @@
-"""Item grades (主指標 / 最低評価 / entered grade) and roll-ups per 基本方針, per 主要担当課 and for the whole plan
-(DOMAIN.md "Evaluation grade", "Roll-ups"). Expected numbers are worked out by hand in the comments."""
+"""Item grades (主指標 / 最低評価 / entered grade) and roll-ups per 基本方針, per 主要担当課 and for the
+whole plan (DOMAIN.md "Evaluation grade", "Roll-ups").
+Expected numbers are worked out by hand in the comments."""
 
 from __future__ import annotations
 
@@ -91,7 +92,8 @@ BUNDLED_ACTUALS = [
     ("21-1", 2026, 800_000_000),  # 57,905,000 / 257,905,000 = 0.2245 → B; effect 57,905,000
     ("26-1", 2026, 100),  # 維持 100% → S
 ]
-BUNDLED_STATUS = [(1, 2026, "A"), (4, 2026, "B"), (14, 2026, "S"), (27, 2026, "X"), (7, 2025, "S"), (2, 2026, "C")]
+BUNDLED_STATUS = [(1, 2026, "A"), (4, 2026, "B"), (14, 2026, "S"), (27, 2026, "X"),
+                  (7, 2025, "S"), (2, 2026, "C")]
 BUNDLED_LEDGER = [(20, 2026, "使用料改定", 1_000_000), (15, 2027, "PFI", 5_000_000)]
 
 
@@ -129,7 +131,8 @@ def test_policy_rollup_effects_and_mean_progress(bundled_result):
     assert p["effect_cumulative"].to_dict() == pytest.approx({1: 31_553_242, 2: 0, 3: 60_153_104})
     assert p["counted_measures"].to_dict() == {1: "2-1, 3-1", 2: "", 3: "16-1, 18-1, 19-1, 21-1, 22-1"}
     # mean 進捗率, measures with one: 方針1 (1 − 0.0445970 + 0.3554209 + 0.2496190) / 4 = 0.3901107
-    # 方針2 (0.0864799 + 0.3348115) / 2 = 0.2106457; 方針3 (0.1426714 + 0.2245206) / 2 = 0.1835960 (26-1 has none)
+    # 方針2 (0.0864799 + 0.3348115) / 2 = 0.2106457;
+    # 方針3 (0.1426714 + 0.2245206) / 2 = 0.1835960 (26-1 has none)
     assert p["mean_progress"].to_dict() == pytest.approx({1: 0.3901107, 2: 0.2106457, 3: 0.1835960}, rel=1e-6)
     assert p["measures_with_progress"].to_dict() == {1: 4, 2: 2, 3: 2}
 

@@ -1,11 +1,11 @@
-"""Display rounding (DOMAIN.md "Rates": 0.1 pt, 四捨五入 half away from zero as Excel's ROUND, never round())."""
+"""Display rounding (DOMAIN.md "Rates"): 0.1 pt, 四捨五入 half away from zero as Excel's ROUND,
+never Python's round()."""
 
 from __future__ import annotations
 
 import math
 from fractions import Fraction
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

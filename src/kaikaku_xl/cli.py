@@ -7,7 +7,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from .plan import PlanError, load_plan, plan_to_dict
@@ -22,7 +22,7 @@ def _fixed_now(value: str | None) -> datetime | None:
         return datetime.fromisoformat(value)
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
-        return datetime.fromtimestamp(int(epoch), tz=timezone.utc).replace(tzinfo=None)
+        return datetime.fromtimestamp(int(epoch), tz=UTC).replace(tzinfo=None)
     return None
 
 
@@ -98,7 +98,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from .workflows.report import report_from_file, print_table
+    from .workflows.report import print_table, report_from_file
 
     report = report_from_file(Path(args.path))
     if args.json:

@@ -80,12 +80,12 @@ def _nice_step(span: float) -> float:
     return 10 * power
 
 
-def bar_chart(categories: list[str], series: dict[str, list[float]], title: str, unit: str) -> str:
+def bar_chart(categories: list[str], series: dict[str, list[float | None]], title: str, unit: str) -> str:
     """Vertical (clustered) bars with a zero line; values are already in the display unit."""
     colors = ["#1F4E79", "#BDD7EE", "#2E75B6"]
     left, plot_w, top, plot_h = 110, 520, 30, 240
     width, height = left + plot_w + 20, top + plot_h + 70
-    values = [v for vs in series.values() for v in vs]
+    values = [v for vs in series.values() for v in vs if v is not None]
     hi, lo = max([0.0, *values]), min([0.0, *values])
     step = _nice_step(hi - lo)
     hi = math.ceil(hi / step) * step if hi > 0 else 0.0
@@ -114,9 +114,14 @@ def bar_chart(categories: list[str], series: dict[str, list[float]], title: str,
         x0 = left + i * slot + slot * 0.15
         for j, name in enumerate(names):
             v = series[name][i]
+            if v is None:
+                continue
             y1, y2 = sorted((y_of(v), y_of(0)))
             body.append(f'<rect x="{_n(x0 + j * bar)}" y="{_n(y1)}" width="{_n(bar)}" height="{_n(y2 - y1)}" '
                         f'fill="{colors[j % len(colors)]}" stroke="#1F4E79" stroke-width="0.5"/>')
+            if len(names) == 1:
+                label = format_number(v) if v >= 0 else "△" + format_number(-v)
+                body.append(_text(x0 + j * bar + bar / 2, (y1 - 5) if v >= 0 else (y2 + 13), label, "middle", 10))
         body.append(_text(left + i * slot + slot / 2, top + plot_h + 18, cat, "middle", 11))
     if len(names) > 1:
         for j, name in enumerate(names):

@@ -107,7 +107,7 @@ def render_html(doc: Document) -> str:
         "<head>",
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f'<meta name="generator" content="kaikaku-xl">',
+        '<meta name="generator" content="kaikaku-xl">',
         f"<title>{escape(doc.title)}</title>",
         f"<style>{CSS}</style>",
         "</head>",

@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 
 from .view import Document
-from .xlsx import write_xlsx
+from .xlsx import LIBREOFFICE, XLSX_FONT, write_xlsx
 
 TIMEOUT_SECONDS = 180
 # Preferred faces for the PDF, first installed wins (fontconfig family names).
@@ -77,7 +77,7 @@ def write_pdf(doc: Document, xlsx_name: str, path: Path, soffice: str | None, wa
     with tempfile.TemporaryDirectory(prefix="kaikaku_pdf_") as tmp:
         work = Path(tmp)
         source = work / xlsx_name
-        write_xlsx(doc, source, font=font) if font else write_xlsx(doc, source)
+        write_xlsx(doc, source, font=font or XLSX_FONT, metrics=LIBREOFFICE)
         profile = work / "profile"
         cmd = [exe, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore", "--nologo",
                "--nodefault", "--nofirststartwizard", "--convert-to", "pdf", "--outdir", str(work), str(source)]

@@ -267,7 +267,7 @@ def _items_table(report: dict[str, Any], names: dict[int, str], unit: str) -> Ta
     for i, m in enumerate(report["measures"]):
         measures_of.setdefault(int(m["item"]), []).append((i, m))
     groups: dict[Any, Group] = {}
-    for j, item in enumerate(report["items"]):
+    for item in report["items"]:
         policy = item["policy"]
         group = groups.setdefault(policy, Group(policy_label(policy, names), []))
         head = [center(item["no"]), text(item["title"]), text(item["lead"])]
@@ -437,7 +437,7 @@ def _effect_tables(report: dict[str, Any], plan_items: dict[int, str], unit: str
     history_rows = []
     for i, h in enumerate(eff.get("history") or []):
         history_rows.append([text(h["name"]), amount_cell(h["effect_yen"], unit, f"/effects/history/{i}/effect_yen"),
-                             text(f"{h['as_of']}年度時点" if h.get("as_of") else "")])
+                             text(_as_of(h.get("as_of")))])
     history_rows.append([text(f"本計画（{year}年度までの累計）"),
                          amount_cell(eff.get("cumulative"), unit, "/effects/cumulative"),
                          text(fiscal_year_label(year))])
@@ -451,8 +451,17 @@ def _effect_tables(report: dict[str, Any], plan_items: dict[int, str], unit: str
     return [by_year, detail, history]
 
 
-def _chart_number(cell: Cell) -> float:
-    return float(cell.number) if cell.number is not None else 0.0
+def _as_of(value: Any) -> str:
+    """'2024' -> 2024年度（令和6年度）時点; other text as given."""
+    text_value = str(value or "").strip()
+    if text_value.isdigit() and len(text_value) == 4:
+        return f"{fiscal_year_label(int(text_value))}時点"
+    return text_value
+
+
+def _chart_number(cell: Cell) -> float | None:
+    """The rounded figure a chart draws (in the display unit); None where the table shows −."""
+    return float(cell.number) if cell.number is not None else None
 
 
 def build_document(plan: Any, report: dict[str, Any], statuses: list[dict[str, Any]], *, display_unit: str,

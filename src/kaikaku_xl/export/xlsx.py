@@ -15,23 +15,26 @@ import io
 import math
 import unicodedata
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.label import DataLabelList
-from openpyxl.chart.layout import Layout, ManualLayout
 from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.chart.text import RichText
-from openpyxl.drawing.text import CharacterProperties, Font as DrawingFont, Paragraph, ParagraphProperties
+from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties
+from openpyxl.drawing.text import Font as DrawingFont
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from ..metrics import GRADES
-from .view import Cell, Document, Table, date_label, fiscal_year_label
+from ..rounding import round_half_away
+from .view import AMOUNT_FORMAT, Cell, Document, Table, date_label
 
 # BIZ UDPゴシック ships with Windows 10 (1809) and later and is a universal-design face many cities use for
 # printed material. The PDF is rendered from a copy that names a font installed where LibreOffice runs.
@@ -42,35 +45,79 @@ HEADER_FILL = "1F4E79"
 GROUP_FILL = "DDEBF7"
 THIN = Side(style="thin", color="808080")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+CHART_DATA_COLUMN = 12  # グラフ用データ: right of the printed tables, outside the print area
+
+
+@dataclass(frozen=True)
+class TextMetrics:
+    """How wide a 10pt character is in column-width units and how tall a line is, for one renderer.
+
+    Neither Excel nor LibreOffice fits the height of wrapped rows of a file it opens, so row heights are set from
+    these estimates. Excel's width unit is the '0' of the default font (Calibri 11, 7 px), a 10pt full-width
+    glyph is about 13 px: 1.9 units. LibreOffice draws the same widths wider (measured here: about 20 full-width
+    characters of Noto Sans CJK JP in a column 30 wide).
+    """
+
+    wide: float
+    narrow: float
+    line: float  # points per line of 10pt text
+    margin: float
+
+
+EXCEL = TextMetrics(wide=1.9, narrow=1.0, line=13.5, margin=1.0)
+LIBREOFFICE = TextMetrics(wide=1.5, narrow=0.85, line=14.5, margin=0.6)
 
 
 def _clean(value: str) -> str:
     return ILLEGAL_CHARACTERS_RE.sub("", value)
 
 
-def text_width(value: str) -> float:
-    """Approximate width in Excel column units of a line of text at 10pt (full-width characters count ~1.8)."""
-    return sum(1.8 if unicodedata.east_asian_width(ch) in "WFA" else 1.0 for ch in value)
+def text_width(value: str, metrics: TextMetrics = EXCEL) -> float:
+    """Approximate width of a line of 10pt text in column-width units."""
+    return sum(metrics.wide if unicodedata.east_asian_width(ch) in "WFA" else metrics.narrow for ch in value)
 
 
-def line_count(value: str, width: float) -> int:
-    usable = max(width - 1.5, 1.0)
-    return sum(max(1, math.ceil(text_width(part) / usable)) for part in value.split("\n")) if value else 1
+def line_count(value: str, width: float, metrics: TextMetrics = EXCEL) -> int:
+    if not value:
+        return 1
+    usable = max(width - metrics.margin, 1.0)
+    return sum(max(1, math.ceil(text_width(part, metrics) / usable)) for part in value.split("\n"))
+
+
+def sheet_widths(tables: list[Table], metrics: TextMetrics) -> list[float]:
+    """Column widths for tables stacked on one sheet: the widest wanted, and never too narrow for a number."""
+    n = max(len(t.columns) for t in tables)
+    widths = [0.0] * n
+    for t in tables:
+        for i, c in enumerate(t.columns):
+            widths[i] = max(widths[i], c.width)
+        for row in t.rows:
+            for i, cell in enumerate(row):
+                if not cell.wrap:
+                    widths[i] = max(widths[i], math.ceil(text_width(cell.text, EXCEL) + 2))
+    return widths
 
 
 class _Sheet:
     """Writes tables row by row on one worksheet, with the view's styles."""
 
-    def __init__(self, ws: Worksheet, font: str, widths: list[float]):
+    def __init__(self, ws: Worksheet, font: str, widths: list[float], metrics: TextMetrics):
         self.ws = ws
         self.font = font
+        self.metrics = metrics
         self.row = 1
         self.widths = widths
         for i, w in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(i)].width = w
 
-    def _font(self, **kw: object) -> Font:
-        return Font(name=self.font, size=kw.pop("size", BODY_SIZE), **kw)  # type: ignore[arg-type]
+    def _font(self, size: float = BODY_SIZE, **kw: object) -> Font:
+        return Font(name=self.font, size=size, **kw)  # type: ignore[arg-type]
+
+    def lines(self, value: str, col: int) -> int:
+        return line_count(value, self.widths[col - 1], self.metrics)
+
+    def height(self, lines: int, size: float = BODY_SIZE) -> float:
+        return round_half_away(self.metrics.line * size / BODY_SIZE * lines + 4, 1)
 
     def put(self, row: int, col: int, cell: Cell | str, *, font: Font | None = None, fill: str | None = None,
             border: bool = True, align: str | None = None, wrap: bool | None = None) -> None:
@@ -86,29 +133,27 @@ class _Sheet:
             if cell.text[:1] in "=+-@":
                 target.quotePrefix = True
         target.font = font or self._font()
-        target.alignment = Alignment(
-            horizontal=align or cell.align, vertical="center" if not (wrap if wrap is not None else cell.wrap)
-            else "top", wrap_text=wrap if wrap is not None else cell.wrap)
+        target.alignment = Alignment(horizontal=align or cell.align, vertical="center",
+                                     wrap_text=cell.wrap if wrap is None else wrap)
         if fill:
             target.fill = PatternFill("solid", fgColor=fill)
         if border:
             target.border = BORDER
 
-    def line(self, value: str, *, size: int = BODY_SIZE, bold: bool = False, color: str | None = None,
-             height: float | None = None) -> None:
+    def line(self, value: str, *, size: float = BODY_SIZE, bold: bool = False, color: str | None = None) -> None:
         self.put(self.row, 1, Cell(value, wrap=False), font=self._font(size=size, bold=bold, color=color),
                  border=False)
-        self.ws.row_dimensions[self.row].height = height or max(15.0, size * 1.6)
+        self.ws.row_dimensions[self.row].height = self.height(1, size)
         self.row += 1
 
     def note(self, value: str) -> None:
         """A note spanning the table width (merged, wrapped), below a table."""
         span = len(self.widths)
-        total = sum(self.widths)
         self.put(self.row, 1, Cell(value, wrap=True), font=self._font(size=9, color="404040"), border=False)
         if span > 1:
             self.ws.merge_cells(start_row=self.row, start_column=1, end_row=self.row, end_column=span)
-        self.ws.row_dimensions[self.row].height = 13.5 * line_count(value, total * 1.0) + 3
+        lines = line_count(value, sum(self.widths) / 0.9, self.metrics)
+        self.ws.row_dimensions[self.row].height = self.height(lines, 9)
         self.row += 1
 
     def header(self, table: Table) -> int:
@@ -117,19 +162,19 @@ class _Sheet:
         for col, column in enumerate(table.columns, start=1):
             self.put(row, col, Cell(column.title, align="center", wrap=True),
                      font=self._font(bold=True, color="FFFFFF"), fill=HEADER_FILL)
-            lines = max(lines, line_count(column.title, self.widths[col - 1]))
-        self.ws.row_dimensions[row].height = 15.0 * lines + 4
+            lines = max(lines, self.lines(column.title, col))
+        self.ws.row_dimensions[row].height = self.height(lines)
         self.row += 1
         return row
 
     def table(self, table: Table, *, caption: bool = True) -> tuple[int, int, int]:
         """Write caption, unit note, header, rows and notes; return (header row, first data row, last data row)."""
         if caption:
-            self.line(table.caption, size=12, bold=True, height=21)
+            self.line(table.caption, size=12, bold=True)
         if table.unit_note:
             self.put(self.row, len(table.columns), Cell(f"（{table.unit_note}）", align="right", wrap=False),
                      font=self._font(size=9), border=False)
-            self.ws.row_dimensions[self.row].height = 14
+            self.ws.row_dimensions[self.row].height = self.height(1, 9)
             self.row += 1
         head = self.header(table)
         first = self.row
@@ -138,15 +183,15 @@ class _Sheet:
                 for col in range(1, len(table.columns) + 1):
                     self.put(self.row, col, Cell(group.label if col == 1 else "", wrap=False),
                              font=self._font(bold=True), fill=GROUP_FILL)
-                self.ws.row_dimensions[self.row].height = 18
+                self.ws.row_dimensions[self.row].height = self.height(1)
                 self.row += 1
             for cells in group.rows:
                 lines = 1
                 for col, cell in enumerate(cells, start=1):
                     self.put(self.row, col, cell)
                     if cell.wrap:
-                        lines = max(lines, line_count(cell.text, self.widths[col - 1]))
-                self.ws.row_dimensions[self.row].height = 15.0 * lines + 4
+                        lines = max(lines, self.lines(cell.text, col))
+                self.ws.row_dimensions[self.row].height = self.height(lines)
                 self.row += 1
         last = self.row - 1
         for note in table.notes:
@@ -155,10 +200,10 @@ class _Sheet:
         return head, first, last
 
 
-def _page_setup(ws: Worksheet, doc: Document, *, landscape: bool = True, title_rows: str | None = None,
+def _page_setup(ws: Worksheet, doc: Document, font: str, *, title_rows: str | None = None,
                 footer: bool = True, fit_height: int = 0) -> None:
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = fit_height
     ws.sheet_properties.pageSetUpPr.fitToPage = True
@@ -169,20 +214,19 @@ def _page_setup(ws: Worksheet, doc: Document, *, landscape: bool = True, title_r
     if title_rows:
         ws.print_title_rows = title_rows
     if footer:
-        ws.oddHeader.left.text = doc.plan_name
-        ws.oddHeader.left.size = 8
-        ws.oddHeader.right.text = doc.evaluation_label
-        ws.oddHeader.right.size = 8
-        ws.oddFooter.center.text = "&P / &N"
-        ws.oddFooter.center.size = 9
+        for part, value, size in ((ws.oddHeader.left, doc.plan_name, 8), (ws.oddHeader.right, doc.evaluation_label, 8),
+                                  (ws.oddFooter.center, "&P / &N", 9)):
+            part.text = value
+            part.size = size
+            part.font = font
     ws.sheet_view.showGridLines = False
 
 
-def _cover(wb: Workbook, doc: Document, font: str) -> None:
+def _cover(wb: Workbook, doc: Document, font: str, metrics: TextMetrics) -> None:
     ws = wb.active
     ws.title = "表紙"
     widths = [14.0] * 10
-    s = _Sheet(ws, font, widths)
+    s = _Sheet(ws, font, widths, metrics)
     lines: list[tuple[str, int, bool, float]] = [
         ("", BODY_SIZE, False, 40), (doc.city, 16, False, 30), ("", BODY_SIZE, False, 20),
         (doc.plan_name, 26, True, 44),
@@ -204,36 +248,44 @@ def _cover(wb: Workbook, doc: Document, font: str) -> None:
         ws.row_dimensions[s.row].height = height
         s.row += 1
     ws.print_area = f"A1:{get_column_letter(len(widths))}{s.row}"
-    _page_setup(ws, doc, footer=False, fit_height=1)
+    _page_setup(ws, doc, font, footer=False, fit_height=1)
     ws.print_options.verticalCentered = True
 
 
 def _title_block(s: _Sheet, doc: Document, heading: str) -> None:
-    s.line(f"{doc.plan_name}　{heading}", size=14, bold=True, height=24)
-    s.line(f"{doc.city}　{doc.evaluation_label}　作成日 {date_label(doc.generated)}", size=9, height=15)
+    s.line(f"{doc.plan_name}　{heading}", size=14, bold=True)
+    s.line(f"{doc.city}　{doc.evaluation_label}　作成日 {date_label(doc.generated)}", size=9)
 
 
-def _axis_font(size: int = 900) -> RichText:
-    props = CharacterProperties(sz=size)
+def _rich(font: str, size: int = 900) -> RichText:
+    props = CharacterProperties(sz=size, latin=DrawingFont(typeface=font), ea=DrawingFont(typeface=font))
     return RichText(p=[Paragraph(pPr=ParagraphProperties(defRPr=props), endParaRPr=props)])
 
 
-def _chart_fonts(chart: BarChart, font: str) -> None:
-    latin = DrawingFont(typeface=font)
+def _style_chart(chart: BarChart, font: str) -> None:
     for axis in (chart.x_axis, chart.y_axis):
-        props = CharacterProperties(sz=900, latin=latin, ea=DrawingFont(typeface=font))
-        axis.txPr = RichText(p=[Paragraph(pPr=ParagraphProperties(defRPr=props), endParaRPr=props)])
+        axis.txPr = _rich(font)
         axis.delete = False
-    props = CharacterProperties(sz=900, latin=latin, ea=DrawingFont(typeface=font))
-    chart.legend.txPr = RichText(p=[Paragraph(pPr=ParagraphProperties(defRPr=props), endParaRPr=props)])
+    if chart.title is not None:
+        chart.title.tx.rich.p[0].pPr = ParagraphProperties(defRPr=CharacterProperties(
+            sz=1100, b=True, latin=DrawingFont(typeface=font), ea=DrawingFont(typeface=font)))
+        chart.title.overlay = False
+    if chart.legend is not None:
+        chart.legend.txPr = _rich(font)
+        chart.legend.position = "b"
 
 
-def _summary(wb: Workbook, doc: Document, font: str) -> None:
+def _color(series: object, fill: str, line: str | None = None) -> None:
+    series.graphicalProperties = GraphicalProperties(solidFill=fill)  # type: ignore[attr-defined]
+    series.graphicalProperties.line.solidFill = line or fill  # type: ignore[attr-defined]
+
+
+def _summary(wb: Workbook, doc: Document, font: str, metrics: TextMetrics) -> None:
     ws = wb.create_sheet("概要")
-    widths = [36.0] + [11.0] * 8
-    s = _Sheet(ws, font, widths)
+    widths = sheet_widths(doc.summary, metrics)
+    s = _Sheet(ws, font, widths, metrics)
     _title_block(s, doc, "評価の概要")
-    s.line(doc.grade_legend, size=9, height=15)
+    s.line(doc.grade_legend, size=9)
     s.row += 1
     positions = {}
     for table in doc.summary:
@@ -244,118 +296,126 @@ def _summary(wb: Workbook, doc: Document, font: str) -> None:
     chart.grouping = "stacked"
     chart.overlap = 100
     chart.gapWidth = 60
-    chart.title = None
     chart.y_axis.title = "構成比"
     chart.y_axis.scaling.min = 0
     chart.y_axis.scaling.max = 1
     chart.y_axis.majorUnit = 0.2
-    chart.y_axis.numFmt = "0%"
     chart.y_axis.number_format = "0%"
     chart.x_axis.scaling.orientation = "maxMin"  # first policy on top, as in the table
-    data = Reference(ws, min_col=2, max_col=1 + len(GRADES), min_row=head, max_row=last)
-    cats = Reference(ws, min_col=1, min_row=first, max_row=last)
-    chart.add_data(data, titles_from_data=True)
-    chart.set_categories(cats)
+    chart.add_data(Reference(ws, min_col=2, max_col=1 + len(GRADES), min_row=head, max_row=last),
+                   titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
     for series, g in zip(chart.series, GRADES, strict=True):
-        series.graphicalProperties = GraphicalProperties(solidFill=GRADE_COLORS[g])
-        series.graphicalProperties.line.solidFill = GRADE_COLORS[g]
-    chart.legend.position = "b"
-    _chart_fonts(chart, font)
-    chart.width = 24
-    chart.height = 9
-    s.line("基本方針別の評価構成比（グラフ）", size=12, bold=True, height=21)
+        _color(series, GRADE_COLORS[g])
+    _style_chart(chart, font)
+    chart.width, chart.height = 24, 11
+    ws.row_breaks.append(Break(id=s.row - 1))  # the chart on a page of its own, never cut in two
+    s.line("基本方針別の評価構成比（グラフ）", size=12, bold=True)
     ws.add_chart(chart, f"A{s.row}")
-    s.row += 20
+    s.row += 24
     ws.print_area = f"A1:{get_column_letter(len(widths))}{s.row}"
-    _page_setup(ws, doc)
+    _page_setup(ws, doc, font)
 
 
-def _table_sheet(wb: Workbook, doc: Document, font: str, name: str, heading: str, table: Table,
-                 legend: list[str]) -> None:
+def _table_sheet(wb: Workbook, doc: Document, font: str, metrics: TextMetrics, name: str, heading: str,
+                 table: Table, legend: list[str]) -> None:
     ws = wb.create_sheet(name)
-    widths = [c.width for c in table.columns]
-    s = _Sheet(ws, font, widths)
+    widths = sheet_widths([table], metrics)
+    s = _Sheet(ws, font, widths, metrics)
     _title_block(s, doc, heading)
     for line in legend:
-        s.line(line, size=9, height=15)
-    head, _first, last = s.table(table, caption=False)
-    ws.print_title_rows = f"{head}:{head}"
+        s.line(line, size=9)
+    head, _first, _last = s.table(table, caption=False)
     ws.freeze_panes = ws.cell(row=head + 1, column=3)
     ws.print_area = f"A1:{get_column_letter(len(widths))}{s.row}"
-    _page_setup(ws, doc, title_rows=f"{head}:{head}")
+    _page_setup(ws, doc, font, title_rows=f"{head}:{head}")
 
 
-def _effects(wb: Workbook, doc: Document, font: str) -> None:
+def _chart_data(s: _Sheet, row: int, title: str, header: list[str], rows: list[list[object]]) -> tuple[int, int]:
+    """A small block of chart data right of the print area; returns (header row, last row)."""
+    col = CHART_DATA_COLUMN
+    s.put(row, col, Cell(title, wrap=False), font=s._font(size=9, bold=True), border=False)
+    for j, h in enumerate(header):
+        s.put(row + 1, col + j, Cell(h, wrap=False), font=s._font(size=9, bold=True))
+    for i, values in enumerate(rows, start=row + 2):
+        for j, v in enumerate(values):
+            if v is None:
+                s.put(i, col + j, Cell(""), font=s._font(size=9))
+            elif isinstance(v, int | float):
+                s.put(i, col + j, Cell(str(v), number=v, number_format=AMOUNT_FORMAT, align="right", wrap=False),
+                      font=s._font(size=9))
+            else:
+                s.put(i, col + j, Cell(str(v), wrap=False), font=s._font(size=9))
+    return row + 1, row + 1 + len(rows)
+
+
+def _effects(wb: Workbook, doc: Document, font: str, metrics: TextMetrics) -> None:
     ws = wb.create_sheet("財政効果額")
-    widths = [34.0, 18.0, 24.0, 12.0, 16.0, 16.0, 12.0, 15.0]
-    s = _Sheet(ws, font, widths)
+    tables = [t for t in doc.effects if t.key != "effects_by_measure"]
+    widths = sheet_widths(tables, metrics)
+    s = _Sheet(ws, font, widths, metrics)
+    for i in range(3):
+        ws.column_dimensions[get_column_letter(CHART_DATA_COLUMN + i)].width = 14
     _title_block(s, doc, "財政効果額")
-    positions = {}
-    for table in doc.effects:
-        if table.key == "effects_by_measure":
-            continue  # written on its own sheet below, with its own column widths
-        positions[table.key] = s.table(table)
-    s.line("財政効果額のグラフ", size=12, bold=True, height=21)
+    for table in tables:
+        s.table(table)
+    s.line("財政効果額のグラフ", size=12, bold=True)
     anchor = s.row
 
-    head, first, last = positions["effects_by_year"]
+    ec, hc = doc.effect_year_chart, doc.history_chart
+    names = list(ec["series"])
+    head, last = _chart_data(s, 1, f"グラフ用データ（単位：{doc.display_unit}）", ["年度", *names],
+                             [[c, *(ec["series"][n][i] for n in names)] for i, c in enumerate(ec["categories"])])
     chart = BarChart()
     chart.type = "col"
     chart.grouping = "clustered"
-    chart.title = None
+    chart.title = "年度別の財政効果額（実績・計画）"
     chart.y_axis.title = f"単年度効果額（{doc.display_unit}）"
-    chart.y_axis.numFmt = "#,##0"
     chart.y_axis.number_format = "#,##0"
-    chart.add_data(Reference(ws, min_col=2, max_col=3, min_row=head, max_row=last), titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
-    for series, color in zip(chart.series, ("1F4E79", "BDD7EE"), strict=True):
-        series.graphicalProperties = GraphicalProperties(solidFill=color)
-        series.graphicalProperties.line.solidFill = "1F4E79"
-    chart.legend.position = "b"
-    _chart_fonts(chart, font)
-    chart.width, chart.height = 15, 8.5
+    chart.add_data(Reference(ws, min_col=CHART_DATA_COLUMN + 1, max_col=CHART_DATA_COLUMN + len(names),
+                             min_row=head, max_row=last), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=CHART_DATA_COLUMN, min_row=head + 1, max_row=last))
+    for series, color in zip(chart.series, ("1F4E79", "BDD7EE"), strict=False):
+        _color(series, color, "1F4E79")
+    _style_chart(chart, font)
+    chart.width, chart.height = 14, 8.5
     ws.add_chart(chart, f"A{anchor}")
 
-    head, first, last = positions["effects_history"]
+    name = next(iter(hc["series"]))
+    head, last = _chart_data(s, last + 2, "", ["計画", name],
+                             [[c, hc["series"][name][i]] for i, c in enumerate(hc["categories"])])
     hist = BarChart()
     hist.type = "col"
-    hist.title = None
+    hist.title = "これまでの財政効果額と本計画の累計"
     hist.y_axis.title = f"財政効果額（{doc.display_unit}）"
-    hist.y_axis.numFmt = "#,##0"
     hist.y_axis.number_format = "#,##0"
-    hist.add_data(Reference(ws, min_col=2, min_row=head, max_row=last), titles_from_data=True)
-    hist.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
-    hist.series[0].graphicalProperties = GraphicalProperties(solidFill="2E75B6")
-    hist.series[0].graphicalProperties.line.solidFill = "1F4E79"
+    hist.add_data(Reference(ws, min_col=CHART_DATA_COLUMN + 1, min_row=head, max_row=last), titles_from_data=True)
+    hist.set_categories(Reference(ws, min_col=CHART_DATA_COLUMN, min_row=head + 1, max_row=last))
+    _color(hist.series[0], "2E75B6", "1F4E79")
     hist.legend = None
-    hist.dataLabels = DataLabelList(showVal=True)
-    _chart_fonts_no_legend(hist, font)
-    hist.width, hist.height = 15, 8.5
+    hist.dataLabels = DataLabelList(showVal=True, showSerName=False, showCatName=False, showLegendKey=False,
+                                    showPercent=False)
+    hist.dataLabels.txPr = _rich(font, 800)
+    _style_chart(hist, font)
+    hist.width, hist.height = 14, 8.5
     ws.add_chart(hist, f"D{anchor}")
     s.row += 19
     ws.print_area = f"A1:{get_column_letter(len(widths))}{s.row}"
-    _page_setup(ws, doc)
+    _page_setup(ws, doc, font)
 
     detail = next(t for t in doc.effects if t.key == "effects_by_measure")
-    _table_sheet(wb, doc, font, "効果額内訳", "指標別の財政効果額", detail,
-                 [detail.caption + "　" + f"（{detail.unit_note}）" if detail.unit_note else detail.caption])
+    _table_sheet(wb, doc, font, metrics, "効果額内訳", "指標別の財政効果額", detail,
+                 [detail.caption])
 
 
-def _chart_fonts_no_legend(chart: BarChart, font: str) -> None:
-    for axis in (chart.x_axis, chart.y_axis):
-        props = CharacterProperties(sz=900, latin=DrawingFont(typeface=font), ea=DrawingFont(typeface=font))
-        axis.txPr = RichText(p=[Paragraph(pPr=ParagraphProperties(defRPr=props), endParaRPr=props)])
-        axis.delete = False
-
-
-def build_workbook(doc: Document, font: str = XLSX_FONT) -> Workbook:
+def build_workbook(doc: Document, font: str = XLSX_FONT, metrics: TextMetrics = EXCEL) -> Workbook:
     wb = Workbook()
-    _cover(wb, doc, font)
-    _summary(wb, doc, font)
-    _table_sheet(wb, doc, font, "取組一覧", "取組項目別の進捗状況", doc.items,
-                 [doc.items.caption + f"　単位：金額は{doc.display_unit}（△は負の値）", doc.grade_legend])
-    _table_sheet(wb, doc, font, "定性評価", "定性評価", doc.qualitative, [doc.qualitative.caption])
-    _effects(wb, doc, font)
+    _cover(wb, doc, font, metrics)
+    _summary(wb, doc, font, metrics)
+    _table_sheet(wb, doc, font, metrics, "取組一覧", "取組項目別の進捗状況", doc.items,
+                 [doc.items.caption + f"　金額の単位：{doc.display_unit}（△は負の値）", doc.grade_legend])
+    _table_sheet(wb, doc, font, metrics, "定性評価", "定性評価", doc.qualitative, [doc.qualitative.caption])
+    _effects(wb, doc, font, metrics)
     stamp = datetime.datetime.combine(doc.generated, datetime.time())
     wb.properties.created = stamp
     wb.properties.modified = stamp
@@ -383,5 +443,5 @@ def save_deterministic(wb: Workbook, path: Path, day: datetime.date) -> None:
     path.write_bytes(out.getvalue())
 
 
-def write_xlsx(doc: Document, path: Path, font: str = XLSX_FONT) -> None:
-    save_deterministic(build_workbook(doc, font), path, doc.generated)
+def write_xlsx(doc: Document, path: Path, font: str = XLSX_FONT, metrics: TextMetrics = EXCEL) -> None:
+    save_deterministic(build_workbook(doc, font, metrics), path, doc.generated)

@@ -23,10 +23,12 @@ class RawTable:
     rows: list[list[Any]]
     header_row: int
     first_col: int
+    offsets: list[int] | None = None  # sheet offset below the header of each row kept (blank rows are dropped)
 
     def address(self, row_index: int, col_index: int) -> str:
-        """A1 address of data row `row_index` (0-based), column `col_index` (0-based)."""
-        return f"{get_column_letter(self.first_col + col_index)}{self.header_row + 1 + row_index}"
+        """A1 address of data row `row_index` (0-based; -1 = the header), column `col_index` (0-based)."""
+        offset = row_index + 1 if self.offsets is None or row_index < 0 else self.offsets[row_index]
+        return f"{get_column_letter(self.first_col + col_index)}{self.header_row + offset}"
 
     def column_index(self, header: str) -> int | None:
         try:

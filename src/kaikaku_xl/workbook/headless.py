@@ -12,7 +12,7 @@ from typing import Any
 
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
 from .contract import TableSpec
 from .engine import RawTable, WorkbookError
@@ -82,8 +82,8 @@ class FileEngine:
         width = max_col - min_col + 1
         rows = [r + [None] * (width - len(r)) for r in rows]
         headers = ["" if h is None else str(h).strip() for h in rows[0]]
-        body = [r for r in rows[1:] if any(v is not None and v != "" for v in r)]
-        return RawTable(part.sheet, headers, body, min_row, min_col)
+        kept = [(i, r) for i, r in enumerate(rows[1:], start=1) if any(v is not None and v != "" for v in r)]
+        return RawTable(part.sheet, headers, [r for _, r in kept], min_row, min_col, [i for i, _ in kept])
 
     # -- writing ----------------------------------------------------------------------------------------
     def _write(self, sheet: str) -> SheetWrite:
@@ -145,6 +145,12 @@ def save_atomically(path: Path, replaced: dict[str, bytes], backups: int) -> Non
             os.fsync(handle.fileno())
         keep_backup(path, backups)
         os.replace(temp, path)
+    except OSError as exc:
+        temp.unlink(missing_ok=True)
+        raise WorkbookError(
+            f"{path.name} を保存できませんでした（{exc.strerror or exc}）。元のファイルは変更されていません。"
+            "ディスクの空き容量や書き込み権限を確認してください。"
+        ) from None
     except BaseException:
         temp.unlink(missing_ok=True)
         raise

@@ -11,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 import pandas as pd
@@ -40,14 +41,24 @@ class Problem:
 # Units as they look after NFKC normalisation (㎡ becomes m2), and the multipliers staff write.
 _UNIT_ALIASES = {"㎡": ("m2", "㎡", "平方メートル"), "%": ("%", "パーセント"), "円": ("円",), "時間": ("時間", "h"),
                  "件": ("件",), "枚": ("枚",)}
-_MULTIPLIERS = (("千円", 1_000, "円"), ("万円", 10_000, "円"), ("億円", 100_000_000, "円"),
-                ("千", 1_000, None), ("万", 10_000, None), ("億", 100_000_000, None))
+_MULTIPLIERS = (("千", 1_000), ("万", 10_000), ("億", 100_000_000))
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _EXCEL_ERRORS = ("#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!")
 
 
 class NotANumber(ValueError):
     """The text is not a number in the expected unit; the message says why (Japanese)."""
+
+
+def _strip_unit(text: str, unit: str | None) -> str:
+    """Drop a trailing unit word; a unit other than the measure's own is refused (its meaning is unclear)."""
+    for own, aliases in _UNIT_ALIASES.items():
+        for alias in aliases:
+            if text.endswith(alias) and len(text) > len(alias):
+                if unit and own != unit:
+                    raise NotANumber(f"単位が違います（{alias} ですが、この指標の単位は {unit}）")
+                return text[: -len(alias)]
+    return text
 
 
 def parse_number(value: Any, unit: str | None = None) -> float | None:
@@ -72,27 +83,15 @@ def parse_number(value: Any, unit: str | None = None) -> float | None:
     sign = 1.0
     if text[0] in "△▲":
         sign, text = -1.0, text[1:]
-    factor = 1.0
-    for suffix, multiplier, implied_unit in _MULTIPLIERS:
-        if text.endswith(suffix):
-            if implied_unit and unit and unit != implied_unit:
-                raise NotANumber(f"単位が違います（{suffix} ですが、この指標の単位は {unit}）")
-            text, factor = text[: -len(suffix)], float(multiplier)
-            break
-    else:
-        for own, aliases in _UNIT_ALIASES.items():
-            for alias in aliases:
-                if text.endswith(alias) and text[: -len(alias)] and _NUMBER.match(text[: -len(alias)]):
-                    if unit and own != unit:
-                        raise NotANumber(f"単位が違います（{alias} ですが、この指標の単位は {unit}）")
-                    text = text[: -len(alias)]
-                    break
-            else:
-                continue
+    text = _strip_unit(text, unit)
+    factor = 1
+    for suffix, multiplier in _MULTIPLIERS:
+        if text.endswith(suffix) and len(text) > len(suffix):
+            text, factor = text[: -len(suffix)], multiplier
             break
     if not _NUMBER.match(text):
         raise NotANumber("数値として読めません")
-    return sign * float(text) * factor
+    return sign * float(Decimal(text) * factor)  # decimal: 1.15万 is 11,500, not 11,499.999…
 
 
 def _text(value: Any) -> str:

@@ -36,7 +36,7 @@ def sample_rows(plan: Plan, rows: dict[str, list[list[Any]]], layout: c.Layout) 
                 value = m.baseline + (m.target - m.baseline) * fraction
             row[3 + first_year + k] = _round(value, m.unit)
     measured = {m.item for m in plan.measures}
-    for j, row in enumerate(rows[c.STATUS.name]):
+    for _j, row in enumerate(rows[c.STATUS.name]):
         item, year = row[0], row[2]
         if year != plan.start_year:
             continue

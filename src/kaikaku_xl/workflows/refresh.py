@@ -85,7 +85,7 @@ def item_effect_rows(loaded: Loaded, results: Results) -> list[list[Any]]:
     grid = grid[grid["year"].isin(years) & grid["effect_kind"].astype(bool)]
     evaluation_year = results.evaluation_year
     rows = []
-    for (item, measure_id), group in grid.groupby(["item", "measure_id"], sort=True):
+    for (item, _measure_id), group in grid.groupby(["item", "measure_id"], sort=True):
         first = group.iloc[0]
         by_year = group.set_index("year")["effect"]
         values = [_yen(by_year.get(y)) if y <= evaluation_year else None for y in years]

@@ -1,0 +1,47 @@
+"""`kaikaku export`: council materials from a refreshed master (the same workflow as the 出力 action in Excel)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from ..export import ExportResult, export_all
+from ..metrics import evaluate
+from ..workbook.engine import Engine
+from ..workbook.headless import FileEngine
+from .load import Loaded, load, problems_as_dicts
+from .report import build_report
+
+
+def _text(value: Any) -> str:
+    return "" if value is None or (isinstance(value, float) and value != value) else str(value)
+
+
+def statuses(loaded: Loaded) -> list[dict[str, Any]]:
+    """The 進捗状況 rows as the export expects them (empty text, never NaN, for what staff left blank)."""
+    return [
+        {"no": int(r["item"]), "year": int(r["year"]),
+         **{key: _text(r[key]) for key in ("status", "grade", "results", "issues", "next")}}
+        for r in loaded.status.to_dict("records")
+    ]
+
+
+def export_from_engine(engine: Engine, out_dir: Path, *, year: int | None = None, now: datetime | None = None,
+                       progress: Any = print) -> ExportResult:
+    loaded = load(engine)
+    settings = loaded.settings if year is None else replace(loaded.settings, evaluation_year=year)
+    results = evaluate(loaded.inputs, settings)
+    report = build_report(loaded.plan, results, problems_as_dicts(loaded.problems))
+    generated = (now or datetime.now()).date()
+    return export_all(loaded.plan, report, statuses(loaded), out_dir, display_unit=settings.display_unit,
+                      generated=generated, progress=progress)
+
+
+def export_file(path: Path, out_dir: Path, *, year: int | None = None, now: datetime | None = None) -> ExportResult:
+    engine = FileEngine(path)
+    try:
+        return export_from_engine(engine, out_dir, year=year, now=now)
+    finally:
+        engine.close()
