@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from workbook_helpers import make_master, soffice_convert
+from workbook_helpers import add_user_content, make_master, soffice_convert
 
 from kaikaku_xl.workbook.headless import FileEngine
 from kaikaku_xl.workflows.refresh import refresh
@@ -40,3 +40,13 @@ def test_a_master_saved_by_libreoffice_refreshes_to_the_same_figures(tmp_path: P
     # and LibreOffice opens what refresh wrote
     pdf = soffice_convert(saved, "pdf", tmp_path / "pdf2", tmp_path / "profile")
     assert pdf.stat().st_size > 10_000
+
+
+def test_user_content_survives_refresh_as_libreoffice_sees_it(tmp_path: Path) -> None:
+    master = add_user_content(make_master(tmp_path))
+    refresh(FileEngine(master, backups=0))
+    pdf = soffice_convert(master, "pdf", tmp_path / "pdf", tmp_path / "profile")
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "件数" in text and "評価結果（指標別）" in text
+    images = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert len(images.strip().splitlines()) >= 3  # header lines + the user's picture

@@ -11,12 +11,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook, load_workbook
-from openpyxl.chart import LineChart, Reference
-from openpyxl.comments import Comment
-from openpyxl.drawing.image import Image
-from openpyxl.workbook.defined_name import DefinedName
-from PIL import Image as PILImage
-from workbook_helpers import FIXED_NOW, make_master, parts
+from workbook_helpers import FIXED_NOW, add_user_content, make_master, parts
 
 from kaikaku_xl.cli import main
 from kaikaku_xl.plan import load_plan
@@ -41,23 +36,7 @@ def owned_parts(path: Path) -> set[str]:
 
 @pytest.fixture()
 def user_master(tmp_path: Path) -> Path:
-    """A master after a user added a sheet with a chart, an image, a comment and a defined name."""
-    path = make_master(tmp_path)
-    wb = load_workbook(path)
-    memo = wb.create_sheet("メモ（担当者用）")
-    memo.append(["年度", "件数"])
-    for year, n in ((2025, 3), (2026, 5), (2027, 8)):
-        memo.append([year, n])
-    chart = LineChart()
-    chart.add_data(Reference(memo, min_col=2, min_row=1, max_row=4), titles_from_data=True)
-    memo.add_chart(chart, "D2")
-    picture = tmp_path / "logo.png"
-    PILImage.new("RGB", (40, 20), (200, 30, 30)).save(picture)
-    memo.add_image(Image(str(picture)), "D20")
-    wb["実績"]["E4"].comment = Comment("人事課に確認済み", "担当者")
-    wb.defined_names["my_total"] = DefinedName("my_total", attr_text="'メモ（担当者用）'!$B$2:$B$4")
-    wb.save(path)
-    return path
+    return add_user_content(make_master(tmp_path))
 
 
 def test_refresh_keeps_every_part_it_does_not_own(user_master: Path) -> None:

@@ -53,3 +53,29 @@ def soffice_convert(path: Path, fmt: str, out_dir: Path, profile: Path) -> Path:
 def copy(path: Path, target: Path) -> Path:
     shutil.copy2(path, target)
     return target
+
+
+def add_user_content(path: Path) -> Path:
+    """What staff add to a master: a sheet of their own with a chart and an image, a comment, a defined name."""
+    from openpyxl.chart import LineChart, Reference
+    from openpyxl.comments import Comment
+    from openpyxl.drawing.image import Image
+    from openpyxl.workbook.defined_name import DefinedName
+    from PIL import Image as PILImage
+
+    wb = load_workbook(path)
+    memo = wb.create_sheet("メモ（担当者用）")
+    memo.append(["年度", "件数"])
+    for year, n in ((2025, 3), (2026, 5), (2027, 8)):
+        memo.append([year, n])
+    chart = LineChart()
+    chart.add_data(Reference(memo, min_col=2, min_row=1, max_row=4), titles_from_data=True)
+    memo.add_chart(chart, "D2")
+    picture = path.parent / "logo.png"
+    PILImage.new("RGB", (40, 20), (200, 30, 30)).save(picture)
+    memo.add_image(Image(str(picture)), "D20")
+    wb["実績"]["E4"].comment = Comment("人事課に確認済み", "担当者")
+    wb.defined_names["my_total"] = DefinedName("my_total", attr_text="'メモ（担当者用）'!$B$2:$B$4")
+    wb.save(path)
+    picture.unlink()
+    return path

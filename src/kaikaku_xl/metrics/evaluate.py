@@ -62,6 +62,7 @@ def planned_values(inputs: Inputs) -> pd.DataFrame:
     grid["custom_target"] = False
     custom = inputs.targets.dropna(subset=["planned"])
     if len(custom):
+        custom = custom.assign(planned=pd.to_numeric(custom["planned"], errors="coerce")).dropna(subset=["planned"])
         key = custom.astype({"year": int}).set_index(["measure_id", "year"])["planned"].astype(float)
         own = pd.Series(list(zip(grid["measure_id"], grid["year"], strict=True))).map(key)
         grid["planned"] = own.where(own.notna(), grid["planned"]).astype(float)

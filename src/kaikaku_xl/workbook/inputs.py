@@ -41,7 +41,8 @@ class Problem:
 # Units as they look after NFKC normalisation (㎡ becomes m2), and the multipliers staff write.
 _UNIT_ALIASES = {"㎡": ("m2", "㎡", "平方メートル"), "%": ("%", "パーセント"), "円": ("円",), "時間": ("時間", "h"),
                  "件": ("件",), "枚": ("枚",)}
-_MULTIPLIERS = (("千", 1_000), ("万", 10_000), ("億", 100_000_000))
+_N = r"\d+(?:\.\d*)?"
+_COMPOUND = re.compile(rf"^(?:(?P<oku>{_N})億)?(?:(?P<man>{_N})万)?(?:(?P<sen>{_N})千)?(?P<rest>\d+)?$")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _EXCEL_ERRORS = ("#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!")
 
@@ -81,17 +82,17 @@ def parse_number(value: Any, unit: str | None = None) -> float | None:
     if text.upper() in _EXCEL_ERRORS:
         raise NotANumber(f"Excel のエラー値（{text}）です")
     sign = 1.0
-    if text[0] in "△▲":
-        sign, text = -1.0, text[1:]
+    if text[0] in "△▲-+":
+        sign, text = (1.0 if text[0] == "+" else -1.0), text[1:]
     text = _strip_unit(text, unit)
-    factor = 1
-    for suffix, multiplier in _MULTIPLIERS:
-        if text.endswith(suffix) and len(text) > len(suffix):
-            text, factor = text[: -len(suffix)], multiplier
-            break
+    compound = _COMPOUND.match(text)
+    if compound and any(compound.group(g) for g in ("oku", "man", "sen")):
+        # 1.2万, 3千, 40億2,500万: decimal arithmetic, so 1.15万 is 11,500 and not 11,499.999…
+        total = sum(Decimal(compound.group(g) or 0) * m for g, m in (("oku", 10**8), ("man", 10**4), ("sen", 10**3)))
+        return sign * float(total + Decimal(compound.group("rest") or 0))
     if not _NUMBER.match(text):
         raise NotANumber("数値として読めません")
-    return sign * float(Decimal(text) * factor)  # decimal: 1.15万 is 11,500, not 11,499.999…
+    return sign * float(text)
 
 
 def _text(value: Any) -> str:
