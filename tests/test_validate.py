@@ -104,8 +104,9 @@ def test_refresh_writes_the_same_problems_and_still_computes(messy: Path, capsys
     assert main(["refresh", str(messy)]) == 0
     wb = load_workbook(messy)
     table = [r for r in wb["問題点"].iter_rows(min_row=4, values_only=True) if r[0]]
-    errors = {(r[1], r[2], r[3]) for r in table if r[0] == "エラー"}
-    assert errors == {(p["sheet"], p["cell"], p["message"]) for p in problems if p["severity"] == "エラー"}
+    assert sorted(tuple(v or "" for v in r) for r in table) == sorted(
+        (p["severity"], p["sheet"], p["cell"], p["message"], p["action"]) for p in problems)
+    assert any(r[0] == "警告" and "5-2" not in r[3] and "時間外勤務手当" in r[3] and "未入力" in r[3] for r in table)
     evaluation = {r[0]: r for r in wb["評価結果"].iter_rows(min_row=4, values_only=True)}
     header = [c.value for c in wb["評価結果"][3]]
     actual, grade = header.index("実績"), header.index("評価")

@@ -77,23 +77,25 @@ def cmd_refresh(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from .metrics import evaluate
     from .workbook.headless import FileEngine
-    from .workflows.load import load
+    from .workflows.load import all_problems, load
 
     engine = FileEngine(Path(args.path))
     try:
         loaded = load(engine)
     finally:
         engine.close()
+    problems = all_problems(loaded, evaluate(loaded.inputs, loaded.settings))
     if args.json:
-        print(json.dumps([p.as_dict() for p in loaded.problems], ensure_ascii=False, indent=2))
-    elif not loaded.problems:
+        print(json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=2))
+    elif not problems:
         print("問題は見つかりませんでした。")
     else:
-        for p in loaded.problems:
+        for p in problems:
             place = f"{p.sheet}!{p.cell}" if p.cell else p.sheet
             print(f"[{p.severity}] {place}: {p.message} → {p.action}")
-        print(f"エラー {len(loaded.errors)} 件、警告 {len(loaded.problems) - len(loaded.errors)} 件")
+        print(f"エラー {len(loaded.errors)} 件、警告 {len(problems) - len(loaded.errors)} 件")
     return EXIT_PROBLEMS if loaded.errors else EXIT_OK
 
 

@@ -11,7 +11,7 @@ from ..export import ExportResult, export_all
 from ..metrics import evaluate
 from ..workbook.engine import Engine
 from ..workbook.headless import FileEngine
-from .load import Loaded, load, problems_as_dicts
+from .load import Loaded, all_problems, load, problems_as_dicts
 from .report import build_report
 
 
@@ -33,7 +33,7 @@ def export_from_engine(engine: Engine, out_dir: Path, *, year: int | None = None
     loaded = load(engine)
     settings = loaded.settings if year is None else replace(loaded.settings, evaluation_year=year)
     results = evaluate(loaded.inputs, settings)
-    report = build_report(loaded.plan, results, problems_as_dicts(loaded.problems))
+    report = build_report(loaded.plan, results, problems_as_dicts(all_problems(loaded, results)))
     generated = (now or datetime.now()).date()
     return export_all(loaded.plan, report, statuses(loaded), out_dir, display_unit=settings.display_unit,
                       generated=generated, progress=progress)

@@ -9,13 +9,13 @@ from typing import Any
 
 import pandas as pd
 
-from ..metrics import Inputs
+from ..metrics import NOT_GRADED, Inputs, Results
 from ..metrics.frames import TARGET_COLUMNS
 from ..plan import HistoricEffect, Item, Measure, Plan, Policy
 from ..settings import Settings
 from ..workbook import contract as c
 from ..workbook.engine import Engine, RawTable, WorkbookError
-from ..workbook.inputs import ERROR, Problem, Reader, parse_number
+from ..workbook.inputs import ERROR, WARNING, Problem, Reader, parse_number
 
 
 @dataclass
@@ -163,3 +163,18 @@ def _plan(info: dict[str, str], items: pd.DataFrame, policy_names: dict[int, str
 
 def problems_as_dicts(problems: list[Problem]) -> list[dict[str, Any]]:
     return [p.as_dict() for p in problems]
+
+
+def metric_problems(loaded: Loaded, results: Results) -> list[Problem]:
+    """Why a measure is 評価対象外 (−) for the evaluation year: DOMAIN.md sends the reason to the problems list."""
+    spec = loaded.layout.table("Actuals")
+    return [
+        Problem(WARNING, spec.sheet, "", f"No.{r.item}「{r.name}」{results.evaluation_year}年度: {r.reason}",
+                "実績を入力すると評価されます。")
+        for r in results.measures.itertuples()
+        if r.grade == NOT_GRADED
+    ]
+
+
+def all_problems(loaded: Loaded, results: Results) -> list[Problem]:
+    return [*loaded.problems, *metric_problems(loaded, results)]

@@ -16,7 +16,7 @@ from ..workbook import contract as c
 from ..workbook.builder import DASHBOARD_KPIS, TITLES
 from ..workbook.engine import Engine
 from ..workbook.inputs import ERROR, WARNING
-from .load import Loaded, load
+from .load import Loaded, all_problems, load
 
 
 @dataclass
@@ -113,13 +113,7 @@ def summary_rows(frame: pd.DataFrame, names: dict[Any, str]) -> list[list[Any]]:
 
 
 def problem_rows(loaded: Loaded, results: Results) -> list[list[Any]]:
-    rows = [[p.severity, p.sheet, p.cell, p.message, p.action] for p in loaded.problems]
-    actual_sheet = loaded.layout.table("Actuals").sheet
-    for r in results.measures.itertuples():
-        if r.grade == "−":
-            rows.append([WARNING, actual_sheet, "", f"No.{r.item}「{r.name}」{results.evaluation_year}年度: {r.reason}",
-                         "実績を入力すると評価されます。"])
-    return rows
+    return [[p.severity, p.sheet, p.cell, p.message, p.action] for p in all_problems(loaded, results)]
 
 
 def dashboard(loaded: Loaded, results: Results, now: str) -> tuple[dict[str, Any], list[list[Any]], list[list[Any]]]:
@@ -150,7 +144,8 @@ def log_row(loaded: Loaded, results: Results, engine: Engine, now: str) -> list[
         user = ""
     return [now, user, engine.door, year, int(results.total.iloc[0]["graded"]),
             _yen(effects["single_year"].get(year, float("nan"))), _yen(effects["cumulative"].get(year, float("nan"))),
-            sum(p.severity == ERROR for p in loaded.problems), sum(p.severity == WARNING for p in loaded.problems),
+            sum(p.severity == ERROR for p in all_problems(loaded, results)),
+            sum(p.severity == WARNING for p in all_problems(loaded, results)),
             loaded.fingerprint]
 
 

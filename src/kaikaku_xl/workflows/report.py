@@ -116,7 +116,7 @@ def report_from_file(path: Path, year: int | None = None) -> dict[str, Any]:
 
     from ..metrics import evaluate
     from ..workbook.headless import FileEngine
-    from .load import load, problems_as_dicts
+    from .load import all_problems, load, problems_as_dicts
 
     engine = FileEngine(path)
     try:
@@ -125,7 +125,7 @@ def report_from_file(path: Path, year: int | None = None) -> dict[str, Any]:
         engine.close()
     settings = loaded.settings if year is None else replace(loaded.settings, evaluation_year=year)
     results = evaluate(loaded.inputs, settings)
-    return build_report(loaded.plan, results, problems_as_dicts(loaded.problems))
+    return build_report(loaded.plan, results, problems_as_dicts(all_problems(loaded, results)))
 
 
 def print_table(report: dict[str, Any]) -> None:
