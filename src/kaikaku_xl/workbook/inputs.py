@@ -284,6 +284,20 @@ class Reader:
                                                  "指標シートと同じ No・指標名の行を追加してください。"))
         return pd.DataFrame(out, columns=columns)
 
+    def item_and_year(self, table: RawTable, i: int, raw: list[Any], pos: dict[str, int], known: set[int],
+                      years: list[int], consequence: str) -> tuple[int, int] | None:
+        """The row's item No and 年度 when both belong to the plan; otherwise a problem and None."""
+        item, year = _int(raw[pos["item"]]), _int(raw[pos["year"]])
+        if item not in known:
+            self.problem(ERROR, table, i, pos["item"], f"取組項目 No「{raw[pos['item']]}」は計画にありません。",
+                         "取組項目シートにある No を入力してください。" + consequence)
+            return None
+        if year not in years:
+            self.problem(ERROR, table, i, pos["year"], f"年度「{raw[pos['year']]}」は計画期間外です。",
+                         f"{years[0]}〜{years[-1]} の年度を入力してください。" + consequence)
+            return None
+        return item, year  # type: ignore[return-value]
+
     # -- status -----------------------------------------------------------------------------------------
     def status(self, table: RawTable, items: pd.DataFrame, years: list[int]) -> pd.DataFrame:
         pos = self.require_columns(table, c.STATUS, [col.key for col in c.STATUS.columns])
@@ -293,15 +307,10 @@ class Reader:
         known = set(items["item"])
         rows = []
         for i, raw in enumerate(table.rows):
-            item, year = _int(raw[pos["item"]]), _int(raw[pos["year"]])
-            if item not in known:
-                self.problem(ERROR, table, i, pos["item"], f"取組項目 No「{raw[pos['item']]}」は計画にありません。",
-                             "取組項目シートにある No を入力してください。")
+            keys = self.item_and_year(table, i, raw, pos, known, years, "")
+            if keys is None:
                 continue
-            if year not in years:
-                self.problem(ERROR, table, i, pos["year"], f"年度「{raw[pos['year']]}」は計画期間外です。",
-                             f"{years[0]}〜{years[-1]} の年度を入力してください。")
-                continue
+            item, year = keys
             grade = _text(raw[pos["grade"]]).upper() or None
             if grade and grade not in GRADES:
                 self.problem(ERROR, table, i, pos["grade"], f"評価「{raw[pos['grade']]}」は使えません。",
@@ -328,16 +337,11 @@ class Reader:
         known = set(items["item"])
         rows = []
         for i, raw in enumerate(table.rows):
-            item, year = _int(raw[pos["item"]]), _int(raw[pos["year"]])
+            keys = self.item_and_year(table, i, raw, pos, known, years, "この行は集計していません。")
+            if keys is None:
+                continue
+            item, year = keys
             kind = _text(raw[pos["kind"]])
-            if item not in known:
-                self.problem(ERROR, table, i, pos["item"], f"取組項目 No「{raw[pos['item']]}」は計画にありません。",
-                             "取組項目シートにある No を入力してください。この行は集計していません。")
-                continue
-            if year not in years:
-                self.problem(ERROR, table, i, pos["year"], f"年度「{raw[pos['year']]}」は計画期間外です。",
-                             f"{years[0]}〜{years[-1]} の年度を入力してください。この行は集計していません。")
-                continue
             if kind not in c.LEDGER_KINDS:
                 self.problem(ERROR, table, i, pos["kind"], f"区分「{kind}」は使えません。",
                              "歳出削減・歳入増加から選んでください。この行は集計していません。")
