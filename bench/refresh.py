@@ -20,6 +20,7 @@ from openpyxl import load_workbook
 
 from kaikaku_xl.metrics import evaluate
 from kaikaku_xl.plan import load_plan, plan_from_dict
+from kaikaku_xl.rounding import round_half_away
 from kaikaku_xl.settings import Settings
 from kaikaku_xl.workbook.builder import build_workbook, input_rows, layout_of
 from kaikaku_xl.workbook.headless import FileEngine
@@ -45,7 +46,7 @@ def synthetic_plan(n_measures: int, per_item: int = 10):  # noqa: ANN201
             target = baseline * (1.3 if direction == "増加" else 0.8)
             kind = KINDS[k % 4] if direction == ("減少" if KINDS[k % 4] == "歳出削減" else "増加") else ""
             measures.append({"name": f"指標{k}", "unit": "円", "direction": direction, "baseline": baseline,
-                             "target": round(target), "effect_kind": kind})
+                             "target": round_half_away(target), "effect_kind": kind})
         items.append({"no": i, "policy": 1 + i % 3, "title": f"取組{i}", "lead": f"課{i % 40}",
                       "departments": [f"課{i % 40}"], "measures": measures})
     return plan_from_dict({
@@ -63,7 +64,7 @@ def filled_master(plan, folder: Path) -> Path:  # noqa: ANN001
     rows = sample_rows(plan, input_rows(plan, layout, settings), layout)
     for row, m in zip(rows["Actuals"], plan.measures, strict=True):
         for y in range(len(layout.years)):
-            row[3 + y] = round(m.baseline + (m.target - m.baseline) * (0.1 + 0.17 * y) * (1 + (m.item % 5 - 2) / 10))
+            row[3 + y] = round_half_away(m.baseline + (m.target - m.baseline) * (0.1 + 0.17 * y) * (1 + (m.item % 5 - 2) / 10))
     rows["Settings"] = [r if r[0] != "evaluation_year" else [*r[:2], 2028, r[3]] for r in rows["Settings"]]
     path = folder / f"master_{len(plan.measures)}.xlsx"
     build_workbook(plan, settings, rows).save(path)
