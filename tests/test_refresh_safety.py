@@ -187,3 +187,10 @@ def test_refresh_of_a_read_only_file_is_reported(tmp_path: Path, capsys: pytest.
     path.chmod(0o444)
     assert main(["refresh", str(path)]) == 2
     assert "書き込めません" in capsys.readouterr().err
+
+
+def test_refresh_keeps_the_file_mode(tmp_path: Path) -> None:
+    path = make_master(tmp_path)
+    path.chmod(0o640)
+    refresh(FileEngine(path, backups=0), now=NOW)
+    assert path.stat().st_mode & 0o777 == 0o640

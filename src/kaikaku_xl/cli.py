@@ -48,6 +48,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
         path = create_xlsm(plan, Path(args.path), sample=args.sample, force=args.force, now=_fixed_now(args.now))
         print(f"マクロ付きマスターを作成しました: {path}")
+        print(f"  同じフォルダーに {path.with_suffix('.py').name} も作成しました（ブックと一緒に移動してください）。")
         return EXIT_OK
     outcome = create_master(plan, Path(args.path), sample=args.sample, force=args.force, now=_fixed_now(args.now))
     kind = "サンプル入り" if args.sample else "空の"
@@ -121,6 +122,17 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .excel.server import ServerSetupError, serve
+
+    try:
+        serve(args.host, args.port, certfile=args.certfile, keyfile=args.keyfile)
+    except ServerSetupError as exc:
+        print(f"エラー: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kaikaku", description="行革・DX推進計画 マスターワークブックの作成・更新・検証・出力")
     parser.add_argument("--debug", action="store_true", help="エラー時に詳細（トレースバック）を表示")
@@ -161,6 +173,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--year", type=int, help="評価年度（省略時は設定シートの値）")
     p.add_argument("--now", help="資料の作成日時（ISO 形式、再現用）")
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("serve", help="Excel（Office.js）用の xlwings Server を起動（kaikaku-xl[server] が必要）")
+    p.add_argument("--host", default="127.0.0.1", help="待ち受けるアドレス（既定: このPCのみ）")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--certfile", help="HTTPS の証明書（PEM）")
+    p.add_argument("--keyfile", help="HTTPS の秘密鍵（PEM）")
+    p.set_defaults(func=cmd_serve)
     return parser
 
 

@@ -143,6 +143,7 @@ def save_atomically(path: Path, replaced: dict[str, bytes], backups: int) -> Non
             rewrite_package(path, handle, replaced)
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(temp, path.stat().st_mode & 0o7777)  # mkstemp makes 0600; the master keeps its own mode
         keep_backup(path, backups)
         os.replace(temp, path)
     except OSError as exc:

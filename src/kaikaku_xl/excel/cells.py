@@ -1,0 +1,207 @@
+"""What Excel hands a UDF, made into numbers and texts; what a UDF hands back, made into cell values.
+
+One formula serves a single cell or a whole table column: every argument becomes a 2-D grid, single cells are
+broadcast, the other grids must have the same shape, and the result has that shape (a spilled column).
+DOMAIN.md: whatever cannot be computed (empty cell, text that is not a number, an Excel error such as #N/A,
+division by zero) is "−" (評価対象外), never 0 and never a traceback. A mistake in the formula itself (columns of
+different lengths, an unreadable 設定 range) gives one cell with "エラー: ..." saying what to fix.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import numpy as np
+
+from ..metrics.grades import NOT_GRADED
+from ..settings import Settings
+from ..workbook import contract as c
+from ..workbook.engine import RawTable
+from ..workbook.inputs import ERROR, NotANumber, Reader, parse_number
+
+EMPTY = NOT_GRADED  # "−": 評価対象外 (the same mark as rounding.EMPTY and the grade)
+ERROR_PREFIX = "エラー: "
+_YEAR = re.compile(r"^(\d{4})(年度|年)?$")
+
+
+class FormulaError(ValueError):
+    """The formula's arguments do not fit together; the message says what to change (Japanese)."""
+
+
+@dataclass(frozen=True)
+class Arg:
+    """One UDF argument: its value as Excel sent it, its kind ("number", "year", "text") and its label."""
+
+    value: Any
+    kind: str
+    label: str
+
+
+def grid(value: Any) -> np.ndarray:
+    """Any argument as a 2-D object array: a cell is 1×1, a list is a column, a list of lists stays a grid."""
+    if isinstance(value, np.ndarray):
+        array = value.astype(object)
+    elif isinstance(value, list | tuple):
+        if not value:
+            array = np.empty((0, 1), dtype=object)
+        elif all(isinstance(row, list | tuple) for row in value):
+            width = max(len(row) for row in value)
+            array = np.empty((len(value), width), dtype=object)
+            for i, row in enumerate(value):
+                for j in range(width):
+                    array[i, j] = row[j] if j < len(row) else None
+        else:
+            array = np.empty((len(value), 1), dtype=object)
+            for i, v in enumerate(value):
+                array[i, 0] = v
+    else:
+        array = np.empty((1, 1), dtype=object)
+        array[0, 0] = value
+    if array.ndim == 1:
+        array = array.reshape(-1, 1)
+    return array
+
+
+def is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and value.strip() == "") or (
+        isinstance(value, float) and math.isnan(value))
+
+
+def number(value: Any) -> float:
+    """A cell as a number (the workbook's lenient reading: 1.2万, ３，０００円, △500); NaN if not computable."""
+    if is_blank(value) or isinstance(value, bool | datetime | date):
+        return math.nan
+    if isinstance(value, np.generic):
+        value = value.item()
+    try:
+        parsed = parse_number(value)
+    except (NotANumber, ValueError, TypeError):
+        return math.nan
+    return math.nan if parsed is None or not math.isfinite(parsed) else float(parsed)
+
+
+def year(value: Any) -> float:
+    """A fiscal year as typed or as a column header: 2026, 2026.0, "2026年度"; NaN otherwise."""
+    if isinstance(value, str):
+        match = _YEAR.match(unicodedata.normalize("NFKC", value).strip())
+        return float(match.group(1)) if match else math.nan
+    n = number(value)
+    return n if math.isfinite(n) and float(n).is_integer() else math.nan
+
+
+def text(value: Any) -> str:
+    """A cell as trimmed text; blank and Excel errors (#N/A ...) are ""."""
+    if is_blank(value) or isinstance(value, bool):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    out = unicodedata.normalize("NFKC", str(value)).strip()
+    return "" if out.startswith("#") and out.upper().rstrip("!?/0") in _ERROR_STEMS else out
+
+
+_ERROR_STEMS = {"#N/A", "#DIV", "#VALUE", "#REF", "#NAME", "#NUM", "#NULL", "#SPILL", "#CALC", "#DATA", "#GETTING_DATA"}
+
+_NUMERIC = ("number", "year")
+_CONVERT: dict[str, Callable[[Any], Any]] = {"number": number, "year": year, "text": text, "raw": lambda v: v}
+
+
+def broadcast(args: Sequence[Arg]) -> tuple[list[np.ndarray], tuple[int, int], bool]:
+    """Every argument converted element by element, on the common shape; True when all were single cells."""
+    grids = [grid(a.value) for a in args]
+    shapes = {g.shape for g in grids if g.shape != (1, 1)}
+    if len(shapes) > 1:
+        sizes = "、".join(f"{a.label} {g.shape[0]}行×{g.shape[1]}列" for a, g in zip(args, grids, strict=True)
+                         if g.shape != (1, 1))
+        raise FormulaError(f"範囲の大きさがそろっていません（{sizes}）。同じ行数の列を指定してください。")
+    scalar = not shapes
+    shape = shapes.pop() if shapes else (1, 1)
+    out = []
+    for a, g in zip(args, grids, strict=True):
+        convert = _CONVERT[a.kind]
+        values = np.array([convert(v) for v in g.ravel()], dtype=float if a.kind in _NUMERIC else object)
+        values = values.reshape(g.shape)
+        out.append(np.broadcast_to(values, shape).ravel() if g.shape == (1, 1) else values.ravel())
+    return out, shape, scalar
+
+
+def cell(value: Any) -> Any:
+    """A result for a cell: NaN/None -> "−", numpy scalars -> Python numbers."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return EMPTY
+    return value
+
+
+def shaped(values: Sequence[Any] | np.ndarray, shape: tuple[int, int], scalar: bool) -> Any:
+    """Results laid out like the input: one value for single cells, else rows × columns (spilled)."""
+    flat = [cell(v) for v in np.asarray(values, dtype=object).ravel()]
+    if scalar:
+        return flat[0]
+    rows, cols = shape
+    return [flat[i * cols:(i + 1) * cols] for i in range(rows)]
+
+
+def error_value(exc: Exception) -> str:
+    """One cell that says what went wrong, instead of a traceback."""
+    if isinstance(exc, FormulaError):
+        return ERROR_PREFIX + str(exc)
+    return f"{ERROR_PREFIX}計算できませんでした（{type(exc).__name__}: {exc}）。引数を確認してください。"
+
+
+def elementwise(kernel: Callable[..., Any], *args: Arg) -> Any:
+    """Apply a vectorised kernel (numpy arrays in, array out) to broadcast arguments; never raises."""
+    try:
+        values, shape, scalar = broadcast(args)
+        return shaped(kernel(*values), shape, scalar)
+    except Exception as exc:  # a cell shows a message, never a traceback
+        return error_value(exc)
+
+
+def optional(value: Any) -> bool:
+    """True when an optional argument was given (not omitted and not an empty cell)."""
+    return not all(is_blank(v) for v in grid(value).ravel())
+
+
+def column(value: Any, kind: str, label: str) -> np.ndarray:
+    """A whole column argument (one value per row), converted."""
+    g = grid(value)
+    if g.shape[1] != 1 and g.shape[0] == 1:
+        g = g.T
+    if g.shape[1] != 1:
+        raise FormulaError(f"{label}には1列の範囲を指定してください（{g.shape[0]}行×{g.shape[1]}列が指定されました）。")
+    convert = _CONVERT[kind]
+    return np.array([convert(v) for v in g.ravel()], dtype=float if kind in _NUMERIC else object)
+
+
+def settings_from(value: Any) -> Settings:
+    """Settings from the 設定 table (all four columns, or just キー and 値); defaults when omitted.
+
+    Read by the same reader as refresh, so a UDF grades and prices with exactly the workbook's settings.
+    """
+    if not optional(value):
+        return Settings()
+    g = grid(value)
+    full, pair = c.SETTINGS.headers, [c.SETTINGS.column("key").header, c.SETTINGS.column("value").header]
+    if g.shape[1] == len(full):
+        headers = full
+    elif g.shape[1] == 2:
+        headers = pair
+    else:
+        raise FormulaError(f"設定には表 {c.SETTINGS.name}（{c.SETTINGS.sheet}シート）の全列か、"
+                           f"「{pair[0]}」「{pair[1]}」の2列を指定してください。")
+    rows = [[text(v) if j == 0 else v for j, v in enumerate(row)] for row in g.tolist()]
+    if rows and [text(v) for v in rows[0]] == headers:
+        rows = rows[1:]
+    reader = Reader()
+    settings = reader.settings(RawTable(c.SETTINGS.sheet, headers, rows, c.SETTINGS.anchor_row, 1))
+    errors = [p for p in reader.problems if p.severity == ERROR]
+    if errors:
+        raise FormulaError(errors[0].message)
+    return settings

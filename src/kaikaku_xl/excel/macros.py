@@ -1,0 +1,155 @@
+"""The macros: refresh, validate and export run from Excel, through the same workflows as the command line.
+
+Classic Excel: the 更新 button runs `SampleCall`, which imports `<workbook name>.py` beside the workbook and calls
+its `main()`, which calls `main()` here: the book is `xw.Book.caller()` and the 操作 sheet's dropdown chooses the
+action. xlwings Server (Office.js): the scripts below get the book injected (task pane buttons, or selecting the
+button cell of the 操作 sheet). Whatever happens, the outcome is written into the workbook, in the status cell
+(defined name kaikaku_status) and, for errors, the 問題点 table; no traceback reaches the user.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import xlwings as xw
+
+from ..metrics import evaluate
+from ..rounding import format_amount
+from ..workbook import contract as c
+from ..workbook.engine import WorkbookError
+from ..workbook.inputs import ERROR
+from ..workflows.load import Loaded, all_problems, load
+from ..workflows.refresh import refresh as refresh_workflow
+from . import names as n
+from .engine import XlwingsEngine
+
+STAMP = "%Y-%m-%d %H:%M:%S"
+
+
+def _problem_hint(loaded: Loaded) -> str:
+    errors = len(loaded.errors)
+    warnings = len(loaded.problems) - errors
+    text = f"エラー {errors} 件・警告 {warnings} 件"
+    if loaded.problems:
+        text += f"。「{c.PROBLEMS.sheet}」シートを確認してください"
+    return text
+
+
+def do_refresh(engine: XlwingsEngine, now: datetime) -> str:
+    """The refresh of `kaikaku refresh`, through the open workbook."""
+    outcome = refresh_workflow(engine, now=now)
+    row = outcome.log_row
+    return (f"{n.ACTION_REFRESH}しました（{now.strftime(STAMP)}）: 評価年度 {row[3]}年度、評価した項目 {row[4]}、"
+            f"単年度効果額 {format_amount(row[5])}円、{_problem_hint(outcome.loaded)}。")
+
+
+def do_validate(engine: XlwingsEngine, now: datetime) -> str:
+    """The check of `kaikaku validate`; the problems replace the 問題点 table."""
+    loaded = load(engine)
+    problems = all_problems(loaded, evaluate(loaded.inputs, loaded.settings))
+    rows = [[p.severity, p.sheet, p.cell, p.message, p.action] for p in problems]
+    engine.write_table(c.PROBLEMS, rows)
+    engine.commit()
+    return f"{n.ACTION_VALIDATE}しました（{now.strftime(STAMP)}）: {_problem_hint(loaded)}。"
+
+
+def export_folder(engine: XlwingsEngine) -> Path:
+    """Where 出力 writes: the folder named in the 操作 sheet (relative to the workbook's folder)."""
+    book_path = Path(str(engine.book.fullname))
+    if engine.remote or not book_path.is_absolute():
+        raise WorkbookError("ブラウザー版・Office.js からはファイルを出力できません。"
+                            "マスターを保存し、コマンド kaikaku export で出力してください。")
+    chosen = str(engine.read_named(n.NAME_EXPORT_DIR) or n.DEFAULT_EXPORT_DIR).strip()
+    folder = Path(chosen)
+    return folder if folder.is_absolute() else book_path.parent / folder
+
+
+def do_export(engine: XlwingsEngine, now: datetime) -> str:
+    """The council materials of `kaikaku export`, from the values in the open workbook (same workflow)."""
+    from ..workflows.export import export_from_engine
+
+    folder = export_folder(engine)
+    result = export_from_engine(engine, folder, now=now, progress=lambda _message: None)
+    notes = f"（注意 {len(result.warnings)} 件: {result.warnings[0]}）" if result.warnings else ""
+    return f"{n.ACTION_EXPORT}しました（{now.strftime(STAMP)}）: {folder} に {len(result.paths)} ファイル{notes}。"
+
+
+DOERS: dict[str, Callable[[XlwingsEngine, datetime], str]] = {
+    n.ACTION_REFRESH: do_refresh, n.ACTION_VALIDATE: do_validate, n.ACTION_EXPORT: do_export,
+}
+
+
+def _show(engine: XlwingsEngine, status: str, problem: tuple[str, str] | None) -> None:
+    """The status cell (and, for a failure, one row in 問題点); silent where the workbook has neither."""
+    engine.discard()
+    try:
+        if problem and engine.has_table(c.PROBLEMS.name):
+            engine.write_table(c.PROBLEMS, [[ERROR, "", "", problem[0], problem[1]]])
+        place = engine.named_cell(n.NAME_STATUS)
+        if place:
+            engine.write_cells(place[0], {place[1]: status})
+        engine.commit()
+    except Exception:  # the workbook cannot even take the message: nothing more to do safely
+        engine.discard()
+    if engine.remote and not engine.named_cell(n.NAME_STATUS):
+        engine.book.app.alert(status, title="kaikaku-xl")
+
+
+def run(book: Any, action: str | None = None, now: datetime | None = None) -> str:
+    """Run one action (更新 / 検証 / 出力) on an open book and report its outcome in the workbook; never raises."""
+    engine = XlwingsEngine(book)
+    now = now or datetime.now()
+    chosen = (action or str(engine.read_named(n.NAME_ACTION) or n.ACTION_REFRESH)).strip()
+    doer = DOERS.get(chosen)
+    if doer is None:
+        status = f"エラー: 処理「{chosen}」はありません。{'・'.join(n.ACTIONS)} から選んでください。"
+        _show(engine, status, None)
+        return status
+    try:
+        status = doer(engine, now)
+        problem = None
+    except WorkbookError as exc:
+        status = f"エラー（{chosen}）: {exc}"
+        problem = (str(exc), "表示された内容を確認し、直してからもう一度実行してください。")
+    except Exception as exc:  # a bug: say so plainly in the workbook, keep the outputs as they were
+        status = (f"予期しないエラー（{chosen}）: {type(exc).__name__}: {exc}。出力シートは変更していません。"
+                  "この表示を担当者に伝えてください。")
+        problem = (status, "担当者（情報政策担当）に連絡してください。")
+    _show(engine, status, problem)
+    return status
+
+
+def main() -> None:
+    """Entry point of `<workbook name>.py` (classic xlwings, the 更新 button): the dropdown chooses the action."""
+    run(xw.Book.caller())
+
+
+# ---- scripts: the same actions as xlwings scripts (Office.js task pane; classic: callable with a book) ----------
+@xw.script
+def run_action(book: xw.Book | None = None) -> None:
+    """操作シートで選んだ処理を実行します。"""
+    run(book or xw.Book.caller())
+
+
+@xw.script
+def refresh(book: xw.Book | None = None) -> None:
+    """更新: 入力を読み、評価・財政効果額・集計を書き込みます。"""
+    run(book or xw.Book.caller(), n.ACTION_REFRESH)
+
+
+@xw.script
+def validate(book: xw.Book | None = None) -> None:
+    """検証: 入力の問題を「問題点」シートに一覧します。"""
+    run(book or xw.Book.caller(), n.ACTION_VALIDATE)
+
+
+@xw.script
+def export(book: xw.Book | None = None) -> None:
+    """出力: 懇談会資料（PDF・Excel・HTML・CSV）を書き出します（Excel デスクトップのみ）。"""
+    run(book or xw.Book.caller(), n.ACTION_EXPORT)
+
+
+__all__ = ["export", "main", "refresh", "run", "run_action", "validate"]

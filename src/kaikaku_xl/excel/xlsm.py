@@ -1,0 +1,227 @@
+"""`kaikaku init --xlsm`: the macro-enabled master, built from xlwings' own quickstart_standalone.xlsm.
+
+VBA cannot be written reliably here, so the workbook takes the VBA project of the xlwings template installed with
+the pinned xlwings, byte for byte (its xlwings module, and Module1.SampleCall, which runs
+`import <workbook name>; <workbook name>.main()`). Nothing of xlwings is committed to this repository: the
+template is read from the installed xlwings package when the master is built.
+
+The master's sheets are built by the same builder as `kaikaku init` (openpyxl); openpyxl writes the template's
+vbaProject.bin unchanged (its `vba_archive`), together with a Form-Control button 更新 bound to SampleCall (a VML
+drawing made by XlsxWriter's `insert_button`). Then the master is refreshed once by the headless engine, which
+copies every part it does not own (VBA, button) byte for byte. Beside it goes `<name>.py` whose main() runs the
+action chosen on the 操作 sheet.
+"""
+
+from __future__ import annotations
+
+import io
+import keyword
+import sys
+import zipfile
+from datetime import datetime
+from pathlib import Path
+
+import xlwings
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..plan import Plan
+from ..settings import Settings
+from ..workbook.builder import build_workbook, input_rows, layout_of
+from ..workbook.engine import WorkbookError
+from ..workbook.headless import FileEngine
+from ..workbook.sample import sample_rows
+from ..workbook.styles import apply
+from ..workflows.refresh import refresh
+from . import names as n
+
+VML_PART = "xl/drawings/vmlDrawing1.vml"  # the name openpyxl keeps from its vba_archive (vmlDrawing<digit>.vml)
+VBA_PART = "xl/vbaProject.bin"
+COLUMN_WIDTHS = {"A": 24.0, "B": 64.0, "C": 3.0, "D": 14.0, "E": 14.0}
+BUTTON_SIZE = (150, 40)  # pixels
+_TAKEN = {"xlwings", "kaikaku_xl", n.UDF_MODULE, "numpy", "pandas", "openpyxl", "lxml", "xlsxwriter"}
+
+ACTION_LINES: tuple[str, ...] = (
+    "■ ボタンの使い方",
+    f"・「{n.ACTION_REFRESH}」：入力（実績・進捗状況・効果額台帳・設定）を読み、評価・財政効果額・集計の各シートを作り直します。",
+    f"・「{n.ACTION_VALIDATE}」：入力の誤り（数値でない実績、計画にない No など）を「問題点」シートに一覧します。計算結果は変えません。",
+    f"・「{n.ACTION_EXPORT}」：懇談会資料（PDF・Excel・HTML）とオープンデータ（CSV）を、出力先フォルダに書き出します。",
+    "・処理を選び（既定は更新）、右のボタンを押します。終わると「状態」に結果が表示されます。",
+    "・エラーが表示されたら：「問題点」シートの行を確認し、示されたシート・セルを直してからもう一度押してください。",
+    "・「Python が見つからない」などのメッセージが出た場合は、パソコンの設定が必要です。情報政策担当に連絡してください。",
+)
+
+
+def template_path() -> Path:
+    """xlwings' quickstart_standalone.xlsm of the installed (pinned) xlwings."""
+    path = Path(xlwings.__file__).parent / n.TEMPLATE
+    if not path.exists():
+        raise WorkbookError(f"xlwings のテンプレート {n.TEMPLATE} が見つかりません（xlwings {xlwings.__version__}）。")
+    return path
+
+
+def template_vba() -> bytes:
+    with zipfile.ZipFile(template_path()) as zf:
+        return zf.read(VBA_PART)
+
+
+def check_name(path: Path) -> None:
+    """The button imports `<name>.py`: the file name must be a plain, importable Python module name."""
+    stem = path.stem
+    if path.suffix.lower() != ".xlsm":
+        raise WorkbookError("マクロ付きマスターのファイル名は .xlsm で終わる必要があります。")
+    if not (stem.isascii() and stem.isidentifier()) or keyword.iskeyword(stem):
+        raise WorkbookError(
+            f"ファイル名「{path.name}」は使えません。半角の英字で始まり、英数字と _ だけの名前にしてください"
+            "（例: omitama_master.xlsm）。ボタンが同じ名前の Python ファイルを読み込むためです。")
+    if stem in sys.stdlib_module_names or stem in _TAKEN:
+        raise WorkbookError(f"ファイル名「{path.name}」は Python のモジュール名と重なります。別の名前にしてください。")
+
+
+def button_vml() -> bytes:
+    """The VML of one Form-Control button 更新 bound to SampleCall, laid out for the 操作 sheet's columns."""
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    scratch = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = scratch.add_worksheet(n.SHEET_ACTIONS)
+    for letter, width in COLUMN_WIDTHS.items():
+        sheet.set_column(f"{letter}:{letter}", width)
+    width, height = BUTTON_SIZE
+    sheet.insert_button(n.ACTION_CELLS.button, {"macro": n.BUTTON_MACRO, "caption": n.BUTTON_CAPTION,
+                                               "width": width, "height": height})
+    scratch.close()
+    with zipfile.ZipFile(buffer) as zf:
+        return zf.read(VML_PART)
+
+
+def vba_archive() -> zipfile.ZipFile:
+    """The template package plus the button's VML: what openpyxl copies VBA and form-control parts from."""
+    archive = zipfile.ZipFile(io.BytesIO(), "a", zipfile.ZIP_DEFLATED)
+    with zipfile.ZipFile(template_path()) as template:
+        for info in template.infolist():
+            archive.writestr(info, template.read(info.filename))
+    archive.writestr(VML_PART, button_vml())
+    return archive
+
+
+def _actions_sheet(wb: Workbook, plan: Plan) -> Worksheet:
+    ws = wb.create_sheet(n.SHEET_ACTIONS, 0)
+    for letter, width in COLUMN_WIDTHS.items():
+        ws.column_dimensions[letter].width = width
+    cells = n.ACTION_CELLS
+    ws["A1"] = f"{plan.name} 操作"
+    apply(ws["A1"], "title")
+    ws["A2"] = "処理を選んで「更新」ボタンを押すと、Python（kaikaku-xl）が計算してこのブックに書き込みます。"
+    apply(ws["A2"], "note")
+    for address, label, value, role in (
+        (cells.action, "ボタンで実行する処理", n.ACTION_REFRESH, "input"),
+        (cells.status, "状態", "まだ実行していません。", "output"),
+        (cells.export_dir, "出力先フォルダ", n.DEFAULT_EXPORT_DIR, "input"),
+    ):
+        target = ws[address]
+        label_cell = ws.cell(row=target.row, column=target.column - 1, value=label)
+        apply(label_cell, "kpi_label")
+        target.value = value
+        apply(target, role, wrap=address == cells.status)
+    choice = DataValidation(type="list", formula1='"' + ",".join(n.ACTIONS) + '"', allow_blank=False,
+                            showErrorMessage=True, errorTitle="処理", error="・".join(n.ACTIONS) + " から選んでください。",
+                            showInputMessage=True, promptTitle="処理", prompt="ボタンで実行する処理を選びます。")
+    choice.add(cells.action)
+    ws.add_data_validation(choice)
+    ws.row_dimensions[ws[cells.status].row].height = 48
+    first = ws[cells.export_dir].row + 2
+    for i, line in enumerate(ACTION_LINES, start=first):
+        apply(ws.cell(row=i, column=1, value=line), "title" if line.startswith("■") else "body")
+    for name, address in ((n.NAME_ACTION, cells.action), (n.NAME_STATUS, cells.status),
+                          (n.NAME_EXPORT_DIR, cells.export_dir)):
+        column, row = "".join(ch for ch in address if ch.isalpha()), "".join(ch for ch in address if ch.isdigit())
+        wb.defined_names[name] = DefinedName(name, attr_text=f"'{n.SHEET_ACTIONS}'!${column}${row}")
+    ws.legacy_drawing = VML_PART
+    return ws
+
+
+CONF_NOTES: tuple[str, ...] = (
+    "xlwings の設定です（A1 から下、空行までが読まれます）。標準のインストールでは変更不要です。",
+    f"UDF Modules: ワークシート関数（kk_progress など）のモジュール {n.UDF_MODULE}（kaikaku-xl と一緒にインストール済み）。",
+    "PYTHONPATH: 空欄。ブックのフォルダは xlwings が自動で追加し、kaikaku-xl は Python にインストール済みのため。",
+    "Python の場所は、パソコンの xlwings 設定（%USERPROFILE%\\.xlwings\\xlwings.conf の Interpreter_Win）"
+    "または PATH の python を使います。",
+)
+
+
+def _conf_sheet(wb: Workbook) -> Worksheet:
+    ws = wb.create_sheet(n.CONF_SHEET)
+    ws["A1"], ws["B1"] = "UDF Modules", n.UDF_MODULE
+    ws["A2"] = "PYTHONPATH"  # value left empty on purpose (see CONF_NOTES)
+    for i, line in enumerate(CONF_NOTES, start=4):
+        ws.cell(row=i, column=1, value=line)
+    ws.column_dimensions["A"].width = 16
+    ws.column_dimensions["B"].width = 24
+    ws.sheet_state = "hidden"
+    return ws
+
+
+def build_xlsm_workbook(plan: Plan, *, sample: bool = False) -> Workbook:
+    """The master's sheets, the 操作 sheet with its button, xlwings.conf, and the template's VBA project."""
+    settings = Settings(evaluation_year=plan.start_year)
+    layout = layout_of(plan)
+    rows = input_rows(plan, layout, settings)
+    if sample:
+        rows = sample_rows(plan, rows, layout)
+    wb = build_workbook(plan, settings, rows, sample=sample)
+    actions = _actions_sheet(wb, plan)
+    _conf_sheet(wb)
+    for ws in wb.worksheets:
+        ws.sheet_view.tabSelected = ws is actions
+    wb.active = wb.worksheets.index(actions)
+    wb.code_name = "ThisWorkbook"  # the VBA project's document modules: ThisWorkbook, Sheet1, Sheet2
+    for i, ws in enumerate(wb.worksheets, start=1):
+        ws.sheet_properties.codeName = f"Sheet{i}"
+    wb.vba_archive = vba_archive()
+    return wb
+
+
+def macro_module(stem: str) -> str:
+    """`<name>.py` beside the workbook: SampleCall imports it and calls main()."""
+    return f'''"""Macros of {stem}.xlsm (kaikaku-xl). Its 更新 button runs SampleCall, which runs main() below.
+
+Made by `kaikaku init --xlsm`. Keep this file beside the workbook, with the same name.
+"""
+
+from kaikaku_xl.excel.macros import main as _run_chosen_action
+
+
+def main() -> None:
+    """Run the action chosen on the 操作 sheet (更新 / 検証 / 出力) on the workbook that called it."""
+    _run_chosen_action()
+
+
+if __name__ == "__main__":  # run from an editor while the workbook is open in Excel
+    import xlwings as xw
+
+    xw.Book("{stem}.xlsm").set_mock_caller()
+    main()
+'''
+
+
+def create_xlsm(plan: Plan, path: Path, *, sample: bool = False, force: bool = False,
+                now: datetime | None = None) -> Path:
+    """Build `<name>.xlsm` (refreshed once) and `<name>.py` beside it; returns the workbook's path."""
+    path = Path(path)
+    check_name(path)
+    module = path.with_suffix(".py")
+    existing = [p for p in (path, module) if p.exists()]
+    if existing and not force:
+        raise WorkbookError(f"{existing[0]} は既にあります。上書きする場合は --force を付けてください（元のファイルは残りません）。")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb = build_xlsm_workbook(plan, sample=sample)
+    try:
+        wb.save(path)
+    finally:
+        wb.vba_archive.close()
+    refresh(FileEngine(path, backups=0), now=now)
+    module.write_text(macro_module(path.stem), encoding="utf-8")
+    return path
