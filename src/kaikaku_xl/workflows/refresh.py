@@ -15,7 +15,7 @@ from ..rounding import percent_points, round_half_away
 from ..workbook import contract as c
 from ..workbook.builder import DASHBOARD_KPIS, TITLES
 from ..workbook.engine import Engine
-from ..workbook.inputs import ERROR, WARNING
+from ..workbook.inputs import ERROR, WARNING, Problem
 from .load import Loaded, all_problems, load
 
 
@@ -112,8 +112,8 @@ def summary_rows(frame: pd.DataFrame, names: dict[Any, str]) -> list[list[Any]]:
     return rows
 
 
-def problem_rows(loaded: Loaded, results: Results) -> list[list[Any]]:
-    return [[p.severity, p.sheet, p.cell, p.message, p.action] for p in all_problems(loaded, results)]
+def problem_rows(problems: list[Problem]) -> list[list[Any]]:
+    return [[p.severity, p.sheet, p.cell, p.message, p.action] for p in problems]
 
 
 def dashboard(loaded: Loaded, results: Results, now: str) -> tuple[dict[str, Any], list[list[Any]], list[list[Any]]]:
@@ -135,7 +135,7 @@ def dashboard(loaded: Loaded, results: Results, now: str) -> tuple[dict[str, Any
     return kpis, grades, effects
 
 
-def log_row(loaded: Loaded, results: Results, engine: Engine, now: str) -> list[Any]:
+def log_row(loaded: Loaded, results: Results, problems: list[Problem], engine: Engine, now: str) -> list[Any]:
     effects = results.effects.set_index("year")
     year = results.evaluation_year
     try:
@@ -144,8 +144,7 @@ def log_row(loaded: Loaded, results: Results, engine: Engine, now: str) -> list[
         user = ""
     return [now, user, engine.door, year, int(results.total.iloc[0]["graded"]),
             _yen(effects["single_year"].get(year, float("nan"))), _yen(effects["cumulative"].get(year, float("nan"))),
-            sum(p.severity == ERROR for p in all_problems(loaded, results)),
-            sum(p.severity == WARNING for p in all_problems(loaded, results)),
+            sum(p.severity == ERROR for p in problems), sum(p.severity == WARNING for p in problems),
             loaded.fingerprint]
 
 
@@ -156,6 +155,7 @@ def refresh(engine: Engine, now: datetime | None = None) -> RefreshOutcome:
         engine.backups = loaded.settings.backups  # type: ignore[attr-defined]
     results = evaluate(loaded.inputs, loaded.settings)
     stamp = (now or datetime.now()).strftime("%Y-%m-%d %H:%M:%S")
+    problems = all_problems(loaded, results)
     layout = loaded.layout
     policy_names = {p.no: p.name for p in loaded.plan.policies}
     policy_rows = summary_rows(results.policies, policy_names) + summary_rows(results.total, {})
@@ -166,10 +166,10 @@ def refresh(engine: Engine, now: datetime | None = None) -> RefreshOutcome:
         "ItemEffects": item_effect_rows(loaded, results),
         c.POLICY_SUMMARY.name: policy_rows,
         c.DEPARTMENT_SUMMARY.name: summary_rows(results.leads, {}),
-        c.PROBLEMS.name: problem_rows(loaded, results),
+        c.PROBLEMS.name: problem_rows(problems),
     }
     previous_log = engine.read_table(c.REFRESH_LOG).rows if engine.has_table(c.REFRESH_LOG.name) else []
-    row = log_row(loaded, results, engine, stamp)
+    row = log_row(loaded, results, problems, engine, stamp)
     tables[c.REFRESH_LOG.name] = [list(r) for r in previous_log] + [row]
     kpis, grade_rows, effect_chart_rows = dashboard(loaded, results, stamp)
     tables[c.DASHBOARD_GRADES.name] = grade_rows
