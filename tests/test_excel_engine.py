@@ -145,6 +145,30 @@ class Sheets(list):
         return super().__getitem__(key)
 
 
+class PdfBook:
+    """Stand-in for a workbook Excel opened to export it as PDF (Excel's own export cannot run here)."""
+
+    def __init__(self, books: Books, path: str) -> None:
+        self.books, self.path = books, path
+
+    def to_pdf(self, path: str) -> None:
+        self.books.exported.append((self.path, path))
+        Path(path).write_bytes(b"%PDF-1.4 stand-in for Excel's export")
+
+    def close(self) -> None:
+        self.books.closed += 1
+
+
+class Books:
+    def __init__(self) -> None:
+        self.exported: list[tuple[str, str]] = []
+        self.closed = 0
+
+    def open(self, path: str, read_only: bool = False) -> PdfBook:
+        assert read_only
+        return PdfBook(self, path)
+
+
 class App:
     class engine:  # noqa: N801
         name = "excel"
@@ -152,6 +176,7 @@ class App:
     def __init__(self) -> None:
         self.screen_updating = True
         self.seen: list[bool] = []
+        self.books = Books()
 
     def __setattr__(self, key: str, value: Any) -> None:
         if key == "screen_updating" and hasattr(self, "seen"):
@@ -296,4 +321,8 @@ def test_export_writes_the_council_materials_beside_the_workbook(xlsm: Path, tmp
     assert status.startswith(f"{n.ACTION_EXPORT}しました"), status
     folder = tmp_path / n.DEFAULT_EXPORT_DIR
     written = {p.suffix for p in folder.iterdir()}
-    assert {".xlsx", ".html", ".csv"} <= written
+    assert {".xlsx", ".html", ".csv", ".pdf"} <= written
+    # the PDF comes from Excel's own export of the values-only workbook, which Excel then closes
+    [(source, target)] = book.app.books.exported
+    assert Path(source).parent == folder and source.endswith("_report.xlsx") and target.endswith("_report.pdf")
+    assert book.app.books.closed == 1

@@ -67,12 +67,22 @@ def export_folder(engine: XlwingsEngine) -> Path:
     return folder if folder.is_absolute() else book_path.parent / folder
 
 
+def excel_pdf(app: Any, xlsx: Path, pdf: Path) -> None:
+    """The council PDF by Excel's own PDF export of the values-only workbook (classic Excel: the caller's app)."""
+    book = app.books.open(str(xlsx), read_only=True)
+    try:
+        book.to_pdf(str(pdf))
+    finally:
+        book.close()
+
+
 def do_export(engine: XlwingsEngine, now: datetime) -> str:
     """The council materials of `kaikaku export`, from the values in the open workbook (same workflow)."""
     from ..workflows.export import export_from_engine
 
     folder = export_folder(engine)
-    result = export_from_engine(engine, folder, now=now, progress=lambda _message: None)
+    result = export_from_engine(engine, folder, now=now, progress=lambda _message: None,
+                                pdf_renderer=lambda xlsx, pdf: excel_pdf(engine.book.app, xlsx, pdf))
     notes = f"（注意 {len(result.warnings)} 件: {result.warnings[0]}）" if result.warnings else ""
     return f"{n.ACTION_EXPORT}しました（{now.strftime(STAMP)}）: {folder} に {len(result.paths)} ファイル{notes}。"
 

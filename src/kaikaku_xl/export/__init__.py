@@ -41,7 +41,13 @@ class ExportResult:
 
 def export_all(plan: Any, report: dict[str, Any], statuses: list[dict[str, Any]] | None, out_dir: Path, *,
                display_unit: str = "円", generated: datetime.date, soffice: str | None = None,
-               progress: Callable[[str], None] = print) -> ExportResult:
+               progress: Callable[[str], None] = print,
+               pdf_renderer: Callable[[Path, Path], None] | None = None) -> ExportResult:
+    """Write every output into out_dir.
+
+    pdf_renderer(xlsx, pdf): render the values-only workbook with another program (from Excel: Excel's own PDF
+    export of the same sheets); None renders it with LibreOffice.
+    """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     year = int(report["plan"]["evaluation_year"])
@@ -64,11 +70,19 @@ def export_all(plan: Any, report: dict[str, Any], statuses: list[dict[str, Any]]
     result.csv = out_dir / f"{stem}_opendata.csv"
     write_csv(plan, report, result.csv, generated)
 
-    progress("LibreOffice で懇談会資料の PDF を作成しています（1〜2分かかることがあります）…")
     pdf = out_dir / f"{stem}_report.pdf"
-    if write_pdf(doc, result.xlsx.name, pdf, soffice, result.warnings):
-        result.pdf = pdf
-    elif pdf.exists():
+    if pdf_renderer is not None:
+        progress("Excel で懇談会資料の PDF を作成しています…")
+        try:
+            pdf_renderer(result.xlsx, pdf)
+            result.pdf = pdf
+        except Exception as exc:  # Excel's errors come through COM in many types; the user needs a sentence
+            result.warnings.append(f"Excel で PDF を作成できませんでした（{exc}）。Excel ファイル・HTML・CSV は出力済みです。")
+    else:
+        progress("LibreOffice で懇談会資料の PDF を作成しています（1〜2分かかることがあります）…")
+        if write_pdf(doc, result.xlsx.name, pdf, soffice, result.warnings):
+            result.pdf = pdf
+    if result.pdf is None and pdf.exists():
         pdf.unlink()  # never leave an older PDF that looks like this run's
     progress("出力が完了しました。" if not result.warnings else f"出力が完了しました（注意 {len(result.warnings)} 件）。")
     return result

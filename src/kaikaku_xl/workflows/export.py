@@ -29,14 +29,14 @@ def statuses(loaded: Loaded) -> list[dict[str, Any]]:
 
 
 def export_from_engine(engine: Engine, out_dir: Path, *, year: int | None = None, now: datetime | None = None,
-                       progress: Any = print) -> ExportResult:
+                       progress: Any = print, pdf_renderer: Any = None) -> ExportResult:
     loaded = load(engine)
     settings = loaded.settings if year is None else replace(loaded.settings, evaluation_year=year)
     results = evaluate(loaded.inputs, settings)
     report = build_report(loaded.plan, results, problems_as_dicts(all_problems(loaded, results)))
     generated = (now or datetime.now()).date()
     return export_all(loaded.plan, report, statuses(loaded), out_dir, display_unit=settings.display_unit,
-                      generated=generated, progress=progress)
+                      generated=generated, progress=progress, pdf_renderer=pdf_renderer)
 
 
 def export_file(path: Path, out_dir: Path, *, year: int | None = None, now: datetime | None = None) -> ExportResult:
