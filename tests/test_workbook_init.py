@@ -126,3 +126,11 @@ def test_committed_master_equals_a_fresh_build(tmp_path: Path) -> None:
     for a, b in zip(committed.worksheets, rebuilt.worksheets, strict=True):
         assert dict(a.tables.items()) == dict(b.tables.items()), a.title
     assert _cells(COMMITTED) == _cells(fresh)
+
+
+def test_no_protect_leaves_outputs_writable_for_office_js(tmp_path: Path) -> None:
+    path = tmp_path / "web.xlsx"
+    assert main(["init", str(path), "--no-protect"]) == 0
+    wb = load_workbook(path)
+    for sheet in layout_of(load_plan()).output_sheets:
+        assert wb[sheet].protection.sheet is False, sheet

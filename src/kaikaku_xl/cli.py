@@ -50,7 +50,8 @@ def cmd_init(args: argparse.Namespace) -> int:
         print(f"マクロ付きマスターを作成しました: {path}")
         print(f"  同じフォルダーに {path.with_suffix('.py').name} も作成しました（ブックと一緒に移動してください）。")
         return EXIT_OK
-    outcome = create_master(plan, Path(args.path), sample=args.sample, force=args.force, now=_fixed_now(args.now))
+    outcome = create_master(plan, Path(args.path), sample=args.sample, force=args.force, now=_fixed_now(args.now),
+                            protect=not args.no_protect)
     kind = "サンプル入り" if args.sample else "空の"
     print(f"{kind}マスターワークブックを作成し、更新しました: {args.path}")
     _print_summary(outcome)
@@ -149,6 +150,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sample", action="store_true", help="架空のサンプル実績を入れる")
     p.add_argument("--xlsm", action="store_true", help="更新ボタン付きのマクロ有効ブック（.xlsm）を作成")
     p.add_argument("--force", action="store_true", help="既存のファイルを上書き")
+    p.add_argument("--no-protect", action="store_true",
+                   help="出力シートを保護しない（Office.js・xlwings Server で使うブック用）")
     p.add_argument("--now", help="記録する日時（ISO 形式、再現用）")
     p.set_defaults(func=cmd_init)
 

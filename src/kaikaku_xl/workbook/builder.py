@@ -201,7 +201,7 @@ def _write_inputs(wb: Workbook, plan: Plan, layout: c.Layout, rows: dict[str, li
     _validation(wb[lg.sheet], lg, "amount", _number("金額（円）を数値で入力してください。"))
 
 
-def _write_outputs(wb: Workbook, layout: c.Layout) -> None:
+def _write_outputs(wb: Workbook, layout: c.Layout, protect: bool) -> None:
     for spec in layout.outputs:
         if spec.sheet == c.SHEET_DASHBOARD:
             continue
@@ -209,13 +209,14 @@ def _write_outputs(wb: Workbook, layout: c.Layout) -> None:
         write_table(ws, spec, [])
         ws.freeze_panes = ws.cell(row=spec.anchor_row + 1, column=1)
         _print_setup(ws, spec.anchor_row)
-        _protect(ws)
+        if protect:
+            _protect(ws)
 
 
 DASHBOARD_KPIS = ("評価年度", "評価した取組項目", "単年度財政効果額", "計画期間累計", "最終更新")
 
 
-def _write_dashboard(wb: Workbook, plan: Plan, layout: c.Layout) -> None:
+def _write_dashboard(wb: Workbook, plan: Plan, layout: c.Layout, protect: bool) -> None:
     ws = _sheet(wb, c.SHEET_DASHBOARD)
     ws["A1"] = f"{plan.name} ダッシュボード"
     apply(ws["A1"], "title")
@@ -257,7 +258,8 @@ def _write_dashboard(wb: Workbook, plan: Plan, layout: c.Layout) -> None:
     ws.add_chart(money, f"{get_column_letter(left)}{chart_row}")
     _print_setup(ws, grades.anchor_row)
     ws.print_title_rows = None
-    _protect(ws)
+    if protect:
+        _protect(ws)
 
 
 def _write_guide(wb: Workbook, plan: Plan, sample: bool) -> None:
@@ -276,15 +278,19 @@ def _write_guide(wb: Workbook, plan: Plan, sample: bool) -> None:
 
 
 def build_workbook(plan: Plan, settings: Settings | None = None,
-                   rows: dict[str, list[list[Any]]] | None = None, sample: bool = False) -> Workbook:
-    """A new master workbook of this plan. `rows` overrides the input rows (used for sample data)."""
+                   rows: dict[str, list[list[Any]]] | None = None, sample: bool = False,
+                   protect: bool = True) -> Workbook:
+    """A new master workbook of this plan. `rows` overrides the input rows (used for sample data).
+
+    protect=False leaves the output sheets unprotected: Office.js (xlwings Server) cannot write to protected sheets.
+    """
     settings = settings or Settings(evaluation_year=plan.start_year)
     layout = layout_of(plan)
     wb = Workbook()
     _write_guide(wb, plan, sample)
-    _write_dashboard(wb, plan, layout)
+    _write_dashboard(wb, plan, layout, protect)
     _write_inputs(wb, plan, layout, rows or input_rows(plan, layout, settings))
-    _write_outputs(wb, layout)
+    _write_outputs(wb, layout, protect)
     wb.defined_names["kaikaku_plan"] = DefinedName("kaikaku_plan", attr_text=f'"{plan.name}"')
     wb.defined_names["kaikaku_city_code"] = DefinedName("kaikaku_city_code", attr_text=f'"{plan.city_code}"')
     wb.defined_names["kaikaku_sample"] = DefinedName("kaikaku_sample", attr_text="TRUE" if sample else "FALSE")

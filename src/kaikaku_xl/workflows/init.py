@@ -15,7 +15,7 @@ from .refresh import RefreshOutcome, refresh
 
 
 def create_master(plan: Plan, path: Path, *, sample: bool = False, force: bool = False,
-                  now: datetime | None = None) -> RefreshOutcome:
+                  now: datetime | None = None, protect: bool = True) -> RefreshOutcome:
     """Build the master at `path` and refresh it, so every output sheet is filled from the start."""
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
@@ -28,5 +28,5 @@ def create_master(plan: Plan, path: Path, *, sample: bool = False, force: bool =
     if sample:
         rows = sample_rows(plan, rows, layout)
     path.parent.mkdir(parents=True, exist_ok=True)
-    build_workbook(plan, settings, rows, sample=sample).save(path)
+    build_workbook(plan, settings, rows, sample=sample, protect=protect).save(path)
     return refresh(FileEngine(path, backups=0), now=now)
