@@ -131,6 +131,11 @@ def test_a_killed_process_leaves_the_original_intact(tmp_path: Path) -> None:
     assert path.read_bytes() == before
     with zipfile.ZipFile(path) as zf:
         assert zf.testzip() is None
+    # the half-written file it left is removed by a later refresh once it is stale
+    [leftover] = tmp_path.glob(".kaikaku-master-*.xlsx")
+    os.utime(leftover, (0, 0))
+    refresh(FileEngine(path, backups=0), now=NOW)
+    assert not leftover.exists()
 
 
 def test_backups_are_kept_up_to_the_setting(tmp_path: Path) -> None:

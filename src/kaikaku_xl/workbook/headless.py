@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import time
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -136,7 +137,9 @@ def save_atomically(path: Path, replaced: dict[str, bytes], backups: int) -> Non
             pass
     except PermissionError:
         raise WorkbookError(f"{path.name} に書き込めません（開かれているか、読み取り専用です）。") from None
-    fd, temp_name = tempfile.mkstemp(prefix=".kaikaku-", suffix=path.suffix, dir=path.parent)
+    prefix = f".kaikaku-{path.stem}-"
+    remove_stale_temps(path.parent, prefix)
+    fd, temp_name = tempfile.mkstemp(prefix=prefix, suffix=path.suffix, dir=path.parent)
     temp = Path(temp_name)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -155,6 +158,20 @@ def save_atomically(path: Path, replaced: dict[str, bytes], backups: int) -> Non
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
+
+
+STALE_SECONDS = 3600
+
+
+def remove_stale_temps(folder: Path, prefix: str) -> None:
+    """Half-written files left by a refresh that was killed (power cut, task manager): never the master itself."""
+    now = time.time()
+    for leftover in folder.glob(prefix + "*"):
+        try:
+            if now - leftover.stat().st_mtime > STALE_SECONDS:
+                leftover.unlink()
+        except OSError:
+            pass  # another process holds it: leave it
 
 
 def keep_backup(path: Path, backups: int) -> None:
