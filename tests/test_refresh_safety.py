@@ -199,3 +199,52 @@ def test_refresh_keeps_the_file_mode(tmp_path: Path) -> None:
     path.chmod(0o640)
     refresh(FileEngine(path, backups=0), now=NOW)
     assert path.stat().st_mode & 0o777 == 0o640
+
+
+def _with_calc_chain(path: Path, entries: list[tuple[str, str]]) -> None:
+    """Add Excel's calculation chain (cell, sheetId) as Excel writes it, with its relationship and content type."""
+    chain = "".join(f'<c r="{ref}" i="{sheet_id}"/>' for ref, sheet_id in entries)
+    files = parts(path)
+    files["xl/calcChain.xml"] = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        f'<calcChain xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{chain}</calcChain>'
+    ).encode()
+    files["xl/_rels/workbook.xml.rels"] = files["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>",
+        b'<Relationship Id="rIdChain" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        b'calcChain" Target="calcChain.xml"/></Relationships>')
+    files["[Content_Types].xml"] = files["[Content_Types].xml"].replace(
+        b"</Types>",
+        b'<Override PartName="/xl/calcChain.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+        b'spreadsheetml.calcChain+xml"/></Types>')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in files.items():
+            zf.writestr(name, data)
+
+
+def test_calc_chain_entries_of_owned_sheets_are_pruned(tmp_path: Path) -> None:
+    path = make_master(tmp_path)
+    ids = inspect(path).sheet_ids
+    _with_calc_chain(path, [("K5", ids["評価結果"]), ("E4", ids["実績"]), ("F4", ids["実績"])])
+    refresh(FileEngine(path, backups=0), now=NOW)
+    chain = parts(path)["xl/calcChain.xml"].decode()
+    assert f'i="{ids["評価結果"]}"' not in chain and chain.count(f'i="{ids["実績"]}"') == 2
+
+
+def test_a_calc_chain_of_owned_cells_only_is_dropped_cleanly(tmp_path: Path) -> None:
+    path = make_master(tmp_path)
+    ids = inspect(path).sheet_ids
+    _with_calc_chain(path, [("K5", ids["評価結果"]), ("K6", ids["評価結果"])])
+    refresh(FileEngine(path, backups=0), now=NOW)
+    after = parts(path)
+    assert "xl/calcChain.xml" not in after
+    assert b"calcChain" not in after["xl/_rels/workbook.xml.rels"] + after["[Content_Types].xml"]
+    assert load_workbook(path)["評価結果"]["A4"].value == "2-1"
+
+
+def test_a_calc_chain_of_input_cells_is_kept_byte_for_byte(tmp_path: Path) -> None:
+    path = make_master(tmp_path)
+    _with_calc_chain(path, [("E4", inspect(path).sheet_ids["実績"])])
+    before = parts(path)["xl/calcChain.xml"]
+    refresh(FileEngine(path, backups=0), now=NOW)
+    assert parts(path)["xl/calcChain.xml"] == before

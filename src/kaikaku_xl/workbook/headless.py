@@ -20,6 +20,7 @@ from .engine import RawTable, WorkbookError
 from .package import (
     SheetWrite,
     inspect,
+    prune_calc_chain,
     render_sheet,
     render_table,
     rewrite_package,
@@ -122,6 +123,8 @@ class FileEngine:
                 part = self.package.tables[name].part
                 replaced[part] = render_table(zf.read(part), ref, headers)
             replaced["xl/workbook.xml"] = with_full_calc_on_load(zf.read("xl/workbook.xml"))
+            owned_ids = {self.package.sheet_ids[sheet] for sheet in self._sheet_writes}
+            replaced.update(prune_calc_chain(zf, owned_ids))
         save_atomically(self.path, replaced, 5 if self.backups is None else self.backups)
 
 

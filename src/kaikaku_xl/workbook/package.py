@@ -48,6 +48,7 @@ class Package:
     path: Path
     sheets: dict[str, str] = field(default_factory=dict)  # sheet name -> part name
     tables: dict[str, TablePart] = field(default_factory=dict)  # table name -> part
+    sheet_ids: dict[str, str] = field(default_factory=dict)  # sheet name -> sheetId (calcChain's "i")
 
 
 def _rels_of(part: str) -> str:
@@ -85,6 +86,7 @@ def inspect(path: Path) -> Package:
                 rel = rels.get(sheet.get(f"{{{NS_REL}}}id"))
                 if rel:
                     package.sheets[sheet.get("name")] = rel[1]
+                    package.sheet_ids[sheet.get("name")] = sheet.get("sheetId")
             for sheet_name, part in package.sheets.items():
                 for rel_type, target in _relationships(zf, part).values():
                     if rel_type == REL_TABLE:
@@ -202,11 +204,54 @@ def with_full_calc_on_load(xml: bytes) -> bytes:
         xml[match.end():]
 
 
+CALC_CHAIN = "xl/calcChain.xml"
+REMOVED = b"\0kaikaku:remove-part"  # a value in `replaced` that drops the part (no XML part looks like this)
+
+
+def prune_calc_chain(zf: zipfile.ZipFile, owned_sheet_ids: set[str]) -> dict[str, bytes]:
+    """Excel's calculation chain without the cells of owned sheets (refresh writes values there, not formulas).
+
+    A chain naming a cell that no longer holds a formula makes Excel "repair" the file. The chain is a cache:
+    an empty one is dropped with its relationship and content type. Nothing changes when no entry is owned.
+    """
+    if CALC_CHAIN not in zf.namelist():
+        return {}
+    root = etree.fromstring(zf.read(CALC_CHAIN))
+    current, touched = None, False
+    for cell in list(root):
+        current = cell.get("i") or current  # "i" is omitted while it stays the same sheet
+        if current in owned_sheet_ids:
+            root.remove(cell)
+            touched = True
+        elif current is not None:
+            cell.set("i", current)
+    if not touched:
+        return {}
+    if len(root):
+        return {CALC_CHAIN: etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)}
+    rels = etree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    for rel in list(rels):
+        if rel.get("Type", "").endswith("/calcChain"):
+            rels.remove(rel)
+    types = etree.fromstring(zf.read("[Content_Types].xml"))
+    for override in list(types):
+        if override.get("PartName") == "/" + CALC_CHAIN:
+            types.remove(override)
+    return {
+        CALC_CHAIN: REMOVED,
+        "xl/_rels/workbook.xml.rels": etree.tostring(rels, xml_declaration=True, encoding="UTF-8", standalone=True),
+        "[Content_Types].xml": etree.tostring(types, xml_declaration=True, encoding="UTF-8", standalone=True),
+    }
+
+
 def rewrite_package(source: Path, target: io.BufferedIOBase | Path, replaced: dict[str, bytes]) -> None:
-    """Copy `source` to `target` part by part, replacing the parts in `replaced`; order and compression kept."""
+    """Copy `source` to `target` part by part, replacing the parts in `replaced` (REMOVED drops one);
+    order and compression kept."""
     with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w") as zout:
         for info in zin.infolist():
             data = replaced.get(info.filename)
+            if data == REMOVED:
+                continue
             if data is None:
                 data = zin.read(info.filename)
             zout.writestr(info, data, compress_type=info.compress_type)
