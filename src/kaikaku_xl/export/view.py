@@ -24,6 +24,7 @@ from ..rounding import (
     percent_points,
     round_half_away,
 )
+from ..years import wareki_year
 
 STATUSES = ("未着手", "実施中", "完了")
 NO_STATUS = "未入力"
@@ -33,17 +34,6 @@ MONEY_KINDS = ("歳出削減", "歳入増加")
 
 
 # ── years and dates ──────────────────────────────────────────────────────────────────────────────────────────
-
-def wareki_year(year: int) -> str:
-    """和暦 of a 年度 / 年: 2026 -> 令和8, 2019 -> 令和元, 2018 -> 平成30."""
-    if year >= 2019:
-        era, n = "令和", year - 2018
-    elif year >= 1989:
-        era, n = "平成", year - 1988
-    else:
-        era, n = "昭和", year - 1925
-    return f"{era}{'元' if n == 1 else n}"
-
 
 def fiscal_year_label(year: int) -> str:
     """2026 -> 2026年度（令和8年度）."""

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..years import wareki_year
+
 # Number formats (Excel syntax). Amounts are whole yen with separators; negatives shown with △ in red.
 FMT_YEN = '#,##0"円";[Red]"△"#,##0"円"'
 FMT_INT = "#,##0"
@@ -50,8 +52,8 @@ def year_header(year: int) -> str:
 
 
 def wareki(year: int) -> str:
-    """2026 -> 令和8年度 (fiscal years of the plan are all in 令和)."""
-    return f"令和{year - 2018}年度" if year >= 2019 else f"平成{year - 1988}年度"
+    """2026 -> 令和8年度."""
+    return f"{wareki_year(year)}年度"
 
 
 # ---- input sheets ---------------------------------------------------------------------------------------
