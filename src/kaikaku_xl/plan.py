@@ -272,8 +272,8 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
                         "name": m.name,
                         "unit": m.unit,
                         "direction": m.direction,
-                        "baseline": _plain(m.baseline),
-                        "target": _plain(m.target),
+                        "baseline": plain_number(m.baseline),
+                        "target": plain_number(m.target),
                         "effect_kind": m.effect_kind,
                         "include_in_effect": m.include_in_effect,
                         "note": m.note,
@@ -286,6 +286,6 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
     }
 
 
-def _plain(x: float) -> int | float:
+def plain_number(x: float) -> int | float:
     """Integral floats as ints, so JSON shows 4031724014 rather than 4031724014.0."""
     return int(x) if float(x).is_integer() else x

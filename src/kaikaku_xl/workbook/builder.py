@@ -15,7 +15,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..metrics.grades import GRADES
-from ..plan import EFFECT_KINDS, Plan
+from ..plan import EFFECT_KINDS, Plan, plain_number
 from ..settings import SETTING_SPECS, Settings, settings_rows
 from . import contract as c
 from .guide import GUIDE_LINES
@@ -151,7 +151,7 @@ def input_rows(plan: Plan, layout: c.Layout, settings: Settings) -> dict[str, li
             for it in plan.items
         ],
         c.MEASURES.name: [
-            [m.measure_id, m.item, m.name, m.unit, m.direction, _plain(m.baseline), _plain(m.target),
+            [m.measure_id, m.item, m.name, m.unit, m.direction, plain_number(m.baseline), plain_number(m.target),
              m.effect_kind, "はい" if m.include_in_effect else "いいえ", m.note]
             for m in measures
         ],
@@ -162,10 +162,6 @@ def input_rows(plan: Plan, layout: c.Layout, settings: Settings) -> dict[str, li
         ],
         c.LEDGER.name: [],
     }
-
-
-def _plain(x: float) -> int | float:
-    return int(x) if float(x).is_integer() else x
 
 
 def _write_inputs(wb: Workbook, plan: Plan, layout: c.Layout, rows: dict[str, list[list[Any]]]) -> None:
