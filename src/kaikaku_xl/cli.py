@@ -79,16 +79,14 @@ def cmd_refresh(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .metrics import evaluate
     from .workbook.headless import FileEngine
-    from .workflows.load import all_problems, load
+    from .workflows.load import validate
 
     engine = FileEngine(Path(args.path))
     try:
-        loaded = load(engine)
+        loaded, problems = validate(engine)
     finally:
         engine.close()
-    problems = all_problems(loaded, evaluate(loaded.inputs, loaded.settings))
     if args.json:
         print(json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=2))
     elif not problems:

@@ -16,12 +16,13 @@ from typing import Any
 
 import xlwings as xw
 
-from ..metrics import evaluate
 from ..rounding import format_amount
 from ..workbook import contract as c
 from ..workbook.engine import WorkbookError
 from ..workbook.inputs import ERROR
-from ..workflows.load import Loaded, all_problems, load
+from ..workflows.load import Loaded
+from ..workflows.load import validate as validate_workflow
+from ..workflows.refresh import problem_rows
 from ..workflows.refresh import refresh as refresh_workflow
 from . import names as n
 from .engine import XlwingsEngine
@@ -48,10 +49,8 @@ def do_refresh(engine: XlwingsEngine, now: datetime) -> str:
 
 def do_validate(engine: XlwingsEngine, now: datetime) -> str:
     """The check of `kaikaku validate`; the problems replace the 問題点 table."""
-    loaded = load(engine)
-    problems = all_problems(loaded, evaluate(loaded.inputs, loaded.settings))
-    rows = [[p.severity, p.sheet, p.cell, p.message, p.action] for p in problems]
-    engine.write_table(c.PROBLEMS, rows)
+    loaded, problems = validate_workflow(engine)
+    engine.write_table(c.PROBLEMS, problem_rows(problems))
     engine.commit()
     return f"{n.ACTION_VALIDATE}しました（{now.strftime(STAMP)}）: {_problem_hint(loaded)}。"
 

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from ..export import ExportResult, export_all
-from ..metrics import evaluate
 from ..workbook.engine import Engine
 from ..workbook.headless import FileEngine
-from .load import Loaded, all_problems, load, problems_as_dicts
-from .report import build_report
+from .load import Loaded
+from .report import report_from_engine
 
 
 def _text(value: Any) -> str:
@@ -30,10 +28,7 @@ def statuses(loaded: Loaded) -> list[dict[str, Any]]:
 
 def export_from_engine(engine: Engine, out_dir: Path, *, year: int | None = None, now: datetime | None = None,
                        progress: Any = print, pdf_renderer: Any = None) -> ExportResult:
-    loaded = load(engine)
-    settings = loaded.settings if year is None else replace(loaded.settings, evaluation_year=year)
-    results = evaluate(loaded.inputs, settings)
-    report = build_report(loaded.plan, results, problems_as_dicts(all_problems(loaded, results)))
+    loaded, settings, report = report_from_engine(engine, year)
     generated = (now or datetime.now()).date()
     return export_all(loaded.plan, report, statuses(loaded), out_dir, display_unit=settings.display_unit,
                       generated=generated, progress=progress, pdf_renderer=pdf_renderer)

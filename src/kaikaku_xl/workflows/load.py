@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..metrics import NOT_GRADED, Inputs, Results
+from ..metrics import NOT_GRADED, Inputs, Results, evaluate
 from ..metrics.frames import TARGET_COLUMNS
 from ..plan import HistoricEffect, Item, Measure, Plan, Policy
 from ..settings import Settings
@@ -178,3 +178,9 @@ def metric_problems(loaded: Loaded, results: Results) -> list[Problem]:
 
 def all_problems(loaded: Loaded, results: Results) -> list[Problem]:
     return [*loaded.problems, *metric_problems(loaded, results)]
+
+
+def validate(engine: Engine) -> tuple[Loaded, list[Problem]]:
+    """Every problem a refresh would list, without writing anything (`kaikaku validate`, the 検証 button)."""
+    loaded = load(engine)
+    return loaded, all_problems(loaded, evaluate(loaded.inputs, loaded.settings))

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from ..metrics import ALL_GRADES, GRADES, Results
+from ..metrics import ALL_GRADES, GRADES, Results, evaluate
 from ..plan import Plan
+from ..settings import Settings
+from ..workbook.engine import Engine
+from ..workbook.headless import FileEngine
+from .load import Loaded, all_problems, load, problems_as_dicts
 
 
 def _num(x: Any) -> float | int | None:
@@ -110,22 +115,20 @@ def build_report(plan: Plan, results: Results, problems: list[dict[str, Any]] | 
     }
 
 
-def report_from_file(path: Path, year: int | None = None) -> dict[str, Any]:
-    """Read a master file and compute the report (the same workflow refresh runs, nothing written)."""
-    from dataclasses import replace
-
-    from ..metrics import evaluate
-    from ..workbook.headless import FileEngine
-    from .load import all_problems, load, problems_as_dicts
-
-    engine = FileEngine(path)
-    try:
-        loaded = load(engine)
-    finally:
-        engine.close()
+def report_from_engine(engine: Engine, year: int | None = None) -> tuple[Loaded, Settings, dict[str, Any]]:
+    """Read a master through any engine and compute the report (what refresh computes, nothing written)."""
+    loaded = load(engine)
     settings = loaded.settings if year is None else replace(loaded.settings, evaluation_year=year)
     results = evaluate(loaded.inputs, settings)
-    return build_report(loaded.plan, results, problems_as_dicts(all_problems(loaded, results)))
+    return loaded, settings, build_report(loaded.plan, results, problems_as_dicts(all_problems(loaded, results)))
+
+
+def report_from_file(path: Path, year: int | None = None) -> dict[str, Any]:
+    engine = FileEngine(path)
+    try:
+        return report_from_engine(engine, year)[2]
+    finally:
+        engine.close()
 
 
 def print_table(report: dict[str, Any]) -> None:
