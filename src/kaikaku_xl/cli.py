@@ -10,10 +10,8 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .plan import PlanError, load_plan, plan_to_dict
-from .workbook.engine import WorkbookError
-
-EXIT_OK, EXIT_PROBLEMS, EXIT_FAILED = 0, 1, 2
+from .errors import EXIT_BUG, EXIT_FAILED, EXIT_OK, EXIT_PROBLEMS, KaikakuError
+from .plan import load_plan, plan_to_dict
 
 
 def _fixed_now(value: str | None) -> datetime | None:
@@ -189,7 +187,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.func(args)
-    except (WorkbookError, PlanError, FileExistsError) as exc:
+    except KaikakuError as exc:
+        print(f"エラー: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except FileExistsError as exc:
         print(f"エラー: {exc}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
@@ -200,7 +201,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"予期しないエラーが発生しました（{type(exc).__name__}: {exc}）。ファイルは変更されていません。"
               "--debug を付けて再実行し、表示を担当者に伝えてください。", file=sys.stderr)
-        return 3
+        return EXIT_BUG
 
 
 if __name__ == "__main__":

@@ -13,14 +13,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from .errors import PlanError as PlanError  # re-exported: callers import it from here too
+
 DIRECTIONS = ("増加", "減少", "維持")
 EFFECT_KINDS = ("歳出削減", "歳入増加", "参考", "")
 MONEY_KINDS = ("歳出削減", "歳入増加")
 BUNDLED_PLAN = "omitama_2026.toml"
 
-
-class PlanError(ValueError):
-    """A plan file that cannot be used; the message says where (item number, field) in Japanese."""
 
 
 @dataclass(frozen=True)

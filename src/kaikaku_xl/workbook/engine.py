@@ -7,11 +7,8 @@ from typing import Any, Protocol
 
 from openpyxl.utils import get_column_letter
 
+from ..errors import WorkbookError as WorkbookError  # re-exported: callers import it from here too
 from .contract import TableSpec
-
-
-class WorkbookError(Exception):
-    """A workbook that cannot be read or written safely; the message is for staff (Japanese)."""
 
 
 @dataclass
