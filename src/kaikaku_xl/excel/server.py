@@ -13,6 +13,7 @@ government institution as a permitted purpose; the key "noncommercial" says so (
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import sys
 from collections.abc import MutableMapping
@@ -29,6 +30,16 @@ DEFAULTS = {
     "XLWINGS_ENVIRONMENT": "prod",
     "XLWINGS_ENABLE_EXAMPLES": "false",
 }
+# The add-in's own ids (generated once for kaikaku-xl, kept here): xlwings Server's built-in ids are shared by
+# every xlwings add-in, which would clash in the city's Microsoft 365 add-in catalogue.
+MANIFEST_IDS = {
+    "dev": "92d3fb8d-9cd8-40a1-9086-a162acef8bfc",
+    "qa": "680bf1c2-3e16-4235-b321-880d4bf20f48",
+    "uat": "8bfe6617-2eb9-4792-bd1a-2cc397c9aa6e",
+    "staging": "a67b785e-96c8-4408-8cb5-a7869c9635c1",
+    "prod": "7333e6da-793a-421f-bc54-4e04ff52cdcd",
+}
+DEFAULTS |= {f"XLWINGS_MANIFEST_ID_{env.upper()}": uid for env, uid in MANIFEST_IDS.items()}
 
 
 class ServerSetupError(RuntimeError):
@@ -58,9 +69,17 @@ def configure(environ: MutableMapping[str, str] | None = None) -> Path:
     return Path(env["XLWINGS_PROJECT_DIR"])
 
 
+def check_not_configured_elsewhere(project_dir: Path) -> None:
+    """xlwings Server reads its settings once, at its first import: refuse to serve its defaults silently."""
+    config = sys.modules.get("xlwings_server.config")
+    if config is not None and Path(config.PROJECT_DIR).resolve() != project_dir.resolve():
+        raise ServerSetupError("xlwings Server が kaikaku-xl の設定より先に読み込まれています（マニフェストと作業ウィンドウが"
+                               "xlwings の既定のものになります）。新しいプロセスで kaikaku serve を実行してください。")
+
+
 def app() -> Any:
     """The ASGI app of xlwings Server with kaikaku-xl's functions and scripts (for uvicorn or TestClient)."""
-    configure()
+    check_not_configured_elsewhere(configure())
     import xlwings_server.config  # noqa: F401  (must come before xlwings)
     from xlwings_server.main import main_app
 
@@ -70,12 +89,12 @@ def app() -> Any:
 def serve(host: str = "127.0.0.1", port: int = 8000, *, certfile: str | None = None,
           keyfile: str | None = None) -> None:
     """Run the server (uvicorn). Without certfile/keyfile it speaks HTTP: put an HTTPS proxy in front."""
-    try:
-        import uvicorn
-        import xlwings_server  # noqa: F401
-    except ModuleNotFoundError:
-        raise ServerSetupError("xlwings Server がインストールされていません: pip install \"kaikaku-xl[server]\"") from None
+    # Only look for the packages here: importing xlwings_server would fix its settings before configure() runs.
+    if importlib.util.find_spec("xlwings_server") is None or importlib.util.find_spec("uvicorn") is None:
+        raise ServerSetupError("xlwings Server がインストールされていません: pip install \"kaikaku-xl[server]\"")
     application = app()
+    import uvicorn
+
     scheme = "https" if certfile and keyfile else "http"
     print(f"kaikaku-xl サーバー: {scheme}://{host}:{port}/  （マニフェスト: {scheme}://{host}:{port}/manifest/download）")
     if scheme == "http":
