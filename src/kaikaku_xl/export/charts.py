@@ -9,11 +9,19 @@ import math
 from html import escape
 
 from ..metrics import GRADE_LABELS, GRADES
+from ..palette import (
+    BLACK,
+    DARK_GREY,
+    EFFECT_SERIES,
+    GRADE_FILL,
+    GRADE_TEXT,
+    GRID_GREY,
+    LIGHT_GREY,
+    SERIES_OUTLINE,
+    WEB_FONTS,
+    css,
+)
 from ..rounding import format_number, round_half_away
-
-FONT = "'BIZ UDPGothic','BIZ UDPゴシック','Noto Sans CJK JP','Hiragino Sans','Yu Gothic','Meiryo',sans-serif"
-GRADE_COLORS = {"S": "#1F4E79", "A": "#2E75B6", "B": "#9DC3E6", "C": "#F4B183", "D": "#C00000"}
-TEXT_ON = {"S": "#FFFFFF", "A": "#FFFFFF", "B": "#000000", "C": "#000000", "D": "#FFFFFF"}
 
 
 def _n(x: float) -> str:
@@ -24,12 +32,12 @@ def _n(x: float) -> str:
 def _svg(width: int, height: int, body: list[str], title: str) -> str:
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" font-family="{escape(FONT)}" font-size="12">'
+        f'viewBox="0 0 {width} {height}" role="img" font-family="{escape(WEB_FONTS)}" font-size="12">'
         f"<title>{escape(title)}</title>" + "".join(body) + "</svg>"
     )
 
 
-def _text(x: float, y: float, value: str, anchor: str = "start", size: int = 12, fill: str = "#000000",
+def _text(x: float, y: float, value: str, anchor: str = "start", size: int = 12, fill: str = css(BLACK),
           weight: str = "normal") -> str:
     return (f'<text x="{_n(x)}" y="{_n(y)}" text-anchor="{anchor}" font-size="{size}" fill="{fill}" '
             f'font-weight="{weight}">{escape(value)}</text>')
@@ -44,7 +52,7 @@ def grade_share_chart(categories: list[str], series: dict[str, list[float]], tit
     for k in range(0, 101, 20):
         x = label_w + bar_w * k / 100
         body.append(f'<line x1="{_n(x)}" y1="{top - 4}" x2="{_n(x)}" y2="{top + row_h * len(categories)}" '
-                    f'stroke="#BFBFBF" stroke-width="1"/>')
+                    f'stroke="{css(LIGHT_GREY)}" stroke-width="1"/>')
         body.append(_text(x, top + row_h * len(categories) + 16, f"{k}%", "middle", 11))
     for i, cat in enumerate(categories):
         y = top + i * row_h
@@ -56,15 +64,15 @@ def grade_share_chart(categories: list[str], series: dict[str, list[float]], tit
                 continue
             w = bar_w * share / 100
             body.append(f'<rect x="{_n(x)}" y="{_n(y + 5)}" width="{_n(w)}" height="{row_h - 10}" '
-                        f'fill="{GRADE_COLORS[g]}"/>')
+                        f'fill="{css(GRADE_FILL[g])}"/>')
             if w >= 34:
                 body.append(_text(x + w / 2, y + row_h / 2 + 4, f"{format_number(share, 1)}%", "middle", 10,
-                                  TEXT_ON[g]))
+                                  css(GRADE_TEXT[g])))
             x += w
     ly = top + row_h * len(categories) + 40
     for j, g in enumerate(GRADES):
         lx = label_w - 120 + j * 110
-        body.append(f'<rect x="{lx}" y="{ly - 10}" width="12" height="12" fill="{GRADE_COLORS[g]}"/>')
+        body.append(f'<rect x="{lx}" y="{ly - 10}" width="12" height="12" fill="{css(GRADE_FILL[g])}"/>')
         body.append(_text(lx + 16, ly, f"{g} {GRADE_LABELS[g]}", "start", 11))
     return _svg(width, height, body, title)
 
@@ -82,7 +90,8 @@ def _nice_step(span: float) -> float:
 
 def bar_chart(categories: list[str], series: dict[str, list[float | None]], title: str, unit: str) -> str:
     """Vertical (clustered) bars with a zero line; values are already in the display unit."""
-    colors = ["#1F4E79", "#BDD7EE", "#2E75B6"]
+    colors = [css(c) for c in EFFECT_SERIES]
+    outline = css(SERIES_OUTLINE)
     left, plot_w, top, plot_h = 110, 520, 30, 240
     width, height = left + plot_w + 20, top + plot_h + 70
     values = [v for vs in series.values() for v in vs if v is not None]
@@ -101,11 +110,11 @@ def bar_chart(categories: list[str], series: dict[str, list[float | None]], titl
     while lo + k * step <= hi + step / 1000:
         v = lo + k * step
         y = y_of(v)
-        body.append(f'<line x1="{left}" y1="{_n(y)}" x2="{left + plot_w}" y2="{_n(y)}" stroke="#D9D9D9"/>')
+        body.append(f'<line x1="{left}" y1="{_n(y)}" x2="{left + plot_w}" y2="{_n(y)}" stroke="{css(GRID_GREY)}"/>')
         label = format_number(v) if v >= 0 else "△" + format_number(-v)
         body.append(_text(left - 6, y + 4, label, "end", 10))
         k += 1
-    body.append(f'<line x1="{left}" y1="{_n(y_of(0))}" x2="{left + plot_w}" y2="{_n(y_of(0))}" stroke="#404040"/>')
+    body.append(f'<line x1="{left}" y1="{_n(y_of(0))}" x2="{left + plot_w}" y2="{_n(y_of(0))}" stroke="{css(DARK_GREY)}"/>')
     n = max(len(categories), 1)
     slot = plot_w / n
     names = list(series)
@@ -118,7 +127,7 @@ def bar_chart(categories: list[str], series: dict[str, list[float | None]], titl
                 continue
             y1, y2 = sorted((y_of(v), y_of(0)))
             body.append(f'<rect x="{_n(x0 + j * bar)}" y="{_n(y1)}" width="{_n(bar)}" height="{_n(y2 - y1)}" '
-                        f'fill="{colors[j % len(colors)]}" stroke="#1F4E79" stroke-width="0.5"/>')
+                        f'fill="{colors[j % len(colors)]}" stroke="{outline}" stroke-width="0.5"/>')
             if len(names) == 1:
                 label = format_number(v) if v >= 0 else "△" + format_number(-v)
                 body.append(_text(x0 + j * bar + bar / 2, (y1 - 5) if v >= 0 else (y2 + 13), label, "middle", 10))
@@ -127,6 +136,6 @@ def bar_chart(categories: list[str], series: dict[str, list[float | None]], titl
         for j, name in enumerate(names):
             lx = left + j * 90
             body.append(f'<rect x="{lx}" y="{height - 22}" width="12" height="12" fill="{colors[j % len(colors)]}" '
-                        'stroke="#1F4E79" stroke-width="0.5"/>')
+                        f'stroke="{outline}" stroke-width="0.5"/>')
             body.append(_text(lx + 16, height - 12, name, "start", 11))
     return _svg(width, height, body, title)

@@ -10,31 +10,35 @@ from __future__ import annotations
 import base64
 from html import escape
 from pathlib import Path
+from string import Template
 
+from ..palette import BORDER_GREY, DARK_GREY, GROUP_FILL, HEADER_FILL, HEADER_TEXT, INK, NAVY, WEB_FONTS, css
 from .charts import bar_chart, grade_share_chart
 from .view import Cell, Document, Table, date_label, fiscal_year_label
 
-CSS = """
-body{font-family:'BIZ UDPGothic','BIZ UDPゴシック','Noto Sans CJK JP','Hiragino Sans','Yu Gothic','Meiryo',sans-serif;
-margin:0 auto;max-width:1200px;padding:1rem 1.5rem;color:#1a1a1a;line-height:1.6;font-size:16px}
-h1{font-size:1.6rem;margin:.5rem 0}h2{font-size:1.3rem;border-left:.4rem solid #1F4E79;padding-left:.5rem;
+CSS = Template("""
+body{font-family:$fonts;
+margin:0 auto;max-width:1200px;padding:1rem 1.5rem;color:$ink;line-height:1.6;font-size:16px}
+h1{font-size:1.6rem;margin:.5rem 0}h2{font-size:1.3rem;border-left:.4rem solid $navy;padding-left:.5rem;
 margin-top:2.5rem}
-.subtitle{margin:0;color:#404040}dl.info{display:grid;grid-template-columns:max-content auto;gap:.2rem 1rem}
+.subtitle{margin:0;color:$note}dl.info{display:grid;grid-template-columns:max-content auto;gap:.2rem 1rem}
 dl.info dt{font-weight:bold}dl.info dd{margin:0}
 .scroll{overflow-x:auto}
 table{border-collapse:collapse;margin:1rem 0 .3rem;font-size:.9rem;min-width:50%}
 caption{text-align:left;font-weight:bold;font-size:1.05rem;padding:.3rem 0}
 caption .unit{font-weight:normal;font-size:.85rem;margin-left:1rem}
-th,td{border:1px solid #808080;padding:.3rem .5rem;vertical-align:top}
-thead th{background:#1F4E79;color:#fff;font-weight:bold;text-align:center}
-tbody th[scope=rowgroup]{background:#DDEBF7;text-align:left}
+th,td{border:1px solid $border;padding:.3rem .5rem;vertical-align:top}
+thead th{background:$header;color:$header_text;font-weight:bold;text-align:center}
+tbody th[scope=rowgroup]{background:$group;text-align:left}
 tbody th[scope=row]{font-weight:normal;text-align:left}
 .num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}.c{text-align:center}
-p.note{font-size:.85rem;margin:.2rem 0;color:#404040}
+p.note{font-size:.85rem;margin:.2rem 0;color:$note}
 figure{margin:1rem 0}figure img{max-width:100%;height:auto}figcaption{font-size:.9rem}
 @media print{body{max-width:none;font-size:10pt}h2{break-before:page}table{break-inside:auto}
 tr{break-inside:avoid}thead{display:table-header-group}}
-"""
+""").substitute(
+    fonts=WEB_FONTS, ink=css(INK), navy=css(NAVY), note=css(DARK_GREY), border=css(BORDER_GREY),
+    header=css(HEADER_FILL), header_text=css(HEADER_TEXT), group=css(GROUP_FILL))
 
 
 def _cell_html(tag: str, cell: Cell, extra: str = "") -> str:

@@ -15,12 +15,11 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from ..palette import PDF_FONTS
 from .view import Document
 from .xlsx import LIBREOFFICE, XLSX_FONT, write_xlsx
 
 TIMEOUT_SECONDS = 180
-# Preferred faces for the PDF, first installed wins (fontconfig family names).
-PDF_FONTS = ("BIZ UDPGothic", "Noto Sans CJK JP", "IPAexGothic", "IPAPGothic", "TakaoPGothic", "VL PGothic")
 
 
 def japanese_font() -> str | None:

@@ -33,17 +33,24 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from ..metrics import GRADES
+from ..palette import (
+    BLUE,
+    BORDER_GREY,
+    DARK_GREY,
+    EFFECT_SERIES,
+    GRADE_FILL,
+    GROUP_FILL,
+    HEADER_FILL,
+    HEADER_TEXT,
+    PRINT_FONT,
+    SERIES_OUTLINE,
+)
 from ..rounding import round_half_away
 from .view import AMOUNT_FORMAT, Cell, Document, Table, date_label
 
-# BIZ UDPゴシック ships with Windows 10 (1809) and later and is a universal-design face many cities use for
-# printed material. The PDF is rendered from a copy that names a font installed where LibreOffice runs.
-XLSX_FONT = "BIZ UDPゴシック"
+XLSX_FONT = PRINT_FONT  # the PDF is rendered from a copy that names a font installed where LibreOffice runs
 BODY_SIZE = 10
-GRADE_COLORS = {"S": "1F4E79", "A": "2E75B6", "B": "9DC3E6", "C": "F4B183", "D": "C00000"}
-HEADER_FILL = "1F4E79"
-GROUP_FILL = "DDEBF7"
-THIN = Side(style="thin", color="808080")
+THIN = Side(style="thin", color=BORDER_GREY)
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 CHART_DATA_COLUMN = 12  # グラフ用データ: right of the printed tables, outside the print area
 
@@ -149,7 +156,7 @@ class _Sheet:
     def note(self, value: str) -> None:
         """A note spanning the table width (merged, wrapped), below a table."""
         span = len(self.widths)
-        self.put(self.row, 1, Cell(value, wrap=True), font=self._font(size=9, color="404040"), border=False)
+        self.put(self.row, 1, Cell(value, wrap=True), font=self._font(size=9, color=DARK_GREY), border=False)
         if span > 1:
             self.ws.merge_cells(start_row=self.row, start_column=1, end_row=self.row, end_column=span)
         lines = line_count(value, sum(self.widths) / 0.9, self.metrics)
@@ -161,7 +168,7 @@ class _Sheet:
         lines = 1
         for col, column in enumerate(table.columns, start=1):
             self.put(row, col, Cell(column.title, align="center", wrap=True),
-                     font=self._font(bold=True, color="FFFFFF"), fill=HEADER_FILL)
+                     font=self._font(bold=True, color=HEADER_TEXT), fill=HEADER_FILL)
             lines = max(lines, self.lines(column.title, col))
         self.ws.row_dimensions[row].height = self.height(lines)
         self.row += 1
@@ -306,7 +313,7 @@ def _summary(wb: Workbook, doc: Document, font: str, metrics: TextMetrics) -> No
                    titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
     for series, g in zip(chart.series, GRADES, strict=True):
-        _color(series, GRADE_COLORS[g])
+        _color(series, GRADE_FILL[g])
     _style_chart(chart, font)
     chart.width, chart.height = 24, 11
     ws.row_breaks.append(Break(id=s.row - 1))  # the chart on a page of its own, never cut in two
@@ -375,8 +382,8 @@ def _effects(wb: Workbook, doc: Document, font: str, metrics: TextMetrics) -> No
     chart.add_data(Reference(ws, min_col=CHART_DATA_COLUMN + 1, max_col=CHART_DATA_COLUMN + len(names),
                              min_row=head, max_row=last), titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=CHART_DATA_COLUMN, min_row=head + 1, max_row=last))
-    for series, color in zip(chart.series, ("1F4E79", "BDD7EE"), strict=False):
-        _color(series, color, "1F4E79")
+    for series, color in zip(chart.series, EFFECT_SERIES[:2], strict=False):
+        _color(series, color, SERIES_OUTLINE)
     _style_chart(chart, font)
     chart.width, chart.height = 14, 8.5
     ws.add_chart(chart, f"A{anchor}")
@@ -391,7 +398,7 @@ def _effects(wb: Workbook, doc: Document, font: str, metrics: TextMetrics) -> No
     hist.y_axis.number_format = "#,##0"
     hist.add_data(Reference(ws, min_col=CHART_DATA_COLUMN + 1, min_row=head, max_row=last), titles_from_data=True)
     hist.set_categories(Reference(ws, min_col=CHART_DATA_COLUMN, min_row=head + 1, max_row=last))
-    _color(hist.series[0], "2E75B6", "1F4E79")
+    _color(hist.series[0], BLUE, SERIES_OUTLINE)
     hist.legend = None
     hist.dataLabels = DataLabelList(showVal=True, showSerName=False, showCatName=False, showLegendKey=False,
                                     showPercent=False)

@@ -5,19 +5,25 @@ from __future__ import annotations
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 
-FONT = "Meiryo UI"
-INPUT_FILL = "FFF2CC"  # the one colour of every cell staff type into
-REFERENCE_FILL = "EDEDED"  # keys copied from the plan: read, do not type
-HEADER_FILL = "1F4E78"
+from ..palette import (
+    HEADER_FILL,
+    HEADER_TEXT,
+    INPUT_FILL,
+    LIGHT_GREY,
+    MID_GREY,
+    REFERENCE_FILL,
+    TITLE_TEXT,
+)
+from ..palette import WORKBOOK_FONT as FONT
 
-_thin = Side(style="thin", color="BFBFBF")
+_thin = Side(style="thin", color=LIGHT_GREY)
 _border = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
 
 ROLES: dict[str, dict] = {
-    "title": {"font": Font(name=FONT, size=14, bold=True, color=HEADER_FILL)},
-    "note": {"font": Font(name=FONT, size=9, color="595959")},
+    "title": {"font": Font(name=FONT, size=14, bold=True, color=TITLE_TEXT)},
+    "note": {"font": Font(name=FONT, size=9, color=MID_GREY)},
     "header": {
-        "font": Font(name=FONT, bold=True, color="FFFFFF"),
+        "font": Font(name=FONT, bold=True, color=HEADER_TEXT),
         "fill": PatternFill("solid", fgColor=HEADER_FILL),
         "alignment": Alignment(horizontal="center", vertical="center", wrap_text=True),
         "border": _border,
