@@ -25,6 +25,12 @@ def _fixed_now(value: str | None) -> datetime | None:
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
+    if args.action == "template":
+        return _plan_template(args)
+    if args.action is not None:
+        print("エラー: kaikaku plan の後に書けるのは template だけです（例: kaikaku plan template 計画.xlsx）。",
+              file=sys.stderr)
+        return EXIT_FAILED
     plan = load_plan(args.plan)
     data = plan_to_dict(plan)
     if args.json:
@@ -34,6 +40,22 @@ def cmd_plan(args: argparse.Namespace) -> int:
         for item in plan.items:
             measures = " / ".join(f"{m.name} {m.baseline:,.0f}→{m.target:,.0f}{m.unit}" for m in item.measures)
             print(f"{item.no:>3} [{item.policy}] {item.title}（{item.lead}） {measures}")
+    return EXIT_OK
+
+
+def _plan_template(args: argparse.Namespace) -> int:
+    from .plan_io import write_plan_workbook
+
+    if not args.path:
+        print("エラー: 作成するファイル名を指定してください（例: kaikaku plan template 計画.xlsx）。", file=sys.stderr)
+        return EXIT_FAILED
+    plan = load_plan(args.plan) if args.plan else None
+    path = write_plan_workbook(args.path, plan, force=args.force)
+    if plan is None:
+        print(f"計画ワークブック（記入用）を作成しました: {path}")
+        print("  黄色のセルに計画を記入し、kaikaku init マスター.xlsx --plan " f"{path.name} でマスターを作成します。")
+    else:
+        print(f"{plan.name} を計画ワークブックに書き出しました: {path}")
     return EXIT_OK
 
 
@@ -135,14 +157,17 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="エラー時に詳細（トレースバック）を表示")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("plan", help="計画（同梱または --plan）を表示")
-    p.add_argument("--plan", help="計画ファイル（TOML）。省略時は同梱の小美玉市の計画")
+    p = sub.add_parser("plan", help="計画（同梱または --plan）を表示。plan template PATH.xlsx で記入用の計画ワークブックを作成")
+    p.add_argument("action", nargs="?", help="template: 記入用の計画ワークブックを作成（--plan があればその計画を書き出す）")
+    p.add_argument("path", nargs="?", help="template で作成するファイル（.xlsx）")
+    p.add_argument("--plan", help="計画ファイル（計画ワークブック .xlsx または TOML）。省略時は同梱の小美玉市の計画")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--force", action="store_true", help="template: 既存のファイルを上書き")
     p.set_defaults(func=cmd_plan)
 
     p = sub.add_parser("init", help="新しいマスターワークブックを作成して更新")
     p.add_argument("path")
-    p.add_argument("--plan", help="計画ファイル（TOML）。省略時は同梱の小美玉市の計画")
+    p.add_argument("--plan", help="計画ファイル（計画ワークブック .xlsx または TOML）。省略時は同梱の小美玉市の計画")
     p.add_argument("--sample", action="store_true", help="架空のサンプル実績を入れる")
     p.add_argument("--xlsm", action="store_true", help="更新ボタン付きのマクロ有効ブック（.xlsm）を作成")
     p.add_argument("--force", action="store_true", help="既存のファイルを上書き")

@@ -29,3 +29,12 @@ class InputError(KaikakuError, ValueError):
 
 class ExportError(KaikakuError):
     """Council materials that could not be written."""
+
+
+class PlanWorkbookError(PlanError):
+    """A plan workbook with mistakes: every one of them, each with its sheet and cell."""
+
+    def __init__(self, source: str, problems: list[tuple[str, str, str]]) -> None:
+        self.problems = problems  # (sheet, cell, message)
+        lines = [f"・{sheet}!{cell}: {message}" if cell else f"・{sheet}: {message}" for sheet, cell, message in problems]
+        super().__init__(f"計画ワークブック {source} に {len(problems)} 件の問題があります。\n" + "\n".join(lines))

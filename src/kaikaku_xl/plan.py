@@ -228,7 +228,11 @@ def plan_from_dict(raw: dict[str, Any]) -> Plan:
 
 
 def load_plan(path: str | Path | None = None) -> Plan:
-    """Load a plan TOML file; without a path, the bundled Omitama plan."""
+    """Load a plan: a TOML file or a plan workbook (.xlsx); without a path, the bundled Omitama plan."""
+    if path is not None and Path(path).suffix.lower() in (".xlsx", ".xlsm"):
+        from .plan_io.reader import read_plan_workbook  # the plan layer's Excel reader (imports this module)
+
+        return read_plan_workbook(path)
     try:
         if path is None:
             text = resources.files("kaikaku_xl.data").joinpath(BUNDLED_PLAN).read_text(encoding="utf-8")

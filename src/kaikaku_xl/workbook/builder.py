@@ -180,7 +180,7 @@ def _write_inputs(wb: Workbook, plan: Plan, layout: c.Layout, rows: dict[str, li
     n_items = max(it.no for it in plan.items)
     for name in ("Actuals", "Targets"):
         spec = layout.table(name)
-        for y in layout.years:
+        for y in layout.years if plan.measures else ():  # a plan without measures has no rows to check
             _validation(wb[spec.sheet], spec, f"y{y}", _number("数値を入力してください（単位は「単位」列）。"),
                         rows=len(plan.measures))
     ms = c.MEASURES

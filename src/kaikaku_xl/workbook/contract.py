@@ -326,3 +326,98 @@ UDF_MODULE = "kaikaku_udfs"
 BUTTON_MACRO = "SampleCall"  # Module1.SampleCall of xlwings' quickstart_standalone.xlsm
 BUTTON_CAPTION = "更新"
 TEMPLATE = "quickstart_standalone.xlsm"
+
+
+# ---- the plan workbook (`kaikaku plan template`): how a city writes its plan in Excel ---------------------
+# One sheet per part of the plan; `kaikaku init --plan PLAN.xlsx` reads it (plan_io/reader.py). The header row
+# is row 3 like the master; rows whose first cell starts with 例 are examples and never read.
+EXAMPLE_MARK = "例"
+
+
+@dataclass(frozen=True)
+class PlanField:
+    key: str  # the attribute of Plan (and the [plan] key of the TOML)
+    label: str
+    required: bool
+    note: str
+    example: str
+
+
+PLAN_FIELDS = (
+    PlanField("name", "計画名", True, "計画の正式名称。資料の表題になります。", "〇〇市行財政改革推進計画"),
+    PlanField("subtitle", "副題", False, "大綱名など（任意）。", "第3次〇〇市行財政改革大綱"),
+    PlanField("city", "地方公共団体名", True, "市町村名。", "〇〇市"),
+    PlanField("city_code", "全国地方公共団体コード", False, "6桁（検査数字付き）。オープンデータに使います。", "123456"),
+    PlanField("baseline_year", "基準年度", True, "基準値の年度（西暦）。", "2024"),
+    PlanField("start_year", "計画開始年度", True, "推進期間の最初の年度（西暦）。基準年度より後。", "2026"),
+    PlanField("end_year", "計画終了年度", True, "推進期間の最後の年度（西暦）。目標値はこの年度の値です。", "2030"),
+    PlanField("published", "策定時期", False, "例: 2026-03（任意）。", "2026-03"),
+    PlanField("basic_goal", "基本目標", False, "計画の基本目標（任意）。", "持続可能な行財政運営"),
+    PlanField("basic_goal_text", "基本目標の説明", False, "任意。", ""),
+    PlanField("english_name", "英語名", False, "任意。", ""),
+)
+PLAN_SHEET = TableSpec("PlanHead", "計画", (
+    Column("項目", "label", width=24),
+    Column("値", "value", FMT_TEXT, 50, wrap=True),
+    Column("説明", "note", width=60, wrap=True),
+))
+PLAN_POLICIES = TableSpec("PlanPolicies", "基本方針", (
+    Column("No", "no", FMT_INT, 6),
+    Column("基本方針名", "name", width=36, wrap=True),
+    Column("内容（1行に1つ）", "bullets", width=80, wrap=True),
+))
+PLAN_ITEMS = TableSpec("PlanItems", "取組項目", (
+    Column("No", "no", FMT_INT, 6),
+    Column("基本方針", "policy", FMT_INT, 9),
+    Column("取組項目名", "title", width=30, wrap=True),
+    Column("取組概要", "summary", width=50, wrap=True),
+    Column("取組内容（1行に1つ）", "actions", width=50, wrap=True),
+    Column("主要担当課", "lead", width=18),
+    Column("担当課（、区切り）", "departments", width=30, wrap=True),
+))
+PLAN_MEASURES = TableSpec("PlanMeasures", "指標", (
+    Column("No", "item", FMT_INT, 6),
+    Column("指標名", "name", width=32, wrap=True),
+    Column("単位", "unit", width=8),
+    Column("方向", "direction", width=8),
+    Column("基準値", "baseline", FMT_NUM, 16),
+    Column("目標値", "target", FMT_NUM, 16),
+    Column("効果区分", "effect_kind", width=10),
+    Column("効果額に算入", "include_in_effect", width=12),
+    Column("備考", "note", width=40, wrap=True),
+))
+PLAN_HISTORY = TableSpec("PlanHistory", "これまでの効果額", (
+    Column("計画名", "name", width=30),
+    Column("財政効果額（円）", "effect_yen", FMT_YEN, 20),
+    Column("時点", "as_of", width=10),
+    Column("主な取組（1行に1つ）", "main_efforts", width=50, wrap=True),
+))
+PLAN_TABLES = (PLAN_POLICIES, PLAN_ITEMS, PLAN_MEASURES, PLAN_HISTORY)
+# Columns that must be filled on every row (the rest are optional).
+PLAN_REQUIRED = {
+    PLAN_POLICIES.name: ("no", "name"),
+    PLAN_ITEMS.name: ("no", "policy", "title", "lead"),
+    PLAN_MEASURES.name: ("item", "name", "unit", "direction", "baseline", "target"),
+    PLAN_HISTORY.name: ("name", "effect_yen"),
+}
+# The note shown on each header (an Excel comment) and above the table: what to write there.
+PLAN_NOTES = {
+    "PlanPolicies": "計画の基本方針（柱）を1行に1つ書きます。No は取組項目シートの「基本方針」で使います。",
+    "PlanItems": "取組項目を1行に1つ書きます。No は計画書の番号。指標がない項目は指標シートに書かなくて構いません。",
+    "PlanMeasures": "数値目標（指標）を1行に1つ書きます。1つの取組項目に複数の指標があれば行を分けます（最初の行が主指標）。",
+    "PlanHistory": "これまでの計画の財政効果額（任意）。ダッシュボードのグラフに表示します。",
+    "PlanHead": "黄色の「値」の列に計画の基本情報を書きます。* は必須です。",
+}
+PLAN_COLUMN_NOTES = {
+    ("PlanItems", "policy"): "基本方針シートの No。",
+    ("PlanItems", "lead"): "評価と集計の単位になる主要担当課（1つ）。",
+    ("PlanItems", "departments"): "関係課を「、」で区切って書きます（主要担当課を含めなくても構いません）。",
+    ("PlanMeasures", "item"): "取組項目シートの No。",
+    ("PlanMeasures", "unit"): "円・時間・件・枚・㎡・% など。% は 30 = 30% のように書きます。",
+    ("PlanMeasures", "direction"): "増加（多いほど良い）・減少（少ないほど良い）・維持（基準値＝目標値）。",
+    ("PlanMeasures", "baseline"): "基準年度の値。",
+    ("PlanMeasures", "target"): "計画終了年度の目標値。",
+    ("PlanMeasures", "effect_kind"): "財政効果額の区分: 歳出削減・歳入増加・参考（時間・用紙の換算）・空欄（効果額なし）。",
+    ("PlanMeasures", "include_in_effect"): "はい＝財政効果額の合計に算入。空欄は 歳出削減・歳入増加 ならはい。",
+}
+PLAN_YES_NO = ("はい", "いいえ")

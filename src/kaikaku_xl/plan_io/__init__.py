@@ -1,0 +1,9 @@
+"""A plan written in Excel: the blank plan workbook (`kaikaku plan template`) and its reader.
+
+The plan model stays in `kaikaku_xl.plan`; this package only turns a plan workbook into that model and back.
+"""
+
+from .reader import read_plan_workbook
+from .template import write_plan_workbook
+
+__all__ = ["read_plan_workbook", "write_plan_workbook"]

@@ -1,0 +1,139 @@
+"""Write a plan workbook: blank with an example row (a new city's start), or filled from a plan (round trip)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.table import Table, TableStyleInfo
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..plan import DIRECTIONS, EFFECT_KINDS, Plan, plain_number
+from ..workbook import contract as c
+from ..workbook.styles import FONT, apply
+
+ROWS_WITH_DROPDOWNS = 500
+EXAMPLES: dict[str, list[Any]] = {
+    c.PLAN_POLICIES.name: ["例", "効率的な行政運営", "業務の見直しとデジタル化で、限られた資源を必要な分野へ振り向ける。"],
+    c.PLAN_ITEMS.name: ["例", 1, "窓口手続のオンライン化", "申請手続をオンラインで完結できるようにする。",
+                        "対象手続の洗い出し\n電子申請システムへの登録", "DX推進課", "DX推進課、市民課"],
+    c.PLAN_MEASURES.name: ["例", "電子申請件数", "件", "増加", 1200, 3000, "", "", "年度末の累計ではなく各年度の件数"],
+    c.PLAN_HISTORY.name: ["例", 500000000, "2024", "定員管理の適正化\n使用料の見直し"],
+}
+CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
+    (c.PLAN_MEASURES.name, "direction"): DIRECTIONS,
+    (c.PLAN_MEASURES.name, "effect_kind"): tuple(k for k in EFFECT_KINDS if k),
+    (c.PLAN_MEASURES.name, "include_in_effect"): c.PLAN_YES_NO,
+}
+
+
+def _head_rows(plan: Plan | None) -> list[list[Any]]:
+    rows = []
+    for f in c.PLAN_FIELDS:
+        value = "" if plan is None else str(getattr(plan, f.key))
+        label = f.label + ("*" if f.required else "")
+        rows.append([label, value or None, f.note + (f"（例: {f.example}）" if f.example else "")])
+    return rows
+
+
+def _rows(plan: Plan) -> dict[str, list[list[Any]]]:
+    return {
+        c.PLAN_POLICIES.name: [[p.no, p.name, "\n".join(p.bullets) or None] for p in plan.policies],
+        c.PLAN_ITEMS.name: [
+            [it.no, it.policy, it.title, it.summary or None, "\n".join(it.actions) or None, it.lead,
+             "、".join(it.departments) or None]
+            for it in plan.items
+        ],
+        c.PLAN_MEASURES.name: [
+            [m.item, m.name, m.unit, m.direction, plain_number(m.baseline), plain_number(m.target),
+             m.effect_kind or None, "はい" if m.include_in_effect else "いいえ", m.note or None]
+            for m in plan.measures
+        ],
+        c.PLAN_HISTORY.name: [
+            [h.name, h.effect_yen, h.as_of or None, "\n".join(h.main_efforts) or None] for h in plan.history
+        ],
+    }
+
+
+def _table(ws: Worksheet, spec: c.TableSpec, rows: Sequence[Sequence[Any]], example: Sequence[Any] | None) -> None:
+    ws.cell(row=1, column=1, value=spec.sheet)
+    apply(ws.cell(row=1, column=1), "title")
+    ws.cell(row=2, column=1, value=c.PLAN_NOTES.get(spec.name, ""))
+    apply(ws.cell(row=2, column=1), "note")
+    required = c.PLAN_REQUIRED.get(spec.name, ())
+    top = spec.anchor_row
+    for j, col in enumerate(spec.columns, start=1):
+        cell = ws.cell(row=top, column=j, value=col.header)
+        apply(cell, "header")
+        note = c.PLAN_COLUMN_NOTES.get((spec.name, col.key))
+        if note or col.key in required:
+            cell.comment = Comment(((note or "") + ("（必須）" if col.key in required else "")).strip(), "kaikaku-xl")
+        ws.column_dimensions[get_column_letter(j)].width = col.width
+    body = ([list(example)] if example else []) + [list(r) for r in rows]
+    body = body or [[None] * len(spec.columns)]
+    for i, row in enumerate(body, start=top + 1):
+        for j, col in enumerate(spec.columns, start=1):
+            cell = ws.cell(row=i, column=j, value=row[j - 1])
+            apply(cell, "input", col.fmt if col.fmt != c.FMT_GENERAL else None, col.wrap)
+            if example and i == top + 1:
+                cell.font = Font(name=FONT, italic=True, color="808080")
+    last = get_column_letter(len(spec.columns))
+    table = Table(displayName=spec.name, ref=f"A{top}:{last}{top + len(body)}")
+    table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
+    ws.add_table(table)
+    ws.freeze_panes = ws.cell(row=top + 1, column=1)
+    for j, col in enumerate(spec.columns, start=1):
+        choices = CHOICES.get((spec.name, col.key))
+        if choices:
+            dv = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True,
+                                showErrorMessage=True, errorTitle="入力値", error="、".join(choices) + " から選んでください。")
+            letter = get_column_letter(j)
+            dv.add(f"{letter}{top + 1}:{letter}{top + ROWS_WITH_DROPDOWNS}")
+            ws.add_data_validation(dv)
+
+
+def _head(ws: Worksheet, plan: Plan | None) -> None:
+    spec = c.PLAN_SHEET
+    ws.title = spec.sheet
+    _table(ws, spec, _head_rows(plan), None)
+    for i, f in enumerate(c.PLAN_FIELDS, start=spec.anchor_row + 1):
+        apply(ws.cell(row=i, column=1), "reference")
+        apply(ws.cell(row=i, column=3), "reference", wrap=True)
+        if f.key.endswith("year"):
+            dv = DataValidation(type="whole", operator="between", formula1="1990", formula2="2100", allow_blank=True,
+                                showErrorMessage=True, errorTitle="年度", error="西暦の年度（例: 2026）を入力してください。")
+            dv.add(f"B{i}")
+            ws.add_data_validation(dv)
+            ws.cell(row=i, column=2).number_format = "0"
+
+
+def build_plan_workbook(plan: Plan | None = None) -> Workbook:
+    """The plan workbook: blank with an example row per sheet (plan=None), or holding `plan`."""
+    wb = Workbook()
+    _head(wb.active, plan)
+    rows = _rows(plan) if plan is not None else {}
+    for spec in c.PLAN_TABLES:
+        ws = wb.create_sheet(spec.sheet)
+        _table(ws, spec, rows.get(spec.name, []), EXAMPLES[spec.name] if plan is None else None)
+    wb.properties.title = plan.name if plan else "行財政改革計画（記入用）"
+    wb.properties.creator = "kaikaku-xl"
+    return wb
+
+
+def write_plan_workbook(path: str | Path, plan: Plan | None = None, *, force: bool = False) -> Path:
+    path = Path(path)
+    if path.suffix.lower() != ".xlsx":
+        from ..errors import InputError
+
+        raise InputError("計画ワークブックは .xlsx で作成します。")
+    if path.exists() and not force:
+        raise FileExistsError(f"{path} は既にあります。上書きする場合は --force を付けてください。")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    build_plan_workbook(plan).save(path)
+    return path
