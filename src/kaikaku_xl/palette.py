@@ -29,6 +29,7 @@ TITLE_TEXT = NAVY
 INPUT_FILL = "FFF2CC"  # the one colour of every cell staff type into
 REFERENCE_FILL = "EDEDED"  # keys copied from the plan: read, do not type
 GROUP_FILL = PALE_BLUE
+EXAMPLE_TEXT = BORDER_GREY  # the example row of the plan workbook (never read)
 
 # Grade colours (fill) and the text colour readable on each; keys are the grades of `metrics.GRADES`.
 GRADE_FILL = {"S": NAVY, "A": BLUE, "B": SKY, "C": ORANGE, "D": RED}

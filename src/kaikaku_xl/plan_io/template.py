@@ -14,6 +14,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
+from .. import palette
 from ..plan import DIRECTIONS, EFFECT_KINDS, Plan, plain_number
 from ..workbook import contract as c
 from ..workbook.styles import FONT, apply
@@ -82,7 +83,7 @@ def _table(ws: Worksheet, spec: c.TableSpec, rows: Sequence[Sequence[Any]], exam
             cell = ws.cell(row=i, column=j, value=row[j - 1])
             apply(cell, "input", col.fmt if col.fmt != c.FMT_GENERAL else None, col.wrap)
             if example and i == top + 1:
-                cell.font = Font(name=FONT, italic=True, color="808080")
+                cell.font = Font(name=FONT, italic=True, color=palette.EXAMPLE_TEXT)
     last = get_column_letter(len(spec.columns))
     table = Table(displayName=spec.name, ref=f"A{top}:{last}{top + len(body)}")
     table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)

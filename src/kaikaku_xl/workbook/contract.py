@@ -347,7 +347,7 @@ PLAN_FIELDS = (
     PlanField("name", "計画名", True, "計画の正式名称。資料の表題になります。", "〇〇市行財政改革推進計画"),
     PlanField("subtitle", "副題", False, "大綱名など（任意）。", "第3次〇〇市行財政改革大綱"),
     PlanField("city", "地方公共団体名", True, "市町村名。", "〇〇市"),
-    PlanField("city_code", "全国地方公共団体コード", False, "6桁（検査数字付き）。オープンデータに使います。", "123456"),
+    PlanField("city_code", "全国地方公共団体コード", False, "6桁（検査数字付き）。オープンデータに使います。", "000000（6桁）"),
     PlanField("baseline_year", "基準年度", True, "基準値の年度（西暦）。", "2024"),
     PlanField("start_year", "計画開始年度", True, "推進期間の最初の年度（西暦）。基準年度より後。", "2026"),
     PlanField("end_year", "計画終了年度", True, "推進期間の最後の年度（西暦）。目標値はこの年度の値です。", "2030"),
