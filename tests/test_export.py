@@ -24,7 +24,7 @@ from openpyxl import load_workbook
 
 from kaikaku_xl.export import ExportResult, export_all
 from kaikaku_xl.export.opendata import COLUMNS
-from kaikaku_xl.export.view import date_label, fiscal_year_label, measure_decimals
+from kaikaku_xl.export.view import date_label, fiscal_year_label
 from kaikaku_xl.metrics import Inputs, evaluate, items_frame, measures_frame
 from kaikaku_xl.plan import load_plan
 from kaikaku_xl.rounding import format_amount, format_number, format_percent, percent_points, round_half_away
@@ -106,7 +106,7 @@ def expected_text(report: dict[str, Any], pointer: str, value: Any, unit: str) -
         measure = report["measures"][int(parts[1])]
         if measure["unit"] == "円":
             return format_amount(value, unit)
-        return format_number(value, measure_decimals(value)) if value is not None else "−"
+        return format_number(value, measure["decimals"]) if value is not None else "−"
     if parts[-2] == "counts" or key in {"items", "graded"}:
         return format_number(value)
     if key in PERCENT_KEYS:

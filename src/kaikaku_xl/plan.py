@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import PlanError as PlanError  # re-exported: callers import it from here too
+from .numformat import MAX_DECIMALS, default_decimals
 
 DIRECTIONS = ("増加", "減少", "維持")
 EFFECT_KINDS = ("歳出削減", "歳入増加", "参考", "")
@@ -34,10 +35,17 @@ class Measure:
     effect_kind: str = ""
     include_in_effect: bool = False
     note: str = ""
+    decimals: int | None = None  # decimals shown (None: from the unit, numformat.default_decimals)
 
     @property
     def measure_id(self) -> str:
         return f"{self.item}-{self.seq}"
+
+    @property
+    def shown_decimals(self) -> int:
+        if self.decimals is not None:
+            return self.decimals
+        return default_decimals(self.unit, self.baseline, self.target)
 
 
 @dataclass(frozen=True)
@@ -132,6 +140,10 @@ def _measure(raw: dict[str, Any], item_no: int, seq: int) -> Measure:
     target = _number(_require(raw, "target", where), where, "target（目標値）")
     if direction == "維持" and baseline != target:
         raise PlanError(f"{where}: 方向が維持なのに基準値と目標値が異なります。")
+    decimals = raw.get("decimals")
+    if decimals is not None and (isinstance(decimals, bool) or not isinstance(decimals, int)
+                                 or not 0 <= decimals <= MAX_DECIMALS):
+        raise PlanError(f"{where}: 小数桁（decimals）は 0〜{MAX_DECIMALS} の整数にしてください（{decimals!r}）。")
     return Measure(
         item=item_no,
         seq=seq,
@@ -143,6 +155,7 @@ def _measure(raw: dict[str, Any], item_no: int, seq: int) -> Measure:
         effect_kind=effect_kind,
         include_in_effect=bool(raw.get("include_in_effect", effect_kind in MONEY_KINDS)),
         note=str(raw.get("note", "")),
+        decimals=decimals,
     )
 
 
@@ -280,6 +293,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
                         "effect_kind": m.effect_kind,
                         "include_in_effect": m.include_in_effect,
                         "note": m.note,
+                        "decimals": m.shown_decimals,
                     }
                     for m in it.measures
                 ],

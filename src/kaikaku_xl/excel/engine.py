@@ -63,7 +63,7 @@ class XlwingsEngine:
         self.remote = is_remote(book)
         self.door = door or (DOOR_SERVER if self.remote else DOOR_CLASSIC)
         self._tables: dict[str, _TableRef] | None = None
-        self._table_writes: list[tuple[c.TableSpec, list[list[Any]]]] = []
+        self._table_writes: list[tuple[c.TableSpec, list[list[Any]], dict[str, list[str]]]] = []
         self._cell_writes: list[tuple[str, dict[str, Any]]] = []
 
     # -- reading ----------------------------------------------------------------------------------------
@@ -106,10 +106,11 @@ class XlwingsEngine:
         return None if place is None else plain(self.book.sheets[place[0]][place[1]].value)
 
     # -- writing ----------------------------------------------------------------------------------------
-    def write_table(self, spec: c.TableSpec, rows: list[list[Any]]) -> None:
+    def write_table(self, spec: c.TableSpec, rows: list[list[Any]],
+                    formats: dict[str, list[str]] | None = None) -> None:
         if spec.name not in self.tables():
             raise WorkbookError(f"出力表「{spec.name}」（シート「{spec.sheet}」）が見つかりません。")
-        self._table_writes.append((spec, [list(r) for r in rows]))
+        self._table_writes.append((spec, [list(r) for r in rows], dict(formats or {})))
 
     def write_cells(self, sheet: str, cells: dict[str, Any]) -> None:
         self._cell_writes.append((sheet, dict(cells)))
@@ -120,18 +121,18 @@ class XlwingsEngine:
         self._cell_writes.clear()
 
     def commit(self) -> None:
-        sheets = list(dict.fromkeys([self.tables()[s.name].sheet for s, _ in self._table_writes] +
+        sheets = list(dict.fromkeys([self.tables()[s.name].sheet for s, _, _ in self._table_writes] +
                                     [name for name, _ in self._cell_writes]))
         with self._quiet(), self._unprotected(sheets):
-            for spec, rows in self._table_writes:
-                self._replace_table(spec, rows)
+            for spec, rows, formats in self._table_writes:
+                self._replace_table(spec, rows, formats)
             for sheet, cells in self._cell_writes:
                 target = self.book.sheets[sheet]
                 for address, value in cells.items():
                     target[address].value = plain(value)
         self.discard()
 
-    def _replace_table(self, spec: c.TableSpec, rows: list[list[Any]]) -> None:
+    def _replace_table(self, spec: c.TableSpec, rows: list[list[Any]], formats: dict[str, list[str]]) -> None:
         """Header and rows at the contract's anchor, table resized, rows left over from last time cleared."""
         ref = self.tables()[spec.name]
         sheet = self.book.sheets[ref.sheet]
@@ -144,6 +145,9 @@ class XlwingsEngine:
         ref.table.resize(sheet.range((top, left), (bottom, right)))
         for j, col in enumerate(spec.columns):
             sheet.range((top + 1, left + j), (bottom, left + j)).number_format = col.fmt
+            for i, fmt in enumerate(formats.get(col.key, [])[: len(body)]):
+                if fmt != col.fmt:  # a measure with decimals: only those cells
+                    sheet.range((top + 1 + i, left + j), (top + 1 + i, left + j)).number_format = fmt
         if old_bottom > bottom:
             sheet.range((bottom + 1, left), (old_bottom, right)).clear_contents()
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..metrics import GRADE_LABELS, GRADES, NOT_GRADED
+from ..numformat import number_format
 from ..rounding import (
     EMPTY,
     YEN_UNITS,
@@ -134,22 +135,15 @@ def count_cell(n: int | None, ref: str | None) -> Cell:
                 align="right", wrap=False)
 
 
-def measure_decimals(x: float) -> int:
-    """Whole numbers print without decimals; other values with one (37,429.9時間)."""
-    return 0 if round_half_away(x, 1) == round_half_away(x, 0) else 1
-
-
-def measure_value_cell(x: float | None, unit: str, display_unit: str, ref: str) -> Cell:
-    """A 基準値/目標値/実績: amounts in the display unit, other units as counts with separators."""
+def measure_value_cell(x: float | None, unit: str, display_unit: str, ref: str, decimals: int = 0) -> Cell:
+    """A 基準値/目標値/実績: amounts in the display unit, other units with the measure's decimals."""
     if unit == "円":
         return amount_cell(x, display_unit, ref)
     if is_missing(x):
         return Cell(EMPTY, ref=ref, align="right")
-    nd = measure_decimals(float(x))
-    number = round_half_away(float(x), nd)
-    fmt = "#,##0" if nd == 0 else "#,##0.0"
-    return Cell(format_number(x, nd), number=_plain_number(number), number_format=fmt, raw=x, ref=ref,
-                align="right", wrap=False)
+    number = round_half_away(float(x), decimals)
+    return Cell(format_number(x, decimals), number=_plain_number(number), number_format=number_format(decimals),
+                raw=x, ref=ref, align="right", wrap=False)
 
 
 def display_measure_unit(unit: str, display_unit: str) -> str:
@@ -277,9 +271,9 @@ def _items_table(report: dict[str, Any], names: dict[int, str], unit: str) -> Ta
             group.rows.append(head + [
                 text(m["name"]),
                 center(display_measure_unit(m["unit"], unit)),
-                measure_value_cell(m["baseline"], m["unit"], unit, f"{ref}/baseline"),
-                measure_value_cell(m["target"], m["unit"], unit, f"{ref}/target"),
-                measure_value_cell(m["actual"], m["unit"], unit, f"{ref}/actual"),
+                measure_value_cell(m["baseline"], m["unit"], unit, f"{ref}/baseline", m["decimals"]),
+                measure_value_cell(m["target"], m["unit"], unit, f"{ref}/target", m["decimals"]),
+                measure_value_cell(m["actual"], m["unit"], unit, f"{ref}/actual", m["decimals"]),
                 percent_cell(m["progress"], f"{ref}/progress"),
                 percent_cell(m["attainment"], f"{ref}/attainment"),
                 center(m["grade"]),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from copy import copy
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..metrics.grades import GRADES
+from ..numformat import MAX_DECIMALS, MEASURE_FORMATS, number_format
 from ..plan import EFFECT_KINDS, Plan, plain_number
 from ..settings import SETTING_SPECS, Settings, settings_rows
 from . import contract as c
@@ -47,7 +49,7 @@ TITLES = {
 INPUT_KEYS = {
     c.SETTINGS.name: {"value"},
     c.ITEMS.name: set(),
-    c.MEASURES.name: {"effect_kind", "include_in_effect", "note"},
+    c.MEASURES.name: {"effect_kind", "include_in_effect", "note", "decimals"},
     c.STATUS.name: {"status", "grade", "results", "issues", "next"},
     c.LEDGER.name: {"item", "year", "kind", "amount", "what", "basis"},
 }
@@ -63,8 +65,12 @@ def _sheet(wb: Workbook, name: str) -> Worksheet:
     return wb[name] if name in wb.sheetnames else wb.create_sheet(name)
 
 
-def write_table(ws: Worksheet, spec: c.TableSpec, rows: Sequence[Sequence[Any]], *, title: bool = True) -> None:
-    """Title, note, header and rows of one table, styled by role, as an Excel table named spec.name."""
+def write_table(ws: Worksheet, spec: c.TableSpec, rows: Sequence[Sequence[Any]], *, title: bool = True,
+                row_formats: Sequence[str] | None = None) -> None:
+    """Title, note, header and rows of one table, styled by role, as an Excel table named spec.name.
+
+    row_formats: the number format of each row's per-measure columns (its measure's decimals).
+    """
     if title:
         heading, note = TITLES.get(spec.name, (spec.sheet, ""))
         ws.cell(row=1, column=spec.anchor_col, value=heading)
@@ -82,11 +88,29 @@ def write_table(ws: Worksheet, spec: c.TableSpec, rows: Sequence[Sequence[Any]],
         for j, col in enumerate(spec.columns):
             cell = ws.cell(row=top + i, column=left + j, value=row[j])
             role = "output" if spec.output else ("input" if col.key in inputs else "reference")
-            apply(cell, role, col.fmt, col.wrap)
+            fmt = row_formats[i - 1] if col.per_measure and row_formats and i <= len(row_formats) else col.fmt
+            apply(cell, role, fmt, col.wrap)
+    if spec.output:
+        register_measure_formats(ws, spec, top + 1)
     ref = f"{get_column_letter(left)}{top}:{get_column_letter(left + len(spec.columns) - 1)}{top + len(body)}"
     table = Table(displayName=spec.name, ref=ref)
     table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
     ws.add_table(table)
+
+
+def register_measure_formats(ws: Worksheet, spec: c.TableSpec, row: int) -> None:
+    """Put into the workbook's styles the template cell's style with each measure format, so that refresh can
+    give each row its measure's decimals by choosing an existing style (it never edits styles.xml)."""
+    for j, col in enumerate(spec.columns):
+        if not col.per_measure:
+            continue
+        template = ws.cell(row=row, column=spec.anchor_col + j)
+        scratch = ws.cell(row=ws.max_row + 1, column=spec.anchor_col + j)
+        for fmt in MEASURE_FORMATS:
+            scratch._style = copy(template._style)
+            scratch.number_format = fmt
+            _ = scratch.style_id  # adds the style to the workbook's list (openpyxl writes every listed style)
+        del ws._cells[(scratch.row, scratch.column)]
 
 
 def _print_setup(ws: Worksheet, header_row: int, landscape: bool = True) -> None:
@@ -152,7 +176,7 @@ def input_rows(plan: Plan, layout: c.Layout, settings: Settings) -> dict[str, li
         ],
         c.MEASURES.name: [
             [m.measure_id, m.item, m.name, m.unit, m.direction, plain_number(m.baseline), plain_number(m.target),
-             m.effect_kind, "はい" if m.include_in_effect else "いいえ", m.note]
+             m.effect_kind, "はい" if m.include_in_effect else "いいえ", m.note, m.shown_decimals]
             for m in measures
         ],
         "Actuals": [[m.item, m.name, m.unit, *blank_years] for m in measures],
@@ -165,9 +189,10 @@ def input_rows(plan: Plan, layout: c.Layout, settings: Settings) -> dict[str, li
 
 
 def _write_inputs(wb: Workbook, plan: Plan, layout: c.Layout, rows: dict[str, list[list[Any]]]) -> None:
+    formats = [number_format(m.shown_decimals) for m in plan.measures]
     for spec in layout.inputs:
         ws = _sheet(wb, spec.sheet)
-        write_table(ws, spec, rows[spec.name], title=spec.anchor_col == 1)
+        write_table(ws, spec, rows[spec.name], title=spec.anchor_col == 1, row_formats=formats)
         ws.freeze_panes = ws.cell(row=spec.anchor_row + 1, column=spec.anchor_col + (3 if spec.name in (
             "Actuals", "Targets") else 0))
         _print_setup(ws, spec.anchor_row)
@@ -186,6 +211,8 @@ def _write_inputs(wb: Workbook, plan: Plan, layout: c.Layout, rows: dict[str, li
     ms = c.MEASURES
     _validation(wb[ms.sheet], ms, "effect_kind", _list([k for k in EFFECT_KINDS if k], "効果区分を選んでください。"))
     _validation(wb[ms.sheet], ms, "include_in_effect", _list(("はい", "いいえ"), "はい／いいえ"))
+    _validation(wb[ms.sheet], ms, "decimals", _whole(0, MAX_DECIMALS, f"表示する小数の桁数（0〜{MAX_DECIMALS}）。"
+                                                                     "空欄は単位から決めます。"))
     st = c.STATUS
     _validation(wb[st.sheet], st, "status", _list(c.STATUS_VALUES, "未着手・実施中・完了から選んでください。"))
     _validation(wb[st.sheet], st, "grade", _list(GRADES, "指標のない項目の評価（S〜D）を選んでください。"))
@@ -210,6 +237,7 @@ def _write_outputs(wb: Workbook, layout: c.Layout, protect: bool) -> None:
 
 
 DASHBOARD_KPIS = ("評価年度", "評価した取組項目", "単年度財政効果額", "計画期間累計", "最終更新")
+DASHBOARD_AMOUNTS = ("単年度財政効果額", "計画期間累計")  # shown in yen
 
 
 def _write_dashboard(wb: Workbook, plan: Plan, layout: c.Layout, protect: bool) -> None:
@@ -220,7 +248,7 @@ def _write_dashboard(wb: Workbook, plan: Plan, layout: c.Layout, protect: bool) 
     apply(ws["A2"], "note")
     for i, label in enumerate(DASHBOARD_KPIS, start=3):
         apply(ws.cell(row=i, column=1, value=label), "kpi_label")
-        apply(ws.cell(row=i, column=2), "kpi", c.FMT_YEN if "効果" in label else None)
+        apply(ws.cell(row=i, column=2), "kpi", c.FMT_YEN if label in DASHBOARD_AMOUNTS else None)
     grades, effects = c.DASHBOARD_GRADES, c.DASHBOARD_EFFECTS
     n_policy = len(plan.policies)
     n_effect = len(plan.history) + len(layout.plan_years)

@@ -13,7 +13,9 @@ from ..years import wareki_year
 # Number formats (Excel syntax). Amounts are whole yen with separators; negatives shown with △ in red.
 FMT_YEN = '#,##0"円";[Red]"△"#,##0"円"'
 FMT_INT = "#,##0"
-FMT_NUM = "#,##0.##"
+# A measure's values (基準値, 目標値, 実績 …): "#,##0" in the column, each row set to its measure's decimals
+# (numformat.number_format). Never "#,##0.##": Excel shows whole numbers with a trailing dot.
+FMT_NUM = FMT_INT
 FMT_PCT = "0.0%"
 FMT_TEXT = "@"
 FMT_GENERAL = "General"
@@ -28,6 +30,7 @@ class Column:
     fmt: str = FMT_GENERAL
     width: float = 12
     wrap: bool = False
+    per_measure: bool = False  # number format from the row's measure (its decimals), not one for the column
 
 
 @dataclass(frozen=True)
@@ -99,12 +102,14 @@ MEASURES = TableSpec("Measures", "指標", (
     Column("指標名", "name", width=32, wrap=True),
     Column("単位", "unit", width=7),
     Column("方向", "direction", width=7),
-    Column("基準値", "baseline", FMT_NUM, 16),
-    Column("目標値", "target", FMT_NUM, 16),
+    Column("基準値", "baseline", FMT_NUM, 16, per_measure=True),
+    Column("目標値", "target", FMT_NUM, 16, per_measure=True),
     Column("効果区分", "effect_kind", width=10),
     Column("効果額に算入", "include_in_effect", width=12),
     Column("備考", "note", width=40, wrap=True),
+    Column("小数桁", "decimals", "0", 8),  # decimals shown for this measure (blank: from the unit)
 ))
+MEASURE_OPTIONAL_KEYS = ("decimals",)  # masters built before this column still load
 
 STATUS_VALUES = ("未着手", "実施中", "完了")
 STATUS = TableSpec("Status", "進捗状況", (
@@ -134,7 +139,7 @@ def actuals_spec(years: list[int]) -> TableSpec:
         Column("No", "item", FMT_INT, 6),
         Column("指標名", "name", width=32, wrap=True),
         Column("単位", "unit", width=7),
-        *(Column(year_header(y), f"y{y}", FMT_NUM, 16) for y in years),
+        *(Column(year_header(y), f"y{y}", FMT_NUM, 16, per_measure=True) for y in years),
     ))
 
 
@@ -143,7 +148,7 @@ def targets_spec(years: list[int]) -> TableSpec:
         Column("No", "item", FMT_INT, 6),
         Column("指標名", "name", width=32, wrap=True),
         Column("単位", "unit", width=7),
-        *(Column(year_header(y), f"y{y}", FMT_NUM, 16) for y in years),
+        *(Column(year_header(y), f"y{y}", FMT_NUM, 16, per_measure=True) for y in years),
     ))
 
 
@@ -157,10 +162,10 @@ EVALUATION = TableSpec("Evaluation", "評価結果", (
     Column("指標名", "name", width=28, wrap=True),
     Column("単位", "unit", width=7),
     Column("方向", "direction", width=7),
-    Column("基準値", "baseline", FMT_NUM, 15),
-    Column("目標値", "target", FMT_NUM, 15),
-    Column("実績", "actual", FMT_NUM, 15),
-    Column("計画値", "planned", FMT_NUM, 15),
+    Column("基準値", "baseline", FMT_NUM, 15, per_measure=True),
+    Column("目標値", "target", FMT_NUM, 15, per_measure=True),
+    Column("実績", "actual", FMT_NUM, 15, per_measure=True),
+    Column("計画値", "planned", FMT_NUM, 15, per_measure=True),
     Column("計画進捗", "planned_progress", FMT_PCT, 10),
     Column("進捗率", "progress", FMT_PCT, 10),
     Column("達成率", "attainment", FMT_PCT, 10),

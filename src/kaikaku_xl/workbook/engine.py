@@ -41,8 +41,11 @@ class Engine(Protocol):
 
     def read_table(self, spec: TableSpec) -> RawTable: ...
 
-    def write_table(self, spec: TableSpec, rows: list[list[Any]]) -> None:
-        """Replace the data rows of an output table (header stays as the contract says)."""
+    def write_table(self, spec: TableSpec, rows: list[list[Any]],
+                    formats: dict[str, list[str]] | None = None) -> None:
+        """Replace the data rows of an output table (header stays as the contract says).
+
+        formats: for per-measure columns (by key), the number format of each row (its measure's decimals)."""
 
     def write_cells(self, sheet: str, cells: dict[str, Any]) -> None:
         """Set single cells of an output sheet, e.g. the dashboard's figures."""

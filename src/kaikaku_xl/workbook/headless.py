@@ -19,6 +19,7 @@ from .contract import TableSpec
 from .engine import RawTable, WorkbookError
 from .package import (
     SheetWrite,
+    StyleBook,
     inspect,
     prune_calc_chain,
     render_sheet,
@@ -91,7 +92,8 @@ class FileEngine:
     def _write(self, sheet: str) -> SheetWrite:
         return self._sheet_writes.setdefault(sheet, SheetWrite())
 
-    def write_table(self, spec: TableSpec, rows: list[list[Any]]) -> None:
+    def write_table(self, spec: TableSpec, rows: list[list[Any]],
+                    formats: dict[str, list[str]] | None = None) -> None:
         if spec.name not in self.package.tables:
             raise WorkbookError(f"出力表「{spec.name}」（シート「{spec.sheet}」）が見つかりません。")
         sheet = self.package.tables[spec.name].sheet
@@ -100,9 +102,12 @@ class FileEngine:
         for j, header in enumerate(spec.headers):
             write.put(top, left + j, header)
         body = rows or [[None] * len(spec.columns)]
+        keys = [col.key for col in spec.columns]
         for i, row in enumerate(body, start=1):
             for j, value in enumerate(row):
-                write.put(top + i, left + j, value, template_row=top + 1)
+                column_formats = (formats or {}).get(keys[j]) if j < len(keys) else None
+                fmt = column_formats[i - 1] if column_formats and i <= len(column_formats) else None
+                write.put(top + i, left + j, value, template_row=top + 1, fmt=fmt)
         ref = f"{get_column_letter(left)}{top}:{get_column_letter(left + len(spec.columns) - 1)}{top + len(body)}"
         self._table_refs[spec.name] = (ref, spec.headers)
 
@@ -116,9 +121,10 @@ class FileEngine:
         self.close()
         replaced: dict[str, bytes] = {}
         with zipfile.ZipFile(self.path) as zf:
+            style_book = StyleBook(zf.read("xl/styles.xml") if "xl/styles.xml" in zf.namelist() else None)
             for sheet, write in self._sheet_writes.items():
                 part = self.package.sheets[sheet]
-                replaced[part] = render_sheet(zf.read(part), write)
+                replaced[part] = render_sheet(zf.read(part), write, style_book)
             for name, (ref, headers) in self._table_refs.items():
                 part = self.package.tables[name].part
                 replaced[part] = render_table(zf.read(part), ref, headers)

@@ -18,6 +18,7 @@ import pandas as pd
 
 from ..metrics.frames import ACTUAL_COLUMNS, LEDGER_COLUMNS, MEASURE_COLUMNS, STATUS_COLUMNS, TARGET_COLUMNS
 from ..metrics.grades import GRADES
+from ..numformat import MAX_DECIMALS
 from ..plan import DIRECTIONS, EFFECT_KINDS
 from ..settings import SETTING_SPECS, Settings
 from . import contract as c
@@ -176,10 +177,11 @@ class Reader:
 
     # -- measures ---------------------------------------------------------------------------------------
     def measures(self, table: RawTable, items: pd.DataFrame) -> pd.DataFrame:
-        keys = [col.key for col in c.MEASURES.columns]
+        keys = [col.key for col in c.MEASURES.columns if col.key not in c.MEASURE_OPTIONAL_KEYS]
         pos = self.require_columns(table, c.MEASURES, keys)
         if pos is None:
             return pd.DataFrame(columns=MEASURE_COLUMNS)
+        decimals_at = table.column_index(c.MEASURES.column("decimals").header)
         item_info = items.set_index("item")
         rows, seen = [], set()
         seq: dict[int, int] = {}
@@ -219,6 +221,12 @@ class Reader:
                 self.problem(WARNING, table, i, pos["effect_kind"], f"効果区分「{kind}」は使えません。",
                              "歳出削減・歳入増加・参考・空欄のいずれかにしてください。区分なしとして計算しました。")
                 kind = ""
+            decimals = None if decimals_at is None else _int(raw[decimals_at])
+            if decimals_at is not None and raw[decimals_at] not in (None, "") and (
+                    decimals is None or not 0 <= decimals <= MAX_DECIMALS):
+                self.problem(WARNING, table, i, decimals_at, f"小数桁「{raw[decimals_at]}」は使えません。",
+                             f"0〜{MAX_DECIMALS} の整数を入力してください（空欄は単位から決めます）。単位から決めて表示しました。")
+                decimals = None
             seq[item] = seq.get(item, 0) + 1
             measure_id = _text(raw[pos["measure_id"]]) or f"{item}-{seq[item]}"
             rows.append({
@@ -227,9 +235,9 @@ class Reader:
                 "name": name, "unit": unit, "direction": direction,
                 "baseline": numbers["baseline"], "target": numbers["target"], "effect_kind": kind,
                 "include_in_effect": _text(raw[pos["include_in_effect"]]) in ("はい", "TRUE", "True", "1", "○"),
-                "row": i,
+                "row": i, "decimals": decimals,
             })
-        return pd.DataFrame(rows, columns=[*MEASURE_COLUMNS, "row"])
+        return pd.DataFrame(rows, columns=[*MEASURE_COLUMNS, "row", "decimals"])
 
     # -- yearly values (actuals and own targets) --------------------------------------------------------
     def yearly(self, table: RawTable, spec: c.TableSpec, measures: pd.DataFrame, years: list[int],

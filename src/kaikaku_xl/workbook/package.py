@@ -132,20 +132,53 @@ def existing_styles(xml: bytes, max_row: int) -> dict[tuple[int, int], int]:
     return styles
 
 
+# Excel's built-in number formats that a workbook references by id without listing them (ECMA-376 §18.8.30).
+BUILTIN_FORMATS = {0: "General", 1: "0", 2: "0.00", 3: "#,##0", 4: "#,##0.00", 9: "0%", 10: "0.00%", 49: "@"}
+
+
+class StyleBook:
+    """The cell styles (cellXfs) of a workbook, read only: finds the existing style that differs from another
+    only in its number format. Refresh never adds styles; the builder registers the variants it will need."""
+
+    def __init__(self, styles_xml: bytes | None) -> None:
+        self.codes: dict[int, str] = dict(BUILTIN_FORMATS)
+        self.xfs: list[tuple[tuple, str]] = []
+        if not styles_xml:
+            return
+        root = etree.fromstring(styles_xml)
+        for fmt in root.iter(f"{{{NS_MAIN}}}numFmt"):
+            self.codes[int(fmt.get("numFmtId"))] = fmt.get("formatCode")
+        cell_xfs = root.find(f"{{{NS_MAIN}}}cellXfs")
+        for xf in ([] if cell_xfs is None else cell_xfs):
+            attributes = tuple(sorted((k, v) for k, v in xf.attrib.items() if k not in ("numFmtId", "applyNumberFormat")))
+            children = tuple(etree.tostring(child) for child in xf)
+            self.xfs.append(((attributes, children), self.codes.get(int(xf.get("numFmtId", "0")), "")))
+
+    def with_format(self, style: int, code: str) -> int:
+        if not 0 <= style < len(self.xfs) or self.xfs[style][1] == code:
+            return style
+        key = self.xfs[style][0]
+        return next((i for i, (k, fmt) in enumerate(self.xfs) if k == key and fmt == code), style)
+
+
 @dataclass
 class SheetWrite:
-    """The new content of one owned sheet: every cell value, and which rows repeat a template row's styles."""
+    """The new content of one owned sheet: every cell value, which rows repeat a template row's styles, and
+    cells that take their template's style with another number format (a measure's decimals)."""
 
     cells: dict[tuple[int, int], Any] = field(default_factory=dict)
     template_rows: dict[int, int] = field(default_factory=dict)  # row -> row whose styles it takes
+    formats: dict[tuple[int, int], str] = field(default_factory=dict)
 
-    def put(self, row: int, col: int, value: Any, template_row: int | None = None) -> None:
+    def put(self, row: int, col: int, value: Any, template_row: int | None = None, fmt: str | None = None) -> None:
         self.cells[(row, col)] = value
         if template_row is not None:
             self.template_rows[row] = template_row
+        if fmt is not None:
+            self.formats[(row, col)] = fmt
 
 
-def render_sheet(xml: bytes, write: SheetWrite) -> bytes:
+def render_sheet(xml: bytes, write: SheetWrite, style_book: StyleBook | None = None) -> bytes:
     """The sheet part with its sheetData (and dimension) replaced; every other byte is kept."""
     fixed_rows = max([r for r in write.template_rows.values()] + [r for r, _ in write.cells if r not in
                                                                    write.template_rows] + [1])
@@ -157,8 +190,14 @@ def render_sheet(xml: bytes, write: SheetWrite) -> bytes:
     max_col = 1
     for r in sorted(rows):
         source = write.template_rows.get(r, r)
+
+        def style_of(col: int, r: int = r, source: int = source) -> int:
+            style = styles.get((source, col), 0)
+            fmt = write.formats.get((r, col))
+            return style if fmt is None or style_book is None else style_book.with_format(style, fmt)
+
         cells = "".join(
-            _cell_xml(f"{get_column_letter(col)}{r}", value, styles.get((source, col), 0))
+            _cell_xml(f"{get_column_letter(col)}{r}", value, style_of(col))
             for col, value in sorted(rows[r], key=lambda cv: cv[0])
         )
         max_col = max(max_col, max(col for col, _ in rows[r]))

@@ -129,12 +129,16 @@ def load(engine: Engine) -> Loaded:
         reader.problems.append(Problem(ERROR, c.SETTINGS.sheet, "", f"評価年度 {settings.evaluation_year} は計画期間外です。",
                                        f"{layout.years[0]}〜{layout.years[-1]} の年度を設定してください。"))
     plan = _plan(info, items, policy_names, measures, _history(history_table) if history_table else ())
-    inputs = Inputs(measures=measures.drop(columns=["row"]), items=items[["item", "policy", "lead", "title", "n_measures"]],
+    inputs = Inputs(measures=measures.drop(columns=["row", "decimals"], errors="ignore"), items=items[["item", "policy", "lead", "title", "n_measures"]],
                     baseline_year=baseline_year, start_year=start_year, end_year=end_year,
                     actuals=actuals, targets=targets, status=status[["item", "year", "grade"]],
                     ledger=ledger[["item", "year", "kind", "amount"]])
     return Loaded(plan=plan, layout=layout, settings=settings, inputs=inputs, status=status, ledger=ledger,
                   problems=reader.problems, fingerprint=fingerprint(tables))
+
+
+def _decimals(value: object) -> int | None:
+    return None if value is None or pd.isna(value) else int(value)
 
 
 def _plan(info: dict[str, str], items: pd.DataFrame, policy_names: dict[int, str], measures: pd.DataFrame,
@@ -145,7 +149,7 @@ def _plan(info: dict[str, str], items: pd.DataFrame, policy_names: dict[int, str
         by_item.setdefault(int(m.item), []).append(Measure(
             item=int(m.item), seq=int(m.seq), name=m.name, unit=m.unit, direction=m.direction,
             baseline=float(m.baseline), target=float(m.target), effect_kind=m.effect_kind,
-            include_in_effect=bool(m.include_in_effect)))
+            include_in_effect=bool(m.include_in_effect), decimals=_decimals(getattr(m, "decimals", None))))
     plan_items = tuple(
         Item(no=int(r.item), policy=int(r.policy), title=r.title, summary=r.summary,
              actions=tuple(a for a in r.actions.split("\n") if a), lead=r.lead,

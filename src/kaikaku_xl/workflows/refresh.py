@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 from ..metrics import GRADE_LABELS, Results, evaluate
+from ..numformat import number_format
 from ..rounding import percent_points, round_half_away
 from ..workbook import contract as c
 from ..workbook.builder import DASHBOARD_KPIS, TITLES
@@ -55,6 +56,13 @@ def evaluation_rows(loaded: Loaded, results: Results) -> list[list[Any]]:
             "○" if r["counted"] else "", r["reason"],
         ])
     return rows
+
+
+def evaluation_formats(loaded: Loaded, results: Results) -> dict[str, list[str]]:
+    """Each 評価結果 row's number format for its measure's values (the plan's decimals for that measure)."""
+    decimals = {m.measure_id: m.shown_decimals for m in loaded.plan.measures}
+    per_row = [number_format(decimals.get(r, 0)) for r in results.measures["measure_id"]]
+    return {col.key: per_row for col in c.EVALUATION.columns if col.per_measure}
 
 
 def item_rows(loaded: Loaded, results: Results) -> list[list[Any]]:
@@ -174,8 +182,9 @@ def refresh(engine: Engine, now: datetime | None = None) -> RefreshOutcome:
     kpis, grade_rows, effect_chart_rows = dashboard(loaded, results, stamp)
     tables[c.DASHBOARD_GRADES.name] = grade_rows
     tables[c.DASHBOARD_EFFECTS.name] = effect_chart_rows
+    formats = {c.EVALUATION.name: evaluation_formats(loaded, results)}
     for spec in layout.outputs:
-        engine.write_table(spec, tables[spec.name])
+        engine.write_table(spec, tables[spec.name], formats=formats.get(spec.name))
         if spec.sheet != c.SHEET_DASHBOARD:
             heading, note = TITLES[spec.name]
             engine.write_cells(spec.sheet, {"A1": heading, "A2": note})

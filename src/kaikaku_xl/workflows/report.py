@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 from ..metrics import ALL_GRADES, GRADES, Results, evaluate
+from ..numformat import default_decimals
 from ..plan import Plan
 from ..settings import Settings
 from ..workbook.engine import Engine
@@ -49,12 +50,14 @@ def _rollup_rows(frame: pd.DataFrame, key: str) -> list[dict[str, Any]]:
 
 def build_report(plan: Plan, results: Results, problems: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     m = results.measures
+    decimals = {x.measure_id: x.shown_decimals for x in plan.measures}
     measures = [
         {
             "id": r["measure_id"],
             "item": int(r["item"]),
             "name": r["name"],
             "unit": r["unit"],
+            "decimals": decimals.get(r["measure_id"], default_decimals(r["unit"], r["baseline"], r["target"])),
             "direction": r["direction"],
             "baseline": _num(r["baseline"]),
             "target": _num(r["target"]),
