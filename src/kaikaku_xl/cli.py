@@ -90,8 +90,11 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     from .workbook.headless import FileEngine
     from .workflows.refresh import refresh
 
-    outcome = refresh(FileEngine(Path(args.path)), now=_fixed_now(args.now))
+    engine = FileEngine(Path(args.path))
+    outcome = refresh(engine, now=_fixed_now(args.now))
     print(f"更新しました: {args.path}")
+    for note in engine.notes:
+        print(f"注意: {note}", file=sys.stderr)
     _print_summary(outcome)
     if outcome.loaded.errors:
         print("入力に問題があります。「問題点」シートまたは kaikaku validate で確認してください。", file=sys.stderr)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import re
 import shutil
 import tempfile
 import time
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -17,6 +21,7 @@ from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
 from .contract import TableSpec
 from .engine import RawTable, WorkbookError
+from .lock import writer_lock
 from .package import (
     SheetWrite,
     StyleBook,
@@ -54,6 +59,20 @@ class FileEngine:
         self._book = None
         self._sheet_writes: dict[str, SheetWrite] = {}
         self._table_refs: dict[str, tuple[str, list[str]]] = {}
+        self._sole_writer = False
+        self.notes: list[str] = []  # what the last commit wants the user to know (Japanese)
+
+    @contextmanager
+    def writing(self, action: str = "更新") -> Iterator[None]:
+        """Hold the master's writer lock from before the read to after the atomic replace (no lost rows)."""
+        with writer_lock(self.path, action=action):
+            self.close()
+            self.package = inspect(self.path)  # what an earlier writer committed while we waited
+            self._sole_writer = True
+            try:
+                yield
+            finally:
+                self._sole_writer = False
 
     # -- reading ----------------------------------------------------------------------------------------
     def _workbook(self):  # noqa: ANN202 (openpyxl's read-only workbook)
@@ -131,11 +150,16 @@ class FileEngine:
             replaced["xl/workbook.xml"] = with_full_calc_on_load(zf.read("xl/workbook.xml"))
             owned_ids = {self.package.sheet_ids[sheet] for sheet in self._sheet_writes}
             replaced.update(prune_calc_chain(zf, owned_ids))
-        save_atomically(self.path, replaced, 5 if self.backups is None else self.backups)
+        self.notes = save_atomically(self.path, replaced, 5 if self.backups is None else self.backups,
+                                     sole_writer=self._sole_writer)
 
 
-def save_atomically(path: Path, replaced: dict[str, bytes], backups: int) -> None:
-    """Write the new package beside the master, keep a backup, then swap it in with one rename."""
+def save_atomically(path: Path, replaced: dict[str, bytes], backups: int, *, sole_writer: bool = False) -> list[str]:
+    """Write the new package beside the master, keep a verified backup, then swap it in with one rename.
+
+    sole_writer: the caller holds the writer lock (lock.py), so every temp file of this master is a dead run's.
+    Returns notes for the user (Japanese), e.g. a corrupt old backup that was removed.
+    """
     holder = lock_holder(path)
     if holder:
         raise WorkbookError(
@@ -146,50 +170,141 @@ def save_atomically(path: Path, replaced: dict[str, bytes], backups: int) -> Non
             pass
     except PermissionError:
         raise WorkbookError(f"{path.name} に書き込めません（開かれているか、読み取り専用です）。") from None
-    prefix = f".kaikaku-{path.stem}-"
-    remove_stale_temps(path.parent, prefix)
-    fd, temp_name = tempfile.mkstemp(prefix=prefix, suffix=path.suffix, dir=path.parent)
-    temp = Path(temp_name)
+    prefix = temp_prefix(path)
+    remove_stale_temps(path, sole_writer=sole_writer)
+    temp: Path | None = None
     try:
+        fd, temp_name = tempfile.mkstemp(prefix=prefix, suffix=path.suffix, dir=path.parent)
+        temp = Path(temp_name)
         with os.fdopen(fd, "wb") as handle:
             rewrite_package(path, handle, replaced)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temp, path.stat().st_mode & 0o7777)  # mkstemp makes 0600; the master keeps its own mode
-        keep_backup(path, backups)
+        notes = keep_backup(path, backups)
         os.replace(temp, path)
     except OSError as exc:
-        temp.unlink(missing_ok=True)
+        if temp is not None:
+            temp.unlink(missing_ok=True)
         raise WorkbookError(
-            f"{path.name} を保存できませんでした（{exc.strerror or exc}）。元のファイルは変更されていません。"
+            f"{path.name} を保存できませんでした（{os_reason(exc)}）。元のファイルは変更されていません。"
             "ディスクの空き容量や書き込み権限を確認してください。"
         ) from None
     except BaseException:
-        temp.unlink(missing_ok=True)
+        if temp is not None:
+            temp.unlink(missing_ok=True)
         raise
+    return notes
 
 
-STALE_SECONDS = 3600
+STALE_SECONDS = 3600  # leftovers of a run that did not use the writer lock (an older version) are judged by age
 
 
-def remove_stale_temps(folder: Path, prefix: str) -> None:
-    """Half-written files left by a refresh that was killed (power cut, task manager): never the master itself."""
+def temp_prefix(path: Path) -> str:
+    return f".kaikaku-{path.stem}-"
+
+
+def _is_own_temp(candidate: Path, path: Path) -> bool:
+    """mkstemp names: prefix + 8 random characters + the master's suffix (so 計画.R8's are not 計画's)."""
+    return bool(re.fullmatch(re.escape(temp_prefix(path)) + r"[A-Za-z0-9_]{8}" + re.escape(path.suffix), candidate.name))
+
+
+def remove_stale_temps(path: Path, *, sole_writer: bool = False) -> None:
+    """Half-written files left by a refresh that was killed (power cut, task manager): never the master itself.
+
+    They are provably stale when no live process holds the master's writer lock (or we hold it ourselves):
+    only a lock holder writes them. Otherwise only those older than an hour go.
+    """
+    from .lock import is_locked
+
+    free = sole_writer or not is_locked(path)
     now = time.time()
-    for leftover in folder.glob(prefix + "*"):
+    for leftover in path.parent.glob(temp_prefix(path) + "*"):
+        if not _is_own_temp(leftover, path):
+            continue
         try:
-            if now - leftover.stat().st_mtime > STALE_SECONDS:
+            if free or now - leftover.stat().st_mtime > STALE_SECONDS:
                 leftover.unlink()
         except OSError:
             pass  # another process holds it: leave it
 
 
-def keep_backup(path: Path, backups: int) -> None:
+def os_reason(exc: OSError) -> str:
+    """An operating-system error in Japanese (the English strerror means nothing to staff)."""
+    reasons = {errno.ENOSPC: "ディスクの空き容量が足りません", errno.EACCES: "書き込み権限がありません",
+               errno.EPERM: "書き込み権限がありません", errno.EROFS: "読み取り専用の場所です",
+               errno.EDQUOT: "ディスクの割り当て容量を超えました", errno.ENAMETOOLONG: "ファイル名が長すぎます"}
+    return reasons.get(exc.errno, f"OS のエラー {exc.errno}" if exc.errno else type(exc).__name__)
+
+
+_BACKUP_STAMP = r"\d{8}-\d{6}-\d{6}"
+
+
+def backup_name(path: Path, moment: datetime) -> str:
+    return f"{path.stem}.{moment.strftime('%Y%m%d-%H%M%S-%f')}{path.suffix}"
+
+
+def is_backup_of(candidate: Path, path: Path) -> bool:
+    """Exactly stem + "." + timestamp + suffix: 計画.xlsx's backups are not 計画.R8.xlsx's."""
+    return bool(re.fullmatch(re.escape(path.stem) + r"\." + _BACKUP_STAMP + re.escape(path.suffix), candidate.name))
+
+
+def opens_as_zip(path: Path, *, full: bool = False) -> bool:
+    """A readable zip: its central directory parses (a truncated file fails); full = every part's CRC too."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return zf.testzip() is None if full else True
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        return False
+
+
+def keep_backup(path: Path, backups: int) -> list[str]:
+    """Copy the master to backup/ (verified), then keep the newest `backups` valid backups of this master.
+
+    The copy is written under a temp name and renamed once it opens as a zip with correct checksums, so a full
+    disk never leaves a truncated backup that would count towards the number kept.
+    """
     if backups <= 0:
-        return
+        return []
     folder = path.parent / BACKUP_DIR
-    folder.mkdir(exist_ok=True)
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    shutil.copy2(path, folder / f"{path.stem}.{stamp}{path.suffix}")
-    old = sorted(folder.glob(f"{path.stem}.*{path.suffix}"))
-    for stale in old[:-backups]:
-        stale.unlink()
+    if not folder.is_dir():
+        os.mkdir(folder)
+    final = folder / backup_name(path, datetime.now())
+    partial = folder / (".partial-" + final.name)
+    try:
+        with open(path, "rb") as src, open(partial, "wb") as dst:
+            shutil.copyfileobj(src, dst)
+            dst.flush()
+            os.fsync(dst.fileno())
+        if not opens_as_zip(partial, full=True) or partial.stat().st_size != path.stat().st_size:
+            raise WorkbookError(
+                f"{path.name} のバックアップを正しく書き込めませんでした（書き込んだファイルが壊れています）。"
+                "壊れたバックアップは削除しました。元のファイルは変更されていません。ディスクの空き容量を確認してください。"
+            )
+        os.replace(partial, final)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise WorkbookError(
+            f"{path.name} のバックアップを作れませんでした（{os_reason(exc)}）。元のファイルは変更されていません。"
+            "ディスクの空き容量や backup フォルダーの書き込み権限を確認してください。"
+        ) from None
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return rotate_backups(path, folder, backups)
+
+
+def rotate_backups(path: Path, folder: Path, backups: int) -> list[str]:
+    """Keep the newest `backups` valid backups of this master only; a corrupt one (an older version's truncated
+    copy) is removed and never counted. Files of other masters and of staff are never touched."""
+    mine = sorted(p for p in folder.iterdir() if is_backup_of(p, path))
+    valid, notes = [], []
+    for candidate in mine:
+        if opens_as_zip(candidate):
+            valid.append(candidate)
+        else:
+            candidate.unlink(missing_ok=True)
+            notes.append(f"壊れたバックアップ {candidate.name} を削除しました（数に含めていません）。")
+    for stale in valid[:-backups]:
+        stale.unlink(missing_ok=True)
+    return notes

@@ -85,6 +85,19 @@ def fingerprint(tables: list[RawTable]) -> str:
     return digest.hexdigest()[:16]
 
 
+def require_input_tables(engine: Engine, layout: c.Layout) -> None:
+    """Every input table of the contract must exist: a table turned into a plain range (Excel's 「範囲に変換」) or
+    renamed would otherwise read as empty and replace every evaluation with −."""
+    missing = [spec for spec in layout.inputs if not engine.has_table(spec.name)]
+    if missing:
+        names = "、".join(f"シート「{s.sheet}」の表「{s.name}」" for s in missing)
+        raise WorkbookError(
+            f"入力の表が見つかりません: {names}。ブックは変更していません。表が「範囲に変換」されたか名前が変わっています。"
+            "Excel でその範囲（見出し行を含む）を選び「挿入 → テーブル」でテーブルに戻し、「テーブル デザイン → テーブル名」を"
+            "上の名前にしてから、もう一度実行してください（バックアップ（backup フォルダー）から戻すこともできます）。"
+        )
+
+
 def load(engine: Engine) -> Loaded:
     missing = [spec for spec in (c.PLAN_INFO, c.ITEMS, c.MEASURES, c.SETTINGS) if not engine.has_table(spec.name)]
     if missing:
@@ -95,6 +108,7 @@ def load(engine: Engine) -> Loaded:
     baseline_year = _year(info, "baseline_year", "基準年度")
     start_year, end_year = _year(info, "start_year", "計画開始年度"), _year(info, "end_year", "計画終了年度")
     layout = c.Layout(years=list(range(baseline_year + 1, end_year + 1)), plan_years=list(range(start_year, end_year + 1)))
+    require_input_tables(engine, layout)
     reader = Reader()
     tables: list[RawTable] = [info_table]
 

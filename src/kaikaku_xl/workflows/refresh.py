@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import math
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -157,7 +158,16 @@ def log_row(loaded: Loaded, results: Results, problems: list[Problem], engine: E
 
 
 def refresh(engine: Engine, now: datetime | None = None) -> RefreshOutcome:
-    """Run the whole refresh through an engine and commit it. Raises WorkbookError only for unusable files."""
+    """Run the whole refresh through an engine and commit it. Raises WorkbookError only for unusable files.
+
+    A file engine holds the master's writer lock from the read to the atomic replace (one writer at a time).
+    """
+    writing = getattr(engine, "writing", None)
+    with writing() if writing else nullcontext():
+        return _refresh(engine, now)
+
+
+def _refresh(engine: Engine, now: datetime | None) -> RefreshOutcome:
     loaded = load(engine)
     if getattr(engine, "backups", 0) is None:
         engine.backups = loaded.settings.backups  # type: ignore[attr-defined]
