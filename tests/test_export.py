@@ -6,7 +6,6 @@ The workbook is re-opened by openpyxl, the CSV read by pandas, the web page pars
 
 from __future__ import annotations
 
-import copy
 import datetime
 import os
 import re
@@ -14,6 +13,7 @@ import shutil
 import subprocess
 import sys
 import zipfile
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -27,6 +27,7 @@ from kaikaku_xl.export.opendata import COLUMNS
 from kaikaku_xl.export.view import date_label, fiscal_year_label
 from kaikaku_xl.metrics import Inputs, evaluate, items_frame, measures_frame
 from kaikaku_xl.plan import load_plan
+from kaikaku_xl.report_model import Report
 from kaikaku_xl.rounding import format_amount, format_number, format_percent, percent_points, round_half_away
 from kaikaku_xl.settings import Settings
 from kaikaku_xl.workflows.report import build_report
@@ -42,7 +43,7 @@ AMOUNT_KEYS = {"effect", "effect_year", "effect_cumulative", "single_year", "pla
 
 # ── inputs ───────────────────────────────────────────────────────────────────────────────────────────────────
 
-def make_inputs() -> tuple[Any, dict[str, Any], list[dict[str, Any]]]:
+def make_inputs() -> tuple[Any, Report, list[dict[str, Any]]]:
     """The bundled plan with actuals at 10% (2025) and 30% (2026) of the way, and statuses for the other items."""
     plan = load_plan()
     m = measures_frame(plan)
@@ -66,7 +67,7 @@ def make_inputs() -> tuple[Any, dict[str, Any], list[dict[str, Any]]]:
 
 
 def run_export(out: Path, *, soffice: str | None = NO_SOFFICE, display_unit: str = "円",
-               report: dict[str, Any] | None = None, statuses: list[dict[str, Any]] | None = None,
+               report: Report | None = None, statuses: list[dict[str, Any]] | None = None,
                messages: list[str] | None = None) -> ExportResult:
     plan, built, built_statuses = make_inputs()
     return export_all(plan, report or built, built_statuses if statuses is None else statuses, out,
@@ -80,7 +81,7 @@ def subprocess_main(out: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def inputs() -> tuple[Any, dict[str, Any], list[dict[str, Any]]]:
+def inputs() -> tuple[Any, Report, list[dict[str, Any]]]:
     return make_inputs()
 
 
@@ -260,19 +261,19 @@ def test_xlsx_figures_are_the_report_rounded(exported, inputs) -> None:
     _plan, report, _ = inputs
     wb = load_workbook(result.xlsx)
     rows = _item_rows(wb["取組一覧"])
-    for m in report["measures"]:
-        row = rows[m["name"]]
-        for key, column in (("progress", "進捗率"), ("attainment", "達成率")):
-            if m[key] is None:
+    for m in report.measures:
+        row = rows[m.name]
+        for rate, column in ((m.progress, "進捗率"), (m.attainment, "達成率")):
+            if rate is None:
                 assert row[column] == "−"
             else:
-                assert row[column] == pytest.approx(percent_points(m[key]) / 100, abs=1e-12)
-        if m["unit"] == "円":
-            assert row["基準値（2024年度）"] == round_half_away(m["baseline"], 0)
-        assert row["評価"] == m["grade"]
+                assert row[column] == pytest.approx(percent_points(rate) / 100, abs=1e-12)
+        if m.unit == "円":
+            assert row["基準値（2024年度）"] == round_half_away(m.baseline, 0)
+        assert row["評価"] == m.grade
     ws = wb["財政効果額"]
     values = {c.value for row in ws.iter_rows() for c in row}
-    assert round_half_away(report["effects"]["cumulative"], 0) in values
+    assert round_half_away(report.effects.cumulative, 0) in values
     for cell in (c for row in ws.iter_rows() for c in row if isinstance(c.value, float | int)):
         assert cell.number_format in ('#,##0;"△"#,##0', "0.0%", "#,##0", "#,##0.0"), cell.coordinate
 
@@ -282,7 +283,7 @@ def test_xlsx_amounts_follow_the_display_unit(tmp_path: Path, inputs) -> None:
     result = run_export(tmp_path, display_unit="千円")
     ws = load_workbook(result.xlsx)["財政効果額"]
     values = {c.value for row in ws.iter_rows() for c in row}
-    assert round_half_away(report["effects"]["cumulative"] / 1000, 0) in values
+    assert round_half_away(report.effects.cumulative / 1000, 0) in values
     assert any(isinstance(v, str) and "千円" in v for v in values)
 
 
@@ -297,27 +298,26 @@ def test_csv_round_trips_through_pandas(exported, inputs) -> None:
     assert list(frame.columns) == COLUMNS
     assert list(frame.columns[:3]) == ["全国地方公共団体コード", "ID", "地方公共団体名"]
     no_measure = sum(1 for it in plan.items if not it.measures)
-    assert len(frame) == len(report["measures"]) + no_measure
+    assert len(frame) == len(report.measures) + no_measure
     assert set(frame["全国地方公共団体コード"]) == {"082368"}
     assert frame["ID"].is_unique
     assert set(frame["公開日"]) == {"2026-06-01"}
     for col in ("年度", "取組項目No", "基準値", "目標値", "実績値", "進捗率", "達成率", "財政効果額"):
         assert pd.api.types.is_numeric_dtype(frame[col]), col
     first = frame[frame["ID"] == "2026-2-1"].iloc[0]
-    m = report["measures"][0]
-    assert first["進捗率"] == percent_points(m["progress"])
-    assert first["財政効果額"] == round_half_away(m["effect"], 0)
-    assert first["基準値"] == m["baseline"]
+    m = report.measures[0]
+    assert first["進捗率"] == percent_points(m.progress)
+    assert first["財政効果額"] == round_half_away(m.effect, 0)
+    assert first["基準値"] == m.baseline
 
 
-def _hostile_report(report: dict[str, Any]) -> dict[str, Any]:
-    hostile = copy.deepcopy(report)
-    hostile["items"][1]["title"] = '=HYPERLINK("http://example.invalid","x")'
-    hostile["items"][1]["lead"] = "@SUM(A1)"
-    hostile["measures"][0]["name"] = "+cmd|' /C calc'!A0"
-    hostile["measures"][1]["name"] = "-2+3"
-    hostile["measures"][0]["effect"] = -1234.5  # a number stays a number, sign and all
-    return hostile
+def _hostile_report(report: Report) -> Report:
+    items, measures = list(report.items), list(report.measures)
+    items[1] = replace(items[1], title='=HYPERLINK("http://example.invalid","x")', lead="@SUM(A1)")
+    measures[0] = replace(measures[0], name="+cmd|' /C calc'!A0",
+                          effect=-1234.5)  # a number stays a number, sign and all
+    measures[1] = replace(measures[1], name="-2+3")
+    return replace(report, items=tuple(items), measures=tuple(measures))
 
 
 def test_csv_neutralises_formula_injection(tmp_path: Path, inputs) -> None:
@@ -402,7 +402,8 @@ def test_html_is_japanese_self_contained_and_semantic(page: PageParser) -> None:
 
 
 def test_html_numbers_equal_the_report(page: PageParser, inputs, exported) -> None:
-    _plan, report, _ = inputs
+    _plan, typed, _ = inputs
+    report = typed.to_dict()  # data-ref is a JSON pointer into `kaikaku report --json`
     assert len(page.numbers) > 5 * len(report["measures"])
     for attrs, shown in page.numbers:
         ref = attrs["data-ref"]
@@ -465,11 +466,11 @@ def test_pdf_holds_the_plan_every_item_and_the_cumulative_effect(exported, input
     _plan, report, _ = inputs
     assert result.pdf is not None and result.pdf.exists()
     text = _squash(_pdf_text(result.pdf))
-    assert _squash(report["plan"]["name"]) in text
+    assert _squash(report.plan.name) in text
     assert "取組状況報告書" in text and "2026年度（令和8年度）" in text and "2026年6月1日" in text
-    for item in report["items"]:
-        assert _squash(item["title"]) in text, item["title"]
-    assert format_amount(report["effects"]["cumulative"], "円") in text
+    for item in report.items:
+        assert _squash(item.title) in text, item.title
+    assert format_amount(report.effects.cumulative, "円") in text
     assert f"2/{_pages(result.pdf)}" in text  # footer page numbers
 
 

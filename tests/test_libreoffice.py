@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 import subprocess
 from pathlib import Path
@@ -23,7 +22,7 @@ def test_refreshed_master_renders_in_libreoffice(tmp_path: Path) -> None:
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     report = report_from_file(master)
     assert "小美玉市行革・DX推進計画" in text
-    cumulative = f"{report['effects']['cumulative']:,}円"
+    cumulative = f"{report.effects.cumulative:,}円"
     assert cumulative in text  # the yen format renders in LibreOffice as in Excel
     assert "評価結果（指標別）" in text and "定員管理の適正化" in text
 
@@ -35,8 +34,8 @@ def test_a_master_saved_by_libreoffice_refreshes_to_the_same_figures(tmp_path: P
     saved = soffice_convert(master, "xlsx", tmp_path / "lo", tmp_path / "profile")
     refresh(FileEngine(saved, backups=0))
     after = report_from_file(saved)
-    assert json.dumps(after["measures"], sort_keys=True) == json.dumps(before["measures"], sort_keys=True)
-    assert after["effects"] == before["effects"]
+    assert after.measures == before.measures
+    assert after.effects == before.effects
     # and LibreOffice opens what refresh wrote
     pdf = soffice_convert(saved, "pdf", tmp_path / "pdf2", tmp_path / "profile")
     assert pdf.stat().st_size > 10_000

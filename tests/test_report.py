@@ -111,7 +111,7 @@ def test_the_citys_own_yearly_target_replaces_the_straight_line(tmp_path: Path) 
 
     path = make_master(tmp_path, sample=False)
     edit_cells(path, {"年度目標": {"E4": "40億2,500万"}, "実績": {"E4": 4_020_000_000}})  # 2-1, 2026
-    m = measure(report_from_file(path), "2-1")
+    m = measure(report_from_file(path).to_dict(), "2-1")
     assert m["planned"] == 4_025_000_000
     assert m["planned_progress"] == pytest.approx(6_724_014 / 31_724_014, rel=1e-12)
     assert m["grade"] == "S" if m["progress"] >= 1 else m["grade"] == "A"  # 0.3696 >= 0.2120

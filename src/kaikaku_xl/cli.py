@@ -127,7 +127,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     report = report_from_file(Path(args.path))
     if args.json:
-        print(json.dumps(report, ensure_ascii=False, indent=2))
+        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
         print_table(report)
     return EXIT_OK

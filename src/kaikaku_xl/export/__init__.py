@@ -2,7 +2,7 @@
 
     result = export_all(plan, report, statuses, out_dir, display_unit="千円", generated=date(2026, 6, 1))
 
-`report` is the dict of kaikaku_xl.workflows.report.build_report (full precision); every figure shown is rounded
+`report` is the Report of kaikaku_xl.workflows.report.build_report (full precision); every figure shown is rounded
 here by kaikaku_xl.rounding, once, in the view that all documents share. The same inputs and `generated` date give
 byte-identical xlsx, HTML and CSV files. Files are named kaikaku_{evaluation_year}_report.xlsx / .pdf / .html and
 kaikaku_{evaluation_year}_opendata.csv.
@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..report_model import Report
 from .html import write_html
 from .opendata import write_csv
 from .pdf import write_pdf
@@ -39,7 +40,7 @@ class ExportResult:
         return [p for p in (self.xlsx, self.pdf, self.html, self.csv) if p is not None]
 
 
-def export_all(plan: Any, report: dict[str, Any], statuses: list[dict[str, Any]] | None, out_dir: Path, *,
+def export_all(plan: Any, report: Report, statuses: list[dict[str, Any]] | None, out_dir: Path, *,
                display_unit: str = "円", generated: datetime.date, soffice: str | None = None,
                progress: Callable[[str], None] = print,
                pdf_renderer: Callable[[Path, Path], None] | None = None) -> ExportResult:
@@ -50,7 +51,7 @@ def export_all(plan: Any, report: dict[str, Any], statuses: list[dict[str, Any]]
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    year = int(report["plan"]["evaluation_year"])
+    year = report.evaluation_year
     stem = f"kaikaku_{year}"
     result = ExportResult()
 

@@ -21,6 +21,7 @@ import io
 from pathlib import Path
 from typing import Any
 
+from ..report_model import Report
 from ..rounding import is_missing, percent_points, round_half_away
 
 COLUMNS = [
@@ -51,30 +52,28 @@ def _percent(rate: Any) -> str:
     return f"{value:.1f}" if value != 0 else "0.0"
 
 
-def rows(plan: Any, report: dict[str, Any], generated: datetime.date) -> list[list[Any]]:
-    info = report["plan"]
-    year = int(info["evaluation_year"])
+def rows(plan: Any, report: Report, generated: datetime.date) -> list[list[Any]]:
+    info = report.plan
+    year = info.evaluation_year
     names = {p.no: p.name for p in getattr(plan, "policies", ())}
-    measures_of: dict[int, list[dict[str, Any]]] = {}
-    for m in report["measures"]:
-        measures_of.setdefault(int(m["item"]), []).append(m)
+    measures_of = report.measures_by_item()
     published = generated.isoformat()
     out: list[list[Any]] = []
-    for item in report["items"]:
-        no = int(item["no"])
-        head = [info.get("city_code") or "", None, info["city"], year, names.get(item["policy"], str(item["policy"])),
-                no, item["title"], item["lead"]]
+    for item in report.items:
+        no = item.no
+        head = [info.city_code or "", None, info.city, year, names.get(item.policy, str(item.policy)),
+                no, item.title, item.lead]
         own = measures_of.get(no, [])
         if not own:
-            row = head + ["", "", "", "", "", "", "", item["grade"], "", published]
+            row = head + ["", "", "", "", "", "", "", item.grade, "", published]
             row[1] = f"{year}-{no}"
             out.append(row)
             continue
-        for m in own:
-            effect = _number(m["effect"], 0) if m.get("counted") else ""
-            row = head + [m["name"], m["unit"], _number(m["baseline"]), _number(m["target"]), _number(m["actual"]),
-                          _percent(m["progress"]), _percent(m["attainment"]), m["grade"], effect, published]
-            row[1] = f"{year}-{m['id']}"
+        for _i, m in own:
+            effect = _number(m.effect, 0) if m.counted else ""
+            row = head + [m.name, m.unit, _number(m.baseline), _number(m.target), _number(m.actual),
+                          _percent(m.progress), _percent(m.attainment), m.grade, effect, published]
+            row[1] = f"{year}-{m.id}"
             out.append(row)
     return out
 
@@ -83,7 +82,7 @@ TEXT_COLUMNS = {"全国地方公共団体コード", "ID", "地方公共団体�
                 "評価", "公開日"}
 
 
-def render_csv(plan: Any, report: dict[str, Any], generated: datetime.date) -> str:
+def render_csv(plan: Any, report: Report, generated: datetime.date) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(COLUMNS)
@@ -93,5 +92,5 @@ def render_csv(plan: Any, report: dict[str, Any], generated: datetime.date) -> s
     return buffer.getvalue()
 
 
-def write_csv(plan: Any, report: dict[str, Any], path: Path, generated: datetime.date) -> None:
+def write_csv(plan: Any, report: Report, path: Path, generated: datetime.date) -> None:
     path.write_bytes(("\ufeff" + render_csv(plan, report, generated)).encode("utf-8"))

@@ -15,6 +15,7 @@ from typing import Any
 
 from ..metrics import GRADE_LABELS, GRADES, NOT_GRADED
 from ..numformat import number_format
+from ..report_model import Report, Rollup
 from ..rounding import (
     EMPTY,
     YEN_UNITS,
@@ -202,16 +203,17 @@ def policy_label(no: int | str, names: dict[int, str]) -> str:
     return str(no)
 
 
-def _summary_tables(report: dict[str, Any], names: dict[int, str], unit: str) -> list[Table]:
-    year = report["plan"]["evaluation_year"]
-    rows_src = [(f"/policies/{i}", p, policy_label(p["policy"], names)) for i, p in enumerate(report["policies"])]
-    rows_src.append(("/total", report["total"], "全体"))
+def _summary_tables(report: Report, names: dict[int, str], unit: str) -> list[Table]:
+    year = report.evaluation_year
+    rows_src: list[tuple[str, Rollup, str]] = [
+        (f"/policies/{i}", p, policy_label(p.group, names)) for i, p in enumerate(report.policies)]
+    rows_src.append(("/total", report.total, "全体"))
 
     counts_rows = []
     for ref, p, label in rows_src:
-        row = [text(label), count_cell(p["items"], f"{ref}/items"), count_cell(p["graded"], f"{ref}/graded")]
-        row += [count_cell(p["counts"][g], f"{ref}/counts/{g}") for g in GRADES]
-        row.append(count_cell(p["counts"][NOT_GRADED], f"{ref}/counts/{NOT_GRADED}"))
+        row = [text(label), count_cell(p.items, f"{ref}/items"), count_cell(p.graded, f"{ref}/graded")]
+        row += [count_cell(p.counts[g], f"{ref}/counts/{g}") for g in GRADES]
+        row.append(count_cell(p.counts[NOT_GRADED], f"{ref}/counts/{NOT_GRADED}"))
         counts_rows.append(row)
     counts = Table(
         key="grade_counts",
@@ -227,10 +229,10 @@ def _summary_tables(report: dict[str, Any], names: dict[int, str], unit: str) ->
 
     share_rows = []
     for ref, p, label in rows_src:
-        row = [text(label)] + [percent_cell(p["shares"][g], f"{ref}/shares/{g}") for g in GRADES]
-        row.append(percent_cell(p["mean_progress"], f"{ref}/mean_progress"))
-        row.append(amount_cell(p["effect_year"], unit, f"{ref}/effect_year"))
-        row.append(amount_cell(p["effect_cumulative"], unit, f"{ref}/effect_cumulative"))
+        row = [text(label)] + [percent_cell(p.shares[g], f"{ref}/shares/{g}") for g in GRADES]
+        row.append(percent_cell(p.mean_progress, f"{ref}/mean_progress"))
+        row.append(amount_cell(p.effect_year, unit, f"{ref}/effect_year"))
+        row.append(amount_cell(p.effect_cumulative, unit, f"{ref}/effect_cumulative"))
         share_rows.append(row)
     shares = Table(
         key="grade_shares",
@@ -246,42 +248,39 @@ def _summary_tables(report: dict[str, Any], names: dict[int, str], unit: str) ->
     return [counts, shares]
 
 
-def _items_table(report: dict[str, Any], names: dict[int, str], unit: str) -> Table:
-    measures_of: dict[int, list[tuple[int, dict[str, Any]]]] = {}
-    for i, m in enumerate(report["measures"]):
-        measures_of.setdefault(int(m["item"]), []).append((i, m))
+def _items_table(report: Report, names: dict[int, str], unit: str) -> Table:
+    measures_of = report.measures_by_item()
     groups: dict[Any, Group] = {}
-    for item in report["items"]:
-        policy = item["policy"]
-        group = groups.setdefault(policy, Group(policy_label(policy, names), []))
-        head = [center(item["no"]), text(item["title"]), text(item["lead"])]
-        own = measures_of.get(int(item["no"]), [])
+    for item in report.items:
+        group = groups.setdefault(item.policy, Group(policy_label(item.policy, names), []))
+        head = [center(item.no), text(item.title), text(item.lead)]
+        own = measures_of.get(item.no, [])
         if not own:
             group.rows.append(head + [text("指標なし（定性評価）"), center("")] + [text("", "right")] * 5
-                              + [center(item["grade"]), text("担当課の評価")])
+                              + [center(item.grade), text("担当課の評価")])
             continue
         for k, (i, m) in enumerate(own):
             ref = f"/measures/{i}"
-            note = m.get("note") or ""
+            note = m.note or ""
             if k > 0:
                 note = ("副指標（項目の評価は主指標による）" + ("。" + note if note else "")
-                        if item.get("grade_source") == "主指標" else note)
-            if not m.get("counted") and m.get("effect_kind") in MONEY_KINDS and not is_missing(m.get("effect")):
+                        if item.grade_source == "主指標" else note)
+            if not m.counted and m.effect_kind in MONEY_KINDS and not is_missing(m.effect):
                 note = (note + "。" if note else "") + "財政効果額に計上しない（重複計上の防止）"
             group.rows.append(head + [
-                text(m["name"]),
-                center(display_measure_unit(m["unit"], unit)),
-                measure_value_cell(m["baseline"], m["unit"], unit, f"{ref}/baseline", m["decimals"]),
-                measure_value_cell(m["target"], m["unit"], unit, f"{ref}/target", m["decimals"]),
-                measure_value_cell(m["actual"], m["unit"], unit, f"{ref}/actual", m["decimals"]),
-                percent_cell(m["progress"], f"{ref}/progress"),
-                percent_cell(m["attainment"], f"{ref}/attainment"),
-                center(m["grade"]),
+                text(m.name),
+                center(display_measure_unit(m.unit, unit)),
+                measure_value_cell(m.baseline, m.unit, unit, f"{ref}/baseline", m.decimals),
+                measure_value_cell(m.target, m.unit, unit, f"{ref}/target", m.decimals),
+                measure_value_cell(m.actual, m.unit, unit, f"{ref}/actual", m.decimals),
+                percent_cell(m.progress, f"{ref}/progress"),
+                percent_cell(m.attainment, f"{ref}/attainment"),
+                center(m.grade),
                 text(note),
             ])
-    year = report["plan"]["evaluation_year"]
-    baseline_year = report["plan"]["baseline_year"]
-    end_year = report["plan"]["period"][1]
+    year = report.evaluation_year
+    baseline_year = report.plan.baseline_year
+    end_year = report.plan.period[1]
     return Table(
         key="items",
         caption=f"取組項目別の進捗状況（{fiscal_year_label(year)}）",
@@ -326,29 +325,29 @@ def _status_index(statuses: list[dict[str, Any]], year: int, item_nos: set[int],
     return found
 
 
-def _qualitative_table(report: dict[str, Any], statuses: list[dict[str, Any]], names: dict[int, str],
+def _qualitative_table(report: Report, statuses: list[dict[str, Any]], names: dict[int, str],
                        warnings: list[str]) -> Table:
-    year = report["plan"]["evaluation_year"]
-    with_measures = {int(m["item"]) for m in report["measures"]}
-    entries = _status_index(statuses, year, {int(i["no"]) for i in report["items"]}, warnings)
+    year = report.evaluation_year
+    with_measures = {m.item for m in report.measures}
+    entries = _status_index(statuses, year, {i.no for i in report.items}, warnings)
     groups: dict[Any, Group] = {}
-    for item in report["items"]:
-        no = int(item["no"])
+    for item in report.items:
+        no = item.no
         entry = entries.get(no)
         if no in with_measures and entry is None:
             continue
-        group = groups.setdefault(item["policy"], Group(policy_label(item["policy"], names), []))
+        group = groups.setdefault(item.policy, Group(policy_label(item.policy, names), []))
         if entry is None:
-            status, grade, results, issues, nxt = NO_STATUS, item["grade"], "", "", ""
+            status, grade, results, issues, nxt = NO_STATUS, item.grade, "", "", ""
         else:
             status = str(entry.get("status") or NO_STATUS)
             grade = str(entry.get("grade") or NOT_GRADED)
             results, issues, nxt = (str(entry.get(k) or "") for k in ("results", "issues", "next"))
-            if no not in with_measures and grade != item["grade"]:
+            if no not in with_measures and grade != item.grade:
                 warnings.append(
-                    f"取組項目 No.{no} の評価が、集計結果（{item['grade']}）と定性評価の入力（{grade}）で異なります。"
+                    f"取組項目 No.{no} の評価が、集計結果（{item.grade}）と定性評価の入力（{grade}）で異なります。"
                     "集計を更新してから出力してください。")
-        group.rows.append([center(no), text(item["title"]), text(item["lead"]), center(status), center(grade),
+        group.rows.append([center(no), text(item.title), text(item.lead), center(status), center(grade),
                            text(results), text(issues), text(nxt)])
     return Table(
         key="qualitative",
@@ -361,23 +360,23 @@ def _qualitative_table(report: dict[str, Any], statuses: list[dict[str, Any]], n
     )
 
 
-def _effect_tables(report: dict[str, Any], plan_items: dict[int, str], unit: str) -> list[Table]:
-    eff = report["effects"]
-    year = report["plan"]["evaluation_year"]
+def _effect_tables(report: Report, plan_items: dict[int, str], unit: str) -> list[Table]:
+    eff = report.effects
+    year = report.evaluation_year
     year_rows = []
-    for i, e in enumerate(eff["by_year"]):
+    for i, e in enumerate(eff.by_year):
         ref = f"/effects/by_year/{i}"
         year_rows.append([
-            text(fiscal_year_label(int(e["year"])), wrap=False),
-            amount_cell(e["single_year"], unit, f"{ref}/single_year"),
-            amount_cell(e["planned"], unit, f"{ref}/planned"),
-            percent_cell(e["attainment"], f"{ref}/attainment"),
-            amount_cell(e["cumulative"], unit, f"{ref}/cumulative"),
-            amount_cell(e["planned_cumulative"], unit, f"{ref}/planned_cumulative"),
-            percent_cell(e["attainment_cumulative"], f"{ref}/attainment_cumulative"),
-            amount_cell(e["reference"], unit, f"{ref}/reference"),
+            text(fiscal_year_label(e.year), wrap=False),
+            amount_cell(e.single_year, unit, f"{ref}/single_year"),
+            amount_cell(e.planned, unit, f"{ref}/planned"),
+            percent_cell(e.attainment, f"{ref}/attainment"),
+            amount_cell(e.cumulative, unit, f"{ref}/cumulative"),
+            amount_cell(e.planned_cumulative, unit, f"{ref}/planned_cumulative"),
+            percent_cell(e.attainment_cumulative, f"{ref}/attainment_cumulative"),
+            amount_cell(e.reference, unit, f"{ref}/reference"),
         ])
-    counted = report["total"].get("counted_measures") or []
+    counted = report.total.counted_measures
     by_year = Table(
         key="effects_by_year",
         caption="年度別の財政効果額",
@@ -388,7 +387,7 @@ def _effect_tables(report: dict[str, Any], plan_items: dict[int, str], unit: str
         groups=[Group(None, year_rows)],
         unit_note=f"単位：{unit}（△は負の値）",
         notes=[
-            "財政効果額は基準年度（" + str(report["plan"]["baseline_year"]) + "年度）との比較による。"
+            "財政効果額は基準年度（" + str(report.plan.baseline_year) + "年度）との比較による。"
             "歳出削減 ＝ 基準値 − 実績、歳入増加 ＝ 実績 − 基準値。累計は計画期間の単年度効果額の合計（継続的効果）。",
             "計上した指標：" + ("、".join(counted) if counted else "なし")
             + "（効果額台帳の手入力分を含む）。参考換算額（時間・用紙の換算）は財政効果額に含めていません。",
@@ -396,18 +395,18 @@ def _effect_tables(report: dict[str, Any], plan_items: dict[int, str], unit: str
     )
 
     detail_rows = []
-    for i, m in enumerate(report["measures"]):
-        if not m.get("effect_kind"):
+    for i, m in enumerate(report.measures):
+        if not m.effect_kind:
             continue
-        if m.get("counted"):
+        if m.counted:
             status = "計上"
-        elif m.get("effect_kind") == "参考":
+        elif m.effect_kind == "参考":
             status = "参考換算"
         else:
             status = "計上しない（重複防止）"
         detail_rows.append([
-            center(m["item"]), text(plan_items.get(int(m["item"]), "")), text(m["name"]), center(m["effect_kind"]),
-            text(status), amount_cell(m["effect"], unit, f"/measures/{i}/effect"),
+            center(m.item), text(plan_items.get(m.item, "")), text(m.name), center(m.effect_kind),
+            text(status), amount_cell(m.effect, unit, f"/measures/{i}/effect"),
         ])
     detail = Table(
         key="effects_by_measure",
@@ -419,11 +418,11 @@ def _effect_tables(report: dict[str, Any], plan_items: dict[int, str], unit: str
     )
 
     history_rows = []
-    for i, h in enumerate(eff.get("history") or []):
-        history_rows.append([text(h["name"]), amount_cell(h["effect_yen"], unit, f"/effects/history/{i}/effect_yen"),
-                             text(_as_of(h.get("as_of")))])
+    for i, h in enumerate(eff.history):
+        history_rows.append([text(h.name), amount_cell(h.effect_yen, unit, f"/effects/history/{i}/effect_yen"),
+                             text(_as_of(h.as_of))])
     history_rows.append([text(f"本計画（{year}年度までの累計）"),
-                         amount_cell(eff.get("cumulative"), unit, "/effects/cumulative"),
+                         amount_cell(eff.cumulative, unit, "/effects/cumulative"),
                          text(fiscal_year_label(year))])
     history = Table(
         key="effects_history",
@@ -448,17 +447,17 @@ def _chart_number(cell: Cell) -> float | None:
     return float(cell.number) if cell.number is not None else None
 
 
-def build_document(plan: Any, report: dict[str, Any], statuses: list[dict[str, Any]], *, display_unit: str,
+def build_document(plan: Any, report: Report, statuses: list[dict[str, Any]], *, display_unit: str,
                    generated: datetime.date) -> Document:
     if display_unit not in YEN_UNITS:
         raise ValueError(f"金額の表示単位「{display_unit}」は使えません（円・千円・万円のいずれか）。")
     warnings: list[str] = []
     names = _policy_names(plan)
-    info = report["plan"]
+    info = report.plan
     summary = _summary_tables(report, names, display_unit)
     items = _items_table(report, names, display_unit)
     qualitative = _qualitative_table(report, statuses or [], names, warnings)
-    titles = {int(i["no"]): i["title"] for i in report["items"]}
+    titles = {i.no: i.title for i in report.items}
     effects = _effect_tables(report, titles, display_unit)
 
     shares = summary[1]
@@ -471,7 +470,7 @@ def build_document(plan: Any, report: dict[str, Any], statuses: list[dict[str, A
     grade_chart = {"categories": categories, "series": series, "alt": alt}
 
     by_year = effects[0]
-    year_labels = [f"{int(e['year'])}年度" for e in report["effects"]["by_year"]]
+    year_labels = [f"{e.year}年度" for e in report.effects.by_year]
     effect_year_chart = {
         "categories": year_labels,
         "series": {"実績": [_chart_number(r[1]) for r in by_year.rows], "計画": [_chart_number(r[2]) for r in by_year.rows]},
@@ -489,12 +488,12 @@ def build_document(plan: Any, report: dict[str, Any], statuses: list[dict[str, A
             f"{r[0].text}：{r[1].text}" for r in history.rows) + "。",
     }
     return Document(
-        plan_name=str(info["name"]),
+        plan_name=info.name,
         subtitle=str(getattr(plan, "subtitle", "") or ""),
-        city=str(info["city"]),
-        city_code=str(info.get("city_code") or ""),
-        evaluation_year=int(info["evaluation_year"]),
-        period=(int(info["period"][0]), int(info["period"][1])),
+        city=info.city,
+        city_code=info.city_code or "",
+        evaluation_year=info.evaluation_year,
+        period=info.period,
         generated=generated,
         display_unit=display_unit,
         summary=summary,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from typing import Any
 
 import pandas as pd
 
@@ -177,10 +176,6 @@ def _plan(info: dict[str, str], items: pd.DataFrame, policy_names: dict[int, str
                 start_year=int(float(info["start_year"])), end_year=int(float(info["end_year"])),
                 baseline_year=int(float(info["baseline_year"])), policies=policies, items=plan_items,
                 history=history, subtitle=info.get("subtitle", ""))
-
-
-def problems_as_dicts(problems: list[Problem]) -> list[dict[str, Any]]:
-    return [p.as_dict() for p in problems]
 
 
 def metric_problems(loaded: Loaded, results: Results) -> list[Problem]:
