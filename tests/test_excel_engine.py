@@ -73,7 +73,7 @@ class Range:
 
     @value.setter
     def value(self, value: Any) -> None:
-        self.sheet.check_writable()
+        self.sheet.check_writable([rc for row in self._cells() for rc in row])
         rows = value if isinstance(value, list) else [[value]]
         for i, row in enumerate(rows):
             for j, v in enumerate(row):
@@ -117,6 +117,9 @@ class Sheet:
         self.formats: dict[tuple[int, int], str] = {}
         self.tables = [Table(self, t.displayName, t.ref) for t in ws.tables.values()]
         self.api = SheetApi(bool(ws.protection.sheet))
+        # Excel lets staff type into unlocked cells of a protected sheet (the yellow input cells)
+        self.unlocked = {(cell.row, cell.column) for row in ws.iter_rows() for cell in row
+                         if cell.has_style and not cell.protection.locked}
 
     def set(self, rc: tuple[int, int], value: Any) -> None:
         if isinstance(value, int) and not isinstance(value, bool):
@@ -126,8 +129,9 @@ class Sheet:
         else:
             self.cells[rc] = value
 
-    def check_writable(self) -> None:
-        if self.api.ProtectContents:
+    def check_writable(self, cells: list[tuple[int, int]] | None = None) -> None:
+        """Excel refuses writes to a protected sheet, except values typed into unlocked cells."""
+        if self.api.ProtectContents and (cells is None or not set(cells) <= self.unlocked):
             raise ComError(f"The cell or chart you're trying to change is on a protected sheet ({self.name}).")
 
     def range(self, first: tuple[int, int], last: tuple[int, int]) -> Range:
@@ -270,14 +274,13 @@ def test_shrinking_a_table_clears_the_rows_left_over(master: Path) -> None:
 def test_main_runs_the_action_chosen_in_the_dropdown(xlsm: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     book = ComBook(xlsm)
     book.sheets[n.SHEET_ACTIONS][n.ACTION_CELLS.action].value = n.ACTION_VALIDATE
-    book.sheets[c.MEASURES.sheet]["F4"].value = "たくさん"  # a baseline that is not a number
+    book.sheets["実績"]["E4"].value = "たくさん"  # an actual that is not a number (a yellow, unlocked cell)
     monkeypatch.setattr(macros.xw.Book, "caller", classmethod(lambda cls: book))  # Excel's caller
     macros.main()
     status = book.sheets[n.SHEET_ACTIONS][n.ACTION_CELLS.status].value
     assert status.startswith(f"{n.ACTION_VALIDATE}しました") and "エラー 0 件" not in status
     problems = book.values(c.PROBLEMS.sheet)
-    assert (problems[(c.PROBLEMS.anchor_row + 1, 2)], problems[(c.PROBLEMS.anchor_row + 1, 3)]) == (
-        c.MEASURES.sheet, "F4")
+    assert (problems[(c.PROBLEMS.anchor_row + 1, 2)], problems[(c.PROBLEMS.anchor_row + 1, 3)]) == ("実績", "E4")
     assert book.values(c.EVALUATION.sheet) == ComBook(xlsm).values(c.EVALUATION.sheet)  # validate computes nothing
 
 

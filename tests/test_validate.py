@@ -68,8 +68,8 @@ def messy(tmp_path: Path) -> Path:
     for col in range(1, 10):
         ws.cell(row=last, column=col, value=ws.cell(row=4, column=col).value)
     ws.tables["Actuals"].ref = f"A3:I{last}"
-    wb["効果額台帳"].append([99, 2026, "歳出削減", "1,000円", "テスト", "根拠"])
-    wb["効果額台帳"].tables["EffectLedger"].ref = "A3:F5"
+    for col, value in enumerate([99, 2026, "歳出削減", "1,000円", "テスト", "根拠"], start=1):
+        wb["効果額台帳"].cell(row=5, column=col, value=value)  # a blank yellow row of the table
     wb["進捗状況"]["E4"] = "A+"  # item 1, 2026: not a grade
     wb.save(path)
     return path

@@ -72,19 +72,30 @@ def test_dropdowns_and_number_validation(book) -> None:  # noqa: ANN001
     assert actual_types == {"decimal"}
 
 
-def test_output_sheets_protected_inputs_not(book) -> None:  # noqa: ANN001
+def test_every_data_sheet_protected_only_yellow_cells_unlocked(book) -> None:  # noqa: ANN001
+    """Grey reference cells (基準値, 目標値 …) cannot be overwritten by a slip; yellow input cells can."""
     layout = layout_of(load_plan())
     for sheet in layout.output_sheets:
         assert book[sheet].protection.sheet is True, sheet
     for spec in layout.inputs:
-        assert book[spec.sheet].protection.sheet is False, spec.sheet
+        ws = book[spec.sheet]
+        assert ws.protection.sheet is True and ws.protection.password, spec.sheet
+        unlocked = [cell for row in ws.iter_rows() for cell in row if not cell.protection.locked]
+        if spec.name not in ("PlanInfo", "History", "Items"):  # reference only: nothing to type there
+            assert unlocked, spec.sheet
+        for cell in unlocked:
+            assert cell.fill.fgColor.rgb.endswith(INPUT_FILL), (spec.sheet, cell.coordinate)
+    measures = book[c.MEASURES.sheet]
+    keys = [col.key for col in c.MEASURES.columns]
+    assert measures.cell(row=4, column=keys.index("baseline") + 1).protection.locked
+    assert not measures.cell(row=4, column=keys.index("note") + 1).protection.locked
 
 
 def test_print_setup_freeze_panes_and_formats(book) -> None:  # noqa: ANN001
     for name in ("評価結果", "基本方針別", "財政効果", "実績", "進捗状況", "ダッシュボード"):
         ws = book[name]
         assert int(ws.page_setup.paperSize) == 9, name  # 9 = A4
-        assert ws.sheet_properties.pageSetUpPr.fitToPage, name
+        assert ws.sheet_properties.pageSetUpPr.fitToPage or ws.col_breaks.brk, name  # fit, or printed views
     assert book["評価結果"].freeze_panes == "A4"
     assert book["実績"].freeze_panes == "D4"
     evaluation = book["評価結果"]

@@ -66,7 +66,8 @@ def cmd_init(args: argparse.Namespace) -> int:
     if args.xlsm:
         from .excel.xlsm import create_xlsm
 
-        path = create_xlsm(plan, Path(args.path), sample=args.sample, force=args.force, now=_fixed_now(args.now))
+        path = create_xlsm(plan, Path(args.path), sample=args.sample, force=args.force, now=_fixed_now(args.now),
+                           protect=not args.no_protect)
         print(f"マクロ付きマスターを作成しました: {path}")
         print(f"  同じフォルダーに {path.with_suffix('.py').name} も作成しました（ブックと一緒に移動してください）。")
         return EXIT_OK

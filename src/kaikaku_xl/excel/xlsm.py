@@ -29,7 +29,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..plan import Plan
 from ..settings import Settings
-from ..workbook.builder import build_workbook, input_rows, layout_of
+from ..workbook.builder import build_workbook, input_rows, layout_of, print_setup
 from ..workbook.engine import WorkbookError
 from ..workbook.headless import FileEngine
 from ..workbook.sample import sample_rows
@@ -140,13 +140,18 @@ def _actions_sheet(wb: Workbook, plan: Plan) -> Worksheet:
         column, row = "".join(ch for ch in address if ch.isalpha()), "".join(ch for ch in address if ch.isdigit())
         wb.defined_names[name] = DefinedName(name, attr_text=f"'{n.SHEET_ACTIONS}'!${column}${row}")
     ws.legacy_drawing = VML_PART
+    print_setup(ws, 1, landscape=False)
+    ws.print_title_rows = None
     return ws
 
 
+# Only settings that have a value: a key with an empty value overrides what IT set in the PC's xlwings.conf
+# (xlwings reads the workbook's sheet first), e.g. an empty PYTHONPATH would hide the PC's own.
+CONF_ROWS: tuple[tuple[str, str], ...] = (("UDF Modules", n.UDF_MODULE),)
 CONF_NOTES: tuple[str, ...] = (
     "xlwings の設定です（A1 から下、空行までが読まれます）。標準のインストールでは変更不要です。",
     f"UDF Modules: ワークシート関数（kk_progress など）のモジュール {n.UDF_MODULE}（kaikaku-xl と一緒にインストール済み）。",
-    "PYTHONPATH: 空欄。ブックのフォルダは xlwings が自動で追加し、kaikaku-xl は Python にインストール済みのため。",
+    "PYTHONPATH などは書いていません。空欄の行があると、パソコンの xlwings.conf で情報政策担当が設定した値を上書きするためです。",
     "Python の場所は、パソコンの xlwings 設定（%USERPROFILE%\\.xlwings\\xlwings.conf の Interpreter_Win）"
     "または PATH の python を使います。",
 )
@@ -154,9 +159,10 @@ CONF_NOTES: tuple[str, ...] = (
 
 def _conf_sheet(wb: Workbook) -> Worksheet:
     ws = wb.create_sheet(n.CONF_SHEET)
-    ws["A1"], ws["B1"] = "UDF Modules", n.UDF_MODULE
-    ws["A2"] = "PYTHONPATH"  # value left empty on purpose (see CONF_NOTES)
-    for i, line in enumerate(CONF_NOTES, start=4):
+    for i, (key, value) in enumerate(CONF_ROWS, start=1):
+        ws.cell(row=i, column=1, value=key)
+        ws.cell(row=i, column=2, value=value)
+    for i, line in enumerate(CONF_NOTES, start=len(CONF_ROWS) + 2):  # after one empty row: not read
         ws.cell(row=i, column=1, value=line)
     ws.column_dimensions["A"].width = 16
     ws.column_dimensions["B"].width = 24
@@ -164,14 +170,14 @@ def _conf_sheet(wb: Workbook) -> Worksheet:
     return ws
 
 
-def build_xlsm_workbook(plan: Plan, *, sample: bool = False) -> Workbook:
+def build_xlsm_workbook(plan: Plan, *, sample: bool = False, protect: bool = True) -> Workbook:
     """The master's sheets, the 操作 sheet with its button, xlwings.conf, and the template's VBA project."""
     settings = Settings(evaluation_year=plan.start_year)
     layout = layout_of(plan)
     rows = input_rows(plan, layout, settings)
     if sample:
         rows = sample_rows(plan, rows, layout)
-    wb = build_workbook(plan, settings, rows, sample=sample)
+    wb = build_workbook(plan, settings, rows, sample=sample, protect=protect, macro=True)
     actions = _actions_sheet(wb, plan)
     _conf_sheet(wb)
     for ws in wb.worksheets:
@@ -208,7 +214,7 @@ if __name__ == "__main__":  # run from an editor while the workbook is open in E
 
 
 def create_xlsm(plan: Plan, path: Path, *, sample: bool = False, force: bool = False,
-                now: datetime | None = None) -> Path:
+                now: datetime | None = None, protect: bool = True) -> Path:
     """Build `<name>.xlsm` (refreshed once) and `<name>.py` beside it; returns the workbook's path."""
     path = Path(path)
     check_name(path)
@@ -217,7 +223,7 @@ def create_xlsm(plan: Plan, path: Path, *, sample: bool = False, force: bool = F
     if existing and not force:
         raise WorkbookError(f"{existing[0]} は既にあります。上書きする場合は --force を付けてください（元のファイルは残りません）。")
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb = build_xlsm_workbook(plan, sample=sample)
+    wb = build_xlsm_workbook(plan, sample=sample, protect=protect)
     try:
         wb.save(path)
     finally:

@@ -13,9 +13,7 @@ from __future__ import annotations
 import datetime
 import io
 import math
-import unicodedata
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -46,6 +44,7 @@ from ..palette import (
     SERIES_OUTLINE,
 )
 from ..rounding import round_half_away
+from ..textfit import EXCEL, LIBREOFFICE, TextMetrics, line_count, text_width  # noqa: F401  (re-exported)
 from .view import AMOUNT_FORMAT, Cell, Document, Table, date_label
 
 XLSX_FONT = PRINT_FONT  # the PDF is rendered from a copy that names a font installed where LibreOffice runs
@@ -55,40 +54,8 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 CHART_DATA_COLUMN = 12  # グラフ用データ: right of the printed tables, outside the print area
 
 
-@dataclass(frozen=True)
-class TextMetrics:
-    """How wide a 10pt character is in column-width units and how tall a line is, for one renderer.
-
-    Neither Excel nor LibreOffice fits the height of wrapped rows of a file it opens, so row heights are set from
-    these estimates. Excel's width unit is the '0' of the default font (Calibri 11, 7 px), a 10pt full-width
-    glyph is about 13 px: 1.9 units. LibreOffice draws the same widths wider (measured here: about 20 full-width
-    characters of Noto Sans CJK JP in a column 30 wide).
-    """
-
-    wide: float
-    narrow: float
-    line: float  # points per line of 10pt text
-    margin: float
-
-
-EXCEL = TextMetrics(wide=1.9, narrow=1.0, line=13.5, margin=1.0)
-LIBREOFFICE = TextMetrics(wide=1.5, narrow=0.85, line=14.5, margin=0.6)
-
-
 def _clean(value: str) -> str:
     return ILLEGAL_CHARACTERS_RE.sub("", value)
-
-
-def text_width(value: str, metrics: TextMetrics = EXCEL) -> float:
-    """Approximate width of a line of 10pt text in column-width units."""
-    return sum(metrics.wide if unicodedata.east_asian_width(ch) in "WFA" else metrics.narrow for ch in value)
-
-
-def line_count(value: str, width: float, metrics: TextMetrics = EXCEL) -> int:
-    if not value:
-        return 1
-    usable = max(width - metrics.margin, 1.0)
-    return sum(max(1, math.ceil(text_width(part, metrics) / usable)) for part in value.split("\n"))
 
 
 def sheet_widths(tables: list[Table], metrics: TextMetrics) -> list[float]:

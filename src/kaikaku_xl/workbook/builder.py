@@ -9,21 +9,28 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.label import DataLabelList
+from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..metrics.grades import GRADES
 from ..numformat import MAX_DECIMALS, MEASURE_FORMATS, number_format
+from ..palette import EFFECT_SERIES, GRADE_FILL
 from ..plan import EFFECT_KINDS, Plan, plain_number
 from ..settings import SETTING_SPECS, Settings, settings_rows
+from ..textfit import row_height, table_row_height
 from . import contract as c
-from .guide import GUIDE_LINES
+from .guide import guide_lines
 from .sample import SAMPLE_MARK
 from .styles import apply
 
+PRINT_BREAKS_AFTER = ("direction", "grade_basis")  # 評価結果's printed views end at 方向 and at 評価の根拠
+LEDGER_ROWS = 200  # blank rows of the 効果額台帳 table (blank rows are not read)
 VALIDATION_ROWS = 2000  # rows below a table that keep their dropdowns when staff add rows
 
 TITLES = {
@@ -83,6 +90,9 @@ def write_table(ws: Worksheet, spec: c.TableSpec, rows: Sequence[Sequence[Any]],
         cell = ws.cell(row=top, column=left + j, value=col.header)
         apply(cell, "header")
         ws.column_dimensions[get_column_letter(left + j)].width = col.width
+    header_height = row_height([(col.header, col.width) for col in spec.columns])
+    if header_height:
+        ws.row_dimensions[top].height = max(header_height, ws.row_dimensions[top].height or 0)
     body = list(rows) or [[None] * len(spec.columns)]
     for i, row in enumerate(body, start=1):
         for j, col in enumerate(spec.columns):
@@ -90,6 +100,9 @@ def write_table(ws: Worksheet, spec: c.TableSpec, rows: Sequence[Sequence[Any]],
             role = "output" if spec.output else ("input" if col.key in inputs else "reference")
             fmt = row_formats[i - 1] if col.per_measure and row_formats and i <= len(row_formats) else col.fmt
             apply(cell, role, fmt, col.wrap)
+        height = table_row_height(((col.width, col.wrap) for col in spec.columns), row)
+        if height:
+            ws.row_dimensions[top + i].height = height
     if spec.output:
         register_measure_formats(ws, spec, top + 1)
     ref = f"{get_column_letter(left)}{top}:{get_column_letter(left + len(spec.columns) - 1)}{top + len(body)}"
@@ -113,7 +126,7 @@ def register_measure_formats(ws: Worksheet, spec: c.TableSpec, row: int) -> None
         del ws._cells[(scratch.row, scratch.column)]
 
 
-def _print_setup(ws: Worksheet, header_row: int, landscape: bool = True) -> None:
+def print_setup(ws: Worksheet, header_row: int, landscape: bool = True) -> None:
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.fitToWidth = 1
@@ -125,11 +138,27 @@ def _print_setup(ws: Worksheet, header_row: int, landscape: bool = True) -> None
     ws.print_options.horizontalCentered = True
 
 
-def _protect(ws: Worksheet) -> None:
+def _printed_views(ws: Worksheet, spec: c.TableSpec) -> None:
+    """評価結果 is too wide for one A4 page at a readable size: it prints as three views (the measure; its
+    values, rates and grade; the effect and notes), each repeating ID and No on the left, at 90%."""
+    keys = [col.key for col in spec.columns]
+    for key in PRINT_BREAKS_AFTER:
+        ws.col_breaks.append(Break(id=spec.anchor_col + keys.index(key)))  # id: the last column of a view
+    ws.sheet_properties.pageSetUpPr.fitToPage = False
+    ws.page_setup.scale = 90
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.print_title_cols = f"A:{get_column_letter(spec.anchor_col + keys.index('item'))}"
+
+
+def protect_sheet(ws: Worksheet) -> None:
+    """Protection against slips (password documented): unlocked (yellow) cells stay editable, staff may still
+    sort, filter and resize rows and columns to read long texts."""
     ws.protection.sheet = True
     ws.protection.password = c.PASSWORD_NOTE
     ws.protection.autoFilter = False
     ws.protection.sort = False
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
 
 
 def _validation(ws: Worksheet, spec: c.TableSpec, key: str, dv: DataValidation, rows: int = VALIDATION_ROWS) -> None:
@@ -188,14 +217,20 @@ def input_rows(plan: Plan, layout: c.Layout, settings: Settings) -> dict[str, li
     }
 
 
-def _write_inputs(wb: Workbook, plan: Plan, layout: c.Layout, rows: dict[str, list[list[Any]]]) -> None:
+def _write_inputs(wb: Workbook, plan: Plan, layout: c.Layout, rows: dict[str, list[list[Any]]],
+                  protect: bool) -> None:
     formats = [number_format(m.shown_decimals) for m in plan.measures]
     for spec in layout.inputs:
         ws = _sheet(wb, spec.sheet)
-        write_table(ws, spec, rows[spec.name], title=spec.anchor_col == 1, row_formats=formats)
+        body = rows[spec.name]
+        if spec.name == c.LEDGER.name:  # a protected sheet cannot grow a table: blank yellow rows to fill in
+            body = list(body) + [[None] * len(spec.columns)] * max(0, LEDGER_ROWS - len(body))
+        write_table(ws, spec, body, title=spec.anchor_col == 1, row_formats=formats)
+        if protect:
+            protect_sheet(ws)
         ws.freeze_panes = ws.cell(row=spec.anchor_row + 1, column=spec.anchor_col + (3 if spec.name in (
             "Actuals", "Targets") else 0))
-        _print_setup(ws, spec.anchor_row)
+        print_setup(ws, spec.anchor_row)
     settings_ws = wb[c.SETTINGS.sheet]
     for i, spec in enumerate(SETTING_SPECS, start=c.SETTINGS.anchor_row + 1):
         if spec.choices:
@@ -231,9 +266,11 @@ def _write_outputs(wb: Workbook, layout: c.Layout, protect: bool) -> None:
         ws = _sheet(wb, spec.sheet)
         write_table(ws, spec, [])
         ws.freeze_panes = ws.cell(row=spec.anchor_row + 1, column=1)
-        _print_setup(ws, spec.anchor_row)
+        print_setup(ws, spec.anchor_row)
+        if spec.name == c.EVALUATION.name:
+            _printed_views(ws, spec)
         if protect:
-            _protect(ws)
+            protect_sheet(ws)
 
 
 DASHBOARD_KPIS = ("評価年度", "評価した取組項目", "単年度財政効果額", "計画期間累計", "最終更新")
@@ -260,33 +297,61 @@ def _write_dashboard(wb: Workbook, plan: Plan, layout: c.Layout, protect: bool) 
     chart_row = grades.anchor_row + max(n_policy, n_effect) + 3
 
     shares = BarChart()
-    shares.type, shares.grouping, shares.overlap = "bar", "percentStacked", 100
+    shares.type, shares.grouping, shares.overlap, shares.gapWidth = "bar", "percentStacked", 100, 60
     shares.title = "基本方針別の評価の割合"
     data = Reference(ws, min_col=2, max_col=6, min_row=grades.anchor_row, max_row=grades.anchor_row + n_policy)
     cats = Reference(ws, min_col=1, min_row=grades.anchor_row + 1, max_row=grades.anchor_row + n_policy)
     shares.add_data(data, titles_from_data=True)
     shares.set_categories(cats)
-    shares.height, shares.width = 8, 16
+    for series, grade in zip(shares.series, GRADES, strict=True):  # S..D, the colours of the council materials
+        _fill(series, GRADE_FILL[grade])
+    _bars_top_down(shares)
+    shares.y_axis.number_format = "0%"
+    shares.legend.position = "b"
+    shares.height, shares.width = 9, 17
     ws.add_chart(shares, f"A{chart_row}")
 
     money = BarChart()
+    money.type, money.gapWidth = "bar", 50  # horizontal: the plans' long names read on one line
     money.title = "財政効果額（これまでの計画と本計画の年度別）"
-    money.y_axis.title = "円"
     left = effects.anchor_col
     data = Reference(ws, min_col=left + 1, min_row=effects.anchor_row, max_row=effects.anchor_row + n_effect)
     cats = Reference(ws, min_col=left, min_row=effects.anchor_row + 1, max_row=effects.anchor_row + n_effect)
     money.add_data(data, titles_from_data=True)
     money.set_categories(cats)
+    _fill(money.series[0], EFFECT_SERIES[0])
+    _bars_top_down(money)
+    money.y_axis.number_format = MILLION_YEN
+    money.y_axis.title = "百万円"
+    money.dataLabels = DataLabelList(showVal=True, showSerName=False, showCatName=False, showLegendKey=False,
+                                     showPercent=False, numFmt=MILLION_YEN)
     money.legend = None
-    money.height, money.width = 8, 18
+    money.height, money.width = 9, 19
     ws.add_chart(money, f"{get_column_letter(left)}{chart_row}")
-    _print_setup(ws, grades.anchor_row)
+    print_setup(ws, grades.anchor_row)
+    ws.page_setup.fitToHeight = 1  # the manager's one page
     ws.print_title_rows = None
     if protect:
-        _protect(ws)
+        protect_sheet(ws)
 
 
-def _write_guide(wb: Workbook, plan: Plan, sample: bool) -> None:
+MILLION_YEN = '#,##0,,"百万円"'  # yen shown in millions (two thousands separators after the digits)
+
+
+def _fill(series: Any, color: str) -> None:
+    series.graphicalProperties = GraphicalProperties(solidFill=color)
+    series.graphicalProperties.line.solidFill = color
+
+
+def _bars_top_down(chart: BarChart) -> None:
+    """Horizontal bars in the table's order (first row on top), value axis at the bottom, axes shown in Excel."""
+    chart.x_axis.scaling.orientation = "maxMin"
+    chart.y_axis.crosses = "max"
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+
+
+def _write_guide(wb: Workbook, plan: Plan, sample: bool, macro: bool, protect: bool) -> None:
     ws = wb.active
     ws.title = c.SHEET_GUIDE
     ws.column_dimensions["A"].width = 110
@@ -295,25 +360,29 @@ def _write_guide(wb: Workbook, plan: Plan, sample: bool) -> None:
     if sample:
         ws["A2"] = SAMPLE_MARK + "このブックの実績・進捗状況・効果額台帳は説明用の架空データです。実際の値ではありません。"
         apply(ws["A2"], "title")
-    for i, line in enumerate(GUIDE_LINES, start=3):
+    for i, line in enumerate(guide_lines(macro=macro, protect=protect), start=3):
         apply(ws.cell(row=i, column=1, value=line), "body")
-    _print_setup(ws, 1, landscape=False)
+        height = row_height([(line, ws.column_dimensions["A"].width)])
+        if height:
+            ws.row_dimensions[i].height = height
+    print_setup(ws, 1, landscape=False)
     ws.print_title_rows = None
 
 
 def build_workbook(plan: Plan, settings: Settings | None = None,
                    rows: dict[str, list[list[Any]]] | None = None, sample: bool = False,
-                   protect: bool = True) -> Workbook:
+                   protect: bool = True, macro: bool = False) -> Workbook:
     """A new master workbook of this plan. `rows` overrides the input rows (used for sample data).
 
-    protect=False leaves the output sheets unprotected: Office.js (xlwings Server) cannot write to protected sheets.
+    protect=False leaves every sheet unprotected: Office.js (xlwings Server) cannot write to protected sheets.
+    macro: the 使い方 sheet explains the .xlsm's button instead of the command and the add-in.
     """
     settings = settings or Settings(evaluation_year=plan.start_year)
     layout = layout_of(plan)
     wb = Workbook()
-    _write_guide(wb, plan, sample)
+    _write_guide(wb, plan, sample, macro, protect)
     _write_dashboard(wb, plan, layout, protect)
-    _write_inputs(wb, plan, layout, rows or input_rows(plan, layout, settings))
+    _write_inputs(wb, plan, layout, rows or input_rows(plan, layout, settings), protect)
     _write_outputs(wb, layout, protect)
     wb.defined_names["kaikaku_plan"] = DefinedName("kaikaku_plan", attr_text=f'"{plan.name}"')
     wb.defined_names["kaikaku_city_code"] = DefinedName("kaikaku_city_code", attr_text=f'"{plan.city_code}"')

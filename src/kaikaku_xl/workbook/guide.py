@@ -1,6 +1,17 @@
-"""The 使い方 sheet's text (Japanese). Kept apart so docs and the sheet say the same thing."""
+"""The 使い方 sheet's text (Japanese). Kept apart so docs and the sheet say the same thing.
+
+The sheet is written for the workbook it is in: the .xlsm explains its 更新 button, the .xlsx the command and the
+Office.js add-in; a workbook built with --no-protect does not speak of protection.
+"""
 
 from . import contract as c
+
+PROTECTED_HEAD = "■ 更新で作られるシート（保護されています。直接入力しないでください）"
+UNPROTECTED_HEAD = "■ 更新で作られるシート（更新のたびに作り直されます。直接入力しないでください）"
+PROTECTION_NOTE = (f"・入力シートも保護されています（黄色のセルだけ入力できます）。保護の解除が必要な場合のパスワード："
+                   f"{c.PASSWORD_NOTE}（誤操作防止のためのもので、秘密ではありません）")
+MACRO_SECTION = "\0macro"  # placeholder replaced per variant by guide_lines()
+
 
 GUIDE_LINES: tuple[str, ...] = (
     "■ このワークブックについて",
@@ -14,10 +25,10 @@ GUIDE_LINES: tuple[str, ...] = (
     f"・{c.STATUS.sheet}：取組項目・年度ごとの進捗状況、指標のない項目の評価（S〜D）、取組実績・課題・今後の方向性",
     f"・{c.LEDGER.sheet}：指標で捉えられない財政効果額（1行1件：No、年度、区分、金額、内容、算定根拠）",
     "",
-    "■ 更新で作られるシート（保護されています。直接入力しないでください）",
+    PROTECTED_HEAD,
     f"・{c.SHEET_DASHBOARD}、{c.EVALUATION.sheet}、{c.ITEM_RESULTS.sheet}、{c.POLICY_SUMMARY.sheet}、"
     f"{c.DEPARTMENT_SUMMARY.sheet}、{c.EFFECTS.sheet}、効果額内訳、{c.PROBLEMS.sheet}、{c.REFRESH_LOG.sheet}",
-    f"・保護の解除が必要な場合のパスワード：{c.PASSWORD_NOTE}（誤操作防止のためのもので、秘密ではありません）",
+    PROTECTION_NOTE,
     "",
     "■ 評価の基準（設定シートで変更できます）",
     "・進捗率 = (実績 − 基準値) ÷ (目標値 − 基準値)。達成率 = 実績 ÷ 目標値（減少が良い指標は 目標値 ÷ 実績）。",
@@ -30,15 +41,41 @@ GUIDE_LINES: tuple[str, ...] = (
     "・項目5の時間外勤務手当は項目2の人件費に含まれるため、表示のみで合計には算入しません（指標シートの「効果額に算入」で変更可）。",
     "・時間・用紙の削減は参考換算（時間単価・用紙単価）として別に表示します。",
     "",
-    "■ Excel のボタンで更新する（マクロ付きブック .xlsm）",
-    "・「操作」シートで処理（更新・検証・出力）を選び、「更新」ボタンを押します。結果は「状態」欄に表示されます。",
-    "・終わったら上書き保存（Ctrl + S）します。保存せずに閉じれば、押す前の状態に戻ります。",
-    "・ブックと同じフォルダーに、同じ名前の .py ファイルが必要です（2つを一緒に移動・コピーしてください）。",
-    "・最初に「セキュリティの警告」が出たら「コンテンツの有効化」を押します。",
-    "・「Python が見つからない」「No module named …」と表示されたら、パソコンの準備が必要です。情報政策担当に連絡してください。",
-    "",
+    MACRO_SECTION,
     "■ 困ったとき",
     f"・更新後に「{c.PROBLEMS.sheet}」シートに行がある場合は、示されたシート・セルを確認して修正し、もう一度更新してください。",
     "・「ファイルが開かれています」と表示された場合は、Excel でファイルを閉じてからコマンドを実行してください。",
     "・更新前のファイルは backup フォルダに自動で保存されます（保存数は設定シート）。",
 )
+
+MACRO_LINES = (
+    "■ Excel のボタンで更新する（このブック .xlsm）",
+    f"・「{c.SHEET_ACTIONS}」シートで処理（更新・検証・出力）を選び、「更新」ボタンを押します。結果は「状態」欄に表示されます。",
+    "・終わったら上書き保存（Ctrl + S）します。保存せずに閉じれば、押す前の状態に戻ります。",
+    "・ブックと同じフォルダーに、同じ名前の .py ファイルが必要です（2つを一緒に移動・コピーしてください）。",
+    "・最初に「セキュリティの警告」が出たら「コンテンツの有効化」を押します。",
+    "・「Python が見つからない」「No module named …」と表示されたら、パソコンの準備が必要です。情報政策担当に連絡してください。",
+    "",
+)
+XLSX_LINES = (
+    "■ 更新のしかた（このブック .xlsx）",
+    "・このブックにはボタンがありません。保存して Excel を閉じてから、コマンド kaikaku refresh ブック名.xlsx で更新します。",
+    "・Excel のアドイン（kaikaku-xl、情報政策担当が配布）がある場合は、リボンの kaikaku-xl から「更新」「検証」を押せます。",
+    "・ボタンで更新したい場合は、マクロ付きブック（kaikaku init --xlsm で作成）を使います。",
+    "",
+)
+
+
+def guide_lines(*, macro: bool, protect: bool) -> tuple[str, ...]:
+    """The 使い方 lines for this workbook: .xlsm (macro) or .xlsx, protected or not."""
+    out: list[str] = []
+    for line in GUIDE_LINES:
+        if line == MACRO_SECTION:
+            out.extend(MACRO_LINES if macro else XLSX_LINES)
+        elif line == PROTECTED_HEAD and not protect:
+            out.append(UNPROTECTED_HEAD)
+        elif line == PROTECTION_NOTE and not protect:
+            continue
+        else:
+            out.append(line)
+    return tuple(out)

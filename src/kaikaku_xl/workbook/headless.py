@@ -19,12 +19,14 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
+from ..textfit import table_row_height
 from .contract import TableSpec
 from .engine import RawTable, WorkbookError
 from .lock import writer_lock
 from .package import (
     SheetWrite,
     StyleBook,
+    holds_formulas,
     inspect,
     prune_calc_chain,
     render_sheet,
@@ -127,6 +129,9 @@ class FileEngine:
                 column_formats = (formats or {}).get(keys[j]) if j < len(keys) else None
                 fmt = column_formats[i - 1] if column_formats and i <= len(column_formats) else None
                 write.put(top + i, left + j, value, template_row=top + 1, fmt=fmt)
+            height = table_row_height(((col.width, col.wrap) for col in spec.columns), row)
+            if height:
+                write.heights[top + i] = height
         ref = f"{get_column_letter(left)}{top}:{get_column_letter(left + len(spec.columns) - 1)}{top + len(body)}"
         self._table_refs[spec.name] = (ref, spec.headers)
 
@@ -147,7 +152,11 @@ class FileEngine:
             for name, (ref, headers) in self._table_refs.items():
                 part = self.package.tables[name].part
                 replaced[part] = render_table(zf.read(part), ref, headers)
-            replaced["xl/workbook.xml"] = with_full_calc_on_load(zf.read("xl/workbook.xml"))
+            # Refresh writes values only; recalculation on open is needed only where formulas (staff's own, in
+            # sheets refresh does not own) may use them.
+            formulas = any(holds_formulas(zf.read(part)) for sheet, part in self.package.sheets.items()
+                           if sheet not in self._sheet_writes and part in zf.namelist())
+            replaced["xl/workbook.xml"] = with_full_calc_on_load(zf.read("xl/workbook.xml"), formulas)
             owned_ids = {self.package.sheet_ids[sheet] for sheet in self._sheet_writes}
             replaced.update(prune_calc_chain(zf, owned_ids))
         self.notes = save_atomically(self.path, replaced, 5 if self.backups is None else self.backups,

@@ -169,6 +169,7 @@ class SheetWrite:
     cells: dict[tuple[int, int], Any] = field(default_factory=dict)
     template_rows: dict[int, int] = field(default_factory=dict)  # row -> row whose styles it takes
     formats: dict[tuple[int, int], str] = field(default_factory=dict)
+    heights: dict[int, float] = field(default_factory=dict)  # row -> points, for rows of wrapped text
 
     def put(self, row: int, col: int, value: Any, template_row: int | None = None, fmt: str | None = None) -> None:
         self.cells[(row, col)] = value
@@ -201,7 +202,9 @@ def render_sheet(xml: bytes, write: SheetWrite, style_book: StyleBook | None = N
             for col, value in sorted(rows[r], key=lambda cv: cv[0])
         )
         max_col = max(max_col, max(col for col, _ in rows[r]))
-        out.append(f'<row r="{r}">{cells}</row>')
+        height = write.heights.get(r)
+        attributes = f' ht="{height}" customHeight="1"' if height else ""
+        out.append(f'<row r="{r}"{attributes}>{cells}</row>')
     out.append("</sheetData>")
     new_data = "".join(out).encode("utf-8")
     if not _SHEETDATA.search(xml):
@@ -230,11 +233,24 @@ def render_table(xml: bytes, ref: str, headers: list[str]) -> bytes:
 
 
 _CALC_PR = re.compile(rb"<calcPr\b([^>]*?)(/?)>")
+_FULL_CALC = re.compile(rb'\s+fullCalcOnLoad="[^"]*"')
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 
 
-def with_full_calc_on_load(xml: bytes) -> bytes:
-    """workbook.xml asking Excel/LibreOffice to recalculate on open, so formulas over refreshed outputs agree."""
+def holds_formulas(xml: bytes) -> bool:
+    """A sheet part with at least one formula cell (<f>)."""
+    return _FORMULA.search(xml) is not None
+
+
+def with_full_calc_on_load(xml: bytes, wanted: bool = True) -> bytes:
+    """workbook.xml asking Excel/LibreOffice to recalculate on open (wanted), so formulas over refreshed outputs
+    agree; or without that request when no formula could use them (else Excel asks to save on every close)."""
     match = _CALC_PR.search(xml)
+    if not wanted:
+        if match is None or b"fullCalcOnLoad" not in match.group(1):
+            return xml
+        attributes = _FULL_CALC.sub(b"", match.group(1))
+        return xml[: match.start()] + b"<calcPr" + attributes + match.group(2) + b">" + xml[match.end():]
     if match is None:
         return xml.replace(b"</workbook>", b'<calcPr fullCalcOnLoad="1"/></workbook>', 1)
     if b"fullCalcOnLoad" in match.group(1):
