@@ -111,15 +111,15 @@ def test_policy_rollup_counts_and_shares(bundled_result):
     p = bundled_result.policies.set_index("group")
     assert list(p.index) == [1, 2, 3]
     # 方針1 items 1-5: 1 A (entered), 2 S, 3 D, 4 B (entered), 5 A (5-1) → 5 graded
-    assert _counts(p.loc[1]) == {"S": 1, "A": 2, "B": 1, "C": 0, "D": 1, "−": 0}
+    assert _counts(p.loc[1]) == {"S": 1, "A": 2, "B": 1, "C": 0, "D": 1, "−": 0, "対象外": 0}
     assert (p.loc[1, "items"], p.loc[1, "graded"]) == (5, 5)
     assert [p.loc[1, f"share_{g}"] for g in GRADES] == pytest.approx([0.2, 0.4, 0.2, 0.0, 0.2])
     # 方針2 items 6-13: 6 C, 8 A, the other six − (7's entry is for 2025) → shares of the 2 graded
-    assert _counts(p.loc[2]) == {"S": 0, "A": 1, "B": 0, "C": 1, "D": 0, "−": 6}
+    assert _counts(p.loc[2]) == {"S": 0, "A": 1, "B": 0, "C": 1, "D": 0, "−": 6, "対象外": 0}
     assert (p.loc[2, "items"], p.loc[2, "graded"]) == (8, 2)
     assert [p.loc[2, f"share_{g}"] for g in GRADES] == pytest.approx([0, 0.5, 0, 0.5, 0])
     # 方針3 items 14-27: 14 S (entered), 16 C, 21 B, 26 S; 27 "X" → −; ten −
-    assert _counts(p.loc[3]) == {"S": 2, "A": 0, "B": 1, "C": 1, "D": 0, "−": 10}
+    assert _counts(p.loc[3]) == {"S": 2, "A": 0, "B": 1, "C": 1, "D": 0, "−": 10, "対象外": 0}
     assert [p.loc[3, f"share_{g}"] for g in GRADES] == pytest.approx([0.5, 0, 0.25, 0.25, 0])
 
 
@@ -141,7 +141,7 @@ def test_whole_plan_rollup(bundled_result):
     t = bundled_result.total.iloc[0]
     assert t["group"] == WHOLE_PLAN
     # S: 2, 14, 26; A: 1, 5, 8; B: 4, 21; C: 6, 16; D: 3 → 11 graded of 27
-    assert _counts(t) == {"S": 3, "A": 3, "B": 2, "C": 2, "D": 1, "−": 16}
+    assert _counts(t) == {"S": 3, "A": 3, "B": 2, "C": 2, "D": 1, "−": 16, "対象外": 0}
     assert (t["items"], t["graded"]) == (27, 11)
     assert [t[f"share_{g}"] for g in GRADES] == pytest.approx([3 / 11, 3 / 11, 2 / 11, 2 / 11, 1 / 11])
     # 31,553,242 + 60,153,104 = 91,706,346
@@ -161,10 +161,10 @@ def test_lead_rollup(bundled_result):
     }
     assert lead["items"].sum() == 27
     # 行革デジタル推進課: 6 C, 8 A, 26 S graded; 19 (no actual), ledger of item 20: 1,000,000
-    assert _counts(lead.loc["行革デジタル推進課"]) == {"S": 1, "A": 1, "B": 0, "C": 1, "D": 0, "−": 12}
+    assert _counts(lead.loc["行革デジタル推進課"]) == {"S": 1, "A": 1, "B": 0, "C": 1, "D": 0, "−": 12, "対象外": 0}
     assert lead.loc["行革デジタル推進課", "effect_year"] == pytest.approx(1_000_000)
     # 政策企画課: 14 S (entered), 21 B, 22 −; effect 57,905,000
-    assert _counts(lead.loc["政策企画課"]) == {"S": 1, "A": 0, "B": 1, "C": 0, "D": 0, "−": 1}
+    assert _counts(lead.loc["政策企画課"]) == {"S": 1, "A": 0, "B": 1, "C": 0, "D": 0, "−": 1, "対象外": 0}
     assert lead.loc["政策企画課", "effect_year"] == pytest.approx(57_905_000)
     assert lead.loc["管財課", "effect_year"] == pytest.approx(1_248_104)
     # 会計課 has nothing graded: shares are not computable (never 0)

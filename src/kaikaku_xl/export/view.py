@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..metrics import GRADE_LABELS, GRADES, NOT_GRADED
+from ..metrics.grades import EXCLUDED
 from ..numformat import number_format
 from ..report_model import Report, Rollup
 from ..rounding import (
@@ -28,7 +29,7 @@ from ..rounding import (
 )
 from ..years import wareki_year
 
-STATUSES = ("未着手", "実施中", "完了")
+STATUSES = ("未着手", "実施中", "完了", EXCLUDED)
 NO_STATUS = "未入力"
 AMOUNT_FORMAT = '#,##0;"△"#,##0'
 PERCENT_FORMAT = "0.0%"
@@ -214,6 +215,7 @@ def _summary_tables(report: Report, names: dict[int, str], unit: str) -> list[Ta
         row = [text(label), count_cell(p.items, f"{ref}/items"), count_cell(p.graded, f"{ref}/graded")]
         row += [count_cell(p.counts[g], f"{ref}/counts/{g}") for g in GRADES]
         row.append(count_cell(p.counts[NOT_GRADED], f"{ref}/counts/{NOT_GRADED}"))
+        row.append(count_cell(p.counts[EXCLUDED], f"{ref}/counts/{EXCLUDED}"))
         counts_rows.append(row)
     counts = Table(
         key="grade_counts",
@@ -221,10 +223,11 @@ def _summary_tables(report: Report, names: dict[int, str], unit: str) -> list[Ta
         columns=[Column("基本方針", 38), Column("取組項目数", 11, "right"), Column("評価対象", 11, "right")]
         + [Column(f"{g}（{GRADE_LABELS[g]}）", 11, "right") for g in GRADES[:4]]
         + [Column(f"{GRADES[4]}（{GRADE_LABELS[GRADES[4]]}）", 16, "right"),
-           Column(f"{NOT_GRADED}（対象外）", 16, "right")],
+           Column(f"{NOT_GRADED}（未入力・評価不能）", 16, "right"), Column(EXCLUDED, 9, "right")],
         groups=[Group(None, counts_rows)],
         unit_note="単位：件",
-        notes=["取組項目の評価：指標のある項目は主指標（設定により最低評価）の評価、指標のない項目は担当課の評価。"],
+        notes=["取組項目の評価：指標のある項目は主指標（設定により最低評価）の評価、指標のない項目は担当課の評価。",
+               "対象外：担当課が対象外と入力した項目（評価対象と構成比の分母から除きます）。"],
     )
 
     share_rows = []
@@ -317,10 +320,10 @@ def _status_index(statuses: list[dict[str, Any]], year: int, item_nos: set[int],
             warnings.append(f"取組項目 No.{no} の定性評価（{year}年度）が複数あります。最後の入力を使いました。")
         status = str(entry.get("status") or "")
         if status and status not in STATUSES:
-            warnings.append(f"取組項目 No.{no} の状況「{status}」は未着手・実施中・完了のいずれでもありません。")
+            warnings.append(f"取組項目 No.{no} の状況「{status}」は未着手・実施中・完了・対象外のいずれでもありません。")
         grade = str(entry.get("grade") or "")
-        if grade and grade not in (*GRADES, NOT_GRADED):
-            warnings.append(f"取組項目 No.{no} の評価「{grade}」は S・A・B・C・D・− のいずれでもありません。")
+        if grade and grade not in (*GRADES, NOT_GRADED, EXCLUDED):
+            warnings.append(f"取組項目 No.{no} の評価「{grade}」は S・A・B・C・D・−・対象外 のいずれでもありません。")
         found[no] = entry
     return found
 

@@ -10,7 +10,7 @@ import pandas as pd
 from ..settings import Settings
 from .effects import measure_effects, yearly_totals
 from .frames import ACTUAL_COLUMNS, LEDGER_COLUMNS, STATUS_COLUMNS, TARGET_COLUMNS, empty
-from .grades import NOT_GRADED, grade, worst
+from .grades import EXCLUDED, GRADE_LABELS, GRADES, NOT_ENTERED, NOT_GRADED, grade, worst
 from .rates import attainment, linear_planned, progress
 from .rollups import rollup
 
@@ -129,17 +129,21 @@ def grade_items(inputs: Inputs, measures: pd.DataFrame, year: int, settings: Set
     rows = []
     for item in inputs.items.itertuples():
         own = measures[measures["item"] == item.item].sort_values("seq")
-        if len(own):
+        label = ""
+        if entered_grade.get(item.item) == EXCLUDED:  # 対象外 entered for this year, with or without measures
+            g, source = EXCLUDED, "担当課入力（対象外）"
+        elif len(own):
             if settings.item_grade_rule == "最低評価":
                 g, source = worst(list(own["grade"])), "指標（最低評価）"
             else:
                 g, source = own["grade"].iloc[0], "主指標"
         else:
             value = entered_grade.get(item.item)
-            g = value if isinstance(value, str) and value in ("S", "A", "B", "C", "D") else NOT_GRADED
+            g = value if isinstance(value, str) and value in GRADES else NOT_GRADED
             source = "担当課評価"
+            label = NOT_ENTERED if g == NOT_GRADED else ""  # a blank is 未入力, not 対象外
         rows.append({"item": item.item, "policy": item.policy, "lead": item.lead, "title": item.title,
-                     "grade": g, "grade_source": source})
+                     "grade": g, "grade_source": source, "grade_label": label or GRADE_LABELS[g]})
     return pd.DataFrame(rows)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .grades import ALL_GRADES, GRADES
+from .grades import ALL_GRADES, EXCLUDED, GRADES
 
 WHOLE_PLAN = "全体"
 
@@ -19,6 +19,8 @@ def rollup(items: pd.DataFrame, measures: pd.DataFrame, item_effects: pd.DataFra
     key = by or "_all"
     items = items.assign(_all=WHOLE_PLAN)
     group_of_item = items.set_index("item")[key]
+    excluded = set(items.loc[items["grade"] == EXCLUDED, "item"])
+    measures = measures[~measures["item"].isin(excluded)]  # 対象外 leaves every denominator, the mean too
     measures = measures.assign(group=measures["item"].map(group_of_item))
     effects = item_effects.assign(group=item_effects["item"].map(group_of_item))
     rows = []

@@ -18,7 +18,7 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..metrics.grades import GRADES
+from ..metrics.grades import EXCLUDED, GRADES
 from ..numformat import MAX_DECIMALS, MEASURE_FORMATS, number_format
 from ..palette import EFFECT_SERIES, GRADE_FILL
 from ..plan import EFFECT_KINDS, Plan, plain_number
@@ -46,7 +46,7 @@ TITLES = {
     c.ITEM_RESULTS.name: ("取組評価（項目別）", "更新で作成されます。"),
     c.EFFECTS.name: ("財政効果額（年度別）", "更新で作成されます。単年度効果額 = 指標による効果額 + 台帳。"),
     "ItemEffects": ("財政効果額の内訳", "更新で作成されます。"),
-    c.POLICY_SUMMARY.name: ("基本方針別の集計", "更新で作成されます。割合は評価対象外（−）を除いた項目数に対する割合です。"),
+    c.POLICY_SUMMARY.name: ("基本方針別の集計", "更新で作成されます。割合は評価対象（S〜D）の項目数に対する割合です。−（未入力・評価不能）と対象外は分母に含めません。"),
     c.DEPARTMENT_SUMMARY.name: ("主要担当課別の集計", "更新で作成されます。"),
     c.PROBLEMS.name: ("問題点", "更新・検証で見つかった入力の問題です。シートとセルを確認して修正してください。"),
     c.REFRESH_LOG.name: ("更新履歴", "更新のたびに1行追加されます。"),
@@ -249,8 +249,10 @@ def _write_inputs(wb: Workbook, plan: Plan, layout: c.Layout, rows: dict[str, li
     _validation(wb[ms.sheet], ms, "decimals", _whole(0, MAX_DECIMALS, f"表示する小数の桁数（0〜{MAX_DECIMALS}）。"
                                                                      "空欄は単位から決めます。"))
     st = c.STATUS
-    _validation(wb[st.sheet], st, "status", _list(c.STATUS_VALUES, "未着手・実施中・完了から選んでください。"))
-    _validation(wb[st.sheet], st, "grade", _list(GRADES, "指標のない項目の評価（S〜D）を選んでください。"))
+    _validation(wb[st.sheet], st, "status", _list(c.STATUS_VALUES, "未着手・実施中・完了・対象外から選んでください。"
+                                                                   "対象外の項目は割合の分母から除きます。"))
+    _validation(wb[st.sheet], st, "grade", _list((*GRADES, EXCLUDED), "指標のない項目の評価（S〜D）を選んでください。"
+                                                                     "対象外は全ての項目で選べます。空欄は未入力です。"))
     lg = c.LEDGER
     _validation(wb[lg.sheet], lg, "item", _whole(1, n_items, f"取組項目の No（1〜{n_items}）を入力してください。"))
     _validation(wb[lg.sheet], lg, "year", _whole(plan.start_year, plan.end_year,

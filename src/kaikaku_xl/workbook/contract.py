@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..metrics.grades import ALL_GRADES, EXCLUDED
 from ..years import wareki_year
 
 # Number formats (Excel syntax). Amounts are whole yen with separators; negatives shown with △ in red.
@@ -111,7 +112,7 @@ MEASURES = TableSpec("Measures", "指標", (
 ))
 MEASURE_OPTIONAL_KEYS = ("decimals",)  # masters built before this column still load
 
-STATUS_VALUES = ("未着手", "実施中", "完了")
+STATUS_VALUES = ("未着手", "実施中", "完了", EXCLUDED)  # 対象外: the item is left out of this year
 STATUS = TableSpec("Status", "進捗状況", (
     Column("No", "item", FMT_INT, 6),
     Column("取組項目", "title", width=28, wrap=True),
@@ -223,7 +224,7 @@ def _summary_columns(first: Column) -> tuple[Column, ...]:
         Column("名称", "name", width=28, wrap=True),
         Column("項目数", "items", FMT_INT, 8),
         Column("評価対象", "graded", FMT_INT, 9),
-        *(Column(g, f"n_{g}", FMT_INT, 6) for g in ("S", "A", "B", "C", "D", "−")),
+        *(Column(g, f"n_{g}", FMT_INT, 7 if g == EXCLUDED else 6) for g in ALL_GRADES),
         *(Column(f"{g}割合", f"share_{g}", FMT_PCT, 9) for g in ("S", "A", "B", "C", "D")),
         Column("平均進捗率", "mean_progress", FMT_PCT, 11),
         Column("単年度効果額", "effect_year", FMT_YEN, 16),

@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from ..metrics.frames import ACTUAL_COLUMNS, LEDGER_COLUMNS, MEASURE_COLUMNS, STATUS_COLUMNS, TARGET_COLUMNS
-from ..metrics.grades import GRADES
+from ..metrics.grades import EXCLUDED, GRADES
 from ..numformat import MAX_DECIMALS
 from ..plan import DIRECTIONS, EFFECT_KINDS
 from ..settings import SETTING_SPECS, Settings
@@ -319,19 +319,21 @@ class Reader:
             if keys is None:
                 continue
             item, year = keys
-            grade = _text(raw[pos["grade"]]).upper() or None
-            if grade and grade not in GRADES:
+            grade = unicodedata.normalize("NFKC", _text(raw[pos["grade"]])).upper() or None
+            status = _text(raw[pos["status"]])
+            if grade and grade not in (*GRADES, EXCLUDED):
                 self.problem(ERROR, table, i, pos["grade"], f"評価「{raw[pos['grade']]}」は使えません。",
-                             "S・A・B・C・D のいずれかを選んでください。評価対象外にしました。")
+                             "S・A・B・C・D・対象外 のいずれかを選んでください。未入力として扱いました。")
                 grade = None
-            if grade and item in with_measures:
+            if status == EXCLUDED or grade == EXCLUDED:
+                grade = EXCLUDED  # left out of every denominator this year (also for items with measures)
+            elif grade and item in with_measures:
                 self.problem(WARNING, table, i, pos["grade"], f"No.{item} は指標で評価するため、入力された評価「{grade}」は使いません。",
                              "評価欄を空欄にしてください。")
                 grade = None
-            status = _text(raw[pos["status"]])
             if status and status not in c.STATUS_VALUES:
                 self.problem(WARNING, table, i, pos["status"], f"進捗状況「{status}」は選択肢にありません。",
-                             "未着手・実施中・完了から選んでください。")
+                             "未着手・実施中・完了・対象外から選んでください。")
             rows.append({"item": item, "year": year, "grade": grade, "status": status,
                          "results": _text(raw[pos["results"]]), "issues": _text(raw[pos["issues"]]),
                          "next": _text(raw[pos["next"]])})

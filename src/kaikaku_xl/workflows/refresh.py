@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..metrics import GRADE_LABELS, Results, evaluate
+from ..metrics import ALL_GRADES, Results, evaluate
 from ..numformat import number_format
 from ..rounding import percent_points, round_half_away
 from ..workbook import contract as c
@@ -71,7 +71,7 @@ def item_rows(loaded: Loaded, results: Results) -> list[list[Any]]:
     status = loaded.status[loaded.status["year"] == year].set_index("item")["status"] if len(loaded.status) else {}
     effects = results.item_effects.set_index("item")
     return [
-        [r["item"], r["policy"], r["title"], r["lead"], r["grade"], GRADE_LABELS[r["grade"]], r["grade_source"],
+        [r["item"], r["policy"], r["title"], r["lead"], r["grade"], r["grade_label"], r["grade_source"],
          (status.get(r["item"], "") if len(loaded.status) else "") or "",
          _yen(effects.at[r["item"], "single_year"]), _yen(effects.at[r["item"], "cumulative"])]
         for r in results.items.to_dict("records")
@@ -114,7 +114,7 @@ def summary_rows(frame: pd.DataFrame, names: dict[Any, str]) -> list[list[Any]]:
     for r in frame.to_dict("records"):
         rows.append([
             r["group"], names.get(r["group"], str(r["group"])), r["items"], r["graded"],
-            *(r[f"n_{g}"] for g in ("S", "A", "B", "C", "D", "−")),
+            *(r[f"n_{g}"] for g in ALL_GRADES),
             *(_pct(r[f"share_{g}"]) for g in ("S", "A", "B", "C", "D")),
             _pct(r["mean_progress"]), _yen(r["effect_year"]), _yen(r["effect_cumulative"]), r["counted_measures"],
         ])
