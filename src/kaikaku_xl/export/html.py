@@ -16,6 +16,11 @@ from ..palette import BORDER_GREY, DARK_GREY, GROUP_FILL, HEADER_FILL, HEADER_TE
 from .charts import bar_chart, grade_share_chart
 from .view import Cell, Document, Table, date_label, fiscal_year_label
 
+# Phones: each table row becomes a card of "column: value" lines (a wide table squeezed into 375 px would print
+# one character per line); charts keep a readable size and scroll sideways inside their figure.
+NARROW_SCREEN = "640px"
+CHART_MIN_WIDTH = "560px"
+
 CSS = Template("""
 body{font-family:$fonts;
 margin:0 auto;max-width:1200px;padding:1rem 1.5rem;color:$ink;line-height:1.6;font-size:16px}
@@ -36,9 +41,21 @@ p.note{font-size:.85rem;margin:.2rem 0;color:$note}
 figure{margin:1rem 0}figure img{max-width:100%;height:auto}figcaption{font-size:.9rem}
 @media print{body{max-width:none;font-size:10pt}h2{break-before:page}table{break-inside:auto}
 tr{break-inside:avoid}thead{display:table-header-group}}
+@media screen and (max-width:$narrow){body{padding:.6rem .8rem}
+.scroll table,.scroll caption,.scroll tbody,.scroll tr,.scroll th,.scroll td{display:block;width:auto}
+.scroll table{min-width:0;border:0}
+.scroll thead{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%)}
+.scroll tbody tr{border:1px solid $border;margin:0 0 .6rem}
+.scroll tbody th[scope=rowgroup]{border:0;margin:.8rem 0 .4rem}
+.scroll td,.scroll tbody th[scope=row]{border:0;border-bottom:1px solid $group;display:grid;
+grid-template-columns:minmax(6.5em,40%) 1fr;gap:.6rem;text-align:left;white-space:normal}
+.scroll td::before,.scroll tbody th[scope=row]::before{content:attr(data-label);font-weight:bold;color:$note}
+.scroll td.num{font-variant-numeric:tabular-nums}
+figure{overflow-x:auto}figure img{min-width:$chart_min;max-width:none}}
 """).substitute(
     fonts=WEB_FONTS, ink=css(INK), navy=css(NAVY), note=css(DARK_GREY), border=css(BORDER_GREY),
-    header=css(HEADER_FILL), header_text=css(HEADER_TEXT), group=css(GROUP_FILL))
+    header=css(HEADER_FILL), header_text=css(HEADER_TEXT), group=css(GROUP_FILL), narrow=NARROW_SCREEN,
+    chart_min=CHART_MIN_WIDTH)
 
 
 def _cell_html(tag: str, cell: Cell, extra: str = "") -> str:
@@ -76,10 +93,11 @@ def table_html(table: Table, row_header: bool = True) -> str:
         for row in group.rows:
             cells = []
             for i, cell in enumerate(row):
+                label = f' data-label="{escape(table.columns[i].title)}"' if i < len(table.columns) else ""
                 if row_header and i == header_col:
-                    cells.append(_cell_html("th", cell, ' scope="row"'))
+                    cells.append(_cell_html("th", cell, ' scope="row"' + label))
                 else:
-                    cells.append(_cell_html("td", cell))
+                    cells.append(_cell_html("td", cell, label))
             out.append("<tr>" + "".join(cells) + "</tr>")
         out.append("</tbody>")
     out.append("</table></div>")
