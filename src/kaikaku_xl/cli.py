@@ -24,6 +24,12 @@ def _fixed_now(value: str | None) -> datetime | None:
     return None
 
 
+def _progress(args: argparse.Namespace):  # noqa: ANN202 (progress.Progress, imported only when used)
+    from .progress import Progress
+
+    return Progress(quiet=getattr(args, "quiet", False))
+
+
 def cmd_plan(args: argparse.Namespace) -> int:
     if args.action == "template":
         return _plan_template(args)
@@ -92,7 +98,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     from .workflows.refresh import refresh
 
     engine = FileEngine(Path(args.path))
-    outcome = refresh(engine, now=_fixed_now(args.now))
+    outcome = refresh(engine, now=_fixed_now(args.now), progress=_progress(args))
     print(f"更新しました: {args.path}")
     for note in engine.notes:
         print(f"注意: {note}", file=sys.stderr)
@@ -108,7 +114,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
     engine = FileEngine(Path(args.path))
     try:
-        loaded, problems = validate(engine)
+        loaded, problems = validate(engine, _progress(args))
     finally:
         engine.close()
     if args.json:
@@ -160,6 +166,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kaikaku", description="行革・DX推進計画 マスターワークブックの作成・更新・検証・出力")
     parser.add_argument("--debug", action="store_true", help="エラー時に詳細（トレースバック）を表示")
     sub = parser.add_subparsers(dest="command", required=True)
+    # Options every command takes, after its name too (kaikaku refresh -q PATH).
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("-q", "--quiet", action="store_true", help="進行状況（標準エラー出力）を表示しない")
 
     p = sub.add_parser("plan", help="計画（同梱または --plan）を表示。plan template PATH.xlsx で記入用の計画ワークブックを作成")
     p.add_argument("action", nargs="?", help="template: 記入用の計画ワークブックを作成（--plan があればその計画を書き出す）")
@@ -169,7 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="template: 既存のファイルを上書き")
     p.set_defaults(func=cmd_plan)
 
-    p = sub.add_parser("init", help="新しいマスターワークブックを作成して更新")
+    p = sub.add_parser("init", parents=[common], help="新しいマスターワークブックを作成して更新")
     p.add_argument("path")
     p.add_argument("--plan", help="計画ファイル（計画ワークブック .xlsx または TOML）。省略時は同梱の小美玉市の計画")
     p.add_argument("--sample", action="store_true", help="架空のサンプル実績を入れる")
@@ -180,22 +189,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--now", help="記録する日時（ISO 形式、再現用）")
     p.set_defaults(func=cmd_init)
 
-    p = sub.add_parser("refresh", help="入力を読み、評価・財政効果額・集計を書き込む")
+    p = sub.add_parser("refresh", parents=[common], help="入力を読み、評価・財政効果額・集計を書き込む")
     p.add_argument("path")
     p.add_argument("--now", help="記録する日時（ISO 形式、再現用）")
     p.set_defaults(func=cmd_refresh)
 
-    p = sub.add_parser("validate", help="入力の問題を一覧（エラーがあれば終了コード 1）")
+    p = sub.add_parser("validate", parents=[common], help="入力の問題を一覧（エラーがあれば終了コード 1）")
     p.add_argument("path")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_validate)
 
-    p = sub.add_parser("report", help="評価結果を表示（--json で機械可読）")
+    p = sub.add_parser("report", parents=[common], help="評価結果を表示（--json で機械可読）")
     p.add_argument("path")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_report)
 
-    p = sub.add_parser("export", help="懇談会資料（PDF・xlsx・HTML・オープンデータCSV）を書き出す")
+    p = sub.add_parser("export", parents=[common], help="懇談会資料（PDF・xlsx・HTML・オープンデータCSV）を書き出す")
     p.add_argument("path")
     p.add_argument("--out", required=True)
     p.add_argument("--year", type=int, help="評価年度（省略時は設定シートの値）")

@@ -127,16 +127,19 @@ def grade_items(inputs: Inputs, measures: pd.DataFrame, year: int, settings: Set
     entered = entered[entered["year"].astype("Int64") == year] if len(entered) else entered
     entered_grade = dict(zip(entered["item"].astype(int), entered["grade"], strict=True)) if len(entered) else {}
     rows = []
+    by_item: dict[int, list[str]] = {}  # each item's measure grades in seq order (one pass, not one filter per item)
+    for item_no, g in measures.sort_values(["item", "seq"])[["item", "grade"]].itertuples(index=False):
+        by_item.setdefault(item_no, []).append(g)
     for item in inputs.items.itertuples():
-        own = measures[measures["item"] == item.item].sort_values("seq")
+        own = by_item.get(item.item, [])
         label = ""
         if entered_grade.get(item.item) == EXCLUDED:  # 対象外 entered for this year, with or without measures
             g, source = EXCLUDED, "担当課入力（対象外）"
         elif len(own):
             if settings.item_grade_rule == "最低評価":
-                g, source = worst(list(own["grade"])), "指標（最低評価）"
+                g, source = worst(own), "指標（最低評価）"
             else:
-                g, source = own["grade"].iloc[0], "主指標"
+                g, source = own[0], "主指標"
         else:
             value = entered_grade.get(item.item)
             g = value if isinstance(value, str) and value in GRADES else NOT_GRADED

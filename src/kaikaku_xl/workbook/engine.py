@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from openpyxl.utils import get_column_letter
-
 from ..errors import WorkbookError as WorkbookError  # re-exported: callers import it from here too
+from .a1 import column_letter
 from .contract import TableSpec
 
 
@@ -25,7 +24,7 @@ class RawTable:
     def address(self, row_index: int, col_index: int) -> str:
         """A1 address of data row `row_index` (0-based; -1 = the header), column `col_index` (0-based)."""
         offset = row_index + 1 if self.offsets is None or row_index < 0 else self.offsets[row_index]
-        return f"{get_column_letter(self.first_col + col_index)}{self.header_row + offset}"
+        return f"{column_letter(self.first_col + col_index)}{self.header_row + offset}"
 
     def column_index(self, header: str) -> int | None:
         try:

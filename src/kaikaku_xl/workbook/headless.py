@@ -1,4 +1,5 @@
-"""The headless engine: a master workbook file, read with openpyxl and written part by part, atomically."""
+"""The headless engine: a master workbook file, read with calamine (openpyxl as the reference) and written part
+by part, atomically."""
 
 from __future__ import annotations
 
@@ -9,17 +10,14 @@ import shutil
 import tempfile
 import time
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
-
 from ..textfit import table_row_height
+from .a1 import column_index, column_letter, split_cell
 from .contract import TableSpec
 from .engine import RawTable, WorkbookError
 from .lock import writer_lock
@@ -36,6 +34,7 @@ from .package import (
 )
 
 BACKUP_DIR = "backup"
+READERS = ("calamine", "openpyxl")  # openpyxl: the reference the fast reader is tested against
 
 
 def lock_holder(path: Path) -> str | None:
@@ -53,12 +52,17 @@ class FileEngine:
 
     door = "コマンド"
 
-    def __init__(self, path: str | Path, backups: int | None = None) -> None:
-        """backups: how many earlier versions to keep; None = the workbook's own setting (read by refresh)."""
+    def __init__(self, path: str | Path, backups: int | None = None, reader: str = "calamine") -> None:
+        """backups: how many earlier versions to keep; None = the workbook's own setting (read by refresh).
+        reader: "calamine" (fast) or "openpyxl" (the reference, and the way out where calamine cannot read)."""
+        if reader not in READERS:
+            raise ValueError(f"reader must be one of {READERS}")
         self.path = Path(path)
         self.backups = backups
+        self.reader = reader
         self.package = inspect(self.path)
         self._book = None
+        self._fast = None
         self._sheet_writes: dict[str, SheetWrite] = {}
         self._table_refs: dict[str, tuple[str, list[str]]] = {}
         self._sole_writer = False
@@ -79,16 +83,42 @@ class FileEngine:
     # -- reading ----------------------------------------------------------------------------------------
     def _workbook(self):  # noqa: ANN202 (openpyxl's read-only workbook)
         if self._book is None:
+            from openpyxl import load_workbook  # only for the reference reader: importing it is slow
+
             try:
                 self._book = load_workbook(self.path, read_only=True, data_only=True)
             except (OSError, zipfile.BadZipFile, KeyError) as exc:
                 raise WorkbookError(f"{self.path.name} を読み込めません: {exc}") from None
         return self._book
 
+    def _fast_rows(self, sheet: str, bounds: tuple[int, int, int, int]) -> list[list[Any]] | None:
+        """The range read by calamine; None where only the reference reader can read it."""
+        from .fastread import FallBack, FastBook
+
+        try:
+            if self._fast is None:
+                self._fast = FastBook(self.path, self.package.sheets)
+            return self._fast.rows(sheet, bounds)
+        except FallBack:
+            return None
+        except Exception as exc:  # calamine's own errors (a broken part): say which file, as openpyxl would
+            raise WorkbookError(f"{self.path.name} を読み込めません: {exc}") from None
+
+    def _reference_rows(self, sheet: str, bounds: tuple[int, int, int, int]) -> list[list[Any]]:
+        min_col, min_row, max_col, max_row = bounds
+        ws = self._workbook()[sheet]
+        width = max_col - min_col + 1
+        rows = [[None if v == "" else v for v in r] for r in ws.iter_rows(
+            min_row=min_row, max_row=max_row, min_col=min_col, max_col=max_col, values_only=True)]
+        return [r + [None] * (width - len(r)) for r in rows]
+
     def close(self) -> None:
         if self._book is not None:
             self._book.close()
             self._book = None
+        if self._fast is not None:
+            self._fast.close()
+            self._fast = None
 
     def has_table(self, name: str) -> bool:
         return name in self.package.tables
@@ -98,13 +128,11 @@ class FileEngine:
         if part is None:
             raise WorkbookError(f"表「{spec.name}」（シート「{spec.sheet}」）が見つかりません。")
         min_col, min_row, max_col, max_row = part.bounds
-        ws = self._workbook()[part.sheet]
-        rows = [list(r) for r in ws.iter_rows(min_row=min_row, max_row=max_row, min_col=min_col,
-                                               max_col=max_col, values_only=True)]
+        rows = self._fast_rows(part.sheet, part.bounds) if self.reader == "calamine" else None
+        if rows is None:
+            rows = self._reference_rows(part.sheet, part.bounds)
         if not rows:
             raise WorkbookError(f"表「{spec.name}」（シート「{part.sheet}」）に見出し行がありません。")
-        width = max_col - min_col + 1
-        rows = [r + [None] * (width - len(r)) for r in rows]
         headers = ["" if h is None else str(h).strip() for h in rows[0]]
         kept = [(i, r) for i, r in enumerate(rows[1:], start=1) if any(v is not None and v != "" for v in r)]
         return RawTable(part.sheet, headers, [r for _, r in kept], min_row, min_col, [i for i, _ in kept])
@@ -120,35 +148,31 @@ class FileEngine:
         sheet = self.package.tables[spec.name].sheet
         write = self._write(sheet)
         top, left = spec.anchor_row, spec.anchor_col
-        for j, header in enumerate(spec.headers):
-            write.put(top, left + j, header)
+        write.put_run(top, left, spec.headers)
         body = rows or [[None] * len(spec.columns)]
-        keys = [col.key for col in spec.columns]
+        by_column = [formats.get(col.key) for col in spec.columns] if formats else None
         for i, row in enumerate(body, start=1):
-            for j, value in enumerate(row):
-                column_formats = (formats or {}).get(keys[j]) if j < len(keys) else None
-                fmt = column_formats[i - 1] if column_formats and i <= len(column_formats) else None
-                write.put(top + i, left + j, value, template_row=top + 1, fmt=fmt)
+            fmts = [f[i - 1] if f and i <= len(f) else None for f in by_column] if by_column else None
+            write.put_run(top + i, left, row, template_row=top + 1, fmts=fmts)
             height = table_row_height(((col.width, col.wrap) for col in spec.columns), row)
             if height:
                 write.heights[top + i] = height
-        ref = f"{get_column_letter(left)}{top}:{get_column_letter(left + len(spec.columns) - 1)}{top + len(body)}"
+        ref = f"{column_letter(left)}{top}:{column_letter(left + len(spec.columns) - 1)}{top + len(body)}"
         self._table_refs[spec.name] = (ref, spec.headers)
 
     def write_cells(self, sheet: str, cells: dict[str, Any]) -> None:
         write = self._write(sheet)
         for address, value in cells.items():
-            letter, row = coordinate_from_string(address)
-            write.put(row, column_index_from_string(letter), value)
+            letter, row = split_cell(address)
+            write.put(row, column_index(letter), value)
 
     def commit(self) -> None:
         self.close()
-        replaced: dict[str, bytes] = {}
+        replaced: dict[str, bytes | Iterable[bytes]] = {}
         with zipfile.ZipFile(self.path) as zf:
             style_book = StyleBook(zf.read("xl/styles.xml") if "xl/styles.xml" in zf.namelist() else None)
             for sheet, write in self._sheet_writes.items():
-                part = self.package.sheets[sheet]
-                replaced[part] = render_sheet(zf.read(part), write, style_book)
+                replaced[self.package.sheets[sheet]] = self._rendered(self.package.sheets[sheet], write, style_book)
             for name, (ref, headers) in self._table_refs.items():
                 part = self.package.tables[name].part
                 replaced[part] = render_table(zf.read(part), ref, headers)
@@ -162,8 +186,15 @@ class FileEngine:
         self.notes = save_atomically(self.path, replaced, 5 if self.backups is None else self.backups,
                                      sole_writer=self._sole_writer)
 
+    def _rendered(self, part: str, write: SheetWrite, style_book: StyleBook) -> Iterable[bytes]:
+        """An owned sheet's new XML, read and rendered only while the package is written: one at a time."""
+        with zipfile.ZipFile(self.path) as zf:
+            xml = zf.read(part)
+        yield from render_sheet(xml, write, style_book)
 
-def save_atomically(path: Path, replaced: dict[str, bytes], backups: int, *, sole_writer: bool = False) -> list[str]:
+
+def save_atomically(path: Path, replaced: dict[str, bytes | Iterable[bytes]], backups: int, *,
+                    sole_writer: bool = False) -> list[str]:
     """Write the new package beside the master, keep a verified backup, then swap it in with one rename.
 
     sole_writer: the caller holds the writer lock (lock.py), so every temp file of this master is a dead run's.

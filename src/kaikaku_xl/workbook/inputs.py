@@ -182,13 +182,14 @@ class Reader:
         if pos is None:
             return pd.DataFrame(columns=MEASURE_COLUMNS)
         decimals_at = table.column_index(c.MEASURES.column("decimals").header)
-        item_info = items.set_index("item")
+        policy_of = dict(zip(items["item"], items["policy"], strict=True))  # dicts: one lookup per row is cheap
+        lead_of = dict(zip(items["item"], items["lead"], strict=True))
         rows, seen = [], set()
         seq: dict[int, int] = {}
         for i, raw in enumerate(table.rows):
             item = _int(raw[pos["item"]])
             name = _text(raw[pos["name"]])
-            if item is None or item not in item_info.index:
+            if item is None or item not in policy_of:
                 self.problem(ERROR, table, i, pos["item"], f"取組項目 No「{raw[pos['item']]}」は計画にありません。",
                              "取組項目シートにある No を入力してください。この指標は計算から除きました。")
                 continue
@@ -231,7 +232,7 @@ class Reader:
             measure_id = _text(raw[pos["measure_id"]]) or f"{item}-{seq[item]}"
             rows.append({
                 "measure_id": measure_id, "item": item, "seq": seq[item],
-                "policy": int(item_info.at[item, "policy"]), "lead": item_info.at[item, "lead"],
+                "policy": int(policy_of[item]), "lead": lead_of[item],
                 "name": name, "unit": unit, "direction": direction,
                 "baseline": numbers["baseline"], "target": numbers["target"], "effect_kind": kind,
                 "include_in_effect": _text(raw[pos["include_in_effect"]]) in ("はい", "TRUE", "True", "1", "○"),

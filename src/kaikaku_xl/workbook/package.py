@@ -2,8 +2,9 @@
 replaces only the parts refresh owns.
 
 openpyxl drops drawings, images, VBA forms and more that it did not create when it saves a file, so refresh
-never saves the master through openpyxl. It reads values with openpyxl (read-only) and writes new XML for the
-sheetData of the output sheets and for the output tables' parts; every other part is copied unchanged.
+never saves the master through openpyxl. It reads values (fastread.py) and writes new XML for the sheetData of
+the output sheets, streamed row by row into the new package, and for the output tables' parts; every other part
+is copied unchanged.
 """
 
 from __future__ import annotations
@@ -13,14 +14,15 @@ import math
 import posixpath
 import re
 import zipfile
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
 from lxml import etree
-from openpyxl.utils import get_column_letter, range_boundaries
 
+from .a1 import column_letter, range_bounds
 from .engine import WorkbookError
 
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -40,7 +42,7 @@ class TablePart:
     @property
     def bounds(self) -> tuple[int, int, int, int]:
         """(min_col, min_row, max_col, max_row), 1-based."""
-        return range_boundaries(self.ref)  # type: ignore[return-value]
+        return range_bounds(self.ref)
 
 
 @dataclass
@@ -118,13 +120,14 @@ def _cell_xml(ref: str, value: Any, style: int) -> str:
 
 _SHEETDATA = re.compile(rb"<sheetData\s*/>|<sheetData>.*?</sheetData>|<sheetData\s[^>]*>.*?</sheetData>", re.S)
 _DIMENSION = re.compile(rb'<dimension ref="[^"]*"\s*/>')
+_ROWS_PER_CHUNK = 2_000  # rows rendered into one piece of bytes: the new sheetData never exists whole
 
 
 def existing_styles(xml: bytes, max_row: int) -> dict[tuple[int, int], int]:
     """Style index of each cell in rows 1..max_row of a sheet part (rows beyond are not read)."""
     styles: dict[tuple[int, int], int] = {}
     for _, cell in etree.iterparse(io.BytesIO(xml), events=("end",), tag=f"{{{NS_MAIN}}}c"):
-        min_col, row, _, _ = range_boundaries(cell.get("r"))
+        min_col, row, _, _ = range_bounds(cell.get("r"))
         if row > max_row:
             break
         styles[(row, min_col)] = int(cell.get("s", "0"))
@@ -143,6 +146,7 @@ class StyleBook:
     def __init__(self, styles_xml: bytes | None) -> None:
         self.codes: dict[int, str] = dict(BUILTIN_FORMATS)
         self.xfs: list[tuple[tuple, str]] = []
+        self._found: dict[tuple[int, str], int] = {}
         if not styles_xml:
             return
         root = etree.fromstring(styles_xml)
@@ -155,6 +159,12 @@ class StyleBook:
             self.xfs.append(((attributes, children), self.codes.get(int(xf.get("numFmtId", "0")), "")))
 
     def with_format(self, style: int, code: str) -> int:
+        found = self._found.get((style, code))  # asked once per cell of a 50,000-row table: remember answers
+        if found is None:
+            found = self._found[(style, code)] = self._with_format(style, code)
+        return found
+
+    def _with_format(self, style: int, code: str) -> int:
         if not 0 <= style < len(self.xfs) or self.xfs[style][1] == code:
             return style
         key = self.xfs[style][0]
@@ -163,56 +173,85 @@ class StyleBook:
 
 @dataclass
 class SheetWrite:
-    """The new content of one owned sheet: every cell value, which rows repeat a template row's styles, and
-    cells that take their template's style with another number format (a measure's decimals)."""
+    """The new content of one owned sheet: runs of values per row, which rows repeat a template row's styles,
+    and cells that take their template's style with another number format (a measure's decimals).
 
-    cells: dict[tuple[int, int], Any] = field(default_factory=dict)
+    Runs, not a dict per cell: a 50,000-row table is 50,000 references to the caller's rows, not a million
+    (row, col) keys. A later run overwrites an earlier one where they overlap.
+    """
+
+    runs: dict[int, list[tuple[int, Sequence[Any]]]] = field(default_factory=dict)  # row -> [(first col, values)]
     template_rows: dict[int, int] = field(default_factory=dict)  # row -> row whose styles it takes
     formats: dict[tuple[int, int], str] = field(default_factory=dict)
     heights: dict[int, float] = field(default_factory=dict)  # row -> points, for rows of wrapped text
 
     def put(self, row: int, col: int, value: Any, template_row: int | None = None, fmt: str | None = None) -> None:
-        self.cells[(row, col)] = value
+        self.put_run(row, col, (value,), template_row, None if fmt is None else (fmt,))
+
+    def put_run(self, row: int, col: int, values: Sequence[Any], template_row: int | None = None,
+                fmts: Sequence[str | None] | None = None) -> None:
+        """Values from column `col` on; fmts: a number format per value (None = the template's)."""
+        self.runs.setdefault(row, []).append((col, values))
+        if fmts is not None:
+            for j, fmt in enumerate(fmts):
+                if fmt is not None:
+                    self.formats[(row, col + j)] = fmt
         if template_row is not None:
             self.template_rows[row] = template_row
-        if fmt is not None:
-            self.formats[(row, col)] = fmt
+
+    def row_cells(self, row: int) -> dict[int, Any]:
+        cells: dict[int, Any] = {}
+        for col, values in self.runs[row]:
+            for j, value in enumerate(values):
+                cells[col + j] = value
+        return cells
 
 
-def render_sheet(xml: bytes, write: SheetWrite, style_book: StyleBook | None = None) -> bytes:
-    """The sheet part with its sheetData (and dimension) replaced; every other byte is kept."""
-    fixed_rows = max([r for r in write.template_rows.values()] + [r for r, _ in write.cells if r not in
-                                                                   write.template_rows] + [1])
-    styles = existing_styles(xml, fixed_rows)
-    rows: dict[int, list[tuple[int, Any]]] = {}
-    for (r, col), value in write.cells.items():
-        rows.setdefault(r, []).append((col, value))
-    out: list[str] = ["<sheetData>"]
-    max_col = 1
-    for r in sorted(rows):
+def _rows_xml(write: SheetWrite, styles: dict[tuple[int, int], int],
+              style_book: StyleBook | None) -> Iterator[bytes]:
+    """The new sheetData in pieces of _ROWS_PER_CHUNK rows."""
+    yield b"<sheetData>"
+    piece: list[str] = []
+    formats = write.formats
+    for r in sorted(write.runs):
         source = write.template_rows.get(r, r)
-
-        def style_of(col: int, r: int = r, source: int = source) -> int:
-            style = styles.get((source, col), 0)
-            fmt = write.formats.get((r, col))
-            return style if fmt is None or style_book is None else style_book.with_format(style, fmt)
-
-        cells = "".join(
-            _cell_xml(f"{get_column_letter(col)}{r}", value, style_of(col))
-            for col, value in sorted(rows[r], key=lambda cv: cv[0])
-        )
-        max_col = max(max_col, max(col for col, _ in rows[r]))
+        cells = write.row_cells(r)
         height = write.heights.get(r)
-        attributes = f' ht="{height}" customHeight="1"' if height else ""
-        out.append(f'<row r="{r}"{attributes}>{cells}</row>')
-    out.append("</sheetData>")
-    new_data = "".join(out).encode("utf-8")
-    if not _SHEETDATA.search(xml):
+        piece.append(f'<row r="{r}" ht="{height}" customHeight="1">' if height else f'<row r="{r}">')
+        for col in sorted(cells):
+            style = styles.get((source, col), 0)
+            fmt = formats.get((r, col)) if formats else None
+            if fmt is not None and style_book is not None:
+                style = style_book.with_format(style, fmt)
+            piece.append(_cell_xml(f"{column_letter(col)}{r}", cells[col], style))
+        piece.append("</row>")
+        if len(piece) > _ROWS_PER_CHUNK * 3:
+            yield "".join(piece).encode("utf-8")
+            piece = []
+    piece.append("</sheetData>")
+    yield "".join(piece).encode("utf-8")
+
+
+def render_sheet(xml: bytes, write: SheetWrite, style_book: StyleBook | None = None) -> Iterator[bytes]:
+    """The sheet part with its sheetData (and dimension) replaced, as pieces of bytes; every other byte is kept.
+
+    The old part is read once; the new one is produced row by row while the package is written.
+    """
+    match = _SHEETDATA.search(xml)
+    if match is None:
         raise WorkbookError("出力シートの形式が想定と異なります（sheetData がありません）。")
-    result = _SHEETDATA.sub(lambda _: new_data, xml, count=1)
-    max_row = max(rows) if rows else 1
-    dimension = f'<dimension ref="A1:{get_column_letter(max_col)}{max_row}"/>'.encode()
-    return _DIMENSION.sub(lambda _: dimension, result, count=1)
+    fixed_rows = max([*write.template_rows.values(), *(r for r in write.runs if r not in write.template_rows), 1])
+    styles = existing_styles(xml, fixed_rows)
+    max_row = max(write.runs) if write.runs else 1
+    max_col = max((col + len(values) - 1 for runs in write.runs.values() for col, values in runs), default=1)
+    dimension = f'<dimension ref="A1:{column_letter(max_col)}{max_row}"/>'.encode()
+
+    def pieces() -> Iterator[bytes]:
+        yield _DIMENSION.sub(lambda _: dimension, xml[: match.start()], count=1)
+        yield from _rows_xml(write, styles, style_book)
+        yield xml[match.end():]
+
+    return pieces()
 
 
 def render_table(xml: bytes, ref: str, headers: list[str]) -> bytes:
@@ -299,14 +338,21 @@ def prune_calc_chain(zf: zipfile.ZipFile, owned_sheet_ids: set[str]) -> dict[str
     }
 
 
-def rewrite_package(source: Path, target: io.BufferedIOBase | Path, replaced: dict[str, bytes]) -> None:
-    """Copy `source` to `target` part by part, replacing the parts in `replaced` (REMOVED drops one);
-    order and compression kept."""
+def rewrite_package(source: Path, target: io.BufferedIOBase | Path,
+                    replaced: dict[str, bytes | Iterable[bytes]]) -> None:
+    """Copy `source` to `target` part by part, replacing the parts in `replaced` (REMOVED drops one; an iterable
+    of bytes is streamed into the part); order and compression kept."""
     with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w") as zout:
         for info in zin.infolist():
             data = replaced.get(info.filename)
-            if data == REMOVED:
+            if isinstance(data, bytes) and data == REMOVED:
                 continue
-            if data is None:
-                data = zin.read(info.filename)
-            zout.writestr(info, data, compress_type=info.compress_type)
+            if data is None or isinstance(data, bytes):
+                zout.writestr(info, zin.read(info.filename) if data is None else data, compress_type=info.compress_type)
+                continue
+            out_info = zipfile.ZipInfo(info.filename, info.date_time)
+            out_info.compress_type = info.compress_type
+            out_info.external_attr, out_info.create_system = info.external_attr, info.create_system
+            with zout.open(out_info, "w") as dst:  # an owned sheet stays far below zip64 sizes (2 GB)
+                for chunk in data:
+                    dst.write(chunk)

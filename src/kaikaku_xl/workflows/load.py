@@ -11,6 +11,7 @@ import pandas as pd
 from ..metrics import NOT_GRADED, Inputs, Results, evaluate
 from ..metrics.frames import TARGET_COLUMNS
 from ..plan import HistoricEffect, Item, Measure, Plan, Policy
+from ..progress import SILENT, Phase, Progress
 from ..settings import Settings
 from ..workbook import contract as c
 from ..workbook.engine import Engine, RawTable, WorkbookError
@@ -97,12 +98,24 @@ def require_input_tables(engine: Engine, layout: c.Layout) -> None:
         )
 
 
-def load(engine: Engine) -> Loaded:
+INPUT_TABLES = 9  # PlanInfo, Settings, History, Items, Measures, Actuals, Targets, Status, EffectLedger
+
+
+def load(engine: Engine, progress: Progress = SILENT) -> Loaded:
+    """The workbook's inputs; progress gets the 読み込み line (tables, rows, seconds)."""
+    with progress.phase("読み込み", total=INPUT_TABLES) as phase:
+        return _load(engine, phase)
+
+
+def _load(engine: Engine, phase: Phase) -> Loaded:
     missing = [spec for spec in (c.PLAN_INFO, c.ITEMS, c.MEASURES, c.SETTINGS) if not engine.has_table(spec.name)]
     if missing:
         names = "、".join(f"{s.name}（{s.sheet}）" for s in missing)
         raise WorkbookError(f"マスターワークブックに必要な表がありません: {names}。kaikaku init で作成したブックか確認してください。")
     info_table = engine.read_table(c.PLAN_INFO)
+    phase.step()
+    phase.count("表", 1)
+    phase.count("行", len(info_table.rows))
     info = _plan_info(info_table)
     baseline_year = _year(info, "baseline_year", "基準年度")
     start_year, end_year = _year(info, "start_year", "計画開始年度"), _year(info, "end_year", "計画終了年度")
@@ -118,6 +131,9 @@ def load(engine: Engine) -> Loaded:
             return None
         table = engine.read_table(spec)
         tables.append(table)
+        phase.step()
+        phase.count("表", 1)
+        phase.count("行", len(table.rows))
         return table
 
     settings_table = read(c.SETTINGS)
@@ -193,7 +209,19 @@ def all_problems(loaded: Loaded, results: Results) -> list[Problem]:
     return [*loaded.problems, *metric_problems(loaded, results)]
 
 
-def validate(engine: Engine) -> tuple[Loaded, list[Problem]]:
+def compute(loaded: Loaded, settings: Settings, progress: Progress = SILENT) -> Results:
+    """The metrics, with the 計算 line (measures, items, seconds)."""
+    with progress.phase("計算") as phase:
+        count_inputs(phase, loaded)
+        return evaluate(loaded.inputs, settings)
+
+
+def count_inputs(phase: Phase, loaded: Loaded) -> None:
+    phase.count("指標", len(loaded.inputs.measures))
+    phase.count("取組項目", len(loaded.inputs.items))
+
+
+def validate(engine: Engine, progress: Progress = SILENT) -> tuple[Loaded, list[Problem]]:
     """Every problem a refresh would list, without writing anything (`kaikaku validate`, the 検証 button)."""
-    loaded = load(engine)
-    return loaded, all_problems(loaded, evaluate(loaded.inputs, loaded.settings))
+    loaded = load(engine, progress)
+    return loaded, all_problems(loaded, compute(loaded, loaded.settings, progress))

@@ -13,12 +13,13 @@ import pandas as pd
 
 from ..metrics import ALL_GRADES, Results, evaluate
 from ..numformat import number_format
+from ..progress import SILENT, Phase, Progress
 from ..rounding import percent_points, round_half_away
 from ..workbook import contract as c
-from ..workbook.builder import DASHBOARD_KPIS, TITLES
 from ..workbook.engine import Engine
 from ..workbook.inputs import ERROR, WARNING, Problem
-from .load import Loaded, all_problems, load
+from ..workbook.titles import DASHBOARD_KPIS, TITLES
+from .load import Loaded, all_problems, count_inputs, load
 
 
 @dataclass
@@ -46,7 +47,7 @@ def _value(x: Any) -> Any:
 
 
 def evaluation_rows(loaded: Loaded, results: Results) -> list[list[Any]]:
-    titles = loaded.inputs.items.set_index("item")["title"]
+    titles = dict(zip(loaded.inputs.items["item"], loaded.inputs.items["title"], strict=True))
     rows = []
     for r in results.measures.to_dict("records"):
         rows.append([
@@ -89,7 +90,7 @@ def effect_rows(results: Results) -> list[list[Any]]:
 
 def item_effect_rows(loaded: Loaded, results: Results) -> list[list[Any]]:
     years = loaded.layout.plan_years
-    titles = loaded.inputs.items.set_index("item")["title"]
+    titles = dict(zip(loaded.inputs.items["item"], loaded.inputs.items["title"], strict=True))
     grid = results.measure_years
     grid = grid[grid["year"].isin(years) & grid["effect_kind"].astype(bool)]
     evaluation_year = results.evaluation_year
@@ -157,21 +158,30 @@ def log_row(loaded: Loaded, results: Results, problems: list[Problem], engine: E
             loaded.fingerprint]
 
 
-def refresh(engine: Engine, now: datetime | None = None) -> RefreshOutcome:
+def refresh(engine: Engine, now: datetime | None = None, progress: Progress = SILENT) -> RefreshOutcome:
     """Run the whole refresh through an engine and commit it. Raises WorkbookError only for unusable files.
 
     A file engine holds the master's writer lock from the read to the atomic replace (one writer at a time).
+    progress: a line per phase (読み込み / 計算 / 書き込み) for the command line.
     """
     writing = getattr(engine, "writing", None)
     with writing() if writing else nullcontext():
-        return _refresh(engine, now)
+        return _refresh(engine, now, progress)
 
 
-def _refresh(engine: Engine, now: datetime | None) -> RefreshOutcome:
-    loaded = load(engine)
+def _refresh(engine: Engine, now: datetime | None, progress: Progress) -> RefreshOutcome:
+    loaded = load(engine, progress)
     if getattr(engine, "backups", 0) is None:
         engine.backups = loaded.settings.backups  # type: ignore[attr-defined]
-    results = evaluate(loaded.inputs, loaded.settings)
+    with progress.phase("計算") as phase:
+        count_inputs(phase, loaded)
+        results = evaluate(loaded.inputs, loaded.settings)
+    with progress.phase("書き込み", total=len(loaded.layout.outputs) + 1) as phase:
+        row = _write_outputs(engine, loaded, results, now, phase)
+    return RefreshOutcome(loaded=loaded, results=results, log_row=row)
+
+
+def _write_outputs(engine: Engine, loaded: Loaded, results: Results, now: datetime | None, phase: Phase) -> list[Any]:
     stamp = (now or datetime.now()).strftime("%Y-%m-%d %H:%M:%S")
     problems = all_problems(loaded, results)
     layout = loaded.layout
@@ -195,6 +205,9 @@ def _refresh(engine: Engine, now: datetime | None) -> RefreshOutcome:
     formats = {c.EVALUATION.name: evaluation_formats(loaded, results)}
     for spec in layout.outputs:
         engine.write_table(spec, tables[spec.name], formats=formats.get(spec.name))
+        phase.step()
+        phase.count("表", 1)
+        phase.count("行", len(tables[spec.name]))
         if spec.sheet != c.SHEET_DASHBOARD:
             heading, note = TITLES[spec.name]
             engine.write_cells(spec.sheet, {"A1": heading, "A2": note})
@@ -205,4 +218,5 @@ def _refresh(engine: Engine, now: datetime | None) -> RefreshOutcome:
         **kpis,
     })
     engine.commit()
-    return RefreshOutcome(loaded=loaded, results=results, log_row=row)
+    phase.step()
+    return row

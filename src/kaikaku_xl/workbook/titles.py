@@ -1,0 +1,29 @@
+"""The heading and note above each table, and the dashboard's labels: written by init and by every refresh.
+
+Their own module so that refresh does not import the builder (and with it openpyxl).
+"""
+
+from __future__ import annotations
+
+from . import contract as c
+
+TITLES = {
+    c.SETTINGS.name: ("設定", "黄色のセルを変更できます。評価年度・閾値・単価・累計の数え方などを設定します。"),
+    c.PLAN_INFO.name: ("計画情報", "計画の基本情報と、これまでの計画の財政効果額です。参照用（灰色）。"),
+    c.ITEMS.name: ("取組項目（計画）", "計画書の取組項目です。参照用（灰色）。"),
+    c.MEASURES.name: ("指標（計画）", "基準値（2024年度）と目標値（2030年度）。効果区分・算入・備考（黄色）は変更できます。"),
+    "Actuals": ("実績", "各担当課が年度ごとの実績値を黄色のセルに入力します。単位は「単位」列のとおり。"),
+    "Targets": ("年度目標（任意）", "市独自の年度目標がある場合のみ入力します。空欄の年度は基準値から目標値への直線で計画値を計算します。"),
+    c.STATUS.name: ("進捗状況", "取組項目・年度ごとに進捗状況と取組実績等を入力します。指標のない項目は評価（S〜D）も入力します。"),
+    c.LEDGER.name: ("効果額台帳", "指標で捉えられない財政効果額（PFI契約、使用料改定など）を1行1件で入力します。"),
+    c.EVALUATION.name: ("評価結果（指標別）", "更新ボタン（kaikaku refresh）で作成されます。直接入力しないでください。"),
+    c.ITEM_RESULTS.name: ("取組評価（項目別）", "更新で作成されます。"),
+    c.EFFECTS.name: ("財政効果額（年度別）", "更新で作成されます。単年度効果額 = 指標による効果額 + 台帳。"),
+    "ItemEffects": ("財政効果額の内訳", "更新で作成されます。"),
+    c.POLICY_SUMMARY.name: ("基本方針別の集計", "更新で作成されます。割合は評価対象（S〜D）の項目数に対する割合です。−（未入力・評価不能）と対象外は分母に含めません。"),
+    c.DEPARTMENT_SUMMARY.name: ("主要担当課別の集計", "更新で作成されます。"),
+    c.PROBLEMS.name: ("問題点", "更新・検証で見つかった入力の問題です。シートとセルを確認して修正してください。"),
+    c.REFRESH_LOG.name: ("更新履歴", "更新のたびに1行追加されます。"),
+}
+
+DASHBOARD_KPIS = ("評価年度", "評価した取組項目", "単年度財政効果額", "計画期間累計", "最終更新")
