@@ -117,15 +117,19 @@ def column_mm(width: float) -> float:
     return (width * 7 + 5) * 25.4 / 96
 
 
-def test_evaluation_prints_readable_on_a4(master: Path) -> None:
-    ws = load_workbook(master)[c.EVALUATION.sheet]
+@pytest.mark.parametrize("spec", [c.EVALUATION, c.POLICY_SUMMARY, c.DEPARTMENT_SUMMARY], ids=lambda s: s.name)
+def test_wide_output_sheets_print_readable_on_a4(master: Path, spec: c.TableSpec) -> None:
+    """評価結果 once printed at about 5 pt: now views of at most one A4 width each, at 90%."""
+    ws = load_workbook(master)[spec.sheet]
     scale = ws.page_setup.scale or 100
     assert not ws.sheet_properties.pageSetUpPr.fitToPage and scale >= 85  # about 10 pt, not 5 pt
     breaks = sorted(b.id for b in ws.col_breaks.brk)
-    assert breaks, "評価結果 needs printed views"
-    titles = [col.width for col in c.EVALUATION.columns[:2]]  # ID and No repeat on every view
+    assert breaks, f"{spec.sheet} needs printed views"
+    repeated = ws.print_title_cols  # e.g. "$A:$B"
+    n_repeat = len(re.findall(r"[A-Z]+", repeated)) and (ord(re.findall(r"[A-Z]+", repeated)[-1]) - ord("A") + 1)
+    titles = [col.width for col in spec.columns[:n_repeat]]
     printable = A4_LANDSCAPE_MM - 25.4 * (ws.page_margins.left + ws.page_margins.right)
-    widths = [col.width for col in c.EVALUATION.columns]
+    widths = [col.width for col in spec.columns]
     start = 0
     for end in [*breaks, len(widths)]:
         view = widths[start:end] if start == 0 else titles + widths[start:end]

@@ -52,9 +52,24 @@ class SheetApi:
         self.calls.append("Protect")
 
 
+class RowsApi:
+    def __init__(self, rng: Range) -> None:
+        self.rng = rng
+
+    def AutoFit(self) -> None:  # noqa: N802 (COM's name)
+        self.rng.sheet.check_writable()
+        self.rng.sheet.autofitted.append((self.rng.row, self.rng.bottom))
+
+
+class RangeApi:
+    def __init__(self, rng: Range) -> None:
+        self.Rows = RowsApi(rng)
+
+
 class Range:
     def __init__(self, sheet: Sheet, top: int, left: int, bottom: int, right: int) -> None:
         self.sheet, self.row, self.column, self.bottom, self.right = sheet, top, left, bottom, right
+        self.api = RangeApi(self)
 
     @property
     def address(self) -> str:
@@ -117,6 +132,7 @@ class Sheet:
         self.formats: dict[tuple[int, int], str] = {}
         self.tables = [Table(self, t.displayName, t.ref) for t in ws.tables.values()]
         self.api = SheetApi(bool(ws.protection.sheet))
+        self.autofitted: list[tuple[int, int]] = []  # row spans whose heights Excel fitted
         # Excel lets staff type into unlocked cells of a protected sheet (the yellow input cells)
         self.unlocked = {(cell.row, cell.column) for row in ws.iter_rows() for cell in row
                          if cell.has_style and not cell.protection.locked}
@@ -245,6 +261,8 @@ def test_refresh_from_excel_leaves_the_values_of_kaikaku_refresh(master: Path, t
     evaluation = next(t for t in book.sheets[c.EVALUATION.sheet].tables if t.name == c.EVALUATION.name)
     assert evaluation.range.address.replace("$", "") == \
         FileEngine(headless).package.tables[c.EVALUATION.name].ref
+    # wrapped rows get their height from Excel itself (AutoFit), as the file engine writes estimated heights
+    assert book.sheets[c.EVALUATION.sheet].autofitted == [(c.EVALUATION.anchor_row, evaluation.range.bottom)]
 
 
 def test_protected_output_sheets_are_unprotected_only_while_writing(master: Path) -> None:

@@ -150,6 +150,9 @@ class XlwingsEngine:
                     sheet.range((top + 1 + i, left + j), (top + 1 + i, left + j)).number_format = fmt
         if old_bottom > bottom:
             sheet.range((bottom + 1, left), (old_bottom, right)).clear_contents()
+        if not self.remote and any(col.wrap for col in spec.columns):
+            # Excel fits the height of wrapped rows itself (the file engine estimates it, textfit.py)
+            sheet.range((top, left), (bottom, right)).api.Rows.AutoFit()
 
     @contextmanager
     def _quiet(self) -> Iterator[None]:
