@@ -10,7 +10,6 @@ Results are in full precision, as `kaikaku report --json`; the cell's number for
 from __future__ import annotations
 
 import math
-from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
@@ -30,8 +29,8 @@ from kaikaku_xl.excel.cells import (
     text,
     year,
 )
-from kaikaku_xl.metrics.effects import measure_effects
-from kaikaku_xl.metrics.evaluate import evaluate_measures
+from kaikaku_xl.metrics.effects import effect_amounts, unit_prices
+from kaikaku_xl.metrics.evaluate import measure_grades
 from kaikaku_xl.metrics.grades import ALL_GRADES, GRADES, NOT_GRADED
 from kaikaku_xl.metrics.rates import attainment, linear_planned, progress
 from kaikaku_xl.metrics.rollups import WHOLE_PLAN, rollup
@@ -40,7 +39,7 @@ from kaikaku_xl.workbook import contract as c
 
 __all__ = ["kk_attainment", "kk_effect", "kk_grade", "kk_planned", "kk_progress", "kk_rollup"]
 
-CONTINUING = "継続"  # 財政効果額 of one year against the baseline (the 継続 mode of the 設定 sheet)
+CONTINUING = "継続"  # KK_EFFECT is 財政効果額 of one year against the baseline (the 継続 mode of the 設定 sheet)
 _CELLS = {"ndim": 2, "err_to_str": True}  # every argument as a 2-D grid; Excel errors arrive as "#N/A" text
 
 
@@ -68,7 +67,7 @@ def _first(value: Any) -> Any:
 
 def _directions(values: np.ndarray) -> np.ndarray:
     """増加・減少・維持; anything else makes the row not computable."""
-    return np.array([d if d in DIRECTIONS else "" for d in values], dtype=object)
+    return np.where(np.isin(values, DIRECTIONS), values, "").astype(object)
 
 
 @xw.func
@@ -116,19 +115,14 @@ def _attainment(actual: np.ndarray, target: np.ndarray, direction: np.ndarray) -
 
 def _grades(actual: np.ndarray, baseline: np.ndarray, target: np.ndarray, direction: np.ndarray,
             years: np.ndarray, planned: np.ndarray, base: float, end: float, settings: Any) -> np.ndarray:
+    """The refresh's own grading (metrics.evaluate.measure_grades) on the argument arrays, every year at once."""
     direction = _directions(direction)
-    linear = linear_planned(baseline, target, years, int(base), int(end))
-    grid = pd.DataFrame({
-        "pos": np.arange(len(actual)), "year": years, "actual": actual, "baseline": baseline, "target": target,
-        "direction": direction, "end_year": end, "planned": np.where(np.isnan(planned), linear, planned),
-        "custom_target": ~np.isnan(planned),
-    })
-    grid.loc[grid["direction"] == "", "actual"] = math.nan
-    out = np.full(len(actual), NOT_GRADED, dtype=object)
-    for y in sorted(set(years[np.isfinite(years)])):
-        rows = evaluate_measures(grid, y, int(base), settings)
-        out[rows["pos"].to_numpy()] = rows["grade"].to_numpy()
-    return out
+    actual = np.where(direction != "", actual, math.nan)
+    custom = ~np.isnan(planned)
+    own = np.where(custom, planned, linear_planned(baseline, target, years, int(base), int(end)))
+    elapsed = (years - int(base)) / (end - int(base))
+    grades = measure_grades(actual, baseline, target, direction, own, custom, elapsed, settings).grade
+    return np.where(np.isfinite(years), grades, NOT_GRADED)
 
 
 @xw.func
@@ -159,11 +153,8 @@ def kk_grade(actual: Any, baseline: Any, target: Any, direction: Any, fiscal_yea
 
 def _effects(actual: np.ndarray, baseline: np.ndarray, kind: np.ndarray, unit: np.ndarray, direction: np.ndarray,
              settings: Any) -> np.ndarray:
-    frame = pd.DataFrame({
-        "measure_id": [str(i) for i in range(len(actual))], "year": 0, "actual": actual, "baseline": baseline,
-        "effect_kind": kind, "unit": unit, "direction": _directions(direction), "include_in_effect": True,
-    })
-    return measure_effects(frame, replace(settings, effect_mode=CONTINUING), "actual")["effect"].to_numpy(float)
+    """財政効果額 against the baseline (継続), by the refresh's own kernel (metrics.effects.effect_amounts)."""
+    return effect_amounts(actual, baseline, kind, _directions(direction), unit_prices(unit, settings))
 
 
 @xw.func
@@ -189,6 +180,14 @@ def kk_effect(actual: Any, baseline: Any, effect_kind: Any, unit: Any = None, di
 
 def _key(value: Any) -> Any:
     """A group key as the report has it: whole numbers (基本方針 1, 2, 3) as int, else text."""
+    try:
+        return _group_key(value)
+    except TypeError:  # unhashable (never from Excel)
+        return _group_key.__wrapped__(value)
+
+
+@lru_cache(maxsize=4096, typed=True)  # typed: True, 1 and 1.0 are different cells
+def _group_key(value: Any) -> Any:
     n = number(value) if not isinstance(value, str) else math.nan
     return int(n) if math.isfinite(n) and float(n).is_integer() else text(value)
 
@@ -200,7 +199,7 @@ GROUP_HEADER = "区分"
 
 def _rollup_frame(groups: Any, grades: Any, effects: Any, items: Any, measure_items: Any,
                   progresses: Any) -> pd.DataFrame:
-    keys = [_key(v) for v in column(groups, "raw", "区分").tolist()]
+    keys = [_key(v) for v in column(groups, "raw", "区分").tolist()]  # _key remembers each distinct value
     marks = [g if g in ALL_GRADES else NOT_GRADED for g in (s.upper() for s in column(grades, "text", "評価"))]
     if len(keys) != len(marks):
         raise FormulaError(f"区分（{len(keys)}行）と評価（{len(marks)}行）の行数が違います。")

@@ -53,9 +53,14 @@ def grid(value: Any) -> np.ndarray:
         elif all(isinstance(row, list | tuple) for row in value):
             width = max(len(row) for row in value)
             array = np.empty((len(value), width), dtype=object)
-            for i, row in enumerate(value):
-                for j in range(width):
-                    array[i, j] = row[j] if j < len(row) else None
+            if width == 1 and all(len(row) == 1 for row in value):  # a column, the usual case: no loop per cell
+                column_values = np.empty(len(value), dtype=object)
+                column_values[:] = [row[0] for row in value]  # 1-D object array: nothing is unpacked
+                array[:, 0] = column_values
+            else:
+                for i, row in enumerate(value):
+                    for j in range(width):
+                        array[i, j] = row[j] if j < len(row) else None
         else:
             array = np.empty((len(value), 1), dtype=object)
             for i, v in enumerate(value):
@@ -107,8 +112,55 @@ def text(value: Any) -> str:
 
 _ERROR_STEMS = {"#N/A", "#DIV", "#VALUE", "#REF", "#NAME", "#NUM", "#NULL", "#SPILL", "#CALC", "#DATA", "#GETTING_DATA"}
 
-_NUMERIC = ("number", "year")
 _CONVERT: dict[str, Callable[[Any], Any]] = {"number": number, "year": year, "text": text, "raw": lambda v: v}
+
+
+def numbers(cells: np.ndarray) -> np.ndarray:
+    """Cells as floats: numbers as they are (the fast path), the lenient parser only for the other cells."""
+    flat = cells.ravel()
+    plain = np.fromiter((type(v) is float or type(v) is int for v in flat), dtype=bool, count=len(flat))
+    out = np.full(len(flat), np.nan)
+    if plain.any():
+        out[plain] = flat[plain].astype(float)
+    for i in np.flatnonzero(~plain):
+        out[i] = number(flat[i])
+    out[~np.isfinite(out)] = np.nan
+    return out.reshape(cells.shape)
+
+
+def years(cells: np.ndarray) -> np.ndarray:
+    """Fiscal years as floats (NaN where not a whole year), parsing text only where it is text."""
+    out = numbers(cells)
+    flat, values = cells.ravel(), out.ravel()
+    values[np.isfinite(values) & (values != np.floor(values))] = np.nan
+    for i in np.flatnonzero(np.fromiter((isinstance(v, str) for v in flat), dtype=bool, count=len(flat))):
+        values[i] = year(flat[i])
+    return out
+
+
+def texts(cells: np.ndarray) -> np.ndarray:
+    """Cells as trimmed texts; each distinct value is normalised once (a column repeats a few words)."""
+    seen: dict[tuple[type, Any], str] = {}  # keyed with the type: True == 1 but their texts differ
+    out = np.empty(cells.size, dtype=object)
+    for i, v in enumerate(cells.ravel()):
+        key = (type(v), v)
+        try:
+            out[i] = seen[key]
+        except KeyError:
+            out[i] = seen[key] = text(v)
+        except TypeError:  # unhashable (never from Excel): convert it alone
+            out[i] = text(v)
+    return out.reshape(cells.shape)
+
+
+def convert(cells: np.ndarray, kind: str) -> np.ndarray:
+    if kind == "number":
+        return numbers(cells)
+    if kind == "year":
+        return years(cells)
+    if kind == "text":
+        return texts(cells)
+    return np.array([_CONVERT[kind](v) for v in cells.ravel()], dtype=object).reshape(cells.shape)
 
 
 def broadcast(args: Sequence[Arg]) -> tuple[list[np.ndarray], tuple[int, int], bool]:
@@ -123,9 +175,7 @@ def broadcast(args: Sequence[Arg]) -> tuple[list[np.ndarray], tuple[int, int], b
     shape = shapes.pop() if shapes else (1, 1)
     out = []
     for a, g in zip(args, grids, strict=True):
-        convert = _CONVERT[a.kind]
-        values = np.array([convert(v) for v in g.ravel()], dtype=float if a.kind in _NUMERIC else object)
-        values = values.reshape(g.shape)
+        values = convert(g, a.kind)
         out.append(np.broadcast_to(values, shape).ravel() if g.shape == (1, 1) else values.ravel())
     return out, shape, scalar
 
@@ -141,7 +191,12 @@ def cell(value: Any) -> Any:
 
 def shaped(values: Sequence[Any] | np.ndarray, shape: tuple[int, int], scalar: bool) -> Any:
     """Results laid out like the input: one value for single cells, else rows × columns (spilled)."""
-    flat = [cell(v) for v in np.asarray(values, dtype=object).ravel()]
+    array = np.asarray(values)
+    if array.dtype == np.float64:  # numbers: NaN/inf become "−" in one pass, the rest are Python floats
+        flat = np.where(np.isfinite(array), array, None).astype(object).ravel().tolist()
+        flat = [EMPTY if v is None else float(v) for v in flat]
+    else:
+        flat = [cell(v) for v in array.astype(object).ravel()]
     if scalar:
         return flat[0]
     rows, cols = shape
@@ -176,8 +231,7 @@ def column(value: Any, kind: str, label: str) -> np.ndarray:
         g = g.T
     if g.shape[1] != 1:
         raise FormulaError(f"{label}には1列の範囲を指定してください（{g.shape[0]}行×{g.shape[1]}列が指定されました）。")
-    convert = _CONVERT[kind]
-    return np.array([convert(v) for v in g.ravel()], dtype=float if kind in _NUMERIC else object)
+    return convert(g, kind).ravel()
 
 
 def settings_from(value: Any) -> Settings:

@@ -83,6 +83,9 @@ def app() -> Any:
     import xlwings_server.config  # noqa: F401  (must come before xlwings)
     from xlwings_server.main import main_app
 
+    from .jsnull import install
+
+    install()  # xlwings 0.37.8 tries a failing import per cell outside Pyodide: jsnull.py
     return main_app
 
 

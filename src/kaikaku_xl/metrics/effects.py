@@ -3,6 +3,8 @@ the planned effect and 効果額達成率, and 参考換算."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -29,17 +31,9 @@ def measure_effects(long: pd.DataFrame, settings: Settings, value_column: str,
     earlier (pre-plan) year's value.
     """
     out = long.copy()
-    values = out[value_column].astype(float)
     kind = out["effect_kind"]
-    expense = out["baseline"] - values
-    revenue = values - out["baseline"]
-    price = out["unit"].map(lambda u: settings.unit_cost(u)).astype(float)
-    reference = improvement(values, out["baseline"], out["direction"]) * price
-    out["effect"] = np.select(
-        [kind == "歳出削減", kind == "歳入増加", kind == REFERENCE],
-        [expense, revenue, reference],
-        default=np.nan,
-    )
+    out["effect"] = effect_amounts(out[value_column], out["baseline"], kind.to_numpy(object),
+                                   out["direction"].to_numpy(object), unit_prices(out["unit"], settings))
     is_money = kind.isin(MONEY_KINDS)
     out["counted"] = out["include_in_effect"].astype(bool) & (
         is_money | ((kind == REFERENCE) & settings.include_reference)
@@ -47,6 +41,26 @@ def measure_effects(long: pd.DataFrame, settings: Settings, value_column: str,
     if settings.effect_mode == "初年度のみ":
         out["effect"] = first_year_only(out, "effect", start_year)
     return out
+
+
+def unit_prices(units: Any, settings: Settings) -> np.ndarray:
+    """The 参考換算 price of each row's unit (時間 → hourly cost, 枚 → paper); NaN where none applies."""
+    values = np.asarray(units, dtype=object).tolist()  # pandas' string arrays are slow to iterate
+    prices = {u: settings.unit_cost(u) for u in set(values)}
+    return np.array([prices[u] for u in values], dtype=float)
+
+
+def effect_amounts(values: Any, baseline: Any, kind: np.ndarray, direction: np.ndarray,
+                   price: np.ndarray) -> np.ndarray:
+    """財政効果額 of each row, on arrays (shared by refresh and the KK_EFFECT function).
+
+    歳出削減: baseline − value; 歳入増加: value − baseline; 参考: improvement × unit price; else NaN.
+    """
+    v, b = np.asarray(values, dtype=float), np.asarray(baseline, dtype=float)
+    revenue = v - b
+    improved = np.where(direction == "減少", -revenue, revenue)  # lower is better: the improvement is a fall
+    return np.select([kind == "歳出削減", kind == "歳入増加", kind == REFERENCE],
+                     [b - v, revenue, improved * price], default=np.nan)
 
 
 def first_year_only(long: pd.DataFrame, column: str, start_year: int | None = None) -> pd.Series:

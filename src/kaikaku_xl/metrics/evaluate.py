@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -89,18 +90,42 @@ def measure_years(inputs: Inputs) -> pd.DataFrame:
 def evaluate_measures(grid: pd.DataFrame, year: int, baseline_year: int, settings: Settings) -> pd.DataFrame:
     """Rates and grade of every measure for `year`."""
     rows = grid[grid["year"] == year].reset_index(drop=True)
-    rows["progress"] = progress(rows["actual"], rows["baseline"], rows["target"])
-    rows["attainment"] = attainment(rows["actual"], rows["target"], rows["direction"])
-    flat = (rows["target"] == rows["baseline"]).to_numpy()
     # On the straight line the planned progress is exactly the elapsed share of the period.
     elapsed = (year - baseline_year) / (rows["end_year"] - baseline_year)
-    own_path = progress(rows["planned"], rows["baseline"], rows["target"])
-    rows["planned_progress"] = np.where(flat, 1.0, np.where(rows["custom_target"], own_path, elapsed))
-    rate = np.where(flat, rows["attainment"], rows["progress"])
-    rows["grade_basis"] = np.where(flat, "達成率", "進捗率")
-    rows["grade"] = grade(rate, rows["planned_progress"], settings)
-    rows["reason"] = _reasons(rows, flat)
+    graded = measure_grades(rows["actual"], rows["baseline"], rows["target"], rows["direction"], rows["planned"],
+                            rows["custom_target"], elapsed, settings)
+    rows["progress"], rows["attainment"] = graded.progress, graded.attainment
+    rows["planned_progress"] = graded.planned_progress
+    rows["grade_basis"] = np.where(graded.flat, "達成率", "進捗率")
+    rows["grade"] = graded.grade
+    rows["reason"] = _reasons(rows, graded.flat)
     return rows
+
+
+@dataclass
+class Graded:
+    progress: np.ndarray
+    attainment: np.ndarray
+    planned_progress: np.ndarray
+    flat: np.ndarray  # target = baseline: graded on 達成率
+    grade: np.ndarray
+
+
+def measure_grades(actual: Any, baseline: Any, target: Any, direction: Any, planned: Any, custom_target: Any,
+                   elapsed: Any, settings: Settings) -> Graded:
+    """The rates and grade of measures, on arrays (no frame): shared by refresh and the KK_GRADE function.
+
+    planned/custom_target: the city's own yearly target where custom_target; elapsed: the straight line's
+    planned progress (years since the baseline ÷ the period). The decision itself is grades.grade.
+    """
+    b, t = np.asarray(baseline, dtype=float), np.asarray(target, dtype=float)
+    rates = progress(actual, b, t)
+    attained = attainment(actual, t, np.asarray(direction, dtype=object))
+    flat = t == b
+    own_path = progress(planned, b, t)
+    planned_progress = np.where(flat, 1.0, np.where(np.asarray(custom_target, dtype=bool), own_path, elapsed))
+    rate = np.where(flat, attained, rates)
+    return Graded(rates, attained, planned_progress, flat, grade(rate, planned_progress, settings))
 
 
 def _reasons(rows: pd.DataFrame, flat: np.ndarray) -> list[str]:

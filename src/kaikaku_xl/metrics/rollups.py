@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from .grades import ALL_GRADES, EXCLUDED, GRADES
 
 WHOLE_PLAN = "全体"
+
+
+def _positions(keys: pd.Series) -> dict[object, np.ndarray]:
+    """Row positions of each key, in row order (one pass; a filter per group is quadratic at 50,000 rows)."""
+    return {k: np.asarray(v) for k, v in keys.groupby(keys, sort=False).indices.items()} if len(keys) else {}
+
+
+def _sum(values: np.ndarray) -> float:
+    """As pandas' Series.sum: NaN counted as 0, numpy's pairwise sum over the values in row order."""
+    return float(np.where(np.isnan(values), 0.0, values).sum())
 
 
 def rollup(items: pd.DataFrame, measures: pd.DataFrame, item_effects: pd.DataFrame, by: str | None) -> pd.DataFrame:
@@ -15,29 +26,39 @@ def rollup(items: pd.DataFrame, measures: pd.DataFrame, item_effects: pd.DataFra
     items: item, policy, lead, grade. measures: item, measure_id, progress, counted.
     item_effects: item, single_year, cumulative (counted measure effects + ledger, per item).
     by: "policy", "lead" or None for the whole plan.
+    Arrays and one grouping per table (shared by refresh and KK_ROLLUP): no frame filtered per group.
     """
     key = by or "_all"
     items = items.assign(_all=WHOLE_PLAN)
     group_of_item = items.set_index("item")[key]
     excluded = set(items.loc[items["grade"] == EXCLUDED, "item"])
     measures = measures[~measures["item"].isin(excluded)]  # 対象外 leaves every denominator, the mean too
-    measures = measures.assign(group=measures["item"].map(group_of_item))
-    effects = item_effects.assign(group=item_effects["item"].map(group_of_item))
+    item_groups = items.groupby(key, sort=True).indices  # sorted as the report lists them
+    grades = items["grade"].to_numpy(object)
+    in_measures = _positions(measures["item"].map(group_of_item))
+    progress = measures["progress"].to_numpy(float)
+    counted = measures["counted"].to_numpy(bool)
+    measure_ids = measures["measure_id"].to_numpy(object)
+    in_effects = _positions(item_effects["item"].map(group_of_item))
+    single, cumulative = (item_effects[c].to_numpy(float) for c in ("single_year", "cumulative"))
+    empty = np.array([], dtype=int)
     rows = []
-    for group, members in items.groupby(key, sort=True):
-        counts = members["grade"].value_counts()
-        n_graded = int(sum(counts.get(g, 0) for g in GRADES))
+    for group, members in item_groups.items():
+        marks = list(grades[members])
+        n_graded = sum(marks.count(g) for g in GRADES)
         row: dict[str, object] = {"group": group, "items": len(members), "graded": n_graded}
         for g in ALL_GRADES:
-            row[f"n_{g}"] = int(counts.get(g, 0))
+            row[f"n_{g}"] = marks.count(g)
         for g in GRADES:
             row[f"share_{g}"] = row[f"n_{g}"] / n_graded if n_graded else float("nan")
-        in_group = measures[measures["group"] == group]
-        row["mean_progress"] = in_group["progress"].mean() if in_group["progress"].notna().any() else float("nan")
-        row["measures_with_progress"] = int(in_group["progress"].notna().sum())
-        group_effects = effects[effects["group"] == group]
-        row["effect_year"] = float(group_effects["single_year"].sum())
-        row["effect_cumulative"] = float(group_effects["cumulative"].sum())
-        row["counted_measures"] = ", ".join(in_group.loc[in_group["counted"], "measure_id"])
+        at = in_measures.get(group, empty)
+        rates = progress[at]
+        known = int(np.count_nonzero(~np.isnan(rates)))
+        row["mean_progress"] = _sum(rates) / known if known else float("nan")  # = Series.mean (no bottleneck)
+        row["measures_with_progress"] = known
+        where = in_effects.get(group, empty)
+        row["effect_year"] = _sum(single[where])
+        row["effect_cumulative"] = _sum(cumulative[where])
+        row["counted_measures"] = ", ".join(measure_ids[at][counted[at]])
         rows.append(row)
     return pd.DataFrame(rows)

@@ -68,18 +68,18 @@ class FastBook:
         self.path = path
         self.sheet_parts = sheet_parts
         self._book = CalamineWorkbook.from_path(str(path))
+        self._zip = zipfile.ZipFile(path)  # for the error cells; opened once, not per sheet
         self._sheets: dict[str, tuple[list[list[Any]], dict[tuple[int, int], str]]] = {}
 
     def close(self) -> None:
         self._book.close()
+        self._zip.close()
         self._sheets.clear()
 
     def _sheet(self, name: str) -> tuple[list[list[Any]], dict[tuple[int, int], str]]:
         if name not in self._sheets:
             rows = self._book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            with zipfile.ZipFile(self.path) as zf:
-                errors = error_cells(zf.read(self.sheet_parts[name]))
-            self._sheets[name] = (rows, errors)
+            self._sheets[name] = (rows, error_cells(self._zip.read(self.sheet_parts[name])))
         return self._sheets[name]
 
     def rows(self, sheet: str, bounds: tuple[int, int, int, int]) -> list[list[Any]]:
