@@ -26,7 +26,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PKG = "kaikaku_xl"
-TESTS = ["tests/test_metrics_rates.py", "tests/test_metrics_effects.py", "tests/test_metrics_rollups.py",
+TESTS = ["tests/test_exact_grades.py", "tests/test_metrics_rates.py", "tests/test_metrics_effects.py", "tests/test_metrics_rollups.py",
          "tests/test_rounding.py"]
 
 # (name, file under src/kaikaku_xl, exact original text (must occur once), replacement)
@@ -38,10 +38,13 @@ MUTATIONS: list[tuple[str, str, str, str]] = [
     ("planned path: off by one year", "metrics/rates.py",
      "(y - baseline_year) / (target_year", "(y - baseline_year - 1) / (target_year"),
     ("grade: A uses > instead of >=", "metrics/grades.py",
-     "r >= settings.grade_a_ratio * p,", "r > settings.grade_a_ratio * p,"),
+     "if rate >= self.a * planned_progress:", "if rate > self.a * planned_progress:"),
     ("grade: B uses > instead of >=", "metrics/grades.py",
-     "r >= settings.grade_b_ratio * p,", "r > settings.grade_b_ratio * p,"),
-    ("grade: C/D boundary r > 0", "metrics/grades.py", "r >= 0,", "r > 0,"),
+     "if rate >= self.b * planned_progress:", "if rate > self.b * planned_progress:"),
+    ("grade: C/D boundary r > 0", "metrics/grades.py", 'return "C" if rate >= 0 else "D"',
+     'return "C" if rate > 0 else "D"'),
+    ("grade: decided on floats, not on the typed decimal", "metrics/exact.py",
+     "    return Fraction(Decimal(repr(value)))", "    return Fraction(value)"),
     ("settings: B ratio 0.6 -> 0.5", "settings.py",
      "grade_b_ratio: float = 0.6", "grade_b_ratio: float = 0.5"),
     ("grade: 維持 planned progress = elapsed, not 1", "metrics/evaluate.py",

@@ -121,7 +121,9 @@ def _grades(actual: np.ndarray, baseline: np.ndarray, target: np.ndarray, direct
     custom = ~np.isnan(planned)
     own = np.where(custom, planned, linear_planned(baseline, target, years, int(base), int(end)))
     elapsed = (years - int(base)) / (end - int(base))
-    grades = measure_grades(actual, baseline, target, direction, own, custom, elapsed, settings).grade
+    # period: the exact elapsed share decides the grade (exact decimals near a line, issue 8), elapsed is shown
+    grades = measure_grades(actual, baseline, target, direction, own, custom, elapsed, settings,
+                            period=(years, int(base), int(end))).grade
     return np.where(np.isfinite(years), grades, NOT_GRADED)
 
 

@@ -10,8 +10,9 @@ import pandas as pd
 
 from ..settings import Settings
 from .effects import measure_effects, yearly_totals
+from .exact import measure_rate
 from .frames import ACTUAL_COLUMNS, LEDGER_COLUMNS, STATUS_COLUMNS, TARGET_COLUMNS, empty
-from .grades import EXCLUDED, GRADE_LABELS, GRADES, NOT_ENTERED, NOT_GRADED, grade, worst
+from .grades import EXCLUDED, GRADE_LABELS, GRADES, NOT_ENTERED, NOT_GRADED, grade_rows, worst
 from .rates import attainment, linear_planned, progress
 from .rollups import rollup
 
@@ -93,7 +94,8 @@ def evaluate_measures(grid: pd.DataFrame, year: int, baseline_year: int, setting
     # On the straight line the planned progress is exactly the elapsed share of the period.
     elapsed = (year - baseline_year) / (rows["end_year"] - baseline_year)
     graded = measure_grades(rows["actual"], rows["baseline"], rows["target"], rows["direction"], rows["planned"],
-                            rows["custom_target"], elapsed, settings)
+                            rows["custom_target"], elapsed, settings,
+                            period=(year, baseline_year, rows["end_year"]))
     rows["progress"], rows["attainment"] = graded.progress, graded.attainment
     rows["planned_progress"] = graded.planned_progress
     rows["grade_basis"] = np.where(graded.flat, "達成率", "進捗率")
@@ -112,20 +114,42 @@ class Graded:
 
 
 def measure_grades(actual: Any, baseline: Any, target: Any, direction: Any, planned: Any, custom_target: Any,
-                   elapsed: Any, settings: Settings) -> Graded:
+                   elapsed: Any, settings: Settings, period: tuple[Any, Any, Any] | None = None) -> Graded:
     """The rates and grade of measures, on arrays (no frame): shared by refresh and the KK_GRADE function.
 
     planned/custom_target: the city's own yearly target where custom_target; elapsed: the straight line's
-    planned progress (years since the baseline ÷ the period). The decision itself is grades.grade.
+    planned progress (years since the baseline ÷ the period), shown as a float. period = (year(s), baseline
+    year, end year(s)) lets the grade use the exact elapsed share; without it elapsed is read as typed.
+    The grade is decided exactly on the typed decimals (exact.measure_rate, grades.grade_rows): float rates
+    only sort out the rows far from every line, so the answer is the exact one at numpy speed.
     """
-    b, t = np.asarray(baseline, dtype=float), np.asarray(target, dtype=float)
-    rates = progress(actual, b, t)
-    attained = attainment(actual, t, np.asarray(direction, dtype=object))
+    a = np.asarray(actual, dtype=float)
+    b, t = np.broadcast_to(np.asarray(baseline, dtype=float), a.shape), np.broadcast_to(np.asarray(target, dtype=float), a.shape)
+    dirs = np.broadcast_to(np.asarray(direction, dtype=object), a.shape)
+    rates = progress(a, b, t)
+    attained = attainment(a, t, dirs)
     flat = t == b
-    own_path = progress(planned, b, t)
-    planned_progress = np.where(flat, 1.0, np.where(np.asarray(custom_target, dtype=bool), own_path, elapsed))
+    custom = np.broadcast_to(np.asarray(custom_target, dtype=bool), a.shape)
+    own = np.broadcast_to(np.asarray(planned, dtype=float), a.shape)
+    own_path = progress(own, b, t)
+    planned_progress = np.where(flat, 1.0, np.where(custom, own_path, elapsed))
     rate = np.where(flat, attained, rates)
-    return Graded(rates, attained, planned_progress, flat, grade(rate, planned_progress, settings))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        divisor = np.where(flat, np.where(dirs == "減少", a, t), t - b)
+        magnitude = (np.abs(a) + np.abs(b) + np.abs(t) + np.where(custom, np.abs(own), 0.0)) / np.abs(divisor)
+    if period is None:
+        years, first, ends = elapsed, 0, 1  # elapsed read as typed: (elapsed − 0) ÷ (1 − 0)
+    else:
+        years, first, ends = period
+    years = np.broadcast_to(np.asarray(years, dtype=object), a.shape)
+    ends = np.broadcast_to(np.asarray(ends, dtype=object), a.shape)
+
+    def exact_row(i: int) -> tuple[Any, Any]:
+        d = dirs[i] if isinstance(dirs[i], str) else ""
+        return measure_rate(a[i], b[i], t[i], d, own[i], bool(custom[i]), years[i], first, ends[i])
+
+    return Graded(rates, attained, planned_progress, flat,
+                  grade_rows(rate, planned_progress, magnitude, settings, exact_row))
 
 
 def _reasons(rows: pd.DataFrame, flat: np.ndarray) -> list[str]:
