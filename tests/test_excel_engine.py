@@ -95,8 +95,10 @@ class Range:
                 self.sheet.set((self.row + i, self.column + j), v)
 
     @property
-    def number_format(self) -> str:
-        return self.sheet.formats.get((self.row, self.column), "General")
+    def number_format(self) -> str | None:
+        """The cells' common format; None when they differ, as Excel's Range.NumberFormat answers."""
+        found = {self.sheet.formats.get(rc, "General") for row in self._cells() for rc in row}
+        return found.pop() if len(found) == 1 else None
 
     @number_format.setter
     def number_format(self, fmt: str) -> None:
@@ -129,7 +131,9 @@ class Sheet:
         for row in ws.iter_rows():
             for cell in row:
                 self.set((cell.row, cell.column), cell.value)
-        self.formats: dict[tuple[int, int], str] = {}
+        self.formats: dict[tuple[int, int], str] = {
+            (cell.row, cell.column): cell.number_format for row in ws.iter_rows() for cell in row
+            if cell.number_format != "General"}
         self.tables = [Table(self, t.displayName, t.ref) for t in ws.tables.values()]
         self.api = SheetApi(bool(ws.protection.sheet))
         self.autofitted: list[tuple[int, int]] = []  # row spans whose heights Excel fitted

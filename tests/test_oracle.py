@@ -17,6 +17,7 @@ import math
 import subprocess
 import sys
 from collections import Counter
+from datetime import datetime
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -25,12 +26,15 @@ from typing import Any
 from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
+from openpyxl import load_workbook
 
 sys.path.insert(0, str(Path(__file__).parent))
 import oracle_domain as od  # noqa: E402
 
+from kaikaku_xl.plan import plan_from_dict  # noqa: E402
 from kaikaku_xl.workbook import contract as c  # noqa: E402
 from kaikaku_xl.workbook.engine import RawTable  # noqa: E402
+from kaikaku_xl.workflows.init import create_master  # noqa: E402
 from kaikaku_xl.workflows.report import report_from_engine  # noqa: E402
 
 LEADS = ("総務課", "財政課", "市民課")
@@ -42,7 +46,7 @@ DEFECTS = {
 
 # Rules of issue 8 whose fix has not landed yet (their disagreements are counted by __main__, not failed on).
 # Landed slice by slice; empty when the issue is done.
-NOT_YET_FIXED = {"2", "3", "4", "5"}
+NOT_YET_FIXED = {"3", "4", "5"}
 
 
 # -- an engine over in-memory tables, as the file engine would read them -----------------------------------------
@@ -347,12 +351,6 @@ def test_report_equals_the_exact_oracle(sc: od.Scenario) -> None:
 
 def test_oracle_through_the_cli(tmp_path: Path) -> None:
     """A few scenarios as real master files, through `kaikaku report --json` as a process."""
-    from workbook_helpers import make_master  # noqa: F401 (kept close: only this test needs files)
-
-    from kaikaku_xl.workflows.init import create_master
-    from openpyxl import load_workbook
-    from datetime import datetime
-
     examples: list[od.Scenario] = []
 
     @hsettings(max_examples=4, derandomize=True, database=None, deadline=None)
@@ -361,18 +359,17 @@ def test_oracle_through_the_cli(tmp_path: Path) -> None:
         examples.append(sc)
 
     collect()
-    from kaikaku_xl.plan import plan_from_dict
-
     for n, sc in enumerate(examples[-3:]):
         plan = plan_from_dict(plan_dict_of(sc))
         path = tmp_path / f"oracle{n}.xlsx"
         create_master(plan, path, sample=False, now=datetime(2026, 4, 1, 9))
-        write_inputs(path, sc, load_workbook)
+        write_inputs(path, sc)
         result = subprocess.run([sys.executable, "-m", "kaikaku_xl.cli", "report", str(path), "--json"],
                                 capture_output=True, text=True)
         assert result.returncode in (0, 1), result.stderr
         figures, wrong, notes = compare(sc, json.loads(result.stdout))
         assert figures > 50
+        wrong = Counter({k: v for k, v in wrong.items() if k not in NOT_YET_FIXED})
         assert not wrong, "\n".join(notes)
 
 
@@ -389,7 +386,7 @@ def plan_dict_of(sc: od.Scenario) -> dict[str, Any]:
     }
 
 
-def write_inputs(path: Path, sc: od.Scenario, load_workbook: Any) -> None:
+def write_inputs(path: Path, sc: od.Scenario) -> None:
     """Type the scenario into the master as staff would (values, % formats, settings, status, ledger)."""
     wb = load_workbook(path)
     layout = c.Layout(years=od.YEARS, plan_years=od.PLAN_YEARS)
@@ -411,20 +408,21 @@ def write_inputs(path: Path, sc: od.Scenario, load_workbook: Any) -> None:
                 cell.value = v
                 if attr == "actuals" and y in m.percent_cells:
                     cell.number_format = PERCENT_FORMAT
-    ws = wb[c.STATUS.sheet]
-    r = c.STATUS.anchor_row + 1
-    for it in sc.items:
+    ws = wb[c.STATUS.sheet]  # a new master has one row per item and plan year, in order
+    grade_col = c.STATUS.anchor_col + c.STATUS.headers.index(c.STATUS.column("grade").header)
+    for k, it in enumerate(sc.items):
         for y, g in it.status_grade.items():
-            for key, value in (("item", it.no), ("title", f"項目{it.no}"), ("year", y), ("status", "実施中"),
-                               ("grade", g)):
-                ws.cell(r, c.STATUS.anchor_col + c.STATUS.headers.index(c.STATUS.column(key).header)).value = value
-            r += 1
+            ws.cell(c.STATUS.anchor_row + 1 + k * len(od.PLAN_YEARS) + od.PLAN_YEARS.index(y), grade_col).value = g
     ws = wb[c.LEDGER.sheet]
     for i, (no, y, kind, amount) in enumerate(sc.ledger):
         for key, value in (("item", no), ("year", y), ("kind", kind), ("amount", amount), ("what", "台帳"),
                            ("basis", "根拠")):
             ws.cell(c.LEDGER.anchor_row + 1 + i,
                     c.LEDGER.anchor_col + c.LEDGER.headers.index(c.LEDGER.column(key).header)).value = value
+    if sc.ledger:  # staff add rows inside the table: it grows with them
+        ledger = ws.tables[c.LEDGER.name]
+        first, last = ledger.ref.split(":")
+        ledger.ref = f"{first}:{last.rstrip('0123456789')}{c.LEDGER.anchor_row + max(1, len(sc.ledger))}"
     wb.save(path)
 
 

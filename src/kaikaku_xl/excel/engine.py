@@ -88,8 +88,25 @@ class XlwingsEngine:
         if not rows:
             raise WorkbookError(f"表「{spec.name}」（シート「{ref.sheet}」）に見出し行がありません。")
         headers = ["" if h is None else str(h).strip() for h in rows[0]]
-        kept = [(i, r) for i, r in enumerate(rows[1:], start=1) if any(v is not None and v != "" for v in r)]
-        return RawTable(ref.sheet, headers, [r for _, r in kept], rng.row, rng.column, [i for i, _ in kept])
+        kept = [i for i, r in enumerate(rows[1:], start=1) if any(v is not None and v != "" for v in r)]
+        formats = None if self.remote else self._number_formats(ref, len(rows), len(headers))
+        return RawTable(ref.sheet, headers, [rows[i] for i in kept], rng.row, rng.column, kept,
+                        None if formats is None else [formats[i] for i in kept])
+
+    def _number_formats(self, ref: _TableRef, n_rows: int, n_cols: int) -> list[list[str | None]]:
+        """Each cell's number format (Range.number_format), one COM call per column: Excel answers None for a
+        column of mixed formats, and only then is each cell of that column asked. xlwings Server cannot read
+        formats synchronously, so the remote engine leaves RawTable.number_formats None."""
+        sheet = self.book.sheets[ref.sheet]
+        top, left = ref.table.range.row, ref.table.range.column
+        out: list[list[str | None]] = [["General"] * n_cols for _ in range(n_rows)]
+        if n_rows < 2:
+            return out
+        for j in range(n_cols):
+            fmt = sheet.range((top + 1, left + j), (top + n_rows - 1, left + j)).number_format
+            for i in range(1, n_rows):
+                out[i][j] = fmt if fmt is not None else sheet.range((top + i, left + j), (top + i, left + j)).number_format
+        return out
 
     def named_cell(self, name: str) -> tuple[str, str] | None:
         """(sheet, A1 address) of a workbook-scoped defined name that refers to a cell, or None."""

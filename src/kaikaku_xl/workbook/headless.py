@@ -18,6 +18,7 @@ from typing import Any
 
 from ..textfit import table_row_height
 from .a1 import column_index, column_letter, split_cell
+from .cellformats import range_formats
 from .contract import TableSpec
 from .engine import RawTable, WorkbookError
 from .lock import writer_lock
@@ -134,8 +135,31 @@ class FileEngine:
         if not rows:
             raise WorkbookError(f"表「{spec.name}」（シート「{part.sheet}」）に見出し行がありません。")
         headers = ["" if h is None else str(h).strip() for h in rows[0]]
-        kept = [(i, r) for i, r in enumerate(rows[1:], start=1) if any(v is not None and v != "" for v in r)]
-        return RawTable(part.sheet, headers, [r for _, r in kept], min_row, min_col, [i for i, _ in kept])
+        kept = [i for i, r in enumerate(rows[1:], start=1) if any(v is not None and v != "" for v in r)]
+        table = RawTable(part.sheet, headers, [rows[i] for i in kept], min_row, min_col, kept)
+        # Number formats only when the reader asks (a % measure's cell): calamine cannot tell them, the sheet's
+        # XML can (cellformats.py); the openpyxl reference reads them from its cells.
+        sheet, bounds = part.sheet, part.bounds
+
+        def formats() -> list[list[str | None]]:
+            below_header = self._cell_formats(sheet, bounds)
+            return [below_header[i - 1] for i in kept]
+
+        table.formats_loader = formats
+        return table
+
+    def _cell_formats(self, sheet: str, bounds: tuple[int, int, int, int]) -> list[list[str]]:
+        """The number format of each cell of a range (rows 1:, the data rows), "General" where none."""
+        if self.reader == "openpyxl":
+            min_col, min_row, max_col, max_row = bounds
+            ws = self._workbook()[sheet]
+            width = max_col - min_col + 1
+            rows = [[cell.number_format or "General" for cell in r] for r in ws.iter_rows(
+                min_row=min_row, max_row=max_row, min_col=min_col, max_col=max_col)]
+            return [r + ["General"] * (width - len(r)) for r in rows][1:]
+        with zipfile.ZipFile(self.path) as zf:
+            styles = zf.read("xl/styles.xml") if "xl/styles.xml" in zf.namelist() else None
+            return range_formats(zf.read(self.package.sheets[sheet]), StyleBook(styles), bounds)[1:]
 
     # -- writing ----------------------------------------------------------------------------------------
     def _write(self, sheet: str) -> SheetWrite:

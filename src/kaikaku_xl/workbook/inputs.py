@@ -204,10 +204,13 @@ class Reader:
                              "増加・減少・維持のいずれかを入力してください。この指標は計算から除きました。")
                 continue
             unit = _text(raw[pos["unit"]])
-            numbers = {}
+            numbers: dict[str, float | None] = {}
             for key, label in (("baseline", "基準値"), ("target", "目標値")):
                 try:
                     numbers[key] = parse_number(raw[pos[key]], unit or None)
+                    if unit == "%" and numbers[key] is not None:
+                        numbers[key] = self.percent_points(table, i, pos[key], raw[pos[key]], numbers[key],  # type: ignore[arg-type]
+                                                           f"No.{item}「{name}」の{label}")
                 except NotANumber as exc:
                     numbers[key] = None
                     self.problem(ERROR, table, i, pos[key], f"{label}「{raw[pos[key]]}」: {exc}。",
@@ -239,6 +242,20 @@ class Reader:
                 "row": i, "decimals": decimals,
             })
         return pd.DataFrame(rows, columns=[*MEASURE_COLUMNS, "row", "decimals"])
+
+    def percent_points(self, table: RawTable, i: int, j: int, raw: Any, value: float, what: str) -> float:
+        """A % measure's number in points (30 = 30%): a fraction only where the cell's own format is a percentage.
+
+        No guessing from the size of the value (docs/decisions.md): 1 in a plain cell is 1%. Where the engine
+        cannot see formats (Excel on the web), a value between 0 and 1 is read as points and flagged.
+        """
+        percent_cell = table.is_percent(i, j)
+        if percent_cell and isinstance(raw, int | float) and not isinstance(raw, bool):
+            return float(Decimal(repr(float(raw))) * 100)  # in decimal: 0.3 × 100 is 30, not 30.000000000000004
+        if percent_cell is None and 0 < abs(value) <= 1:
+            self.problem(WARNING, table, i, j, f"{what}の値 {raw} を {value:g}% として読みました（セルの表示形式を確認できません）。",
+                         "％の指標は 30 のように％の数値で入力してください。30% と表示される書式のセルなら問題ありません。")
+        return value
 
     # -- yearly values (actuals and own targets) --------------------------------------------------------
     def yearly(self, table: RawTable, spec: c.TableSpec, measures: pd.DataFrame, years: list[int],
@@ -281,10 +298,8 @@ class Reader:
                     continue
                 if value is None:
                     continue
-                if measure.unit == "%" and 0 < abs(value) <= 1 and max(abs(measure.baseline), abs(measure.target)) > 1:
-                    self.problem(WARNING, table, i, j, f"No.{item}「{name}」{year}年度の値 {raw[j]} を "
-                                 f"{value * 100:g}% として読みました。", "％の指標は 95 のように％の数値で入力してください。")
-                    value *= 100
+                if measure.unit == "%":
+                    value = self.percent_points(table, i, j, raw[j], value, f"No.{item}「{name}」{year}年度")
                 out.append({"measure_id": measure.measure_id, "year": year, value_column: value})
         if required:
             for r in measures.itertuples():
