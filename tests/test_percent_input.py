@@ -58,8 +58,10 @@ def test_points_unless_the_cell_shows_a_percentage(typed_master: Path, door: str
     assert not [p for p in report["problems"] if p["cell"] in (REVIEW, TRAINING)]
 
 
-def test_the_file_engine_reports_each_cells_format(typed_master: Path) -> None:
-    engine = FileEngine(typed_master)
+@pytest.mark.parametrize("reader", ["calamine", "openpyxl"])
+def test_the_file_engine_reports_each_cells_format(typed_master: Path, reader: str) -> None:
+    """calamine cannot see formats: they come from the sheet's XML (cellformats.py), as openpyxl gives them."""
+    engine = FileEngine(typed_master, reader=reader)
     from kaikaku_xl.workbook.contract import Layout
 
     table = engine.read_table(Layout(years=list(range(2025, 2031)), plan_years=list(range(2026, 2031))).table("Actuals"))
