@@ -146,12 +146,14 @@ def error_years(m: OMeasure) -> list[int]:
 
 
 def jump_years(m: OMeasure) -> list[int]:
-    """Years whose value jumped more than tenfold against the previous year (the baseline before the first)."""
+    """Years whose value jumped more than tenfold against the last known value (at first: the baseline)."""
     out = []
-    previous: Fraction | None = exact(m.baseline)
+    previous = exact(m.baseline)
     for y in YEARS:
         x, _ = actual_of(m, y)
-        if x is not None and previous is not None and x != 0 and previous != 0:
+        if x is None:
+            continue
+        if x != 0 and previous != 0:
             big, small = max(abs(x), abs(previous)), min(abs(x), abs(previous))
             if big > 10 * small:
                 out.append(y)
@@ -160,9 +162,18 @@ def jump_years(m: OMeasure) -> list[int]:
 
 
 # -- the rules ---------------------------------------------------------------------------------------------
+def own_target(m: OMeasure, year: int) -> Fraction | None:
+    """The city's own target for the year, when typed and plausible (an impossible one is an input error)."""
+    typed = m.targets.get(year)
+    if typed is None:
+        return None
+    x = exact(typed)
+    return x if plausible(x, m.unit) else None
+
+
 def planned_value(m: OMeasure, year: int) -> Fraction:
-    if m.targets.get(year) is not None:
-        return exact(m.targets[year])
+    if own_target(m, year) is not None:
+        return own_target(m, year)  # type: ignore[return-value]
     b, t = exact(m.baseline), exact(m.target)
     return b + (t - b) * Fraction(year - BASELINE_YEAR, END_YEAR - BASELINE_YEAR)
 
@@ -237,7 +248,7 @@ def expected_report(sc: Scenario) -> dict[str, Any]:
         b, t = exact(m.baseline), exact(m.target)
         a, tags = actual_of(m, y)
         flat = t == b
-        p = Fraction(1) if flat else (progress(planned_value(m, y), b, t) if m.targets.get(y) is not None
+        p = Fraction(1) if flat else (progress(planned_value(m, y), b, t) if own_target(m, y) is not None
                                       else Fraction(y - BASELINE_YEAR, END_YEAR - BASELINE_YEAR))
         r, att = progress(a, b, t), attainment(a, t, m.direction)
         g, on_line = grade(att if flat else r, p)

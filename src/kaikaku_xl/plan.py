@@ -35,6 +35,8 @@ class Measure:
     effect_kind: str = ""
     include_in_effect: bool = False
     note: str = ""
+    allowed_min: float | None = None  # own plausible range (None: the unit's rule; ±inf: no limit that side)
+    allowed_max: float | None = None
     decimals: int | None = None  # decimals shown (None: from the unit, numformat.default_decimals)
 
     @property
@@ -125,6 +127,15 @@ def _number(value: Any, where: str, key: str) -> float:
     return float(value)
 
 
+def _limit(value: Any, where: str, key: str, none: float) -> float | None:
+    """A measure's own plausible limit: a number, or "なし" for no limit on that side."""
+    if value is None:
+        return None
+    if value == "なし":
+        return none
+    return _number(value, where, f"{key}（許容範囲）")
+
+
 def _measure(raw: dict[str, Any], item_no: int, seq: int) -> Measure:
     where = f"取組項目 No.{item_no} の指標{seq}"
     name = str(_require(raw, "name", where))
@@ -156,6 +167,8 @@ def _measure(raw: dict[str, Any], item_no: int, seq: int) -> Measure:
         include_in_effect=bool(raw.get("include_in_effect", effect_kind in MONEY_KINDS)),
         note=str(raw.get("note", "")),
         decimals=decimals,
+        allowed_min=_limit(raw.get("allowed_min"), where, "allowed_min", -math.inf),
+        allowed_max=_limit(raw.get("allowed_max"), where, "allowed_max", math.inf),
     )
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
+from .plausibility import Bounds, parse_bounds
+
 EFFECT_MODES = ("継続", "初年度のみ")
 ITEM_GRADE_RULES = ("主指標", "最低評価")
 DISPLAY_UNITS = ("円", "千円", "万円")
@@ -28,10 +30,29 @@ class Settings:
     item_grade_rule: str = "主指標"
     display_unit: str = "円"
     backups: int = 5
+    # Plausibility rules (plausibility.py): the range each unit can take, "下限〜上限" ("0〜" = no upper limit).
+    range_yen: str = "0〜"
+    range_count: str = "0〜"  # 件 and the other counts (COUNT_UNITS)
+    range_sheets: str = "0〜"
+    range_hours: str = "0〜"
+    range_area: str = "0〜"
+    range_percent: str = "0〜100"
+    value_ceiling: int = 10**15  # every value: |x| below this
+    jump_ratio: float = 10.0  # warn when a value changes more than this many times against the last known value
 
     def unit_cost(self, unit: str) -> float | None:
         """The 参考換算 price of one unit of a measure, or None where no price applies."""
         return {"時間": self.hourly_cost, "枚": self.paper_cost}.get(unit)
+
+    def bounds(self, unit: str) -> Bounds:
+        """The range a value of this unit can take (no limit for units without a rule)."""
+        key = UNIT_RANGES.get(unit) or ("range_count" if unit in COUNT_UNITS else None)
+        return parse_bounds(getattr(self, key)) if key else Bounds()
+
+
+UNIT_RANGES = {"円": "range_yen", "件": "range_count", "枚": "range_sheets", "時間": "range_hours", "㎡": "range_area",
+               "m2": "range_area", "%": "range_percent"}
+COUNT_UNITS = ("件", "人", "回", "箇所", "校", "台", "本", "個", "社", "団体", "者", "施設", "部")
 
 
 @dataclass(frozen=True)
@@ -67,6 +88,14 @@ SETTING_SPECS: tuple[SettingSpec, ...] = (
     ),
     SettingSpec("display_unit", "金額の表示単位", "資料に表示する金額の単位（円・千円・万円）。計算は常に円単位。", "choice", DISPLAY_UNITS),
     SettingSpec("backups", "バックアップ保存数", "更新のたびに前のファイルを backup フォルダに残す数。", "count"),
+    *(SettingSpec(key, f"{label}の指標が取れる範囲", f"下限〜上限（空欄の側は制限なし）。範囲外の値は入力エラーとして評価・合計から除きます。"
+                  f"指標ごとの例外は指標シートの「許容下限」「許容上限」に入力します（なし = 制限なし）。{extra}", "range")
+      for key, label, extra in (
+          ("range_yen", "円", ""), ("range_count", "件・人・回などの件数", ""), ("range_sheets", "枚", ""),
+          ("range_hours", "時間", ""), ("range_area", "㎡", ""),
+          ("range_percent", "％", "％は 30 = 30% で読みます（％表示の書式のセルだけ 0.3 = 30%）。"))),
+    SettingSpec("value_ceiling", "数値の上限（絶対値）", "これ以上の値（桁の打ち間違いなど）は入力エラーとして評価・合計から除きます。", "count"),
+    SettingSpec("jump_ratio", "前年度比の警告倍率", "直前の入力値（最初は基準値）からこの倍数を超えて増減した値を警告します（単位・桁の打ち間違いの確認）。", "ratio"),
 )
 
 

@@ -74,7 +74,15 @@ def planned_values(inputs: Inputs) -> pd.DataFrame:
 
 def measure_years(inputs: Inputs) -> pd.DataFrame:
     grid = planned_values(inputs)
-    actuals = inputs.actuals.dropna(subset=["actual"])
+    actuals = inputs.actuals
+    # A value the reader refused (malformed or impossible: its error names the cell) is not computable.
+    errors: dict[tuple[str, int], str] = {}
+    if "error" in actuals.columns:
+        refused = actuals["error"].fillna("").astype(str) != ""
+        errors = dict(zip(zip(actuals.loc[refused, "measure_id"], actuals.loc[refused, "year"].astype(int), strict=True),
+                          actuals.loc[refused, "error"], strict=True))
+        actuals = actuals[~refused]
+    actuals = actuals.dropna(subset=["actual"])
     # Non-numeric input (e.g. "未定") is not computable: NaN plus a flag for the reason, never a crash.
     numeric = pd.to_numeric(actuals["actual"], errors="coerce")
     invalid = numeric.isna() & (actuals["actual"].astype(str).str.strip() != "")
@@ -85,6 +93,7 @@ def measure_years(inputs: Inputs) -> pd.DataFrame:
     pairs = list(zip(grid["measure_id"], grid["year"], strict=True))
     grid["actual"] = pd.Series(pairs).map(key).astype(float)
     grid["actual_invalid"] = [pair in bad for pair in pairs]
+    grid["actual_error"] = [errors.get(pair, "") for pair in pairs]
     return grid
 
 
@@ -155,7 +164,9 @@ def measure_grades(actual: Any, baseline: Any, target: Any, direction: Any, plan
 def _reasons(rows: pd.DataFrame, flat: np.ndarray) -> list[str]:
     reasons = []
     for r, is_flat in zip(rows.itertuples(), flat, strict=True):
-        if pd.isna(r.actual) and getattr(r, "actual_invalid", False):
+        if pd.isna(r.actual) and getattr(r, "actual_error", ""):
+            reasons.append(f"実績の入力エラー（{r.actual_error}）のため評価対象外")
+        elif pd.isna(r.actual) and getattr(r, "actual_invalid", False):
             reasons.append("実績が数値ではないため評価対象外")
         elif pd.isna(r.actual):
             reasons.append("実績が未入力のため評価対象外")

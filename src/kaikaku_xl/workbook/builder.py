@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from copy import copy
 from pathlib import Path
@@ -22,6 +23,7 @@ from ..metrics.grades import EXCLUDED, GRADES
 from ..numformat import MAX_DECIMALS, MEASURE_FORMATS, number_format
 from ..palette import EFFECT_SERIES, GRADE_FILL
 from ..plan import EFFECT_KINDS, Plan, plain_number
+from ..plausibility import NO_LIMIT
 from ..settings import SETTING_SPECS, Settings, settings_rows
 from ..textfit import row_height, table_row_height
 from . import contract as c
@@ -48,7 +50,7 @@ VALIDATION_ROWS = 2000  # rows below a table that keep their dropdowns when staf
 INPUT_KEYS = {
     c.SETTINGS.name: {"value"},
     c.ITEMS.name: set(),
-    c.MEASURES.name: {"effect_kind", "include_in_effect", "note", "decimals"},
+    c.MEASURES.name: {"effect_kind", "include_in_effect", "note", "decimals", "allowed_min", "allowed_max"},
     c.STATUS.name: {"status", "grade", "results", "issues", "next"},
     c.LEDGER.name: {"item", "year", "kind", "amount", "what", "basis"},
 }
@@ -181,6 +183,13 @@ def _whole(low: int, high: int, prompt: str) -> DataValidation:
                           allow_blank=True, showErrorMessage=True, errorTitle="入力値", error=prompt)
 
 
+def _limit_cell(limit: float | None) -> Any:
+    """A measure's own plausible limit as the 指標 table shows it: blank = the unit's rule, なし = no limit."""
+    if limit is None:
+        return None
+    return NO_LIMIT if math.isinf(limit) else plain_number(limit)
+
+
 def input_rows(plan: Plan, layout: c.Layout, settings: Settings) -> dict[str, list[list[Any]]]:
     """The rows of each input table for a new master of this plan."""
     policy_name = {p.no: p.name for p in plan.policies}
@@ -197,7 +206,8 @@ def input_rows(plan: Plan, layout: c.Layout, settings: Settings) -> dict[str, li
         ],
         c.MEASURES.name: [
             [m.measure_id, m.item, m.name, m.unit, m.direction, plain_number(m.baseline), plain_number(m.target),
-             m.effect_kind, "はい" if m.include_in_effect else "いいえ", m.note, m.shown_decimals]
+             m.effect_kind, "はい" if m.include_in_effect else "いいえ", m.note, m.shown_decimals,
+             _limit_cell(m.allowed_min), _limit_cell(m.allowed_max)]
             for m in measures
         ],
         "Actuals": [[m.item, m.name, m.unit, *blank_years] for m in measures],

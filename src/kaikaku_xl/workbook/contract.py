@@ -109,8 +109,11 @@ MEASURES = TableSpec("Measures", "指標", (
     Column("効果額に算入", "include_in_effect", width=12),
     Column("備考", "note", width=40, wrap=True),
     Column("小数桁", "decimals", "0", 8),  # decimals shown for this measure (blank: from the unit)
+    # The measure's own plausible range where it differs from its unit's (設定 sheet); なし = no limit.
+    Column("許容下限", "allowed_min", FMT_NUM, 10),
+    Column("許容上限", "allowed_max", FMT_NUM, 10),
 ))
-MEASURE_OPTIONAL_KEYS = ("decimals",)  # masters built before this column still load
+MEASURE_OPTIONAL_KEYS = ("decimals", "allowed_min", "allowed_max")  # masters built before these columns still load
 
 STATUS_VALUES = ("未着手", "実施中", "完了", EXCLUDED)  # 対象外: the item is left out of this year
 STATUS = TableSpec("Status", "進捗状況", (

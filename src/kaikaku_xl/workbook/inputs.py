@@ -20,6 +20,7 @@ from ..metrics.frames import ACTUAL_COLUMNS, LEDGER_COLUMNS, MEASURE_COLUMNS, ST
 from ..metrics.grades import EXCLUDED, GRADES
 from ..numformat import MAX_DECIMALS
 from ..plan import DIRECTIONS, EFFECT_KINDS
+from ..plausibility import NO_LIMIT, Bounds, parse_bounds, shown, violation
 from ..settings import SETTING_SPECS, Settings
 from . import contract as c
 from .engine import RawTable
@@ -44,7 +45,8 @@ _UNIT_ALIASES = {"㎡": ("m2", "㎡", "平方メートル"), "%": ("%", "パー�
                  "件": ("件",), "枚": ("枚",)}
 _N = r"\d+(?:\.\d*)?"
 _COMPOUND = re.compile(rf"^(?:(?P<oku>{_N})億)?(?:(?P<man>{_N})万)?(?:(?P<sen>{_N})千)?(?P<rest>\d+)?$")
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_NUMBER = re.compile(r"^(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")  # the sign is taken off before
+_THOUSANDS = re.compile(r"\d{1,3}(,\d{3})+")
 _EXCEL_ERRORS = ("#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!")
 
 
@@ -77,14 +79,20 @@ def parse_number(value: Any, unit: str | None = None) -> float | None:
         if isinstance(value, float) and not math.isfinite(value):
             raise NotANumber("数値ではありません")
         return float(value)
-    text = unicodedata.normalize("NFKC", str(value)).strip().replace(",", "").replace(" ", "")
+    text = unicodedata.normalize("NFKC", str(value)).strip().replace(" ", "")
     if text == "":
         return None
     if text.upper() in _EXCEL_ERRORS:
         raise NotANumber(f"Excel のエラー値（{text}）です")
+    # A comma only separates thousands (1,234,567): "1,2,3" is not 123.
+    if any("," in run and not _THOUSANDS.fullmatch(run) for run in re.findall(r"[\d,]+", text)):
+        raise NotANumber("カンマの位置が桁区切り（1,234,567）になっていません")
+    text = text.replace(",", "")
     sign = 1.0
     if text[0] in "△▲-+":
         sign, text = (1.0 if text[0] == "+" else -1.0), text[1:]
+        if text[:1] in ("△", "▲", "-", "+"):
+            raise NotANumber("符号が重なっています")
     text = _strip_unit(text, unit)
     compound = _COMPOUND.match(text)
     if compound and any(compound.group(g) for g in ("oku", "man", "sen")):
@@ -93,7 +101,10 @@ def parse_number(value: Any, unit: str | None = None) -> float | None:
         return sign * float(total + Decimal(compound.group("rest") or 0))
     if not _NUMBER.match(text):
         raise NotANumber("数値として読めません")
-    return sign * float(text)
+    number = float(text)
+    if not math.isfinite(number):
+        raise NotANumber("大きすぎて数値として扱えません")
+    return sign * number
 
 
 def _text(value: Any) -> str:
@@ -119,6 +130,7 @@ class Reader:
 
     def __init__(self) -> None:
         self.problems: list[Problem] = []
+        self.config = Settings()  # the 設定 sheet's rules, once read (plausibility of values)
 
     def problem(self, severity: str, table: RawTable, row: int | None, col: int | None, message: str,
                 action: str) -> None:
@@ -155,10 +167,13 @@ class Reader:
             except ValueError as exc:
                 self.problem(ERROR, table, i, value_col, f"「{spec.label}」の値「{raw}」を使えません: {exc}",
                              f"既定値（{getattr(Settings(), spec.key)}）で計算しました。正しい値を入力してください。")
-        return Settings(**values)
+        self.config = Settings(**values)
+        return self.config
 
     @staticmethod
     def _setting_value(spec: Any, raw: Any) -> Any:
+        if spec.kind == "range":
+            return parse_bounds(raw).text()
         if spec.kind in ("choice", "bool"):
             text = unicodedata.normalize("NFKC", _text(raw))
             if text not in spec.choices:
@@ -182,6 +197,7 @@ class Reader:
         if pos is None:
             return pd.DataFrame(columns=MEASURE_COLUMNS)
         decimals_at = table.column_index(c.MEASURES.column("decimals").header)
+        limit_at = {key: table.column_index(c.MEASURES.column(key).header) for key in ("allowed_min", "allowed_max")}
         policy_of = dict(zip(items["item"], items["policy"], strict=True))  # dicts: one lookup per row is cheap
         lead_of = dict(zip(items["item"], items["lead"], strict=True))
         rows, seen = [], set()
@@ -215,6 +231,14 @@ class Reader:
                     numbers[key] = None
                     self.problem(ERROR, table, i, pos[key], f"{label}「{raw[pos[key]]}」: {exc}。",
                                  f"{label}を数値で入力してください。この指標は計算から除きました。")
+            limits = self.measure_limits(table, i, limit_at, raw)
+            bounds = self.config.bounds(unit).override(*limits)
+            for key, label in (("baseline", "基準値"), ("target", "目標値")):
+                reason = None if numbers[key] is None else violation(numbers[key], bounds, self.config.value_ceiling)  # type: ignore[arg-type]
+                if reason:
+                    self.problem(ERROR, table, i, pos[key], f"No.{item}「{name}」の{label}「{shown(raw[pos[key]])}」は{reason}。",
+                                 f"{label}を正しい値にしてください。この指標は計算から除きました。")
+                    numbers[key] = None
             if numbers["baseline"] is None or numbers["target"] is None:
                 if all(raw[pos[k]] is None for k in ("baseline", "target")):
                     self.problem(ERROR, table, i, pos["baseline"], f"No.{item}「{name}」の基準値・目標値が空欄です。",
@@ -239,9 +263,30 @@ class Reader:
                 "name": name, "unit": unit, "direction": direction,
                 "baseline": numbers["baseline"], "target": numbers["target"], "effect_kind": kind,
                 "include_in_effect": _text(raw[pos["include_in_effect"]]) in ("はい", "TRUE", "True", "1", "○"),
-                "row": i, "decimals": decimals,
+                "row": i, "decimals": decimals, "low": bounds.low, "high": bounds.high,
             })
-        return pd.DataFrame(rows, columns=[*MEASURE_COLUMNS, "row", "decimals"])
+        return pd.DataFrame(rows, columns=[*MEASURE_COLUMNS, "row", "decimals", "low", "high"])
+
+    def measure_limits(self, table: RawTable, i: int, limit_at: dict[str, int | None],
+                       raw: list[Any]) -> tuple[float | None, float | None]:
+        """A measure's own 許容下限/許容上限 (blank: the unit's rule; なし: no limit on that side)."""
+        out: list[float | None] = []
+        for key, infinite in (("allowed_min", -math.inf), ("allowed_max", math.inf)):
+            j = limit_at[key]
+            value = None if j is None else raw[j]
+            if value is None or _text(value) == "":
+                out.append(None)
+                continue
+            if _key(value) == NO_LIMIT:
+                out.append(infinite)
+                continue
+            try:
+                out.append(parse_number(value))
+            except NotANumber as exc:
+                self.problem(ERROR, table, i, j, f"{c.MEASURES.column(key).header}「{shown(value)}」: {exc}。",
+                             "数値か「なし」を入力してください。空欄として単位の範囲を使いました。")
+                out.append(None)
+        return out[0], out[1]
 
     def percent_points(self, table: RawTable, i: int, j: int, raw: Any, value: float, what: str) -> float:
         """A % measure's number in points (30 = 30%): a fraction only where the cell's own format is a percentage.
@@ -260,7 +305,7 @@ class Reader:
     # -- yearly values (actuals and own targets) --------------------------------------------------------
     def yearly(self, table: RawTable, spec: c.TableSpec, measures: pd.DataFrame, years: list[int],
                value_column: str, required: bool) -> pd.DataFrame:
-        columns = [*ACTUAL_COLUMNS[:2], value_column]
+        columns = [*ACTUAL_COLUMNS[:2], value_column, "error"]
         pos = self.require_columns(table, spec, ["item", "name"])
         if pos is None:
             return pd.DataFrame(columns=columns)
@@ -289,18 +334,30 @@ class Reader:
                              "重複した行を削除してください。最初の行の値を使いました。")
                 continue
             seen.add(measure.measure_id)
-            for year, j in year_cols.items():
+            bounds = Bounds(_limit(measure.low), _limit(measure.high))
+            previous: float = measure.baseline  # a jump is measured against the last known value (at first: baseline)
+            for year, j in sorted(year_cols.items()):
+                what = f"No.{item}「{name}」{year}年度の値「{shown(raw[j])}」"
                 try:
                     value = parse_number(raw[j], measure.unit or None)
+                    if value is not None and measure.unit == "%":
+                        value = self.percent_points(table, i, j, raw[j], value, f"No.{item}「{name}」{year}年度")
+                    reason = None if value is None else violation(value, bounds, self.config.value_ceiling)
+                    if reason:
+                        raise NotANumber(reason)
                 except NotANumber as exc:
-                    self.problem(ERROR, table, i, j, f"No.{item}「{name}」{year}年度の値「{raw[j]}」: {exc}。",
-                                 f"{measure.unit}単位の数値を入力してください。この年度は評価対象外にしました。")
+                    self.problem(ERROR, table, i, j, f"{what}: {exc}。",
+                                 f"{measure.unit}単位の正しい値を入力してください（範囲の例外は指標シートの許容下限・許容上限）。"
+                                 "この年度は評価せず、合計にも加えていません。")
+                    out.append({"measure_id": measure.measure_id, "year": year, value_column: None, "error": str(exc)})
                     continue
                 if value is None:
                     continue
-                if measure.unit == "%":
-                    value = self.percent_points(table, i, j, raw[j], value, f"No.{item}「{name}」{year}年度")
-                out.append({"measure_id": measure.measure_id, "year": year, value_column: value})
+                if value_column == "actual" and _jumped(previous, value, self.config.jump_ratio):
+                    self.problem(WARNING, table, i, j, f"{what}は前の値 {previous:,g} から{self.config.jump_ratio:g}倍を超えて変わっています。",
+                                 "単位（円・千円・万円）や桁を確認してください。正しければそのままで構いません。")
+                previous = value
+                out.append({"measure_id": measure.measure_id, "year": year, value_column: value, "error": ""})
         if required:
             for r in measures.itertuples():
                 if r.measure_id not in seen:
@@ -385,6 +442,18 @@ class Reader:
                 self.problem(WARNING, table, i, pos["basis"], "算定根拠が空欄です。", "算定根拠を記入してください（監査・公表用）。")
             rows.append({"item": item, "year": year, "kind": kind, "amount": amount, "what": _text(raw[pos["what"]])})
         return pd.DataFrame(rows, columns=[*LEDGER_COLUMNS, "what"])
+
+
+def _limit(x: Any) -> float | None:
+    return None if x is None or (isinstance(x, float) and math.isnan(x)) else float(x)
+
+
+def _jumped(previous: float | None, value: float, ratio: float) -> bool:
+    """More than `ratio` times up or down against the previous known value (zeros are not compared)."""
+    if previous is None or previous == 0 or value == 0:
+        return False
+    big, small = max(abs(previous), abs(value)), min(abs(previous), abs(value))
+    return big > ratio * small
 
 
 def targets_columns() -> list[str]:

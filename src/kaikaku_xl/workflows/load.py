@@ -158,7 +158,7 @@ def _load(engine: Engine, phase: Phase) -> Loaded:
         reader.problems.append(Problem(ERROR, c.SETTINGS.sheet, "", f"評価年度 {settings.evaluation_year} は計画期間外です。",
                                        f"{layout.years[0]}〜{layout.years[-1]} の年度を設定してください。"))
     plan = _plan(info, items, policy_names, measures, _history(history_table) if history_table else ())
-    inputs = Inputs(measures=measures.drop(columns=["row", "decimals"], errors="ignore"), items=items[["item", "policy", "lead", "title", "n_measures"]],
+    inputs = Inputs(measures=measures.drop(columns=["row", "decimals", "low", "high"], errors="ignore"), items=items[["item", "policy", "lead", "title", "n_measures"]],
                     baseline_year=baseline_year, start_year=start_year, end_year=end_year,
                     actuals=actuals, targets=targets, status=status[["item", "year", "grade"]],
                     ledger=ledger[["item", "year", "kind", "amount"]])
