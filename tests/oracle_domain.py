@@ -301,6 +301,9 @@ def expected_report(sc: Scenario) -> dict[str, Any]:
             cumulative = total([year_total(members, yy) for yy in PLAN_YEARS if yy <= y])
         else:
             single = cumulative = Fig(None)
+        counted_here = [m for it in members for m in it.measures if counted(m, sc)]
+        missing_year = sum(1 for m in counted_here if y in PLAN_YEARS and effect_fig(m, y).value is None)
+        missing_all = sum(1 for m in counted_here for yy in PLAN_YEARS if yy <= y and effect_fig(m, yy).value is None)
         return {
             "items": Fig(len(members)), "graded": Fig(graded, gtags),
             **{f"n_{g}": Fig(n[g], gtags) for g in (*GRADES, NONE)},
@@ -308,6 +311,8 @@ def expected_report(sc: Scenario) -> dict[str, Any]:
             "mean_progress": Fig(sum(known, Fraction(0)) / len(known) if known else None, ptags),
             "effect_year": Fig(single.value, single.tags | pre_plan),
             "effect_cumulative": Fig(cumulative.value, cumulative.tags | pre_plan),
+            "effect_year_missing": Fig(missing_year, single.tags),
+            "effect_cumulative_missing": Fig(missing_all, cumulative.tags),
             "counted_measures": Fig([m.mid for it in members for m in it.measures if counted(m, sc)]),
         }
 
@@ -334,6 +339,7 @@ def expected_report(sc: Scenario) -> dict[str, Any]:
             "planned": planned, "planned_cumulative": total(run_planned),
             "attainment": ratio(meas, planned), "attainment_cumulative": ratio(total(run_measures), total(run_planned)),
             "reference": reference,
+            "missing": Fig(sum(1 for m in counted_measures if effect_fig(m, yy).value is None)),
         }
         if yy > y:  # results of years after the evaluation year are not known yet
             row = {k: (v if k in ("planned", "planned_cumulative") else Fig(None, v.tags | pre_plan))

@@ -121,7 +121,7 @@ def test_continuing_mode_totals(small_plan):
     #           2028 420,000 + 280,000 = 700,000
     assert_years(col(res, "measures"), {2026: 300_000, 2027: 710_000, 2028: 700_000, 2029: None, 2030: None})
     # ledger 2027 50,000; the 2029 entry is after the evaluation year
-    assert_years(col(res, "ledger"), {2026: 0, 2027: 50_000, 2028: 0, 2029: None})
+    assert_years(col(res, "ledger"), {2026: None, 2027: 50_000, 2028: None, 2029: None})  # no entry: not known, never 0 (issue 8)
     # 単年度 = measures + ledger: 300,000; 760,000; 700,000
     assert_years(col(res, "single_year"),
                  {2026: 300_000, 2027: 760_000, 2028: 700_000, 2029: None, 2030: None})
@@ -147,8 +147,8 @@ def test_continuing_mode_item_effects(small_plan):
     # item 2: single 280,000; cumulative 150,000 + 350,000 + 280,000 = 780,000 (2-2 not counted)
     # item 3: ledger only: single (2028) 0; cumulative 50,000 (2029 entry not yet)
     # item 4: nothing counted
-    assert ie["single_year"].to_dict() == pytest.approx({1: 420_000, 2: 280_000, 3: 0, 4: 0})
-    assert ie["cumulative"].to_dict() == pytest.approx({1: 930_000, 2: 780_000, 3: 50_000, 4: 0})
+    assert ie["single_year"].to_dict() == pytest.approx({1: 420_000, 2: 280_000, 3: nan, 4: nan}, nan_ok=True)  # no entry: not known, never 0 (issue 8)
+    assert ie["cumulative"].to_dict() == pytest.approx({1: 930_000, 2: 780_000, 3: 50_000, 4: nan}, nan_ok=True)  # item 4: nothing counted
 
 
 def test_evaluation_year_result_columns(small_plan):
@@ -157,7 +157,7 @@ def test_evaluation_year_result_columns(small_plan):
     assert_years(col(res, "cumulative"), {2026: 300_000, 2027: None, 2028: None})
     assert_years(col(res, "planned"), {2027: 600_000})
     ie = res.item_effects.set_index("item")
-    assert ie["cumulative"].to_dict() == pytest.approx({1: 150_000, 2: 150_000, 3: 0, 4: 0})
+    assert ie["cumulative"].to_dict() == pytest.approx({1: 150_000, 2: 150_000, 3: nan, 4: nan}, nan_ok=True)  # no entry: not known, never 0 (issue 8)
 
 
 # ── 初年度のみ ───────────────────────────────────────────────────────────────────────────────────────
@@ -185,8 +185,8 @@ def test_first_year_only_mode_totals(small_plan):
 def test_first_year_only_mode_item_effects(small_plan):
     ie = run(small_plan, effect_mode="初年度のみ").item_effects.set_index("item")
     # item 1: single 60,000; cumulative 420,000. item 2: single −70,000; cumulative 280,000.
-    assert ie["single_year"].to_dict() == pytest.approx({1: 60_000, 2: -70_000, 3: 0, 4: 0})
-    assert ie["cumulative"].to_dict() == pytest.approx({1: 420_000, 2: 280_000, 3: 50_000, 4: 0})
+    assert ie["single_year"].to_dict() == pytest.approx({1: 60_000, 2: -70_000, 3: nan, 4: nan}, nan_ok=True)  # no entry: not known, never 0 (issue 8)
+    assert ie["cumulative"].to_dict() == pytest.approx({1: 420_000, 2: 280_000, 3: 50_000, 4: nan}, nan_ok=True)  # item 4: nothing counted
 
 
 def test_first_year_only_with_a_gap_and_a_pre_plan_year():
@@ -243,7 +243,7 @@ def test_bundled_plan_counted_measures_and_item5_overlap(bundled_plan):
     assert not rows.loc["5-2", "counted"]
     assert_years(col(res, "measures"), {2026: 11_724_014})
     assert_years(col(res, "reference"), {2026: 2_380_000})
-    assert res.item_effects.set_index("item").loc[5, "single_year"] == 0
+    assert math.isnan(res.item_effects.set_index("item").loc[5, "single_year"])  # nothing counted: −, not 0
 
     with_ref = evaluate(make_inputs(bundled_plan, actuals=actuals),
                         Settings(evaluation_year=2026, include_reference=True))

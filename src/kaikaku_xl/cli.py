@@ -89,8 +89,11 @@ def _print_summary(outcome) -> None:  # noqa: ANN001
     from .rounding import format_amount
 
     row = outcome.log_row
-    print(f"  評価年度 {row[3]}年度 / 評価した項目 {row[4]} / 単年度効果額 {format_amount(row[5])}円 / "
-          f"累計 {format_amount(row[6])}円 / エラー {row[7]} 件・警告 {row[8]} 件")
+    def yen(x: float | None) -> str:  # − (not computable) takes no 円
+        return format_amount(x) + ("" if x is None else "円")
+
+    print(f"  評価年度 {row[3]}年度 / 評価した項目 {row[4]} / 単年度効果額 {yen(row[5])} / "
+          f"累計 {yen(row[6])} / エラー {row[7]} 件・警告 {row[8]} 件")
 
 
 def cmd_refresh(args: argparse.Namespace) -> int:

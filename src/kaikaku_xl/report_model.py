@@ -89,8 +89,10 @@ class Rollup(_Record):
     counts: Mapping[str, int]  # every grade including 評価対象外
     shares: Mapping[str, Number]  # graded grades only
     mean_progress: Number
-    effect_year: Number
+    effect_year: Number  # None when no counted part is known (never 0)
     effect_cumulative: Number
+    effect_year_missing: int  # counted measures without a value in the evaluation year (not in effect_year)
+    effect_cumulative_missing: int  # counted measure-years without a value, plan start..evaluation year
     counted_measures: tuple[str, ...]
 
     def to_dict(self, key: str = "group") -> dict[str, Any]:
@@ -109,6 +111,7 @@ class EffectYear(_Record):
     attainment: Number
     attainment_cumulative: Number
     reference: Number
+    missing: int | None  # counted measures without a value that year (None: a year after the evaluation year)
 
 
 @dataclass(frozen=True)

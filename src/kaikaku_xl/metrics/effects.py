@@ -97,22 +97,31 @@ def yearly_totals(effects: pd.DataFrame, planned: pd.DataFrame, ledger: pd.DataF
     planned_by_year = planned[planned["counted"]].groupby("year")["effect"].sum(min_count=1)
     ledger_by_year = ledger.groupby("year")["amount"].sum() if len(ledger) else pd.Series(dtype=float)
     frame = pd.DataFrame({"year": years})
+    # "Not known" is never 0 (DOMAIN.md): a total with no known part is NaN, one over some known parts is their
+    # sum and `missing` says how many counted measures had no value that year.
     frame["measures"] = frame["year"].map(by_year).astype(float)
-    frame["ledger"] = frame["year"].map(ledger_by_year).astype(float).fillna(0.0)
-    frame["single_year"] = frame["measures"].fillna(0.0) + frame["ledger"]
-    frame["cumulative"] = frame["single_year"].cumsum()
+    frame["ledger"] = frame["year"].map(ledger_by_year).astype(float)
+    frame["single_year"] = frame[["measures", "ledger"]].sum(axis=1, min_count=1)
+    frame["cumulative"] = running_total(frame["single_year"])
     frame["planned"] = frame["year"].map(planned_by_year).astype(float)
-    frame["planned_cumulative"] = frame["planned"].fillna(0.0).cumsum()
-    frame["measures_cumulative"] = frame["measures"].fillna(0.0).cumsum()
+    frame["planned_cumulative"] = running_total(frame["planned"])
+    frame["measures_cumulative"] = running_total(frame["measures"])
+    unknown = counted[counted["effect"].isna()].groupby("year")["measure_id"].nunique()
+    frame["missing"] = frame["year"].map(unknown).fillna(0).astype(float)
     frame["attainment"] = _ratio(frame["measures"], frame["planned"])
     frame["attainment_cumulative"] = _ratio(frame["measures_cumulative"], frame["planned_cumulative"])
     frame["reference"] = frame["year"].map(reference).astype(float)
     # Years after the evaluation year have a plan but no result yet: leave their results empty.
     future = frame["year"] > evaluation_year
     actual_columns = ["measures", "ledger", "single_year", "cumulative", "measures_cumulative",
-                      "attainment", "attainment_cumulative", "reference"]
+                      "attainment", "attainment_cumulative", "reference", "missing"]
     frame.loc[future, actual_columns] = np.nan
     return frame
+
+
+def running_total(values: pd.Series) -> pd.Series:
+    """Sum of the known values so far; NaN until the first known one (a gap keeps the sum before it)."""
+    return values.fillna(0.0).cumsum().where(values.notna().cumsum() > 0)
 
 
 def _ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:

@@ -212,17 +212,24 @@ def grade_items(inputs: Inputs, measures: pd.DataFrame, year: int, settings: Set
 
 def effects_per_item(grid: pd.DataFrame, ledger: pd.DataFrame, items: pd.DataFrame,
                      year: int, start_year: int) -> pd.DataFrame:
-    """Counted effects per item: single year and cumulative (start_year..year), ledger included."""
+    """Counted effects per item: single year and cumulative (start_year..year), ledger included.
+
+    NaN where no part is known (never 0: a year before the plan has none); single_missing / cumulative_missing
+    count the counted measure-years without a value (not known, or refused as an input error).
+    """
     counted = grid[grid["counted"] & grid["year"].between(start_year, year)]
     ledger = ledger[ledger["year"].between(start_year, year)] if len(ledger) else ledger
     out = pd.DataFrame({"item": items["item"]})
-    single = counted[counted["year"] == year].groupby("item")["effect"].sum()
-    cumulative = counted.groupby("item")["effect"].sum()
-    out["single_year"] = out["item"].map(single).fillna(0.0)
-    out["cumulative"] = out["item"].map(cumulative).fillna(0.0)
+    this_year = counted[counted["year"] == year]
+    parts = [this_year.groupby("item")["effect"].sum(min_count=1)]
+    all_years = [counted.groupby("item")["effect"].sum(min_count=1)]
     if len(ledger):
-        out["single_year"] += out["item"].map(ledger[ledger["year"] == year].groupby("item")["amount"].sum()).fillna(0.0)
-        out["cumulative"] += out["item"].map(ledger.groupby("item")["amount"].sum()).fillna(0.0)
+        parts.append(ledger[ledger["year"] == year].groupby("item")["amount"].sum(min_count=1))
+        all_years.append(ledger.groupby("item")["amount"].sum(min_count=1))
+    out["single_year"] = pd.concat([out["item"].map(p).astype(float) for p in parts], axis=1).sum(axis=1, min_count=1)
+    out["cumulative"] = pd.concat([out["item"].map(p).astype(float) for p in all_years], axis=1).sum(axis=1, min_count=1)
+    out["single_missing"] = out["item"].map(this_year["effect"].isna().groupby(this_year["item"]).sum()).fillna(0)
+    out["cumulative_missing"] = out["item"].map(counted["effect"].isna().groupby(counted["item"]).sum()).fillna(0)
     return out
 
 

@@ -20,6 +20,11 @@ def _sum(values: np.ndarray) -> float:
     return float(np.where(np.isnan(values), 0.0, values).sum())
 
 
+def _known_sum(values: np.ndarray) -> float:
+    """The sum of the known values; NaN when none is known ("not known" is never 0)."""
+    return _sum(values) if np.count_nonzero(~np.isnan(values)) else float("nan")
+
+
 def rollup(items: pd.DataFrame, measures: pd.DataFrame, item_effects: pd.DataFrame, by: str | None) -> pd.DataFrame:
     """Grade counts, shares of graded items, mean 進捗率 and effect totals per group.
 
@@ -41,6 +46,8 @@ def rollup(items: pd.DataFrame, measures: pd.DataFrame, item_effects: pd.DataFra
     measure_ids = measures["measure_id"].to_numpy(object)
     in_effects = _positions(item_effects["item"].map(group_of_item))
     single, cumulative = (item_effects[c].to_numpy(float) for c in ("single_year", "cumulative"))
+    single_missing, cumulative_missing = (item_effects[c].to_numpy(float) if c in item_effects else np.zeros(len(item_effects))
+                                          for c in ("single_missing", "cumulative_missing"))
     empty = np.array([], dtype=int)
     rows = []
     for group, members in item_groups.items():
@@ -57,8 +64,10 @@ def rollup(items: pd.DataFrame, measures: pd.DataFrame, item_effects: pd.DataFra
         row["mean_progress"] = _sum(rates) / known if known else float("nan")  # = Series.mean (no bottleneck)
         row["measures_with_progress"] = known
         where = in_effects.get(group, empty)
-        row["effect_year"] = _sum(single[where])
-        row["effect_cumulative"] = _sum(cumulative[where])
+        row["effect_year"] = _known_sum(single[where])
+        row["effect_cumulative"] = _known_sum(cumulative[where])
+        row["effect_year_missing"] = int(single_missing[where].sum())
+        row["effect_cumulative_missing"] = int(cumulative_missing[where].sum())
         row["counted_measures"] = ", ".join(measure_ids[at][counted[at]])
         rows.append(row)
     return pd.DataFrame(rows)

@@ -206,6 +206,7 @@ EFFECTS = TableSpec("Effects", "財政効果", (
     Column("効果額達成率", "attainment", FMT_PCT, 12),
     Column("累計達成率", "attainment_cumulative", FMT_PCT, 12),
     Column("参考換算額", "reference", FMT_YEN, 16),
+    Column("未入力の指標数", "missing", FMT_INT, 10),  # counted measures without a value that year
 ), output=True)
 
 
@@ -232,6 +233,8 @@ def _summary_columns(first: Column) -> tuple[Column, ...]:
         Column("平均進捗率", "mean_progress", FMT_PCT, 11),
         Column("単年度効果額", "effect_year", FMT_YEN, 16),
         Column("累計効果額", "effect_cumulative", FMT_YEN, 16),
+        # Counted measures without a value this year: the 単年度効果額 beside it is over the others (blank: none known).
+        Column("未入力の指標数", "effect_year_missing", FMT_INT, 10),
         Column("算入した指標", "counted_measures", width=30, wrap=True),
     )
 

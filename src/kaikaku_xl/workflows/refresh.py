@@ -83,7 +83,7 @@ def effect_rows(results: Results) -> list[list[Any]]:
     return [
         [int(r["year"]), c.wareki(int(r["year"])), _yen(r["measures"]), _yen(r["ledger"]), _yen(r["single_year"]),
          _yen(r["cumulative"]), _yen(r["planned"]), _yen(r["planned_cumulative"]), _pct(r["attainment"]),
-         _pct(r["attainment_cumulative"]), _yen(r["reference"])]
+         _pct(r["attainment_cumulative"]), _yen(r["reference"]), None if pd.isna(r["missing"]) else int(r["missing"])]
         for r in results.effects.to_dict("records")
     ]
 
@@ -117,7 +117,8 @@ def summary_rows(frame: pd.DataFrame, names: dict[Any, str]) -> list[list[Any]]:
             r["group"], names.get(r["group"], str(r["group"])), r["items"], r["graded"],
             *(r[f"n_{g}"] for g in ALL_GRADES),
             *(_pct(r[f"share_{g}"]) for g in ("S", "A", "B", "C", "D")),
-            _pct(r["mean_progress"]), _yen(r["effect_year"]), _yen(r["effect_cumulative"]), r["counted_measures"],
+            _pct(r["mean_progress"]), _yen(r["effect_year"]), _yen(r["effect_cumulative"]),
+            int(r["effect_year_missing"]), r["counted_measures"],
         ])
     return rows
 

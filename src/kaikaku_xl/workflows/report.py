@@ -54,6 +54,8 @@ def _rollups(frame: pd.DataFrame) -> tuple[Rollup, ...]:
             mean_progress=_num(r["mean_progress"]),
             effect_year=_num(r["effect_year"]),
             effect_cumulative=_num(r["effect_cumulative"]),
+            effect_year_missing=int(r["effect_year_missing"]),
+            effect_cumulative_missing=int(r["effect_cumulative_missing"]),
             counted_measures=tuple(m for m in str(r["counted_measures"]).split(", ") if m),
         )
         for r in frame.to_dict("records")
@@ -103,6 +105,7 @@ def build_report(plan: Plan, results: Results, problems: Sequence[Problem] = ())
             attainment=_num(r["attainment"]),
             attainment_cumulative=_num(r["attainment_cumulative"]),
             reference=_num(r["reference"]),
+            missing=None if pd.isna(r["missing"]) else int(r["missing"]),
         )
         for r in results.effects.to_dict("records")
     )
