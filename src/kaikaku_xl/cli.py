@@ -9,9 +9,13 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import EXIT_BUG, EXIT_FAILED, EXIT_OK, EXIT_PROBLEMS, KaikakuError
 from .plan import load_plan, plan_to_dict
+
+if TYPE_CHECKING:
+    from .workflows.refresh import RefreshOutcome
 
 
 def _fixed_now(value: str | None) -> datetime | None:
@@ -85,15 +89,16 @@ def cmd_init(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _print_summary(outcome) -> None:  # noqa: ANN001
+def _print_summary(outcome: RefreshOutcome) -> None:
     from .rounding import format_amount
 
-    row = outcome.log_row
+    s = outcome.summary
+
     def yen(x: float | None) -> str:  # − (not computable) takes no 円
         return format_amount(x) + ("" if x is None else "円")
 
-    print(f"  評価年度 {row[3]}年度 / 評価した項目 {row[4]} / 単年度効果額 {yen(row[5])} / "
-          f"累計 {yen(row[6])} / エラー {row[7]} 件・警告 {row[8]} 件")
+    print(f"  評価年度 {s.evaluation_year}年度 / 評価した項目 {s.graded} / 単年度効果額 {yen(s.single_year)} / "
+          f"累計 {yen(s.cumulative)} / エラー {s.errors} 件・警告 {s.warnings} 件")
 
 
 def cmd_refresh(args: argparse.Namespace) -> int:

@@ -42,9 +42,9 @@ def _problem_hint(loaded: Loaded) -> str:
 def do_refresh(engine: XlwingsEngine, now: datetime) -> str:
     """The refresh of `kaikaku refresh`, through the open workbook."""
     outcome = refresh_workflow(engine, now=now)
-    row = outcome.log_row
-    return (f"{n.ACTION_REFRESH}しました（{now.strftime(STAMP)}）: 評価年度 {row[3]}年度、評価した項目 {row[4]}、"
-            f"単年度効果額 {format_amount(row[5])}円、{_problem_hint(outcome.loaded)}。")
+    s = outcome.summary
+    return (f"{n.ACTION_REFRESH}しました（{now.strftime(STAMP)}）: 評価年度 {s.evaluation_year}年度、"
+            f"評価した項目 {s.graded}、単年度効果額 {format_amount(s.single_year)}円、{_problem_hint(outcome.loaded)}。")
 
 
 def do_validate(engine: XlwingsEngine, now: datetime) -> str:

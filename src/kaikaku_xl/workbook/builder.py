@@ -30,7 +30,7 @@ from . import contract as c
 from .guide import guide_lines
 from .sample import SAMPLE_MARK
 from .styles import apply
-from .titles import DASHBOARD_KPIS, TITLES
+from .titles import DASHBOARD_NOTE, TITLES, dashboard_title
 
 # Output tables too wide for one A4 page at a readable size print as views side by side: (the columns ending a
 # view, the last column repeated on the left of every view). 評価結果: the measure | values, rates, grade |
@@ -277,18 +277,16 @@ def _write_outputs(wb: Workbook, layout: c.Layout, protect: bool) -> None:
             protect_sheet(ws)
 
 
-DASHBOARD_AMOUNTS = ("単年度財政効果額", "計画期間累計")  # shown in yen
-
-
 def _write_dashboard(wb: Workbook, plan: Plan, layout: c.Layout, protect: bool) -> None:
     ws = _sheet(wb, c.SHEET_DASHBOARD)
-    ws["A1"] = f"{plan.name} ダッシュボード"
+    ws["A1"] = dashboard_title(plan.name)
     apply(ws["A1"], "title")
-    ws["A2"] = "更新ボタン（kaikaku refresh）で最新の評価に置き換わります。"
+    ws["A2"] = DASHBOARD_NOTE
     apply(ws["A2"], "note")
-    for i, label in enumerate(DASHBOARD_KPIS, start=3):
-        apply(ws.cell(row=i, column=1, value=label), "kpi_label")
-        apply(ws.cell(row=i, column=2), "kpi", c.FMT_YEN if label in DASHBOARD_AMOUNTS else None)
+    for kpi in c.DASHBOARD_KPIS:
+        ws[kpi.label_cell] = kpi.label
+        apply(ws[kpi.label_cell], "kpi_label")
+        apply(ws[kpi.cell], "kpi", kpi.fmt)
     grades, effects = c.DASHBOARD_GRADES, c.DASHBOARD_EFFECTS
     n_policy = len(plan.policies)
     n_effect = len(plan.history) + len(layout.plan_years)

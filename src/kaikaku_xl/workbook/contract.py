@@ -32,6 +32,7 @@ class Column:
     width: float = 12
     wrap: bool = False
     per_measure: bool = False  # number format from the row's measure (its decimals), not one for the column
+    digits: int | None = None  # refresh stores the value rounded to these decimals (workbook/rows.py)
 
 
 @dataclass(frozen=True)
@@ -169,7 +170,7 @@ EVALUATION = TableSpec("Evaluation", "評価結果", (
     Column("基準値", "baseline", FMT_NUM, 15, per_measure=True),
     Column("目標値", "target", FMT_NUM, 15, per_measure=True),
     Column("実績", "actual", FMT_NUM, 15, per_measure=True),
-    Column("計画値", "planned", FMT_NUM, 15, per_measure=True),
+    Column("計画値", "planned", FMT_NUM, 15, per_measure=True, digits=2),
     Column("計画進捗", "planned_progress", FMT_PCT, 10),
     Column("進捗率", "progress", FMT_PCT, 10),
     Column("達成率", "attainment", FMT_PCT, 10),
@@ -276,6 +277,33 @@ DASHBOARD_EFFECTS = TableSpec("DashboardEffects", SHEET_DASHBOARD, (
     Column("区分", "label", width=26),
     Column("財政効果額", "amount", FMT_YEN, 18),
 ), anchor_row=9, anchor_col=9, output=True)
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """A figure at the top of the dashboard: its label in column A, its value in column B of `row`."""
+
+    key: str
+    label: str
+    row: int
+    fmt: str | None = None
+
+    @property
+    def label_cell(self) -> str:
+        return f"A{self.row}"
+
+    @property
+    def cell(self) -> str:
+        return f"B{self.row}"
+
+
+DASHBOARD_KPIS = (
+    Kpi("evaluation_year", "評価年度", 3),
+    Kpi("graded", "評価した取組項目", 4),
+    Kpi("single_year", "単年度財政効果額", 5, FMT_YEN),
+    Kpi("cumulative", "計画期間累計", 6, FMT_YEN),
+    Kpi("updated", "最終更新", 7),
+)
 
 
 @dataclass(frozen=True)

@@ -26,4 +26,9 @@ TITLES = {
     c.REFRESH_LOG.name: ("更新履歴", "更新のたびに1行追加されます。"),
 }
 
-DASHBOARD_KPIS = ("評価年度", "評価した取組項目", "単年度財政効果額", "計画期間累計", "最終更新")
+# The dashboard's figures and their labels are named cells of the contract (contract.DASHBOARD_KPIS).
+DASHBOARD_NOTE = "更新ボタン（kaikaku refresh）で最新の評価に置き換わります。"
+
+
+def dashboard_title(plan_name: str) -> str:
+    return f"{plan_name} ダッシュボード"

@@ -3,61 +3,57 @@
 from __future__ import annotations
 
 import getpass
-import math
 from contextlib import nullcontext
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
 import pandas as pd
 
-from ..metrics import ALL_GRADES, Results, evaluate
+from ..metrics import Results, evaluate
 from ..numformat import number_format
 from ..progress import SILENT, Phase, Progress
-from ..rounding import percent_points, round_half_away
 from ..workbook import contract as c
 from ..workbook.engine import Engine
 from ..workbook.inputs import ERROR, WARNING, Problem
-from ..workbook.titles import DASHBOARD_KPIS, TITLES
+from ..workbook.rows import stored_value, table_row, table_rows
+from ..workbook.titles import DASHBOARD_NOTE, TITLES, dashboard_title
 from .load import Loaded, all_problems, count_inputs, load
+
+
+@dataclass(frozen=True)
+class RefreshSummary:
+    """One refresh as the 更新履歴 table logs it (fields = the REFRESH_LOG columns' keys, in order)."""
+
+    time: str
+    user: str
+    door: str
+    evaluation_year: int
+    graded: int  # items graded in the evaluation year
+    single_year: float | None  # 財政効果額 of the evaluation year, whole yen; None = not computable
+    cumulative: float | None
+    errors: int
+    warnings: int
+    fingerprint: str  # of every input value (workflows.load.fingerprint)
+
+    def as_row(self) -> list[Any]:
+        return table_row(c.REFRESH_LOG, asdict(self))
 
 
 @dataclass
 class RefreshOutcome:
     loaded: Loaded
     results: Results
-    log_row: list[Any]
-
-
-def _pct(rate: float) -> float | None:
-    """A fraction rounded for display (0.1 point, half away from zero), stored as a fraction for the % format."""
-    return None if pd.isna(rate) else percent_points(float(rate)) / 100
-
-
-def _yen(amount: float) -> float | None:
-    return None if pd.isna(amount) else round_half_away(float(amount), 0)
-
-
-def _value(x: Any) -> Any:
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return None
-    if hasattr(x, "item"):  # numpy scalar
-        x = x.item()
-    return x
+    summary: RefreshSummary
 
 
 def evaluation_rows(loaded: Loaded, results: Results) -> list[list[Any]]:
     titles = dict(zip(loaded.inputs.items["item"], loaded.inputs.items["title"], strict=True))
-    rows = []
-    for r in results.measures.to_dict("records"):
-        rows.append([
-            r["measure_id"], r["item"], r["policy"], titles.get(r["item"], ""), r["lead"], r["name"], r["unit"],
-            r["direction"], _value(r["baseline"]), _value(r["target"]), _value(r["actual"]),
-            _value(round_half_away(r["planned"], 2)), _pct(r["planned_progress"]), _pct(r["progress"]),
-            _pct(r["attainment"]), r["grade"], r["grade_basis"], _yen(r["effect"]), r["effect_kind"] or "",
-            "○" if r["counted"] else "", r["reason"],
-        ])
-    return rows
+    return table_rows(c.EVALUATION, (
+        {**r, "title": titles.get(r["item"], ""), "effect_kind": r["effect_kind"] or "",
+         "counted": "○" if r["counted"] else ""}
+        for r in results.measures.to_dict("records")
+    ))
 
 
 def evaluation_formats(loaded: Loaded, results: Results) -> dict[str, list[str]]:
@@ -71,92 +67,92 @@ def item_rows(loaded: Loaded, results: Results) -> list[list[Any]]:
     year = results.evaluation_year
     status = loaded.status[loaded.status["year"] == year].set_index("item")["status"] if len(loaded.status) else {}
     effects = results.item_effects.set_index("item")
-    return [
-        [r["item"], r["policy"], r["title"], r["lead"], r["grade"], r["grade_label"], r["grade_source"],
-         (status.get(r["item"], "") if len(loaded.status) else "") or "",
-         _yen(effects.at[r["item"], "single_year"]), _yen(effects.at[r["item"], "cumulative"])]
+    return table_rows(c.ITEM_RESULTS, (
+        {**r, "status": status.get(r["item"], "") or "",
+         "single_year": effects.at[r["item"], "single_year"], "cumulative": effects.at[r["item"], "cumulative"]}
         for r in results.items.to_dict("records")
-    ]
+    ))
 
 
 def effect_rows(results: Results) -> list[list[Any]]:
-    return [
-        [int(r["year"]), c.wareki(int(r["year"])), _yen(r["measures"]), _yen(r["ledger"]), _yen(r["single_year"]),
-         _yen(r["cumulative"]), _yen(r["planned"]), _yen(r["planned_cumulative"]), _pct(r["attainment"]),
-         _pct(r["attainment_cumulative"]), _yen(r["reference"]), None if pd.isna(r["missing"]) else int(r["missing"])]
-        for r in results.effects.to_dict("records")
-    ]
+    return table_rows(c.EFFECTS, (
+        {**r, "year": int(r["year"]), "wareki": c.wareki(int(r["year"]))} for r in results.effects.to_dict("records")
+    ))
 
 
 def item_effect_rows(loaded: Loaded, results: Results) -> list[list[Any]]:
+    """Each measure's and each ledger entry's 財政効果額 per plan year (years after the evaluation year empty)."""
     years = loaded.layout.plan_years
+    spec = loaded.layout.table("ItemEffects")
     titles = dict(zip(loaded.inputs.items["item"], loaded.inputs.items["title"], strict=True))
     grid = results.measure_years
     grid = grid[grid["year"].isin(years) & grid["effect_kind"].astype(bool)]
     evaluation_year = results.evaluation_year
-    rows = []
+    records = []
     for (item, _measure_id), group in grid.groupby(["item", "measure_id"], sort=True):
         first = group.iloc[0]
         by_year = group.set_index("year")["effect"]
-        values = [_yen(by_year.get(y)) if y <= evaluation_year else None for y in years]
-        total = sum(v for v in values if v is not None) if first["counted"] else None
-        rows.append([int(item), titles.get(item, ""), first["name"], first["effect_kind"],
-                     "○" if first["counted"] else "", *values, total])
+        values = {y: stored_value(spec.column(f"y{y}"), by_year.get(y)) if y <= evaluation_year else None
+                  for y in years}
+        total = sum(v for v in values.values() if v is not None) if first["counted"] else None
+        records.append({"item": int(item), "title": titles.get(item, ""), "source": first["name"],
+                        "kind": first["effect_kind"], "counted": "○" if first["counted"] else "",
+                        **{f"y{y}": v for y, v in values.items()}, "total": total})
     for r in loaded.ledger.to_dict("records"):
-        values = [_yen(r["amount"]) if y == r["year"] else None for y in years]
-        rows.append([int(r["item"]), titles.get(r["item"], ""), f"台帳: {r['what']}", r["kind"], "○", *values,
-                     _yen(r["amount"]) if r["year"] <= evaluation_year else None])
-    rows.sort(key=lambda row: row[0])
-    return rows
+        records.append({"item": int(r["item"]), "title": titles.get(r["item"], ""), "source": f"台帳: {r['what']}",
+                        "kind": r["kind"], "counted": "○", **{f"y{y}": r["amount"] if y == r["year"] else None
+                                                              for y in years},
+                        "total": r["amount"] if r["year"] <= evaluation_year else None})
+    records.sort(key=lambda record: record["item"])
+    return table_rows(spec, records)
 
 
-def summary_rows(frame: pd.DataFrame, names: dict[Any, str]) -> list[list[Any]]:
-    rows = []
-    for r in frame.to_dict("records"):
-        rows.append([
-            r["group"], names.get(r["group"], str(r["group"])), r["items"], r["graded"],
-            *(r[f"n_{g}"] for g in ALL_GRADES),
-            *(_pct(r[f"share_{g}"]) for g in ("S", "A", "B", "C", "D")),
-            _pct(r["mean_progress"]), _yen(r["effect_year"]), _yen(r["effect_cumulative"]),
-            int(r["effect_year_missing"]), r["counted_measures"],
-        ])
-    return rows
+def summary_rows(spec: c.TableSpec, frame: pd.DataFrame, names: dict[Any, str]) -> list[list[Any]]:
+    return table_rows(spec, ({**r, "name": names.get(r["group"], str(r["group"]))} for r in frame.to_dict("records")))
 
 
 def problem_rows(problems: list[Problem]) -> list[list[Any]]:
-    return [[p.severity, p.sheet, p.cell, p.message, p.action] for p in problems]
+    return table_rows(c.PROBLEMS, (p.as_dict() for p in problems))
+
+
+def _yen_of_year(results: Results, column: str) -> float | None:
+    """The evaluation year's amount of results.effects[column], whole yen; None when not computable."""
+    by_year = results.effects.set_index("year")[column]
+    return stored_value(c.REFRESH_LOG.column(column), by_year.get(results.evaluation_year, float("nan")))
 
 
 def dashboard(loaded: Loaded, results: Results, now: str) -> tuple[dict[str, Any], list[list[Any]], list[list[Any]]]:
+    """The dashboard's figures (cell -> value) and the rows of its two chart tables."""
     year = results.evaluation_year
     total = results.total.iloc[0]
-    this_year = results.effects.set_index("year")
-    kpis = {
-        "B3": f"{year}年度（{c.wareki(year)}）",
-        "B4": f"{int(total['graded'])} / {int(total['items'])} 項目",
-        "B5": _yen(this_year["single_year"].get(year, float("nan"))),
-        "B6": _yen(this_year["cumulative"].get(year, float("nan"))),
-        "B7": now,
+    figures = {
+        "evaluation_year": f"{year}年度（{c.wareki(year)}）",
+        "graded": f"{int(total['graded'])} / {int(total['items'])} 項目",
+        "single_year": _yen_of_year(results, "single_year"),
+        "cumulative": _yen_of_year(results, "cumulative"),
+        "updated": now,
     }
+    kpis = {kpi.cell: figures[kpi.key] for kpi in c.DASHBOARD_KPIS}
     names = {p.no: p.name for p in loaded.plan.policies}
-    grades = [[names.get(r["group"], str(r["group"])), *(_pct(r[f"share_{g}"]) for g in ("S", "A", "B", "C", "D"))]
-              for r in results.policies.to_dict("records")]
-    effects = [[h.name + (f"（{h.as_of}時点）" if h.as_of else ""), h.effect_yen] for h in loaded.plan.history]
-    effects += [[f"本計画 {int(r['year'])}年度", _yen(r["single_year"])] for r in results.effects.to_dict("records")]
-    return kpis, grades, effects
+    grades = summary_rows(c.DASHBOARD_GRADES, results.policies, names)
+    effects = [{"label": h.name + (f"（{h.as_of}時点）" if h.as_of else ""), "amount": h.effect_yen}
+               for h in loaded.plan.history]
+    effects += [{"label": f"本計画 {int(r['year'])}年度", "amount": r["single_year"]}
+                for r in results.effects.to_dict("records")]
+    return kpis, grades, table_rows(c.DASHBOARD_EFFECTS, effects)
 
 
-def log_row(loaded: Loaded, results: Results, problems: list[Problem], engine: Engine, now: str) -> list[Any]:
-    effects = results.effects.set_index("year")
-    year = results.evaluation_year
+def refresh_summary(loaded: Loaded, results: Results, problems: list[Problem], engine: Engine,
+                    now: str) -> RefreshSummary:
     try:
         user = getpass.getuser()
     except OSError:
         user = ""
-    return [now, user, engine.door, year, int(results.total.iloc[0]["graded"]),
-            _yen(effects["single_year"].get(year, float("nan"))), _yen(effects["cumulative"].get(year, float("nan"))),
-            sum(p.severity == ERROR for p in problems), sum(p.severity == WARNING for p in problems),
-            loaded.fingerprint]
+    return RefreshSummary(
+        time=now, user=user, door=engine.door, evaluation_year=results.evaluation_year,
+        graded=int(results.total.iloc[0]["graded"]), single_year=_yen_of_year(results, "single_year"),
+        cumulative=_yen_of_year(results, "cumulative"), errors=sum(p.severity == ERROR for p in problems),
+        warnings=sum(p.severity == WARNING for p in problems), fingerprint=loaded.fingerprint)
 
 
 def refresh(engine: Engine, now: datetime | None = None, progress: Progress = SILENT) -> RefreshOutcome:
@@ -178,28 +174,30 @@ def _refresh(engine: Engine, now: datetime | None, progress: Progress) -> Refres
         count_inputs(phase, loaded)
         results = evaluate(loaded.inputs, loaded.settings)
     with progress.phase("書き込み", total=len(loaded.layout.outputs) + 1) as phase:
-        row = _write_outputs(engine, loaded, results, now, phase)
-    return RefreshOutcome(loaded=loaded, results=results, log_row=row)
+        summary = _write_outputs(engine, loaded, results, now, phase)
+    return RefreshOutcome(loaded=loaded, results=results, summary=summary)
 
 
-def _write_outputs(engine: Engine, loaded: Loaded, results: Results, now: datetime | None, phase: Phase) -> list[Any]:
+def _write_outputs(engine: Engine, loaded: Loaded, results: Results, now: datetime | None,
+                   phase: Phase) -> RefreshSummary:
     stamp = (now or datetime.now()).strftime("%Y-%m-%d %H:%M:%S")
     problems = all_problems(loaded, results)
     layout = loaded.layout
     policy_names = {p.no: p.name for p in loaded.plan.policies}
-    policy_rows = summary_rows(results.policies, policy_names) + summary_rows(results.total, {})
+    summaries = c.POLICY_SUMMARY
+    policy_rows = summary_rows(summaries, results.policies, policy_names) + summary_rows(summaries, results.total, {})
     tables: dict[str, list[list[Any]]] = {
         c.EVALUATION.name: evaluation_rows(loaded, results),
         c.ITEM_RESULTS.name: item_rows(loaded, results),
         c.EFFECTS.name: effect_rows(results),
         "ItemEffects": item_effect_rows(loaded, results),
         c.POLICY_SUMMARY.name: policy_rows,
-        c.DEPARTMENT_SUMMARY.name: summary_rows(results.leads, {}),
+        c.DEPARTMENT_SUMMARY.name: summary_rows(c.DEPARTMENT_SUMMARY, results.leads, {}),
         c.PROBLEMS.name: problem_rows(problems),
     }
     previous_log = engine.read_table(c.REFRESH_LOG).rows if engine.has_table(c.REFRESH_LOG.name) else []
-    row = log_row(loaded, results, problems, engine, stamp)
-    tables[c.REFRESH_LOG.name] = [list(r) for r in previous_log] + [row]
+    summary = refresh_summary(loaded, results, problems, engine, stamp)
+    tables[c.REFRESH_LOG.name] = [list(r) for r in previous_log] + [summary.as_row()]
     kpis, grade_rows, effect_chart_rows = dashboard(loaded, results, stamp)
     tables[c.DASHBOARD_GRADES.name] = grade_rows
     tables[c.DASHBOARD_EFFECTS.name] = effect_chart_rows
@@ -213,11 +211,11 @@ def _write_outputs(engine: Engine, loaded: Loaded, results: Results, now: dateti
             heading, note = TITLES[spec.name]
             engine.write_cells(spec.sheet, {"A1": heading, "A2": note})
     engine.write_cells(c.SHEET_DASHBOARD, {
-        "A1": f"{loaded.plan.name} ダッシュボード",
-        "A2": "更新ボタン（kaikaku refresh）で最新の評価に置き換わります。",
-        **{f"A{i}": label for i, label in enumerate(DASHBOARD_KPIS, start=3)},
+        "A1": dashboard_title(loaded.plan.name),
+        "A2": DASHBOARD_NOTE,
+        **{kpi.label_cell: kpi.label for kpi in c.DASHBOARD_KPIS},
         **kpis,
     })
     engine.commit()
     phase.step()
-    return row
+    return summary
