@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .cli_args import COMMON_DEFAULTS, JapaneseParser, common_options, configure_logging, version_option
 from .errors import EXIT_BUG, EXIT_FAILED, EXIT_OK, EXIT_PROBLEMS, KaikakuError
 from .plan import load_plan, plan_to_dict
 
@@ -171,23 +172,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="kaikaku", description="行革・DX推進計画 マスターワークブックの作成・更新・検証・出力")
-    parser.add_argument("--debug", action="store_true", help="エラー時に詳細（トレースバック）を表示")
-    sub = parser.add_subparsers(dest="command", required=True)
-    # Options every command takes, after its name too (kaikaku refresh -q PATH).
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("-q", "--quiet", action="store_true", help="進行状況（標準エラー出力）を表示しない")
+    common = common_options()  # -v, --debug, -q: before the command's name and after it (kaikaku refresh -q PATH)
+    parser = JapaneseParser(prog="kaikaku", description="行革・DX推進計画 マスターワークブックの作成・更新・検証・出力",
+                            parents=[common], fills=COMMON_DEFAULTS)
+    version_option(parser)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="コマンド")
 
-    p = sub.add_parser("plan", help="計画（同梱または --plan）を表示。plan template PATH.xlsx で記入用の計画ワークブックを作成")
+    p = sub.add_parser("plan", parents=[common], help="計画（同梱または --plan）を表示。plan template PATH.xlsx で記入用の計画ワークブックを作成")
     p.add_argument("action", nargs="?", help="template: 記入用の計画ワークブックを作成（--plan があればその計画を書き出す）")
     p.add_argument("path", nargs="?", help="template で作成するファイル（.xlsx）")
     p.add_argument("--plan", help="計画ファイル（計画ワークブック .xlsx または TOML）。省略時は同梱の小美玉市の計画")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="JSON で出力（機械可読）")
     p.add_argument("--force", action="store_true", help="template: 既存のファイルを上書き")
     p.set_defaults(func=cmd_plan)
 
     p = sub.add_parser("init", parents=[common], help="新しいマスターワークブックを作成して更新")
-    p.add_argument("path")
+    p.add_argument("path", help="作成するマスターワークブック（.xlsx、--xlsm のときは .xlsm）")
     p.add_argument("--plan", help="計画ファイル（計画ワークブック .xlsx または TOML）。省略時は同梱の小美玉市の計画")
     p.add_argument("--sample", action="store_true", help="架空のサンプル実績を入れる")
     p.add_argument("--xlsm", action="store_true", help="更新ボタン付きのマクロ有効ブック（.xlsm）を作成")
@@ -198,30 +198,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_init)
 
     p = sub.add_parser("refresh", parents=[common], help="入力を読み、評価・財政効果額・集計を書き込む")
-    p.add_argument("path")
+    p.add_argument("path", help="マスターワークブック（.xlsx / .xlsm）")
     p.add_argument("--now", help="記録する日時（ISO 形式、再現用）")
     p.set_defaults(func=cmd_refresh)
 
     p = sub.add_parser("validate", parents=[common], help="入力の問題を一覧（エラーがあれば終了コード 1）")
-    p.add_argument("path")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("path", help="マスターワークブック（.xlsx / .xlsm）")
+    p.add_argument("--json", action="store_true", help="JSON で出力（機械可読）")
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("report", parents=[common], help="評価結果を表示（--json で機械可読）")
-    p.add_argument("path")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("path", help="マスターワークブック（.xlsx / .xlsm）")
+    p.add_argument("--json", action="store_true", help="JSON で出力（機械可読）")
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("export", parents=[common], help="懇談会資料（PDF・xlsx・HTML・オープンデータCSV）を書き出す")
-    p.add_argument("path")
-    p.add_argument("--out", required=True)
+    p.add_argument("path", help="マスターワークブック（.xlsx / .xlsm）")
+    p.add_argument("--out", required=True, help="書き出すフォルダー")
     p.add_argument("--year", type=int, help="評価年度（省略時は設定シートの値）")
     p.add_argument("--now", help="資料の作成日時（ISO 形式、再現用）")
     p.set_defaults(func=cmd_export)
 
-    p = sub.add_parser("serve", help="Excel（Office.js）用の xlwings Server を起動（kaikaku-xl[server] が必要）")
+    p = sub.add_parser("serve", parents=[common], help="Excel（Office.js）用の xlwings Server を起動（kaikaku-xl[server] が必要）")
     p.add_argument("--host", default="127.0.0.1", help="待ち受けるアドレス（既定: このPCのみ）")
-    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--port", type=int, default=8000, help="待ち受けるポート（既定: 8000）")
     p.add_argument("--certfile", help="HTTPS の証明書（PEM）")
     p.add_argument("--keyfile", help="HTTPS の秘密鍵（PEM）")
     p.set_defaults(func=cmd_serve)
@@ -231,6 +231,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    configure_logging(args.verbose, args.debug)
     try:
         return args.func(args)
     except KaikakuError as exc:

@@ -6,6 +6,7 @@ knows its shape and refuses a file that does not fit, naming the item at fault.
 
 from __future__ import annotations
 
+import logging
 import math
 import tomllib
 from dataclasses import dataclass, field
@@ -20,6 +21,8 @@ DIRECTIONS = ("増加", "減少", "維持")
 EFFECT_KINDS = ("歳出削減", "歳入増加", "参考", "")
 MONEY_KINDS = ("歳出削減", "歳入増加")
 BUNDLED_PLAN = "omitama_2026.toml"
+
+logger = logging.getLogger(__name__)
 
 
 
@@ -254,6 +257,11 @@ def plan_from_dict(raw: dict[str, Any]) -> Plan:
 
 
 def load_plan(path: str | Path | None = None) -> Plan:
+    logger.debug("計画を読みます: %s", path or "同梱の小美玉市の計画")
+    return _load_plan(path)
+
+
+def _load_plan(path: str | Path | None = None) -> Plan:
     """Load a plan: a TOML file or a plan workbook (.xlsx); without a path, the bundled Omitama plan."""
     if path is not None and Path(path).suffix.lower() in (".xlsx", ".xlsm"):
         from .plan_io.reader import read_plan_workbook  # the plan layer's Excel reader (imports this module)

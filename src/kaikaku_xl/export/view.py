@@ -16,6 +16,7 @@ from typing import Any
 from ..metrics import GRADE_LABELS, GRADES, NOT_GRADED
 from ..metrics.grades import EXCLUDED
 from ..numformat import number_format
+from ..plan import MONEY_KINDS
 from ..report_model import Report, Rollup
 from ..rounding import (
     EMPTY,
@@ -27,13 +28,12 @@ from ..rounding import (
     percent_points,
     round_half_away,
 )
-from ..years import wareki_year
+from ..workbook.contract import STATUS_VALUES as STATUSES
+from ..years import wareki_date, wareki_year
 
-STATUSES = ("未着手", "実施中", "完了", EXCLUDED)
 NO_STATUS = "未入力"
 AMOUNT_FORMAT = '#,##0;"△"#,##0'
 PERCENT_FORMAT = "0.0%"
-MONEY_KINDS = ("歳出削減", "歳入増加")
 
 
 # ── years and dates ──────────────────────────────────────────────────────────────────────────────────────────
@@ -45,14 +45,7 @@ def fiscal_year_label(year: int) -> str:
 
 def date_label(day: datetime.date) -> str:
     """2026-06-01 -> 2026年6月1日（令和8年6月1日）; the era changes on 2019-05-01."""
-    if day >= datetime.date(2019, 5, 1):
-        era = wareki_year(day.year)
-    elif day >= datetime.date(1989, 1, 8):
-        n = day.year - 1988
-        era = f"平成{'元' if n == 1 else n}"
-    else:
-        era = f"昭和{day.year - 1925}"
-    return f"{day.year}年{day.month}月{day.day}日（{era}年{day.month}月{day.day}日）"
+    return f"{day.year}年{day.month}月{day.day}日（{wareki_date(day)}年{day.month}月{day.day}日）"
 
 
 # ── cells and tables ─────────────────────────────────────────────────────────────────────────────────────────

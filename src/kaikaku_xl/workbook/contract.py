@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..metrics.grades import ALL_GRADES, EXCLUDED
+from ..metrics.grades import ALL_GRADES, EXCLUDED, GRADES
+from ..plan import MONEY_KINDS
 from ..years import wareki_year
 
 # Number formats (Excel syntax). Amounts are whole yen with separators; negatives shown with △ in red.
@@ -128,7 +129,7 @@ STATUS = TableSpec("Status", "進捗状況", (
     Column("今後の方向性", "next", width=35, wrap=True),
 ))
 
-LEDGER_KINDS = ("歳出削減", "歳入増加")
+LEDGER_KINDS = MONEY_KINDS  # the ledger holds money only (no 参考 conversions)
 LEDGER = TableSpec("EffectLedger", "効果額台帳", (
     Column("No", "item", FMT_INT, 6),
     Column("年度", "year", "0", 8),
@@ -230,7 +231,7 @@ def _summary_columns(first: Column) -> tuple[Column, ...]:
         Column("項目数", "items", FMT_INT, 8),
         Column("評価対象", "graded", FMT_INT, 9),
         *(Column(g, f"n_{g}", FMT_INT, 7 if g == EXCLUDED else 6) for g in ALL_GRADES),
-        *(Column(f"{g}割合", f"share_{g}", FMT_PCT, 9) for g in ("S", "A", "B", "C", "D")),
+        *(Column(f"{g}割合", f"share_{g}", FMT_PCT, 9) for g in GRADES),
         Column("平均進捗率", "mean_progress", FMT_PCT, 11),
         Column("単年度効果額", "effect_year", FMT_YEN, 16),
         Column("累計効果額", "effect_cumulative", FMT_YEN, 16),
@@ -271,7 +272,7 @@ REFRESH_LOG = TableSpec("RefreshLog", "更新履歴", (
 # The dashboard's chart source data: fixed shape so the charts' ranges never move.
 DASHBOARD_GRADES = TableSpec("DashboardGrades", SHEET_DASHBOARD, (
     Column("基本方針", "name", width=26),
-    *(Column(f"{g}", f"share_{g}", FMT_PCT, 8) for g in ("S", "A", "B", "C", "D")),
+    *(Column(f"{g}", f"share_{g}", FMT_PCT, 8) for g in GRADES),
 ), anchor_row=9, output=True)
 DASHBOARD_EFFECTS = TableSpec("DashboardEffects", SHEET_DASHBOARD, (
     Column("区分", "label", width=26),

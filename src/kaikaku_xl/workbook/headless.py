@@ -4,6 +4,7 @@ by part, atomically."""
 from __future__ import annotations
 
 import errno
+import logging
 import os
 import re
 import shutil
@@ -36,6 +37,8 @@ from .package import (
 
 BACKUP_DIR = "backup"
 READERS = ("calamine", "openpyxl")  # openpyxl: the reference the fast reader is tested against
+
+logger = logging.getLogger(__name__)
 
 
 def lock_holder(path: Path) -> str | None:
@@ -247,6 +250,7 @@ def save_atomically(path: Path, replaced: dict[str, bytes | Iterable[bytes]], ba
         os.chmod(temp, path.stat().st_mode & 0o7777)  # mkstemp makes 0600; the master keeps its own mode
         notes = keep_backup(path, backups)
         os.replace(temp, path)
+        logger.debug("%s を一時ファイルから置き換えました（バックアップ %d 世代まで）", path.name, backups)
     except OSError as exc:
         if temp is not None:
             temp.unlink(missing_ok=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,8 @@ from ..workbook.engine import Engine
 from ..workbook.headless import FileEngine
 from .load import Loaded
 from .report import report_from_engine
+
+logger = logging.getLogger(__name__)
 
 
 def _text(value: Any) -> str:
@@ -29,6 +32,8 @@ def statuses(loaded: Loaded) -> list[dict[str, Any]]:
 def export_from_engine(engine: Engine, out_dir: Path, *, year: int | None = None, now: datetime | None = None,
                        progress: Any = print, pdf_renderer: Any = None) -> ExportResult:
     loaded, settings, report = report_from_engine(engine, year)
+    logger.info("評価年度 %d の資料を %s に書き出します（金額の単位: %s）", report.evaluation_year, out_dir,
+                settings.display_unit)
     generated = (now or datetime.now()).date()
     return export_all(loaded.plan, report, statuses(loaded), out_dir, display_unit=settings.display_unit,
                       generated=generated, progress=progress, pdf_renderer=pdf_renderer)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -16,6 +17,8 @@ from ..settings import Settings
 from ..workbook import contract as c
 from ..workbook.engine import Engine, RawTable, WorkbookError
 from ..workbook.inputs import ERROR, WARNING, Problem, Reader, parse_number
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -104,7 +107,11 @@ INPUT_TABLES = 9  # PlanInfo, Settings, History, Items, Measures, Actuals, Targe
 def load(engine: Engine, progress: Progress = SILENT) -> Loaded:
     """The workbook's inputs; progress gets the 読み込み line (tables, rows, seconds)."""
     with progress.phase("読み込み", total=INPUT_TABLES) as phase:
-        return _load(engine, phase)
+        loaded = _load(engine, phase)
+    logger.info("入力を読みました: 指標 %d・取組項目 %d、問題 %d 件（うちエラー %d 件）、フィンガープリント %s",
+                len(loaded.inputs.measures), len(loaded.inputs.items), len(loaded.problems), len(loaded.errors),
+                loaded.fingerprint)
+    return loaded
 
 
 def _load(engine: Engine, phase: Phase) -> Loaded:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import logging
 from contextlib import nullcontext
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -19,6 +20,8 @@ from ..workbook.inputs import ERROR, WARNING, Problem
 from ..workbook.rows import stored_value, table_row, table_rows
 from ..workbook.titles import DASHBOARD_NOTE, TITLES, dashboard_title
 from .load import Loaded, all_problems, count_inputs, load
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -203,6 +206,7 @@ def _write_outputs(engine: Engine, loaded: Loaded, results: Results, now: dateti
     tables[c.DASHBOARD_EFFECTS.name] = effect_chart_rows
     formats = {c.EVALUATION.name: evaluation_formats(loaded, results)}
     for spec in layout.outputs:
+        logger.debug("表 %s（%s）に %d 行を書き込みます", spec.name, spec.sheet, len(tables[spec.name]))
         engine.write_table(spec, tables[spec.name], formats=formats.get(spec.name))
         phase.step()
         phase.count("表", 1)
@@ -217,5 +221,7 @@ def _write_outputs(engine: Engine, loaded: Loaded, results: Results, now: dateti
         **kpis,
     })
     engine.commit()
+    logger.info("更新を保存しました（%s）: 評価年度 %d、評価した項目 %d、エラー %d 件・警告 %d 件", engine.door,
+                summary.evaluation_year, summary.graded, summary.errors, summary.warnings)
     phase.step()
     return summary

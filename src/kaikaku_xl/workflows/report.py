@@ -147,15 +147,19 @@ def report_from_file(path: Path, year: int | None = None) -> Report:
 
 
 def print_table(report: Report) -> None:
-    """A readable table in the terminal, rounded for people."""
+    """A readable table in the terminal, rounded for people, columns padded by display width (全角 = 2)."""
     from ..rounding import format_amount, format_number, format_percent
+    from ..terminal import clip, pad
 
+    columns = (("ID", 6, "<"), ("指標", 40, "<"), ("実績", 18, ">"), ("進捗率", 9, ">"), ("達成率", 9, ">"))
     plan = report.plan
     print(f"{plan.name}（{plan.city}） 評価年度 {plan.evaluation_year}年度")
-    print(f"{'ID':<6}{'指標':<24}{'実績':>16}{'進捗率':>9}{'達成率':>9} 評価")
+    print("".join(pad(title, width, align) for title, width, align in columns) + " 評価")
     for m in report.measures:
-        print(f"{m.id:<6}{m.name[:22]:<24}{format_number(m.actual):>16}"
-              f"{format_percent(m.progress):>9}{format_percent(m.attainment):>9} {m.grade}")
+        cells = (m.id, clip(m.name, 38), format_number(m.actual), format_percent(m.progress),
+                 format_percent(m.attainment))
+        print("".join(pad(text, width, align) for text, (_t, width, align) in zip(cells, columns, strict=True))
+              + f" {m.grade}")
     for p in report.policies:
         counts = " ".join(f"{g}:{n}" for g, n in p.counts.items())
         print(f"基本方針{p.group}: {counts} 平均進捗率 {format_percent(p.mean_progress)} "
