@@ -20,8 +20,8 @@ import pytest
 from openpyxl import load_workbook
 from workbook_helpers import edit_cells, make_master
 
-from kaikaku_xl.excel.cells import EMPTY, ERROR_PREFIX
 from kaikaku_xl.metrics.rollups import WHOLE_PLAN
+from kaikaku_xl.udf_cells import EMPTY, ERROR_PREFIX
 from kaikaku_xl.workbook import contract as c
 
 REPO = Path(__file__).resolve().parents[1]

@@ -9,7 +9,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kaikaku_xl.excel.cells import grid, number, numbers, text, texts, year, years
+from kaikaku_xl.udf_cells import grid, number, numbers, text, texts, year, years
 
 AWKWARD = [1, 2.5, -0.0, True, False, None, "", " ", "1.2万", "３，０００円", "△500", "#N/A", "未定", math.nan,
            math.inf, -math.inf, np.float64(3.5), np.int64(7), datetime(2026, 4, 1), date(2026, 4, 1), "2026年度",

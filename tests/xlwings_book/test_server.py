@@ -25,8 +25,8 @@ from workbook_helpers import edit_cells, make_master  # noqa: E402
 
 from kaikaku_xl.excel import names as n  # noqa: E402
 from kaikaku_xl.excel import server  # noqa: E402
-from kaikaku_xl.excel.cells import EMPTY, ERROR_PREFIX  # noqa: E402
 from kaikaku_xl.metrics.rollups import WHOLE_PLAN  # noqa: E402
+from kaikaku_xl.udf_cells import EMPTY, ERROR_PREFIX  # noqa: E402
 from kaikaku_xl.workbook import contract as c  # noqa: E402
 
 YEAR = 2026

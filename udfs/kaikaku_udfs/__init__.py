@@ -17,7 +17,13 @@ import numpy as np
 import pandas as pd
 import xlwings as xw
 
-from kaikaku_xl.excel.cells import (
+from kaikaku_xl.metrics.effects import effect_amounts, unit_prices
+from kaikaku_xl.metrics.evaluate import measure_grades
+from kaikaku_xl.metrics.grades import ALL_GRADES, GRADES, NOT_GRADED
+from kaikaku_xl.metrics.rates import attainment, linear_planned, progress
+from kaikaku_xl.metrics.rollups import WHOLE_PLAN, rollup
+from kaikaku_xl.plan import DIRECTIONS, load_plan
+from kaikaku_xl.udf_cells import (
     Arg,
     FormulaError,
     column,
@@ -29,12 +35,6 @@ from kaikaku_xl.excel.cells import (
     text,
     year,
 )
-from kaikaku_xl.metrics.effects import effect_amounts, unit_prices
-from kaikaku_xl.metrics.evaluate import measure_grades
-from kaikaku_xl.metrics.grades import ALL_GRADES, GRADES, NOT_GRADED
-from kaikaku_xl.metrics.rates import attainment, linear_planned, progress
-from kaikaku_xl.metrics.rollups import WHOLE_PLAN, rollup
-from kaikaku_xl.plan import DIRECTIONS, load_plan
 from kaikaku_xl.workbook import contract as c
 
 __all__ = ["kk_attainment", "kk_effect", "kk_grade", "kk_planned", "kk_progress", "kk_rollup"]

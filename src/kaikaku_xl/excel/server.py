@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 PROJECT_DIR = Path(__file__).resolve().with_name("officejs")
-REPO_UDFS = Path(__file__).resolve().parents[3] / "udfs"  # source checkout: <repo>/udfs/kaikaku_udfs
 
 DEFAULTS = {
     "XLWINGS_LICENSE_KEY": "noncommercial",  # PolyForm Noncommercial 1.0.0: government use is permitted
@@ -46,15 +45,6 @@ class ServerSetupError(RuntimeError):
     """xlwings Server cannot start in this process; the message says why (Japanese)."""
 
 
-def ensure_udfs_importable() -> None:
-    """`kaikaku_udfs` is installed with the package; in a source checkout not yet reinstalled, use <repo>/udfs."""
-    try:
-        import kaikaku_udfs  # noqa: F401
-    except ModuleNotFoundError:
-        if (REPO_UDFS / "kaikaku_udfs").is_dir() and str(REPO_UDFS) not in sys.path:
-            sys.path.append(str(REPO_UDFS))
-
-
 def configure(environ: MutableMapping[str, str] | None = None) -> Path:
     """Point xlwings Server at our project folder and set its defaults; returns the project folder."""
     env = os.environ if environ is None else environ
@@ -65,7 +55,6 @@ def configure(environ: MutableMapping[str, str] | None = None) -> Path:
     for key, value in DEFAULTS.items():
         env.setdefault(key, value)
     env["XLWINGS_ON_SERVER"] = "true"
-    ensure_udfs_importable()
     return Path(env["XLWINGS_PROJECT_DIR"])
 
 

@@ -19,11 +19,11 @@ from typing import Any
 
 import numpy as np
 
-from ..metrics.grades import NOT_GRADED
-from ..settings import Settings
-from ..workbook import contract as c
-from ..workbook.engine import RawTable
-from ..workbook.inputs import ERROR, NotANumber, Reader, parse_number
+from .metrics.grades import NOT_GRADED
+from .settings import Settings
+from .workbook import contract as c
+from .workbook.engine import RawTable
+from .workbook.inputs import ERROR, NotANumber, Reader, parse_number
 
 EMPTY = NOT_GRADED  # "−": 評価対象外 (the same mark as rounding.EMPTY and the grade)
 ERROR_PREFIX = "エラー: "
