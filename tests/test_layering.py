@@ -14,7 +14,8 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "kaikaku_xl"
 def test_the_udf_module_imports_no_excel_door() -> None:
     code = ("import sys, kaikaku_udfs; "
             "print(sorted(m for m in sys.modules if m.startswith('kaikaku_xl.excel')))")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
 
 
