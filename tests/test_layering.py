@@ -3,6 +3,7 @@ UDFs only as the installed package (no sys.path edits towards the repository's u
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -14,9 +15,11 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "kaikaku_xl"
 def test_the_udf_module_imports_no_excel_door() -> None:
     code = ("import sys, kaikaku_udfs; "
             "print(sorted(m for m in sys.modules if m.startswith('kaikaku_xl.excel')))")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    # A clean environment: other tests start xlwings Server in-process, which sets XLWINGS_* variables.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("XLWINGS")}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "[]"
+    assert result.stdout.strip() == "[]", result.stdout
 
 
 def test_src_does_not_reach_into_the_repository() -> None:
