@@ -1,4 +1,4 @@
-"""The `kaikaku` command: init, refresh, validate, report, export, plan. Messages for staff are Japanese."""
+"""The `kaikaku` command: init, refresh, validate, report, export, plan, and the yearly cycle. Messages for staff are Japanese."""
 
 from __future__ import annotations
 
@@ -160,6 +160,74 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_distribute(args: argparse.Namespace) -> int:
+    from .workflows.distribute import distribute
+
+    result = distribute(Path(args.path), Path(args.out), year=args.year, due=args.due or "", contact=args.contact or "",
+                        force=args.force, now=_fixed_now(args.now))
+    for sent in result.sent:
+        print(f"配布用ファイルを作成しました: {sent.path}（{sent.department}、取組項目 {len(sent.items)} 件）")
+    print(f"{result.year}年度の配布を {args.path} に記録しました（{len(result.sent)} 課）。")
+    return EXIT_OK
+
+
+def cmd_collect(args: argparse.Namespace) -> int:
+    from .workflows.collect import collect
+
+    report = collect(Path(args.path), [Path(p) for p in args.files], prefer=args.prefer, now=_fixed_now(args.now))
+    if args.json:
+        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2, default=str))
+    else:
+        for a in report.applied:
+            print(f"[適用] {a['department']} {a['sheet']}!{a['cell']}: {a['old']} → {a['new']}（{a['source']}）")
+        for x in report.conflicts:
+            kept = "返送の値を採用" if x["resolved"] else "マスターの値を残しました"
+            print(f"[競合] {x['department']} {x['sheet']}!{x['cell']}: マスター {x['master']} / 返送 {x['returned']}"
+                  f"（{x['source']}、{kept}）")
+        for r in report.refused:
+            place = f"{r['sheet']}!{r['cell']}" if r["cell"] else (r["sheet"] or "ファイル全体")
+            print(f"[拒否] {r['department']} {r['file']} {place}: {r['reason']}")
+        for p in report.problems:
+            print(f"[{p['severity']}] {p['file']} {p['sheet']}!{p['cell']}: {p['message']}", file=sys.stderr)
+        state = "マスターを更新しました" if report.written else "マスターは変更していません"
+        print(f"適用 {len(report.applied)} 件、競合 {len(report.conflicts)} 件、拒否 {len(report.refused)} 件。{state}。")
+    return EXIT_OK if report.clean else EXIT_PROBLEMS
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from .workflows.status import cycle_status
+
+    statuses = cycle_status(Path(args.path), year=args.year)
+    if args.json:
+        print(json.dumps({"departments": [s.as_dict() for s in statuses]}, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    for s in statuses:
+        state = f"回収 {s.collected_at}" if s.collected else ("未回収" if s.distributed else "未配布")
+        print(f"{s.department}: 配布 {s.distributed or '−'} / {state} / 未入力 {s.missing} 件")
+        for cell in s.missing_cells:
+            print(f"    未入力: {cell}")
+        for text in s.narratives:
+            print(f"    記述の不足: {text}")
+    return EXIT_OK
+
+
+def cmd_close_year(args: argparse.Namespace) -> int:
+    from .workflows.closing import close_year
+
+    closed = close_year(Path(args.path), args.year, now=_fixed_now(args.now))
+    print(f"{closed.year}年度を締めました: 結果 {closed.results} 件・入力 {closed.inputs} 件を記録し、"
+          f"{closed.locked} セルをロックしました。")
+    return EXIT_OK
+
+
+def cmd_reopen_year(args: argparse.Namespace) -> int:
+    from .workflows.closing import reopen_year
+
+    reopen_year(Path(args.path), args.year, args.reason, now=_fixed_now(args.now))
+    print(f"{args.year}年度の締めを解除しました（変更履歴に理由を記録しました）。")
+    return EXIT_OK
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from .excel.server import ServerSetupError, serve
 
@@ -218,6 +286,44 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--year", type=int, help="評価年度（省略時は設定シートの値）")
     p.add_argument("--now", help="資料の作成日時（ISO 形式、再現用）")
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("distribute", parents=[common], help="主要担当課ごとの実績報告ファイルを作成し、配布を記録")
+    p.add_argument("path")
+    p.add_argument("--out", required=True, help="配布用ファイルを書き出すフォルダー")
+    p.add_argument("--year", type=int, help="集める年度（省略時は設定シートの評価年度）")
+    p.add_argument("--due", help="提出期限（YYYY-MM-DD）")
+    p.add_argument("--contact", help="問い合わせ先（記入方法シートに表示）")
+    p.add_argument("--force", action="store_true", help="フォルダーにある同名のファイルを上書き")
+    p.add_argument("--now", help="記録する日時（ISO 形式、再現用）")
+    p.set_defaults(func=cmd_distribute)
+
+    p = sub.add_parser("collect", parents=[common], help="返送されたファイルをマスターに取り込む（競合・拒否は報告）")
+    p.add_argument("path")
+    p.add_argument("files", nargs="+", help="返送されたファイルまたはフォルダー")
+    p.add_argument("--prefer", choices=("master", "returned"), default="master",
+                   help="競合したとき残す値（既定: master）")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--now", help="記録する日時（ISO 形式、再現用）")
+    p.set_defaults(func=cmd_collect)
+
+    p = sub.add_parser("status", parents=[common], help="担当課ごとの配布・回収・未入力・記述の不足")
+    p.add_argument("path")
+    p.add_argument("--year", type=int, help="年度（省略時は設定シートの評価年度）")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_status)
+
+    p = sub.add_parser("close-year", parents=[common], help="年度の結果と入力を記録し、その年度の入力セルをロック")
+    p.add_argument("path")
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--now", help="記録する日時（ISO 形式、再現用）")
+    p.set_defaults(func=cmd_close_year)
+
+    p = sub.add_parser("reopen-year", parents=[common], help="年度の締めを解除（理由を変更履歴に記録）")
+    p.add_argument("path")
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--reason", required=True, help="解除する理由")
+    p.add_argument("--now", help="記録する日時（ISO 形式、再現用）")
+    p.set_defaults(func=cmd_reopen_year)
 
     p = sub.add_parser("serve", parents=[common], help="Excel（Office.js）用の xlwings Server を起動（kaikaku-xl[server] が必要）")
     p.add_argument("--host", default="127.0.0.1", help="待ち受けるアドレス（既定: このPCのみ）")

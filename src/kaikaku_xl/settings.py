@@ -39,6 +39,8 @@ class Settings:
     range_percent: str = "0〜100"
     value_ceiling: int = 10**15  # every value: |x| below this
     jump_ratio: float = 10.0  # warn when a value changes more than this many times against the last known value
+    distribution_folder: str = "配布"  # the Excel actions 配布 / 回収: folders relative to the workbook's folder
+    collection_folder: str = "回収"
 
     def unit_cost(self, unit: str) -> float | None:
         """The 参考換算 price of one unit of a measure, or None where no price applies."""
@@ -60,7 +62,7 @@ class SettingSpec:
     key: str
     label: str
     note: str
-    kind: str  # "year", "ratio", "yen", "choice", "bool", "count"
+    kind: str  # "year", "ratio", "yen", "choice", "bool", "count", "text"
     choices: tuple[str, ...] = ()
 
 
@@ -96,6 +98,10 @@ SETTING_SPECS: tuple[SettingSpec, ...] = (
           ("range_percent", "％", "％は 30 = 30% で読みます（％表示の書式のセルだけ 0.3 = 30%）。"))),
     SettingSpec("value_ceiling", "数値の上限（絶対値）", "これ以上の値（桁の打ち間違いなど）は入力エラーとして評価・合計から除きます。", "count"),
     SettingSpec("jump_ratio", "前年度比の警告倍率", "直前の入力値（最初は基準値）からこの倍数を超えて増減した値を警告します（単位・桁の打ち間違いの確認）。", "ratio"),
+    SettingSpec("distribution_folder", "配布フォルダー",
+                "「配布」で担当課ごとの実績報告ファイルを作るフォルダー（ブックのフォルダーからの相対パスも可）。", "text"),
+    SettingSpec("collection_folder", "回収フォルダー",
+                "「回収」で取り込む、返送されたファイルを置くフォルダー（ブックのフォルダーからの相対パスも可）。", "text"),
 )
 
 

@@ -65,6 +65,8 @@ class XlwingsEngine:
         self._tables: dict[str, _TableRef] | None = None
         self._table_writes: list[tuple[c.TableSpec, list[list[Any]], dict[str, list[str]]]] = []
         self._cell_writes: list[tuple[str, dict[str, Any]]] = []
+        self._patches: list[tuple[str, dict[tuple[int, int], Any]]] = []  # collect: single input cells
+        self._resizes: list[tuple[str, str]] = []
 
     # -- reading ----------------------------------------------------------------------------------------
     def tables(self) -> dict[str, _TableRef]:
@@ -132,14 +134,31 @@ class XlwingsEngine:
     def write_cells(self, sheet: str, cells: dict[str, Any]) -> None:
         self._cell_writes.append((sheet, dict(cells)))
 
+    def patch_cells(self, sheet: str, cells: dict[tuple[int, int], Any]) -> None:
+        """Set single cells (row, col) of a sheet staff own (collect writes the values it merged)."""
+        self._patches.append((sheet, dict(cells)))
+
+    def resize_table(self, name: str, ref: str) -> None:
+        self._resizes.append((name, ref))
+
+    def table_bounds(self, name: str) -> tuple[int, int, int, int]:
+        return _bounds(self.tables()[name].table.range.address)
+
+    @contextmanager
+    def writing(self, action: str = "更新") -> Iterator[None]:
+        """Excel holds the open book itself: no file lock to take (the file engine's writing() takes one)."""
+        yield
+
     def discard(self) -> None:
         """Forget every write not yet committed (used when a workflow fails half-way)."""
         self._table_writes.clear()
         self._cell_writes.clear()
+        self._patches.clear()
+        self._resizes.clear()
 
     def commit(self) -> None:
         sheets = list(dict.fromkeys([self.tables()[s.name].sheet for s, _, _ in self._table_writes] +
-                                    [name for name, _ in self._cell_writes]))
+                                    [name for name, _ in self._cell_writes] + [name for name, _ in self._patches]))
         with self._quiet(), self._unprotected(sheets):
             for spec, rows, formats in self._table_writes:
                 self._replace_table(spec, rows, formats)
@@ -147,6 +166,13 @@ class XlwingsEngine:
                 target = self.book.sheets[sheet]
                 for address, value in cells.items():
                     target[address].value = plain(value)
+            for sheet, patch in self._patches:
+                target = self.book.sheets[sheet]
+                for (row, col), value in patch.items():
+                    target.range((row, col), (row, col)).value = plain(value)
+            for name, ref in self._resizes:
+                table = self.tables()[name]
+                table.table.resize(self.book.sheets[table.sheet][ref])
         self.discard()
 
     def _replace_table(self, spec: c.TableSpec, rows: list[list[Any]], formats: dict[str, list[str]]) -> None:

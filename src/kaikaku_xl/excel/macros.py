@@ -1,4 +1,4 @@
-"""The macros: refresh, validate and export run from Excel, through the same workflows as the command line.
+"""The macros: refresh, validate, export, distribute and collect run from Excel, through the same workflows as the command line.
 
 Classic Excel: the 更新 button runs `SampleCall`, which imports `<workbook name>.py` beside the workbook and calls
 its `main()`, which calls `main()` here: the book is `xw.Book.caller()` and the 操作 sheet's dropdown chooses the
@@ -86,8 +86,45 @@ def do_export(engine: XlwingsEngine, now: datetime) -> str:
     return f"{n.ACTION_EXPORT}しました（{now.strftime(STAMP)}）: {folder} に {len(result.paths)} ファイル{notes}。"
 
 
+def cycle_folder(engine: XlwingsEngine, key: str) -> Path:
+    """The 配布 / 回収 folder of the 設定 sheet (relative to the workbook's folder)."""
+    from ..workflows.load import load
+
+    book_path = Path(str(engine.book.fullname))
+    if engine.remote or not book_path.is_absolute():
+        raise WorkbookError("ブラウザー版・Office.js からは配布・回収できません。"
+                            "マスターを保存し、コマンド kaikaku distribute / collect を使ってください。")
+    folder = Path(str(getattr(load(engine).settings, key)).strip())
+    return folder if folder.is_absolute() else book_path.parent / folder
+
+
+def do_distribute(engine: XlwingsEngine, now: datetime) -> str:
+    """`kaikaku distribute` into the 配布フォルダー of the 設定 sheet, recorded in the open workbook."""
+    from ..workflows.distribute import distribute_into
+
+    folder = cycle_folder(engine, "distribution_folder")
+    result = distribute_into(engine, folder, now=now)
+    return (f"{n.ACTION_DISTRIBUTE}しました（{now.strftime(STAMP)}）: {result.year}年度、{len(result.sent)} 課のファイルを "
+            f"{folder} に作成しました。ブックを保存してください（配布の記録が入っています）。")
+
+
+def do_collect(engine: XlwingsEngine, now: datetime) -> str:
+    """`kaikaku collect` of the 回収フォルダー of the 設定 sheet, merged into the open workbook."""
+    from ..workflows.collect import collect_into, returned_files
+
+    folder = cycle_folder(engine, "collection_folder")
+    report = collect_into(engine, returned_files([folder]), now=now)
+    open_conflicts = sum(not x["resolved"] for x in report.conflicts)
+    text = (f"{n.ACTION_COLLECT}しました（{now.strftime(STAMP)}）: {len(report.files)} ファイル、適用 "
+            f"{len(report.applied)} 件・競合 {open_conflicts} 件・拒否 {len(report.refused)} 件")
+    if report.conflicts or report.refused:
+        text += f"。「{c.CHANGE_LOG.sheet}」シートで確認してください"
+    return text + "。ブックを保存してください。"
+
+
 DOERS: dict[str, Callable[[XlwingsEngine, datetime], str]] = {
     n.ACTION_REFRESH: do_refresh, n.ACTION_VALIDATE: do_validate, n.ACTION_EXPORT: do_export,
+    n.ACTION_DISTRIBUTE: do_distribute, n.ACTION_COLLECT: do_collect,
 }
 
 
@@ -108,7 +145,7 @@ def _show(engine: XlwingsEngine, status: str, problem: tuple[str, str] | None) -
 
 
 def run(book: Any, action: str | None = None, now: datetime | None = None) -> str:
-    """Run one action (更新 / 検証 / 出力) on an open book and report its outcome in the workbook; never raises."""
+    """Run one action (更新 / 検証 / 出力 / 配布 / 回収) on an open book and report its outcome in the workbook; never raises."""
     engine = XlwingsEngine(book)
     now = now or datetime.now()
     chosen = (action or str(engine.read_named(n.NAME_ACTION) or n.ACTION_REFRESH)).strip()
@@ -156,9 +193,21 @@ def validate(book: xw.Book | None = None) -> None:
 
 
 @xw.script
+def distribute(book: xw.Book | None = None) -> None:
+    """配布: 担当課ごとの実績報告ファイルを設定シートの配布フォルダーに作成します（Excel デスクトップのみ）。"""
+    run(book or xw.Book.caller(), n.ACTION_DISTRIBUTE)
+
+
+@xw.script
+def collect(book: xw.Book | None = None) -> None:
+    """回収: 設定シートの回収フォルダーにある返送ファイルを取り込みます（Excel デスクトップのみ）。"""
+    run(book or xw.Book.caller(), n.ACTION_COLLECT)
+
+
+@xw.script
 def export(book: xw.Book | None = None) -> None:
     """出力: 懇談会資料（PDF・Excel・HTML・CSV）を書き出します（Excel デスクトップのみ）。"""
     run(book or xw.Book.caller(), n.ACTION_EXPORT)
 
 
-__all__ = ["export", "main", "refresh", "run", "run_action", "validate"]
+__all__ = ["collect", "distribute", "export", "main", "refresh", "run", "run_action", "validate"]

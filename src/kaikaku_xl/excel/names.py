@@ -5,6 +5,8 @@ Kept as a module so the Excel code reads `n.SHEET_ACTIONS`; the single source of
 
 from ..workbook.contract import (  # noqa: F401
     ACTION_CELLS,
+    ACTION_COLLECT,
+    ACTION_DISTRIBUTE,
     ACTION_EXPORT,
     ACTION_REFRESH,
     ACTION_VALIDATE,

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from copy import copy
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.chart import BarChart, Reference
+from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.chart.label import DataLabelList
 from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.utils import get_column_letter
@@ -67,10 +67,11 @@ def _sheet(wb: Workbook, name: str) -> Worksheet:
 
 
 def write_table(ws: Worksheet, spec: c.TableSpec, rows: Sequence[Sequence[Any]], *, title: bool = True,
-                row_formats: Sequence[str] | None = None) -> None:
+                row_formats: Sequence[str] | None = None, editable: Callable[[int, str], bool] | None = None) -> None:
     """Title, note, header and rows of one table, styled by role, as an Excel table named spec.name.
 
     row_formats: the number format of each row's per-measure columns (its measure's decimals).
+    editable(row index, column key) overrides which cells are input cells (department files: one year only).
     """
     if title:
         heading, note = TITLES.get(spec.name, (spec.sheet, ""))
@@ -91,7 +92,8 @@ def write_table(ws: Worksheet, spec: c.TableSpec, rows: Sequence[Sequence[Any]],
     for i, row in enumerate(body, start=1):
         for j, col in enumerate(spec.columns):
             cell = ws.cell(row=top + i, column=left + j, value=row[j])
-            role = "output" if spec.output else ("input" if col.key in inputs else "reference")
+            is_input = editable(i - 1, col.key) if editable else col.key in inputs
+            role = "output" if spec.output else ("input" if is_input else "reference")
             fmt = row_formats[i - 1] if col.per_measure and row_formats and i <= len(row_formats) else col.fmt
             apply(cell, role, fmt, col.wrap)
         height = table_row_height(((col.width, col.wrap) for col in spec.columns), row)
@@ -263,12 +265,46 @@ def _write_inputs(wb: Workbook, plan: Plan, layout: c.Layout, rows: dict[str, li
     _validation(wb[lg.sheet], lg, "amount", _number("金額（円）を数値で入力してください。"))
 
 
+def _write_cycle(wb: Workbook, layout: c.Layout, protect: bool) -> None:
+    """The cycle's record tables (empty): hidden sheets, except the change log staff may read."""
+    for spec in layout.cycle:
+        ws = _sheet(wb, spec.sheet)
+        write_table(ws, spec, [], title=spec.anchor_row > 1)
+        print_setup(ws, spec.anchor_row)
+        if protect:
+            protect_sheet(ws)
+        if spec.sheet in c.HIDDEN_CYCLE_SHEETS:
+            ws.sheet_state = "hidden"
+
+
+def _write_trend_charts(ws: Worksheet, plan: Plan, layout: c.Layout) -> None:
+    """One small line chart per measure (actual against the planned path) over the TrendMeasures rows that
+    refresh writes in the plan's measure order (two rows each), anchored below the tables."""
+    items, measures = layout.table("TrendItems"), layout.table("TrendMeasures")
+    n = len(plan.measures)
+    top = measures.anchor_row + max(len(plan.items), 2 * n) + 3
+    left = measures.anchor_col
+    first_year = left + 4
+    for k, m in enumerate(plan.measures):
+        row = measures.anchor_row + 1 + 2 * k
+        chart = LineChart()
+        chart.title = f"No.{m.item} {m.name}（{m.unit}）"
+        chart.add_data(Reference(ws, min_col=first_year - 1, max_col=first_year + len(layout.years) - 1,
+                                 min_row=row, max_row=row + 1), from_rows=True, titles_from_data=True)
+        chart.set_categories(Reference(ws, min_col=first_year, max_col=first_year + len(layout.years) - 1,
+                                       min_row=measures.anchor_row))
+        chart.height, chart.width = 5.5, 9
+        chart.legend.position = "b"
+        ws.add_chart(chart, f"{get_column_letter(1 + (k % 3) * 6)}{top + (k // 3) * 12}")
+    del items
+
+
 def _write_outputs(wb: Workbook, layout: c.Layout, protect: bool) -> None:
     for spec in layout.outputs:
         if spec.sheet == c.SHEET_DASHBOARD:
             continue
         ws = _sheet(wb, spec.sheet)
-        write_table(ws, spec, [])
+        write_table(ws, spec, [], title=spec.anchor_col == 1)
         ws.freeze_panes = ws.cell(row=spec.anchor_row + 1, column=1)
         print_setup(ws, spec.anchor_row)
         if spec.name in PRINT_VIEWS:
@@ -385,6 +421,8 @@ def build_workbook(plan: Plan, settings: Settings | None = None,
     _write_dashboard(wb, plan, layout, protect)
     _write_inputs(wb, plan, layout, rows or input_rows(plan, layout, settings), protect)
     _write_outputs(wb, layout, protect)
+    _write_trend_charts(wb[c.SHEET_TREND], plan, layout)
+    _write_cycle(wb, layout, protect)
     wb.defined_names["kaikaku_plan"] = DefinedName("kaikaku_plan", attr_text=f'"{plan.name}"')
     wb.defined_names["kaikaku_city_code"] = DefinedName("kaikaku_city_code", attr_text=f'"{plan.city_code}"')
     wb.defined_names["kaikaku_sample"] = DefinedName("kaikaku_sample", attr_text="TRUE" if sample else "FALSE")

@@ -280,6 +280,117 @@ DASHBOARD_EFFECTS = TableSpec("DashboardEffects", SHEET_DASHBOARD, (
 ), anchor_row=9, anchor_col=9, output=True)
 
 
+# 年度推移: each item's grade per year, each measure's actual against its planned path (two rows per measure, the
+# source of one small chart per measure that the builder anchors below the tables).
+SHEET_TREND = "年度推移"
+TREND_ACTUAL, TREND_PLANNED = "実績", "計画値"
+
+
+def trend_items_spec(plan_years: list[int]) -> TableSpec:
+    return TableSpec("TrendItems", SHEET_TREND, (
+        Column("No", "item", FMT_INT, 6),
+        Column("取組項目", "title", width=26, wrap=True),
+        Column("主要担当課", "lead", width=14),
+        *(Column(year_header(y), f"g{y}", width=9) for y in plan_years),
+    ), output=True)
+
+
+def trend_measures_spec(plan_years: list[int], years: list[int]) -> TableSpec:
+    return TableSpec("TrendMeasures", SHEET_TREND, (
+        Column("ID", "measure_id", FMT_TEXT, 7),
+        Column("指標名", "name", width=26, wrap=True),
+        Column("単位", "unit", width=6),
+        Column("系列", "series", width=7),
+        *(Column(year_header(y), f"y{y}", FMT_NUM, 13, per_measure=True) for y in years),
+    ), output=True, anchor_col=3 + len(plan_years) + 2)
+
+
+# ---- the yearly cycle (distribute / collect / status / close a year) --------------------------------------
+# Every record of the cycle lives in worksheet tables of the master (hidden where staff need not see them), so a
+# master saved by Excel, LibreOffice or openpyxl keeps the cycle working. Each hidden table has a sheet of its own.
+CYCLE_INFO = TableSpec("CycleInfo", "管理情報", (
+    Column("キー", "key", width=16),
+    Column("値", "value", FMT_TEXT, 40),
+), anchor_row=1)
+MASTER_ID_KEY = "master_id"
+
+DISTRIBUTIONS = TableSpec("Distributions", "配布記録", (
+    Column("配布ID", "distribution_id", FMT_TEXT, 14),
+    Column("主要担当課", "department", width=18),
+    Column("年度", "year", "0", 8),
+    Column("配布日時", "distributed_at", width=20),
+    Column("提出期限", "due", width=12),
+    Column("ファイル", "file", width=40),
+    Column("フィンガープリント", "fingerprint", FMT_TEXT, 20),
+    Column("回収日時", "collected_at", width=20),
+    Column("回収ファイル", "collected_file", width=40),
+), anchor_row=1)
+
+# The value of each cell a department owns, as distributed and as last synchronised: the base of the
+# three-way merge (base / master now / returned file).
+DISTRIBUTED_VALUES = TableSpec("DistributedValues", "配布時の値", (
+    Column("配布ID", "distribution_id", FMT_TEXT, 14),
+    Column("表", "table", width=14),
+    Column("行", "row_key", FMT_TEXT, 14),
+    Column("列", "column", width=12),
+    Column("値", "value", width=40),
+), anchor_row=1)
+
+CHANGE_LOG = TableSpec("ChangeLog", "変更履歴", (
+    Column("日時", "time", width=20),
+    Column("種別", "kind", width=8),
+    Column("主要担当課", "department", width=16),
+    Column("ファイル", "file", width=30),
+    Column("シート", "sheet", width=12),
+    Column("セル", "cell", width=8),
+    Column("変更前", "old", width=20, wrap=True),
+    Column("変更後", "new", width=20, wrap=True),
+    Column("内容", "note", width=50, wrap=True),
+))
+LOG_APPLIED, LOG_CONFLICT, LOG_REFUSED, LOG_CLOSE, LOG_REOPEN = "適用", "競合", "拒否", "年度締め", "締め解除"
+
+CLOSED_YEARS = TableSpec("ClosedYears", "締めた年度", (
+    Column("年度", "year", "0", 8),
+    Column("締めた日時", "closed_at", width=20),
+    Column("利用者", "user", width=14),
+    Column("入力フィンガープリント", "fingerprint", FMT_TEXT, 20),
+), anchor_row=1)
+
+# A closed year's results and the inputs they came from, one value per row (evaluation of a closed year reads
+# these, never recomputes).
+YEAR_RESULTS = TableSpec("YearResults", "年度確定値", (
+    Column("年度", "year", "0", 8),
+    Column("区分", "kind", width=10),
+    Column("キー", "key", FMT_TEXT, 14),
+    Column("項目", "field", width=16),
+    Column("値", "value", width=30),
+), anchor_row=1)
+
+SUBMISSIONS = TableSpec("Submissions", "提出状況", (
+    Column("主要担当課", "department", width=18),
+    Column("年度", "year", "0", 8),
+    Column("配布日時", "distributed_at", width=20),
+    Column("提出期限", "due", width=12),
+    Column("回収日時", "collected_at", width=20),
+    Column("回収済", "collected", width=8),
+    Column("未入力数", "missing", FMT_INT, 9),
+    Column("未入力", "missing_cells", width=50, wrap=True),
+    Column("記述の不足", "narratives", width=50, wrap=True),
+), output=True)
+
+CYCLE_TABLES = (CYCLE_INFO, DISTRIBUTIONS, DISTRIBUTED_VALUES, CHANGE_LOG, CLOSED_YEARS, YEAR_RESULTS)
+HIDDEN_CYCLE_SHEETS = tuple(t.sheet for t in CYCLE_TABLES if t is not CHANGE_LOG)
+
+# The department workbook: the same input tables (names, headers) as the master, a guide and a hidden identity.
+SHEET_DEPARTMENT_GUIDE = "記入方法"
+IDENTITY = TableSpec("KaikakuIdentity", "配布情報", (
+    Column("キー", "key", width=16),
+    Column("値", "value", FMT_TEXT, 40),
+), anchor_row=1)
+IDENTITY_KEYS = ("master_id", "distribution_id", "department", "year", "distributed_at", "due", "fingerprint")
+DEPARTMENT_TABLES = ("Actuals", "Status", "EffectLedger")
+
+
 @dataclass(frozen=True)
 class Kpi:
     """A figure at the top of the dashboard: its label in column A, its value in column B of `row`."""
@@ -315,6 +426,7 @@ class Layout:
     plan_years: list[int]
     inputs: tuple[TableSpec, ...] = field(init=False)
     outputs: tuple[TableSpec, ...] = field(init=False)
+    cycle: tuple[TableSpec, ...] = CYCLE_TABLES
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "inputs", (
@@ -322,11 +434,12 @@ class Layout:
         ))
         object.__setattr__(self, "outputs", (
             EVALUATION, ITEM_RESULTS, EFFECTS, item_effects_spec(self.plan_years), POLICY_SUMMARY,
-            DEPARTMENT_SUMMARY, PROBLEMS, REFRESH_LOG, DASHBOARD_GRADES, DASHBOARD_EFFECTS,
+            DEPARTMENT_SUMMARY, PROBLEMS, SUBMISSIONS, trend_items_spec(self.plan_years),
+            trend_measures_spec(self.plan_years, self.years), REFRESH_LOG, DASHBOARD_GRADES, DASHBOARD_EFFECTS,
         ))
 
     def table(self, name: str) -> TableSpec:
-        return next(t for t in (*self.inputs, *self.outputs) if t.name == name)
+        return next(t for t in (*self.inputs, *self.outputs, *self.cycle) if t.name == name)
 
     @property
     def output_sheets(self) -> list[str]:
@@ -340,7 +453,8 @@ SHEET_ORDER_HEAD = (SHEET_GUIDE, SHEET_DASHBOARD)
 SHEET_ACTIONS = "操作"
 
 ACTION_REFRESH, ACTION_VALIDATE, ACTION_EXPORT = "更新", "検証", "出力"
-ACTIONS = (ACTION_REFRESH, ACTION_VALIDATE, ACTION_EXPORT)
+ACTION_DISTRIBUTE, ACTION_COLLECT = "配布", "回収"  # the yearly cycle; folders from the 設定 sheet
+ACTIONS = (ACTION_REFRESH, ACTION_VALIDATE, ACTION_EXPORT, ACTION_DISTRIBUTE, ACTION_COLLECT)
 
 # Workbook-scoped defined names: the contract between the 操作 sheet and the macros (cells may move).
 NAME_ACTION = "kaikaku_action"

@@ -34,9 +34,11 @@ from .package import (
     rewrite_package,
     with_full_calc_on_load,
 )
+from .patch import cell_styles, is_protected, locked_styles, patch_sheet
 
 BACKUP_DIR = "backup"
 READERS = ("calamine", "openpyxl")  # openpyxl: the reference the fast reader is tested against
+STYLES = "xl/styles.xml"
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +70,11 @@ class FileEngine:
         self._book = None
         self._fast = None
         self._sheet_writes: dict[str, SheetWrite] = {}
-        self._table_refs: dict[str, tuple[str, list[str]]] = {}
+        self._table_refs: dict[str, tuple[str, list[str] | None]] = {}
+        self._patches: dict[str, dict[tuple[int, int], Any]] = {}
+        self._restyles: dict[str, dict[tuple[int, int], int]] = {}
+        self._protect: dict[str, bool] = {}
+        self._parts: dict[str, bytes] = {}
         self._sole_writer = False
         self.notes: list[str] = []  # what the last commit wants the user to know (Japanese)
 
@@ -193,13 +199,65 @@ class FileEngine:
             letter, row = split_cell(address)
             write.put(row, column_index(letter), value)
 
+    def patch_cells(self, sheet: str, cells: dict[tuple[int, int], Any]) -> None:
+        """Set single cells (row, col) of a sheet staff own (an input sheet); everything else on it is kept."""
+        if sheet not in self.package.sheets:
+            raise WorkbookError(f"シート「{sheet}」が見つかりません。")
+        self._patches.setdefault(sheet, {}).update(cells)
+
+    def table_bounds(self, name: str) -> tuple[int, int, int, int]:
+        """(min_col, min_row, max_col, max_row) of a table as the file has it."""
+        return self.package.tables[name].bounds
+
+    def resize_table(self, name: str, ref: str) -> None:
+        """A new range for a table whose sheet is patched (rows added below it)."""
+        self._table_refs[name] = (ref, None)
+
+    def has_changes(self) -> bool:
+        return bool(self._sheet_writes or self._patches or self._table_refs or self._restyles or self._protect)
+
+    def _part(self, name: str) -> bytes:
+        if name not in self._parts:
+            with zipfile.ZipFile(self.path) as zf:
+                self._parts[name] = zf.read(name)
+        return self._parts[name]
+
+    def styles_of(self, sheet: str, cells: set[tuple[int, int]]) -> dict[tuple[int, int], int]:
+        return cell_styles(self._part(self.package.sheets[sheet]), cells)
+
+    def is_protected(self, sheet: str) -> bool:
+        return is_protected(self._part(self.package.sheets[sheet]))
+
+    def lock_cells(self, sheet: str, cells: set[tuple[int, int]], fill_rgb: str) -> dict[tuple[int, int], int]:
+        """Give cells a locked, grey copy of their style; returns their previous style indices (to restore)."""
+        before = self.styles_of(sheet, cells)
+        styles_xml, mapping = locked_styles(self._part(STYLES), set(before.values()), fill_rgb)
+        self._parts[STYLES] = styles_xml
+        self._restyles.setdefault(sheet, {}).update({cell: mapping[s] for cell, s in before.items()})
+        return before
+
+    def restyle_cells(self, sheet: str, styles: dict[tuple[int, int], int]) -> None:
+        self._restyles.setdefault(sheet, {}).update(styles)
+
+    def protect_sheet(self, sheet: str, on: bool) -> None:
+        self._protect[sheet] = on
+
     def commit(self) -> None:
         self.close()
         replaced: dict[str, bytes | Iterable[bytes]] = {}
+        overlap = set(self._patches) & set(self._sheet_writes)
+        if overlap:
+            raise WorkbookError(f"内部エラー: シート {sorted(overlap)} を二通りに書こうとしました。")
         with zipfile.ZipFile(self.path) as zf:
             style_book = StyleBook(zf.read("xl/styles.xml") if "xl/styles.xml" in zf.namelist() else None)
             for sheet, write in self._sheet_writes.items():
                 replaced[self.package.sheets[sheet]] = self._rendered(self.package.sheets[sheet], write, style_book)
+            for sheet in set(self._patches) | set(self._restyles) | set(self._protect):
+                part = self.package.sheets[sheet]
+                replaced[part] = patch_sheet(zf.read(part), self._patches.get(sheet, {}), self._restyles.get(sheet),
+                                             self._protect.get(sheet))
+            if STYLES in self._parts:
+                replaced[STYLES] = self._parts[STYLES]
             for name, (ref, headers) in self._table_refs.items():
                 part = self.package.tables[name].part
                 replaced[part] = render_table(zf.read(part), ref, headers)
@@ -209,7 +267,9 @@ class FileEngine:
                            if sheet not in self._sheet_writes and part in zf.namelist())
             replaced["xl/workbook.xml"] = with_full_calc_on_load(zf.read("xl/workbook.xml"), formulas)
             owned_ids = {self.package.sheet_ids[sheet] for sheet in self._sheet_writes}
-            replaced.update(prune_calc_chain(zf, owned_ids))
+            owned_cells = {(self.package.sheet_ids[sheet], f"{column_letter(col)}{row}")
+                           for sheet, cells in self._patches.items() for row, col in cells}
+            replaced.update(prune_calc_chain(zf, owned_ids, owned_cells))
         self.notes = save_atomically(self.path, replaced, 5 if self.backups is None else self.backups,
                                      sole_writer=self._sole_writer)
 

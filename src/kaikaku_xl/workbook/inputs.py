@@ -26,6 +26,7 @@ from . import contract as c
 from .engine import RawTable
 
 ERROR, WARNING = "エラー", "警告"
+NARRATIVE_KEYS = ("results", "issues", "next")  # 取組実績, 課題, 今後の方向性
 
 
 @dataclass(frozen=True)
@@ -174,6 +175,11 @@ class Reader:
     def _setting_value(spec: Any, raw: Any) -> Any:
         if spec.kind == "range":
             return parse_bounds(raw).text()
+        if spec.kind == "text":
+            text = _text(raw)
+            if not text:
+                raise ValueError("空欄です")
+            return text
         if spec.kind in ("choice", "bool"):
             text = unicodedata.normalize("NFKC", _text(raw))
             if text not in spec.choices:
@@ -409,8 +415,9 @@ class Reader:
                              "未着手・実施中・完了・対象外から選んでください。")
             rows.append({"item": item, "year": year, "grade": grade, "status": status,
                          "results": _text(raw[pos["results"]]), "issues": _text(raw[pos["issues"]]),
-                         "next": _text(raw[pos["next"]])})
-        return pd.DataFrame(rows, columns=[*STATUS_COLUMNS, "status", "results", "issues", "next"])
+                         "next": _text(raw[pos["next"]]),
+                         "cells": {k: table.address(i, pos[k]) for k in ("status", "grade", *NARRATIVE_KEYS)}})
+        return pd.DataFrame(rows, columns=[*STATUS_COLUMNS, "status", "results", "issues", "next", "cells"])
 
     # -- ledger -----------------------------------------------------------------------------------------
     def ledger(self, table: RawTable, items: pd.DataFrame, years: list[int]) -> pd.DataFrame:

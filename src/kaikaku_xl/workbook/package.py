@@ -264,15 +264,15 @@ def render_sheet(xml: bytes, write: SheetWrite, style_book: StyleBook | None = N
     return pieces()
 
 
-def render_table(xml: bytes, ref: str, headers: list[str]) -> bytes:
-    """A table part with a new range; its columns are rewritten when the headers changed."""
+def render_table(xml: bytes, ref: str, headers: list[str] | None) -> bytes:
+    """A table part with a new range; its columns are rewritten when the headers changed (None: kept)."""
     root = etree.fromstring(xml)
     root.set("ref", ref)
     auto = root.find(f"{{{NS_MAIN}}}autoFilter")
     if auto is not None:
         auto.set("ref", ref)
     columns = root.find(f"{{{NS_MAIN}}}tableColumns")
-    if columns is not None and [c.get("name") for c in columns] != headers:
+    if headers is not None and columns is not None and [c.get("name") for c in columns] != headers:
         for child in list(columns):
             columns.remove(child)
         for i, header in enumerate(headers, start=1):
@@ -312,9 +312,11 @@ CALC_CHAIN = "xl/calcChain.xml"
 REMOVED = b"\0kaikaku:remove-part"  # a value in `replaced` that drops the part (no XML part looks like this)
 
 
-def prune_calc_chain(zf: zipfile.ZipFile, owned_sheet_ids: set[str]) -> dict[str, bytes]:
+def prune_calc_chain(zf: zipfile.ZipFile, owned_sheet_ids: set[str],
+                     owned_cells: set[tuple[str, str]] = frozenset()) -> dict[str, bytes]:  # type: ignore[assignment]
     """Excel's calculation chain without the cells of owned sheets (refresh writes values there, not formulas).
 
+    owned_cells: (sheetId, A1) of single cells given a value (collect writes into input sheets).
     A chain naming a cell that no longer holds a formula makes Excel "repair" the file. The chain is a cache:
     an empty one is dropped with its relationship and content type. Nothing changes when no entry is owned.
     """
@@ -324,7 +326,7 @@ def prune_calc_chain(zf: zipfile.ZipFile, owned_sheet_ids: set[str]) -> dict[str
     current, touched = None, False
     for cell in list(root):
         current = cell.get("i") or current  # "i" is omitted while it stays the same sheet
-        if current in owned_sheet_ids:
+        if current in owned_sheet_ids or (current, cell.get("r")) in owned_cells:
             root.remove(cell)
             touched = True
         elif current is not None:

@@ -24,6 +24,10 @@ TITLES = {
     c.DEPARTMENT_SUMMARY.name: ("主要担当課別の集計", "更新で作成されます。"),
     c.PROBLEMS.name: ("問題点", "更新・検証で見つかった入力の問題です。シートとセルを確認して修正してください。"),
     c.REFRESH_LOG.name: ("更新履歴", "更新のたびに1行追加されます。"),
+    c.SUBMISSIONS.name: ("提出状況", "担当課ごとの配布・回収と、評価年度の未入力・記述の不足です。更新で作成されます。"),
+    "TrendItems": ("年度推移", "取組項目の評価の年度ごとの推移と、指標ごとの実績と計画値（グラフは下）。更新で作成されます。"),
+    "TrendMeasures": ("", ""),
+    c.CHANGE_LOG.name: ("変更履歴", "回収（kaikaku collect）で取り込んだ値・競合・拒否した値と、年度の締め・解除の記録です。"),
 }
 
 # The dashboard's figures and their labels are named cells of the contract (contract.DASHBOARD_KPIS).

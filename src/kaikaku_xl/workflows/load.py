@@ -17,6 +17,7 @@ from ..settings import Settings
 from ..workbook import contract as c
 from ..workbook.engine import Engine, RawTable, WorkbookError
 from ..workbook.inputs import ERROR, WARNING, Problem, Reader, parse_number
+from .closed import apply_closed_years
 
 logger = logging.getLogger(__name__)
 
@@ -161,6 +162,8 @@ def _load(engine: Engine, phase: Phase) -> Loaded:
         columns=["item", "year", "grade", "status", "results", "issues", "next"])
     ledger = reader.ledger(ledger_table, items, layout.plan_years) if ledger_table else pd.DataFrame(
         columns=["item", "year", "kind", "amount", "what"])
+    actuals, status, ledger = apply_closed_years(engine, actual_table, measures, actuals, status, ledger,
+                                                 reader.problems)
     if settings.evaluation_year not in layout.years:
         reader.problems.append(Problem(ERROR, c.SETTINGS.sheet, "", f"評価年度 {settings.evaluation_year} は計画期間外です。",
                                        f"{layout.years[0]}〜{layout.years[-1]} の年度を設定してください。"))
@@ -213,7 +216,9 @@ def metric_problems(loaded: Loaded, results: Results) -> list[Problem]:
 
 
 def all_problems(loaded: Loaded, results: Results) -> list[Problem]:
-    return [*loaded.problems, *metric_problems(loaded, results)]
+    from .status import narrative_problems  # status reads Loaded: imported here to keep the modules acyclic
+
+    return [*loaded.problems, *metric_problems(loaded, results), *narrative_problems(loaded, results)]
 
 
 def compute(loaded: Loaded, settings: Settings, progress: Progress = SILENT) -> Results:

@@ -20,6 +20,8 @@ from ..workbook.inputs import ERROR, WARNING, Problem
 from ..workbook.rows import stored_value, table_row, table_rows
 from ..workbook.titles import DASHBOARD_NOTE, TITLES, dashboard_title
 from .load import Loaded, all_problems, count_inputs, load
+from .status import department_status, submission_rows
+from .trend import trend_rows
 
 logger = logging.getLogger(__name__)
 
@@ -205,13 +207,20 @@ def _write_outputs(engine: Engine, loaded: Loaded, results: Results, now: dateti
     tables[c.DASHBOARD_GRADES.name] = grade_rows
     tables[c.DASHBOARD_EFFECTS.name] = effect_chart_rows
     formats = {c.EVALUATION.name: evaluation_formats(loaded, results)}
+    trend_items, trend_measures, trend_formats = trend_rows(loaded, results)
+    tables["TrendItems"], tables["TrendMeasures"] = trend_items, trend_measures
+    trend_spec = layout.table("TrendMeasures")
+    formats[trend_spec.name] = {col.key: trend_formats for col in trend_spec.columns if col.per_measure}
+    tables[c.SUBMISSIONS.name] = submission_rows(department_status(engine, loaded, results))
     for spec in layout.outputs:
         logger.debug("表 %s（%s）に %d 行を書き込みます", spec.name, spec.sheet, len(tables[spec.name]))
+        if spec.name in (c.SUBMISSIONS.name, "TrendItems", "TrendMeasures") and not engine.has_table(spec.name):
+            continue  # a master made before the yearly cycle existed: everything else still refreshes
         engine.write_table(spec, tables[spec.name], formats=formats.get(spec.name))
         phase.step()
         phase.count("表", 1)
         phase.count("行", len(tables[spec.name]))
-        if spec.sheet != c.SHEET_DASHBOARD:
+        if spec.sheet != c.SHEET_DASHBOARD and spec.anchor_col == 1:
             heading, note = TITLES[spec.name]
             engine.write_cells(spec.sheet, {"A1": heading, "A2": note})
     engine.write_cells(c.SHEET_DASHBOARD, {

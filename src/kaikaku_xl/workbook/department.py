@@ -1,0 +1,164 @@
+"""Department workbooks: built by the same contract and table writer as the master (a subset of rows), and read
+back when they return, whatever program saved them (Excel, LibreOffice, openpyxl).
+
+A returned file is found by its sheet names and column headers, not by table parts (a save by another program
+may drop or rename those), and its identity is a plain key/value range on a hidden sheet for the same reason.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from . import contract as c
+from .builder import _list, _number, _validation, _whole, print_setup, protect_sheet, write_table
+from .engine import RawTable, WorkbookError
+from .styles import apply
+
+
+@dataclass
+class DepartmentTable:
+    """One table of a department file: rows, and which cells (row index, column key) the department fills."""
+
+    spec: c.TableSpec
+    rows: list[list[Any]]
+    editable_rows: set[int]
+    editable_keys: set[str]
+    row_formats: list[str] | None = None  # per-measure number formats (the measure's decimals)
+
+    def editable(self, row: int, key: str) -> bool:
+        return row in self.editable_rows and key in self.editable_keys
+
+
+@dataclass
+class DepartmentBook:
+    department: str
+    year: int
+    guide: list[str]
+    tables: list[DepartmentTable]
+    identity: dict[str, str]
+    items: list[int] = field(default_factory=list)  # the department's item numbers (ledger dropdown)
+
+
+def build_department_workbook(book: DepartmentBook) -> Workbook:
+    wb = Workbook()
+    guide = wb.active
+    guide.title = c.SHEET_DEPARTMENT_GUIDE
+    guide.column_dimensions["A"].width = 110
+    for i, line in enumerate(book.guide, start=1):
+        apply(guide.cell(row=i, column=1, value=line), "title" if i == 1 else "body")
+    print_setup(guide, 1, landscape=False)
+    guide.print_title_rows = None
+    for table in book.tables:
+        ws = wb.create_sheet(table.spec.sheet)
+        write_table(ws, table.spec, table.rows, editable=table.editable, row_formats=table.row_formats)
+        ws.freeze_panes = ws.cell(row=table.spec.anchor_row + 1, column=4 if table.spec.name == "Actuals" else 1)
+        print_setup(ws, table.spec.anchor_row)
+        _department_checks(ws, table, book)
+        protect_sheet(ws)
+    ident = wb.create_sheet(c.IDENTITY.sheet)
+    write_table(ident, c.IDENTITY, [[k, book.identity.get(k, "")] for k in c.IDENTITY_KEYS], title=False)
+    ident.sheet_state = "hidden"
+    protect_sheet(ident)
+    wb.properties.title = f"{book.year}年度 {book.department} 実績報告"
+    wb.properties.creator = "kaikaku-xl"
+    return wb
+
+
+def _department_checks(ws: Worksheet, table: DepartmentTable, book: DepartmentBook) -> None:
+    """The master's dropdowns and number checks, on the department's input cells."""
+    spec, rows = table.spec, max(len(table.rows), 1)
+    if spec.name == "Actuals":
+        _validation(ws, spec, f"y{book.year}", _number("数値を入力してください（単位は「単位」列）。"), rows=rows)
+    elif spec.name == c.STATUS.name:
+        _validation(ws, spec, "status", _list(c.STATUS_VALUES, "未着手・実施中・完了から選んでください。"), rows=rows)
+        from ..metrics.grades import GRADES
+
+        _validation(ws, spec, "grade", _list(GRADES, "指標のない項目の評価（S〜D）を選んでください。"), rows=rows)
+    elif spec.name == c.LEDGER.name:
+        numbers = [str(i) for i in book.items]
+        _validation(ws, spec, "item", _list(numbers, "この課の取組項目の No を選んでください。"), rows=rows)
+        _validation(ws, spec, "year", _whole(book.year, book.year, f"{book.year} を入力してください。"), rows=rows)
+        _validation(ws, spec, "kind", _list(c.LEDGER_KINDS, "歳出削減・歳入増加から選んでください。"), rows=rows)
+        _validation(ws, spec, "amount", _number("金額（円）を数値で入力してください。"), rows=rows)
+
+
+def save_department_workbook(wb: Workbook, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+
+
+# ---- reading a returned file ------------------------------------------------------------------------------
+@dataclass
+class Returned:
+    path: Path
+    identity: dict[str, str]
+    tables: dict[str, RawTable]
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _find_header(ws: Worksheet, headers: list[str], scan_rows: int = 30) -> tuple[int, int] | None:
+    """(row, column) of the header row of a table: the first cell run matching the contract's first headers."""
+    needed = headers[:2]
+    for row in ws.iter_rows(min_row=1, max_row=min(scan_rows, ws.max_row)):
+        texts = [_text(cell.value) for cell in row]
+        for j in range(len(texts) - 1):
+            if texts[j:j + len(needed)] == needed:
+                return row[0].row, j + 1
+    return None
+
+
+def _read_range(ws: Worksheet, sheet: str, header_row: int, first_col: int) -> RawTable:
+    header_cells = next(ws.iter_rows(min_row=header_row, max_row=header_row, min_col=first_col, values_only=True))
+    headers = [_text(h) for h in header_cells]
+    while headers and not headers[-1]:
+        headers.pop()
+    width = len(headers)
+    rows, offsets = [], []
+    for offset, values in enumerate(ws.iter_rows(min_row=header_row + 1, max_row=max(ws.max_row, header_row),
+                                                 min_col=first_col, max_col=first_col + width - 1,
+                                                 values_only=True), start=1):
+        values = list(values) + [None] * (width - len(values))
+        if any(v is not None and _text(v) != "" for v in values):
+            rows.append(values)
+            offsets.append(offset)
+    return RawTable(sheet, headers, rows, header_row, first_col, offsets)
+
+
+def _candidate_sheets(wb: Workbook, spec: c.TableSpec) -> Iterable[Worksheet]:
+    if spec.sheet in wb.sheetnames:
+        yield wb[spec.sheet]
+    for ws in wb.worksheets:
+        if ws.title != spec.sheet:
+            yield ws
+
+
+def read_returned(path: Path, specs: list[c.TableSpec]) -> Returned:
+    """The identity and the tables of a returned department file. Raises WorkbookError if it is no workbook."""
+    try:
+        wb = load_workbook(path, data_only=True)
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise WorkbookError(f"{path.name} は Excel ブックとして読めません（{exc}）。") from None
+    identity: dict[str, str] = {}
+    if c.IDENTITY.sheet in wb.sheetnames:
+        for key, value, *_ in wb[c.IDENTITY.sheet].iter_rows(min_col=1, max_col=2, values_only=True):
+            if _text(key) in c.IDENTITY_KEYS:
+                identity[_text(key)] = _text(value)
+    tables: dict[str, RawTable] = {}
+    for spec in specs:
+        for ws in _candidate_sheets(wb, spec):
+            found = _find_header(ws, spec.headers)
+            if found:
+                tables[spec.name] = _read_range(ws, ws.title, *found)
+                break
+    wb.close()
+    return Returned(path=path, identity=identity, tables=tables)

@@ -1,0 +1,201 @@
+"""Closing a year (`kaikaku close-year`) and reopening it (`kaikaku reopen-year --reason`).
+
+Closing records the year's results (measures, items, roll-ups, 財政効果額) and the inputs they came from in the
+YearResults table, locks the year's Actuals and Status cells (a locked grey style; the sheets are protected with
+the contract's password), and logs it. From then on `load` reads the closed year's inputs from the record: a
+changed input is an error naming the cell, and refresh keeps the recorded figures.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+from ..metrics import evaluate
+from ..palette import REFERENCE_FILL
+from ..workbook import contract as c
+from ..workbook.a1 import column_index, column_letter, split_cell
+from ..workbook.headless import FileEngine
+from ..workbook.inputs import _int, _text
+from .collect import write_change_log
+from .cycle import actual_rows, as_rows, positions, records, require_cycle_tables, shown, status_rows
+from .distribute import STAMP, STATUS_KEYS
+from .load import Loaded, load
+
+INPUT, STYLE = "入力", "書式"
+MEASURE_FIELDS = ("actual", "planned", "planned_progress", "progress", "attainment", "grade", "effect")
+ITEM_FIELDS = ("grade", "single_year", "cumulative")
+ROLLUP_FIELDS = ("items", "graded", "n_S", "n_A", "n_B", "n_C", "n_D", "n_−", "mean_progress", "effect_year",
+                 "effect_cumulative")
+PROTECTED_KEY = "protected_by_close"
+LOCKED_SHEETS = ("Actuals", c.STATUS.name)
+
+
+@dataclass
+class Closed:
+    year: int
+    results: int  # result values recorded
+    inputs: int  # input values recorded
+    locked: int  # cells locked
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except OSError:
+        return ""
+
+
+def _rows(year: int, kind: str, key: Any, values: dict[str, Any]) -> list[dict[str, Any]]:
+    return [{"year": year, "kind": kind, "key": str(key), "field": f, "value": shown(v)} for f, v in values.items()]
+
+
+def input_records(loaded: Loaded, year: int) -> list[dict[str, Any]]:
+    """The inputs of the year as the evaluation read them (parsed), the record `load` compares against."""
+    out = []
+    actuals = loaded.inputs.actuals
+    for r in actuals[actuals["year"] == year].itertuples():
+        out += _rows(year, INPUT, r.measure_id, {"Actuals": r.actual})
+    status = loaded.status
+    for r in status[status["year"] == year].to_dict("records"):
+        out += _rows(year, INPUT, r["item"], {f"Status:{k}": r[k] for k in STATUS_KEYS})
+    ledger = loaded.ledger
+    for r in ledger[ledger["year"] == year].to_dict("records"):
+        row = [int(r["item"]), r["kind"], shown(r["amount"]), r["what"]]
+        out.append({"year": year, "kind": INPUT, "key": "", "field": c.LEDGER.name,
+                    "value": json.dumps(row, ensure_ascii=False)})
+    return out
+
+
+def result_records(loaded: Loaded, year: int) -> list[dict[str, Any]]:
+    results = evaluate(loaded.inputs, replace(loaded.settings, evaluation_year=year))
+    out = []
+    for r in results.measures.to_dict("records"):
+        out += _rows(year, "指標", r["measure_id"], {f: r.get(f) for f in MEASURE_FIELDS})
+    effects = results.item_effects.set_index("item")
+    for r in results.items.to_dict("records"):
+        out += _rows(year, "項目", r["item"], {"grade": r["grade"],
+                                             "single_year": effects.at[r["item"], "single_year"],
+                                             "cumulative": effects.at[r["item"], "cumulative"]})
+    for kind, frame in (("基本方針", results.policies), ("担当課", results.leads), ("全体", results.total)):
+        for r in frame.to_dict("records"):
+            out += _rows(year, kind, r["group"], {f: r.get(f) for f in ROLLUP_FIELDS})
+    for r in results.effects[results.effects["year"] == year].to_dict("records"):
+        out += _rows(year, "財政効果", year, {k: v for k, v in r.items() if k != "year"})
+    return out
+
+
+def _cells_to_lock(engine: FileEngine, loaded: Loaded, year: int) -> dict[str, set[tuple[int, int]]]:
+    actual_spec = loaded.layout.table("Actuals")
+    cells: dict[str, set[tuple[int, int]]] = {}
+    table = engine.read_table(actual_spec)
+    pos = positions(table, actual_spec)
+    if f"y{year}" in pos:
+        col = table.first_col + pos[f"y{year}"]
+        cells[table.sheet] = {(table.header_row + table.offsets[i], col)  # type: ignore[index]
+                              for i in actual_rows(table, loaded.inputs.measures).values()}
+    table = engine.read_table(c.STATUS)
+    pos = positions(table, c.STATUS)
+    cols = [table.first_col + pos[k] for k in STATUS_KEYS if k in pos]
+    cells[table.sheet] = {(table.header_row + table.offsets[i], col)  # type: ignore[index]
+                          for (_item, y), i in status_rows(table).items() if y == year for col in cols}
+    return cells
+
+
+def _info(engine: FileEngine) -> list[dict[str, Any]]:
+    return records(engine, c.CYCLE_INFO)
+
+
+def close_year(master: Path, year: int, now: datetime | None = None) -> Closed:
+    engine = FileEngine(master)
+    try:
+        with engine.writing("年度締め"):
+            require_cycle_tables(engine)
+            loaded = load(engine)
+            if year not in loaded.layout.years:
+                raise InputError(f"{year}年度は実績を入力する年度（{loaded.layout.years[0]}〜{loaded.layout.years[-1]}）"
+                                 "ではありません。")
+            closed = records(engine, c.CLOSED_YEARS)
+            if any(_int(r["year"]) == year for r in closed):
+                raise InputError(f"{year}年度は既に締められています。")
+            if loaded.errors:
+                raise InputError(f"入力にエラーが {len(loaded.errors)} 件あります。kaikaku validate で確認し、"
+                                 "直してから締めてください。")
+            stamp = (now or datetime.now()).strftime(STAMP)
+            history = records(engine, c.YEAR_RESULTS)
+            inputs, results = input_records(loaded, year), result_records(loaded, year)
+            styles = []
+            info = _info(engine)
+            protected = [r for r in info if _text(r["key"]) == PROTECTED_KEY]
+            newly = []
+            locked = 0
+            for sheet, cells in _cells_to_lock(engine, loaded, year).items():
+                before = engine.lock_cells(sheet, cells, REFERENCE_FILL)
+                locked += len(before)
+                styles += [{"year": year, "kind": STYLE, "key": f"{sheet}!{column_letter(col)}{row}", "field": "s",
+                            "value": s} for (row, col), s in sorted(before.items())]
+                if not engine.is_protected(sheet):
+                    engine.protect_sheet(sheet, True)
+                    newly.append(sheet)
+            if newly:
+                names = [s for r in protected for s in _text(r["value"]).split(",") if s] + newly
+                info = [r for r in info if _text(r["key"]) != PROTECTED_KEY] + [
+                    {"key": PROTECTED_KEY, "value": ",".join(dict.fromkeys(names))}]
+                engine.write_table(c.CYCLE_INFO, as_rows(c.CYCLE_INFO, info))
+            engine.write_table(c.YEAR_RESULTS, as_rows(c.YEAR_RESULTS, history + inputs + results + styles))
+            engine.write_table(c.CLOSED_YEARS, as_rows(c.CLOSED_YEARS, closed + [
+                {"year": year, "closed_at": stamp, "user": _user(), "fingerprint": loaded.fingerprint}]))
+            log = records(engine, c.CHANGE_LOG) + [{
+                "time": stamp, "kind": c.LOG_CLOSE, "note": f"{year}年度を締めました（結果 {len(results)} 件・"
+                f"入力 {len(inputs)} 件を記録、{locked} セルをロック）。利用者 {_user()}"}]
+            write_change_log(engine, log)
+            engine.commit()
+            return Closed(year, len(results), len(inputs), locked)
+    finally:
+        engine.close()
+
+
+def reopen_year(master: Path, year: int, reason: str, now: datetime | None = None) -> None:
+    if not reason.strip():
+        raise InputError("締めを解除する理由（--reason）を入力してください。変更履歴に記録します。")
+    engine = FileEngine(master)
+    try:
+        with engine.writing("締め解除"):
+            require_cycle_tables(engine)
+            closed = records(engine, c.CLOSED_YEARS)
+            if not any(_int(r["year"]) == year for r in closed):
+                raise InputError(f"{year}年度は締められていません。")
+            history = records(engine, c.YEAR_RESULTS)
+            restore: dict[str, dict[tuple[int, int], int]] = {}
+            for r in history:
+                if _int(r["year"]) == year and r["kind"] == STYLE:
+                    sheet, cell = str(r["key"]).rsplit("!", 1)
+                    letter, row = split_cell(cell)
+                    restore.setdefault(sheet, {})[(row, column_index(letter))] = int(r["value"] or 0)
+            for sheet, styles in restore.items():
+                engine.restyle_cells(sheet, styles)
+            remaining = [r for r in closed if _int(r["year"]) != year]
+            if not remaining:
+                info = _info(engine)
+                for r in info:
+                    if _text(r["key"]) == PROTECTED_KEY:
+                        for sheet in (s for s in _text(r["value"]).split(",") if s):
+                            engine.protect_sheet(sheet, False)
+                engine.write_table(c.CYCLE_INFO, as_rows(c.CYCLE_INFO,
+                                                         [r for r in info if _text(r["key"]) != PROTECTED_KEY]))
+            engine.write_table(c.CLOSED_YEARS, as_rows(c.CLOSED_YEARS, remaining))
+            engine.write_table(c.YEAR_RESULTS, as_rows(c.YEAR_RESULTS,
+                                                       [r for r in history if _int(r["year"]) != year]))
+            stamp = (now or datetime.now()).strftime(STAMP)
+            log = records(engine, c.CHANGE_LOG) + [{
+                "time": stamp, "kind": c.LOG_REOPEN, "note": f"{year}年度の締めを解除しました。理由: {reason.strip()}"
+                f"（利用者 {_user()}）"}]
+            write_change_log(engine, log)
+            engine.commit()
+    finally:
+        engine.close()

@@ -1,0 +1,115 @@
+"""The records of the yearly cycle, kept in worksheet tables of the master (contract: CYCLE_TABLES).
+
+Shared by distribute, collect, status and close/reopen-year: read the records into plain Python, append to them,
+and compare cell values the way staff mean them (blank = empty text = nothing; 1 = 1.0).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from ..workbook import contract as c
+from ..workbook.engine import Engine, RawTable, WorkbookError
+from ..workbook.inputs import _int, _key, _text
+
+
+def require_cycle_tables(engine: Engine) -> None:
+    missing = [t for t in c.CYCLE_TABLES if not engine.has_table(t.name)]
+    if missing:
+        names = "、".join(f"{t.name}（{t.sheet}）" for t in missing)
+        raise WorkbookError(f"このマスターには配布・回収の記録用の表がありません: {names}。"
+                            "kaikaku init で新しいマスターを作成し、入力を移してください。")
+
+
+def norm(value: Any) -> Any:
+    """A cell value as compared in the merge: None for blank, float for numbers, stripped text otherwise."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        return None if isinstance(value, float) and math.isnan(value) else float(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    text = str(value).strip()
+    return text or None
+
+
+def shown(value: Any) -> Any:
+    """A normalised value as written to a cell or JSON (whole floats as int)."""
+    value = norm(value)
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    return value
+
+
+def records(engine: Engine, spec: c.TableSpec) -> list[dict[str, Any]]:
+    """A cycle table's rows as dicts keyed by the contract's column keys."""
+    table = engine.read_table(spec)
+    positions = {col.key: table.column_index(col.header) for col in spec.columns}
+    return [{key: (row[i] if i is not None else None) for key, i in positions.items()} for row in table.rows]
+
+
+def as_rows(spec: c.TableSpec, items: list[dict[str, Any]]) -> list[list[Any]]:
+    return [[shown(item.get(col.key)) for col in spec.columns] for item in items]
+
+
+def master_id(engine: Engine) -> str:
+    for row in records(engine, c.CYCLE_INFO):
+        if _text(row["key"]) == c.MASTER_ID_KEY:
+            return _text(row["value"])
+    return ""
+
+
+# ---- where a value sits in the master's input tables ------------------------------------------------------
+def positions(table: RawTable, spec: c.TableSpec) -> dict[str, int]:
+    """Column index of each contract column found in the table."""
+    return {col.key: i for col in spec.columns if (i := table.column_index(col.header)) is not None}
+
+
+@dataclass(frozen=True)
+class CellRef:
+    """One value of the master: table, row key (measure ID / item No / ledger), column key."""
+
+    table: str
+    row_key: str
+    column: str
+
+
+def actual_rows(table: RawTable, measures: Any) -> dict[str, int]:
+    """measure_id -> row index of the Actuals table (first row of each measure)."""
+    pos = positions(table, c.actuals_spec([]))
+    lookup = {(int(m.item), _key(m.name)): m.measure_id for m in measures.itertuples()}
+    found: dict[str, int] = {}
+    for i, raw in enumerate(table.rows):
+        measure_id = lookup.get((_int(raw[pos["item"]]), _key(raw[pos["name"]])))  # type: ignore[arg-type]
+        if measure_id is not None and measure_id not in found:
+            found[measure_id] = i
+    return found
+
+
+def status_rows(table: RawTable) -> dict[tuple[int, int], int]:
+    """(item, year) -> row index of the Status table (first row of each)."""
+    pos = positions(table, c.STATUS)
+    found: dict[tuple[int, int], int] = {}
+    for i, raw in enumerate(table.rows):
+        item, year = _int(raw[pos["item"]]), _int(raw[pos["year"]])
+        if item is not None and year is not None:
+            found.setdefault((item, year), i)
+    return found
+
+
+LEDGER_KEYS = ("item", "year", "kind", "amount", "what", "basis")
+
+
+def ledger_key(values: dict[str, Any]) -> str:
+    """One ledger row as a comparable text (the row's identity in the merge: ledger rows have no key)."""
+    return json.dumps([shown(values.get(k)) for k in LEDGER_KEYS], ensure_ascii=False)
+
+
+def ledger_values(key: str) -> dict[str, Any]:
+    return dict(zip(LEDGER_KEYS, json.loads(key), strict=True))

@@ -1,0 +1,146 @@
+"""Who has answered: per 主要担当課, the distribution and collection of the year, the inputs still missing, and
+the narratives (取組実績・課題・今後の方向性) missing where they matter. Read by `kaikaku status`, refresh (the
+提出状況 sheet) and validate (narrative warnings)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..metrics import NOT_GRADED, Results
+from ..metrics.grades import GRADES
+from ..workbook import contract as c
+from ..workbook.engine import Engine
+from ..workbook.inputs import NARRATIVE_KEYS, WARNING, Problem, _int
+from .cycle import records
+from .load import Loaded
+
+LOWER_GRADES = GRADES[-2:]  # C 遅れ, D 悪化: the lower grades of the plan's scale
+NARRATIVE_LABELS = {key: c.STATUS.column(key).header for key in NARRATIVE_KEYS}
+
+
+@dataclass
+class DepartmentStatus:
+    department: str
+    year: int
+    distributed: str | None = None
+    due: str | None = None
+    collected_at: str | None = None
+    missing_cells: list[str] = field(default_factory=list)
+    narratives: list[str] = field(default_factory=list)
+
+    @property
+    def collected(self) -> bool:
+        return bool(self.collected_at)
+
+    @property
+    def missing(self) -> int:
+        return len(self.missing_cells)
+
+    def as_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out.update(collected=self.collected, missing=self.missing)
+        return out
+
+
+def narrative_gaps(loaded: Loaded, results: Results) -> list[tuple[int, str, list[str], dict[str, str]]]:
+    """(item, why, missing narrative keys, cells) for items graded C/D or with an ungraded measure."""
+    year = results.evaluation_year
+    status = loaded.status
+    rows = status[status["year"] == year].drop_duplicates("item").set_index("item") if len(status) else None
+    ungraded = set(results.measures.loc[results.measures["grade"] == NOT_GRADED, "item"])
+    out = []
+    for r in results.items.itertuples():
+        if r.grade in LOWER_GRADES:
+            why = f"評価 {r.grade}"
+        elif r.item in ungraded:
+            why = "評価できない指標あり"
+        else:
+            continue
+        found = rows is not None and r.item in rows.index
+        missing = [k for k in NARRATIVE_KEYS if not found or not str(rows.at[r.item, k] or "").strip()]
+        cells = rows.at[r.item, "cells"] if found and "cells" in rows.columns else {}
+        if missing:
+            out.append((int(r.item), why, missing, cells if isinstance(cells, dict) else {}))
+    return out
+
+
+def narrative_problems(loaded: Loaded, results: Results) -> list[Problem]:
+    year = results.evaluation_year
+    leads = loaded.inputs.items.set_index("item")["lead"]
+    problems = []
+    for item, why, missing, cells in narrative_gaps(loaded, results):
+        labels = "・".join(NARRATIVE_LABELS[k] for k in missing)
+        problems.append(Problem(WARNING, c.STATUS.sheet, cells.get(missing[0], ""),
+                                f"No.{item}（{leads.get(item, '')}）{year}年度は{why}のため、{labels}の記入が必要です。",
+                                f"{c.STATUS.sheet}シートの {year}年度の行に記入してください。"))
+    return problems
+
+
+def department_status(engine: Engine, loaded: Loaded, results: Results, year: int | None = None
+                      ) -> list[DepartmentStatus]:
+    year = year or results.evaluation_year
+    items = loaded.inputs.items
+    departments = list(dict.fromkeys(str(d) for d in items["lead"] if str(d)))
+    latest: dict[str, dict[str, Any]] = {}
+    if engine.has_table(c.DISTRIBUTIONS.name):
+        for row in records(engine, c.DISTRIBUTIONS):
+            if _int(row["year"]) == year:
+                latest[str(row["department"])] = row  # later rows are later distributions
+    actuals = loaded.inputs.actuals
+    have = set(actuals.loc[actuals["year"] == year, "measure_id"]) if len(actuals) else set()
+    status = loaded.status[loaded.status["year"] == year] if len(loaded.status) else pd.DataFrame()
+    by_item = status.drop_duplicates("item").set_index("item") if len(status) else pd.DataFrame()
+    measures = loaded.inputs.measures
+    gaps: dict[int, tuple[str, list[str]]] = {}
+    if year == results.evaluation_year:
+        gaps = {item: (why, missing) for item, why, missing, _ in narrative_gaps(loaded, results)}
+    out = []
+    for department in departments:
+        record = latest.get(department, {})
+        entry = DepartmentStatus(department, year, _str(record.get("distributed_at")), _str(record.get("due")),
+                                 _str(record.get("collected_at")))
+        own = [int(i) for i in items.loc[items["lead"] == department, "item"]]
+        for m in measures[measures["item"].isin(own)].itertuples():
+            if m.measure_id not in have:
+                entry.missing_cells.append(f"実績 No.{m.item}「{m.name}」")
+        n_measures = items.set_index("item")["n_measures"]
+        for item in own:
+            row = by_item.loc[item] if item in by_item.index else None
+            if row is None or not str(row["status"] or "").strip():
+                entry.missing_cells.append(f"進捗状況 No.{item}")
+            if n_measures.get(item, 0) == 0 and (row is None or not row["grade"]):
+                entry.missing_cells.append(f"評価 No.{item}")
+            if item in gaps:
+                why, missing = gaps[item]
+                entry.narratives.append(f"No.{item}（{why}）: " + "・".join(NARRATIVE_LABELS[k] for k in missing))
+        out.append(entry)
+    return out
+
+
+def _str(value: Any) -> str | None:
+    return None if value is None or str(value).strip() == "" else str(value)
+
+
+def submission_rows(statuses: list[DepartmentStatus]) -> list[list[Any]]:
+    return [[s.department, s.year, s.distributed or "", s.due or "", s.collected_at or "",
+             "済" if s.collected else "未", s.missing, "、".join(s.missing_cells), "、".join(s.narratives)]
+            for s in statuses]
+
+
+def cycle_status(master: Path, year: int | None = None) -> list[DepartmentStatus]:
+    """`kaikaku status`: read-only."""
+    from ..metrics import evaluate
+    from ..workbook.headless import FileEngine
+    from .load import load
+
+    engine = FileEngine(master)
+    try:
+        loaded = load(engine)
+        results = evaluate(loaded.inputs, loaded.settings)
+        return department_status(engine, loaded, results, year)
+    finally:
+        engine.close()

@@ -1,0 +1,57 @@
+"""年度推移: each item's grade in every plan year up to the evaluation year, and each measure's actual against its
+planned path (the rows the builder's small charts read)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from ..metrics import Results, evaluate
+from ..numformat import number_format
+from ..rounding import round_half_away
+from ..workbook import contract as c
+from .load import Loaded
+
+
+def _number(x: Any) -> float | None:
+    try:
+        value = float(x)
+    except (TypeError, ValueError):
+        return None
+    return None if value != value else value  # NaN: not known, never 0
+
+
+def grades_by_year(loaded: Loaded, results: Results) -> dict[int, dict[int, str]]:
+    """year -> item -> grade, for every plan year up to the evaluation year (closed years from their inputs)."""
+    out = {}
+    for year in loaded.layout.plan_years:
+        if year > results.evaluation_year:
+            break
+        done = results if year == results.evaluation_year else evaluate(
+            loaded.inputs, replace(loaded.settings, evaluation_year=year))
+        out[year] = dict(zip(done.items["item"], done.items["grade"], strict=True))
+    return out
+
+
+def trend_rows(loaded: Loaded, results: Results) -> tuple[list[list[Any]], list[list[Any]], list[str]]:
+    """(item rows, measure rows, each measure row's number format)."""
+    layout = loaded.layout
+    grades = grades_by_year(loaded, results)
+    items = [[r.item, r.title, r.lead, *(grades.get(y, {}).get(r.item) for y in layout.plan_years)]
+             for r in results.items.itertuples()]
+    grid = results.measure_years.set_index(["measure_id", "year"])
+    decimals = {m.measure_id: m.shown_decimals for m in loaded.plan.measures}
+    measures, formats = [], []
+    for m in loaded.inputs.measures.itertuples():
+        actual, planned = [], []
+        for y in layout.years:
+            row = grid.loc[(m.measure_id, y)] if (m.measure_id, y) in grid.index else None
+            shown = row is not None and y <= results.evaluation_year
+            actual.append(_number(row["actual"]) if shown else None)
+            value = _number(row["planned"]) if row is not None else None
+            planned.append(None if value is None else round_half_away(value, 2))
+        measures.append([m.measure_id, m.name, m.unit, c.TREND_ACTUAL, *actual])
+        measures.append([m.measure_id, m.name, m.unit, c.TREND_PLANNED, *planned])
+        fmt = number_format(decimals.get(m.measure_id, 0))
+        formats += [fmt, fmt]
+    return items, measures, formats
