@@ -62,7 +62,7 @@ class SettingSpec:
     key: str
     label: str
     note: str
-    kind: str  # "year", "ratio", "yen", "choice", "bool", "count", "text"
+    kind: str  # "year", "ratio", "yen", "choice", "bool", "count", "range", "text"
     choices: tuple[str, ...] = ()
 
 
