@@ -56,6 +56,10 @@ class CollectReport:
         return not self.refused and not any(not x["resolved"] for x in self.conflicts)
 
 
+def _reader_measures(loaded: Loaded) -> Any:
+    return loaded.reader_measures if loaded.reader_measures is not None else loaded.inputs.measures
+
+
 def returned_files(paths: list[Path]) -> list[Path]:
     """Files given, and the .xlsx files of folders given (Excel's ~$ lock files and hidden files skipped)."""
     out: list[Path] = []
@@ -133,7 +137,7 @@ class FileMerge:
         items = loaded.inputs.items
         tables = self.returned.tables
         if "Actuals" in tables:
-            reader.yearly(tables["Actuals"], loaded.layout.table("Actuals"), loaded.inputs.measures,
+            reader.yearly(tables["Actuals"], loaded.layout.table("Actuals"), _reader_measures(loaded),
                           loaded.layout.years, "actual", required=False)
         if c.STATUS.name in tables:
             reader.status(tables[c.STATUS.name], items, loaded.layout.plan_years)
@@ -333,8 +337,9 @@ class Collect:
         spec = self.loaded.layout.table("Actuals")
         one = RawTable("x", spec.headers, [[measure.item, measure.name, measure.unit,
                                         *([value] + [None] * (len(self.loaded.layout.years) - 1))]], 1, 1)
-        frame = reader.yearly(one, spec, self.loaded.inputs.measures[
-            self.loaded.inputs.measures["measure_id"] == measure.measure_id], self.loaded.layout.years, "actual",
+        measures = _reader_measures(self.loaded)
+        frame = reader.yearly(one, spec, measures[measures["measure_id"] == measure.measure_id],
+                              self.loaded.layout.years, "actual",
             required=False)
         return float(frame["actual"].iloc[0]) if len(frame) else value
 

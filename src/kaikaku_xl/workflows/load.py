@@ -32,6 +32,7 @@ class Loaded:
     ledger: pd.DataFrame  # item, year, kind, amount, what
     problems: list[Problem] = field(default_factory=list)
     fingerprint: str = ""
+    reader_measures: pd.DataFrame | None = None  # measures as the Reader reads values (with their ranges)
 
     @property
     def errors(self) -> list[Problem]:
@@ -173,7 +174,7 @@ def _load(engine: Engine, phase: Phase) -> Loaded:
                     actuals=actuals, targets=targets, status=status[["item", "year", "grade"]],
                     ledger=ledger[["item", "year", "kind", "amount"]])
     return Loaded(plan=plan, layout=layout, settings=settings, inputs=inputs, status=status, ledger=ledger,
-                  problems=reader.problems, fingerprint=fingerprint(tables))
+                  problems=reader.problems, fingerprint=fingerprint(tables), reader_measures=measures)
 
 
 def _decimals(value: object) -> int | None:
