@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .cli_args import COMMON_DEFAULTS, JapaneseParser, common_options, configure_logging, version_option
-from .errors import EXIT_BUG, EXIT_FAILED, EXIT_OK, EXIT_PROBLEMS, KaikakuError
+from .errors import EXIT_BUG, EXIT_FAILED, EXIT_OK, EXIT_PROBLEMS, InputError, KaikakuError
 from .plan import load_plan, plan_to_dict
 
 if TYPE_CHECKING:
@@ -39,9 +39,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
     if args.action == "template":
         return _plan_template(args)
     if args.action is not None:
-        print("エラー: kaikaku plan の後に書けるのは template だけです（例: kaikaku plan template 計画.xlsx）。",
-              file=sys.stderr)
-        return EXIT_FAILED
+        raise InputError("kaikaku plan の後に書けるのは template だけです（例: kaikaku plan template 計画.xlsx）。")
     plan = load_plan(args.plan)
     data = plan_to_dict(plan)
     if args.json:
@@ -58,8 +56,7 @@ def _plan_template(args: argparse.Namespace) -> int:
     from .plan_io import write_plan_workbook
 
     if not args.path:
-        print("エラー: 作成するファイル名を指定してください（例: kaikaku plan template 計画.xlsx）。", file=sys.stderr)
-        return EXIT_FAILED
+        raise InputError("作成するファイル名を指定してください（例: kaikaku plan template 計画.xlsx）。")
     plan = load_plan(args.plan) if args.plan else None
     path = write_plan_workbook(args.path, plan, force=args.force)
     if plan is None:
@@ -229,13 +226,9 @@ def cmd_reopen_year(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .excel.server import ServerSetupError, serve
+    from .excel.server import serve
 
-    try:
-        serve(args.host, args.port, certfile=args.certfile, keyfile=args.keyfile)
-    except ServerSetupError as exc:
-        print(f"エラー: {exc}", file=sys.stderr)
-        return EXIT_FAILED
+    serve(args.host, args.port, certfile=args.certfile, keyfile=args.keyfile)  # ServerSetupError: a KaikakuError
     return EXIT_OK
 
 

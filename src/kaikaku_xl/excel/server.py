@@ -20,6 +20,8 @@ from collections.abc import MutableMapping
 from pathlib import Path
 from typing import Any
 
+from ..errors import KaikakuError
+
 PROJECT_DIR = Path(__file__).resolve().with_name("officejs")
 
 DEFAULTS = {
@@ -41,7 +43,7 @@ MANIFEST_IDS = {
 DEFAULTS |= {f"XLWINGS_MANIFEST_ID_{env.upper()}": uid for env, uid in MANIFEST_IDS.items()}
 
 
-class ServerSetupError(RuntimeError):
+class ServerSetupError(KaikakuError, RuntimeError):
     """xlwings Server cannot start in this process; the message says why (Japanese)."""
 
 
