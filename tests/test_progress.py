@@ -49,6 +49,14 @@ def test_validate_reads_and_computes_with_progress(master: Path) -> None:
     assert [line.split(":")[0] for line in done.stderr.splitlines()] == ["読み込み", "計算"]
 
 
+def test_report_reads_and_computes_with_progress_and_keeps_stdout_clean(master: Path) -> None:
+    done = kaikaku("report", str(master), "--json")
+    assert done.returncode == 0, done.stderr
+    assert [line.split(":")[0] for line in done.stderr.splitlines()] == ["読み込み", "計算"]
+    assert done.stdout.lstrip().startswith("{")  # the JSON alone
+    assert kaikaku("report", "-q", str(master), "--json").stderr == ""
+
+
 def test_bar_only_on_a_terminal() -> None:
     class Terminal(io.StringIO):
         def isatty(self) -> bool:

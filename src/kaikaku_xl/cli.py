@@ -138,7 +138,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from .workflows.report import print_table, report_from_file
 
-    report = report_from_file(Path(args.path))
+    report = report_from_file(Path(args.path), progress=_progress(args))
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -149,7 +149,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from .workflows.export import export_file
 
-    result = export_file(Path(args.path), Path(args.out), year=args.year, now=_fixed_now(args.now))
+    result = export_file(Path(args.path), Path(args.out), year=args.year, now=_fixed_now(args.now),
+                         phases=_progress(args))
     for path in result.paths:
         print(f"書き出しました: {path}")
     for warning in result.warnings:

@@ -50,6 +50,8 @@ def grid(value: Any) -> np.ndarray:
     elif isinstance(value, list | tuple):
         if not value:
             array = np.empty((0, 1), dtype=object)
+        elif (uniform := _rectangle(value)) is not None:  # what Excel sends: rows of equal length, built in C
+            array = uniform
         elif all(isinstance(row, list | tuple) for row in value):
             width = max(len(row) for row in value)
             array = np.empty((len(value), width), dtype=object)
@@ -71,6 +73,18 @@ def grid(value: Any) -> np.ndarray:
     if array.ndim == 1:
         array = array.reshape(-1, 1)
     return array
+
+
+def _rectangle(rows: list[Any] | tuple[Any, ...]) -> np.ndarray | None:
+    """Rows of equal length as a 2-D object array (cells kept as they are); None for anything else."""
+    first = rows[0]
+    if not isinstance(first, list | tuple) or not first:
+        return None
+    try:
+        array = np.array(rows, dtype=object)
+    except ValueError:
+        return None
+    return array if array.ndim == 2 and array.shape == (len(rows), len(first)) else None
 
 
 def is_blank(value: Any) -> bool:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..export import ExportResult, export_all
+from ..progress import SILENT, Progress
 from ..workbook.engine import Engine
 from ..workbook.headless import FileEngine
 from .load import Loaded
@@ -30,8 +31,9 @@ def statuses(loaded: Loaded) -> list[dict[str, Any]]:
 
 
 def export_from_engine(engine: Engine, out_dir: Path, *, year: int | None = None, now: datetime | None = None,
-                       progress: Any = print, pdf_renderer: Any = None) -> ExportResult:
-    loaded, settings, report = report_from_engine(engine, year)
+                       progress: Any = print, pdf_renderer: Any = None, phases: Progress = SILENT) -> ExportResult:
+    """phases: the 読み込み and 計算 lines on stderr (progress: the exporters' own messages)."""
+    loaded, settings, report = report_from_engine(engine, year, phases)
     logger.info("評価年度 %d の資料を %s に書き出します（金額の単位: %s）", report.evaluation_year, out_dir,
                 settings.display_unit)
     generated = (now or datetime.now()).date()
@@ -39,9 +41,10 @@ def export_from_engine(engine: Engine, out_dir: Path, *, year: int | None = None
                       generated=generated, progress=progress, pdf_renderer=pdf_renderer)
 
 
-def export_file(path: Path, out_dir: Path, *, year: int | None = None, now: datetime | None = None) -> ExportResult:
+def export_file(path: Path, out_dir: Path, *, year: int | None = None, now: datetime | None = None,
+                phases: Progress = SILENT) -> ExportResult:
     engine = FileEngine(path)
     try:
-        return export_from_engine(engine, out_dir, year=year, now=now)
+        return export_from_engine(engine, out_dir, year=year, now=now, phases=phases)
     finally:
         engine.close()

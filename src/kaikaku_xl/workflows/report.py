@@ -13,6 +13,7 @@ import pandas as pd
 from ..metrics import ALL_GRADES, GRADES, Results, evaluate
 from ..numformat import default_decimals
 from ..plan import Plan
+from ..progress import SILENT, Progress
 from ..report_model import (
     Effects,
     EffectYear,
@@ -27,7 +28,7 @@ from ..settings import Settings
 from ..workbook.engine import Engine
 from ..workbook.headless import FileEngine
 from ..workbook.inputs import Problem
-from .load import Loaded, all_problems, load
+from .load import Loaded, all_problems, count_inputs, load
 
 
 def _num(x: Any) -> float | int | None:
@@ -130,18 +131,22 @@ def build_report(plan: Plan, results: Results, problems: Sequence[Problem] = ())
     )
 
 
-def report_from_engine(engine: Engine, year: int | None = None) -> tuple[Loaded, Settings, Report]:
-    """Read a master through any engine and compute the report (what refresh computes, nothing written)."""
-    loaded = load(engine)
+def report_from_engine(engine: Engine, year: int | None = None,
+                       progress: Progress = SILENT) -> tuple[Loaded, Settings, Report]:
+    """Read a master through any engine and compute the report (what refresh computes, nothing written).
+    progress: the 読み込み and 計算 lines for the command line."""
+    loaded = load(engine, progress)
     settings = loaded.settings if year is None else replace(loaded.settings, evaluation_year=year)
-    results = evaluate(loaded.inputs, settings)
+    with progress.phase("計算") as phase:
+        count_inputs(phase, loaded)
+        results = evaluate(loaded.inputs, settings)
     return loaded, settings, build_report(loaded.plan, results, all_problems(loaded, results))
 
 
-def report_from_file(path: Path, year: int | None = None) -> Report:
+def report_from_file(path: Path, year: int | None = None, progress: Progress = SILENT) -> Report:
     engine = FileEngine(path)
     try:
-        return report_from_engine(engine, year)[2]
+        return report_from_engine(engine, year, progress)[2]
     finally:
         engine.close()
 
