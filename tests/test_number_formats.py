@@ -21,6 +21,7 @@ from workbook_helpers import FIXED_NOW, make_master
 from kaikaku_xl.excel.xlsm import create_xlsm
 from kaikaku_xl.numformat import default_decimals, number_format, shows_trailing_dot
 from kaikaku_xl.plan import load_plan, plan_from_dict
+from kaikaku_xl.plan_io import write_plan_workbook
 from kaikaku_xl.workbook import contract as c
 from kaikaku_xl.workbook.headless import FileEngine
 from kaikaku_xl.workflows.export import export_from_engine
@@ -53,8 +54,9 @@ def generated_workbooks(folder: Path) -> list[Path]:
                            pdf_renderer=lambda xlsx, pdf: None)
     finally:
         engine.close()
+    write_plan_workbook(folder / "plan_template.xlsx")  # `kaikaku plan template`: another city's plan
     found = sorted({master, xlsm, *folder.rglob("*.xlsx"), *folder.rglob("*.xlsm")})
-    assert len(found) >= 3
+    assert len(found) >= 4
     return found
 
 
