@@ -22,6 +22,7 @@ from datetime import datetime
 from pathlib import Path
 
 import xlwings
+from openpyxl.styles import Alignment
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -29,6 +30,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..plan import Plan
 from ..settings import Settings
+from ..textfit import row_height
 from ..workbook.builder import build_workbook, input_rows, layout_of, print_setup
 from ..workbook.engine import WorkbookError
 from ..workbook.headless import FileEngine
@@ -124,6 +126,7 @@ def _actions_sheet(wb: Workbook, plan: Plan) -> Worksheet:
         target = ws[address]
         label_cell = ws.cell(row=target.row, column=target.column - 1, value=label)
         apply(label_cell, "kpi_label")
+        label_cell.alignment = Alignment(vertical="top")  # beside the top of a tall 状態 cell
         target.value = value
         apply(target, role, wrap=address == cells.status)
     choice = DataValidation(type="list", formula1='"' + ",".join(n.ACTIONS) + '"', allow_blank=False,
@@ -133,8 +136,14 @@ def _actions_sheet(wb: Workbook, plan: Plan) -> Worksheet:
     ws.add_data_validation(choice)
     ws.row_dimensions[ws[cells.status].row].height = 48
     first = ws[cells.export_dir].row + 2
+    span = sum(COLUMN_WIDTHS.values())
     for i, line in enumerate(ACTION_LINES, start=first):
+        # one line across the sheet's columns, wrapped, as tall as its text (column A alone cut it off)
+        ws.merge_cells(start_row=i, start_column=1, end_row=i, end_column=len(COLUMN_WIDTHS))
         apply(ws.cell(row=i, column=1, value=line), "title" if line.startswith("■") else "body")
+        height = row_height([(line, span)])
+        if height:
+            ws.row_dimensions[i].height = height
     for name, address in ((n.NAME_ACTION, cells.action), (n.NAME_STATUS, cells.status),
                           (n.NAME_EXPORT_DIR, cells.export_dir)):
         column, row = "".join(ch for ch in address if ch.isalpha()), "".join(ch for ch in address if ch.isdigit())
