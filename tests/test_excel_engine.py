@@ -349,5 +349,8 @@ def test_export_writes_the_council_materials_beside_the_workbook(xlsm: Path, tmp
     assert {".xlsx", ".html", ".csv", ".pdf"} <= written
     # the PDF comes from Excel's own export of the values-only workbook, which Excel then closes
     [(source, target)] = book.app.books.exported
-    assert Path(source).parent == folder and source.endswith("_report.xlsx") and target.endswith("_report.pdf")
+    # (rendered in the run's staging folder beside the target, which then replaces the target as one set)
+    staged = Path(source).parent
+    assert staged.parent == folder.parent and staged.name.startswith(f".kaikaku-new-{folder.name}-")
+    assert source.endswith("_report.xlsx") and target.endswith("_report.pdf") and Path(target).parent == staged
     assert book.app.books.closed == 1

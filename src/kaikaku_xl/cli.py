@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .cli_args import COMMON_DEFAULTS, JapaneseParser, common_options, configure_logging, version_option
-from .errors import EXIT_BUG, EXIT_FAILED, EXIT_OK, EXIT_PROBLEMS, InputError, KaikakuError
+from .errors import EXIT_BUG, EXIT_FAILED, EXIT_OK, EXIT_PROBLEMS, InputError, KaikakuError, from_os_error
 from .plan import load_plan, plan_to_dict
 
 if TYPE_CHECKING:
@@ -337,9 +337,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KaikakuError as exc:
         print(f"エラー: {exc}", file=sys.stderr)
         return exc.exit_code
-    except FileExistsError as exc:
-        print(f"エラー: {exc}", file=sys.stderr)
-        return EXIT_FAILED
+    except OSError as exc:  # a path the user gave that the system refuses: say why in Japanese
+        if args.debug:
+            raise
+        error = from_os_error(exc)
+        print(f"エラー: {error}", file=sys.stderr)
+        return error.exit_code
     except KeyboardInterrupt:
         print("中断しました。ファイルは変更されていません。", file=sys.stderr)
         return EXIT_FAILED

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..report_model import Report
+from .atomic import manifest_name, staged_export
 from .html import write_html
 from .opendata import write_csv
 from .pdf import write_pdf
@@ -32,26 +33,44 @@ class ExportResult:
     pdf: Path | None = None
     html: Path | None = None
     csv: Path | None = None
+    manifest: Path | None = None  # kaikaku_{year}_manifest.json: the set, its SHA-256 sums, the master's fingerprint
     warnings: list[str] = field(default_factory=list)  # Japanese, for the person who pressed the button
 
     @property
     def paths(self) -> list[Path]:
         """Every file written, in the order written."""
-        return [p for p in (self.xlsx, self.pdf, self.html, self.csv) if p is not None]
+        return [p for p in (self.xlsx, self.pdf, self.html, self.csv, self.manifest) if p is not None]
 
 
 def export_all(plan: Any, report: Report, statuses: list[dict[str, Any]] | None, out_dir: Path, *,
                display_unit: str = "円", generated: datetime.date, soffice: str | None = None,
                progress: Callable[[str], None] = print,
-               pdf_renderer: Callable[[Path, Path], None] | None = None) -> ExportResult:
-    """Write every output into out_dir.
+               pdf_renderer: Callable[[Path, Path], None] | None = None,
+               source: dict[str, Any] | None = None) -> ExportResult:
+    """Write every output into out_dir, as one set: written into a fresh folder beside it, then swapped in with
+    a manifest (file names, SHA-256, and `source`: the master's name, checksum and input fingerprint).
 
     pdf_renderer(xlsx, pdf): render the values-only workbook with another program (from Excel: Excel's own PDF
     export of the same sheets); None renders it with LibreOffice.
     """
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
     year = report.evaluation_year
+    with staged_export(out_dir, year) as stage:
+        result = _write_set(plan, report, statuses, stage.path, year, display_unit=display_unit,
+                            generated=generated, soffice=soffice, progress=progress, pdf_renderer=pdf_renderer)
+        stage.publish(source)
+    for name in ("xlsx", "pdf", "html", "csv"):
+        written = getattr(result, name)
+        if written is not None:
+            setattr(result, name, out_dir / written.name)
+    result.manifest = out_dir / manifest_name(year)
+    progress("出力が完了しました。" if not result.warnings else f"出力が完了しました（注意 {len(result.warnings)} 件）。")
+    return result
+
+
+def _write_set(plan: Any, report: Report, statuses: list[dict[str, Any]] | None, out_dir: Path, year: int,
+               *, display_unit: str, generated: datetime.date, soffice: str | None,
+               progress: Callable[[str], None], pdf_renderer: Callable[[Path, Path], None] | None) -> ExportResult:
     stem = f"kaikaku_{year}"
     result = ExportResult()
 
@@ -84,6 +103,5 @@ def export_all(plan: Any, report: Report, statuses: list[dict[str, Any]] | None,
         if write_pdf(doc, result.xlsx.name, pdf, soffice, result.warnings):
             result.pdf = pdf
     if result.pdf is None and pdf.exists():
-        pdf.unlink()  # never leave an older PDF that looks like this run's
-    progress("出力が完了しました。" if not result.warnings else f"出力が完了しました（注意 {len(result.warnings)} 件）。")
+        pdf.unlink()  # a half-made PDF is not part of the set (and the old one is not carried over)
     return result

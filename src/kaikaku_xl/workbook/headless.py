@@ -3,7 +3,6 @@ by part, atomically."""
 
 from __future__ import annotations
 
-import errno
 import logging
 import os
 import re
@@ -17,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from ..errors import os_reason
 from ..textfit import table_row_height
 from .a1 import column_index, column_letter, split_cell
 from .cellformats import range_formats
@@ -39,6 +39,7 @@ from .patch import cell_styles, is_protected, locked_styles, patch_sheet
 BACKUP_DIR = "backup"
 READERS = ("calamine", "openpyxl")  # openpyxl: the reference the fast reader is tested against
 STYLES = "xl/styles.xml"
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +65,9 @@ class FileEngine:
         if reader not in READERS:
             raise ValueError(f"reader must be one of {READERS}")
         self.path = Path(path)
+        if self.path.suffix.lower() not in WORKBOOK_SUFFIXES:
+            raise WorkbookError(f"{self.path.name} は Excel ブックの名前ではありません（拡張子 .xlsx / .xlsm がありません）。"
+                                "マスターワークブックのファイル（.xlsx または .xlsm）を指定してください。")
         self.backups = backups
         self.reader = reader
         self.package = inspect(self.path)
@@ -355,14 +359,6 @@ def remove_stale_temps(path: Path, *, sole_writer: bool = False) -> None:
                 leftover.unlink()
         except OSError:
             pass  # another process holds it: leave it
-
-
-def os_reason(exc: OSError) -> str:
-    """An operating-system error in Japanese (the English strerror means nothing to staff)."""
-    reasons = {errno.ENOSPC: "ディスクの空き容量が足りません", errno.EACCES: "書き込み権限がありません",
-               errno.EPERM: "書き込み権限がありません", errno.EROFS: "読み取り専用の場所です",
-               errno.EDQUOT: "ディスクの割り当て容量を超えました", errno.ENAMETOOLONG: "ファイル名が長すぎます"}
-    return reasons.get(exc.errno, f"OS のエラー {exc.errno}" if exc.errno else type(exc).__name__)
 
 
 _BACKUP_STAMP = r"\d{8}-\d{6}-\d{6}"

@@ -21,6 +21,7 @@ from typing import Any
 
 from lxml import etree
 
+from ..errors import from_os_error
 from .a1 import column_letter, range_bounds
 from .engine import WorkbookError
 
@@ -102,6 +103,8 @@ def inspect(path: Path) -> Package:
             return package
     except FileNotFoundError:
         raise WorkbookError(f"ファイルが見つかりません: {path}") from None
+    except OSError as exc:  # a folder, a name too long, no permission: in Japanese, with what to do
+        raise from_os_error(exc) from None
     except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError):
         raise WorkbookError(
             f"{path.name} は Excel ブック（.xlsx/.xlsm）として読めません。パスワード付きや破損したファイルは扱えません。"

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..export import ExportResult, export_all
+from ..export.atomic import sha256_of
 from ..progress import SILENT, Progress
 from ..workbook.engine import Engine
 from ..workbook.headless import FileEngine
@@ -38,7 +39,17 @@ def export_from_engine(engine: Engine, out_dir: Path, *, year: int | None = None
                 settings.display_unit)
     generated = (now or datetime.now()).date()
     return export_all(loaded.plan, report, statuses(loaded), out_dir, display_unit=settings.display_unit,
-                      generated=generated, progress=progress, pdf_renderer=pdf_renderer)
+                      generated=generated, progress=progress, pdf_renderer=pdf_renderer,
+                      source=master_source(engine, loaded))
+
+
+def master_source(engine: Engine, loaded: Loaded) -> dict[str, Any]:
+    """What the manifest says about the master: its input fingerprint (every door) and, for a file, its checksum."""
+    source: dict[str, Any] = {"fingerprint": loaded.fingerprint}
+    path = getattr(engine, "path", None)
+    if isinstance(path, Path) and path.is_file():
+        source.update(name=path.name, sha256=sha256_of(path))
+    return source
 
 
 def export_file(path: Path, out_dir: Path, *, year: int | None = None, now: datetime | None = None,

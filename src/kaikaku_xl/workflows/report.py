@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..errors import InputError
 from ..metrics import ALL_GRADES, GRADES, Results, evaluate
 from ..numformat import default_decimals
 from ..plan import Plan
@@ -136,6 +137,9 @@ def report_from_engine(engine: Engine, year: int | None = None,
     """Read a master through any engine and compute the report (what refresh computes, nothing written).
     progress: the 読み込み and 計算 lines for the command line."""
     loaded = load(engine, progress)
+    years = loaded.layout.years
+    if year is not None and year not in years:
+        raise InputError(f"評価年度 {year} はこの計画の期間外です。{years[0]}〜{years[-1]} の年度を指定してください。")
     settings = loaded.settings if year is None else replace(loaded.settings, evaluation_year=year)
     with progress.phase("計算") as phase:
         count_inputs(phase, loaded)
