@@ -202,9 +202,14 @@ def test_fresh_leftovers_of_a_dead_run_are_removed_when_no_writer_holds_the_lock
     leftover.write_bytes(b"PK half written")  # seconds old, not an hour: but nobody holds the lock
     other = tmp_path / ".kaikaku-other-abc12_xy.xlsx"  # another master's: not ours to judge
     other.write_bytes(b"PK")
+    (tmp_path / "backup").mkdir()
+    partial = tmp_path / "backup" / ".partial-master.20260401-090000-000000.xlsx"  # a killed run's half backup
+    partial.write_bytes(b"PK half")
+    others_partial = tmp_path / "backup" / ".partial-other.20260401-090000-000000.xlsx"
+    others_partial.write_bytes(b"PK half")
     refresh(FileEngine(path, backups=0), now=NOW)
-    assert not leftover.exists()
-    assert other.exists()
+    assert not leftover.exists() and not partial.exists()
+    assert other.exists() and others_partial.exists()
 
 
 # ---- a deleted or renamed input table -----------------------------------------------------------------------

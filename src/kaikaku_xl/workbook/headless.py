@@ -351,8 +351,10 @@ def remove_stale_temps(path: Path, *, sole_writer: bool = False) -> None:
 
     free = sole_writer or not is_locked(path)
     now = time.time()
-    for leftover in path.parent.glob(temp_prefix(path) + "*"):
-        if not _is_own_temp(leftover, path):
+    partial_backups = [p for p in (path.parent / BACKUP_DIR).glob(PARTIAL + "*")
+                       if is_backup_of(p.with_name(p.name[len(PARTIAL):]), path)]
+    for leftover in [*path.parent.glob(temp_prefix(path) + "*"), *partial_backups]:
+        if leftover.parent == path.parent and not _is_own_temp(leftover, path):
             continue
         try:
             if free or now - leftover.stat().st_mtime > STALE_SECONDS:
@@ -361,6 +363,7 @@ def remove_stale_temps(path: Path, *, sole_writer: bool = False) -> None:
             pass  # another process holds it: leave it
 
 
+PARTIAL = ".partial-"  # a backup being written (renamed to its final name once verified)
 _BACKUP_STAMP = r"\d{8}-\d{6}-\d{6}"
 
 
@@ -394,7 +397,7 @@ def keep_backup(path: Path, backups: int) -> list[str]:
     if not folder.is_dir():
         os.mkdir(folder)
     final = folder / backup_name(path, datetime.now())
-    partial = folder / (".partial-" + final.name)
+    partial = folder / (PARTIAL + final.name)
     try:
         with open(path, "rb") as src, open(partial, "wb") as dst:
             shutil.copyfileobj(src, dst)
