@@ -75,9 +75,10 @@ def app() -> Any:
     from xlwings_server.main import main_app
 
     from .jsnull import install
+    from .server_guard import protect  # secret beyond loopback, size limit, Japanese 400s, calls off the loop
 
     install()  # xlwings 0.37.8 tries a failing import per cell outside Pyodide: jsnull.py
-    return main_app
+    return protect(main_app)
 
 
 def serve(host: str = "127.0.0.1", port: int = 8000, *, certfile: str | None = None,
@@ -86,6 +87,9 @@ def serve(host: str = "127.0.0.1", port: int = 8000, *, certfile: str | None = N
     # Only look for the packages here: importing xlwings_server would fix its settings before configure() runs.
     if importlib.util.find_spec("xlwings_server") is None or importlib.util.find_spec("uvicorn") is None:
         raise ServerSetupError("xlwings Server がインストールされていません: pip install \"kaikaku-xl[server]\"")
+    from .server_guard import require_auth_for
+
+    require_auth_for(host)  # before anything listens: beyond loopback only with a secret or auth provider
     application = app()
     import uvicorn
 

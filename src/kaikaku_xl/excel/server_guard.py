@@ -1,0 +1,281 @@
+"""What `kaikaku serve` requires before it answers anyone: a shared secret (or xlwings Server's own auth providers)
+whenever it listens beyond this PC, a request-size limit, Japanese 400s for malformed requests (never a traceback
+to the caller), and UDFs/scripts run in worker threads so one heavy call does not stop every other caller.
+
+    app = guard(main_app)            # an ASGI wrapper around xlwings Server
+    require_auth_for(host)          # before listening: refuses 0.0.0.0 etc. without a secret
+
+Settings (environment, set by the administrator):
+    KAIKAKU_SERVER_SECRET    the shared secret; Excel's add-in sends it as `Authorization: Bearer <secret>`
+    XLWINGS_AUTH_PROVIDERS   xlwings Server's own auth (e.g. ["entraid"]): accepted instead of the secret
+    KAIKAKU_SERVER_MAX_MB    the largest request body accepted (default 20 MB)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import hmac
+import inspect
+import ipaddress
+import json
+import logging
+import os
+from collections.abc import Awaitable, Callable, MutableMapping
+from types import ModuleType
+from typing import Any
+
+from ..errors import KaikakuError
+
+SECRET_ENV = "KAIKAKU_SERVER_SECRET"
+MAX_MB_ENV = "KAIKAKU_SERVER_MAX_MB"
+DEFAULT_MAX_MB = 20.0
+MIN_SECRET_CHARS = 16
+PUBLIC_GET = ("/static/", "/manifest", "/taskpane", "/favicon", "/xlwings/custom-functions-meta",
+              "/xlwings/custom-functions-code", "/xlwings/custom-scripts-meta", "/")
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+logger = logging.getLogger("kaikaku_xl.server")
+
+
+class ServerGuardError(KaikakuError):
+    """The server must not start as configured; the message says what to set (Japanese)."""
+
+
+def is_loopback(host: str) -> bool:
+    if host in ("localhost", ""):
+        return host == "localhost"
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name other than localhost may resolve to anything
+
+
+def _auth_providers(env: MutableMapping[str, str]) -> list[str]:
+    raw = env.get("XLWINGS_AUTH_PROVIDERS", "").strip()
+    if not raw:
+        return []
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return [raw]
+    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+
+
+def require_auth_for(host: str, env: MutableMapping[str, str] | None = None) -> None:
+    """Refuse to listen beyond loopback without a secret or an xlwings auth provider."""
+    env = os.environ if env is None else env
+    if is_loopback(host):
+        return
+    secret = env.get(SECRET_ENV, "")
+    if secret and len(secret) < MIN_SECRET_CHARS:
+        raise ServerGuardError(f"{SECRET_ENV} が短すぎます（{MIN_SECRET_CHARS} 文字以上にしてください）。")
+    if not secret and not _auth_providers(env):
+        raise ServerGuardError(
+            f"--host {host} はこの PC 以外からも接続できるため、認証なしでは起動しません。"
+            f"共有シークレットを環境変数 {SECRET_ENV} に設定する（例: PowerShell で "
+            f"$env:{SECRET_ENV} = \"<16文字以上のランダムな文字列>\"）か、xlwings Server の認証"
+            "（XLWINGS_AUTH_PROVIDERS、例: [\"entraid\"]）を設定してから起動してください。"
+            "この PC だけで使う場合は --host 127.0.0.1 にしてください。"
+        )
+
+
+def _max_bytes(env: MutableMapping[str, str]) -> int:
+    try:
+        return int(float(env.get(MAX_MB_ENV, DEFAULT_MAX_MB)) * 1024 * 1024)
+    except ValueError:
+        return int(DEFAULT_MAX_MB * 1024 * 1024)
+
+
+async def _reply(send: Send, status: int, message: str, headers: list[tuple[bytes, bytes]] | None = None) -> None:
+    body = json.dumps({"detail": message}, ensure_ascii=False).encode("utf-8")
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json; charset=utf-8"),
+                            (b"content-length", str(len(body)).encode()), *(headers or [])]})
+    await send({"type": "http.response.body", "body": body})
+
+
+BAD_JSON = "リクエストの形式が正しくありません（JSON として読めません）。アドインを再読み込みしてから、もう一度実行してください。"
+BAD_REQUEST = "リクエストの内容が正しくありません（必要な項目がないか、型が違います）。アドインを再読み込みしてから、もう一度実行してください。"
+TOO_LARGE = "送信されたデータが大きすぎます（上限 {mb:g} MB）。範囲を小さくするか、管理者に {env} の設定を相談してください。"
+UNAUTHORIZED = "認証されていません。アドインに設定された共有シークレット（管理者が配布）を確認してください。"
+FAILED = "サーバーで処理できませんでした。しばらくしてからもう一度実行し、続く場合は管理者に連絡してください。"
+
+
+def guard(app: ASGIApp, env: MutableMapping[str, str] | None = None) -> ASGIApp:
+    """Wrap an ASGI app: secret check, size limit, JSON check, and no traceback ever reaches the caller."""
+    env = os.environ if env is None else env
+    secret = env.get(SECRET_ENV, "")
+    limit = _max_bytes(env)
+
+    async def guarded(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            if scope["type"] == "websocket" and secret:  # socket.io: the same secret, or no connection
+                if not _authorized(scope, secret):
+                    await send({"type": "websocket.close", "code": 1008})
+                    return
+            await app(scope, receive, send)
+            return
+        method, path = scope.get("method", "GET"), scope.get("path", "")
+        if secret and not (method in ("GET", "HEAD") and _public(path)) and not _authorized(scope, secret):
+            await _reply(send, 401, UNAUTHORIZED, [(b"www-authenticate", b"Bearer")])
+            return
+        declared = _content_length(scope)
+        if declared is not None and declared > limit:
+            await _reply(send, 413, TOO_LARGE.format(mb=limit / 1024 / 1024, env=MAX_MB_ENV))
+            return
+        body = b""
+        if method in ("POST", "PUT", "PATCH"):
+            chunks, size, more = [], 0, True
+            while more:
+                message = await receive()
+                if message["type"] == "http.disconnect":
+                    return
+                chunk = message.get("body", b"")
+                size += len(chunk)
+                if size > limit:  # no Content-Length (chunked): stop reading at the limit
+                    await _reply(send, 413, TOO_LARGE.format(mb=limit / 1024 / 1024, env=MAX_MB_ENV))
+                    return
+                chunks.append(chunk)
+                more = message.get("more_body", False)
+            body = b"".join(chunks)
+            if body and _is_json(scope, path):
+                try:
+                    json.loads(body)
+                except ValueError:
+                    await _reply(send, 400, BAD_JSON)
+                    return
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if method in ("POST", "PUT", "PATCH") and not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await app(scope, replay if method in ("POST", "PUT", "PATCH") else receive, tracking_send)
+        except Exception as exc:  # logged in one line; the caller gets a sentence, never a traceback
+            logger.warning("request %s %s failed: %s", method, path, type(exc).__name__)
+            if not started:
+                await _reply(send, 500, FAILED)
+
+    return guarded
+
+
+def _public(path: str) -> bool:
+    return path == "/" or any(path.startswith(p) for p in PUBLIC_GET if p != "/")
+
+
+def _authorized(scope: Scope, secret: str) -> bool:
+    for name, value in scope.get("headers", []):
+        if name == b"authorization":
+            token = value.decode("latin-1").strip()
+            token = token[7:].strip() if token.lower().startswith("bearer ") else token
+            return hmac.compare_digest(token.encode(), secret.encode())
+    return False
+
+
+def _content_length(scope: Scope) -> int | None:
+    for name, value in scope.get("headers", []):
+        if name == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return None
+    return None
+
+
+def _is_json(scope: Scope, path: str) -> bool:
+    for name, value in scope.get("headers", []):
+        if name == b"content-type":
+            return b"json" in value.lower()
+    return "/custom-functions-call" in path or "/custom-scripts-call" in path
+
+
+def install_bad_request_handlers(fastapi_app: Any) -> None:
+    """Malformed bodies that parse as JSON but lack fields (KeyError, TypeError...) answer 400 in Japanese."""
+    from fastapi.exceptions import RequestValidationError
+    from fastapi.responses import JSONResponse
+
+    async def bad_request(_request: Any, exc: Exception) -> JSONResponse:
+        logger.warning("bad request: %s", type(exc).__name__)
+        return JSONResponse({"detail": BAD_REQUEST}, status_code=400)
+
+    for kind in (KeyError, TypeError, IndexError, AttributeError, ValueError, RequestValidationError):
+        fastapi_app.add_exception_handler(kind, bad_request)
+
+
+def off_the_event_loop(*modules: ModuleType) -> None:
+    """xlwings Server calls plain (sync) functions on its event loop: one heavy call blocks every caller.
+    Each @xw.func/@xw.script function of these modules is replaced by an async wrapper that runs it in a worker
+    thread; functools.wraps keeps the xlwings metadata and the signature xlwings reads."""
+    for module in modules:
+        for name, func in list(vars(module).items()):
+            if not callable(func) or not (hasattr(func, "__xlfunc__") or hasattr(func, "__xlscript__")):
+                continue
+            if hasattr(func, "__xlscript__"):
+                _offload_script(func)
+                continue
+            if (inspect.iscoroutinefunction(func) or inspect.isasyncgenfunction(func)
+                    or inspect.isgeneratorfunction(func) or getattr(func, "__kaikaku_offloaded__", False)):
+                continue
+            setattr(module, name, _offloaded(func))
+
+
+def _offload_script(wrapper: Callable[..., Any]) -> None:
+    """@xw.script already returns an async wrapper that calls the sync script inline (on the event loop); the
+    script it closes over (`func`) is swapped for a threaded one, which the wrapper awaits. Left alone if a later
+    xlwings names it differently."""
+    code = getattr(wrapper, "__code__", None)
+    if code is None or "func" not in code.co_freevars or wrapper.__closure__ is None:
+        return
+    cell = wrapper.__closure__[code.co_freevars.index("func")]
+    inner = cell.cell_contents
+    if callable(inner) and not inspect.iscoroutinefunction(inner) and not inspect.isasyncgenfunction(inner):
+        cell.cell_contents = _offloaded(inner)
+    wrapper.__kaikaku_offloaded__ = True  # type: ignore[attr-defined]
+
+
+def _offloaded(func: Callable[..., Any]) -> Callable[..., Awaitable[Any]]:
+    @functools.wraps(func)
+    async def run(*args: Any, **kwargs: Any) -> Any:
+        return await asyncio.to_thread(func, *args, **kwargs)
+
+    run.__kaikaku_offloaded__ = True  # type: ignore[attr-defined]
+    return run
+
+
+def protect(main_app: ASGIApp, env: MutableMapping[str, str] | None = None) -> ASGIApp:
+    """xlwings Server's app with every guard of this module (call after xlwings Server is imported)."""
+    import sys
+
+    cached = getattr(main_app, "_kaikaku_guarded", None)
+    if cached is not None and env is None:
+        return cached
+    from xlwings_server import main
+    from xlwings_server.routers import xlwings as router
+
+    install_bad_request_handlers(main.app)
+    off_the_event_loop(router.custom_functions, router.custom_scripts)
+    for name in ("custom_functions", "custom_scripts"):  # the same modules under their import names
+        if name in sys.modules and sys.modules[name] not in (router.custom_functions, router.custom_scripts):
+            off_the_event_loop(sys.modules[name])
+    guarded = guard(main_app, env)
+    if env is None:
+        main_app._kaikaku_guarded = guarded  # one guarded app per process, like xlwings Server's own main_app
+    return guarded
