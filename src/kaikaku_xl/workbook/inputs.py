@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..errors import shown as quoted
 from ..metrics.frames import ACTUAL_COLUMNS, LEDGER_COLUMNS, MEASURE_COLUMNS, STATUS_COLUMNS, TARGET_COLUMNS
 from ..metrics.grades import EXCLUDED, GRADES
 from ..numformat import MAX_DECIMALS
@@ -144,7 +145,7 @@ class Reader:
             header = spec.column(key).header
             index = table.column_index(header)
             if index is None:
-                self.problems.append(Problem(ERROR, table.sheet, "", f"表 {spec.name} に列「{header}」がありません。",
+                self.problems.append(Problem(ERROR, table.sheet, "", f"表 {spec.name} に列「{quoted(header)}」がありません。",
                                              "列見出しを元に戻すか、kaikaku init で作り直した表から貼り付けてください。"))
                 return None
             positions[key] = index
@@ -166,7 +167,7 @@ class Reader:
             try:
                 values[spec.key] = self._setting_value(spec, raw)
             except ValueError as exc:
-                self.problem(ERROR, table, i, value_col, f"「{spec.label}」の値「{raw}」を使えません: {exc}",
+                self.problem(ERROR, table, i, value_col, f"「{spec.label}」の値「{quoted(raw)}」を使えません: {exc}",
                              f"既定値（{getattr(Settings(), spec.key)}）で計算しました。正しい値を入力してください。")
         self.config = Settings(**values)
         return self.config
@@ -212,17 +213,17 @@ class Reader:
             item = _int(raw[pos["item"]])
             name = _text(raw[pos["name"]])
             if item is None or item not in policy_of:
-                self.problem(ERROR, table, i, pos["item"], f"取組項目 No「{raw[pos['item']]}」は計画にありません。",
+                self.problem(ERROR, table, i, pos["item"], f"取組項目 No「{quoted(raw[pos['item']])}」は計画にありません。",
                              "取組項目シートにある No を入力してください。この指標は計算から除きました。")
                 continue
             if (item, _key(name)) in seen:
-                self.problem(ERROR, table, i, pos["name"], f"No.{item}「{name}」の行が重複しています。",
+                self.problem(ERROR, table, i, pos["name"], f"No.{item}「{quoted(name)}」の行が重複しています。",
                              "重複した行を削除してください。最初の行で計算しました。")
                 continue
             seen.add((item, _key(name)))
             direction = _text(raw[pos["direction"]])
             if direction not in DIRECTIONS:
-                self.problem(ERROR, table, i, pos["direction"], f"方向「{direction}」は使えません。",
+                self.problem(ERROR, table, i, pos["direction"], f"方向「{quoted(direction)}」は使えません。",
                              "増加・減少・維持のいずれかを入力してください。この指標は計算から除きました。")
                 continue
             unit = _text(raw[pos["unit"]])
@@ -232,33 +233,33 @@ class Reader:
                     numbers[key] = parse_number(raw[pos[key]], unit or None)
                     if unit == "%" and numbers[key] is not None:
                         numbers[key] = self.percent_points(table, i, pos[key], raw[pos[key]], numbers[key],  # type: ignore[arg-type]
-                                                           f"No.{item}「{name}」の{label}")
+                                                           f"No.{item}「{quoted(name)}」の{label}")
                 except NotANumber as exc:
                     numbers[key] = None
-                    self.problem(ERROR, table, i, pos[key], f"{label}「{raw[pos[key]]}」: {exc}。",
+                    self.problem(ERROR, table, i, pos[key], f"{label}「{quoted(raw[pos[key]])}」: {exc}。",
                                  f"{label}を数値で入力してください。この指標は計算から除きました。")
             limits = self.measure_limits(table, i, limit_at, raw)
             bounds = self.config.bounds(unit).override(*limits)
             for key, label in (("baseline", "基準値"), ("target", "目標値")):
                 reason = None if numbers[key] is None else violation(numbers[key], bounds, self.config.value_ceiling)  # type: ignore[arg-type]
                 if reason:
-                    self.problem(ERROR, table, i, pos[key], f"No.{item}「{name}」の{label}「{shown(raw[pos[key]])}」は{reason}。",
+                    self.problem(ERROR, table, i, pos[key], f"No.{item}「{quoted(name)}」の{label}「{shown(raw[pos[key]])}」は{reason}。",
                                  f"{label}を正しい値にしてください。この指標は計算から除きました。")
                     numbers[key] = None
             if numbers["baseline"] is None or numbers["target"] is None:
                 if all(raw[pos[k]] is None for k in ("baseline", "target")):
-                    self.problem(ERROR, table, i, pos["baseline"], f"No.{item}「{name}」の基準値・目標値が空欄です。",
+                    self.problem(ERROR, table, i, pos["baseline"], f"No.{item}「{quoted(name)}」の基準値・目標値が空欄です。",
                                  "基準値と目標値を入力してください。")
                 continue
             kind = _text(raw[pos["effect_kind"]])
             if kind not in EFFECT_KINDS:
-                self.problem(WARNING, table, i, pos["effect_kind"], f"効果区分「{kind}」は使えません。",
+                self.problem(WARNING, table, i, pos["effect_kind"], f"効果区分「{quoted(kind)}」は使えません。",
                              "歳出削減・歳入増加・参考・空欄のいずれかにしてください。区分なしとして計算しました。")
                 kind = ""
             decimals = None if decimals_at is None else _int(raw[decimals_at])
             if decimals_at is not None and raw[decimals_at] not in (None, "") and (
                     decimals is None or not 0 <= decimals <= MAX_DECIMALS):
-                self.problem(WARNING, table, i, decimals_at, f"小数桁「{raw[decimals_at]}」は使えません。",
+                self.problem(WARNING, table, i, decimals_at, f"小数桁「{quoted(raw[decimals_at])}」は使えません。",
                              f"0〜{MAX_DECIMALS} の整数を入力してください（空欄は単位から決めます）。単位から決めて表示しました。")
                 decimals = None
             seq[item] = seq.get(item, 0) + 1
@@ -324,7 +325,7 @@ class Reader:
                     year_cols[year] = j
                 else:
                     self.problems.append(Problem(ERROR, table.sheet, table.address(-1, j),
-                                                 f"列「{header}」は計画期間（{years[0]}〜{years[-1]}年度）の外です。",
+                                                 f"列「{quoted(header)}」は計画期間（{years[0]}〜{years[-1]}年度）の外です。",
                                                  "この列の値は使いません。列見出しを確認してください。"))
         lookup = {(int(r.item), _key(r.name)): r for r in measures.itertuples()}
         out, seen = [], set()
@@ -332,22 +333,22 @@ class Reader:
             item, name = _int(raw[pos["item"]]), _text(raw[pos["name"]])
             measure = lookup.get((item, _key(name)))  # type: ignore[arg-type]
             if measure is None:
-                self.problem(ERROR, table, i, pos["name"], f"No「{raw[pos['item']]}」「{name}」は指標シートにありません。",
+                self.problem(ERROR, table, i, pos["name"], f"No「{quoted(raw[pos['item']])}」「{quoted(name)}」は指標シートにありません。",
                              "No と指標名を指標シートと同じにしてください。この行は使いませんでした。")
                 continue
             if measure.measure_id in seen:
-                self.problem(ERROR, table, i, pos["name"], f"No.{item}「{name}」の行が重複しています。",
+                self.problem(ERROR, table, i, pos["name"], f"No.{item}「{quoted(name)}」の行が重複しています。",
                              "重複した行を削除してください。最初の行の値を使いました。")
                 continue
             seen.add(measure.measure_id)
             bounds = Bounds(_limit(measure.low), _limit(measure.high))
             previous: float = measure.baseline  # a jump is measured against the last known value (at first: baseline)
             for year, j in sorted(year_cols.items()):
-                what = f"No.{item}「{name}」{year}年度の値「{shown(raw[j])}」"
+                what = f"No.{item}「{quoted(name)}」{year}年度の値「{shown(raw[j])}」"
                 try:
                     value = parse_number(raw[j], measure.unit or None)
                     if value is not None and measure.unit == "%":
-                        value = self.percent_points(table, i, j, raw[j], value, f"No.{item}「{name}」{year}年度")
+                        value = self.percent_points(table, i, j, raw[j], value, f"No.{item}「{quoted(name)}」{year}年度")
                     reason = None if value is None else violation(value, bounds, self.config.value_ceiling)
                     if reason:
                         raise NotANumber(reason)
@@ -367,7 +368,7 @@ class Reader:
         if required:
             for r in measures.itertuples():
                 if r.measure_id not in seen:
-                    self.problems.append(Problem(ERROR, table.sheet, "", f"No.{r.item}「{r.name}」の行が{spec.sheet}シートにありません。",
+                    self.problems.append(Problem(ERROR, table.sheet, "", f"No.{r.item}「{quoted(r.name)}」の行が{spec.sheet}シートにありません。",
                                                  "指標シートと同じ No・指標名の行を追加してください。"))
         return pd.DataFrame(out, columns=columns)
 
@@ -376,11 +377,11 @@ class Reader:
         """The row's item No and 年度 when both belong to the plan; otherwise a problem and None."""
         item, year = _int(raw[pos["item"]]), _int(raw[pos["year"]])
         if item not in known:
-            self.problem(ERROR, table, i, pos["item"], f"取組項目 No「{raw[pos['item']]}」は計画にありません。",
+            self.problem(ERROR, table, i, pos["item"], f"取組項目 No「{quoted(raw[pos['item']])}」は計画にありません。",
                          "取組項目シートにある No を入力してください。" + consequence)
             return None
         if year not in years:
-            self.problem(ERROR, table, i, pos["year"], f"年度「{raw[pos['year']]}」は計画期間外です。",
+            self.problem(ERROR, table, i, pos["year"], f"年度「{quoted(raw[pos['year']])}」は計画期間外です。",
                          f"{years[0]}〜{years[-1]} の年度を入力してください。" + consequence)
             return None
         return item, year  # type: ignore[return-value]
@@ -401,17 +402,17 @@ class Reader:
             grade = unicodedata.normalize("NFKC", _text(raw[pos["grade"]])).upper() or None
             status = _text(raw[pos["status"]])
             if grade and grade not in (*GRADES, EXCLUDED):
-                self.problem(ERROR, table, i, pos["grade"], f"評価「{raw[pos['grade']]}」は使えません。",
+                self.problem(ERROR, table, i, pos["grade"], f"評価「{quoted(raw[pos['grade']])}」は使えません。",
                              "S・A・B・C・D・対象外 のいずれかを選んでください。未入力として扱いました。")
                 grade = None
             if status == EXCLUDED or grade == EXCLUDED:
                 grade = EXCLUDED  # left out of every denominator this year (also for items with measures)
             elif grade and item in with_measures:
-                self.problem(WARNING, table, i, pos["grade"], f"No.{item} は指標で評価するため、入力された評価「{grade}」は使いません。",
+                self.problem(WARNING, table, i, pos["grade"], f"No.{item} は指標で評価するため、入力された評価「{quoted(grade)}」は使いません。",
                              "評価欄を空欄にしてください。")
                 grade = None
             if status and status not in c.STATUS_VALUES:
-                self.problem(WARNING, table, i, pos["status"], f"進捗状況「{status}」は選択肢にありません。",
+                self.problem(WARNING, table, i, pos["status"], f"進捗状況「{quoted(status)}」は選択肢にありません。",
                              "未着手・実施中・完了・対象外から選んでください。")
             rows.append({"item": item, "year": year, "grade": grade, "status": status,
                          "results": _text(raw[pos["results"]]), "issues": _text(raw[pos["issues"]]),
@@ -433,13 +434,13 @@ class Reader:
             item, year = keys
             kind = _text(raw[pos["kind"]])
             if kind not in c.LEDGER_KINDS:
-                self.problem(ERROR, table, i, pos["kind"], f"区分「{kind}」は使えません。",
+                self.problem(ERROR, table, i, pos["kind"], f"区分「{quoted(kind)}」は使えません。",
                              "歳出削減・歳入増加から選んでください。この行は集計していません。")
                 continue
             try:
                 amount = parse_number(raw[pos["amount"]], "円")
             except NotANumber as exc:
-                self.problem(ERROR, table, i, pos["amount"], f"金額「{raw[pos['amount']]}」: {exc}。",
+                self.problem(ERROR, table, i, pos["amount"], f"金額「{quoted(raw[pos['amount']])}」: {exc}。",
                              "円単位の数値を入力してください。この行は集計していません。")
                 continue
             if amount is None:

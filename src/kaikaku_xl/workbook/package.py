@@ -112,11 +112,20 @@ def inspect(path: Path) -> Package:
 
 
 # ---- writing ---------------------------------------------------------------------------------------------
+EXCEL_MAX_CHARS = 32_767  # characters in one cell
+EXCEL_MAX_ROWS = 1_048_576
+
+
+def fit_cell_text(text: str) -> str:
+    """Text as one Excel cell can hold it: longer text is cut and ends with …."""
+    return text if len(text) <= EXCEL_MAX_CHARS else text[: EXCEL_MAX_CHARS - 1] + "…"
+
+
 def _cell_xml(ref: str, value: Any, style: int) -> str:
     s = f' s="{style}"' if style else ""
     kind = type(value)  # the common cases first: a 50,000-row table is a million calls
     if kind is str:
-        text = escape(_ILLEGAL_XML.sub("", value)) if value else ""
+        text = escape(fit_cell_text(_ILLEGAL_XML.sub("", value))) if value else ""
         return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
     if kind is int:
         return f'<c r="{ref}"{s}><v>{value}</v></c>'
@@ -127,7 +136,7 @@ def _cell_xml(ref: str, value: Any, style: int) -> str:
     if isinstance(value, int | float):
         number = repr(float(value)) if isinstance(value, float) and not float(value).is_integer() else str(int(value))
         return f'<c r="{ref}"{s}><v>{number}</v></c>'
-    text = escape(_ILLEGAL_XML.sub("", str(value)))
+    text = escape(fit_cell_text(_ILLEGAL_XML.sub("", str(value))))
     return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
 
 

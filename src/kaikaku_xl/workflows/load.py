@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from ..errors import shown
 from ..metrics import NOT_GRADED, Inputs, Results, evaluate
 from ..metrics.frames import TARGET_COLUMNS
 from ..plan import HistoricEffect, Item, Measure, Plan, Policy
@@ -209,7 +210,7 @@ def metric_problems(loaded: Loaded, results: Results) -> list[Problem]:
     """Why a measure is 評価対象外 (−) for the evaluation year: DOMAIN.md sends the reason to the problems list."""
     spec = loaded.layout.table("Actuals")
     return [
-        Problem(WARNING, spec.sheet, "", f"No.{r.item}「{r.name}」{results.evaluation_year}年度: {r.reason}",
+        Problem(WARNING, spec.sheet, "", f"No.{r.item}「{shown(r.name)}」{results.evaluation_year}年度: {r.reason}",
                 "実績を入力すると評価されます。")
         for r in results.measures.itertuples()
         if r.grade == NOT_GRADED
