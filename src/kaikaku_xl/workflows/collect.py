@@ -153,6 +153,19 @@ class FileMerge:
         leads = self.c.leads
         return leads.get(item) if item is not None else None
 
+    def refuse_foreign(self, table: RawTable, i: int, raw: list[Any], typed_item: Any, item: int | None,
+                       columns: list[int]) -> bool:
+        """Refuse a row whose item the master lacks or another department leads; True when refused."""
+        owner = self.owner(item)
+        if owner is None:
+            self.refuse_row(table, i, raw, f"取組項目 No「{shown(typed_item)}」はマスターにありません。", columns)
+        elif owner != self.department:
+            self.refuse_row(table, i, raw, f"No.{item} は{owner}の取組項目です（このファイルは{self.department}）。",
+                            columns)
+        else:
+            return False
+        return True
+
     def actuals(self, table: RawTable) -> None:
         spec = self.c.loaded.layout.table("Actuals")
         pos = positions(table, spec)
@@ -199,13 +212,7 @@ class FileMerge:
         seen: set[tuple[int, int]] = set()
         for i, raw in enumerate(table.rows):
             item, year = _int(raw[pos["item"]]), _int(raw[pos["year"]])
-            owner = self.owner(item)
-            if owner is None:
-                self.refuse_row(table, i, raw, f"取組項目 No「{shown(raw[pos['item']])}」はマスターにありません。", columns)
-                continue
-            if owner != self.department:
-                self.refuse_row(table, i, raw, f"No.{item} は{owner}の取組項目です（このファイルは{self.department}）。",
-                                columns)
+            if self.refuse_foreign(table, i, raw, raw[pos["item"]], item, columns):
                 continue
             if (item, year) in seen:  # type: ignore[comparison-overlap]
                 self.refuse_row(table, i, raw, f"No.{item} {year}年度の行が重複しています。", columns)
@@ -239,13 +246,7 @@ class FileMerge:
         for i, raw in enumerate(table.rows):
             values = {k: raw[pos[k]] for k in LEDGER_KEYS}
             item, year = _int(values["item"]), _int(values["year"])
-            owner = self.owner(item)
-            if owner is None:
-                self.refuse_row(table, i, raw, f"取組項目 No「{shown(values['item'])}」はマスターにありません。", columns)
-                continue
-            if owner != self.department:
-                self.refuse_row(table, i, raw, f"No.{item} は{owner}の取組項目です（このファイルは{self.department}）。",
-                                columns)
+            if self.refuse_foreign(table, i, raw, values["item"], item, columns):
                 continue
             bad = [m for j in columns if (m := self.errors.get((table.sheet, table.address(i, j))))]
             if bad:
