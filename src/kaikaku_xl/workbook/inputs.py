@@ -1,7 +1,8 @@
 """Reading what staff typed into the input tables: lenient where the meaning is clear, reported where not.
 
 Every problem names the sheet and cell and says what to do. Nothing here raises on bad input: a value that
-cannot be read becomes "missing" (評価対象外) and a problem row, and the rest is still computed.
+cannot be read becomes "missing" (評価対象外) and a problem row, and the rest is still computed. The numbers as
+typed are read in typed.py, the 進捗状況 and 効果額台帳 tables in inputs_cycle.py.
 """
 
 from __future__ import annotations
@@ -9,147 +10,28 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from dataclasses import asdict, dataclass
-from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 import pandas as pd
 
 from ..errors import shown as quoted
-from ..metrics.frames import ACTUAL_COLUMNS, LEDGER_COLUMNS, MEASURE_COLUMNS, STATUS_COLUMNS, TARGET_COLUMNS
-from ..metrics.grades import EXCLUDED, GRADES
+from ..metrics.frames import ACTUAL_COLUMNS, MEASURE_COLUMNS, TARGET_COLUMNS
 from ..numformat import MAX_DECIMALS
 from ..plan import DIRECTIONS, EFFECT_KINDS
 from ..plausibility import NO_LIMIT, Bounds, parse_bounds, shown, violation
 from ..settings import SETTING_SPECS, Settings
 from . import contract as c
 from .engine import RawTable
+from .inputs_cycle import CycleTablesReader
 
-ERROR, WARNING = "エラー", "警告"
-NARRATIVE_KEYS = ("results", "issues", "next")  # 取組実績, 課題, 今後の方向性
-
-
-@dataclass(frozen=True)
-class Problem:
-    severity: str
-    sheet: str
-    cell: str
-    message: str
-    action: str
-
-    def as_dict(self) -> dict[str, str]:
-        return asdict(self)
+# Re-exported: the workflows, the UDFs and the plan reader import these from here.
+from .problems import ERROR, NARRATIVE_KEYS, WARNING, Problem  # noqa: F401
+from .typed import NotANumber, _int, _key, _text, parse_number  # noqa: F401
 
 
-# Units as they look after NFKC normalisation (㎡ becomes m2), and the multipliers staff write.
-_UNIT_ALIASES = {"㎡": ("m2", "㎡", "平方メートル"), "%": ("%", "パーセント"), "円": ("円",), "時間": ("時間", "h"),
-                 "件": ("件",), "枚": ("枚",)}
-_N = r"\d+(?:\.\d*)?"
-_COMPOUND = re.compile(rf"^(?:(?P<oku>{_N})億)?(?:(?P<man>{_N})万)?(?:(?P<sen>{_N})千)?(?P<rest>\d+)?$")
-_NUMBER = re.compile(r"^(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")  # the sign is taken off before
-_THOUSANDS = re.compile(r"\d{1,3}(,\d{3})+")
-_EXCEL_ERRORS = ("#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!")
-
-
-class NotANumber(ValueError):
-    """The text is not a number in the expected unit; the message says why (Japanese)."""
-
-
-def _strip_unit(text: str, unit: str | None) -> str:
-    """Drop a trailing unit word; a unit other than the measure's own is refused (its meaning is unclear)."""
-    for own, aliases in _UNIT_ALIASES.items():
-        for alias in aliases:
-            if text.endswith(alias) and len(text) > len(alias):
-                if unit and own != unit:
-                    raise NotANumber(f"単位が違います（{alias} ですが、この指標の単位は {unit}）")
-                return text[: -len(alias)]
-    return text
-
-
-def parse_number(value: Any, unit: str | None = None) -> float | None:
-    """A typed value as a number in `unit`; None for empty. Raises NotANumber where the meaning is unclear.
-
-    Accepts 全角 digits and commas, a trailing unit (the measure's own), 千/万/億 multipliers (1.2万 = 12,000),
-    and △/▲ for negatives as Japanese tables print them.
-    """
-    if value is None:
-        return None
-    if isinstance(value, bool) or isinstance(value, datetime | date):
-        raise NotANumber("数値ではありません（日付や真偽値）")
-    if isinstance(value, int | float):
-        if isinstance(value, float) and not math.isfinite(value):
-            raise NotANumber("数値ではありません")
-        return float(value)
-    text = unicodedata.normalize("NFKC", str(value)).strip().replace(" ", "")
-    if text == "":
-        return None
-    if text.upper() in _EXCEL_ERRORS:
-        raise NotANumber(f"Excel のエラー値（{text}）です")
-    # A comma only separates thousands (1,234,567): "1,2,3" is not 123.
-    if any("," in run and not _THOUSANDS.fullmatch(run) for run in re.findall(r"[\d,]+", text)):
-        raise NotANumber("カンマの位置が桁区切り（1,234,567）になっていません")
-    text = text.replace(",", "")
-    sign = 1.0
-    if text[0] in "△▲-+":
-        sign, text = (1.0 if text[0] == "+" else -1.0), text[1:]
-        if text[:1] in ("△", "▲", "-", "+"):
-            raise NotANumber("符号が重なっています")
-    text = _strip_unit(text, unit)
-    compound = _COMPOUND.match(text)
-    if compound and any(compound.group(g) for g in ("oku", "man", "sen")):
-        # 1.2万, 3千, 40億2,500万: decimal arithmetic, so 1.15万 is 11,500 and not 11,499.999…
-        total = sum(Decimal(compound.group(g) or 0) * m for g, m in (("oku", 10**8), ("man", 10**4), ("sen", 10**3)))
-        return sign * float(total + Decimal(compound.group("rest") or 0))
-    if not _NUMBER.match(text):
-        raise NotANumber("数値として読めません")
-    number = float(text)
-    if not math.isfinite(number):
-        raise NotANumber("大きすぎて数値として扱えません")
-    return sign * number
-
-
-def _text(value: Any) -> str:
-    """Typed text as shown, trimmed (names keep their full-width characters)."""
-    return "" if value is None else str(value).strip()
-
-
-def _key(value: Any) -> str:
-    """Text for matching: 全角/半角 and spacing differences do not make a different measure."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", _text(value)))
-
-
-def _int(value: Any) -> int | None:
-    try:
-        number = parse_number(value)
-    except NotANumber:
-        return None
-    return int(number) if number is not None and float(number).is_integer() else None
-
-
-class Reader:
+class Reader(CycleTablesReader):
     """Turns raw tables into metric frames, collecting problems."""
-
-    def __init__(self) -> None:
-        self.problems: list[Problem] = []
-        self.config = Settings()  # the 設定 sheet's rules, once read (plausibility of values)
-
-    def problem(self, severity: str, table: RawTable, row: int | None, col: int | None, message: str,
-                action: str) -> None:
-        cell = table.address(row, col) if row is not None and col is not None else ""
-        self.problems.append(Problem(severity, table.sheet, cell, message, action))
-
-    def require_columns(self, table: RawTable, spec: c.TableSpec, keys: list[str]) -> dict[str, int] | None:
-        positions = {}
-        for key in keys:
-            header = spec.column(key).header
-            index = table.column_index(header)
-            if index is None:
-                self.problems.append(Problem(ERROR, table.sheet, "", f"表 {spec.name} に列「{quoted(header)}」がありません。",
-                                             "列見出しを元に戻すか、kaikaku init で作り直した表から貼り付けてください。"))
-                return None
-            positions[key] = index
-        return positions
 
     # -- settings ---------------------------------------------------------------------------------------
     def settings(self, table: RawTable) -> Settings:
@@ -371,85 +253,6 @@ class Reader:
                     self.problems.append(Problem(ERROR, table.sheet, "", f"No.{r.item}「{quoted(r.name)}」の行が{spec.sheet}シートにありません。",
                                                  "指標シートと同じ No・指標名の行を追加してください。"))
         return pd.DataFrame(out, columns=columns)
-
-    def item_and_year(self, table: RawTable, i: int, raw: list[Any], pos: dict[str, int], known: set[int],
-                      years: list[int], consequence: str) -> tuple[int, int] | None:
-        """The row's item No and 年度 when both belong to the plan; otherwise a problem and None."""
-        item, year = _int(raw[pos["item"]]), _int(raw[pos["year"]])
-        if item not in known:
-            self.problem(ERROR, table, i, pos["item"], f"取組項目 No「{quoted(raw[pos['item']])}」は計画にありません。",
-                         "取組項目シートにある No を入力してください。" + consequence)
-            return None
-        if year not in years:
-            self.problem(ERROR, table, i, pos["year"], f"年度「{quoted(raw[pos['year']])}」は計画期間外です。",
-                         f"{years[0]}〜{years[-1]} の年度を入力してください。" + consequence)
-            return None
-        return item, year  # type: ignore[return-value]
-
-    # -- status -----------------------------------------------------------------------------------------
-    def status(self, table: RawTable, items: pd.DataFrame, years: list[int]) -> pd.DataFrame:
-        pos = self.require_columns(table, c.STATUS, [col.key for col in c.STATUS.columns])
-        if pos is None:
-            return pd.DataFrame(columns=[*STATUS_COLUMNS, "status", "results", "issues", "next"])
-        with_measures = set(items.loc[items["n_measures"] > 0, "item"])
-        known = set(items["item"])
-        rows = []
-        for i, raw in enumerate(table.rows):
-            keys = self.item_and_year(table, i, raw, pos, known, years, "")
-            if keys is None:
-                continue
-            item, year = keys
-            grade = unicodedata.normalize("NFKC", _text(raw[pos["grade"]])).upper() or None
-            status = _text(raw[pos["status"]])
-            if grade and grade not in (*GRADES, EXCLUDED):
-                self.problem(ERROR, table, i, pos["grade"], f"評価「{quoted(raw[pos['grade']])}」は使えません。",
-                             "S・A・B・C・D・対象外 のいずれかを選んでください。未入力として扱いました。")
-                grade = None
-            if status == EXCLUDED or grade == EXCLUDED:
-                grade = EXCLUDED  # left out of every denominator this year (also for items with measures)
-            elif grade and item in with_measures:
-                self.problem(WARNING, table, i, pos["grade"], f"No.{item} は指標で評価するため、入力された評価「{quoted(grade)}」は使いません。",
-                             "評価欄を空欄にしてください。")
-                grade = None
-            if status and status not in c.STATUS_VALUES:
-                self.problem(WARNING, table, i, pos["status"], f"進捗状況「{quoted(status)}」は選択肢にありません。",
-                             "未着手・実施中・完了・対象外から選んでください。")
-            rows.append({"item": item, "year": year, "grade": grade, "status": status,
-                         "results": _text(raw[pos["results"]]), "issues": _text(raw[pos["issues"]]),
-                         "next": _text(raw[pos["next"]]),
-                         "cells": {k: table.address(i, pos[k]) for k in ("status", "grade", *NARRATIVE_KEYS)}})
-        return pd.DataFrame(rows, columns=[*STATUS_COLUMNS, "status", "results", "issues", "next", "cells"])
-
-    # -- ledger -----------------------------------------------------------------------------------------
-    def ledger(self, table: RawTable, items: pd.DataFrame, years: list[int]) -> pd.DataFrame:
-        pos = self.require_columns(table, c.LEDGER, [col.key for col in c.LEDGER.columns])
-        if pos is None:
-            return pd.DataFrame(columns=[*LEDGER_COLUMNS, "what"])
-        known = set(items["item"])
-        rows = []
-        for i, raw in enumerate(table.rows):
-            keys = self.item_and_year(table, i, raw, pos, known, years, "この行は集計していません。")
-            if keys is None:
-                continue
-            item, year = keys
-            kind = _text(raw[pos["kind"]])
-            if kind not in c.LEDGER_KINDS:
-                self.problem(ERROR, table, i, pos["kind"], f"区分「{quoted(kind)}」は使えません。",
-                             "歳出削減・歳入増加から選んでください。この行は集計していません。")
-                continue
-            try:
-                amount = parse_number(raw[pos["amount"]], "円")
-            except NotANumber as exc:
-                self.problem(ERROR, table, i, pos["amount"], f"金額「{quoted(raw[pos['amount']])}」: {exc}。",
-                             "円単位の数値を入力してください。この行は集計していません。")
-                continue
-            if amount is None:
-                self.problem(ERROR, table, i, pos["amount"], "金額が空欄です。", "金額を入力してください。")
-                continue
-            if not _text(raw[pos["basis"]]):
-                self.problem(WARNING, table, i, pos["basis"], "算定根拠が空欄です。", "算定根拠を記入してください（監査・公表用）。")
-            rows.append({"item": item, "year": year, "kind": kind, "amount": amount, "what": _text(raw[pos["what"]])})
-        return pd.DataFrame(rows, columns=[*LEDGER_COLUMNS, "what"])
 
 
 def _limit(x: Any) -> float | None:

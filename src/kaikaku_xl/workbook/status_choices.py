@@ -1,0 +1,28 @@
+"""The 進捗状況 table's choices, checked in one place: the master's reader and the export both ask here."""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+
+from ..metrics.grades import EXCLUDED, GRADES
+from .contract import STATUS_VALUES
+
+TYPED_GRADES = (*GRADES, EXCLUDED)  # what staff may choose as 評価 (− is what the tool writes, never typed)
+GRADE_CHOICES = "S・A・B・C・D・対象外 のいずれかを選んでください。"
+STATUS_CHOICES = "未着手・実施中・完了・対象外から選んでください。"
+
+
+def typed_grade(value: Any) -> str:
+    """A typed 評価 as matched: 全角 and lower case letters read as the grade (ｓ is S)."""
+    return unicodedata.normalize("NFKC", "" if value is None else str(value).strip()).upper()
+
+
+def unknown_grade(grade: str, also: tuple[str, ...] = ()) -> bool:
+    """A 評価 other than blank, the typed choices and `also` (the export also meets −, the tool's own mark)."""
+    return bool(grade) and grade not in (*TYPED_GRADES, *also)
+
+
+def unknown_status(status: str) -> bool:
+    """A 状況 other than blank and the list's choices (未着手・実施中・完了・対象外)."""
+    return bool(status) and status not in STATUS_VALUES
