@@ -59,7 +59,7 @@ def test_every_mistake_is_reported_at_once_with_sheet_and_cell(tmp_path: Path) -
         "PlanItems": [
             {"no": 1, "policy": 1, "title": "窓口の改善", "lead": "市民課"},
             {"no": 2, "policy": 9, "title": "ない方針", "lead": "総務課"},
-            {"no": "二", "policy": 1, "title": "番号が文字", "lead": "総務課"},
+            {"no": "R1-3", "policy": 1, "title": "期間外に始まる", "lead": "総務課", "start_year": 2028, "end_year": 2026},
             {"no": 4, "policy": 2, "title": "", "lead": "財政課"},
         ],
         "PlanMeasures": [
@@ -77,7 +77,7 @@ def test_every_mistake_is_reported_at_once_with_sheet_and_cell(tmp_path: Path) -
         "計画!B9: 計画開始年度「令和八年」は整数ではありません",
         "基本方針!A7: 基本方針 No.1 が重複しています",
         "取組項目!B6: 基本方針「9」は基本方針シートにありません",
-        "取組項目!A7: No「二」は整数ではありません",
+        "取組項目!I7: 終了年度が開始年度より前です",
         "取組項目!C8: 「取組項目名」が空欄です",
         "指標!D5: 方向「下がる」は使えません",
         "指標!E6: 基準値「たくさん」",

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -25,10 +27,33 @@ BUNDLED_PLAN = "omitama_2026.toml"
 logger = logging.getLogger(__name__)
 
 
+ItemNo = int | str  # 1..27 stay ints (JSON unchanged); "R1-3", "2-(1)-3" are text
+
+
+def item_no(value: Any) -> ItemNo | None:
+    """An item number as typed: whole numbers (2, "２", 2.0) as int, anything else as trimmed NFKC text."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    if isinstance(value, int):
+        return value
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    if not text:
+        return None
+    return int(text) if re.fullmatch(r"\d+", text) else text
+
+
+def natural_key(no: Any) -> tuple[tuple[int, int | str], ...]:
+    """Sort key: "2" < "10" < "R1-3"; "2-(1)-3" after "2-(1)-2" (numbers inside text compare as numbers)."""
+    parts = re.findall(r"\d+|\D+", str(no))
+    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in parts)
+
+
 
 @dataclass(frozen=True)
 class Measure:
-    item: int
+    item: ItemNo
     seq: int  # 1 = the item's primary measure
     name: str
     unit: str
@@ -55,7 +80,7 @@ class Measure:
 
 @dataclass(frozen=True)
 class Item:
-    no: int
+    no: ItemNo
     policy: int
     title: str
     summary: str
@@ -63,6 +88,11 @@ class Item:
     lead: str
     departments: tuple[str, ...]
     measures: tuple[Measure, ...] = ()
+    start_year: int | None = None  # first year the item runs (added mid-plan); None = the plan's start
+    end_year: int | None = None  # last year it runs; None = the plan's end
+
+    def runs_in(self, year: int) -> bool:
+        return (self.start_year is None or self.start_year <= year) and (self.end_year is None or year <= self.end_year)
 
 
 @dataclass(frozen=True)
@@ -107,13 +137,13 @@ class Plan:
     def measures(self) -> list[Measure]:
         return [m for item in self.items for m in item.measures]
 
-    def item(self, no: int) -> Item:
+    def item(self, no: ItemNo) -> Item:
         for it in self.items:
             if it.no == no:
                 return it
         raise KeyError(no)
 
-    def policy_of(self, item_no: int) -> Policy:
+    def policy_of(self, item_no: ItemNo) -> Policy:
         no = self.item(item_no).policy
         return next(p for p in self.policies if p.no == no)
 
@@ -139,7 +169,7 @@ def _limit(value: Any, where: str, key: str, none: float) -> float | None:
     return _number(value, where, f"{key}（許容範囲）")
 
 
-def _measure(raw: dict[str, Any], item_no: int, seq: int) -> Measure:
+def _measure(raw: dict[str, Any], item_no: ItemNo, seq: int) -> Measure:
     where = f"取組項目 No.{item_no} の指標{seq}"
     name = str(_require(raw, "name", where))
     where = f"取組項目 No.{item_no} の指標「{name}」"
@@ -176,9 +206,9 @@ def _measure(raw: dict[str, Any], item_no: int, seq: int) -> Measure:
 
 
 def _item(raw: dict[str, Any], policy_nos: set[int]) -> Item:
-    no = raw.get("no")
-    if not isinstance(no, int) or isinstance(no, bool):
-        raise PlanError(f"取組項目「{raw.get('title', '?')}」: 番号（no）が整数ではありません。")
+    no = item_no(raw.get("no"))
+    if no is None:
+        raise PlanError(f"取組項目「{raw.get('title', '?')}」: 番号（no）がありません。")
     where = f"取組項目 No.{no}"
     policy = _require(raw, "policy", where)
     if policy not in policy_nos:
@@ -190,6 +220,14 @@ def _item(raw: dict[str, Any], policy_nos: set[int]) -> Item:
     if lead not in departments:
         departments = (lead, *departments)
     measures = tuple(_measure(m, no, i) for i, m in enumerate(raw.get("measures", ()), start=1))
+    years = []
+    for key, label in (("start_year", "開始年度"), ("end_year", "終了年度")):
+        value = raw.get(key)
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+            raise PlanError(f"{where}: {label}（{key}）が整数ではありません。")
+        years.append(value)
+    if None not in years and years[0] > years[1]:
+        raise PlanError(f"{where}: 開始年度が終了年度より後です。")
     return Item(
         no=no,
         policy=int(policy),
@@ -199,6 +237,8 @@ def _item(raw: dict[str, Any], policy_nos: set[int]) -> Item:
         lead=lead,
         departments=departments,
         measures=measures,
+        start_year=years[0],
+        end_year=years[1],
     )
 
 
@@ -218,7 +258,7 @@ def plan_from_dict(raw: dict[str, Any]) -> Plan:
     if not policies:
         raise PlanError("計画ファイルに基本方針（[[policies]]）がありません。")
     items = tuple(_item(i, {p.no for p in policies}) for i in raw.get("items", ()))
-    seen: set[int] = set()
+    seen: set[ItemNo] = set()
     for item in items:
         if item.no in seen:
             raise PlanError(f"取組項目 No.{item.no} が重複しています。")
@@ -238,6 +278,10 @@ def plan_from_dict(raw: dict[str, Any]) -> Plan:
     baseline_year = int(_require(head, "baseline_year", "[plan]"))
     if not baseline_year < start <= end:
         raise PlanError("[plan]: 基準年度 < 開始年度 ≦ 終了年度 になっていません。")
+    for item in items:
+        for year in (item.start_year, item.end_year):
+            if year is not None and not start <= year <= end:
+                raise PlanError(f"取組項目 No.{item.no}: 開始・終了年度 {year} は推進期間（{start}〜{end}）の外です。")
     return Plan(
         name=str(_require(head, "name", "[plan]")),
         city=str(_require(head, "city", "[plan]")),
@@ -246,7 +290,7 @@ def plan_from_dict(raw: dict[str, Any]) -> Plan:
         end_year=end,
         baseline_year=baseline_year,
         policies=policies,
-        items=tuple(sorted(items, key=lambda i: i.no)),
+        items=tuple(sorted(items, key=lambda i: natural_key(i.no))),
         history=history,
         subtitle=str(head.get("subtitle", "")),
         english_name=str(head.get("english_name", "")),
@@ -303,6 +347,8 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
                 "actions": list(it.actions),
                 "lead": it.lead,
                 "departments": list(it.departments),
+                **({"start_year": it.start_year} if it.start_year is not None else {}),
+                **({"end_year": it.end_year} if it.end_year is not None else {}),
                 "measures": [
                     {
                         "id": m.measure_id,

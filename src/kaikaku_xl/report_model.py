@@ -49,7 +49,7 @@ class PlanInfo(_Record):
 @dataclass(frozen=True)
 class MeasureResult(_Record):
     id: str  # "2-1": item 2, measure 1
-    item: int
+    item: int | str  # the item's number: 1..27 as numbers, "R1-3" as text
     name: str
     unit: str
     decimals: int  # decimals shown for this measure's values (the plan's, else the unit's default)
@@ -71,7 +71,7 @@ class MeasureResult(_Record):
 
 @dataclass(frozen=True)
 class ItemResult(_Record):
-    no: int
+    no: int | str
     policy: int
     title: str
     lead: str

@@ -6,7 +6,7 @@ from typing import Any
 
 from ..metrics import GRADE_LABELS, GRADES, NOT_GRADED
 from ..metrics.grades import EXCLUDED
-from ..plan import MONEY_KINDS
+from ..plan import MONEY_KINDS, item_no
 from ..report_model import Report, Rollup
 from ..rounding import is_missing
 from ..workbook.status_choices import GRADE_CHOICES, STATUS_CHOICES, unknown_grade, unknown_status
@@ -140,7 +140,9 @@ def _status_index(statuses: list[dict[str, Any]], year: int, item_nos: set[int],
     found: dict[int, dict[str, Any]] = {}
     for entry in statuses:
         try:
-            no, entry_year = int(entry.get("no")), int(entry.get("year"))
+            no, entry_year = item_no(entry.get("no")), int(entry.get("year"))
+            if no is None:
+                raise ValueError(entry)
         except (TypeError, ValueError):
             warnings.append(f"定性評価の入力に番号または年度のない行があります（{entry!r}）。読み飛ばしました。")
             continue

@@ -181,16 +181,30 @@ def _reasons(rows: pd.DataFrame, flat: np.ndarray) -> list[str]:
     return reasons
 
 
-def grade_items(inputs: Inputs, measures: pd.DataFrame, year: int, settings: Settings) -> pd.DataFrame:
+def running(items: pd.DataFrame, year: int) -> pd.Series:
+    """Items that run in `year`: 開始年度 ≤ year ≤ 終了年度 (blank = the whole plan). Others are not counted."""
+    ok = pd.Series(True, index=items.index)
+    if "start_year" in items:
+        start = pd.to_numeric(items["start_year"], errors="coerce")
+        ok &= start.isna() | (start <= year)
+    if "end_year" in items:
+        end = pd.to_numeric(items["end_year"], errors="coerce")
+        ok &= end.isna() | (year <= end)
+    return ok
+
+
+def grade_items(inputs: Inputs, measures: pd.DataFrame, year: int, settings: Settings,
+                items: pd.DataFrame | None = None) -> pd.DataFrame:
     """Item grade: the primary measure's (or the worst, per settings); entered grade for items without measures."""
     entered = inputs.status
     entered = entered[entered["year"].astype("Int64") == year] if len(entered) else entered
-    entered_grade = dict(zip(entered["item"].astype(int), entered["grade"], strict=True)) if len(entered) else {}
+    entered_grade = dict(zip(entered["item"], entered["grade"], strict=True)) if len(entered) else {}
     rows = []
-    by_item: dict[int, list[str]] = {}  # each item's measure grades in seq order (one pass, not one filter per item)
-    for item_no, g in measures.sort_values(["item", "seq"])[["item", "grade"]].itertuples(index=False):
+    by_item: dict[Any, list[str]] = {}  # each item's measure grades in seq order (one pass, not one filter per item)
+    # sort by seq only (stable): item numbers may mix ints and text, which do not compare
+    for item_no, g in measures.sort_values("seq", kind="stable")[["item", "grade"]].itertuples(index=False):
         by_item.setdefault(item_no, []).append(g)
-    for item in inputs.items.itertuples():
+    for item in (inputs.items if items is None else items).itertuples():
         own = by_item.get(item.item, [])
         label = ""
         if entered_grade.get(item.item) == EXCLUDED:  # 対象外 entered for this year, with or without measures
@@ -244,10 +258,13 @@ def evaluate(inputs: Inputs, settings: Settings) -> Results:
     measures = evaluate_measures(grid, year, inputs.baseline_year, settings)
     measures["effect"] = measures["measure_id"].map(
         grid[grid["year"] == year].set_index("measure_id")["effect"])
-    items = grade_items(inputs, measures, year, settings)
+    # An item added mid-plan (or ended) is not counted in years it does not run: neither it nor its measures.
+    run_items = inputs.items[running(inputs.items, year)]
+    measures = measures[measures["item"].isin(set(run_items["item"]))].reset_index(drop=True)
+    items = grade_items(inputs, measures, year, settings, run_items)
     ledger = inputs.ledger.dropna(subset=["amount"]) if len(inputs.ledger) else inputs.ledger
     if len(ledger):
-        ledger = ledger.astype({"year": int, "item": int, "amount": float})
+        ledger = ledger.astype({"year": int, "amount": float})
     plan_grid = grid[grid["year"].between(inputs.start_year, inputs.end_year)]
     totals = yearly_totals(
         effects[effects["year"].between(inputs.start_year, inputs.end_year)],

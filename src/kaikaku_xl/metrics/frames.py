@@ -14,7 +14,7 @@ MEASURE_COLUMNS = [
     "measure_id", "item", "seq", "policy", "lead", "name", "unit", "direction",
     "baseline", "target", "effect_kind", "include_in_effect",
 ]
-ITEM_COLUMNS = ["item", "policy", "lead", "title", "n_measures"]
+ITEM_COLUMNS = ["item", "policy", "lead", "title", "n_measures", "start_year", "end_year"]
 ACTUAL_COLUMNS = ["measure_id", "year", "actual"]
 TARGET_COLUMNS = ["measure_id", "year", "planned"]
 STATUS_COLUMNS = ["item", "year", "grade"]
@@ -37,7 +37,8 @@ def measures_frame(plan: Plan) -> pd.DataFrame:
 
 def items_frame(plan: Plan) -> pd.DataFrame:
     rows = [
-        {"item": it.no, "policy": it.policy, "lead": it.lead, "title": it.title, "n_measures": len(it.measures)}
+        {"item": it.no, "policy": it.policy, "lead": it.lead, "title": it.title, "n_measures": len(it.measures),
+         "start_year": it.start_year, "end_year": it.end_year}
         for it in plan.items
     ]
     return pd.DataFrame(rows, columns=ITEM_COLUMNS)

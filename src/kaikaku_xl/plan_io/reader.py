@@ -14,7 +14,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..errors import PlanError, PlanWorkbookError
-from ..plan import DIRECTIONS, EFFECT_KINDS, Plan, plan_from_dict
+from ..plan import DIRECTIONS, EFFECT_KINDS, ItemNo, Plan, item_no, plan_from_dict
 from ..workbook import contract as c
 from ..workbook.inputs import NotANumber, parse_number
 
@@ -78,6 +78,13 @@ class PlanReader:
             self.bad(row, key, f"{label}「{_text(raw)}」は整数ではありません。")
             return None
         return int(number)
+
+    def item_no(self, row: Row, key: str) -> ItemNo | None:
+        raw = row.value(key)
+        no = item_no(raw)
+        if no is None and _text(raw) != "":
+            self.bad(row, key, f"No「{_text(raw)}」は番号として使えません（整数または文字）。")
+        return no
 
     def number(self, row: Row, key: str, label: str, unit: str) -> float | None:
         cell = row.cells.get(key)
@@ -192,12 +199,24 @@ class PlanReader:
             self.problems.append((c.PLAN_POLICIES.sheet, "", "基本方針が1つもありません。"))
         return out
 
-    def items(self, wb: Any, policy_nos: set[int]) -> list[dict[str, Any]]:
+    def items(self, wb: Any, policy_nos: set[int], period: tuple[int, int] | None) -> list[dict[str, Any]]:
         out, seen = [], set()
         for row in self.rows(wb, c.PLAN_ITEMS):
             complete = self.required(row, c.PLAN_ITEMS)
-            no, policy = self.integer(row, "no", "No"), self.integer(row, "policy", "基本方針")
+            no, policy = self.item_no(row, "no"), self.integer(row, "policy", "基本方針")
+            years = {key: self.integer(row, key, label) if key in row.cells else None
+                     for key, label in (("start_year", "開始年度"), ("end_year", "終了年度"))}
             if not complete or no is None or policy is None:
+                continue
+            if any(not self.blank(row, k) and years[k] is None for k in years if k in row.cells):
+                continue
+            if None not in years.values() and years["start_year"] > years["end_year"]:  # type: ignore[operator]
+                self.bad(row, "end_year", "終了年度が開始年度より前です。")
+                continue
+            outside = [k for k, y in years.items() if y is not None and period and not period[0] <= y <= period[1]]
+            for key in outside:
+                self.bad(row, key, f"{years[key]}年度は推進期間（{period[0]}〜{period[1]}年度）の外です。")  # type: ignore[index]
+            if outside:
                 continue
             if no in seen:
                 self.bad(row, "no", f"取組項目 No.{no} が重複しています。")
@@ -210,16 +229,17 @@ class PlanReader:
                            .replace("\n", "、").split("、") if d.strip()]
             out.append({"no": no, "policy": policy, "title": self.text(row, "title"),
                         "summary": self.text(row, "summary"), "actions": _lines(row.value("actions")),
-                        "lead": self.text(row, "lead"), "departments": departments, "measures": []})
+                        "lead": self.text(row, "lead"), "departments": departments, "measures": [],
+                        **{k: v for k, v in years.items() if v is not None}})
         if not out and not any(p[0] == c.PLAN_ITEMS.sheet for p in self.problems):
             self.problems.append((c.PLAN_ITEMS.sheet, "", "取組項目が1つもありません。"))
         return out
 
-    def measures(self, wb: Any, items: dict[int, dict[str, Any]]) -> None:
+    def measures(self, wb: Any, items: dict[ItemNo, dict[str, Any]]) -> None:
         seen = set()
         for row in self.rows(wb, c.PLAN_MEASURES):
             complete = self.required(row, c.PLAN_MEASURES)
-            item = self.integer(row, "item", "No")
+            item = self.item_no(row, "item")
             name, unit = self.text(row, "name"), self.text(row, "unit")
             direction = self.choice(row, "direction", "方向", DIRECTIONS)
             kind = self.choice(row, "effect_kind", "効果区分", EFFECT_KINDS)
@@ -274,7 +294,8 @@ def read_plan_workbook(path: str | Path) -> Plan:
     reader = PlanReader(path.name)
     head = reader.head(wb)
     policies = reader.policies(wb)
-    items = reader.items(wb, {p["no"] for p in policies})
+    period = (head["start_year"], head["end_year"]) if "start_year" in head and "end_year" in head else None
+    items = reader.items(wb, {p["no"] for p in policies}, period)
     reader.measures(wb, {i["no"]: i for i in items})
     history = reader.history(wb)
     if reader.problems:

@@ -23,7 +23,7 @@ ROWS_WITH_DROPDOWNS = 500
 EXAMPLES: dict[str, list[Any]] = {
     c.PLAN_POLICIES.name: ["例", "効率的な行政運営", "業務の見直しとデジタル化で、限られた資源を必要な分野へ振り向ける。"],
     c.PLAN_ITEMS.name: ["例", 1, "窓口手続のオンライン化", "申請手続をオンラインで完結できるようにする。",
-                        "対象手続の洗い出し\n電子申請システムへの登録", "DX推進課", "DX推進課、市民課"],
+                        "対象手続の洗い出し\n電子申請システムへの登録", "DX推進課", "DX推進課、市民課", None, None],
     c.PLAN_MEASURES.name: ["例", "電子申請件数", "件", "増加", 1200, 3000, "", "", "年度末の累計ではなく各年度の件数"],
     c.PLAN_HISTORY.name: ["例", 500000000, "2024", "定員管理の適正化\n使用料の見直し"],
 }
@@ -48,7 +48,7 @@ def _rows(plan: Plan) -> dict[str, list[list[Any]]]:
         c.PLAN_POLICIES.name: [[p.no, p.name, "\n".join(p.bullets) or None] for p in plan.policies],
         c.PLAN_ITEMS.name: [
             [it.no, it.policy, it.title, it.summary or None, "\n".join(it.actions) or None, it.lead,
-             "、".join(it.departments) or None]
+             "、".join(it.departments) or None, it.start_year, it.end_year]
             for it in plan.items
         ],
         c.PLAN_MEASURES.name: [

@@ -203,7 +203,7 @@ def input_rows(plan: Plan, layout: c.Layout, settings: Settings) -> dict[str, li
         c.HISTORY.name: [[h.name, h.effect_yen, h.as_of] for h in plan.history],
         c.ITEMS.name: [
             [it.no, it.policy, policy_name[it.policy], it.title, it.summary, "\n".join(it.actions), it.lead,
-             "、".join(it.departments)]
+             "、".join(it.departments), it.start_year, it.end_year]
             for it in plan.items
         ],
         c.MEASURES.name: [
@@ -216,6 +216,7 @@ def input_rows(plan: Plan, layout: c.Layout, settings: Settings) -> dict[str, li
         "Targets": [[m.item, m.name, m.unit, *blank_years] for m in measures],
         c.STATUS.name: [
             [it.no, it.title, y, None, None, None, None, None] for it in plan.items for y in plan.years
+            if it.runs_in(y)  # an item added mid-plan has no rows (and no count) before its start
         ],
         c.LEDGER.name: [],
     }
@@ -241,7 +242,7 @@ def _write_inputs(wb: Workbook, plan: Plan, layout: c.Layout, rows: dict[str, li
             dv = _list(spec.choices, "、".join(spec.choices) + " から選んでください。")
             dv.add(f"C{i}")
             settings_ws.add_data_validation(dv)
-    n_items = max(it.no for it in plan.items)
+    numbers = [it.no for it in plan.items]
     for name in ("Actuals", "Targets"):
         spec = layout.table(name)
         for y in layout.years if plan.measures else ():  # a plan without measures has no rows to check
@@ -258,7 +259,11 @@ def _write_inputs(wb: Workbook, plan: Plan, layout: c.Layout, rows: dict[str, li
     _validation(wb[st.sheet], st, "grade", _list((*GRADES, EXCLUDED), "指標のない項目の評価（S〜D）を選んでください。"
                                                                      "対象外は全ての項目で選べます。空欄は未入力です。"))
     lg = c.LEDGER
-    _validation(wb[lg.sheet], lg, "item", _whole(1, n_items, f"取組項目の No（1〜{n_items}）を入力してください。"))
+    if all(isinstance(n, int) for n in numbers):
+        low, high = min(numbers), max(numbers)  # type: ignore[type-var]
+        _validation(wb[lg.sheet], lg, "item", _whole(low, high, f"取組項目の No（{low}〜{high}）を入力してください。"))
+    elif len(",".join(map(str, numbers))) < 250:  # Excel's limit for a list typed into the rule
+        _validation(wb[lg.sheet], lg, "item", _list(map(str, numbers), "取組項目の No を選んでください。"))
     _validation(wb[lg.sheet], lg, "year", _whole(plan.start_year, plan.end_year,
                                                  f"{plan.start_year}〜{plan.end_year} の年度を入力してください。"))
     _validation(wb[lg.sheet], lg, "kind", _list(c.LEDGER_KINDS, "歳出削減・歳入増加から選んでください。"))

@@ -97,6 +97,8 @@ ITEMS = TableSpec("Items", "取組項目", (
     Column("取組内容", "actions", width=60, wrap=True),
     Column("主要担当課", "lead", width=18),
     Column("担当課", "departments", width=30, wrap=True),
+    Column("開始年度", "start_year", "0", 9),  # blank = from the plan's start (items added mid-plan have one)
+    Column("終了年度", "end_year", "0", 9),
 ))
 
 MEASURES = TableSpec("Measures", "指標", (
@@ -522,16 +524,18 @@ PLAN_POLICIES = TableSpec("PlanPolicies", "基本方針", (
     Column("内容（1行に1つ）", "bullets", width=80, wrap=True),
 ))
 PLAN_ITEMS = TableSpec("PlanItems", "取組項目", (
-    Column("No", "no", FMT_INT, 6),
+    Column("No", "no", width=8),
     Column("基本方針", "policy", FMT_INT, 9),
     Column("取組項目名", "title", width=30, wrap=True),
     Column("取組概要", "summary", width=50, wrap=True),
     Column("取組内容（1行に1つ）", "actions", width=50, wrap=True),
     Column("主要担当課", "lead", width=18),
     Column("担当課（、区切り）", "departments", width=30, wrap=True),
+    Column("開始年度", "start_year", "0", 9),
+    Column("終了年度", "end_year", "0", 9),
 ))
 PLAN_MEASURES = TableSpec("PlanMeasures", "指標", (
-    Column("No", "item", FMT_INT, 6),
+    Column("No", "item", width=8),
     Column("指標名", "name", width=32, wrap=True),
     Column("単位", "unit", width=8),
     Column("方向", "direction", width=8),
@@ -564,7 +568,10 @@ PLAN_NOTES = {
     "PlanHead": "黄色の「値」の列に計画の基本情報を書きます。* は必須です。",
 }
 PLAN_COLUMN_NOTES = {
+    ("PlanItems", "no"): "計画書の番号。1, 2, 10 のような数字のほか R1-3、2-(1)-3 のような文字も使えます（自然な順に並びます）。",
     ("PlanItems", "policy"): "基本方針シートの No。",
+    ("PlanItems", "start_year"): "計画の途中から始める項目だけ、最初の年度（西暦）。空欄は計画開始年度から。その前の年度は数えません。",
+    ("PlanItems", "end_year"): "途中で終える項目だけ、最後の年度（西暦）。空欄は計画終了年度まで。",
     ("PlanItems", "lead"): "評価と集計の単位になる主要担当課（1つ）。",
     ("PlanItems", "departments"): "関係課を「、」で区切って書きます（主要担当課を含めなくても構いません）。",
     ("PlanMeasures", "item"): "取組項目シートの No。",

@@ -18,12 +18,12 @@ import pandas as pd
 from ..errors import shown as quoted
 from ..metrics.frames import ACTUAL_COLUMNS, MEASURE_COLUMNS, TARGET_COLUMNS
 from ..numformat import MAX_DECIMALS
-from ..plan import DIRECTIONS, EFFECT_KINDS
+from ..plan import DIRECTIONS, EFFECT_KINDS, item_no
 from ..plausibility import NO_LIMIT, Bounds, parse_bounds, shown, violation
 from ..settings import SETTING_SPECS, Settings
 from . import contract as c
 from .engine import RawTable
-from .inputs_cycle import CycleTablesReader
+from .inputs_cycle import CycleTablesReader, runs_in  # noqa: F401  (runs_in: re-exported)
 
 # Re-exported: the workflows, the UDFs and the plan reader import these from here.
 from .problems import ERROR, NARRATIVE_KEYS, WARNING, Problem  # noqa: F401
@@ -92,7 +92,7 @@ class Reader(CycleTablesReader):
         rows, seen = [], set()
         seq: dict[int, int] = {}
         for i, raw in enumerate(table.rows):
-            item = _int(raw[pos["item"]])
+            item = item_no(raw[pos["item"]])
             name = _text(raw[pos["name"]])
             if item is None or item not in policy_of:
                 self.problem(ERROR, table, i, pos["item"], f"取組項目 No「{quoted(raw[pos['item']])}」は計画にありません。",
@@ -209,10 +209,10 @@ class Reader(CycleTablesReader):
                     self.problems.append(Problem(ERROR, table.sheet, table.address(-1, j),
                                                  f"列「{quoted(header)}」は計画期間（{years[0]}〜{years[-1]}年度）の外です。",
                                                  "この列の値は使いません。列見出しを確認してください。"))
-        lookup = {(int(r.item), _key(r.name)): r for r in measures.itertuples()}
+        lookup = {(r.item, _key(r.name)): r for r in measures.itertuples()}
         out, seen = [], set()
         for i, raw in enumerate(table.rows):
-            item, name = _int(raw[pos["item"]]), _text(raw[pos["name"]])
+            item, name = item_no(raw[pos["item"]]), _text(raw[pos["name"]])
             measure = lookup.get((item, _key(name)))  # type: ignore[arg-type]
             if measure is None:
                 self.problem(ERROR, table, i, pos["name"], f"No「{quoted(raw[pos['item']])}」「{quoted(name)}」は指標シートにありません。",

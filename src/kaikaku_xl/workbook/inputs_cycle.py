@@ -10,11 +10,23 @@ import pandas as pd
 from ..errors import shown as quoted
 from ..metrics.frames import LEDGER_COLUMNS, STATUS_COLUMNS
 from ..metrics.grades import EXCLUDED
+from ..plan import item_no
 from . import contract as c
 from .engine import RawTable
 from .problems import ERROR, NARRATIVE_KEYS, WARNING, ProblemLog
 from .status_choices import GRADE_CHOICES, STATUS_CHOICES, typed_grade, unknown_grade, unknown_status
 from .typed import NotANumber, _int, _text, parse_number
+
+
+def runs_in(items: pd.DataFrame, item: Any, year: int) -> bool:
+    """Does the item run in this year (its 開始年度/終了年度; blank = the whole plan)?"""
+    if "start_year" not in items:
+        return True
+    row = items[items["item"] == item]
+    if not len(row):
+        return True
+    start, end = row["start_year"].iloc[0], row["end_year"].iloc[0]
+    return (pd.isna(start) or int(start) <= year) and (pd.isna(end) or year <= int(end))
 
 
 class CycleTablesReader(ProblemLog):
@@ -23,7 +35,7 @@ class CycleTablesReader(ProblemLog):
     def item_and_year(self, table: RawTable, i: int, raw: list[Any], pos: dict[str, int], known: set[int],
                       years: list[int], consequence: str) -> tuple[int, int] | None:
         """The row's item No and 年度 when both belong to the plan; otherwise a problem and None."""
-        item, year = _int(raw[pos["item"]]), _int(raw[pos["year"]])
+        item, year = item_no(raw[pos["item"]]), _int(raw[pos["year"]])
         if item not in known:
             self.problem(ERROR, table, i, pos["item"], f"取組項目 No「{quoted(raw[pos['item']])}」は計画にありません。",
                          "取組項目シートにある No を入力してください。" + consequence)
@@ -51,6 +63,10 @@ class CycleTablesReader(ProblemLog):
         with_measures = set(items.loc[items["n_measures"] > 0, "item"])
         rows = []
         for i, raw, item, year in self.plan_rows(table, pos, items, years, ""):
+            if not runs_in(items, item, year):
+                self.problem(WARNING, table, i, pos["year"], f"No.{item} は {year}年度には実施しない項目です（開始・終了年度）。",
+                             "この行は集計していません。取組項目シートの開始年度・終了年度を確認してください。")
+                continue
             grade = typed_grade(raw[pos["grade"]]) or None
             status = _text(raw[pos["status"]])
             if grade and unknown_grade(grade):

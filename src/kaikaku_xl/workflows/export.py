@@ -9,6 +9,7 @@ from typing import Any
 
 from ..export import ExportResult, export_all
 from ..export.atomic import sha256_of
+from ..plan import item_no
 from ..progress import SILENT, Progress
 from ..workbook.engine import Engine
 from ..workbook.headless import FileEngine
@@ -25,7 +26,7 @@ def _text(value: Any) -> str:
 def statuses(loaded: Loaded) -> list[dict[str, Any]]:
     """The 進捗状況 rows as the export expects them (empty text, never NaN, for what staff left blank)."""
     return [
-        {"no": int(r["item"]), "year": int(r["year"]),
+        {"no": item_no(r["item"]), "year": int(r["year"]),
          **{key: _text(r[key]) for key in ("status", "grade", "results", "issues", "next")}}
         for r in loaded.status.to_dict("records")
     ]

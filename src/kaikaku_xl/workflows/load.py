@@ -11,13 +11,13 @@ import pandas as pd
 
 from ..errors import shown
 from ..metrics import NOT_GRADED, Inputs, Results, evaluate
-from ..metrics.frames import TARGET_COLUMNS
-from ..plan import HistoricEffect, Item, Measure, Plan, Policy
+from ..metrics.frames import ITEM_COLUMNS, TARGET_COLUMNS
+from ..plan import HistoricEffect, Item, ItemNo, Measure, Plan, Policy, item_no
 from ..progress import SILENT, Phase, Progress
 from ..settings import Settings
 from ..workbook import contract as c
 from ..workbook.engine import Engine, RawTable, WorkbookError
-from ..workbook.inputs import ERROR, WARNING, Problem, Reader, parse_number
+from ..workbook.inputs import ERROR, WARNING, NotANumber, Problem, Reader, parse_number
 from .closed import apply_closed_years
 
 logger = logging.getLogger(__name__)
@@ -71,16 +71,29 @@ def _items_frame(table: RawTable) -> tuple[pd.DataFrame, dict[int, str]]:
     rows, policy_names = [], {}
     for r in table.rows:
         try:
-            no, policy = int(r[h["item"]]), int(r[h["policy"]])
+            no, policy = item_no(r[h["item"]]), int(r[h["policy"]])
         except (TypeError, ValueError):
+            continue
+        if no is None:
             continue
         if h["policy_name"] is not None and r[h["policy_name"]]:
             policy_names[policy] = str(r[h["policy_name"]])
         rows.append({"item": no, "policy": policy, "lead": str(r[h["lead"]] or ""), "title": str(r[h["title"]] or ""),
                      "summary": str(r[h["summary"]] or "") if h["summary"] is not None else "",
                      "actions": str(r[h["actions"]] or "") if h["actions"] is not None else "",
-                     "departments": str(r[h["departments"]] or "") if h["departments"] is not None else ""})
+                     "departments": str(r[h["departments"]] or "") if h["departments"] is not None else "",
+                     **{key: _year_or_none(r[h[key]]) if h[key] is not None else None
+                        for key in ("start_year", "end_year")}})
     return pd.DataFrame(rows), policy_names
+
+
+def _year_or_none(value: object) -> int | None:
+    """開始年度/終了年度 of an item: a year, or None (blank or unreadable: the whole plan period)."""
+    try:
+        number = parse_number(value)
+    except NotANumber:
+        return None
+    return int(number) if number is not None and float(number).is_integer() else None
 
 
 def fingerprint(tables: list[RawTable]) -> str:
@@ -170,7 +183,7 @@ def _load(engine: Engine, phase: Phase) -> Loaded:
         reader.problems.append(Problem(ERROR, c.SETTINGS.sheet, "", f"評価年度 {settings.evaluation_year} は計画期間外です。",
                                        f"{layout.years[0]}〜{layout.years[-1]} の年度を設定してください。"))
     plan = _plan(info, items, policy_names, measures, _history(history_table) if history_table else ())
-    inputs = Inputs(measures=measures.drop(columns=["row", "decimals", "low", "high"], errors="ignore"), items=items[["item", "policy", "lead", "title", "n_measures"]],
+    inputs = Inputs(measures=measures.drop(columns=["row", "decimals", "low", "high"], errors="ignore"), items=items[ITEM_COLUMNS],
                     baseline_year=baseline_year, start_year=start_year, end_year=end_year,
                     actuals=actuals, targets=targets, status=status[["item", "year", "grade"]],
                     ledger=ledger[["item", "year", "kind", "amount"]])
@@ -185,17 +198,18 @@ def _decimals(value: object) -> int | None:
 def _plan(info: dict[str, str], items: pd.DataFrame, policy_names: dict[int, str], measures: pd.DataFrame,
           history: tuple[HistoricEffect, ...]) -> Plan:
     """The plan as the workbook holds it (so exports of another city's master need no plan file)."""
-    by_item: dict[int, list[Measure]] = {}
+    by_item: dict[ItemNo, list[Measure]] = {}
     for m in measures.itertuples():
-        by_item.setdefault(int(m.item), []).append(Measure(
-            item=int(m.item), seq=int(m.seq), name=m.name, unit=m.unit, direction=m.direction,
+        by_item.setdefault(m.item, []).append(Measure(
+            item=m.item, seq=int(m.seq), name=m.name, unit=m.unit, direction=m.direction,
             baseline=float(m.baseline), target=float(m.target), effect_kind=m.effect_kind,
             include_in_effect=bool(m.include_in_effect), decimals=_decimals(getattr(m, "decimals", None))))
     plan_items = tuple(
-        Item(no=int(r.item), policy=int(r.policy), title=r.title, summary=r.summary,
+        Item(no=r.item, policy=int(r.policy), title=r.title, summary=r.summary,
              actions=tuple(a for a in r.actions.split("\n") if a), lead=r.lead,
              departments=tuple(d for d in r.departments.split("、") if d) or (r.lead,),
-             measures=tuple(by_item.get(int(r.item), ())))
+             measures=tuple(by_item.get(r.item, ())), start_year=_year_or_none(r.start_year),
+             end_year=_year_or_none(r.end_year))
         for r in items.itertuples()
     )
     policies = tuple(Policy(no=p, name=policy_names.get(p, f"基本方針{p}"), bullets=())

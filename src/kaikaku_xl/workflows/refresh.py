@@ -13,6 +13,7 @@ import pandas as pd
 
 from ..metrics import Results, evaluate
 from ..numformat import number_format
+from ..plan import natural_key
 from ..progress import SILENT, Phase, Progress
 from ..workbook import contract as c
 from ..workbook.engine import Engine
@@ -94,21 +95,21 @@ def item_effect_rows(loaded: Loaded, results: Results) -> list[list[Any]]:
     grid = grid[grid["year"].isin(years) & grid["effect_kind"].astype(bool)]
     evaluation_year = results.evaluation_year
     records = []
-    for (item, _measure_id), group in grid.groupby(["item", "measure_id"], sort=True):
+    for (item, _measure_id), group in grid.groupby(["item", "measure_id"], sort=False):
         first = group.iloc[0]
         by_year = group.set_index("year")["effect"]
         values = {y: stored_value(spec.column(f"y{y}"), by_year.get(y)) if y <= evaluation_year else None
                   for y in years}
         total = sum(v for v in values.values() if v is not None) if first["counted"] else None
-        records.append({"item": int(item), "title": titles.get(item, ""), "source": first["name"],
+        records.append({"item": item, "title": titles.get(item, ""), "source": first["name"],
                         "kind": first["effect_kind"], "counted": "○" if first["counted"] else "",
                         **{f"y{y}": v for y, v in values.items()}, "total": total})
     for r in loaded.ledger.to_dict("records"):
-        records.append({"item": int(r["item"]), "title": titles.get(r["item"], ""), "source": f"台帳: {r['what']}",
+        records.append({"item": r["item"], "title": titles.get(r["item"], ""), "source": f"台帳: {r['what']}",
                         "kind": r["kind"], "counted": "○", **{f"y{y}": r["amount"] if y == r["year"] else None
                                                               for y in years},
                         "total": r["amount"] if r["year"] <= evaluation_year else None})
-    records.sort(key=lambda record: record["item"])
+    records.sort(key=lambda record: natural_key(record["item"]))  # "2" < "10" < "R1-3"; stable sort
     return table_rows(spec, records)
 
 

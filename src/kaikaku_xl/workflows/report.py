@@ -13,7 +13,7 @@ import pandas as pd
 from ..errors import InputError
 from ..metrics import ALL_GRADES, GRADES, Results, evaluate
 from ..numformat import default_decimals
-from ..plan import Plan
+from ..plan import Plan, item_no
 from ..progress import SILENT, Progress
 from ..report_model import (
     Effects,
@@ -69,7 +69,7 @@ def build_report(plan: Plan, results: Results, problems: Sequence[Problem] = ())
     measures = tuple(
         MeasureResult(
             id=r["measure_id"],
-            item=int(r["item"]),
+            item=item_no(r["item"]),
             name=r["name"],
             unit=r["unit"],
             decimals=decimals.get(r["measure_id"], default_decimals(r["unit"], r["baseline"], r["target"])),
@@ -91,7 +91,7 @@ def build_report(plan: Plan, results: Results, problems: Sequence[Problem] = ())
         for r in results.measures.to_dict("records")
     )
     items = tuple(
-        ItemResult(no=int(r["item"]), policy=int(r["policy"]), title=r["title"], lead=r["lead"], grade=r["grade"],
+        ItemResult(no=item_no(r["item"]), policy=int(r["policy"]), title=r["title"], lead=r["lead"], grade=r["grade"],
                    grade_source=r["grade_source"])
         for r in results.items.to_dict("records")
     )
