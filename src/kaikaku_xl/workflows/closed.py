@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..plan import item_no
 from ..workbook import contract as c
 from ..workbook.engine import Engine, RawTable
 from ..workbook.inputs import ERROR, Problem, _int
@@ -71,15 +72,15 @@ def _actuals(year: int, rows: list[dict[str, Any]], table: RawTable | None, meas
 
 
 def _status(year: int, rows: list[dict[str, Any]], status: pd.DataFrame, problems: list[Problem]) -> pd.DataFrame:
-    recorded: dict[int, dict[str, Any]] = {}
+    recorded: dict[Any, dict[str, Any]] = {}
     for r in rows:
         if str(r["field"]).startswith("Status:"):
-            recorded.setdefault(int(_int(r["key"]) or 0), {})[str(r["field"])[7:]] = norm(r["value"])
+            recorded.setdefault(item_no(r["key"]), {})[str(r["field"])[7:]] = norm(r["value"])
     status = status.copy()
     current = status[status["year"] == year]
     seen = set()
     for index, r in current.iterrows():
-        item = int(r["item"])
+        item = item_no(r["item"])
         seen.add(item)
         old = recorded.get(item, {})
         for key in STATUS_KEYS:
@@ -98,7 +99,7 @@ def _status(year: int, rows: list[dict[str, Any]], status: pd.DataFrame, problem
 def _ledger(year: int, rows: list[dict[str, Any]], ledger: pd.DataFrame, problems: list[Problem]) -> pd.DataFrame:
     recorded = [json.loads(str(r["value"])) for r in rows if r["field"] == c.LEDGER.name]
     current = ledger[ledger["year"] == year]
-    now = [[int(r["item"]), r["kind"], shown(r["amount"]), r["what"]] for r in current.to_dict("records")]
+    now = [[item_no(r["item"]), r["kind"], shown(r["amount"]), r["what"]] for r in current.to_dict("records")]
     as_key = lambda row: json.dumps(row, ensure_ascii=False)  # noqa: E731
     added = Counter(map(as_key, now)) - Counter(map(as_key, recorded))
     removed = Counter(map(as_key, recorded)) - Counter(map(as_key, now))

@@ -18,6 +18,7 @@ from typing import Any
 from ..errors import InputError
 from ..metrics import evaluate
 from ..palette import REFERENCE_FILL
+from ..plan import item_no
 from ..workbook import contract as c
 from ..workbook.a1 import column_index, column_letter, split_cell
 from ..workbook.headless import FileEngine
@@ -66,7 +67,7 @@ def input_records(loaded: Loaded, year: int) -> list[dict[str, Any]]:
         out += _rows(year, INPUT, r["item"], {f"Status:{k}": r[k] for k in STATUS_KEYS})
     ledger = loaded.ledger
     for r in ledger[ledger["year"] == year].to_dict("records"):
-        row = [int(r["item"]), r["kind"], shown(r["amount"]), r["what"]]
+        row = [item_no(r["item"]), r["kind"], shown(r["amount"]), r["what"]]
         out.append({"year": year, "kind": INPUT, "key": "", "field": c.LEDGER.name,
                     "value": json.dumps(row, ensure_ascii=False)})
     return out

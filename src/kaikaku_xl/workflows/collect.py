@@ -16,11 +16,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from ..plan import ItemNo, item_no
 from ..workbook import contract as c
 from ..workbook.department import Returned, read_returned
 from ..workbook.engine import RawTable, WorkbookError
 from ..workbook.headless import FileEngine
-from ..workbook.inputs import ERROR, NotANumber, Reader, _int, _key, parse_number
+from ..workbook.inputs import ERROR, NotANumber, Reader, _int, _key, parse_number, runs_in
 from .cycle import (
     LEDGER_KEYS,
     as_rows,
@@ -149,11 +150,11 @@ class FileMerge:
             if p.severity == ERROR and p.cell:
                 self.errors[(p.sheet, p.cell)] = p.message
 
-    def owner(self, item: int | None) -> str | None:
+    def owner(self, item: ItemNo | None) -> str | None:
         leads = self.c.leads
         return leads.get(item) if item is not None else None
 
-    def refuse_foreign(self, table: RawTable, i: int, raw: list[Any], typed_item: Any, item: int | None,
+    def refuse_foreign(self, table: RawTable, i: int, raw: list[Any], typed_item: Any, item: ItemNo | None,
                        columns: list[int]) -> bool:
         """Refuse a row whose item the master lacks or another department leads; True when refused."""
         owner = self.owner(item)
@@ -171,11 +172,11 @@ class FileMerge:
         pos = positions(table, spec)
         if "item" not in pos or "name" not in pos:
             return
-        lookup = {(int(m.item), _key(m.name)): m for m in self.c.loaded.inputs.measures.itertuples()}
+        lookup = {(m.item, _key(m.name)): m for m in self.c.loaded.inputs.measures.itertuples()}
         year_cols = {y: pos[f"y{y}"] for y in self.c.loaded.layout.years if f"y{y}" in pos}
         seen: set[str] = set()
         for i, raw in enumerate(table.rows):
-            measure = lookup.get((_int(raw[pos["item"]]), _key(raw[pos["name"]])))  # type: ignore[arg-type]
+            measure = lookup.get((item_no(raw[pos["item"]]), _key(raw[pos["name"]])))  # type: ignore[arg-type]
             columns = list(year_cols.values())
             if measure is None:
                 self.refuse_row(table, i, raw, f"No「{shown(raw[pos['item']])}」「{shown(raw[pos['name']])}」の指標は"
@@ -209,10 +210,13 @@ class FileMerge:
         if "item" not in pos or "year" not in pos:
             return
         columns = [pos[k] for k in STATUS_KEYS if k in pos]
-        seen: set[tuple[int, int]] = set()
+        seen: set[tuple[ItemNo, int]] = set()
         for i, raw in enumerate(table.rows):
-            item, year = _int(raw[pos["item"]]), _int(raw[pos["year"]])
+            item, year = item_no(raw[pos["item"]]), _int(raw[pos["year"]])
             if self.refuse_foreign(table, i, raw, raw[pos["item"]], item, columns):
+                continue
+            if year is not None and not runs_in(self.c.loaded.inputs.items, item, year):
+                self.refuse_row(table, i, raw, f"No.{item} は {year}年度には実施しない項目です（開始・終了年度）。", columns)
                 continue
             if (item, year) in seen:  # type: ignore[comparison-overlap]
                 self.refuse_row(table, i, raw, f"No.{item} {year}年度の行が重複しています。", columns)
@@ -245,7 +249,7 @@ class FileMerge:
         base_rows = Counter(v for (t, _k, _col), v in self.base.items() if t == c.LEDGER.name)
         for i, raw in enumerate(table.rows):
             values = {k: raw[pos[k]] for k in LEDGER_KEYS}
-            item, year = _int(values["item"]), _int(values["year"])
+            item, year = item_no(values["item"]), _int(values["year"])
             if self.refuse_foreign(table, i, raw, values["item"], item, columns):
                 continue
             bad = [m for j in columns if (m := self.errors.get((table.sheet, table.address(i, j))))]
@@ -307,7 +311,7 @@ class Collect:
         self.log_rows = records(engine, c.CHANGE_LOG)
         self._logged = {self._log_key(r) for r in self.log_rows}
         self.new_log = 0
-        self.leads = {int(r.item): str(r.lead) for r in loaded.inputs.items.itertuples()}
+        self.leads = {item_no(r.item): str(r.lead) for r in loaded.inputs.items.itertuples()}
         self.target = MasterTarget(engine, loaded)
         self.closed = closed_years(engine)
         self.id = master_id(engine)

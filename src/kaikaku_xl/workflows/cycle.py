@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from ..plan import ItemNo, item_no
 from ..workbook import contract as c
 from ..workbook.engine import Engine, RawTable, WorkbookError
 from ..workbook.inputs import _int, _key, _text
@@ -83,21 +84,21 @@ class CellRef:
 def actual_rows(table: RawTable, measures: Any) -> dict[str, int]:
     """measure_id -> row index of the Actuals table (first row of each measure)."""
     pos = positions(table, c.actuals_spec([]))
-    lookup = {(int(m.item), _key(m.name)): m.measure_id for m in measures.itertuples()}
+    lookup = {(m.item, _key(m.name)): m.measure_id for m in measures.itertuples()}
     found: dict[str, int] = {}
     for i, raw in enumerate(table.rows):
-        measure_id = lookup.get((_int(raw[pos["item"]]), _key(raw[pos["name"]])))  # type: ignore[arg-type]
+        measure_id = lookup.get((item_no(raw[pos["item"]]), _key(raw[pos["name"]])))  # type: ignore[arg-type]
         if measure_id is not None and measure_id not in found:
             found[measure_id] = i
     return found
 
 
-def status_rows(table: RawTable) -> dict[tuple[int, int], int]:
+def status_rows(table: RawTable) -> dict[tuple[ItemNo, int], int]:
     """(item, year) -> row index of the Status table (first row of each)."""
     pos = positions(table, c.STATUS)
-    found: dict[tuple[int, int], int] = {}
+    found: dict[tuple[ItemNo, int], int] = {}
     for i, raw in enumerate(table.rows):
-        item, year = _int(raw[pos["item"]]), _int(raw[pos["year"]])
+        item, year = item_no(raw[pos["item"]]), _int(raw[pos["year"]])
         if item is not None and year is not None:
             found.setdefault((item, year), i)
     return found
@@ -113,3 +114,13 @@ def ledger_key(values: dict[str, Any]) -> str:
 
 def ledger_values(key: str) -> dict[str, Any]:
     return dict(zip(LEDGER_KEYS, json.loads(key), strict=True))
+
+
+def status_key(item: ItemNo, year: int) -> str:
+    """The row key of a Status value in the cycle records: "item/year" (item numbers may be text)."""
+    return f"{item}/{year}"
+
+
+def split_status_key(key: str) -> tuple[ItemNo, int]:
+    item, _, year = key.rpartition("/")  # rpartition: the year is last, an item number may hold anything
+    return item_no(item), int(year)  # type: ignore[return-value]

@@ -16,7 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
+from ..metrics.evaluate import running
 from ..numformat import number_format
+from ..plan import item_no
 from ..workbook import contract as c
 from ..workbook.department import DepartmentBook, DepartmentTable, build_department_workbook
 from ..workbook.engine import RawTable, WorkbookError
@@ -46,7 +48,7 @@ class Sent:
     department: str
     path: Path
     distribution_id: str
-    items: list[int]
+    items: list[Any]  # item numbers (int or text)
     cells: int  # input cells the department fills
 
 
@@ -73,12 +75,13 @@ def closed_years(engine: Any) -> set[int]:
 
 
 def department_tables(loaded: Loaded, raw: dict[str, RawTable], department: str, year: int
-                      ) -> tuple[list[DepartmentTable], list[tuple[str, str, str, Any]], list[int], int]:
+                      ) -> tuple[list[DepartmentTable], list[tuple[str, str, str, Any]], list[Any], int]:
     """The department's tables, the snapshot (table, row key, column, value) of every cell sent, its items,
     and how many cells it fills."""
     layout = loaded.layout
     items = loaded.inputs.items
-    own = [int(i) for i in items.loc[items["lead"] == department, "item"]]
+    # the items the department leads that run this year (an item added mid-plan is not sent before its start)
+    own = list(items.loc[(items["lead"] == department) & running(items, year), "item"])
     measures = loaded.inputs.measures[loaded.inputs.measures["item"].isin(own)]
     snapshot: list[tuple[str, str, str, Any]] = []
     actual_spec = layout.table("Actuals")
@@ -102,7 +105,7 @@ def department_tables(loaded: Loaded, raw: dict[str, RawTable], department: str,
     titles = items.set_index("item")["title"]
     status_out, status_editable = [], set()
     for item in own:
-        for y in [y for y in layout.plan_years if y <= year]:
+        for y in [y for y in layout.plan_years if y <= year and running(items[items["item"] == item], y).all()]:
             i = swhere.get((item, y))
             values = {k: shown(status_table.rows[i][spos[k]]) if i is not None and k in spos else None
                       for k in STATUS_KEYS}
@@ -115,7 +118,7 @@ def department_tables(loaded: Loaded, raw: dict[str, RawTable], department: str,
     ledger_out, ledger_editable = [], set()
     for row in ledger_table.rows:
         values = {k: row[lpos[k]] if k in lpos else None for k in LEDGER_KEYS}
-        item, y = _int(values["item"]), _int(values["year"])
+        item, y = item_no(values["item"]), _int(values["year"])
         if item not in own or y is None or y > year:
             continue
         values["amount"] = _number_or_text(values["amount"], "円")
@@ -201,7 +204,8 @@ def distribute_into(engine: Any, out: Path, *, year: int | None = None, due: str
         info.append({"key": c.MASTER_ID_KEY, "value": the_master})
     distributions = records(engine, c.DISTRIBUTIONS)
     values = records(engine, c.DISTRIBUTED_VALUES)
-    departments = list(dict.fromkeys(str(d) for d in loaded.inputs.items["lead"] if str(d)))
+    items = loaded.inputs.items
+    departments = list(dict.fromkeys(str(d) for d in items.loc[running(items, year), "lead"] if str(d)))
     result = DistributeResult(year=year)
     books = []
     for department in departments:

@@ -5,11 +5,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..plan import item_no
 from ..workbook import contract as c
 from ..workbook.a1 import column_letter
 from ..workbook.engine import Engine, RawTable
 from ..workbook.inputs import NotANumber, _int, parse_number
-from .cycle import LEDGER_KEYS, actual_rows, ledger_key, ledger_values, positions, status_rows
+from .cycle import (
+    LEDGER_KEYS,
+    actual_rows,
+    ledger_key,
+    ledger_values,
+    positions,
+    split_status_key,
+    status_rows,
+)
 from .load import Loaded
 
 Ref = tuple[str, str, str]  # (table, row key, column key)
@@ -80,7 +89,7 @@ class MasterTarget:
         table, row_key, column = ref
         if table == "Actuals":
             return table, self.rows[table].get(row_key), self._column(table, column)
-        item, year = (int(x) for x in row_key.split("/"))
+        item, year = split_status_key(row_key)
         return table, self.rows[table].get((item, year)), self._column(table, column)
 
     def value(self, ref: Ref) -> Any:
@@ -90,7 +99,12 @@ class MasterTarget:
         if row is None:
             return None
         table = self.tables[name]
-        index = (table.offsets or []).index(row - table.header_row) if table.offsets else row - table.header_row - 1
+        offset = row - table.header_row
+        if table.offsets is not None and offset not in table.offsets:
+            return None  # a row this collect added: its values are in overrides only
+        index = table.offsets.index(offset) if table.offsets is not None else offset - 1
+        if not 0 <= index < len(table.rows):
+            return None
         raw = table.rows[index][col - table.first_col]
         if name == "Actuals":
             unit = self.measures[ref[1]].unit
@@ -114,10 +128,10 @@ class MasterTarget:
             row = self._new_row(name)
             if name == "Actuals":
                 m = self.measures[ref[1]]
-                keys = {"item": int(m.item), "name": m.name, "unit": m.unit}
+                keys = {"item": m.item, "name": m.name, "unit": m.unit}
                 self.rows[name][ref[1]] = row
             else:
-                item, year = (int(x) for x in ref[1].split("/"))
+                item, year = split_status_key(ref[1])
                 titles = self.loaded.inputs.items.set_index("item")["title"]
                 keys = {"item": item, "title": titles.get(item, ""), "year": year}
                 self.rows[name][(item, year)] = row
@@ -135,7 +149,7 @@ class MasterTarget:
         name = c.LEDGER.name
         row = self._new_row(name)
         values = ledger_values(key)
-        values["item"] = _int(values["item"])
+        values["item"] = item_no(values["item"])
         values["year"] = _int(values["year"])
         for k in LEDGER_KEYS:
             self._patch(name, row, self._column(name, k), values[k])

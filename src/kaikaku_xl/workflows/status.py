@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 from ..metrics import NOT_GRADED, Results
+from ..metrics.evaluate import running
 from ..metrics.grades import GRADES
 from ..workbook import contract as c
 from ..workbook.engine import Engine
@@ -46,7 +47,7 @@ class DepartmentStatus:
         return out
 
 
-def narrative_gaps(loaded: Loaded, results: Results) -> list[tuple[int, str, list[str], dict[str, str]]]:
+def narrative_gaps(loaded: Loaded, results: Results) -> list[tuple[Any, str, list[str], dict[str, str]]]:
     """(item, why, missing narrative keys, cells) for items graded C/D or with an ungraded measure."""
     year = results.evaluation_year
     status = loaded.status
@@ -64,7 +65,7 @@ def narrative_gaps(loaded: Loaded, results: Results) -> list[tuple[int, str, lis
         missing = [k for k in NARRATIVE_KEYS if not found or not str(rows.at[r.item, k] or "").strip()]
         cells = rows.at[r.item, "cells"] if found and "cells" in rows.columns else {}
         if missing:
-            out.append((int(r.item), why, missing, cells if isinstance(cells, dict) else {}))
+            out.append((r.item, why, missing, cells if isinstance(cells, dict) else {}))
     return out
 
 
@@ -95,7 +96,7 @@ def department_status(engine: Engine, loaded: Loaded, results: Results, year: in
     status = loaded.status[loaded.status["year"] == year] if len(loaded.status) else pd.DataFrame()
     by_item = status.drop_duplicates("item").set_index("item") if len(status) else pd.DataFrame()
     measures = loaded.inputs.measures
-    gaps: dict[int, tuple[str, list[str]]] = {}
+    gaps: dict[Any, tuple[str, list[str]]] = {}
     if year == results.evaluation_year:
         gaps = {item: (why, missing) for item, why, missing, _ in narrative_gaps(loaded, results)}
     out = []
@@ -103,7 +104,7 @@ def department_status(engine: Engine, loaded: Loaded, results: Results, year: in
         record = latest.get(department, {})
         entry = DepartmentStatus(department, year, _str(record.get("distributed_at")), _str(record.get("due")),
                                  _str(record.get("collected_at")))
-        own = [int(i) for i in items.loc[items["lead"] == department, "item"]]
+        own = list(items.loc[(items["lead"] == department) & running(items, year), "item"])  # not before its start
         for m in measures[measures["item"].isin(own)].itertuples():
             if m.measure_id not in have:
                 entry.missing_cells.append(f"実績 No.{m.item}「{m.name}」")
