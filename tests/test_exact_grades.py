@@ -54,7 +54,7 @@ def test_flat_measure_on_its_lines() -> None:
 
 def test_thresholds_are_read_as_typed() -> None:
     # 0.7 typed on the 設定 sheet is 7/10, so a rate of exactly 0.7 × p is B.
-    assert GradeScale.of(Settings(grade_b_ratio=0.7)).b == Fraction(7, 10)
+    assert GradeScale.of(Settings(grade_b_ratio=0.7)).threshold("B") == Fraction(7, 10)
     assert list(grade([Fraction(7, 20), Fraction(7, 20) - Fraction(1, 10**12)], Fraction(1, 2),
                       Settings(grade_b_ratio=0.7))) == ["B", "C"]
 

@@ -127,6 +127,7 @@ class Plan:
     basic_goal: str = ""
     basic_goal_text: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    grade_scale: Any = None  # metrics.scale.GradeScale of the plan's own scale; None = DOMAIN.md's S–D (設定 sheet)
 
     @property
     def years(self) -> list[int]:
@@ -283,6 +284,7 @@ def plan_from_dict(raw: dict[str, Any]) -> Plan:
             if year is not None and not start <= year <= end:
                 raise PlanError(f"取組項目 No.{item.no}: 開始・終了年度 {year} は推進期間（{start}〜{end}）の外です。")
     return Plan(
+        grade_scale=_grade_scale(raw.get("grades", ())),
         name=str(_require(head, "name", "[plan]")),
         city=str(_require(head, "city", "[plan]")),
         city_code=str(head.get("city_code", "")),
@@ -298,6 +300,19 @@ def plan_from_dict(raw: dict[str, Any]) -> Plan:
         basic_goal=str(head.get("basic_goal", "")),
         basic_goal_text=str(head.get("basic_goal_text", "")),
     )
+
+
+def _grade_scale(rows: Any) -> Any:
+    """The plan's [[grades]] as a GradeScale; None for none or for exactly the default S–D (the master then keeps the
+    default's thresholds in its 設定 sheet). Every mistake at once."""
+    from .metrics.scale_rows import own_scale, scale_from_rows  # the metrics layer imports this module
+
+    if not isinstance(rows, list | tuple) or not all(isinstance(r, dict) for r in rows):
+        raise PlanError("評価区分（[[grades]]）は表の配列で書いてください。")
+    scale, problems = scale_from_rows(list(rows))
+    if problems:
+        raise PlanError("評価区分（[[grades]]）: " + "／".join(f"{i + 1}番目の {k}: {m}" for i, k, m in problems))
+    return own_scale(scale)
 
 
 def load_plan(path: str | Path | None = None) -> Plan:
@@ -338,6 +353,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         "history": [
             {"name": h.name, "effect_yen": h.effect_yen, "as_of": h.as_of} for h in plan.history
         ],
+        **({"grades": _scale_rows(plan.grade_scale)} if plan.grade_scale is not None else {}),
         "items": [
             {
                 "no": it.no,
@@ -368,6 +384,12 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
             for it in plan.items
         ],
     }
+
+
+def _scale_rows(scale: Any) -> list[dict[str, Any]]:
+    from .metrics.scale_rows import scale_to_rows
+
+    return scale_to_rows(scale, as_json=True)
 
 
 def plain_number(x: float) -> int | float:

@@ -142,12 +142,27 @@ class Report(_Record):
     total: Rollup
     effects: Effects
     problems: tuple[Problem, ...] = ()
+    # The plan's own grade scale (metrics.scale.GradeScale): in the JSON as "grades" (label, name, color, basis,
+    # threshold, explain); None = the default S–D, left out of the JSON (unchanged for such plans).
+    grade_scale: Any = None
 
     def to_dict(self) -> dict[str, Any]:
         out = super().to_dict()
         out["policies"] = [p.to_dict("policy") for p in self.policies]
         out["departments"] = [d.to_dict("lead") for d in self.departments]
+        out.pop("grade_scale")
+        if self.grade_scale is not None:
+            from .metrics.scale_rows import scale_to_rows
+
+            out["grades"] = scale_to_rows(self.grade_scale, as_json=True)
         return out
+
+    @property
+    def scale(self) -> Any:
+        """The grade scale the report was graded on (the default S–D when the plan has none of its own)."""
+        from .metrics.scale import GradeScale
+
+        return self.grade_scale or GradeScale()
 
     @property
     def evaluation_year(self) -> int:

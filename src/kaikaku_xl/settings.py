@@ -41,6 +41,10 @@ class Settings:
     jump_ratio: float = 10.0  # warn when a value changes more than this many times against the last known value
     distribution_folder: str = "配布"  # the Excel actions 配布 / 回収: folders relative to the workbook's folder
     collection_folder: str = "回収"
+    # The plan's own grade scale (metrics.scale.GradeScale), read from the master's 評価区分 table; not a row of the
+    # 設定 sheet. None: the default S–D with the three thresholds above. Carried here so that every grading path that
+    # takes the settings (refresh, KK_GRADE) grades on the plan's scale.
+    grade_scale: Any = None
 
     def unit_cost(self, unit: str) -> float | None:
         """The 参考換算 price of one unit of a measure, or None where no price applies."""
@@ -120,4 +124,4 @@ def with_values(settings: Settings, **values: Any) -> Settings:
     return replace(settings, **values)
 
 
-SETTING_KEYS = {f.name for f in fields(Settings)}
+SETTING_KEYS = {f.name for f in fields(Settings)} - {"grade_scale"}

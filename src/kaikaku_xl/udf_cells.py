@@ -273,3 +273,29 @@ def settings_from(value: Any) -> Settings:
     if errors:
         raise FormulaError(errors[0].message)
     return settings
+
+
+def scale_from(value: Any, settings: Settings) -> Settings:
+    """The settings with the plan's own grade scale, from the 評価区分 table (GradeScale, all six columns, with or
+    without its header row); the settings unchanged when omitted (the default S–D)."""
+    if not optional(value):
+        return settings
+    from dataclasses import replace
+
+    from .metrics.scale_rows import scale_from_rows
+
+    g = grid(value)
+    headers = c.GRADE_SCALE.headers
+    if g.shape[1] != len(headers):
+        raise FormulaError(f"評価区分には表 {c.GRADE_SCALE.name}（{c.GRADE_SCALE.sheet}シート）の全列を指定してください。")
+    rows = g.tolist()
+    if rows and [text(v) for v in rows[0]] == headers:
+        rows = rows[1:]
+    keys = [col.key for col in c.GRADE_SCALE.columns]
+    records = [dict(zip(keys, (None if isinstance(v, float) and math.isnan(v) else v for v in row), strict=True))
+               for row in rows if any(text(v) for v in row)]
+    scale, problems = scale_from_rows(records)
+    if problems:
+        i, _key, message = problems[0]
+        raise FormulaError(f"評価区分 {i + 1}行目: {message}")
+    return replace(settings, grade_scale=scale) if scale is not None else settings

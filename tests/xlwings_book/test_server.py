@@ -99,7 +99,7 @@ def test_every_udf_is_served_with_japanese_help(client: TestClient) -> None:
         assert f["description"] and len(f["description"]) <= 255
         assert all(p["description"] and not p["description"].startswith("Positional") for p in f["parameters"])
     optional = {p["name"] for p in functions["KK_GRADE"]["parameters"] if p.get("optional")}
-    assert optional == {"planned", "settings", "baseline_year", "target_year"}
+    assert optional == {"planned", "settings", "baseline_year", "target_year", "scale"}
 
 
 def test_udfs_called_like_office_js_equal_the_report(client: TestClient, book: dict[str, Any]) -> None:

@@ -19,10 +19,12 @@ import xlwings as xw
 
 from kaikaku_xl.metrics.effects import effect_amounts, unit_prices
 from kaikaku_xl.metrics.evaluate import measure_grades
-from kaikaku_xl.metrics.grades import ALL_GRADES, GRADES, NOT_GRADED
+from kaikaku_xl.metrics.grades import EXCLUDED, GRADES, NOT_GRADED
 from kaikaku_xl.metrics.rates import attainment, linear_planned, progress
 from kaikaku_xl.metrics.rollups import WHOLE_PLAN, rollup
+from kaikaku_xl.metrics.scale import GradeScale
 from kaikaku_xl.plan import DIRECTIONS, load_plan
+from kaikaku_xl.settings import Settings
 from kaikaku_xl.udf_cells import (
     Arg,
     FormulaError,
@@ -31,11 +33,13 @@ from kaikaku_xl.udf_cells import (
     error_value,
     number,
     optional,
+    scale_from,
     settings_from,
     text,
     year,
 )
 from kaikaku_xl.workbook import contract as c
+from kaikaku_xl.workbook.status_choices import typed_grade
 
 __all__ = ["kk_attainment", "kk_effect", "kk_grade", "kk_planned", "kk_progress", "kk_rollup"]
 
@@ -137,12 +141,13 @@ def _grades(actual: np.ndarray, baseline: np.ndarray, target: np.ndarray, direct
 @xw.arg("settings", doc="設定シートの表 Settings（省略時は既定の閾値）", **_CELLS)
 @xw.arg("baseline_year", doc="基準年度（省略時は計画の基準年度）", **_CELLS)
 @xw.arg("target_year", doc="目標年度（省略時は計画の最終年度）", **_CELLS)
+@xw.arg("scale", doc="計画独自の評価区分の表 GradeScale（評価区分シート。省略時は S〜D）", **_CELLS)
 def kk_grade(actual: Any, baseline: Any, target: Any, direction: Any, fiscal_year: Any, planned: Any = None,
-             settings: Any = None, baseline_year: Any = None, target_year: Any = None) -> Any:
-    """評価 S/A/B/C/D/−: 進捗率を計画進捗（経過年数÷計画期間）と比べます。S≧100%、A≧計画、B≧計画×0.6、C≧0、D<0。維持は達成率で評価。"""
+             settings: Any = None, baseline_year: Any = None, target_year: Any = None, scale: Any = None) -> Any:
+    """評価 S/A/B/C/D/−（または計画の評価区分）: 進捗率を計画進捗（経過年数÷計画期間）と比べます。S≧100%、A≧計画、B≧計画×0.6、C≧0、D<0。"""
     try:
         base, end = _period(baseline_year, target_year)
-        config = settings_from(settings)
+        config = scale_from(scale, settings_from(settings))
     except Exception as exc:
         return error_value(exc)
     own = planned if optional(planned) else None
@@ -194,15 +199,21 @@ def _group_key(value: Any) -> Any:
     return int(n) if math.isfinite(n) and float(n).is_integer() else text(value)
 
 
-ROLLUP_KEYS = ("items", "graded", *(f"n_{g}" for g in ALL_GRADES), *(f"share_{g}" for g in GRADES),
-               "mean_progress", "effect_year")
+def rollup_keys(labels: tuple[str, ...] = GRADES) -> tuple[str, ...]:
+    """The KK_ROLLUP columns for a scale's labels (S..D by default)."""
+    return ("items", "graded", *(f"n_{g}" for g in (*labels, NOT_GRADED, EXCLUDED)), *(f"share_{g}" for g in labels),
+            "mean_progress", "effect_year")
+
+
+ROLLUP_KEYS = rollup_keys()
 GROUP_HEADER = "区分"
 
 
 def _rollup_frame(groups: Any, grades: Any, effects: Any, items: Any, measure_items: Any,
-                  progresses: Any) -> pd.DataFrame:
+                  progresses: Any, labels: tuple[str, ...] = GRADES) -> pd.DataFrame:
     keys = [_key(v) for v in column(groups, "raw", "区分").tolist()]  # _key remembers each distinct value
-    marks = [g if g in ALL_GRADES else NOT_GRADED for g in (s.upper() for s in column(grades, "text", "評価"))]
+    known = (*labels, NOT_GRADED, EXCLUDED)
+    marks = [g if g in known else NOT_GRADED for g in (typed_grade(s, labels) for s in column(grades, "text", "評価"))]
     if len(keys) != len(marks):
         raise FormulaError(f"区分（{len(keys)}行）と評価（{len(marks)}行）の行数が違います。")
     n = len(keys)
@@ -219,7 +230,8 @@ def _rollup_frame(groups: Any, grades: Any, effects: Any, items: Any, measure_it
     item_effects = pd.DataFrame({"item": item_frame["item"], "single_year": money[keep],
                                  "cumulative": money[keep]})
     measures = _measure_frame(measure_items, progresses, ids, n)
-    rows = [rollup(item_frame, measures, item_effects, "group"), rollup(item_frame, measures, item_effects, None)]
+    rows = [rollup(item_frame, measures, item_effects, "group", labels),
+            rollup(item_frame, measures, item_effects, None, labels)]
     return pd.concat(rows, ignore_index=True)
 
 
@@ -243,16 +255,20 @@ def _measure_frame(measure_items: Any, progresses: Any, ids: np.ndarray, n: int)
 @xw.arg("items", doc="取組項目 No の列（省略時は行番号）", **_CELLS)
 @xw.arg("measure_items", doc="指標の取組項目 No の列（平均進捗率用、省略可）", **_CELLS)
 @xw.arg("progresses", doc="指標の進捗率の列（平均進捗率用、省略可）", **_CELLS)
+@xw.arg("scale", doc="計画独自の評価区分の表 GradeScale（省略時は S〜D）", **_CELLS)
 @xw.ret(index=False, header=True)
 def kk_rollup(groups: Any, grades: Any, effects: Any = None, items: Any = None, measure_items: Any = None,
-              progresses: Any = None) -> Any:
+              progresses: Any = None, scale: Any = None) -> Any:
     """区分ごとの集計（表で返します）: 項目数、評価対象、S〜−の件数、S〜Dの割合（−を除く）、平均進捗率、効果額、最後に全体。"""
     try:
-        frame = _rollup_frame(groups, grades, effects, items, measure_items, progresses)
+        labels = GradeScale.of(scale_from(scale, Settings())).labels
+        frame = _rollup_frame(groups, grades, effects, items, measure_items, progresses, labels)
     except Exception as exc:
         return error_value(exc)
-    headers = [GROUP_HEADER, *(c.POLICY_SUMMARY.column(k).header for k in ROLLUP_KEYS)]
-    body = frame[["group", *ROLLUP_KEYS]].astype(object)
+    keys = rollup_keys(labels)
+    spec = c.policy_summary_spec(labels)
+    headers = [GROUP_HEADER, *(spec.column(k).header for k in keys)]
+    body = frame[["group", *keys]].astype(object)
     body = body.where(body.notna() & body.map(lambda v: not (isinstance(v, float) and math.isinf(v))), NOT_GRADED)
     body["group"] = [WHOLE_PLAN if g == WHOLE_PLAN else g for g in body["group"]]
     body.columns = headers

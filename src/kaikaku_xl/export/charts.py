@@ -8,13 +8,11 @@ from __future__ import annotations
 import math
 from html import escape
 
-from ..metrics import GRADE_LABELS, GRADES
+from ..metrics.scale import GradeScale
 from ..palette import (
     BLACK,
     DARK_GREY,
     EFFECT_SERIES,
-    GRADE_FILL,
-    GRADE_TEXT,
     GRID_GREY,
     LIGHT_GREY,
     SERIES_OUTLINE,
@@ -43,8 +41,10 @@ def _text(x: float, y: float, value: str, anchor: str = "start", size: int = 12,
             f'font-weight="{weight}">{escape(value)}</text>')
 
 
-def grade_share_chart(categories: list[str], series: dict[str, list[float]], title: str) -> str:
-    """Horizontal stacked bars: share of each grade (percent points) per 基本方針."""
+def grade_share_chart(categories: list[str], series: dict[str, list[float]], title: str,
+                      scale: GradeScale | None = None) -> str:
+    """Horizontal stacked bars: share of each grade (percent points) per 基本方針, in the plan's colours."""
+    scale = scale or GradeScale()
     label_w, bar_w, row_h, top = 300, 440, 34, 16
     width = label_w + bar_w + 30
     height = top + row_h * len(categories) + 70
@@ -58,22 +58,24 @@ def grade_share_chart(categories: list[str], series: dict[str, list[float]], tit
         y = top + i * row_h
         body.append(_text(label_w - 8, y + row_h / 2 + 4, cat if len(cat) <= 24 else cat[:23] + "…", "end", 12))
         x = float(label_w)
-        for g in GRADES:
+        for g in scale.labels:
             share = series[g][i]
             if share <= 0:
                 continue
             w = bar_w * share / 100
             body.append(f'<rect x="{_n(x)}" y="{_n(y + 5)}" width="{_n(w)}" height="{row_h - 10}" '
-                        f'fill="{css(GRADE_FILL[g])}"/>')
+                        f'fill="{css(scale.fill(g) or LIGHT_GREY)}"/>')
             if w >= 34:
                 body.append(_text(x + w / 2, y + row_h / 2 + 4, f"{format_number(share, 1)}%", "middle", 10,
-                                  css(GRADE_TEXT[g])))
+                                  css(scale.text_color(g))))
             x += w
     ly = top + row_h * len(categories) + 40
-    for j, g in enumerate(GRADES):
-        lx = label_w - 120 + j * 110
-        body.append(f'<rect x="{lx}" y="{ly - 10}" width="12" height="12" fill="{css(GRADE_FILL[g])}"/>')
-        body.append(_text(lx + 16, ly, f"{g} {GRADE_LABELS[g]}", "start", 11))
+    step = 110 if len(scale.labels) <= 5 else 580 // len(scale.labels)
+    for j, g in enumerate(scale.labels):
+        lx = label_w - 120 + j * step
+        body.append(f'<rect x="{lx}" y="{ly - 10}" width="12" height="12" fill="{css(scale.fill(g) or LIGHT_GREY)}"/>')
+        name = scale.title(g)
+        body.append(_text(lx + 16, ly, f"{g} {name}" if name != g else g, "start", 11))
     return _svg(width, height, body, title)
 
 

@@ -114,7 +114,8 @@ def _figure(svg: str, alt: str, caption: str) -> str:
 def render_html(doc: Document) -> str:
     gc = doc.grade_chart
     ec, hc = doc.effect_year_chart, doc.history_chart
-    grade_fig = _figure(grade_share_chart(gc["categories"], gc["series"], "基本方針別の評価構成比"), gc["alt"],
+    grade_fig = _figure(grade_share_chart(gc["categories"], gc["series"], "基本方針別の評価構成比", doc.scale),
+                        gc["alt"],
                         "図1　基本方針別の評価構成比")
     year_fig = _figure(bar_chart(ec["categories"], ec["series"], "年度別の財政効果額", ec["unit"]), ec["alt"],
                        "図2　年度別の財政効果額（実績と計画）")

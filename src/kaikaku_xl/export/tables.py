@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..metrics import GRADE_LABELS, GRADES, NOT_GRADED
+from ..metrics import NOT_GRADED
 from ..metrics.grades import EXCLUDED
+from ..metrics.scale import GradeScale
 from ..plan import MONEY_KINDS, item_no
 from ..report_model import Report, Rollup
 from ..rounding import is_missing
-from ..workbook.status_choices import GRADE_CHOICES, STATUS_CHOICES, unknown_grade, unknown_status
+from ..workbook.status_choices import STATUS_CHOICES, grade_choices, unknown_grade, unknown_status
 from .cells import (
     Column,
     Group,
@@ -37,7 +38,15 @@ def policy_label(no: int | str, names: dict[int, str]) -> str:
     return str(no)
 
 
+def _grade_head(scale: GradeScale, label: str) -> str:
+    """「S（目標達成）」; a label that says it all alone stays alone."""
+    title = scale.title(label)
+    return f"{label}（{title}）" if title != label else label
+
+
 def summary_tables(report: Report, names: dict[int, str], unit: str) -> list[Table]:
+    scale = report.scale  # the plan's grades (S–D by default): one column each
+    labels = scale.labels
     year = report.evaluation_year
     rows_src: list[tuple[str, Rollup, str]] = [
         (f"/policies/{i}", p, policy_label(p.group, names)) for i, p in enumerate(report.policies)]
@@ -46,7 +55,7 @@ def summary_tables(report: Report, names: dict[int, str], unit: str) -> list[Tab
     counts_rows = []
     for ref, p, label in rows_src:
         row = [text(label), count_cell(p.items, f"{ref}/items"), count_cell(p.graded, f"{ref}/graded")]
-        row += [count_cell(p.counts[g], f"{ref}/counts/{g}") for g in GRADES]
+        row += [count_cell(p.counts[g], f"{ref}/counts/{g}") for g in labels]
         row.append(count_cell(p.counts[NOT_GRADED], f"{ref}/counts/{NOT_GRADED}"))
         row.append(count_cell(p.counts[EXCLUDED], f"{ref}/counts/{EXCLUDED}"))
         counts_rows.append(row)
@@ -54,8 +63,8 @@ def summary_tables(report: Report, names: dict[int, str], unit: str) -> list[Tab
         key="grade_counts",
         caption=f"基本方針別の評価件数（{fiscal_year_label(year)}）",
         columns=[Column("基本方針", 38), Column("取組項目数", 11, "right"), Column("評価対象", 11, "right")]
-        + [Column(f"{g}（{GRADE_LABELS[g]}）", 11, "right") for g in GRADES[:4]]
-        + [Column(f"{GRADES[4]}（{GRADE_LABELS[GRADES[4]]}）", 16, "right"),
+        + [Column(_grade_head(scale, g), 11, "right") for g in labels[:-1]]
+        + [Column(_grade_head(scale, labels[-1]), 16, "right"),
            Column(f"{NOT_GRADED}（未入力・評価不能）", 16, "right"), Column(EXCLUDED, 9, "right")],
         groups=[Group(None, counts_rows)],
         unit_note="単位：件",
@@ -65,7 +74,7 @@ def summary_tables(report: Report, names: dict[int, str], unit: str) -> list[Tab
 
     share_rows = []
     for ref, p, label in rows_src:
-        row = [text(label)] + [percent_cell(p.shares[g], f"{ref}/shares/{g}") for g in GRADES]
+        row = [text(label)] + [percent_cell(p.shares[g], f"{ref}/shares/{g}") for g in labels]
         row.append(percent_cell(p.mean_progress, f"{ref}/mean_progress"))
         row.append(amount_cell(p.effect_year, unit, f"{ref}/effect_year"))
         row.append(amount_cell(p.effect_cumulative, unit, f"{ref}/effect_cumulative"))
@@ -73,7 +82,7 @@ def summary_tables(report: Report, names: dict[int, str], unit: str) -> list[Tab
     shares = Table(
         key="grade_shares",
         caption=f"基本方針別の評価構成比・平均進捗率・財政効果額（{fiscal_year_label(year)}）",
-        columns=[Column("基本方針", 38)] + [Column(f"{g}（{GRADE_LABELS[g]}）", 11, "right") for g in GRADES]
+        columns=[Column("基本方針", 38)] + [Column(_grade_head(scale, g), 11, "right") for g in labels]
         + [Column("平均進捗率", 11, "right"), Column(f"単年度効果額（{year}年度）", 16, "right"),
            Column(f"財政効果額累計（{year}年度まで）", 16, "right")],
         groups=[Group(None, share_rows)],
@@ -135,7 +144,7 @@ def items_table(report: Report, names: dict[int, str], unit: str) -> Table:
     )
 
 
-def _status_index(statuses: list[dict[str, Any]], year: int, item_nos: set[int],
+def _status_index(statuses: list[dict[str, Any]], year: int, item_nos: set[Any], labels: tuple[str, ...],
                   warnings: list[str]) -> dict[int, dict[str, Any]]:
     found: dict[int, dict[str, Any]] = {}
     for entry in statuses:
@@ -157,8 +166,8 @@ def _status_index(statuses: list[dict[str, Any]], year: int, item_nos: set[int],
         if unknown_status(status):
             warnings.append(f"取組項目 No.{no} の状況「{status}」は選択肢にありません。{STATUS_CHOICES}")
         grade = str(entry.get("grade") or "")
-        if unknown_grade(grade, also=(NOT_GRADED,)):
-            warnings.append(f"取組項目 No.{no} の評価「{grade}」は選択肢にありません。{GRADE_CHOICES}")
+        if unknown_grade(grade, also=(NOT_GRADED,), labels=labels):
+            warnings.append(f"取組項目 No.{no} の評価「{grade}」は選択肢にありません。{grade_choices(labels)}")
         found[no] = entry
     return found
 
@@ -167,7 +176,7 @@ def qualitative_table(report: Report, statuses: list[dict[str, Any]], names: dic
                        warnings: list[str]) -> Table:
     year = report.evaluation_year
     with_measures = {m.item for m in report.measures}
-    entries = _status_index(statuses, year, {i.no for i in report.items}, warnings)
+    entries = _status_index(statuses, year, {i.no for i in report.items}, report.scale.labels, warnings)
     groups: dict[Any, Group] = {}
     for item in report.items:
         no = item.no
@@ -194,7 +203,7 @@ def qualitative_table(report: Report, statuses: list[dict[str, Any]], names: dic
                  Column("状況", 8, "center"), Column("評価", 6, "center"), Column("取組実績", 36),
                  Column("課題", 30), Column("今後の方向性", 30)],
         groups=list(groups.values()),
-        notes=["状況：未着手／実施中／完了。評価は担当課による（S 目標達成／A 順調／B 概ね順調／C 遅れ／D 悪化）。"],
+        notes=[f"状況：未着手／実施中／完了。評価は担当課による（{report.scale.legend()}）。"],
     )
 
 

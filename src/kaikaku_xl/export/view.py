@@ -9,10 +9,11 @@ value with its JSON pointer into the report (the web page puts both in data- att
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from ..metrics import GRADE_LABELS, GRADES, NOT_GRADED
+from ..metrics import GRADE_LABELS, NOT_GRADED
+from ..metrics.scale import GradeScale
 from ..report_model import Report
 from ..rounding import YEN_UNITS
 from .cells import (  # noqa: F401  (re-exported: the exporters and tests import them from here)
@@ -46,6 +47,7 @@ class Document:
     effect_year_chart: dict[str, Any]
     history_chart: dict[str, Any]
     warnings: list[str]
+    scale: GradeScale = field(default_factory=GradeScale)  # the plan's grades: legends, columns, chart colours
 
     @property
     def title(self) -> str:
@@ -65,7 +67,7 @@ class Document:
 
     @property
     def grade_legend(self) -> str:
-        return "評価：" + "／".join(f"{g} {GRADE_LABELS[g]}" for g in (*GRADES, NOT_GRADED))
+        return "評価：" + self.scale.legend() + f"／{NOT_GRADED} {GRADE_LABELS[NOT_GRADED]}"
 
 
 def _chart_number(cell: Cell) -> float | None:
@@ -89,9 +91,10 @@ def build_document(plan: Any, report: Report, statuses: list[dict[str, Any]], *,
     shares = summary[1]
     categories = [row[0].text for row in shares.rows]
     series = {g: [row[1 + k].number * 100 if row[1 + k].number is not None else 0.0 for row in shares.rows]
-              for k, g in enumerate(GRADES)}
+              for k, g in enumerate(report.scale.labels)}
     alt = "基本方針別の評価構成比の横棒グラフ。" + "。".join(
-        f"{row[0].text}：" + "、".join(f"{g} {row[1 + k].text}" for k, g in enumerate(GRADES)) for row in shares.rows
+        f"{row[0].text}：" + "、".join(f"{g} {row[1 + k].text}" for k, g in enumerate(report.scale.labels))
+        for row in shares.rows
     ) + "。"
     grade_chart = {"categories": categories, "series": series, "alt": alt}
 
@@ -130,6 +133,7 @@ def build_document(plan: Any, report: Report, statuses: list[dict[str, Any]], *,
         effect_year_chart=effect_year_chart,
         history_chart=history_chart,
         warnings=warnings,
+        scale=report.scale,
     )
 
 

@@ -30,13 +30,11 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from ..metrics import GRADES
 from ..palette import (
     BLUE,
     BORDER_GREY,
     DARK_GREY,
     EFFECT_SERIES,
-    GRADE_FILL,
     GROUP_FILL,
     HEADER_FILL,
     HEADER_TEXT,
@@ -276,11 +274,13 @@ def _summary(wb: Workbook, doc: Document, font: str, metrics: TextMetrics) -> No
     chart.y_axis.majorUnit = 0.2
     chart.y_axis.number_format = "0%"
     chart.x_axis.scaling.orientation = "maxMin"  # first policy on top, as in the table
-    chart.add_data(Reference(ws, min_col=2, max_col=1 + len(GRADES), min_row=head, max_row=last),
+    labels = doc.scale.labels
+    chart.add_data(Reference(ws, min_col=2, max_col=1 + len(labels), min_row=head, max_row=last),
                    titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
-    for series, g in zip(chart.series, GRADES, strict=True):
-        _color(series, GRADE_FILL[g])
+    for series, g in zip(chart.series, labels, strict=True):
+        if doc.scale.fill(g):
+            _color(series, doc.scale.fill(g))
     _style_chart(chart, font)
     chart.width, chart.height = 24, 11
     ws.row_breaks.append(Break(id=s.row - 1))  # the chart on a page of its own, never cut in two

@@ -12,9 +12,10 @@ from ..settings import Settings
 from .effects import measure_effects, yearly_totals
 from .exact import measure_rate
 from .frames import ACTUAL_COLUMNS, LEDGER_COLUMNS, STATUS_COLUMNS, TARGET_COLUMNS, empty
-from .grades import EXCLUDED, GRADE_LABELS, GRADES, NOT_ENTERED, NOT_GRADED, grade_rows, worst
+from .grades import EXCLUDED, GRADE_LABELS, NOT_ENTERED, NOT_GRADED, grade_rows, worst
 from .rates import attainment, linear_planned, progress
 from .rollups import rollup
+from .scale import GradeScale
 
 
 @dataclass
@@ -110,6 +111,8 @@ def evaluate_measures(grid: pd.DataFrame, year: int, baseline_year: int, setting
     rows["grade_basis"] = np.where(graded.flat, "達成率", "進捗率")
     rows["grade"] = graded.grade
     rows["reason"] = _reasons(rows, graded.flat)
+    if GradeScale.of(settings).typed:  # graded by the departments: the measure's rates are shown, never graded
+        rows["reason"] = [r or "評価は担当課が入力（指標は参考）" for r in rows["reason"]]
     return rows
 
 
@@ -195,7 +198,9 @@ def running(items: pd.DataFrame, year: int) -> pd.Series:
 
 def grade_items(inputs: Inputs, measures: pd.DataFrame, year: int, settings: Settings,
                 items: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Item grade: the primary measure's (or the worst, per settings); entered grade for items without measures."""
+    """Item grade: the primary measure's (or the worst, per settings); entered grade for items without measures,
+    and for every item when the plan's scale is typed (graded by the departments)."""
+    scale = GradeScale.of(settings)
     entered = inputs.status
     entered = entered[entered["year"].astype("Int64") == year] if len(entered) else entered
     entered_grade = dict(zip(entered["item"], entered["grade"], strict=True)) if len(entered) else {}
@@ -209,18 +214,18 @@ def grade_items(inputs: Inputs, measures: pd.DataFrame, year: int, settings: Set
         label = ""
         if entered_grade.get(item.item) == EXCLUDED:  # 対象外 entered for this year, with or without measures
             g, source = EXCLUDED, "担当課入力（対象外）"
-        elif len(own):
+        elif len(own) and not scale.typed:
             if settings.item_grade_rule == "最低評価":
-                g, source = worst(own), "指標（最低評価）"
+                g, source = worst(own, scale), "指標（最低評価）"
             else:
                 g, source = own[0], "主指標"
         else:
             value = entered_grade.get(item.item)
-            g = value if isinstance(value, str) and value in GRADES else NOT_GRADED
+            g = value if isinstance(value, str) and value in scale.labels else NOT_GRADED
             source = "担当課評価"
             label = NOT_ENTERED if g == NOT_GRADED else ""  # a blank is 未入力, not 対象外
         rows.append({"item": item.item, "policy": item.policy, "lead": item.lead, "title": item.title,
-                     "grade": g, "grade_source": source, "grade_label": label or GRADE_LABELS[g]})
+                     "grade": g, "grade_source": source, "grade_label": label or (scale.title(g) if g in scale.labels else GRADE_LABELS[g])})
     return pd.DataFrame(rows)
 
 
@@ -274,14 +279,15 @@ def evaluate(inputs: Inputs, settings: Settings) -> Results:
         year,
     )
     item_effects = effects_per_item(plan_grid, ledger, inputs.items, year, inputs.start_year)
+    labels = GradeScale.of(settings).labels
     return Results(
         evaluation_year=year,
         measures=measures,
         measure_years=grid,
         items=items,
         effects=totals,
-        policies=rollup(items, measures, item_effects, "policy"),
-        leads=rollup(items, measures, item_effects, "lead"),
-        total=rollup(items, measures, item_effects, None),
+        policies=rollup(items, measures, item_effects, "policy", labels),
+        leads=rollup(items, measures, item_effects, "lead", labels),
+        total=rollup(items, measures, item_effects, None, labels),
         item_effects=item_effects,
     )

@@ -1,13 +1,12 @@
 """評価 S/A/B/C/D/− of a measure for an evaluation year, and of an item (DOMAIN.md, "Evaluation grade").
 
-Grades are decided exactly (fractions of the typed decimals, see exact.py); the thresholds live in GradeScale
-only, so that a plan's own scale (issue 9) has one place to go.
+Grades are decided exactly (fractions of the typed decimals, see exact.py); the labels and the thresholds live in
+GradeScale (scale.py) only: the default S–D with the 設定 sheet's thresholds, or the plan's own scale.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
@@ -16,6 +15,7 @@ import numpy.typing as npt
 
 from ..settings import Settings
 from .exact import typed
+from .scale import BASIS_PROGRESS, GradeScale
 
 GRADES = ("S", "A", "B", "C", "D")
 NOT_GRADED = "−"  # not computable, or nothing entered yet (未入力)
@@ -24,34 +24,6 @@ ALL_GRADES = (*GRADES, NOT_GRADED, EXCLUDED)
 GRADE_LABELS = {"S": "目標達成", "A": "順調", "B": "概ね順調", "C": "遅れ", "D": "悪化", NOT_GRADED: "評価対象外",
                 EXCLUDED: "対象外"}
 NOT_ENTERED = "未入力"  # the label of − where the department has not entered a grade yet
-_RANK = {g: i for i, g in enumerate(GRADES)}  # S best
-
-
-@dataclass(frozen=True)
-class GradeScale:
-    """The grade lines, exact: S at rate ≥ s; A at ≥ a × planned progress; B at ≥ b × planned; C at ≥ 0; else D."""
-
-    s: Fraction = Fraction(1)
-    a: Fraction = Fraction(1)
-    b: Fraction = Fraction(3, 5)
-
-    @classmethod
-    def of(cls, settings: Settings) -> GradeScale:
-        """The scale of the 設定 sheet, each threshold read as the decimal typed there."""
-        s, a, b = (typed(v) for v in (settings.grade_s_progress, settings.grade_a_ratio, settings.grade_b_ratio))
-        return cls(s if s is not None else cls.s, a if a is not None else cls.a, b if b is not None else cls.b)
-
-    def decide(self, rate: Fraction | None, planned_progress: Fraction | None) -> str:
-        """The grade of an exact rate; a value exactly on a line gets the higher grade."""
-        if rate is None or planned_progress is None:
-            return NOT_GRADED
-        if rate >= self.s:
-            return "S"
-        if rate >= self.a * planned_progress:
-            return "A"
-        if rate >= self.b * planned_progress:
-            return "B"
-        return "C" if rate >= 0 else "D"
 
 
 def grade(rate: Iterable[Any] | Any, planned_progress: Iterable[Any] | Any, settings: Settings) -> npt.NDArray[np.object_]:
@@ -83,12 +55,16 @@ def grade_rows(rate: Any, planned_progress: Any, magnitude: Any, settings: Setti
     """
     scale = GradeScale.of(settings)
     r = np.asarray(rate, dtype=np.float64)
+    if scale.typed:  # graded by the departments: nothing is computed
+        return np.full(r.shape, NOT_GRADED, dtype=object)
     p = np.broadcast_to(np.asarray(planned_progress, dtype=np.float64), r.shape)
     m = np.broadcast_to(np.asarray(magnitude, dtype=np.float64), r.shape)
-    lines = (np.full(r.shape, float(scale.s)), float(scale.a) * p, float(scale.b) * p, np.zeros(r.shape))
+    ruled = scale.grades[:-1]  # the last grade takes what no line reaches
+    lines = [np.full(r.shape, float(g.threshold)) if g.basis == BASIS_PROGRESS else float(g.threshold) * p  # type: ignore[arg-type]
+             for g in ruled]
     with np.errstate(invalid="ignore"):
-        out = np.select([np.isnan(r) | np.isnan(p), r >= lines[0], r >= lines[1], r >= lines[2], r >= 0],
-                        [NOT_GRADED, "S", "A", "B", "C"], default="D").astype(object)
+        out = np.select([np.isnan(r) | np.isnan(p), *(r >= line for line in lines)],
+                        [NOT_GRADED, *(g.label for g in ruled)], default=scale.grades[-1].label).astype(object)
         margin = FLOAT_MARGIN * (1 + np.abs(r) + np.abs(p)) * (1 + np.nan_to_num(m, nan=np.inf))
         near = np.zeros(r.shape, dtype=bool)
         for line in lines:
@@ -99,7 +75,8 @@ def grade_rows(rate: Any, planned_progress: Any, magnitude: Any, settings: Setti
     return out
 
 
-def worst(grades: list[str]) -> str:
-    """The lowest of the computable grades; − when none is computable."""
-    graded = [g for g in grades if g in _RANK]
-    return max(graded, key=_RANK.__getitem__) if graded else NOT_GRADED
+def worst(grades: list[str], scale: GradeScale | None = None) -> str:
+    """The lowest of the computable grades (by the scale's order); − when none is computable."""
+    labels = (scale or GradeScale()).labels
+    graded = [g for g in grades if g in labels]
+    return max(graded, key=labels.index) if graded else NOT_GRADED

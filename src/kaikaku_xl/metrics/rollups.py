@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .grades import ALL_GRADES, EXCLUDED, GRADES
+from .grades import EXCLUDED, GRADES, NOT_GRADED
 
 WHOLE_PLAN = "全体"
 
@@ -25,12 +25,13 @@ def _known_sum(values: np.ndarray) -> float:
     return _sum(values) if np.count_nonzero(~np.isnan(values)) else float("nan")
 
 
-def rollup(items: pd.DataFrame, measures: pd.DataFrame, item_effects: pd.DataFrame, by: str | None) -> pd.DataFrame:
+def rollup(items: pd.DataFrame, measures: pd.DataFrame, item_effects: pd.DataFrame, by: str | None,
+           labels: tuple[str, ...] = GRADES) -> pd.DataFrame:
     """Grade counts, shares of graded items, mean 進捗率 and effect totals per group.
 
     items: item, policy, lead, grade. measures: item, measure_id, progress, counted.
     item_effects: item, single_year, cumulative (counted measure effects + ledger, per item).
-    by: "policy", "lead" or None for the whole plan.
+    by: "policy", "lead" or None for the whole plan. labels: the plan's grades, best first (counted and shared).
     Arrays and one grouping per table (shared by refresh and KK_ROLLUP): no frame filtered per group.
     """
     key = by or "_all"
@@ -52,11 +53,11 @@ def rollup(items: pd.DataFrame, measures: pd.DataFrame, item_effects: pd.DataFra
     rows = []
     for group, members in item_groups.items():
         marks = list(grades[members])
-        n_graded = sum(marks.count(g) for g in GRADES)
+        n_graded = sum(marks.count(g) for g in labels)
         row: dict[str, object] = {"group": group, "items": len(members), "graded": n_graded}
-        for g in ALL_GRADES:
+        for g in (*labels, NOT_GRADED, EXCLUDED):
             row[f"n_{g}"] = marks.count(g)
-        for g in GRADES:
+        for g in labels:
             row[f"share_{g}"] = row[f"n_{g}"] / n_graded if n_graded else float("nan")
         at = in_measures.get(group, empty)
         rates = progress[at]

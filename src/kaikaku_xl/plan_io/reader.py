@@ -14,6 +14,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..errors import PlanError, PlanWorkbookError
+from ..metrics.scale_rows import scale_from_rows
 from ..plan import DIRECTIONS, EFFECT_KINDS, ItemNo, Plan, item_no, plan_from_dict
 from ..workbook import contract as c
 from ..workbook.inputs import NotANumber, parse_number
@@ -282,6 +283,18 @@ class PlanReader:
         return out
 
 
+def _grades(reader: PlanReader, wb: Any) -> list[dict[str, Any]]:
+    """The 評価区分 sheet's rows (optional sheet: without it, the default S–D); every mistake named by cell."""
+    if c.PLAN_GRADES.sheet not in wb.sheetnames:
+        return []
+    rows = reader.rows(wb, c.PLAN_GRADES)
+    values = [{col.key: row.value(col.key) for col in c.PLAN_GRADES.columns} for row in rows]
+    _, problems = scale_from_rows(values)
+    for i, key, message in problems:
+        reader.bad(rows[i], key, message)
+    return values
+
+
 def read_plan_workbook(path: str | Path) -> Plan:
     """The plan a workbook holds; PlanWorkbookError listing every mistake (sheet!cell: what) otherwise."""
     path = Path(path)
@@ -298,10 +311,12 @@ def read_plan_workbook(path: str | Path) -> Plan:
     items = reader.items(wb, {p["no"] for p in policies}, period)
     reader.measures(wb, {i["no"]: i for i in items})
     history = reader.history(wb)
+    grades = _grades(reader, wb)
     if reader.problems:
         raise PlanWorkbookError(path.name, reader.problems)
     try:
-        return plan_from_dict({"plan": head, "policies": policies, "items": items, "history": history})
+        return plan_from_dict({"plan": head, "policies": policies, "items": items, "history": history,
+                               "grades": grades})
     except PlanWorkbookError:
         raise
     except PlanError as exc:  # a rule the cell checks above do not cover yet: still no traceback

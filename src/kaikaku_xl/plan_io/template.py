@@ -15,6 +15,8 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .. import palette
+from ..metrics.scale import BASES, GradeScale
+from ..metrics.scale_rows import scale_to_rows
 from ..plan import DIRECTIONS, EFFECT_KINDS, Plan, plain_number
 from ..workbook import contract as c
 from ..workbook.styles import FONT, apply
@@ -31,6 +33,8 @@ CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
     (c.PLAN_MEASURES.name, "direction"): DIRECTIONS,
     (c.PLAN_MEASURES.name, "effect_kind"): tuple(k for k in EFFECT_KINDS if k),
     (c.PLAN_MEASURES.name, "include_in_effect"): c.PLAN_YES_NO,
+    (c.PLAN_GRADES.name, "basis"): BASES,
+    (c.PLAN_GRADES.name, "explain"): c.PLAN_YES_NO,
 }
 
 
@@ -41,6 +45,12 @@ def _head_rows(plan: Plan | None) -> list[list[Any]]:
         label = f.label + ("*" if f.required else "")
         rows.append([label, value or None, f.note + (f"（例: {f.example}）" if f.example else "")])
     return rows
+
+
+def _grade_rows(plan: Plan | None) -> list[list[Any]]:
+    """The plan's grade scale, or the default S–D a new city starts from (kept as the default if unchanged)."""
+    scale = plan.grade_scale if plan is not None and plan.grade_scale is not None else GradeScale()
+    return [[row[col.key] for col in c.PLAN_GRADES.columns] for row in scale_to_rows(scale)]
 
 
 def _rows(plan: Plan) -> dict[str, list[list[Any]]]:
@@ -119,9 +129,10 @@ def build_plan_workbook(plan: Plan | None = None) -> Workbook:
     wb = Workbook()
     _head(wb.active, plan)
     rows = _rows(plan) if plan is not None else {}
+    rows[c.PLAN_GRADES.name] = _grade_rows(plan)
     for spec in c.PLAN_TABLES:
         ws = wb.create_sheet(spec.sheet)
-        _table(ws, spec, rows.get(spec.name, []), EXAMPLES[spec.name] if plan is None else None)
+        _table(ws, spec, rows.get(spec.name, []), EXAMPLES.get(spec.name) if plan is None else None)
     wb.properties.title = plan.name if plan else "行財政改革計画（記入用）"
     wb.properties.creator = "kaikaku-xl"
     return wb

@@ -19,14 +19,17 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..metrics.grades import EXCLUDED, GRADES
+from ..metrics.grades import EXCLUDED
+from ..metrics.scale import BASES, GradeScale
+from ..metrics.scale_rows import scale_to_rows
 from ..numformat import MAX_DECIMALS, MEASURE_FORMATS, number_format
-from ..palette import EFFECT_SERIES, GRADE_FILL
+from ..palette import EFFECT_SERIES
 from ..plan import EFFECT_KINDS, Plan, plain_number
 from ..plausibility import NO_LIMIT
 from ..settings import SETTING_SPECS, Settings, settings_rows
 from ..textfit import row_height, table_row_height
 from . import contract as c
+from .grade_fills import paint_grades
 from .guide import guide_lines
 from .sample import SAMPLE_MARK
 from .styles import apply
@@ -53,6 +56,7 @@ INPUT_KEYS = {
     c.MEASURES.name: {"effect_kind", "include_in_effect", "note", "decimals", "allowed_min", "allowed_max"},
     c.STATUS.name: {"status", "grade", "results", "issues", "next"},
     c.LEDGER.name: {"item", "year", "kind", "amount", "what", "basis"},
+    c.GRADE_SCALE.name: {"name", "color", "basis", "threshold", "explain"},  # the labels name the roll-up columns
 }
 
 
@@ -198,7 +202,9 @@ def input_rows(plan: Plan, layout: c.Layout, settings: Settings) -> dict[str, li
     measures = plan.measures
     blank_years = [None] * len(layout.years)
     return {
-        c.SETTINGS.name: [list(r) for r in settings_rows(settings)],
+        c.SETTINGS.name: [list(r) for r in settings_rows(settings) if r[0] in {s.key for s in setting_specs(plan)}],
+        **({c.GRADE_SCALE.name: [[r[col.key] for col in c.GRADE_SCALE.columns] for r in scale_to_rows(plan.grade_scale)]}
+           if plan.grade_scale is not None else {}),
         c.PLAN_INFO.name: [[key, label, str(getattr(plan, key))] for key, label in c.PLAN_INFO_KEYS],
         c.HISTORY.name: [[h.name, h.effect_yen, h.as_of] for h in plan.history],
         c.ITEMS.name: [
@@ -237,7 +243,7 @@ def _write_inputs(wb: Workbook, plan: Plan, layout: c.Layout, rows: dict[str, li
             "Actuals", "Targets") else 0))
         print_setup(ws, spec.anchor_row)
     settings_ws = wb[c.SETTINGS.sheet]
-    for i, spec in enumerate(SETTING_SPECS, start=c.SETTINGS.anchor_row + 1):
+    for i, spec in enumerate(setting_specs(plan), start=c.SETTINGS.anchor_row + 1):
         if spec.choices:
             dv = _list(spec.choices, "、".join(spec.choices) + " から選んでください。")
             dv.add(f"C{i}")
@@ -256,8 +262,12 @@ def _write_inputs(wb: Workbook, plan: Plan, layout: c.Layout, rows: dict[str, li
     st = c.STATUS
     _validation(wb[st.sheet], st, "status", _list(c.STATUS_VALUES, "未着手・実施中・完了・対象外から選んでください。"
                                                                    "対象外の項目は割合の分母から除きます。"))
-    _validation(wb[st.sheet], st, "grade", _list((*GRADES, EXCLUDED), "指標のない項目の評価（S〜D）を選んでください。"
-                                                                     "対象外は全ての項目で選べます。空欄は未入力です。"))
+    scale = plan.grade_scale or GradeScale()
+    _validation(wb[st.sheet], st, "grade", _list((*scale.labels, EXCLUDED), grade_prompt(scale)))
+    if plan.grade_scale is not None:
+        gs = c.GRADE_SCALE
+        _validation(wb[gs.sheet], gs, "basis", _list(BASES, "・".join(BASES) + " から選んでください。"))
+        _validation(wb[gs.sheet], gs, "explain", _list(("はい", "いいえ"), "はい／いいえ"))
     lg = c.LEDGER
     if all(isinstance(n, int) for n in numbers):
         low, high = min(numbers), max(numbers)  # type: ignore[type-var]
@@ -331,7 +341,9 @@ def _write_dashboard(wb: Workbook, plan: Plan, layout: c.Layout, protect: bool) 
     grades, effects = c.DASHBOARD_GRADES, c.DASHBOARD_EFFECTS
     n_policy = len(plan.policies)
     n_effect = len(plan.history) + len(layout.plan_years)
-    write_table(ws, grades, [[p.name, None, None, None, None, None] for p in plan.policies], title=False)
+    scale = plan.grade_scale or GradeScale()
+    grades = layout.table(grades.name)
+    write_table(ws, grades, [[p.name, *[None] * len(scale.labels)] for p in plan.policies], title=False)
     write_table(ws, effects, [[None, None] for _ in range(n_effect)], title=False)
     for j, col in enumerate(grades.columns, start=1):
         ws.column_dimensions[get_column_letter(j)].width = col.width
@@ -341,12 +353,14 @@ def _write_dashboard(wb: Workbook, plan: Plan, layout: c.Layout, protect: bool) 
     shares = BarChart()
     shares.type, shares.grouping, shares.overlap, shares.gapWidth = "bar", "percentStacked", 100, 60
     shares.title = "基本方針別の評価の割合"
-    data = Reference(ws, min_col=2, max_col=6, min_row=grades.anchor_row, max_row=grades.anchor_row + n_policy)
+    data = Reference(ws, min_col=2, max_col=1 + len(scale.labels), min_row=grades.anchor_row,
+                     max_row=grades.anchor_row + n_policy)
     cats = Reference(ws, min_col=1, min_row=grades.anchor_row + 1, max_row=grades.anchor_row + n_policy)
     shares.add_data(data, titles_from_data=True)
     shares.set_categories(cats)
-    for series, grade in zip(shares.series, GRADES, strict=True):  # S..D, the colours of the council materials
-        _fill(series, GRADE_FILL[grade])
+    for series, grade in zip(shares.series, scale.labels, strict=True):  # the plan's colours (S..D by default)
+        if scale.fill(grade):
+            _fill(series, scale.fill(grade))
     _bars_top_down(shares)
     shares.y_axis.number_format = "0%"
     shares.legend.position = "b"
@@ -402,7 +416,7 @@ def _write_guide(wb: Workbook, plan: Plan, sample: bool, macro: bool, protect: b
     if sample:
         ws["A2"] = SAMPLE_MARK + "このブックの実績・進捗状況・効果額台帳は説明用の架空データです。実際の値ではありません。"
         apply(ws["A2"], "title")
-    for i, line in enumerate(guide_lines(macro=macro, protect=protect), start=3):
+    for i, line in enumerate(guide_lines(macro=macro, protect=protect, scale=plan.grade_scale), start=3):
         apply(ws.cell(row=i, column=1, value=line), "body")
         height = row_height([(line, ws.column_dimensions["A"].width)])
         if height:
@@ -428,6 +442,8 @@ def build_workbook(plan: Plan, settings: Settings | None = None,
     _write_outputs(wb, layout, protect)
     _write_trend_charts(wb[c.SHEET_TREND], plan, layout)
     _write_cycle(wb, layout, protect)
+    if plan.grade_scale is not None:
+        paint_grades(wb, layout, plan.grade_scale)
     wb.defined_names["kaikaku_plan"] = DefinedName("kaikaku_plan", attr_text=f'"{plan.name}"')
     wb.defined_names["kaikaku_city_code"] = DefinedName("kaikaku_city_code", attr_text=f'"{plan.city_code}"')
     wb.defined_names["kaikaku_sample"] = DefinedName("kaikaku_sample", attr_text="TRUE" if sample else "FALSE")
@@ -437,7 +453,23 @@ def build_workbook(plan: Plan, settings: Settings | None = None,
 
 
 def layout_of(plan: Plan) -> c.Layout:
-    return c.Layout(years=list(range(plan.baseline_year + 1, plan.end_year + 1)), plan_years=plan.years)
+    own = {"grades": plan.grade_scale.labels, "own_scale": True} if plan.grade_scale is not None else {}
+    return c.Layout(years=list(range(plan.baseline_year + 1, plan.end_year + 1)), plan_years=plan.years, **own)
+
+
+GRADE_SETTINGS = ("grade_s_progress", "grade_a_ratio", "grade_b_ratio")  # the default scale's thresholds
+
+
+def setting_specs(plan: Plan) -> tuple[Any, ...]:
+    """The 設定 rows of this plan's master: a plan with its own scale keeps its thresholds in 評価区分, not here."""
+    return tuple(s for s in SETTING_SPECS if plan.grade_scale is None or s.key not in GRADE_SETTINGS)
+
+
+def grade_prompt(scale: GradeScale) -> str:
+    """The dropdown's prompt for the 評価 column (Excel allows 255 characters)."""
+    labels = "・".join(scale.labels) if scale.custom else "S〜D"  # the default master's text, unchanged
+    who = "全ての項目の評価" if scale.typed else "指標のない項目の評価"
+    return f"{who}（{labels}）を選んでください。対象外は全ての項目で選べます。空欄は未入力です。"[:250]
 
 
 def save_new(wb: Workbook, path: Path) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..metrics.grades import ALL_GRADES, EXCLUDED, GRADES
+from ..metrics.grades import EXCLUDED, GRADES, NOT_GRADED
 from ..plan import MONEY_KINDS
 from ..years import wareki_year
 
@@ -226,14 +226,21 @@ def item_effects_spec(years: list[int]) -> TableSpec:
     ), output=True)
 
 
-def _summary_columns(first: Column) -> tuple[Column, ...]:
+def _grade_width(label: str, base: int) -> int:
+    """Wide enough for a grade label ("S" keeps the default width; "概ね順調" needs more)."""
+    return max(base, 2 * len(label) + 3)
+
+
+def _summary_columns(first: Column, grades: tuple[str, ...] = GRADES) -> tuple[Column, ...]:
     return (
         first,
         Column("名称", "name", width=28, wrap=True),
         Column("項目数", "items", FMT_INT, 8),
         Column("評価対象", "graded", FMT_INT, 9),
-        *(Column(g, f"n_{g}", FMT_INT, 7 if g == EXCLUDED else 6) for g in ALL_GRADES),
-        *(Column(f"{g}割合", f"share_{g}", FMT_PCT, 9) for g in GRADES),
+        *(Column(g, f"n_{g}", FMT_INT, _grade_width(g, 6)) for g in grades),
+        Column(NOT_GRADED, f"n_{NOT_GRADED}", FMT_INT, 6),
+        Column(EXCLUDED, f"n_{EXCLUDED}", FMT_INT, 7),
+        *(Column(f"{g}割合", f"share_{g}", FMT_PCT, _grade_width(g + "割合", 9)) for g in grades),
         Column("平均進捗率", "mean_progress", FMT_PCT, 11),
         Column("単年度効果額", "effect_year", FMT_YEN, 16),
         Column("累計効果額", "effect_cumulative", FMT_YEN, 16),
@@ -243,12 +250,19 @@ def _summary_columns(first: Column) -> tuple[Column, ...]:
     )
 
 
-POLICY_SUMMARY = TableSpec(
-    "PolicySummary", "基本方針別", _summary_columns(Column("基本方針", "group", width=9)), output=True
-)
-DEPARTMENT_SUMMARY = TableSpec(
-    "DepartmentSummary", "担当課別", _summary_columns(Column("主要担当課", "group", width=18)), output=True
-)
+def policy_summary_spec(grades: tuple[str, ...] = GRADES) -> TableSpec:
+    return TableSpec("PolicySummary", "基本方針別", _summary_columns(Column("基本方針", "group", width=9), grades),
+                     output=True)
+
+
+def department_summary_spec(grades: tuple[str, ...] = GRADES) -> TableSpec:
+    return TableSpec("DepartmentSummary", "担当課別", _summary_columns(Column("主要担当課", "group", width=18), grades),
+                     output=True)
+
+
+# The default scale's (S..D) tables; a plan with its own scale gets its own from Layout(grades=...).
+POLICY_SUMMARY = policy_summary_spec()
+DEPARTMENT_SUMMARY = department_summary_spec()
 
 PROBLEMS = TableSpec("Problems", "問題点", (
     Column("重要度", "severity", width=8),
@@ -272,10 +286,14 @@ REFRESH_LOG = TableSpec("RefreshLog", "更新履歴", (
 ), output=True)
 
 # The dashboard's chart source data: fixed shape so the charts' ranges never move.
-DASHBOARD_GRADES = TableSpec("DashboardGrades", SHEET_DASHBOARD, (
-    Column("基本方針", "name", width=26),
-    *(Column(f"{g}", f"share_{g}", FMT_PCT, 8) for g in GRADES),
-), anchor_row=9, output=True)
+def dashboard_grades_spec(grades: tuple[str, ...] = GRADES) -> TableSpec:
+    return TableSpec("DashboardGrades", SHEET_DASHBOARD, (
+        Column("基本方針", "name", width=26),
+        *(Column(f"{g}", f"share_{g}", FMT_PCT, _grade_width(g, 8)) for g in grades),
+    ), anchor_row=9, output=True)
+
+
+DASHBOARD_GRADES = dashboard_grades_spec()
 DASHBOARD_EFFECTS = TableSpec("DashboardEffects", SHEET_DASHBOARD, (
     Column("区分", "label", width=26),
     Column("財政効果額", "amount", FMT_YEN, 18),
@@ -426,6 +444,8 @@ class Layout:
 
     years: list[int]  # years that take actuals: the year after the baseline up to the plan's end
     plan_years: list[int]
+    grades: tuple[str, ...] = GRADES  # the plan's grade labels, best first (its roll-up columns)
+    own_scale: bool = False  # the plan's own scale: the master holds it in the GradeScale table
     inputs: tuple[TableSpec, ...] = field(init=False)
     outputs: tuple[TableSpec, ...] = field(init=False)
     cycle: tuple[TableSpec, ...] = CYCLE_TABLES
@@ -433,11 +453,13 @@ class Layout:
     def __post_init__(self) -> None:
         object.__setattr__(self, "inputs", (
             SETTINGS, PLAN_INFO, HISTORY, ITEMS, MEASURES, actuals_spec(self.years), targets_spec(self.years), STATUS, LEDGER,
+            *((GRADE_SCALE,) if self.own_scale else ()),
         ))
         object.__setattr__(self, "outputs", (
-            EVALUATION, ITEM_RESULTS, EFFECTS, item_effects_spec(self.plan_years), POLICY_SUMMARY,
-            DEPARTMENT_SUMMARY, PROBLEMS, SUBMISSIONS, trend_items_spec(self.plan_years),
-            trend_measures_spec(self.plan_years, self.years), REFRESH_LOG, DASHBOARD_GRADES, DASHBOARD_EFFECTS,
+            EVALUATION, ITEM_RESULTS, EFFECTS, item_effects_spec(self.plan_years), policy_summary_spec(self.grades),
+            department_summary_spec(self.grades), PROBLEMS, SUBMISSIONS, trend_items_spec(self.plan_years),
+            trend_measures_spec(self.plan_years, self.years), REFRESH_LOG, dashboard_grades_spec(self.grades),
+            DASHBOARD_EFFECTS,
         ))
 
     def table(self, name: str) -> TableSpec:
@@ -551,13 +573,27 @@ PLAN_HISTORY = TableSpec("PlanHistory", "これまでの効果額", (
     Column("時点", "as_of", width=10),
     Column("主な取組（1行に1つ）", "main_efforts", width=50, wrap=True),
 ))
-PLAN_TABLES = (PLAN_POLICIES, PLAN_ITEMS, PLAN_MEASURES, PLAN_HISTORY)
+# The plan's grade scale (issue 9): one row per grade, best first. The same columns in the plan workbook and, for a
+# plan with its own scale, in the master (sheet 評価区分, table GradeScale); the default S–D keeps its thresholds
+# in the 設定 sheet and has no such table.
+GRADE_SCALE_COLUMNS = (
+    Column("評価", "label", width=12),
+    Column("意味", "name", width=24, wrap=True),
+    Column("色", "color", FMT_TEXT, 10),
+    Column("基準", "basis", width=10),
+    Column("しきい値", "threshold", FMT_GENERAL, 10),
+    Column("要説明", "explain", width=8),
+)
+PLAN_GRADES = TableSpec("PlanGrades", "評価区分", GRADE_SCALE_COLUMNS)
+GRADE_SCALE = TableSpec("GradeScale", "評価区分", GRADE_SCALE_COLUMNS)  # the master's copy (an input sheet)
+PLAN_TABLES = (PLAN_POLICIES, PLAN_ITEMS, PLAN_MEASURES, PLAN_HISTORY, PLAN_GRADES)
 # Columns that must be filled on every row (the rest are optional).
 PLAN_REQUIRED = {
     PLAN_POLICIES.name: ("no", "name"),
     PLAN_ITEMS.name: ("no", "policy", "title", "lead"),
     PLAN_MEASURES.name: ("item", "name", "unit", "direction", "baseline", "target"),
     PLAN_HISTORY.name: ("name", "effect_yen"),
+    PLAN_GRADES.name: ("label", "basis"),
 }
 # The note shown on each header (an Excel comment) and above the table: what to write there.
 PLAN_NOTES = {
@@ -566,6 +602,8 @@ PLAN_NOTES = {
     "PlanMeasures": "数値目標（指標）を1行に1つ書きます。1つの取組項目に複数の指標があれば行を分けます（最初の行が主指標）。",
     "PlanHistory": "これまでの計画の財政効果額（任意）。ダッシュボードのグラフに表示します。",
     "PlanHead": "黄色の「値」の列に計画の基本情報を書きます。* は必須です。",
+    "PlanGrades": "評価の段階を良い順に1行に1つ。記入済みは標準の S〜D（変えなければそのまま）。担当課が評価を選ぶ計画は"
+                  "基準をすべて「入力」にします。",
 }
 PLAN_COLUMN_NOTES = {
     ("PlanItems", "no"): "計画書の番号。1, 2, 10 のような数字のほか R1-3、2-(1)-3 のような文字も使えます（自然な順に並びます）。",
@@ -575,6 +613,13 @@ PLAN_COLUMN_NOTES = {
     ("PlanItems", "lead"): "評価と集計の単位になる主要担当課（1つ）。",
     ("PlanItems", "departments"): "関係課を「、」で区切って書きます（主要担当課を含めなくても構いません）。",
     ("PlanMeasures", "item"): "取組項目シートの No。",
+    ("PlanGrades", "label"): "セルに表示する評価（S、良好 など）。上ほど良い評価。−・対象外・未入力 は使えません。",
+    ("PlanGrades", "name"): "評価の意味（凡例に表示。任意）。",
+    ("PlanGrades", "color"): "グラフ・凡例の色。16進6桁 RRGGBB（例 2E75B6）。空欄は色なし。",
+    ("PlanGrades", "basis"): "進捗率（進捗率 ≧ しきい値）・計画比（進捗率 ≧ しきい値 × 計画進捗）・それ以外（最後の評価）・"
+                              "入力（担当課が選ぶ）。",
+    ("PlanGrades", "threshold"): "基準が進捗率・計画比のときの値。1 = 100%。上の評価ほど大きく。",
+    ("PlanGrades", "explain"): "はい＝この評価の項目は取組実績・課題・今後の方向性の記入が必要。",
     ("PlanMeasures", "unit"): "円・時間・件・枚・㎡・% など。% は 30 = 30% のように書きます。",
     ("PlanMeasures", "direction"): "増加（多いほど良い）・減少（少ないほど良い）・維持（基準値＝目標値）。",
     ("PlanMeasures", "baseline"): "基準年度の値。",

@@ -43,7 +43,9 @@ class DepartmentBook:
     guide: list[str]
     tables: list[DepartmentTable]
     identity: dict[str, str]
-    items: list[int] = field(default_factory=list)  # the department's item numbers (ledger dropdown)
+    items: list[Any] = field(default_factory=list)  # the department's item numbers (ledger dropdown)
+    grades: tuple[str, ...] = ("S", "A", "B", "C", "D")  # the plan's grade labels (評価 dropdown)
+    typed: bool = False  # the plan's scale is typed: every item takes a grade
 
 
 def build_department_workbook(book: DepartmentBook) -> Workbook:
@@ -78,9 +80,11 @@ def _department_checks(ws: Worksheet, table: DepartmentTable, book: DepartmentBo
         _validation(ws, spec, f"y{book.year}", _number("数値を入力してください（単位は「単位」列）。"), rows=rows)
     elif spec.name == c.STATUS.name:
         _validation(ws, spec, "status", _list(c.STATUS_VALUES, "未着手・実施中・完了から選んでください。"), rows=rows)
-        from ..metrics.grades import GRADES
+        from ..metrics.grades import EXCLUDED
 
-        _validation(ws, spec, "grade", _list(GRADES, "指標のない項目の評価（S〜D）を選んでください。"), rows=rows)
+        who = "全ての項目" if book.typed else "指標のない項目"
+        _validation(ws, spec, "grade", _list((*book.grades, EXCLUDED),
+                                             f"{who}の評価（{'・'.join(book.grades)}）を選んでください。"[:250]), rows=rows)
     elif spec.name == c.LEDGER.name:
         numbers = [str(i) for i in book.items]
         _validation(ws, spec, "item", _list(numbers, "この課の取組項目の No を選んでください。"), rows=rows)

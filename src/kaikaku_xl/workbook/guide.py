@@ -4,6 +4,8 @@ The sheet is written for the workbook it is in: the .xlsm explains its 更新 bu
 Office.js add-in; a workbook built with --no-protect does not speak of protection.
 """
 
+from typing import Any
+
 from . import contract as c
 
 PROTECTED_HEAD = "■ 更新で作られるシート（保護されています。直接入力しないでください）"
@@ -11,6 +13,8 @@ UNPROTECTED_HEAD = "■ 更新で作られるシート（更新のたびに作�
 PROTECTION_NOTE = (f"・入力シートも保護されています（黄色のセルだけ入力できます）。保護の解除が必要な場合のパスワード："
                    f"{c.PASSWORD_NOTE}（誤操作防止のためのもので、秘密ではありません）")
 MACRO_SECTION = "\0macro"  # placeholder replaced per variant by guide_lines()
+DEFAULT_SCALE_LINE = ("・S 目標達成：進捗率 100%以上／A 順調：計画どおりの進捗以上／B 概ね順調：計画の6割以上／C 遅れ：0以上／"
+                      "D 悪化：基準値より悪化／− 評価対象外")
 
 
 GUIDE_LINES: tuple[str, ...] = (
@@ -32,7 +36,7 @@ GUIDE_LINES: tuple[str, ...] = (
     "",
     "■ 評価の基準（設定シートで変更できます）",
     "・進捗率 = (実績 − 基準値) ÷ (目標値 − 基準値)。達成率 = 実績 ÷ 目標値（減少が良い指標は 目標値 ÷ 実績）。",
-    "・S 目標達成：進捗率 100%以上／A 順調：計画どおりの進捗以上／B 概ね順調：計画の6割以上／C 遅れ：0以上／D 悪化：基準値より悪化／− 評価対象外",
+    DEFAULT_SCALE_LINE,
     "・計画どおりの進捗 = (評価年度 − 2024) ÷ 6。目標値＝基準値（維持）の指標は達成率で評価します。",
     "・表示は小数第1位で四捨五入します（計算は端数を持ったまま行います）。",
     "",
@@ -66,11 +70,22 @@ XLSX_LINES = (
 )
 
 
-def guide_lines(*, macro: bool, protect: bool) -> tuple[str, ...]:
-    """The 使い方 lines for this workbook: .xlsm (macro) or .xlsx, protected or not."""
+def _scale_lines(scale: Any) -> list[str]:
+    """The plan's own scale, as the 使い方 sheet explains it."""
+    how = ("担当課が進捗状況シートで全ての取組項目の評価を選びます（計算しません）。" if scale.typed else
+           f"{c.GRADE_SCALE.sheet}シートの基準としきい値で計算します（進捗率 ≧ しきい値、計画比は しきい値 × 計画どおりの進捗）。")
+    explained = "・".join(scale.explained)
+    return [f"・評価：{scale.legend()}／− 未入力・評価不能／対象外（分母から除く）",
+            "・" + how + (f"{explained} の項目は取組実績・課題・今後の方向性を記入します。" if explained else "")]
+
+
+def guide_lines(*, macro: bool, protect: bool, scale: Any = None) -> tuple[str, ...]:
+    """The 使い方 lines for this workbook: .xlsm (macro) or .xlsx, protected or not; a plan's own grade scale."""
     out: list[str] = []
     for line in GUIDE_LINES:
-        if line == MACRO_SECTION:
+        if line == DEFAULT_SCALE_LINE and scale is not None:
+            out.extend(_scale_lines(scale))
+        elif line == MACRO_SECTION:
             out.extend(MACRO_LINES if macro else XLSX_LINES)
         elif line == PROTECTED_HEAD and not protect:
             out.append(UNPROTECTED_HEAD)

@@ -14,7 +14,7 @@ from ..plan import item_no
 from . import contract as c
 from .engine import RawTable
 from .problems import ERROR, NARRATIVE_KEYS, WARNING, ProblemLog
-from .status_choices import GRADE_CHOICES, STATUS_CHOICES, typed_grade, unknown_grade, unknown_status
+from .status_choices import STATUS_CHOICES, grade_choices, typed_grade, unknown_grade, unknown_status
 from .typed import NotANumber, _int, _text, parse_number
 
 
@@ -67,15 +67,16 @@ class CycleTablesReader(ProblemLog):
                 self.problem(WARNING, table, i, pos["year"], f"No.{item} は {year}年度には実施しない項目です（開始・終了年度）。",
                              "この行は集計していません。取組項目シートの開始年度・終了年度を確認してください。")
                 continue
-            grade = typed_grade(raw[pos["grade"]]) or None
+            labels = self.scale.labels
+            grade = typed_grade(raw[pos["grade"]], labels) or None
             status = _text(raw[pos["status"]])
-            if grade and unknown_grade(grade):
+            if grade and unknown_grade(grade, labels=labels):
                 self.problem(ERROR, table, i, pos["grade"], f"評価「{quoted(raw[pos['grade']])}」は使えません。",
-                             GRADE_CHOICES + "未入力として扱いました。")
+                             grade_choices(labels) + "未入力として扱いました。")
                 grade = None
             if status == EXCLUDED or grade == EXCLUDED:
                 grade = EXCLUDED  # left out of every denominator this year (also for items with measures)
-            elif grade and item in with_measures:
+            elif grade and item in with_measures and not self.scale.typed:  # a typed scale grades every item
                 self.problem(WARNING, table, i, pos["grade"], f"No.{item} は指標で評価するため、入力された評価「{quoted(grade)}」は使いません。",
                              "評価欄を空欄にしてください。")
                 grade = None

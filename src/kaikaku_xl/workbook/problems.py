@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from ..errors import shown as quoted
+from ..metrics.scale import GradeScale
 from ..settings import Settings
 from . import contract as c
 from .engine import RawTable
@@ -33,6 +34,7 @@ class ProblemLog:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
         self.config = Settings()  # the 設定 sheet's rules, once read (plausibility of values)
+        self.scale = GradeScale()  # the plan's grade scale (the loader sets a plan's own)
 
     def problem(self, severity: str, table: RawTable, row: int | None, col: int | None, message: str,
                 action: str) -> None:

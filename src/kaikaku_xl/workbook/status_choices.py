@@ -13,14 +13,21 @@ GRADE_CHOICES = "S・A・B・C・D・対象外 のいずれかを選んでくだ
 STATUS_CHOICES = "未着手・実施中・完了・対象外から選んでください。"
 
 
-def typed_grade(value: Any) -> str:
-    """A typed 評価 as matched: 全角 and lower case letters read as the grade (ｓ is S)."""
-    return unicodedata.normalize("NFKC", "" if value is None else str(value).strip()).upper()
+def grade_choices(labels: tuple[str, ...] = GRADES) -> str:
+    """The prompt naming the plan's grades (S・A・B・C・D by default) and 対象外."""
+    return f"{'・'.join((*labels, EXCLUDED))} のいずれかを選んでください。"
 
 
-def unknown_grade(grade: str, also: tuple[str, ...] = ()) -> bool:
-    """A 評価 other than blank, the typed choices and `also` (the export also meets −, the tool's own mark)."""
-    return bool(grade) and grade not in (*TYPED_GRADES, *also)
+def typed_grade(value: Any, labels: tuple[str, ...] = GRADES) -> str:
+    """A typed 評価 as matched: 全角 and lower case letters read as the grade (ｓ is S; a plan's own labels too)."""
+    text = unicodedata.normalize("NFKC", "" if value is None else str(value).strip())
+    return next((label for label in labels if unicodedata.normalize("NFKC", label).upper() == text.upper()),
+                text.upper() if labels == GRADES else text)
+
+
+def unknown_grade(grade: str, also: tuple[str, ...] = (), labels: tuple[str, ...] = GRADES) -> bool:
+    """A 評価 other than blank, the plan's grades, 対象外 and `also` (the export also meets −, the tool's mark)."""
+    return bool(grade) and grade not in (*labels, EXCLUDED, *also)
 
 
 def unknown_status(status: str) -> bool:

@@ -31,8 +31,10 @@ from .load import Loaded, load
 INPUT, STYLE = "入力", "書式"
 MEASURE_FIELDS = ("actual", "planned", "planned_progress", "progress", "attainment", "grade", "effect")
 ITEM_FIELDS = ("grade", "single_year", "cumulative")
-ROLLUP_FIELDS = ("items", "graded", "n_S", "n_A", "n_B", "n_C", "n_D", "n_−", "mean_progress", "effect_year",
-                 "effect_cumulative")
+def rollup_fields(grades: tuple[str, ...]) -> tuple[str, ...]:
+    """The roll-up figures a close records: counts per grade of the plan's scale (S..D by default) and −."""
+    return ("items", "graded", *(f"n_{g}" for g in (*grades, "−")), "mean_progress", "effect_year",
+            "effect_cumulative")
 PROTECTED_KEY = "protected_by_close"
 LOCKED_SHEETS = ("Actuals", c.STATUS.name)
 
@@ -85,7 +87,7 @@ def result_records(loaded: Loaded, year: int) -> list[dict[str, Any]]:
                                              "cumulative": effects.at[r["item"], "cumulative"]})
     for kind, frame in (("基本方針", results.policies), ("担当課", results.leads), ("全体", results.total)):
         for r in frame.to_dict("records"):
-            out += _rows(year, kind, r["group"], {f: r.get(f) for f in ROLLUP_FIELDS})
+            out += _rows(year, kind, r["group"], {f: r.get(f) for f in rollup_fields(loaded.layout.grades)})
     for r in results.effects[results.effects["year"] == year].to_dict("records"):
         out += _rows(year, "財政効果", year, {k: v for k, v in r.items() if k != "year"})
     return out

@@ -17,6 +17,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..metrics.evaluate import running
+from ..metrics.scale import GradeScale
 from ..numformat import number_format
 from ..plan import item_no
 from ..workbook import contract as c
@@ -148,6 +149,11 @@ def fingerprint(master: str, distribution: str, department: str, year: int,
 
 def guide_lines(loaded: Loaded, department: str, year: int, due: str, contact: str, measures: int) -> list[str]:
     due_text = f"{due} までに" if due else "期限までに"
+    scale = GradeScale.of(loaded.settings)
+    grading = (f"全ての項目の評価（{'・'.join(scale.labels)}）を選びます。" if scale.typed
+               else f"指標のない項目は評価（{'・'.join(scale.labels)}）も選びます。")
+    lower = "・".join(scale.explained)
+    explain = f"評価が {lower} の項目や、" if lower else ""
     return [
         f"{loaded.plan.name} {year}年度（{c.wareki(year)}）実績報告 ― {department}",
         "",
@@ -155,7 +161,7 @@ def guide_lines(loaded: Loaded, department: str, year: int, due: str, contact: s
         f"・実績：{year}年度の列に、各指標の実績値を「単位」列の単位で入力します（{measures} 指標）。"
         "1.2万、３，０００円 などの表記も読み取ります。",
         f"・{c.STATUS.sheet}：{year}年度の行に、進捗状況（未着手・実施中・完了）、取組実績、課題、今後の方向性を記入します。"
-        "指標のない項目は評価（S〜D）も選びます。評価が C・D の項目や、実績がなく評価できない指標のある項目は、"
+        f"{grading}{explain}実績がなく評価できない指標のある項目は、"
         "取組実績・課題・今後の方向性を必ず記入してください。",
         f"・{c.LEDGER.sheet}：指標で捉えられない財政効果額を1行1件で入力します（No、年度、区分、金額、内容、算定根拠）。",
         "・灰色のセルは前年度までの値や計画の値です（変更しても取り込まれません）。",
@@ -207,6 +213,7 @@ def distribute_into(engine: Any, out: Path, *, year: int | None = None, due: str
     items = loaded.inputs.items
     departments = list(dict.fromkeys(str(d) for d in items.loc[running(items, year), "lead"] if str(d)))
     result = DistributeResult(year=year)
+    scale = GradeScale.of(loaded.settings)
     books = []
     for department in departments:
         path = out / f"{year}年度_実績報告_{safe_file_name(department)}.xlsx"
@@ -219,7 +226,7 @@ def distribute_into(engine: Any, out: Path, *, year: int | None = None, due: str
                     "year": str(year), "distributed_at": stamp, "due": due, "fingerprint": print_}
         n_measures = len(tables[0].rows)
         book = DepartmentBook(department, year, guide_lines(loaded, department, year, due, contact, n_measures),
-                              tables, identity, own)
+                              tables, identity, own, scale.labels, scale.typed)
         books.append((path, build_department_workbook(book)))
         distributions.append({"distribution_id": distribution_id, "department": department, "year": year,
                               "distributed_at": stamp, "due": due, "file": path.name, "fingerprint": print_})

@@ -5,13 +5,14 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
 from ..errors import shown
 from ..metrics import NOT_GRADED, Inputs, Results, evaluate
 from ..metrics.frames import ITEM_COLUMNS, TARGET_COLUMNS
+from ..metrics.scale import GradeScale
 from ..plan import HistoricEffect, Item, ItemNo, Measure, Plan, Policy, item_no
 from ..progress import SILENT, Phase, Progress
 from ..settings import Settings
@@ -19,6 +20,7 @@ from ..workbook import contract as c
 from ..workbook.engine import Engine, RawTable, WorkbookError
 from ..workbook.inputs import ERROR, WARNING, NotANumber, Problem, Reader, parse_number
 from .closed import apply_closed_years
+from .scale_table import read_scale
 
 logger = logging.getLogger(__name__)
 
@@ -142,10 +144,16 @@ def _load(engine: Engine, phase: Phase) -> Loaded:
     info = _plan_info(info_table)
     baseline_year = _year(info, "baseline_year", "基準年度")
     start_year, end_year = _year(info, "start_year", "計画開始年度"), _year(info, "end_year", "計画終了年度")
-    layout = c.Layout(years=list(range(baseline_year + 1, end_year + 1)), plan_years=list(range(start_year, end_year + 1)))
-    require_input_tables(engine, layout)
     reader = Reader()
     tables: list[RawTable] = [info_table]
+    scale = None
+    if engine.has_table(c.GRADE_SCALE.name):  # the plan's own grade scale (the default S–D has no table)
+        scale_table = engine.read_table(c.GRADE_SCALE)
+        tables.append(scale_table)
+        scale = read_scale(scale_table, reader.problems)
+    layout = c.Layout(years=list(range(baseline_year + 1, end_year + 1)), plan_years=list(range(start_year, end_year + 1)),
+                      **({"grades": scale.labels, "own_scale": True} if scale is not None else {}))
+    require_input_tables(engine, layout)
 
     def read(spec: c.TableSpec) -> RawTable | None:
         if not engine.has_table(spec.name):
@@ -161,6 +169,9 @@ def _load(engine: Engine, phase: Phase) -> Loaded:
 
     settings_table = read(c.SETTINGS)
     settings = reader.settings(settings_table) if settings_table else Settings()
+    if scale is not None:
+        settings = replace(settings, grade_scale=scale)
+        reader.scale = scale
     history_table = read(c.HISTORY)
     items_table = read(c.ITEMS)
     items, policy_names = _items_frame(items_table)  # type: ignore[arg-type]
@@ -182,7 +193,8 @@ def _load(engine: Engine, phase: Phase) -> Loaded:
     if settings.evaluation_year not in layout.years:
         reader.problems.append(Problem(ERROR, c.SETTINGS.sheet, "", f"評価年度 {settings.evaluation_year} は計画期間外です。",
                                        f"{layout.years[0]}〜{layout.years[-1]} の年度を設定してください。"))
-    plan = _plan(info, items, policy_names, measures, _history(history_table) if history_table else ())
+    plan = replace(_plan(info, items, policy_names, measures, _history(history_table) if history_table else ()),
+                   grade_scale=scale)
     inputs = Inputs(measures=measures.drop(columns=["row", "decimals", "low", "high"], errors="ignore"), items=items[ITEM_COLUMNS],
                     baseline_year=baseline_year, start_year=start_year, end_year=end_year,
                     actuals=actuals, targets=targets, status=status[["item", "year", "grade"]],
@@ -223,11 +235,12 @@ def _plan(info: dict[str, str], items: pd.DataFrame, policy_names: dict[int, str
 def metric_problems(loaded: Loaded, results: Results) -> list[Problem]:
     """Why a measure is 評価対象外 (−) for the evaluation year: DOMAIN.md sends the reason to the problems list."""
     spec = loaded.layout.table("Actuals")
+    typed = GradeScale.of(loaded.settings).typed
     return [
         Problem(WARNING, spec.sheet, "", f"No.{r.item}「{shown(r.name)}」{results.evaluation_year}年度: {r.reason}",
                 "実績を入力すると評価されます。")
         for r in results.measures.itertuples()
-        if r.grade == NOT_GRADED
+        if r.grade == NOT_GRADED and (not typed or pd.isna(r.actual))  # a typed scale grades no measure
     ]
 
 

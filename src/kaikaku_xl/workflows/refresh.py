@@ -140,7 +140,7 @@ def dashboard(loaded: Loaded, results: Results, now: str) -> tuple[dict[str, Any
     }
     kpis = {kpi.cell: figures[kpi.key] for kpi in c.DASHBOARD_KPIS}
     names = {p.no: p.name for p in loaded.plan.policies}
-    grades = summary_rows(c.DASHBOARD_GRADES, results.policies, names)
+    grades = summary_rows(loaded.layout.table(c.DASHBOARD_GRADES.name), results.policies, names)
     effects = [{"label": h.name + (f"（{h.as_of}時点）" if h.as_of else ""), "amount": h.effect_yen}
                for h in loaded.plan.history]
     effects += [{"label": f"本計画 {int(r['year'])}年度", "amount": r["single_year"]}
@@ -190,7 +190,7 @@ def _write_outputs(engine: Engine, loaded: Loaded, results: Results, now: dateti
     problems = all_problems(loaded, results)
     layout = loaded.layout
     policy_names = {p.no: p.name for p in loaded.plan.policies}
-    summaries = c.POLICY_SUMMARY
+    summaries = layout.table(c.POLICY_SUMMARY.name)  # the plan's grade columns
     policy_rows = summary_rows(summaries, results.policies, policy_names) + summary_rows(summaries, results.total, {})
     tables: dict[str, list[list[Any]]] = {
         c.EVALUATION.name: evaluation_rows(loaded, results),
@@ -198,7 +198,7 @@ def _write_outputs(engine: Engine, loaded: Loaded, results: Results, now: dateti
         c.EFFECTS.name: effect_rows(results),
         "ItemEffects": item_effect_rows(loaded, results),
         c.POLICY_SUMMARY.name: policy_rows,
-        c.DEPARTMENT_SUMMARY.name: summary_rows(c.DEPARTMENT_SUMMARY, results.leads, {}),
+        c.DEPARTMENT_SUMMARY.name: summary_rows(layout.table(c.DEPARTMENT_SUMMARY.name), results.leads, {}),
         c.PROBLEMS.name: problem_rows(problems),
     }
     previous_log = engine.read_table(c.REFRESH_LOG).rows if engine.has_table(c.REFRESH_LOG.name) else []

@@ -11,7 +11,8 @@ from typing import Any
 import pandas as pd
 
 from ..errors import InputError
-from ..metrics import ALL_GRADES, GRADES, Results, evaluate
+from ..metrics import GRADES, NOT_GRADED, Results, evaluate
+from ..metrics.grades import EXCLUDED
 from ..numformat import default_decimals
 from ..plan import Plan, item_no
 from ..progress import SILENT, Progress
@@ -45,14 +46,14 @@ def _num(x: Any) -> float | int | None:
     return int(value) if value.is_integer() and abs(value) < 2**53 else value
 
 
-def _rollups(frame: pd.DataFrame) -> tuple[Rollup, ...]:
+def _rollups(frame: pd.DataFrame, labels: tuple[str, ...] = GRADES) -> tuple[Rollup, ...]:
     return tuple(
         Rollup(
             group=r["group"],
             items=int(r["items"]),
             graded=int(r["graded"]),
-            counts={g: int(r[f"n_{g}"]) for g in ALL_GRADES},
-            shares={g: _num(r[f"share_{g}"]) for g in GRADES},
+            counts={g: int(r[f"n_{g}"]) for g in (*labels, NOT_GRADED, EXCLUDED)},
+            shares={g: _num(r[f"share_{g}"]) for g in labels},
             mean_progress=_num(r["mean_progress"]),
             effect_year=_num(r["effect_year"]),
             effect_cumulative=_num(r["effect_cumulative"]),
@@ -112,15 +113,16 @@ def build_report(plan: Plan, results: Results, problems: Sequence[Problem] = ())
         for r in results.effects.to_dict("records")
     )
     year = results.evaluation_year
+    labels = plan.grade_scale.labels if plan.grade_scale is not None else GRADES
     this_year = next((e for e in by_year if e.year == year), None)
     return Report(
         plan=PlanInfo(name=plan.name, city=plan.city, city_code=plan.city_code,
                       period=(plan.start_year, plan.end_year), baseline_year=plan.baseline_year, evaluation_year=year),
         measures=measures,
         items=items,
-        policies=_rollups(results.policies),
-        departments=_rollups(results.leads),
-        total=_rollups(results.total)[0],
+        policies=_rollups(results.policies, labels),
+        departments=_rollups(results.leads, labels),
+        total=_rollups(results.total, labels)[0],
         effects=Effects(
             by_year=by_year,
             evaluation_year=year,
@@ -129,6 +131,7 @@ def build_report(plan: Plan, results: Results, problems: Sequence[Problem] = ())
             history=tuple(HistoryEffect(name=h.name, effect_yen=h.effect_yen, as_of=h.as_of) for h in plan.history),
         ),
         problems=tuple(problems),
+        grade_scale=plan.grade_scale,
     )
 
 

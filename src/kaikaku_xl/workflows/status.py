@@ -12,14 +12,13 @@ import pandas as pd
 
 from ..metrics import NOT_GRADED, Results
 from ..metrics.evaluate import running
-from ..metrics.grades import GRADES
+from ..metrics.scale import GradeScale
 from ..workbook import contract as c
 from ..workbook.engine import Engine
 from ..workbook.inputs import NARRATIVE_KEYS, WARNING, Problem, _int
 from .cycle import records
 from .load import Loaded
 
-LOWER_GRADES = GRADES[-2:]  # C 遅れ, D 悪化: the lower grades of the plan's scale
 NARRATIVE_LABELS = {key: c.STATUS.column(key).header for key in NARRATIVE_KEYS}
 
 
@@ -48,14 +47,18 @@ class DepartmentStatus:
 
 
 def narrative_gaps(loaded: Loaded, results: Results) -> list[tuple[Any, str, list[str], dict[str, str]]]:
-    """(item, why, missing narrative keys, cells) for items graded C/D or with an ungraded measure."""
+    """(item, why, missing narrative keys, cells) for items whose grade asks for narratives (要説明 in the plan's
+    scale; C and D by default) or with an ungraded measure."""
     year = results.evaluation_year
     status = loaded.status
     rows = status[status["year"] == year].drop_duplicates("item").set_index("item") if len(status) else None
     ungraded = set(results.measures.loc[results.measures["grade"] == NOT_GRADED, "item"])
+    explained = GradeScale.of(loaded.settings).explained
+    if GradeScale.of(loaded.settings).typed:
+        ungraded = set()  # the departments grade every item: a measure is never graded, nor asked to be
     out = []
     for r in results.items.itertuples():
-        if r.grade in LOWER_GRADES:
+        if r.grade in explained:
             why = f"評価 {r.grade}"
         elif r.item in ungraded:
             why = "評価できない指標あり"
@@ -109,11 +112,12 @@ def department_status(engine: Engine, loaded: Loaded, results: Results, year: in
             if m.measure_id not in have:
                 entry.missing_cells.append(f"実績 No.{m.item}「{m.name}」")
         n_measures = items.set_index("item")["n_measures"]
+        typed = GradeScale.of(loaded.settings).typed  # the departments grade every item
         for item in own:
             row = by_item.loc[item] if item in by_item.index else None
             if row is None or not str(row["status"] or "").strip():
                 entry.missing_cells.append(f"進捗状況 No.{item}")
-            if n_measures.get(item, 0) == 0 and (row is None or not row["grade"]):
+            if (n_measures.get(item, 0) == 0 or typed) and (row is None or not row["grade"]):
                 entry.missing_cells.append(f"評価 No.{item}")
             if item in gaps:
                 why, missing = gaps[item]
