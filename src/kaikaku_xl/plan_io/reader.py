@@ -18,6 +18,7 @@ from ..metrics.scale_rows import scale_from_rows
 from ..plan import DIRECTIONS, EFFECT_KINDS, ItemNo, Plan, item_no, plan_from_dict
 from ..workbook import contract as c
 from ..workbook.inputs import NotANumber, parse_number
+from ..workbook.safezip import check_package
 
 HEADER_SEARCH_ROWS = 10
 
@@ -299,6 +300,7 @@ def read_plan_workbook(path: str | Path) -> Plan:
     """The plan a workbook holds; PlanWorkbookError listing every mistake (sheet!cell: what) otherwise."""
     path = Path(path)
     try:
+        check_package(path)  # a DOCTYPE or a zip bomb is refused before openpyxl parses anything
         wb = load_workbook(path, data_only=True)
     except FileNotFoundError as exc:
         raise PlanError(f"計画ファイルが見つかりません: {path}") from exc

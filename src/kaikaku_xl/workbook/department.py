@@ -19,6 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from . import contract as c
 from .builder import _list, _number, _validation, _whole, print_setup, protect_sheet, write_table
 from .engine import RawTable, WorkbookError
+from .safezip import check_package
 from .styles import apply
 
 
@@ -149,6 +150,7 @@ def _candidate_sheets(wb: Workbook, spec: c.TableSpec) -> Iterable[Worksheet]:
 def read_returned(path: Path, specs: list[c.TableSpec]) -> Returned:
     """The identity and the tables of a returned department file. Raises WorkbookError if it is no workbook."""
     try:
+        check_package(path)  # a returned file is anyone's: no DOCTYPE, no zip bomb reaches openpyxl
         wb = load_workbook(path, data_only=True)
     except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise WorkbookError(f"{path.name} は Excel ブックとして読めません（{exc}）。") from None

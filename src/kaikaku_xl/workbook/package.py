@@ -24,6 +24,7 @@ from lxml import etree
 from ..errors import from_os_error
 from .a1 import column_letter, range_bounds
 from .engine import WorkbookError
+from .safezip import check_package
 
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -85,6 +86,7 @@ def _relationships(zf: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]
 def inspect(path: Path) -> Package:
     """Map sheets and tables to their parts. Refuses what is not an Excel workbook package."""
     try:
+        check_package(path)  # a DOCTYPE or a zip bomb is refused before lxml or calamine parse anything
         with zipfile.ZipFile(path) as zf:
             package = Package(path=path)
             workbook = etree.fromstring(zf.read("xl/workbook.xml"))
