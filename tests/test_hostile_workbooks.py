@@ -107,19 +107,30 @@ def test_plan_workbooks_refuse_hostile_packages(tmp_path: Path, capsys: pytest.C
     refused(capsys, ["plan", "--plan", str(plan)], plan)
 
 
+# A child's peak RSS starts at its parent's (Linux keeps the high-water mark across fork and exec) and pytest is
+# large: a small launcher starts the command and reports the command's own peak (as bench/refresh.py does).
+LAUNCHER = """
+import os, subprocess, sys
+child = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+_, status, usage = os.wait4(child.pid, 0)
+print(usage.ru_maxrss, os.waitstatus_to_exitcode(status))
+"""
+
+
 def test_a_zip_bomb_is_refused_quickly_with_little_memory(variants: dict[str, Path]) -> None:
-    resource = pytest.importorskip("resource")  # peak memory of child processes (POSIX)
-    bomb = variants["bomb"]
-    assert bomb.stat().st_size < 2 * 1024 * 1024  # 1 MB on disk, 1 GB expanded
-    began = time.monotonic()
+    import os
+
+    if not hasattr(os, "wait4"):
+        pytest.skip("peak memory of one child process needs os.wait4 (POSIX)")
+    assert variants["bomb"].stat().st_size < 2 * 1024 * 1024  # 1 MB on disk, 1 GB expanded
     for kind in ("bomb", "liar", "ratio"):
-        result = subprocess.run([sys.executable, "-m", "kaikaku_xl.cli", "refresh", str(variants[kind])],
-                                capture_output=True, text=True, timeout=120)
-        assert result.returncode == 2 and REFUSED in result.stderr, result.stderr
-    elapsed = time.monotonic() - began
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # KB on Linux
-    assert peak_mb < 300, f"{peak_mb:.0f} MB"  # before: 1.1 GB for the 1 GB part
-    assert elapsed < 60
+        began = time.monotonic()
+        done = subprocess.run([sys.executable, "-S", "-c", LAUNCHER, sys.executable, "-m", "kaikaku_xl.cli",
+                               "refresh", str(variants[kind])], capture_output=True, text=True, timeout=120)
+        peak_kb, code = done.stdout.split()
+        assert int(code) == 2, done.stderr
+        assert int(peak_kb) / 1024 < 300, f"{kind}: {int(peak_kb) / 1024:.0f} MB"  # before: 1.1 GB for the bomb
+        assert time.monotonic() - began < 60
 
 
 def test_a_clean_workbook_passes_and_lxml_never_expands(master: Path, variants: dict[str, Path]) -> None:
