@@ -53,6 +53,11 @@ class OMeasure:
     actuals: dict[int, Any] = field(default_factory=dict)  # year -> typed value (number or text)
     percent_cells: set[int] = field(default_factory=set)  # years whose cell has a % number format
     targets: dict[int, Any] = field(default_factory=dict)  # the city's own yearly targets
+    aggregation: str = ""  # 累計: yearly amounts typed, their running total over the plan years is the actual
+
+    @property
+    def cumulative(self) -> bool:
+        return self.aggregation == "累計"
 
 
 @dataclass
@@ -131,7 +136,21 @@ def plausible(x: Fraction, unit: str) -> bool:
 
 
 def actual_of(m: OMeasure, year: int) -> tuple[Fraction | None, frozenset[str]]:
-    """A measure's value for a year, and its tags ('impossible', 'percent')."""
+    """The value graded for a year: the typed value, or for a 累計 measure the sum of the typed amounts of the
+    plan years up to it (not known before the plan or when any of them is not known)."""
+    if not m.cumulative:
+        return year_value_of(m, year)
+    if year < START_YEAR:
+        return None, frozenset()
+    parts = [year_value_of(m, yy) for yy in PLAN_YEARS if yy <= year]
+    tags = frozenset().union(*(t for _, t in parts))
+    if any(x is None for x, _ in parts):
+        return None, tags
+    return sum((x for x, _ in parts), Fraction(0)), tags  # type: ignore[misc]
+
+
+def year_value_of(m: OMeasure, year: int) -> tuple[Fraction | None, frozenset[str]]:
+    """A measure's value for a year as typed, and its tags ('impossible', 'percent')."""
     state, x = read_typed(m.actuals.get(year), m.unit, year in m.percent_cells)
     tags: set[str] = set()
     if m.unit == "%" and state == "ok":
@@ -142,7 +161,7 @@ def actual_of(m: OMeasure, year: int) -> tuple[Fraction | None, frozenset[str]]:
 
 
 def error_years(m: OMeasure) -> list[int]:
-    return [y for y in YEARS if "impossible" in actual_of(m, y)[1]]
+    return [y for y in YEARS if "impossible" in year_value_of(m, y)[1]]
 
 
 def jump_years(m: OMeasure) -> list[int]:
@@ -150,7 +169,7 @@ def jump_years(m: OMeasure) -> list[int]:
     out = []
     previous = exact(m.baseline)
     for y in YEARS:
-        x, _ = actual_of(m, y)
+        x, _ = year_value_of(m, y)
         if x is None:
             continue
         if x != 0 and previous != 0:
@@ -171,7 +190,16 @@ def own_target(m: OMeasure, year: int) -> Fraction | None:
     return x if plausible(x, m.unit) else None
 
 
-def planned_value(m: OMeasure, year: int) -> Fraction:
+def planned_amount(m: OMeasure, year: int) -> Fraction:
+    """A 累計 measure's planned amount of one plan year: its own target, else an equal share of the target."""
+    own = own_target(m, year)
+    return own if own is not None else exact(m.target) / len(PLAN_YEARS)
+
+
+def planned_value(m: OMeasure, year: int) -> Fraction | None:
+    if m.cumulative:
+        return None if year < START_YEAR else sum((planned_amount(m, yy) for yy in PLAN_YEARS if yy <= year),
+                                                  Fraction(0))
     if own_target(m, year) is not None:
         return own_target(m, year)  # type: ignore[return-value]
     b, t = exact(m.baseline), exact(m.target)
@@ -208,8 +236,13 @@ def grade(rate: Fraction | None, p: Fraction) -> tuple[str, bool]:
 
 
 def effect(m: OMeasure, value: Fraction | None) -> Fraction | None:
+    """財政効果額 of a typed value (for a 累計 measure: of the year's own amount, which is itself the effect)."""
     if value is None:
         return None
+    if m.cumulative:
+        if m.effect_kind in ("歳出削減", "歳入増加"):
+            return value
+        return value * PRICES[m.unit] if m.effect_kind == "参考" and m.unit in PRICES else None
     b = exact(m.baseline)
     if m.effect_kind == "歳出削減":
         return b - value
@@ -240,6 +273,14 @@ def ratio(num: Fig, den: Fig) -> Fig:
     return Fig(num.value / den.value, tags)
 
 
+def effect_fig(m: OMeasure, year: int, planned: bool = False) -> Fig:
+    """財政効果額 of a year: of the typed value (a 累計 measure: of the year's amount, not of the running total)."""
+    if planned:
+        return Fig(effect(m, planned_amount(m, year) if m.cumulative else planned_value(m, year)))
+    a, tags = year_value_of(m, year) if m.cumulative else actual_of(m, year)
+    return Fig(effect(m, a), tags)
+
+
 def expected_report(sc: Scenario) -> dict[str, Any]:
     y = sc.evaluation_year
     pre_plan = frozenset({"pre_plan"}) if y < START_YEAR else frozenset()
@@ -248,15 +289,21 @@ def expected_report(sc: Scenario) -> dict[str, Any]:
         b, t = exact(m.baseline), exact(m.target)
         a, tags = actual_of(m, y)
         flat = t == b
-        p = Fraction(1) if flat else (progress(planned_value(m, y), b, t) if own_target(m, y) is not None
-                                      else Fraction(y - BASELINE_YEAR, END_YEAR - BASELINE_YEAR))
+        if m.cumulative:  # its line runs from 0 before the plan's first year to the target at its end
+            own_path = y >= START_YEAR and any(own_target(m, yy) is not None for yy in PLAN_YEARS if yy <= y)
+            p = (progress(planned_value(m, y), b, t) if own_path
+                 else Fraction(y - START_YEAR + 1, END_YEAR - START_YEAR + 1))
+        else:
+            p = Fraction(1) if flat else (progress(planned_value(m, y), b, t) if own_target(m, y) is not None
+                                          else Fraction(y - BASELINE_YEAR, END_YEAR - BASELINE_YEAR))
         r, att = progress(a, b, t), attainment(a, t, m.direction)
         g, on_line = grade(att if flat else r, p)
         gtags = tags | ({"boundary"} if on_line else set())
         measures[m.mid] = {
             "actual": Fig(a, tags), "planned": Fig(planned_value(m, y)), "progress": Fig(r, tags),
             "attainment": Fig(att, tags), "planned_progress": Fig(p), "grade": Fig(g, frozenset(gtags)),
-            "effect": Fig(effect(m, a), tags), "counted": Fig(counted(m, sc)),
+            "effect": effect_fig(m, y), "counted": Fig(counted(m, sc)),
+            "year_actual": Fig(year_value_of(m, y)[0], year_value_of(m, y)[1]),
         }
     items: dict[int, Fig] = {}
     for it in sc.items:
@@ -270,12 +317,6 @@ def expected_report(sc: Scenario) -> dict[str, Any]:
                 items[it.no] = own[0]
         else:
             items[it.no] = Fig(it.status_grade.get(y, NONE) if y in PLAN_YEARS else NONE)
-
-    def effect_fig(m: OMeasure, year: int, planned: bool = False) -> Fig:
-        if planned:
-            return Fig(effect(m, planned_value(m, year)))
-        a, tags = actual_of(m, year)
-        return Fig(effect(m, a), tags)
 
     def ledger_fig(item_filter: set[int] | None, year: int) -> list[Fig]:
         return [Fig(exact(amount)) for (no, ly, _kind, amount) in sc.ledger

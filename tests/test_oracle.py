@@ -87,7 +87,8 @@ def engine_for(sc: od.Scenario) -> MemoryEngine:
                    "lead": it.lead, "departments": it.lead} for it in sc.items])
     put(c.MEASURES, [{"measure_id": m.mid, "item": m.item, "name": f"指標{m.mid}", "unit": m.unit,
                       "direction": m.direction, "baseline": m.baseline, "target": m.target,
-                      "effect_kind": m.effect_kind, "include_in_effect": "はい" if m.include else "いいえ"}
+                      "effect_kind": m.effect_kind, "include_in_effect": "はい" if m.include else "いいえ",
+                      "aggregation": m.aggregation or None}
                      for m in sc.measures])
     actuals, formats, targets = [], [], []
     for m in sc.measures:
@@ -132,7 +133,45 @@ def last_digit_unit(v: int | float) -> Fraction:
 
 
 @st.composite
+def cumulative_strategy(draw: st.DrawFn, item: int, seq: int) -> od.OMeasure:
+    """A 累計 measure: baseline 0, 増加, yearly amounts that put the running total on a grade line (or one unit of
+    the last digit below it), random amounts, blanks and impossible values."""
+    unit = draw(st.sampled_from(("円", "件", "枚", "時間")))
+    t = Fraction(5 * draw(st.integers(1, 2000))) * draw(st.sampled_from((1, 1000, 10**6))) / draw(
+        st.sampled_from((1, 10)))
+    kinds = {"円": ("歳出削減", "歳入増加", ""), "時間": ("参考", ""), "枚": ("参考", "")}.get(unit, ("",))
+    kind = draw(st.sampled_from(kinds))
+    m = od.OMeasure(f"{item}-{seq}", item, seq, unit, "増加", 0, typed(t), kind,
+                    include=draw(st.booleans()) if kind else False, aggregation="累計")
+    total = Fraction(0)
+    for year in od.YEARS:
+        k = Fraction(year - od.START_YEAR + 1, od.END_YEAR - od.START_YEAR + 1)
+        choice = draw(st.sampled_from(("line", "line", "below", "random", "blank", "impossible")))
+        line = draw(st.sampled_from((Fraction(1), k, Fraction(3, 5) * k))) * t  # where the 累計 should land
+        amount = max(line - total, Fraction(0))
+        value: Any = typed(amount) if choice in ("line", "below") else None
+        if value is not None and choice == "below" and amount > 0:
+            value = typed(amount - last_digit_unit(value))
+        if choice == "random" or value is None:
+            value = typed(t * Fraction(draw(st.integers(0, 400)), 1000))
+        if choice == "blank":
+            value = None
+        if choice == "impossible":
+            value = draw(st.sampled_from((-5, "1,2,3", "未定")))
+        if value is not None:
+            m.actuals[year] = value
+            if isinstance(value, int | float) and value >= 0 and year >= od.START_YEAR:
+                total += Fraction(Decimal(repr(value))) if isinstance(value, float) else Fraction(value)
+    if draw(st.integers(0, 4)) == 0:
+        for year in draw(st.lists(st.sampled_from(od.PLAN_YEARS), max_size=2, unique=True)):
+            m.targets[year] = typed(t * Fraction(draw(st.integers(0, 10)), 20))
+    return m
+
+
+@st.composite
 def measure_strategy(draw: st.DrawFn, item: int, seq: int) -> od.OMeasure:
+    if draw(st.integers(0, 4)) == 0:
+        return draw(cumulative_strategy(item, seq))
     unit = draw(st.sampled_from(("円", "件", "枚", "時間", "㎡", "%")))
     direction = draw(st.sampled_from(("増加", "減少", "維持")))
     if unit == "%":
@@ -382,7 +421,8 @@ def plan_dict_of(sc: od.Scenario) -> dict[str, Any]:
         "items": [{"no": it.no, "policy": it.policy, "title": f"項目{it.no}", "departments": [it.lead],
                    "measures": [{"name": f"指標{m.mid}", "unit": m.unit, "direction": m.direction,
                                  "baseline": m.baseline, "target": m.target, "effect_kind": m.effect_kind,
-                                 "include_in_effect": m.include} for m in it.measures]}
+                                 "include_in_effect": m.include, "aggregation": m.aggregation}
+                                for m in it.measures]}
                   for it in sc.items],
     }
 

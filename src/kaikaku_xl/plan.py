@@ -22,6 +22,10 @@ from .numformat import MAX_DECIMALS, default_decimals
 DIRECTIONS = ("増加", "減少", "維持")
 EFFECT_KINDS = ("歳出削減", "歳入増加", "参考", "")
 MONEY_KINDS = ("歳出削減", "歳入増加")
+# How a measure's yearly values are read: blank/単年度 = each year's value is the level reached (DOMAIN.md);
+# 累計 = staff enter each year's amount and the running total over the plan years is what is graded.
+CUMULATIVE = "累計"
+AGGREGATIONS = ("", "単年度", CUMULATIVE)
 BUNDLED_PLAN = "omitama_2026.toml"
 
 logger = logging.getLogger(__name__)
@@ -66,6 +70,11 @@ class Measure:
     allowed_min: float | None = None  # own plausible range (None: the unit's rule; ±inf: no limit that side)
     allowed_max: float | None = None
     decimals: int | None = None  # decimals shown (None: from the unit, numformat.default_decimals)
+    aggregation: str = ""  # "" = a level per year (today's rule); 累計 = yearly amounts, graded on their running total
+
+    @property
+    def cumulative(self) -> bool:
+        return self.aggregation == CUMULATIVE
 
     @property
     def measure_id(self) -> str:
@@ -181,6 +190,13 @@ def _measure(raw: dict[str, Any], item_no: ItemNo, seq: int) -> Measure:
     effect_kind = str(raw.get("effect_kind", ""))
     if effect_kind not in EFFECT_KINDS:
         raise PlanError(f"{where}: 財政効果区分「{effect_kind}」は不明です（歳出削減・歳入増加・参考・空欄）。")
+    aggregation = str(raw.get("aggregation") or "")
+    if aggregation not in AGGREGATIONS:
+        raise PlanError(f"{where}: 集計「{aggregation}」は不明です（単年度・累計・空欄）。")
+    aggregation = "" if aggregation == "単年度" else aggregation
+    if aggregation == CUMULATIVE:
+        check_cumulative(raw.get("baseline"), direction, where)
+        raw = {**raw, "baseline": raw.get("baseline") or 0}
     baseline = _number(_require(raw, "baseline", where), where, "baseline（基準値）")
     target = _number(_require(raw, "target", where), where, "target（目標値）")
     if direction == "維持" and baseline != target:
@@ -203,7 +219,18 @@ def _measure(raw: dict[str, Any], item_no: ItemNo, seq: int) -> Measure:
         decimals=decimals,
         allowed_min=_limit(raw.get("allowed_min"), where, "allowed_min", -math.inf),
         allowed_max=_limit(raw.get("allowed_max"), where, "allowed_max", math.inf),
+        aggregation=aggregation,
     )
+
+
+def check_cumulative(baseline: Any, direction: str, where: str) -> None:
+    """A 累計 measure adds up yearly amounts from the plan's first year: its baseline is that running total before
+    the plan, 0 by definition (blank reads as 0), and it can only grow towards its target (増加)."""
+    if baseline not in (None, "", 0, 0.0):
+        raise PlanError(f"{where}: 累計の指標の基準値は 0（計画期間が始まる前の累計）です（{baseline!r}）。"
+                        "計画前の実績は指標の備考に書いてください。")
+    if direction != "増加":
+        raise PlanError(f"{where}: 累計の指標の方向は「増加」です（各年度の値を足し上げ、目標値と比べます）。")
 
 
 def _item(raw: dict[str, Any], policy_nos: set[int]) -> Item:
@@ -377,6 +404,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
                         "include_in_effect": m.include_in_effect,
                         "note": m.note,
                         "decimals": m.shown_decimals,
+                        **({"aggregation": m.aggregation} if m.aggregation else {}),
                     }
                     for m in it.measures
                 ],

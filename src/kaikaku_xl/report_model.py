@@ -67,6 +67,9 @@ class MeasureResult(_Record):
     counted: bool  # counted in the 財政効果額 of the plan
     effect: Number
     note: str  # why a figure is missing or how it was graded
+    aggregation: str = ""  # 累計: actual/planned are running totals over the plan years; "" = each year's level
+    year_actual: Number = None  # the evaluation year's own value as entered (for 累計 the year's amount)
+    year_planned: Number = None  # that year's planned value (for 累計 the year's planned amount)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ Results are in full precision, as `kaikaku report --json`; the cell's number for
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
@@ -31,17 +32,20 @@ from kaikaku_xl.udf_cells import (
     column,
     elementwise,
     error_value,
+    grid,
     number,
+    numbers,
     optional,
     scale_from,
     settings_from,
+    shaped,
     text,
     year,
 )
 from kaikaku_xl.workbook import contract as c
 from kaikaku_xl.workbook.status_choices import typed_grade
 
-__all__ = ["kk_attainment", "kk_effect", "kk_grade", "kk_planned", "kk_progress", "kk_rollup"]
+__all__ = ["kk_attainment", "kk_cumulative", "kk_effect", "kk_grade", "kk_planned", "kk_progress", "kk_rollup"]
 
 CONTINUING = "継続"  # KK_EFFECT is 財政効果額 of one year against the baseline (the 継続 mode of the 設定 sheet)
 _CELLS = {"ndim": 2, "err_to_str": True}  # every argument as a 2-D grid; Excel errors arrive as "#N/A" text
@@ -110,6 +114,26 @@ def kk_attainment(actual: Any, target: Any, direction: Any) -> Any:
     """達成率 = 実績 ÷ 目標値（増加・維持）、目標値 ÷ 実績（減少）。分母が0や実績なしは「−」。"""
     return elementwise(_attainment, Arg(actual, "number", "実績"), Arg(target, "number", "目標値"),
                        Arg(direction, "text", "方向"))
+
+
+@xw.func
+@xw.arg("values", doc="各年度の値（1行が1指標、年度が左から右。例: 実績表の 2026年度〜2030年度 の列）", **_CELLS)
+def kk_cumulative(values: Any) -> Any:
+    """累計: 各行の値を左から足し上げます（累計の指標の実績）。空欄・文字のある年度から右は「−」（0 とはしません）。"""
+    try:
+        cells = grid(values)
+        amounts = numbers(cells)
+        out = np.full(amounts.shape, np.nan)
+        for i, row in enumerate(amounts):
+            total = Decimal(0)  # the typed decimals, added exactly: 0.1 + 0.2 is 0.3
+            for j, x in enumerate(row):
+                if not math.isfinite(x):
+                    break
+                total += Decimal(repr(float(x)))
+                out[i, j] = float(total)
+        return shaped(out, amounts.shape, amounts.shape == (1, 1))
+    except Exception as exc:  # a cell shows a message, never a traceback
+        return error_value(exc)
 
 
 def _attainment(actual: np.ndarray, target: np.ndarray, direction: np.ndarray) -> np.ndarray:

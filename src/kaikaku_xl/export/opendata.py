@@ -9,6 +9,9 @@ Format decisions:
   whatever the display unit of the documents), rounded half away from zero to 2 decimals; 進捗率・達成率 in percent
   (30.0 = 30.0%) rounded to 0.1 point as displayed; 財政効果額 in 円 (integer) for measures counted in the
   plan's 財政効果額 of the year, empty otherwise. Not computable values are empty; 評価 "−" is 評価対象外.
+- 累計 measures (集計 = 累計): 実績値 is the running total that is graded, 単年度の実績値 the year's own amount
+  (empty for other measures, whose 実績値 is the year's value). Both columns come after 公開日, so the columns
+  before them keep their places.
 - Formula injection: a text value starting with = + - @ (or their full-width forms), tab or CR gets a leading
   single quote. Numbers are never quoted.
 """
@@ -27,6 +30,7 @@ from ..rounding import is_missing, percent_points, round_half_away
 COLUMNS = [
     "全国地方公共団体コード", "ID", "地方公共団体名", "年度", "基本方針", "取組項目No", "取組項目", "主要担当課",
     "指標名", "単位", "基準値", "目標値", "実績値", "進捗率", "達成率", "評価", "財政効果額", "公開日",
+    "集計", "単年度の実績値",
 ]
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
@@ -65,21 +69,22 @@ def rows(plan: Any, report: Report, generated: datetime.date) -> list[list[Any]]
                 no, item.title, item.lead]
         own = measures_of.get(no, [])
         if not own:
-            row = head + ["", "", "", "", "", "", "", item.grade, "", published]
+            row = head + ["", "", "", "", "", "", "", item.grade, "", published, "", ""]
             row[1] = f"{year}-{no}"
             out.append(row)
             continue
         for _i, m in own:
             effect = _number(m.effect, 0) if m.counted else ""
             row = head + [m.name, m.unit, _number(m.baseline), _number(m.target), _number(m.actual),
-                          _percent(m.progress), _percent(m.attainment), m.grade, effect, published]
+                          _percent(m.progress), _percent(m.attainment), m.grade, effect, published,
+                          m.aggregation, _number(m.year_actual) if m.aggregation else ""]
             row[1] = f"{year}-{m.id}"
             out.append(row)
     return out
 
 
 TEXT_COLUMNS = {"全国地方公共団体コード", "ID", "地方公共団体名", "基本方針", "取組項目", "主要担当課", "指標名", "単位",
-                "評価", "公開日"}
+                "評価", "公開日", "集計"}
 
 
 def render_csv(plan: Any, report: Report, generated: datetime.date) -> str:

@@ -9,7 +9,7 @@ from ..metrics.grades import EXCLUDED
 from ..metrics.scale import GradeScale
 from ..plan import MONEY_KINDS, item_no
 from ..report_model import Report, Rollup
-from ..rounding import is_missing
+from ..rounding import format_number, is_missing
 from ..workbook.status_choices import STATUS_CHOICES, grade_choices, unknown_grade, unknown_status
 from .cells import (
     Column,
@@ -112,6 +112,9 @@ def items_table(report: Report, names: dict[int, str], unit: str) -> Table:
                         if item.grade_source == "主指標" else note)
             if not m.counted and m.effect_kind in MONEY_KINDS and not is_missing(m.effect):
                 note = (note + "。" if note else "") + "財政効果額に計上しない（重複計上の防止）"
+            if m.aggregation:  # 累計: the 実績 shown is the running total; the year's own amount goes to the note
+                own_year = "−" if is_missing(m.year_actual) else format_number(m.year_actual, m.decimals)
+                note = f"実績は累計（{report.evaluation_year}年度の値 {own_year}）" + ("。" + note if note else "")
             group.rows.append(head + [
                 text(m.name),
                 center(display_measure_unit(m.unit, unit)),
@@ -140,6 +143,8 @@ def items_table(report: Report, names: dict[int, str], unit: str) -> Table:
         notes=[
             "進捗率 ＝（実績 − 基準値）÷（目標値 − 基準値）。達成率 ＝ 実績 ÷ 目標値（減少を目指す指標は 目標値 ÷ 実績）。",
             "目標値＝基準値の指標（維持）は達成率で評価。「−」は実績が未入力などで計算できないもの（評価対象外）。",
+            *(["累計の指標は、各年度の値を足し上げた累計を実績とし、基準値 0 から目標値までの進捗率（累計 ÷ 目標値）で評価。"]
+              if any(m.aggregation for m in report.measures) else []),
         ],
     )
 

@@ -10,6 +10,7 @@ import pandas as pd
 
 from ..plan import MONEY_KINDS
 from ..settings import Settings
+from .cumulative import is_cumulative
 
 REFERENCE = "参考"
 
@@ -29,17 +30,27 @@ def measure_effects(long: pd.DataFrame, settings: Settings, value_column: str,
     財政効果額: the measure's include flag, and for 参考 the include_reference setting).
     start_year: the first plan year; in 初年度のみ mode it is measured from the baseline, not from an
     earlier (pre-plan) year's value.
+    A 累計 measure's yearly amount is itself the effect of that year (歳出削減 saved, 歳入増加 earned; 参考 × the unit
+    price), in either mode: its `year_<value_column>` (metrics.cumulative) is used, never its running total.
     """
     out = long.copy()
     kind = out["effect_kind"]
+    prices = unit_prices(out["unit"], settings)
     out["effect"] = effect_amounts(out[value_column], out["baseline"], kind.to_numpy(object),
-                                   out["direction"].to_numpy(object), unit_prices(out["unit"], settings))
+                                   out["direction"].to_numpy(object), prices)
     is_money = kind.isin(MONEY_KINDS)
     out["counted"] = out["include_in_effect"].astype(bool) & (
         is_money | ((kind == REFERENCE) & settings.include_reference)
     )
     if settings.effect_mode == "初年度のみ":
         out["effect"] = first_year_only(out, "effect", start_year)
+    cumulative = is_cumulative(out)
+    if cumulative.any():
+        amounts = out[f"year_{value_column}"].to_numpy(dtype=float)
+        kinds = kind.to_numpy(object)
+        yearly = np.select([np.isin(kinds, MONEY_KINDS), kinds == REFERENCE], [amounts, amounts * prices],
+                           default=np.nan)
+        out["effect"] = np.where(cumulative, yearly, out["effect"].to_numpy(dtype=float))
     return out
 
 

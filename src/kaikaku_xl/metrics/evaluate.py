@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ..settings import Settings
+from .cumulative import accumulate, item_periods
 from .effects import measure_effects, yearly_totals
 from .exact import measure_rate
 from .frames import ACTUAL_COLUMNS, LEDGER_COLUMNS, STATUS_COLUMNS, TARGET_COLUMNS, empty
@@ -101,11 +102,13 @@ def measure_years(inputs: Inputs) -> pd.DataFrame:
 def evaluate_measures(grid: pd.DataFrame, year: int, baseline_year: int, settings: Settings) -> pd.DataFrame:
     """Rates and grade of every measure for `year`."""
     rows = grid[grid["year"] == year].reset_index(drop=True)
-    # On the straight line the planned progress is exactly the elapsed share of the period.
-    elapsed = (year - baseline_year) / (rows["end_year"] - baseline_year)
+    # On the straight line the planned progress is exactly the elapsed share of the period (a 累計 measure's line
+    # starts with the plan: path_start is the year before it).
+    first = rows["path_start"] if "path_start" in rows else baseline_year
+    elapsed = (year - first) / (rows["end_year"] - first)
     graded = measure_grades(rows["actual"], rows["baseline"], rows["target"], rows["direction"], rows["planned"],
                             rows["custom_target"], elapsed, settings,
-                            period=(year, baseline_year, rows["end_year"]))
+                            period=(year, first, rows["end_year"]))
     rows["progress"], rows["attainment"] = graded.progress, graded.attainment
     rows["planned_progress"] = graded.planned_progress
     rows["grade_basis"] = np.where(graded.flat, "達成率", "進捗率")
@@ -154,11 +157,12 @@ def measure_grades(actual: Any, baseline: Any, target: Any, direction: Any, plan
     else:
         years, first, ends = period
     years = np.broadcast_to(np.asarray(years, dtype=object), a.shape)
+    firsts = np.broadcast_to(np.asarray(first, dtype=object), a.shape)
     ends = np.broadcast_to(np.asarray(ends, dtype=object), a.shape)
 
     def exact_row(i: int) -> tuple[Any, Any]:
         d = dirs[i] if isinstance(dirs[i], str) else ""
-        return measure_rate(a[i], b[i], t[i], d, own[i], bool(custom[i]), years[i], first, ends[i])
+        return measure_rate(a[i], b[i], t[i], d, own[i], bool(custom[i]), years[i], firsts[i], ends[i])
 
     return Graded(rates, attained, planned_progress, flat,
                   grade_rows(rate, planned_progress, magnitude, settings, exact_row))
@@ -171,6 +175,8 @@ def _reasons(rows: pd.DataFrame, flat: np.ndarray) -> list[str]:
             reasons.append(f"実績の入力エラー（{r.actual_error}）のため評価対象外")
         elif pd.isna(r.actual) and getattr(r, "actual_invalid", False):
             reasons.append("実績が数値ではないため評価対象外")
+        elif pd.isna(r.actual) and getattr(r, "cumulative_gap", ""):
+            reasons.append(f"{r.cumulative_gap}評価対象外")
         elif pd.isna(r.actual):
             reasons.append("実績が未入力のため評価対象外")
         elif is_flat and pd.isna(r.attainment):
@@ -254,7 +260,8 @@ def effects_per_item(grid: pd.DataFrame, ledger: pd.DataFrame, items: pd.DataFra
 
 def evaluate(inputs: Inputs, settings: Settings) -> Results:
     year = settings.evaluation_year
-    grid = measure_years(inputs)
+    grid = accumulate(measure_years(inputs), inputs.baseline_year, inputs.start_year, inputs.end_year,
+                      item_periods(inputs.items, inputs.start_year, inputs.end_year))
     effects = measure_effects(grid, settings, "actual", inputs.start_year)
     planned = measure_effects(grid, settings, "planned", inputs.start_year)
     grid["effect"] = effects["effect"]

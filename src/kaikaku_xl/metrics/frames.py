@@ -12,7 +12,7 @@ from ..plan import Plan
 
 MEASURE_COLUMNS = [
     "measure_id", "item", "seq", "policy", "lead", "name", "unit", "direction",
-    "baseline", "target", "effect_kind", "include_in_effect",
+    "baseline", "target", "effect_kind", "include_in_effect", "aggregation",
 ]
 ITEM_COLUMNS = ["item", "policy", "lead", "title", "n_measures", "start_year", "end_year"]
 ACTUAL_COLUMNS = ["measure_id", "year", "actual"]
@@ -29,6 +29,7 @@ def measures_frame(plan: Plan) -> pd.DataFrame:
             "name": m.name, "unit": m.unit, "direction": m.direction,
             "baseline": m.baseline, "target": m.target,
             "effect_kind": m.effect_kind, "include_in_effect": m.include_in_effect,
+            "aggregation": m.aggregation,
         }
         for m in plan.measures
     ]

@@ -15,10 +15,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..errors import PlanError, PlanWorkbookError
 from ..metrics.scale_rows import scale_from_rows
-from ..plan import DIRECTIONS, EFFECT_KINDS, ItemNo, Plan, item_no, plan_from_dict
+from ..plan import ItemNo, Plan, item_no, plan_from_dict
 from ..workbook import contract as c
 from ..workbook.inputs import NotANumber, parse_number
 from ..workbook.safezip import check_package
+from .measures import read_measures
 
 HEADER_SEARCH_ROWS = 10
 
@@ -145,10 +146,10 @@ class PlanReader:
             out.append(Row(spec.sheet, cells))
         return out
 
-    def required(self, row: Row, spec: c.TableSpec) -> bool:
+    def required(self, row: Row, spec: c.TableSpec, optional: tuple[str, ...] = ()) -> bool:
         ok = True
         for key in c.PLAN_REQUIRED.get(spec.name, ()):
-            if key in row.cells and self.blank(row, key):
+            if key in row.cells and self.blank(row, key) and key not in optional:
                 self.bad(row, key, f"「{spec.column(key).header}」が空欄です。")
                 ok = False
         return ok and all(key in row.cells for key in c.PLAN_REQUIRED.get(spec.name, ()))
@@ -237,35 +238,6 @@ class PlanReader:
             self.problems.append((c.PLAN_ITEMS.sheet, "", "取組項目が1つもありません。"))
         return out
 
-    def measures(self, wb: Any, items: dict[ItemNo, dict[str, Any]]) -> None:
-        seen = set()
-        for row in self.rows(wb, c.PLAN_MEASURES):
-            complete = self.required(row, c.PLAN_MEASURES)
-            item = self.item_no(row, "item")
-            name, unit = self.text(row, "name"), self.text(row, "unit")
-            direction = self.choice(row, "direction", "方向", DIRECTIONS)
-            kind = self.choice(row, "effect_kind", "効果区分", EFFECT_KINDS)
-            include = self.choice(row, "include_in_effect", "効果額に算入", ("", *c.PLAN_YES_NO))
-            baseline = self.number(row, "baseline", "基準値", unit)
-            target = self.number(row, "target", "目標値", unit)
-            if item is not None and item not in items:
-                self.bad(row, "item", f"取組項目 No.{item} は取組項目シートにありません。")
-                continue
-            if (item, name) in seen:
-                self.bad(row, "name", f"No.{item} の指標「{name}」が重複しています。")
-                continue
-            seen.add((item, name))
-            if direction == "維持" and baseline is not None and target is not None and baseline != target:
-                self.bad(row, "target", "方向が維持なのに基準値と目標値が異なります。")
-                continue
-            if not complete or None in (item, direction, kind, include, baseline, target):
-                continue
-            measure: dict[str, Any] = {"name": name, "unit": unit, "direction": direction, "baseline": baseline,
-                                       "target": target, "effect_kind": kind, "note": self.text(row, "note")}
-            if include:
-                measure["include_in_effect"] = include == "はい"
-            items[item]["measures"].append(measure)  # type: ignore[index]
-
     def history(self, wb: Any) -> list[dict[str, Any]]:
         if c.PLAN_HISTORY.sheet not in wb.sheetnames:
             return []  # optional sheet
@@ -311,7 +283,7 @@ def read_plan_workbook(path: str | Path) -> Plan:
     policies = reader.policies(wb)
     period = (head["start_year"], head["end_year"]) if "start_year" in head and "end_year" in head else None
     items = reader.items(wb, {p["no"] for p in policies}, period)
-    reader.measures(wb, {i["no"]: i for i in items})
+    read_measures(reader, wb, {i["no"]: i for i in items})
     history = reader.history(wb)
     grades = _grades(reader, wb)
     if reader.problems:

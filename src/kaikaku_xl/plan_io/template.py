@@ -17,7 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from .. import palette
 from ..metrics.scale import BASES, GradeScale
 from ..metrics.scale_rows import scale_to_rows
-from ..plan import DIRECTIONS, EFFECT_KINDS, Plan, plain_number
+from ..plan import AGGREGATIONS, DIRECTIONS, EFFECT_KINDS, Plan, plain_number
 from ..workbook import contract as c
 from ..workbook.styles import FONT, apply
 
@@ -26,7 +26,7 @@ EXAMPLES: dict[str, list[Any]] = {
     c.PLAN_POLICIES.name: ["例", "効率的な行政運営", "業務の見直しとデジタル化で、限られた資源を必要な分野へ振り向ける。"],
     c.PLAN_ITEMS.name: ["例", 1, "窓口手続のオンライン化", "申請手続をオンラインで完結できるようにする。",
                         "対象手続の洗い出し\n電子申請システムへの登録", "DX推進課", "DX推進課、市民課", None, None],
-    c.PLAN_MEASURES.name: ["例", "電子申請件数", "件", "増加", 1200, 3000, "", "", "年度末の累計ではなく各年度の件数"],
+    c.PLAN_MEASURES.name: ["例", "電子申請件数", "件", "増加", 1200, 3000, "", "", "年度末の累計ではなく各年度の件数", None],
     c.PLAN_HISTORY.name: ["例", 500000000, "2024", "定員管理の適正化\n使用料の見直し"],
 }
 CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
@@ -35,6 +35,7 @@ CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
     (c.PLAN_MEASURES.name, "include_in_effect"): c.PLAN_YES_NO,
     (c.PLAN_GRADES.name, "basis"): BASES,
     (c.PLAN_GRADES.name, "explain"): c.PLAN_YES_NO,
+    (c.PLAN_MEASURES.name, "aggregation"): tuple(a for a in AGGREGATIONS if a),
 }
 
 
@@ -63,7 +64,7 @@ def _rows(plan: Plan) -> dict[str, list[list[Any]]]:
         ],
         c.PLAN_MEASURES.name: [
             [m.item, m.name, m.unit, m.direction, plain_number(m.baseline), plain_number(m.target),
-             m.effect_kind or None, "はい" if m.include_in_effect else "いいえ", m.note or None]
+             m.effect_kind or None, "はい" if m.include_in_effect else "いいえ", m.note or None, m.aggregation or None]
             for m in plan.measures
         ],
         c.PLAN_HISTORY.name: [

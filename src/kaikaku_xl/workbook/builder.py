@@ -215,7 +215,7 @@ def input_rows(plan: Plan, layout: c.Layout, settings: Settings) -> dict[str, li
         c.MEASURES.name: [
             [m.measure_id, m.item, m.name, m.unit, m.direction, plain_number(m.baseline), plain_number(m.target),
              m.effect_kind, "はい" if m.include_in_effect else "いいえ", m.note, m.shown_decimals,
-             _limit_cell(m.allowed_min), _limit_cell(m.allowed_max)]
+             _limit_cell(m.allowed_min), _limit_cell(m.allowed_max), m.aggregation or None]
             for m in measures
         ],
         "Actuals": [[m.item, m.name, m.unit, *blank_years] for m in measures],

@@ -116,8 +116,10 @@ MEASURES = TableSpec("Measures", "指標", (
     # The measure's own plausible range where it differs from its unit's (設定 sheet); なし = no limit.
     Column("許容下限", "allowed_min", FMT_NUM, 10),
     Column("許容上限", "allowed_max", FMT_NUM, 10),
+    # 累計: staff enter each year's amount, graded on the running total (blank = each year's value is the level).
+    Column("集計", "aggregation", width=8),
 ))
-MEASURE_OPTIONAL_KEYS = ("decimals", "allowed_min", "allowed_max")  # masters built before these columns still load
+MEASURE_OPTIONAL_KEYS = ("decimals", "allowed_min", "allowed_max", "aggregation")  # masters built before these columns still load
 
 STATUS_VALUES = ("未着手", "実施中", "完了", EXCLUDED)  # 対象外: the item is left out of this year
 STATUS = TableSpec("Status", "進捗状況", (
@@ -172,8 +174,10 @@ EVALUATION = TableSpec("Evaluation", "評価結果", (
     Column("方向", "direction", width=7),
     Column("基準値", "baseline", FMT_NUM, 15, per_measure=True),
     Column("目標値", "target", FMT_NUM, 15, per_measure=True),
-    Column("実績", "actual", FMT_NUM, 15, per_measure=True),
+    Column("実績", "actual", FMT_NUM, 15, per_measure=True),  # a 累計 measure: the running total
     Column("計画値", "planned", FMT_NUM, 15, per_measure=True, digits=2),
+    Column("集計", "aggregation", width=7),
+    Column("単年度の実績", "year_actual", FMT_NUM, 15, per_measure=True),  # 累計 measures: the year's own amount
     Column("計画進捗", "planned_progress", FMT_PCT, 10),
     Column("進捗率", "progress", FMT_PCT, 10),
     Column("達成率", "attainment", FMT_PCT, 10),
@@ -566,6 +570,7 @@ PLAN_MEASURES = TableSpec("PlanMeasures", "指標", (
     Column("効果区分", "effect_kind", width=10),
     Column("効果額に算入", "include_in_effect", width=12),
     Column("備考", "note", width=40, wrap=True),
+    Column("集計", "aggregation", width=8),
 ))
 PLAN_HISTORY = TableSpec("PlanHistory", "これまでの効果額", (
     Column("計画名", "name", width=30),
@@ -626,5 +631,7 @@ PLAN_COLUMN_NOTES = {
     ("PlanMeasures", "target"): "計画終了年度の目標値。",
     ("PlanMeasures", "effect_kind"): "財政効果額の区分: 歳出削減・歳入増加・参考（時間・用紙の換算）・空欄（効果額なし）。",
     ("PlanMeasures", "include_in_effect"): "はい＝財政効果額の合計に算入。空欄は 歳出削減・歳入増加 ならはい。",
+    ("PlanMeasures", "aggregation"): "累計＝各年度の値（その年度の件数・金額）を入力し、計画期間の累計を目標値と比べます"
+                                     "（進捗率＝累計÷目標値、基準値は 0、方向は増加）。空欄は各年度の値をそのまま評価。",
 }
 PLAN_YES_NO = ("はい", "いいえ")

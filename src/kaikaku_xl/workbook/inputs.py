@@ -18,7 +18,7 @@ import pandas as pd
 from ..errors import shown as quoted
 from ..metrics.frames import ACTUAL_COLUMNS, MEASURE_COLUMNS, TARGET_COLUMNS
 from ..numformat import MAX_DECIMALS
-from ..plan import DIRECTIONS, EFFECT_KINDS, item_no
+from ..plan import AGGREGATIONS, CUMULATIVE, DIRECTIONS, EFFECT_KINDS, item_no
 from ..plausibility import NO_LIMIT, Bounds, parse_bounds, shown, violation
 from ..settings import SETTING_SPECS, Settings
 from . import contract as c
@@ -87,6 +87,7 @@ class Reader(CycleTablesReader):
             return pd.DataFrame(columns=MEASURE_COLUMNS)
         decimals_at = table.column_index(c.MEASURES.column("decimals").header)
         limit_at = {key: table.column_index(c.MEASURES.column(key).header) for key in ("allowed_min", "allowed_max")}
+        aggregation_at = table.column_index(c.MEASURES.column("aggregation").header)
         policy_of = dict(zip(items["item"], items["policy"], strict=True))  # dicts: one lookup per row is cheap
         lead_of = dict(zip(items["item"], items["lead"], strict=True))
         rows, seen = [], set()
@@ -144,6 +145,9 @@ class Reader(CycleTablesReader):
                 self.problem(WARNING, table, i, decimals_at, f"小数桁「{quoted(raw[decimals_at])}」は使えません。",
                              f"0〜{MAX_DECIMALS} の整数を入力してください（空欄は単位から決めます）。単位から決めて表示しました。")
                 decimals = None
+            aggregation = self.aggregation(table, i, aggregation_at, raw, numbers["baseline"], direction, f"No.{item}「{name}」")
+            if aggregation is None:
+                continue
             seq[item] = seq.get(item, 0) + 1
             measure_id = _text(raw[pos["measure_id"]]) or f"{item}-{seq[item]}"
             rows.append({
@@ -152,9 +156,25 @@ class Reader(CycleTablesReader):
                 "name": name, "unit": unit, "direction": direction,
                 "baseline": numbers["baseline"], "target": numbers["target"], "effect_kind": kind,
                 "include_in_effect": _text(raw[pos["include_in_effect"]]) in ("はい", "TRUE", "True", "1", "○"),
-                "row": i, "decimals": decimals, "low": bounds.low, "high": bounds.high,
+                "aggregation": aggregation, "row": i, "decimals": decimals, "low": bounds.low, "high": bounds.high,
             })
         return pd.DataFrame(rows, columns=[*MEASURE_COLUMNS, "row", "decimals", "low", "high"])
+
+    def aggregation(self, table: RawTable, i: int, at: int | None, raw: list[Any], baseline: float | None,
+                    direction: str, what: str) -> str | None:
+        """A measure's 集計 ("" or 累計); None (and an error naming the cell) where a 累計 measure cannot be one."""
+        value = "" if at is None else unicodedata.normalize("NFKC", _text(raw[at]))
+        if value not in AGGREGATIONS:
+            self.problem(WARNING, table, i, at, f"{what}の集計「{shown(raw[at])}」は使えません。",  # type: ignore[arg-type,index]
+                         "累計・単年度・空欄のいずれかにしてください。各年度の値をそのまま評価しました。")
+            return ""
+        if value != CUMULATIVE:
+            return ""
+        if baseline != 0 or direction != "増加":
+            self.problem(ERROR, table, i, at, f"{what}は累計の指標ですが、基準値が 0 でないか方向が増加ではありません。",  # type: ignore[arg-type]
+                         "累計の指標は基準値 0・方向 増加にしてください（各年度の値を足し上げます）。この指標は計算から除きました。")
+            return None
+        return CUMULATIVE
 
     def measure_limits(self, table: RawTable, i: int, limit_at: dict[str, int | None],
                        raw: list[Any]) -> tuple[float | None, float | None]:

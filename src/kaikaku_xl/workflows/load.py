@@ -215,7 +215,8 @@ def _plan(info: dict[str, str], items: pd.DataFrame, policy_names: dict[int, str
         by_item.setdefault(m.item, []).append(Measure(
             item=m.item, seq=int(m.seq), name=m.name, unit=m.unit, direction=m.direction,
             baseline=float(m.baseline), target=float(m.target), effect_kind=m.effect_kind,
-            include_in_effect=bool(m.include_in_effect), decimals=_decimals(getattr(m, "decimals", None))))
+            include_in_effect=bool(m.include_in_effect), decimals=_decimals(getattr(m, "decimals", None)),
+            aggregation=str(getattr(m, "aggregation", "") or "")))
     plan_items = tuple(
         Item(no=r.item, policy=int(r.policy), title=r.title, summary=r.summary,
              actions=tuple(a for a in r.actions.split("\n") if a), lead=r.lead,

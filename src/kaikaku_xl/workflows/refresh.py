@@ -57,9 +57,15 @@ def evaluation_rows(loaded: Loaded, results: Results) -> list[list[Any]]:
     titles = dict(zip(loaded.inputs.items["item"], loaded.inputs.items["title"], strict=True))
     return table_rows(c.EVALUATION, (
         {**r, "title": titles.get(r["item"], ""), "effect_kind": r["effect_kind"] or "",
-         "counted": "○" if r["counted"] else ""}
+         "counted": "○" if r["counted"] else "", "aggregation": _aggregation(r),
+         "year_actual": r.get("year_actual") if _aggregation(r) else None}  # the year's own amount: 累計 only
         for r in results.measures.to_dict("records")
     ))
+
+
+def _aggregation(row: dict[str, Any]) -> str:
+    value = row.get("aggregation")
+    return value if isinstance(value, str) else ""
 
 
 def evaluation_formats(loaded: Loaded, results: Results) -> dict[str, list[str]]:

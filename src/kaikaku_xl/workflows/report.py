@@ -88,6 +88,9 @@ def build_report(plan: Plan, results: Results, problems: Sequence[Problem] = ())
             counted=bool(r["counted"]),
             effect=_num(r["effect"]),
             note=r["reason"],
+            aggregation=str(r.get("aggregation") or ""),
+            year_actual=_num(r.get("year_actual")),
+            year_planned=_num(r.get("year_planned")),
         )
         for r in results.measures.to_dict("records")
     )
