@@ -99,6 +99,9 @@ class Item:
     measures: tuple[Measure, ...] = ()
     start_year: int | None = None  # first year the item runs (added mid-plan); None = the plan's start
     end_year: int | None = None  # last year it runs; None = the plan's end
+    # Planned 財政効果額 (円) per fiscal year, where the plan sets one: ((2026, 1_000_000.0), ...), years ascending.
+    effect_plan: tuple[tuple[int, float], ...] = ()
+    section: str | None = None  # the 推進項目 (middle level under the 基本方針) it belongs to, where the plan has them
 
     def runs_in(self, year: int) -> bool:
         return (self.start_year is None or self.start_year <= year) and (self.end_year is None or year <= self.end_year)
@@ -109,6 +112,15 @@ class Policy:
     no: int
     name: str
     bullets: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Section:
+    """A 推進項目: an optional level between the 基本方針 and its 取組項目 (基本方針 → 推進項目 → 取組)."""
+
+    no: str  # as the plan numbers it ("1-(1)", "2"), text
+    policy: int
+    name: str
 
 
 @dataclass(frozen=True)
@@ -137,6 +149,7 @@ class Plan:
     basic_goal_text: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
     grade_scale: Any = None  # metrics.scale.GradeScale of the plan's own scale; None = DOMAIN.md's S–D (設定 sheet)
+    sections: tuple[Section, ...] = ()  # 推進項目, where the plan has three levels
 
     @property
     def years(self) -> list[int]:
@@ -233,11 +246,25 @@ def check_cumulative(baseline: Any, direction: str, where: str) -> None:
         raise PlanError(f"{where}: 累計の指標の方向は「増加」です（各年度の値を足し上げ、目標値と比べます）。")
 
 
-def _item(raw: dict[str, Any], policy_nos: set[int]) -> Item:
+def section_no(value: Any) -> str | None:
+    """A 推進項目 number as text (1 and "1" are the same 推進項目)."""
+    no = item_no(value)
+    return None if no is None else str(no)
+
+
+def _item(raw: dict[str, Any], policy_nos: set[int], sections: dict[str, Section] | None = None) -> Item:
     no = item_no(raw.get("no"))
     if no is None:
         raise PlanError(f"取組項目「{raw.get('title', '?')}」: 番号（no）がありません。")
     where = f"取組項目 No.{no}"
+    section = section_no(raw.get("section"))
+    if section is not None:
+        if section not in (sections or {}):
+            raise PlanError(f"{where}: 推進項目「{section}」は計画にありません（[[sections]]）。")
+        owner = (sections or {})[section].policy
+        if raw.get("policy") not in (None, "", owner):
+            raise PlanError(f"{where}: 基本方針 {raw.get('policy')} が推進項目「{section}」の基本方針 {owner} と違います。")
+        raw = {**raw, "policy": owner}
     policy = _require(raw, "policy", where)
     if policy not in policy_nos:
         raise PlanError(f"{where}: 基本方針 {policy} は計画にありません。")
@@ -257,6 +284,8 @@ def _item(raw: dict[str, Any], policy_nos: set[int]) -> Item:
     if None not in years and years[0] > years[1]:
         raise PlanError(f"{where}: 開始年度が終了年度より後です。")
     return Item(
+        effect_plan=_effect_plan(raw.get("effect_plan"), where),
+        section=section,
         no=no,
         policy=int(policy),
         title=str(_require(raw, "title", where)),
@@ -268,6 +297,39 @@ def _item(raw: dict[str, Any], policy_nos: set[int]) -> Item:
         start_year=years[0],
         end_year=years[1],
     )
+
+
+def _sections(raw: Any, policy_nos: set[int]) -> tuple[Section, ...]:
+    """The plan's 推進項目 ([[sections]] no, policy, name), in the plan's order; none for a two-level plan."""
+    out: list[Section] = []
+    for entry in raw or ():
+        no = section_no(entry.get("no"))
+        where = f"推進項目 {no or '?'}"
+        if no is None:
+            raise PlanError("推進項目: 番号（no）がありません。")
+        policy = _require(entry, "policy", where)
+        if policy not in policy_nos:
+            raise PlanError(f"{where}: 基本方針 {policy} は計画にありません。")
+        if any(s.no == no for s in out):
+            raise PlanError(f"{where} が重複しています。")
+        out.append(Section(no=no, policy=int(policy), name=str(_require(entry, "name", where))))
+    return tuple(out)
+
+
+def _effect_plan(raw: Any, where: str) -> tuple[tuple[int, float], ...]:
+    """An item's planned 財政効果額 per year: a table {"2026" = 1000000, ...} (TOML keys are text)."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, dict):
+        raise PlanError(f"{where}: 計画効果額（effect_plan）は {{2026 = 1000000, ...}} の形で書いてください。")
+    out = {}
+    for key, value in raw.items():
+        try:
+            year = int(str(key))
+        except ValueError:
+            raise PlanError(f"{where}: 計画効果額の年度「{key}」が西暦の整数ではありません。") from None
+        out[year] = _number(value, where, f"計画効果額（{year}年度）")
+    return tuple(sorted(out.items()))
 
 
 def plan_from_dict(raw: dict[str, Any]) -> Plan:
@@ -285,7 +347,8 @@ def plan_from_dict(raw: dict[str, Any]) -> Plan:
     )
     if not policies:
         raise PlanError("計画ファイルに基本方針（[[policies]]）がありません。")
-    items = tuple(_item(i, {p.no for p in policies}) for i in raw.get("items", ()))
+    sections = _sections(raw.get("sections", ()), {p.no for p in policies})
+    items = tuple(_item(i, {p.no for p in policies}, {s.no: s for s in sections}) for i in raw.get("items", ()))
     seen: set[ItemNo] = set()
     for item in items:
         if item.no in seen:
@@ -310,6 +373,9 @@ def plan_from_dict(raw: dict[str, Any]) -> Plan:
         for year in (item.start_year, item.end_year):
             if year is not None and not start <= year <= end:
                 raise PlanError(f"取組項目 No.{item.no}: 開始・終了年度 {year} は推進期間（{start}〜{end}）の外です。")
+        for year, _amount in item.effect_plan:
+            if not start <= year <= end:
+                raise PlanError(f"取組項目 No.{item.no}: 計画効果額の {year}年度は推進期間（{start}〜{end}）の外です。")
     return Plan(
         grade_scale=_grade_scale(raw.get("grades", ())),
         name=str(_require(head, "name", "[plan]")),
@@ -326,6 +392,7 @@ def plan_from_dict(raw: dict[str, Any]) -> Plan:
         published=str(head.get("published", "")),
         basic_goal=str(head.get("basic_goal", "")),
         basic_goal_text=str(head.get("basic_goal_text", "")),
+        sections=sections,
     )
 
 
@@ -377,6 +444,8 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         "baseline_year": plan.baseline_year,
         "basic_goal": plan.basic_goal,
         "policies": [{"no": p.no, "name": p.name, "bullets": list(p.bullets)} for p in plan.policies],
+        **({"sections": [{"no": s.no, "policy": s.policy, "name": s.name} for s in plan.sections]}
+           if plan.sections else {}),
         "history": [
             {"name": h.name, "effect_yen": h.effect_yen, "as_of": h.as_of} for h in plan.history
         ],
@@ -385,6 +454,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
             {
                 "no": it.no,
                 "policy": it.policy,
+                **({"section": it.section} if it.section is not None else {}),
                 "title": it.title,
                 "summary": it.summary,
                 "actions": list(it.actions),
@@ -392,6 +462,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
                 "departments": list(it.departments),
                 **({"start_year": it.start_year} if it.start_year is not None else {}),
                 **({"end_year": it.end_year} if it.end_year is not None else {}),
+                **({"effect_plan": {str(y): plain_number(a) for y, a in it.effect_plan}} if it.effect_plan else {}),
                 "measures": [
                     {
                         "id": m.measure_id,

@@ -80,6 +80,13 @@ class ItemResult(_Record):
     lead: str
     grade: str
     grade_source: str
+    # 財政効果額 of the item (counted measures + ledger) and, where the plan has a 効果額計画, its plan and 達成率
+    effect_year: Number = None
+    effect_cumulative: Number = None
+    effect_plan_year: Number = None
+    effect_plan_cumulative: Number = None
+    effect_plan_attainment: Number = None  # effect_year ÷ effect_plan_year (None: no plan, plan 0, or not known)
+    effect_plan_attainment_cumulative: Number = None
 
 
 @dataclass(frozen=True)
@@ -97,6 +104,11 @@ class Rollup(_Record):
     effect_year_missing: int  # counted measures without a value in the evaluation year (not in effect_year)
     effect_cumulative_missing: int  # counted measure-years without a value, plan start..evaluation year
     counted_measures: tuple[str, ...]
+    effect_plan_year: Number = None  # the members' 効果額計画 of the evaluation year (None: no member has one)
+    effect_plan_cumulative: Number = None  # plan start .. evaluation year
+    effect_plan_attainment: Number = None  # effect_year ÷ effect_plan_year
+    effect_plan_attainment_cumulative: Number = None  # effect_cumulative ÷ effect_plan_cumulative
+    effect_share: Number = None  # effect_year ÷ the sum over the groups (分野別割合)
 
     def to_dict(self, key: str = "group") -> dict[str, Any]:
         return {(key if name == "group" else name): value for name, value in super().to_dict().items()}
@@ -115,6 +127,10 @@ class EffectYear(_Record):
     attainment_cumulative: Number
     reference: Number
     missing: int | None  # counted measures without a value that year (None: a year after the evaluation year)
+    effect_plan: Number = None  # the items' 効果額計画 of the year (None: no item has one)
+    effect_plan_cumulative: Number = None
+    effect_plan_attainment: Number = None  # single_year ÷ effect_plan
+    effect_plan_attainment_cumulative: Number = None  # cumulative ÷ effect_plan_cumulative
 
 
 @dataclass(frozen=True)
@@ -148,6 +164,7 @@ class Report(_Record):
     # The plan's own grade scale (metrics.scale.GradeScale): in the JSON as "grades" (label, name, color, basis,
     # threshold, explain); None = the default S–D, left out of the JSON (unchanged for such plans).
     grade_scale: Any = None
+    sections: tuple[Rollup, ...] = ()  # per 推進項目: only in a three-level plan (the key is absent otherwise)
 
     def to_dict(self) -> dict[str, Any]:
         out = super().to_dict()
@@ -158,6 +175,12 @@ class Report(_Record):
             from .metrics.scale_rows import scale_to_rows
 
             out["grades"] = scale_to_rows(self.grade_scale, as_json=True)
+        del out["sections"]
+        if self.sections:  # after the 基本方針, as the plan's levels go; two-level plans' JSON is unchanged
+            keys = list(out)
+            at = keys.index("policies") + 1
+            out = {**{k: out[k] for k in keys[:at]}, "sections": [s.to_dict("section") for s in self.sections],
+                   **{k: out[k] for k in keys[at:]}}
         return out
 
     @property

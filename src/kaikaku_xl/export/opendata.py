@@ -12,6 +12,8 @@ Format decisions:
 - 累計 measures (集計 = 累計): 実績値 is the running total that is graded, 単年度の実績値 the year's own amount
   (empty for other measures, whose 実績値 is the year's value). Both columns come after 公開日, so the columns
   before them keep their places.
+- 取組の計画効果額 / 取組の効果額達成率: the item's planned 財政効果額 of the year (円) and 実績 ÷ 計画 (percent, 0.1
+  point), where the plan has a 効果額計画; the same on each row of the item (they are the item's, not the measure's).
 - Formula injection: a text value starting with = + - @ (or their full-width forms), tab or CR gets a leading
   single quote. Numbers are never quoted.
 """
@@ -30,7 +32,7 @@ from ..rounding import is_missing, percent_points, round_half_away
 COLUMNS = [
     "全国地方公共団体コード", "ID", "地方公共団体名", "年度", "基本方針", "取組項目No", "取組項目", "主要担当課",
     "指標名", "単位", "基準値", "目標値", "実績値", "進捗率", "達成率", "評価", "財政効果額", "公開日",
-    "集計", "単年度の実績値",
+    "集計", "単年度の実績値", "取組の計画効果額", "取組の効果額達成率",
 ]
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
@@ -68,8 +70,9 @@ def rows(plan: Any, report: Report, generated: datetime.date) -> list[list[Any]]
         head = [info.city_code or "", None, info.city, year, names.get(item.policy, str(item.policy)),
                 no, item.title, item.lead]
         own = measures_of.get(no, [])
+        plan = [_number(item.effect_plan_year, 0), _percent(item.effect_plan_attainment)]
         if not own:
-            row = head + ["", "", "", "", "", "", "", item.grade, "", published, "", ""]
+            row = head + ["", "", "", "", "", "", "", item.grade, "", published, "", "", *plan]
             row[1] = f"{year}-{no}"
             out.append(row)
             continue
@@ -77,7 +80,7 @@ def rows(plan: Any, report: Report, generated: datetime.date) -> list[list[Any]]
             effect = _number(m.effect, 0) if m.counted else ""
             row = head + [m.name, m.unit, _number(m.baseline), _number(m.target), _number(m.actual),
                           _percent(m.progress), _percent(m.attainment), m.grade, effect, published,
-                          m.aggregation, _number(m.year_actual) if m.aggregation else ""]
+                          m.aggregation, _number(m.year_actual) if m.aggregation else "", *plan]
             row[1] = f"{year}-{m.id}"
             out.append(row)
     return out

@@ -26,6 +26,7 @@ from .cells import (  # noqa: F401  (re-exported: the exporters and tests import
     date_label,
     fiscal_year_label,
 )
+from .plan_tables import effect_plan_tables, section_table
 from .tables import effect_tables, items_table, policy_names, qualitative_table, summary_tables
 
 
@@ -87,6 +88,10 @@ def build_document(plan: Any, report: Report, statuses: list[dict[str, Any]], *,
     qualitative = qualitative_table(report, statuses or [], names, warnings)
     titles = {i.no: i.title for i in report.items}
     effects = effect_tables(report, titles, display_unit)
+    # Only plans that have them (none otherwise, so a two-level plan without 効果額計画 is unchanged): appended
+    # after the tables the charts read by position.
+    summary += section_table(report, plan)
+    effects += effect_plan_tables(report, names, display_unit)
 
     shares = summary[1]
     categories = [row[0].text for row in shares.rows]

@@ -10,12 +10,13 @@ import pandas as pd
 
 from ..settings import Settings
 from .cumulative import accumulate, item_periods
+from .effect_plan import item_plans, yearly_plans
 from .effects import measure_effects, yearly_totals
 from .exact import measure_rate
-from .frames import ACTUAL_COLUMNS, LEDGER_COLUMNS, STATUS_COLUMNS, TARGET_COLUMNS, empty
+from .frames import ACTUAL_COLUMNS, EFFECT_PLAN_COLUMNS, LEDGER_COLUMNS, STATUS_COLUMNS, TARGET_COLUMNS, empty
 from .grades import EXCLUDED, GRADE_LABELS, NOT_ENTERED, NOT_GRADED, grade_rows, worst
 from .rates import attainment, linear_planned, progress
-from .rollups import rollup
+from .rollups import rollup, section_rollup
 from .scale import GradeScale
 
 
@@ -30,6 +31,7 @@ class Inputs:
     targets: pd.DataFrame = field(default_factory=lambda: empty(TARGET_COLUMNS))
     status: pd.DataFrame = field(default_factory=lambda: empty(STATUS_COLUMNS))
     ledger: pd.DataFrame = field(default_factory=lambda: empty(LEDGER_COLUMNS))
+    effect_plan: pd.DataFrame = field(default_factory=lambda: empty(EFFECT_PLAN_COLUMNS))  # item, year, planned (円)
 
     @property
     def years(self) -> list[int]:
@@ -52,6 +54,7 @@ class Results:
     leads: pd.DataFrame
     total: pd.DataFrame
     item_effects: pd.DataFrame
+    sections: pd.DataFrame = field(default_factory=pd.DataFrame)  # roll-up per 推進項目 (three-level plans only)
 
 
 def planned_values(inputs: Inputs) -> pd.DataFrame:
@@ -230,7 +233,8 @@ def grade_items(inputs: Inputs, measures: pd.DataFrame, year: int, settings: Set
             g = value if isinstance(value, str) and value in scale.labels else NOT_GRADED
             source = "担当課評価"
             label = NOT_ENTERED if g == NOT_GRADED else ""  # a blank is 未入力, not 対象外
-        rows.append({"item": item.item, "policy": item.policy, "lead": item.lead, "title": item.title,
+        rows.append({"item": item.item, "policy": item.policy, "section": getattr(item, "section", None),
+                     "lead": item.lead, "title": item.title,
                      "grade": g, "grade_source": source, "grade_label": label or (scale.title(g) if g in scale.labels else GRADE_LABELS[g])})
     return pd.DataFrame(rows)
 
@@ -285,7 +289,9 @@ def evaluate(inputs: Inputs, settings: Settings) -> Results:
         inputs.plan_years,
         year,
     )
-    item_effects = effects_per_item(plan_grid, ledger, inputs.items, year, inputs.start_year)
+    item_effects = item_plans(effects_per_item(plan_grid, ledger, inputs.items, year, inputs.start_year),
+                              inputs.effect_plan, year, inputs.start_year)
+    totals = yearly_plans(totals, inputs.effect_plan, year)
     labels = GradeScale.of(settings).labels
     return Results(
         evaluation_year=year,
@@ -297,4 +303,6 @@ def evaluate(inputs: Inputs, settings: Settings) -> Results:
         leads=rollup(items, measures, item_effects, "lead", labels),
         total=rollup(items, measures, item_effects, None, labels),
         item_effects=item_effects,
+        sections=section_rollup(items, measures, item_effects, labels),
     )
+

@@ -14,11 +14,12 @@ MEASURE_COLUMNS = [
     "measure_id", "item", "seq", "policy", "lead", "name", "unit", "direction",
     "baseline", "target", "effect_kind", "include_in_effect", "aggregation",
 ]
-ITEM_COLUMNS = ["item", "policy", "lead", "title", "n_measures", "start_year", "end_year"]
+ITEM_COLUMNS = ["item", "policy", "lead", "title", "n_measures", "start_year", "end_year", "section"]
 ACTUAL_COLUMNS = ["measure_id", "year", "actual"]
 TARGET_COLUMNS = ["measure_id", "year", "planned"]
 STATUS_COLUMNS = ["item", "year", "grade"]
 LEDGER_COLUMNS = ["item", "year", "kind", "amount"]
+EFFECT_PLAN_COLUMNS = ["item", "year", "planned"]  # planned 財政効果額 (円) per item and plan year, where the plan has one
 
 
 def measures_frame(plan: Plan) -> pd.DataFrame:
@@ -39,7 +40,7 @@ def measures_frame(plan: Plan) -> pd.DataFrame:
 def items_frame(plan: Plan) -> pd.DataFrame:
     rows = [
         {"item": it.no, "policy": it.policy, "lead": it.lead, "title": it.title, "n_measures": len(it.measures),
-         "start_year": it.start_year, "end_year": it.end_year}
+         "start_year": it.start_year, "end_year": it.end_year, "section": it.section}
         for it in plan.items
     ]
     return pd.DataFrame(rows, columns=ITEM_COLUMNS)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..plan import natural_key
+from .effect_plan import group_plans, ratio
 from .grades import EXCLUDED, GRADES, NOT_GRADED
 
 WHOLE_PLAN = "全体"
@@ -71,4 +73,20 @@ def rollup(items: pd.DataFrame, measures: pd.DataFrame, item_effects: pd.DataFra
         row["effect_cumulative_missing"] = int(cumulative_missing[where].sum())
         row["counted_measures"] = ", ".join(measure_ids[at][counted[at]])
         rows.append(row)
-    return pd.DataFrame(rows)
+    if not rows:
+        return pd.DataFrame(rows)
+    return group_plans(pd.DataFrame(rows), item_effects, group_of_item)  # 計画効果額, 効果額達成率, 分野別割合
+
+
+def section_rollup(items: pd.DataFrame, measures: pd.DataFrame, item_effects: pd.DataFrame,
+                   labels: tuple[str, ...] = GRADES) -> pd.DataFrame:
+    """The roll-up per 推進項目 (the middle level of a three-level plan), in the plan's natural order; empty
+    for a two-level plan. Items without a 推進項目 are in no row of it (they still count in their 基本方針)."""
+    if "section" not in items or not items["section"].map(lambda v: isinstance(v, str)).any():
+        return pd.DataFrame()
+    keyed = items.assign(section=items["section"].where(items["section"].map(lambda v: isinstance(v, str))))
+    frame = rollup(keyed, measures, item_effects, "section", labels)
+    # 分野別割合 of the whole year's 財政効果額 (items without a 推進項目 included), not of the sections' sum
+    frame["effect_share"] = ratio(frame["effect_year"], rollup(items, measures, item_effects, None, labels)["effect_year"].iloc[0])
+    order = sorted(range(len(frame)), key=lambda i: natural_key(frame["group"].iloc[i]))
+    return frame.iloc[order].reset_index(drop=True)

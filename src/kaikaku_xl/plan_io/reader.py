@@ -15,10 +15,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..errors import PlanError, PlanWorkbookError
 from ..metrics.scale_rows import scale_from_rows
-from ..plan import ItemNo, Plan, item_no, plan_from_dict
+from ..plan import ItemNo, Plan, item_no, plan_from_dict, section_no
 from ..workbook import contract as c
 from ..workbook.inputs import NotANumber, parse_number
 from ..workbook.safezip import check_package
+from .effects import read_effect_plans, read_sections
 from .measures import read_measures
 
 HEADER_SEARCH_ROWS = 10
@@ -202,7 +203,22 @@ class PlanReader:
             self.problems.append((c.PLAN_POLICIES.sheet, "", "基本方針が1つもありません。"))
         return out
 
-    def items(self, wb: Any, policy_nos: set[int], period: tuple[int, int] | None) -> list[dict[str, Any]]:
+    def section(self, row: Row, sections: dict[str, int], policy: int) -> str | None | bool:
+        """The row's 推進項目 (None: none; False: a mistake, reported)."""
+        if "section" not in row.cells or self.blank(row, "section"):
+            return None
+        no = section_no(row.value("section"))
+        if no not in sections:
+            self.bad(row, "section", f"推進項目「{no}」は推進項目シートにありません。")
+            return False
+        if sections[no] != policy:  # type: ignore[index]
+            self.bad(row, "policy", f"基本方針 {policy} が推進項目「{no}」の基本方針 {sections[no]} と違います。")  # type: ignore[index]
+            return False
+        return no
+
+    def items(self, wb: Any, policy_nos: set[int], period: tuple[int, int] | None,
+              sections: dict[str, int] | None = None) -> list[dict[str, Any]]:
+        sections = sections or {}
         out, seen = [], set()
         for row in self.rows(wb, c.PLAN_ITEMS):
             complete = self.required(row, c.PLAN_ITEMS)
@@ -230,7 +246,10 @@ class PlanReader:
             seen.add(no)
             departments = [d.strip() for d in _text(row.value("departments")).replace("，", "、").replace(",", "、")
                            .replace("\n", "、").split("、") if d.strip()]
-            out.append({"no": no, "policy": policy, "title": self.text(row, "title"),
+            section = self.section(row, sections, policy)
+            if section is False:
+                continue
+            out.append({"no": no, "policy": policy, "title": self.text(row, "title"), "section": section,
                         "summary": self.text(row, "summary"), "actions": _lines(row.value("actions")),
                         "lead": self.text(row, "lead"), "departments": departments, "measures": [],
                         **{k: v for k, v in years.items() if v is not None}})
@@ -282,15 +301,17 @@ def read_plan_workbook(path: str | Path) -> Plan:
     head = reader.head(wb)
     policies = reader.policies(wb)
     period = (head["start_year"], head["end_year"]) if "start_year" in head and "end_year" in head else None
-    items = reader.items(wb, {p["no"] for p in policies}, period)
+    sections = read_sections(reader, wb, {p["no"] for p in policies})
+    items = reader.items(wb, {p["no"] for p in policies}, period, {x["no"]: x["policy"] for x in sections})
     read_measures(reader, wb, {i["no"]: i for i in items})
+    read_effect_plans(reader, wb, {i["no"]: i for i in items}, period)
     history = reader.history(wb)
     grades = _grades(reader, wb)
     if reader.problems:
         raise PlanWorkbookError(path.name, reader.problems)
     try:
-        return plan_from_dict({"plan": head, "policies": policies, "items": items, "history": history,
-                               "grades": grades})
+        return plan_from_dict({"plan": head, "policies": policies, "sections": sections, "items": items,
+                               "history": history, "grades": grades})
     except PlanWorkbookError:
         raise
     except PlanError as exc:  # a rule the cell checks above do not cover yet: still no traceback

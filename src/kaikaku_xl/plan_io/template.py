@@ -25,9 +25,11 @@ ROWS_WITH_DROPDOWNS = 500
 EXAMPLES: dict[str, list[Any]] = {
     c.PLAN_POLICIES.name: ["例", "効率的な行政運営", "業務の見直しとデジタル化で、限られた資源を必要な分野へ振り向ける。"],
     c.PLAN_ITEMS.name: ["例", 1, "窓口手続のオンライン化", "申請手続をオンラインで完結できるようにする。",
-                        "対象手続の洗い出し\n電子申請システムへの登録", "DX推進課", "DX推進課、市民課", None, None],
+                        "対象手続の洗い出し\n電子申請システムへの登録", "DX推進課", "DX推進課、市民課", None, None, None],
     c.PLAN_MEASURES.name: ["例", "電子申請件数", "件", "増加", 1200, 3000, "", "", "年度末の累計ではなく各年度の件数", None],
     c.PLAN_HISTORY.name: ["例", 500000000, "2024", "定員管理の適正化\n使用料の見直し"],
+    c.PLAN_EFFECTS.name: ["例", 2026, 1000000],
+    c.PLAN_SECTIONS.name: ["例", 1, "窓口サービスの向上"],
 }
 CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
     (c.PLAN_MEASURES.name, "direction"): DIRECTIONS,
@@ -59,9 +61,10 @@ def _rows(plan: Plan) -> dict[str, list[list[Any]]]:
         c.PLAN_POLICIES.name: [[p.no, p.name, "\n".join(p.bullets) or None] for p in plan.policies],
         c.PLAN_ITEMS.name: [
             [it.no, it.policy, it.title, it.summary or None, "\n".join(it.actions) or None, it.lead,
-             "、".join(it.departments) or None, it.start_year, it.end_year]
+             "、".join(it.departments) or None, it.start_year, it.end_year, it.section]
             for it in plan.items
         ],
+        c.PLAN_SECTIONS.name: [[x.no, x.policy, x.name] for x in plan.sections],
         c.PLAN_MEASURES.name: [
             [m.item, m.name, m.unit, m.direction, plain_number(m.baseline), plain_number(m.target),
              m.effect_kind or None, "はい" if m.include_in_effect else "いいえ", m.note or None, m.aggregation or None]
@@ -70,6 +73,7 @@ def _rows(plan: Plan) -> dict[str, list[list[Any]]]:
         c.PLAN_HISTORY.name: [
             [h.name, h.effect_yen, h.as_of or None, "\n".join(h.main_efforts) or None] for h in plan.history
         ],
+        c.PLAN_EFFECTS.name: [[it.no, year, plain_number(amount)] for it in plan.items for year, amount in it.effect_plan],
     }
 
 

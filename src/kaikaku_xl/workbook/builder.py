@@ -61,7 +61,7 @@ INPUT_KEYS = {
 
 
 def _input_keys(spec: c.TableSpec) -> set[str]:
-    if spec.name in ("Actuals", "Targets"):
+    if spec.name in ("Actuals", "Targets", "EffectPlan"):
         return {col.key for col in spec.columns if col.key.startswith("y")}
     return INPUT_KEYS.get(spec.name, set())
 
@@ -199,6 +199,7 @@ def _limit_cell(limit: float | None) -> Any:
 def input_rows(plan: Plan, layout: c.Layout, settings: Settings) -> dict[str, list[list[Any]]]:
     """The rows of each input table for a new master of this plan."""
     policy_name = {p.no: p.name for p in plan.policies}
+    section_name = {x.no: x.name for x in plan.sections}
     measures = plan.measures
     blank_years = [None] * len(layout.years)
     return {
@@ -209,7 +210,7 @@ def input_rows(plan: Plan, layout: c.Layout, settings: Settings) -> dict[str, li
         c.HISTORY.name: [[h.name, h.effect_yen, h.as_of] for h in plan.history],
         c.ITEMS.name: [
             [it.no, it.policy, policy_name[it.policy], it.title, it.summary, "\n".join(it.actions), it.lead,
-             "、".join(it.departments), it.start_year, it.end_year]
+             "、".join(it.departments), it.start_year, it.end_year, it.section, section_name.get(it.section)]
             for it in plan.items
         ],
         c.MEASURES.name: [
@@ -225,13 +226,16 @@ def input_rows(plan: Plan, layout: c.Layout, settings: Settings) -> dict[str, li
             if it.runs_in(y)  # an item added mid-plan has no rows (and no count) before its start
         ],
         c.LEDGER.name: [],
+        # Planned 財政効果額 per item and year: a sheet only where the plan has one (others load without it).
+        **({"EffectPlan": [[it.no, it.title, *(dict(it.effect_plan).get(y) for y in layout.plan_years)]
+                           for it in plan.items]} if any(it.effect_plan for it in plan.items) else {}),
     }
 
 
 def _write_inputs(wb: Workbook, plan: Plan, layout: c.Layout, rows: dict[str, list[list[Any]]],
                   protect: bool) -> None:
     formats = [number_format(m.shown_decimals) for m in plan.measures]
-    for spec in layout.inputs:
+    for spec in (*layout.inputs, *(t for t in layout.optional_inputs if t.name in rows)):
         ws = _sheet(wb, spec.sheet)
         body = rows[spec.name]
         if spec.name == c.LEDGER.name:  # a protected sheet cannot grow a table: blank yellow rows to fill in
@@ -240,7 +244,7 @@ def _write_inputs(wb: Workbook, plan: Plan, layout: c.Layout, rows: dict[str, li
         if protect:
             protect_sheet(ws)
         ws.freeze_panes = ws.cell(row=spec.anchor_row + 1, column=spec.anchor_col + (3 if spec.name in (
-            "Actuals", "Targets") else 0))
+            "Actuals", "Targets") else 2 if spec.name == "EffectPlan" else 0))
         print_setup(ws, spec.anchor_row)
     settings_ws = wb[c.SETTINGS.sheet]
     for i, spec in enumerate(setting_specs(plan), start=c.SETTINGS.anchor_row + 1):

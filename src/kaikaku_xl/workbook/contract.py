@@ -99,6 +99,9 @@ ITEMS = TableSpec("Items", "取組項目", (
     Column("担当課", "departments", width=30, wrap=True),
     Column("開始年度", "start_year", "0", 9),  # blank = from the plan's start (items added mid-plan have one)
     Column("終了年度", "end_year", "0", 9),
+    # The middle level of a three-level plan (基本方針 → 推進項目 → 取組); blank in a two-level plan.
+    Column("推進項目", "section", FMT_TEXT, 9),
+    Column("推進項目名", "section_name", width=24),
 ))
 
 MEASURES = TableSpec("Measures", "指標", (
@@ -153,6 +156,15 @@ def actuals_spec(years: list[int]) -> TableSpec:
     ))
 
 
+def effect_plan_spec(plan_years: list[int]) -> TableSpec:
+    """Planned 財政効果額 per item and plan year (only in masters of plans that have one)."""
+    return TableSpec("EffectPlan", "効果額計画", (
+        Column("No", "item", FMT_INT, 6),
+        Column("取組項目", "title", width=30, wrap=True),
+        *(Column(year_header(y), f"y{y}", FMT_YEN, 16) for y in plan_years),
+    ))
+
+
 def targets_spec(years: list[int]) -> TableSpec:
     return TableSpec("Targets", "年度目標", (
         Column("No", "item", FMT_INT, 6),
@@ -200,6 +212,9 @@ ITEM_RESULTS = TableSpec("ItemResults", "取組評価", (
     Column("進捗状況", "status", width=10),
     Column("単年度効果額", "single_year", FMT_YEN, 16),
     Column("累計効果額", "cumulative", FMT_YEN, 16),
+    # Where the plan has a 効果額計画: that year's plan and 効果額達成率 (実績 ÷ 計画; − without a plan or at 0).
+    Column("計画効果額", "plan_year", FMT_YEN, 16),
+    Column("効果額達成率", "plan_attainment", FMT_PCT, 12),
 ), output=True)
 
 EFFECTS = TableSpec("Effects", "財政効果", (
@@ -215,6 +230,11 @@ EFFECTS = TableSpec("Effects", "財政効果", (
     Column("累計達成率", "attainment_cumulative", FMT_PCT, 12),
     Column("参考換算額", "reference", FMT_YEN, 16),
     Column("未入力の指標数", "missing", FMT_INT, 10),  # counted measures without a value that year
+    # The items' 効果額計画 of the year (where the plan has one) and 単年度効果額 ÷ it; − where not known or 0.
+    Column("取組の計画効果額", "effect_plan", FMT_YEN, 18),
+    Column("計画比達成率", "effect_plan_attainment", FMT_PCT, 12),
+    Column("取組の計画累計", "effect_plan_cumulative", FMT_YEN, 18),
+    Column("計画比累計達成率", "effect_plan_attainment_cumulative", FMT_PCT, 12),
 ), output=True)
 
 
@@ -251,6 +271,9 @@ def _summary_columns(first: Column, grades: tuple[str, ...] = GRADES) -> tuple[C
         # Counted measures without a value this year: the 単年度効果額 beside it is over the others (blank: none known).
         Column("未入力の指標数", "effect_year_missing", FMT_INT, 10),
         Column("算入した指標", "counted_measures", width=30, wrap=True),
+        Column("計画効果額", "effect_plan_year", FMT_YEN, 16),  # the items' 効果額計画 of the year (blank: none)
+        Column("効果額達成率", "effect_plan_attainment", FMT_PCT, 12),  # 単年度効果額 ÷ 計画効果額
+        Column("効果額の割合", "effect_share", FMT_PCT, 10),  # share of the year's 財政効果額 (分野別割合)
     )
 
 
@@ -466,8 +489,13 @@ class Layout:
             DASHBOARD_EFFECTS,
         ))
 
+    @property
+    def optional_inputs(self) -> tuple[TableSpec, ...]:
+        """Input tables only some plans have (a master without them still loads)."""
+        return (effect_plan_spec(self.plan_years),)
+
     def table(self, name: str) -> TableSpec:
-        return next(t for t in (*self.inputs, *self.outputs, *self.cycle) if t.name == name)
+        return next(t for t in (*self.inputs, *self.optional_inputs, *self.outputs, *self.cycle) if t.name == name)
 
     @property
     def output_sheets(self) -> list[str]:
@@ -559,6 +587,12 @@ PLAN_ITEMS = TableSpec("PlanItems", "取組項目", (
     Column("担当課（、区切り）", "departments", width=30, wrap=True),
     Column("開始年度", "start_year", "0", 9),
     Column("終了年度", "end_year", "0", 9),
+    Column("推進項目", "section", width=9),
+))
+PLAN_SECTIONS = TableSpec("PlanSections", "推進項目", (
+    Column("No", "no", width=8),
+    Column("基本方針", "policy", FMT_INT, 9),
+    Column("推進項目名", "name", width=40, wrap=True),
 ))
 PLAN_MEASURES = TableSpec("PlanMeasures", "指標", (
     Column("No", "item", width=8),
@@ -591,7 +625,12 @@ GRADE_SCALE_COLUMNS = (
 )
 PLAN_GRADES = TableSpec("PlanGrades", "評価区分", GRADE_SCALE_COLUMNS)
 GRADE_SCALE = TableSpec("GradeScale", "評価区分", GRADE_SCALE_COLUMNS)  # the master's copy (an input sheet)
-PLAN_TABLES = (PLAN_POLICIES, PLAN_ITEMS, PLAN_MEASURES, PLAN_HISTORY, PLAN_GRADES)
+PLAN_EFFECTS = TableSpec("PlanEffects", "効果額計画", (
+    Column("No", "item", width=8),
+    Column("年度", "year", "0", 8),
+    Column("計画効果額（円）", "amount", FMT_YEN, 20),
+))
+PLAN_TABLES = (PLAN_POLICIES, PLAN_ITEMS, PLAN_MEASURES, PLAN_HISTORY, PLAN_GRADES, PLAN_SECTIONS, PLAN_EFFECTS)  # optional sheets last
 # Columns that must be filled on every row (the rest are optional).
 PLAN_REQUIRED = {
     PLAN_POLICIES.name: ("no", "name"),
@@ -599,6 +638,8 @@ PLAN_REQUIRED = {
     PLAN_MEASURES.name: ("item", "name", "unit", "direction", "baseline", "target"),
     PLAN_HISTORY.name: ("name", "effect_yen"),
     PLAN_GRADES.name: ("label", "basis"),
+    PLAN_EFFECTS.name: ("item", "year", "amount"),
+    PLAN_SECTIONS.name: ("no", "policy", "name"),
 }
 # The note shown on each header (an Excel comment) and above the table: what to write there.
 PLAN_NOTES = {
@@ -609,12 +650,16 @@ PLAN_NOTES = {
     "PlanHead": "黄色の「値」の列に計画の基本情報を書きます。* は必須です。",
     "PlanGrades": "評価の段階を良い順に1行に1つ。記入済みは標準の S〜D（変えなければそのまま）。担当課が評価を選ぶ計画は"
                   "基準をすべて「入力」にします。",
+    "PlanSections": "計画が 基本方針 → 推進項目 → 取組項目 の3段のときだけ書きます（任意）。2段の計画では空のままにします。",
+    "PlanEffects": "取組項目ごと・年度ごとの財政効果額の計画（任意）。書いた項目・年度について効果額達成率（実績÷計画）を出します。",
 }
 PLAN_COLUMN_NOTES = {
     ("PlanItems", "no"): "計画書の番号。1, 2, 10 のような数字のほか R1-3、2-(1)-3 のような文字も使えます（自然な順に並びます）。",
     ("PlanItems", "policy"): "基本方針シートの No。",
     ("PlanItems", "start_year"): "計画の途中から始める項目だけ、最初の年度（西暦）。空欄は計画開始年度から。その前の年度は数えません。",
     ("PlanItems", "end_year"): "途中で終える項目だけ、最後の年度（西暦）。空欄は計画終了年度まで。",
+    ("PlanItems", "section"): "3段の計画だけ: 推進項目シートの No。基本方針はその推進項目の基本方針と同じにします。",
+    ("PlanSections", "no"): "推進項目の番号（1-(1) のような文字も可）。取組項目シートの「推進項目」で使います。",
     ("PlanItems", "lead"): "評価と集計の単位になる主要担当課（1つ）。",
     ("PlanItems", "departments"): "関係課を「、」で区切って書きます（主要担当課を含めなくても構いません）。",
     ("PlanMeasures", "item"): "取組項目シートの No。",
@@ -625,6 +670,9 @@ PLAN_COLUMN_NOTES = {
                               "入力（担当課が選ぶ）。",
     ("PlanGrades", "threshold"): "基準が進捗率・計画比のときの値。1 = 100%。上の評価ほど大きく。",
     ("PlanGrades", "explain"): "はい＝この評価の項目は取組実績・課題・今後の方向性の記入が必要。",
+    ("PlanEffects", "item"): "取組項目シートの No。1つの項目に年度ごとの行を書きます。",
+    ("PlanEffects", "year"): "推進期間の年度（西暦）。",
+    ("PlanEffects", "amount"): "その年度に見込む財政効果額（円）。0 の年度の達成率は「−」です。",
     ("PlanMeasures", "unit"): "円・時間・件・枚・㎡・% など。% は 30 = 30% のように書きます。",
     ("PlanMeasures", "direction"): "増加（多いほど良い）・減少（少ないほど良い）・維持（基準値＝目標値）。",
     ("PlanMeasures", "baseline"): "基準年度の値。",

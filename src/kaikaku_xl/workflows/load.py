@@ -13,10 +13,11 @@ from ..errors import shown
 from ..metrics import NOT_GRADED, Inputs, Results, evaluate
 from ..metrics.frames import ITEM_COLUMNS, TARGET_COLUMNS
 from ..metrics.scale import GradeScale
-from ..plan import HistoricEffect, Item, ItemNo, Measure, Plan, Policy, item_no
+from ..plan import HistoricEffect, Item, ItemNo, Measure, Plan, Policy, Section, item_no, section_no
 from ..progress import SILENT, Phase, Progress
 from ..settings import Settings
 from ..workbook import contract as c
+from ..workbook.effect_plans import EFFECT_PLAN_COLUMNS, read_effect_plan
 from ..workbook.engine import Engine, RawTable, WorkbookError
 from ..workbook.inputs import ERROR, WARNING, NotANumber, Problem, Reader, parse_number
 from .closed import apply_closed_years
@@ -85,8 +86,11 @@ def _items_frame(table: RawTable) -> tuple[pd.DataFrame, dict[int, str]]:
                      "actions": str(r[h["actions"]] or "") if h["actions"] is not None else "",
                      "departments": str(r[h["departments"]] or "") if h["departments"] is not None else "",
                      **{key: _year_or_none(r[h[key]]) if h[key] is not None else None
-                        for key in ("start_year", "end_year")}})
-    return pd.DataFrame(rows), policy_names
+                        for key in ("start_year", "end_year")},
+                     "section": section_no(r[h["section"]]) if h["section"] is not None else None,
+                     "section_name": str(r[h["section_name"]] or "") if h["section_name"] is not None else ""})
+    return pd.DataFrame(rows, columns=[*ITEM_COLUMNS, "summary", "actions", "departments", "section_name"]
+                        ), policy_names
 
 
 def _year_or_none(value: object) -> int | None:
@@ -188,17 +192,20 @@ def _load(engine: Engine, phase: Phase) -> Loaded:
         columns=["item", "year", "grade", "status", "results", "issues", "next"])
     ledger = reader.ledger(ledger_table, items, layout.plan_years) if ledger_table else pd.DataFrame(
         columns=["item", "year", "kind", "amount", "what"])
+    plan_table = read(layout.table("EffectPlan")) if engine.has_table("EffectPlan") else None
+    effect_plan = (read_effect_plan(reader, plan_table, items, layout.plan_years) if plan_table
+                   else pd.DataFrame(columns=EFFECT_PLAN_COLUMNS))
     actuals, status, ledger = apply_closed_years(engine, actual_table, measures, actuals, status, ledger,
                                                  reader.problems)
     if settings.evaluation_year not in layout.years:
         reader.problems.append(Problem(ERROR, c.SETTINGS.sheet, "", f"評価年度 {settings.evaluation_year} は計画期間外です。",
                                        f"{layout.years[0]}〜{layout.years[-1]} の年度を設定してください。"))
-    plan = replace(_plan(info, items, policy_names, measures, _history(history_table) if history_table else ()),
-                   grade_scale=scale)
+    plan = replace(_plan(info, items, policy_names, measures, _history(history_table) if history_table else (),
+                         effect_plan), grade_scale=scale)
     inputs = Inputs(measures=measures.drop(columns=["row", "decimals", "low", "high"], errors="ignore"), items=items[ITEM_COLUMNS],
                     baseline_year=baseline_year, start_year=start_year, end_year=end_year,
                     actuals=actuals, targets=targets, status=status[["item", "year", "grade"]],
-                    ledger=ledger[["item", "year", "kind", "amount"]])
+                    ledger=ledger[["item", "year", "kind", "amount"]], effect_plan=effect_plan)
     return Loaded(plan=plan, layout=layout, settings=settings, inputs=inputs, status=status, ledger=ledger,
                   problems=reader.problems, fingerprint=fingerprint(tables), reader_measures=measures)
 
@@ -208,8 +215,11 @@ def _decimals(value: object) -> int | None:
 
 
 def _plan(info: dict[str, str], items: pd.DataFrame, policy_names: dict[int, str], measures: pd.DataFrame,
-          history: tuple[HistoricEffect, ...]) -> Plan:
+          history: tuple[HistoricEffect, ...], effect_plan: pd.DataFrame | None = None) -> Plan:
     """The plan as the workbook holds it (so exports of another city's master need no plan file)."""
+    planned: dict[ItemNo, list[tuple[int, float]]] = {}
+    for r in (effect_plan if effect_plan is not None else pd.DataFrame(columns=EFFECT_PLAN_COLUMNS)).itertuples():
+        planned.setdefault(r.item, []).append((int(r.year), float(r.planned)))
     by_item: dict[ItemNo, list[Measure]] = {}
     for m in measures.itertuples():
         by_item.setdefault(m.item, []).append(Measure(
@@ -222,15 +232,20 @@ def _plan(info: dict[str, str], items: pd.DataFrame, policy_names: dict[int, str
              actions=tuple(a for a in r.actions.split("\n") if a), lead=r.lead,
              departments=tuple(d for d in r.departments.split("、") if d) or (r.lead,),
              measures=tuple(by_item.get(r.item, ())), start_year=_year_or_none(r.start_year),
-             end_year=_year_or_none(r.end_year))
+             end_year=_year_or_none(r.end_year), effect_plan=tuple(sorted(planned.get(r.item, ()))),
+             section=r.section if isinstance(r.section, str) else None)
         for r in items.itertuples()
     )
+    sections: dict[str, Section] = {}
+    for r in items.itertuples():
+        if isinstance(r.section, str) and r.section not in sections:
+            sections[r.section] = Section(no=r.section, policy=int(r.policy), name=r.section_name or r.section)
     policies = tuple(Policy(no=p, name=policy_names.get(p, f"基本方針{p}"), bullets=())
                      for p in sorted(set(items["policy"])))
     return Plan(name=info.get("name", ""), city=info.get("city", ""), city_code=info.get("city_code", ""),
                 start_year=int(float(info["start_year"])), end_year=int(float(info["end_year"])),
                 baseline_year=int(float(info["baseline_year"])), policies=policies, items=plan_items,
-                history=history, subtitle=info.get("subtitle", ""))
+                history=history, subtitle=info.get("subtitle", ""), sections=tuple(sections.values()))
 
 
 def metric_problems(loaded: Loaded, results: Results) -> list[Problem]:

@@ -81,7 +81,8 @@ def item_rows(loaded: Loaded, results: Results) -> list[list[Any]]:
     effects = results.item_effects.set_index("item")
     return table_rows(c.ITEM_RESULTS, (
         {**r, "status": status.get(r["item"], "") or "",
-         "single_year": effects.at[r["item"], "single_year"], "cumulative": effects.at[r["item"], "cumulative"]}
+         "single_year": effects.at[r["item"], "single_year"], "cumulative": effects.at[r["item"], "cumulative"],
+         "plan_year": effects.at[r["item"], "plan_year"], "plan_attainment": effects.at[r["item"], "plan_attainment"]}
         for r in results.items.to_dict("records")
     ))
 
@@ -121,6 +122,22 @@ def item_effect_rows(loaded: Loaded, results: Results) -> list[list[Any]]:
 
 def summary_rows(spec: c.TableSpec, frame: pd.DataFrame, names: dict[Any, str]) -> list[list[Any]]:
     return table_rows(spec, ({**r, "name": names.get(r["group"], str(r["group"]))} for r in frame.to_dict("records")))
+
+
+def policy_summary_rows(loaded: Loaded, results: Results, policy_names: dict[Any, str],
+                        spec: c.TableSpec) -> list[list[Any]]:
+    """基本方針別: each 基本方針's row, followed in a three-level plan by the rows of its 推進項目 (their No in the
+    first column, their name indented), so every level's roll-up is on the one sheet."""
+    sections = results.sections.to_dict("records") if len(results.sections) else []
+    owner = {x.no: x.policy for x in loaded.plan.sections}
+    names = {x.no: f"　└ {x.name}" for x in loaded.plan.sections}
+    rows = []
+    for record in results.policies.to_dict("records"):
+        rows += summary_rows(spec, pd.DataFrame([record]), policy_names)
+        own = [r for r in sections if owner.get(r["group"]) == record["group"]]
+        if own:
+            rows += summary_rows(spec, pd.DataFrame(own), names)
+    return rows
 
 
 def problem_rows(problems: list[Problem]) -> list[list[Any]]:
@@ -197,7 +214,7 @@ def _write_outputs(engine: Engine, loaded: Loaded, results: Results, now: dateti
     layout = loaded.layout
     policy_names = {p.no: p.name for p in loaded.plan.policies}
     summaries = layout.table(c.POLICY_SUMMARY.name)  # the plan's grade columns
-    policy_rows = summary_rows(summaries, results.policies, policy_names) + summary_rows(summaries, results.total, {})
+    policy_rows = policy_summary_rows(loaded, results, policy_names, summaries) + summary_rows(summaries, results.total, {})
     tables: dict[str, list[list[Any]]] = {
         c.EVALUATION.name: evaluation_rows(loaded, results),
         c.ITEM_RESULTS.name: item_rows(loaded, results),

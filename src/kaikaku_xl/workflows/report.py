@@ -60,9 +60,19 @@ def _rollups(frame: pd.DataFrame, labels: tuple[str, ...] = GRADES) -> tuple[Rol
             effect_year_missing=int(r["effect_year_missing"]),
             effect_cumulative_missing=int(r["effect_cumulative_missing"]),
             counted_measures=tuple(m for m in str(r["counted_measures"]).split(", ") if m),
+            **{key: _num(r.get(key)) for key in ("effect_plan_year", "effect_plan_cumulative", "effect_plan_attainment",
+                                                 "effect_plan_attainment_cumulative", "effect_share")},
         )
         for r in frame.to_dict("records")
     )
+
+
+def _item_effects(row: dict[str, Any]) -> dict[str, Any]:
+    """An item's 財政効果額 and its plan, as ItemResult fields (None where not known)."""
+    keys = {"effect_year": "single_year", "effect_cumulative": "cumulative", "effect_plan_year": "plan_year",
+            "effect_plan_cumulative": "plan_cumulative", "effect_plan_attainment": "plan_attainment",
+            "effect_plan_attainment_cumulative": "plan_attainment_cumulative"}
+    return {field: _num(row.get(column)) for field, column in keys.items()}
 
 
 def build_report(plan: Plan, results: Results, problems: Sequence[Problem] = ()) -> Report:
@@ -94,9 +104,10 @@ def build_report(plan: Plan, results: Results, problems: Sequence[Problem] = ())
         )
         for r in results.measures.to_dict("records")
     )
+    effects_of = results.item_effects.set_index("item").to_dict("index")
     items = tuple(
         ItemResult(no=item_no(r["item"]), policy=int(r["policy"]), title=r["title"], lead=r["lead"], grade=r["grade"],
-                   grade_source=r["grade_source"])
+                   grade_source=r["grade_source"], **_item_effects(effects_of.get(r["item"], {})))
         for r in results.items.to_dict("records")
     )
     by_year = tuple(
@@ -112,6 +123,8 @@ def build_report(plan: Plan, results: Results, problems: Sequence[Problem] = ())
             attainment_cumulative=_num(r["attainment_cumulative"]),
             reference=_num(r["reference"]),
             missing=None if pd.isna(r["missing"]) else int(r["missing"]),
+            **{key: _num(r.get(key)) for key in ("effect_plan", "effect_plan_cumulative", "effect_plan_attainment",
+                                                 "effect_plan_attainment_cumulative")},
         )
         for r in results.effects.to_dict("records")
     )
@@ -135,6 +148,7 @@ def build_report(plan: Plan, results: Results, problems: Sequence[Problem] = ())
         ),
         problems=tuple(problems),
         grade_scale=plan.grade_scale,
+        sections=_rollups(results.sections, labels) if len(results.sections) else (),
     )
 
 

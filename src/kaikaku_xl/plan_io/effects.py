@@ -1,0 +1,61 @@
+"""Optional sheets of a plan workbook: 効果額計画 (planned 財政効果額 per item and year, one row each) and 推進項目
+(the middle level of a three-level plan)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ..plan import ItemNo, section_no
+from ..workbook import contract as c
+
+if TYPE_CHECKING:
+    from .reader import PlanReader
+
+
+def read_effect_plans(reader: PlanReader, wb: Any, items: dict[ItemNo, dict[str, Any]],
+                      period: tuple[int, int] | None) -> None:
+    """Put each row's amount into its item's effect_plan {"2026": amount}; problems go to the reader."""
+    spec = c.PLAN_EFFECTS
+    if spec.sheet not in wb.sheetnames:
+        return  # optional sheet (plan workbooks written before it)
+    for row in reader.rows(wb, spec):
+        if not reader.required(row, spec):
+            continue
+        item = reader.item_no(row, "item")
+        year = reader.integer(row, "year", "年度")
+        amount = reader.number(row, "amount", "計画効果額", "円")
+        if item is not None and item not in items:
+            reader.bad(row, "item", f"取組項目 No.{item} は取組項目シートにありません。")
+            continue
+        if year is not None and period and not period[0] <= year <= period[1]:
+            reader.bad(row, "year", f"{year}年度は推進期間（{period[0]}〜{period[1]}年度）の外です。")
+            continue
+        if item is None or year is None or amount is None:
+            continue
+        plans = items[item].setdefault("effect_plan", {})
+        if str(year) in plans:
+            reader.bad(row, "year", f"No.{item} の {year}年度の計画効果額が重複しています。")
+            continue
+        plans[str(year)] = amount
+
+
+def read_sections(reader: PlanReader, wb: Any, policy_nos: set[int]) -> list[dict[str, Any]]:
+    """The 推進項目 rows (no, policy, name); none when the sheet is absent or empty (a two-level plan)."""
+    spec = c.PLAN_SECTIONS
+    if spec.sheet not in wb.sheetnames:
+        return []
+    out: list[dict[str, Any]] = []
+    for row in reader.rows(wb, spec):
+        if not reader.required(row, spec):
+            continue
+        no, policy = section_no(row.value("no")), reader.integer(row, "policy", "基本方針")
+        if no is None or policy is None:
+            continue
+        if policy_nos and policy not in policy_nos:
+            reader.bad(row, "policy", f"基本方針「{policy}」は基本方針シートにありません。")
+            continue
+        if any(x["no"] == no for x in out):
+            reader.bad(row, "no", f"推進項目「{no}」が重複しています。")
+            continue
+        out.append({"no": no, "policy": policy, "name": reader.text(row, "name")})
+    return out
