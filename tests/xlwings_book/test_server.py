@@ -31,7 +31,7 @@ from kaikaku_xl.workbook import contract as c  # noqa: E402
 
 YEAR = 2026
 ERRORS = {"#N/A": "NotAvailable", "#DIV/0!": "Div0", "#VALUE!": "Value"}
-UDFS = ("KK_PLANNED", "KK_PROGRESS", "KK_ATTAINMENT", "KK_GRADE", "KK_EFFECT", "KK_ROLLUP")
+UDFS = ("KK_PLANNED", "KK_PROGRESS", "KK_ATTAINMENT", "KK_GRADE", "KK_EFFECT", "KK_CUMULATIVE", "KK_ROLLUP")
 
 
 @pytest.fixture(scope="module")
