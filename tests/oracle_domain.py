@@ -67,6 +67,7 @@ class OItem:
     lead: str
     measures: list[OMeasure]
     status_grade: dict[int, str] = field(default_factory=dict)
+    effect_plan: dict[int, Any] = field(default_factory=dict)  # year -> planned 財政効果額 (円), where the plan has one
 
 
 @dataclass
@@ -342,6 +343,9 @@ def expected_report(sc: Scenario) -> dict[str, Any]:
             cumulative = total([year_total(members, yy) for yy in PLAN_YEARS if yy <= y])
         else:
             single = cumulative = Fig(None)
+        # 効果額計画: the members' plans of the year (and so far); 実績 ÷ 計画, not known without a plan or at 0
+        plan_year = total([Fig(exact(it.effect_plan[y])) for it in members if y in it.effect_plan])
+        plan_so_far = total([Fig(exact(a)) for it in members for yy, a in it.effect_plan.items() if START_YEAR <= yy <= y])
         counted_here = [m for it in members for m in it.measures if counted(m, sc)]
         missing_year = sum(1 for m in counted_here if y in PLAN_YEARS and effect_fig(m, y).value is None)
         missing_all = sum(1 for m in counted_here for yy in PLAN_YEARS if yy <= y and effect_fig(m, yy).value is None)
@@ -355,16 +359,25 @@ def expected_report(sc: Scenario) -> dict[str, Any]:
             "effect_year_missing": Fig(missing_year, single.tags),
             "effect_cumulative_missing": Fig(missing_all, cumulative.tags),
             "counted_measures": Fig([m.mid for it in members for m in it.measures if counted(m, sc)]),
+            "effect_plan_year": plan_year, "effect_plan_cumulative": plan_so_far,
+            "effect_plan_attainment": ratio(Fig(single.value, single.tags), plan_year),
+            "effect_plan_attainment_cumulative": ratio(Fig(cumulative.value, cumulative.tags), plan_so_far),
         }
 
-    def grouped(key: str) -> dict[Any, dict[str, Fig]]:
-        keys = sorted({getattr(it, key) for it in sc.items})
-        return {k: group_fig([it for it in sc.items if getattr(it, key) == k]) for k in keys}
+    def grouped(key: str | None) -> dict[Any, dict[str, Fig]]:
+        keys = sorted({getattr(it, key) for it in sc.items}) if key else ["全体"]
+        out = {k: group_fig([it for it in sc.items if key is None or getattr(it, key) == k]) for k in keys}
+        # 分野別割合: each group's 単年度効果額 ÷ the sum over the groups' known ones (not known when that is 0)
+        whole = total([figs["effect_year"] for figs in out.values()])
+        for figs in out.values():
+            figs["effect_share"] = ratio(figs["effect_year"], whole)
+        return out
 
     by_year: dict[int, dict[str, Fig]] = {}
     run_single: list[Fig] = []
     run_measures: list[Fig] = []
     run_planned: list[Fig] = []
+    run_plans: list[Fig] = []
     for yy in PLAN_YEARS:
         counted_measures = [m for m in sc.measures if counted(m, sc)]
         meas = total([effect_fig(m, yy) for m in counted_measures])
@@ -382,8 +395,14 @@ def expected_report(sc: Scenario) -> dict[str, Any]:
             "reference": reference,
             "missing": Fig(sum(1 for m in counted_measures if effect_fig(m, yy).value is None)),
         }
+        plans = total([Fig(exact(it.effect_plan[yy])) for it in sc.items if yy in it.effect_plan])
+        run_plans.append(plans)
+        row.update({"effect_plan": plans, "effect_plan_cumulative": total(run_plans),
+                    "effect_plan_attainment": ratio(single, plans),
+                    "effect_plan_attainment_cumulative": ratio(total(run_single), total(run_plans))})
         if yy > y:  # results of years after the evaluation year are not known yet
-            row = {k: (v if k in ("planned", "planned_cumulative") else Fig(None, v.tags | pre_plan))
+            row = {k: (v if k in ("planned", "planned_cumulative", "effect_plan", "effect_plan_cumulative")
+                       else Fig(None, v.tags | pre_plan))
                    for k, v in row.items()}
         by_year[yy] = row
     headline = by_year.get(y)
@@ -392,7 +411,7 @@ def expected_report(sc: Scenario) -> dict[str, Any]:
         "items": items,
         "policies": grouped("policy"),
         "departments": grouped("lead"),
-        "total": group_fig(sc.items),
+        "total": grouped(None)["全体"],
         "by_year": by_year,
         "single_year": Fig(headline["single_year"].value, headline["single_year"].tags) if headline
         else Fig(None, pre_plan),

@@ -103,6 +103,10 @@ def engine_for(sc: od.Scenario) -> MemoryEngine:
     put(layout.table("Targets"), targets)
     put(c.STATUS, [{"item": it.no, "title": f"項目{it.no}", "year": y, "status": "実施中", "grade": g}
                    for it in sc.items for y, g in it.status_grade.items()])
+    if any(it.effect_plan for it in sc.items):  # the optional 効果額計画 table, as init writes it
+        put(layout.table("EffectPlan"), [{"item": it.no, "title": f"項目{it.no}",
+                                          **{f"y{y}": it.effect_plan.get(y) for y in od.PLAN_YEARS}}
+                                         for it in sc.items])
     put(c.LEDGER, [{"item": no, "year": y, "kind": kind, "amount": amount, "what": "台帳", "basis": "根拠"}
                    for no, y, kind, amount in sc.ledger])
     return MemoryEngine(tables)
@@ -269,6 +273,9 @@ def scenarios(draw: st.DrawFn) -> od.Scenario:
         n_measures = draw(st.integers(0, 3))
         measures = [draw(measure_strategy(no, seq)) for seq in range(1, n_measures + 1)]
         it = od.OItem(no, draw(st.integers(1, 3)), draw(st.sampled_from(LEADS)), measures)
+        if draw(st.integers(0, 2)) == 0:  # a 効果額計画 for some years: amounts, 0 (rate −) and negatives
+            for year in draw(st.lists(st.sampled_from(od.PLAN_YEARS), max_size=4, unique=True)):
+                it.effect_plan[year] = draw(st.sampled_from((0, 1_000_000, -50_000, 123_456_789, 2_500)))
         if not measures:
             for year in od.PLAN_YEARS:
                 g = draw(st.sampled_from((None, "S", "A", "B", "C", "D")))
@@ -419,6 +426,7 @@ def plan_dict_of(sc: od.Scenario) -> dict[str, Any]:
                  "end_year": od.END_YEAR, "baseline_year": od.BASELINE_YEAR},
         "policies": [{"no": p, "name": f"方針{p}"} for p in (1, 2, 3)],
         "items": [{"no": it.no, "policy": it.policy, "title": f"項目{it.no}", "departments": [it.lead],
+                   **({"effect_plan": {str(y): a for y, a in it.effect_plan.items()}} if it.effect_plan else {}),
                    "measures": [{"name": f"指標{m.mid}", "unit": m.unit, "direction": m.direction,
                                  "baseline": m.baseline, "target": m.target, "effect_kind": m.effect_kind,
                                  "include_in_effect": m.include, "aggregation": m.aggregation}

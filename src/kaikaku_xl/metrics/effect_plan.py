@@ -21,10 +21,6 @@ def ratio(numerator: pd.Series | np.ndarray, denominator: pd.Series | np.ndarray
     return out
 
 
-def _known_sum(values: pd.Series) -> float:
-    return float(values.sum()) if values.notna().any() else float("nan")
-
-
 def item_plans(item_effects: pd.DataFrame, effect_plan: pd.DataFrame, year: int, start_year: int) -> pd.DataFrame:
     """item_effects (item, single_year, cumulative) with plan_year, plan_cumulative (start_year..year) and the
     two 効果額達成率 (plan_attainment, plan_attainment_cumulative)."""
@@ -47,7 +43,7 @@ def group_plans(rows: pd.DataFrame, item_effects: pd.DataFrame, group_of_item: p
     groups = item_effects["item"].map(group_of_item)
     for column, target in (("plan_year", "effect_plan_year"), ("plan_cumulative", "effect_plan_cumulative")):
         values = item_effects[column] if column in item_effects else pd.Series(np.nan, index=item_effects.index)
-        sums = values.groupby(groups).agg(_known_sum) if len(values) else pd.Series(dtype=float)
+        sums = values.groupby(groups).sum(min_count=1) if len(values) else pd.Series(dtype=float)  # none known: NaN
         out[target] = out["group"].map(sums).astype(float)
     out["effect_plan_attainment"] = ratio(out["effect_year"], out["effect_plan_year"])
     out["effect_plan_attainment_cumulative"] = ratio(out["effect_cumulative"], out["effect_plan_cumulative"])
