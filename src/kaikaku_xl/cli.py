@@ -47,8 +47,10 @@ def cmd_plan(args: argparse.Namespace) -> int:
     else:
         print(f"{plan.name}（{plan.city}） {plan.start_year}〜{plan.end_year}年度")
         for item in plan.items:
-            measures = " / ".join(f"{m.name} {m.baseline:,.0f}→{m.target:,.0f}{m.unit}" for m in item.measures)
-            print(f"{item.no:>3} [{item.policy}] {item.title}（{item.lead}） {measures}")
+            measures = " / ".join(f"{m.name} {m.baseline:,.0f}→{m.target:,.0f}{m.unit}" + ("（累計）" if m.cumulative else "")
+                                  for m in item.measures)
+            level = f"{item.policy}・{item.section}" if item.section else f"{item.policy}"  # 推進項目 where the plan has them
+            print(f"{item.no:>3} [{level}] {item.title}（{item.lead}） {measures}")
     return EXIT_OK
 
 
