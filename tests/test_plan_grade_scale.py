@@ -119,3 +119,12 @@ def test_toml_grades_and_the_default_left_alone() -> None:
         assert "2番目の threshold" in str(exc) and "それ以外" in str(exc)
     else:
         raise AssertionError("a scale without a last それ以外 grade was accepted")
+
+
+def test_kk_rollup_reads_text_item_numbers_and_never_invents_a_zero_amount() -> None:
+    frame = udf.kk_rollup([[1], [1], [2]], [["S"], ["B"], ["対象外"]], None, [["R1-3"], ["2-(1)-3"], [10]],
+                          [["R1-3"], ["#N/A"]], [[0.5], [0.9]])
+    whole = frame.iloc[-1]
+    assert (whole["項目数"], whole["評価対象"], whole["対象外"]) == (3, 2, 1)  # text numbers are items too
+    assert whole["平均進捗率"] == 0.5  # the measure of R1-3 (the #N/A row is nobody's)
+    assert whole["単年度効果額"] == "−"  # no 効果額 column given: not known, never 0

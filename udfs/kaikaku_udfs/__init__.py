@@ -24,7 +24,7 @@ from kaikaku_xl.metrics.grades import EXCLUDED, GRADES, NOT_GRADED
 from kaikaku_xl.metrics.rates import attainment, linear_planned, progress
 from kaikaku_xl.metrics.rollups import WHOLE_PLAN, rollup
 from kaikaku_xl.metrics.scale import GradeScale
-from kaikaku_xl.plan import DIRECTIONS, load_plan
+from kaikaku_xl.plan import DIRECTIONS, item_no, load_plan
 from kaikaku_xl.settings import Settings
 from kaikaku_xl.udf_cells import (
     Arg,
@@ -241,14 +241,16 @@ def _rollup_frame(groups: Any, grades: Any, effects: Any, items: Any, measure_it
     if len(keys) != len(marks):
         raise FormulaError(f"区分（{len(keys)}行）と評価（{len(marks)}行）の行数が違います。")
     n = len(keys)
-    ids = column(items, "number", "No") if optional(items) else np.arange(1, n + 1, dtype=float)
-    money = column(effects, "number", "効果額") if optional(effects) else np.zeros(n)
+    # item numbers as the plan has them: 1, 2 … or text such as "R1-3" (issue 9)
+    ids = [_item(v) for v in column(items, "raw", "No").tolist()] if optional(items) else list(range(1, n + 1))
+    # without an 効果額 column the amounts are not known: − in the result, never 0 (DOMAIN.md)
+    money = column(effects, "number", "効果額") if optional(effects) else np.full(n, math.nan)
     for label, values in (("No", ids), ("効果額", money)):
         if len(values) != n:
             raise FormulaError(f"{label}（{len(values)}行）は区分（{n}行）と同じ行数にしてください。")
-    keep = [i for i in range(n) if keys[i] != "" and math.isfinite(ids[i])]
-    item_frame = pd.DataFrame({"item": ids[keep].astype(int), "group": [keys[i] for i in keep],
-                               "grade": [marks[i] for i in keep]})
+    keep = [i for i in range(n) if keys[i] != "" and ids[i] is not None]
+    item_frame = pd.DataFrame({"item": pd.Series([ids[i] for i in keep], dtype=object),
+                               "group": [keys[i] for i in keep], "grade": [marks[i] for i in keep]})
     if item_frame["item"].duplicated().any():
         raise FormulaError("No が重複しています。取組項目ごとに1行の範囲を指定してください。")
     item_effects = pd.DataFrame({"item": item_frame["item"], "single_year": money[keep],
@@ -259,17 +261,24 @@ def _rollup_frame(groups: Any, grades: Any, effects: Any, items: Any, measure_it
     return pd.concat(rows, ignore_index=True)
 
 
-def _measure_frame(measure_items: Any, progresses: Any, ids: np.ndarray, n: int) -> pd.DataFrame:
+def _item(value: Any) -> Any:
+    """An item No as the plan has it (2, "R1-3"); None for blank cells and Excel's error values."""
+    if isinstance(value, str) and value.strip().startswith("#"):
+        return None
+    return item_no(value)
+
+
+def _measure_frame(measure_items: Any, progresses: Any, ids: list[Any], n: int) -> pd.DataFrame:
     if not optional(progresses):
-        return pd.DataFrame({"item": pd.Series(dtype=int), "measure_id": pd.Series(dtype=str),
+        return pd.DataFrame({"item": pd.Series(dtype=object), "measure_id": pd.Series(dtype=str),
                              "progress": pd.Series(dtype=float), "counted": pd.Series(dtype=bool)})
     rates = column(progresses, "number", "進捗率")
-    owners = column(measure_items, "number", "指標のNo") if optional(measure_items) else ids
+    owners = [_item(v) for v in column(measure_items, "raw", "指標のNo").tolist()] if optional(measure_items) else ids
     if len(owners) != len(rates):
         raise FormulaError(f"指標のNo（{len(owners)}行）と進捗率（{len(rates)}行）の行数が違います。")
-    known = np.isfinite(owners)
-    return pd.DataFrame({"item": owners[known].astype(int), "measure_id": [str(i) for i in range(int(known.sum()))],
-                         "progress": rates[known], "counted": False})
+    known = [i for i, owner in enumerate(owners) if owner is not None]
+    return pd.DataFrame({"item": pd.Series([owners[i] for i in known], dtype=object),
+                         "measure_id": [str(i) for i in range(len(known))], "progress": rates[known], "counted": False})
 
 
 @xw.func
