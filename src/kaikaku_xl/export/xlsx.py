@@ -172,6 +172,20 @@ class _Sheet:
         return head, first, last
 
 
+HEADER_LIMIT = 60  # characters of staff text in one header section (Excel: 255 for the whole header, codes too)
+
+
+def header_text(text: str) -> str:
+    """Staff text (計画名...) as a print header shows it literally: & starts Excel's codes (&P page, &B bold, &N
+    pages), so it is doubled; a leading digit would be read as part of the font-size code (&8 + "2026" = &82026)
+    and is kept apart by a space; long text is cut (Excel refuses a header longer than 255 characters)."""
+    text = text.replace("\r", " ").replace("\n", " ")
+    if len(text) > HEADER_LIMIT:
+        text = text[: HEADER_LIMIT - 1] + "…"
+    text = text.replace("&", "&&")
+    return " " + text if text[:1].isdigit() else text
+
+
 def _page_setup(ws: Worksheet, doc: Document, font: str, *, title_rows: str | None = None,
                 footer: bool = True, fit_height: int = 0) -> None:
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
@@ -186,8 +200,9 @@ def _page_setup(ws: Worksheet, doc: Document, font: str, *, title_rows: str | No
     if title_rows:
         ws.print_title_rows = title_rows
     if footer:
-        for part, value, size in ((ws.oddHeader.left, doc.plan_name, 8), (ws.oddHeader.right, doc.evaluation_label, 8),
-                                  (ws.oddFooter.center, "&P / &N", 9)):
+        for part, value, size in ((ws.oddHeader.left, header_text(doc.plan_name), 8),
+                                  (ws.oddHeader.right, header_text(doc.evaluation_label), 8),
+                                  (ws.oddFooter.center, "&P / &N", 9)):  # Excel's codes: page / pages
             part.text = value
             part.size = size
             part.font = font
