@@ -25,7 +25,7 @@ from kaikaku_xl.workflows.load import validate
 REPO = Path(__file__).resolve().parents[1]
 
 
-def awkward_inputs(path: Path) -> None:
+def awkward_inputs(path: Path, formulas: bool = True) -> None:
     wb = load_workbook(path)
     actuals = wb["実績"]
     actuals["D4"] = "#N/A"  # openpyxl writes these as error cells (t="e")
@@ -40,10 +40,12 @@ def awkward_inputs(path: Path) -> None:
     actuals["E7"] = 2.5
     actuals["F7"] = 3.0
     actuals["G7"] = -0.0
-    actuals["D8"] = "=1/0"  # no cached value here; LibreOffice adds one
-    actuals["E8"] = "=NA()"
-    actuals["F8"] = "=2*3"
-    actuals["G8"] = '=IF(1=1,"","x")'  # empty text from a formula
+    if formulas:  # no cached value here (refused as uncalculated); LibreOffice adds one
+        actuals["D8"] = "=1/0"
+        actuals["E8"] = "=NA()"
+        actuals["F8"] = "=2*3"
+        actuals["G8"] = '=IF(1=1,"","x")'  # empty text from a formula
+        wb["設定"]["C5"] = "=1+1"
     actuals["D9"] = 12345678901234567890  # beyond 1e16: stays a float
     actuals["E9"] = 0.1 + 0.2
     actuals["F9"] = "  空白つき  "
@@ -52,7 +54,6 @@ def awkward_inputs(path: Path) -> None:
     status = wb["進捗状況"]
     status["E5"] = "#VALUE!"
     status["F5"] = datetime(2026, 6, 30)
-    wb["設定"]["C5"] = "=1+1"
     wb.save(path)
 
 
@@ -62,10 +63,12 @@ def workbooks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     books = {"bundled": shutil.copy(REPO / "xlsx" / "omitama_master.xlsx", folder / "bundled.xlsx")}
     books["sample"] = make_master(folder, "sample.xlsx")
     awkward = make_master(folder, "awkward.xlsx")
-    awkward_inputs(awkward)
+    awkward_inputs(awkward, formulas=False)  # formulas openpyxl saved have no result: refused (test_uncalculated_formulas.py)
     books["awkward"] = awkward
     if shutil.which("soffice"):
-        converted = soffice_convert(awkward, "xlsx", folder / "lo", folder / "profile")
+        with_formulas = make_master(folder, "awkward_formulas.xlsx")
+        awkward_inputs(with_formulas)
+        converted = soffice_convert(with_formulas, "xlsx", folder / "lo", folder / "profile")
         books["awkward, saved by LibreOffice"] = converted
     from kaikaku_xl.excel.xlsm import create_xlsm
 

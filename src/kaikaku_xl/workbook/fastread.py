@@ -28,6 +28,34 @@ _REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
 _VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
 
 
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_CELL_START = re.compile(rb"<(?:\w+:)?c\s")
+_CELL_END = re.compile(rb"</(?:\w+:)?c>")
+_TEXT_TYPE = re.compile(rb'\bt="str"')
+
+
+def uncalculated_cells(xml: bytes) -> list[tuple[int, int]]:
+    """(row, col) of formula cells without a cached value (1-based): written by a script, never calculated.
+
+    Every reader (calamine, openpyxl) gives them as blank, which would read as 未入力. Only sheets with a
+    formula are searched, from each <f> to its cell's bounds."""
+    found: list[tuple[int, int]] = []
+    for formula in _FORMULA.finditer(xml):
+        starts = [m.start() for m in _CELL_START.finditer(xml, max(0, formula.start() - 400), formula.start())]
+        end = _CELL_END.search(xml, formula.end())
+        if not starts or end is None:
+            continue
+        cell = xml[starts[-1]:end.start()]
+        value = _VALUE.search(cell)
+        # openpyxl writes <v></v> (or nothing) for a formula it cannot calculate; Excel caches an empty text
+        # result as t="str" with an empty <v>
+        if value is None or not (value.group(1).strip() or _TEXT_TYPE.search(cell)):
+            ref = _REF.search(cell)
+            if ref is not None:
+                found.append((int(ref.group(2)), column_index(ref.group(1).decode())))
+    return found
+
+
 class FallBack(Exception):
     """This sheet needs the reference reader (a cell the fast reader cannot place)."""
 
@@ -70,6 +98,7 @@ class FastBook:
         self._book = CalamineWorkbook.from_path(str(path))
         self._zip = zipfile.ZipFile(path)  # for the error cells; opened once, not per sheet
         self._sheets: dict[str, tuple[list[list[Any]], dict[tuple[int, int], str]]] = {}
+        self.uncalculated: dict[str, list[tuple[int, int]]] = {}  # sheet -> formula cells without a value
 
     def close(self) -> None:
         self._book.close()
@@ -79,7 +108,9 @@ class FastBook:
     def _sheet(self, name: str) -> tuple[list[list[Any]], dict[tuple[int, int], str]]:
         if name not in self._sheets:
             rows = self._book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            self._sheets[name] = (rows, error_cells(self._zip.read(self.sheet_parts[name])))
+            xml = self._zip.read(self.sheet_parts[name])
+            self._sheets[name] = (rows, error_cells(xml))
+            self.uncalculated[name] = uncalculated_cells(xml)
         return self._sheets[name]
 
     def rows(self, sheet: str, bounds: tuple[int, int, int, int]) -> list[list[Any]]:

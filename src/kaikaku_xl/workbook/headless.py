@@ -54,6 +54,10 @@ def lock_holder(path: Path) -> str | None:
     return None
 
 
+class UncalculatedFormulas(WorkbookError):
+    """Input cells holding formulas whose result was never calculated (exit 2, the master untouched)."""
+
+
 class FileEngine:
     """Reads input tables of a master file and replaces its output sheets on commit()."""
 
@@ -145,6 +149,7 @@ class FileEngine:
         rows = self._fast_rows(part.sheet, part.bounds) if self.reader == "calamine" else None
         if rows is None:
             rows = self._reference_rows(part.sheet, part.bounds)
+        self._refuse_uncalculated(part.sheet, part.bounds)
         if not rows:
             raise WorkbookError(f"表「{spec.name}」（シート「{part.sheet}」）に見出し行がありません。")
         headers = ["" if h is None else str(h).strip() for h in rows[0]]
@@ -160,6 +165,26 @@ class FileEngine:
 
         table.formats_loader = formats
         return table
+
+    def _refuse_uncalculated(self, sheet: str, bounds: tuple[int, int, int, int]) -> None:
+        """Formula cells without a saved result (a script wrote them; Excel never calculated them) are refused by
+        name: every reader gives them as blank, which would pass for 未入力."""
+        from .fastread import uncalculated_cells
+
+        if self._fast is not None and sheet in self._fast.uncalculated:
+            cells = self._fast.uncalculated[sheet]
+        else:
+            with zipfile.ZipFile(self.path) as zf:
+                cells = uncalculated_cells(zf.read(self.package.sheets[sheet]))
+        min_col, min_row, max_col, max_row = bounds
+        inside = sorted((r, col) for r, col in cells if min_row < r <= max_row and min_col <= col <= max_col)
+        if inside:
+            names = "、".join(f"{column_letter(col)}{r}" for r, col in inside[:10]) + (" ほか" if len(inside) > 10 else "")
+            raise UncalculatedFormulas(
+                f"シート「{sheet}」のセル {names} は数式の計算結果が保存されていません（スクリプトなどで書き込まれ、"
+                "Excel で一度も計算されていない数式です。このままでは未入力と区別できません）。"
+                "Excel で開いて保存してから、もう一度実行してください。ファイルは変更されていません。"
+            )
 
     def _cell_formats(self, sheet: str, bounds: tuple[int, int, int, int]) -> list[list[str]]:
         """The number format of each cell of a range (rows 1:, the data rows), "General" where none."""
