@@ -20,6 +20,7 @@ from openpyxl.utils.cell import range_boundaries
 
 from ..workbook import contract as c
 from ..workbook.engine import RawTable, WorkbookError
+from ..workbook.package import check_row_limit
 
 DOOR_CLASSIC = "Excel"
 DOOR_SERVER = "Excel(Web)"
@@ -129,6 +130,7 @@ class XlwingsEngine:
                     formats: dict[str, list[str]] | None = None) -> None:
         if spec.name not in self.tables():
             raise WorkbookError(f"出力表「{spec.name}」（シート「{spec.sheet}」）が見つかりません。")
+        check_row_limit(f"シート「{spec.sheet}」の表「{spec.name}」", spec.anchor_row + max(len(rows), 1))
         self._table_writes.append((spec, [list(r) for r in rows], dict(formats or {})))
 
     def write_cells(self, sheet: str, cells: dict[str, Any]) -> None:
@@ -136,9 +138,11 @@ class XlwingsEngine:
 
     def patch_cells(self, sheet: str, cells: dict[tuple[int, int], Any]) -> None:
         """Set single cells (row, col) of a sheet staff own (collect writes the values it merged)."""
+        check_row_limit(f"シート「{sheet}」", max((row for row, _ in cells), default=0))
         self._patches.append((sheet, dict(cells)))
 
     def resize_table(self, name: str, ref: str) -> None:
+        check_row_limit(f"表「{name}」", _bounds(ref)[3])
         self._resizes.append((name, ref))
 
     def table_bounds(self, name: str) -> tuple[int, int, int, int]:

@@ -43,6 +43,7 @@ from ..palette import (
 )
 from ..rounding import round_half_away
 from ..textfit import EXCEL, LIBREOFFICE, TextMetrics, line_count, text_width  # noqa: F401  (re-exported)
+from ..workbook.package import check_row_limit
 from .view import AMOUNT_FORMAT, Cell, Document, Table, date_label
 
 XLSX_FONT = PRINT_FONT  # the PDF is rendered from a copy that names a font installed where LibreOffice runs
@@ -433,4 +434,7 @@ def save_deterministic(wb: Workbook, path: Path, day: datetime.date) -> None:
 
 
 def write_xlsx(doc: Document, path: Path, font: str = XLSX_FONT, metrics: TextMetrics = EXCEL) -> None:
-    save_deterministic(build_workbook(doc, font, metrics), path, doc.generated)
+    wb = build_workbook(doc, font, metrics)
+    for ws in wb.worksheets:  # openpyxl writes any row number; Excel would not open the file
+        check_row_limit(f"書き出すブックのシート「{ws.title}」", ws.max_row)
+    save_deterministic(wb, path, doc.generated)

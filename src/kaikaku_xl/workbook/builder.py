@@ -31,6 +31,7 @@ from ..textfit import row_height, table_row_height
 from . import contract as c
 from .grade_fills import paint_grades
 from .guide import guide_lines
+from .package import check_row_limit
 from .sample import SAMPLE_MARK
 from .styles import apply
 from .titles import DASHBOARD_NOTE, TITLES, dashboard_title
@@ -77,6 +78,7 @@ def write_table(ws: Worksheet, spec: c.TableSpec, rows: Sequence[Sequence[Any]],
     row_formats: the number format of each row's per-measure columns (its measure's decimals).
     editable(row index, column key) overrides which cells are input cells (department files: one year only).
     """
+    check_row_limit(f"シート「{ws.title}」の表「{spec.name}」", spec.anchor_row + max(len(rows), 1))
     if title:
         heading, note = TITLES.get(spec.name, (spec.sheet, ""))
         ws.cell(row=1, column=spec.anchor_col, value=heading)

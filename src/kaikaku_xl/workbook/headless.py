@@ -18,7 +18,7 @@ from typing import Any
 
 from ..errors import os_reason
 from ..textfit import table_row_height
-from .a1 import column_index, column_letter, split_cell
+from .a1 import column_index, column_letter, range_bounds, split_cell
 from .cellformats import range_formats
 from .contract import TableSpec
 from .engine import RawTable, WorkbookError
@@ -26,6 +26,7 @@ from .lock import writer_lock
 from .package import (
     SheetWrite,
     StyleBook,
+    check_row_limit,
     holds_formulas,
     inspect,
     prune_calc_chain,
@@ -208,10 +209,11 @@ class FileEngine:
         if spec.name not in self.package.tables:
             raise WorkbookError(f"出力表「{spec.name}」（シート「{spec.sheet}」）が見つかりません。")
         sheet = self.package.tables[spec.name].sheet
-        write = self._write(sheet)
         top, left = spec.anchor_row, spec.anchor_col
-        write.put_run(top, left, spec.headers)
         body = rows or [[None] * len(spec.columns)]
+        check_row_limit(f"シート「{sheet}」の表「{spec.name}」", top + len(body))
+        write = self._write(sheet)
+        write.put_run(top, left, spec.headers)
         by_column = [formats.get(col.key) for col in spec.columns] if formats else None
         for i, row in enumerate(body, start=1):
             fmts = [f[i - 1] if f and i <= len(f) else None for f in by_column] if by_column else None
@@ -232,6 +234,7 @@ class FileEngine:
         """Set single cells (row, col) of a sheet staff own (an input sheet); everything else on it is kept."""
         if sheet not in self.package.sheets:
             raise WorkbookError(f"シート「{sheet}」が見つかりません。")
+        check_row_limit(f"シート「{sheet}」", max((row for row, _ in cells), default=0))
         self._patches.setdefault(sheet, {}).update(cells)
 
     def table_bounds(self, name: str) -> tuple[int, int, int, int]:
@@ -240,6 +243,7 @@ class FileEngine:
 
     def resize_table(self, name: str, ref: str) -> None:
         """A new range for a table whose sheet is patched (rows added below it)."""
+        check_row_limit(f"シート「{self.package.tables[name].sheet}」の表「{name}」", range_bounds(ref)[3])
         self._table_refs[name] = (ref, None)
 
     def has_changes(self) -> bool:
