@@ -19,6 +19,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from . import contract as c
 from .builder import _list, _number, _validation, _whole, print_setup, protect_sheet, write_table
 from .engine import RawTable, WorkbookError
+from .fastread import uncalculated_cells, uncalculated_message
+from .package import inspect
 from .safezip import check_package
 from .styles import apply
 
@@ -147,10 +149,20 @@ def _candidate_sheets(wb: Workbook, spec: c.TableSpec) -> Iterable[Worksheet]:
             yield ws
 
 
+def _refuse_uncalculated(path: Path, part: str, sheet: str, header_row: int, first_col: int, width: int) -> None:
+    """A formula a script wrote into the file (no saved result) would read as blank: refuse the file by cell."""
+    with zipfile.ZipFile(path) as zf:
+        cells = uncalculated_cells(zf.read(part))
+    inside = sorted((r, col) for r, col in cells if r > header_row and first_col <= col < first_col + width)
+    if inside:
+        raise WorkbookError(uncalculated_message(sheet, inside))
+
+
 def read_returned(path: Path, specs: list[c.TableSpec]) -> Returned:
     """The identity and the tables of a returned department file. Raises WorkbookError if it is no workbook."""
     try:
         check_package(path)  # a returned file is anyone's: no DOCTYPE, no zip bomb reaches openpyxl
+        parts = inspect(path).sheets
         wb = load_workbook(path, data_only=True)
     except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise WorkbookError(f"{path.name} は Excel ブックとして読めません（{exc}）。") from None
@@ -165,6 +177,7 @@ def read_returned(path: Path, specs: list[c.TableSpec]) -> Returned:
             found = _find_header(ws, spec.headers)
             if found:
                 tables[spec.name] = _read_range(ws, ws.title, *found)
+                _refuse_uncalculated(path, parts[ws.title], ws.title, *found, len(tables[spec.name].headers))
                 break
     wb.close()
     return Returned(path=path, identity=identity, tables=tables)

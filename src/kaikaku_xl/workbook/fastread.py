@@ -56,6 +56,16 @@ def uncalculated_cells(xml: bytes) -> list[tuple[int, int]]:
     return found
 
 
+def uncalculated_message(sheet: str, cells: list[tuple[int, int]]) -> str:
+    """Why formula cells without a result are refused, naming them (at most 10)."""
+    from .a1 import column_letter
+
+    names = "、".join(f"{column_letter(col)}{r}" for r, col in cells[:10]) + (" ほか" if len(cells) > 10 else "")
+    return (f"シート「{sheet}」のセル {names} は数式の計算結果が保存されていません（スクリプトなどで書き込まれ、"
+            "Excel で一度も計算されていない数式です。このままでは未入力と区別できません）。"
+            "Excel で開いて保存してから、もう一度実行してください。ファイルは変更されていません。")
+
+
 class FallBack(Exception):
     """This sheet needs the reference reader (a cell the fast reader cannot place)."""
 

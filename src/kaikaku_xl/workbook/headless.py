@@ -170,7 +170,7 @@ class FileEngine:
     def _refuse_uncalculated(self, sheet: str, bounds: tuple[int, int, int, int]) -> None:
         """Formula cells without a saved result (a script wrote them; Excel never calculated them) are refused by
         name: every reader gives them as blank, which would pass for 未入力."""
-        from .fastread import uncalculated_cells
+        from .fastread import uncalculated_cells, uncalculated_message
 
         if self._fast is not None and sheet in self._fast.uncalculated:
             cells = self._fast.uncalculated[sheet]
@@ -180,12 +180,7 @@ class FileEngine:
         min_col, min_row, max_col, max_row = bounds
         inside = sorted((r, col) for r, col in cells if min_row < r <= max_row and min_col <= col <= max_col)
         if inside:
-            names = "、".join(f"{column_letter(col)}{r}" for r, col in inside[:10]) + (" ほか" if len(inside) > 10 else "")
-            raise UncalculatedFormulas(
-                f"シート「{sheet}」のセル {names} は数式の計算結果が保存されていません（スクリプトなどで書き込まれ、"
-                "Excel で一度も計算されていない数式です。このままでは未入力と区別できません）。"
-                "Excel で開いて保存してから、もう一度実行してください。ファイルは変更されていません。"
-            )
+            raise UncalculatedFormulas(uncalculated_message(sheet, inside))
 
     def _cell_formats(self, sheet: str, bounds: tuple[int, int, int, int]) -> list[list[str]]:
         """The number format of each cell of a range (rows 1:, the data rows), "General" where none."""
