@@ -70,6 +70,8 @@ def _typed_master(tmp_path: Path) -> Path:
     assert header[-1] == "集計"
     kinds = {r[2].value: r[header.index("集計")].value for r in measures.iter_rows(min_row=4) if r[0].value}
     assert kinds == {"削減効果額": "累計", "電子申請件数": None, "相談件数": "累計"}
+    guide = " ".join(str(r[0].value) for r in wb[c.SHEET_GUIDE].iter_rows() if r[0].value)
+    assert "集計が「累計」の指標" in guide  # the 使い方 sheet says how to enter them (only for plans that have them)
     actuals = wb[c.actuals_spec([]).sheet]
     years = {cell.value: cell.column for cell in actuals[c.MEASURES.anchor_row] if cell.value}
     for row in actuals.iter_rows(min_row=4):
@@ -161,6 +163,14 @@ def test_cumulative_measures_and_a_mid_plan_item_through_plan_init_refresh_repor
     assert rows["1-1"][header.index("単年度の実績")].value == 900_000
     assert rows["1-1"][header.index("集計")].value == "累計"
     assert rows["2-1"][header.index("単年度の実績")].value is None  # a level measure: one value, shown once
+
+    # The department workbook of 財政課 tells its staff which measure takes the year's amount.
+    books = tmp_path / "books"
+    result = run("distribute", str(master), "--out", str(books), "--year", "2026")
+    assert result.returncode == 0, result.stderr
+    book = load_workbook(next(books.glob("*財政課*.xlsx")))
+    text = " ".join(str(r[0].value) for r in book[c.SHEET_DEPARTMENT_GUIDE].iter_rows() if r[0].value)
+    assert "累計の指標です" in text and "削減効果額" in text
 
     out = tmp_path / "out"
     result = run("export", str(master), "--out", str(out), "--year", "2025")

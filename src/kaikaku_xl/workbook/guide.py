@@ -79,11 +79,18 @@ def _scale_lines(scale: Any) -> list[str]:
             "・" + how + (f"{explained} の項目は取組実績・課題・今後の方向性を記入します。" if explained else "")]
 
 
-def guide_lines(*, macro: bool, protect: bool, scale: Any = None) -> tuple[str, ...]:
-    """The 使い方 lines for this workbook: .xlsm (macro) or .xlsx, protected or not; a plan's own grade scale."""
+CUMULATIVE_LINE = ("・集計が「累計」の指標（指標シート）は、各年度の1年間の値（その年度の件数・金額）を入力します。"
+                   "累計は自動で計算し、累計 ÷ 目標値 で評価します。")
+
+
+def guide_lines(*, macro: bool, protect: bool, scale: Any = None, cumulative: bool = False) -> tuple[str, ...]:
+    """The 使い方 lines for this workbook: .xlsm (macro) or .xlsx, protected or not; a plan's own grade scale;
+    cumulative: the plan has 累計 measures (a line on how to enter them)."""
     out: list[str] = []
     for line in GUIDE_LINES:
-        if line == DEFAULT_SCALE_LINE and scale is not None:
+        if line.startswith("・実績：") and cumulative:
+            out += [line, CUMULATIVE_LINE]
+        elif line == DEFAULT_SCALE_LINE and scale is not None:
             out.extend(_scale_lines(scale))
         elif line == MACRO_SECTION:
             out.extend(MACRO_LINES if macro else XLSX_LINES)

@@ -154,12 +154,15 @@ def guide_lines(loaded: Loaded, department: str, year: int, due: str, contact: s
                else f"指標のない項目は評価（{'・'.join(scale.labels)}）も選びます。")
     lower = "・".join(scale.explained)
     explain = f"評価が {lower} の項目や、" if lower else ""
+    cumulative = [m.name for it in loaded.plan.items if it.lead == department for m in it.measures if m.cumulative]
     return [
         f"{loaded.plan.name} {year}年度（{c.wareki(year)}）実績報告 ― {department}",
         "",
         "■ 記入するところ（黄色のセルだけ）",
         f"・実績：{year}年度の列に、各指標の実績値を「単位」列の単位で入力します（{measures} 指標）。"
         "1.2万、３，０００円 などの表記も読み取ります。",
+        *([f"・次の指標は累計の指標です。{year}年度の1年間の値（その年度の件数・金額）を入力してください"
+            f"（累計は自動で計算します）：{'、'.join(cumulative)}"] if cumulative else []),
         f"・{c.STATUS.sheet}：{year}年度の行に、進捗状況（未着手・実施中・完了）、取組実績、課題、今後の方向性を記入します。"
         f"{grading}{explain}実績がなく評価できない指標のある項目は、"
         "取組実績・課題・今後の方向性を必ず記入してください。",
