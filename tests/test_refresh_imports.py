@@ -13,7 +13,7 @@ from pathlib import Path
 
 from workbook_helpers import make_master
 
-NOT_FOR_REFRESH = ("xlwings", "xlwings_server", "fastapi", "uvicorn", "openpyxl", "PIL", "kaikaku_udfs",
+NOT_FOR_REFRESH = ("xlwings", "xlwings_server", "fastapi", "uvicorn", "openpyxl", "PIL", "kaikaku_udfs", "kaikaku_xl.udfs",
                    "kaikaku_xl.export", "kaikaku_xl.excel", "kaikaku_xl.workbook.builder")
 
 SCRIPT = """

@@ -68,3 +68,9 @@ def format_number(x: float | None, ndigits: int = 0) -> str:
     if value == 0:
         value = 0.0  # no '-0'
     return f"{value:,.{ndigits}f}"
+
+
+def format_yen(yen: float | None) -> str:
+    """Yen in a sentence: 1,234円, △500円; − alone where the amount is not known (− is no amount of 円)."""
+    text = format_amount(yen)
+    return text if text == EMPTY else text + "円"

@@ -2,7 +2,7 @@
 and the Office.js task pane run, the macro-enabled master (.xlsm) and the xlwings Server app.
 
 Nothing here holds a rule of DOMAIN.md: every figure comes from `kaikaku_xl.metrics` through the workflows.
-The UDFs live in the top-level `udfs/kaikaku_udfs` package (installed with kaikaku-xl as `kaikaku_udfs`) and
-depend on the library only (its argument helpers are `kaikaku_xl.udf_cells`); of this package only the xlwings
-Server project (officejs/custom_functions) imports them: the dependency goes one way.
+The UDFs live in `kaikaku_xl.udfs` and depend on the library only (their argument helpers are
+`kaikaku_xl.udf_cells`); of this package only the xlwings Server project (officejs/custom_functions) imports them,
+and nothing in the library imports the repository's `udfs/` folder (the name classic Excel imports, a re-export).
 """

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import ExportError
+from ..errors import ExportError, os_reason
 from ..workbook.lock import writer_lock
 
 MANIFEST_VERSION = 1
@@ -111,8 +111,6 @@ class Stage:
 
 
 def _os_message(out_dir: Path, exc: OSError) -> str:
-    from ..workbook.headless import os_reason
-
     return (f"出力フォルダー「{out_dir}」に書き出せませんでした（{os_reason(exc)}）。前回の出力はそのまま残っています。"
             "フォルダー内のファイルを開いているプログラム（PDF ビューアー、Excel など）を閉じ、空き容量と書き込み権限を"
             "確認してから、もう一度実行してください。")

@@ -12,209 +12,40 @@ from __future__ import annotations
 
 import datetime
 import io
-import math
 import zipfile
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.label import DataLabelList
 from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.chart.text import RichText
 from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties
 from openpyxl.drawing.text import Font as DrawingFont
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
-from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from ..palette import (
     BLUE,
-    BORDER_GREY,
-    DARK_GREY,
     EFFECT_SERIES,
-    GROUP_FILL,
-    HEADER_FILL,
-    HEADER_TEXT,
     PRINT_FONT,
     SERIES_OUTLINE,
 )
-from ..rounding import round_half_away
 from ..textfit import EXCEL, LIBREOFFICE, TextMetrics, line_count, text_width  # noqa: F401  (re-exported)
 from ..workbook.package import check_row_limit
 from .view import AMOUNT_FORMAT, Cell, Document, Table, date_label
+from .xlsx_sheet import BODY_SIZE, SheetWriter, page_setup, sheet_widths
 
 XLSX_FONT = PRINT_FONT  # the PDF is rendered from a copy that names a font installed where LibreOffice runs
-BODY_SIZE = 10
-THIN = Side(style="thin", color=BORDER_GREY)
-BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 CHART_DATA_COLUMN = 12  # グラフ用データ: right of the printed tables, outside the print area
-
-
-def _clean(value: str) -> str:
-    return ILLEGAL_CHARACTERS_RE.sub("", value)
-
-
-def sheet_widths(tables: list[Table], metrics: TextMetrics) -> list[float]:
-    """Column widths for tables stacked on one sheet: the widest wanted, and never too narrow for a number."""
-    n = max(len(t.columns) for t in tables)
-    widths = [0.0] * n
-    for t in tables:
-        for i, c in enumerate(t.columns):
-            widths[i] = max(widths[i], c.width)
-        for row in t.rows:
-            for i, cell in enumerate(row):
-                if not cell.wrap:
-                    widths[i] = max(widths[i], math.ceil(text_width(cell.text, EXCEL) + 2))
-    return widths
-
-
-class _Sheet:
-    """Writes tables row by row on one worksheet, with the view's styles."""
-
-    def __init__(self, ws: Worksheet, font: str, widths: list[float], metrics: TextMetrics):
-        self.ws = ws
-        self.font = font
-        self.metrics = metrics
-        self.row = 1
-        self.widths = widths
-        for i, w in enumerate(widths, start=1):
-            ws.column_dimensions[get_column_letter(i)].width = w
-
-    def _font(self, size: float = BODY_SIZE, **kw: object) -> Font:
-        return Font(name=self.font, size=size, **kw)  # type: ignore[arg-type]
-
-    def lines(self, value: str, col: int) -> int:
-        return line_count(value, self.widths[col - 1], self.metrics)
-
-    def height(self, lines: int, size: float = BODY_SIZE) -> float:
-        return round_half_away(self.metrics.line * size / BODY_SIZE * lines + 4, 1)
-
-    def put(self, row: int, col: int, cell: Cell | str, *, font: Font | None = None, fill: str | None = None,
-            border: bool = True, align: str | None = None, wrap: bool | None = None) -> None:
-        if isinstance(cell, str):
-            cell = Cell(cell)
-        target = self.ws.cell(row=row, column=col)
-        if cell.number is not None:
-            target.value = cell.number
-            target.number_format = cell.number_format or "General"
-        elif cell.text != "":
-            target.value = _clean(cell.text)
-            target.data_type = "s"  # never a formula, whatever the text starts with
-            if cell.text[:1] in "=+-@":
-                target.quotePrefix = True
-        target.font = font or self._font()
-        target.alignment = Alignment(horizontal=align or cell.align, vertical="center",
-                                     wrap_text=cell.wrap if wrap is None else wrap)
-        if fill:
-            target.fill = PatternFill("solid", fgColor=fill)
-        if border:
-            target.border = BORDER
-
-    def line(self, value: str, *, size: float = BODY_SIZE, bold: bool = False, color: str | None = None) -> None:
-        self.put(self.row, 1, Cell(value, wrap=False), font=self._font(size=size, bold=bold, color=color),
-                 border=False)
-        self.ws.row_dimensions[self.row].height = self.height(1, size)
-        self.row += 1
-
-    def note(self, value: str) -> None:
-        """A note spanning the table width (merged, wrapped), below a table."""
-        span = len(self.widths)
-        self.put(self.row, 1, Cell(value, wrap=True), font=self._font(size=9, color=DARK_GREY), border=False)
-        if span > 1:
-            self.ws.merge_cells(start_row=self.row, start_column=1, end_row=self.row, end_column=span)
-        lines = line_count(value, sum(self.widths) / 0.9, self.metrics)
-        self.ws.row_dimensions[self.row].height = self.height(lines, 9)
-        self.row += 1
-
-    def header(self, table: Table) -> int:
-        row = self.row
-        lines = 1
-        for col, column in enumerate(table.columns, start=1):
-            self.put(row, col, Cell(column.title, align="center", wrap=True),
-                     font=self._font(bold=True, color=HEADER_TEXT), fill=HEADER_FILL)
-            lines = max(lines, self.lines(column.title, col))
-        self.ws.row_dimensions[row].height = self.height(lines)
-        self.row += 1
-        return row
-
-    def table(self, table: Table, *, caption: bool = True) -> tuple[int, int, int]:
-        """Write caption, unit note, header, rows and notes; return (header row, first data row, last data row)."""
-        if caption:
-            self.line(table.caption, size=12, bold=True)
-        if table.unit_note:
-            self.put(self.row, len(table.columns), Cell(f"（{table.unit_note}）", align="right", wrap=False),
-                     font=self._font(size=9), border=False)
-            self.ws.row_dimensions[self.row].height = self.height(1, 9)
-            self.row += 1
-        head = self.header(table)
-        first = self.row
-        for group in table.groups:
-            if group.label:
-                for col in range(1, len(table.columns) + 1):
-                    self.put(self.row, col, Cell(group.label if col == 1 else "", wrap=False),
-                             font=self._font(bold=True), fill=GROUP_FILL)
-                self.ws.row_dimensions[self.row].height = self.height(1)
-                self.row += 1
-            for cells in group.rows:
-                lines = 1
-                for col, cell in enumerate(cells, start=1):
-                    self.put(self.row, col, cell)
-                    if cell.wrap:
-                        lines = max(lines, self.lines(cell.text, col))
-                self.ws.row_dimensions[self.row].height = self.height(lines)
-                self.row += 1
-        last = self.row - 1
-        for note in table.notes:
-            self.note("※ " + note)
-        self.row += 1
-        return head, first, last
-
-
-HEADER_LIMIT = 60  # characters of staff text in one header section (Excel: 255 for the whole header, codes too)
-
-
-def header_text(text: str) -> str:
-    """Staff text (計画名...) as a print header shows it literally: & starts Excel's codes (&P page, &B bold, &N
-    pages), so it is doubled; a leading digit would be read as part of the font-size code (&8 + "2026" = &82026)
-    and is kept apart by a space; long text is cut (Excel refuses a header longer than 255 characters)."""
-    text = text.replace("\r", " ").replace("\n", " ")
-    if len(text) > HEADER_LIMIT:
-        text = text[: HEADER_LIMIT - 1] + "…"
-    text = text.replace("&", "&&")
-    return " " + text if text[:1].isdigit() else text
-
-
-def _page_setup(ws: Worksheet, doc: Document, font: str, *, title_rows: str | None = None,
-                footer: bool = True, fit_height: int = 0) -> None:
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = fit_height
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.5
-    ws.page_margins.top = ws.page_margins.bottom = 0.7
-    ws.page_margins.header = ws.page_margins.footer = 0.3
-    if title_rows:
-        ws.print_title_rows = title_rows
-    if footer:
-        for part, value, size in ((ws.oddHeader.left, header_text(doc.plan_name), 8),
-                                  (ws.oddHeader.right, header_text(doc.evaluation_label), 8),
-                                  (ws.oddFooter.center, "&P / &N", 9)):  # Excel's codes: page / pages
-            part.text = value
-            part.size = size
-            part.font = font
-    ws.sheet_view.showGridLines = False
 
 
 def _cover(wb: Workbook, doc: Document, font: str, metrics: TextMetrics) -> None:
     ws = wb.active
     ws.title = "表紙"
     widths = [14.0] * 10
-    s = _Sheet(ws, font, widths, metrics)
+    s = SheetWriter(ws, font, widths, metrics)
     lines: list[tuple[str, int, bool, float]] = [
         ("", BODY_SIZE, False, 40), (doc.city, 16, False, 30), ("", BODY_SIZE, False, 20),
         (doc.plan_name, 26, True, 44),
@@ -236,11 +67,11 @@ def _cover(wb: Workbook, doc: Document, font: str, metrics: TextMetrics) -> None
         ws.row_dimensions[s.row].height = height
         s.row += 1
     ws.print_area = f"A1:{get_column_letter(len(widths))}{s.row}"
-    _page_setup(ws, doc, font, footer=False, fit_height=1)
+    page_setup(ws, doc, font, footer=False, fit_height=1)
     ws.print_options.verticalCentered = True
 
 
-def _title_block(s: _Sheet, doc: Document, heading: str) -> None:
+def _title_block(s: SheetWriter, doc: Document, heading: str) -> None:
     s.line(f"{doc.plan_name}　{heading}", size=14, bold=True)
     s.line(f"{doc.city}　{doc.evaluation_label}　作成日 {date_label(doc.generated)}", size=9)
 
@@ -271,7 +102,7 @@ def _color(series: object, fill: str, line: str | None = None) -> None:
 def _summary(wb: Workbook, doc: Document, font: str, metrics: TextMetrics) -> None:
     ws = wb.create_sheet("概要")
     widths = sheet_widths(doc.summary, metrics)
-    s = _Sheet(ws, font, widths, metrics)
+    s = SheetWriter(ws, font, widths, metrics)
     _title_block(s, doc, "評価の概要")
     s.line(doc.grade_legend, size=9)
     s.row += 1
@@ -304,24 +135,24 @@ def _summary(wb: Workbook, doc: Document, font: str, metrics: TextMetrics) -> No
     ws.add_chart(chart, f"A{s.row}")
     s.row += 24
     ws.print_area = f"A1:{get_column_letter(len(widths))}{s.row}"
-    _page_setup(ws, doc, font)
+    page_setup(ws, doc, font)
 
 
 def _table_sheet(wb: Workbook, doc: Document, font: str, metrics: TextMetrics, name: str, heading: str,
                  table: Table, legend: list[str]) -> None:
     ws = wb.create_sheet(name)
     widths = sheet_widths([table], metrics)
-    s = _Sheet(ws, font, widths, metrics)
+    s = SheetWriter(ws, font, widths, metrics)
     _title_block(s, doc, heading)
     for line in legend:
         s.line(line, size=9)
     head, _first, _last = s.table(table, caption=False)
     ws.freeze_panes = ws.cell(row=head + 1, column=3)
     ws.print_area = f"A1:{get_column_letter(len(widths))}{s.row}"
-    _page_setup(ws, doc, font, title_rows=f"{head}:{head}")
+    page_setup(ws, doc, font, title_rows=f"{head}:{head}")
 
 
-def _chart_data(s: _Sheet, row: int, title: str, header: list[str], rows: list[list[object]]) -> tuple[int, int]:
+def _chart_data(s: SheetWriter, row: int, title: str, header: list[str], rows: list[list[object]]) -> tuple[int, int]:
     """A small block of chart data right of the print area; returns (header row, last row)."""
     col = CHART_DATA_COLUMN
     s.put(row, col, Cell(title, wrap=False), font=s._font(size=9, bold=True), border=False)
@@ -343,7 +174,7 @@ def _effects(wb: Workbook, doc: Document, font: str, metrics: TextMetrics) -> No
     ws = wb.create_sheet("財政効果額")
     tables = [t for t in doc.effects if t.key != "effects_by_measure"]
     widths = sheet_widths(tables, metrics)
-    s = _Sheet(ws, font, widths, metrics)
+    s = SheetWriter(ws, font, widths, metrics)
     for i in range(3):
         ws.column_dimensions[get_column_letter(CHART_DATA_COLUMN + i)].width = 14
     _title_block(s, doc, "財政効果額")
@@ -391,7 +222,7 @@ def _effects(wb: Workbook, doc: Document, font: str, metrics: TextMetrics) -> No
     ws.add_chart(hist, f"D{anchor}")
     s.row += 19
     ws.print_area = f"A1:{get_column_letter(len(widths))}{s.row}"
-    _page_setup(ws, doc, font)
+    page_setup(ws, doc, font)
 
     detail = next(t for t in doc.effects if t.key == "effects_by_measure")
     _table_sheet(wb, doc, font, metrics, "効果額内訳", "指標別の財政効果額", detail,

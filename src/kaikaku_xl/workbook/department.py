@@ -17,12 +17,13 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from . import contract as c
-from .builder import _list, _number, _validation, _whole, print_setup, protect_sheet, write_table
 from .engine import RawTable, WorkbookError
 from .fastread import uncalculated_cells, uncalculated_message
 from .package import inspect
 from .safezip import check_package
+from .sheets import print_setup, protect_sheet, write_table
 from .styles import apply
+from .validation import add_validation, choice_list, number_check, whole_check
 
 
 @dataclass
@@ -80,20 +81,20 @@ def _department_checks(ws: Worksheet, table: DepartmentTable, book: DepartmentBo
     """The master's dropdowns and number checks, on the department's input cells."""
     spec, rows = table.spec, max(len(table.rows), 1)
     if spec.name == "Actuals":
-        _validation(ws, spec, f"y{book.year}", _number("数値を入力してください（単位は「単位」列）。"), rows=rows)
+        add_validation(ws, spec, f"y{book.year}", number_check("数値を入力してください（単位は「単位」列）。"), rows=rows)
     elif spec.name == c.STATUS.name:
-        _validation(ws, spec, "status", _list(c.STATUS_VALUES, "未着手・実施中・完了から選んでください。"), rows=rows)
+        add_validation(ws, spec, "status", choice_list(c.STATUS_VALUES, "未着手・実施中・完了から選んでください。"), rows=rows)
         from ..metrics.grades import EXCLUDED
 
         who = "全ての項目" if book.typed else "指標のない項目"
-        _validation(ws, spec, "grade", _list((*book.grades, EXCLUDED),
+        add_validation(ws, spec, "grade", choice_list((*book.grades, EXCLUDED),
                                              f"{who}の評価（{'・'.join(book.grades)}）を選んでください。"[:250]), rows=rows)
     elif spec.name == c.LEDGER.name:
         numbers = [str(i) for i in book.items]
-        _validation(ws, spec, "item", _list(numbers, "この課の取組項目の No を選んでください。"), rows=rows)
-        _validation(ws, spec, "year", _whole(book.year, book.year, f"{book.year} を入力してください。"), rows=rows)
-        _validation(ws, spec, "kind", _list(c.LEDGER_KINDS, "歳出削減・歳入増加から選んでください。"), rows=rows)
-        _validation(ws, spec, "amount", _number("金額（円）を数値で入力してください。"), rows=rows)
+        add_validation(ws, spec, "item", choice_list(numbers, "この課の取組項目の No を選んでください。"), rows=rows)
+        add_validation(ws, spec, "year", whole_check(book.year, book.year, f"{book.year} を入力してください。"), rows=rows)
+        add_validation(ws, spec, "kind", choice_list(c.LEDGER_KINDS, "歳出削減・歳入増加から選んでください。"), rows=rows)
+        add_validation(ws, spec, "amount", number_check("金額（円）を数値で入力してください。"), rows=rows)
 
 
 def save_department_workbook(wb: Workbook, path: Path) -> None:

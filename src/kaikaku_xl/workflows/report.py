@@ -177,7 +177,7 @@ def report_from_file(path: Path, year: int | None = None, progress: Progress = S
 
 def print_table(report: Report) -> None:
     """A readable table in the terminal, rounded for people, columns padded by display width (全角 = 2)."""
-    from ..rounding import format_amount, format_number, format_percent
+    from ..rounding import format_number, format_percent, format_yen
     from ..terminal import clip, pad
 
     columns = (("ID", 6, "<"), ("指標", 40, "<"), ("実績", 18, ">"), ("進捗率", 9, ">"), ("達成率", 9, ">"))
@@ -192,8 +192,8 @@ def print_table(report: Report) -> None:
     for p in report.policies:
         counts = " ".join(f"{g}:{n}" for g, n in p.counts.items())
         print(f"基本方針{p.group}: {counts} 平均進捗率 {format_percent(p.mean_progress)} "
-              f"累計効果額 {format_amount(p.effect_cumulative)}円")
+              f"累計効果額 {format_yen(p.effect_cumulative)}")
     e = report.effects
-    print(f"単年度効果額 {format_amount(e.single_year)}円 / 計画期間累計 {format_amount(e.cumulative)}円")
+    print(f"単年度効果額 {format_yen(e.single_year)} / 計画期間累計 {format_yen(e.cumulative)}")
     if report.problems:
         print(f"問題 {len(report.problems)} 件（kaikaku validate で一覧）")
