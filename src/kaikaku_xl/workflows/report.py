@@ -46,6 +46,11 @@ def _num(x: Any) -> float | int | None:
     return int(value) if value.is_integer() and abs(value) < 2**53 else value
 
 
+def _nums(record: dict[str, Any], keys: Sequence[str]) -> dict[str, float | int | None]:
+    """The record's figures under their own names, full precision or None (the report's fields share the names)."""
+    return {key: _num(record[key]) for key in keys}
+
+
 def _rollups(frame: pd.DataFrame, labels: tuple[str, ...] = GRADES) -> tuple[Rollup, ...]:
     return tuple(
         Rollup(
@@ -54,9 +59,7 @@ def _rollups(frame: pd.DataFrame, labels: tuple[str, ...] = GRADES) -> tuple[Rol
             graded=int(r["graded"]),
             counts={g: int(r[f"n_{g}"]) for g in (*labels, NOT_GRADED, EXCLUDED)},
             shares={g: _num(r[f"share_{g}"]) for g in labels},
-            mean_progress=_num(r["mean_progress"]),
-            effect_year=_num(r["effect_year"]),
-            effect_cumulative=_num(r["effect_cumulative"]),
+            **_nums(r, ("mean_progress", "effect_year", "effect_cumulative")),
             effect_year_missing=int(r["effect_year_missing"]),
             effect_cumulative_missing=int(r["effect_cumulative_missing"]),
             counted_measures=tuple(m for m in str(r["counted_measures"]).split(", ") if m),
@@ -85,18 +88,12 @@ def build_report(plan: Plan, results: Results, problems: Sequence[Problem] = ())
             unit=r["unit"],
             decimals=decimals.get(r["measure_id"], default_decimals(r["unit"], r["baseline"], r["target"])),
             direction=r["direction"],
-            baseline=_num(r["baseline"]),
-            target=_num(r["target"]),
-            actual=_num(r["actual"]),
-            planned=_num(r["planned"]),
-            progress=_num(r["progress"]),
-            attainment=_num(r["attainment"]),
-            planned_progress=_num(r["planned_progress"]),
+            **_nums(r, ("baseline", "target", "actual", "planned", "progress", "attainment", "planned_progress",
+                        "effect")),
             grade_basis=r["grade_basis"],
             grade=r["grade"],
             effect_kind=r["effect_kind"],
             counted=bool(r["counted"]),
-            effect=_num(r["effect"]),
             note=r["reason"],
             aggregation=str(r.get("aggregation") or ""),
             year_actual=_num(r.get("year_actual")),
@@ -113,15 +110,8 @@ def build_report(plan: Plan, results: Results, problems: Sequence[Problem] = ())
     by_year = tuple(
         EffectYear(
             year=int(r["year"]),
-            measures=_num(r["measures"]),
-            ledger=_num(r["ledger"]),
-            single_year=_num(r["single_year"]),
-            cumulative=_num(r["cumulative"]),
-            planned=_num(r["planned"]),
-            planned_cumulative=_num(r["planned_cumulative"]),
-            attainment=_num(r["attainment"]),
-            attainment_cumulative=_num(r["attainment_cumulative"]),
-            reference=_num(r["reference"]),
+            **_nums(r, ("measures", "ledger", "single_year", "cumulative", "planned", "planned_cumulative",
+                        "attainment", "attainment_cumulative", "reference")),
             missing=None if pd.isna(r["missing"]) else int(r["missing"]),
             **{key: _num(r.get(key)) for key in ("effect_plan", "effect_plan_cumulative", "effect_plan_attainment",
                                                  "effect_plan_attainment_cumulative")},
