@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cycle_helpers import NOW, change_log, col_of, department_file, row_of, run_json
@@ -54,6 +55,18 @@ def distributed(tmp_path: Path) -> tuple[Path, Path]:
     return master, out
 
 
+def _returned_while_the_master_changed(distributed: tuple[Path, Path]) -> tuple[Path, Path, Any]:
+    """The department's filled file, while the coordinator corrected No.3 in the master (an openpyxl script saves
+    the master): the 実績 cell both changed, returned as (master, returned file, that cell)."""
+    master, out = distributed
+    returned = department_file(out, DEPT)
+    _fill(returned)
+    ws = load_workbook(master)["実績"]
+    cell = ws.cell(row=row_of(ws, No=3, 指標名="会計年度任用職員人件費"), column=col_of(ws, f"{YEAR}年度"))
+    edit_cells(master, {"実績": {cell.coordinate: 640000000}})
+    return master, returned, cell
+
+
 def test_department_file_holds_only_its_rows_and_identity(distributed: tuple[Path, Path]) -> None:
     master, out = distributed
     path = department_file(out, DEPT)
@@ -80,13 +93,7 @@ def test_department_file_holds_only_its_rows_and_identity(distributed: tuple[Pat
 
 def test_the_year_walked_through(distributed: tuple[Path, Path], tmp_path: Path,
                                  capsys: pytest.CaptureFixture[str]) -> None:
-    master, out = distributed
-    returned = department_file(out, DEPT)
-    _fill(returned)
-    # the coordinator corrects No.3 in the master meanwhile (an openpyxl script saves the master)
-    ws = load_workbook(master)["実績"]
-    cell = ws.cell(row=row_of(ws, No=3, 指標名="会計年度任用職員人件費"), column=col_of(ws, f"{YEAR}年度"))
-    edit_cells(master, {"実績": {cell.coordinate: 640000000}})
+    master, returned, cell = _returned_while_the_master_changed(distributed)
 
     code, report = run_json(capsys, "collect", str(master), str(returned), "--now", NOW)
     assert code == 1
@@ -188,12 +195,7 @@ def _close_change_reopen(master: Path, capsys: pytest.CaptureFixture[str]) -> No
 
 def test_prefer_returned_takes_the_departments_value(distributed: tuple[Path, Path],
                                                      capsys: pytest.CaptureFixture[str]) -> None:
-    master, out = distributed
-    returned = department_file(out, DEPT)
-    _fill(returned)
-    ws = load_workbook(master)["実績"]
-    cell = ws.cell(row=row_of(ws, No=3, 指標名="会計年度任用職員人件費"), column=col_of(ws, f"{YEAR}年度"))
-    edit_cells(master, {"実績": {cell.coordinate: 640000000}})
+    master, returned, cell = _returned_while_the_master_changed(distributed)
     code, report = run_json(capsys, "collect", str(master), str(returned), "--prefer", "returned", "--now", NOW)
     assert report["conflicts"][0]["kept"] == "returned"
     assert _actual(master, 3, "会計年度任用職員人件費") == 650000000
