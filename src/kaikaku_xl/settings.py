@@ -6,7 +6,7 @@ description of those rows, used to build the sheet, to read it back and to valid
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass
 from typing import Any
 
 from .plausibility import Bounds, parse_bounds
@@ -118,10 +118,3 @@ def settings_rows(settings: Settings) -> list[tuple[str, str, Any, str]]:
             value = "はい" if value else "いいえ"
         rows.append((spec.key, spec.label, value, spec.note))
     return rows
-
-
-def with_values(settings: Settings, **values: Any) -> Settings:
-    return replace(settings, **values)
-
-
-SETTING_KEYS = {f.name for f in fields(Settings)} - {"grade_scale"}

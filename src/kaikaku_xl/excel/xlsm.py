@@ -64,11 +64,6 @@ def template_path() -> Path:
     return path
 
 
-def template_vba() -> bytes:
-    with zipfile.ZipFile(template_path()) as zf:
-        return zf.read(VBA_PART)
-
-
 def check_name(path: Path) -> None:
     """The button imports `<name>.py`: the file name must be a plain, importable Python module name."""
     stem = path.stem

@@ -52,10 +52,6 @@ class Cell:
     align: str = "left"  # left, right, center
     wrap: bool = True
 
-    @property
-    def is_number(self) -> bool:
-        return self.ref is not None
-
 
 @dataclass(frozen=True)
 class Column:

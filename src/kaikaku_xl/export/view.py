@@ -63,10 +63,6 @@ class Document:
         return f"{fiscal_year_label(self.period[0])}～{fiscal_year_label(self.period[1])}"
 
     @property
-    def unit_label(self) -> str:
-        return f"単位：{self.display_unit}（△は負の値）"
-
-    @property
     def grade_legend(self) -> str:
         return "評価：" + self.scale.legend() + f"／{NOT_GRADED} {GRADE_LABELS[NOT_GRADED]}"
 

@@ -11,7 +11,6 @@ one scalar rule (a vectorised UDF path can call it per row); `exact_rates` appli
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -55,20 +54,3 @@ def measure_rate(actual: Any, baseline: Any, target: Any, direction: str, planne
     if y is None or y0 is None or y1 is None or y1 == y0:
         return rate, None
     return rate, (y - y0) / (y1 - y0)
-
-
-def exact_rates(actual: Sequence[Any], baseline: Sequence[Any], target: Sequence[Any], direction: Sequence[Any],
-                planned: Sequence[Any], custom_target: Sequence[Any], year: Sequence[Any] | Any,
-                baseline_year: Any, end_year: Sequence[Any] | Any) -> tuple[list[Fraction | None], list[Fraction | None]]:
-    """measure_rate over columns (year and end_year may be one value for all rows)."""
-    n = len(actual)
-    years = year if isinstance(year, Sequence | list) or hasattr(year, "__len__") else [year] * n
-    ends = end_year if hasattr(end_year, "__len__") else [end_year] * n
-    rates, planned_progress = [], []
-    for i in range(n):
-        d = direction[i] if isinstance(direction[i], str) else ""
-        r, p = measure_rate(actual[i], baseline[i], target[i], d, planned[i], bool(custom_target[i]),
-                            years[i], baseline_year, ends[i])
-        rates.append(r)
-        planned_progress.append(p)
-    return rates, planned_progress

@@ -97,11 +97,6 @@ def _department_checks(ws: Worksheet, table: DepartmentTable, book: DepartmentBo
         add_validation(ws, spec, "amount", number_check("金額（円）を数値で入力してください。"), rows=rows)
 
 
-def save_department_workbook(wb: Workbook, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
-
-
 # ---- reading a returned file ------------------------------------------------------------------------------
 @dataclass
 class Returned:

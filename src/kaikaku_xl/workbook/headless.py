@@ -232,9 +232,6 @@ class FileEngine:
         check_row_limit(f"シート「{self.package.tables[name].sheet}」の表「{name}」", range_bounds(ref)[3])
         self._table_refs[name] = (ref, None)
 
-    def has_changes(self) -> bool:
-        return bool(self._sheet_writes or self._patches or self._table_refs or self._restyles or self._protect)
-
     def _part(self, name: str) -> bytes:
         if name not in self._parts:
             with zipfile.ZipFile(self.path) as zf:

@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import shown as quoted
-from ..metrics.frames import ACTUAL_COLUMNS, MEASURE_COLUMNS, TARGET_COLUMNS
+from ..metrics.frames import ACTUAL_COLUMNS, MEASURE_COLUMNS
 from ..numformat import MAX_DECIMALS
 from ..plan import AGGREGATIONS, CUMULATIVE, DIRECTIONS, EFFECT_KINDS, item_no
 from ..plausibility import NO_LIMIT, Bounds, parse_bounds, shown, violation
@@ -285,7 +285,3 @@ def _jumped(previous: float | None, value: float, ratio: float) -> bool:
         return False
     big, small = max(abs(previous), abs(value)), min(abs(previous), abs(value))
     return big > ratio * small
-
-
-def targets_columns() -> list[str]:
-    return TARGET_COLUMNS

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -70,15 +69,6 @@ def master_id(engine: Engine) -> str:
 def positions(table: RawTable, spec: c.TableSpec) -> dict[str, int]:
     """Column index of each contract column found in the table."""
     return {col.key: i for col in spec.columns if (i := table.column_index(col.header)) is not None}
-
-
-@dataclass(frozen=True)
-class CellRef:
-    """One value of the master: table, row key (measure ID / item No / ledger), column key."""
-
-    table: str
-    row_key: str
-    column: str
 
 
 def actual_rows(table: RawTable, measures: Any) -> dict[str, int]:
