@@ -1,63 +1,19 @@
-"""Shared helpers for the metrics tests: a tiny plan built from a dict, and Inputs from plain lists."""
+"""pytest set-up: the hypothesis profile and session fixtures (the shared builders are in helpers.py)."""
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
+
+# Re-exported for tests written before helpers.py (new tests import from helpers).
+from helpers import by_id, item, make_inputs, make_plan, measure, plan_dict  # noqa: F401
 from hypothesis import settings as hypothesis_settings
 
-from kaikaku_xl.metrics import Inputs, items_frame, measures_frame
-from kaikaku_xl.plan import Plan, load_plan, plan_from_dict
+from kaikaku_xl.plan import Plan, load_plan
 
 # No example database in the work tree, no flaky deadlines (the first pandas call is slow), fixed seed so
 # that tests/mutation_check.py gives the same verdict on every run.
 hypothesis_settings.register_profile("kaikaku", database=None, deadline=None, derandomize=True)
 hypothesis_settings.load_profile("kaikaku")
-
-
-def plan_dict(items: list[dict]) -> dict:
-    """A valid plan around `items` (2 policies, FY2024 baseline, FY2026-2030)."""
-    return {
-        "plan": {"name": "テスト計画", "city": "テスト市",
-                 "start_year": 2026, "end_year": 2030, "baseline_year": 2024},
-        "policies": [{"no": 1, "name": "方針1"}, {"no": 2, "name": "方針2"}],
-        "items": items,
-    }
-
-
-def item(no: int, *measures: dict, policy: int = 1, lead: str = "総務課") -> dict:
-    return {"no": no, "policy": policy, "title": f"項目{no}", "departments": [lead],
-            "measures": list(measures)}
-
-
-def measure(name: str, unit: str, direction: str, baseline: float, target: float,
-            effect_kind: str = "", **extra) -> dict:
-    return {"name": name, "unit": unit, "direction": direction, "baseline": baseline, "target": target,
-            "effect_kind": effect_kind, **extra}
-
-
-def make_plan(*items: dict) -> Plan:
-    return plan_from_dict(plan_dict(list(items)))
-
-
-def make_inputs(plan: Plan, actuals=(), status=(), ledger=(), targets=()) -> Inputs:
-    """actuals: (measure_id, year, actual); status: (item, year, grade); ledger: (item, year, kind, amount);
-    targets: (measure_id, year, planned)."""
-    return Inputs(
-        measures=measures_frame(plan),
-        items=items_frame(plan),
-        baseline_year=plan.baseline_year,
-        start_year=plan.start_year,
-        end_year=plan.end_year,
-        actuals=pd.DataFrame(list(actuals), columns=["measure_id", "year", "actual"]),
-        status=pd.DataFrame(list(status), columns=["item", "year", "grade"]),
-        ledger=pd.DataFrame(list(ledger), columns=["item", "year", "kind", "amount"]),
-        targets=pd.DataFrame(list(targets), columns=["measure_id", "year", "planned"]),
-    )
-
-
-def by_id(frame: pd.DataFrame, column: str = "measure_id") -> pd.DataFrame:
-    return frame.set_index(column)
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from conftest import item, make_inputs, make_plan, measure
+from helpers import item, make_inputs, make_plan, measure
 
 from kaikaku_xl.metrics import evaluate
 from kaikaku_xl.metrics.exact import measure_rate, typed

@@ -30,7 +30,7 @@ import math
 
 import pandas as pd
 import pytest
-from conftest import item, make_inputs, make_plan, measure
+from helpers import item, make_inputs, make_plan, measure
 
 from kaikaku_xl.metrics import evaluate
 from kaikaku_xl.metrics.effects import first_year_only, measure_effects

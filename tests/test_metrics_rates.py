@@ -11,7 +11,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import by_id, item, make_inputs, make_plan, measure
+from helpers import by_id, item, make_inputs, make_plan, measure
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

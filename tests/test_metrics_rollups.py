@@ -9,7 +9,7 @@ from math import nan
 
 import pandas as pd
 import pytest
-from conftest import item, make_inputs, make_plan, measure
+from helpers import item, make_inputs, make_plan, measure
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 
 import pytest
-from conftest import item, measure, plan_dict
+from helpers import item, measure, plan_dict
 
 from kaikaku_xl.plan import PlanError, load_plan, plan_from_dict
 
