@@ -19,6 +19,7 @@ from workbook_helpers import FIXED_NOW, make_master
 
 from kaikaku_xl.cli import main
 from kaikaku_xl.workbook import contract as c
+from kaikaku_xl.workbook import package
 from kaikaku_xl.workbook.engine import WorkbookError
 from kaikaku_xl.workbook.headless import FileEngine
 from kaikaku_xl.workbook.lock import lock_path, writer_lock
@@ -98,7 +99,9 @@ def _enospc(*_args, **_kwargs):  # noqa: ANN002, ANN003, ANN202
     raise OSError(errno.ENOSPC, "No space left on device")
 
 
-STEPS = [("zipfile.ZipFile.writestr", n) for n in (1, 5, 20, 40)] + [
+# The new package is written by writestr (the parts refresh replaces) and copy_raw (every unchanged part, as its
+# compressed bytes): a full disk during either.
+STEPS = [("zipfile.ZipFile.writestr", n) for n in (1, 5, 10)] + [(f"{package.__name__}.copy_raw", n) for n in (1, 20, 40)] + [
     ("os.fsync", 1), ("os.fsync", 2), ("os.chmod", 1), ("os.mkdir", 1), ("shutil.copyfileobj", 1),
     ("os.replace", 1), ("os.replace", 2),
 ]
@@ -114,7 +117,7 @@ def test_a_full_disk_at_any_step_leaves_old_file_and_valid_backups(tmp_path: Pat
     before = path.read_bytes()
     backups_before = sorted(p.name for p in (tmp_path / "backup").glob("*")) if (tmp_path / "backup").exists() else []
     module_name, _, attr = target.rpartition(".")
-    owner = {"zipfile.ZipFile": zipfile.ZipFile, "os": os, "shutil": shutil}[module_name]
+    owner = {"zipfile.ZipFile": zipfile.ZipFile, "os": os, "shutil": shutil, package.__name__: package}[module_name]
     real = getattr(owner, attr)
     calls = {"n": 0}
 

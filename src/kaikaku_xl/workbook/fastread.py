@@ -100,19 +100,22 @@ def error_cells(xml: bytes) -> dict[tuple[int, int], str]:
 class FastBook:
     """One workbook file opened with calamine; sheets are parsed once and kept while the engine reads."""
 
-    def __init__(self, path: Path, sheet_parts: dict[str, str]) -> None:
+    def __init__(self, path: Path, sheet_parts: dict[str, str], package: zipfile.ZipFile | None = None) -> None:
+        """package: the caller's open zip of the same file (for the error cells), kept open by the caller."""
         from python_calamine import CalamineWorkbook
 
         self.path = path
         self.sheet_parts = sheet_parts
         self._book = CalamineWorkbook.from_path(str(path))
-        self._zip = zipfile.ZipFile(path)  # for the error cells; opened once, not per sheet
+        self._own_zip = package is None
+        self._zip = zipfile.ZipFile(path) if package is None else package  # opened once, not per sheet
         self._sheets: dict[str, tuple[list[list[Any]], dict[tuple[int, int], str]]] = {}
         self.uncalculated: dict[str, list[tuple[int, int]]] = {}  # sheet -> formula cells without a value
 
     def close(self) -> None:
         self._book.close()
-        self._zip.close()
+        if self._own_zip:
+            self._zip.close()
         self._sheets.clear()
 
     def _sheet(self, name: str) -> tuple[list[list[Any]], dict[tuple[int, int], str]]:

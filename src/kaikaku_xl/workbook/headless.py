@@ -69,6 +69,8 @@ class FileEngine:
         self.package = inspect(self.path)
         self._book = None
         self._fast = None
+        self._zip: zipfile.ZipFile | None = None  # the master's package, opened once (a 10,000-chart master has
+        # 10,000 parts: every ZipFile() reads the whole central directory)
         self._sheet_writes: dict[str, SheetWrite] = {}
         self._table_refs: dict[str, tuple[str, list[str] | None]] = {}
         self._patches: dict[str, dict[tuple[int, int], Any]] = {}
@@ -101,13 +103,22 @@ class FileEngine:
                 raise WorkbookError(f"{self.path.name} を読み込めません: {exc}") from None
         return self._book
 
+    def _package_zip(self) -> zipfile.ZipFile:
+        """The master's zip, opened on first use and kept until close() (before every replace of the file)."""
+        if self._zip is None:
+            try:
+                self._zip = zipfile.ZipFile(self.path)
+            except (OSError, zipfile.BadZipFile) as exc:
+                raise WorkbookError(f"{self.path.name} を読み込めません: {exc}") from None
+        return self._zip
+
     def _fast_rows(self, sheet: str, bounds: tuple[int, int, int, int]) -> list[list[Any]] | None:
         """The range read by calamine; None where only the reference reader can read it."""
         from .fastread import FallBack, FastBook
 
         try:
             if self._fast is None:
-                self._fast = FastBook(self.path, self.package.sheets)
+                self._fast = FastBook(self.path, self.package.sheets, self._package_zip())
             return self._fast.rows(sheet, bounds)
         except FallBack:
             return None
@@ -123,6 +134,12 @@ class FileEngine:
         return [r + [None] * (width - len(r)) for r in rows]
 
     def close(self) -> None:
+        self.close_readers()
+        if self._zip is not None:
+            self._zip.close()
+            self._zip = None
+
+    def close_readers(self) -> None:
         if self._book is not None:
             self._book.close()
             self._book = None
@@ -166,8 +183,7 @@ class FileEngine:
         if self._fast is not None and sheet in self._fast.uncalculated:
             cells = self._fast.uncalculated[sheet]
         else:
-            with zipfile.ZipFile(self.path) as zf:
-                cells = uncalculated_cells(zf.read(self.package.sheets[sheet]))
+            cells = uncalculated_cells(self._package_zip().read(self.package.sheets[sheet]))
         min_col, min_row, max_col, max_row = bounds
         inside = sorted((r, col) for r, col in cells if min_row < r <= max_row and min_col <= col <= max_col)
         if inside:
@@ -182,9 +198,9 @@ class FileEngine:
             rows = [[cell.number_format or "General" for cell in r] for r in ws.iter_rows(
                 min_row=min_row, max_row=max_row, min_col=min_col, max_col=max_col)]
             return [r + ["General"] * (width - len(r)) for r in rows][1:]
-        with zipfile.ZipFile(self.path) as zf:
-            styles = zf.read("xl/styles.xml") if "xl/styles.xml" in zf.namelist() else None
-            return range_formats(zf.read(self.package.sheets[sheet]), StyleBook(styles), bounds)[1:]
+        zf = self._package_zip()
+        styles = zf.read(STYLES) if STYLES in zf.NameToInfo else None
+        return range_formats(zf.read(self.package.sheets[sheet]), StyleBook(styles), bounds)[1:]
 
     # -- writing ----------------------------------------------------------------------------------------
     def _write(self, sheet: str) -> SheetWrite:
@@ -234,8 +250,7 @@ class FileEngine:
 
     def _part(self, name: str) -> bytes:
         if name not in self._parts:
-            with zipfile.ZipFile(self.path) as zf:
-                self._parts[name] = zf.read(name)
+            self._parts[name] = self._package_zip().read(name)
         return self._parts[name]
 
     def styles_of(self, sheet: str, cells: set[tuple[int, int]]) -> dict[tuple[int, int], int]:
@@ -259,38 +274,45 @@ class FileEngine:
         self._protect[sheet] = on
 
     def commit(self) -> None:
-        self.close()
+        zf = self._package_zip()
+        try:
+            self._commit(zf)
+        finally:
+            self.close()
+
+    def _commit(self, zf: zipfile.ZipFile) -> None:
         replaced: dict[str, bytes | Iterable[bytes]] = {}
         overlap = set(self._patches) & set(self._sheet_writes)
         if overlap:
             raise WorkbookError(f"内部エラー: シート {sorted(overlap)} を二通りに書こうとしました。")
-        with zipfile.ZipFile(self.path) as zf:
-            style_book = StyleBook(zf.read("xl/styles.xml") if "xl/styles.xml" in zf.namelist() else None)
-            for sheet, write in self._sheet_writes.items():
-                replaced[self.package.sheets[sheet]] = self._rendered(self.package.sheets[sheet], write, style_book)
-            for sheet in set(self._patches) | set(self._restyles) | set(self._protect):
-                part = self.package.sheets[sheet]
-                replaced[part] = patch_sheet(zf.read(part), self._patches.get(sheet, {}), self._restyles.get(sheet),
-                                             self._protect.get(sheet))
-            if STYLES in self._parts:
-                replaced[STYLES] = self._parts[STYLES]
-            for name, (ref, headers) in self._table_refs.items():
-                part = self.package.tables[name].part
-                replaced[part] = render_table(zf.read(part), ref, headers)
-            # Refresh writes values only; recalculation on open is needed only where formulas (staff's own, in
-            # sheets refresh does not own) may use them.
-            formulas = any(holds_formulas(zf.read(part)) for sheet, part in self.package.sheets.items()
-                           if sheet not in self._sheet_writes and part in zf.namelist())
-            replaced["xl/workbook.xml"] = with_full_calc_on_load(zf.read("xl/workbook.xml"), formulas)
-            owned_ids = {self.package.sheet_ids[sheet] for sheet in self._sheet_writes}
-            owned_cells = {(self.package.sheet_ids[sheet], f"{column_letter(col)}{row}")
-                           for sheet, cells in self._patches.items() for row, col in cells}
-            replaced.update(prune_calc_chain(zf, owned_ids, owned_cells))
+        style_book = StyleBook(zf.read(STYLES) if STYLES in zf.NameToInfo else None)
+        for sheet, write in self._sheet_writes.items():
+            part = self.package.sheets[sheet]
+            replaced[part] = self._rendered(zf, part, write, style_book)
+        for sheet in set(self._patches) | set(self._restyles) | set(self._protect):
+            part = self.package.sheets[sheet]
+            replaced[part] = patch_sheet(zf.read(part), self._patches.get(sheet, {}), self._restyles.get(sheet),
+                                         self._protect.get(sheet))
+        if STYLES in self._parts:
+            replaced[STYLES] = self._parts[STYLES]
+        for name, (ref, headers) in self._table_refs.items():
+            part = self.package.tables[name].part
+            replaced[part] = render_table(zf.read(part), ref, headers)
+        # Refresh writes values only; recalculation on open is needed only where formulas (staff's own, in
+        # sheets refresh does not own) may use them.
+        formulas = any(holds_formulas(zf.read(part)) for sheet, part in self.package.sheets.items()
+                       if sheet not in self._sheet_writes and part in zf.NameToInfo)
+        replaced["xl/workbook.xml"] = with_full_calc_on_load(zf.read("xl/workbook.xml"), formulas)
+        owned_ids = {self.package.sheet_ids[sheet] for sheet in self._sheet_writes}
+        owned_cells = {(self.package.sheet_ids[sheet], f"{column_letter(col)}{row}")
+                       for sheet, cells in self._patches.items() for row, col in cells}
+        replaced.update(prune_calc_chain(zf, owned_ids, owned_cells))
+        self.close_readers()  # calamine/openpyxl: only the zip is read from here on
         self.notes = save_atomically(self.path, replaced, 5 if self.backups is None else self.backups,
-                                     sole_writer=self._sole_writer)
+                                     sole_writer=self._sole_writer, source=zf)
+        self._zip = None  # save_atomically closed it before replacing the file
 
-    def _rendered(self, part: str, write: SheetWrite, style_book: StyleBook) -> Iterable[bytes]:
+    @staticmethod
+    def _rendered(zf: zipfile.ZipFile, part: str, write: SheetWrite, style_book: StyleBook) -> Iterable[bytes]:
         """An owned sheet's new XML, read and rendered only while the package is written: one at a time."""
-        with zipfile.ZipFile(self.path) as zf:
-            xml = zf.read(part)
-        yield from render_sheet(xml, write, style_book)
+        yield from render_sheet(zf.read(part), write, style_book)

@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from ..metrics import Results, evaluate
+from ..metrics import Results
+from ..metrics.evaluate import evaluate_measures, grade_items
 from ..numformat import number_format
 from ..rounding import round_half_away
 from ..workbook import contract as c
@@ -24,12 +25,17 @@ def _number(x: Any) -> float | None:
 def grades_by_year(loaded: Loaded, results: Results) -> dict[int, dict[int, str]]:
     """year -> item -> grade, for every plan year up to the evaluation year (closed years from their inputs)."""
     out = {}
+    inputs = loaded.inputs
     for year in loaded.layout.plan_years:
         if year > results.evaluation_year:
             break
-        done = results if year == results.evaluation_year else evaluate(
-            loaded.inputs, replace(loaded.settings, evaluation_year=year))
-        out[year] = dict(zip(done.items["item"], done.items["grade"], strict=True))
+        if year == results.evaluation_year:
+            items = results.items
+        else:  # only the grades: the measure-year grid is the same for every year (no effects, totals, rollups)
+            settings = replace(loaded.settings, evaluation_year=year)
+            measures = evaluate_measures(results.measure_years, year, inputs.baseline_year, settings)
+            items = grade_items(inputs, measures, year, settings)
+        out[year] = dict(zip(items["item"], items["grade"], strict=True))
     return out
 
 
@@ -39,16 +45,20 @@ def trend_rows(loaded: Loaded, results: Results) -> tuple[list[list[Any]], list[
     grades = grades_by_year(loaded, results)
     items = [[r.item, r.title, r.lead, *(grades.get(y, {}).get(r.item) for y in layout.plan_years)]
              for r in results.items.itertuples()]
-    grid = results.measure_years.set_index(["measure_id", "year"])
+    grid = results.measure_years
+    # One pass over the grid into a dict ((measure, year) is unique there): a .loc per cell is slow at 50,000.
+    values: dict[tuple[Any, Any], tuple[Any, Any]] = {}
+    for key in zip(grid["measure_id"], grid["year"], grid["actual"], grid["planned"], strict=True):
+        values.setdefault(key[:2], key[2:])
     decimals = {m.measure_id: m.shown_decimals for m in loaded.plan.measures}
     measures, formats = [], []
     for m in loaded.inputs.measures.itertuples():
         actual, planned = [], []
         for y in layout.years:
-            row = grid.loc[(m.measure_id, y)] if (m.measure_id, y) in grid.index else None
+            row = values.get((m.measure_id, y))
             shown = row is not None and y <= results.evaluation_year
-            actual.append(_number(row["actual"]) if shown else None)
-            value = _number(row["planned"]) if row is not None else None
+            actual.append(_number(row[0]) if shown else None)
+            value = _number(row[1]) if row is not None else None
             planned.append(None if value is None else round_half_away(value, 2))
         measures.append([m.measure_id, m.name, m.unit, c.TREND_ACTUAL, *actual])
         measures.append([m.measure_id, m.name, m.unit, c.TREND_PLANNED, *planned])
