@@ -58,6 +58,7 @@ class OMeasure:
     @property
     def cumulative(self) -> bool:
         return self.aggregation == "累計"
+    revised: dict[int, Any] = field(default_factory=dict)  # plan revisions: first year -> the new target
 
 
 @dataclass
@@ -191,6 +192,12 @@ def own_target(m: OMeasure, year: int) -> Fraction | None:
     return x if plausible(x, m.unit) else None
 
 
+def target_in(m: OMeasure, year: int) -> Fraction:
+    """The target in force in `year`: the latest revision from that year or before, else the plan's."""
+    started = [y for y in m.revised if y <= year]
+    return exact(m.revised[max(started)]) if started else exact(m.target)
+
+
 def planned_amount(m: OMeasure, year: int) -> Fraction:
     """A 累計 measure's planned amount of one plan year: its own target, else an equal share of the target."""
     own = own_target(m, year)
@@ -203,7 +210,7 @@ def planned_value(m: OMeasure, year: int) -> Fraction | None:
                                                   Fraction(0))
     if own_target(m, year) is not None:
         return own_target(m, year)  # type: ignore[return-value]
-    b, t = exact(m.baseline), exact(m.target)
+    b, t = exact(m.baseline), target_in(m, year)
     return b + (t - b) * Fraction(year - BASELINE_YEAR, END_YEAR - BASELINE_YEAR)
 
 
@@ -287,7 +294,7 @@ def expected_report(sc: Scenario) -> dict[str, Any]:
     pre_plan = frozenset({"pre_plan"}) if y < START_YEAR else frozenset()
     measures: dict[str, dict[str, Fig]] = {}
     for m in sc.measures:
-        b, t = exact(m.baseline), exact(m.target)
+        b, t = exact(m.baseline), target_in(m, y)
         a, tags = actual_of(m, y)
         flat = t == b
         if m.cumulative:  # its line runs from 0 before the plan's first year to the target at its end
@@ -303,7 +310,7 @@ def expected_report(sc: Scenario) -> dict[str, Any]:
         measures[m.mid] = {
             "actual": Fig(a, tags), "planned": Fig(planned_value(m, y)), "progress": Fig(r, tags),
             "attainment": Fig(att, tags), "planned_progress": Fig(p), "grade": Fig(g, frozenset(gtags)),
-            "effect": effect_fig(m, y), "counted": Fig(counted(m, sc)),
+            "effect": effect_fig(m, y), "counted": Fig(counted(m, sc)), "target": Fig(t),
             "year_actual": Fig(year_value_of(m, y)[0], year_value_of(m, y)[1]),
         }
     items: dict[int, Fig] = {}

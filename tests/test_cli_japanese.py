@@ -58,7 +58,8 @@ def test_every_subcommand_takes_verbose_debug_and_quiet(command: str) -> None:
     parser = build_parser()
     required = {"plan": [], "serve": []}.get(command, ["m.xlsx"]) + (["--out", "o"] if command == "export" else [])
     required += {"distribute": ["--out", "o"], "collect": ["r.xlsx"], "close-year": ["--year", "2026"],
-                 "reopen-year": ["--year", "2026", "--reason", "理由"]}.get(command, [])
+                 "reopen-year": ["--year", "2026", "--reason", "理由"],
+                 "revise": ["--from-year", "2027", "--reason", "理由", "--date", "2027-03-01"]}.get(command, [])
     args = parser.parse_args([command, *required, "-vv", "--debug", "-q"])
     assert (args.verbose, args.debug, args.quiet) == (2, True, True)
     args = parser.parse_args(["--debug", command, *required])  # before the command's name: not reset by it

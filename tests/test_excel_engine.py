@@ -327,7 +327,7 @@ def test_a_bug_is_reported_plainly_and_changes_no_output(xlsm: Path, monkeypatch
     def broken(*_args: Any, **_kwargs: Any) -> Any:
         raise ZeroDivisionError("division by zero")
 
-    monkeypatch.setattr("kaikaku_xl.workflows.refresh.evaluate", broken)
+    monkeypatch.setattr("kaikaku_xl.workflows.refresh.evaluate_kept", broken)
     status = macros.run(book, n.ACTION_REFRESH, now=NOW)
     assert status.startswith("予期しないエラー") and "ZeroDivisionError" in status and "Traceback" not in status
     assert {s: book.values(s) for s in before} == before

@@ -99,6 +99,8 @@ def engine_for(sc: od.Scenario) -> MemoryEngine:
         if m.targets:
             targets.append({"item": m.item, "name": f"指標{m.mid}", "unit": m.unit,
                             **{f"y{y}": v for y, v in m.targets.items()}})
+    put(c.REVISIONS, [{"year": y, "kind": c.REVISION_TARGET, "measure_id": m.mid, "new": v, "reason": "見直し",
+                       "decided": "2026-03-01"} for m in sc.measures for y, v in m.revised.items()])
     put(layout.table("Actuals"), actuals, formats)
     put(layout.table("Targets"), targets)
     put(c.STATUS, [{"item": it.no, "title": f"項目{it.no}", "year": y, "status": "実施中", "grade": g}
@@ -206,6 +208,11 @@ def measure_strategy(draw: st.DrawFn, item: int, seq: int) -> od.OMeasure:
         for year in draw(st.lists(st.sampled_from(od.YEARS), max_size=3, unique=True)):
             own = b + span * Fraction(draw(st.integers(0, 12)), 10)
             m.targets[year] = typed(own)
+    if not m.cumulative and draw(st.integers(0, 4)) == 0:  # plan revisions of the target (not 累計 measures)
+        for year in draw(st.lists(st.sampled_from(od.YEARS), max_size=2, unique=True)):
+            new = b + (span or Fraction(6)) * Fraction(draw(st.integers(0, 15)), 10)
+            if od.plausible(new, unit) and typed(new) is not None:
+                m.revised[year] = typed(new)
     return m
 
 
@@ -472,6 +479,13 @@ def write_inputs(path: Path, sc: od.Scenario) -> None:
         ledger = ws.tables[c.LEDGER.name]
         first, last = ledger.ref.split(":")
         ledger.ref = f"{first}:{last.rstrip('0123456789')}{c.LEDGER.anchor_row + max(1, len(sc.ledger))}"
+    ws = wb[c.REVISIONS.sheet]  # plan revisions typed into the blank rows of the 計画の見直し table
+    revisions = [(y, m.mid, v) for m in sc.measures for y, v in m.revised.items()]
+    for i, (y, mid, v) in enumerate(revisions):
+        for key, value in (("year", y), ("kind", c.REVISION_TARGET), ("measure_id", mid), ("new", v),
+                           ("reason", "見直し"), ("decided", "2026-03-01")):
+            ws.cell(c.REVISIONS.anchor_row + 1 + i,
+                    c.REVISIONS.anchor_col + c.REVISIONS.headers.index(c.REVISIONS.column(key).header)).value = value
     wb.save(path)
 
 

@@ -17,6 +17,7 @@ from .cli_commands import (
     cmd_plan,
     cmd_refresh,
     cmd_reopen_year,
+    cmd_revise,
     cmd_report,
     cmd_serve,
     cmd_status,
@@ -112,6 +113,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reason", required=True, help="解除する理由")
     p.add_argument("--now", help="記録する日時（ISO 形式、再現用）")
     p.set_defaults(func=cmd_reopen_year)
+
+    p = sub.add_parser("revise", parents=[common], help="計画の見直し（目標値・基準値の変更、取組の追加・終了）を記録")
+    p.add_argument("path", help="マスターワークブック（.xlsx / .xlsm）")
+    p.add_argument("--measure", help="見直す指標の ID（例: 3-1）")
+    p.add_argument("--target", type=float, help="新しい目標値（--measure と）")
+    p.add_argument("--baseline", type=float, help="新しい基準値（--measure と）")
+    p.add_argument("--item", help="追加・終了する取組項目の No")
+    p.add_argument("--add", action="store_true", help="取組を追加（--item と。適用開始年度より前は対象外）")
+    p.add_argument("--end", action="store_true", help="取組を終了（--item と。適用開始年度から対象外）")
+    p.add_argument("--from-year", type=int, required=True, help="適用開始年度（西暦）。前の年度は元の値で評価")
+    p.add_argument("--reason", required=True, help="見直しの理由（懇談会資料に載ります）")
+    p.add_argument("--date", required=True, help="推進本部の決定日（YYYY-MM-DD）")
+    p.add_argument("--now", help="記録する日時（ISO 形式、再現用）")
+    p.set_defaults(func=cmd_revise)
 
     p = sub.add_parser("serve", parents=[common], help="Excel（Office.js）用の xlwings Server を起動（kaikaku-xl[server] が必要）")
     p.add_argument("--host", default="127.0.0.1", help="待ち受けるアドレス（既定: このPCのみ）")

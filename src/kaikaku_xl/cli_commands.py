@@ -95,10 +95,21 @@ def _print_summary(outcome: RefreshOutcome) -> None:
           f"累計 {format_yen(s.cumulative)} / エラー {s.errors} 件・警告 {s.warnings} 件")
 
 
+def _upgrade(path: str) -> None:
+    """A master built before the yearly cycle's tables gets them (backup taken); the message goes to stderr so
+    that stdout keeps the command's results (--json)."""
+    from .workflows.upgrade import upgrade_master
+
+    message = upgrade_master(Path(path))
+    if message:
+        print(message, file=sys.stderr)
+
+
 def cmd_refresh(args: argparse.Namespace) -> int:
     from .workbook.headless import FileEngine
     from .workflows.refresh import refresh
 
+    _upgrade(args.path)
     engine = FileEngine(Path(args.path))
     outcome = refresh(engine, now=_fixed_now(args.now), progress=_progress(args))
     print(f"更新しました: {args.path}")
@@ -157,6 +168,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_distribute(args: argparse.Namespace) -> int:
     from .workflows.distribute import distribute
 
+    _upgrade(args.path)
     result = distribute(Path(args.path), Path(args.out), year=args.year, due=args.due or "", contact=args.contact or "",
                         force=args.force, now=_fixed_now(args.now))
     for sent in result.sent:
@@ -168,6 +180,7 @@ def cmd_distribute(args: argparse.Namespace) -> int:
 def cmd_collect(args: argparse.Namespace) -> int:
     from .workflows.collect import collect
 
+    _upgrade(args.path)
     report = collect(Path(args.path), [Path(p) for p in args.files], prefer=args.prefer, now=_fixed_now(args.now))
     if args.json:
         print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2, default=str))
@@ -208,6 +221,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 def cmd_close_year(args: argparse.Namespace) -> int:
     from .workflows.closing import close_year
 
+    _upgrade(args.path)
     closed = close_year(Path(args.path), args.year, now=_fixed_now(args.now))
     print(f"{closed.year}年度を締めました: 結果 {closed.results} 件・入力 {closed.inputs} 件を記録し、"
           f"{closed.locked} セルをロックしました。")
@@ -219,6 +233,19 @@ def cmd_reopen_year(args: argparse.Namespace) -> int:
 
     reopen_year(Path(args.path), args.year, args.reason, now=_fixed_now(args.now))
     print(f"{args.year}年度の締めを解除しました（変更履歴に理由を記録しました）。")
+    return EXIT_OK
+
+
+def cmd_revise(args: argparse.Namespace) -> int:
+    from .workflows.revise import revise
+
+    _upgrade(args.path)
+    done = revise(Path(args.path), year=args.from_year, reason=args.reason, decided=args.date,
+                  measure_id=args.measure, target=args.target, baseline=args.baseline, item=args.item,
+                  added=args.add, ended=args.end, now=_fixed_now(args.now))
+    change = f"{done.old} → {done.new}" if done.new is not None else done.kind
+    print(f"{done.subject} の{done.kind}を {done.year}年度から見直しました（{change}、{done.cell} に記録）。"
+          f"{done.year}年度より前は元の値で評価します。kaikaku refresh で評価に反映されます。")
     return EXIT_OK
 
 

@@ -132,6 +132,21 @@ class HistoricEffect:
 
 
 @dataclass(frozen=True)
+class Revision:
+    """A plan revision (見直し) decided by the 推進本部: from `year` on, a measure's target or baseline is `new`
+    (`old` before), or the item is added (取組追加) or ended (取組終了)."""
+
+    year: int
+    kind: str  # 目標値・基準値・取組追加・取組終了 (contract.REVISION_KINDS)
+    item: ItemNo
+    measure_id: str = ""
+    old: float | None = None
+    new: float | None = None
+    reason: str = ""
+    decided: str = ""  # YYYY-MM-DD
+
+
+@dataclass(frozen=True)
 class Plan:
     name: str
     city: str
@@ -150,6 +165,7 @@ class Plan:
     extra: dict[str, Any] = field(default_factory=dict)
     grade_scale: Any = None  # metrics.scale.GradeScale of the plan's own scale; None = DOMAIN.md's S–D (設定 sheet)
     sections: tuple[Section, ...] = ()  # 推進項目, where the plan has three levels
+    revisions: tuple[Revision, ...] = ()  # as the master's 計画の見直し table holds them (valid rows only)
 
     @property
     def years(self) -> list[int]:

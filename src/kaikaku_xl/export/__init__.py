@@ -46,7 +46,7 @@ def export_all(plan: Any, report: Report, statuses: list[dict[str, Any]] | None,
                display_unit: str = "円", generated: datetime.date, soffice: str | None = None,
                progress: Callable[[str], None] = print,
                pdf_renderer: Callable[[Path, Path], None] | None = None,
-               source: dict[str, Any] | None = None) -> ExportResult:
+               source: dict[str, Any] | None = None, trend: dict[str, Any] | None = None) -> ExportResult:
     """Write every output into out_dir, as one set: written into a fresh folder beside it, then swapped in with
     a manifest (file names, SHA-256, and `source`: the master's name, checksum and input fingerprint).
 
@@ -57,7 +57,8 @@ def export_all(plan: Any, report: Report, statuses: list[dict[str, Any]] | None,
     year = report.evaluation_year
     with staged_export(out_dir, year) as stage:
         result = _write_set(plan, report, statuses, stage.path, year, display_unit=display_unit,
-                            generated=generated, soffice=soffice, progress=progress, pdf_renderer=pdf_renderer)
+                            generated=generated, soffice=soffice, progress=progress, pdf_renderer=pdf_renderer,
+                            trend=trend)
         stage.publish(source)
     for name in ("xlsx", "pdf", "html", "csv"):
         written = getattr(result, name)
@@ -70,12 +71,13 @@ def export_all(plan: Any, report: Report, statuses: list[dict[str, Any]] | None,
 
 def _write_set(plan: Any, report: Report, statuses: list[dict[str, Any]] | None, out_dir: Path, year: int,
                *, display_unit: str, generated: datetime.date, soffice: str | None,
-               progress: Callable[[str], None], pdf_renderer: Callable[[Path, Path], None] | None) -> ExportResult:
+               progress: Callable[[str], None], pdf_renderer: Callable[[Path, Path], None] | None,
+               trend: dict[str, Any] | None = None) -> ExportResult:
     stem = f"kaikaku_{year}"
     result = ExportResult()
 
     progress("出力する表を組み立てています…")
-    doc = build_document(plan, report, statuses or [], display_unit=display_unit, generated=generated)
+    doc = build_document(plan, report, statuses or [], display_unit=display_unit, generated=generated, trend=trend)
     result.warnings.extend(doc.warnings)
 
     progress("Excel ファイル（値のみ・印刷設定済み）を書き出しています…")

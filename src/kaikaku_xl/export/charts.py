@@ -11,6 +11,7 @@ from html import escape
 from ..metrics.scale import GradeScale
 from ..palette import (
     BLACK,
+    BLUE,
     DARK_GREY,
     EFFECT_SERIES,
     GRID_GREY,
@@ -140,4 +141,54 @@ def bar_chart(categories: list[str], series: dict[str, list[float | None]], titl
             body.append(f'<rect x="{lx}" y="{height - 22}" width="12" height="12" fill="{colors[j % len(colors)]}" '
                         f'stroke="{outline}" stroke-width="0.5"/>')
             body.append(_text(lx + 16, height - 12, name, "start", 11))
+    return _svg(width, height, body, title)
+
+
+def line_chart(categories: list[str], series: dict[str, list[float | None]], title: str, unit: str) -> str:
+    """A small line chart (actual against plan): one polyline per series, gaps where a value is not known."""
+    colors = [css(BLUE), css(DARK_GREY)]
+    dashes = ["", ' stroke-dasharray="5 3"']
+    left, plot_w, top, plot_h = 70, 230, 28, 120
+    width, height = left + plot_w + 15, top + plot_h + 52
+    values = [v for vs in series.values() for v in vs if v is not None]
+    lo, hi = (min(values), max(values)) if values else (0.0, 1.0)
+    if hi == lo:
+        lo, hi = lo - 1, hi + 1
+    step = _nice_step(hi - lo)
+    lo, hi = math.floor(lo / step) * step, math.ceil(hi / step) * step
+    n = max(len(categories), 1)
+
+    def x_of(i: int) -> float:
+        return left + plot_w * (i + 0.5) / n
+
+    def y_of(v: float) -> float:
+        return top + plot_h * (hi - v) / (hi - lo)
+
+    body = [_text(4, 14, title if len(title) <= 26 else title[:25] + "…", "start", 11, weight="bold"),
+            _text(width - 4, 14, f"（{unit}）", "end", 10)]
+    k = 0
+    while lo + k * step <= hi + step / 1000:
+        v = lo + k * step
+        body.append(f'<line x1="{left}" y1="{_n(y_of(v))}" x2="{left + plot_w}" y2="{_n(y_of(v))}" '
+                    f'stroke="{css(GRID_GREY)}"/>')
+        body.append(_text(left - 4, y_of(v) + 3, format_number(v, 0 if step >= 1 else 2), "end", 9))
+        k += 1
+    for i, cat in enumerate(categories):
+        body.append(_text(x_of(i), top + plot_h + 14, cat, "middle", 9))
+    for j, (name, vs) in enumerate(series.items()):
+        runs: list[list[str]] = [[]]
+        for i, v in enumerate(vs):
+            if v is None:
+                runs.append([])
+                continue
+            runs[-1].append(f"{_n(x_of(i))},{_n(y_of(v))}")
+            body.append(f'<circle cx="{_n(x_of(i))}" cy="{_n(y_of(v))}" r="2.5" fill="{colors[j % 2]}"/>')
+        for run in runs:
+            if len(run) > 1:
+                body.append(f'<polyline points="{" ".join(run)}" fill="none" stroke="{colors[j % 2]}" '
+                            f'stroke-width="2"{dashes[j % 2]}/>')
+        lx = left + j * 90
+        body.append(f'<line x1="{lx}" y1="{height - 12}" x2="{lx + 18}" y2="{height - 12}" stroke="{colors[j % 2]}" '
+                    f'stroke-width="2"{dashes[j % 2]}/>')
+        body.append(_text(lx + 22, height - 8, name, "start", 10))
     return _svg(width, height, body, title)

@@ -13,7 +13,7 @@ from pathlib import Path
 from string import Template
 
 from ..palette import BORDER_GREY, DARK_GREY, GROUP_FILL, HEADER_FILL, HEADER_TEXT, INK, NAVY, WEB_FONTS, css
-from .charts import bar_chart, grade_share_chart
+from .charts import bar_chart, grade_share_chart, line_chart
 from .view import Cell, Document, Table, date_label, fiscal_year_label
 
 # Phones: each table row becomes a card of "column: value" lines (a wide table squeezed into 375 px would print
@@ -39,6 +39,7 @@ tbody th[scope=row]{font-weight:normal;text-align:left}
 .num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}.c{text-align:center}
 p.note{font-size:.85rem;margin:.2rem 0;color:$note}
 figure{margin:1rem 0}figure img{max-width:100%;height:auto}figcaption{font-size:.9rem}
+.trend-charts{display:flex;flex-wrap:wrap;gap:0 1rem}.trend-charts figure{margin:.5rem 0}
 @media print{body{max-width:none;font-size:10pt}h2{break-before:page}table{break-inside:auto}
 tr{break-inside:avoid}thead{display:table-header-group}}
 @media screen and (max-width:$narrow){body{padding:.6rem .8rem}
@@ -51,7 +52,8 @@ tr{break-inside:avoid}thead{display:table-header-group}}
 grid-template-columns:minmax(6.5em,40%) 1fr;gap:.6rem;text-align:left;white-space:normal}
 .scroll td::before,.scroll tbody th[scope=row]::before{content:attr(data-label);font-weight:bold;color:$note}
 .scroll td.num{font-variant-numeric:tabular-nums}
-figure{overflow-x:auto}figure img{min-width:$chart_min;max-width:none}}
+figure{overflow-x:auto}figure img{min-width:$chart_min;max-width:none}
+.trend-charts figure img{min-width:0;max-width:100%}}
 """).substitute(
     fonts=WEB_FONTS, ink=css(INK), navy=css(NAVY), note=css(DARK_GREY), border=css(BORDER_GREY),
     header=css(HEADER_FILL), header_text=css(HEADER_TEXT), group=css(GROUP_FILL), narrow=NARROW_SCREEN,
@@ -154,7 +156,17 @@ def render_html(doc: Document) -> str:
               table_html(doc.qualitative), "</section>",
               '<section aria-labelledby="h-effects"><h2 id="h-effects">財政効果額</h2>']
     parts += [table_html(t) for t in doc.effects]
-    parts += [year_fig, hist_fig, "</section>", "</main>",
+    parts += [year_fig, hist_fig, "</section>"]
+    if doc.trend is not None:
+        parts += ['<section aria-labelledby="h-trend"><h2 id="h-trend">年度推移</h2>',
+                  table_html(doc.trend.items), table_html(doc.trend.measures), '<div class="trend-charts">']
+        parts += [_figure(line_chart(ch.categories, {"実績": ch.actual, "計画値": ch.planned}, ch.title, ch.unit),
+                          ch.alt, ch.title) for ch in doc.trend.charts]
+        parts += ["</div>", "</section>"]
+    if doc.revisions is not None:
+        parts += ['<section aria-labelledby="h-revisions"><h2 id="h-revisions">計画の見直し</h2>',
+                  f'<p class="note">{escape(doc.revisions.caption)}</p>', table_html(doc.revisions), "</section>"]
+    parts += ["</main>",
               f'<footer><p class="note">{escape(doc.city)}　{escape(date_label(doc.generated))}作成</p></footer>',
               "</body>", "</html>", ""]
     return "\n".join(parts)

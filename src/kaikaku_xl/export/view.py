@@ -49,6 +49,8 @@ class Document:
     history_chart: dict[str, Any]
     warnings: list[str]
     scale: GradeScale = field(default_factory=GradeScale)  # the plan's grades: legends, columns, chart colours
+    revisions: Table | None = None  # 計画の見直し (export/revisions_view.py); None: the plan was not revised
+    trend: Any = None  # 年度推移 (export/trend_view.Trend); None: no section
 
     @property
     def title(self) -> str:
@@ -73,7 +75,10 @@ def _chart_number(cell: Cell) -> float | None:
 
 
 def build_document(plan: Any, report: Report, statuses: list[dict[str, Any]], *, display_unit: str,
-                   generated: datetime.date) -> Document:
+                   generated: datetime.date, trend: dict[str, Any] | None = None) -> Document:
+    from .revisions_view import revisions_table  # these build on this module's cells and tables
+    from .trend_view import trend_view
+
     if display_unit not in YEN_UNITS:
         raise ValueError(f"金額の表示単位「{display_unit}」は使えません（円・千円・万円のいずれか）。")
     warnings: list[str] = []
@@ -135,6 +140,8 @@ def build_document(plan: Any, report: Report, statuses: list[dict[str, Any]], *,
         history_chart=history_chart,
         warnings=warnings,
         scale=report.scale,
+        revisions=revisions_table(plan),
+        trend=trend_view(trend, display_unit),
     )
 
 

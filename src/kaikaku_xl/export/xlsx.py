@@ -237,6 +237,11 @@ def build_workbook(doc: Document, font: str = XLSX_FONT, metrics: TextMetrics = 
                  [doc.items.caption + f"　金額の単位：{doc.display_unit}（△は負の値）", doc.grade_legend])
     _table_sheet(wb, doc, font, metrics, "定性評価", "定性評価", doc.qualitative, [doc.qualitative.caption])
     _effects(wb, doc, font, metrics)
+    from .trend_xlsx import write_trend_sheet  # builds on this module's sheet writer
+
+    write_trend_sheet(wb, doc, font, metrics)
+    if doc.revisions is not None:
+        _table_sheet(wb, doc, font, metrics, "計画の見直し", "計画の見直し", doc.revisions, [doc.revisions.caption])
     stamp = datetime.datetime.combine(doc.generated, datetime.time())
     wb.properties.created = stamp
     wb.properties.modified = stamp

@@ -16,6 +16,7 @@ from .exact import measure_rate
 from .frames import ACTUAL_COLUMNS, EFFECT_PLAN_COLUMNS, LEDGER_COLUMNS, STATUS_COLUMNS, TARGET_COLUMNS, empty
 from .grades import EXCLUDED, GRADE_LABELS, NOT_ENTERED, NOT_GRADED, grade_rows, worst
 from .rates import attainment, linear_planned, progress
+from .revisions import empty_revisions, inactive_items, revise_grid
 from .rollups import rollup, section_rollup
 from .scale import GradeScale
 
@@ -32,6 +33,7 @@ class Inputs:
     status: pd.DataFrame = field(default_factory=lambda: empty(STATUS_COLUMNS))
     ledger: pd.DataFrame = field(default_factory=lambda: empty(LEDGER_COLUMNS))
     effect_plan: pd.DataFrame = field(default_factory=lambda: empty(EFFECT_PLAN_COLUMNS))  # item, year, planned (円)
+    revisions: pd.DataFrame = field(default_factory=empty_revisions)  # plan revisions (metrics/revisions.py)
 
     @property
     def years(self) -> list[int]:
@@ -64,6 +66,7 @@ def planned_values(inputs: Inputs) -> pd.DataFrame:
     grid = m.loc[m.index.repeat(len(years))].reset_index(drop=True)
     grid["year"] = np.tile(years, len(m))
     grid["end_year"] = inputs.end_year
+    grid = revise_grid(grid, inputs.revisions)  # target and baseline as in force each year
     grid["planned"] = linear_planned(grid["baseline"], grid["target"], grid["year"],
                                      inputs.baseline_year, inputs.end_year)
     grid["custom_target"] = False
@@ -218,10 +221,14 @@ def grade_items(inputs: Inputs, measures: pd.DataFrame, year: int, settings: Set
     # sort by seq only (stable): item numbers may mix ints and text, which do not compare
     for item_no, g in measures.sort_values("seq", kind="stable")[["item", "grade"]].itertuples(index=False):
         by_item.setdefault(item_no, []).append(g)
-    for item in (inputs.items if items is None else items).itertuples():
+    rows_of = inputs.items if items is None else items
+    inactive = inactive_items(inputs.revisions, rows_of["item"], year)
+    for item in rows_of.itertuples():
         own = by_item.get(item.item, [])
         label = ""
-        if entered_grade.get(item.item) == EXCLUDED:  # 対象外 entered for this year, with or without measures
+        if item.item in inactive:  # ended, or not yet added, by a plan revision
+            g, source = EXCLUDED, inactive[item.item]
+        elif entered_grade.get(item.item) == EXCLUDED:  # 対象外 entered for this year, with or without measures
             g, source = EXCLUDED, "担当課入力（対象外）"
         elif len(own) and not scale.typed:
             if settings.item_grade_rule == "最低評価":

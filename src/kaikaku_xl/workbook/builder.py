@@ -26,8 +26,17 @@ from .sample import SAMPLE_MARK
 # Re-exported: the .xlsm builder and the department files write their tables with these.
 from .sheets import PRINT_VIEWS, print_setup, printed_views, protect_sheet, sheet, write_table  # noqa: F401
 from .styles import apply
-from .validation import GRADE_SETTINGS, add_input_validations, grade_prompt, setting_specs  # noqa: F401
+from .validation import (  # noqa: F401
+    GRADE_SETTINGS,
+    add_input_validations,
+    add_validation,
+    choice_list,
+    grade_prompt,
+    setting_specs,
+    whole_check,
+)
 
+REVISION_ROWS = 30  # blank rows of the 計画の見直し table
 LEDGER_ROWS = 200  # blank rows of the 効果額台帳 table (blank rows are not read)
 
 
@@ -95,12 +104,19 @@ def _write_cycle(wb: Workbook, layout: c.Layout, protect: bool) -> None:
     """The cycle's record tables (empty): hidden sheets, except the change log staff may read."""
     for spec in layout.cycle:
         ws = sheet(wb, spec.sheet)
-        write_table(ws, spec, [], title=spec.anchor_row > 1)
+        blank = [[None] * len(spec.columns)] * (REVISION_ROWS if spec is c.REVISIONS else 0)
+        write_table(ws, spec, blank, title=spec.anchor_row > 1)
         print_setup(ws, spec.anchor_row)
         if protect:
             protect_sheet(ws)
         if spec.sheet in c.HIDDEN_CYCLE_SHEETS:
             ws.sheet_state = "hidden"
+    rv = c.REVISIONS
+    add_validation(wb[rv.sheet], rv, "kind", choice_list(c.REVISION_KINDS, "目標値・基準値・取組追加・取組終了から選んでください。"),
+                   rows=REVISION_ROWS)
+    add_validation(wb[rv.sheet], rv, "year", whole_check(layout.years[0], layout.years[-1],
+                                                         f"{layout.years[0]}〜{layout.years[-1]} の年度を入力してください。"),
+                   rows=REVISION_ROWS)
 
 
 def _write_outputs(wb: Workbook, layout: c.Layout, protect: bool) -> None:

@@ -3,7 +3,7 @@ the contract (contract.py re-exports every name)."""
 
 from __future__ import annotations
 
-from .tablespec import FMT_INT, FMT_TEXT, Column, TableSpec
+from .tablespec import FMT_INT, FMT_NUM, FMT_TEXT, Column, TableSpec
 
 # ---- the yearly cycle (distribute / collect / status / close a year) --------------------------------------
 # Every record of the cycle lives in worksheet tables of the master (hidden where staff need not see them), so a
@@ -48,6 +48,7 @@ CHANGE_LOG = TableSpec("ChangeLog", "変更履歴", (
     Column("内容", "note", width=50, wrap=True),
 ))
 LOG_APPLIED, LOG_CONFLICT, LOG_REFUSED, LOG_CLOSE, LOG_REOPEN = "適用", "競合", "拒否", "年度締め", "締め解除"
+LOG_REVISION = "見直し"
 
 CLOSED_YEARS = TableSpec("ClosedYears", "締めた年度", (
     Column("年度", "year", "0", 8),
@@ -56,8 +57,9 @@ CLOSED_YEARS = TableSpec("ClosedYears", "締めた年度", (
     Column("入力フィンガープリント", "fingerprint", FMT_TEXT, 20),
 ), anchor_row=1)
 
-# A closed year's results and the inputs they came from, one value per row (evaluation of a closed year reads
-# these, never recomputes).
+# A closed year's results and the inputs they came from, one value per row. A closed year is evaluated from the
+# recorded inputs; the figures recomputed from them are compared with the recorded results (a difference is a
+# warning naming the cell here) and the outputs keep the recorded figures (workflows/recorded.py).
 YEAR_RESULTS = TableSpec("YearResults", "年度確定値", (
     Column("年度", "year", "0", 8),
     Column("区分", "kind", width=10),
@@ -78,8 +80,24 @@ SUBMISSIONS = TableSpec("Submissions", "提出状況", (
     Column("記述の不足", "narratives", width=50, wrap=True),
 ), output=True)
 
-CYCLE_TABLES = (CYCLE_INFO, DISTRIBUTIONS, DISTRIBUTED_VALUES, CHANGE_LOG, CLOSED_YEARS, YEAR_RESULTS)
-HIDDEN_CYCLE_SHEETS = tuple(t.sheet for t in CYCLE_TABLES if t is not CHANGE_LOG)
+# Plan revisions (見直し, plan §7): from a year on, a measure's target or baseline is changed, or an item is added
+# or ended, with the reason and the date the 推進本部 decided it. Staff may type rows; `kaikaku revise` adds one.
+REVISION_TARGET, REVISION_BASELINE, REVISION_ADDED, REVISION_ENDED = "目標値", "基準値", "取組追加", "取組終了"
+REVISION_KINDS = (REVISION_TARGET, REVISION_BASELINE, REVISION_ADDED, REVISION_ENDED)
+REVISION_MEASURE_KINDS = (REVISION_TARGET, REVISION_BASELINE)
+REVISIONS = TableSpec("Revisions", "計画の見直し", (
+    Column("適用開始年度", "year", "0", 12),
+    Column("区分", "kind", width=10),
+    Column("指標ID", "measure_id", FMT_TEXT, 9),
+    Column("No", "item", FMT_INT, 6),
+    Column("変更前", "old", FMT_NUM, 16),
+    Column("変更後", "new", FMT_NUM, 16),
+    Column("理由", "reason", width=50, wrap=True),
+    Column("推進本部決定日", "decided", "yyyy-mm-dd", 14),
+))
+
+CYCLE_TABLES = (CYCLE_INFO, DISTRIBUTIONS, DISTRIBUTED_VALUES, CHANGE_LOG, CLOSED_YEARS, YEAR_RESULTS, REVISIONS)
+HIDDEN_CYCLE_SHEETS = tuple(t.sheet for t in CYCLE_TABLES if t not in (CHANGE_LOG, REVISIONS))
 
 # The department workbook: the same input tables (names, headers) as the master, a guide and a hidden identity.
 SHEET_DEPARTMENT_GUIDE = "記入方法"

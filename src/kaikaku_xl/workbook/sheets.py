@@ -39,6 +39,7 @@ INPUT_KEYS = {
     c.STATUS.name: {"status", "grade", "results", "issues", "next"},
     c.LEDGER.name: {"item", "year", "kind", "amount", "what", "basis"},
     c.GRADE_SCALE.name: {"name", "color", "basis", "threshold", "explain"},  # the labels name the roll-up columns
+    c.REVISIONS.name: {col.key for col in c.REVISIONS.columns},
 }
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 from ..plan import item_no
+from ..metrics.revisions import ADDED, BASELINE, ENDED, REVISION_COLUMNS, TARGET, inactive_items, revise_grid
 from ..workbook import contract as c
 from ..workbook.engine import Engine, RawTable
 from ..workbook.inputs import ERROR, Problem, _int
@@ -110,3 +111,55 @@ def _ledger(year: int, rows: list[dict[str, Any]], ledger: pd.DataFrame, problem
                          for r in recorded], columns=ledger.columns)
     kept = ledger[ledger["year"] != year]
     return pd.concat([kept, back], ignore_index=True) if len(back) else kept.reset_index(drop=True)
+
+
+PLAN_BASELINE, PLAN_TARGET, PLAN_ACTIVE = "Plan:baseline", "Plan:target", "Plan:active"
+PLAN_ACTION = ("適用開始年度を締めた年度より後にするか、kaikaku reopen-year で締めを解除してください。"
+               "締めた年度は締めたときの計画の値で評価しました。")
+
+
+def in_force(measures: pd.DataFrame, items: Any, revisions: pd.DataFrame, year: int
+             ) -> tuple[dict[str, tuple[float, float]], dict[Any, bool]]:
+    """Each measure's (baseline, target) and each item's running state in `year` under these revisions."""
+    grid = revise_grid(measures[["measure_id", "baseline", "target"]].assign(year=year), revisions)
+    plan = {r.measure_id: (float(r.baseline), float(r.target)) for r in grid.itertuples()}
+    inactive = inactive_items(revisions, items, year)
+    return plan, {item: item not in inactive for item in items}
+
+
+def pin_closed_plan(engine: Engine, measures: pd.DataFrame, items: pd.DataFrame, revisions: pd.DataFrame,
+                    problems: list[Problem]) -> pd.DataFrame:
+    """A closed year keeps the plan values it was closed with: a revision reaching back into it is an error, and
+    the recorded values are pinned to that year (revisions rows with last_year)."""
+    pins = []
+    for year, rows in sorted(recorded_inputs(engine).items()):
+        recorded: dict[tuple[str, str], Any] = {(str(r["field"]), str(r["key"])): r["value"] for r in rows
+                                                if str(r["field"]).startswith("Plan:")}
+        if not recorded:
+            continue  # closed before plan revisions were recorded
+        plan, running = in_force(measures, list(items["item"]), revisions, year)
+        for m in measures.itertuples():
+            for field, kind, index, label in ((PLAN_BASELINE, BASELINE, 0, "基準値"), (PLAN_TARGET, TARGET, 1, "目標値")):
+                old = norm(recorded.get((field, m.measure_id)))
+                if old is None:
+                    continue
+                if old != norm(plan[m.measure_id][index]):
+                    problems.append(Problem(ERROR, c.REVISIONS.sheet, "", f"{year}年度は締められています。指標 {m.measure_id}"
+                                            f"「{m.name}」の{year}年度の{label}が、計画の見直しで締めたときの {_shown(old)} から "
+                                            f"{_shown(plan[m.measure_id][index])} に変わります。", PLAN_ACTION))
+                pins.append({"kind": kind, "measure_id": m.measure_id, "item": m.item, "year": year,
+                             "last_year": year, "value": old})
+        for item in items["item"]:
+            old = norm(recorded.get((PLAN_ACTIVE, str(item))))
+            if old is None:
+                continue
+            was = old == "はい"
+            if was != running[item]:
+                problems.append(Problem(ERROR, c.REVISIONS.sheet, "", f"{year}年度は締められています。No.{item} の取組が"
+                                        f"計画の見直しで{year}年度に{'実施しない' if was else '実施する'}ことになります。", PLAN_ACTION))
+            pins.append({"kind": ADDED if was else ENDED, "measure_id": None, "item": item, "year": year,
+                         "last_year": year, "value": None})
+    if not pins:
+        return revisions
+    pinned = pd.DataFrame(pins, columns=REVISION_COLUMNS)
+    return pd.concat([revisions, pinned], ignore_index=True) if len(revisions) else pinned

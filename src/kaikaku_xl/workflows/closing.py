@@ -23,13 +23,14 @@ from ..workbook import contract as c
 from ..workbook.a1 import column_index, column_letter, split_cell
 from ..workbook.headless import FileEngine
 from ..workbook.inputs import _int, _text
+from .closed import PLAN_ACTIVE, PLAN_BASELINE, PLAN_TARGET, in_force
 from .collect import write_change_log
 from .cycle import actual_rows, as_rows, positions, records, require_cycle_tables, shown, status_rows
 from .distribute import STAMP, STATUS_KEYS
 from .load import Loaded, load
 
 INPUT, STYLE = "入力", "書式"
-MEASURE_FIELDS = ("actual", "planned", "planned_progress", "progress", "attainment", "grade", "effect")
+MEASURE_FIELDS = ("baseline", "target", "actual", "planned", "planned_progress", "progress", "attainment", "grade", "effect")
 ITEM_FIELDS = ("grade", "single_year", "cumulative")
 def rollup_fields(grades: tuple[str, ...]) -> tuple[str, ...]:
     """The roll-up figures a close records: counts per grade of the plan's scale (S..D by default) and −."""
@@ -67,6 +68,12 @@ def input_records(loaded: Loaded, year: int) -> list[dict[str, Any]]:
     status = loaded.status
     for r in status[status["year"] == year].to_dict("records"):
         out += _rows(year, INPUT, r["item"], {f"Status:{k}": r[k] for k in STATUS_KEYS})
+    # The plan in force that year (after revisions): a revision reaching back into a closed year is an error.
+    plan, running = in_force(loaded.inputs.measures, list(loaded.inputs.items["item"]), loaded.inputs.revisions, year)
+    for measure_id, (baseline, target) in plan.items():
+        out += _rows(year, INPUT, measure_id, {PLAN_BASELINE: baseline, PLAN_TARGET: target})
+    for item, active in running.items():
+        out += _rows(year, INPUT, item, {PLAN_ACTIVE: "はい" if active else "いいえ"})
     ledger = loaded.ledger
     for r in ledger[ledger["year"] == year].to_dict("records"):
         row = [item_no(r["item"]), r["kind"], shown(r["amount"]), r["what"]]

@@ -14,7 +14,9 @@ from ..progress import SILENT, Progress
 from ..workbook.engine import Engine
 from ..workbook.headless import FileEngine
 from .load import Loaded
+from .recorded import evaluate_kept
 from .report import report_from_engine
+from .trend import trend_rows
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +43,17 @@ def export_from_engine(engine: Engine, out_dir: Path, *, year: int | None = None
     generated = (now or datetime.now()).date()
     return export_all(loaded.plan, report, statuses(loaded), out_dir, display_unit=settings.display_unit,
                       generated=generated, progress=progress, pdf_renderer=pdf_renderer,
-                      source=master_source(engine, loaded))
+                      source=master_source(engine, loaded), trend=trend_data(loaded, settings))
+
+
+def trend_data(loaded: Loaded, settings: Any) -> dict[str, Any]:
+    """The 年度推移 rows (as the master's sheet has them) for the council materials' 年度推移 section."""
+    items, measures, _ = trend_rows(loaded, evaluate_kept(loaded, settings))
+    return {"plan_years": [y for y in loaded.layout.plan_years if y <= settings.evaluation_year],
+            "years": loaded.layout.years,  # the planned path to the plan's end; actuals up to the evaluation year
+            "items": [r[:3 + sum(1 for y in loaded.layout.plan_years if y <= settings.evaluation_year)] for r in items],
+            "measures": measures,
+            "decimals": {m.measure_id: m.shown_decimals for m in loaded.plan.measures}}
 
 
 def master_source(engine: Engine, loaded: Loaded) -> dict[str, Any]:

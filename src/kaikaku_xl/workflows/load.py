@@ -10,18 +10,21 @@ from dataclasses import dataclass, field, replace
 import pandas as pd
 
 from ..errors import shown
-from ..metrics import NOT_GRADED, Inputs, Results, evaluate
+from ..metrics import NOT_GRADED, Inputs, Results
 from ..metrics.frames import ITEM_COLUMNS, TARGET_COLUMNS
 from ..metrics.scale import GradeScale
 from ..plan import HistoricEffect, Item, ItemNo, Measure, Plan, Policy, Section, item_no, section_no
+from ..metrics.revisions import empty_revisions
 from ..progress import SILENT, Phase, Progress
 from ..settings import Settings
 from ..workbook import contract as c
 from ..workbook.effect_plans import EFFECT_PLAN_COLUMNS, read_effect_plan
 from ..workbook.engine import Engine, RawTable, WorkbookError
 from ..workbook.inputs import ERROR, WARNING, NotANumber, Problem, Reader, parse_number
-from .closed import apply_closed_years
+from .closed import apply_closed_years, pin_closed_plan
+from .recorded import RecordedFigure, evaluate_kept, recorded_problems, recorded_results
 from .scale_table import read_scale
+from ..workbook.revision_reader import read_revisions
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +40,7 @@ class Loaded:
     problems: list[Problem] = field(default_factory=list)
     fingerprint: str = ""
     reader_measures: pd.DataFrame | None = None  # measures as the Reader reads values (with their ranges)
+    recorded: dict[int, list[RecordedFigure]] = field(default_factory=dict)  # closed years' recorded results
 
     @property
     def errors(self) -> list[Problem]:
@@ -197,17 +201,25 @@ def _load(engine: Engine, phase: Phase) -> Loaded:
                    else pd.DataFrame(columns=EFFECT_PLAN_COLUMNS))
     actuals, status, ledger = apply_closed_years(engine, actual_table, measures, actuals, status, ledger,
                                                  reader.problems)
+    revisions, revision_list = empty_revisions(), ()
+    if engine.has_table(c.REVISIONS.name):  # masters made before plan revisions have none
+        revision_table = engine.read_table(c.REVISIONS)
+        tables.append(revision_table)
+        revisions, revision_list = read_revisions(revision_table, measures, items, layout.years, reader.problems)
+    revisions = pin_closed_plan(engine, measures, items, revisions, reader.problems)
     if settings.evaluation_year not in layout.years:
         reader.problems.append(Problem(ERROR, c.SETTINGS.sheet, "", f"評価年度 {settings.evaluation_year} は計画期間外です。",
                                        f"{layout.years[0]}〜{layout.years[-1]} の年度を設定してください。"))
     plan = replace(_plan(info, items, policy_names, measures, _history(history_table) if history_table else (),
-                         effect_plan), grade_scale=scale)
+                         effect_plan), grade_scale=scale, revisions=revision_list)
     inputs = Inputs(measures=measures.drop(columns=["row", "decimals", "low", "high"], errors="ignore"), items=items[ITEM_COLUMNS],
                     baseline_year=baseline_year, start_year=start_year, end_year=end_year,
                     actuals=actuals, targets=targets, status=status[["item", "year", "grade"]],
-                    ledger=ledger[["item", "year", "kind", "amount"]], effect_plan=effect_plan)
+                    ledger=ledger[["item", "year", "kind", "amount"]], effect_plan=effect_plan,
+                    revisions=revisions)
     return Loaded(plan=plan, layout=layout, settings=settings, inputs=inputs, status=status, ledger=ledger,
-                  problems=reader.problems, fingerprint=fingerprint(tables), reader_measures=measures)
+                  problems=reader.problems, fingerprint=fingerprint(tables), reader_measures=measures,
+                  recorded=recorded_results(engine))
 
 
 def _decimals(value: object) -> int | None:
@@ -263,14 +275,15 @@ def metric_problems(loaded: Loaded, results: Results) -> list[Problem]:
 def all_problems(loaded: Loaded, results: Results) -> list[Problem]:
     from .status import narrative_problems  # status reads Loaded: imported here to keep the modules acyclic
 
-    return [*loaded.problems, *metric_problems(loaded, results), *narrative_problems(loaded, results)]
+    return [*loaded.problems, *metric_problems(loaded, results), *narrative_problems(loaded, results),
+            *recorded_problems(loaded)]
 
 
 def compute(loaded: Loaded, settings: Settings, progress: Progress = SILENT) -> Results:
     """The metrics, with the 計算 line (measures, items, seconds)."""
     with progress.phase("計算") as phase:
         count_inputs(phase, loaded)
-        return evaluate(loaded.inputs, settings)
+        return evaluate_kept(loaded, settings)
 
 
 def count_inputs(phase: Phase, loaded: Loaded) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..metrics import Results, evaluate
+from ..metrics import Results
 from ..numformat import number_format
 from ..plan import natural_key
 from ..progress import SILENT, Phase, Progress
@@ -21,6 +21,7 @@ from ..workbook.inputs import ERROR, WARNING, Problem
 from ..workbook.rows import stored_value, table_row, table_rows
 from ..workbook.titles import DASHBOARD_NOTE, TITLES, dashboard_title
 from .load import Loaded, all_problems, count_inputs, load
+from .recorded import evaluate_kept
 from .status import department_status, submission_rows
 from .trend import trend_rows
 
@@ -201,7 +202,7 @@ def _refresh(engine: Engine, now: datetime | None, progress: Progress) -> Refres
         engine.backups = loaded.settings.backups  # type: ignore[attr-defined]
     with progress.phase("計算") as phase:
         count_inputs(phase, loaded)
-        results = evaluate(loaded.inputs, loaded.settings)
+        results = evaluate_kept(loaded, loaded.settings)
     with progress.phase("書き込み", total=len(loaded.layout.outputs) + 1) as phase:
         summary = _write_outputs(engine, loaded, results, now, phase)
     return RefreshOutcome(loaded=loaded, results=results, summary=summary)

@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import InputError
-from ..metrics import GRADES, NOT_GRADED, Results, evaluate
+from ..metrics import GRADES, NOT_GRADED, Results
 from ..metrics.grades import EXCLUDED
 from ..numformat import default_decimals
 from ..plan import Plan, item_no
@@ -31,6 +31,7 @@ from ..workbook.engine import Engine
 from ..workbook.headless import FileEngine
 from ..workbook.inputs import Problem
 from .load import Loaded, all_problems, count_inputs, load
+from .recorded import evaluate_kept
 
 
 def _num(x: Any) -> float | int | None:
@@ -153,7 +154,7 @@ def report_from_engine(engine: Engine, year: int | None = None,
     settings = loaded.settings if year is None else replace(loaded.settings, evaluation_year=year)
     with progress.phase("計算") as phase:
         count_inputs(phase, loaded)
-        results = evaluate(loaded.inputs, settings)
+        results = evaluate_kept(loaded, settings)
     return loaded, settings, build_report(loaded.plan, results, all_problems(loaded, results))
 
 

@@ -138,14 +138,14 @@ def submission_rows(statuses: list[DepartmentStatus]) -> list[list[Any]]:
 
 def cycle_status(master: Path, year: int | None = None) -> list[DepartmentStatus]:
     """`kaikaku status`: read-only."""
-    from ..metrics import evaluate
     from ..workbook.headless import FileEngine
     from .load import load
+    from .recorded import evaluate_kept
 
     engine = FileEngine(master)
     try:
         loaded = load(engine)
-        results = evaluate(loaded.inputs, loaded.settings)
+        results = evaluate_kept(loaded, loaded.settings)
         return department_status(engine, loaded, results, year)
     finally:
         engine.close()

@@ -12,6 +12,7 @@ from ..numformat import number_format
 from ..rounding import round_half_away
 from ..workbook import contract as c
 from .load import Loaded
+from .recorded import evaluate_kept
 
 
 def _number(x: Any) -> float | None:
@@ -31,6 +32,8 @@ def grades_by_year(loaded: Loaded, results: Results) -> dict[int, dict[int, str]
             break
         if year == results.evaluation_year:
             items = results.items
+        elif year in loaded.recorded:  # a closed year shows its recorded grades (workflows/recorded.py)
+            items = evaluate_kept(loaded, replace(loaded.settings, evaluation_year=year)).items
         else:  # only the grades: the measure-year grid is the same for every year (no effects, totals, rollups)
             settings = replace(loaded.settings, evaluation_year=year)
             measures = evaluate_measures(results.measure_years, year, inputs.baseline_year, settings)
