@@ -6,7 +6,7 @@ import datetime
 from typing import Any
 
 from ..plan import plain_number
-from .view import Column, Group, Table, center, date_label, text
+from .cells import Column, Group, Table, center, date_label, text
 
 CAPTION = "計画の見直し（推進本部決定）。適用開始年度より前の年度は見直し前の値で評価しています。"
 

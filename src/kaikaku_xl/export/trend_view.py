@@ -9,7 +9,7 @@ from typing import Any
 
 from ..metrics import GRADES
 from ..rounding import EMPTY, YEN_UNITS, format_amount, format_number, is_missing, round_half_away
-from .view import Column, Group, Table, center, text
+from .cells import Column, Group, Table, center, text
 
 ITEMS_CAPTION = "取組項目ごとの評価の推移（締めた年度は記録した評価）。−は評価対象外。"
 MEASURES_CAPTION = "指標ごとの実績と計画値（基準値から目標値への計画の道筋）の推移。"

@@ -27,7 +27,9 @@ from .cells import (  # noqa: F401  (re-exported: the exporters and tests import
     fiscal_year_label,
 )
 from .plan_tables import effect_plan_tables, section_table
+from .revisions_view import revisions_table
 from .tables import effect_tables, items_table, policy_names, qualitative_table, summary_tables
+from .trend_view import trend_view
 
 
 @dataclass
@@ -76,8 +78,6 @@ def _chart_number(cell: Cell) -> float | None:
 
 def build_document(plan: Any, report: Report, statuses: list[dict[str, Any]], *, display_unit: str,
                    generated: datetime.date, trend: dict[str, Any] | None = None) -> Document:
-    from .revisions_view import revisions_table  # these build on this module's cells and tables
-    from .trend_view import trend_view
 
     if display_unit not in YEN_UNITS:
         raise ValueError(f"金額の表示単位「{display_unit}」は使えません（円・千円・万円のいずれか）。")
