@@ -9,8 +9,8 @@ from typing import Any
 
 import pandas as pd
 
-from ..plan import item_no
 from ..metrics.revisions import ADDED, BASELINE, ENDED, REVISION_COLUMNS, TARGET, inactive_items, revise_grid
+from ..plan import item_no
 from ..workbook import contract as c
 from ..workbook.engine import Engine, RawTable
 from ..workbook.inputs import ERROR, Problem, _int

@@ -12,6 +12,7 @@ import pandas as pd
 from ..errors import shown
 from ..metrics import NOT_GRADED, Inputs, Results
 from ..metrics.frames import ITEM_COLUMNS, TARGET_COLUMNS
+from ..metrics.revisions import empty_revisions
 from ..metrics.scale import GradeScale
 from ..plan import HistoricEffect, Item, ItemNo, Measure, Plan, Policy, Section, item_no, section_no
 from ..metrics.revisions import empty_revisions
@@ -21,10 +22,10 @@ from ..workbook import contract as c
 from ..workbook.effect_plans import EFFECT_PLAN_COLUMNS, read_effect_plan
 from ..workbook.engine import Engine, RawTable, WorkbookError
 from ..workbook.inputs import ERROR, WARNING, NotANumber, Problem, Reader, parse_number
+from ..workbook.revision_reader import read_revisions
 from .closed import apply_closed_years, pin_closed_plan
 from .recorded import RecordedFigure, evaluate_kept, recorded_problems, recorded_results
 from .scale_table import read_scale
-from ..workbook.revision_reader import read_revisions
 
 logger = logging.getLogger(__name__)
 
