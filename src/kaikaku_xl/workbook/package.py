@@ -411,6 +411,10 @@ def _copy_parts(zin: zipfile.ZipFile, zout: zipfile.ZipFile, replaced: dict[str,
         with zout.open(out_info, "w") as dst:  # an owned sheet stays far below zip64 sizes (2 GB)
             for chunk in data:
                 dst.write(chunk)
+    present = set(zin.namelist())
+    for name, data in replaced.items():  # new parts (workbook/add_tables.py): bytes only, after the others
+        if name not in present and isinstance(data, bytes) and data != REMOVED:
+            zout.writestr(name, data, compress_type=zipfile.ZIP_DEFLATED)
 
 
 _LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")  # zipfile's own layout of a local file header (30 bytes)
