@@ -125,6 +125,7 @@ def test_rows_typed_by_staff_are_read_and_checked(master: Path) -> None:
         "A9": 2029, "B9": "基準値", "C9": "5-2", "F9": 100, "G9": "x", "H9": "来年",  # no date
         "A10": 2040, "B10": "取組終了", "D10": 3, "G10": "x", "H10": "2028-03-10",  # outside the plan
         "A11": 2029, "B11": "取組追加", "D11": 99, "G11": "x", "H11": "2028-03-10",  # unknown item
+        "A12": 2029, "B12": "目標値", "C12": "2-1", "F12": -5, "G12": "x", "H12": "2028-03-10",  # 円 below 0
     }})
     engine = FileEngine(master)
     try:
@@ -132,7 +133,7 @@ def test_rows_typed_by_staff_are_read_and_checked(master: Path) -> None:
     finally:
         engine.close()
     errors = {p.cell: p.message for p in problems if p.sheet == sheet and p.severity == "エラー"}
-    assert set(errors) == {"B5", "C6", "F7", "G8", "H9", "A10", "D11"}, errors
+    assert set(errors) == {"B5", "C6", "F7", "G8", "H9", "A10", "D11", "F12"}, errors
     assert "99-9" in errors["C6"] and "たくさん" in errors["F7"] and "来年" in errors["H9"]
     assert [(r.year, r.measure_id, r.new, r.decided) for r in loaded.plan.revisions] == [
         (2029, MEASURE, 5500, "2028-03-10")]

@@ -12,9 +12,10 @@ import pandas as pd
 from ..errors import shown as quoted
 from ..metrics.revisions import ADDED, BASELINE, ENDED, REVISION_COLUMNS, TARGET, empty_revisions
 from ..plan import Revision, item_no
+from ..plausibility import Bounds, violation
 from . import contract as c
 from .engine import RawTable
-from .inputs import ERROR, NotANumber, Problem, _int, _text, parse_number
+from .inputs import ERROR, NotANumber, Problem, _int, _limit, _text, parse_number
 
 METRIC_KIND = {c.REVISION_TARGET: TARGET, c.REVISION_BASELINE: BASELINE, c.REVISION_ADDED: ADDED,
                c.REVISION_ENDED: ENDED}
@@ -35,7 +36,7 @@ def parse_day(value: Any) -> str | None:
 
 
 def read_revisions(table: RawTable, measures: pd.DataFrame, items: pd.DataFrame, years: list[int],
-                   problems: list[Problem]) -> tuple[pd.DataFrame, tuple[Revision, ...]]:
+                   problems: list[Problem], ceiling: float = 10**15) -> tuple[pd.DataFrame, tuple[Revision, ...]]:
     """(the metrics' revisions frame, the valid revisions in table order); problems get one per unusable cell."""
     spec = c.REVISIONS
     pos = {col.key: table.column_index(col.header) for col in spec.columns}
@@ -82,6 +83,12 @@ def read_revisions(table: RawTable, measures: pd.DataFrame, items: pd.DataFrame,
                 continue
             if new is None:
                 bad(i, "new", f"指標 {measure_id} の変更後の{kind}が空欄です。", "新しい値を入力してください。")
+                continue
+            reason = violation(new, Bounds(_limit(getattr(measure, "low", None)), _limit(getattr(measure, "high", None))),
+                               ceiling)
+            if reason:
+                bad(i, "new", f"指標 {measure_id} の変更後の{kind}「{quoted(cell('new'))}」は{reason}。",
+                    "指標の単位で取りうる値を入力してください。")
                 continue
         elif item not in known_items:
             bad(i, "item", f"取組項目 No「{quoted(cell('item'))}」は取組項目シートにありません。",

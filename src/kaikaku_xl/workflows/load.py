@@ -206,7 +206,8 @@ def _load(engine: Engine, phase: Phase) -> Loaded:
     if engine.has_table(c.REVISIONS.name):  # masters made before plan revisions have none
         revision_table = engine.read_table(c.REVISIONS)
         tables.append(revision_table)
-        revisions, revision_list = read_revisions(revision_table, measures, items, layout.years, reader.problems)
+        revisions, revision_list = read_revisions(revision_table, measures, items, layout.years, reader.problems,
+                                                   settings.value_ceiling)
     revisions = pin_closed_plan(engine, measures, items, revisions, reader.problems)
     if settings.evaluation_year not in layout.years:
         reader.problems.append(Problem(ERROR, c.SETTINGS.sheet, "", f"評価年度 {settings.evaluation_year} は計画期間外です。",
