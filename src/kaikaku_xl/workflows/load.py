@@ -15,7 +15,6 @@ from ..metrics.frames import ITEM_COLUMNS, TARGET_COLUMNS
 from ..metrics.revisions import empty_revisions
 from ..metrics.scale import GradeScale
 from ..plan import HistoricEffect, Item, ItemNo, Measure, Plan, Policy, Section, item_no, section_no
-from ..metrics.revisions import empty_revisions
 from ..progress import SILENT, Phase, Progress
 from ..settings import Settings
 from ..workbook import contract as c
