@@ -68,7 +68,7 @@ def write_trend_sheet(wb: Workbook, doc: Document, font: str, metrics: TextMetri
         chart.add_data(Reference(ws, min_col=CHART_DATA_COLUMN + 1, max_col=CHART_DATA_COLUMN + 2,
                                  min_row=head, max_row=last), titles_from_data=True)
         chart.set_categories(Reference(ws, min_col=CHART_DATA_COLUMN, min_row=head + 1, max_row=last))
-        chart.y_axis.number_format = "#,##0.##"
+        chart.y_axis.number_format = "General"  # never "#,##0.##": Excel shows 1,023. with a dot
         for series, color, dash in zip(chart.series, (BLUE, DARK_GREY), ("solid", "dash"), strict=False):
             series.graphicalProperties.line.solidFill = color
             series.graphicalProperties.line.prstDash = dash
