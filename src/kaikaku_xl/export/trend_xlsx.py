@@ -11,15 +11,8 @@ from openpyxl.worksheet.pagebreak import Break
 from ..palette import BLUE, DARK_GREY
 from ..textfit import TextMetrics
 from .view import Document
-from .xlsx import (
-    CHART_DATA_COLUMN,
-    _chart_data,
-    _page_setup,
-    _Sheet,
-    _style_chart,
-    _title_block,
-    sheet_widths,
-)
+from .xlsx import CHART_DATA_COLUMN, _chart_data, _style_chart, _title_block
+from .xlsx_sheet import SheetWriter, page_setup, sheet_widths
 
 SHEET = "年度推移"
 PER_ROW = 3  # charts side by side
@@ -49,7 +42,7 @@ def write_trend_sheet(wb: Workbook, doc: Document, font: str, metrics: TextMetri
         return
     ws = wb.create_sheet(SHEET)
     widths = sheet_widths([trend.items, trend.measures], metrics)
-    s = _Sheet(ws, font, widths, metrics)
+    s = SheetWriter(ws, font, widths, metrics)
     _title_block(s, doc, "年度推移")
     s.table(trend.items)
     s.table(trend.measures)
@@ -83,4 +76,4 @@ def write_trend_sheet(wb: Workbook, doc: Document, font: str, metrics: TextMetri
         ws.add_chart(chart, f"{get_column_letter(starts[k % PER_ROW])}{row}")
     s.row = top + -(-len(trend.charts) // PER_ROW) * ROWS_PER_CHART
     ws.print_area = f"A1:{get_column_letter(len(widths))}{s.row}"
-    _page_setup(ws, doc, font)
+    page_setup(ws, doc, font)
