@@ -23,6 +23,8 @@ def upgrade_master(path: Path) -> str | None:
     try:
         if all(engine.has_table(t.name) for t in c.CYCLE_TABLES):
             return None
+        if not all(engine.has_table(t.name) for t in (c.PLAN_INFO, c.SETTINGS, c.ITEMS, c.MEASURES)):
+            return None  # not a master: the command itself refuses it, untouched
         with engine.writing("表の追加"):
             missing = [t for t in c.CYCLE_TABLES if not engine.has_table(t.name)]
             if not missing:
