@@ -43,3 +43,20 @@ def test_formulas_with_results_and_outside_tables_are_not_refused(tmp_path: Path
     wb["実績"]["Z1"] = "=1+1"  # staff's own note beside the table, outside it
     wb.save(path)
     assert main(["refresh", str(path)]) == 0
+
+
+def test_a_plan_workbook_with_an_uncalculated_formula_is_refused_by_cell(tmp_path: Path,
+                                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    plan = tmp_path / "計画.xlsx"
+    from kaikaku_xl.plan import load_plan
+    from kaikaku_xl.plan_io import write_plan_workbook
+
+    write_plan_workbook(plan, load_plan())  # the bundled plan, as a workbook
+    wb = load_workbook(plan)
+    ws = wb.worksheets[0]
+    ws["B2"] = "=1+1"  # a script's formula: no result saved
+    wb.save(plan)
+    capsys.readouterr()
+    assert main(["plan", "--plan", str(plan)]) == 2
+    err = capsys.readouterr().err
+    assert f"{ws.title}!B2: 数式の計算結果が保存されていません" in err and "Traceback" not in err

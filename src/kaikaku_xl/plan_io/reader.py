@@ -17,7 +17,10 @@ from ..errors import PlanError, PlanWorkbookError
 from ..metrics.scale_rows import scale_from_rows
 from ..plan import ItemNo, Plan, item_no, plan_from_dict, section_no
 from ..workbook import contract as c
+from ..workbook.a1 import column_letter
+from ..workbook.fastread import uncalculated_cells
 from ..workbook.inputs import NotANumber, parse_number
+from ..workbook.package import inspect
 from ..workbook.safezip import check_package
 from .effects import read_effect_plans, read_sections
 from .measures import read_measures
@@ -287,6 +290,17 @@ def _grades(reader: PlanReader, wb: Any) -> list[dict[str, Any]]:
     return values
 
 
+def _uncalculated(path: Path) -> list[tuple[str, str, str]]:
+    """(sheet, cell, message) of formula cells a script wrote without a result (see fastread.uncalculated_cells)."""
+    problems = []
+    with zipfile.ZipFile(path) as zf:
+        for sheet, part in inspect(path).sheets.items():
+            for row, col in uncalculated_cells(zf.read(part))[:20]:
+                problems.append((sheet, f"{column_letter(col)}{row}", "数式の計算結果が保存されていません。"
+                                 "Excel で開いて保存してから、もう一度読み込んでください。"))
+    return problems
+
+
 def read_plan_workbook(path: str | Path) -> Plan:
     """The plan a workbook holds; PlanWorkbookError listing every mistake (sheet!cell: what) otherwise."""
     path = Path(path)
@@ -297,6 +311,9 @@ def read_plan_workbook(path: str | Path) -> Plan:
         raise PlanError(f"計画ファイルが見つかりません: {path}") from exc
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise PlanError(f"{path.name} は Excel ブック（.xlsx）として読めません: {exc}") from exc
+    uncalculated = _uncalculated(path)
+    if uncalculated:  # every reader gives them as blank: they would pass for cells left empty
+        raise PlanWorkbookError(path.name, uncalculated)
     reader = PlanReader(path.name)
     head = reader.head(wb)
     policies = reader.policies(wb)
