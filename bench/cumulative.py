@@ -24,17 +24,53 @@ def inputs(n: int, share: float) -> Inputs:
     items = []
     for i in range(1, n + 1):
         cumulative = i <= n * share
-        items.append({"no": i, "policy": 1 + i % 3, "title": "取組", "lead": f"課{i % 20}", "measures": [
-            {"name": "指標", "unit": "件", "direction": "増加", "baseline": 0 if cumulative else 100, "target": 500,
-             **({"aggregation": "累計"} if cumulative else {})}]})
-    plan = plan_from_dict({"plan": {"name": "ベンチ", "city": "架空市", "baseline_year": 2024, "start_year": 2026,
-                                    "end_year": 2030},
-                           "policies": [{"no": k, "name": "方針"} for k in (1, 2, 3)], "items": items})
+        items.append(
+            {
+                "no": i,
+                "policy": 1 + i % 3,
+                "title": "取組",
+                "lead": f"課{i % 20}",
+                "measures": [
+                    {
+                        "name": "指標",
+                        "unit": "件",
+                        "direction": "増加",
+                        "baseline": 0 if cumulative else 100,
+                        "target": 500,
+                        **({"aggregation": "累計"} if cumulative else {}),
+                    }
+                ],
+            }
+        )
+    plan = plan_from_dict(
+        {
+            "plan": {
+                "name": "ベンチ",
+                "city": "架空市",
+                "baseline_year": 2024,
+                "start_year": 2026,
+                "end_year": 2030,
+            },
+            "policies": [{"no": k, "name": "方針"} for k in (1, 2, 3)],
+            "items": items,
+        }
+    )
     rng = np.random.default_rng(1)
-    actuals = pd.DataFrame([{"measure_id": f"{i}-1", "year": y, "actual": float(rng.integers(1, 200))}
-                            for i in range(1, n + 1) for y in (2026, 2027, 2028)])
-    return Inputs(measures=measures_frame(plan), items=items_frame(plan), baseline_year=2024, start_year=2026,
-                  end_year=2030, actuals=actuals)
+    actuals = pd.DataFrame(
+        [
+            {"measure_id": f"{i}-1", "year": y, "actual": float(rng.integers(1, 200))}
+            for i in range(1, n + 1)
+            for y in (2026, 2027, 2028)
+        ]
+    )
+    return Inputs(
+        measures=measures_frame(plan),
+        items=items_frame(plan),
+        baseline_year=2024,
+        start_year=2026,
+        end_year=2030,
+        actuals=actuals,
+    )
 
 
 def seconds(data: Inputs) -> float:

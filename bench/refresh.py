@@ -48,16 +48,40 @@ def synthetic_plan(n_measures: int, per_item: int = 10):  # noqa: ANN201
             direction = DIRECTIONS[k % 2]
             target = baseline * (1.3 if direction == "増加" else 0.8)
             kind = KINDS[k % 4] if direction == ("減少" if KINDS[k % 4] == "歳出削減" else "増加") else ""
-            measures.append({"name": f"指標{k}", "unit": "円", "direction": direction, "baseline": baseline,
-                             "target": round_half_away(target), "effect_kind": kind})
-        items.append({"no": i, "policy": 1 + i % 3, "title": f"取組{i}", "lead": f"課{i % 40}",
-                      "departments": [f"課{i % 40}"], "measures": measures})
-    return plan_from_dict({
-        "plan": {"name": "合成計画", "city": "合成市", "city_code": "000000", "start_year": 2026, "end_year": 2030,
-                 "baseline_year": 2024},
-        "policies": [{"no": p, "name": f"方針{p}"} for p in (1, 2, 3)],
-        "items": items,
-    })
+            measures.append(
+                {
+                    "name": f"指標{k}",
+                    "unit": "円",
+                    "direction": direction,
+                    "baseline": baseline,
+                    "target": round_half_away(target),
+                    "effect_kind": kind,
+                }
+            )
+        items.append(
+            {
+                "no": i,
+                "policy": 1 + i % 3,
+                "title": f"取組{i}",
+                "lead": f"課{i % 40}",
+                "departments": [f"課{i % 40}"],
+                "measures": measures,
+            }
+        )
+    return plan_from_dict(
+        {
+            "plan": {
+                "name": "合成計画",
+                "city": "合成市",
+                "city_code": "000000",
+                "start_year": 2026,
+                "end_year": 2030,
+                "baseline_year": 2024,
+            },
+            "policies": [{"no": p, "name": f"方針{p}"} for p in (1, 2, 3)],
+            "items": items,
+        }
+    )
 
 
 def filled_master(plan, folder: Path) -> Path:  # noqa: ANN001
@@ -67,7 +91,9 @@ def filled_master(plan, folder: Path) -> Path:  # noqa: ANN001
     rows = sample_rows(plan, input_rows(plan, layout, settings), layout)
     for row, m in zip(rows["Actuals"], plan.measures, strict=True):
         for y in range(len(layout.years)):
-            row[3 + y] = round_half_away(m.baseline + (m.target - m.baseline) * (0.1 + 0.17 * y) * (1 + (m.item % 5 - 2) / 10))
+            row[3 + y] = round_half_away(
+                m.baseline + (m.target - m.baseline) * (0.1 + 0.17 * y) * (1 + (m.item % 5 - 2) / 10)
+            )
     rows["Settings"] = [r if r[0] != "evaluation_year" else [*r[:2], 2028, r[3]] for r in rows["Settings"]]
     path = folder / f"master_{len(plan.measures)}.xlsx"
     build_workbook(plan, settings, rows).save(path)
@@ -118,9 +144,11 @@ def measure(label: str, goal: float, plan, folder: Path, runs: int) -> None:  # 
     b, f = statistics.median(s for s, _ in bare), statistics.median(s for s, _ in full)
     b_mem, f_mem = max(m for _, m in bare), max(m for _, m in full)
     ratio = f / b
-    print(f"{label:<16}{len(plan.measures):>8,}{master.stat().st_size / 1e6:>7.1f}{runs:>5}{b:>9.2f}{f:>9.2f}"
-          f"{ratio:>7.2f}{goal:>6.2f} {'ok ' if ratio <= goal else 'NO '}{b_mem:>8.0f}{f_mem:>8.0f}"
-          f"{f_mem / b_mem:>7.2f}")
+    print(
+        f"{label:<16}{len(plan.measures):>8,}{master.stat().st_size / 1e6:>7.1f}{runs:>5}{b:>9.2f}{f:>9.2f}"
+        f"{ratio:>7.2f}{goal:>6.2f} {'ok ' if ratio <= goal else 'NO '}{b_mem:>8.0f}{f_mem:>8.0f}"
+        f"{f_mem / b_mem:>7.2f}"
+    )
     sys.stdout.flush()
 
 
@@ -129,12 +157,19 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="city and 1,000 measures only")
     parser.add_argument("--runs", type=int, default=5, help="runs of each process (city, 1,000 and 10,000)")
     args = parser.parse_args()
-    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start" if hasattr(os, "getloadavg")
-          else f"machine: {os.cpu_count()} cores")
-    print(f"{'workbook':<16}{'measures':>8}{'MB':>7}{'runs':>5}{'bare s':>9}{'refr. s':>9}{'ratio':>7}{'goal':>6}    "
-          f"{'bare MB':>8}{'refr.MB':>8}{'mem':>7}")
-    print("  bare = python -c 'import pandas, openpyxl; load_workbook(p).save(q)'; refr. = kaikaku refresh -q;"
-          " seconds are medians, ratio = refresh / bare, MB = peak RSS")
+    print(
+        f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start"
+        if hasattr(os, "getloadavg")
+        else f"machine: {os.cpu_count()} cores"
+    )
+    print(
+        f"{'workbook':<16}{'measures':>8}{'MB':>7}{'runs':>5}{'bare s':>9}{'refr. s':>9}{'ratio':>7}{'goal':>6}    "
+        f"{'bare MB':>8}{'refr.MB':>8}{'mem':>7}"
+    )
+    print(
+        "  bare = python -c 'import pandas, openpyxl; load_workbook(p).save(q)'; refr. = kaikaku refresh -q;"
+        " seconds are medians, ratio = refresh / bare, MB = peak RSS"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         measure("小美玉市（サンプル）", GOALS["city"], load_plan(), folder, args.runs)

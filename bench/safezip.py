@@ -41,13 +41,18 @@ def main() -> None:
     print(f"{'workbook':<12}{'MB':>7}{'check s':>10}{'refresh s':>11}{'check/refresh':>15}")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        for label, plan in (("city", load_plan()), ("synthetic", synthetic_plan(1_000 if args.quick else 10_000))):
+        for label, plan in (
+            ("city", load_plan()),
+            ("synthetic", synthetic_plan(1_000 if args.quick else 10_000)),
+        ):
             master = filled_master(plan, folder)
             work = folder / "work.xlsx"
             shutil.copy(master, work)
             check = seconds(lambda m=master: safezip.check_package(m), args.runs)
             full = seconds(lambda w=work: refresh(FileEngine(w, backups=0), now=NOW), args.runs)
-            print(f"{label:<12}{master.stat().st_size / 1e6:>7.1f}{check:>10.3f}{full:>11.3f}{check / full:>15.2%}")
+            print(
+                f"{label:<12}{master.stat().st_size / 1e6:>7.1f}{check:>10.3f}{full:>11.3f}{check / full:>15.2%}"
+            )
 
 
 if __name__ == "__main__":

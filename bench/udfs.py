@@ -88,10 +88,20 @@ def through_server(runs: int) -> dict[str, float]:
     client = TestClient(application)
     out = {}
     for name, args in calls(columns(ROWS)).items():
-        office_js = [[["" if v is None else v for v in row] for row in a] if isinstance(a, list) else a for a in args]
-        body = {"client": "Office.js", "func_name": name.lower(), "args": office_js, "caller_address": "[m.xlsx]計算!A1",
-                "culture_info_name": "ja-JP", "date_format": "yyyy/m/d", "version": xlwings.__version__,
-                "runtime": "1.4", "session_id": "bench"}
+        office_js = [
+            [["" if v is None else v for v in row] for row in a] if isinstance(a, list) else a for a in args
+        ]
+        body = {
+            "client": "Office.js",
+            "func_name": name.lower(),
+            "args": office_js,
+            "caller_address": "[m.xlsx]計算!A1",
+            "culture_info_name": "ja-JP",
+            "date_format": "yyyy/m/d",
+            "version": xlwings.__version__,
+            "runtime": "1.4",
+            "session_id": "bench",
+        }
 
         def post(body: dict[str, Any] = body) -> None:
             response = client.post("/xlwings/custom-functions-call", json=body)
@@ -113,8 +123,12 @@ def main() -> None:
     load = f", load average {os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else ""
     print(f"machine: {os.cpu_count()} cores{load}; {ROWS:,} rows, median of {runs} runs")
     local = in_process(runs)
-    child = subprocess.run([sys.executable, __file__, "--server-only", *(["--quick"] if args.quick else [])],
-                           capture_output=True, text=True, check=False)
+    child = subprocess.run(
+        [sys.executable, __file__, "--server-only", *(["--quick"] if args.quick else [])],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     served = json.loads(child.stdout) if child.returncode == 0 else {}
     if child.returncode != 0:
         print(f"server: not measured ({child.stderr.strip().splitlines()[-1] if child.stderr else 'failed'})")
@@ -122,8 +136,10 @@ def main() -> None:
     for name, seconds in local.items():
         ms = seconds * 1000
         server_s = served.get(name, float("nan"))
-        print(f"{name:<15}{ms:>14.1f}{GOAL_IN_PROCESS_MS:>6} {'ok' if ms <= GOAL_IN_PROCESS_MS else 'NO'}"
-              f"{server_s:>9.3f}{GOAL_SERVER_S:>6} {'ok' if server_s <= GOAL_SERVER_S else 'NO'}")
+        print(
+            f"{name:<15}{ms:>14.1f}{GOAL_IN_PROCESS_MS:>6} {'ok' if ms <= GOAL_IN_PROCESS_MS else 'NO'}"
+            f"{server_s:>9.3f}{GOAL_SERVER_S:>6} {'ok' if server_s <= GOAL_SERVER_S else 'NO'}"
+        )
 
 
 if __name__ == "__main__":

@@ -14,22 +14,40 @@ from kaikaku_xl.plan import Plan, plan_from_dict
 def plan_dict(items: list[dict]) -> dict:
     """A valid plan around `items` (2 policies, FY2024 baseline, FY2026-2030)."""
     return {
-        "plan": {"name": "テスト計画", "city": "テスト市",
-                 "start_year": 2026, "end_year": 2030, "baseline_year": 2024},
+        "plan": {
+            "name": "テスト計画",
+            "city": "テスト市",
+            "start_year": 2026,
+            "end_year": 2030,
+            "baseline_year": 2024,
+        },
         "policies": [{"no": 1, "name": "方針1"}, {"no": 2, "name": "方針2"}],
         "items": items,
     }
 
 
 def item(no: int, *measures: dict, policy: int = 1, lead: str = "総務課") -> dict:
-    return {"no": no, "policy": policy, "title": f"項目{no}", "departments": [lead],
-            "measures": list(measures)}
+    return {
+        "no": no,
+        "policy": policy,
+        "title": f"項目{no}",
+        "departments": [lead],
+        "measures": list(measures),
+    }
 
 
-def measure(name: str, unit: str, direction: str, baseline: float, target: float,
-            effect_kind: str = "", **extra) -> dict:
-    return {"name": name, "unit": unit, "direction": direction, "baseline": baseline, "target": target,
-            "effect_kind": effect_kind, **extra}
+def measure(
+    name: str, unit: str, direction: str, baseline: float, target: float, effect_kind: str = "", **extra
+) -> dict:
+    return {
+        "name": name,
+        "unit": unit,
+        "direction": direction,
+        "baseline": baseline,
+        "target": target,
+        "effect_kind": effect_kind,
+        **extra,
+    }
 
 
 def make_plan(*items: dict) -> Plan:

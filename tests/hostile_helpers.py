@@ -44,7 +44,9 @@ def zero_bomb(megabytes: int, declared: int | None = None) -> RawPart:
 def repack(source: Path, target: Path, replace: dict[str, bytes | RawPart]) -> Path:
     """`source`'s parts in order, some replaced (bytes: deflated; RawPart: stored exactly as given)."""
     with zipfile.ZipFile(source) as zf:
-        parts = [(info.filename, replace.get(info.filename) or zf.read(info.filename)) for info in zf.infolist()]
+        parts = [
+            (info.filename, replace.get(info.filename) or zf.read(info.filename)) for info in zf.infolist()
+        ]
     entries = [(name, data if isinstance(data, RawPart) else deflated(data)) for name, data in parts]
     write_zip(target, entries)
     return target
@@ -57,13 +59,47 @@ def write_zip(target: Path, entries: list[tuple[str, RawPart]]) -> None:
         for name, part in entries:
             encoded = name.encode("utf-8")
             offset = out.tell()
-            out.write(struct.pack("<4sHHHHHIIIHH", b"PK\x03\x04", 20, 0x800, part.method, 0, 0x21,
-                                  part.crc, len(part.raw), part.size, len(encoded), 0))
+            out.write(
+                struct.pack(
+                    "<4sHHHHHIIIHH",
+                    b"PK\x03\x04",
+                    20,
+                    0x800,
+                    part.method,
+                    0,
+                    0x21,
+                    part.crc,
+                    len(part.raw),
+                    part.size,
+                    len(encoded),
+                    0,
+                )
+            )
             out.write(encoded)
             out.write(part.raw)
-            central.append(struct.pack("<4sHHHHHHIIIHHHHHII", b"PK\x01\x02", 20, 20, 0x800, part.method, 0, 0x21,
-                                       part.crc, len(part.raw), part.size, len(encoded), 0, 0, 0, 0, 0, offset)
-                           + encoded)
+            central.append(
+                struct.pack(
+                    "<4sHHHHHHIIIHHHHHII",
+                    b"PK\x01\x02",
+                    20,
+                    20,
+                    0x800,
+                    part.method,
+                    0,
+                    0x21,
+                    part.crc,
+                    len(part.raw),
+                    part.size,
+                    len(encoded),
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    offset,
+                )
+                + encoded
+            )
         start = out.tell()
         for record in central:
             out.write(record)

@@ -26,65 +26,167 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PKG = "kaikaku_xl"
-TESTS = ["tests/test_exact_grades.py", "tests/test_metrics_rates.py", "tests/test_metrics_effects.py", "tests/test_metrics_rollups.py",
-         "tests/test_rounding.py"]
+TESTS = [
+    "tests/test_exact_grades.py",
+    "tests/test_metrics_rates.py",
+    "tests/test_metrics_effects.py",
+    "tests/test_metrics_rollups.py",
+    "tests/test_rounding.py",
+]
 
 # (name, file under src/kaikaku_xl, exact original text (must occur once), replacement)
 MUTATIONS: list[tuple[str, str, str, str]] = [
-    ("attainment: 減少 treated as 増加", "metrics/rates.py",
-     'lower_is_better = d == "減少"', 'lower_is_better = d == "増加"'),
-    ("progress: no NaN when target = baseline", "metrics/rates.py",
-     "ok = np.isfinite(a) & np.isfinite(span) & (span != 0)", "ok = np.isfinite(a) & np.isfinite(span)"),
-    ("planned path: off by one year", "metrics/rates.py",
-     "(y - baseline_year) / (target_year", "(y - baseline_year - 1) / (target_year"),
-    ("grade: A uses > instead of >=", "metrics/grades.py",
-     "if rate >= self.a * planned_progress:", "if rate > self.a * planned_progress:"),
-    ("grade: B uses > instead of >=", "metrics/grades.py",
-     "if rate >= self.b * planned_progress:", "if rate > self.b * planned_progress:"),
-    ("grade: C/D boundary r > 0", "metrics/grades.py", 'return "C" if rate >= 0 else "D"',
-     'return "C" if rate > 0 else "D"'),
-    ("grade: decided on floats, not on the typed decimal", "metrics/exact.py",
-     "    return Fraction(Decimal(repr(value)))", "    return Fraction(value)"),
-    ("settings: B ratio 0.6 -> 0.5", "settings.py",
-     "grade_b_ratio: float = 0.6", "grade_b_ratio: float = 0.5"),
-    ("grade: 維持 planned progress = elapsed, not 1", "metrics/evaluate.py",
-     "np.where(flat, 1.0, np.where(", "np.where(flat, elapsed, np.where("),
+    (
+        "attainment: 減少 treated as 増加",
+        "metrics/rates.py",
+        'lower_is_better = d == "減少"',
+        'lower_is_better = d == "増加"',
+    ),
+    (
+        "progress: no NaN when target = baseline",
+        "metrics/rates.py",
+        "ok = np.isfinite(a) & np.isfinite(span) & (span != 0)",
+        "ok = np.isfinite(a) & np.isfinite(span)",
+    ),
+    (
+        "planned path: off by one year",
+        "metrics/rates.py",
+        "(y - baseline_year) / (target_year",
+        "(y - baseline_year - 1) / (target_year",
+    ),
+    (
+        "grade: A uses > instead of >=",
+        "metrics/grades.py",
+        "if rate >= self.a * planned_progress:",
+        "if rate > self.a * planned_progress:",
+    ),
+    (
+        "grade: B uses > instead of >=",
+        "metrics/grades.py",
+        "if rate >= self.b * planned_progress:",
+        "if rate > self.b * planned_progress:",
+    ),
+    (
+        "grade: C/D boundary r > 0",
+        "metrics/grades.py",
+        'return "C" if rate >= 0 else "D"',
+        'return "C" if rate > 0 else "D"',
+    ),
+    (
+        "grade: decided on floats, not on the typed decimal",
+        "metrics/exact.py",
+        "    return Fraction(Decimal(repr(value)))",
+        "    return Fraction(value)",
+    ),
+    (
+        "settings: B ratio 0.6 -> 0.5",
+        "settings.py",
+        "grade_b_ratio: float = 0.6",
+        "grade_b_ratio: float = 0.5",
+    ),
+    (
+        "grade: 維持 planned progress = elapsed, not 1",
+        "metrics/evaluate.py",
+        "np.where(flat, 1.0, np.where(",
+        "np.where(flat, elapsed, np.where(",
+    ),
     ("yearly targets ignored", "metrics/evaluate.py", "    if len(custom):", "    if False:"),
-    ("item grade: last measure instead of primary", "metrics/evaluate.py",
-     'own["grade"].iloc[0]', 'own["grade"].iloc[-1]'),
-    ("最低評価: best instead of worst", "metrics/grades.py",
-     "return max(graded, key=_RANK.__getitem__)", "return min(graded, key=_RANK.__getitem__)"),
-    ("effects: 歳出削減 = actual − baseline", "metrics/effects.py",
-     'expense = out["baseline"] - values', 'expense = values - out["baseline"]'),
-    ("effects: 歳入増加 = baseline − actual", "metrics/effects.py",
-     'revenue = values - out["baseline"]', 'revenue = out["baseline"] - values'),
-    ("effects: include flag dropped", "metrics/effects.py",
-     'out["counted"] = out["include_in_effect"].astype(bool) & (', 'out["counted"] = ('),
-    ("effects: include_reference ignored", "metrics/effects.py",
-     "((kind == REFERENCE) & settings.include_reference)", "(kind == REFERENCE)"),
-    ("effects: 参考 ignores direction", "metrics/effects.py",
-     'reference = improvement(values, out["baseline"], out["direction"]) * price',
-     'reference = (values - out["baseline"]) * price'),
-    ("totals: cumulative = last single year", "metrics/effects.py",
-     'frame["cumulative"] = frame["single_year"].cumsum()', 'frame["cumulative"] = frame["single_year"]'),
-    ("totals: ledger not in 単年度", "metrics/effects.py",
-     'frame["single_year"] = frame["measures"].fillna(0.0) + frame["ledger"]',
-     'frame["single_year"] = frame["measures"].fillna(0.0)'),
-    ("初年度のみ: no chaining (= 継続)", "metrics/effects.py",
-     "                previous = value", "                pass"),
-    ("初年度のみ: measured from the FY2025 level", "metrics/effects.py",
-     "if start_year is not None and year < start_year:", "if False:"),
-    ("roll-up: shares over all items", "metrics/rollups.py",
-     'row[f"n_{g}"] / n_graded if n_graded', 'row[f"n_{g}"] / len(members) if n_graded'),
-    ("rounding: percent_points uses round()", "rounding.py",
-     "    scaled = _decimal(rate) * 100", "    return round(rate * 100, ndigits)"),
-    ("rounding: round_half_away uses round()", "rounding.py",
-     "    step = Decimal(1).scaleb(-ndigits)", "    return float(round(x, ndigits))"),
-    ("rounding: half-even in Decimal", "rounding.py",
-     "return float(_decimal(x).quantize(step, rounding=ROUND_HALF_UP",
-     "return float(_decimal(x).quantize(step, rounding='ROUND_HALF_EVEN'"),
-    ("rounding: 17 digits instead of 15", "rounding.py",
-     'format(float(x), ".15g")', 'format(float(x), ".17g")'),
+    (
+        "item grade: last measure instead of primary",
+        "metrics/evaluate.py",
+        'own["grade"].iloc[0]',
+        'own["grade"].iloc[-1]',
+    ),
+    (
+        "最低評価: best instead of worst",
+        "metrics/grades.py",
+        "return max(graded, key=_RANK.__getitem__)",
+        "return min(graded, key=_RANK.__getitem__)",
+    ),
+    (
+        "effects: 歳出削減 = actual − baseline",
+        "metrics/effects.py",
+        'expense = out["baseline"] - values',
+        'expense = values - out["baseline"]',
+    ),
+    (
+        "effects: 歳入増加 = baseline − actual",
+        "metrics/effects.py",
+        'revenue = values - out["baseline"]',
+        'revenue = out["baseline"] - values',
+    ),
+    (
+        "effects: include flag dropped",
+        "metrics/effects.py",
+        'out["counted"] = out["include_in_effect"].astype(bool) & (',
+        'out["counted"] = (',
+    ),
+    (
+        "effects: include_reference ignored",
+        "metrics/effects.py",
+        "((kind == REFERENCE) & settings.include_reference)",
+        "(kind == REFERENCE)",
+    ),
+    (
+        "effects: 参考 ignores direction",
+        "metrics/effects.py",
+        'reference = improvement(values, out["baseline"], out["direction"]) * price',
+        'reference = (values - out["baseline"]) * price',
+    ),
+    (
+        "totals: cumulative = last single year",
+        "metrics/effects.py",
+        'frame["cumulative"] = frame["single_year"].cumsum()',
+        'frame["cumulative"] = frame["single_year"]',
+    ),
+    (
+        "totals: ledger not in 単年度",
+        "metrics/effects.py",
+        'frame["single_year"] = frame["measures"].fillna(0.0) + frame["ledger"]',
+        'frame["single_year"] = frame["measures"].fillna(0.0)',
+    ),
+    (
+        "初年度のみ: no chaining (= 継続)",
+        "metrics/effects.py",
+        "                previous = value",
+        "                pass",
+    ),
+    (
+        "初年度のみ: measured from the FY2025 level",
+        "metrics/effects.py",
+        "if start_year is not None and year < start_year:",
+        "if False:",
+    ),
+    (
+        "roll-up: shares over all items",
+        "metrics/rollups.py",
+        'row[f"n_{g}"] / n_graded if n_graded',
+        'row[f"n_{g}"] / len(members) if n_graded',
+    ),
+    (
+        "rounding: percent_points uses round()",
+        "rounding.py",
+        "    scaled = _decimal(rate) * 100",
+        "    return round(rate * 100, ndigits)",
+    ),
+    (
+        "rounding: round_half_away uses round()",
+        "rounding.py",
+        "    step = Decimal(1).scaleb(-ndigits)",
+        "    return float(round(x, ndigits))",
+    ),
+    (
+        "rounding: half-even in Decimal",
+        "rounding.py",
+        "return float(_decimal(x).quantize(step, rounding=ROUND_HALF_UP",
+        "return float(_decimal(x).quantize(step, rounding='ROUND_HALF_EVEN'",
+    ),
+    (
+        "rounding: 17 digits instead of 15",
+        "rounding.py",
+        'format(float(x), ".15g")',
+        'format(float(x), ".17g")',
+    ),
     ("format_amount: △ on a value that rounds to 0", "rounding.py", "    if value < 0:", "    if yen < 0:"),
 ]
 
@@ -97,8 +199,9 @@ def _pad(text: str, width: int) -> str:
 
 def _copy_tree(dest: Path) -> None:
     shutil.copytree(ROOT / "src" / PKG, dest / PKG, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(ROOT / "tests", dest / "tests",
-                    ignore=shutil.ignore_patterns("__pycache__", "mutation_check.py"))
+    shutil.copytree(
+        ROOT / "tests", dest / "tests", ignore=shutil.ignore_patterns("__pycache__", "mutation_check.py")
+    )
     shutil.copy(ROOT / "pyproject.toml", dest / "pyproject.toml")
 
 
@@ -123,14 +226,22 @@ def run_one(mutation: tuple[str, str, str, str] | None) -> tuple[str, str, float
                 return name, f"ERROR: text found {text.count(old)} times in {rel}", 0.0
             path.write_text(text.replace(old, new), encoding="utf-8")
         env = _env(dest)
-        where = subprocess.run([sys.executable, "-c", f"import {PKG}; print({PKG}.__file__)"],
-                               env=env, cwd=dest, capture_output=True, text=True)
+        where = subprocess.run(
+            [sys.executable, "-c", f"import {PKG}; print({PKG}.__file__)"],
+            env=env,
+            cwd=dest,
+            capture_output=True,
+            text=True,
+        )
         if not where.stdout.strip().startswith(str(dest)):
             return name, f"ERROR: imported {where.stdout.strip() or where.stderr.strip()}", 0.0
         start = time.perf_counter()
         proc = subprocess.run(
             [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", *TESTS],
-            env=env, cwd=dest, capture_output=True, text=True,
+            env=env,
+            cwd=dest,
+            capture_output=True,
+            text=True,
         )
         seconds = time.perf_counter() - start
     if proc.returncode == 0:

@@ -58,6 +58,7 @@ class OMeasure:
     @property
     def cumulative(self) -> bool:
         return self.aggregation == "累計"
+
     revised: dict[int, Any] = field(default_factory=dict)  # plan revisions: first year -> the new target
 
 
@@ -68,7 +69,9 @@ class OItem:
     lead: str
     measures: list[OMeasure]
     status_grade: dict[int, str] = field(default_factory=dict)
-    effect_plan: dict[int, Any] = field(default_factory=dict)  # year -> planned 財政効果額 (円), where the plan has one
+    effect_plan: dict[int, Any] = field(
+        default_factory=dict
+    )  # year -> planned 財政効果額 (円), where the plan has one
 
 
 @dataclass
@@ -206,8 +209,11 @@ def planned_amount(m: OMeasure, year: int) -> Fraction:
 
 def planned_value(m: OMeasure, year: int) -> Fraction | None:
     if m.cumulative:
-        return None if year < START_YEAR else sum((planned_amount(m, yy) for yy in PLAN_YEARS if yy <= year),
-                                                  Fraction(0))
+        return (
+            None
+            if year < START_YEAR
+            else sum((planned_amount(m, yy) for yy in PLAN_YEARS if yy <= year), Fraction(0))
+        )
     if own_target(m, year) is not None:
         return own_target(m, year)  # type: ignore[return-value]
     b, t = exact(m.baseline), target_in(m, year)
@@ -299,18 +305,34 @@ def expected_report(sc: Scenario) -> dict[str, Any]:
         flat = t == b
         if m.cumulative:  # its line runs from 0 before the plan's first year to the target at its end
             own_path = y >= START_YEAR and any(own_target(m, yy) is not None for yy in PLAN_YEARS if yy <= y)
-            p = (progress(planned_value(m, y), b, t) if own_path
-                 else Fraction(y - START_YEAR + 1, END_YEAR - START_YEAR + 1))
+            p = (
+                progress(planned_value(m, y), b, t)
+                if own_path
+                else Fraction(y - START_YEAR + 1, END_YEAR - START_YEAR + 1)
+            )
         else:
-            p = Fraction(1) if flat else (progress(planned_value(m, y), b, t) if own_target(m, y) is not None
-                                          else Fraction(y - BASELINE_YEAR, END_YEAR - BASELINE_YEAR))
+            p = (
+                Fraction(1)
+                if flat
+                else (
+                    progress(planned_value(m, y), b, t)
+                    if own_target(m, y) is not None
+                    else Fraction(y - BASELINE_YEAR, END_YEAR - BASELINE_YEAR)
+                )
+            )
         r, att = progress(a, b, t), attainment(a, t, m.direction)
         g, on_line = grade(att if flat else r, p)
         gtags = tags | ({"boundary"} if on_line else set())
         measures[m.mid] = {
-            "actual": Fig(a, tags), "planned": Fig(planned_value(m, y)), "progress": Fig(r, tags),
-            "attainment": Fig(att, tags), "planned_progress": Fig(p), "grade": Fig(g, frozenset(gtags)),
-            "effect": effect_fig(m, y), "counted": Fig(counted(m, sc)), "target": Fig(t),
+            "actual": Fig(a, tags),
+            "planned": Fig(planned_value(m, y)),
+            "progress": Fig(r, tags),
+            "attainment": Fig(att, tags),
+            "planned_progress": Fig(p),
+            "grade": Fig(g, frozenset(gtags)),
+            "effect": effect_fig(m, y),
+            "counted": Fig(counted(m, sc)),
+            "target": Fig(t),
             "year_actual": Fig(year_value_of(m, y)[0], year_value_of(m, y)[1]),
         }
     items: dict[int, Fig] = {}
@@ -327,8 +349,11 @@ def expected_report(sc: Scenario) -> dict[str, Any]:
             items[it.no] = Fig(it.status_grade.get(y, NONE) if y in PLAN_YEARS else NONE)
 
     def ledger_fig(item_filter: set[int] | None, year: int) -> list[Fig]:
-        return [Fig(exact(amount)) for (no, ly, _kind, amount) in sc.ledger
-                if ly == year and (item_filter is None or no in item_filter)]
+        return [
+            Fig(exact(amount))
+            for (no, ly, _kind, amount) in sc.ledger
+            if ly == year and (item_filter is None or no in item_filter)
+        ]
 
     def year_total(group: list[OItem] | None, year: int) -> Fig:
         """財政効果額 of a year over counted measures and ledger entries (of a group of items, or all)."""
@@ -352,12 +377,17 @@ def expected_report(sc: Scenario) -> dict[str, Any]:
             single = cumulative = Fig(None)
         # 効果額計画: the members' plans of the year (and so far); 実績 ÷ 計画, not known without a plan or at 0
         plan_year = total([Fig(exact(it.effect_plan[y])) for it in members if y in it.effect_plan])
-        plan_so_far = total([Fig(exact(a)) for it in members for yy, a in it.effect_plan.items() if START_YEAR <= yy <= y])
+        plan_so_far = total(
+            [Fig(exact(a)) for it in members for yy, a in it.effect_plan.items() if START_YEAR <= yy <= y]
+        )
         counted_here = [m for it in members for m in it.measures if counted(m, sc)]
         missing_year = sum(1 for m in counted_here if y in PLAN_YEARS and effect_fig(m, y).value is None)
-        missing_all = sum(1 for m in counted_here for yy in PLAN_YEARS if yy <= y and effect_fig(m, yy).value is None)
+        missing_all = sum(
+            1 for m in counted_here for yy in PLAN_YEARS if yy <= y and effect_fig(m, yy).value is None
+        )
         return {
-            "items": Fig(len(members)), "graded": Fig(graded, gtags),
+            "items": Fig(len(members)),
+            "graded": Fig(graded, gtags),
             **{f"n_{g}": Fig(n[g], gtags) for g in (*GRADES, NONE)},
             **{f"share_{g}": Fig(Fraction(n[g], graded) if graded else None, gtags) for g in GRADES},
             "mean_progress": Fig(sum(known, Fraction(0)) / len(known) if known else None, ptags),
@@ -366,7 +396,8 @@ def expected_report(sc: Scenario) -> dict[str, Any]:
             "effect_year_missing": Fig(missing_year, single.tags),
             "effect_cumulative_missing": Fig(missing_all, cumulative.tags),
             "counted_measures": Fig([m.mid for it in members for m in it.measures if counted(m, sc)]),
-            "effect_plan_year": plan_year, "effect_plan_cumulative": plan_so_far,
+            "effect_plan_year": plan_year,
+            "effect_plan_cumulative": plan_so_far,
             "effect_plan_attainment": ratio(Fig(single.value, single.tags), plan_year),
             "effect_plan_attainment_cumulative": ratio(Fig(cumulative.value, cumulative.tags), plan_so_far),
         }
@@ -396,21 +427,36 @@ def expected_report(sc: Scenario) -> dict[str, Any]:
         run_measures.append(meas)
         run_planned.append(planned)
         row = {
-            "measures": meas, "ledger": ledger, "single_year": single, "cumulative": total(run_single),
-            "planned": planned, "planned_cumulative": total(run_planned),
-            "attainment": ratio(meas, planned), "attainment_cumulative": ratio(total(run_measures), total(run_planned)),
+            "measures": meas,
+            "ledger": ledger,
+            "single_year": single,
+            "cumulative": total(run_single),
+            "planned": planned,
+            "planned_cumulative": total(run_planned),
+            "attainment": ratio(meas, planned),
+            "attainment_cumulative": ratio(total(run_measures), total(run_planned)),
             "reference": reference,
             "missing": Fig(sum(1 for m in counted_measures if effect_fig(m, yy).value is None)),
         }
         plans = total([Fig(exact(it.effect_plan[yy])) for it in sc.items if yy in it.effect_plan])
         run_plans.append(plans)
-        row.update({"effect_plan": plans, "effect_plan_cumulative": total(run_plans),
-                    "effect_plan_attainment": ratio(single, plans),
-                    "effect_plan_attainment_cumulative": ratio(total(run_single), total(run_plans))})
+        row.update(
+            {
+                "effect_plan": plans,
+                "effect_plan_cumulative": total(run_plans),
+                "effect_plan_attainment": ratio(single, plans),
+                "effect_plan_attainment_cumulative": ratio(total(run_single), total(run_plans)),
+            }
+        )
         if yy > y:  # results of years after the evaluation year are not known yet
-            row = {k: (v if k in ("planned", "planned_cumulative", "effect_plan", "effect_plan_cumulative")
-                       else Fig(None, v.tags | pre_plan))
-                   for k, v in row.items()}
+            row = {
+                k: (
+                    v
+                    if k in ("planned", "planned_cumulative", "effect_plan", "effect_plan_cumulative")
+                    else Fig(None, v.tags | pre_plan)
+                )
+                for k, v in row.items()
+            }
         by_year[yy] = row
     headline = by_year.get(y)
     return {
@@ -420,9 +466,11 @@ def expected_report(sc: Scenario) -> dict[str, Any]:
         "departments": grouped("lead"),
         "total": grouped(None)["全体"],
         "by_year": by_year,
-        "single_year": Fig(headline["single_year"].value, headline["single_year"].tags) if headline
+        "single_year": Fig(headline["single_year"].value, headline["single_year"].tags)
+        if headline
         else Fig(None, pre_plan),
-        "cumulative": Fig(headline["cumulative"].value, headline["cumulative"].tags) if headline
+        "cumulative": Fig(headline["cumulative"].value, headline["cumulative"].tags)
+        if headline
         else Fig(None, pre_plan),
         "error_cells": {(m.mid, yy) for m in sc.measures for yy in error_years(m)},
         "jump_cells": {(m.mid, yy) for m in sc.measures for yy in jump_years(m)},

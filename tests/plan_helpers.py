@@ -13,8 +13,9 @@ from kaikaku_xl.workbook import contract as c
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "kaikaku_xl.cli", *args], capture_output=True, text=True,
-                          timeout=400, cwd=cwd)
+    return subprocess.run(
+        [sys.executable, "-m", "kaikaku_xl.cli", *args], capture_output=True, text=True, timeout=400, cwd=cwd
+    )
 
 
 def fill_plan(template: Path, head: dict[str, Any], tables: dict[str, list[dict[str, Any]]]) -> Path:

@@ -14,8 +14,17 @@ import pytest
 from kaikaku_xl.cli import build_parser, main
 from kaikaku_xl.terminal import clip, display_width, pad
 
-ENGLISH = ("usage:", "positional arguments", "optional arguments", "options:", "show this help", "error:",
-           "the following arguments", "invalid", "required")
+ENGLISH = (
+    "usage:",
+    "positional arguments",
+    "optional arguments",
+    "options:",
+    "show this help",
+    "error:",
+    "the following arguments",
+    "invalid",
+    "required",
+)
 
 
 def _subcommands() -> dict[str, argparse.ArgumentParser]:
@@ -28,7 +37,9 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.mark.parametrize("command", [None, *_subcommands()])
-def test_help_is_japanese_and_every_argument_explained(command: str | None, capsys: pytest.CaptureFixture[str]) -> None:
+def test_help_is_japanese_and_every_argument_explained(
+    command: str | None, capsys: pytest.CaptureFixture[str]
+) -> None:
     with pytest.raises(SystemExit) as exit_:
         main([*([command] if command else []), "--help"])
     assert exit_.value.code == 0
@@ -36,16 +47,21 @@ def test_help_is_japanese_and_every_argument_explained(command: str | None, caps
     assert out.startswith("使い方: kaikaku") and "オプション:" in out
     assert not [w for w in ENGLISH if w in out]
     parser = _subcommands()[command] if command else build_parser()
-    unexplained = [a.dest for a in parser._actions if not a.help and not isinstance(a, argparse._SubParsersAction)]
+    unexplained = [
+        a.dest for a in parser._actions if not a.help and not isinstance(a, argparse._SubParsersAction)
+    ]
     assert unexplained == []
 
 
-@pytest.mark.parametrize(("args", "expected"), [
-    (["refresh"], "次の引数が必要です: path"),
-    (["export", "m.xlsx", "--out", "o", "--year", "abc"], "引数 --year: 'abc' は整数になっていません"),
-    (["nosuch"], "は選べません"),
-    (["report", "m.xlsx", "--bogus"], "使えない引数です: --bogus"),
-])
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["refresh"], "次の引数が必要です: path"),
+        (["export", "m.xlsx", "--out", "o", "--year", "abc"], "引数 --year: 'abc' は整数になっていません"),
+        (["nosuch"], "は選べません"),
+        (["report", "m.xlsx", "--bogus"], "使えない引数です: --bogus"),
+    ],
+)
 def test_argparse_errors_are_japanese_with_exit_code_2(args: list[str], expected: str) -> None:
     result = _run(*args)
     assert result.returncode == 2
@@ -56,10 +72,16 @@ def test_argparse_errors_are_japanese_with_exit_code_2(args: list[str], expected
 @pytest.mark.parametrize("command", list(_subcommands()))
 def test_every_subcommand_takes_verbose_debug_and_quiet(command: str) -> None:
     parser = build_parser()
-    required = {"plan": [], "serve": []}.get(command, ["m.xlsx"]) + (["--out", "o"] if command == "export" else [])
-    required += {"distribute": ["--out", "o"], "collect": ["r.xlsx"], "close-year": ["--year", "2026"],
-                 "reopen-year": ["--year", "2026", "--reason", "理由"],
-                 "revise": ["--from-year", "2027", "--reason", "理由", "--date", "2027-03-01"]}.get(command, [])
+    required = {"plan": [], "serve": []}.get(command, ["m.xlsx"]) + (
+        ["--out", "o"] if command == "export" else []
+    )
+    required += {
+        "distribute": ["--out", "o"],
+        "collect": ["r.xlsx"],
+        "close-year": ["--year", "2026"],
+        "reopen-year": ["--year", "2026", "--reason", "理由"],
+        "revise": ["--from-year", "2027", "--reason", "理由", "--date", "2027-03-01"],
+    }.get(command, [])
     args = parser.parse_args([command, *required, "-vv", "--debug", "-q"])
     assert (args.verbose, args.debug, args.quiet) == (2, True, True)
     args = parser.parse_args(["--debug", command, *required])  # before the command's name: not reset by it
@@ -95,7 +117,12 @@ def test_report_table_columns_line_up(tmp_path: Path) -> None:
     out = _run("report", str(master)).stdout
     assert "累計効果額 −" in out and "−円" not in out  # an amount not known is −, never −円
     lines = out.splitlines()
-    table = [line for line in lines[1:] if line.endswith((" S", " A", " B", " C", " D", " −", " 評価"))
-             and not line.startswith("基本方針")]  # a policy line may end in − too (累計効果額 not known)
+    table = [
+        line
+        for line in lines[1:]
+        if line.endswith((" S", " A", " B", " C", " D", " −", " 評価")) and not line.startswith("基本方針")
+    ]  # a policy line may end in − too (累計効果額 not known)
     assert len(table) > 5
-    assert len({display_width(line[: line.rindex(" ")]) for line in table}) == 1  # the grade column starts at one place
+    assert (
+        len({display_width(line[: line.rindex(" ")]) for line in table}) == 1
+    )  # the grade column starts at one place

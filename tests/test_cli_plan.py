@@ -54,21 +54,26 @@ lead = "人事課"
 
 
 def test_plan_json_lists_the_27_items_with_the_seed_numbers() -> None:
-    out = subprocess.run([sys.executable, "-m", "kaikaku_xl.cli", "plan", "--json"], capture_output=True, text=True,
-                         check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "kaikaku_xl.cli", "plan", "--json"], capture_output=True, text=True, check=True
+    ).stdout
     plan = json.loads(out)
     assert [i["no"] for i in plan["items"]] == list(range(1, 28))
     item5 = plan["items"][4]
     assert item5["lead"] == "人事課" and "行革デジタル推進課" in item5["departments"]
-    assert [(m["name"], m["unit"], m["direction"], m["baseline"], m["target"], m["effect_kind"])
-            for m in item5["measures"]] == [
+    assert [
+        (m["name"], m["unit"], m["direction"], m["baseline"], m["target"], m["effect_kind"])
+        for m in item5["measures"]
+    ] == [
         ("時間外勤務総時間", "時間", "減少", 39757, 32000, "参考"),
         ("時間外勤務手当", "円", "減少", 94603965, 76160000, "歳出削減"),
     ]
     assert plan["city_code"] == "082368" and plan["period"] == [2026, 2030]
 
 
-def test_a_broken_plan_file_is_refused_with_the_item(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_broken_plan_file_is_refused_with_the_item(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     broken = tmp_path / "broken.toml"
     broken.write_text(OTHER_CITY.replace('direction = "減少"', 'direction = "下がる"'), encoding="utf-8")
     assert main(["plan", "--plan", str(broken)]) == 2
@@ -85,7 +90,15 @@ def test_another_citys_master_from_its_own_plan(tmp_path: Path, capsys: pytest.C
 
     wb = load_workbook(master)
     ws = wb["実績"]
-    assert [c.value for c in ws[3]] == ["No", "指標名", "単位", "2024年度", "2025年度", "2026年度", "2027年度"]
+    assert [c.value for c in ws[3]] == [
+        "No",
+        "指標名",
+        "単位",
+        "2024年度",
+        "2025年度",
+        "2026年度",
+        "2027年度",
+    ]
     ws["E5"] = 850000  # 窓口経費 2025: progress 150,000 / 300,000 = 0.5, p = 2/4 -> A; effect 150,000
     wb.save(master)
     assert main(["refresh", str(master)]) == 0

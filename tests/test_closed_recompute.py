@@ -75,8 +75,16 @@ def test_a_closed_year_keeps_its_recorded_figures_and_reports_differences(tmp_pa
     cells = {(r[1], r[2]) for r in listed.iter_rows(min_row=c.PROBLEMS.anchor_row + 1, values_only=True)}
     assert {(c.YEAR_RESULTS.sheet, progress_cell), (c.YEAR_RESULTS.sheet, grade_cell)} <= cells
     # the 年度推移 sheet shows the recorded grade of the closed year too
-    assert _output(master, c.Layout(years=list(range(2025, 2031)), plan_years=list(range(2026, 2031))).table(
-        "TrendItems"), "No", item, f"{YEAR}年度") == other
+    assert (
+        _output(
+            master,
+            c.Layout(years=list(range(2025, 2031)), plan_years=list(range(2026, 2031))).table("TrendItems"),
+            "No",
+            item,
+            f"{YEAR}年度",
+        )
+        == other
+    )
     # reopening the year drops the record: the recomputed figures are shown again
     assert main(["reopen-year", str(master), "--year", str(YEAR), "--reason", "再計算", "--now", NOW]) == 0
     assert main(["refresh", str(master), "-q", "--now", NOW]) == 0

@@ -26,13 +26,33 @@ from kaikaku_xl.workbook import contract as c
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "udfs"))
 import kaikaku_udfs as udf  # noqa: E402  (plain Python functions: Excel itself cannot run here)
 
-HEAD = {"name": "架空郡改革計画", "city": "架空郡町", "baseline_year": 2023, "start_year": 2024, "end_year": 2027}
+HEAD = {
+    "name": "架空郡改革計画",
+    "city": "架空郡町",
+    "baseline_year": 2023,
+    "start_year": 2024,
+    "end_year": 2027,
+}
 MEASURES = [
-    {"item": 1, "name": "削減効果額", "unit": "円", "direction": "増加", "target": 4_000_000,
-     "effect_kind": "歳出削減", "aggregation": "累計"},  # baseline left blank: 0 for a 累計
+    {
+        "item": 1,
+        "name": "削減効果額",
+        "unit": "円",
+        "direction": "増加",
+        "target": 4_000_000,
+        "effect_kind": "歳出削減",
+        "aggregation": "累計",
+    },  # baseline left blank: 0 for a 累計
     {"item": 2, "name": "電子申請件数", "unit": "件", "direction": "増加", "baseline": 100, "target": 500},
-    {"item": 3, "name": "相談件数", "unit": "件", "direction": "増加", "baseline": 0, "target": 300,
-     "aggregation": "累計"},
+    {
+        "item": 3,
+        "name": "相談件数",
+        "unit": "件",
+        "direction": "増加",
+        "baseline": 0,
+        "target": 300,
+        "aggregation": "累計",
+    },
 ]
 TYPED = {  # (item, measure) -> {year: the year's own value}
     (1, "削減効果額"): {2024: 1_000_000, 2025: 900_000, 2026: 1_300_000},
@@ -44,15 +64,19 @@ TYPED = {  # (item, measure) -> {year: the year's own value}
 def _plan(tmp_path: Path, measures: list[dict] | None = None) -> Path:
     path = tmp_path / "plan.xlsx"
     assert run("plan", "template", str(path)).returncode == 0
-    return fill_plan(path, HEAD, {
-        "PlanPolicies": [{"no": 1, "name": "歳出の見直し"}, {"no": 2, "name": "住民サービス"}],
-        "PlanItems": [
-            {"no": 1, "policy": 1, "title": "委託業務の見直し", "lead": "財政課"},
-            {"no": 2, "policy": 1, "title": "電子申請の拡大", "lead": "DX推進課"},
-            {"no": 3, "policy": 2, "title": "相談窓口の新設", "lead": "福祉課", "start_year": 2025},
-        ],
-        "PlanMeasures": MEASURES if measures is None else measures,
-    })
+    return fill_plan(
+        path,
+        HEAD,
+        {
+            "PlanPolicies": [{"no": 1, "name": "歳出の見直し"}, {"no": 2, "name": "住民サービス"}],
+            "PlanItems": [
+                {"no": 1, "policy": 1, "title": "委託業務の見直し", "lead": "財政課"},
+                {"no": 2, "policy": 1, "title": "電子申請の拡大", "lead": "DX推進課"},
+                {"no": 3, "policy": 2, "title": "相談窓口の新設", "lead": "福祉課", "start_year": 2025},
+            ],
+            "PlanMeasures": MEASURES if measures is None else measures,
+        },
+    )
 
 
 def _typed_master(tmp_path: Path) -> Path:
@@ -71,7 +95,9 @@ def _typed_master(tmp_path: Path) -> Path:
     kinds = {r[2].value: r[header.index("集計")].value for r in measures.iter_rows(min_row=4) if r[0].value}
     assert kinds == {"削減効果額": "累計", "電子申請件数": None, "相談件数": "累計"}
     guide = " ".join(str(r[0].value) for r in wb[c.SHEET_GUIDE].iter_rows() if r[0].value)
-    assert "集計が「累計」の指標" in guide  # the 使い方 sheet says how to enter them (only for plans that have them)
+    assert (
+        "集計が「累計」の指標" in guide
+    )  # the 使い方 sheet says how to enter them (only for plans that have them)
     actuals = wb[c.actuals_spec([]).sheet]
     years = {cell.value: cell.column for cell in actuals[c.MEASURES.anchor_row] if cell.value}
     for row in actuals.iter_rows(min_row=4):
@@ -96,7 +122,9 @@ def _report(master: Path, year: int) -> dict:
     return json.loads(result.stdout)
 
 
-def test_cumulative_measures_and_a_mid_plan_item_through_plan_init_refresh_report_export(tmp_path: Path) -> None:
+def test_cumulative_measures_and_a_mid_plan_item_through_plan_init_refresh_report_export(
+    tmp_path: Path,
+) -> None:
     master = _typed_master(tmp_path)
     result = run("refresh", str(master))
     assert result.returncode == 0, result.stderr
@@ -189,9 +217,32 @@ def test_plan_workbook_refuses_a_cumulative_measure_that_cannot_add_up(tmp_path:
     assert "指標!" in result.stderr and "累計の指標の基準値は 0" in result.stderr
     assert "Traceback" not in result.stderr
     with pytest.raises(PlanError, match="累計の指標の方向"):
-        plan_from_dict({"plan": {"name": "x", "city": "y", "baseline_year": 2023, "start_year": 2024,
-                                 "end_year": 2027},
-                        "policies": [{"no": 1, "name": "p"}],
-                        "items": [{"no": 1, "policy": 1, "title": "t", "lead": "課",
-                                   "measures": [{"name": "m", "unit": "件", "direction": "減少", "target": 5,
-                                                 "aggregation": "累計"}]}]})
+        plan_from_dict(
+            {
+                "plan": {
+                    "name": "x",
+                    "city": "y",
+                    "baseline_year": 2023,
+                    "start_year": 2024,
+                    "end_year": 2027,
+                },
+                "policies": [{"no": 1, "name": "p"}],
+                "items": [
+                    {
+                        "no": 1,
+                        "policy": 1,
+                        "title": "t",
+                        "lead": "課",
+                        "measures": [
+                            {
+                                "name": "m",
+                                "unit": "件",
+                                "direction": "減少",
+                                "target": 5,
+                                "aggregation": "累計",
+                            }
+                        ],
+                    }
+                ],
+            }
+        )

@@ -24,7 +24,11 @@ def _fill(path: Path) -> None:
     wb = load_workbook(path)
     ws = wb["実績"]
     year_col = col_of(ws, f"{YEAR}年度")
-    ws.cell(row=row_of(ws, No=2, 指標名="人件費（会計年度任用職員以外）"), column=year_col, value="4,012,345,678円")
+    ws.cell(
+        row=row_of(ws, No=2, 指標名="人件費（会計年度任用職員以外）"),
+        column=year_col,
+        value="4,012,345,678円",
+    )
     ws.cell(row=row_of(ws, No=3, 指標名="会計年度任用職員人件費"), column=year_col, value=650000000)
     pasted = ws.max_row + 1
     for j, value in enumerate([OTHER_MEASURE[0], OTHER_MEASURE[1], "時間"], start=1):
@@ -36,8 +40,14 @@ def _fill(path: Path) -> None:
     st.cell(row=r, column=col_of(st, "取組実績"), value="定員適正化計画の改定に着手")
     lg = wb[c.LEDGER.sheet]
     free = next(r for r in range(4, lg.max_row + 1) if lg.cell(row=r, column=1).value is None)
-    for header, value in (("No", 4), ("年度", YEAR), ("区分", "歳出削減"), ("金額", "1,200,000円"),
-                          ("内容", "職員研修の内製化"), ("算定根拠", "委託料の差額")):
+    for header, value in (
+        ("No", 4),
+        ("年度", YEAR),
+        ("区分", "歳出削減"),
+        ("金額", "1,200,000円"),
+        ("内容", "職員研修の内製化"),
+        ("算定根拠", "委託料の差額"),
+    ):
         lg.cell(row=free, column=col_of(lg, header), value=value)
     wb.save(path)
 
@@ -73,8 +83,10 @@ def test_department_file_holds_only_its_rows_and_identity(distributed: tuple[Pat
     wb = load_workbook(path)
     assert wb.sheetnames[0] == c.SHEET_DEPARTMENT_GUIDE
     assert wb[c.IDENTITY.sheet].sheet_state == "hidden"
-    assert path.suffix == ".xlsx" and not any(n.startswith("xl/vbaProject") or "externalLink" in n
-                                              for n in __import__("zipfile").ZipFile(path).namelist())
+    assert path.suffix == ".xlsx" and not any(
+        n.startswith("xl/vbaProject") or "externalLink" in n
+        for n in __import__("zipfile").ZipFile(path).namelist()
+    )
     actuals = wb["実績"]
     assert [cell.value for cell in actuals[3]] == c.actuals_spec(list(range(2025, 2031))).headers
     assert "Actuals" in actuals.tables and c.STATUS.name in wb[c.STATUS.sheet].tables
@@ -87,12 +99,20 @@ def test_department_file_holds_only_its_rows_and_identity(distributed: tuple[Pat
     kinds = {dv.type for dv in wb[c.STATUS.sheet].data_validations.dataValidation}
     assert "list" in kinds
     ident = {r[0]: r[1] for r in wb[c.IDENTITY.sheet].iter_rows(values_only=True)}
-    assert ident["department"] == DEPT and ident["year"] == str(YEAR) and len(ident["fingerprint"]) == 16 and ident["fingerprint"].startswith("F")
-    assert "2026-05-31" in "".join(str(cell.value) for cell in wb[c.SHEET_DEPARTMENT_GUIDE]["A"] if cell.value)
+    assert (
+        ident["department"] == DEPT
+        and ident["year"] == str(YEAR)
+        and len(ident["fingerprint"]) == 16
+        and ident["fingerprint"].startswith("F")
+    )
+    assert "2026-05-31" in "".join(
+        str(cell.value) for cell in wb[c.SHEET_DEPARTMENT_GUIDE]["A"] if cell.value
+    )
 
 
-def test_the_year_walked_through(distributed: tuple[Path, Path], tmp_path: Path,
-                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_year_walked_through(
+    distributed: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     master, returned, cell = _returned_while_the_master_changed(distributed)
 
     code, report = run_json(capsys, "collect", str(master), str(returned), "--now", NOW)
@@ -103,8 +123,13 @@ def test_the_year_walked_through(distributed: tuple[Path, Path], tmp_path: Path,
     assert (conflict["master"], conflict["returned"]) == (640000000, 650000000)
     assert len(report["refused"]) == 1
     refused = report["refused"][0]
-    assert refused["sheet"] == "実績" and refused["value"] == 1200 and "行革デジタル推進課" in refused["reason"]
-    applied = {(a["sheet"], a["new"] if not isinstance(a["new"], dict) else a["new"]["what"]) for a in report["applied"]}
+    assert (
+        refused["sheet"] == "実績" and refused["value"] == 1200 and "行革デジタル推進課" in refused["reason"]
+    )
+    applied = {
+        (a["sheet"], a["new"] if not isinstance(a["new"], dict) else a["new"]["what"])
+        for a in report["applied"]
+    }
     assert ("実績", 4012345678) in applied
     assert (c.STATUS.sheet, "実施中") in applied and (c.STATUS.sheet, "定員適正化計画の改定に着手") in applied
     assert (c.LEDGER.sheet, "職員研修の内製化") in applied
@@ -115,10 +140,15 @@ def test_the_year_walked_through(distributed: tuple[Path, Path], tmp_path: Path,
     assert _actual(master, *OTHER_MEASURE) is None  # the refused row did not reach the master
     ledger = load_workbook(master, data_only=True)[c.LEDGER.sheet]
     assert [4, YEAR, "歳出削減", 1200000, "職員研修の内製化", "委託料の差額"] in [
-        list(r[:6]) for r in ledger.iter_rows(min_row=4, values_only=True)]
+        list(r[:6]) for r in ledger.iter_rows(min_row=4, values_only=True)
+    ]
     log = change_log(master)
     kinds = [row["種別"] for row in log]
-    assert kinds.count(c.LOG_APPLIED) == 4 and kinds.count(c.LOG_CONFLICT) == 1 and kinds.count(c.LOG_REFUSED) == 1
+    assert (
+        kinds.count(c.LOG_APPLIED) == 4
+        and kinds.count(c.LOG_CONFLICT) == 1
+        and kinds.count(c.LOG_REFUSED) == 1
+    )
     conflict_row = next(r for r in log if r["種別"] == c.LOG_CONFLICT)
     assert (conflict_row["変更前"], conflict_row["変更後"]) == (640000000, 650000000)  # both values kept
     assert next(r for r in log if r["種別"] == c.LOG_REFUSED)["変更後"] == 1200
@@ -140,9 +170,14 @@ def test_the_year_walked_through(distributed: tuple[Path, Path], tmp_path: Path,
     assert code == 0
     by_dept = {d["department"]: d for d in status["departments"]}
     assert by_dept[DEPT]["collected"] is True and by_dept[DEPT]["distributed"]
-    assert by_dept["行革デジタル推進課"]["collected"] is False and by_dept["行革デジタル推進課"]["missing"] > 0
+    assert (
+        by_dept["行革デジタル推進課"]["collected"] is False and by_dept["行革デジタル推進課"]["missing"] > 0
+    )
     assert "実績 No.2「人件費（会計年度任用職員以外）」" not in by_dept[DEPT]["missing_cells"]  # collected
-    assert "進捗状況 No.1" not in by_dept[DEPT]["missing_cells"] and "進捗状況 No.2" in by_dept[DEPT]["missing_cells"]
+    assert (
+        "進捗状況 No.1" not in by_dept[DEPT]["missing_cells"]
+        and "進捗状況 No.2" in by_dept[DEPT]["missing_cells"]
+    )
     assert by_dept[DEPT]["missing"] == len(by_dept[DEPT]["missing_cells"])
 
     assert main(["refresh", str(master), "--now", NOW]) == 0
@@ -165,7 +200,9 @@ def _close_change_reopen(master: Path, capsys: pytest.CaptureFixture[str]) -> No
     assert main(["close-year", str(master), "--year", str(YEAR), "--now", NOW]) == 0
     wb = load_workbook(master)
     ws = wb["実績"]
-    cell = ws.cell(row=row_of(ws, No=2, 指標名="人件費（会計年度任用職員以外）"), column=col_of(ws, f"{YEAR}年度"))
+    cell = ws.cell(
+        row=row_of(ws, No=2, 指標名="人件費（会計年度任用職員以外）"), column=col_of(ws, f"{YEAR}年度")
+    )
     assert cell.protection.locked is True and ws.protection.sheet is True
     next_year = ws.cell(row=cell.row, column=cell.column + 1)
     assert next_year.protection.locked is False  # only the closed year is locked
@@ -193,17 +230,21 @@ def _close_change_reopen(master: Path, capsys: pytest.CaptureFixture[str]) -> No
     assert _evaluation(master)["2-1"][10] == 1  # reopened: the new value counts
 
 
-def test_prefer_returned_takes_the_departments_value(distributed: tuple[Path, Path],
-                                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_prefer_returned_takes_the_departments_value(
+    distributed: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     master, returned, cell = _returned_while_the_master_changed(distributed)
-    code, report = run_json(capsys, "collect", str(master), str(returned), "--prefer", "returned", "--now", NOW)
+    code, report = run_json(
+        capsys, "collect", str(master), str(returned), "--prefer", "returned", "--now", NOW
+    )
     assert report["conflicts"][0]["kept"] == "returned"
     assert _actual(master, 3, "会計年度任用職員人件費") == 650000000
     assert code == 1  # the pasted row of another department is still refused
 
 
-def test_collect_keeps_what_it_does_not_own(distributed: tuple[Path, Path], tmp_path: Path,
-                                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_collect_keeps_what_it_does_not_own(
+    distributed: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Collect writes the master part by part: the dashboard's charts and every untouched part stay."""
     import zipfile
 
@@ -218,14 +259,26 @@ def test_collect_keeps_what_it_does_not_own(distributed: tuple[Path, Path], tmp_
     assert any("chart" in n for n in after)
     changed = {n for n in before if before[n] != after[n]}
     wb = load_workbook(master)
-    assert changed <= {"xl/workbook.xml", *(f"xl/worksheets/sheet{wb.sheetnames.index(s) + 1}.xml" for s in (
-        "実績", c.STATUS.sheet, c.LEDGER.sheet, c.DISTRIBUTIONS.sheet, c.DISTRIBUTED_VALUES.sheet,
-        c.CHANGE_LOG.sheet))} | {n for n in before if n.startswith("xl/tables/")}
+    assert changed <= {
+        "xl/workbook.xml",
+        *(
+            f"xl/worksheets/sheet{wb.sheetnames.index(s) + 1}.xml"
+            for s in (
+                "実績",
+                c.STATUS.sheet,
+                c.LEDGER.sheet,
+                c.DISTRIBUTIONS.sheet,
+                c.DISTRIBUTED_VALUES.sheet,
+                c.CHANGE_LOG.sheet,
+            )
+        ),
+    } | {n for n in before if n.startswith("xl/tables/")}
     assert (master.parent / "backup").is_dir()
 
 
-def test_files_not_distributed_are_refused_whole(distributed: tuple[Path, Path], tmp_path: Path,
-                                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_files_not_distributed_are_refused_whole(
+    distributed: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     master, out = distributed
     before = master.read_bytes()
     stranger = make_master(tmp_path / "x", sample=False)  # any workbook without a distribution identity
@@ -243,9 +296,12 @@ def test_files_not_distributed_are_refused_whole(distributed: tuple[Path, Path],
     del before
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed (./dev test installs it)")
-def test_a_file_saved_by_libreoffice_is_collected(distributed: tuple[Path, Path], tmp_path: Path,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.skipif(
+    shutil.which("soffice") is None, reason="LibreOffice not installed (./dev test installs it)"
+)
+def test_a_file_saved_by_libreoffice_is_collected(
+    distributed: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     master, out = distributed
     returned = department_file(out, DEPT)
     _fill(returned)
@@ -256,7 +312,9 @@ def test_a_file_saved_by_libreoffice_is_collected(distributed: tuple[Path, Path]
     assert len(report["refused"]) == 1 and report["conflicts"] == []
 
 
-def test_narratives_are_required_where_they_matter(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_narratives_are_required_where_they_matter(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """An item with a measure that cannot be graded (no actual yet) needs 取組実績・課題・今後の方向性."""
     master = make_master(tmp_path, sample=False)
     code, problems = run_json(capsys, "validate", str(master))
@@ -266,8 +324,15 @@ def test_narratives_are_required_where_they_matter(tmp_path: Path, capsys: pytes
     about_2 = [p for p in problems if p["message"].startswith("No.2（")]
     assert about_2 and about_2[0]["sheet"] == c.STATUS.sheet and about_2[0]["cell"] == results_cell
     assert about_2[0]["severity"] == "警告" and "取組実績・課題・今後の方向性" in about_2[0]["message"]
-    edit_cells(master, {c.STATUS.sheet: {ws.cell(row=row, column=col_of(ws, h)).coordinate: "記入" for h in (
-        "取組実績", "課題", "今後の方向性")}})
+    edit_cells(
+        master,
+        {
+            c.STATUS.sheet: {
+                ws.cell(row=row, column=col_of(ws, h)).coordinate: "記入"
+                for h in ("取組実績", "課題", "今後の方向性")
+            }
+        },
+    )
     code, problems = run_json(capsys, "validate", str(master))
     assert not [p for p in problems if p["message"].startswith("No.2（")]
     assert [p for p in problems if p["message"].startswith("No.3（")]

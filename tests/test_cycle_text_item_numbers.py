@@ -15,27 +15,50 @@ from kaikaku_xl.cli import main
 from kaikaku_xl.workbook import contract as c
 from kaikaku_xl.workflows.report import report_from_file
 
-HEAD = {"name": "架空町行革計画", "city": "架空町", "baseline_year": 2025, "start_year": 2026, "end_year": 2029}
+HEAD = {
+    "name": "架空町行革計画",
+    "city": "架空町",
+    "baseline_year": 2025,
+    "start_year": 2026,
+    "end_year": 2029,
+}
 DEPT = "総務課"
 
 
 def _master(tmp_path: Path) -> Path:
     plan = tmp_path / "plan.xlsx"
     assert main(["plan", "template", str(plan)]) == 0
-    fill_plan(plan, HEAD, {
-        "PlanPolicies": [{"no": 1, "name": "行政運営"}],
-        "PlanItems": [
-            {"no": "R1-3", "policy": 1, "title": "委託の見直し", "lead": DEPT, "start_year": 2027},
-            {"no": "2-(1)-3", "policy": 1, "title": "内部事務の見直し", "lead": DEPT},
-            {"no": 10, "policy": 1, "title": "公共施設の再編", "lead": "財産管理課"},
-        ],
-        "PlanMeasures": [
-            {"item": "2-(1)-3", "name": "事務処理時間", "unit": "時間", "direction": "減少", "baseline": 800,
-             "target": 400},
-            {"item": "R1-3", "name": "委託料", "unit": "円", "direction": "減少", "baseline": 1_000_000,
-             "target": 600_000, "effect_kind": "歳出削減"},
-        ],
-    })
+    fill_plan(
+        plan,
+        HEAD,
+        {
+            "PlanPolicies": [{"no": 1, "name": "行政運営"}],
+            "PlanItems": [
+                {"no": "R1-3", "policy": 1, "title": "委託の見直し", "lead": DEPT, "start_year": 2027},
+                {"no": "2-(1)-3", "policy": 1, "title": "内部事務の見直し", "lead": DEPT},
+                {"no": 10, "policy": 1, "title": "公共施設の再編", "lead": "財産管理課"},
+            ],
+            "PlanMeasures": [
+                {
+                    "item": "2-(1)-3",
+                    "name": "事務処理時間",
+                    "unit": "時間",
+                    "direction": "減少",
+                    "baseline": 800,
+                    "target": 400,
+                },
+                {
+                    "item": "R1-3",
+                    "name": "委託料",
+                    "unit": "円",
+                    "direction": "減少",
+                    "baseline": 1_000_000,
+                    "target": 600_000,
+                    "effect_kind": "歳出削減",
+                },
+            ],
+        },
+    )
     master = tmp_path / "master.xlsx"
     assert main(["init", str(master), "--plan", str(plan)]) == 0
     return master
@@ -45,8 +68,9 @@ def _numbers(ws: object) -> list[object]:
     return [r[0] for r in ws.iter_rows(min_row=4, values_only=True) if r[0] is not None]  # type: ignore[attr-defined]
 
 
-def test_cycle_with_text_numbers_and_an_item_added_mid_plan(tmp_path: Path,
-                                                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_cycle_with_text_numbers_and_an_item_added_mid_plan(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     master = _master(tmp_path)
     out = tmp_path / "2026"
     assert main(["distribute", str(master), "--out", str(out), "--year", "2026", "--now", NOW]) == 0
@@ -55,7 +79,9 @@ def test_cycle_with_text_numbers_and_an_item_added_mid_plan(tmp_path: Path,
     assert _numbers(wb["実績"]) == ["2-(1)-3"]  # R1-3 starts in 2027: not sent for 2026
     assert _numbers(wb[c.STATUS.sheet]) == ["2-(1)-3"]
     ws = wb["実績"]
-    ws.cell(row=row_of(ws, No="2-(1)-3", 指標名="事務処理時間"), column=col_of(ws, "2026年度"), value="700時間")
+    ws.cell(
+        row=row_of(ws, No="2-(1)-3", 指標名="事務処理時間"), column=col_of(ws, "2026年度"), value="700時間"
+    )
     st = wb[c.STATUS.sheet]
     r = row_of(st, No="2-(1)-3", 年度=2026)
     st.cell(row=r, column=col_of(st, "進捗状況"), value="実施中")
@@ -64,19 +90,30 @@ def test_cycle_with_text_numbers_and_an_item_added_mid_plan(tmp_path: Path,
         st.cell(row=pasted, column=col_of(st, header), value=value)
     lg = wb[c.LEDGER.sheet]
     free = next(r for r in range(4, lg.max_row + 1) if lg.cell(row=r, column=1).value is None)
-    for header, value in (("No", "2-(1)-3"), ("年度", 2026), ("区分", "歳出削減"), ("金額", 30_000),
-                          ("内容", "用紙の削減"), ("算定根拠", "購入実績")):
+    for header, value in (
+        ("No", "2-(1)-3"),
+        ("年度", 2026),
+        ("区分", "歳出削減"),
+        ("金額", 30_000),
+        ("内容", "用紙の削減"),
+        ("算定根拠", "購入実績"),
+    ):
         lg.cell(row=free, column=col_of(lg, header), value=value)
     wb.save(path)
 
     code, report = run_json(capsys, "collect", str(master), str(path), "--now", NOW)
-    applied = {(a["sheet"], str(a["new"]) if not isinstance(a["new"], dict) else a["new"]["what"])
-               for a in report["applied"]}
+    applied = {
+        (a["sheet"], str(a["new"]) if not isinstance(a["new"], dict) else a["new"]["what"])
+        for a in report["applied"]
+    }
     assert ("実績", "700") in applied and (c.STATUS.sheet, "実施中") in applied
     assert (c.LEDGER.sheet, "用紙の削減") in applied
     assert [x for x in report["refused"] if "R1-3" in x["reason"]], report["refused"]  # not a row of 2026
-    status_rows = [(r[0], r[2]) for r in load_workbook(master)[c.STATUS.sheet].iter_rows(min_row=4, values_only=True)
-                   if r[0] is not None]
+    status_rows = [
+        (r[0], r[2])
+        for r in load_workbook(master)[c.STATUS.sheet].iter_rows(min_row=4, values_only=True)
+        if r[0] is not None
+    ]
     assert ("R1-3", 2026) not in status_rows and ("R1-3", 2027) in status_rows
 
     code, status = run_json(capsys, "status", str(master), "--year", "2026")
@@ -93,7 +130,9 @@ def test_cycle_with_text_numbers_and_an_item_added_mid_plan(tmp_path: Path,
 
     assert main(["close-year", str(master), "--year", "2026", "--now", NOW]) == 0
     code, problems = run_json(capsys, "validate", str(master))
-    assert not [p for p in problems if "締め" in p["message"]], problems  # the record matches: text keys read back
+    assert not [p for p in problems if "締め" in p["message"]], (
+        problems
+    )  # the record matches: text keys read back
     ws = load_workbook(master)[c.STATUS.sheet]
     cell = ws.cell(row=row_of(ws, No="2-(1)-3", 年度=2026), column=col_of(ws, "進捗状況"))
     assert cell.protection.locked is True

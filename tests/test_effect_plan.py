@@ -19,32 +19,62 @@ from plan_helpers import fill_plan, run
 
 from kaikaku_xl.workbook import contract as c
 
-HEAD = {"name": "架空市行財政改革プラン", "city": "架空市", "baseline_year": 2024, "start_year": 2025, "end_year": 2027}
-PLANS = [{"item": 1, "year": 2025, "amount": 1_000_000}, {"item": 1, "year": 2026, "amount": 2_000_000},
-         {"item": 2, "year": 2025, "amount": 500_000},
-         {"item": 3, "year": 2025, "amount": 0}, {"item": 3, "year": 2026, "amount": 1_000_000}]
+HEAD = {
+    "name": "架空市行財政改革プラン",
+    "city": "架空市",
+    "baseline_year": 2024,
+    "start_year": 2025,
+    "end_year": 2027,
+}
+PLANS = [
+    {"item": 1, "year": 2025, "amount": 1_000_000},
+    {"item": 1, "year": 2026, "amount": 2_000_000},
+    {"item": 2, "year": 2025, "amount": 500_000},
+    {"item": 3, "year": 2025, "amount": 0},
+    {"item": 3, "year": 2026, "amount": 1_000_000},
+]
 
 
 def _master(tmp_path: Path) -> Path:
     plan = tmp_path / "plan.xlsx"
     assert run("plan", "template", str(plan)).returncode == 0
-    assert c.PLAN_EFFECTS.sheet in load_workbook(plan).sheetnames  # the template has the sheet, with its example
-    fill_plan(plan, HEAD, {
-        "PlanPolicies": [{"no": 1, "name": "歳出の見直し"}, {"no": 2, "name": "歳入の確保"}],
-        "PlanItems": [
-            {"no": 1, "policy": 1, "title": "委託の見直し", "lead": "財政課"},
-            {"no": 2, "policy": 1, "title": "契約方法の見直し", "lead": "総務課"},
-            {"no": 3, "policy": 2, "title": "使用料の見直し", "lead": "税務課"},
-            {"no": 4, "policy": 2, "title": "ふるさと納税の拡大", "lead": "企画課"},
-        ],
-        "PlanMeasures": [
-            {"item": 1, "name": "委託料", "unit": "円", "direction": "減少", "baseline": 10_000_000,
-             "target": 7_000_000, "effect_kind": "歳出削減"},
-            {"item": 3, "name": "使用料収入", "unit": "円", "direction": "増加", "baseline": 5_000_000,
-             "target": 6_500_000, "effect_kind": "歳入増加"},
-        ],
-        "PlanEffects": PLANS,
-    })
+    assert (
+        c.PLAN_EFFECTS.sheet in load_workbook(plan).sheetnames
+    )  # the template has the sheet, with its example
+    fill_plan(
+        plan,
+        HEAD,
+        {
+            "PlanPolicies": [{"no": 1, "name": "歳出の見直し"}, {"no": 2, "name": "歳入の確保"}],
+            "PlanItems": [
+                {"no": 1, "policy": 1, "title": "委託の見直し", "lead": "財政課"},
+                {"no": 2, "policy": 1, "title": "契約方法の見直し", "lead": "総務課"},
+                {"no": 3, "policy": 2, "title": "使用料の見直し", "lead": "税務課"},
+                {"no": 4, "policy": 2, "title": "ふるさと納税の拡大", "lead": "企画課"},
+            ],
+            "PlanMeasures": [
+                {
+                    "item": 1,
+                    "name": "委託料",
+                    "unit": "円",
+                    "direction": "減少",
+                    "baseline": 10_000_000,
+                    "target": 7_000_000,
+                    "effect_kind": "歳出削減",
+                },
+                {
+                    "item": 3,
+                    "name": "使用料収入",
+                    "unit": "円",
+                    "direction": "増加",
+                    "baseline": 5_000_000,
+                    "target": 6_500_000,
+                    "effect_kind": "歳入増加",
+                },
+            ],
+            "PlanEffects": PLANS,
+        },
+    )
     shown = json.loads(run("plan", "--plan", str(plan), "--json").stdout)
     assert shown["items"][0]["effect_plan"] == {"2025": 1_000_000, "2026": 2_000_000}
     assert "effect_plan" not in shown["items"][3]
@@ -54,8 +84,12 @@ def _master(tmp_path: Path) -> Path:
     wb = load_workbook(master)
     sheet = wb["効果額計画"]
     rows = {r[0].value: [cell.value for cell in r[2:5]] for r in sheet.iter_rows(min_row=4) if r[0].value}
-    assert rows == {1: [1_000_000, 2_000_000, None], 2: [500_000, None, None], 3: [0, 1_000_000, None],
-                    4: [None, None, None]}
+    assert rows == {
+        1: [1_000_000, 2_000_000, None],
+        2: [500_000, None, None],
+        3: [0, 1_000_000, None],
+        4: [None, None, None],
+    }
     actuals = wb["実績"]
     for row in actuals.iter_rows(min_row=4):
         if row[1].value == "委託料":
@@ -83,7 +117,9 @@ def test_effect_plans_give_attainment_per_item_policy_and_year_and_shares(tmp_pa
     items = {i["no"]: i for i in report["items"]}
     # 2025: item 1 800,000 ÷ 1,000,000 = 0.8; item 2 200,000 ÷ 500,000 = 0.4; item 3 plan 0 → −; item 4 no plan → −
     assert items[1]["effect_year"] == 800_000 and items[1]["effect_plan_attainment"] == pytest.approx(0.8)
-    assert items[2]["effect_plan_year"] == 500_000 and items[2]["effect_plan_attainment"] == pytest.approx(0.4)
+    assert items[2]["effect_plan_year"] == 500_000 and items[2]["effect_plan_attainment"] == pytest.approx(
+        0.4
+    )
     assert items[3]["effect_plan_year"] == 0 and items[3]["effect_plan_attainment"] is None
     assert items[4]["effect_plan_year"] is None and items[4]["effect_plan_attainment"] is None
     # 基本方針1: 1,000,000 ÷ 1,500,000 = 2/3; share 1,000,000 ÷ 1,400,000 = 5/7. 基本方針2: plan 0 → −; share 2/7.
@@ -137,19 +173,28 @@ def test_effect_plans_give_attainment_per_item_policy_and_year_and_shares(tmp_pa
     line = next(x for x in csv.splitlines() if "委託料" in x)
     assert line.endswith(",1000000,80.0")  # the item's plan and 効果額達成率 (percent, 0.1 point)
     sheet = load_workbook(out / "kaikaku_2025_report.xlsx")
-    text = " ".join(str(cell.value) for ws in sheet.worksheets for row in ws.iter_rows() for cell in row if cell.value)
+    text = " ".join(
+        str(cell.value) for ws in sheet.worksheets for row in ws.iter_rows() for cell in row if cell.value
+    )
     assert "効果額達成率" in text and "分野別割合" in text
 
 
 def test_plan_workbook_effect_plan_mistakes_name_their_cells(tmp_path: Path) -> None:
     plan = tmp_path / "plan.xlsx"
     assert run("plan", "template", str(plan)).returncode == 0
-    fill_plan(plan, HEAD, {
-        "PlanPolicies": [{"no": 1, "name": "方針"}],
-        "PlanItems": [{"no": 1, "policy": 1, "title": "項目", "lead": "課"}],
-        "PlanEffects": [{"item": 1, "year": 2030, "amount": 5}, {"item": 9, "year": 2025, "amount": 5},
-                        {"item": 1, "year": 2025, "amount": "たくさん"}],
-    })
+    fill_plan(
+        plan,
+        HEAD,
+        {
+            "PlanPolicies": [{"no": 1, "name": "方針"}],
+            "PlanItems": [{"no": 1, "policy": 1, "title": "項目", "lead": "課"}],
+            "PlanEffects": [
+                {"item": 1, "year": 2030, "amount": 5},
+                {"item": 9, "year": 2025, "amount": 5},
+                {"item": 1, "year": 2025, "amount": "たくさん"},
+            ],
+        },
+    )
     result = run("plan", "--plan", str(plan), "--json")
     assert result.returncode != 0 and "Traceback" not in result.stderr
     for cell, words in (("B5", "推進期間"), ("A6", "No.9"), ("C7", "計画効果額")):

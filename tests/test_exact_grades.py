@@ -55,11 +55,21 @@ def test_flat_measure_on_its_lines() -> None:
 def test_thresholds_are_read_as_typed() -> None:
     # 0.7 typed on the 設定 sheet is 7/10, so a rate of exactly 0.7 × p is B.
     assert GradeScale.of(Settings(grade_b_ratio=0.7)).threshold("B") == Fraction(7, 10)
-    assert list(grade([Fraction(7, 20), Fraction(7, 20) - Fraction(1, 10**12)], Fraction(1, 2),
-                      Settings(grade_b_ratio=0.7))) == ["B", "C"]
+    assert list(
+        grade(
+            [Fraction(7, 20), Fraction(7, 20) - Fraction(1, 10**12)],
+            Fraction(1, 2),
+            Settings(grade_b_ratio=0.7),
+        )
+    ) == ["B", "C"]
 
 
 def test_the_udf_gives_the_same_grade() -> None:
-    out = udf.kk_grade([[LINE_B_2028], [4_019_034_408.5]], [[4_031_724_014.0]] * 2, [[4_000_000_000.0]] * 2,
-                       [["減少"]] * 2, [[2028.0]] * 2)
+    out = udf.kk_grade(
+        [[LINE_B_2028], [4_019_034_408.5]],
+        [[4_031_724_014.0]] * 2,
+        [[4_000_000_000.0]] * 2,
+        [["減少"]] * 2,
+        [[2028.0]] * 2,
+    )
     assert [row[0] for row in out] == ["B", "C"]

@@ -16,15 +16,32 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 SUITE = REPO / "tests" / "xlwings_book"
-EXPECTED_AT_LEAST = 6  # the book-model tests; the xlwings Server tests add to this when xlwings-server is installed
+EXPECTED_AT_LEAST = (
+    6  # the book-model tests; the xlwings Server tests add to this when xlwings-server is installed
+)
 
 
 def test_xlwings_book_and_server_suite_passes_in_its_own_process() -> None:
     env = {**os.environ, "KAIKAKU_XLWINGS_BOOK": "1", "XLWINGS_LICENSE_KEY": "noncommercial"}
     env.pop("XLWINGS_ON_SERVER", None)
-    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-W",
-                          "ignore::DeprecationWarning", str(SUITE)], cwd=REPO, env=env, capture_output=True,
-                         text=True, timeout=300)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-W",
+            "ignore::DeprecationWarning",
+            str(SUITE),
+        ],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     output = run.stdout[-6000:] + run.stderr[-3000:]
     assert run.returncode == 0, output
     passed = re.search(r"(\d+) passed", run.stdout)

@@ -128,7 +128,9 @@ def test_wide_output_sheets_print_readable_on_a4(master: Path, spec: c.TableSpec
     breaks = sorted(b.id for b in ws.col_breaks.brk)
     assert breaks, f"{spec.sheet} needs printed views"
     repeated = ws.print_title_cols  # e.g. "$A:$B"
-    n_repeat = len(re.findall(r"[A-Z]+", repeated)) and (ord(re.findall(r"[A-Z]+", repeated)[-1]) - ord("A") + 1)
+    n_repeat = len(re.findall(r"[A-Z]+", repeated)) and (
+        ord(re.findall(r"[A-Z]+", repeated)[-1]) - ord("A") + 1
+    )
     titles = [col.width for col in spec.columns[:n_repeat]]
     printable = A4_LANDSCAPE_MM - 25.4 * (ws.page_margins.left + ws.page_margins.right)
     widths = [col.width for col in spec.columns]
@@ -240,14 +242,19 @@ def test_refresh_keeps_working_with_protected_inputs_and_leaves_them_untouched(t
     assert all(load_workbook(path)[s].protection.sheet for s in before)
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
-                    reason="LibreOffice/poppler not installed (./dev test installs them)")
+@pytest.mark.skipif(
+    shutil.which("soffice") is None or shutil.which("pdftotext") is None,
+    reason="LibreOffice/poppler not installed (./dev test installs them)",
+)
 def test_long_texts_are_whole_in_a_libreoffice_render(master: Path, tmp_path: Path) -> None:
     """LibreOffice clips a wrapped cell to its row: without the heights, the end of every long 取組概要 was
     missing from the printed master."""
     pdf = soffice_convert(master, "pdf", tmp_path / "pdf", tmp_path / "profile")
-    text = re.sub(r"\s+", "", subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True,
-                                             text=True).stdout)
+    text = re.sub(
+        r"\s+",
+        "",
+        subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout,
+    )
     plan = load_plan()
     tails = [re.sub(r"\s+", "", it.summary)[-10:] for it in plan.items if len(it.summary) > 60]
     assert len(tails) > 10

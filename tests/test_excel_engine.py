@@ -79,7 +79,9 @@ class Range:
         return self
 
     def _cells(self) -> list[list[tuple[int, int]]]:
-        return [[(r, col) for col in range(self.column, self.right + 1)] for r in range(self.row, self.bottom + 1)]
+        return [
+            [(r, col) for col in range(self.column, self.right + 1)] for r in range(self.row, self.bottom + 1)
+        ]
 
     @property
     def value(self) -> Any:
@@ -132,14 +134,21 @@ class Sheet:
             for cell in row:
                 self.set((cell.row, cell.column), cell.value)
         self.formats: dict[tuple[int, int], str] = {
-            (cell.row, cell.column): cell.number_format for row in ws.iter_rows() for cell in row
-            if cell.number_format != "General"}
+            (cell.row, cell.column): cell.number_format
+            for row in ws.iter_rows()
+            for cell in row
+            if cell.number_format != "General"
+        }
         self.tables = [Table(self, t.displayName, t.ref) for t in ws.tables.values()]
         self.api = SheetApi(bool(ws.protection.sheet))
         self.autofitted: list[tuple[int, int]] = []  # row spans whose heights Excel fitted
         # Excel lets staff type into unlocked cells of a protected sheet (the yellow input cells)
-        self.unlocked = {(cell.row, cell.column) for row in ws.iter_rows() for cell in row
-                         if cell.has_style and not cell.protection.locked}
+        self.unlocked = {
+            (cell.row, cell.column)
+            for row in ws.iter_rows()
+            for cell in row
+            if cell.has_style and not cell.protection.locked
+        }
 
     def set(self, rc: tuple[int, int], value: Any) -> None:
         if isinstance(value, int) and not isinstance(value, bool):
@@ -152,7 +161,9 @@ class Sheet:
     def check_writable(self, cells: list[tuple[int, int]] | None = None) -> None:
         """Excel refuses writes to a protected sheet, except values typed into unlocked cells."""
         if self.api.ProtectContents and (cells is None or not set(cells) <= self.unlocked):
-            raise ComError(f"The cell or chart you're trying to change is on a protected sheet ({self.name}).")
+            raise ComError(
+                f"The cell or chart you're trying to change is on a protected sheet ({self.name})."
+            )
 
     def range(self, first: tuple[int, int], last: tuple[int, int]) -> Range:
         return Range(self, first[0], first[1], last[0], last[1])
@@ -232,8 +243,12 @@ class ComBook:
 
 def file_values(path: Path, sheet: str) -> dict[tuple[int, int], Any]:
     ws = load_workbook(path, data_only=True)[sheet]
-    return {(cell.row, cell.column): cell.value for row in ws.iter_rows() for cell in row
-            if cell.value not in (None, "")}
+    return {
+        (cell.row, cell.column): cell.value
+        for row in ws.iter_rows()
+        for cell in row
+        if cell.value not in (None, "")
+    }
 
 
 @pytest.fixture(scope="module")
@@ -243,8 +258,12 @@ def master(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def xlsm(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return create_xlsm(load_plan(), tmp_path_factory.mktemp("com_xlsm") / "omitama_master.xlsm", sample=True,
-                       now=datetime.fromisoformat(FIXED_NOW))
+    return create_xlsm(
+        load_plan(),
+        tmp_path_factory.mktemp("com_xlsm") / "omitama_master.xlsm",
+        sample=True,
+        now=datetime.fromisoformat(FIXED_NOW),
+    )
 
 
 def test_refresh_from_excel_leaves_the_values_of_kaikaku_refresh(master: Path, tmp_path: Path) -> None:
@@ -263,8 +282,10 @@ def test_refresh_from_excel_leaves_the_values_of_kaikaku_refresh(master: Path, t
         got = {rc: v for rc, v in book.values(sheet).items() if not (sheet == log.sheet and rc == door)}
         assert got == want, sheet
     evaluation = next(t for t in book.sheets[c.EVALUATION.sheet].tables if t.name == c.EVALUATION.name)
-    assert evaluation.range.address.replace("$", "") == \
-        FileEngine(headless).package.tables[c.EVALUATION.name].ref
+    assert (
+        evaluation.range.address.replace("$", "")
+        == FileEngine(headless).package.tables[c.EVALUATION.name].ref
+    )
     # wrapped rows get their height from Excel itself (AutoFit), as the file engine writes estimated heights
     assert book.sheets[c.EVALUATION.sheet].autofitted == [(c.EVALUATION.anchor_row, evaluation.range.bottom)]
 
@@ -302,8 +323,13 @@ def test_main_runs_the_action_chosen_in_the_dropdown(xlsm: Path, monkeypatch: py
     status = book.sheets[n.SHEET_ACTIONS][n.ACTION_CELLS.status].value
     assert status.startswith(f"{n.ACTION_VALIDATE}しました") and "エラー 0 件" not in status
     problems = book.values(c.PROBLEMS.sheet)
-    assert (problems[(c.PROBLEMS.anchor_row + 1, 2)], problems[(c.PROBLEMS.anchor_row + 1, 3)]) == ("実績", "E4")
-    assert book.values(c.EVALUATION.sheet) == ComBook(xlsm).values(c.EVALUATION.sheet)  # validate computes nothing
+    assert (problems[(c.PROBLEMS.anchor_row + 1, 2)], problems[(c.PROBLEMS.anchor_row + 1, 3)]) == (
+        "実績",
+        "E4",
+    )
+    assert book.values(c.EVALUATION.sheet) == ComBook(xlsm).values(
+        c.EVALUATION.sheet
+    )  # validate computes nothing
 
 
 def test_a_broken_workbook_shows_the_error_in_the_status_cell_and_problems(xlsm: Path) -> None:
@@ -315,8 +341,10 @@ def test_a_broken_workbook_shows_the_error_in_the_status_cell_and_problems(xlsm:
     assert status.startswith("エラー") and c.MEASURES.name in status
     assert book.sheets[n.SHEET_ACTIONS][n.ACTION_CELLS.status].value == status
     problems = book.values(c.PROBLEMS.sheet)
-    assert problems[(c.PROBLEMS.anchor_row + 1, 1)] == "エラー" and c.MEASURES.name in problems[
-        (c.PROBLEMS.anchor_row + 1, 4)]
+    assert (
+        problems[(c.PROBLEMS.anchor_row + 1, 1)] == "エラー"
+        and c.MEASURES.name in problems[(c.PROBLEMS.anchor_row + 1, 4)]
+    )
     assert book.values(c.EVALUATION.sheet) == before
 
 
@@ -329,7 +357,9 @@ def test_a_bug_is_reported_plainly_and_changes_no_output(xlsm: Path, monkeypatch
 
     monkeypatch.setattr("kaikaku_xl.workflows.refresh.evaluate_kept", broken)
     status = macros.run(book, n.ACTION_REFRESH, now=NOW)
-    assert status.startswith("予期しないエラー") and "ZeroDivisionError" in status and "Traceback" not in status
+    assert (
+        status.startswith("予期しないエラー") and "ZeroDivisionError" in status and "Traceback" not in status
+    )
     assert {s: book.values(s) for s in before} == before
 
 
@@ -352,5 +382,7 @@ def test_export_writes_the_council_materials_beside_the_workbook(xlsm: Path, tmp
     # (rendered in the run's staging folder beside the target, which then replaces the target as one set)
     staged = Path(source).parent
     assert staged.parent == folder.parent and staged.name.startswith(f".kaikaku-new-{folder.name}-")
-    assert source.endswith("_report.xlsx") and target.endswith("_report.pdf") and Path(target).parent == staged
+    assert (
+        source.endswith("_report.xlsx") and target.endswith("_report.pdf") and Path(target).parent == staged
+    )
     assert book.app.books.closed == 1

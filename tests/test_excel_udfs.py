@@ -32,8 +32,13 @@ YEAR = 2026
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "kaikaku_xl.cli", *args], capture_output=True, text=True,
-                          check=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "kaikaku_xl.cli", *args],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
 
 
 def table(path: Path, name: str) -> dict[str, list[Any]]:
@@ -70,15 +75,31 @@ def book(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     actuals = table(path, "Actuals")
     year_col = chr(ord("A") + list(actuals).index(f"{YEAR}年度"))
     first = c.actuals_spec([YEAR]).anchor_row + 1
-    edit_cells(path, {"実績": {f"{year_col}{first}": "未定", f"{year_col}{first + 1}": "#N/A",
-                               f"{year_col}{first + 2}": None, f"{year_col}{first + 3}": "1.2万"}})
+    edit_cells(
+        path,
+        {
+            "実績": {
+                f"{year_col}{first}": "未定",
+                f"{year_col}{first + 1}": "#N/A",
+                f"{year_col}{first + 2}": None,
+                f"{year_col}{first + 3}": "1.2万",
+            }
+        },
+    )
     run_cli("refresh", str(path), "--now", "2026-04-01T09:00:00")
     report = json.loads(run_cli("report", str(path), "--json").stdout)
     measures, actuals = table(path, c.MEASURES.name), table(path, "Actuals")
-    assert [(m, n) for m, n in zip(measures["No"], measures["指標名"], strict=True)] == \
-        [(m, n) for m, n in zip(actuals["No"], actuals["指標名"], strict=True)]
-    return {"path": path, "report": report, "measures": measures, "actual": actuals[f"{YEAR}年度"],
-            "settings": table(path, c.SETTINGS.name), "items": table(path, c.ITEM_RESULTS.name)}
+    assert [(m, n) for m, n in zip(measures["No"], measures["指標名"], strict=True)] == [
+        (m, n) for m, n in zip(actuals["No"], actuals["指標名"], strict=True)
+    ]
+    return {
+        "path": path,
+        "report": report,
+        "measures": measures,
+        "actual": actuals[f"{YEAR}年度"],
+        "settings": table(path, c.SETTINGS.name),
+        "items": table(path, c.ITEM_RESULTS.name),
+    }
 
 
 def report_column(book: dict[str, Any], key: str) -> list[Any]:
@@ -113,11 +134,13 @@ def test_grade_and_effect_equal_the_report(book: dict[str, Any], door: str) -> N
     convert = as_com if door == "com" else list
     m = book["measures"]
     args = [col(convert(v)) for v in (book["actual"], m["基準値"], m["目標値"])]
-    grades = udf.kk_grade(*args, col(m["方向"]), float(YEAR) if door == "com" else YEAR,
-                          settings=settings_range(book))
+    grades = udf.kk_grade(
+        *args, col(m["方向"]), float(YEAR) if door == "com" else YEAR, settings=settings_range(book)
+    )
     assert flat(grades) == report_column(book, "grade")
-    effects = udf.kk_effect(args[0], args[1], col(m["効果区分"]), col(m["単位"]), col(m["方向"]),
-                            settings_range(book))
+    effects = udf.kk_effect(
+        args[0], args[1], col(m["効果区分"]), col(m["単位"]), col(m["方向"]), settings_range(book)
+    )
     assert flat(effects) == report_column(book, "effect")
     assert any(isinstance(v, float) for v in flat(effects))  # the comparison is not all "−"
 
@@ -129,18 +152,31 @@ def rollup_rows(frame: Any) -> dict[Any, list[Any]]:
 def report_rows(groups: list[dict[str, Any]], key: str) -> dict[Any, list[Any]]:
     out = {}
     for g in groups:
-        out[g[key]] = [g["items"], g["graded"], *g["counts"].values(), *g["shares"].values(), g["mean_progress"],
-                       g["effect_year"]]
+        out[g[key]] = [
+            g["items"],
+            g["graded"],
+            *g["counts"].values(),
+            *g["shares"].values(),
+            g["mean_progress"],
+            g["effect_year"],
+        ]
     return {k: expected(v) for k, v in out.items()}
 
 
-@pytest.mark.parametrize(("column", "key", "part"), [("基本方針", "policy", "policies"),
-                                                     ("主要担当課", "lead", "departments")])
+@pytest.mark.parametrize(
+    ("column", "key", "part"), [("基本方針", "policy", "policies"), ("主要担当課", "lead", "departments")]
+)
 def test_rollup_spills_the_reports_rollup(book: dict[str, Any], column: str, key: str, part: str) -> None:
     items, m = book["items"], book["measures"]
     progress = udf.kk_progress(col(book["actual"]), col(m["基準値"]), col(m["目標値"]))
-    frame = udf.kk_rollup(col(items[column]), col(items["評価"]), col(items["単年度効果額"]), col(items["No"]),
-                          col(m["No"]), progress)
+    frame = udf.kk_rollup(
+        col(items[column]),
+        col(items["評価"]),
+        col(items["単年度効果額"]),
+        col(items["No"]),
+        col(m["No"]),
+        progress,
+    )
     assert list(frame.columns[:4]) == ["区分", "項目数", "評価対象", "S"]
     rows = rollup_rows(frame)
     report = book["report"]

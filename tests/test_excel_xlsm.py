@@ -45,7 +45,9 @@ VML_NS = {"x": "urn:schemas-microsoft-com:office:excel", "v": "urn:schemas-micro
 
 @pytest.fixture(scope="module")
 def xlsm(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return create_xlsm(load_plan(), tmp_path_factory.mktemp("xlsm") / "omitama_master.xlsm", sample=True, now=NOW)
+    return create_xlsm(
+        load_plan(), tmp_path_factory.mktemp("xlsm") / "omitama_master.xlsm", sample=True, now=NOW
+    )
 
 
 def vba_modules(path: Path) -> dict[str, str]:
@@ -73,7 +75,10 @@ def test_vba_project_is_the_templates_byte_for_byte(xlsm: Path) -> None:
     with zipfile.ZipFile(template_path()) as template, zipfile.ZipFile(xlsm) as built:
         assert built.read(VBA_PART) == template.read(VBA_PART)
         types = built.read("[Content_Types].xml").decode()
-    assert "macroEnabled.main+xml" in types and 'Extension="bin" ContentType="application/vnd.ms-office.vbaProject"' in types
+    assert (
+        "macroEnabled.main+xml" in types
+        and 'Extension="bin" ContentType="application/vnd.ms-office.vbaProject"' in types
+    )
     assert vba_modules(xlsm) == vba_modules(template_path())
 
 
@@ -93,8 +98,9 @@ def test_the_button_calls_samplecall_which_imports_the_workbooks_module(xlsm: Pa
     assert f"xlwings64-{xlwings.__version__}.dll" in xlwings_vba  # the DLL of the pinned xlwings
 
 
-def test_the_py_beside_it_has_its_name_and_runs_the_chosen_action(xlsm: Path, monkeypatch: pytest.MonkeyPatch
-                                                                   ) -> None:
+def test_the_py_beside_it_has_its_name_and_runs_the_chosen_action(
+    xlsm: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     module_path = xlsm.with_suffix(".py")
     assert module_path.exists() and module_path.stem == xlsm.stem and xlsm.stem.isidentifier()
     calls: list[str] = []
@@ -134,8 +140,11 @@ def test_openpyxl_opens_it_with_every_table_the_actions_and_the_names(xlsm: Path
     assert ws[cells.action].value == n.ACTION_REFRESH
     lists = [dv for dv in ws.data_validations.dataValidation if cells.action in str(dv.sqref)]
     assert lists and lists[0].formula1 == '"' + ",".join(n.ACTIONS) + '"'
-    for name, address in ((n.NAME_ACTION, cells.action), (n.NAME_STATUS, cells.status),
-                          (n.NAME_EXPORT_DIR, cells.export_dir)):
+    for name, address in (
+        (n.NAME_ACTION, cells.action),
+        (n.NAME_STATUS, cells.status),
+        (n.NAME_EXPORT_DIR, cells.export_dir),
+    ):
         sheet, ref = next(iter(wb.defined_names[name].destinations))
         assert (sheet, ref.replace("$", "")) == (n.SHEET_ACTIONS, address)
 
@@ -155,13 +164,20 @@ def test_refresh_keeps_vba_and_button_byte_identical(xlsm: Path, tmp_path: Path)
     after = parts(copy)
     package = inspect(copy)
     layout = layout_of(load_plan())
-    owned = {package.sheets[s] for s in layout.output_sheets} | {package.tables[t.name].part for t in layout.outputs}
+    owned = {package.sheets[s] for s in layout.output_sheets} | {
+        package.tables[t.name].part for t in layout.outputs
+    }
     owned.add("xl/workbook.xml")
     assert set(before) == set(after)
     changed = {name for name in before if before[name] != after[name]}
     assert changed and changed <= owned, changed - owned
-    kept = [VBA_PART, "[Content_Types].xml", "xl/_rels/workbook.xml.rels", package.sheets[n.SHEET_ACTIONS],
-            "xl/drawings/vmlDrawing1.vml"]
+    kept = [
+        VBA_PART,
+        "[Content_Types].xml",
+        "xl/_rels/workbook.xml.rels",
+        package.sheets[n.SHEET_ACTIONS],
+        "xl/drawings/vmlDrawing1.vml",
+    ]
     assert all(before[p] == after[p] for p in kept)
     assert b'codeName="ThisWorkbook"' in after["xl/workbook.xml"]
     assert load_workbook(copy)[c.REFRESH_LOG.sheet].max_row == c.REFRESH_LOG.anchor_row + 2
@@ -169,15 +185,28 @@ def test_refresh_keeps_vba_and_button_byte_identical(xlsm: Path, tmp_path: Path)
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 def test_libreoffice_opens_it(xlsm: Path, tmp_path: Path) -> None:
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless",
-                    "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1", "--outdir", str(tmp_path),
-                    str(xlsm)], check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+            "--headless",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76,1",
+            "--outdir",
+            str(tmp_path),
+            str(xlsm),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     text = (tmp_path / f"{xlsm.stem}.csv").read_text(encoding="utf-8")
     assert n.ACTION_REFRESH in text and "状態" in text  # the first sheet: 操作
 
 
-@pytest.mark.parametrize("name", ["bad-name.xlsm", "小美玉.xlsm", "xlwings.xlsm", "json.xlsm", "class.xlsm",
-                                  "master.xlsx"])
+@pytest.mark.parametrize(
+    "name", ["bad-name.xlsm", "小美玉.xlsm", "xlwings.xlsm", "json.xlsm", "class.xlsm", "master.xlsx"]
+)
 def test_names_the_button_cannot_import_are_refused(tmp_path: Path, name: str) -> None:
     with pytest.raises(WorkbookError):
         create_xlsm(load_plan(), tmp_path / name)

@@ -11,18 +11,38 @@ from plan_helpers import fill_plan, run
 
 from kaikaku_xl.workbook import contract as c
 
-HEAD = {"name": "架空町改革プラン", "city": "架空町", "baseline_year": 2025, "start_year": 2026, "end_year": 2028}
+HEAD = {
+    "name": "架空町改革プラン",
+    "city": "架空町",
+    "baseline_year": 2025,
+    "start_year": 2026,
+    "end_year": 2028,
+}
 
 
 def _master(tmp_path: Path) -> Path:
     plan = tmp_path / "plan.xlsx"
     assert run("plan", "template", str(plan)).returncode == 0
-    fill_plan(plan, HEAD, {
-        "PlanPolicies": [{"no": 1, "name": "行政運営"}],
-        "PlanItems": [{"no": n, "policy": 1, "title": f"取組{n}", "lead": "企画課"} for n in (1, 2, 3, 4)],
-        "PlanMeasures": [{"item": 3, "name": "電子申請件数", "unit": "件", "direction": "増加", "baseline": 100,
-                          "target": 400}],
-    })
+    fill_plan(
+        plan,
+        HEAD,
+        {
+            "PlanPolicies": [{"no": 1, "name": "行政運営"}],
+            "PlanItems": [
+                {"no": n, "policy": 1, "title": f"取組{n}", "lead": "企画課"} for n in (1, 2, 3, 4)
+            ],
+            "PlanMeasures": [
+                {
+                    "item": 3,
+                    "name": "電子申請件数",
+                    "unit": "件",
+                    "direction": "増加",
+                    "baseline": 100,
+                    "target": 400,
+                }
+            ],
+        },
+    )
     master = tmp_path / "master.xlsx"
     assert run("init", str(master), "--plan", str(plan)).returncode == 0
     return master

@@ -34,45 +34,85 @@ from kaikaku_xl.workflows.report import build_report
 
 GENERATED = datetime.date(2026, 6, 1)
 HAS_SOFFICE = shutil.which("soffice") is not None
-needs_soffice = pytest.mark.skipif(not HAS_SOFFICE, reason="LibreOffice (soffice) is not installed; CI installs it")
+needs_soffice = pytest.mark.skipif(
+    not HAS_SOFFICE, reason="LibreOffice (soffice) is not installed; CI installs it"
+)
 NO_SOFFICE = "/nonexistent/soffice"
 PERCENT_KEYS = {"progress", "attainment", "mean_progress", "attainment_cumulative", "S", "A", "B", "C", "D"}
-AMOUNT_KEYS = {"effect", "effect_year", "effect_cumulative", "single_year", "planned", "cumulative",
-               "planned_cumulative", "reference", "effect_yen"}
+AMOUNT_KEYS = {
+    "effect",
+    "effect_year",
+    "effect_cumulative",
+    "single_year",
+    "planned",
+    "cumulative",
+    "planned_cumulative",
+    "reference",
+    "effect_yen",
+}
 
 
 # ── inputs ───────────────────────────────────────────────────────────────────────────────────────────────────
+
 
 def make_inputs() -> tuple[Any, Report, list[dict[str, Any]]]:
     """The bundled plan with actuals at 10% (2025) and 30% (2026) of the way, and statuses for the other items."""
     plan = load_plan()
     m = measures_frame(plan)
-    acts = pd.DataFrame([
-        {"measure_id": r.measure_id, "year": y, "actual": r.baseline + (r.target - r.baseline) * f}
-        for r in m.itertuples() for y, f in ((2025, 0.1), (2026, 0.3))
-    ])
+    acts = pd.DataFrame(
+        [
+            {"measure_id": r.measure_id, "year": y, "actual": r.baseline + (r.target - r.baseline) * f}
+            for r in m.itertuples()
+            for y, f in ((2025, 0.1), (2026, 0.3))
+        ]
+    )
     no_measure = [it.no for it in plan.items if not it.measures]
     statuses = [
-        {"no": no, "year": 2026, "status": ("未着手", "実施中", "完了")[i % 3], "grade": "SABCD"[i % 5],
-         "results": f"庁内検討会を{i + 2}回開催し、関係課と課題の洗い出しを行った。" * (1 + i % 2),
-         "issues": "担当職員の確保と、関係部署との役割分担の明確化が課題である。",
-         "next": "次年度は実施計画を策定し、試行運用を開始する。"}
+        {
+            "no": no,
+            "year": 2026,
+            "status": ("未着手", "実施中", "完了")[i % 3],
+            "grade": "SABCD"[i % 5],
+            "results": f"庁内検討会を{i + 2}回開催し、関係課と課題の洗い出しを行った。" * (1 + i % 2),
+            "issues": "担当職員の確保と、関係部署との役割分担の明確化が課題である。",
+            "next": "次年度は実施計画を策定し、試行運用を開始する。",
+        }
         for i, no in enumerate(no_measure)
     ]
     status = pd.DataFrame([{"item": s["no"], "year": s["year"], "grade": s["grade"]} for s in statuses])
-    inputs = Inputs(measures=m, items=items_frame(plan), baseline_year=2024, start_year=2026, end_year=2030,
-                    actuals=acts, status=status)
+    inputs = Inputs(
+        measures=m,
+        items=items_frame(plan),
+        baseline_year=2024,
+        start_year=2026,
+        end_year=2030,
+        actuals=acts,
+        status=status,
+    )
     report = build_report(plan, evaluate(inputs, Settings(evaluation_year=2026)))
     return plan, report, statuses
 
 
-def run_export(out: Path, *, soffice: str | None = NO_SOFFICE, display_unit: str = "円",
-               report: Report | None = None, statuses: list[dict[str, Any]] | None = None,
-               messages: list[str] | None = None) -> ExportResult:
+def run_export(
+    out: Path,
+    *,
+    soffice: str | None = NO_SOFFICE,
+    display_unit: str = "円",
+    report: Report | None = None,
+    statuses: list[dict[str, Any]] | None = None,
+    messages: list[str] | None = None,
+) -> ExportResult:
     plan, built, built_statuses = make_inputs()
-    return export_all(plan, report or built, built_statuses if statuses is None else statuses, out,
-                      display_unit=display_unit, generated=GENERATED, soffice=soffice,
-                      progress=(messages.append if messages is not None else lambda _m: None))
+    return export_all(
+        plan,
+        report or built,
+        built_statuses if statuses is None else statuses,
+        out,
+        display_unit=display_unit,
+        generated=GENERATED,
+        soffice=soffice,
+        progress=(messages.append if messages is not None else lambda _m: None),
+    )
 
 
 def subprocess_main(out: str) -> None:
@@ -119,6 +159,7 @@ def expected_text(report: dict[str, Any], pointer: str, value: Any, unit: str) -
 
 # ── the run itself ───────────────────────────────────────────────────────────────────────────────────────────
 
+
 def test_every_file_is_written_with_the_year_prefix(exported: tuple[ExportResult, list[str]]) -> None:
     result, messages = exported
     names = {p.name for p in result.paths}
@@ -159,7 +200,9 @@ def test_a_hanging_libreoffice_is_stopped_after_the_timeout(tmp_path: Path, inpu
     plan, report, statuses = inputs
     doc = build_document(plan, report, statuses, display_unit="円", generated=GENERATED)
     warnings: list[str] = []
-    ok = write_pdf(doc, "x.xlsx", tmp_path / "x.pdf", _fake_soffice(tmp_path, "sleep 60"), warnings, timeout=1)
+    ok = write_pdf(
+        doc, "x.xlsx", tmp_path / "x.pdf", _fake_soffice(tmp_path, "sleep 60"), warnings, timeout=1
+    )
     assert not ok and not (tmp_path / "x.pdf").exists()
     assert any("秒" in w for w in warnings)
 
@@ -171,8 +214,11 @@ def test_an_unknown_display_unit_is_refused(tmp_path: Path) -> None:
 
 def test_status_problems_become_warnings_not_errors(tmp_path: Path, inputs) -> None:
     _plan, _report, statuses = inputs
-    odd = [*statuses, {"no": 99, "year": 2026, "status": "完了", "grade": "A"},
-           {"no": 1, "year": 2026, "status": "検討中", "grade": "A", "results": "", "issues": "", "next": ""}]
+    odd = [
+        *statuses,
+        {"no": 99, "year": 2026, "status": "完了", "grade": "A"},
+        {"no": 1, "year": 2026, "status": "検討中", "grade": "A", "results": "", "issues": "", "next": ""},
+    ]
     result = run_export(tmp_path, statuses=odd)
     joined = "\n".join(result.warnings)
     assert "No.99" in joined and "検討中" in joined and "複数" in joined
@@ -213,6 +259,7 @@ def test_japanese_years_and_dates() -> None:
 
 # ── workbook ─────────────────────────────────────────────────────────────────────────────────────────────────
 
+
 def test_xlsx_has_values_only_and_no_macros(exported) -> None:
     result, _ = exported
     with zipfile.ZipFile(result.xlsx) as z:
@@ -225,7 +272,9 @@ def test_xlsx_has_values_only_and_no_macros(exported) -> None:
         for row in ws.iter_rows():
             for cell in row:
                 assert cell.data_type != "f", f"{ws.title}!{cell.coordinate}"
-                assert not (isinstance(cell.value, str) and cell.value.startswith("=")), f"{ws.title}!{cell.coordinate}"
+                assert not (isinstance(cell.value, str) and cell.value.startswith("=")), (
+                    f"{ws.title}!{cell.coordinate}"
+                )
 
 
 def test_xlsx_is_print_ready_on_a4(exported) -> None:
@@ -289,6 +338,7 @@ def test_xlsx_amounts_follow_the_display_unit(tmp_path: Path, inputs) -> None:
 
 # ── open-data CSV ────────────────────────────────────────────────────────────────────────────────────────────
 
+
 def test_csv_round_trips_through_pandas(exported, inputs) -> None:
     result, _ = exported
     plan, report, _ = inputs
@@ -314,8 +364,9 @@ def test_csv_round_trips_through_pandas(exported, inputs) -> None:
 def _hostile_report(report: Report) -> Report:
     items, measures = list(report.items), list(report.measures)
     items[1] = replace(items[1], title='=HYPERLINK("http://example.invalid","x")', lead="@SUM(A1)")
-    measures[0] = replace(measures[0], name="+cmd|' /C calc'!A0",
-                          effect=-1234.5)  # a number stays a number, sign and all
+    measures[0] = replace(
+        measures[0], name="+cmd|' /C calc'!A0", effect=-1234.5
+    )  # a number stays a number, sign and all
     measures[1] = replace(measures[1], name="-2+3")
     return replace(report, items=tuple(items), measures=tuple(measures))
 
@@ -333,12 +384,18 @@ def test_csv_neutralises_formula_injection(tmp_path: Path, inputs) -> None:
     assert pd.api.types.is_numeric_dtype(frame["財政効果額"])
     # the workbook stores the same text as text, never as a formula
     wb = load_workbook(result.xlsx)
-    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row
-             if isinstance(c.value, str) and c.value.startswith("=HYPERLINK")]
+    cells = [
+        c
+        for ws in wb.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if isinstance(c.value, str) and c.value.startswith("=HYPERLINK")
+    ]
     assert cells and all(c.data_type == "s" for c in cells)
 
 
 # ── web page ─────────────────────────────────────────────────────────────────────────────────────────────────
+
 
 class PageParser(HTMLParser):
     def __init__(self) -> None:
@@ -421,14 +478,21 @@ def test_html_numbers_equal_the_report(page: PageParser, inputs, exported) -> No
 
 # ── determinism ──────────────────────────────────────────────────────────────────────────────────────────────
 
+
 def test_same_inputs_and_date_give_identical_bytes(tmp_path: Path) -> None:
     first = run_export(tmp_path / "a")
     second = run_export(tmp_path / "b")
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
-    code = ("import sys; sys.path.insert(0, sys.argv[1]); import test_export; "
-            "test_export.subprocess_main(sys.argv[2])")
-    subprocess.run([sys.executable, "-c", code, str(Path(__file__).parent), str(tmp_path / "c")], check=True,
-                   env=env, timeout=300)
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1]); import test_export; "
+        "test_export.subprocess_main(sys.argv[2])"
+    )
+    subprocess.run(
+        [sys.executable, "-c", code, str(Path(__file__).parent), str(tmp_path / "c")],
+        check=True,
+        env=env,
+        timeout=300,
+    )
     for name in ("kaikaku_2026_report.xlsx", "kaikaku_2026_report.html", "kaikaku_2026_opendata.csv"):
         data = (tmp_path / "a" / name).read_bytes()
         assert data == (tmp_path / "b" / name).read_bytes(), name
@@ -446,9 +510,11 @@ def test_xlsx_carries_the_generated_date(exported) -> None:
 
 # ── council PDF (LibreOffice) ────────────────────────────────────────────────────────────────────────────────
 
+
 def _pdf_text(pdf: Path) -> str:
-    return subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    return subprocess.run(
+        ["pdftotext", "-raw", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
 
 
 def _squash(value: str) -> str:
@@ -485,7 +551,7 @@ def test_pdf_is_a4_with_every_font_embedded(exported) -> None:
     header = fonts.splitlines()[0]
     emb = header.index("emb")
     for line in lines:
-        assert line[emb:emb + 3] == "yes", line
+        assert line[emb : emb + 3] == "yes", line
     assert any("CJK" in line or "Gothic" in line or "Goth" in line for line in lines), fonts
 
 

@@ -17,8 +17,9 @@ from kaikaku_xl.rounding import percent_points
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "kaikaku_xl.cli", *args], capture_output=True, text=True,
-                          env=env, timeout=400)
+    return subprocess.run(
+        [sys.executable, "-m", "kaikaku_xl.cli", *args], capture_output=True, text=True, env=env, timeout=400
+    )
 
 
 @pytest.fixture(scope="module")
@@ -31,8 +32,9 @@ def test_export_outputs_equal_the_report(master: Path, tmp_path: Path) -> None:
     result = run("export", str(master), "--out", str(tmp_path), "--now", "2026-06-01T10:00:00")
     assert result.returncode == 0, result.stderr
     assert "オープンデータ" in result.stdout + result.stderr  # progress shown in the terminal
-    csv = pd.read_csv(tmp_path / "kaikaku_2026_opendata.csv", dtype={"全国地方公共団体コード": str},
-                      encoding="utf-8-sig")
+    csv = pd.read_csv(
+        tmp_path / "kaikaku_2026_opendata.csv", dtype={"全国地方公共団体コード": str}, encoding="utf-8-sig"
+    )
     assert list(csv.columns[:3]) == ["全国地方公共団体コード", "ID", "地方公共団体名"]
     assert set(csv["全国地方公共団体コード"]) == {"082368"}
     by_name = csv.set_index("指標名")
@@ -66,4 +68,9 @@ def test_export_without_libreoffice_still_writes_the_rest(master: Path, tmp_path
     result = run("export", str(master), "--out", str(tmp_path), env=env)
     assert result.returncode == 0
     assert "LibreOffice" in result.stderr
-    assert sorted(p.suffix for p in tmp_path.iterdir()) == [".csv", ".html", ".json", ".xlsx"]  # .json: manifest
+    assert sorted(p.suffix for p in tmp_path.iterdir()) == [
+        ".csv",
+        ".html",
+        ".json",
+        ".xlsx",
+    ]  # .json: manifest

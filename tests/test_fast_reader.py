@@ -63,7 +63,9 @@ def workbooks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     books = {"bundled": shutil.copy(REPO / "xlsx" / "omitama_master.xlsx", folder / "bundled.xlsx")}
     books["sample"] = make_master(folder, "sample.xlsx")
     awkward = make_master(folder, "awkward.xlsx")
-    awkward_inputs(awkward, formulas=False)  # formulas openpyxl saved have no result: refused (test_uncalculated_formulas.py)
+    awkward_inputs(
+        awkward, formulas=False
+    )  # formulas openpyxl saved have no result: refused (test_uncalculated_formulas.py)
     books["awkward"] = awkward
     if shutil.which("soffice"):
         with_formulas = make_master(folder, "awkward_formulas.xlsx")
@@ -93,10 +95,17 @@ def test_every_table_reads_the_same_cell_for_cell(workbooks: dict[str, Path]) ->
 
                 spec = TableSpec(table.name, table.sheet, ())
                 a, b = fast.read_table(spec), reference.read_table(spec)
-                assert (a.sheet, a.headers, a.header_row, a.first_col, a.offsets) == \
-                       (b.sheet, b.headers, b.header_row, b.first_col, b.offsets), (name, table.name)
-                assert [[typed(v) for v in r] for r in a.rows] == [[typed(v) for v in r] for r in b.rows], \
-                    (name, table.name)
+                assert (a.sheet, a.headers, a.header_row, a.first_col, a.offsets) == (
+                    b.sheet,
+                    b.headers,
+                    b.header_row,
+                    b.first_col,
+                    b.offsets,
+                ), (name, table.name)
+                assert [[typed(v) for v in r] for r in a.rows] == [[typed(v) for v in r] for r in b.rows], (
+                    name,
+                    table.name,
+                )
         finally:
             fast.close()
             reference.close()
@@ -120,7 +129,12 @@ def test_the_awkward_cells_are_really_there(workbooks: dict[str, Path]) -> None:
         engine = FileEngine(workbooks["awkward, saved by LibreOffice"])
         table = engine.read_table(c.actuals_spec(layout_years))
         cells = {table.address(i, j): v for i, row in enumerate(table.rows) for j, v in enumerate(row)}
-        assert cells["D8"] == "#DIV/0!" and cells["E8"] == "#N/A" and cells["F8"] == 6 and cells.get("G8") is None
+        assert (
+            cells["D8"] == "#DIV/0!"
+            and cells["E8"] == "#N/A"
+            and cells["F8"] == 6
+            and cells.get("G8") is None
+        )
         engine.close()
 
 
@@ -137,15 +151,27 @@ def test_same_problems_and_fingerprint_as_the_reference(workbooks: dict[str, Pat
 
 
 def test_error_cells_are_found_in_the_sheet_xml() -> None:
-    xml = (b'<sheetData><row r="3"><c r="B3" s="2" t="e"><f>1/0</f><v>#DIV/0!</v></c><c r="C3" t="e"/>'
-           b'<c r="D3"><v>1</v></c><x:c r="AA12" t="e"><x:v>#N/A</x:v></x:c></row></sheetData>')
+    xml = (
+        b'<sheetData><row r="3"><c r="B3" s="2" t="e"><f>1/0</f><v>#DIV/0!</v></c><c r="C3" t="e"/>'
+        b'<c r="D3"><v>1</v></c><x:c r="AA12" t="e"><x:v>#N/A</x:v></x:c></row></sheetData>'
+    )
     assert error_cells(xml) == {(3, 2): "#DIV/0!", (12, 27): "#N/A"}
     assert error_cells(b'<c r="A1"><v>1</v></c>') == {}
 
 
-@pytest.mark.parametrize(("calamine", "openpyxl"), [
-    (3.0, 3), (-0.0, 0), (2.5, 2.5), (1.2345678901234567e17, 1.2345678901234567e17), ("", None), ("x", "x"),
-    (date(2026, 4, 1), datetime(2026, 4, 1)), (True, True), (time(9, 30), time(9, 30)),
-])
+@pytest.mark.parametrize(
+    ("calamine", "openpyxl"),
+    [
+        (3.0, 3),
+        (-0.0, 0),
+        (2.5, 2.5),
+        (1.2345678901234567e17, 1.2345678901234567e17),
+        ("", None),
+        ("x", "x"),
+        (date(2026, 4, 1), datetime(2026, 4, 1)),
+        (True, True),
+        (time(9, 30), time(9, 30)),
+    ],
+)
 def test_calamine_values_as_openpyxl_gives_them(calamine: object, openpyxl: object) -> None:
     assert typed(openpyxl_value(calamine)) == typed(openpyxl)

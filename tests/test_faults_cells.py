@@ -17,7 +17,9 @@ HUGE = "膨" * 1_000_000
 
 def problem_messages(path: Path) -> list[str]:
     ws = load_workbook(path, read_only=True)[c.PROBLEMS.sheet]
-    return [str(v) for row in ws.iter_rows(min_row=c.PROBLEMS.anchor_row + 1, values_only=True) for v in row if v]
+    return [
+        str(v) for row in ws.iter_rows(min_row=c.PROBLEMS.anchor_row + 1, values_only=True) for v in row if v
+    ]
 
 
 def test_a_one_megabyte_cell_is_quoted_short_and_no_cell_exceeds_excel(tmp_path: Path) -> None:
@@ -32,7 +34,7 @@ def test_a_one_megabyte_cell_is_quoted_short_and_no_cell_exceeds_excel(tmp_path:
     with zipfile.ZipFile(path) as zf:
         for name in zf.namelist():
             if name.startswith("xl/worksheets/"):
-                for cell_text in zf.read(name).decode("utf-8").split("<t xml:space=\"preserve\">")[1:]:
+                for cell_text in zf.read(name).decode("utf-8").split('<t xml:space="preserve">')[1:]:
                     assert len(cell_text.split("</t>")[0]) <= 32_767, name
 
 

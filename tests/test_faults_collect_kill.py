@@ -34,8 +34,9 @@ collect(Path(sys.argv[1]), [Path(sys.argv[2])], now=datetime.fromisoformat(sys.a
 
 
 def start(*args: str) -> subprocess.Popen[str]:
-    proc = subprocess.Popen([sys.executable, "-c", CHILD, *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", CHILD, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     assert proc.stdout is not None and proc.stdout.readline().strip() == "ready", proc.stderr.read()
     return proc
 
@@ -47,7 +48,9 @@ def intact(path: Path) -> bool:
 
 def collected_value(master: Path) -> object:
     ws = load_workbook(master, data_only=True)["実績"]
-    return ws.cell(row=row_of(ws, No=2, 指標名="人件費（会計年度任用職員以外）"), column=col_of(ws, f"{YEAR}年度")).value
+    return ws.cell(
+        row=row_of(ws, No=2, 指標名="人件費（会計年度任用職員以外）"), column=col_of(ws, f"{YEAR}年度")
+    ).value
 
 
 def applied_rows(master: Path) -> list[dict]:
@@ -62,7 +65,11 @@ def test_collect_killed_at_random_moments(tmp_path: Path) -> None:
     returned = department_file(out, DEPT)
     wb = load_workbook(returned)
     ws = wb["実績"]
-    ws.cell(row=row_of(ws, No=2, 指標名="人件費（会計年度任用職員以外）"), column=col_of(ws, f"{YEAR}年度"), value=VALUE)
+    ws.cell(
+        row=row_of(ws, No=2, 指標名="人件費（会計年度任用職員以外）"),
+        column=col_of(ws, f"{YEAR}年度"),
+        value=VALUE,
+    )
     wb.save(returned)
     sent = returned.read_bytes()
     old = tmp_path / "old.xlsx"

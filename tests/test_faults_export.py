@@ -24,16 +24,19 @@ NOW = datetime.fromisoformat(FIXED_NOW)
 
 def fake_pdf(tag: str):  # noqa: ANN201
     """Stands in for LibreOffice/Excel (tens of seconds per PDF here): a file that says which run made it."""
+
     def render(xlsx: Path, pdf: Path) -> None:
         pdf.write_bytes(b"%PDF-1.4 " + tag.encode() + b" " + xlsx.name.encode())
+
     return render
 
 
 def export(master: Path, out: Path, renderer=None, year: int | None = None):  # noqa: ANN001, ANN201
     engine = FileEngine(master)
     try:
-        return export_from_engine(engine, out, now=NOW, year=year, progress=lambda _m: None,
-                                  pdf_renderer=renderer or fake_pdf("A"))
+        return export_from_engine(
+            engine, out, now=NOW, year=year, progress=lambda _m: None, pdf_renderer=renderer or fake_pdf("A")
+        )
     finally:
         engine.close()
 
@@ -43,7 +46,8 @@ def check_set(out: Path, year: int = 2026) -> dict:
     manifest = json.loads((out / f"kaikaku_{year}_manifest.json").read_text(encoding="utf-8"))
     listed = {f["name"]: f["sha256"] for f in manifest["files"]}
     present = {p.name for p in out.iterdir() if p.name.startswith(f"kaikaku_{year}_")} - {
-        f"kaikaku_{year}_manifest.json"}
+        f"kaikaku_{year}_manifest.json"
+    }
     assert present == set(listed), (present, set(listed))
     for name, digest in listed.items():
         assert sha256_of(out / name) == digest, name
@@ -60,13 +64,19 @@ def test_manifest_lists_the_set_with_checksums_and_the_master(master: Path, tmp_
     result = export(master, out)
     manifest = check_set(out)
     assert {f["name"] for f in manifest["files"]} == {
-        "kaikaku_2026_report.xlsx", "kaikaku_2026_report.pdf", "kaikaku_2026_report.html", "kaikaku_2026_opendata.csv"}
+        "kaikaku_2026_report.xlsx",
+        "kaikaku_2026_report.pdf",
+        "kaikaku_2026_report.html",
+        "kaikaku_2026_opendata.csv",
+    }
     assert manifest["master"]["sha256"] == sha256_of(master)
     assert manifest["master"]["name"] == master.name
     engine = FileEngine(master)
     assert manifest["master"]["fingerprint"] == load(engine).fingerprint
     engine.close()
-    assert result.manifest == out / "kaikaku_2026_manifest.json" and all(p.parent == out for p in result.paths)
+    assert result.manifest == out / "kaikaku_2026_manifest.json" and all(
+        p.parent == out for p in result.paths
+    )
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".kaikaku-") and p.is_dir()]
 
 
@@ -126,8 +136,9 @@ def test_a_kill_between_the_two_renames_is_recovered(master: Path, tmp_path: Pat
     check_set(out)
 
 
-def test_output_target_that_is_a_file_is_refused_in_japanese(master: Path, tmp_path: Path,
-                                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_output_target_that_is_a_file_is_refused_in_japanese(
+    master: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     target = tmp_path / "資料.pdf"
     target.write_bytes(b"someone's file")
     assert main(["export", str(master), "--out", str(target)]) == 2
@@ -142,8 +153,9 @@ def test_output_target_that_is_a_file_is_refused_in_japanese(master: Path, tmp_p
 
 
 @pytest.mark.parametrize("year", ["1900", "2031", "0", "99999"])
-def test_export_year_outside_the_plan_is_refused(master: Path, tmp_path: Path, year: str,
-                                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_export_year_outside_the_plan_is_refused(
+    master: Path, tmp_path: Path, year: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "out"
     assert main(["export", str(master), "--out", str(out), "--year", year]) == 2
     err = capsys.readouterr().err
@@ -153,9 +165,13 @@ def test_export_year_outside_the_plan_is_refused(master: Path, tmp_path: Path, y
 
 def test_cli_export_prints_the_manifest(master: Path, tmp_path: Path) -> None:
     env_path = str(Path(sys.executable).parent)  # no soffice: the fast path without a PDF
-    result = subprocess.run([sys.executable, "-m", "kaikaku_xl.cli", "export", str(master), "--out",
-                             str(tmp_path / "o")], capture_output=True, text=True, env={"PATH": env_path},
-                            timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-m", "kaikaku_xl.cli", "export", str(master), "--out", str(tmp_path / "o")],
+        capture_output=True,
+        text=True,
+        env={"PATH": env_path},
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr
     assert "kaikaku_2026_manifest.json" in result.stdout
     assert check_set(tmp_path / "o")["files"]

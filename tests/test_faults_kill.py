@@ -47,8 +47,9 @@ export_from_engine(FileEngine(Path(sys.argv[1])), Path(sys.argv[2]), now=datetim
 
 
 def start(script: str, *args: str) -> subprocess.Popen[str]:
-    proc = subprocess.Popen([sys.executable, "-c", script, *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     assert proc.stdout is not None and proc.stdout.readline().strip() == "ready", proc.stderr.read()
     return proc
 
@@ -140,8 +141,13 @@ def test_export_killed_at_random_moments(tmp_path: Path) -> None:
             assert run == str(trial)
         current = run
         assert (out / "メモ.txt").read_text(encoding="utf-8") == "職員のメモ"
-    subprocess.run([sys.executable, "-c", EXPORT_CHILD, str(master), str(out), "last"], check=True,
-                   capture_output=True, timeout=120)
+    subprocess.run(
+        [sys.executable, "-c", EXPORT_CHILD, str(master), str(out), "last"],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     assert consistent_set(out) == "last"
-    assert sorted(p.name for p in tmp_path.iterdir() if p.is_dir()) == ["出力"]  # nothing parked or staged left
-
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_dir()) == [
+        "出力"
+    ]  # nothing parked or staged left

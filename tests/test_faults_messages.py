@@ -9,12 +9,21 @@ from pathlib import Path
 import pytest
 from workbook_helpers import make_master
 
-ENGLISH = ("Errno", "Error:", "Traceback", "File exists", "Not a directory", "File name too long", "予期しない")
+ENGLISH = (
+    "Errno",
+    "Error:",
+    "Traceback",
+    "File exists",
+    "Not a directory",
+    "File name too long",
+    "予期しない",
+)
 
 
 def kaikaku(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "kaikaku_xl.cli", *args], capture_output=True, text=True,
-                          cwd=cwd, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "kaikaku_xl.cli", *args], capture_output=True, text=True, cwd=cwd, timeout=300
+    )
 
 
 @pytest.fixture(scope="module")
@@ -29,8 +38,11 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def snapshot(folder: Path) -> dict[str, bytes | None]:
     """Every file's bytes (the writer lock's empty file aside: it is not content)."""
-    return {p.name: (p.read_bytes() if p.is_file() else None) for p in folder.iterdir()
-            if not p.name.endswith(".kaikaku-lock")}
+    return {
+        p.name: (p.read_bytes() if p.is_file() else None)
+        for p in folder.iterdir()
+        if not p.name.endswith(".kaikaku-lock")
+    }
 
 
 CASES = {

@@ -54,8 +54,9 @@ def test_refreshing_one_master_keeps_the_backups_of_another(tmp_path: Path) -> N
     assert all(valid_zip(tmp_path / "backup" / n) for n in names)
 
 
-def test_a_truncated_backup_is_removed_reported_and_never_counted(tmp_path: Path,
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_truncated_backup_is_removed_reported_and_never_counted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = make_master(tmp_path)
     refresh(FileEngine(path, backups=2), now=NOW)  # one good backup
     [good] = (tmp_path / "backup").iterdir()
@@ -101,23 +102,37 @@ def _enospc(*_args, **_kwargs):  # noqa: ANN002, ANN003, ANN202
 
 # The new package is written by writestr (the parts refresh replaces) and copy_raw (every unchanged part, as its
 # compressed bytes): a full disk during either.
-STEPS = [("zipfile.ZipFile.writestr", n) for n in (1, 5, 10)] + [(f"{package.__name__}.copy_raw", n) for n in (1, 20, 40)] + [
-    ("os.fsync", 1), ("os.fsync", 2), ("os.chmod", 1), ("os.mkdir", 1), ("shutil.copyfileobj", 1),
-    ("os.replace", 1), ("os.replace", 2),
-]
+STEPS = (
+    [("zipfile.ZipFile.writestr", n) for n in (1, 5, 10)]
+    + [(f"{package.__name__}.copy_raw", n) for n in (1, 20, 40)]
+    + [
+        ("os.fsync", 1),
+        ("os.fsync", 2),
+        ("os.chmod", 1),
+        ("os.mkdir", 1),
+        ("shutil.copyfileobj", 1),
+        ("os.replace", 1),
+        ("os.replace", 2),
+    ]
+)
 
 
 @pytest.mark.parametrize(("target", "nth"), STEPS, ids=[f"{t}#{n}" for t, n in STEPS])
-def test_a_full_disk_at_any_step_leaves_old_file_and_valid_backups(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                                   target: str, nth: int) -> None:
+def test_a_full_disk_at_any_step_leaves_old_file_and_valid_backups(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, target: str, nth: int
+) -> None:
     path = make_master(tmp_path)
     refresh(FileEngine(path, backups=3), now=NOW)
     if target == "os.mkdir":
         shutil.rmtree(tmp_path / "backup")
     before = path.read_bytes()
-    backups_before = sorted(p.name for p in (tmp_path / "backup").glob("*")) if (tmp_path / "backup").exists() else []
+    backups_before = (
+        sorted(p.name for p in (tmp_path / "backup").glob("*")) if (tmp_path / "backup").exists() else []
+    )
     module_name, _, attr = target.rpartition(".")
-    owner = {"zipfile.ZipFile": zipfile.ZipFile, "os": os, "shutil": shutil, package.__name__: package}[module_name]
+    owner = {"zipfile.ZipFile": zipfile.ZipFile, "os": os, "shutil": shutil, package.__name__: package}[
+        module_name
+    ]
     real = getattr(owner, attr)
     calls = {"n": 0}
 
@@ -145,18 +160,21 @@ def test_a_full_disk_at_any_step_leaves_old_file_and_valid_backups(tmp_path: Pat
 
 
 # ---- one writer at a time -----------------------------------------------------------------------------------
-REFRESH_SCRIPT = (
-    "import sys\n"
-    "from kaikaku_xl.cli import main\n"
-    "sys.exit(main(['refresh', sys.argv[1]]))\n"
-)
+REFRESH_SCRIPT = "import sys\nfrom kaikaku_xl.cli import main\nsys.exit(main(['refresh', sys.argv[1]]))\n"
 
 
 def test_concurrent_refreshes_lose_no_log_row(tmp_path: Path) -> None:
     path = make_master(tmp_path)
     env = {**os.environ, "KAIKAKU_LOCK_WAIT": "120"}
-    procs = [subprocess.Popen([sys.executable, "-c", REFRESH_SCRIPT, str(path)], env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(4)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", REFRESH_SCRIPT, str(path)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for _ in range(4)
+    ]
     results = [p.communicate(timeout=180) for p in procs]
     assert [p.returncode for p in procs] == [0] * 4, [r[1].decode() for r in results]
     assert len(log_rows(path)) == 1 + 4  # init + every refresh
@@ -167,16 +185,26 @@ def test_a_second_writer_waits_then_stops_with_a_clear_message(tmp_path: Path) -
     path = make_master(tmp_path)
     before = path.read_bytes()
     holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import sys, time\nfrom pathlib import Path\nfrom kaikaku_xl.workbook.lock import writer_lock\n"
-         "with writer_lock(Path(sys.argv[1])):\n    print('held', flush=True)\n    time.sleep(60)\n", str(path)],
-        stdout=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-c",
+            "import sys, time\nfrom pathlib import Path\nfrom kaikaku_xl.workbook.lock import writer_lock\n"
+            "with writer_lock(Path(sys.argv[1])):\n    print('held', flush=True)\n    time.sleep(60)\n",
+            str(path),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "held"
         started = time.monotonic()
-        result = subprocess.run([sys.executable, "-m", "kaikaku_xl.cli", "refresh", str(path)],
-                                env={**os.environ, "KAIKAKU_LOCK_WAIT": "1.5"}, capture_output=True, text=True,
-                                timeout=60)
+        result = subprocess.run(
+            [sys.executable, "-m", "kaikaku_xl.cli", "refresh", str(path)],
+            env={**os.environ, "KAIKAKU_LOCK_WAIT": "1.5"},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         waited = time.monotonic() - started
     finally:
         holder.kill()
@@ -206,7 +234,9 @@ def test_fresh_leftovers_of_a_dead_run_are_removed_when_no_writer_holds_the_lock
     other = tmp_path / ".kaikaku-other-abc12_xy.xlsx"  # another master's: not ours to judge
     other.write_bytes(b"PK")
     (tmp_path / "backup").mkdir()
-    partial = tmp_path / "backup" / ".partial-master.20260401-090000-000000.xlsx"  # a killed run's half backup
+    partial = (
+        tmp_path / "backup" / ".partial-master.20260401-090000-000000.xlsx"
+    )  # a killed run's half backup
     partial.write_bytes(b"PK half")
     others_partial = tmp_path / "backup" / ".partial-other.20260401-090000-000000.xlsx"
     others_partial.write_bytes(b"PK half")
@@ -216,10 +246,19 @@ def test_fresh_leftovers_of_a_dead_run_are_removed_when_no_writer_holds_the_lock
 
 
 # ---- a deleted or renamed input table -----------------------------------------------------------------------
-@pytest.mark.parametrize(("sheet", "table"), [("実績", "Actuals"), ("年度目標", "Targets"), ("進捗状況", "Status"),
-                                              ("効果額台帳", "EffectLedger"), ("計画情報", "History")])
-def test_a_missing_input_table_is_refused_untouched(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                                    sheet: str, table: str) -> None:
+@pytest.mark.parametrize(
+    ("sheet", "table"),
+    [
+        ("実績", "Actuals"),
+        ("年度目標", "Targets"),
+        ("進捗状況", "Status"),
+        ("効果額台帳", "EffectLedger"),
+        ("計画情報", "History"),
+    ],
+)
+def test_a_missing_input_table_is_refused_untouched(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], sheet: str, table: str
+) -> None:
     path = make_master(tmp_path)
     wb = load_workbook(path)
     del wb[sheet].tables[table]  # what Excel's 「範囲に変換」 does
@@ -230,4 +269,3 @@ def test_a_missing_input_table_is_refused_untouched(tmp_path: Path, capsys: pyte
     assert table in err and sheet in err and "テーブル" in err and "Traceback" not in err
     assert path.read_bytes() == before
     assert not (tmp_path / "backup").exists()
-

@@ -39,6 +39,7 @@ def edited(change: Callable) -> Callable[[Path], None]:  # type: ignore[type-arg
         wb = load_workbook(path)
         change(wb["実績"])
         wb.save(path)
+
     return apply
 
 
@@ -57,8 +58,9 @@ CORPUS: dict[str, tuple[Callable[[Path], None], bool]] = {  # name: (make hostil
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "kaikaku_xl.cli", *args], capture_output=True, text=True,
-                          timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "kaikaku_xl.cli", *args], capture_output=True, text=True, timeout=300
+    )
 
 
 def input_values(path: Path) -> dict[str, list[tuple]]:
@@ -104,7 +106,9 @@ def distributed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 
 @pytest.mark.parametrize("name", list(CORPUS))
-def test_collect_of_a_hostile_returned_file(distributed: tuple[Path, Path], tmp_path: Path, name: str) -> None:
+def test_collect_of_a_hostile_returned_file(
+    distributed: tuple[Path, Path], tmp_path: Path, name: str
+) -> None:
     clean_master, clean_returned = distributed
     master, returned = tmp_path / "master.xlsx", tmp_path / clean_returned.name
     master.write_bytes(clean_master.read_bytes())

@@ -37,11 +37,19 @@ def hostile_variants(master: Path, folder: Path) -> dict[str, Path]:
     secret.write_text(SECRET, encoding="utf-8")
     sheet = read_part(master, actuals)
     return {
-        "laughs": repack(master, folder / "laughs.xlsx",
-                         {"xl/workbook.xml": with_doctype(read_part(master, "xl/workbook.xml"), "laughs")}),
-        "external": repack(master, folder / "external.xlsx", {actuals: with_doctype(sheet, "external", secret)}),
-        "doctype": repack(master, folder / "doctype.xlsx",
-                          {"[Content_Types].xml": with_doctype(read_part(master, "[Content_Types].xml"), "plain")}),
+        "laughs": repack(
+            master,
+            folder / "laughs.xlsx",
+            {"xl/workbook.xml": with_doctype(read_part(master, "xl/workbook.xml"), "laughs")},
+        ),
+        "external": repack(
+            master, folder / "external.xlsx", {actuals: with_doctype(sheet, "external", secret)}
+        ),
+        "doctype": repack(
+            master,
+            folder / "doctype.xlsx",
+            {"[Content_Types].xml": with_doctype(read_part(master, "[Content_Types].xml"), "plain")},
+        ),
         "bomb": repack(master, folder / "bomb.xlsx", {actuals: zero_bomb(1024)}),  # 1 MB file, 1 GB part
         "liar": repack(master, folder / "liar.xlsx", {actuals: zero_bomb(1024, declared=len(sheet))}),
         "ratio": repack(master, folder / "ratio.xlsx", {actuals: zero_bomb(300)}),  # under the size limit
@@ -66,8 +74,9 @@ def refused(capsys: pytest.CaptureFixture[str], args: list[str], path: Path) -> 
 
 @pytest.mark.parametrize("kind", ["laughs", "external", "doctype", "bomb", "liar", "ratio"])
 @pytest.mark.parametrize("command", ["refresh", "validate", "report", "status", "export"])
-def test_master_paths_refuse_hostile_packages(variants: dict[str, Path], kind: str, command: str,
-                                              tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_master_paths_refuse_hostile_packages(
+    variants: dict[str, Path], kind: str, command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = variants[kind]
     extra = ["--out", str(tmp_path / "out")] if command == "export" else []
     err = refused(capsys, [command, str(path), *extra], path)
@@ -77,8 +86,8 @@ def test_master_paths_refuse_hostile_packages(variants: dict[str, Path], kind: s
 
 @pytest.mark.parametrize("kind", ["laughs", "bomb"])
 def test_collect_refuses_a_hostile_master_and_a_hostile_returned_file(
-        variants: dict[str, Path], master: Path, kind: str, tmp_path: Path,
-        capsys: pytest.CaptureFixture[str]) -> None:
+    variants: dict[str, Path], master: Path, kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     refused(capsys, ["collect", str(variants[kind]), str(master)], variants[kind])
     mine = make_master(tmp_path, sample=False)
     out = tmp_path / "配布"
@@ -125,11 +134,27 @@ def test_a_zip_bomb_is_refused_quickly_with_little_memory(variants: dict[str, Pa
     assert variants["bomb"].stat().st_size < 2 * 1024 * 1024  # 1 MB on disk, 1 GB expanded
     for kind in ("bomb", "liar", "ratio"):
         began = time.monotonic()
-        done = subprocess.run([sys.executable, "-S", "-c", LAUNCHER, sys.executable, "-m", "kaikaku_xl.cli",
-                               "refresh", str(variants[kind])], capture_output=True, text=True, timeout=120)
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-S",
+                "-c",
+                LAUNCHER,
+                sys.executable,
+                "-m",
+                "kaikaku_xl.cli",
+                "refresh",
+                str(variants[kind]),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         peak_kb, code = done.stdout.split()
         assert int(code) == 2, done.stderr
-        assert int(peak_kb) / 1024 < 300, f"{kind}: {int(peak_kb) / 1024:.0f} MB"  # before: 1.1 GB for the bomb
+        assert int(peak_kb) / 1024 < 300, (
+            f"{kind}: {int(peak_kb) / 1024:.0f} MB"
+        )  # before: 1.1 GB for the bomb
         assert time.monotonic() - began < 60
 
 

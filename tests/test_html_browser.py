@@ -21,14 +21,26 @@ from kaikaku_xl.plan import load_plan
 from kaikaku_xl.workbook.headless import FileEngine
 from kaikaku_xl.workflows.export import export_from_engine
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is in the test extra (pip install -e .[test])")
+sync_api = pytest.importorskip(
+    "playwright.sync_api", reason="playwright is in the test extra (pip install -e .[test])"
+)
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium not installed (./dev test installs it)")
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None, reason="Debian chromium not installed (./dev test installs it)"
+)
 
 REPO = Path(__file__).resolve().parents[1]
 ARTIFACTS = REPO / "out" / "test-artifacts" / "browser"  # out/ is gitignored
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 WIDTHS = {"desktop": 1280, "phone": 375}
 
 
@@ -37,8 +49,13 @@ def page_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("browser")
     engine = FileEngine(make_master(folder))
     try:  # the PDF is not looked at here
-        result = export_from_engine(engine, folder / "export", now=datetime.fromisoformat(FIXED_NOW),
-                                    progress=lambda _: None, pdf_renderer=lambda xlsx, pdf: None)
+        result = export_from_engine(
+            engine,
+            folder / "export",
+            now=datetime.fromisoformat(FIXED_NOW),
+            progress=lambda _: None,
+            pdf_renderer=lambda xlsx, pdf: None,
+        )
     finally:
         engine.close()
     return result.html
@@ -48,8 +65,9 @@ def page_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     profile = tmp_path_factory.mktemp("chromium-profile")  # a fresh user-data-dir every run
     with sync_api.sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(str(profile), executable_path=CHROMIUM, headless=True,
-                                                       args=FLAGS)
+        context = p.chromium.launch_persistent_context(
+            str(profile), executable_path=CHROMIUM, headless=True, args=FLAGS
+        )
         try:
             yield context
         finally:
@@ -94,7 +112,9 @@ def render(browser: Any, path: Path, name: str, width: int) -> dict[str, Any]:
 def test_page_fits_the_screen_with_every_chart_and_table(browser: Any, page_path: Path, name: str) -> None:
     got = render(browser, page_path, name, WIDTHS[name])
     assert got["scrollWidth"] <= got["viewport"], f"horizontal overflow at {WIDTHS[name]} px"
-    trend = [i for i in got["images"] if "実績と計画値の折れ線グラフ" in i["alt"]]  # 年度推移: one per measure
+    trend = [
+        i for i in got["images"] if "実績と計画値の折れ線グラフ" in i["alt"]
+    ]  # 年度推移: one per measure
     assert len(got["images"]) - len(trend) == 3 and all(i["ok"] for i in got["images"]), got["images"]
     assert len(trend) == len(load_plan().measures)
     ids = {t["id"] for t in got["tables"]}

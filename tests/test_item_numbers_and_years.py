@@ -13,7 +13,13 @@ from kaikaku_xl.plan import load_plan, natural_key
 from kaikaku_xl.workbook import contract as c
 from kaikaku_xl.workflows.report import report_from_file
 
-HEAD = {"name": "架空村改革計画", "city": "架空村", "baseline_year": 2025, "start_year": 2026, "end_year": 2029}
+HEAD = {
+    "name": "架空村改革計画",
+    "city": "架空村",
+    "baseline_year": 2025,
+    "start_year": 2026,
+    "end_year": 2029,
+}
 ITEMS = [
     {"no": "10", "policy": 1, "title": "公共施設の再編", "lead": "財産管理課"},
     {"no": "2", "policy": 1, "title": "電子申請の拡大", "lead": "DX推進課"},
@@ -24,23 +30,46 @@ ITEMS = [
 
 def test_natural_sort() -> None:
     assert sorted(["10", "2", "R1-3", "2-(1)-10", "2-(1)-3", "1"], key=natural_key) == [
-        "1", "2", "2-(1)-3", "2-(1)-10", "10", "R1-3"]
+        "1",
+        "2",
+        "2-(1)-3",
+        "2-(1)-10",
+        "10",
+        "R1-3",
+    ]
     assert [i.no for i in load_plan().items] == list(range(1, 28))  # the bundled plan keeps its numbers
 
 
 def _plan(tmp_path: Path) -> Path:
     path = tmp_path / "plan.xlsx"
     assert run("plan", "template", str(path)).returncode == 0
-    return fill_plan(path, HEAD, {
-        "PlanPolicies": [{"no": 1, "name": "行政運営"}, {"no": 2, "name": "内部改革"}],
-        "PlanItems": ITEMS,
-        "PlanMeasures": [
-            {"item": "2-(1)-3", "name": "事務処理時間", "unit": "時間", "direction": "減少", "baseline": 800,
-             "target": 400},
-            {"item": "R1-3", "name": "委託料", "unit": "円", "direction": "減少", "baseline": 1_000_000,
-             "target": 600_000, "effect_kind": "歳出削減"},
-        ],
-    })
+    return fill_plan(
+        path,
+        HEAD,
+        {
+            "PlanPolicies": [{"no": 1, "name": "行政運営"}, {"no": 2, "name": "内部改革"}],
+            "PlanItems": ITEMS,
+            "PlanMeasures": [
+                {
+                    "item": "2-(1)-3",
+                    "name": "事務処理時間",
+                    "unit": "時間",
+                    "direction": "減少",
+                    "baseline": 800,
+                    "target": 400,
+                },
+                {
+                    "item": "R1-3",
+                    "name": "委託料",
+                    "unit": "円",
+                    "direction": "減少",
+                    "baseline": 1_000_000,
+                    "target": 600_000,
+                    "effect_kind": "歳出削減",
+                },
+            ],
+        },
+    )
 
 
 def test_text_numbers_and_start_years_through_plan_init_refresh_report_export(tmp_path: Path) -> None:
@@ -52,7 +81,9 @@ def test_text_numbers_and_start_years_through_plan_init_refresh_report_export(tm
     result = run("init", str(master), "--plan", str(plan))
     assert result.returncode == 0, result.stderr
     wb = load_workbook(master)
-    status = [(r[0].value, r[2].value) for r in wb[c.STATUS.sheet].iter_rows(min_row=4) if r[0].value is not None]
+    status = [
+        (r[0].value, r[2].value) for r in wb[c.STATUS.sheet].iter_rows(min_row=4) if r[0].value is not None
+    ]
     assert ("R1-3", 2026) not in status and ("R1-3", 2027) in status  # no row before it starts
     assert ("2-(1)-3", 2028) not in status and ("2-(1)-3", 2027) in status
     items = wb[c.ITEMS.sheet]

@@ -13,7 +13,9 @@ from kaikaku_xl.workbook.headless import FileEngine
 from kaikaku_xl.workflows.refresh import refresh
 from kaikaku_xl.workflows.report import report_from_file
 
-pytestmark = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed (./dev test installs it)")
+pytestmark = pytest.mark.skipif(
+    shutil.which("soffice") is None, reason="LibreOffice not installed (./dev test installs it)"
+)
 
 
 def test_refreshed_master_renders_in_libreoffice(tmp_path: Path) -> None:
@@ -47,5 +49,7 @@ def test_user_content_survives_refresh_as_libreoffice_sees_it(tmp_path: Path) ->
     pdf = soffice_convert(master, "pdf", tmp_path / "pdf", tmp_path / "profile")
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "件数" in text and "評価結果（指標別）" in text
-    images = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True).stdout
+    images = subprocess.run(
+        ["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True
+    ).stdout
     assert len(images.strip().splitlines()) >= 3  # header lines + the user's picture

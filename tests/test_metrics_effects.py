@@ -43,20 +43,36 @@ nan = float("nan")
 def small_plan():
     return make_plan(
         item(1, measure("経費", "円", "減少", 1_000_000, 400_000, "歳出削減")),
-        item(2, measure("収入", "円", "増加", 100_000, 700_000, "歳入増加"),
-             measure("作業時間", "時間", "減少", 1_000, 400, "参考", include_in_effect=True), lead="財政課"),
+        item(
+            2,
+            measure("収入", "円", "増加", 100_000, 700_000, "歳入増加"),
+            measure("作業時間", "時間", "減少", 1_000, 400, "参考", include_in_effect=True),
+            lead="財政課",
+        ),
         item(3, policy=2),
-        item(4, measure("用紙", "枚", "増加", 10_000, 16_000, "参考", include_in_effect=True),
-             measure("手当", "円", "減少", 50_000, 20_000, "歳出削減", include_in_effect=False),
-             policy=2, lead="財政課"),
+        item(
+            4,
+            measure("用紙", "枚", "増加", 10_000, 16_000, "参考", include_in_effect=True),
+            measure("手当", "円", "減少", 50_000, 20_000, "歳出削減", include_in_effect=False),
+            policy=2,
+            lead="財政課",
+        ),
     )
 
 
 ACTUALS = [
-    ("1-1", 2025, 950_000), ("1-1", 2026, 850_000), ("1-1", 2027, 640_000), ("1-1", 2028, 580_000),
-    ("2-1", 2026, 250_000), ("2-1", 2027, 450_000), ("2-1", 2028, 380_000),
-    ("2-2", 2026, 900), ("2-2", 2027, 800), ("2-2", 2028, 700),
-    ("4-1", 2026, 11_000), ("4-1", 2027, 12_500),
+    ("1-1", 2025, 950_000),
+    ("1-1", 2026, 850_000),
+    ("1-1", 2027, 640_000),
+    ("1-1", 2028, 580_000),
+    ("2-1", 2026, 250_000),
+    ("2-1", 2027, 450_000),
+    ("2-1", 2028, 380_000),
+    ("2-2", 2026, 900),
+    ("2-2", 2027, 800),
+    ("2-2", 2028, 700),
+    ("4-1", 2026, 11_000),
+    ("4-1", 2027, 12_500),
     ("4-2", 2026, 40_000),
 ]
 LEDGER = [(3, 2027, "使用料改定", 50_000), (3, 2029, "PFI", 70_000)]
@@ -102,12 +118,18 @@ def test_effect_per_measure_and_direction_of_sign(small_plan):
 
 def test_negative_effects_are_kept():
     # spending rose: 歳出削減 = 1,000 − 1,200 = −200; revenue fell: 歳入増加 = 800 − 1,000 = −200
-    long = pd.DataFrame({
-        "measure_id": ["a", "b"], "year": [2026, 2026],
-        "baseline": [1000.0, 1000.0], "actual": [1200.0, 800.0],
-        "effect_kind": ["歳出削減", "歳入増加"], "unit": ["円", "円"], "direction": ["減少", "増加"],
-        "include_in_effect": [True, True],
-    })
+    long = pd.DataFrame(
+        {
+            "measure_id": ["a", "b"],
+            "year": [2026, 2026],
+            "baseline": [1000.0, 1000.0],
+            "actual": [1200.0, 800.0],
+            "effect_kind": ["歳出削減", "歳入増加"],
+            "unit": ["円", "円"],
+            "direction": ["減少", "増加"],
+            "include_in_effect": [True, True],
+        }
+    )
     out = measure_effects(long, Settings(), "actual")
     assert out["effect"].tolist() == [-200.0, -200.0]
     assert out["counted"].tolist() == [True, True]
@@ -121,17 +143,23 @@ def test_continuing_mode_totals(small_plan):
     #           2028 420,000 + 280,000 = 700,000
     assert_years(col(res, "measures"), {2026: 300_000, 2027: 710_000, 2028: 700_000, 2029: None, 2030: None})
     # ledger 2027 50,000; the 2029 entry is after the evaluation year
-    assert_years(col(res, "ledger"), {2026: None, 2027: 50_000, 2028: None, 2029: None})  # no entry: not known, never 0 (issue 8)
+    assert_years(
+        col(res, "ledger"), {2026: None, 2027: 50_000, 2028: None, 2029: None}
+    )  # no entry: not known, never 0 (issue 8)
     # 単年度 = measures + ledger: 300,000; 760,000; 700,000
-    assert_years(col(res, "single_year"),
-                 {2026: 300_000, 2027: 760_000, 2028: 700_000, 2029: None, 2030: None})
+    assert_years(
+        col(res, "single_year"), {2026: 300_000, 2027: 760_000, 2028: 700_000, 2029: None, 2030: None}
+    )
     # 累計 = sum of single years from 2026: 300,000; 1,060,000; 1,760,000
     assert_years(col(res, "cumulative"), {2026: 300_000, 2027: 1_060_000, 2028: 1_760_000, 2029: None})
     # planned: 200,000 + 200,000 = 400,000; 600,000; 800,000; 1,000,000; 1,200,000
-    assert_years(col(res, "planned"),
-                 {2026: 400_000, 2027: 600_000, 2028: 800_000, 2029: 1_000_000, 2030: 1_200_000})
-    assert_years(col(res, "planned_cumulative"),
-                 {2026: 400_000, 2027: 1_000_000, 2028: 1_800_000, 2029: 2_800_000, 2030: 4_000_000})
+    assert_years(
+        col(res, "planned"), {2026: 400_000, 2027: 600_000, 2028: 800_000, 2029: 1_000_000, 2030: 1_200_000}
+    )
+    assert_years(
+        col(res, "planned_cumulative"),
+        {2026: 400_000, 2027: 1_000_000, 2028: 1_800_000, 2029: 2_800_000, 2030: 4_000_000},
+    )
     # 効果額達成率 = actual / planned: 300/400 = 0.75; 710/600 = 1.1833; 700/800 = 0.875
     assert_years(col(res, "attainment"), {2026: 0.75, 2027: 1.183333333, 2028: 0.875, 2029: None})
     # cumulative (measures only): (300,000 + 710,000 + 700,000) / 1,800,000 = 1,710,000 / 1,800,000 = 0.95
@@ -147,8 +175,12 @@ def test_continuing_mode_item_effects(small_plan):
     # item 2: single 280,000; cumulative 150,000 + 350,000 + 280,000 = 780,000 (2-2 not counted)
     # item 3: ledger only: single (2028) 0; cumulative 50,000 (2029 entry not yet)
     # item 4: nothing counted
-    assert ie["single_year"].to_dict() == pytest.approx({1: 420_000, 2: 280_000, 3: nan, 4: nan}, nan_ok=True)  # no entry: not known, never 0 (issue 8)
-    assert ie["cumulative"].to_dict() == pytest.approx({1: 930_000, 2: 780_000, 3: 50_000, 4: nan}, nan_ok=True)  # item 4: nothing counted
+    assert ie["single_year"].to_dict() == pytest.approx(
+        {1: 420_000, 2: 280_000, 3: nan, 4: nan}, nan_ok=True
+    )  # no entry: not known, never 0 (issue 8)
+    assert ie["cumulative"].to_dict() == pytest.approx(
+        {1: 930_000, 2: 780_000, 3: 50_000, 4: nan}, nan_ok=True
+    )  # item 4: nothing counted
 
 
 def test_evaluation_year_result_columns(small_plan):
@@ -157,7 +189,9 @@ def test_evaluation_year_result_columns(small_plan):
     assert_years(col(res, "cumulative"), {2026: 300_000, 2027: None, 2028: None})
     assert_years(col(res, "planned"), {2027: 600_000})
     ie = res.item_effects.set_index("item")
-    assert ie["cumulative"].to_dict() == pytest.approx({1: 150_000, 2: 150_000, 3: nan, 4: nan}, nan_ok=True)  # no entry: not known, never 0 (issue 8)
+    assert ie["cumulative"].to_dict() == pytest.approx(
+        {1: 150_000, 2: 150_000, 3: nan, 4: nan}, nan_ok=True
+    )  # no entry: not known, never 0 (issue 8)
 
 
 # ── 初年度のみ ───────────────────────────────────────────────────────────────────────────────────────
@@ -173,8 +207,9 @@ def test_first_year_only_mode_totals(small_plan):
     # cumulative: 300,000; 760,000; 750,000 (= latest level 700,000 + ledger 50,000)
     assert_years(col(res, "cumulative"), {2026: 300_000, 2027: 760_000, 2028: 750_000, 2029: None})
     # planned: levels 200k,300k,400k,500k,600k per measure → 200k,100k,100k,100k,100k each → ×2
-    assert_years(col(res, "planned"),
-                 {2026: 400_000, 2027: 200_000, 2028: 200_000, 2029: 200_000, 2030: 200_000})
+    assert_years(
+        col(res, "planned"), {2026: 400_000, 2027: 200_000, 2028: 200_000, 2029: 200_000, 2030: 200_000}
+    )
     # planned cumulative at 2030 = the target level effect 600,000 + 600,000 = 1,200,000
     assert_years(col(res, "planned_cumulative"), {2026: 400_000, 2028: 800_000, 2030: 1_200_000})
     # 効果額達成率 2028 = −10,000 / 200,000 = −0.05; cumulative (300k + 410k − 10k) / 800k = 0.875
@@ -185,15 +220,20 @@ def test_first_year_only_mode_totals(small_plan):
 def test_first_year_only_mode_item_effects(small_plan):
     ie = run(small_plan, effect_mode="初年度のみ").item_effects.set_index("item")
     # item 1: single 60,000; cumulative 420,000. item 2: single −70,000; cumulative 280,000.
-    assert ie["single_year"].to_dict() == pytest.approx({1: 60_000, 2: -70_000, 3: nan, 4: nan}, nan_ok=True)  # no entry: not known, never 0 (issue 8)
-    assert ie["cumulative"].to_dict() == pytest.approx({1: 420_000, 2: 280_000, 3: 50_000, 4: nan}, nan_ok=True)  # item 4: nothing counted
+    assert ie["single_year"].to_dict() == pytest.approx(
+        {1: 60_000, 2: -70_000, 3: nan, 4: nan}, nan_ok=True
+    )  # no entry: not known, never 0 (issue 8)
+    assert ie["cumulative"].to_dict() == pytest.approx(
+        {1: 420_000, 2: 280_000, 3: 50_000, 4: nan}, nan_ok=True
+    )  # item 4: nothing counted
 
 
 def test_first_year_only_with_a_gap_and_a_pre_plan_year():
     # levels: 2025 80 (before the plan), 2026 100, 2027 missing, 2028 250
     # → 2026: 100 − 0 = 100 (from the baseline); 2027: NaN; 2028: 250 − 100 = 150; total 250 = latest
-    long = pd.DataFrame({"measure_id": ["m"] * 4, "year": [2025, 2026, 2027, 2028],
-                         "effect": [80.0, 100.0, nan, 250.0]})
+    long = pd.DataFrame(
+        {"measure_id": ["m"] * 4, "year": [2025, 2026, 2027, 2028], "effect": [80.0, 100.0, nan, 250.0]}
+    )
     out = first_year_only(long, "effect", 2026)
     assert out[1] == 100 and math.isnan(out[2]) and out[3] == 150
 
@@ -245,8 +285,9 @@ def test_bundled_plan_counted_measures_and_item5_overlap(bundled_plan):
     assert_years(col(res, "reference"), {2026: 2_380_000})
     assert math.isnan(res.item_effects.set_index("item").loc[5, "single_year"])  # nothing counted: −, not 0
 
-    with_ref = evaluate(make_inputs(bundled_plan, actuals=actuals),
-                        Settings(evaluation_year=2026, include_reference=True))
+    with_ref = evaluate(
+        make_inputs(bundled_plan, actuals=actuals), Settings(evaluation_year=2026, include_reference=True)
+    )
     # 6-1 and 24-1 are 参考 with the include flag; 5-1 is not
     assert with_ref.total.loc[0, "counted_measures"] == "2-1, 3-1, 6-1, 16-1, 18-1, 19-1, 21-1, 22-1, 24-1"
     assert_years(col(with_ref, "measures"), {2026: 11_724_014})

@@ -147,9 +147,25 @@ def rows_2028():
 
 def test_grades_2028(rows_2028):
     expected = {
-        "1-1": "S", "2-1": "A", "3-1": "B", "4-1": "B", "5-1": "C", "6-1": "C", "7-1": "D",
-        "8-1": "A", "9-1": "D", "10-1": "B", "11-1": "S", "12-1": "B", "13-1": "C", "14-1": "S",
-        "15-1": "−", "16-1": "−", "17-1": "−", "18-1": "S", "19-1": "−",
+        "1-1": "S",
+        "2-1": "A",
+        "3-1": "B",
+        "4-1": "B",
+        "5-1": "C",
+        "6-1": "C",
+        "7-1": "D",
+        "8-1": "A",
+        "9-1": "D",
+        "10-1": "B",
+        "11-1": "S",
+        "12-1": "B",
+        "13-1": "C",
+        "14-1": "S",
+        "15-1": "−",
+        "16-1": "−",
+        "17-1": "−",
+        "18-1": "S",
+        "19-1": "−",
     }
     assert rows_2028["grade"].to_dict() == expected
 
@@ -202,8 +218,10 @@ def test_evaluation_year_2026_planned_progress():
     # 2026: p = 2/6; 0.6p = 0.2. 増加 0 → 600: actual 200 → r = 200/600 = p → A;
     # 119 → 0.198 → C; 120 → 0.2 → B
     plan = make_plan(*(item(i, measure("件数", "件", "増加", 0, 600)) for i in (1, 2, 3)))
-    res = evaluate(make_inputs(plan, actuals=[("1-1", 2026, 200), ("2-1", 2026, 119), ("3-1", 2026, 120)]),
-                   Settings(evaluation_year=2026))
+    res = evaluate(
+        make_inputs(plan, actuals=[("1-1", 2026, 200), ("2-1", 2026, 119), ("3-1", 2026, 120)]),
+        Settings(evaluation_year=2026),
+    )
     rows = by_id(res.measures)
     assert rows["planned_progress"].tolist() == pytest.approx([1 / 3] * 3)
     assert rows["grade"].to_dict() == {"1-1": "A", "2-1": "C", "3-1": "B"}
@@ -224,8 +242,9 @@ def test_custom_yearly_target_changes_planned_and_planned_progress():
     assert not s["custom_target"]
 
     # the city's own target for 2026: 900,000 → planned progress (900,000 − 1,000,000)/−600,000 = 1/6 → A
-    own = evaluate(make_inputs(plan, actuals=actuals, targets=[("1-1", 2026, 900_000)]),
-                   Settings(evaluation_year=2026))
+    own = evaluate(
+        make_inputs(plan, actuals=actuals, targets=[("1-1", 2026, 900_000)]), Settings(evaluation_year=2026)
+    )
     o = own.measures.iloc[0]
     assert o["planned"] == pytest.approx(900_000)
     assert o["planned_progress"] == pytest.approx(1 / 6)
@@ -243,7 +262,7 @@ def test_custom_yearly_target_changes_planned_and_planned_progress():
 # ── Properties ─────────────────────────────────────────────────────────────────────────────────────────
 BIG = 10**12
 ints = st.integers(min_value=-BIG, max_value=BIG)
-cents = st.integers(min_value=-10**8, max_value=10**8).map(lambda n: n / 100)  # values with 2 decimals
+cents = st.integers(min_value=-(10**8), max_value=10**8).map(lambda n: n / 100)  # values with 2 decimals
 values = st.one_of(ints.map(float), cents)
 
 

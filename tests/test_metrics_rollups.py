@@ -24,11 +24,17 @@ from kaikaku_xl.settings import Settings
 def grade_plan():
     return make_plan(
         item(1, measure("経費", "円", "減少", 1_000_000, 400_000, "歳出削減")),
-        item(2, measure("収入", "円", "増加", 100_000, 700_000, "歳入増加"),
-             measure("作業時間", "時間", "減少", 1_000, 400, "参考")),
+        item(
+            2,
+            measure("収入", "円", "増加", 100_000, 700_000, "歳入増加"),
+            measure("作業時間", "時間", "減少", 1_000, 400, "参考"),
+        ),
         item(3),
-        item(4, measure("用紙", "枚", "増加", 10_000, 16_000, "参考"),
-             measure("手当", "円", "減少", 50_000, 20_000, "歳出削減")),
+        item(
+            4,
+            measure("用紙", "枚", "増加", 10_000, 16_000, "参考"),
+            measure("手当", "円", "減少", 50_000, 20_000, "歳出削減"),
+        ),
         item(5, measure("件数", "件", "増加", 0, 60), measure("件数2", "件", "増加", 0, 60)),
         item(6, measure("件数", "件", "増加", 0, 60), measure("件数2", "件", "増加", 0, 60)),
         item(7),
@@ -55,8 +61,10 @@ GRADE_STATUS = [
 
 
 def _item_grades(plan, rule):
-    res = evaluate(make_inputs(plan, actuals=GRADE_ACTUALS, status=GRADE_STATUS),
-                   Settings(evaluation_year=2026, item_grade_rule=rule))
+    res = evaluate(
+        make_inputs(plan, actuals=GRADE_ACTUALS, status=GRADE_STATUS),
+        Settings(evaluation_year=2026, item_grade_rule=rule),
+    )
     return res.items.set_index("item")
 
 
@@ -93,8 +101,14 @@ BUNDLED_ACTUALS = [
     ("21-1", 2026, 800_000_000),  # 57,905,000 / 257,905,000 = 0.2245 → B; effect 57,905,000
     ("26-1", 2026, 100),  # 維持 100% → S
 ]
-BUNDLED_STATUS = [(1, 2026, "A"), (4, 2026, "B"), (14, 2026, "S"), (27, 2026, "X"),
-                  (7, 2025, "S"), (2, 2026, "C")]
+BUNDLED_STATUS = [
+    (1, 2026, "A"),
+    (4, 2026, "B"),
+    (14, 2026, "S"),
+    (27, 2026, "X"),
+    (7, 2025, "S"),
+    (2, 2026, "C"),
+]
 BUNDLED_LEDGER = [(20, 2026, "使用料改定", 1_000_000), (15, 2027, "PFI", 5_000_000)]
 
 
@@ -128,8 +142,12 @@ def test_policy_rollup_effects_and_mean_progress(bundled_result):
     p = bundled_result.policies.set_index("group")
     # 方針1: 31,724,014 − 170,772 = 31,553,242 (5-2 shown but not counted)
     # 方針3: 1,248,104 + 57,905,000 + ledger (item 20) 1,000,000 = 60,153,104; item 15's 2027 entry not yet
-    assert p["effect_year"].to_dict() == pytest.approx({1: 31_553_242, 2: nan, 3: 60_153_104}, nan_ok=True)  # 2: none known
-    assert p["effect_cumulative"].to_dict() == pytest.approx({1: 31_553_242, 2: nan, 3: 60_153_104}, nan_ok=True)
+    assert p["effect_year"].to_dict() == pytest.approx(
+        {1: 31_553_242, 2: nan, 3: 60_153_104}, nan_ok=True
+    )  # 2: none known
+    assert p["effect_cumulative"].to_dict() == pytest.approx(
+        {1: 31_553_242, 2: nan, 3: 60_153_104}, nan_ok=True
+    )
     assert p["counted_measures"].to_dict() == {1: "2-1, 3-1", 2: "", 3: "16-1, 18-1, 19-1, 21-1, 22-1"}
     # mean 進捗率, measures with one: 方針1 (1 − 0.0445970 + 0.3554209 + 0.2496190) / 4 = 0.3901107
     # 方針2 (0.0864799 + 0.3348115) / 2 = 0.2106457;
@@ -158,11 +176,24 @@ def test_whole_plan_rollup(bundled_result):
 def test_lead_rollup(bundled_result):
     lead = bundled_result.leads.set_index("group")
     assert lead["items"].to_dict() == {
-        "人事課": 5, "行革デジタル推進課": 15, "管財課": 2, "政策企画課": 3, "会計課": 1, "市民課": 1,
+        "人事課": 5,
+        "行革デジタル推進課": 15,
+        "管財課": 2,
+        "政策企画課": 3,
+        "会計課": 1,
+        "市民課": 1,
     }
     assert lead["items"].sum() == 27
     # 行革デジタル推進課: 6 C, 8 A, 26 S graded; 19 (no actual), ledger of item 20: 1,000,000
-    assert _counts(lead.loc["行革デジタル推進課"]) == {"S": 1, "A": 1, "B": 0, "C": 1, "D": 0, "−": 12, "対象外": 0}
+    assert _counts(lead.loc["行革デジタル推進課"]) == {
+        "S": 1,
+        "A": 1,
+        "B": 0,
+        "C": 1,
+        "D": 0,
+        "−": 12,
+        "対象外": 0,
+    }
     assert lead.loc["行革デジタル推進課", "effect_year"] == pytest.approx(1_000_000)
     # 政策企画課: 14 S (entered), 21 B, 22 −; effect 57,905,000
     assert _counts(lead.loc["政策企画課"]) == {"S": 1, "A": 0, "B": 1, "C": 0, "D": 0, "−": 1, "対象外": 0}
@@ -187,8 +218,14 @@ def graded_items(draw):
 @settings(max_examples=200)
 @given(items=graded_items())
 def test_rollup_counts_add_up_and_shares_sum_to_one(items):
-    measures = pd.DataFrame({"item": pd.Series(dtype=int), "measure_id": pd.Series(dtype=object),
-                             "progress": pd.Series(dtype=float), "counted": pd.Series(dtype=bool)})
+    measures = pd.DataFrame(
+        {
+            "item": pd.Series(dtype=int),
+            "measure_id": pd.Series(dtype=object),
+            "progress": pd.Series(dtype=float),
+            "counted": pd.Series(dtype=bool),
+        }
+    )
     effects = pd.DataFrame({"item": items["item"], "single_year": 0.0, "cumulative": 0.0})
     n = len(items)
     for by in ("policy", "lead", None):

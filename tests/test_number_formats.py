@@ -28,11 +28,26 @@ from kaikaku_xl.workflows.export import export_from_engine
 from kaikaku_xl.workflows.init import create_master
 
 
-@pytest.mark.parametrize(("fmt", "dot"), [
-    ("#,##0.##", True), ("0.#", True), ("#.", True), ("#,##0.00;[Red]-#,##0.#", True), ("0.##E+00", True),
-    ("#,##0", False), ("#,##0.0", False), ("0.0%", False), ("0.0#", False), ("General", False), ("@", False),
-    ('#,##0"円";[Red]"△"#,##0"円"', False), ('#,##0;"△"#,##0', False), ('0"."', False), ("yyyy/m/d", False),
-])
+@pytest.mark.parametrize(
+    ("fmt", "dot"),
+    [
+        ("#,##0.##", True),
+        ("0.#", True),
+        ("#.", True),
+        ("#,##0.00;[Red]-#,##0.#", True),
+        ("0.##E+00", True),
+        ("#,##0", False),
+        ("#,##0.0", False),
+        ("0.0%", False),
+        ("0.0#", False),
+        ("General", False),
+        ("@", False),
+        ('#,##0"円";[Red]"△"#,##0"円"', False),
+        ('#,##0;"△"#,##0', False),
+        ('0"."', False),
+        ("yyyy/m/d", False),
+    ],
+)
 def test_trailing_dot_rule(fmt: str, dot: bool) -> None:
     assert shows_trailing_dot(fmt) is dot
 
@@ -50,8 +65,9 @@ def generated_workbooks(folder: Path) -> list[Path]:
     xlsm = create_xlsm(load_plan(), folder / "macro.xlsm", sample=True, now=now)
     engine = FileEngine(master)
     try:  # the PDF is LibreOffice's print of this same xlsx; not needed to read formats
-        export_from_engine(engine, folder / "export", now=now, progress=lambda _: None,
-                           pdf_renderer=lambda xlsx, pdf: None)
+        export_from_engine(
+            engine, folder / "export", now=now, progress=lambda _: None, pdf_renderer=lambda xlsx, pdf: None
+        )
     finally:
         engine.close()
     write_plan_workbook(folder / "plan_template.xlsx")  # `kaikaku plan template`: another city's plan
@@ -115,7 +131,9 @@ def test_a_plans_own_decimals_reach_master_refresh_and_export(tmp_path: Path) ->
     create_master(plan, path, sample=True, now=datetime.fromisoformat(FIXED_NOW))
     wb = load_workbook(path)
     col = 1 + [k.key for k in c.EVALUATION.columns].index("baseline")
-    assert wb[c.EVALUATION.sheet].cell(row=c.EVALUATION.anchor_row + 1, column=col).number_format == "#,##0.00"
+    assert (
+        wb[c.EVALUATION.sheet].cell(row=c.EVALUATION.anchor_row + 1, column=col).number_format == "#,##0.00"
+    )
     assert wb[c.EVALUATION.sheet].cell(row=c.EVALUATION.anchor_row + 2, column=col).number_format == "#,##0"
     dec_col = 1 + [k.key for k in c.MEASURES.columns].index("decimals")
     assert wb[c.MEASURES.sheet].cell(row=c.MEASURES.anchor_row + 1, column=dec_col).value == 2

@@ -40,8 +40,12 @@ from kaikaku_xl.workflows.report import report_from_engine  # noqa: E402
 LEADS = ("総務課", "財政課", "市民課")
 PERCENT_FORMAT = "0.0%"
 DEFECTS = {
-    "1": "exact grade boundaries", "2": "% read as typed", "3": "unknown total shown as 0",
-    "4": "evaluation year 2025 contradicts itself", "5": "impossible/malformed values", "other": "other",
+    "1": "exact grade boundaries",
+    "2": "% read as typed",
+    "3": "unknown total shown as 0",
+    "4": "evaluation year 2025 contradicts itself",
+    "5": "impossible/malformed values",
+    "other": "other",
 }
 
 # Rules of issue 8 whose fix has not landed yet (their disagreements are counted by __main__, not failed on).
@@ -53,7 +57,9 @@ NOT_YET_FIXED: set[str] = set()
 class MemoryEngine:
     door = "テスト"
 
-    def __init__(self, tables: dict[str, tuple[c.TableSpec, list[dict[str, Any]], list[dict[str, str]]]]) -> None:
+    def __init__(
+        self, tables: dict[str, tuple[c.TableSpec, list[dict[str, Any]], list[dict[str, str]]]]
+    ) -> None:
         self.tables = tables
 
     def has_table(self, name: str) -> bool:
@@ -62,8 +68,9 @@ class MemoryEngine:
     def read_table(self, spec: c.TableSpec) -> RawTable:
         own, rows, formats = self.tables[spec.name]
         values = [[row.get(col.key) for col in own.columns] for row in rows]
-        table = RawTable(own.sheet, own.headers, values, own.anchor_row, own.anchor_col,
-                         list(range(1, len(rows) + 1)))
+        table = RawTable(
+            own.sheet, own.headers, values, own.anchor_row, own.anchor_col, list(range(1, len(rows) + 1))
+        )
         # Per-cell number formats (set as an attribute so that the code before issue 8 can run the oracle too).
         table.number_formats = [[fmt.get(col.key, "General") for col in own.columns] for fmt in formats]
         return table
@@ -71,25 +78,64 @@ class MemoryEngine:
 
 def engine_for(sc: od.Scenario) -> MemoryEngine:
     layout = c.Layout(years=od.YEARS, plan_years=od.PLAN_YEARS)
-    info = {"name": "オラクル計画", "subtitle": "", "city": "テスト市", "city_code": "000000",
-            "baseline_year": str(od.BASELINE_YEAR), "start_year": str(od.START_YEAR), "end_year": str(od.END_YEAR)}
+    info = {
+        "name": "オラクル計画",
+        "subtitle": "",
+        "city": "テスト市",
+        "city_code": "000000",
+        "baseline_year": str(od.BASELINE_YEAR),
+        "start_year": str(od.START_YEAR),
+        "end_year": str(od.END_YEAR),
+    }
     tables: dict[str, Any] = {}
 
-    def put(spec: c.TableSpec, rows: list[dict[str, Any]], formats: list[dict[str, str]] | None = None) -> None:
+    def put(
+        spec: c.TableSpec, rows: list[dict[str, Any]], formats: list[dict[str, str]] | None = None
+    ) -> None:
         tables[spec.name] = (spec, rows, formats or [{} for _ in rows])
 
     put(c.PLAN_INFO, [{"key": k, "label": k, "value": v} for k, v in info.items()])
-    put(c.SETTINGS, [{"key": "evaluation_year", "value": sc.evaluation_year},
-                     {"key": "item_grade_rule", "value": sc.item_grade_rule},
-                     {"key": "include_reference", "value": "はい" if sc.include_reference else "いいえ"}])
+    put(
+        c.SETTINGS,
+        [
+            {"key": "evaluation_year", "value": sc.evaluation_year},
+            {"key": "item_grade_rule", "value": sc.item_grade_rule},
+            {"key": "include_reference", "value": "はい" if sc.include_reference else "いいえ"},
+        ],
+    )
     put(c.HISTORY, [])
-    put(c.ITEMS, [{"item": it.no, "policy": it.policy, "policy_name": f"方針{it.policy}", "title": f"項目{it.no}",
-                   "lead": it.lead, "departments": it.lead} for it in sc.items])
-    put(c.MEASURES, [{"measure_id": m.mid, "item": m.item, "name": f"指標{m.mid}", "unit": m.unit,
-                      "direction": m.direction, "baseline": m.baseline, "target": m.target,
-                      "effect_kind": m.effect_kind, "include_in_effect": "はい" if m.include else "いいえ",
-                      "aggregation": m.aggregation or None}
-                     for m in sc.measures])
+    put(
+        c.ITEMS,
+        [
+            {
+                "item": it.no,
+                "policy": it.policy,
+                "policy_name": f"方針{it.policy}",
+                "title": f"項目{it.no}",
+                "lead": it.lead,
+                "departments": it.lead,
+            }
+            for it in sc.items
+        ],
+    )
+    put(
+        c.MEASURES,
+        [
+            {
+                "measure_id": m.mid,
+                "item": m.item,
+                "name": f"指標{m.mid}",
+                "unit": m.unit,
+                "direction": m.direction,
+                "baseline": m.baseline,
+                "target": m.target,
+                "effect_kind": m.effect_kind,
+                "include_in_effect": "はい" if m.include else "いいえ",
+                "aggregation": m.aggregation or None,
+            }
+            for m in sc.measures
+        ],
+    )
     actuals, formats, targets = [], [], []
     for m in sc.measures:
         row: dict[str, Any] = {"item": m.item, "name": f"指標{m.mid}", "unit": m.unit}
@@ -97,20 +143,58 @@ def engine_for(sc: od.Scenario) -> MemoryEngine:
         actuals.append(row)
         formats.append({f"y{y}": PERCENT_FORMAT for y in m.percent_cells})
         if m.targets:
-            targets.append({"item": m.item, "name": f"指標{m.mid}", "unit": m.unit,
-                            **{f"y{y}": v for y, v in m.targets.items()}})
-    put(c.REVISIONS, [{"year": y, "kind": c.REVISION_TARGET, "measure_id": m.mid, "new": v, "reason": "見直し",
-                       "decided": "2026-03-01"} for m in sc.measures for y, v in m.revised.items()])
+            targets.append(
+                {
+                    "item": m.item,
+                    "name": f"指標{m.mid}",
+                    "unit": m.unit,
+                    **{f"y{y}": v for y, v in m.targets.items()},
+                }
+            )
+    put(
+        c.REVISIONS,
+        [
+            {
+                "year": y,
+                "kind": c.REVISION_TARGET,
+                "measure_id": m.mid,
+                "new": v,
+                "reason": "見直し",
+                "decided": "2026-03-01",
+            }
+            for m in sc.measures
+            for y, v in m.revised.items()
+        ],
+    )
     put(layout.table("Actuals"), actuals, formats)
     put(layout.table("Targets"), targets)
-    put(c.STATUS, [{"item": it.no, "title": f"項目{it.no}", "year": y, "status": "実施中", "grade": g}
-                   for it in sc.items for y, g in it.status_grade.items()])
+    put(
+        c.STATUS,
+        [
+            {"item": it.no, "title": f"項目{it.no}", "year": y, "status": "実施中", "grade": g}
+            for it in sc.items
+            for y, g in it.status_grade.items()
+        ],
+    )
     if any(it.effect_plan for it in sc.items):  # the optional 効果額計画 table, as init writes it
-        put(layout.table("EffectPlan"), [{"item": it.no, "title": f"項目{it.no}",
-                                          **{f"y{y}": it.effect_plan.get(y) for y in od.PLAN_YEARS}}
-                                         for it in sc.items])
-    put(c.LEDGER, [{"item": no, "year": y, "kind": kind, "amount": amount, "what": "台帳", "basis": "根拠"}
-                   for no, y, kind, amount in sc.ledger])
+        put(
+            layout.table("EffectPlan"),
+            [
+                {
+                    "item": it.no,
+                    "title": f"項目{it.no}",
+                    **{f"y{y}": it.effect_plan.get(y) for y in od.PLAN_YEARS},
+                }
+                for it in sc.items
+            ],
+        )
+    put(
+        c.LEDGER,
+        [
+            {"item": no, "year": y, "kind": kind, "amount": amount, "what": "台帳", "basis": "根拠"}
+            for no, y, kind, amount in sc.ledger
+        ],
+    )
     return MemoryEngine(tables)
 
 
@@ -143,12 +227,25 @@ def cumulative_strategy(draw: st.DrawFn, item: int, seq: int) -> od.OMeasure:
     """A 累計 measure: baseline 0, 増加, yearly amounts that put the running total on a grade line (or one unit of
     the last digit below it), random amounts, blanks and impossible values."""
     unit = draw(st.sampled_from(("円", "件", "枚", "時間")))
-    t = Fraction(5 * draw(st.integers(1, 2000))) * draw(st.sampled_from((1, 1000, 10**6))) / draw(
-        st.sampled_from((1, 10)))
+    t = (
+        Fraction(5 * draw(st.integers(1, 2000)))
+        * draw(st.sampled_from((1, 1000, 10**6)))
+        / draw(st.sampled_from((1, 10)))
+    )
     kinds = {"円": ("歳出削減", "歳入増加", ""), "時間": ("参考", ""), "枚": ("参考", "")}.get(unit, ("",))
     kind = draw(st.sampled_from(kinds))
-    m = od.OMeasure(f"{item}-{seq}", item, seq, unit, "増加", 0, typed(t), kind,
-                    include=draw(st.booleans()) if kind else False, aggregation="累計")
+    m = od.OMeasure(
+        f"{item}-{seq}",
+        item,
+        seq,
+        unit,
+        "増加",
+        0,
+        typed(t),
+        kind,
+        include=draw(st.booleans()) if kind else False,
+        aggregation="累計",
+    )
     total = Fraction(0)
     for year in od.YEARS:
         k = Fraction(year - od.START_YEAR + 1, od.END_YEAR - od.START_YEAR + 1)
@@ -196,8 +293,17 @@ def measure_strategy(draw: st.DrawFn, item: int, seq: int) -> od.OMeasure:
     t = b + span
     kinds = {"円": ("歳出削減", "歳入増加", ""), "時間": ("参考", ""), "枚": ("参考", "")}.get(unit, ("",))
     kind = draw(st.sampled_from(kinds))
-    m = od.OMeasure(f"{item}-{seq}", item, seq, unit, direction, typed(b), typed(t), kind,
-                    include=draw(st.booleans()) if kind else False)
+    m = od.OMeasure(
+        f"{item}-{seq}",
+        item,
+        seq,
+        unit,
+        direction,
+        typed(b),
+        typed(t),
+        kind,
+        include=draw(st.booleans()) if kind else False,
+    )
     for year in od.YEARS:
         value, percent_cell = draw(actual_strategy(m, year, b, t))
         if value is not None:
@@ -218,8 +324,11 @@ def measure_strategy(draw: st.DrawFn, item: int, seq: int) -> od.OMeasure:
 
 @st.composite
 def actual_strategy(draw: st.DrawFn, m: od.OMeasure, year: int, b: Fraction, t: Fraction) -> tuple[Any, bool]:
-    kind = draw(st.sampled_from(("blank", "boundary", "boundary", "below", "below", "random", "impossible",
-                                 "percent", "text")))
+    kind = draw(
+        st.sampled_from(
+            ("blank", "boundary", "boundary", "below", "below", "random", "impossible", "percent", "text")
+        )
+    )
     p = Fraction(year - od.BASELINE_YEAR, od.END_YEAR - od.BASELINE_YEAR)
     span = t - b
     if kind == "blank":
@@ -260,8 +369,20 @@ def actual_strategy(draw: st.DrawFn, m: od.OMeasure, year: int, b: Fraction, t: 
     if kind == "percent":
         if m.unit != "%":
             return None, False
-        return draw(st.sampled_from(((1, False), (0.5, False), (0.3, True), (0.015, True), (1, True),
-                                     ("45%", False), ("1%", False), (0, False))))
+        return draw(
+            st.sampled_from(
+                (
+                    (1, False),
+                    (0.5, False),
+                    (0.3, True),
+                    (0.015, True),
+                    (1, True),
+                    ("45%", False),
+                    ("1%", False),
+                    (0, False),
+                )
+            )
+        )
     if kind == "text":
         return draw(st.sampled_from(("未定", "#N/A", "  "))), False
     bad = ["1,2,3", "--5", "△-5", "1e309", 1e308, 1e16, "1,000,000,000,000,000"]
@@ -289,9 +410,15 @@ def scenarios(draw: st.DrawFn) -> od.Scenario:
                 if g:
                     it.status_grade[year] = g
         items.append(it)
-    ledger = [(draw(st.integers(1, n_items)), draw(st.sampled_from(od.PLAN_YEARS)),
-               draw(st.sampled_from(("歳出削減", "歳入増加"))), draw(st.integers(1, 10**8)))
-              for _ in range(draw(st.integers(0, 2)))]
+    ledger = [
+        (
+            draw(st.integers(1, n_items)),
+            draw(st.sampled_from(od.PLAN_YEARS)),
+            draw(st.sampled_from(("歳出削減", "歳入増加"))),
+            draw(st.integers(1, 10**8)),
+        )
+        for _ in range(draw(st.integers(0, 2)))
+    ]
     # Some blank years in every measure, so that totals over nothing known come up.
     if draw(st.booleans()):
         blank = draw(st.sampled_from(od.YEARS))
@@ -299,15 +426,20 @@ def scenarios(draw: st.DrawFn) -> od.Scenario:
             for m in it.measures:
                 m.actuals.pop(blank, None)
                 m.percent_cells.discard(blank)
-    return od.Scenario(items, draw(st.sampled_from(list(range(2025, 2031)))),
-                       item_grade_rule=draw(st.sampled_from(("主指標", "主指標", "最低評価"))),
-                       include_reference=draw(st.booleans()), ledger=ledger)
+    return od.Scenario(
+        items,
+        draw(st.sampled_from(list(range(2025, 2031)))),
+        item_grade_rule=draw(st.sampled_from(("主指標", "主指標", "最低評価"))),
+        include_reference=draw(st.booleans()),
+        ledger=ledger,
+    )
 
 
 # -- comparing ---------------------------------------------------------------------------------------------
 def same(expected: Any, got: Any) -> bool:
-    if isinstance(expected, Fraction) or (isinstance(expected, int) and not isinstance(expected, bool)
-                                          and isinstance(got, float)):
+    if isinstance(expected, Fraction) or (
+        isinstance(expected, int) and not isinstance(expected, bool) and isinstance(got, float)
+    ):
         if got is None or isinstance(got, str):
             return False
         # abs_tol: yen figures such as planned − baseline (around 1e11) cancel, leaving a few ulps of 1e11
@@ -347,9 +479,11 @@ def compare(sc: od.Scenario, report: dict[str, Any]) -> tuple[int, Counter, list
     got_items = {i["no"]: i for i in report["items"]}
     for no, fig in exp["items"].items():
         check(f"item {no} grade", fig, got_items[no]["grade"])
-    groups = [("policy", exp["policies"], {r["policy"]: r for r in report["policies"]}),
-              ("lead", exp["departments"], {r["lead"]: r for r in report["departments"]}),
-              ("total", {"全体": exp["total"]}, {"全体": report["total"]})]
+    groups = [
+        ("policy", exp["policies"], {r["policy"]: r for r in report["policies"]}),
+        ("lead", exp["departments"], {r["lead"]: r for r in report["departments"]}),
+        ("total", {"全体": exp["total"]}, {"全体": report["total"]}),
+    ]
     for label, expected, got_rows in groups:
         assert set(expected) == set(got_rows), (label, set(expected), set(got_rows))
         for key, figs in expected.items():
@@ -370,8 +504,14 @@ def compare(sc: od.Scenario, report: dict[str, Any]) -> tuple[int, Counter, list
     check("effects cumulative", exp["cumulative"], report["effects"]["cumulative"])
     # Every impossible actual is an error naming its cell, and no valid one is; big jumps are warnings.
     sheet = c.Layout(years=od.YEARS, plan_years=od.PLAN_YEARS).table("Actuals").sheet
-    errors = {p["cell"] for p in report["problems"] if p["severity"] == "エラー" and p["sheet"] == sheet and p["cell"]}
-    warnings = {p["cell"] for p in report["problems"] if p["severity"] == "警告" and p["sheet"] == sheet and p["cell"]}
+    errors = {
+        p["cell"]
+        for p in report["problems"]
+        if p["severity"] == "エラー" and p["sheet"] == sheet and p["cell"]
+    }
+    warnings = {
+        p["cell"] for p in report["problems"] if p["severity"] == "警告" and p["sheet"] == sheet and p["cell"]
+    }
     expected_errors = {actual_cell(sc, mid, yy) for mid, yy in exp["error_cells"]}
     for cell in sorted(expected_errors | errors):
         figures += 1
@@ -379,7 +519,9 @@ def compare(sc: od.Scenario, report: dict[str, Any]) -> tuple[int, Counter, list
             defect = "5" if cell in expected_errors else "other"
             wrong[defect] += 1
             if len(notes) < 12:
-                notes.append(f"[{defect}] error for {cell}: expected {cell in expected_errors} got {cell in errors}")
+                notes.append(
+                    f"[{defect}] error for {cell}: expected {cell in expected_errors} got {cell in errors}"
+                )
     for mid, yy in sorted(exp["jump_cells"]):
         figures += 1
         cell = actual_cell(sc, mid, yy)
@@ -418,8 +560,11 @@ def test_oracle_through_the_cli(tmp_path: Path) -> None:
         path = tmp_path / f"oracle{n}.xlsx"
         create_master(plan, path, sample=False, now=datetime(2026, 4, 1, 9))
         write_inputs(path, sc)
-        result = subprocess.run([sys.executable, "-m", "kaikaku_xl.cli", "report", str(path), "--json"],
-                                capture_output=True, text=True)
+        result = subprocess.run(
+            [sys.executable, "-m", "kaikaku_xl.cli", "report", str(path), "--json"],
+            capture_output=True,
+            text=True,
+        )
         assert result.returncode in (0, 1), result.stderr
         figures, wrong, notes = compare(sc, json.loads(result.stdout))
         assert figures > 50
@@ -429,16 +574,38 @@ def test_oracle_through_the_cli(tmp_path: Path) -> None:
 
 def plan_dict_of(sc: od.Scenario) -> dict[str, Any]:
     return {
-        "plan": {"name": "オラクル計画", "city": "テスト市", "city_code": "000000", "start_year": od.START_YEAR,
-                 "end_year": od.END_YEAR, "baseline_year": od.BASELINE_YEAR},
+        "plan": {
+            "name": "オラクル計画",
+            "city": "テスト市",
+            "city_code": "000000",
+            "start_year": od.START_YEAR,
+            "end_year": od.END_YEAR,
+            "baseline_year": od.BASELINE_YEAR,
+        },
         "policies": [{"no": p, "name": f"方針{p}"} for p in (1, 2, 3)],
-        "items": [{"no": it.no, "policy": it.policy, "title": f"項目{it.no}", "departments": [it.lead],
-                   **({"effect_plan": {str(y): a for y, a in it.effect_plan.items()}} if it.effect_plan else {}),
-                   "measures": [{"name": f"指標{m.mid}", "unit": m.unit, "direction": m.direction,
-                                 "baseline": m.baseline, "target": m.target, "effect_kind": m.effect_kind,
-                                 "include_in_effect": m.include, "aggregation": m.aggregation}
-                                for m in it.measures]}
-                  for it in sc.items],
+        "items": [
+            {
+                "no": it.no,
+                "policy": it.policy,
+                "title": f"項目{it.no}",
+                "departments": [it.lead],
+                **({"effect_plan": {str(y): a for y, a in it.effect_plan.items()}} if it.effect_plan else {}),
+                "measures": [
+                    {
+                        "name": f"指標{m.mid}",
+                        "unit": m.unit,
+                        "direction": m.direction,
+                        "baseline": m.baseline,
+                        "target": m.target,
+                        "effect_kind": m.effect_kind,
+                        "include_in_effect": m.include,
+                        "aggregation": m.aggregation,
+                    }
+                    for m in it.measures
+                ],
+            }
+            for it in sc.items
+        ],
     }
 
 
@@ -460,7 +627,9 @@ def write_inputs(path: Path, sc: od.Scenario) -> None:
         ws = wb[spec.sheet]
         for i, m in enumerate(sc.measures):
             for y, v in getattr(m, attr).items():
-                cell = ws.cell(spec.anchor_row + 1 + i, spec.anchor_col + spec.headers.index(c.year_header(y)))
+                cell = ws.cell(
+                    spec.anchor_row + 1 + i, spec.anchor_col + spec.headers.index(c.year_header(y))
+                )
                 cell.value = v
                 if attr == "actuals" and y in m.percent_cells:
                     cell.number_format = PERCENT_FORMAT
@@ -468,13 +637,23 @@ def write_inputs(path: Path, sc: od.Scenario) -> None:
     grade_col = c.STATUS.anchor_col + c.STATUS.headers.index(c.STATUS.column("grade").header)
     for k, it in enumerate(sc.items):
         for y, g in it.status_grade.items():
-            ws.cell(c.STATUS.anchor_row + 1 + k * len(od.PLAN_YEARS) + od.PLAN_YEARS.index(y), grade_col).value = g
+            ws.cell(
+                c.STATUS.anchor_row + 1 + k * len(od.PLAN_YEARS) + od.PLAN_YEARS.index(y), grade_col
+            ).value = g
     ws = wb[c.LEDGER.sheet]
     for i, (no, y, kind, amount) in enumerate(sc.ledger):
-        for key, value in (("item", no), ("year", y), ("kind", kind), ("amount", amount), ("what", "台帳"),
-                           ("basis", "根拠")):
-            ws.cell(c.LEDGER.anchor_row + 1 + i,
-                    c.LEDGER.anchor_col + c.LEDGER.headers.index(c.LEDGER.column(key).header)).value = value
+        for key, value in (
+            ("item", no),
+            ("year", y),
+            ("kind", kind),
+            ("amount", amount),
+            ("what", "台帳"),
+            ("basis", "根拠"),
+        ):
+            ws.cell(
+                c.LEDGER.anchor_row + 1 + i,
+                c.LEDGER.anchor_col + c.LEDGER.headers.index(c.LEDGER.column(key).header),
+            ).value = value
     if sc.ledger:  # staff add rows inside the table: it grows with them
         ledger = ws.tables[c.LEDGER.name]
         first, last = ledger.ref.split(":")
@@ -482,10 +661,18 @@ def write_inputs(path: Path, sc: od.Scenario) -> None:
     ws = wb[c.REVISIONS.sheet]  # plan revisions typed into the blank rows of the 計画の見直し table
     revisions = [(y, m.mid, v) for m in sc.measures for y, v in m.revised.items()]
     for i, (y, mid, v) in enumerate(revisions):
-        for key, value in (("year", y), ("kind", c.REVISION_TARGET), ("measure_id", mid), ("new", v),
-                           ("reason", "見直し"), ("decided", "2026-03-01")):
-            ws.cell(c.REVISIONS.anchor_row + 1 + i,
-                    c.REVISIONS.anchor_col + c.REVISIONS.headers.index(c.REVISIONS.column(key).header)).value = value
+        for key, value in (
+            ("year", y),
+            ("kind", c.REVISION_TARGET),
+            ("measure_id", mid),
+            ("new", v),
+            ("reason", "見直し"),
+            ("decided", "2026-03-01"),
+        ):
+            ws.cell(
+                c.REVISIONS.anchor_row + 1 + i,
+                c.REVISIONS.anchor_col + c.REVISIONS.headers.index(c.REVISIONS.column(key).header),
+            ).value = value
     wb.save(path)
 
 

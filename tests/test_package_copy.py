@@ -16,7 +16,10 @@ def _raw(zf: zipfile.ZipFile, name: str) -> bytes:
     info = zf.getinfo(name)
     with open(zf.filename, "rb") as handle:
         handle.seek(info.header_offset + 26)
-        name_length, extra_length = int.from_bytes(handle.read(2), "little"), int.from_bytes(handle.read(2), "little")
+        name_length, extra_length = (
+            int.from_bytes(handle.read(2), "little"),
+            int.from_bytes(handle.read(2), "little"),
+        )
         handle.seek(name_length + extra_length, 1)
         return handle.read(info.compress_size)
 

@@ -26,7 +26,8 @@ def test_every_grade_has_a_fill_and_a_readable_text_colour() -> None:
 def test_no_colour_literal_outside_the_palette() -> None:
     offenders = [
         f"{path.relative_to(SRC)}:{n}: {line.strip()}"
-        for path in SRC.rglob("*.py") if path.name != "palette.py"
+        for path in SRC.rglob("*.py")
+        if path.name != "palette.py"
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
         if COLOUR_LITERAL.search(line)
     ]
@@ -41,8 +42,13 @@ def test_master_and_council_workbook_share_one_header_blue(tmp_path: Path) -> No
 
     result = run_export(tmp_path)
     council = load_workbook(next(p for p in result.paths if p.suffix == ".xlsx"))
-    fills = {cell.fill.fgColor.rgb[-6:] for ws in council.worksheets for row in ws.iter_rows() for cell in row
-             if cell.fill is not None and cell.fill.fill_type == "solid"}
+    fills = {
+        cell.fill.fgColor.rgb[-6:]
+        for ws in council.worksheets
+        for row in ws.iter_rows()
+        for cell in row
+        if cell.fill is not None and cell.fill.fill_type == "solid"
+    }
     assert palette.HEADER_FILL in fills
     assert fills <= {palette.HEADER_FILL, palette.GROUP_FILL}, fills
 

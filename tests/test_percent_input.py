@@ -23,9 +23,20 @@ from kaikaku_xl.workflows.report import report_from_engine
 REVIEW, TRAINING = "E12", "E21"
 
 
-@pytest.mark.parametrize(("fmt", "percent"), [("0%", True), ("0.0%", True), ("#,##0.00%", True), ("General", False),
-                                              ("#,##0.##", False), ('0"%"', False), ("0\\%", False),
-                                              ("[Red]0.0", False), (None, False)])
+@pytest.mark.parametrize(
+    ("fmt", "percent"),
+    [
+        ("0%", True),
+        ("0.0%", True),
+        ("#,##0.00%", True),
+        ("General", False),
+        ("#,##0.##", False),
+        ('0"%"', False),
+        ("0\\%", False),
+        ("[Red]0.0", False),
+        (None, False),
+    ],
+)
 def test_percent_formats(fmt: str | None, percent: bool) -> None:
     assert is_percent_format(fmt) is percent
 
@@ -64,6 +75,8 @@ def test_the_file_engine_reports_each_cells_format(typed_master: Path, reader: s
     engine = FileEngine(typed_master, reader=reader)
     from kaikaku_xl.workbook.contract import Layout
 
-    table = engine.read_table(Layout(years=list(range(2025, 2031)), plan_years=list(range(2026, 2031))).table("Actuals"))
+    table = engine.read_table(
+        Layout(years=list(range(2025, 2031)), plan_years=list(range(2026, 2031))).table("Actuals")
+    )
     col = table.headers.index("2026年度")
     assert table.is_percent(17, col) is True and table.is_percent(8, col) is False

@@ -22,7 +22,13 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "udfs"))
 import kaikaku_udfs as udf  # noqa: E402
 
-HEAD = {"name": "架空島改革計画", "city": "架空島", "baseline_year": 2025, "start_year": 2026, "end_year": 2029}
+HEAD = {
+    "name": "架空島改革計画",
+    "city": "架空島",
+    "baseline_year": 2025,
+    "start_year": 2026,
+    "end_year": 2029,
+}
 # Three computed grades (invented): 良 at 進捗率 ≥ 計画進捗, 可 at ≥ 0.5 × 計画進捗, 不可 below (要説明).
 THREE = [
     ["良", "計画どおり", "2E75B6", "計画比", 1, "いいえ"],
@@ -34,26 +40,56 @@ THREE = [
 def _plan(tmp_path: Path, scale: list[list[object]]) -> Path:
     plan = tmp_path / "plan.xlsx"
     assert run("plan", "template", str(plan)).returncode == 0
-    fill_plan(plan, HEAD, {
-        "PlanPolicies": [{"no": 1, "name": "行政運営"}],
-        "PlanItems": [{"no": 1, "policy": 1, "title": "電子申請", "lead": "DX課"},
-                      {"no": 2, "policy": 1, "title": "窓口", "lead": "市民課"}],
-        "PlanMeasures": [{"item": 1, "name": "電子申請件数", "unit": "件", "direction": "増加", "baseline": 0,
-                          "target": 400},
-                         {"item": 2, "name": "待ち時間", "unit": "時間", "direction": "減少", "baseline": 100,
-                          "target": 20}],
-    })
+    fill_plan(
+        plan,
+        HEAD,
+        {
+            "PlanPolicies": [{"no": 1, "name": "行政運営"}],
+            "PlanItems": [
+                {"no": 1, "policy": 1, "title": "電子申請", "lead": "DX課"},
+                {"no": 2, "policy": 1, "title": "窓口", "lead": "市民課"},
+            ],
+            "PlanMeasures": [
+                {
+                    "item": 1,
+                    "name": "電子申請件数",
+                    "unit": "件",
+                    "direction": "増加",
+                    "baseline": 0,
+                    "target": 400,
+                },
+                {
+                    "item": 2,
+                    "name": "待ち時間",
+                    "unit": "時間",
+                    "direction": "減少",
+                    "baseline": 100,
+                    "target": 20,
+                },
+            ],
+        },
+    )
     write_scale(plan, scale)
     return plan
 
 
 def test_every_mistake_of_the_scale_sheet_is_named_by_cell(tmp_path: Path) -> None:
-    plan = _plan(tmp_path, [
-        ["良", None, "2E75B6", "計画比", 0.5, None],  # row 4: threshold below the next one → out of order
-        ["良", None, "red", "計画比", 0.8, None],  # row 5: duplicate label, bad colour
-        ["可", None, None, None, None, None],  # row 6: no rule
-        ["不可", None, None, "計画比", None, "たぶん"],  # row 7: no threshold, 要説明 neither はい nor いいえ
-    ])
+    plan = _plan(
+        tmp_path,
+        [
+            ["良", None, "2E75B6", "計画比", 0.5, None],  # row 4: threshold below the next one → out of order
+            ["良", None, "red", "計画比", 0.8, None],  # row 5: duplicate label, bad colour
+            ["可", None, None, None, None, None],  # row 6: no rule
+            [
+                "不可",
+                None,
+                None,
+                "計画比",
+                None,
+                "たぶん",
+            ],  # row 7: no threshold, 要説明 neither はい nor いいえ
+        ],
+    )
     result = run("plan", "--plan", str(plan), "--json")
     assert result.returncode != 0 and "Traceback" not in result.stderr
     sheet = c.PLAN_GRADES.sheet
@@ -69,7 +105,9 @@ def test_a_computed_scale_grades_with_the_plans_rules(tmp_path: Path) -> None:
     ws = wb["実績"]
     for row in ws.iter_rows(min_row=4):
         if row[0].value == 1:
-            row[3].value = 50  # 2026: 進捗率 0.125 of 計画進捗 0.25 → exactly 0.5 × → 可 (on the line: the higher)
+            row[
+                3
+            ].value = 50  # 2026: 進捗率 0.125 of 計画進捗 0.25 → exactly 0.5 × → 可 (on the line: the higher)
         if row[0].value == 2:
             row[3].value = 99  # 進捗率 0.0125 < 0.125 → 不可
     wb.save(master)
@@ -103,13 +141,33 @@ def test_a_computed_scale_grades_with_the_plans_rules(tmp_path: Path) -> None:
 def test_toml_grades_and_the_default_left_alone() -> None:
     raw = plan_to_dict(load_plan())
     assert "grades" not in raw and load_plan().grade_scale is None  # the bundled plan keeps S–D and 設定
-    assert own_scale(scale_from_rows([{"label": g.label, "name": g.name, "color": g.color, "basis": g.basis,
-                                       "threshold": g.threshold, "explain": g.explain}
-                                      for g in GradeScale().grades])[0]) is None  # the template's rows = default
-    toml = {"plan": HEAD, "policies": [{"no": 1, "name": "方針"}],
-            "items": [{"no": 1, "policy": 1, "title": "取組", "lead": "課"}],
-            "grades": [{"label": "良", "basis": "計画比", "threshold": 1}, {"label": "否", "basis": "それ以外",
-                                                                            "explain": True}]}
+    assert (
+        own_scale(
+            scale_from_rows(
+                [
+                    {
+                        "label": g.label,
+                        "name": g.name,
+                        "color": g.color,
+                        "basis": g.basis,
+                        "threshold": g.threshold,
+                        "explain": g.explain,
+                    }
+                    for g in GradeScale().grades
+                ]
+            )[0]
+        )
+        is None
+    )  # the template's rows = default
+    toml = {
+        "plan": HEAD,
+        "policies": [{"no": 1, "name": "方針"}],
+        "items": [{"no": 1, "policy": 1, "title": "取組", "lead": "課"}],
+        "grades": [
+            {"label": "良", "basis": "計画比", "threshold": 1},
+            {"label": "否", "basis": "それ以外", "explain": True},
+        ],
+    }
     plan = plan_from_dict(toml)
     assert plan.grade_scale.labels == ("良", "否") and plan.grade_scale.threshold("良") == Fraction(1)
     toml["grades"][1]["basis"] = "計画比"
@@ -122,8 +180,14 @@ def test_toml_grades_and_the_default_left_alone() -> None:
 
 
 def test_kk_rollup_reads_text_item_numbers_and_never_invents_a_zero_amount() -> None:
-    frame = udf.kk_rollup([[1], [1], [2]], [["S"], ["B"], ["対象外"]], None, [["R1-3"], ["2-(1)-3"], [10]],
-                          [["R1-3"], ["#N/A"]], [[0.5], [0.9]])
+    frame = udf.kk_rollup(
+        [[1], [1], [2]],
+        [["S"], ["B"], ["対象外"]],
+        None,
+        [["R1-3"], ["2-(1)-3"], [10]],
+        [["R1-3"], ["#N/A"]],
+        [[0.5], [0.9]],
+    )
     whole = frame.iloc[-1]
     assert (whole["項目数"], whole["評価対象"], whole["対象外"]) == (3, 2, 1)  # text numbers are items too
     assert whole["平均進捗率"] == 0.5  # the measure of R1-3 (the #N/A row is nobody's)

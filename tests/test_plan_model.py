@@ -11,10 +11,12 @@ from kaikaku_xl.plan import PlanError, load_plan, plan_from_dict
 
 
 def _good() -> dict:
-    return plan_dict([
-        item(1, measure("経費", "円", "減少", 1_000, 400, "歳出削減")),
-        item(3, measure("件数", "件", "増加", 10, 20), measure("率", "%", "維持", 100, 100), policy=2),
-    ])
+    return plan_dict(
+        [
+            item(1, measure("経費", "円", "減少", 1_000, 400, "歳出削減")),
+            item(3, measure("件数", "件", "増加", 10, 20), measure("率", "%", "維持", 100, 100), policy=2),
+        ]
+    )
 
 
 def _refused(raw: dict) -> str:

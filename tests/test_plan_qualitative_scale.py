@@ -20,7 +20,13 @@ from plan_helpers import fill_plan, run
 
 from kaikaku_xl.workbook import contract as c
 
-HEAD = {"name": "架空郷行政改革プラン", "city": "架空郷", "baseline_year": 2025, "start_year": 2026, "end_year": 2028}
+HEAD = {
+    "name": "架空郷行政改革プラン",
+    "city": "架空郷",
+    "baseline_year": 2025,
+    "start_year": 2026,
+    "end_year": 2028,
+}
 # Invented labels (no city's wording): best first; the two lower ones ask for narratives (要説明).
 SCALE = [
     ["着実に前進", "予定以上に進んでいる", "1F6F4A", "入力", None, "いいえ"],
@@ -57,10 +63,16 @@ def write_scale(plan: Path, rows: list[list[Any]]) -> None:
 def qualitative_plan(tmp_path: Path) -> Path:
     plan = tmp_path / "plan.xlsx"
     assert run("plan", "template", str(plan)).returncode == 0
-    fill_plan(plan, HEAD, {
-        "PlanPolicies": [{"no": 1, "name": "事務の見直し"}, {"no": 2, "name": "公共施設の適正化"}],
-        "PlanItems": [{"no": no, "policy": p, "title": f"取組{no}", "lead": lead} for no, p, lead, _ in ITEMS],
-    })
+    fill_plan(
+        plan,
+        HEAD,
+        {
+            "PlanPolicies": [{"no": 1, "name": "事務の見直し"}, {"no": 2, "name": "公共施設の適正化"}],
+            "PlanItems": [
+                {"no": no, "policy": p, "title": f"取組{no}", "lead": lead} for no, p, lead, _ in ITEMS
+            ],
+        },
+    )
     write_scale(plan, SCALE)
     return plan
 
@@ -70,8 +82,10 @@ def _type_grades(master: Path) -> str:
     wb = load_workbook(master)
     ws = wb[c.STATUS.sheet]
     headers = [cell.value for cell in ws[c.STATUS.anchor_row]]
-    col = {key: headers.index(c.STATUS.column(key).header)
-           for key in ("item", "year", "status", "grade", "results", "issues", "next")}
+    col = {
+        key: headers.index(c.STATUS.column(key).header)
+        for key in ("item", "year", "status", "grade", "results", "issues", "next")
+    }
     grades = {no: grade for no, _p, _l, grade in ITEMS}
     bad_cell = ""
     for row in ws.iter_rows(min_row=c.STATUS.anchor_row + 1):
@@ -90,21 +104,30 @@ def _type_grades(master: Path) -> str:
 
 
 def _svg_texts(html: str) -> str:
-    return "".join(base64.b64decode(m).decode() for m in re.findall(r"data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)", html))
+    return "".join(
+        base64.b64decode(m).decode()
+        for m in re.findall(r"data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)", html)
+    )
 
 
 def test_no_measures_and_a_typed_four_grade_scale_end_to_end(tmp_path: Path) -> None:
     plan = qualitative_plan(tmp_path)
     shown = json.loads(run("plan", "--plan", str(plan), "--json").stdout)
     assert [g["label"] for g in shown["grades"]] == LABELS and [g["explain"] for g in shown["grades"]] == [
-        False, False, True, True]
+        False,
+        False,
+        True,
+        True,
+    ]
     master = tmp_path / "master.xlsx"
     result = run("init", str(master), "--plan", str(plan))
     assert result.returncode == 0, result.stderr
 
     wb = load_workbook(master)
     scale_ws = wb[c.GRADE_SCALE.sheet]
-    assert [r[0].value for r in scale_ws.iter_rows(min_row=c.GRADE_SCALE.anchor_row + 1) if r[0].value] == LABELS
+    assert [
+        r[0].value for r in scale_ws.iter_rows(min_row=c.GRADE_SCALE.anchor_row + 1) if r[0].value
+    ] == LABELS
     status = wb[c.STATUS.sheet]
     lists = [dv.formula1 for dv in status.data_validations.dataValidation]
     assert '"' + ",".join([*LABELS, "対象外"]) + '"' in lists  # the 評価 dropdown offers the plan's labels
@@ -156,9 +179,14 @@ def test_no_measures_and_a_typed_four_grade_scale_end_to_end(tmp_path: Path) -> 
     assert list(whole[1:9]) == [7, 5, 2, 1, 1, 1, 1, 1]  # 項目数, 評価対象, four grades, −, 対象外
     with (export / "kaikaku_2026_opendata.csv").open(encoding="utf-8-sig") as f:
         rows = list(csv.DictReader(f))
-    assert sorted(r["評価"] for r in rows) == sorted(["着実に前進", "おおむね前進", "停滞", "休止中", "対象外", "−",
-                                                     "着実に前進"])
+    assert sorted(r["評価"] for r in rows) == sorted(
+        ["着実に前進", "おおむね前進", "停滞", "休止中", "対象外", "−", "着実に前進"]
+    )
     assert all(r["財政効果額"] == "" for r in rows)
-    pdf = subprocess.run(["pdftotext", "-layout", str(export / "kaikaku_2026_report.pdf"), "-"],
-                         capture_output=True, text=True, check=True).stdout
+    pdf = subprocess.run(
+        ["pdftotext", "-layout", str(export / "kaikaku_2026_report.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert "おおむね前進" in pdf and "休止中" in pdf

@@ -68,18 +68,38 @@ EXPECTED_HISTORY = [
 ]
 
 EXPECTED_LEADS = {
-    1: "人事課", 2: "人事課", 3: "人事課", 4: "人事課", 5: "人事課",
-    6: "行革デジタル推進課", 7: "行革デジタル推進課", 8: "行革デジタル推進課",
-    9: "会計課", 10: "市民課", 11: "行革デジタル推進課", 12: "行革デジタル推進課",
-    13: "行革デジタル推進課", 14: "政策企画課", 15: "行革デジタル推進課",
-    16: "管財課", 17: "行革デジタル推進課", 18: "管財課", 19: "行革デジタル推進課",
-    20: "行革デジタル推進課", 21: "政策企画課", 22: "政策企画課",
-    23: "行革デジタル推進課", 24: "行革デジタル推進課", 25: "行革デジタル推進課",
-    26: "行革デジタル推進課", 27: "行革デジタル推進課",
+    1: "人事課",
+    2: "人事課",
+    3: "人事課",
+    4: "人事課",
+    5: "人事課",
+    6: "行革デジタル推進課",
+    7: "行革デジタル推進課",
+    8: "行革デジタル推進課",
+    9: "会計課",
+    10: "市民課",
+    11: "行革デジタル推進課",
+    12: "行革デジタル推進課",
+    13: "行革デジタル推進課",
+    14: "政策企画課",
+    15: "行革デジタル推進課",
+    16: "管財課",
+    17: "行革デジタル推進課",
+    18: "管財課",
+    19: "行革デジタル推進課",
+    20: "行革デジタル推進課",
+    21: "政策企画課",
+    22: "政策企画課",
+    23: "行革デジタル推進課",
+    24: "行革デジタル推進課",
+    25: "行革デジタル推進課",
+    26: "行革デジタル推進課",
+    27: "行革デジタル推進課",
 }
 
 
 # ---------------------------------------------------------------- helpers
+
 
 @pytest.fixture(scope="module")
 def plan() -> dict:
@@ -145,6 +165,7 @@ def _all_measures(plan: dict) -> list[tuple[int, dict]]:
 
 # ---------------------------------------------------------------- structure
 
+
 def test_schema_and_plan_header(plan):
     assert plan["schema_version"] == 1
     p = plan["plan"]
@@ -200,8 +221,7 @@ def test_measure_counts(plan):
 
 def test_measures_match_literal_table(plan):
     actual = [
-        (n, m["name"], m["unit"], m["direction"], m["baseline"], m["target"])
-        for n, m in _all_measures(plan)
+        (n, m["name"], m["unit"], m["direction"], m["baseline"], m["target"]) for n, m in _all_measures(plan)
     ]
     assert actual == EXPECTED_MEASURES
     for n, m in _all_measures(plan):
@@ -244,6 +264,7 @@ def test_history(plan):
 
 # ---------------------------------------------------------------- against the seed text
 
+
 def test_titles_in_seed(plan, seed_text, seed_rows):
     seed = _norm(seed_text)
     for it in plan["items"]:
@@ -281,7 +302,9 @@ def test_measure_figures_in_seed(plan, seed_rows):
         ms = it.get("measures", [])
         if len(ms) == 1:
             m = ms[0]
-            pairs = [b + t for b in _printed(m["baseline"], m["unit"]) for t in _printed(m["target"], m["unit"])]
+            pairs = [
+                b + t for b in _printed(m["baseline"], m["unit"]) for t in _printed(m["target"], m["unit"])
+            ]
             assert any(p in seed_rows[it["no"]] for p in pairs), it["no"]
     # the two measures of item 5 share one cell: 39,757時間 (94,603,965円)
     assert "39,757時間(94,603,965円)32,000時間(76,160,000円)" in seed_rows[5]

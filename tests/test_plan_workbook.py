@@ -18,8 +18,14 @@ from kaikaku_xl.workbook import contract as c
 from kaikaku_xl.workflows.init import create_master
 
 NOW = datetime.fromisoformat("2026-04-01T09:00:00")
-HEAD = {"name": "架空市行財政改革推進計画", "city": "架空市", "city_code": "999991", "baseline_year": 2025,
-        "start_year": 2026, "end_year": 2028}
+HEAD = {
+    "name": "架空市行財政改革推進計画",
+    "city": "架空市",
+    "city_code": "999991",
+    "baseline_year": 2025,
+    "start_year": 2026,
+    "end_year": 2028,
+}
 POLICIES = [{"no": 1, "name": "効率的な行政運営"}, {"no": 2, "name": "健全な財政運営"}]
 
 
@@ -41,8 +47,12 @@ def test_template_has_the_sheets_dropdowns_notes_and_an_example_row(tmp_path: Pa
     assert "増加" in measures["D3"].comment.text  # the header's note says what to write
     assert "必須" in wb["取組項目"]["F3"].comment.text
     head = wb["計画"]
-    assert [head.cell(row=r, column=1).value for r in range(4, 8)] == ["計画名*", "副題", "地方公共団体名*",
-                                                                     "全国地方公共団体コード"]
+    assert [head.cell(row=r, column=1).value for r in range(4, 8)] == [
+        "計画名*",
+        "副題",
+        "地方公共団体名*",
+        "全国地方公共団体コード",
+    ]
 
 
 def test_a_blank_template_is_refused_listing_what_is_missing(tmp_path: Path) -> None:
@@ -54,22 +64,54 @@ def test_a_blank_template_is_refused_listing_what_is_missing(tmp_path: Path) -> 
 
 
 def test_every_mistake_is_reported_at_once_with_sheet_and_cell(tmp_path: Path) -> None:
-    path = fill_plan(_template(tmp_path), {**HEAD, "start_year": "令和八年"}, {
-        "PlanPolicies": [*POLICIES, {"no": 1, "name": "重複した方針"}],
-        "PlanItems": [
-            {"no": 1, "policy": 1, "title": "窓口の改善", "lead": "市民課"},
-            {"no": 2, "policy": 9, "title": "ない方針", "lead": "総務課"},
-            {"no": "R1-3", "policy": 1, "title": "期間外に始まる", "lead": "総務課", "start_year": 2028, "end_year": 2026},
-            {"no": 4, "policy": 2, "title": "", "lead": "財政課"},
-        ],
-        "PlanMeasures": [
-            {"item": 1, "name": "待ち時間", "unit": "分", "direction": "下がる", "baseline": 30, "target": 15},
-            {"item": 1, "name": "手数料収入", "unit": "円", "direction": "増加", "baseline": "たくさん",
-             "target": 100, "effect_kind": "増収"},
-            {"item": 7, "name": "ない項目", "unit": "件", "direction": "増加", "baseline": 1, "target": 2},
-            {"item": 1, "name": "満足度", "unit": "%", "direction": "維持", "baseline": 80, "target": 90},
-        ],
-    })
+    path = fill_plan(
+        _template(tmp_path),
+        {**HEAD, "start_year": "令和八年"},
+        {
+            "PlanPolicies": [*POLICIES, {"no": 1, "name": "重複した方針"}],
+            "PlanItems": [
+                {"no": 1, "policy": 1, "title": "窓口の改善", "lead": "市民課"},
+                {"no": 2, "policy": 9, "title": "ない方針", "lead": "総務課"},
+                {
+                    "no": "R1-3",
+                    "policy": 1,
+                    "title": "期間外に始まる",
+                    "lead": "総務課",
+                    "start_year": 2028,
+                    "end_year": 2026,
+                },
+                {"no": 4, "policy": 2, "title": "", "lead": "財政課"},
+            ],
+            "PlanMeasures": [
+                {
+                    "item": 1,
+                    "name": "待ち時間",
+                    "unit": "分",
+                    "direction": "下がる",
+                    "baseline": 30,
+                    "target": 15,
+                },
+                {
+                    "item": 1,
+                    "name": "手数料収入",
+                    "unit": "円",
+                    "direction": "増加",
+                    "baseline": "たくさん",
+                    "target": 100,
+                    "effect_kind": "増収",
+                },
+                {
+                    "item": 7,
+                    "name": "ない項目",
+                    "unit": "件",
+                    "direction": "増加",
+                    "baseline": 1,
+                    "target": 2,
+                },
+                {"item": 1, "name": "満足度", "unit": "%", "direction": "維持", "baseline": 80, "target": 90},
+            ],
+        },
+    )
     result = run("init", str(tmp_path / "m.xlsx"), "--plan", str(path))
     err = result.stderr
     assert result.returncode == 2 and "Traceback" not in err, err
@@ -102,7 +144,9 @@ def _cells(path: Path) -> dict[str, dict[str, object]]:
     wb = load_workbook(path)
     out = {}
     for ws in wb.worksheets:
-        values = {cell.coordinate: cell.value for row in ws.iter_rows() for cell in row if cell.value is not None}
+        values = {
+            cell.coordinate: cell.value for row in ws.iter_rows() for cell in row if cell.value is not None
+        }
         if ws.title in (c.REFRESH_LOG.sheet, c.SHEET_DASHBOARD):
             values = {k: v for k, v in values.items() if k not in ("B7",) and not str(k).startswith("A4")}
         out[ws.title] = values
@@ -125,19 +169,42 @@ def test_bundled_plan_round_trips_through_a_plan_workbook(tmp_path: Path) -> Non
 
 
 def test_plan_json_shows_what_a_plan_workbook_says(tmp_path: Path) -> None:
-    path = fill_plan(_template(tmp_path), HEAD, {
-        "PlanPolicies": POLICIES,
-        "PlanItems": [{"no": 1, "policy": 1, "title": "窓口の改善", "lead": "市民課", "departments": "市民課、総務課",
-                       "actions": "予約制の導入\nキャッシュレス決済"}],
-        "PlanMeasures": [{"item": 1, "name": "待ち時間", "unit": "分", "direction": "減少", "baseline": "30",
-                          "target": "１５"}],
-    })
+    path = fill_plan(
+        _template(tmp_path),
+        HEAD,
+        {
+            "PlanPolicies": POLICIES,
+            "PlanItems": [
+                {
+                    "no": 1,
+                    "policy": 1,
+                    "title": "窓口の改善",
+                    "lead": "市民課",
+                    "departments": "市民課、総務課",
+                    "actions": "予約制の導入\nキャッシュレス決済",
+                }
+            ],
+            "PlanMeasures": [
+                {
+                    "item": 1,
+                    "name": "待ち時間",
+                    "unit": "分",
+                    "direction": "減少",
+                    "baseline": "30",
+                    "target": "１５",
+                }
+            ],
+        },
+    )
     result = run("plan", "--plan", str(path), "--json")
     assert result.returncode == 0, result.stderr
     plan = json.loads(result.stdout)
     assert plan["city"] == "架空市" and plan["period"] == [2026, 2028] and plan["baseline_year"] == 2025
     item = plan["items"][0]
-    assert item["departments"] == ["市民課", "総務課"] and item["actions"] == ["予約制の導入", "キャッシュレス決済"]
+    assert item["departments"] == ["市民課", "総務課"] and item["actions"] == [
+        "予約制の導入",
+        "キャッシュレス決済",
+    ]
     assert item["measures"][0]["baseline"] == 30 and item["measures"][0]["target"] == 15
 
 
@@ -152,14 +219,36 @@ ITEMS_NONE = [
 def test_plans_of_every_shape_work_through_init_refresh_report_export(tmp_path: Path, shape: str) -> None:
     items = ITEMS_NONE[:1] if shape == "single_item" else ITEMS_NONE
     policies = POLICIES[:1] if shape == "single_item" else POLICIES
-    measures = [] if shape == "no_measures" else [
-        {"item": 1, "name": "処理時間", "unit": "時間", "direction": "減少", "baseline": 1000, "target": 700,
-         "effect_kind": "参考"}]
+    measures = (
+        []
+        if shape == "no_measures"
+        else [
+            {
+                "item": 1,
+                "name": "処理時間",
+                "unit": "時間",
+                "direction": "減少",
+                "baseline": 1000,
+                "target": 700,
+                "effect_kind": "参考",
+            }
+        ]
+    )
     if shape == "some_measures":
-        measures.append({"item": 3, "name": "補助金総額", "unit": "円", "direction": "減少", "baseline": 5_000_000,
-                         "target": 4_000_000, "effect_kind": "歳出削減"})
-    plan = fill_plan(_template(tmp_path), HEAD, {"PlanPolicies": policies, "PlanItems": items,
-                                                 "PlanMeasures": measures})
+        measures.append(
+            {
+                "item": 3,
+                "name": "補助金総額",
+                "unit": "円",
+                "direction": "減少",
+                "baseline": 5_000_000,
+                "target": 4_000_000,
+                "effect_kind": "歳出削減",
+            }
+        )
+    plan = fill_plan(
+        _template(tmp_path), HEAD, {"PlanPolicies": policies, "PlanItems": items, "PlanMeasures": measures}
+    )
     master = tmp_path / "master.xlsx"
     result = run("init", str(master), "--plan", str(plan))
     assert result.returncode == 0, result.stderr
@@ -176,8 +265,11 @@ def test_plans_of_every_shape_work_through_init_refresh_report_export(tmp_path: 
     assert run("refresh", str(master)).returncode == 0
     report = json.loads(run("report", str(master), "--json").stdout)
     grades = {i["no"]: i["grade"] for i in report["items"]}
-    expected = {"no_measures": {1: "−", 2: "B", 3: "−"}, "some_measures": {1: "A", 2: "B", 3: "A"},
-                "single_item": {1: "A"}}[shape]
+    expected = {
+        "no_measures": {1: "−", 2: "B", 3: "−"},
+        "some_measures": {1: "A", 2: "B", 3: "A"},
+        "single_item": {1: "A"},
+    }[shape]
     assert grades == expected
     assert report["total"]["graded"] == sum(g != "−" for g in expected.values())
     if shape == "no_measures":

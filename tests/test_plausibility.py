@@ -21,8 +21,17 @@ from kaikaku_xl.workbook.inputs import NotANumber, parse_number
 
 # 実績 rows: 4 = 2-1 人件費, 5 = 3-1, 9 = 8-1 (件), 10 = 9-1 (件), 11 = 11-1 (件), 15 = 18-1 借地料, 17 = 21-1
 # ふるさと寄附金, 18 = 22-1 広告収入, 20 = 25-1 (件), 21 = 26-1 受講率 (%). E = 2026年度, F = 2027年度.
-IMPOSSIBLE = {"E9": -5, "E21": 150, "F21": "120%", "E15": "△27,000,000", "E4": 1e308, "E5": "1e309",
-              "E10": "1,2,3", "E11": "--5", "E20": "△-5"}
+IMPOSSIBLE = {
+    "E9": -5,
+    "E21": 150,
+    "F21": "120%",
+    "E15": "△27,000,000",
+    "E4": 1e308,
+    "E5": "1e309",
+    "E10": "1,2,3",
+    "E11": "--5",
+    "E20": "△-5",
+}
 
 
 @pytest.mark.parametrize("typed", ["1,2,3", "--5", "△-5", "1e309", "12,34", "+-3", "▲△1"])
@@ -31,8 +40,17 @@ def test_malformed_numbers_are_refused(typed: str) -> None:
         parse_number(typed)
 
 
-@pytest.mark.parametrize(("typed", "expected"), [("1,234,567", 1_234_567), ("40億2,500万", 4_025_000_000),
-                                                 ("△27,000,000", -27_000_000), ("-5", -5), ("+5", 5), ("1e308", 1e308)])
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("1,234,567", 1_234_567),
+        ("40億2,500万", 4_025_000_000),
+        ("△27,000,000", -27_000_000),
+        ("-5", -5),
+        ("+5", 5),
+        ("1e308", 1e308),
+    ],
+)
 def test_well_formed_numbers_are_read(typed: str, expected: float) -> None:
     assert parse_number(typed) == expected
 
@@ -64,7 +82,9 @@ def impossible(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def kaikaku(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "kaikaku_xl.cli", *args], capture_output=True, text=True, timeout=240)
+    return subprocess.run(
+        [sys.executable, "-m", "kaikaku_xl.cli", *args], capture_output=True, text=True, timeout=240
+    )
 
 
 def test_validate_exits_1_naming_each_cell(impossible: Path) -> None:
@@ -99,7 +119,9 @@ def test_refresh_leaves_them_ungraded_with_the_reason(impossible: Path, tmp_path
     wb = load_workbook(master, data_only=True)
     ws = wb["評価結果"]
     headers = [c.value for c in ws[3]]
-    rows = {r[0]: dict(zip(headers, r, strict=False)) for r in ws.iter_rows(min_row=4, values_only=True) if r[0]}
+    rows = {
+        r[0]: dict(zip(headers, r, strict=False)) for r in ws.iter_rows(min_row=4, values_only=True) if r[0]
+    }
     for mid in ("2-1", "8-1", "18-1", "26-1"):
         assert rows[mid]["評価"] == "−" and rows[mid]["実績"] in (None, "", "−"), mid
         assert "入力エラー" in rows[mid]["備考"], mid

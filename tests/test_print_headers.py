@@ -39,11 +39,19 @@ def test_an_ampersand_in_the_plan_name_is_printed_not_obeyed(tmp_path: Path) -> 
     master = tmp_path / "master.xlsx"
     create_master(replace(load_plan(), name=HOSTILE_NAME), master, now=datetime(2026, 6, 1))
     out = tmp_path / "出力"
-    result = export_from_engine(FileEngine(master), out, now=datetime(2026, 6, 1), progress=lambda _m: None,
-                                pdf_renderer=lambda _x, target: Path(target).write_bytes(b"%PDF-1.4"))
+    result = export_from_engine(
+        FileEngine(master),
+        out,
+        now=datetime(2026, 6, 1),
+        progress=lambda _m: None,
+        pdf_renderer=lambda _x, target: Path(target).write_bytes(b"%PDF-1.4"),
+    )
     with zipfile.ZipFile(result.xlsx) as zf:
-        headers = [etree.fromstring(zf.read(name)).findtext(f"{{{MAIN}}}headerFooter/{{{MAIN}}}oddHeader")
-                   for name in zf.namelist() if name.startswith("xl/worksheets/sheet")]
+        headers = [
+            etree.fromstring(zf.read(name)).findtext(f"{{{MAIN}}}headerFooter/{{{MAIN}}}oddHeader")
+            for name in zf.namelist()
+            if name.startswith("xl/worksheets/sheet")
+        ]
     headers = [h for h in headers if h]
     assert headers
     for header in headers:

@@ -13,8 +13,19 @@ from pathlib import Path
 
 from workbook_helpers import make_master
 
-NOT_FOR_REFRESH = ("xlwings", "xlwings_server", "fastapi", "uvicorn", "openpyxl", "PIL", "kaikaku_udfs", "kaikaku_xl.udfs",
-                   "kaikaku_xl.export", "kaikaku_xl.excel", "kaikaku_xl.workbook.builder")
+NOT_FOR_REFRESH = (
+    "xlwings",
+    "xlwings_server",
+    "fastapi",
+    "uvicorn",
+    "openpyxl",
+    "PIL",
+    "kaikaku_udfs",
+    "kaikaku_xl.udfs",
+    "kaikaku_xl.export",
+    "kaikaku_xl.excel",
+    "kaikaku_xl.workbook.builder",
+)
 
 SCRIPT = """
 import json, sys
@@ -26,7 +37,9 @@ print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
 
 def test_refresh_imports_nothing_it_does_not_use(tmp_path: Path) -> None:
     path = make_master(tmp_path)
-    done = subprocess.run([sys.executable, "-c", SCRIPT, str(path)], capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-c", SCRIPT, str(path)], capture_output=True, text=True, timeout=300
+    )
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["code"] == 0

@@ -56,7 +56,12 @@ def test_user_content_survives_when_reopened(user_master: Path) -> None:
     refresh(FileEngine(user_master, backups=0), now=NOW)
     wb = load_workbook(user_master)
     memo = wb["メモ（担当者用）"]
-    assert [r for r in memo.iter_rows(values_only=True)][:4] == [("年度", "件数"), (2025, 3), (2026, 5), (2027, 8)]
+    assert [r for r in memo.iter_rows(values_only=True)][:4] == [
+        ("年度", "件数"),
+        (2025, 3),
+        (2026, 5),
+        (2027, 8),
+    ]
     assert len(memo._images) == 1 and len(memo._charts) == 1
     assert wb["実績"]["E4"].comment.text == "人事課に確認済み"
     assert "my_total" in wb.defined_names
@@ -90,7 +95,9 @@ def test_refresh_twice_equals_refresh_once_except_the_log(tmp_path: Path) -> Non
     assert sum(1 for r in log.iter_rows(min_row=4, values_only=True) if r[0]) == 3  # init + 2 refreshes
 
 
-def test_interrupted_write_leaves_the_original_intact(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_interrupted_write_leaves_the_original_intact(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = make_master(tmp_path)
     before = path.read_bytes()
     calls = {"n": 0}
@@ -107,7 +114,9 @@ def test_interrupted_write_leaves_the_original_intact(tmp_path: Path, monkeypatc
         refresh(FileEngine(path, backups=3), now=NOW)
     assert path.read_bytes() == before
     # no temp file, no backup (the writer lock's file may stay: it is empty and only the OS lock on it counts)
-    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.endswith(".kaikaku-lock")) == ["master.xlsx"]
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.endswith(".kaikaku-lock")) == [
+        "master.xlsx"
+    ]
 
 
 def test_a_killed_process_leaves_the_original_intact(tmp_path: Path) -> None:
@@ -150,8 +159,9 @@ def test_backups_are_kept_up_to_the_setting(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("lock_name", [".~lock.master.xlsx#", "~$master.xlsx", "~$ster.xlsx"])
-def test_a_workbook_open_elsewhere_is_reported_not_overwritten(tmp_path: Path, lock_name: str,
-                                                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_workbook_open_elsewhere_is_reported_not_overwritten(
+    tmp_path: Path, lock_name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = make_master(tmp_path)
     (tmp_path / lock_name).write_text("someone")
     before = path.read_bytes()
@@ -160,7 +170,9 @@ def test_a_workbook_open_elsewhere_is_reported_not_overwritten(tmp_path: Path, l
     assert path.read_bytes() == before
 
 
-def test_a_file_that_is_not_a_master_is_refused_untouched(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_file_that_is_not_a_master_is_refused_untouched(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     other = tmp_path / "other.xlsx"
     wb = Workbook()
     wb.active["A1"] = "別のブック"
@@ -175,7 +187,9 @@ def test_a_file_that_is_not_a_master_is_refused_untouched(tmp_path: Path, capsys
     assert "読めません" in capsys.readouterr().err
 
 
-def test_a_missing_output_table_is_refused_untouched(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_missing_output_table_is_refused_untouched(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = make_master(tmp_path)
     wb = load_workbook(path)
     del wb["担当課別"].tables["DepartmentSummary"]
@@ -214,11 +228,13 @@ def _with_calc_chain(path: Path, entries: list[tuple[str, str]]) -> None:
     files["xl/_rels/workbook.xml.rels"] = files["xl/_rels/workbook.xml.rels"].replace(
         b"</Relationships>",
         b'<Relationship Id="rIdChain" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-        b'calcChain" Target="calcChain.xml"/></Relationships>')
+        b'calcChain" Target="calcChain.xml"/></Relationships>',
+    )
     files["[Content_Types].xml"] = files["[Content_Types].xml"].replace(
         b"</Types>",
         b'<Override PartName="/xl/calcChain.xml" ContentType="application/vnd.openxmlformats-officedocument.'
-        b'spreadsheetml.calcChain+xml"/></Types>')
+        b'spreadsheetml.calcChain+xml"/></Types>',
+    )
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, data in files.items():
             zf.writestr(name, data)

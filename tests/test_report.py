@@ -18,17 +18,32 @@ from kaikaku_xl.cli import main
 def worked(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The seed master with three 2026 actuals typed in (rows: 4 = 2-1, 9 = 8-1, 17 = 21-1; E = 2026年度)."""
     path = make_master(tmp_path_factory.mktemp("report"), sample=False)
-    edit_cells(path, {"実績": {"E4": 4_020_000_000, "E9": 700, "E17": 700_000_000},
-                      "効果額台帳": {"A4": 15, "B4": 2026, "C4": "歳出削減", "D4": 1_000_000, "E4": "委託化",
-                                  "F4": "差額"}})
+    edit_cells(
+        path,
+        {
+            "実績": {"E4": 4_020_000_000, "E9": 700, "E17": 700_000_000},
+            "効果額台帳": {
+                "A4": 15,
+                "B4": 2026,
+                "C4": "歳出削減",
+                "D4": 1_000_000,
+                "E4": "委託化",
+                "F4": "差額",
+            },
+        },
+    )
     assert main(["refresh", str(path)]) == 0
     return path
 
 
 @pytest.fixture(scope="module")
 def report(worked: Path) -> dict:
-    result = subprocess.run([sys.executable, "-m", "kaikaku_xl.cli", "report", str(worked), "--json"],
-                            capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "kaikaku_xl.cli", "report", str(worked), "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(result.stdout)
 
 
@@ -97,7 +112,14 @@ def test_sheet_shows_the_report_rounded_half_away(worked: Path, report: dict) ->
     assert rows["21-1"][header.index("財政効果額")] == -42_095_000
     assert rows["2-1"][header.index("評価")] == measure(report, "2-1")["grade"]
     effects = load_workbook(worked)["財政効果"]
-    assert [c.value for c in effects[4]][:6] == [2026, "令和8年度", -30_370_986, 1_000_000, -29_370_986, -29_370_986]
+    assert [c.value for c in effects[4]][:6] == [
+        2026,
+        "令和8年度",
+        -30_370_986,
+        1_000_000,
+        -29_370_986,
+        -29_370_986,
+    ]
 
 
 def test_report_text_mode(worked: Path, capsys: pytest.CaptureFixture[str]) -> None:

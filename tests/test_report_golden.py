@@ -18,7 +18,9 @@ from pathlib import Path
 
 GOLDEN = Path(__file__).parent / "golden"
 REPO = Path(__file__).resolve().parents[1]
-REGENERATE = "regenerate with the commands in the docstring of tests/test_report_golden.py if the change is intended"
+REGENERATE = (
+    "regenerate with the commands in the docstring of tests/test_report_golden.py if the change is intended"
+)
 
 
 def _kaikaku(*args: str) -> bytes:
@@ -31,9 +33,11 @@ def _assert_same(actual: bytes, golden: Path) -> None:
     if actual != expected:
         a, e = actual.decode().splitlines(), expected.decode().splitlines()
         first = next((i for i, (x, y) in enumerate(zip(a, e, strict=False)) if x != y), min(len(a), len(e)))
-        raise AssertionError(f"{golden.name} differs from line {first + 1}: "
-                             f"{a[first] if first < len(a) else '<end>'!r} != {e[first] if first < len(e) else '<end>'!r}; "
-                             f"{REGENERATE}")
+        raise AssertionError(
+            f"{golden.name} differs from line {first + 1}: "
+            f"{a[first] if first < len(a) else '<end>'!r} != {e[first] if first < len(e) else '<end>'!r}; "
+            f"{REGENERATE}"
+        )
 
 
 def test_report_json_of_the_sample_master_is_pinned(tmp_path: Path) -> None:
@@ -43,5 +47,7 @@ def test_report_json_of_the_sample_master_is_pinned(tmp_path: Path) -> None:
 
 
 def test_report_json_of_the_committed_master_is_pinned() -> None:
-    _assert_same(_kaikaku("report", "--json", str(REPO / "xlsx" / "omitama_master.xlsx")),
-                 GOLDEN / "report_committed_master.json")
+    _assert_same(
+        _kaikaku("report", "--json", str(REPO / "xlsx" / "omitama_master.xlsx")),
+        GOLDEN / "report_committed_master.json",
+    )

@@ -25,7 +25,16 @@ def test_records_are_frozen(report: Report) -> None:
 
 def test_to_dict_is_plain_json_with_the_attributes_values(report: Report) -> None:
     data = json.loads(json.dumps(report.to_dict(), ensure_ascii=False))
-    assert list(data) == ["plan", "measures", "items", "policies", "departments", "total", "effects", "problems"]
+    assert list(data) == [
+        "plan",
+        "measures",
+        "items",
+        "policies",
+        "departments",
+        "total",
+        "effects",
+        "problems",
+    ]
     assert data["plan"]["period"] == list(report.plan.period)
     for i, m in enumerate(report.measures):
         assert data["measures"][i] == {f.name: getattr(m, f.name) for f in dataclasses.fields(m)}

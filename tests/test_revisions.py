@@ -63,12 +63,33 @@ def master(tmp_path: Path) -> Path:
 def test_revise_changes_the_target_from_its_year_on(master: Path, capsys: pytest.CaptureFixture[str]) -> None:
     before = {y: _measure(master, y) for y in (2027, 2028, 2029)}
     assert all(m["target"] == OLD_TARGET for m in before.values())
-    code = _revise(master, "--measure", MEASURE, "--target", str(NEW_TARGET), "--from-year", "2028",
-                   "--reason", "国の制度変更に伴い目標を見直し", "--date", "2027-03-15")
+    code = _revise(
+        master,
+        "--measure",
+        MEASURE,
+        "--target",
+        str(NEW_TARGET),
+        "--from-year",
+        "2028",
+        "--reason",
+        "国の制度変更に伴い目標を見直し",
+        "--date",
+        "2027-03-15",
+    )
     assert code == 0, capsys.readouterr().err
     assert "2028年度から見直しました" in capsys.readouterr().out
-    assert _revision_rows(master) == [(2028, c.REVISION_TARGET, MEASURE, None, OLD_TARGET, NEW_TARGET,
-                                       "国の制度変更に伴い目標を見直し", "2027-03-15")]
+    assert _revision_rows(master) == [
+        (
+            2028,
+            c.REVISION_TARGET,
+            MEASURE,
+            None,
+            OLD_TARGET,
+            NEW_TARGET,
+            "国の制度変更に伴い目標を見直し",
+            "2027-03-15",
+        )
+    ]
     log = change_log(master)[-1]
     assert log["種別"] == c.LOG_REVISION and log["変更前"] == OLD_TARGET and log["変更後"] == NEW_TARGET
     assert log["シート"] == c.REVISIONS.sheet and log["セル"] == "A4"
@@ -90,8 +111,22 @@ def test_a_baseline_revision_moves_effects_and_path(master: Path) -> None:
     measure = "2-1"  # 人件費, 歳出削減: effect = baseline − actual
     loaded = _loaded(master)
     old = loaded.inputs.measures.set_index("measure_id").at[measure, "baseline"]
-    assert _revise(master, "--measure", measure, "--baseline", str(old + 1000), "--from-year", "2026",
-                   "--reason", "決算の確定", "--date", "2026-05-01") == 0
+    assert (
+        _revise(
+            master,
+            "--measure",
+            measure,
+            "--baseline",
+            str(old + 1000),
+            "--from-year",
+            "2026",
+            "--reason",
+            "決算の確定",
+            "--date",
+            "2026-05-01",
+        )
+        == 0
+    )
     loaded = _loaded(master)
     grid = evaluate(loaded.inputs, loaded.settings).measure_years.set_index(["measure_id", "year"])
     assert grid.at[(measure, 2025), "baseline"] == old
@@ -102,31 +137,104 @@ def test_a_baseline_revision_moves_effects_and_path(master: Path) -> None:
 
 def test_items_added_and_ended(master: Path) -> None:
     assert _item_grade(master, 2026, ITEM) != "対象外"
-    assert _revise(master, "--item", str(ITEM), "--end", "--from-year", "2027", "--reason", "事業統合",
-                   "--date", "2027-02-01") == 0
+    assert (
+        _revise(
+            master,
+            "--item",
+            str(ITEM),
+            "--end",
+            "--from-year",
+            "2027",
+            "--reason",
+            "事業統合",
+            "--date",
+            "2027-02-01",
+        )
+        == 0
+    )
     assert _item_grade(master, 2026, ITEM) != "対象外"
     assert _item_grade(master, 2027, ITEM) == "対象外"
     assert _item_grade(master, 2028, ITEM) == "対象外"
-    assert _revise(master, "--item", "4", "--add", "--from-year", "2027", "--reason", "新規取組",
-                   "--date", "2027-02-01") == 0
+    assert (
+        _revise(
+            master,
+            "--item",
+            "4",
+            "--add",
+            "--from-year",
+            "2027",
+            "--reason",
+            "新規取組",
+            "--date",
+            "2027-02-01",
+        )
+        == 0
+    )
     assert _item_grade(master, 2026, 4) == "対象外"
     assert _item_grade(master, 2027, 4) != "対象外"
 
 
 def test_rows_typed_by_staff_are_read_and_checked(master: Path) -> None:
     sheet = c.REVISIONS.sheet
-    edit_cells(master, {sheet: {
-        # a good row, typed with a date cell and the value with a unit and commas
-        "A4": 2029, "B4": "目標値", "C4": MEASURE, "F4": "5,500時間", "G4": "上方修正", "H4": date(2028, 3, 10),
-        "A5": 2029, "B5": "目標", "C5": MEASURE, "F5": 1, "G5": "x", "H5": "2028-03-10",  # unknown kind
-        "A6": 2029, "B6": "目標値", "C6": "99-9", "F6": 1, "G6": "x", "H6": "2028-03-10",  # unknown measure
-        "A7": 2029, "B7": "目標値", "C7": "5-1", "F7": "たくさん", "G7": "x", "H7": "2028-03-10",  # not a number
-        "A8": 2029, "B8": "基準値", "C8": "5-1", "F8": 100, "H8": "2028-03-10",  # no reason
-        "A9": 2029, "B9": "基準値", "C9": "5-2", "F9": 100, "G9": "x", "H9": "来年",  # no date
-        "A10": 2040, "B10": "取組終了", "D10": 3, "G10": "x", "H10": "2028-03-10",  # outside the plan
-        "A11": 2029, "B11": "取組追加", "D11": 99, "G11": "x", "H11": "2028-03-10",  # unknown item
-        "A12": 2029, "B12": "目標値", "C12": "2-1", "F12": -5, "G12": "x", "H12": "2028-03-10",  # 円 below 0
-    }})
+    edit_cells(
+        master,
+        {
+            sheet: {
+                # a good row, typed with a date cell and the value with a unit and commas
+                "A4": 2029,
+                "B4": "目標値",
+                "C4": MEASURE,
+                "F4": "5,500時間",
+                "G4": "上方修正",
+                "H4": date(2028, 3, 10),
+                "A5": 2029,
+                "B5": "目標",
+                "C5": MEASURE,
+                "F5": 1,
+                "G5": "x",
+                "H5": "2028-03-10",  # unknown kind
+                "A6": 2029,
+                "B6": "目標値",
+                "C6": "99-9",
+                "F6": 1,
+                "G6": "x",
+                "H6": "2028-03-10",  # unknown measure
+                "A7": 2029,
+                "B7": "目標値",
+                "C7": "5-1",
+                "F7": "たくさん",
+                "G7": "x",
+                "H7": "2028-03-10",  # not a number
+                "A8": 2029,
+                "B8": "基準値",
+                "C8": "5-1",
+                "F8": 100,
+                "H8": "2028-03-10",  # no reason
+                "A9": 2029,
+                "B9": "基準値",
+                "C9": "5-2",
+                "F9": 100,
+                "G9": "x",
+                "H9": "来年",  # no date
+                "A10": 2040,
+                "B10": "取組終了",
+                "D10": 3,
+                "G10": "x",
+                "H10": "2028-03-10",  # outside the plan
+                "A11": 2029,
+                "B11": "取組追加",
+                "D11": 99,
+                "G11": "x",
+                "H11": "2028-03-10",  # unknown item
+                "A12": 2029,
+                "B12": "目標値",
+                "C12": "2-1",
+                "F12": -5,
+                "G12": "x",
+                "H12": "2028-03-10",  # 円 below 0
+            }
+        },
+    )
     engine = FileEngine(master)
     try:
         loaded, problems = validate(engine)
@@ -136,12 +244,17 @@ def test_rows_typed_by_staff_are_read_and_checked(master: Path) -> None:
     assert set(errors) == {"B5", "C6", "F7", "G8", "H9", "A10", "D11", "F12"}, errors
     assert "99-9" in errors["C6"] and "たくさん" in errors["F7"] and "来年" in errors["H9"]
     assert [(r.year, r.measure_id, r.new, r.decided) for r in loaded.plan.revisions] == [
-        (2029, MEASURE, 5500, "2028-03-10")]
+        (2029, MEASURE, 5500, "2028-03-10")
+    ]
     assert _measure(master, 2029)["target"] == 5500
     assert _measure(master, 2028)["target"] == OLD_TARGET
     # the CLI says so too, naming the sheet and cell, and fails
-    result = subprocess.run([sys.executable, "-m", "kaikaku_xl.cli", "validate", str(master)],
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "kaikaku_xl.cli", "validate", str(master)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 1 and f"{sheet}" in result.stdout and "D11" in result.stdout
 
 
@@ -156,18 +269,60 @@ def test_revise_refuses_bad_requests(master: Path, capsys: pytest.CaptureFixture
     ]
     for args in cases:
         assert _revise(master, *args, "--reason", "r", "--date", "2027-01-01") == 2, args
-    assert _revise(master, "--measure", MEASURE, "--target", "1", "--from-year", "2028", "--reason", "r",
-                   "--date", "明日") == 2
-    assert _revise(master, "--measure", MEASURE, "--target", "1", "--from-year", "2028", "--reason", " ",
-                   "--date", "2027-01-01") == 2
+    assert (
+        _revise(
+            master,
+            "--measure",
+            MEASURE,
+            "--target",
+            "1",
+            "--from-year",
+            "2028",
+            "--reason",
+            "r",
+            "--date",
+            "明日",
+        )
+        == 2
+    )
+    assert (
+        _revise(
+            master,
+            "--measure",
+            MEASURE,
+            "--target",
+            "1",
+            "--from-year",
+            "2028",
+            "--reason",
+            " ",
+            "--date",
+            "2027-01-01",
+        )
+        == 2
+    )
     err = capsys.readouterr().err
     assert "Traceback" not in err and "99-9" in err and "明日" in err
     assert master.read_bytes() == before
 
 
 def test_revisions_survive_a_save_by_openpyxl_and_libreoffice(master: Path, tmp_path: Path) -> None:
-    assert _revise(master, "--measure", MEASURE, "--target", str(NEW_TARGET), "--from-year", "2028",
-                   "--reason", "見直し", "--date", "2027-03-15") == 0
+    assert (
+        _revise(
+            master,
+            "--measure",
+            MEASURE,
+            "--target",
+            str(NEW_TARGET),
+            "--from-year",
+            "2028",
+            "--reason",
+            "見直し",
+            "--date",
+            "2027-03-15",
+        )
+        == 0
+    )
     wb = load_workbook(master)  # an openpyxl script saves the master
     wb.save(master)
     assert _measure(master, 2028)["target"] == NEW_TARGET
@@ -186,12 +341,37 @@ def test_close_year_keeps_the_target_in_force(master: Path, capsys: pytest.Captu
     assert (2026, "指標", MEASURE, "target", OLD_TARGET) in rows
     assert (2026, "入力", MEASURE, "Plan:target", OLD_TARGET) in rows
     # revise refuses to reach back into the closed year
-    assert _revise(master, "--measure", MEASURE, "--target", "1", "--from-year", "2026", "--reason", "r",
-                   "--date", "2027-01-01") == 2
+    assert (
+        _revise(
+            master,
+            "--measure",
+            MEASURE,
+            "--target",
+            "1",
+            "--from-year",
+            "2026",
+            "--reason",
+            "r",
+            "--date",
+            "2027-01-01",
+        )
+        == 2
+    )
     assert "締められています" in capsys.readouterr().err
     # a row typed by hand that reaches back: validate names it, the closed year keeps its target
-    edit_cells(master, {c.REVISIONS.sheet: {"A4": 2026, "B4": "目標値", "C4": MEASURE, "F4": NEW_TARGET,
-                                            "G4": "手入力", "H4": "2027-01-01"}})
+    edit_cells(
+        master,
+        {
+            c.REVISIONS.sheet: {
+                "A4": 2026,
+                "B4": "目標値",
+                "C4": MEASURE,
+                "F4": NEW_TARGET,
+                "G4": "手入力",
+                "H4": "2027-01-01",
+            }
+        },
+    )
     engine = FileEngine(master)
     try:
         _, problems = validate(engine)
@@ -204,10 +384,37 @@ def test_close_year_keeps_the_target_in_force(master: Path, capsys: pytest.Captu
 
 
 def test_council_materials_list_the_revisions(master: Path, tmp_path: Path) -> None:
-    assert _revise(master, "--measure", MEASURE, "--target", str(NEW_TARGET), "--from-year", "2028",
-                   "--reason", "国の制度変更に伴う見直し", "--date", "2027-03-15") == 0
-    assert _revise(master, "--item", str(ITEM), "--end", "--from-year", "2029", "--reason", "事業統合",
-                   "--date", "2028-03-01") == 0
+    assert (
+        _revise(
+            master,
+            "--measure",
+            MEASURE,
+            "--target",
+            str(NEW_TARGET),
+            "--from-year",
+            "2028",
+            "--reason",
+            "国の制度変更に伴う見直し",
+            "--date",
+            "2027-03-15",
+        )
+        == 0
+    )
+    assert (
+        _revise(
+            master,
+            "--item",
+            str(ITEM),
+            "--end",
+            "--from-year",
+            "2029",
+            "--reason",
+            "事業統合",
+            "--date",
+            "2028-03-01",
+        )
+        == 0
+    )
     out = tmp_path / "out"
     assert main(["export", str(master), "--out", str(out), "--now", NOW, "-q"]) == 0
     html = next(out.glob("*.html")).read_text(encoding="utf-8")

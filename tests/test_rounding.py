@@ -108,7 +108,7 @@ def test_huge_values_do_not_crash():
 finite = st.floats(allow_nan=False, allow_infinity=False)
 plausible = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False)
 # fractions at 4 decimals hit the half-way cases of 0.1 pt very often (0.5445, 0.0005, ...)
-four_decimals = st.integers(min_value=-10**7, max_value=10**7).map(lambda n: n / 10_000)
+four_decimals = st.integers(min_value=-(10**7), max_value=10**7).map(lambda n: n / 10_000)
 
 
 def _oracle(x: float, scale: int, ndigits: int) -> float:
@@ -136,14 +136,16 @@ def test_percent_points_matches_exact_decimal_half_away(x, ndigits):
 
 
 @settings(max_examples=200)
-@given(x=st.one_of(finite, plausible, four_decimals.map(lambda v: v * 1000)),
-       ndigits=st.integers(min_value=0, max_value=2))
+@given(
+    x=st.one_of(finite, plausible, four_decimals.map(lambda v: v * 1000)),
+    ndigits=st.integers(min_value=0, max_value=2),
+)
 def test_round_half_away_matches_exact_decimal_half_away(x, ndigits):
     assert round_half_away(x, ndigits) == _oracle(x, 1, ndigits)
 
 
 @settings(max_examples=200)
-@given(n=st.integers(min_value=-10**6, max_value=10**6))
+@given(n=st.integers(min_value=-(10**6), max_value=10**6))
 def test_exact_halves_go_away_from_zero(n):
     # n + 0.5 is exact in binary: away from zero gives n + 1 for n ≥ 0 and n for n < 0
     x = n + 0.5

@@ -31,9 +31,9 @@ def test_the_real_limit_is_checked_before_rows_are_built(tmp_path: Path) -> None
 
 
 @pytest.mark.parametrize("command", ["refresh", "export"])
-def test_a_master_past_the_limit_is_refused_and_untouched(tmp_path: Path, command: str,
-                                                          monkeypatch: pytest.MonkeyPatch,
-                                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_master_past_the_limit_is_refused_and_untouched(
+    tmp_path: Path, command: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = make_master(tmp_path)
     monkeypatch.setattr(package, "EXCEL_MAX_ROWS", 12)  # the sample's output tables are longer than this
     before = path.read_bytes()
@@ -51,8 +51,9 @@ def test_a_master_past_the_limit_is_refused_and_untouched(tmp_path: Path, comman
         assert left == ["master.xlsx"]  # no staging folder left
 
 
-def test_collect_refuses_rows_past_the_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_collect_refuses_rows_past_the_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     from cycle_helpers import NOW, department_file
     from openpyxl import load_workbook
 

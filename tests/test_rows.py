@@ -42,9 +42,30 @@ def test_not_computable_is_an_empty_cell_never_zero() -> None:
 
 def test_refresh_summary_is_the_log_tables_row() -> None:
     assert [f.name for f in dataclasses.fields(RefreshSummary)] == [col.key for col in c.REFRESH_LOG.columns]
-    summary = RefreshSummary(time="2027-04-01 09:00:00", user="staff", door="cli", evaluation_year=2026, graded=27,
-                             single_year=136484309.4, cumulative=None, errors=0, warnings=2, fingerprint="abc")
-    assert summary.as_row() == ["2027-04-01 09:00:00", "staff", "cli", 2026, 27, 136484309.0, None, 0, 2, "abc"]
+    summary = RefreshSummary(
+        time="2027-04-01 09:00:00",
+        user="staff",
+        door="cli",
+        evaluation_year=2026,
+        graded=27,
+        single_year=136484309.4,
+        cumulative=None,
+        errors=0,
+        warnings=2,
+        fingerprint="abc",
+    )
+    assert summary.as_row() == [
+        "2027-04-01 09:00:00",
+        "staff",
+        "cli",
+        2026,
+        27,
+        136484309.0,
+        None,
+        0,
+        2,
+        "abc",
+    ]
 
 
 def test_dashboard_figures_are_named_cells() -> None:

@@ -42,8 +42,13 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     log = tmp_path_factory.mktemp("serve") / "serve.log"
     with log.open("wb") as out:
         # cwd is an empty folder: nothing there may stand in for kaikaku-xl's project
-        proc = subprocess.Popen([*KAIKAKU, "serve", "--host", "127.0.0.1", "--port", str(port)], stdout=out,
-                                stderr=subprocess.STDOUT, cwd=log.parent, env=clean_env())
+        proc = subprocess.Popen(
+            [*KAIKAKU, "serve", "--host", "127.0.0.1", "--port", str(port)],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            cwd=log.parent,
+            env=clean_env(),
+        )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 120
@@ -88,13 +93,23 @@ def test_taskpane_has_the_kaikaku_buttons(base_url: str) -> None:
 def test_manifest_ids_are_valid_and_distinct() -> None:
     ids = list(server.MANIFEST_IDS.values())
     assert len(set(ids)) == len(ids) == 5
-    assert all(re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", i) for i in ids)
+    assert all(
+        re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", i) for i in ids
+    )
 
 
 def test_app_refuses_an_xlwings_server_configured_before_it(tmp_path: Path) -> None:
     """Imported first with its defaults, xlwings Server would serve its own add-in: a clear message instead."""
-    code = ("import xlwings_server\nfrom kaikaku_xl.excel import server\n"
-            "try:\n    server.app()\nexcept server.ServerSetupError as e:\n    print('REFUSED', e)\n")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=tmp_path,
-                          env=clean_env())
+    code = (
+        "import xlwings_server\nfrom kaikaku_xl.excel import server\n"
+        "try:\n    server.app()\nexcept server.ServerSetupError as e:\n    print('REFUSED', e)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+        env=clean_env(),
+    )
     assert done.stdout.startswith("REFUSED") and "kaikaku serve" in done.stdout, done.stderr

@@ -14,8 +14,10 @@ import sys
 import pytest
 
 # Not importorskip: importing xlwings_server here would fix its settings for the whole test process.
-pytestmark = pytest.mark.skipif(importlib.util.find_spec("xlwings_server") is None,
-                                reason="the server extra (xlwings-server) is not installed")
+pytestmark = pytest.mark.skipif(
+    importlib.util.find_spec("xlwings_server") is None,
+    reason="the server extra (xlwings-server) is not installed",
+)
 
 GUARD_CHECK = """
 from kaikaku_xl.excel import jsnull, server
@@ -65,5 +67,7 @@ def test_upstream_still_imports_per_call() -> None:
     done = subprocess.run([sys.executable, "-c", UPSTREAM_CHECK], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     version, lookups = done.stdout.split()
-    assert int(lookups) >= 100, f"xlwings {version} no longer imports pyodide per call: remove excel/jsnull.py"
+    assert int(lookups) >= 100, (
+        f"xlwings {version} no longer imports pyodide per call: remove excel/jsnull.py"
+    )
     assert version == jsnull.APPLIES_TO, f"xlwings {version}: check whether excel/jsnull.py is still needed"

@@ -16,12 +16,20 @@ from plan_helpers import fill_plan, run
 
 from kaikaku_xl.workbook import contract as c
 
-HEAD = {"name": "架空町行革プラン", "city": "架空町", "baseline_year": 2024, "start_year": 2025, "end_year": 2028}
+HEAD = {
+    "name": "架空町行革プラン",
+    "city": "架空町",
+    "baseline_year": 2024,
+    "start_year": 2025,
+    "end_year": 2028,
+}
 TABLES = {
     "PlanPolicies": [{"no": 1, "name": "行政運営の効率化"}, {"no": 2, "name": "財源の確保"}],
-    "PlanSections": [{"no": "1-(1)", "policy": 1, "name": "事務の見直し"},
-                     {"no": "1-(2)", "policy": 1, "name": "施設の適正化"},
-                     {"no": "2-(1)", "policy": 2, "name": "収納率の向上"}],
+    "PlanSections": [
+        {"no": "1-(1)", "policy": 1, "name": "事務の見直し"},
+        {"no": "1-(2)", "policy": 1, "name": "施設の適正化"},
+        {"no": "2-(1)", "policy": 2, "name": "収納率の向上"},
+    ],
     "PlanItems": [
         {"no": 1, "policy": 1, "section": "1-(1)", "title": "委託業務の見直し", "lead": "財政課"},
         {"no": 2, "policy": 1, "section": "1-(1)", "title": "契約事務の見直し", "lead": "総務課"},
@@ -30,14 +38,32 @@ TABLES = {
         {"no": 5, "policy": 2, "title": "ふるさと納税", "lead": "企画課"},
     ],
     "PlanMeasures": [
-        {"item": 1, "name": "委託料", "unit": "円", "direction": "減少", "baseline": 8_000_000, "target": 6_000_000,
-         "effect_kind": "歳出削減"},
+        {
+            "item": 1,
+            "name": "委託料",
+            "unit": "円",
+            "direction": "減少",
+            "baseline": 8_000_000,
+            "target": 6_000_000,
+            "effect_kind": "歳出削減",
+        },
         {"item": 3, "name": "施設数", "unit": "件", "direction": "減少", "baseline": 40, "target": 32},
-        {"item": 4, "name": "徴収額", "unit": "円", "direction": "増加", "baseline": 50_000_000,
-         "target": 54_000_000, "effect_kind": "歳入増加"},
+        {
+            "item": 4,
+            "name": "徴収額",
+            "unit": "円",
+            "direction": "増加",
+            "baseline": 50_000_000,
+            "target": 54_000_000,
+            "effect_kind": "歳入増加",
+        },
     ],
-    "PlanEffects": [{"item": 1, "year": 2025, "amount": 600_000}, {"item": 2, "year": 2025, "amount": 400_000},
-                    {"item": 4, "year": 2025, "amount": 1_500_000}, {"item": 4, "year": 2026, "amount": 1_500_000}],
+    "PlanEffects": [
+        {"item": 1, "year": 2025, "amount": 600_000},
+        {"item": 2, "year": 2025, "amount": 400_000},
+        {"item": 4, "year": 2025, "amount": 1_500_000},
+        {"item": 4, "year": 2026, "amount": 1_500_000},
+    ],
 }
 
 
@@ -92,10 +118,14 @@ def test_three_levels_roll_up_at_every_level_with_effect_plans(tmp_path: Path) -
     assert s11["effect_plan_year"] == 1_000_000 and s11["effect_plan_attainment"] == pytest.approx(0.7)
     assert s11["effect_share"] == pytest.approx(7 / 17)  # of the whole year's 1,700,000
     assert s12["counts"]["C"] == 1 and s12["effect_year"] is None and s12["effect_plan_attainment"] is None
-    assert s21["effect_plan_attainment"] == pytest.approx(2 / 3) and s21["effect_share"] == pytest.approx(10 / 17)
+    assert s21["effect_plan_attainment"] == pytest.approx(2 / 3) and s21["effect_share"] == pytest.approx(
+        10 / 17
+    )
     p1, p2 = report["policies"]
     assert (p1["items"], p2["items"]) == (3, 2)  # item 5 (no 推進項目) counts in 基本方針2 only
-    assert p1["effect_plan_attainment"] == pytest.approx(0.7) and p2["effect_plan_attainment"] == pytest.approx(2 / 3)
+    assert p1["effect_plan_attainment"] == pytest.approx(0.7) and p2[
+        "effect_plan_attainment"
+    ] == pytest.approx(2 / 3)
     assert p1["effect_share"] == pytest.approx(7 / 17) and p2["effect_share"] == pytest.approx(10 / 17)
     assert report["total"]["effect_plan_year"] == 2_500_000
     assert report["total"]["effect_plan_attainment"] == pytest.approx(0.68)
@@ -106,8 +136,11 @@ def test_three_levels_roll_up_at_every_level_with_effect_plans(tmp_path: Path) -
     # The master's 基本方針別 sheet: each 基本方針 followed by its 推進項目, then the whole plan.
     sheet = load_workbook(master, data_only=True)[c.POLICY_SUMMARY.sheet]
     header = [cell.value for cell in sheet[c.POLICY_SUMMARY.anchor_row]]
-    rows = [[cell.value for cell in r] for r in sheet.iter_rows(min_row=c.POLICY_SUMMARY.anchor_row + 1)
-            if r[0].value is not None]
+    rows = [
+        [cell.value for cell in r]
+        for r in sheet.iter_rows(min_row=c.POLICY_SUMMARY.anchor_row + 1)
+        if r[0].value is not None
+    ]
     assert [r[0] for r in rows] == [1, "1-(1)", "1-(2)", 2, "2-(1)", "全体"]
     assert rows[1][header.index("名称")].endswith("事務の見直し")
     assert rows[1][header.index("効果額達成率")] == pytest.approx(0.7)
@@ -126,19 +159,45 @@ def test_three_levels_roll_up_at_every_level_with_effect_plans(tmp_path: Path) -
 
 def test_a_toml_plan_with_sections(tmp_path: Path) -> None:
     toml = tmp_path / "plan.toml"
-    toml.write_text("\n".join([
-        "[plan]", 'name = "架空計画"', 'city = "架空村"', "baseline_year = 2024", "start_year = 2025", "end_year = 2026",
-        "[[policies]]", "no = 1", 'name = "方針"',
-        "[[sections]]", 'no = "1-1"', "policy = 1", 'name = "推進項目A"',
-        "[[items]]", "no = 1", 'section = "1-1"', 'title = "取組"', 'lead = "企画課"',
-        "effect_plan = { 2025 = 1000, 2026 = 2000 }",
-        "[[items]]", "no = 2", 'section = "9"', 'title = "誤り"', 'lead = "企画課"',
-    ]), encoding="utf-8")
+    toml.write_text(
+        "\n".join(
+            [
+                "[plan]",
+                'name = "架空計画"',
+                'city = "架空村"',
+                "baseline_year = 2024",
+                "start_year = 2025",
+                "end_year = 2026",
+                "[[policies]]",
+                "no = 1",
+                'name = "方針"',
+                "[[sections]]",
+                'no = "1-1"',
+                "policy = 1",
+                'name = "推進項目A"',
+                "[[items]]",
+                "no = 1",
+                'section = "1-1"',
+                'title = "取組"',
+                'lead = "企画課"',
+                "effect_plan = { 2025 = 1000, 2026 = 2000 }",
+                "[[items]]",
+                "no = 2",
+                'section = "9"',
+                'title = "誤り"',
+                'lead = "企画課"',
+            ]
+        ),
+        encoding="utf-8",
+    )
     bad = run("plan", "--plan", str(toml), "--json")
     assert bad.returncode != 0 and "推進項目「9」は計画にありません" in bad.stderr
     toml.write_text(toml.read_text(encoding="utf-8").replace('section = "9"', "policy = 1"), encoding="utf-8")
     shown = json.loads(run("plan", "--plan", str(toml), "--json").stdout)
-    assert shown["items"][0]["policy"] == 1 and shown["items"][0]["effect_plan"] == {"2025": 1000, "2026": 2000}
+    assert shown["items"][0]["policy"] == 1 and shown["items"][0]["effect_plan"] == {
+        "2025": 1000,
+        "2026": 2000,
+    }
     master = tmp_path / "m.xlsx"
     assert run("init", str(master), "--plan", str(toml)).returncode == 0
     report = json.loads(run("report", str(master), "--json").stdout)

@@ -13,8 +13,9 @@ from kaikaku_xl.workbook import contract as c
 
 def _rows(ws, header_row: int, first_col: int, width: int) -> list[list]:
     out = []
-    for row in ws.iter_rows(min_row=header_row + 1, min_col=first_col, max_col=first_col + width - 1,
-                            values_only=True):
+    for row in ws.iter_rows(
+        min_row=header_row + 1, min_col=first_col, max_col=first_col + width - 1, values_only=True
+    ):
         if any(v is not None for v in row):
             out.append(list(row))
     return out
@@ -32,7 +33,7 @@ def test_trend_sheet_matches_the_evaluation(tmp_path: Path) -> None:
     assert len(items) == len(plan.items)
     year_col = 3 + plan.years.index(2026)
     assert {r[0]: r[year_col] for r in items} == grades  # the evaluation year's grade, item by item
-    assert all(r[year_col + 1:] == [None] * (len(plan.years) - plan.years.index(2026) - 1) for r in items)
+    assert all(r[year_col + 1 :] == [None] * (len(plan.years) - plan.years.index(2026) - 1) for r in items)
     measures = _rows(ws, measures_spec.anchor_row, measures_spec.anchor_col, len(measures_spec.columns))
     assert len(measures) == 2 * len(plan.measures)
     evaluation = {r[0]: r for r in wb[c.EVALUATION.sheet].iter_rows(min_row=4, values_only=True) if r[0]}
@@ -52,10 +53,17 @@ def test_earlier_years_keep_their_own_grades(tmp_path: Path) -> None:
     from kaikaku_xl.cli import main
 
     master = make_master(tmp_path, sample=True)
-    before = {r[0]: r[4] for r in load_workbook(master, data_only=True)[c.ITEM_RESULTS.sheet].iter_rows(
-        min_row=4, values_only=True) if r[0]}
+    before = {
+        r[0]: r[4]
+        for r in load_workbook(master, data_only=True)[c.ITEM_RESULTS.sheet].iter_rows(
+            min_row=4, values_only=True
+        )
+        if r[0]
+    }
     settings = load_workbook(master)[c.SETTINGS.sheet]
-    row = next(r for r in range(4, settings.max_row + 1) if settings.cell(row=r, column=1).value == "evaluation_year")
+    row = next(
+        r for r in range(4, settings.max_row + 1) if settings.cell(row=r, column=1).value == "evaluation_year"
+    )
     edit_cells(master, {c.SETTINGS.sheet: {f"C{row}": 2027}})
     assert main(["refresh", str(master)]) == 0
     wb = load_workbook(master, data_only=True)

@@ -41,11 +41,16 @@ def test_the_xlsx_has_a_trend_sheet_with_a_chart_per_measure(exported: Path) -> 
     for m in MEASURES:
         assert f"{m.measure_id} {m.name}" in texts
     with zipfile.ZipFile(path) as zf:
-        sheet = next(n for n in zf.namelist() if n.startswith("xl/worksheets/sheet")
-                     and "年度推移" in _sheet_name(zf, n))
+        sheet = next(
+            n
+            for n in zf.namelist()
+            if n.startswith("xl/worksheets/sheet") and "年度推移" in _sheet_name(zf, n)
+        )
         rels = zf.read(sheet.replace("worksheets/", "worksheets/_rels/") + ".rels").decode()
         drawing = re.search(r'Target="([^"]*drawing\d+\.xml)"', rels).group(1).split("/")[-1]
-        charts = len(re.findall(r"charts/chart\d+\.xml", zf.read(f"xl/drawings/_rels/{drawing}.rels").decode()))
+        charts = len(
+            re.findall(r"charts/chart\d+\.xml", zf.read(f"xl/drawings/_rels/{drawing}.rels").decode())
+        )
         line_charts = [n for n in zf.namelist() if n.startswith("xl/charts/") and b"lineChart" in zf.read(n)]
     assert charts == len(MEASURES) == len(line_charts)
 
@@ -56,14 +61,15 @@ def _sheet_name(zf: zipfile.ZipFile, part: str) -> str:
     rels = zf.read("xl/_rels/workbook.xml.rels").decode()
     target = part.removeprefix("xl/")
     rid = re.search(rf'Id="(rId\d+)"[^>]*Target="/?(?:xl/)?{re.escape(target)}"', rels) or re.search(
-        rf'Target="/?(?:xl/)?{re.escape(target)}"[^>]*Id="(rId\d+)"', rels)
+        rf'Target="/?(?:xl/)?{re.escape(target)}"[^>]*Id="(rId\d+)"', rels
+    )
     return re.search(rf'name="([^"]+)"[^>]*r:id="{rid.group(1)}"', book).group(1)
 
 
 def test_the_html_has_the_section_and_an_svg_chart_per_measure(exported: Path) -> None:
     html = next(exported.glob("*_report.html")).read_text(encoding="utf-8")
-    section = html[html.index('id="h-trend"'):]
-    section = section[:section.index("</section>")]
+    section = html[html.index('id="h-trend"') :]
+    section = section[: section.index("</section>")]
     images = re.findall(r'<img src="data:image/svg\+xml;base64,([^"]+)" alt="([^"]+)"', section)
     assert len(images) == len(MEASURES)
     for (data, alt), m in zip(images, MEASURES, strict=True):
@@ -74,16 +80,43 @@ def test_the_html_has_the_section_and_an_svg_chart_per_measure(exported: Path) -
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler not installed (./dev test installs it)")
 def test_the_pdf_has_the_trend_pages_and_they_render(exported: Path, tmp_path: Path) -> None:
     pdf = next(exported.glob("*_report.pdf"))
-    pages = int(re.search(r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", str(pdf)], capture_output=True,
-                                                            text=True, check=True).stdout).group(1))
-    texts = [subprocess.run(["pdftotext", "-f", str(p), "-l", str(p), str(pdf), "-"], capture_output=True,
-                            text=True, check=True).stdout for p in range(1, pages + 1)]
+    pages = int(
+        re.search(
+            r"Pages:\s+(\d+)",
+            subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout,
+        ).group(1)
+    )
+    texts = [
+        subprocess.run(
+            ["pdftotext", "-f", str(p), "-l", str(p), str(pdf), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for p in range(1, pages + 1)
+    ]
     grades = next(i for i, t in enumerate(texts, start=1) if "取組項目ごとの評価の推移" in t)
     charts = next(i for i, t in enumerate(texts, start=1) if "指標ごとの実績と計画値のグラフ" in t)
     assert grades <= charts
-    assert all(any(f"{m.measure_id} " in t for t in texts[charts - 1:]) for m in MEASURES)  # each chart title
-    subprocess.run(["pdftoppm", "-r", "40", "-f", str(charts), "-l", str(charts), "-gray", "-png", str(pdf),
-                    str(tmp_path / "page")], check=True)
+    assert all(
+        any(f"{m.measure_id} " in t for t in texts[charts - 1 :]) for m in MEASURES
+    )  # each chart title
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-r",
+            "40",
+            "-f",
+            str(charts),
+            "-l",
+            str(charts),
+            "-gray",
+            "-png",
+            str(pdf),
+            str(tmp_path / "page"),
+        ],
+        check=True,
+    )
     image = next(tmp_path.glob("page*.png"))
     from PIL import Image  # noqa: PLC0415 (Pillow comes with openpyxl's image support)
 

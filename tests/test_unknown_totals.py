@@ -21,11 +21,17 @@ from workbook_helpers import make_master
 from kaikaku_xl.plan import load_plan
 from kaikaku_xl.workbook import contract as c
 
-COUNTED = [m.measure_id for m in load_plan().measures if m.include_in_effect and m.effect_kind in ("歳出削減", "歳入増加")]
+COUNTED = [
+    m.measure_id
+    for m in load_plan().measures
+    if m.include_in_effect and m.effect_kind in ("歳出削減", "歳入増加")
+]
 
 
 def kaikaku(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "kaikaku_xl.cli", *args], capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "kaikaku_xl.cli", *args], capture_output=True, text=True, timeout=300
+    )
 
 
 @pytest.fixture(scope="module")
@@ -45,9 +51,14 @@ def report(path: Path, year: int) -> dict:
 
 
 def every_total(rep: dict) -> list[tuple[str, object]]:
-    rows = [("total", rep["total"])] + [(f"policy {r['policy']}", r) for r in rep["policies"]] + \
-        [(f"lead {r['lead']}", r) for r in rep["departments"]]
-    return [(f"{where} {key}", row[key]) for where, row in rows for key in ("effect_year", "effect_cumulative")]
+    rows = (
+        [("total", rep["total"])]
+        + [(f"policy {r['policy']}", r) for r in rep["policies"]]
+        + [(f"lead {r['lead']}", r) for r in rep["departments"]]
+    )
+    return [
+        (f"{where} {key}", row[key]) for where, row in rows for key in ("effect_year", "effect_cumulative")
+    ]
 
 
 @pytest.mark.parametrize("year", [2025, 2026])
@@ -94,11 +105,15 @@ def test_sheets_and_exports_show_no_0_for_unknown(empty: Path, tmp_path: Path) -
         for r in body:
             assert r[cols["単年度効果額"]] is None and r[cols["累計効果額"]] is None, r
             assert r[cols["未入力の指標数"]] is not None
-    effects = [r for r in wb[c.EFFECTS.sheet].iter_rows(min_row=c.EFFECTS.anchor_row + 1, values_only=True) if r[0]]
+    effects = [
+        r for r in wb[c.EFFECTS.sheet].iter_rows(min_row=c.EFFECTS.anchor_row + 1, values_only=True) if r[0]
+    ]
     single = c.EFFECTS.headers.index("単年度効果額")
     assert all(r[single] is None for r in effects)
     out = tmp_path / "out"
     assert kaikaku("export", str(master), "--out", str(out), "--now", "2026-04-01T09:00:00").returncode == 0
     html = next(out.glob("*.html")).read_text(encoding="utf-8")
-    cells = re.findall(r'data-ref="/(?:policies/\d+|departments/\d+|total)/effect_(?:year|cumulative)">([^<]*)<', html)
+    cells = re.findall(
+        r'data-ref="/(?:policies/\d+|departments/\d+|total)/effect_(?:year|cumulative)">([^<]*)<', html
+    )
     assert cells and all(text.strip() == "−" for text in cells), cells

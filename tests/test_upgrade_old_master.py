@@ -26,7 +26,10 @@ def _old_master(folder: Path) -> Path:
     for spec in c.CYCLE_TABLES:
         if spec.sheet in wb.sheetnames:
             wb.remove(wb[spec.sheet])
-    for name in (c.SUBMISSIONS.sheet, c.SHEET_TREND):  # output sheets of the cycle, also newer than the contract
+    for name in (
+        c.SUBMISSIONS.sheet,
+        c.SHEET_TREND,
+    ):  # output sheets of the cycle, also newer than the contract
         wb.remove(wb[name])
     wb.save(path)
     engine = FileEngine(path)
@@ -40,24 +43,31 @@ def _parts(path: Path) -> dict[str, bytes]:
         return {n: zf.read(n) for n in zf.namelist()}
 
 
-def test_refresh_adds_the_cycle_tables_and_changes_nothing_else(tmp_path: Path,
-                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_refresh_adds_the_cycle_tables_and_changes_nothing_else(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     master = _old_master(tmp_path)
     before = _parts(master)
-    values_before = {ws.title: [list(r) for r in ws.iter_rows(values_only=True)]
-                     for ws in load_workbook(master).worksheets}
+    values_before = {
+        ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in load_workbook(master).worksheets
+    }
     from kaikaku_xl.workflows.upgrade import upgrade_master
 
     message = upgrade_master(master)
     assert message and "表を追加しました" in message and "backup" in message
     after = _parts(master)
-    assert all(after[name] == data for name, data in before.items() if name not in LISTS), "an existing part changed"
+    assert all(after[name] == data for name, data in before.items() if name not in LISTS), (
+        "an existing part changed"
+    )
     added = set(after) - set(before)
     assert len([n for n in added if n.startswith("xl/tables/")]) == len(c.CYCLE_TABLES)
     assert list((tmp_path / "backup").glob("*.xlsx")), "no backup taken"
     wb = load_workbook(master)
-    assert {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets
-            if ws.title in values_before} == values_before
+    assert {
+        ws.title: [list(r) for r in ws.iter_rows(values_only=True)]
+        for ws in wb.worksheets
+        if ws.title in values_before
+    } == values_before
     for spec in c.CYCLE_TABLES:
         ws = wb[spec.sheet]
         assert spec.name in ws.tables
@@ -69,13 +79,33 @@ def test_refresh_adds_the_cycle_tables_and_changes_nothing_else(tmp_path: Path,
     assert "表を追加しました" not in capsys.readouterr().err
     assert main(["distribute", str(master), "--out", str(tmp_path / "out"), "--now", NOW]) == 0
     assert list((tmp_path / "out").glob("*.xlsx"))
-    assert main(["revise", str(master), "--measure", "6-1", "--target", "5000", "--from-year", "2028",
-                 "--reason", "見直し", "--date", "2027-03-15", "--now", NOW]) == 0
+    assert (
+        main(
+            [
+                "revise",
+                str(master),
+                "--measure",
+                "6-1",
+                "--target",
+                "5000",
+                "--from-year",
+                "2028",
+                "--reason",
+                "見直し",
+                "--date",
+                "2027-03-15",
+                "--now",
+                NOW,
+            ]
+        )
+        == 0
+    )
     assert main(["close-year", str(master), "--year", "2026", "--now", NOW]) == 0
 
 
-def test_distribute_on_an_old_master_upgrades_it_first_and_says_so(tmp_path: Path,
-                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_distribute_on_an_old_master_upgrades_it_first_and_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     master = _old_master(tmp_path)
     capsys.readouterr()
     assert main(["distribute", str(master), "--out", str(tmp_path / "out"), "--now", NOW]) == 0
@@ -83,7 +113,9 @@ def test_distribute_on_an_old_master_upgrades_it_first_and_says_so(tmp_path: Pat
     assert list((tmp_path / "out").glob("*.xlsx"))
     if shutil.which("soffice") is None:
         pytest.skip("LibreOffice not installed (./dev test installs it)")
-    saved = soffice_convert(master, "xlsx", tmp_path / "lo", tmp_path / "profile")  # the package opens elsewhere
+    saved = soffice_convert(
+        master, "xlsx", tmp_path / "lo", tmp_path / "profile"
+    )  # the package opens elsewhere
     engine = FileEngine(saved)
     assert all(engine.has_table(t.name) for t in c.CYCLE_TABLES)
     engine.close()

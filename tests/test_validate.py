@@ -15,37 +15,43 @@ from kaikaku_xl.workbook.inputs import NotANumber, parse_number
 # Actuals sheet layout: row 4 = measure 2-1 (円), row 5 = 3-1, row 6 = 5-1 (時間) ...; E = 2026年度.
 
 
-@pytest.mark.parametrize(("typed", "unit", "expected"), [
-    ("３，０００", "件", 3000.0),
-    ("3,000件", "件", 3000.0),
-    ("1.2万", "円", 12000.0),
-    ("1.15万", "円", 11500.0),
-    ("40億2,500万", "円", 4_025_000_000.0),
-    ("3千円", "円", 3000.0),
-    ("1.2万円", "円", 12000.0),
-    ("4,000,000,000円", "円", 4_000_000_000.0),
-    ("△1,234", "円", -1234.0),
-    ("-1.2万", "円", -12000.0),
-    ("16.5万㎡", "㎡", 165000.0),
-    ("95%", "%", 95.0),
-    (" 42 ", "件", 42.0),
-    (7, "件", 7.0),
-    ("", "件", None),
-    (None, "件", None),
-])
+@pytest.mark.parametrize(
+    ("typed", "unit", "expected"),
+    [
+        ("３，０００", "件", 3000.0),
+        ("3,000件", "件", 3000.0),
+        ("1.2万", "円", 12000.0),
+        ("1.15万", "円", 11500.0),
+        ("40億2,500万", "円", 4_025_000_000.0),
+        ("3千円", "円", 3000.0),
+        ("1.2万円", "円", 12000.0),
+        ("4,000,000,000円", "円", 4_000_000_000.0),
+        ("△1,234", "円", -1234.0),
+        ("-1.2万", "円", -12000.0),
+        ("16.5万㎡", "㎡", 165000.0),
+        ("95%", "%", 95.0),
+        (" 42 ", "件", 42.0),
+        (7, "件", 7.0),
+        ("", "件", None),
+        (None, "件", None),
+    ],
+)
 def test_numbers_as_typed(typed: object, unit: str, expected: float | None) -> None:
     assert parse_number(typed, unit) == expected
 
 
-@pytest.mark.parametrize(("typed", "unit", "why"), [
-    ("未集計", "円", "数値として読めません"),
-    ("120時間", "円", "単位が違います"),
-    ("3万件", "円", "単位が違います"),
-    ("万", "円", "数値として読めません"),
-    ("1.2万円", "時間", "単位が違います"),
-    ("#N/A", "件", "エラー値"),
-    (True, "件", "数値ではありません"),
-])
+@pytest.mark.parametrize(
+    ("typed", "unit", "why"),
+    [
+        ("未集計", "円", "数値として読めません"),
+        ("120時間", "円", "単位が違います"),
+        ("3万件", "円", "単位が違います"),
+        ("万", "円", "数値として読めません"),
+        ("1.2万円", "時間", "単位が違います"),
+        ("#N/A", "件", "エラー値"),
+        (True, "件", "数値ではありません"),
+    ],
+)
 def test_unclear_values_are_refused_with_a_reason(typed: object, unit: str, why: str) -> None:
     with pytest.raises(NotANumber, match=why):
         parse_number(typed, unit)
@@ -75,7 +81,9 @@ def messy(tmp_path: Path) -> Path:
     return path
 
 
-def test_validate_lists_every_problem_with_sheet_and_cell(messy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_validate_lists_every_problem_with_sheet_and_cell(
+    messy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["validate", str(messy), "--json"]) == 1
     problems = json.loads(capsys.readouterr().out)
     where = {(p["sheet"], p["cell"]) for p in problems if p["severity"] == "エラー"}
@@ -86,7 +94,9 @@ def test_validate_lists_every_problem_with_sheet_and_cell(messy: Path, capsys: p
     assert ("実績", "B22") in where  # duplicate row
     assert ("効果額台帳", "A5") in where  # item 99 not in the plan
     assert ("進捗状況", "E4") in where  # not a grade
-    assert any(p["sheet"] == "実績" and "市民向けフォーム数" in p["message"] and p["cell"] == "" for p in problems)
+    assert any(
+        p["sheet"] == "実績" and "市民向けフォーム数" in p["message"] and p["cell"] == "" for p in problems
+    )
     accepted = {("実績", "E4"), ("実績", "E5"), ("実績", "E6")}
     assert not accepted & {(p["sheet"], p["cell"]) for p in problems}
     assert all(p["action"] for p in problems)
@@ -98,16 +108,22 @@ def test_validate_text_output_and_clean_exit(tmp_path: Path, capsys: pytest.Capt
     assert "問題は見つかりませんでした" in capsys.readouterr().out
 
 
-def test_refresh_writes_the_same_problems_and_still_computes(messy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_refresh_writes_the_same_problems_and_still_computes(
+    messy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["validate", str(messy), "--json"]) == 1
     problems = json.loads(capsys.readouterr().out)
     assert main(["refresh", str(messy)]) == 0
     wb = load_workbook(messy)
     table = [r for r in wb["問題点"].iter_rows(min_row=4, values_only=True) if r[0]]
     assert sorted(tuple(v or "" for v in r) for r in table) == sorted(
-        (p["severity"], p["sheet"], p["cell"], p["message"], p["action"]) for p in problems)
+        (p["severity"], p["sheet"], p["cell"], p["message"], p["action"]) for p in problems
+    )
     # "未集計" typed is an input error, not 未入力: the reason of its − says so (issue 8).
-    assert any(r[0] == "警告" and "5-2" not in r[3] and "時間外勤務手当" in r[3] and "入力エラー" in r[3] for r in table)
+    assert any(
+        r[0] == "警告" and "5-2" not in r[3] and "時間外勤務手当" in r[3] and "入力エラー" in r[3]
+        for r in table
+    )
     evaluation = {r[0]: r for r in wb["評価結果"].iter_rows(min_row=4, values_only=True)}
     header = [c.value for c in wb["評価結果"][3]]
     actual, grade = header.index("実績"), header.index("評価")

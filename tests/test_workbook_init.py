@@ -33,7 +33,9 @@ def test_every_contract_table_is_on_its_japanese_sheet(book) -> None:  # noqa: A
     found = {name: ws.title for ws in book.worksheets for name in ws.tables}
     for spec in (*layout.inputs, *layout.outputs):
         assert found.get(spec.name) == spec.sheet, spec.name
-        header = [cell.value for cell in book[spec.sheet][spec.anchor_row]][spec.anchor_col - 1:][: len(spec.columns)]
+        header = [cell.value for cell in book[spec.sheet][spec.anchor_row]][spec.anchor_col - 1 :][
+            : len(spec.columns)
+        ]
         assert header == spec.headers, spec.name
     assert book.sheetnames[:2] == [c.SHEET_GUIDE, c.SHEET_DASHBOARD]
 
@@ -122,7 +124,9 @@ def _cells(path: Path) -> dict[str, dict[str, object]]:
     for ws in wb.worksheets:
         if ws.title == c.REFRESH_LOG.sheet:
             continue  # time and user of the build differ by nature
-        values = {cell.coordinate: cell.value for row in ws.iter_rows() for cell in row if cell.value is not None}
+        values = {
+            cell.coordinate: cell.value for row in ws.iter_rows() for cell in row if cell.value is not None
+        }
         if ws.title == c.SHEET_DASHBOARD:
             values.pop("B7", None)  # last-updated stamp
         out[ws.title] = values
@@ -130,7 +134,9 @@ def _cells(path: Path) -> dict[str, dict[str, object]]:
 
 
 def test_committed_master_equals_a_fresh_build(tmp_path: Path) -> None:
-    assert COMMITTED.exists(), "xlsx/omitama_master.xlsx is missing: run `kaikaku init xlsx/omitama_master.xlsx`"
+    assert COMMITTED.exists(), (
+        "xlsx/omitama_master.xlsx is missing: run `kaikaku init xlsx/omitama_master.xlsx`"
+    )
     fresh = make_master(tmp_path, sample=False)
     committed, rebuilt = load_workbook(COMMITTED), load_workbook(fresh)
     assert committed.sheetnames == rebuilt.sheetnames

@@ -41,9 +41,19 @@ def parts(path: Path) -> dict[str, bytes]:
 def soffice_convert(path: Path, fmt: str, out_dir: Path, profile: Path) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
     subprocess.run(
-        ["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", fmt,
-         "--outdir", str(out_dir), str(path)],
-        check=True, capture_output=True, timeout=240,
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            fmt,
+            "--outdir",
+            str(out_dir),
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=240,
     )
     produced = out_dir / (path.stem + "." + fmt.split(":")[0])
     assert produced.exists(), f"LibreOffice did not write {produced}"

@@ -22,7 +22,10 @@ GROUP_TITLES = {"positional arguments": "引数", "options": "オプション", 
 MESSAGES: tuple[tuple[str, str], ...] = (
     (r"the following arguments are required: (.+)", r"次の引数が必要です: \1"),
     (r"unrecognized arguments: (.+)", r"使えない引数です: \1"),
-    (r"argument (.+?): invalid choice: (.+?) \(choose from (.+)\)", r"引数 \1: \2 は選べません（選択肢: \3）"),
+    (
+        r"argument (.+?): invalid choice: (.+?) \(choose from (.+)\)",
+        r"引数 \1: \2 は選べません（選択肢: \3）",
+    ),
     (r"argument (.+?): invalid (\S+) value: (.+)", r"引数 \1: \3 は \2 の値になっていません"),
     (r"argument (.+?): expected one argument", r"引数 \1: 値を1つ指定してください"),
     (r"argument (.+?): expected at most one argument", r"引数 \1: 値は1つまでです"),
@@ -65,7 +68,9 @@ class JapaneseParser(argparse.ArgumentParser):
         kwargs.setdefault("add_help", False)
         super().__init__(*args, **kwargs)
         self.fills = fills or {}
-        self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help="この説明を表示して終了")
+        self.add_argument(
+            "-h", "--help", action="help", default=argparse.SUPPRESS, help="この説明を表示して終了"
+        )
 
     def parse_known_args(self, args=None, namespace=None):  # noqa: ANN001, ANN201 (argparse's signature)
         namespace, extras = super().parse_known_args(args, namespace)
@@ -84,12 +89,26 @@ def common_options() -> argparse.ArgumentParser:
     overwrites what was given before its name (kaikaku --debug refresh ...); the top-level parser fills in
     COMMON_DEFAULTS afterwards. (Not set_defaults: parents share their action objects with every parser.)"""
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("-v", "--verbose", action="count", default=argparse.SUPPRESS,
-                        help="処理の経過を表示（-vv でさらに詳しく）")
-    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
-                        help="詳しい記録を表示し、予期しないエラーの詳細（トレースバック）も表示")
-    common.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS,
-                        help="進行状況（標準エラー出力）を表示しない")
+    common.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        default=argparse.SUPPRESS,
+        help="処理の経過を表示（-vv でさらに詳しく）",
+    )
+    common.add_argument(
+        "--debug",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="詳しい記録を表示し、予期しないエラーの詳細（トレースバック）も表示",
+    )
+    common.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="進行状況（標準エラー出力）を表示しない",
+    )
     return common
 
 
@@ -101,12 +120,15 @@ def configure_logging(verbose: int, debug: bool) -> None:
     the course of the work with -v, everything with -vv or --debug."""
     level = logging.DEBUG if debug or verbose >= 2 else logging.INFO if verbose else logging.WARNING
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(name)s: %(message)s" if level == logging.DEBUG else "%(message)s"))
+    handler.setFormatter(
+        logging.Formatter("%(name)s: %(message)s" if level == logging.DEBUG else "%(message)s")
+    )
     root = logging.getLogger("kaikaku_xl")
     root.handlers[:] = [handler]  # main() may run more than once in a process (tests, the Excel doors)
     root.setLevel(level)
 
 
 def version_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}",
-                        help="バージョンを表示して終了")
+    parser.add_argument(
+        "--version", action="version", version=f"%(prog)s {__version__}", help="バージョンを表示して終了"
+    )

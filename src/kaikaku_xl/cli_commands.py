@@ -37,7 +37,9 @@ def cmd_plan(args: argparse.Namespace) -> int:
     if args.action == "template":
         return _plan_template(args)
     if args.action is not None:
-        raise InputError("kaikaku plan の後に書けるのは template だけです（例: kaikaku plan template 計画.xlsx）。")
+        raise InputError(
+            "kaikaku plan の後に書けるのは template だけです（例: kaikaku plan template 計画.xlsx）。"
+        )
     plan = load_plan(args.plan)
     data = plan_to_dict(plan)
     if args.json:
@@ -45,9 +47,13 @@ def cmd_plan(args: argparse.Namespace) -> int:
     else:
         print(f"{plan.name}（{plan.city}） {plan.start_year}〜{plan.end_year}年度")
         for item in plan.items:
-            measures = " / ".join(f"{m.name} {m.baseline:,.0f}→{m.target:,.0f}{m.unit}" + ("（累計）" if m.cumulative else "")
-                                  for m in item.measures)
-            level = f"{item.policy}・{item.section}" if item.section else f"{item.policy}"  # 推進項目 where the plan has them
+            measures = " / ".join(
+                f"{m.name} {m.baseline:,.0f}→{m.target:,.0f}{m.unit}" + ("（累計）" if m.cumulative else "")
+                for m in item.measures
+            )
+            level = (
+                f"{item.policy}・{item.section}" if item.section else f"{item.policy}"
+            )  # 推進項目 where the plan has them
             print(f"{item.no:>3} [{level}] {item.title}（{item.lead}） {measures}")
     return EXIT_OK
 
@@ -61,7 +67,10 @@ def _plan_template(args: argparse.Namespace) -> int:
     path = write_plan_workbook(args.path, plan, force=args.force)
     if plan is None:
         print(f"計画ワークブック（記入用）を作成しました: {path}")
-        print("  黄色のセルに計画を記入し、kaikaku init マスター.xlsx --plan " f"{path.name} でマスターを作成します。")
+        print(
+            "  黄色のセルに計画を記入し、kaikaku init マスター.xlsx --plan "
+            f"{path.name} でマスターを作成します。"
+        )
     else:
         print(f"{plan.name} を計画ワークブックに書き出しました: {path}")
     return EXIT_OK
@@ -74,13 +83,27 @@ def cmd_init(args: argparse.Namespace) -> int:
     if args.xlsm:
         from .excel.xlsm import create_xlsm
 
-        path = create_xlsm(plan, Path(args.path), sample=args.sample, force=args.force, now=_fixed_now(args.now),
-                           protect=not args.no_protect)
+        path = create_xlsm(
+            plan,
+            Path(args.path),
+            sample=args.sample,
+            force=args.force,
+            now=_fixed_now(args.now),
+            protect=not args.no_protect,
+        )
         print(f"マクロ付きマスターを作成しました: {path}")
-        print(f"  同じフォルダーに {path.with_suffix('.py').name} も作成しました（ブックと一緒に移動してください）。")
+        print(
+            f"  同じフォルダーに {path.with_suffix('.py').name} も作成しました（ブックと一緒に移動してください）。"
+        )
         return EXIT_OK
-    outcome = create_master(plan, Path(args.path), sample=args.sample, force=args.force, now=_fixed_now(args.now),
-                            protect=not args.no_protect)
+    outcome = create_master(
+        plan,
+        Path(args.path),
+        sample=args.sample,
+        force=args.force,
+        now=_fixed_now(args.now),
+        protect=not args.no_protect,
+    )
     kind = "サンプル入り" if args.sample else "空の"
     print(f"{kind}マスターワークブックを作成し、更新しました: {args.path}")
     _print_summary(outcome)
@@ -91,8 +114,10 @@ def _print_summary(outcome: RefreshOutcome) -> None:
     from .rounding import format_yen
 
     s = outcome.summary
-    print(f"  評価年度 {s.evaluation_year}年度 / 評価した項目 {s.graded} / 単年度効果額 {format_yen(s.single_year)} / "
-          f"累計 {format_yen(s.cumulative)} / エラー {s.errors} 件・警告 {s.warnings} 件")
+    print(
+        f"  評価年度 {s.evaluation_year}年度 / 評価した項目 {s.graded} / 単年度効果額 {format_yen(s.single_year)} / "
+        f"累計 {format_yen(s.cumulative)} / エラー {s.errors} 件・警告 {s.warnings} 件"
+    )
 
 
 def _upgrade(path: str) -> None:
@@ -117,7 +142,10 @@ def cmd_refresh(args: argparse.Namespace) -> int:
         print(f"注意: {note}", file=sys.stderr)
     _print_summary(outcome)
     if outcome.loaded.errors:
-        print("入力に問題があります。「問題点」シートまたは kaikaku validate で確認してください。", file=sys.stderr)
+        print(
+            "入力に問題があります。「問題点」シートまたは kaikaku validate で確認してください。",
+            file=sys.stderr,
+        )
     return EXIT_OK
 
 
@@ -156,8 +184,9 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from .workflows.export import export_file
 
-    result = export_file(Path(args.path), Path(args.out), year=args.year, now=_fixed_now(args.now),
-                         phases=_progress(args))
+    result = export_file(
+        Path(args.path), Path(args.out), year=args.year, now=_fixed_now(args.now), phases=_progress(args)
+    )
     for path in result.paths:
         print(f"書き出しました: {path}")
     for warning in result.warnings:
@@ -169,10 +198,19 @@ def cmd_distribute(args: argparse.Namespace) -> int:
     from .workflows.distribute import distribute
 
     _upgrade(args.path)
-    result = distribute(Path(args.path), Path(args.out), year=args.year, due=args.due or "", contact=args.contact or "",
-                        force=args.force, now=_fixed_now(args.now))
+    result = distribute(
+        Path(args.path),
+        Path(args.out),
+        year=args.year,
+        due=args.due or "",
+        contact=args.contact or "",
+        force=args.force,
+        now=_fixed_now(args.now),
+    )
     for sent in result.sent:
-        print(f"配布用ファイルを作成しました: {sent.path}（{sent.department}、取組項目 {len(sent.items)} 件）")
+        print(
+            f"配布用ファイルを作成しました: {sent.path}（{sent.department}、取組項目 {len(sent.items)} 件）"
+        )
     print(f"{result.year}年度の配布を {args.path} に記録しました（{len(result.sent)} 課）。")
     return EXIT_OK
 
@@ -181,23 +219,31 @@ def cmd_collect(args: argparse.Namespace) -> int:
     from .workflows.collect import collect
 
     _upgrade(args.path)
-    report = collect(Path(args.path), [Path(p) for p in args.files], prefer=args.prefer, now=_fixed_now(args.now))
+    report = collect(
+        Path(args.path), [Path(p) for p in args.files], prefer=args.prefer, now=_fixed_now(args.now)
+    )
     if args.json:
         print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2, default=str))
     else:
         for a in report.applied:
-            print(f"[適用] {a['department']} {a['sheet']}!{a['cell']}: {a['old']} → {a['new']}（{a['source']}）")
+            print(
+                f"[適用] {a['department']} {a['sheet']}!{a['cell']}: {a['old']} → {a['new']}（{a['source']}）"
+            )
         for x in report.conflicts:
             kept = "返送の値を採用" if x["resolved"] else "マスターの値を残しました"
-            print(f"[競合] {x['department']} {x['sheet']}!{x['cell']}: マスター {x['master']} / 返送 {x['returned']}"
-                  f"（{x['source']}、{kept}）")
+            print(
+                f"[競合] {x['department']} {x['sheet']}!{x['cell']}: マスター {x['master']} / 返送 {x['returned']}"
+                f"（{x['source']}、{kept}）"
+            )
         for r in report.refused:
             place = f"{r['sheet']}!{r['cell']}" if r["cell"] else (r["sheet"] or "ファイル全体")
             print(f"[拒否] {r['department']} {r['file']} {place}: {r['reason']}")
         for p in report.problems:
             print(f"[{p['severity']}] {p['file']} {p['sheet']}!{p['cell']}: {p['message']}", file=sys.stderr)
         state = "マスターを更新しました" if report.written else "マスターは変更していません"
-        print(f"適用 {len(report.applied)} 件、競合 {len(report.conflicts)} 件、拒否 {len(report.refused)} 件。{state}。")
+        print(
+            f"適用 {len(report.applied)} 件、競合 {len(report.conflicts)} 件、拒否 {len(report.refused)} 件。{state}。"
+        )
     return EXIT_OK if report.clean else EXIT_PROBLEMS
 
 
@@ -223,8 +269,10 @@ def cmd_close_year(args: argparse.Namespace) -> int:
 
     _upgrade(args.path)
     closed = close_year(Path(args.path), args.year, now=_fixed_now(args.now))
-    print(f"{closed.year}年度を締めました: 結果 {closed.results} 件・入力 {closed.inputs} 件を記録し、"
-          f"{closed.locked} セルをロックしました。")
+    print(
+        f"{closed.year}年度を締めました: 結果 {closed.results} 件・入力 {closed.inputs} 件を記録し、"
+        f"{closed.locked} セルをロックしました。"
+    )
     return EXIT_OK
 
 
@@ -240,17 +288,31 @@ def cmd_revise(args: argparse.Namespace) -> int:
     from .workflows.revise import revise
 
     _upgrade(args.path)
-    done = revise(Path(args.path), year=args.from_year, reason=args.reason, decided=args.date,
-                  measure_id=args.measure, target=args.target, baseline=args.baseline, item=args.item,
-                  added=args.add, ended=args.end, now=_fixed_now(args.now))
+    done = revise(
+        Path(args.path),
+        year=args.from_year,
+        reason=args.reason,
+        decided=args.date,
+        measure_id=args.measure,
+        target=args.target,
+        baseline=args.baseline,
+        item=args.item,
+        added=args.add,
+        ended=args.end,
+        now=_fixed_now(args.now),
+    )
     change = f"{done.old} → {done.new}" if done.new is not None else done.kind
-    print(f"{done.subject} の{done.kind}を {done.year}年度から見直しました（{change}、{done.cell} に記録）。"
-          f"{done.year}年度より前は元の値で評価します。kaikaku refresh で評価に反映されます。")
+    print(
+        f"{done.subject} の{done.kind}を {done.year}年度から見直しました（{change}、{done.cell} に記録）。"
+        f"{done.year}年度より前は元の値で評価します。kaikaku refresh で評価に反映されます。"
+    )
     return EXIT_OK
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from .excel.server import serve
 
-    serve(args.host, args.port, certfile=args.certfile, keyfile=args.keyfile)  # ServerSetupError: a KaikakuError
+    serve(
+        args.host, args.port, certfile=args.certfile, keyfile=args.keyfile
+    )  # ServerSetupError: a KaikakuError
     return EXIT_OK

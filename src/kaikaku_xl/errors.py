@@ -38,8 +38,13 @@ class PlanWorkbookError(PlanError):
 
     def __init__(self, source: str, problems: list[tuple[str, str, str]]) -> None:
         self.problems = problems  # (sheet, cell, message)
-        lines = [f"・{sheet}!{cell}: {message}" if cell else f"・{sheet}: {message}" for sheet, cell, message in problems]
-        super().__init__(f"計画ワークブック {source} に {len(problems)} 件の問題があります。\n" + "\n".join(lines))
+        lines = [
+            f"・{sheet}!{cell}: {message}" if cell else f"・{sheet}: {message}"
+            for sheet, cell, message in problems
+        ]
+        super().__init__(
+            f"計画ワークブック {source} に {len(problems)} 件の問題があります。\n" + "\n".join(lines)
+        )
 
 
 _OS_REASONS = {
@@ -87,4 +92,6 @@ def from_os_error(exc: OSError) -> KaikakuError:
     """A KaikakuError for an OS error nothing more specific caught: which path, why, and what to do."""
     where = f"「{shown(exc.filename, 80)}」" if exc.filename else ""
     action = _OS_ACTIONS.get(exc.errno, "書き込み権限・空き容量・パスを確認し、もう一度実行してください。")
-    return KaikakuError(f"{where}を扱えませんでした（{os_reason(exc)}）。ファイルは変更されていません。{action}")
+    return KaikakuError(
+        f"{where}を扱えませんでした（{os_reason(exc)}）。ファイルは変更されていません。{action}"
+    )

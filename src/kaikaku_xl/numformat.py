@@ -11,7 +11,23 @@ import re
 
 MAX_DECIMALS = 3
 # Units whose values are whole numbers in a plan (money in yen, counts, hours, sheets, area); % shows one decimal.
-WHOLE_UNITS = ("円", "千円", "万円", "件", "枚", "時間", "㎡", "m²", "人", "回", "部", "日", "箇所", "団体", "者")
+WHOLE_UNITS = (
+    "円",
+    "千円",
+    "万円",
+    "件",
+    "枚",
+    "時間",
+    "㎡",
+    "m²",
+    "人",
+    "回",
+    "部",
+    "日",
+    "箇所",
+    "団体",
+    "者",
+)
 ONE_DECIMAL_UNITS = ("%", "％", "ポイント", "pt")
 
 

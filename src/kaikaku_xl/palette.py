@@ -46,7 +46,9 @@ PRINT_FONT = "BIZ UDPゴシック"
 # Faces fontconfig may know where LibreOffice renders the PDF, in order of preference.
 PDF_FONTS = ("BIZ UDPGothic", "Noto Sans CJK JP", "IPAexGothic", "IPAPGothic", "TakaoPGothic", "VL PGothic")
 # The web page and its SVG charts: no web font, so the reader's installed faces, best first.
-WEB_FONTS = "'BIZ UDPGothic','BIZ UDPゴシック','Noto Sans CJK JP','Hiragino Sans','Yu Gothic','Meiryo',sans-serif"
+WEB_FONTS = (
+    "'BIZ UDPGothic','BIZ UDPゴシック','Noto Sans CJK JP','Hiragino Sans','Yu Gothic','Meiryo',sans-serif"
+)
 
 
 def css(color: str) -> str:

@@ -54,7 +54,6 @@ def natural_key(no: Any) -> tuple[tuple[int, int | str], ...]:
     return tuple((0, int(p)) if p.isdigit() else (1, p) for p in parts)
 
 
-
 @dataclass(frozen=True)
 class Measure:
     item: ItemNo
@@ -70,7 +69,9 @@ class Measure:
     allowed_min: float | None = None  # own plausible range (None: the unit's rule; ±inf: no limit that side)
     allowed_max: float | None = None
     decimals: int | None = None  # decimals shown (None: from the unit, numformat.default_decimals)
-    aggregation: str = ""  # "" = a level per year (today's rule); 累計 = yearly amounts, graded on their running total
+    aggregation: str = (
+        ""  # "" = a level per year (today's rule); 累計 = yearly amounts, graded on their running total
+    )
 
     @property
     def cumulative(self) -> bool:
@@ -101,10 +102,14 @@ class Item:
     end_year: int | None = None  # last year it runs; None = the plan's end
     # Planned 財政効果額 (円) per fiscal year, where the plan sets one: ((2026, 1_000_000.0), ...), years ascending.
     effect_plan: tuple[tuple[int, float], ...] = ()
-    section: str | None = None  # the 推進項目 (middle level under the 基本方針) it belongs to, where the plan has them
+    section: str | None = (
+        None  # the 推進項目 (middle level under the 基本方針) it belongs to, where the plan has them
+    )
 
     def runs_in(self, year: int) -> bool:
-        return (self.start_year is None or self.start_year <= year) and (self.end_year is None or year <= self.end_year)
+        return (self.start_year is None or self.start_year <= year) and (
+            self.end_year is None or year <= self.end_year
+        )
 
 
 @dataclass(frozen=True)
@@ -163,7 +168,9 @@ class Plan:
     basic_goal: str = ""
     basic_goal_text: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
-    grade_scale: Any = None  # metrics.scale.GradeScale of the plan's own scale; None = DOMAIN.md's S–D (設定 sheet)
+    grade_scale: Any = (
+        None  # metrics.scale.GradeScale of the plan's own scale; None = DOMAIN.md's S–D (設定 sheet)
+    )
     sections: tuple[Section, ...] = ()  # 推進項目, where the plan has three levels
     revisions: tuple[Revision, ...] = ()  # as the master's 計画の見直し table holds them (valid rows only)
 
@@ -218,7 +225,9 @@ def _measure(raw: dict[str, Any], item_no: ItemNo, seq: int) -> Measure:
         raise PlanError(f"{where}: 方向「{direction}」は不明です（増加・減少・維持のいずれか）。")
     effect_kind = str(raw.get("effect_kind", ""))
     if effect_kind not in EFFECT_KINDS:
-        raise PlanError(f"{where}: 財政効果区分「{effect_kind}」は不明です（歳出削減・歳入増加・参考・空欄）。")
+        raise PlanError(
+            f"{where}: 財政効果区分「{effect_kind}」は不明です（歳出削減・歳入増加・参考・空欄）。"
+        )
     aggregation = str(raw.get("aggregation") or "")
     if aggregation not in AGGREGATIONS:
         raise PlanError(f"{where}: 集計「{aggregation}」は不明です（単年度・累計・空欄）。")
@@ -231,9 +240,12 @@ def _measure(raw: dict[str, Any], item_no: ItemNo, seq: int) -> Measure:
     if direction == "維持" and baseline != target:
         raise PlanError(f"{where}: 方向が維持なのに基準値と目標値が異なります。")
     decimals = raw.get("decimals")
-    if decimals is not None and (isinstance(decimals, bool) or not isinstance(decimals, int)
-                                 or not 0 <= decimals <= MAX_DECIMALS):
-        raise PlanError(f"{where}: 小数桁（decimals）は 0〜{MAX_DECIMALS} の整数にしてください（{decimals!r}）。")
+    if decimals is not None and (
+        isinstance(decimals, bool) or not isinstance(decimals, int) or not 0 <= decimals <= MAX_DECIMALS
+    ):
+        raise PlanError(
+            f"{where}: 小数桁（decimals）は 0〜{MAX_DECIMALS} の整数にしてください（{decimals!r}）。"
+        )
     return Measure(
         item=item_no,
         seq=seq,
@@ -256,10 +268,14 @@ def check_cumulative(baseline: Any, direction: str, where: str) -> None:
     """A 累計 measure adds up yearly amounts from the plan's first year: its baseline is that running total before
     the plan, 0 by definition (blank reads as 0), and it can only grow towards its target (増加)."""
     if baseline not in (None, "", 0, 0.0):
-        raise PlanError(f"{where}: 累計の指標の基準値は 0（計画期間が始まる前の累計）です（{baseline!r}）。"
-                        "計画前の実績は指標の備考に書いてください。")
+        raise PlanError(
+            f"{where}: 累計の指標の基準値は 0（計画期間が始まる前の累計）です（{baseline!r}）。"
+            "計画前の実績は指標の備考に書いてください。"
+        )
     if direction != "増加":
-        raise PlanError(f"{where}: 累計の指標の方向は「増加」です（各年度の値を足し上げ、目標値と比べます）。")
+        raise PlanError(
+            f"{where}: 累計の指標の方向は「増加」です（各年度の値を足し上げ、目標値と比べます）。"
+        )
 
 
 def section_no(value: Any) -> str | None:
@@ -279,7 +295,9 @@ def _item(raw: dict[str, Any], policy_nos: set[int], sections: dict[str, Section
             raise PlanError(f"{where}: 推進項目「{section}」は計画にありません（[[sections]]）。")
         owner = (sections or {})[section].policy
         if raw.get("policy") not in (None, "", owner):
-            raise PlanError(f"{where}: 基本方針 {raw.get('policy')} が推進項目「{section}」の基本方針 {owner} と違います。")
+            raise PlanError(
+                f"{where}: 基本方針 {raw.get('policy')} が推進項目「{section}」の基本方針 {owner} と違います。"
+            )
         raw = {**raw, "policy": owner}
     policy = _require(raw, "policy", where)
     if policy not in policy_nos:
@@ -337,7 +355,9 @@ def _effect_plan(raw: Any, where: str) -> tuple[tuple[int, float], ...]:
     if raw is None:
         return ()
     if not isinstance(raw, dict):
-        raise PlanError(f"{where}: 計画効果額（effect_plan）は {{2026 = 1000000, ...}} の形で書いてください。")
+        raise PlanError(
+            f"{where}: 計画効果額（effect_plan）は {{2026 = 1000000, ...}} の形で書いてください。"
+        )
     out = {}
     for key, value in raw.items():
         try:
@@ -364,7 +384,9 @@ def plan_from_dict(raw: dict[str, Any]) -> Plan:
     if not policies:
         raise PlanError("計画ファイルに基本方針（[[policies]]）がありません。")
     sections = _sections(raw.get("sections", ()), {p.no for p in policies})
-    items = tuple(_item(i, {p.no for p in policies}, {s.no: s for s in sections}) for i in raw.get("items", ()))
+    items = tuple(
+        _item(i, {p.no for p in policies}, {s.no: s for s in sections}) for i in raw.get("items", ())
+    )
     seen: set[ItemNo] = set()
     for item in items:
         if item.no in seen:
@@ -388,10 +410,14 @@ def plan_from_dict(raw: dict[str, Any]) -> Plan:
     for item in items:
         for year in (item.start_year, item.end_year):
             if year is not None and not start <= year <= end:
-                raise PlanError(f"取組項目 No.{item.no}: 開始・終了年度 {year} は推進期間（{start}〜{end}）の外です。")
+                raise PlanError(
+                    f"取組項目 No.{item.no}: 開始・終了年度 {year} は推進期間（{start}〜{end}）の外です。"
+                )
         for year, _amount in item.effect_plan:
             if not start <= year <= end:
-                raise PlanError(f"取組項目 No.{item.no}: 計画効果額の {year}年度は推進期間（{start}〜{end}）の外です。")
+                raise PlanError(
+                    f"取組項目 No.{item.no}: 計画効果額の {year}年度は推進期間（{start}〜{end}）の外です。"
+                )
     return Plan(
         grade_scale=_grade_scale(raw.get("grades", ())),
         name=str(_require(head, "name", "[plan]")),
@@ -421,7 +447,9 @@ def _grade_scale(rows: Any) -> Any:
         raise PlanError("評価区分（[[grades]]）は表の配列で書いてください。")
     scale, problems = scale_from_rows(list(rows))
     if problems:
-        raise PlanError("評価区分（[[grades]]）: " + "／".join(f"{i + 1}番目の {k}: {m}" for i, k, m in problems))
+        raise PlanError(
+            "評価区分（[[grades]]）: " + "／".join(f"{i + 1}番目の {k}: {m}" for i, k, m in problems)
+        )
     return own_scale(scale)
 
 
@@ -460,11 +488,12 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         "baseline_year": plan.baseline_year,
         "basic_goal": plan.basic_goal,
         "policies": [{"no": p.no, "name": p.name, "bullets": list(p.bullets)} for p in plan.policies],
-        **({"sections": [{"no": s.no, "policy": s.policy, "name": s.name} for s in plan.sections]}
-           if plan.sections else {}),
-        "history": [
-            {"name": h.name, "effect_yen": h.effect_yen, "as_of": h.as_of} for h in plan.history
-        ],
+        **(
+            {"sections": [{"no": s.no, "policy": s.policy, "name": s.name} for s in plan.sections]}
+            if plan.sections
+            else {}
+        ),
+        "history": [{"name": h.name, "effect_yen": h.effect_yen, "as_of": h.as_of} for h in plan.history],
         **({"grades": _scale_rows(plan.grade_scale)} if plan.grade_scale is not None else {}),
         "items": [
             {
@@ -478,7 +507,11 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
                 "departments": list(it.departments),
                 **({"start_year": it.start_year} if it.start_year is not None else {}),
                 **({"end_year": it.end_year} if it.end_year is not None else {}),
-                **({"effect_plan": {str(y): plain_number(a) for y, a in it.effect_plan}} if it.effect_plan else {}),
+                **(
+                    {"effect_plan": {str(y): plain_number(a) for y, a in it.effect_plan}}
+                    if it.effect_plan
+                    else {}
+                ),
                 "measures": [
                     {
                         "id": m.measure_id,

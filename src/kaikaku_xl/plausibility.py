@@ -28,8 +28,10 @@ class Bounds:
 
     def override(self, low: float | None, high: float | None) -> Bounds:
         """A measure's own limits replace the unit's on the sides it sets (±inf = no limit there)."""
-        return Bounds(self.low if low is None else (None if math.isinf(low) else low),
-                      self.high if high is None else (None if math.isinf(high) else high))
+        return Bounds(
+            self.low if low is None else (None if math.isinf(low) else low),
+            self.high if high is None else (None if math.isinf(high) else high),
+        )
 
 
 def _plain(x: float | None) -> str:

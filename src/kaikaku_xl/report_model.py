@@ -67,7 +67,9 @@ class MeasureResult(_Record):
     counted: bool  # counted in the 財政効果額 of the plan
     effect: Number
     note: str  # why a figure is missing or how it was graded
-    aggregation: str = ""  # 累計: actual/planned are running totals over the plan years; "" = each year's level
+    aggregation: str = (
+        ""  # 累計: actual/planned are running totals over the plan years; "" = each year's level
+    )
     year_actual: Number = None  # the evaluation year's own value as entered (for 累計 the year's amount)
     year_planned: Number = None  # that year's planned value (for 累計 the year's planned amount)
 
@@ -85,7 +87,9 @@ class ItemResult(_Record):
     effect_cumulative: Number = None
     effect_plan_year: Number = None
     effect_plan_cumulative: Number = None
-    effect_plan_attainment: Number = None  # effect_year ÷ effect_plan_year (None: no plan, plan 0, or not known)
+    effect_plan_attainment: Number = (
+        None  # effect_year ÷ effect_plan_year (None: no plan, plan 0, or not known)
+    )
     effect_plan_attainment_cumulative: Number = None
 
 
@@ -104,7 +108,9 @@ class Rollup(_Record):
     effect_year_missing: int  # counted measures without a value in the evaluation year (not in effect_year)
     effect_cumulative_missing: int  # counted measure-years without a value, plan start..evaluation year
     counted_measures: tuple[str, ...]
-    effect_plan_year: Number = None  # the members' 効果額計画 of the evaluation year (None: no member has one)
+    effect_plan_year: Number = (
+        None  # the members' 効果額計画 of the evaluation year (None: no member has one)
+    )
     effect_plan_cumulative: Number = None  # plan start .. evaluation year
     effect_plan_attainment: Number = None  # effect_year ÷ effect_plan_year
     effect_plan_attainment_cumulative: Number = None  # effect_cumulative ÷ effect_plan_cumulative
@@ -164,7 +170,9 @@ class Report(_Record):
     # The plan's own grade scale (metrics.scale.GradeScale): in the JSON as "grades" (label, name, color, basis,
     # threshold, explain); None = the default S–D, left out of the JSON (unchanged for such plans).
     grade_scale: Any = None
-    sections: tuple[Rollup, ...] = ()  # per 推進項目: only in a three-level plan (the key is absent otherwise)
+    sections: tuple[
+        Rollup, ...
+    ] = ()  # per 推進項目: only in a three-level plan (the key is absent otherwise)
 
     def to_dict(self) -> dict[str, Any]:
         out = super().to_dict()
@@ -179,8 +187,11 @@ class Report(_Record):
         if self.sections:  # after the 基本方針, as the plan's levels go; two-level plans' JSON is unchanged
             keys = list(out)
             at = keys.index("policies") + 1
-            out = {**{k: out[k] for k in keys[:at]}, "sections": [s.to_dict("section") for s in self.sections],
-                   **{k: out[k] for k in keys[at:]}}
+            out = {
+                **{k: out[k] for k in keys[:at]},
+                "sections": [s.to_dict("section") for s in self.sections],
+                **{k: out[k] for k in keys[at:]},
+            }
         return out
 
     @property

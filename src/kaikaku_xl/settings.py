@@ -38,8 +38,12 @@ class Settings:
     range_area: str = "0〜"
     range_percent: str = "0〜100"
     value_ceiling: int = 10**15  # every value: |x| below this
-    jump_ratio: float = 10.0  # warn when a value changes more than this many times against the last known value
-    distribution_folder: str = "配布"  # the Excel actions 配布 / 回収: folders relative to the workbook's folder
+    jump_ratio: float = (
+        10.0  # warn when a value changes more than this many times against the last known value
+    )
+    distribution_folder: str = (
+        "配布"  # the Excel actions 配布 / 回収: folders relative to the workbook's folder
+    )
     collection_folder: str = "回収"
     # The plan's own grade scale (metrics.scale.GradeScale), read from the master's 評価区分 table; not a row of the
     # 設定 sheet. None: the default S–D with the three thresholds above. Carried here so that every grading path that
@@ -56,8 +60,15 @@ class Settings:
         return parse_bounds(getattr(self, key)) if key else Bounds()
 
 
-UNIT_RANGES = {"円": "range_yen", "件": "range_count", "枚": "range_sheets", "時間": "range_hours", "㎡": "range_area",
-               "m2": "range_area", "%": "range_percent"}
+UNIT_RANGES = {
+    "円": "range_yen",
+    "件": "range_count",
+    "枚": "range_sheets",
+    "時間": "range_hours",
+    "㎡": "range_area",
+    "m2": "range_area",
+    "%": "range_percent",
+}
 COUNT_UNITS = ("件", "人", "回", "箇所", "校", "台", "本", "個", "社", "団体", "者", "施設", "部")
 
 
@@ -71,16 +82,34 @@ class SettingSpec:
 
 
 SETTING_SPECS: tuple[SettingSpec, ...] = (
-    SettingSpec("evaluation_year", "評価年度", "評価する年度（西暦）。実績表のこの年度の列で評価します。", "year"),
+    SettingSpec(
+        "evaluation_year", "評価年度", "評価する年度（西暦）。実績表のこの年度の列で評価します。", "year"
+    ),
     SettingSpec("grade_s_progress", "S（目標達成）の基準", "進捗率がこの値以上で S。1 = 100%。", "ratio"),
     SettingSpec(
-        "grade_a_ratio", "A（順調）の比率", "進捗率が「計画進捗 × この比率」以上で A。計画進捗 = 経過年数 ÷ 6。", "ratio"
+        "grade_a_ratio",
+        "A（順調）の比率",
+        "進捗率が「計画進捗 × この比率」以上で A。計画進捗 = 経過年数 ÷ 6。",
+        "ratio",
     ),
-    SettingSpec("grade_b_ratio", "B（概ね順調）の比率", "進捗率が「計画進捗 × この比率」以上で B。0 未満は D。", "ratio"),
     SettingSpec(
-        "hourly_cost", "時間単価（円/時間）", "参考換算に使う1時間あたりの人件費。計画値 94,603,965円÷39,757時間 ≒ 2,380円。", "yen"
+        "grade_b_ratio",
+        "B（概ね順調）の比率",
+        "進捗率が「計画進捗 × この比率」以上で B。0 未満は D。",
+        "ratio",
     ),
-    SettingSpec("paper_cost", "用紙単価（円/枚）", "参考換算に使う用紙1枚あたりの費用（用紙・印刷）。計画に記載がないため市で設定。", "yen"),
+    SettingSpec(
+        "hourly_cost",
+        "時間単価（円/時間）",
+        "参考換算に使う1時間あたりの人件費。計画値 94,603,965円÷39,757時間 ≒ 2,380円。",
+        "yen",
+    ),
+    SettingSpec(
+        "paper_cost",
+        "用紙単価（円/枚）",
+        "参考換算に使う用紙1枚あたりの費用（用紙・印刷）。計画に記載がないため市で設定。",
+        "yen",
+    ),
     SettingSpec(
         "effect_mode",
         "累計の数え方",
@@ -88,24 +117,71 @@ SETTING_SPECS: tuple[SettingSpec, ...] = (
         "choice",
         EFFECT_MODES,
     ),
-    SettingSpec("include_reference", "参考換算を財政効果額に含める", "はい にすると時間・用紙の参考換算額も合計に含めます。", "bool", YES_NO),
     SettingSpec(
-        "item_grade_rule", "取組項目の評価", "主指標 = 最初の指標の評価。最低評価 = 指標のうち最も低い評価。", "choice", ITEM_GRADE_RULES
+        "include_reference",
+        "参考換算を財政効果額に含める",
+        "はい にすると時間・用紙の参考換算額も合計に含めます。",
+        "bool",
+        YES_NO,
     ),
-    SettingSpec("display_unit", "金額の表示単位", "資料に表示する金額の単位（円・千円・万円）。計算は常に円単位。", "choice", DISPLAY_UNITS),
-    SettingSpec("backups", "バックアップ保存数", "更新のたびに前のファイルを backup フォルダに残す数。", "count"),
-    *(SettingSpec(key, f"{label}の指標が取れる範囲", f"下限〜上限（空欄の側は制限なし）。範囲外の値は入力エラーとして評価・合計から除きます。"
-                  f"指標ごとの例外は指標シートの「許容下限」「許容上限」に入力します（なし = 制限なし）。{extra}", "range")
-      for key, label, extra in (
-          ("range_yen", "円", ""), ("range_count", "件・人・回などの件数", ""), ("range_sheets", "枚", ""),
-          ("range_hours", "時間", ""), ("range_area", "㎡", ""),
-          ("range_percent", "％", "％は 30 = 30% で読みます（％表示の書式のセルだけ 0.3 = 30%）。"))),
-    SettingSpec("value_ceiling", "数値の上限（絶対値）", "これ以上の値（桁の打ち間違いなど）は入力エラーとして評価・合計から除きます。", "count"),
-    SettingSpec("jump_ratio", "前年度比の警告倍率", "直前の入力値（最初は基準値）からこの倍数を超えて増減した値を警告します（単位・桁の打ち間違いの確認）。", "ratio"),
-    SettingSpec("distribution_folder", "配布フォルダー",
-                "「配布」で担当課ごとの実績報告ファイルを作るフォルダー（ブックのフォルダーからの相対パスも可）。", "text"),
-    SettingSpec("collection_folder", "回収フォルダー",
-                "「回収」で取り込む、返送されたファイルを置くフォルダー（ブックのフォルダーからの相対パスも可）。", "text"),
+    SettingSpec(
+        "item_grade_rule",
+        "取組項目の評価",
+        "主指標 = 最初の指標の評価。最低評価 = 指標のうち最も低い評価。",
+        "choice",
+        ITEM_GRADE_RULES,
+    ),
+    SettingSpec(
+        "display_unit",
+        "金額の表示単位",
+        "資料に表示する金額の単位（円・千円・万円）。計算は常に円単位。",
+        "choice",
+        DISPLAY_UNITS,
+    ),
+    SettingSpec(
+        "backups", "バックアップ保存数", "更新のたびに前のファイルを backup フォルダに残す数。", "count"
+    ),
+    *(
+        SettingSpec(
+            key,
+            f"{label}の指標が取れる範囲",
+            f"下限〜上限（空欄の側は制限なし）。範囲外の値は入力エラーとして評価・合計から除きます。"
+            f"指標ごとの例外は指標シートの「許容下限」「許容上限」に入力します（なし = 制限なし）。{extra}",
+            "range",
+        )
+        for key, label, extra in (
+            ("range_yen", "円", ""),
+            ("range_count", "件・人・回などの件数", ""),
+            ("range_sheets", "枚", ""),
+            ("range_hours", "時間", ""),
+            ("range_area", "㎡", ""),
+            ("range_percent", "％", "％は 30 = 30% で読みます（％表示の書式のセルだけ 0.3 = 30%）。"),
+        )
+    ),
+    SettingSpec(
+        "value_ceiling",
+        "数値の上限（絶対値）",
+        "これ以上の値（桁の打ち間違いなど）は入力エラーとして評価・合計から除きます。",
+        "count",
+    ),
+    SettingSpec(
+        "jump_ratio",
+        "前年度比の警告倍率",
+        "直前の入力値（最初は基準値）からこの倍数を超えて増減した値を警告します（単位・桁の打ち間違いの確認）。",
+        "ratio",
+    ),
+    SettingSpec(
+        "distribution_folder",
+        "配布フォルダー",
+        "「配布」で担当課ごとの実績報告ファイルを作るフォルダー（ブックのフォルダーからの相対パスも可）。",
+        "text",
+    ),
+    SettingSpec(
+        "collection_folder",
+        "回収フォルダー",
+        "「回収」で取り込む、返送されたファイルを置くフォルダー（ブックのフォルダーからの相対パスも可）。",
+        "text",
+    ),
 )
 
 

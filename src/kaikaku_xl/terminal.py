@@ -7,8 +7,10 @@ import unicodedata
 
 def display_width(text: str) -> int:
     """Columns `text` takes in a terminal: wide and full-width characters 2, combining marks 0, others 1."""
-    return sum(0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
-               for ch in text)
+    return sum(
+        0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        for ch in text
+    )
 
 
 def clip(text: str, width: int) -> str:

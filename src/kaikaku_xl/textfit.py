@@ -56,10 +56,15 @@ def wrapped_lines(value: str, width: float, size: float = BODY_SIZE) -> int:
     return max(line_count(value, scaled, EXCEL), line_count(value, scaled, LIBREOFFICE))
 
 
-def table_row_height(columns: Iterable[tuple[float, bool]], values: Iterable[object], size: float = 11) -> float | None:
+def table_row_height(
+    columns: Iterable[tuple[float, bool]], values: Iterable[object], size: float = 11
+) -> float | None:
     """The height of one table row: (width, wrap) per column and the row's values; only wrapped text counts."""
-    return row_height((str(v), width) for (width, wrap), v in zip(columns, values, strict=False)
-                      if wrap and isinstance(v, str))
+    return row_height(
+        (str(v), width)
+        for (width, wrap), v in zip(columns, values, strict=False)
+        if wrap and isinstance(v, str)
+    )
 
 
 def row_height(cells: Iterable[tuple[str, float]], size: float = 11) -> float | None:

@@ -55,7 +55,9 @@ def grid(value: Any) -> np.ndarray:
         elif all(isinstance(row, list | tuple) for row in value):
             width = max(len(row) for row in value)
             array = np.empty((len(value), width), dtype=object)
-            if width == 1 and all(len(row) == 1 for row in value):  # a column, the usual case: no loop per cell
+            if width == 1 and all(
+                len(row) == 1 for row in value
+            ):  # a column, the usual case: no loop per cell
                 column_values = np.empty(len(value), dtype=object)
                 column_values[:] = [row[0] for row in value]  # 1-D object array: nothing is unpacked
                 array[:, 0] = column_values
@@ -88,8 +90,11 @@ def _rectangle(rows: list[Any] | tuple[Any, ...]) -> np.ndarray | None:
 
 
 def is_blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and value.strip() == "") or (
-        isinstance(value, float) and math.isnan(value))
+    return (
+        value is None
+        or (isinstance(value, str) and value.strip() == "")
+        or (isinstance(value, float) and math.isnan(value))
+    )
 
 
 def number(value: Any) -> float:
@@ -124,7 +129,19 @@ def text(value: Any) -> str:
     return "" if out.startswith("#") and out.upper().rstrip("!?/0") in _ERROR_STEMS else out
 
 
-_ERROR_STEMS = {"#N/A", "#DIV", "#VALUE", "#REF", "#NAME", "#NUM", "#NULL", "#SPILL", "#CALC", "#DATA", "#GETTING_DATA"}
+_ERROR_STEMS = {
+    "#N/A",
+    "#DIV",
+    "#VALUE",
+    "#REF",
+    "#NAME",
+    "#NUM",
+    "#NULL",
+    "#SPILL",
+    "#CALC",
+    "#DATA",
+    "#GETTING_DATA",
+}
 
 _CONVERT: dict[str, Callable[[Any], Any]] = {"number": number, "year": year, "text": text, "raw": lambda v: v}
 
@@ -182,8 +199,11 @@ def broadcast(args: Sequence[Arg]) -> tuple[list[np.ndarray], tuple[int, int], b
     grids = [grid(a.value) for a in args]
     shapes = {g.shape for g in grids if g.shape != (1, 1)}
     if len(shapes) > 1:
-        sizes = "、".join(f"{a.label} {g.shape[0]}行×{g.shape[1]}列" for a, g in zip(args, grids, strict=True)
-                         if g.shape != (1, 1))
+        sizes = "、".join(
+            f"{a.label} {g.shape[0]}行×{g.shape[1]}列"
+            for a, g in zip(args, grids, strict=True)
+            if g.shape != (1, 1)
+        )
         raise FormulaError(f"範囲の大きさがそろっていません（{sizes}）。同じ行数の列を指定してください。")
     scalar = not shapes
     shape = shapes.pop() if shapes else (1, 1)
@@ -214,7 +234,7 @@ def shaped(values: Sequence[Any] | np.ndarray, shape: tuple[int, int], scalar: b
     if scalar:
         return flat[0]
     rows, cols = shape
-    return [flat[i * cols:(i + 1) * cols] for i in range(rows)]
+    return [flat[i * cols : (i + 1) * cols] for i in range(rows)]
 
 
 def error_value(exc: Exception) -> str:
@@ -244,7 +264,9 @@ def column(value: Any, kind: str, label: str) -> np.ndarray:
     if g.shape[1] != 1 and g.shape[0] == 1:
         g = g.T
     if g.shape[1] != 1:
-        raise FormulaError(f"{label}には1列の範囲を指定してください（{g.shape[0]}行×{g.shape[1]}列が指定されました）。")
+        raise FormulaError(
+            f"{label}には1列の範囲を指定してください（{g.shape[0]}行×{g.shape[1]}列が指定されました）。"
+        )
     return convert(g, kind).ravel()
 
 
@@ -262,8 +284,10 @@ def settings_from(value: Any) -> Settings:
     elif g.shape[1] == 2:
         headers = pair
     else:
-        raise FormulaError(f"設定には表 {c.SETTINGS.name}（{c.SETTINGS.sheet}シート）の全列か、"
-                           f"「{pair[0]}」「{pair[1]}」の2列を指定してください。")
+        raise FormulaError(
+            f"設定には表 {c.SETTINGS.name}（{c.SETTINGS.sheet}シート）の全列か、"
+            f"「{pair[0]}」「{pair[1]}」の2列を指定してください。"
+        )
     rows = [[text(v) if j == 0 else v for j, v in enumerate(row)] for row in g.tolist()]
     if rows and [text(v) for v in rows[0]] == headers:
         rows = rows[1:]
@@ -287,13 +311,18 @@ def scale_from(value: Any, settings: Settings) -> Settings:
     g = grid(value)
     headers = c.GRADE_SCALE.headers
     if g.shape[1] != len(headers):
-        raise FormulaError(f"評価区分には表 {c.GRADE_SCALE.name}（{c.GRADE_SCALE.sheet}シート）の全列を指定してください。")
+        raise FormulaError(
+            f"評価区分には表 {c.GRADE_SCALE.name}（{c.GRADE_SCALE.sheet}シート）の全列を指定してください。"
+        )
     rows = g.tolist()
     if rows and [text(v) for v in rows[0]] == headers:
         rows = rows[1:]
     keys = [col.key for col in c.GRADE_SCALE.columns]
-    records = [dict(zip(keys, (None if isinstance(v, float) and math.isnan(v) else v for v in row), strict=True))
-               for row in rows if any(text(v) for v in row)]
+    records = [
+        dict(zip(keys, (None if isinstance(v, float) and math.isnan(v) else v for v in row), strict=True))
+        for row in rows
+        if any(text(v) for v in row)
+    ]
     scale, problems = scale_from_rows(records)
     if problems:
         i, _key, message = problems[0]

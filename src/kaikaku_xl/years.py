@@ -9,7 +9,11 @@ import datetime
 
 # First day of each era, newest first: (era, first day). A fiscal year (年度) takes the era of its 1 April…
 # except that 2019年度 is 令和元年度 by the government's usage (the era changed on 1 May 2019).
-ERAS = (("令和", datetime.date(2019, 5, 1)), ("平成", datetime.date(1989, 1, 8)), ("昭和", datetime.date(1926, 12, 25)))
+ERAS = (
+    ("令和", datetime.date(2019, 5, 1)),
+    ("平成", datetime.date(1989, 1, 8)),
+    ("昭和", datetime.date(1926, 12, 25)),
+)
 
 
 def _name(era: str, first_year: int, year: int) -> str:

@@ -52,17 +52,28 @@ def _names(wb: Any) -> list[dict[str, Any]]:
     out = []
     for name, defined in wb.defined_names.items():
         destinations = list(defined.destinations)
-        entry = {"name": name, "refers_to": f"={defined.attr_text}", "type": "String", "sheet_index": None,
-                 "address": None, "scope_sheet_name": None, "scope_sheet_index": None, "book_scope": True}
+        entry = {
+            "name": name,
+            "refers_to": f"={defined.attr_text}",
+            "type": "String",
+            "sheet_index": None,
+            "address": None,
+            "scope_sheet_name": None,
+            "scope_sheet_index": None,
+            "book_scope": True,
+        }
         if destinations:
             sheet, address = destinations[0]
-            entry.update(type="Range", sheet_index=wb.sheetnames.index(sheet), address=address.replace("$", ""))
+            entry.update(
+                type="Range", sheet_index=wb.sheetnames.index(sheet), address=address.replace("$", "")
+            )
         out.append(entry)
     return out
 
 
-def book_json(path: Path, cells: dict[str, dict[str, Any]] | None = None, drop_tables: tuple[str, ...] = ()
-              ) -> dict[str, Any]:
+def book_json(
+    path: Path, cells: dict[str, dict[str, Any]] | None = None, drop_tables: tuple[str, ...] = ()
+) -> dict[str, Any]:
     """The book payload of a master file; `cells` overrides values as if typed in Excel before pressing."""
     wb = load_workbook(path, data_only=True)
     for sheet, edits in (cells or {}).items():
@@ -71,15 +82,29 @@ def book_json(path: Path, cells: dict[str, dict[str, Any]] | None = None, drop_t
     sheets = []
     for ws in wb.worksheets:
         max_row, max_col = ws.max_row, ws.max_column
-        values = [[_js(ws.cell(row=r, column=col).value) for col in range(1, max_col + 1)]
-                  for r in range(1, max_row + 1)]
-        sheets.append({
-            "name": ws.title, "visibility": "Visible", "show_gridlines": True, "print_area": None, "notes": [],
-            "notes_supported": True, "used_range_address": f"A1:{get_column_letter(max_col)}{max_row}",
-            "used_range_row_count": max_row, "used_range_column_count": max_col, "values": values,
-            "pictures": [], "shapes": [], "charts": [], "pivot_tables": [],
-            "tables": [_table(t) for t in ws.tables.values() if t.displayName not in drop_tables],
-        })
+        values = [
+            [_js(ws.cell(row=r, column=col).value) for col in range(1, max_col + 1)]
+            for r in range(1, max_row + 1)
+        ]
+        sheets.append(
+            {
+                "name": ws.title,
+                "visibility": "Visible",
+                "show_gridlines": True,
+                "print_area": None,
+                "notes": [],
+                "notes_supported": True,
+                "used_range_address": f"A1:{get_column_letter(max_col)}{max_row}",
+                "used_range_row_count": max_row,
+                "used_range_column_count": max_col,
+                "values": values,
+                "pictures": [],
+                "shapes": [],
+                "charts": [],
+                "pivot_tables": [],
+                "tables": [_table(t) for t in ws.tables.values() if t.displayName not in drop_tables],
+            }
+        )
     return {
         "client": "Office.js",
         "version": xlwings.__version__,
@@ -96,8 +121,12 @@ def apply_actions(payload: dict[str, Any], actions: list[dict[str, Any]]) -> dic
     """What Excel would hold after the client ran the actions: cell values per sheet, table ranges, formats."""
     grids: dict[str, dict[tuple[int, int], Any]] = {}
     for sheet in payload["sheets"]:
-        grids[sheet["name"]] = {(r, c): v for r, row in enumerate(sheet["values"], 1)
-                                for c, v in enumerate(row, 1) if v not in ("", None)}
+        grids[sheet["name"]] = {
+            (r, c): v
+            for r, row in enumerate(sheet["values"], 1)
+            for c, v in enumerate(row, 1)
+            if v not in ("", None)
+        }
     tables = {t["name"]: t["range_address"] for s in payload["sheets"] for t in s["tables"]}
     formats: dict[tuple[str, int, int], str] = {}
     for action in actions:
@@ -133,5 +162,12 @@ def apply_actions(payload: dict[str, Any], actions: list[dict[str, Any]]) -> dic
 def sheet_cells(path: Path, sheets: list[str]) -> dict[str, dict[tuple[int, int], Any]]:
     """The non-empty cells of some sheets of a file, as openpyxl reads them."""
     wb = load_workbook(path, data_only=True)
-    return {name: {(cell.row, cell.column): cell.value for row in wb[name].iter_rows() for cell in row
-                   if cell.value not in ("", None)} for name in sheets}
+    return {
+        name: {
+            (cell.row, cell.column): cell.value
+            for row in wb[name].iter_rows()
+            for cell in row
+            if cell.value not in ("", None)
+        }
+        for name in sheets
+    }

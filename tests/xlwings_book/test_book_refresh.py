@@ -38,8 +38,12 @@ def master(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def xlsm(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return create_xlsm(load_plan(), tmp_path_factory.mktemp("book_xlsm") / "omitama_master.xlsm", sample=True,
-                       now=datetime.fromisoformat(FIXED_NOW))
+    return create_xlsm(
+        load_plan(),
+        tmp_path_factory.mktemp("book_xlsm") / "omitama_master.xlsm",
+        sample=True,
+        now=datetime.fromisoformat(FIXED_NOW),
+    )
 
 
 @pytest.fixture
@@ -53,8 +57,13 @@ def status_writes(actions: list[dict[str, Any]], payload: dict[str, Any]) -> lis
     """The values written to the 操作 sheet's status cell."""
     sheet = [s["name"] for s in payload["sheets"]].index(n.SHEET_ACTIONS)
     row, col = int(n.ACTION_CELLS.status[1:]) - 1, ord(n.ACTION_CELLS.status[0]) - ord("A")
-    return [a["values"][0][0] for a in actions if a["func"] == "setValues" and a["sheet_position"] == sheet
-            and (a["start_row"], a["start_column"]) == (row, col)]
+    return [
+        a["values"][0][0]
+        for a in actions
+        if a["func"] == "setValues"
+        and a["sheet_position"] == sheet
+        and (a["start_row"], a["start_column"]) == (row, col)
+    ]
 
 
 def test_refresh_through_the_book_writes_what_kaikaku_refresh_writes(master: Path, tmp_path: Path) -> None:
@@ -73,7 +82,9 @@ def test_refresh_through_the_book_writes_what_kaikaku_refresh_writes(master: Pat
     for sheet in LAYOUT.output_sheets:
         assert after["cells"][sheet] == expected[sheet], sheet
     refs = {name: part.ref for name, part in inspect(headless).tables.items()}
-    assert {t.name: after["tables"][t.name] for t in LAYOUT.outputs} == {t.name: refs[t.name] for t in LAYOUT.outputs}
+    assert {t.name: after["tables"][t.name] for t in LAYOUT.outputs} == {
+        t.name: refs[t.name] for t in LAYOUT.outputs
+    }
     evaluation = c.EVALUATION
     progress = evaluation.anchor_col + [col.key for col in evaluation.columns].index("progress")
     assert after["formats"][(evaluation.sheet, evaluation.anchor_row + 1, progress)] == c.FMT_PCT
@@ -85,15 +96,26 @@ def test_input_values_read_as_the_file_engine_reads_them(master: Path) -> None:
     try:
         for spec in LAYOUT.inputs:
             a, b = book_engine.read_table(spec), file_engine.read_table(spec)
-            assert (a.sheet, a.headers, a.rows, a.header_row, a.first_col, a.offsets) == \
-                (b.sheet, b.headers, b.rows, b.header_row, b.first_col, b.offsets), spec.name
+            assert (a.sheet, a.headers, a.rows, a.header_row, a.first_col, a.offsets) == (
+                b.sheet,
+                b.headers,
+                b.rows,
+                b.header_row,
+                b.first_col,
+                b.offsets,
+            ), spec.name
     finally:
         file_engine.close()
 
 
 def test_main_reads_the_dropdown_of_the_caller(xlsm: Path, caller: None) -> None:
-    payload = book_json(xlsm, cells={n.SHEET_ACTIONS: {n.ACTION_CELLS.action: n.ACTION_VALIDATE},
-                                     c.MEASURES.sheet: {"F4": "たくさん"}})
+    payload = book_json(
+        xlsm,
+        cells={
+            n.SHEET_ACTIONS: {n.ACTION_CELLS.action: n.ACTION_VALIDATE},
+            c.MEASURES.sheet: {"F4": "たくさん"},
+        },
+    )
     book = xw.Book(json=payload)
     book.set_mock_caller()  # what xw.Book.caller() returns when Excel runs the button
     macros.main()
@@ -115,8 +137,10 @@ def test_errors_go_to_the_status_cell_and_problems_not_a_traceback(xlsm: Path) -
     assert status_writes(actions, payload) == [status] and status.startswith("エラー")
     after = apply_actions(payload, actions)
     problems = after["cells"][c.PROBLEMS.sheet]
-    assert problems[(c.PROBLEMS.anchor_row + 1, 1)] == "エラー" and c.MEASURES.name in problems[
-        (c.PROBLEMS.anchor_row + 1, 4)]
+    assert (
+        problems[(c.PROBLEMS.anchor_row + 1, 1)] == "エラー"
+        and c.MEASURES.name in problems[(c.PROBLEMS.anchor_row + 1, 4)]
+    )
     assert after["cells"][c.EVALUATION.sheet] == apply_actions(payload, [])["cells"][c.EVALUATION.sheet]
 
 

@@ -45,8 +45,11 @@ def book(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     edit_cells(path, {"実績": {"E4": "未定", "E5": "#N/A", "E6": None}})
     run = [sys.executable, "-m", "kaikaku_xl.cli"]
     subprocess.run([*run, "refresh", str(path)], check=True, capture_output=True, timeout=120)
-    report = json.loads(subprocess.run([*run, "report", str(path), "--json"], check=True, capture_output=True,
-                                       text=True, timeout=120).stdout)
+    report = json.loads(
+        subprocess.run(
+            [*run, "report", str(path), "--json"], check=True, capture_output=True, text=True, timeout=120
+        ).stdout
+    )
     return {"path": path, "report": report}
 
 
@@ -74,9 +77,17 @@ def rows_of(path: Path, name: str) -> list[list[Any]]:
 
 
 def call(client: TestClient, func: str, *args: Any) -> Any:
-    body = {"client": "Office.js", "func_name": func, "args": list(args), "caller_address": "[m.xlsx]計算!A1",
-            "culture_info_name": "ja-JP", "date_format": "yyyy/m/d", "version": xlwings.__version__,
-            "runtime": "1.4", "session_id": "test"}
+    body = {
+        "client": "Office.js",
+        "func_name": func,
+        "args": list(args),
+        "caller_address": "[m.xlsx]計算!A1",
+        "culture_info_name": "ja-JP",
+        "date_format": "yyyy/m/d",
+        "version": xlwings.__version__,
+        "runtime": "1.4",
+        "session_id": "test",
+    }
     response = client.post("/xlwings/custom-functions-call", json=body)
     assert response.status_code == 200, response.text
     return response.json()["result"]
@@ -97,7 +108,9 @@ def test_every_udf_is_served_with_japanese_help(client: TestClient) -> None:
     assert meta["allowErrorForDataTypeAny"] is True  # error cells reach the function (and become "−")
     for f in functions.values():
         assert f["description"] and len(f["description"]) <= 255
-        assert all(p["description"] and not p["description"].startswith("Positional") for p in f["parameters"])
+        assert all(
+            p["description"] and not p["description"].startswith("Positional") for p in f["parameters"]
+        )
     optional = {p["name"] for p in functions["KK_GRADE"]["parameters"] if p.get("optional")}
     assert optional == {"planned", "settings", "baseline_year", "target_year", "scale"}
 
@@ -106,10 +119,18 @@ def test_udfs_called_like_office_js_equal_the_report(client: TestClient, book: d
     path = book["path"]
     m, actual = columns(path, c.MEASURES.name), columns(path, "Actuals")[f"{YEAR}年度"]
     settings = rows_of(path, c.SETTINGS.name)
-    assert actual[1] == [{"type": "Error", "errorType": "NotAvailable", "basicValue": "#N/A"}] and actual[2] == [""]
-    assert flat(call(client, "kk_progress", actual, m["基準値"], m["目標値"])) == report_column(book, "progress")
-    assert flat(call(client, "kk_attainment", actual, m["目標値"], m["方向"])) == report_column(book, "attainment")
-    assert flat(call(client, "kk_planned", m["基準値"], m["目標値"], [[YEAR]])) == report_column(book, "planned")
+    assert actual[1] == [{"type": "Error", "errorType": "NotAvailable", "basicValue": "#N/A"}] and actual[
+        2
+    ] == [""]
+    assert flat(call(client, "kk_progress", actual, m["基準値"], m["目標値"])) == report_column(
+        book, "progress"
+    )
+    assert flat(call(client, "kk_attainment", actual, m["目標値"], m["方向"])) == report_column(
+        book, "attainment"
+    )
+    assert flat(call(client, "kk_planned", m["基準値"], m["目標値"], [[YEAR]])) == report_column(
+        book, "planned"
+    )
     grades = call(client, "kk_grade", actual, m["基準値"], m["目標値"], m["方向"], [[YEAR]], [[""]], settings)
     assert flat(grades) == report_column(book, "grade")
     effects = call(client, "kk_effect", actual, m["基準値"], m["効果区分"], m["単位"], m["方向"], settings)
@@ -120,14 +141,28 @@ def test_rollup_spills_with_a_header(client: TestClient, book: dict[str, Any]) -
     path = book["path"]
     items, m = columns(path, c.ITEM_RESULTS.name), columns(path, c.MEASURES.name)
     progress = call(client, "kk_progress", columns(path, "Actuals")[f"{YEAR}年度"], m["基準値"], m["目標値"])
-    table = call(client, "kk_rollup", items["基本方針"], items["評価"], items["単年度効果額"], items["No"],
-                 m["No"], progress)
+    table = call(
+        client,
+        "kk_rollup",
+        items["基本方針"],
+        items["評価"],
+        items["単年度効果額"],
+        items["No"],
+        m["No"],
+        progress,
+    )
     assert table[0][:3] == ["区分", "項目数", "評価対象"]
     got = {row[0]: row[1:] for row in table[1:]}
     report = book["report"]
     for group in [*report["policies"], {**report["total"], "policy": WHOLE_PLAN}]:
-        want = [group["items"], group["graded"], *group["counts"].values(), *group["shares"].values(),
-                group["mean_progress"], group["effect_year"]]
+        want = [
+            group["items"],
+            group["graded"],
+            *group["counts"].values(),
+            *group["shares"].values(),
+            group["mean_progress"],
+            group["effect_year"],
+        ]
         assert got[group["policy"]] == [EMPTY if v is None else v for v in want]
 
 
@@ -146,11 +181,22 @@ def test_script_call_returns_the_refresh_as_actions(client: TestClient, tmp_path
     evaluation = after["cells"][c.EVALUATION.sheet]
     grade_col = c.EVALUATION.anchor_col + [col.key for col in c.EVALUATION.columns].index("grade")
     first = c.EVALUATION.anchor_row + 1
-    expected = [m["grade"] for m in json.loads(subprocess.run(
-        [sys.executable, "-m", "kaikaku_xl.cli", "report", str(path), "--json"], check=True, capture_output=True,
-        text=True, timeout=120).stdout)["measures"]]
+    expected = [
+        m["grade"]
+        for m in json.loads(
+            subprocess.run(
+                [sys.executable, "-m", "kaikaku_xl.cli", "report", str(path), "--json"],
+                check=True,
+                capture_output=True,
+                text=True,
+                timeout=120,
+            ).stdout
+        )["measures"]
+    ]
     assert [evaluation[(first + i, grade_col)] for i in range(len(expected))] == expected
-    assert [a["args"][0] for a in actions if a["func"] == "alert"][0].startswith(f"{n.ACTION_REFRESH}しました")
+    assert [a["args"][0] for a in actions if a["func"] == "alert"][0].startswith(
+        f"{n.ACTION_REFRESH}しました"
+    )
 
 
 def test_scripts_are_listed_for_the_task_pane(client: TestClient) -> None:
@@ -176,5 +222,9 @@ def test_serve_starts_uvicorn_with_this_app(monkeypatch: pytest.MonkeyPatch) -> 
     calls: list[tuple[Any, dict[str, Any]]] = []
     monkeypatch.setattr(uvicorn, "run", lambda application, **options: calls.append((application, options)))
     server.serve("127.0.0.1", 8443, certfile="server.crt", keyfile="server.key")
-    assert calls == [(server.app(), {"host": "127.0.0.1", "port": 8443, "ssl_certfile": "server.crt",
-                                     "ssl_keyfile": "server.key"})]
+    assert calls == [
+        (
+            server.app(),
+            {"host": "127.0.0.1", "port": 8443, "ssl_certfile": "server.crt", "ssl_keyfile": "server.key"},
+        )
+    ]

@@ -23,9 +23,17 @@ SECRET = "s3cret-for-tests-0123456789"
 
 
 def body(func: str, *args: Any) -> dict[str, Any]:
-    return {"client": "Office.js", "func_name": func, "args": list(args), "caller_address": "[m.xlsx]計算!A1",
-            "culture_info_name": "ja-JP", "date_format": "yyyy/m/d", "version": xlwings.__version__,
-            "runtime": "1.4", "session_id": "test"}
+    return {
+        "client": "Office.js",
+        "func_name": func,
+        "args": list(args),
+        "caller_address": "[m.xlsx]計算!A1",
+        "culture_info_name": "ja-JP",
+        "date_format": "yyyy/m/d",
+        "version": xlwings.__version__,
+        "runtime": "1.4",
+        "session_id": "test",
+    }
 
 
 @pytest.fixture(scope="module")
@@ -41,28 +49,45 @@ def client(inner: Any) -> TestClient:
 @pytest.fixture(scope="module")
 def locked(inner: Any) -> TestClient:
     """The same app as it runs beyond loopback: with the shared secret set."""
-    return TestClient(server_guard.guard(inner, {server_guard.SECRET_ENV: SECRET}), raise_server_exceptions=False)
+    return TestClient(
+        server_guard.guard(inner, {server_guard.SECRET_ENV: SECRET}), raise_server_exceptions=False
+    )
 
 
 # ---- the secret --------------------------------------------------------------------------------------------
 def test_calls_without_the_secret_are_refused(locked: TestClient) -> None:
-    response = locked.post("/xlwings/custom-functions-call", json=body("kk_progress", [[150]], [[100]], [[200]]))
+    response = locked.post(
+        "/xlwings/custom-functions-call", json=body("kk_progress", [[150]], [[100]], [[200]])
+    )
     assert response.status_code == 401
     assert "認証" in response.json()["detail"]
-    wrong = locked.post("/xlwings/custom-functions-call", json=body("kk_progress", [[150]], [[100]], [[200]]),
-                        headers={"Authorization": "Bearer wrong"})
+    wrong = locked.post(
+        "/xlwings/custom-functions-call",
+        json=body("kk_progress", [[150]], [[100]], [[200]]),
+        headers={"Authorization": "Bearer wrong"},
+    )
     assert wrong.status_code == 401
-    right = locked.post("/xlwings/custom-functions-call", json=body("kk_planned", [[100]], [[200]], [[2026]]),
-                        headers={"Authorization": f"Bearer {SECRET}"})
+    right = locked.post(
+        "/xlwings/custom-functions-call",
+        json=body("kk_planned", [[100]], [[200]], [[2026]]),
+        headers={"Authorization": f"Bearer {SECRET}"},
+    )
     assert right.status_code == 200, right.text
-    assert locked.get("/manifest").status_code == 200  # the manifest and task pane stay public (no data in them)
+    assert (
+        locked.get("/manifest").status_code == 200
+    )  # the manifest and task pane stay public (no data in them)
 
 
 # ---- size limit ----------------------------------------------------------------------------------------------
 def test_a_body_over_the_limit_is_refused_before_it_is_read(inner: Any) -> None:
-    small = TestClient(server_guard.guard(inner, {server_guard.MAX_MB_ENV: "0.01"}), raise_server_exceptions=False)
-    response = small.post("/xlwings/custom-functions-call", content=b"[" + b"1," * 20_000 + b"1]",
-                          headers={"content-type": "application/json"})
+    small = TestClient(
+        server_guard.guard(inner, {server_guard.MAX_MB_ENV: "0.01"}), raise_server_exceptions=False
+    )
+    response = small.post(
+        "/xlwings/custom-functions-call",
+        content=b"[" + b"1," * 20_000 + b"1]",
+        headers={"content-type": "application/json"},
+    )
     assert response.status_code == 413
     assert "大きすぎます" in response.json()["detail"]
 
@@ -70,25 +95,30 @@ def test_a_body_over_the_limit_is_refused_before_it_is_read(inner: Any) -> None:
         for _ in range(100):
             yield b" " * 1024
 
-    response = small.post("/xlwings/custom-functions-call", content=chunks(),
-                          headers={"content-type": "application/json"})
+    response = small.post(
+        "/xlwings/custom-functions-call", content=chunks(), headers={"content-type": "application/json"}
+    )
     assert response.status_code == 413
 
 
 # ---- malformed requests --------------------------------------------------------------------------------------
 @pytest.mark.parametrize("content", [b"{not json", b'{"func_name": ', b'{"a": "\xff"}'])
-def test_malformed_json_is_a_japanese_400(client: TestClient, content: bytes, caplog: pytest.LogCaptureFixture) -> None:
+def test_malformed_json_is_a_japanese_400(
+    client: TestClient, content: bytes, caplog: pytest.LogCaptureFixture
+) -> None:
     with caplog.at_level(logging.INFO):
-        response = client.post("/xlwings/custom-functions-call", content=content,
-                               headers={"content-type": "application/json"})
+        response = client.post(
+            "/xlwings/custom-functions-call", content=content, headers={"content-type": "application/json"}
+        )
     assert response.status_code == 400
     assert "JSON" in response.json()["detail"] and "Traceback" not in response.text
     assert "Traceback" not in caplog.text
 
 
 @pytest.mark.parametrize("payload", [{}, {"func_name": "KK_GRADE"}, [], {"func_name": 5, "args": "x"}])
-def test_json_of_the_wrong_shape_is_a_japanese_400(client: TestClient, payload: Any,
-                                                   caplog: pytest.LogCaptureFixture) -> None:
+def test_json_of_the_wrong_shape_is_a_japanese_400(
+    client: TestClient, payload: Any, caplog: pytest.LogCaptureFixture
+) -> None:
     with caplog.at_level(logging.INFO):
         response = client.post("/xlwings/custom-functions-call", json=payload)
     assert response.status_code == 400, response.text

@@ -93,8 +93,15 @@ class XlwingsEngine:
         headers = ["" if h is None else str(h).strip() for h in rows[0]]
         kept = [i for i, r in enumerate(rows[1:], start=1) if any(v is not None and v != "" for v in r)]
         formats = None if self.remote else self._number_formats(ref, len(rows), len(headers))
-        return RawTable(ref.sheet, headers, [rows[i] for i in kept], rng.row, rng.column, kept,
-                        None if formats is None else [formats[i] for i in kept])
+        return RawTable(
+            ref.sheet,
+            headers,
+            [rows[i] for i in kept],
+            rng.row,
+            rng.column,
+            kept,
+            None if formats is None else [formats[i] for i in kept],
+        )
 
     def _number_formats(self, ref: _TableRef, n_rows: int, n_cols: int) -> list[list[str | None]]:
         """Each cell's number format (Range.number_format), one COM call per column: Excel answers None for a
@@ -108,7 +115,11 @@ class XlwingsEngine:
         for j in range(n_cols):
             fmt = sheet.range((top + 1, left + j), (top + n_rows - 1, left + j)).number_format
             for i in range(1, n_rows):
-                out[i][j] = fmt if fmt is not None else sheet.range((top + i, left + j), (top + i, left + j)).number_format
+                out[i][j] = (
+                    fmt
+                    if fmt is not None
+                    else sheet.range((top + i, left + j), (top + i, left + j)).number_format
+                )
         return out
 
     def named_cell(self, name: str) -> tuple[str, str] | None:
@@ -126,8 +137,9 @@ class XlwingsEngine:
         return None if place is None else plain(self.book.sheets[place[0]][place[1]].value)
 
     # -- writing ----------------------------------------------------------------------------------------
-    def write_table(self, spec: c.TableSpec, rows: list[list[Any]],
-                    formats: dict[str, list[str]] | None = None) -> None:
+    def write_table(
+        self, spec: c.TableSpec, rows: list[list[Any]], formats: dict[str, list[str]] | None = None
+    ) -> None:
         if spec.name not in self.tables():
             raise WorkbookError(f"出力表「{spec.name}」（シート「{spec.sheet}」）が見つかりません。")
         check_row_limit(f"シート「{spec.sheet}」の表「{spec.name}」", spec.anchor_row + max(len(rows), 1))
@@ -161,8 +173,13 @@ class XlwingsEngine:
         self._resizes.clear()
 
     def commit(self) -> None:
-        sheets = list(dict.fromkeys([self.tables()[s.name].sheet for s, _, _ in self._table_writes] +
-                                    [name for name, _ in self._cell_writes] + [name for name, _ in self._patches]))
+        sheets = list(
+            dict.fromkeys(
+                [self.tables()[s.name].sheet for s, _, _ in self._table_writes]
+                + [name for name, _ in self._cell_writes]
+                + [name for name, _ in self._patches]
+            )
+        )
         with self._quiet(), self._unprotected(sheets):
             for spec, rows, formats in self._table_writes:
                 self._replace_table(spec, rows, formats)
@@ -235,6 +252,11 @@ class XlwingsEngine:
             yield
         finally:
             for api in lifted:
-                api.Protect(Password=c.PASSWORD_NOTE, DrawingObjects=True, Contents=True, Scenarios=True,
-                            AllowSorting=True, AllowFiltering=True)
-
+                api.Protect(
+                    Password=c.PASSWORD_NOTE,
+                    DrawingObjects=True,
+                    Contents=True,
+                    Scenarios=True,
+                    AllowSorting=True,
+                    AllowFiltering=True,
+                )

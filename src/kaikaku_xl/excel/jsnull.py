@@ -24,7 +24,11 @@ def _never_jsnull(value: object) -> bool:
 
 
 def under_pyodide() -> bool:
-    return sys.platform == "emscripten" or "pyodide" in sys.modules or importlib.util.find_spec("pyodide") is not None
+    return (
+        sys.platform == "emscripten"
+        or "pyodide" in sys.modules
+        or importlib.util.find_spec("pyodide") is not None
+    )
 
 
 def install() -> bool:

@@ -43,8 +43,10 @@ def do_refresh(engine: XlwingsEngine, now: datetime) -> str:
     """The refresh of `kaikaku refresh`, through the open workbook."""
     outcome = refresh_workflow(engine, now=now)
     s = outcome.summary
-    return (f"{n.ACTION_REFRESH}しました（{now.strftime(STAMP)}）: 評価年度 {s.evaluation_year}年度、"
-            f"評価した項目 {s.graded}、単年度効果額 {format_amount(s.single_year)}円、{_problem_hint(outcome.loaded)}。")
+    return (
+        f"{n.ACTION_REFRESH}しました（{now.strftime(STAMP)}）: 評価年度 {s.evaluation_year}年度、"
+        f"評価した項目 {s.graded}、単年度効果額 {format_amount(s.single_year)}円、{_problem_hint(outcome.loaded)}。"
+    )
 
 
 def do_validate(engine: XlwingsEngine, now: datetime) -> str:
@@ -59,8 +61,10 @@ def export_folder(engine: XlwingsEngine) -> Path:
     """Where 出力 writes: the folder named in the 操作 sheet (relative to the workbook's folder)."""
     book_path = Path(str(engine.book.fullname))
     if engine.remote or not book_path.is_absolute():
-        raise WorkbookError("ブラウザー版・Office.js からはファイルを出力できません。"
-                            "マスターを保存し、コマンド kaikaku export で出力してください。")
+        raise WorkbookError(
+            "ブラウザー版・Office.js からはファイルを出力できません。"
+            "マスターを保存し、コマンド kaikaku export で出力してください。"
+        )
     chosen = str(engine.read_named(n.NAME_EXPORT_DIR) or n.DEFAULT_EXPORT_DIR).strip()
     folder = Path(chosen)
     return folder if folder.is_absolute() else book_path.parent / folder
@@ -80,8 +84,13 @@ def do_export(engine: XlwingsEngine, now: datetime) -> str:
     from ..workflows.export import export_from_engine
 
     folder = export_folder(engine)
-    result = export_from_engine(engine, folder, now=now, progress=lambda _message: None,
-                                pdf_renderer=lambda xlsx, pdf: excel_pdf(engine.book.app, xlsx, pdf))
+    result = export_from_engine(
+        engine,
+        folder,
+        now=now,
+        progress=lambda _message: None,
+        pdf_renderer=lambda xlsx, pdf: excel_pdf(engine.book.app, xlsx, pdf),
+    )
     notes = f"（注意 {len(result.warnings)} 件: {result.warnings[0]}）" if result.warnings else ""
     return f"{n.ACTION_EXPORT}しました（{now.strftime(STAMP)}）: {folder} に {len(result.paths)} ファイル{notes}。"
 
@@ -92,8 +101,10 @@ def cycle_folder(engine: XlwingsEngine, key: str) -> Path:
 
     book_path = Path(str(engine.book.fullname))
     if engine.remote or not book_path.is_absolute():
-        raise WorkbookError("ブラウザー版・Office.js からは配布・回収できません。"
-                            "マスターを保存し、コマンド kaikaku distribute / collect を使ってください。")
+        raise WorkbookError(
+            "ブラウザー版・Office.js からは配布・回収できません。"
+            "マスターを保存し、コマンド kaikaku distribute / collect を使ってください。"
+        )
     folder = Path(str(getattr(load(engine).settings, key)).strip())
     return folder if folder.is_absolute() else book_path.parent / folder
 
@@ -104,8 +115,10 @@ def do_distribute(engine: XlwingsEngine, now: datetime) -> str:
 
     folder = cycle_folder(engine, "distribution_folder")
     result = distribute_into(engine, folder, now=now)
-    return (f"{n.ACTION_DISTRIBUTE}しました（{now.strftime(STAMP)}）: {result.year}年度、{len(result.sent)} 課のファイルを "
-            f"{folder} に作成しました。ブックを保存してください（配布の記録が入っています）。")
+    return (
+        f"{n.ACTION_DISTRIBUTE}しました（{now.strftime(STAMP)}）: {result.year}年度、{len(result.sent)} 課のファイルを "
+        f"{folder} に作成しました。ブックを保存してください（配布の記録が入っています）。"
+    )
 
 
 def do_collect(engine: XlwingsEngine, now: datetime) -> str:
@@ -115,16 +128,21 @@ def do_collect(engine: XlwingsEngine, now: datetime) -> str:
     folder = cycle_folder(engine, "collection_folder")
     report = collect_into(engine, returned_files([folder]), now=now)
     open_conflicts = sum(not x["resolved"] for x in report.conflicts)
-    text = (f"{n.ACTION_COLLECT}しました（{now.strftime(STAMP)}）: {len(report.files)} ファイル、適用 "
-            f"{len(report.applied)} 件・競合 {open_conflicts} 件・拒否 {len(report.refused)} 件")
+    text = (
+        f"{n.ACTION_COLLECT}しました（{now.strftime(STAMP)}）: {len(report.files)} ファイル、適用 "
+        f"{len(report.applied)} 件・競合 {open_conflicts} 件・拒否 {len(report.refused)} 件"
+    )
     if report.conflicts or report.refused:
         text += f"。「{c.CHANGE_LOG.sheet}」シートで確認してください"
     return text + "。ブックを保存してください。"
 
 
 DOERS: dict[str, Callable[[XlwingsEngine, datetime], str]] = {
-    n.ACTION_REFRESH: do_refresh, n.ACTION_VALIDATE: do_validate, n.ACTION_EXPORT: do_export,
-    n.ACTION_DISTRIBUTE: do_distribute, n.ACTION_COLLECT: do_collect,
+    n.ACTION_REFRESH: do_refresh,
+    n.ACTION_VALIDATE: do_validate,
+    n.ACTION_EXPORT: do_export,
+    n.ACTION_DISTRIBUTE: do_distribute,
+    n.ACTION_COLLECT: do_collect,
 }
 
 
@@ -161,8 +179,10 @@ def run(book: Any, action: str | None = None, now: datetime | None = None) -> st
         status = f"エラー（{chosen}）: {exc}"
         problem = (str(exc), "表示された内容を確認し、直してからもう一度実行してください。")
     except Exception as exc:  # a bug: say so plainly in the workbook, keep the outputs as they were
-        status = (f"予期しないエラー（{chosen}）: {type(exc).__name__}: {exc}。出力シートは変更していません。"
-                  "この表示を担当者に伝えてください。")
+        status = (
+            f"予期しないエラー（{chosen}）: {type(exc).__name__}: {exc}。出力シートは変更していません。"
+            "この表示を担当者に伝えてください。"
+        )
         problem = (status, "担当者（情報政策担当）に連絡してください。")
     _show(engine, status, problem)
     return status

@@ -51,8 +51,10 @@ def configure(environ: MutableMapping[str, str] | None = None) -> Path:
     """Point xlwings Server at our project folder and set its defaults; returns the project folder."""
     env = os.environ if environ is None else environ
     if "xlwings" in sys.modules and env.get("XLWINGS_ON_SERVER") != "true":
-        raise ServerSetupError("xlwings が先に読み込まれているため、サーバーとして起動できません。"
-                               "新しいプロセスで kaikaku serve を実行してください。")
+        raise ServerSetupError(
+            "xlwings が先に読み込まれているため、サーバーとして起動できません。"
+            "新しいプロセスで kaikaku serve を実行してください。"
+        )
     env.setdefault("XLWINGS_PROJECT_DIR", str(PROJECT_DIR))
     for key, value in DEFAULTS.items():
         env.setdefault(key, value)
@@ -64,8 +66,10 @@ def check_not_configured_elsewhere(project_dir: Path) -> None:
     """xlwings Server reads its settings once, at its first import: refuse to serve its defaults silently."""
     config = sys.modules.get("xlwings_server.config")
     if config is not None and Path(config.PROJECT_DIR).resolve() != project_dir.resolve():
-        raise ServerSetupError("xlwings Server が kaikaku-xl の設定より先に読み込まれています（マニフェストと作業ウィンドウが"
-                               "xlwings の既定のものになります）。新しいプロセスで kaikaku serve を実行してください。")
+        raise ServerSetupError(
+            "xlwings Server が kaikaku-xl の設定より先に読み込まれています（マニフェストと作業ウィンドウが"
+            "xlwings の既定のものになります）。新しいプロセスで kaikaku serve を実行してください。"
+        )
 
 
 def app() -> Any:
@@ -81,12 +85,15 @@ def app() -> Any:
     return protect(main_app)
 
 
-def serve(host: str = "127.0.0.1", port: int = 8000, *, certfile: str | None = None,
-          keyfile: str | None = None) -> None:
+def serve(
+    host: str = "127.0.0.1", port: int = 8000, *, certfile: str | None = None, keyfile: str | None = None
+) -> None:
     """Run the server (uvicorn). Without certfile/keyfile it speaks HTTP: put an HTTPS proxy in front."""
     # Only look for the packages here: importing xlwings_server would fix its settings before configure() runs.
     if importlib.util.find_spec("xlwings_server") is None or importlib.util.find_spec("uvicorn") is None:
-        raise ServerSetupError("xlwings Server がインストールされていません: pip install \"kaikaku-xl[server]\"")
+        raise ServerSetupError(
+            'xlwings Server がインストールされていません: pip install "kaikaku-xl[server]"'
+        )
     from .server_guard import require_auth_for
 
     require_auth_for(host)  # before anything listens: beyond loopback only with a secret or auth provider
@@ -94,7 +101,11 @@ def serve(host: str = "127.0.0.1", port: int = 8000, *, certfile: str | None = N
     import uvicorn
 
     scheme = "https" if certfile and keyfile else "http"
-    print(f"kaikaku-xl サーバー: {scheme}://{host}:{port}/  （マニフェスト: {scheme}://{host}:{port}/manifest/download）")
+    print(
+        f"kaikaku-xl サーバー: {scheme}://{host}:{port}/  （マニフェスト: {scheme}://{host}:{port}/manifest/download）"
+    )
     if scheme == "http":
-        print("注意: Office.js のアドインは HTTPS が必要です。証明書を指定するか、HTTPS のリバースプロキシ経由で公開してください。")
+        print(
+            "注意: Office.js のアドインは HTTPS が必要です。証明書を指定するか、HTTPS のリバースプロキシ経由で公開してください。"
+        )
     uvicorn.run(application, host=host, port=port, ssl_certfile=certfile, ssl_keyfile=keyfile)

@@ -31,8 +31,16 @@ SECRET_ENV = "KAIKAKU_SERVER_SECRET"
 MAX_MB_ENV = "KAIKAKU_SERVER_MAX_MB"
 DEFAULT_MAX_MB = 20.0
 MIN_SECRET_CHARS = 16
-PUBLIC_GET = ("/static/", "/manifest", "/taskpane", "/favicon", "/xlwings/custom-functions-meta",
-              "/xlwings/custom-functions-code", "/xlwings/custom-scripts-meta", "/")
+PUBLIC_GET = (
+    "/static/",
+    "/manifest",
+    "/taskpane",
+    "/favicon",
+    "/xlwings/custom-functions-meta",
+    "/xlwings/custom-functions-code",
+    "/xlwings/custom-scripts-meta",
+    "/",
+)
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -79,8 +87,8 @@ def require_auth_for(host: str, env: MutableMapping[str, str] | None = None) -> 
         raise ServerGuardError(
             f"--host {host} はこの PC 以外からも接続できるため、認証なしでは起動しません。"
             f"共有シークレットを環境変数 {SECRET_ENV} に設定する（例: PowerShell で "
-            f"$env:{SECRET_ENV} = \"<16文字以上のランダムな文字列>\"）か、xlwings Server の認証"
-            "（XLWINGS_AUTH_PROVIDERS、例: [\"entraid\"]）を設定してから起動してください。"
+            f'$env:{SECRET_ENV} = "<16文字以上のランダムな文字列>"）か、xlwings Server の認証'
+            '（XLWINGS_AUTH_PROVIDERS、例: ["entraid"]）を設定してから起動してください。'
             "この PC だけで使う場合は --host 127.0.0.1 にしてください。"
         )
 
@@ -92,11 +100,21 @@ def _max_bytes(env: MutableMapping[str, str]) -> int:
         return int(DEFAULT_MAX_MB * 1024 * 1024)
 
 
-async def _reply(send: Send, status: int, message: str, headers: list[tuple[bytes, bytes]] | None = None) -> None:
+async def _reply(
+    send: Send, status: int, message: str, headers: list[tuple[bytes, bytes]] | None = None
+) -> None:
     body = json.dumps({"detail": message}, ensure_ascii=False).encode("utf-8")
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json; charset=utf-8"),
-                            (b"content-length", str(len(body)).encode()), *(headers or [])]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json; charset=utf-8"),
+                (b"content-length", str(len(body)).encode()),
+                *(headers or []),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 
@@ -104,7 +122,9 @@ BAD_JSON = "リクエストの形式が正しくありません（JSON として
 BAD_REQUEST = "リクエストの内容が正しくありません（必要な項目がないか、型が違います）。アドインを再読み込みしてから、もう一度実行してください。"
 TOO_LARGE = "送信されたデータが大きすぎます（上限 {mb:g} MB）。範囲を小さくするか、管理者に {env} の設定を相談してください。"
 UNAUTHORIZED = "認証されていません。アドインに設定された共有シークレット（管理者が配布）を確認してください。"
-FAILED = "サーバーで処理できませんでした。しばらくしてからもう一度実行し、続く場合は管理者に連絡してください。"
+FAILED = (
+    "サーバーで処理できませんでした。しばらくしてからもう一度実行し、続く場合は管理者に連絡してください。"
+)
 
 
 def guard(app: ASGIApp, env: MutableMapping[str, str] | None = None) -> ASGIApp:
@@ -231,8 +251,12 @@ def off_the_event_loop(*modules: ModuleType) -> None:
             if hasattr(func, "__xlscript__"):
                 _offload_script(func)
                 continue
-            if (inspect.iscoroutinefunction(func) or inspect.isasyncgenfunction(func)
-                    or inspect.isgeneratorfunction(func) or getattr(func, "__kaikaku_offloaded__", False)):
+            if (
+                inspect.iscoroutinefunction(func)
+                or inspect.isasyncgenfunction(func)
+                or inspect.isgeneratorfunction(func)
+                or getattr(func, "__kaikaku_offloaded__", False)
+            ):
                 continue
             setattr(module, name, _offloaded(func))
 

@@ -39,7 +39,9 @@ from ..workbook.styles import apply
 from ..workflows.refresh import refresh
 from . import names as n
 
-VML_PART = "xl/drawings/vmlDrawing1.vml"  # the name openpyxl keeps from its vba_archive (vmlDrawing<digit>.vml)
+VML_PART = (
+    "xl/drawings/vmlDrawing1.vml"  # the name openpyxl keeps from its vba_archive (vmlDrawing<digit>.vml)
+)
 VBA_PART = "xl/vbaProject.bin"
 COLUMN_WIDTHS = {"A": 24.0, "B": 64.0, "C": 3.0, "D": 14.0, "E": 14.0}
 BUTTON_SIZE = (150, 40)  # pixels
@@ -60,7 +62,9 @@ def template_path() -> Path:
     """xlwings' quickstart_standalone.xlsm of the installed (pinned) xlwings."""
     path = Path(xlwings.__file__).parent / n.TEMPLATE
     if not path.exists():
-        raise WorkbookError(f"xlwings のテンプレート {n.TEMPLATE} が見つかりません（xlwings {xlwings.__version__}）。")
+        raise WorkbookError(
+            f"xlwings のテンプレート {n.TEMPLATE} が見つかりません（xlwings {xlwings.__version__}）。"
+        )
     return path
 
 
@@ -72,9 +76,12 @@ def check_name(path: Path) -> None:
     if not (stem.isascii() and stem.isidentifier()) or keyword.iskeyword(stem):
         raise WorkbookError(
             f"ファイル名「{path.name}」は使えません。半角の英字で始まり、英数字と _ だけの名前にしてください"
-            "（例: omitama_master.xlsm）。ボタンが同じ名前の Python ファイルを読み込むためです。")
+            "（例: omitama_master.xlsm）。ボタンが同じ名前の Python ファイルを読み込むためです。"
+        )
     if stem in sys.stdlib_module_names or stem in _TAKEN:
-        raise WorkbookError(f"ファイル名「{path.name}」は Python のモジュール名と重なります。別の名前にしてください。")
+        raise WorkbookError(
+            f"ファイル名「{path.name}」は Python のモジュール名と重なります。別の名前にしてください。"
+        )
 
 
 def button_vml() -> bytes:
@@ -87,8 +94,10 @@ def button_vml() -> bytes:
     for letter, width in COLUMN_WIDTHS.items():
         sheet.set_column(f"{letter}:{letter}", width)
     width, height = BUTTON_SIZE
-    sheet.insert_button(n.ACTION_CELLS.button, {"macro": n.BUTTON_MACRO, "caption": n.BUTTON_CAPTION,
-                                               "width": width, "height": height})
+    sheet.insert_button(
+        n.ACTION_CELLS.button,
+        {"macro": n.BUTTON_MACRO, "caption": n.BUTTON_CAPTION, "width": width, "height": height},
+    )
     scratch.close()
     with zipfile.ZipFile(buffer) as zf:
         return zf.read(VML_PART)
@@ -124,9 +133,17 @@ def _actions_sheet(wb: Workbook, plan: Plan) -> Worksheet:
         label_cell.alignment = Alignment(vertical="top")  # beside the top of a tall 状態 cell
         target.value = value
         apply(target, role, wrap=address == cells.status)
-    choice = DataValidation(type="list", formula1='"' + ",".join(n.ACTIONS) + '"', allow_blank=False,
-                            showErrorMessage=True, errorTitle="処理", error="・".join(n.ACTIONS) + " から選んでください。",
-                            showInputMessage=True, promptTitle="処理", prompt="ボタンで実行する処理を選びます。")
+    choice = DataValidation(
+        type="list",
+        formula1='"' + ",".join(n.ACTIONS) + '"',
+        allow_blank=False,
+        showErrorMessage=True,
+        errorTitle="処理",
+        error="・".join(n.ACTIONS) + " から選んでください。",
+        showInputMessage=True,
+        promptTitle="処理",
+        prompt="ボタンで実行する処理を選びます。",
+    )
     choice.add(cells.action)
     ws.add_data_validation(choice)
     ws.row_dimensions[ws[cells.status].row].height = 48
@@ -139,9 +156,15 @@ def _actions_sheet(wb: Workbook, plan: Plan) -> Worksheet:
         height = row_height([(line, span)])
         if height:
             ws.row_dimensions[i].height = height
-    for name, address in ((n.NAME_ACTION, cells.action), (n.NAME_STATUS, cells.status),
-                          (n.NAME_EXPORT_DIR, cells.export_dir)):
-        column, row = "".join(ch for ch in address if ch.isalpha()), "".join(ch for ch in address if ch.isdigit())
+    for name, address in (
+        (n.NAME_ACTION, cells.action),
+        (n.NAME_STATUS, cells.status),
+        (n.NAME_EXPORT_DIR, cells.export_dir),
+    ):
+        column, row = (
+            "".join(ch for ch in address if ch.isalpha()),
+            "".join(ch for ch in address if ch.isdigit()),
+        )
         wb.defined_names[name] = DefinedName(name, attr_text=f"'{n.SHEET_ACTIONS}'!${column}${row}")
     ws.legacy_drawing = VML_PART
     print_setup(ws, 1, landscape=False)
@@ -217,15 +240,24 @@ if __name__ == "__main__":  # run from an editor while the workbook is open in E
 '''
 
 
-def create_xlsm(plan: Plan, path: Path, *, sample: bool = False, force: bool = False,
-                now: datetime | None = None, protect: bool = True) -> Path:
+def create_xlsm(
+    plan: Plan,
+    path: Path,
+    *,
+    sample: bool = False,
+    force: bool = False,
+    now: datetime | None = None,
+    protect: bool = True,
+) -> Path:
     """Build `<name>.xlsm` (refreshed once) and `<name>.py` beside it; returns the workbook's path."""
     path = Path(path)
     check_name(path)
     module = path.with_suffix(".py")
     existing = [p for p in (path, module) if p.exists()]
     if existing and not force:
-        raise WorkbookError(f"{existing[0]} は既にあります。上書きする場合は --force を付けてください（元のファイルは残りません）。")
+        raise WorkbookError(
+            f"{existing[0]} は既にあります。上書きする場合は --force を付けてください（元のファイルは残りません）。"
+        )
     path.parent.mkdir(parents=True, exist_ok=True)
     wb = build_xlsm_workbook(plan, sample=sample, protect=protect)
     try:

@@ -33,7 +33,9 @@ class ExportResult:
     pdf: Path | None = None
     html: Path | None = None
     csv: Path | None = None
-    manifest: Path | None = None  # kaikaku_{year}_manifest.json: the set, its SHA-256 sums, the master's fingerprint
+    manifest: Path | None = (
+        None  # kaikaku_{year}_manifest.json: the set, its SHA-256 sums, the master's fingerprint
+    )
     warnings: list[str] = field(default_factory=list)  # Japanese, for the person who pressed the button
 
     @property
@@ -42,11 +44,20 @@ class ExportResult:
         return [p for p in (self.xlsx, self.pdf, self.html, self.csv, self.manifest) if p is not None]
 
 
-def export_all(plan: Any, report: Report, statuses: list[dict[str, Any]] | None, out_dir: Path, *,
-               display_unit: str = "円", generated: datetime.date, soffice: str | None = None,
-               progress: Callable[[str], None] = print,
-               pdf_renderer: Callable[[Path, Path], None] | None = None,
-               source: dict[str, Any] | None = None, trend: dict[str, Any] | None = None) -> ExportResult:
+def export_all(
+    plan: Any,
+    report: Report,
+    statuses: list[dict[str, Any]] | None,
+    out_dir: Path,
+    *,
+    display_unit: str = "円",
+    generated: datetime.date,
+    soffice: str | None = None,
+    progress: Callable[[str], None] = print,
+    pdf_renderer: Callable[[Path, Path], None] | None = None,
+    source: dict[str, Any] | None = None,
+    trend: dict[str, Any] | None = None,
+) -> ExportResult:
     """Write every output into out_dir, as one set: written into a fresh folder beside it, then swapped in with
     a manifest (file names, SHA-256, and `source`: the master's name, checksum and input fingerprint).
 
@@ -56,28 +67,54 @@ def export_all(plan: Any, report: Report, statuses: list[dict[str, Any]] | None,
     out_dir = Path(out_dir)
     year = report.evaluation_year
     with staged_export(out_dir, year) as stage:
-        result = _write_set(plan, report, statuses, stage.path, year, display_unit=display_unit,
-                            generated=generated, soffice=soffice, progress=progress, pdf_renderer=pdf_renderer,
-                            trend=trend)
+        result = _write_set(
+            plan,
+            report,
+            statuses,
+            stage.path,
+            year,
+            display_unit=display_unit,
+            generated=generated,
+            soffice=soffice,
+            progress=progress,
+            pdf_renderer=pdf_renderer,
+            trend=trend,
+        )
         stage.publish(source)
     for name in ("xlsx", "pdf", "html", "csv"):
         written = getattr(result, name)
         if written is not None:
             setattr(result, name, out_dir / written.name)
     result.manifest = out_dir / manifest_name(year)
-    progress("出力が完了しました。" if not result.warnings else f"出力が完了しました（注意 {len(result.warnings)} 件）。")
+    progress(
+        "出力が完了しました。"
+        if not result.warnings
+        else f"出力が完了しました（注意 {len(result.warnings)} 件）。"
+    )
     return result
 
 
-def _write_set(plan: Any, report: Report, statuses: list[dict[str, Any]] | None, out_dir: Path, year: int,
-               *, display_unit: str, generated: datetime.date, soffice: str | None,
-               progress: Callable[[str], None], pdf_renderer: Callable[[Path, Path], None] | None,
-               trend: dict[str, Any] | None = None) -> ExportResult:
+def _write_set(
+    plan: Any,
+    report: Report,
+    statuses: list[dict[str, Any]] | None,
+    out_dir: Path,
+    year: int,
+    *,
+    display_unit: str,
+    generated: datetime.date,
+    soffice: str | None,
+    progress: Callable[[str], None],
+    pdf_renderer: Callable[[Path, Path], None] | None,
+    trend: dict[str, Any] | None = None,
+) -> ExportResult:
     stem = f"kaikaku_{year}"
     result = ExportResult()
 
     progress("出力する表を組み立てています…")
-    doc = build_document(plan, report, statuses or [], display_unit=display_unit, generated=generated, trend=trend)
+    doc = build_document(
+        plan, report, statuses or [], display_unit=display_unit, generated=generated, trend=trend
+    )
     result.warnings.extend(doc.warnings)
 
     progress("Excel ファイル（値のみ・印刷設定済み）を書き出しています…")
@@ -99,7 +136,9 @@ def _write_set(plan: Any, report: Report, statuses: list[dict[str, Any]] | None,
             pdf_renderer(result.xlsx, pdf)
             result.pdf = pdf
         except Exception as exc:  # Excel's errors come through COM in many types; the user needs a sentence
-            result.warnings.append(f"Excel で PDF を作成できませんでした（{exc}）。Excel ファイル・HTML・CSV は出力済みです。")
+            result.warnings.append(
+                f"Excel で PDF を作成できませんでした（{exc}）。Excel ファイル・HTML・CSV は出力済みです。"
+            )
     else:
         progress("LibreOffice で懇談会資料の PDF を作成しています（1〜2分かかることがあります）…")
         if write_pdf(doc, result.xlsx.name, pdf, soffice, result.warnings):

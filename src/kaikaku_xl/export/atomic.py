@@ -81,9 +81,17 @@ class Stage:
     published: bool = False
 
     def write_manifest(self, source: dict[str, Any] | None) -> Path:
-        files = [{"name": p.name, "sha256": sha256_of(p), "bytes": p.stat().st_size}
-                 for p in sorted(self.path.iterdir()) if p.name.startswith(f"kaikaku_{self.year}_")]
-        manifest = {"version": MANIFEST_VERSION, "evaluation_year": self.year, "master": source or {}, "files": files}
+        files = [
+            {"name": p.name, "sha256": sha256_of(p), "bytes": p.stat().st_size}
+            for p in sorted(self.path.iterdir())
+            if p.name.startswith(f"kaikaku_{self.year}_")
+        ]
+        manifest = {
+            "version": MANIFEST_VERSION,
+            "evaluation_year": self.year,
+            "master": source or {},
+            "files": files,
+        }
         target = self.path / manifest_name(self.year)
         target.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         return target
@@ -111,9 +119,11 @@ class Stage:
 
 
 def _os_message(out_dir: Path, exc: OSError) -> str:
-    return (f"出力フォルダー「{out_dir}」に書き出せませんでした（{os_reason(exc)}）。前回の出力はそのまま残っています。"
-            "フォルダー内のファイルを開いているプログラム（PDF ビューアー、Excel など）を閉じ、空き容量と書き込み権限を"
-            "確認してから、もう一度実行してください。")
+    return (
+        f"出力フォルダー「{out_dir}」に書き出せませんでした（{os_reason(exc)}）。前回の出力はそのまま残っています。"
+        "フォルダー内のファイルを開いているプログラム（PDF ビューアー、Excel など）を閉じ、空き容量と書き込み権限を"
+        "確認してから、もう一度実行してください。"
+    )
 
 
 @contextmanager
@@ -121,20 +131,27 @@ def staged_export(out_dir: Path, year: int) -> Iterator[Stage]:
     """A fresh folder beside `out_dir` for one run; removed unless published."""
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
-        raise ExportError(f"出力先「{out_dir}」はフォルダーではなくファイルです。別のフォルダー名を指定してください。")
+        raise ExportError(
+            f"出力先「{out_dir}」はフォルダーではなくファイルです。別のフォルダー名を指定してください。"
+        )
     try:
         out_dir.parent.mkdir(parents=True, exist_ok=True)
     except FileExistsError:
-        raise ExportError(f"出力先「{out_dir}」の途中にフォルダーではなくファイルがあります。別のフォルダー名を"
-                          "指定してください。") from None
+        raise ExportError(
+            f"出力先「{out_dir}」の途中にフォルダーではなくファイルがあります。別のフォルダー名を"
+            "指定してください。"
+        ) from None
     except OSError as exc:
         raise ExportError(_os_message(out_dir, exc)) from None
     with writer_lock(out_dir, action="出力"):
         stage = None
         try:
             recover(out_dir)
-            stage = Stage(Path(tempfile.mkdtemp(prefix=f".kaikaku-new-{out_dir.name}-", dir=out_dir.parent)),
-                          out_dir, year)
+            stage = Stage(
+                Path(tempfile.mkdtemp(prefix=f".kaikaku-new-{out_dir.name}-", dir=out_dir.parent)),
+                out_dir,
+                year,
+            )
             yield stage
         except OSError as exc:
             raise ExportError(_os_message(out_dir, exc)) from None

@@ -30,6 +30,7 @@ PERCENT_FORMAT = "0.0%"
 
 # ── years and dates ──────────────────────────────────────────────────────────────────────────────────────────
 
+
 def fiscal_year_label(year: int) -> str:
     """2026 -> 2026年度（令和8年度）."""
     return f"{year}年度（{wareki_year(year)}年度）"
@@ -41,6 +42,7 @@ def date_label(day: datetime.date) -> str:
 
 
 # ── cells and tables ─────────────────────────────────────────────────────────────────────────────────────────
+
 
 @dataclass(frozen=True)
 class Cell:
@@ -99,23 +101,44 @@ def percent_cell(rate: float | None, ref: str) -> Cell:
     if is_missing(rate):
         return Cell(EMPTY, ref=ref, align="right")
     number = percent_points(rate) / 100
-    return Cell(format_percent(rate), number=_plain_number(number), number_format=PERCENT_FORMAT,
-                raw=rate, ref=ref, align="right", wrap=False)
+    return Cell(
+        format_percent(rate),
+        number=_plain_number(number),
+        number_format=PERCENT_FORMAT,
+        raw=rate,
+        ref=ref,
+        align="right",
+        wrap=False,
+    )
 
 
 def amount_cell(yen: float | None, unit: str, ref: str | None) -> Cell:
     if is_missing(yen):
         return Cell(EMPTY, ref=ref, align="right")
     number = round_half_away(float(yen) / YEN_UNITS[unit], 0)
-    return Cell(format_amount(yen, unit), number=_plain_number(number), number_format=AMOUNT_FORMAT,
-                raw=yen, ref=ref, align="right", wrap=False)
+    return Cell(
+        format_amount(yen, unit),
+        number=_plain_number(number),
+        number_format=AMOUNT_FORMAT,
+        raw=yen,
+        ref=ref,
+        align="right",
+        wrap=False,
+    )
 
 
 def count_cell(n: int | None, ref: str | None) -> Cell:
     if is_missing(n):
         return Cell(EMPTY, ref=ref, align="right")
-    return Cell(format_number(n), number=_plain_number(n), number_format="#,##0", raw=n, ref=ref,
-                align="right", wrap=False)
+    return Cell(
+        format_number(n),
+        number=_plain_number(n),
+        number_format="#,##0",
+        raw=n,
+        ref=ref,
+        align="right",
+        wrap=False,
+    )
 
 
 def measure_value_cell(x: float | None, unit: str, display_unit: str, ref: str, decimals: int = 0) -> Cell:
@@ -125,8 +148,15 @@ def measure_value_cell(x: float | None, unit: str, display_unit: str, ref: str, 
     if is_missing(x):
         return Cell(EMPTY, ref=ref, align="right")
     number = round_half_away(float(x), decimals)
-    return Cell(format_number(x, decimals), number=_plain_number(number), number_format=number_format(decimals),
-                raw=x, ref=ref, align="right", wrap=False)
+    return Cell(
+        format_number(x, decimals),
+        number=_plain_number(number),
+        number_format=number_format(decimals),
+        raw=x,
+        ref=ref,
+        align="right",
+        wrap=False,
+    )
 
 
 def display_measure_unit(unit: str, display_unit: str) -> str:

@@ -36,14 +36,24 @@ def _svg(width: int, height: int, body: list[str], title: str) -> str:
     )
 
 
-def _text(x: float, y: float, value: str, anchor: str = "start", size: int = 12, fill: str = css(BLACK),
-          weight: str = "normal") -> str:
-    return (f'<text x="{_n(x)}" y="{_n(y)}" text-anchor="{anchor}" font-size="{size}" fill="{fill}" '
-            f'font-weight="{weight}">{escape(value)}</text>')
+def _text(
+    x: float,
+    y: float,
+    value: str,
+    anchor: str = "start",
+    size: int = 12,
+    fill: str = css(BLACK),
+    weight: str = "normal",
+) -> str:
+    return (
+        f'<text x="{_n(x)}" y="{_n(y)}" text-anchor="{anchor}" font-size="{size}" fill="{fill}" '
+        f'font-weight="{weight}">{escape(value)}</text>'
+    )
 
 
-def grade_share_chart(categories: list[str], series: dict[str, list[float]], title: str,
-                      scale: GradeScale | None = None) -> str:
+def grade_share_chart(
+    categories: list[str], series: dict[str, list[float]], title: str, scale: GradeScale | None = None
+) -> str:
     """Horizontal stacked bars: share of each grade (percent points) per 基本方針, in the plan's colours."""
     scale = scale or GradeScale()
     label_w, bar_w, row_h, top = 300, 440, 34, 16
@@ -52,29 +62,45 @@ def grade_share_chart(categories: list[str], series: dict[str, list[float]], tit
     body = []
     for k in range(0, 101, 20):
         x = label_w + bar_w * k / 100
-        body.append(f'<line x1="{_n(x)}" y1="{top - 4}" x2="{_n(x)}" y2="{top + row_h * len(categories)}" '
-                    f'stroke="{css(LIGHT_GREY)}" stroke-width="1"/>')
+        body.append(
+            f'<line x1="{_n(x)}" y1="{top - 4}" x2="{_n(x)}" y2="{top + row_h * len(categories)}" '
+            f'stroke="{css(LIGHT_GREY)}" stroke-width="1"/>'
+        )
         body.append(_text(x, top + row_h * len(categories) + 16, f"{k}%", "middle", 11))
     for i, cat in enumerate(categories):
         y = top + i * row_h
-        body.append(_text(label_w - 8, y + row_h / 2 + 4, cat if len(cat) <= 24 else cat[:23] + "…", "end", 12))
+        body.append(
+            _text(label_w - 8, y + row_h / 2 + 4, cat if len(cat) <= 24 else cat[:23] + "…", "end", 12)
+        )
         x = float(label_w)
         for g in scale.labels:
             share = series[g][i]
             if share <= 0:
                 continue
             w = bar_w * share / 100
-            body.append(f'<rect x="{_n(x)}" y="{_n(y + 5)}" width="{_n(w)}" height="{row_h - 10}" '
-                        f'fill="{css(scale.fill(g) or LIGHT_GREY)}"/>')
+            body.append(
+                f'<rect x="{_n(x)}" y="{_n(y + 5)}" width="{_n(w)}" height="{row_h - 10}" '
+                f'fill="{css(scale.fill(g) or LIGHT_GREY)}"/>'
+            )
             if w >= 34:
-                body.append(_text(x + w / 2, y + row_h / 2 + 4, f"{format_number(share, 1)}%", "middle", 10,
-                                  css(scale.text_color(g))))
+                body.append(
+                    _text(
+                        x + w / 2,
+                        y + row_h / 2 + 4,
+                        f"{format_number(share, 1)}%",
+                        "middle",
+                        10,
+                        css(scale.text_color(g)),
+                    )
+                )
             x += w
     ly = top + row_h * len(categories) + 40
     step = 110 if len(scale.labels) <= 5 else 580 // len(scale.labels)
     for j, g in enumerate(scale.labels):
         lx = label_w - 120 + j * step
-        body.append(f'<rect x="{lx}" y="{ly - 10}" width="12" height="12" fill="{css(scale.fill(g) or LIGHT_GREY)}"/>')
+        body.append(
+            f'<rect x="{lx}" y="{ly - 10}" width="12" height="12" fill="{css(scale.fill(g) or LIGHT_GREY)}"/>'
+        )
         name = scale.title(g)
         body.append(_text(lx + 16, ly, f"{g} {name}" if name != g else g, "start", 11))
     return _svg(width, height, body, title)
@@ -113,11 +139,15 @@ def bar_chart(categories: list[str], series: dict[str, list[float | None]], titl
     while lo + k * step <= hi + step / 1000:
         v = lo + k * step
         y = y_of(v)
-        body.append(f'<line x1="{left}" y1="{_n(y)}" x2="{left + plot_w}" y2="{_n(y)}" stroke="{css(GRID_GREY)}"/>')
+        body.append(
+            f'<line x1="{left}" y1="{_n(y)}" x2="{left + plot_w}" y2="{_n(y)}" stroke="{css(GRID_GREY)}"/>'
+        )
         label = format_number(v) if v >= 0 else "△" + format_number(-v)
         body.append(_text(left - 6, y + 4, label, "end", 10))
         k += 1
-    body.append(f'<line x1="{left}" y1="{_n(y_of(0))}" x2="{left + plot_w}" y2="{_n(y_of(0))}" stroke="{css(DARK_GREY)}"/>')
+    body.append(
+        f'<line x1="{left}" y1="{_n(y_of(0))}" x2="{left + plot_w}" y2="{_n(y_of(0))}" stroke="{css(DARK_GREY)}"/>'
+    )
     n = max(len(categories), 1)
     slot = plot_w / n
     names = list(series)
@@ -129,17 +159,23 @@ def bar_chart(categories: list[str], series: dict[str, list[float | None]], titl
             if v is None:
                 continue
             y1, y2 = sorted((y_of(v), y_of(0)))
-            body.append(f'<rect x="{_n(x0 + j * bar)}" y="{_n(y1)}" width="{_n(bar)}" height="{_n(y2 - y1)}" '
-                        f'fill="{colors[j % len(colors)]}" stroke="{outline}" stroke-width="0.5"/>')
+            body.append(
+                f'<rect x="{_n(x0 + j * bar)}" y="{_n(y1)}" width="{_n(bar)}" height="{_n(y2 - y1)}" '
+                f'fill="{colors[j % len(colors)]}" stroke="{outline}" stroke-width="0.5"/>'
+            )
             if len(names) == 1:
                 label = format_number(v) if v >= 0 else "△" + format_number(-v)
-                body.append(_text(x0 + j * bar + bar / 2, (y1 - 5) if v >= 0 else (y2 + 13), label, "middle", 10))
+                body.append(
+                    _text(x0 + j * bar + bar / 2, (y1 - 5) if v >= 0 else (y2 + 13), label, "middle", 10)
+                )
         body.append(_text(left + i * slot + slot / 2, top + plot_h + 18, cat, "middle", 11))
     if len(names) > 1:
         for j, name in enumerate(names):
             lx = left + j * 90
-            body.append(f'<rect x="{lx}" y="{height - 22}" width="12" height="12" fill="{colors[j % len(colors)]}" '
-                        f'stroke="{outline}" stroke-width="0.5"/>')
+            body.append(
+                f'<rect x="{lx}" y="{height - 22}" width="12" height="12" fill="{colors[j % len(colors)]}" '
+                f'stroke="{outline}" stroke-width="0.5"/>'
+            )
             body.append(_text(lx + 16, height - 12, name, "start", 11))
     return _svg(width, height, body, title)
 
@@ -164,13 +200,17 @@ def line_chart(categories: list[str], series: dict[str, list[float | None]], tit
     def y_of(v: float) -> float:
         return top + plot_h * (hi - v) / (hi - lo)
 
-    body = [_text(4, 14, title if len(title) <= 26 else title[:25] + "…", "start", 11, weight="bold"),
-            _text(width - 4, 14, f"（{unit}）", "end", 10)]
+    body = [
+        _text(4, 14, title if len(title) <= 26 else title[:25] + "…", "start", 11, weight="bold"),
+        _text(width - 4, 14, f"（{unit}）", "end", 10),
+    ]
     k = 0
     while lo + k * step <= hi + step / 1000:
         v = lo + k * step
-        body.append(f'<line x1="{left}" y1="{_n(y_of(v))}" x2="{left + plot_w}" y2="{_n(y_of(v))}" '
-                    f'stroke="{css(GRID_GREY)}"/>')
+        body.append(
+            f'<line x1="{left}" y1="{_n(y_of(v))}" x2="{left + plot_w}" y2="{_n(y_of(v))}" '
+            f'stroke="{css(GRID_GREY)}"/>'
+        )
         body.append(_text(left - 4, y_of(v) + 3, format_number(v, 0 if step >= 1 else 2), "end", 9))
         k += 1
     for i, cat in enumerate(categories):
@@ -185,10 +225,14 @@ def line_chart(categories: list[str], series: dict[str, list[float | None]], tit
             body.append(f'<circle cx="{_n(x_of(i))}" cy="{_n(y_of(v))}" r="2.5" fill="{colors[j % 2]}"/>')
         for run in runs:
             if len(run) > 1:
-                body.append(f'<polyline points="{" ".join(run)}" fill="none" stroke="{colors[j % 2]}" '
-                            f'stroke-width="2"{dashes[j % 2]}/>')
+                body.append(
+                    f'<polyline points="{" ".join(run)}" fill="none" stroke="{colors[j % 2]}" '
+                    f'stroke-width="2"{dashes[j % 2]}/>'
+                )
         lx = left + j * 90
-        body.append(f'<line x1="{lx}" y1="{height - 12}" x2="{lx + 18}" y2="{height - 12}" stroke="{colors[j % 2]}" '
-                    f'stroke-width="2"{dashes[j % 2]}/>')
+        body.append(
+            f'<line x1="{lx}" y1="{height - 12}" x2="{lx + 18}" y2="{height - 12}" stroke="{colors[j % 2]}" '
+            f'stroke-width="2"{dashes[j % 2]}/>'
+        )
         body.append(_text(lx + 22, height - 8, name, "start", 10))
     return _svg(width, height, body, title)

@@ -55,9 +55,17 @@ grid-template-columns:minmax(6.5em,40%) 1fr;gap:.6rem;text-align:left;white-spac
 figure{overflow-x:auto}figure img{min-width:$chart_min;max-width:none}
 .trend-charts figure img{min-width:0;max-width:100%}}
 """).substitute(
-    fonts=WEB_FONTS, ink=css(INK), navy=css(NAVY), note=css(DARK_GREY), border=css(BORDER_GREY),
-    header=css(HEADER_FILL), header_text=css(HEADER_TEXT), group=css(GROUP_FILL), narrow=NARROW_SCREEN,
-    chart_min=CHART_MIN_WIDTH)
+    fonts=WEB_FONTS,
+    ink=css(INK),
+    navy=css(NAVY),
+    note=css(DARK_GREY),
+    border=css(BORDER_GREY),
+    header=css(HEADER_FILL),
+    header_text=css(HEADER_TEXT),
+    group=css(GROUP_FILL),
+    narrow=NARROW_SCREEN,
+    chart_min=CHART_MIN_WIDTH,
+)
 
 
 def _cell_html(tag: str, cell: Cell, extra: str = "") -> str:
@@ -83,15 +91,19 @@ def _value(raw: float | int) -> str:
 
 def table_html(table: Table, row_header: bool = True) -> str:
     unit = f'<span class="unit">（{escape(table.unit_note)}）</span>' if table.unit_note else ""
-    out = [f'<div class="scroll"><table id="{escape(table.key)}"><caption>{escape(table.caption)}{unit}</caption>',
-           "<thead><tr>"]
+    out = [
+        f'<div class="scroll"><table id="{escape(table.key)}"><caption>{escape(table.caption)}{unit}</caption>',
+        "<thead><tr>",
+    ]
     out += [f'<th scope="col">{escape(c.title)}</th>' for c in table.columns]
     out.append("</tr></thead>")
     header_col = 1 if table.columns and table.columns[0].title == "No" else 0
     for group in table.groups:
         out.append("<tbody>")
         if group.label:
-            out.append(f'<tr><th scope="rowgroup" colspan="{len(table.columns)}">{escape(group.label)}</th></tr>')
+            out.append(
+                f'<tr><th scope="rowgroup" colspan="{len(table.columns)}">{escape(group.label)}</th></tr>'
+            )
         for row in group.rows:
             cells = []
             for i, cell in enumerate(row):
@@ -109,23 +121,37 @@ def table_html(table: Table, row_header: bool = True) -> str:
 
 def _figure(svg: str, alt: str, caption: str) -> str:
     data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
-    return (f'<figure><img src="data:image/svg+xml;base64,{data}" alt="{escape(alt)}">'
-            f"<figcaption>{escape(caption)}</figcaption></figure>")
+    return (
+        f'<figure><img src="data:image/svg+xml;base64,{data}" alt="{escape(alt)}">'
+        f"<figcaption>{escape(caption)}</figcaption></figure>"
+    )
 
 
 def render_html(doc: Document) -> str:
     gc = doc.grade_chart
     ec, hc = doc.effect_year_chart, doc.history_chart
-    grade_fig = _figure(grade_share_chart(gc["categories"], gc["series"], "基本方針別の評価構成比", doc.scale),
-                        gc["alt"],
-                        "図1　基本方針別の評価構成比")
-    year_fig = _figure(bar_chart(ec["categories"], ec["series"], "年度別の財政効果額", ec["unit"]), ec["alt"],
-                       "図2　年度別の財政効果額（実績と計画）")
-    hist_fig = _figure(bar_chart(hc["categories"], hc["series"], "これまでの財政効果額", hc["unit"]), hc["alt"],
-                       "図3　これまでの行財政改革の財政効果額と本計画の累計")
-    info = [("団体", doc.city), ("評価年度", fiscal_year_label(doc.evaluation_year)),
-            ("計画期間", doc.period_label), ("作成日", date_label(doc.generated)),
-            ("金額の単位", f"{doc.display_unit}（△は負の値）")]
+    grade_fig = _figure(
+        grade_share_chart(gc["categories"], gc["series"], "基本方針別の評価構成比", doc.scale),
+        gc["alt"],
+        "図1　基本方針別の評価構成比",
+    )
+    year_fig = _figure(
+        bar_chart(ec["categories"], ec["series"], "年度別の財政効果額", ec["unit"]),
+        ec["alt"],
+        "図2　年度別の財政効果額（実績と計画）",
+    )
+    hist_fig = _figure(
+        bar_chart(hc["categories"], hc["series"], "これまでの財政効果額", hc["unit"]),
+        hc["alt"],
+        "図3　これまでの行財政改革の財政効果額と本計画の累計",
+    )
+    info = [
+        ("団体", doc.city),
+        ("評価年度", fiscal_year_label(doc.evaluation_year)),
+        ("計画期間", doc.period_label),
+        ("作成日", date_label(doc.generated)),
+        ("金額の単位", f"{doc.display_unit}（△は負の値）"),
+    ]
     parts = [
         "<!DOCTYPE html>",
         '<html lang="ja">',
@@ -142,33 +168,60 @@ def render_html(doc: Document) -> str:
     ]
     if doc.subtitle:
         parts.append(f'<p class="subtitle">{escape(doc.subtitle)}</p>')
-    parts.append('<dl class="info">' + "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in info)
-                 + "</dl>")
-    parts += ["</header>", "<main>",
-              '<section aria-labelledby="h-summary"><h2 id="h-summary">評価の概要</h2>',
-              f'<p class="note">{escape(doc.grade_legend)}</p>']
+    parts.append(
+        '<dl class="info">' + "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in info) + "</dl>"
+    )
+    parts += [
+        "</header>",
+        "<main>",
+        '<section aria-labelledby="h-summary"><h2 id="h-summary">評価の概要</h2>',
+        f'<p class="note">{escape(doc.grade_legend)}</p>',
+    ]
     parts += [table_html(t) for t in doc.summary]
-    parts += [grade_fig, "</section>",
-              '<section aria-labelledby="h-items"><h2 id="h-items">取組項目別の進捗状況</h2>',
-              f'<p class="note">{escape(doc.grade_legend)}。金額の単位：{escape(doc.display_unit)}</p>',
-              table_html(doc.items), "</section>",
-              '<section aria-labelledby="h-qual"><h2 id="h-qual">定性評価</h2>',
-              table_html(doc.qualitative), "</section>",
-              '<section aria-labelledby="h-effects"><h2 id="h-effects">財政効果額</h2>']
+    parts += [
+        grade_fig,
+        "</section>",
+        '<section aria-labelledby="h-items"><h2 id="h-items">取組項目別の進捗状況</h2>',
+        f'<p class="note">{escape(doc.grade_legend)}。金額の単位：{escape(doc.display_unit)}</p>',
+        table_html(doc.items),
+        "</section>",
+        '<section aria-labelledby="h-qual"><h2 id="h-qual">定性評価</h2>',
+        table_html(doc.qualitative),
+        "</section>",
+        '<section aria-labelledby="h-effects"><h2 id="h-effects">財政効果額</h2>',
+    ]
     parts += [table_html(t) for t in doc.effects]
     parts += [year_fig, hist_fig, "</section>"]
     if doc.trend is not None:
-        parts += ['<section aria-labelledby="h-trend"><h2 id="h-trend">年度推移</h2>',
-                  table_html(doc.trend.items), table_html(doc.trend.measures), '<div class="trend-charts">']
-        parts += [_figure(line_chart(ch.categories, {"実績": ch.actual, "計画値": ch.planned}, ch.title, ch.unit),
-                          ch.alt, ch.title) for ch in doc.trend.charts]
+        parts += [
+            '<section aria-labelledby="h-trend"><h2 id="h-trend">年度推移</h2>',
+            table_html(doc.trend.items),
+            table_html(doc.trend.measures),
+            '<div class="trend-charts">',
+        ]
+        parts += [
+            _figure(
+                line_chart(ch.categories, {"実績": ch.actual, "計画値": ch.planned}, ch.title, ch.unit),
+                ch.alt,
+                ch.title,
+            )
+            for ch in doc.trend.charts
+        ]
         parts += ["</div>", "</section>"]
     if doc.revisions is not None:
-        parts += ['<section aria-labelledby="h-revisions"><h2 id="h-revisions">計画の見直し</h2>',
-                  f'<p class="note">{escape(doc.revisions.caption)}</p>', table_html(doc.revisions), "</section>"]
-    parts += ["</main>",
-              f'<footer><p class="note">{escape(doc.city)}　{escape(date_label(doc.generated))}作成</p></footer>',
-              "</body>", "</html>", ""]
+        parts += [
+            '<section aria-labelledby="h-revisions"><h2 id="h-revisions">計画の見直し</h2>',
+            f'<p class="note">{escape(doc.revisions.caption)}</p>',
+            table_html(doc.revisions),
+            "</section>",
+        ]
+    parts += [
+        "</main>",
+        f'<footer><p class="note">{escape(doc.city)}　{escape(date_label(doc.generated))}作成</p></footer>',
+        "</body>",
+        "</html>",
+        "",
+    ]
     return "\n".join(parts)
 
 

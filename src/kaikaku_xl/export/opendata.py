@@ -30,9 +30,28 @@ from ..report_model import Report
 from ..rounding import is_missing, percent_points, round_half_away
 
 COLUMNS = [
-    "全国地方公共団体コード", "ID", "地方公共団体名", "年度", "基本方針", "取組項目No", "取組項目", "主要担当課",
-    "指標名", "単位", "基準値", "目標値", "実績値", "進捗率", "達成率", "評価", "財政効果額", "公開日",
-    "集計", "単年度の実績値", "取組の計画効果額", "取組の効果額達成率",
+    "全国地方公共団体コード",
+    "ID",
+    "地方公共団体名",
+    "年度",
+    "基本方針",
+    "取組項目No",
+    "取組項目",
+    "主要担当課",
+    "指標名",
+    "単位",
+    "基準値",
+    "目標値",
+    "実績値",
+    "進捗率",
+    "達成率",
+    "評価",
+    "財政効果額",
+    "公開日",
+    "集計",
+    "単年度の実績値",
+    "取組の計画効果額",
+    "取組の効果額達成率",
 ]
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
@@ -67,8 +86,16 @@ def rows(plan: Any, report: Report, generated: datetime.date) -> list[list[Any]]
     out: list[list[Any]] = []
     for item in report.items:
         no = item.no
-        head = [info.city_code or "", None, info.city, year, names.get(item.policy, str(item.policy)),
-                no, item.title, item.lead]
+        head = [
+            info.city_code or "",
+            None,
+            info.city,
+            year,
+            names.get(item.policy, str(item.policy)),
+            no,
+            item.title,
+            item.lead,
+        ]
         own = measures_of.get(no, [])
         plan = [_number(item.effect_plan_year, 0), _percent(item.effect_plan_attainment)]
         if not own:
@@ -78,16 +105,39 @@ def rows(plan: Any, report: Report, generated: datetime.date) -> list[list[Any]]
             continue
         for _i, m in own:
             effect = _number(m.effect, 0) if m.counted else ""
-            row = head + [m.name, m.unit, _number(m.baseline), _number(m.target), _number(m.actual),
-                          _percent(m.progress), _percent(m.attainment), m.grade, effect, published,
-                          m.aggregation, _number(m.year_actual) if m.aggregation else "", *plan]
+            row = head + [
+                m.name,
+                m.unit,
+                _number(m.baseline),
+                _number(m.target),
+                _number(m.actual),
+                _percent(m.progress),
+                _percent(m.attainment),
+                m.grade,
+                effect,
+                published,
+                m.aggregation,
+                _number(m.year_actual) if m.aggregation else "",
+                *plan,
+            ]
             row[1] = f"{year}-{m.id}"
             out.append(row)
     return out
 
 
-TEXT_COLUMNS = {"全国地方公共団体コード", "ID", "地方公共団体名", "基本方針", "取組項目", "主要担当課", "指標名", "単位",
-                "評価", "公開日", "集計"}
+TEXT_COLUMNS = {
+    "全国地方公共団体コード",
+    "ID",
+    "地方公共団体名",
+    "基本方針",
+    "取組項目",
+    "主要担当課",
+    "指標名",
+    "単位",
+    "評価",
+    "公開日",
+    "集計",
+}
 
 
 def render_csv(plan: Any, report: Report, generated: datetime.date) -> str:
@@ -95,8 +145,9 @@ def render_csv(plan: Any, report: Report, generated: datetime.date) -> str:
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(COLUMNS)
     for row in rows(plan, report, generated):
-        writer.writerow([neutralise(str(v)) if name in TEXT_COLUMNS else v for name, v in zip(COLUMNS, row,
-                                                                                            strict=True)])
+        writer.writerow(
+            [neutralise(str(v)) if name in TEXT_COLUMNS else v for name, v in zip(COLUMNS, row, strict=True)]
+        )
     return buffer.getvalue()
 
 

@@ -28,8 +28,9 @@ def japanese_font() -> str | None:
     if not fc_list:
         return None
     try:
-        out = subprocess.run([fc_list, ":lang=ja", "family"], capture_output=True, text=True, timeout=30,
-                             check=False).stdout
+        out = subprocess.run(
+            [fc_list, ":lang=ja", "family"], capture_output=True, text=True, timeout=30, check=False
+        ).stdout
     except (OSError, subprocess.SubprocessError):
         return None
     families = {name.strip() for line in out.splitlines() for name in line.split(",")}
@@ -44,8 +45,15 @@ def find_soffice(soffice: str | None) -> str | None:
 
 def _run(cmd: list[str], cwd: Path, timeout: int) -> tuple[int | None, str]:
     """Run LibreOffice in its own process group; on timeout end that group. Returns (exit code, output)."""
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            start_new_session=True, text=True, errors="replace")
+    proc = subprocess.Popen(
+        cmd,
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        text=True,
+        errors="replace",
+    )
     try:
         out, _ = proc.communicate(timeout=timeout)
         return proc.returncode, out
@@ -58,8 +66,14 @@ def _run(cmd: list[str], cwd: Path, timeout: int) -> tuple[int | None, str]:
         return None, out
 
 
-def write_pdf(doc: Document, xlsx_name: str, path: Path, soffice: str | None, warnings: list[str],
-              timeout: int = TIMEOUT_SECONDS) -> bool:
+def write_pdf(
+    doc: Document,
+    xlsx_name: str,
+    path: Path,
+    soffice: str | None,
+    warnings: list[str],
+    timeout: int = TIMEOUT_SECONDS,
+) -> bool:
     """Render the report to `path`; on any failure add a warning and return False."""
     exe = find_soffice(soffice)
     if exe is None:
@@ -67,19 +81,34 @@ def write_pdf(doc: Document, xlsx_name: str, path: Path, soffice: str | None, wa
         warnings.append(
             f"LibreOffice（soffice）が見つからないため、PDF（懇談会資料）を作成できませんでした{where}。"
             "Excel ファイル・HTML・CSV は出力済みです。LibreOffice をインストールして再実行するか、"
-            "Excel ファイルを開いて PDF に保存してください。")
+            "Excel ファイルを開いて PDF に保存してください。"
+        )
         return False
     font = japanese_font()
     if font is None:
-        warnings.append("日本語フォント（BIZ UDPゴシック・Noto Sans CJK JP・IPAex ゴシックなど）が見つかりません。"
-                        "PDF の文字が正しく表示されない可能性があります。")
+        warnings.append(
+            "日本語フォント（BIZ UDPゴシック・Noto Sans CJK JP・IPAex ゴシックなど）が見つかりません。"
+            "PDF の文字が正しく表示されない可能性があります。"
+        )
     with tempfile.TemporaryDirectory(prefix="kaikaku_pdf_") as tmp:
         work = Path(tmp)
         source = work / xlsx_name
         write_xlsx(doc, source, font=font or XLSX_FONT, metrics=LIBREOFFICE)
         profile = work / "profile"
-        cmd = [exe, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore", "--nologo",
-               "--nodefault", "--nofirststartwizard", "--convert-to", "pdf", "--outdir", str(work), str(source)]
+        cmd = [
+            exe,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--norestore",
+            "--nologo",
+            "--nodefault",
+            "--nofirststartwizard",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(work),
+            str(source),
+        ]
         try:
             code, output = _run(cmd, work, timeout)
         except OSError as exc:
@@ -87,11 +116,15 @@ def write_pdf(doc: Document, xlsx_name: str, path: Path, soffice: str | None, wa
             return False
         produced = source.with_suffix(".pdf")
         if code is None:
-            warnings.append(f"LibreOffice の PDF 変換が {timeout} 秒で終わらなかったため中止しました。PDF は作成されていません。")
+            warnings.append(
+                f"LibreOffice の PDF 変換が {timeout} 秒で終わらなかったため中止しました。PDF は作成されていません。"
+            )
             return False
         if code != 0 or not produced.exists() or produced.stat().st_size == 0:
             detail = " ".join(output.split())[:300]
-            warnings.append(f"LibreOffice の PDF 変換に失敗しました（終了コード {code}）。PDF は作成されていません。{detail}")
+            warnings.append(
+                f"LibreOffice の PDF 変換に失敗しました（終了コード {code}）。PDF は作成されていません。{detail}"
+            )
             return False
         shutil.move(str(produced), path)
     return True

@@ -39,8 +39,22 @@ def revisions_table(plan: Any) -> Table | None:
             change = f"{_value(r.old, measure.unit)} → {_value(r.new, measure.unit)}"
         else:
             subject, change = f"No.{r.item} {titles.get(r.item, '')}", "−"
-        rows.append([center(f"{r.year}年度"), text(subject), center(r.kind), text(change), text(r.reason),
-                     text(_day(r.decided))])
-    columns = [Column("適用開始", 10, "center"), Column("取組項目・指標", 30), Column("区分", 9, "center"),
-               Column("変更前 → 変更後", 24), Column("理由", 40), Column("推進本部決定日", 26)]
+        rows.append(
+            [
+                center(f"{r.year}年度"),
+                text(subject),
+                center(r.kind),
+                text(change),
+                text(r.reason),
+                text(_day(r.decided)),
+            ]
+        )
+    columns = [
+        Column("適用開始", 10, "center"),
+        Column("取組項目・指標", 30),
+        Column("区分", 9, "center"),
+        Column("変更前 → 変更後", 24),
+        Column("理由", 40),
+        Column("推進本部決定日", 26),
+    ]
     return Table("revisions", CAPTION, columns, [Group(None, rows)])

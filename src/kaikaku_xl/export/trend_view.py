@@ -27,8 +27,11 @@ class TrendChart:
     def alt(self) -> str:
         def v(x: float | None) -> str:
             return "−" if x is None else format_number(x, 2).rstrip("0").rstrip(".")
-        pairs = "、".join(f"{c} 実績 {v(a)}・計画 {v(p)}" for c, a, p in
-                         zip(self.categories, self.actual, self.planned, strict=True))
+
+        pairs = "、".join(
+            f"{c} 実績 {v(a)}・計画 {v(p)}"
+            for c, a, p in zip(self.categories, self.actual, self.planned, strict=True)
+        )
         return f"{self.title}の実績と計画値の折れ線グラフ（{self.unit}）。{pairs}。"
 
 
@@ -54,14 +57,28 @@ def trend_view(data: dict[str, Any] | None, display_unit: str) -> Trend | None:
     if not data:
         return None
     plan_years, years = data["plan_years"], data["years"]
-    item_columns = [Column("No", 5, "center"), Column("取組項目", 30), Column("主要担当課", 14),
-                    *(Column(f"{y}年度", 8, "center") for y in plan_years)]
-    item_rows = [[center(r[0]), text(r[1]), text(r[2]),
-                  *(center(g if g in (*GRADES, "対象外", "−") else (g or "")) for g in r[3:])]
-                 for r in data["items"]]
+    item_columns = [
+        Column("No", 5, "center"),
+        Column("取組項目", 30),
+        Column("主要担当課", 14),
+        *(Column(f"{y}年度", 8, "center") for y in plan_years),
+    ]
+    item_rows = [
+        [
+            center(r[0]),
+            text(r[1]),
+            text(r[2]),
+            *(center(g if g in (*GRADES, "対象外", "−") else (g or "")) for g in r[3:]),
+        ]
+        for r in data["items"]
+    ]
     items = Table("trend_items", ITEMS_CAPTION, item_columns, [Group(None, item_rows)])
-    measure_columns = [Column("指標", 30), Column("単位", 7, "center"), Column("系列", 7, "center"),
-                       *(Column(f"{y}年度", 12, "right") for y in years)]
+    measure_columns = [
+        Column("指標", 30),
+        Column("単位", 7, "center"),
+        Column("系列", 7, "center"),
+        *(Column(f"{y}年度", 12, "right") for y in years),
+    ]
     rows, charts = [], []
     measures = data["measures"]
     for k in range(0, len(measures), 2):
@@ -72,9 +89,17 @@ def trend_view(data: dict[str, Any] | None, display_unit: str) -> Trend | None:
         series = []
         for row in (actual, planned):
             values = [_value(x, unit, display_unit, decimals) for x in row[4:]]
-            rows.append([text(f"{measure_id} {name}"), center(shown_unit), center(row[3]),
-                         *(text(t, "right", False) for t, _ in values)])
+            rows.append(
+                [
+                    text(f"{measure_id} {name}"),
+                    center(shown_unit),
+                    center(row[3]),
+                    *(text(t, "right", False) for t, _ in values),
+                ]
+            )
             series.append([n for _, n in values])
-        charts.append(TrendChart(f"{measure_id} {name}", shown_unit, [f"{y}" for y in years], series[0], series[1]))
+        charts.append(
+            TrendChart(f"{measure_id} {name}", shown_unit, [f"{y}" for y in years], series[0], series[1])
+        )
     measure_table = Table("trend_measures", MEASURES_CAPTION, measure_columns, [Group(None, rows)])
     return Trend(items, measure_table, charts)

@@ -52,14 +52,25 @@ def write_trend_sheet(wb: Workbook, doc: Document, font: str, metrics: TextMetri
     starts = _anchor_columns(widths)
     data_row = 1
     for k, chart_data in enumerate(trend.charts):
-        head, last = _chart_data(s, data_row, chart_data.title, ["年度", "実績", "計画値"],
-                                 [[c, a, p] for c, a, p in zip(chart_data.categories, chart_data.actual,
-                                                                chart_data.planned, strict=True)])
+        head, last = _chart_data(
+            s,
+            data_row,
+            chart_data.title,
+            ["年度", "実績", "計画値"],
+            [
+                [c, a, p]
+                for c, a, p in zip(chart_data.categories, chart_data.actual, chart_data.planned, strict=True)
+            ],
+        )
         data_row = last + 2
         chart = LineChart()
         chart.title = f"{chart_data.title}（{chart_data.unit}）"
-        chart.add_data(Reference(ws, min_col=CHART_DATA_COLUMN + 1, max_col=CHART_DATA_COLUMN + 2,
-                                 min_row=head, max_row=last), titles_from_data=True)
+        chart.add_data(
+            Reference(
+                ws, min_col=CHART_DATA_COLUMN + 1, max_col=CHART_DATA_COLUMN + 2, min_row=head, max_row=last
+            ),
+            titles_from_data=True,
+        )
         chart.set_categories(Reference(ws, min_col=CHART_DATA_COLUMN, min_row=head + 1, max_row=last))
         chart.y_axis.number_format = "General"  # never "#,##0.##": Excel shows 1,023. with a dot
         for series, color, dash in zip(chart.series, (BLUE, DARK_GREY), ("solid", "dash"), strict=False):

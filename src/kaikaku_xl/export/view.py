@@ -50,7 +50,9 @@ class Document:
     effect_year_chart: dict[str, Any]
     history_chart: dict[str, Any]
     warnings: list[str]
-    scale: GradeScale = field(default_factory=GradeScale)  # the plan's grades: legends, columns, chart colours
+    scale: GradeScale = field(
+        default_factory=GradeScale
+    )  # the plan's grades: legends, columns, chart colours
     revisions: Table | None = None  # 計画の見直し (export/revisions_view.py); None: the plan was not revised
     trend: Any = None  # 年度推移 (export/trend_view.Trend); None: no section
 
@@ -76,8 +78,15 @@ def _chart_number(cell: Cell) -> float | None:
     return float(cell.number) if cell.number is not None else None
 
 
-def build_document(plan: Any, report: Report, statuses: list[dict[str, Any]], *, display_unit: str,
-                   generated: datetime.date, trend: dict[str, Any] | None = None) -> Document:
+def build_document(
+    plan: Any,
+    report: Report,
+    statuses: list[dict[str, Any]],
+    *,
+    display_unit: str,
+    generated: datetime.date,
+    trend: dict[str, Any] | None = None,
+) -> Document:
 
     if display_unit not in YEN_UNITS:
         raise ValueError(f"金額の表示単位「{display_unit}」は使えません（円・千円・万円のいずれか）。")
@@ -96,22 +105,36 @@ def build_document(plan: Any, report: Report, statuses: list[dict[str, Any]], *,
 
     shares = summary[1]
     categories = [row[0].text for row in shares.rows]
-    series = {g: [row[1 + k].number * 100 if row[1 + k].number is not None else 0.0 for row in shares.rows]
-              for k, g in enumerate(report.scale.labels)}
-    alt = "基本方針別の評価構成比の横棒グラフ。" + "。".join(
-        f"{row[0].text}：" + "、".join(f"{g} {row[1 + k].text}" for k, g in enumerate(report.scale.labels))
-        for row in shares.rows
-    ) + "。"
+    series = {
+        g: [row[1 + k].number * 100 if row[1 + k].number is not None else 0.0 for row in shares.rows]
+        for k, g in enumerate(report.scale.labels)
+    }
+    alt = (
+        "基本方針別の評価構成比の横棒グラフ。"
+        + "。".join(
+            f"{row[0].text}："
+            + "、".join(f"{g} {row[1 + k].text}" for k, g in enumerate(report.scale.labels))
+            for row in shares.rows
+        )
+        + "。"
+    )
     grade_chart = {"categories": categories, "series": series, "alt": alt}
 
     by_year = effects[0]
     year_labels = [f"{e.year}年度" for e in report.effects.by_year]
     effect_year_chart = {
         "categories": year_labels,
-        "series": {"実績": [_chart_number(r[1]) for r in by_year.rows], "計画": [_chart_number(r[2]) for r in by_year.rows]},
+        "series": {
+            "実績": [_chart_number(r[1]) for r in by_year.rows],
+            "計画": [_chart_number(r[2]) for r in by_year.rows],
+        },
         "unit": display_unit,
-        "alt": f"年度別の財政効果額の棒グラフ（単位：{display_unit}）。" + "。".join(
-            f"{lab}：実績 {r[1].text}、計画 {r[2].text}" for lab, r in zip(year_labels, by_year.rows, strict=True)) + "。",
+        "alt": f"年度別の財政効果額の棒グラフ（単位：{display_unit}）。"
+        + "。".join(
+            f"{lab}：実績 {r[1].text}、計画 {r[2].text}"
+            for lab, r in zip(year_labels, by_year.rows, strict=True)
+        )
+        + "。",
     }
     history = effects[2]
     short = [_short_plan_name(r[0].text) for r in history.rows]
@@ -119,8 +142,9 @@ def build_document(plan: Any, report: Report, statuses: list[dict[str, Any]], *,
         "categories": short,
         "series": {"財政効果額": [_chart_number(r[1]) for r in history.rows]},
         "unit": display_unit,
-        "alt": f"これまでの行財政改革の財政効果額と本計画の累計の棒グラフ（単位：{display_unit}）。" + "。".join(
-            f"{r[0].text}：{r[1].text}" for r in history.rows) + "。",
+        "alt": f"これまでの行財政改革の財政効果額と本計画の累計の棒グラフ（単位：{display_unit}）。"
+        + "。".join(f"{r[0].text}：{r[1].text}" for r in history.rows)
+        + "。",
     }
     return Document(
         plan_name=info.name,

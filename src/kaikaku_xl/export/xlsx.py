@@ -47,22 +47,33 @@ def _cover(wb: Workbook, doc: Document, font: str, metrics: TextMetrics) -> None
     widths = [14.0] * 10
     s = SheetWriter(ws, font, widths, metrics)
     lines: list[tuple[str, int, bool, float]] = [
-        ("", BODY_SIZE, False, 40), (doc.city, 16, False, 30), ("", BODY_SIZE, False, 20),
+        ("", BODY_SIZE, False, 40),
+        (doc.city, 16, False, 30),
+        ("", BODY_SIZE, False, 20),
         (doc.plan_name, 26, True, 44),
     ]
     if doc.subtitle:
         lines.append((f"（{doc.subtitle}）", 13, False, 24))
     lines += [
-        ("", BODY_SIZE, False, 30), ("取組状況報告書", 24, True, 40), ("", BODY_SIZE, False, 12),
-        (doc.evaluation_label, 18, False, 30), ("", BODY_SIZE, False, 30),
+        ("", BODY_SIZE, False, 30),
+        ("取組状況報告書", 24, True, 40),
+        ("", BODY_SIZE, False, 12),
+        (doc.evaluation_label, 18, False, 30),
+        ("", BODY_SIZE, False, 30),
         (f"計画期間　{doc.period_label}", 12, False, 22),
-        ("", BODY_SIZE, False, 60), (f"作成日　{date_label(doc.generated)}", 12, False, 22),
+        ("", BODY_SIZE, False, 60),
+        (f"作成日　{date_label(doc.generated)}", 12, False, 22),
         (doc.city, 14, False, 26),
     ]
     for value, size, bold, height in lines:
         if value:
-            s.put(s.row, 1, Cell(value, align="center", wrap=False), font=s._font(size=size, bold=bold),
-                  border=False)
+            s.put(
+                s.row,
+                1,
+                Cell(value, align="center", wrap=False),
+                font=s._font(size=size, bold=bold),
+                border=False,
+            )
             ws.merge_cells(start_row=s.row, start_column=1, end_row=s.row, end_column=len(widths))
         ws.row_dimensions[s.row].height = height
         s.row += 1
@@ -86,8 +97,11 @@ def _style_chart(chart: BarChart, font: str) -> None:
         axis.txPr = _rich(font)
         axis.delete = False
     if chart.title is not None:
-        chart.title.tx.rich.p[0].pPr = ParagraphProperties(defRPr=CharacterProperties(
-            sz=1100, b=True, latin=DrawingFont(typeface=font), ea=DrawingFont(typeface=font)))
+        chart.title.tx.rich.p[0].pPr = ParagraphProperties(
+            defRPr=CharacterProperties(
+                sz=1100, b=True, latin=DrawingFont(typeface=font), ea=DrawingFont(typeface=font)
+            )
+        )
         chart.title.overlay = False
     if chart.legend is not None:
         chart.legend.txPr = _rich(font)
@@ -122,8 +136,9 @@ def _summary(wb: Workbook, doc: Document, font: str, metrics: TextMetrics) -> No
     chart.y_axis.number_format = "0%"
     chart.x_axis.scaling.orientation = "maxMin"  # first policy on top, as in the table
     labels = doc.scale.labels
-    chart.add_data(Reference(ws, min_col=2, max_col=1 + len(labels), min_row=head, max_row=last),
-                   titles_from_data=True)
+    chart.add_data(
+        Reference(ws, min_col=2, max_col=1 + len(labels), min_row=head, max_row=last), titles_from_data=True
+    )
     chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
     for series, g in zip(chart.series, labels, strict=True):
         if doc.scale.fill(g):
@@ -138,8 +153,16 @@ def _summary(wb: Workbook, doc: Document, font: str, metrics: TextMetrics) -> No
     page_setup(ws, doc, font)
 
 
-def _table_sheet(wb: Workbook, doc: Document, font: str, metrics: TextMetrics, name: str, heading: str,
-                 table: Table, legend: list[str]) -> None:
+def _table_sheet(
+    wb: Workbook,
+    doc: Document,
+    font: str,
+    metrics: TextMetrics,
+    name: str,
+    heading: str,
+    table: Table,
+    legend: list[str],
+) -> None:
     ws = wb.create_sheet(name)
     widths = sheet_widths([table], metrics)
     s = SheetWriter(ws, font, widths, metrics)
@@ -152,7 +175,9 @@ def _table_sheet(wb: Workbook, doc: Document, font: str, metrics: TextMetrics, n
     page_setup(ws, doc, font, title_rows=f"{head}:{head}")
 
 
-def _chart_data(s: SheetWriter, row: int, title: str, header: list[str], rows: list[list[object]]) -> tuple[int, int]:
+def _chart_data(
+    s: SheetWriter, row: int, title: str, header: list[str], rows: list[list[object]]
+) -> tuple[int, int]:
     """A small block of chart data right of the print area; returns (header row, last row)."""
     col = CHART_DATA_COLUMN
     s.put(row, col, Cell(title, wrap=False), font=s._font(size=9, bold=True), border=False)
@@ -163,8 +188,12 @@ def _chart_data(s: SheetWriter, row: int, title: str, header: list[str], rows: l
             if v is None:
                 s.put(i, col + j, Cell(""), font=s._font(size=9))
             elif isinstance(v, int | float):
-                s.put(i, col + j, Cell(str(v), number=v, number_format=AMOUNT_FORMAT, align="right", wrap=False),
-                      font=s._font(size=9))
+                s.put(
+                    i,
+                    col + j,
+                    Cell(str(v), number=v, number_format=AMOUNT_FORMAT, align="right", wrap=False),
+                    font=s._font(size=9),
+                )
             else:
                 s.put(i, col + j, Cell(str(v), wrap=False), font=s._font(size=9))
     return row + 1, row + 1 + len(rows)
@@ -185,16 +214,29 @@ def _effects(wb: Workbook, doc: Document, font: str, metrics: TextMetrics) -> No
 
     ec, hc = doc.effect_year_chart, doc.history_chart
     names = list(ec["series"])
-    head, last = _chart_data(s, 1, f"グラフ用データ（単位：{doc.display_unit}）", ["年度", *names],
-                             [[c, *(ec["series"][n][i] for n in names)] for i, c in enumerate(ec["categories"])])
+    head, last = _chart_data(
+        s,
+        1,
+        f"グラフ用データ（単位：{doc.display_unit}）",
+        ["年度", *names],
+        [[c, *(ec["series"][n][i] for n in names)] for i, c in enumerate(ec["categories"])],
+    )
     chart = BarChart()
     chart.type = "col"
     chart.grouping = "clustered"
     chart.title = "年度別の財政効果額（実績・計画）"
     chart.y_axis.title = f"単年度効果額（{doc.display_unit}）"
     chart.y_axis.number_format = "#,##0"
-    chart.add_data(Reference(ws, min_col=CHART_DATA_COLUMN + 1, max_col=CHART_DATA_COLUMN + len(names),
-                             min_row=head, max_row=last), titles_from_data=True)
+    chart.add_data(
+        Reference(
+            ws,
+            min_col=CHART_DATA_COLUMN + 1,
+            max_col=CHART_DATA_COLUMN + len(names),
+            min_row=head,
+            max_row=last,
+        ),
+        titles_from_data=True,
+    )
     chart.set_categories(Reference(ws, min_col=CHART_DATA_COLUMN, min_row=head + 1, max_row=last))
     for series, color in zip(chart.series, EFFECT_SERIES[:2], strict=False):
         _color(series, color, SERIES_OUTLINE)
@@ -203,19 +245,23 @@ def _effects(wb: Workbook, doc: Document, font: str, metrics: TextMetrics) -> No
     ws.add_chart(chart, f"A{anchor}")
 
     name = next(iter(hc["series"]))
-    head, last = _chart_data(s, last + 2, "", ["計画", name],
-                             [[c, hc["series"][name][i]] for i, c in enumerate(hc["categories"])])
+    head, last = _chart_data(
+        s, last + 2, "", ["計画", name], [[c, hc["series"][name][i]] for i, c in enumerate(hc["categories"])]
+    )
     hist = BarChart()
     hist.type = "col"
     hist.title = "これまでの財政効果額と本計画の累計"
     hist.y_axis.title = f"財政効果額（{doc.display_unit}）"
     hist.y_axis.number_format = "#,##0"
-    hist.add_data(Reference(ws, min_col=CHART_DATA_COLUMN + 1, min_row=head, max_row=last), titles_from_data=True)
+    hist.add_data(
+        Reference(ws, min_col=CHART_DATA_COLUMN + 1, min_row=head, max_row=last), titles_from_data=True
+    )
     hist.set_categories(Reference(ws, min_col=CHART_DATA_COLUMN, min_row=head + 1, max_row=last))
     _color(hist.series[0], BLUE, SERIES_OUTLINE)
     hist.legend = None
-    hist.dataLabels = DataLabelList(showVal=True, showSerName=False, showCatName=False, showLegendKey=False,
-                                    showPercent=False)
+    hist.dataLabels = DataLabelList(
+        showVal=True, showSerName=False, showCatName=False, showLegendKey=False, showPercent=False
+    )
     hist.dataLabels.txPr = _rich(font, 800)
     _style_chart(hist, font)
     hist.width, hist.height = 14, 8.5
@@ -225,23 +271,32 @@ def _effects(wb: Workbook, doc: Document, font: str, metrics: TextMetrics) -> No
     page_setup(ws, doc, font)
 
     detail = next(t for t in doc.effects if t.key == "effects_by_measure")
-    _table_sheet(wb, doc, font, metrics, "効果額内訳", "指標別の財政効果額", detail,
-                 [detail.caption])
+    _table_sheet(wb, doc, font, metrics, "効果額内訳", "指標別の財政効果額", detail, [detail.caption])
 
 
 def build_workbook(doc: Document, font: str = XLSX_FONT, metrics: TextMetrics = EXCEL) -> Workbook:
     wb = Workbook()
     _cover(wb, doc, font, metrics)
     _summary(wb, doc, font, metrics)
-    _table_sheet(wb, doc, font, metrics, "取組一覧", "取組項目別の進捗状況", doc.items,
-                 [doc.items.caption + f"　金額の単位：{doc.display_unit}（△は負の値）", doc.grade_legend])
+    _table_sheet(
+        wb,
+        doc,
+        font,
+        metrics,
+        "取組一覧",
+        "取組項目別の進捗状況",
+        doc.items,
+        [doc.items.caption + f"　金額の単位：{doc.display_unit}（△は負の値）", doc.grade_legend],
+    )
     _table_sheet(wb, doc, font, metrics, "定性評価", "定性評価", doc.qualitative, [doc.qualitative.caption])
     _effects(wb, doc, font, metrics)
     from .trend_xlsx import write_trend_sheet  # builds on this module's sheet writer
 
     write_trend_sheet(wb, doc, font, metrics)
     if doc.revisions is not None:
-        _table_sheet(wb, doc, font, metrics, "計画の見直し", "計画の見直し", doc.revisions, [doc.revisions.caption])
+        _table_sheet(
+            wb, doc, font, metrics, "計画の見直し", "計画の見直し", doc.revisions, [doc.revisions.caption]
+        )
     stamp = datetime.datetime.combine(doc.generated, datetime.time())
     wb.properties.created = stamp
     wb.properties.modified = stamp

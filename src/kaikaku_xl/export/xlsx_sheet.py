@@ -59,8 +59,18 @@ class SheetWriter:
     def height(self, lines: int, size: float = BODY_SIZE) -> float:
         return round_half_away(self.metrics.line * size / BODY_SIZE * lines + 4, 1)
 
-    def put(self, row: int, col: int, cell: Cell | str, *, font: Font | None = None, fill: str | None = None,
-            border: bool = True, align: str | None = None, wrap: bool | None = None) -> None:
+    def put(
+        self,
+        row: int,
+        col: int,
+        cell: Cell | str,
+        *,
+        font: Font | None = None,
+        fill: str | None = None,
+        border: bool = True,
+        align: str | None = None,
+        wrap: bool | None = None,
+    ) -> None:
         if isinstance(cell, str):
             cell = Cell(cell)
         target = self.ws.cell(row=row, column=col)
@@ -73,16 +83,24 @@ class SheetWriter:
             if cell.text[:1] in "=+-@":
                 target.quotePrefix = True
         target.font = font or self._font()
-        target.alignment = Alignment(horizontal=align or cell.align, vertical="center",
-                                     wrap_text=cell.wrap if wrap is None else wrap)
+        target.alignment = Alignment(
+            horizontal=align or cell.align, vertical="center", wrap_text=cell.wrap if wrap is None else wrap
+        )
         if fill:
             target.fill = PatternFill("solid", fgColor=fill)
         if border:
             target.border = BORDER
 
-    def line(self, value: str, *, size: float = BODY_SIZE, bold: bool = False, color: str | None = None) -> None:
-        self.put(self.row, 1, Cell(value, wrap=False), font=self._font(size=size, bold=bold, color=color),
-                 border=False)
+    def line(
+        self, value: str, *, size: float = BODY_SIZE, bold: bool = False, color: str | None = None
+    ) -> None:
+        self.put(
+            self.row,
+            1,
+            Cell(value, wrap=False),
+            font=self._font(size=size, bold=bold, color=color),
+            border=False,
+        )
         self.ws.row_dimensions[self.row].height = self.height(1, size)
         self.row += 1
 
@@ -100,8 +118,13 @@ class SheetWriter:
         row = self.row
         lines = 1
         for col, column in enumerate(table.columns, start=1):
-            self.put(row, col, Cell(column.title, align="center", wrap=True),
-                     font=self._font(bold=True, color=HEADER_TEXT), fill=HEADER_FILL)
+            self.put(
+                row,
+                col,
+                Cell(column.title, align="center", wrap=True),
+                font=self._font(bold=True, color=HEADER_TEXT),
+                fill=HEADER_FILL,
+            )
             lines = max(lines, self.lines(column.title, col))
         self.ws.row_dimensions[row].height = self.height(lines)
         self.row += 1
@@ -112,8 +135,13 @@ class SheetWriter:
         if caption:
             self.line(table.caption, size=12, bold=True)
         if table.unit_note:
-            self.put(self.row, len(table.columns), Cell(f"（{table.unit_note}）", align="right", wrap=False),
-                     font=self._font(size=9), border=False)
+            self.put(
+                self.row,
+                len(table.columns),
+                Cell(f"（{table.unit_note}）", align="right", wrap=False),
+                font=self._font(size=9),
+                border=False,
+            )
             self.ws.row_dimensions[self.row].height = self.height(1, 9)
             self.row += 1
         head = self.header(table)
@@ -121,8 +149,13 @@ class SheetWriter:
         for group in table.groups:
             if group.label:
                 for col in range(1, len(table.columns) + 1):
-                    self.put(self.row, col, Cell(group.label if col == 1 else "", wrap=False),
-                             font=self._font(bold=True), fill=GROUP_FILL)
+                    self.put(
+                        self.row,
+                        col,
+                        Cell(group.label if col == 1 else "", wrap=False),
+                        font=self._font(bold=True),
+                        fill=GROUP_FILL,
+                    )
                 self.ws.row_dimensions[self.row].height = self.height(1)
                 self.row += 1
             for cells in group.rows:
@@ -140,7 +173,9 @@ class SheetWriter:
         return head, first, last
 
 
-HEADER_LIMIT = 60  # characters of staff text in one header section (Excel: 255 for the whole header, codes too)
+HEADER_LIMIT = (
+    60  # characters of staff text in one header section (Excel: 255 for the whole header, codes too)
+)
 
 
 def header_text(text: str) -> str:
@@ -154,8 +189,15 @@ def header_text(text: str) -> str:
     return " " + text if text[:1].isdigit() else text
 
 
-def page_setup(ws: Worksheet, doc: Document, font: str, *, title_rows: str | None = None,
-                footer: bool = True, fit_height: int = 0) -> None:
+def page_setup(
+    ws: Worksheet,
+    doc: Document,
+    font: str,
+    *,
+    title_rows: str | None = None,
+    footer: bool = True,
+    fit_height: int = 0,
+) -> None:
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
@@ -168,12 +210,12 @@ def page_setup(ws: Worksheet, doc: Document, font: str, *, title_rows: str | Non
     if title_rows:
         ws.print_title_rows = title_rows
     if footer:
-        for part, value, size in ((ws.oddHeader.left, header_text(doc.plan_name), 8),
-                                  (ws.oddHeader.right, header_text(doc.evaluation_label), 8),
-                                  (ws.oddFooter.center, "&P / &N", 9)):  # Excel's codes: page / pages
+        for part, value, size in (
+            (ws.oddHeader.left, header_text(doc.plan_name), 8),
+            (ws.oddHeader.right, header_text(doc.evaluation_label), 8),
+            (ws.oddFooter.center, "&P / &N", 9),
+        ):  # Excel's codes: page / pages
             part.text = value
             part.size = size
             part.font = font
     ws.sheet_view.showGridLines = False
-
-

@@ -6,6 +6,17 @@ from .grades import ALL_GRADES, GRADE_LABELS, GRADES, NOT_GRADED, grade
 from .rates import attainment, linear_planned, progress
 
 __all__ = [
-    "ALL_GRADES", "GRADES", "GRADE_LABELS", "NOT_GRADED", "Inputs", "Results", "attainment", "evaluate",
-    "grade", "items_frame", "linear_planned", "measures_frame", "progress",
+    "ALL_GRADES",
+    "GRADES",
+    "GRADE_LABELS",
+    "NOT_GRADED",
+    "Inputs",
+    "Results",
+    "attainment",
+    "evaluate",
+    "grade",
+    "items_frame",
+    "linear_planned",
+    "measures_frame",
+    "progress",
 ]

@@ -34,8 +34,10 @@ def item_periods(items: pd.DataFrame, start_year: int, end_year: int) -> dict[ob
     """Each item's own first and last year (開始年度/終了年度, blank = the plan's)."""
     out: dict[object, tuple[int, int]] = {}
     for row in items.itertuples():
-        out[row.item] = (_year(getattr(row, "start_year", None), start_year),
-                         _year(getattr(row, "end_year", None), end_year))
+        out[row.item] = (
+            _year(getattr(row, "start_year", None), start_year),
+            _year(getattr(row, "end_year", None), end_year),
+        )
     return out
 
 
@@ -47,8 +49,13 @@ def _year(value: object, default: int) -> int:
     return default if number != number else int(number)  # NaN: blank
 
 
-def accumulate(grid: pd.DataFrame, baseline_year: int, start_year: int, end_year: int,
-               periods: dict[object, tuple[int, int]] | None = None) -> pd.DataFrame:
+def accumulate(
+    grid: pd.DataFrame,
+    baseline_year: int,
+    start_year: int,
+    end_year: int,
+    periods: dict[object, tuple[int, int]] | None = None,
+) -> pd.DataFrame:
     """Running totals for the 累計 measures of a measure × year grid (columns actual, planned, custom_target).
 
     periods: each item's (first, last) year; a 累計 of an item added mid-plan runs from its own first year, and
@@ -80,7 +87,9 @@ def accumulate(grid: pd.DataFrame, baseline_year: int, start_year: int, end_year
     own_custom, own_planned = out["custom_target"].to_numpy(bool), out["year_planned"].to_numpy(float)
     targets, owners = out["target"].to_numpy(float), out["item"].to_numpy(object)
     positions = np.flatnonzero(rows)
-    for members in pd.Series(positions).groupby(out["measure_id"].to_numpy()[positions], sort=False).groups.values():
+    for members in (
+        pd.Series(positions).groupby(out["measure_id"].to_numpy()[positions], sort=False).groups.values()
+    ):
         at = positions[np.asarray(members)]
         at = at[np.argsort(years[at], kind="stable")]
         first, last = periods.get(owners[at[0]], (start_year, end_year))
@@ -114,5 +123,10 @@ def accumulate(grid: pd.DataFrame, baseline_year: int, start_year: int, end_year
                 shown = "・".join(str(y) for y in missing)
                 gaps[i] = f"{shown}年度の実績が未入力（または入力エラー）のため累計を計算できず"
     out["actual"], out["planned"], out["year_planned"] = actual, planned, year_planned
-    out["custom_target"], out["path_start"], out["end_year"], out["cumulative_gap"] = custom, path_start, ends, gaps
+    out["custom_target"], out["path_start"], out["end_year"], out["cumulative_gap"] = (
+        custom,
+        path_start,
+        ends,
+        gaps,
+    )
     return out

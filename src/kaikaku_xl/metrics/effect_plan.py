@@ -21,12 +21,18 @@ def ratio(numerator: pd.Series | np.ndarray, denominator: pd.Series | np.ndarray
     return out
 
 
-def item_plans(item_effects: pd.DataFrame, effect_plan: pd.DataFrame, year: int, start_year: int) -> pd.DataFrame:
+def item_plans(
+    item_effects: pd.DataFrame, effect_plan: pd.DataFrame, year: int, start_year: int
+) -> pd.DataFrame:
     """item_effects (item, single_year, cumulative) with plan_year, plan_cumulative (start_year..year) and the
     two 効果額達成率 (plan_attainment, plan_attainment_cumulative)."""
     out = item_effects.copy()
     plans = effect_plan.dropna(subset=["planned"]) if len(effect_plan) else effect_plan
-    this_year = plans[plans["year"] == year].groupby("item")["planned"].sum() if len(plans) else pd.Series(dtype=float)
+    this_year = (
+        plans[plans["year"] == year].groupby("item")["planned"].sum()
+        if len(plans)
+        else pd.Series(dtype=float)
+    )
     so_far = plans[plans["year"].between(start_year, year)] if len(plans) else plans
     up_to = so_far.groupby("item")["planned"].sum() if len(so_far) else pd.Series(dtype=float)
     out["plan_year"] = out["item"].map(this_year).astype(float)
@@ -42,8 +48,12 @@ def group_plans(rows: pd.DataFrame, item_effects: pd.DataFrame, group_of_item: p
     out = rows.copy()
     groups = item_effects["item"].map(group_of_item)
     for column, target in (("plan_year", "effect_plan_year"), ("plan_cumulative", "effect_plan_cumulative")):
-        values = item_effects[column] if column in item_effects else pd.Series(np.nan, index=item_effects.index)
-        sums = values.groupby(groups).sum(min_count=1) if len(values) else pd.Series(dtype=float)  # none known: NaN
+        values = (
+            item_effects[column] if column in item_effects else pd.Series(np.nan, index=item_effects.index)
+        )
+        sums = (
+            values.groupby(groups).sum(min_count=1) if len(values) else pd.Series(dtype=float)
+        )  # none known: NaN
         out[target] = out["group"].map(sums).astype(float)
     out["effect_plan_attainment"] = ratio(out["effect_year"], out["effect_plan_year"])
     out["effect_plan_attainment_cumulative"] = ratio(out["effect_cumulative"], out["effect_plan_cumulative"])

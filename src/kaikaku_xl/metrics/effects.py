@@ -21,8 +21,9 @@ def improvement(values: pd.Series, baseline: pd.Series, direction: pd.Series) ->
     return delta.where(direction != "減少", -delta)
 
 
-def measure_effects(long: pd.DataFrame, settings: Settings, value_column: str,
-                    start_year: int | None = None) -> pd.DataFrame:
+def measure_effects(
+    long: pd.DataFrame, settings: Settings, value_column: str, start_year: int | None = None
+) -> pd.DataFrame:
     """Effect in 円 of each measure-year row of `long` (measure columns + year + value_column).
 
     歳出削減: baseline − value; 歳入増加: value − baseline; 参考: improvement × unit price (hourly/paper).
@@ -36,8 +37,9 @@ def measure_effects(long: pd.DataFrame, settings: Settings, value_column: str,
     out = long.copy()
     kind = out["effect_kind"]
     prices = unit_prices(out["unit"], settings)
-    out["effect"] = effect_amounts(out[value_column], out["baseline"], kind.to_numpy(object),
-                                   out["direction"].to_numpy(object), prices)
+    out["effect"] = effect_amounts(
+        out[value_column], out["baseline"], kind.to_numpy(object), out["direction"].to_numpy(object), prices
+    )
     is_money = kind.isin(MONEY_KINDS)
     out["counted"] = out["include_in_effect"].astype(bool) & (
         is_money | ((kind == REFERENCE) & settings.include_reference)
@@ -48,8 +50,9 @@ def measure_effects(long: pd.DataFrame, settings: Settings, value_column: str,
     if cumulative.any():
         amounts = out[f"year_{value_column}"].to_numpy(dtype=float)
         kinds = kind.to_numpy(object)
-        yearly = np.select([np.isin(kinds, MONEY_KINDS), kinds == REFERENCE], [amounts, amounts * prices],
-                           default=np.nan)
+        yearly = np.select(
+            [np.isin(kinds, MONEY_KINDS), kinds == REFERENCE], [amounts, amounts * prices], default=np.nan
+        )
         out["effect"] = np.where(cumulative, yearly, out["effect"].to_numpy(dtype=float))
     return out
 
@@ -61,8 +64,9 @@ def unit_prices(units: Any, settings: Settings) -> np.ndarray:
     return np.array([prices[u] for u in values], dtype=float)
 
 
-def effect_amounts(values: Any, baseline: Any, kind: np.ndarray, direction: np.ndarray,
-                   price: np.ndarray) -> np.ndarray:
+def effect_amounts(
+    values: Any, baseline: Any, kind: np.ndarray, direction: np.ndarray, price: np.ndarray
+) -> np.ndarray:
     """財政効果額 of each row, on arrays (shared by refresh and the KK_EFFECT function).
 
     歳出削減: baseline − value; 歳入増加: value − baseline; 参考: improvement × unit price; else NaN.
@@ -70,8 +74,11 @@ def effect_amounts(values: Any, baseline: Any, kind: np.ndarray, direction: np.n
     v, b = np.asarray(values, dtype=float), np.asarray(baseline, dtype=float)
     revenue = v - b
     improved = np.where(direction == "減少", -revenue, revenue)  # lower is better: the improvement is a fall
-    return np.select([kind == "歳出削減", kind == "歳入増加", kind == REFERENCE],
-                     [b - v, revenue, improved * price], default=np.nan)
+    return np.select(
+        [kind == "歳出削減", kind == "歳入増加", kind == REFERENCE],
+        [b - v, revenue, improved * price],
+        default=np.nan,
+    )
 
 
 def first_year_only(long: pd.DataFrame, column: str, start_year: int | None = None) -> pd.Series:
@@ -95,8 +102,9 @@ def first_year_only(long: pd.DataFrame, column: str, start_year: int | None = No
     return result
 
 
-def yearly_totals(effects: pd.DataFrame, planned: pd.DataFrame, ledger: pd.DataFrame,
-                  years: list[int], evaluation_year: int) -> pd.DataFrame:
+def yearly_totals(
+    effects: pd.DataFrame, planned: pd.DataFrame, ledger: pd.DataFrame, years: list[int], evaluation_year: int
+) -> pd.DataFrame:
     """One row per plan year: counted measure effects, ledger, 単年度効果額, 計画期間累計, planned, 達成率.
 
     `effects`/`planned` come from measure_effects on actual and planned values; `ledger` has year, amount.
@@ -124,8 +132,17 @@ def yearly_totals(effects: pd.DataFrame, planned: pd.DataFrame, ledger: pd.DataF
     frame["reference"] = frame["year"].map(reference).astype(float)
     # Years after the evaluation year have a plan but no result yet: leave their results empty.
     future = frame["year"] > evaluation_year
-    actual_columns = ["measures", "ledger", "single_year", "cumulative", "measures_cumulative",
-                      "attainment", "attainment_cumulative", "reference", "missing"]
+    actual_columns = [
+        "measures",
+        "ledger",
+        "single_year",
+        "cumulative",
+        "measures_cumulative",
+        "attainment",
+        "attainment_cumulative",
+        "reference",
+        "missing",
+    ]
     frame.loc[future, actual_columns] = np.nan
     return frame
 

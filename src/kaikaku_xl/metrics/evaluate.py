@@ -32,7 +32,9 @@ class Inputs:
     targets: pd.DataFrame = field(default_factory=lambda: empty(TARGET_COLUMNS))
     status: pd.DataFrame = field(default_factory=lambda: empty(STATUS_COLUMNS))
     ledger: pd.DataFrame = field(default_factory=lambda: empty(LEDGER_COLUMNS))
-    effect_plan: pd.DataFrame = field(default_factory=lambda: empty(EFFECT_PLAN_COLUMNS))  # item, year, planned (円)
+    effect_plan: pd.DataFrame = field(
+        default_factory=lambda: empty(EFFECT_PLAN_COLUMNS)
+    )  # item, year, planned (円)
     revisions: pd.DataFrame = field(default_factory=empty_revisions)  # plan revisions (metrics/revisions.py)
 
     @property
@@ -56,7 +58,9 @@ class Results:
     leads: pd.DataFrame
     total: pd.DataFrame
     item_effects: pd.DataFrame
-    sections: pd.DataFrame = field(default_factory=pd.DataFrame)  # roll-up per 推進項目 (three-level plans only)
+    sections: pd.DataFrame = field(
+        default_factory=pd.DataFrame
+    )  # roll-up per 推進項目 (three-level plans only)
 
 
 def planned_values(inputs: Inputs) -> pd.DataFrame:
@@ -67,12 +71,15 @@ def planned_values(inputs: Inputs) -> pd.DataFrame:
     grid["year"] = np.tile(years, len(m))
     grid["end_year"] = inputs.end_year
     grid = revise_grid(grid, inputs.revisions)  # target and baseline as in force each year
-    grid["planned"] = linear_planned(grid["baseline"], grid["target"], grid["year"],
-                                     inputs.baseline_year, inputs.end_year)
+    grid["planned"] = linear_planned(
+        grid["baseline"], grid["target"], grid["year"], inputs.baseline_year, inputs.end_year
+    )
     grid["custom_target"] = False
     custom = inputs.targets.dropna(subset=["planned"])
     if len(custom):
-        custom = custom.assign(planned=pd.to_numeric(custom["planned"], errors="coerce")).dropna(subset=["planned"])
+        custom = custom.assign(planned=pd.to_numeric(custom["planned"], errors="coerce")).dropna(
+            subset=["planned"]
+        )
         key = custom.astype({"year": int}).set_index(["measure_id", "year"])["planned"].astype(float)
         own = pd.Series(list(zip(grid["measure_id"], grid["year"], strict=True))).map(key)
         grid["planned"] = own.where(own.notna(), grid["planned"]).astype(float)
@@ -87,8 +94,15 @@ def measure_years(inputs: Inputs) -> pd.DataFrame:
     errors: dict[tuple[str, int], str] = {}
     if "error" in actuals.columns:
         refused = actuals["error"].fillna("").astype(str) != ""
-        errors = dict(zip(zip(actuals.loc[refused, "measure_id"], actuals.loc[refused, "year"].astype(int), strict=True),
-                          actuals.loc[refused, "error"], strict=True))
+        errors = dict(
+            zip(
+                zip(
+                    actuals.loc[refused, "measure_id"], actuals.loc[refused, "year"].astype(int), strict=True
+                ),
+                actuals.loc[refused, "error"],
+                strict=True,
+            )
+        )
         actuals = actuals[~refused]
     actuals = actuals.dropna(subset=["actual"])
     # Non-numeric input (e.g. "未定") is not computable: NaN plus a flag for the reason, never a crash.
@@ -112,15 +126,25 @@ def evaluate_measures(grid: pd.DataFrame, year: int, baseline_year: int, setting
     # starts with the plan: path_start is the year before it).
     first = rows["path_start"] if "path_start" in rows else baseline_year
     elapsed = (year - first) / (rows["end_year"] - first)
-    graded = measure_grades(rows["actual"], rows["baseline"], rows["target"], rows["direction"], rows["planned"],
-                            rows["custom_target"], elapsed, settings,
-                            period=(year, first, rows["end_year"]))
+    graded = measure_grades(
+        rows["actual"],
+        rows["baseline"],
+        rows["target"],
+        rows["direction"],
+        rows["planned"],
+        rows["custom_target"],
+        elapsed,
+        settings,
+        period=(year, first, rows["end_year"]),
+    )
     rows["progress"], rows["attainment"] = graded.progress, graded.attainment
     rows["planned_progress"] = graded.planned_progress
     rows["grade_basis"] = np.where(graded.flat, "達成率", "進捗率")
     rows["grade"] = graded.grade
     rows["reason"] = _reasons(rows, graded.flat)
-    if GradeScale.of(settings).typed:  # graded by the departments: the measure's rates are shown, never graded
+    if GradeScale.of(
+        settings
+    ).typed:  # graded by the departments: the measure's rates are shown, never graded
         rows["reason"] = [r or "評価は担当課が入力（指標は参考）" for r in rows["reason"]]
     return rows
 
@@ -134,8 +158,17 @@ class Graded:
     grade: np.ndarray
 
 
-def measure_grades(actual: Any, baseline: Any, target: Any, direction: Any, planned: Any, custom_target: Any,
-                   elapsed: Any, settings: Settings, period: tuple[Any, Any, Any] | None = None) -> Graded:
+def measure_grades(
+    actual: Any,
+    baseline: Any,
+    target: Any,
+    direction: Any,
+    planned: Any,
+    custom_target: Any,
+    elapsed: Any,
+    settings: Settings,
+    period: tuple[Any, Any, Any] | None = None,
+) -> Graded:
     """The rates and grade of measures, on arrays (no frame): shared by refresh and the KK_GRADE function.
 
     planned/custom_target: the city's own yearly target where custom_target; elapsed: the straight line's
@@ -145,7 +178,10 @@ def measure_grades(actual: Any, baseline: Any, target: Any, direction: Any, plan
     only sort out the rows far from every line, so the answer is the exact one at numpy speed.
     """
     a = np.asarray(actual, dtype=float)
-    b, t = np.broadcast_to(np.asarray(baseline, dtype=float), a.shape), np.broadcast_to(np.asarray(target, dtype=float), a.shape)
+    b, t = (
+        np.broadcast_to(np.asarray(baseline, dtype=float), a.shape),
+        np.broadcast_to(np.asarray(target, dtype=float), a.shape),
+    )
     dirs = np.broadcast_to(np.asarray(direction, dtype=object), a.shape)
     rates = progress(a, b, t)
     attained = attainment(a, t, dirs)
@@ -170,8 +206,13 @@ def measure_grades(actual: Any, baseline: Any, target: Any, direction: Any, plan
         d = dirs[i] if isinstance(dirs[i], str) else ""
         return measure_rate(a[i], b[i], t[i], d, own[i], bool(custom[i]), years[i], firsts[i], ends[i])
 
-    return Graded(rates, attained, planned_progress, flat,
-                  grade_rows(rate, planned_progress, magnitude, settings, exact_row))
+    return Graded(
+        rates,
+        attained,
+        planned_progress,
+        flat,
+        grade_rows(rate, planned_progress, magnitude, settings, exact_row),
+    )
 
 
 def _reasons(rows: pd.DataFrame, flat: np.ndarray) -> list[str]:
@@ -208,8 +249,9 @@ def running(items: pd.DataFrame, year: int) -> pd.Series:
     return ok
 
 
-def grade_items(inputs: Inputs, measures: pd.DataFrame, year: int, settings: Settings,
-                items: pd.DataFrame | None = None) -> pd.DataFrame:
+def grade_items(
+    inputs: Inputs, measures: pd.DataFrame, year: int, settings: Settings, items: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Item grade: the primary measure's (or the worst, per settings); entered grade for items without measures,
     and for every item when the plan's scale is typed (graded by the departments)."""
     scale = GradeScale.of(settings)
@@ -217,7 +259,9 @@ def grade_items(inputs: Inputs, measures: pd.DataFrame, year: int, settings: Set
     entered = entered[entered["year"].astype("Int64") == year] if len(entered) else entered
     entered_grade = dict(zip(entered["item"], entered["grade"], strict=True)) if len(entered) else {}
     rows = []
-    by_item: dict[Any, list[str]] = {}  # each item's measure grades in seq order (one pass, not one filter per item)
+    by_item: dict[
+        Any, list[str]
+    ] = {}  # each item's measure grades in seq order (one pass, not one filter per item)
     # sort by seq only (stable): item numbers may mix ints and text, which do not compare
     for item_no, g in measures.sort_values("seq", kind="stable")[["item", "grade"]].itertuples(index=False):
         by_item.setdefault(item_no, []).append(g)
@@ -228,7 +272,9 @@ def grade_items(inputs: Inputs, measures: pd.DataFrame, year: int, settings: Set
         label = ""
         if item.item in inactive:  # ended, or not yet added, by a plan revision
             g, source = EXCLUDED, inactive[item.item]
-        elif entered_grade.get(item.item) == EXCLUDED:  # 対象外 entered for this year, with or without measures
+        elif (
+            entered_grade.get(item.item) == EXCLUDED
+        ):  # 対象外 entered for this year, with or without measures
             g, source = EXCLUDED, "担当課入力（対象外）"
         elif len(own) and not scale.typed:
             if settings.item_grade_rule == "最低評価":
@@ -240,14 +286,24 @@ def grade_items(inputs: Inputs, measures: pd.DataFrame, year: int, settings: Set
             g = value if isinstance(value, str) and value in scale.labels else NOT_GRADED
             source = "担当課評価"
             label = NOT_ENTERED if g == NOT_GRADED else ""  # a blank is 未入力, not 対象外
-        rows.append({"item": item.item, "policy": item.policy, "section": getattr(item, "section", None),
-                     "lead": item.lead, "title": item.title,
-                     "grade": g, "grade_source": source, "grade_label": label or (scale.title(g) if g in scale.labels else GRADE_LABELS[g])})
+        rows.append(
+            {
+                "item": item.item,
+                "policy": item.policy,
+                "section": getattr(item, "section", None),
+                "lead": item.lead,
+                "title": item.title,
+                "grade": g,
+                "grade_source": source,
+                "grade_label": label or (scale.title(g) if g in scale.labels else GRADE_LABELS[g]),
+            }
+        )
     return pd.DataFrame(rows)
 
 
-def effects_per_item(grid: pd.DataFrame, ledger: pd.DataFrame, items: pd.DataFrame,
-                     year: int, start_year: int) -> pd.DataFrame:
+def effects_per_item(
+    grid: pd.DataFrame, ledger: pd.DataFrame, items: pd.DataFrame, year: int, start_year: int
+) -> pd.DataFrame:
     """Counted effects per item: single year and cumulative (start_year..year), ledger included.
 
     NaN where no part is known (never 0: a year before the plan has none); single_missing / cumulative_missing
@@ -262,17 +318,30 @@ def effects_per_item(grid: pd.DataFrame, ledger: pd.DataFrame, items: pd.DataFra
     if len(ledger):
         parts.append(ledger[ledger["year"] == year].groupby("item")["amount"].sum(min_count=1))
         all_years.append(ledger.groupby("item")["amount"].sum(min_count=1))
-    out["single_year"] = pd.concat([out["item"].map(p).astype(float) for p in parts], axis=1).sum(axis=1, min_count=1)
-    out["cumulative"] = pd.concat([out["item"].map(p).astype(float) for p in all_years], axis=1).sum(axis=1, min_count=1)
-    out["single_missing"] = out["item"].map(this_year["effect"].isna().groupby(this_year["item"]).sum()).fillna(0)
-    out["cumulative_missing"] = out["item"].map(counted["effect"].isna().groupby(counted["item"]).sum()).fillna(0)
+    out["single_year"] = pd.concat([out["item"].map(p).astype(float) for p in parts], axis=1).sum(
+        axis=1, min_count=1
+    )
+    out["cumulative"] = pd.concat([out["item"].map(p).astype(float) for p in all_years], axis=1).sum(
+        axis=1, min_count=1
+    )
+    out["single_missing"] = (
+        out["item"].map(this_year["effect"].isna().groupby(this_year["item"]).sum()).fillna(0)
+    )
+    out["cumulative_missing"] = (
+        out["item"].map(counted["effect"].isna().groupby(counted["item"]).sum()).fillna(0)
+    )
     return out
 
 
 def evaluate(inputs: Inputs, settings: Settings) -> Results:
     year = settings.evaluation_year
-    grid = accumulate(measure_years(inputs), inputs.baseline_year, inputs.start_year, inputs.end_year,
-                      item_periods(inputs.items, inputs.start_year, inputs.end_year))
+    grid = accumulate(
+        measure_years(inputs),
+        inputs.baseline_year,
+        inputs.start_year,
+        inputs.end_year,
+        item_periods(inputs.items, inputs.start_year, inputs.end_year),
+    )
     effects = measure_effects(grid, settings, "actual", inputs.start_year)
     planned = measure_effects(grid, settings, "planned", inputs.start_year)
     grid["effect"] = effects["effect"]
@@ -280,7 +349,8 @@ def evaluate(inputs: Inputs, settings: Settings) -> Results:
     grid["planned_effect"] = planned["effect"]
     measures = evaluate_measures(grid, year, inputs.baseline_year, settings)
     measures["effect"] = measures["measure_id"].map(
-        grid[grid["year"] == year].set_index("measure_id")["effect"])
+        grid[grid["year"] == year].set_index("measure_id")["effect"]
+    )
     # An item added mid-plan (or ended) is not counted in years it does not run: neither it nor its measures.
     run_items = inputs.items[running(inputs.items, year)]
     measures = measures[measures["item"].isin(set(run_items["item"]))].reset_index(drop=True)
@@ -296,8 +366,12 @@ def evaluate(inputs: Inputs, settings: Settings) -> Results:
         inputs.plan_years,
         year,
     )
-    item_effects = item_plans(effects_per_item(plan_grid, ledger, inputs.items, year, inputs.start_year),
-                              inputs.effect_plan, year, inputs.start_year)
+    item_effects = item_plans(
+        effects_per_item(plan_grid, ledger, inputs.items, year, inputs.start_year),
+        inputs.effect_plan,
+        year,
+        inputs.start_year,
+    )
     totals = yearly_plans(totals, inputs.effect_plan, year)
     labels = GradeScale.of(settings).labels
     return Results(
@@ -312,4 +386,3 @@ def evaluate(inputs: Inputs, settings: Settings) -> Results:
         item_effects=item_effects,
         sections=section_rollup(items, measures, item_effects, labels),
     )
-

@@ -33,8 +33,17 @@ def typed(x: Any) -> Fraction | None:
     return Fraction(Decimal(repr(value)))
 
 
-def measure_rate(actual: Any, baseline: Any, target: Any, direction: str, planned: Any, custom_target: bool,
-                 year: Any, baseline_year: Any, end_year: Any) -> tuple[Fraction | None, Fraction | None]:
+def measure_rate(
+    actual: Any,
+    baseline: Any,
+    target: Any,
+    direction: str,
+    planned: Any,
+    custom_target: bool,
+    year: Any,
+    baseline_year: Any,
+    end_year: Any,
+) -> tuple[Fraction | None, Fraction | None]:
     """(rate, planned progress) of one measure, exactly: 進捗率 against the year's planned progress, or for
     target = baseline (維持) 達成率 against 1. rate is None when not computable; planned progress is None only
     when the year or the own target cannot be read."""

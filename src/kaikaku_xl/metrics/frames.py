@@ -11,25 +11,47 @@ import pandas as pd
 from ..plan import Plan
 
 MEASURE_COLUMNS = [
-    "measure_id", "item", "seq", "policy", "lead", "name", "unit", "direction",
-    "baseline", "target", "effect_kind", "include_in_effect", "aggregation",
+    "measure_id",
+    "item",
+    "seq",
+    "policy",
+    "lead",
+    "name",
+    "unit",
+    "direction",
+    "baseline",
+    "target",
+    "effect_kind",
+    "include_in_effect",
+    "aggregation",
 ]
 ITEM_COLUMNS = ["item", "policy", "lead", "title", "n_measures", "start_year", "end_year", "section"]
 ACTUAL_COLUMNS = ["measure_id", "year", "actual"]
 TARGET_COLUMNS = ["measure_id", "year", "planned"]
 STATUS_COLUMNS = ["item", "year", "grade"]
 LEDGER_COLUMNS = ["item", "year", "kind", "amount"]
-EFFECT_PLAN_COLUMNS = ["item", "year", "planned"]  # planned 財政効果額 (円) per item and plan year, where the plan has one
+EFFECT_PLAN_COLUMNS = [
+    "item",
+    "year",
+    "planned",
+]  # planned 財政効果額 (円) per item and plan year, where the plan has one
 
 
 def measures_frame(plan: Plan) -> pd.DataFrame:
     rows = [
         {
-            "measure_id": m.measure_id, "item": m.item, "seq": m.seq,
-            "policy": plan.item(m.item).policy, "lead": plan.item(m.item).lead,
-            "name": m.name, "unit": m.unit, "direction": m.direction,
-            "baseline": m.baseline, "target": m.target,
-            "effect_kind": m.effect_kind, "include_in_effect": m.include_in_effect,
+            "measure_id": m.measure_id,
+            "item": m.item,
+            "seq": m.seq,
+            "policy": plan.item(m.item).policy,
+            "lead": plan.item(m.item).lead,
+            "name": m.name,
+            "unit": m.unit,
+            "direction": m.direction,
+            "baseline": m.baseline,
+            "target": m.target,
+            "effect_kind": m.effect_kind,
+            "include_in_effect": m.include_in_effect,
             "aggregation": m.aggregation,
         }
         for m in plan.measures
@@ -39,8 +61,16 @@ def measures_frame(plan: Plan) -> pd.DataFrame:
 
 def items_frame(plan: Plan) -> pd.DataFrame:
     rows = [
-        {"item": it.no, "policy": it.policy, "lead": it.lead, "title": it.title, "n_measures": len(it.measures),
-         "start_year": it.start_year, "end_year": it.end_year, "section": it.section}
+        {
+            "item": it.no,
+            "policy": it.policy,
+            "lead": it.lead,
+            "title": it.title,
+            "n_measures": len(it.measures),
+            "start_year": it.start_year,
+            "end_year": it.end_year,
+            "section": it.section,
+        }
         for it in plan.items
     ]
     return pd.DataFrame(rows, columns=ITEM_COLUMNS)

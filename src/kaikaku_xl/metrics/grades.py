@@ -21,12 +21,21 @@ GRADES = ("S", "A", "B", "C", "D")
 NOT_GRADED = "−"  # not computable, or nothing entered yet (未入力)
 EXCLUDED = "対象外"  # entered on purpose: left out of every denominator, counted apart
 ALL_GRADES = (*GRADES, NOT_GRADED, EXCLUDED)
-GRADE_LABELS = {"S": "目標達成", "A": "順調", "B": "概ね順調", "C": "遅れ", "D": "悪化", NOT_GRADED: "評価対象外",
-                EXCLUDED: "対象外"}
+GRADE_LABELS = {
+    "S": "目標達成",
+    "A": "順調",
+    "B": "概ね順調",
+    "C": "遅れ",
+    "D": "悪化",
+    NOT_GRADED: "評価対象外",
+    EXCLUDED: "対象外",
+}
 NOT_ENTERED = "未入力"  # the label of − where the department has not entered a grade yet
 
 
-def grade(rate: Iterable[Any] | Any, planned_progress: Iterable[Any] | Any, settings: Settings) -> npt.NDArray[np.object_]:
+def grade(
+    rate: Iterable[Any] | Any, planned_progress: Iterable[Any] | Any, settings: Settings
+) -> npt.NDArray[np.object_]:
     """Grade rates against the planned progress of the year (one planned progress for all, or one per rate).
 
     rate is 進捗率, or 達成率 with planned_progress = 1 for measures whose 進捗率 is undefined (維持). Values are
@@ -36,8 +45,9 @@ def grade(rate: Iterable[Any] | Any, planned_progress: Iterable[Any] | Any, sett
     planned = np.asarray(planned_progress, dtype=object)
     plans = list(np.broadcast_to(planned, (len(rates),))) if planned.ndim == 0 else list(planned)
     scale = GradeScale.of(settings)
-    return np.array([scale.decide(typed(r), typed(p)) for r, p in zip(rates, plans, strict=True)], dtype=object)
-
+    return np.array(
+        [scale.decide(typed(r), typed(p)) for r, p in zip(rates, plans, strict=True)], dtype=object
+    )
 
 
 # Float rates only sort out the rows far from every line; a row within this relative margin of a line (float error
@@ -46,8 +56,13 @@ def grade(rate: Iterable[Any] | Any, planned_progress: Iterable[Any] | Any, sett
 FLOAT_MARGIN = 1e-12
 
 
-def grade_rows(rate: Any, planned_progress: Any, magnitude: Any, settings: Settings,
-               exact_row: Callable[[int], tuple[Fraction | None, Fraction | None]]) -> npt.NDArray[np.object_]:
+def grade_rows(
+    rate: Any,
+    planned_progress: Any,
+    magnitude: Any,
+    settings: Settings,
+    exact_row: Callable[[int], tuple[Fraction | None, Fraction | None]],
+) -> npt.NDArray[np.object_]:
     """Grades of many rows: a float pre-sort, and `exact_row(i)` (exact rate, planned progress) near any line.
 
     magnitude: per row, how much larger the inputs are than the rate's denominator ((|a|+|b|+|t|) ÷ |t−b|),
@@ -60,11 +75,16 @@ def grade_rows(rate: Any, planned_progress: Any, magnitude: Any, settings: Setti
     p = np.broadcast_to(np.asarray(planned_progress, dtype=np.float64), r.shape)
     m = np.broadcast_to(np.asarray(magnitude, dtype=np.float64), r.shape)
     ruled = scale.grades[:-1]  # the last grade takes what no line reaches
-    lines = [np.full(r.shape, float(g.threshold)) if g.basis == BASIS_PROGRESS else float(g.threshold) * p  # type: ignore[arg-type]
-             for g in ruled]
+    lines = [
+        np.full(r.shape, float(g.threshold)) if g.basis == BASIS_PROGRESS else float(g.threshold) * p  # type: ignore[arg-type]
+        for g in ruled
+    ]
     with np.errstate(invalid="ignore"):
-        out = np.select([np.isnan(r) | np.isnan(p), *(r >= line for line in lines)],
-                        [NOT_GRADED, *(g.label for g in ruled)], default=scale.grades[-1].label).astype(object)
+        out = np.select(
+            [np.isnan(r) | np.isnan(p), *(r >= line for line in lines)],
+            [NOT_GRADED, *(g.label for g in ruled)],
+            default=scale.grades[-1].label,
+        ).astype(object)
         margin = FLOAT_MARGIN * (1 + np.abs(r) + np.abs(p)) * (1 + np.nan_to_num(m, nan=np.inf))
         near = np.zeros(r.shape, dtype=bool)
         for line in lines:

@@ -12,8 +12,9 @@ def _f(x: npt.ArrayLike) -> Floats:
     return np.asarray(x, dtype=np.float64)
 
 
-def linear_planned(baseline: npt.ArrayLike, target: npt.ArrayLike, year: npt.ArrayLike,
-                   baseline_year: int, target_year: int) -> Floats:
+def linear_planned(
+    baseline: npt.ArrayLike, target: npt.ArrayLike, year: npt.ArrayLike, baseline_year: int, target_year: int
+) -> Floats:
     """planned(y) = baseline + (target − baseline) × (y − baseline_year) / (target_year − baseline_year)."""
     b, t, y = _f(baseline), _f(target), _f(year)
     return b + (t - b) * (y - baseline_year) / (target_year - baseline_year)

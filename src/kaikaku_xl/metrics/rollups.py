@@ -27,8 +27,13 @@ def _known_sum(values: np.ndarray) -> float:
     return _sum(values) if np.count_nonzero(~np.isnan(values)) else float("nan")
 
 
-def rollup(items: pd.DataFrame, measures: pd.DataFrame, item_effects: pd.DataFrame, by: str | None,
-           labels: tuple[str, ...] = GRADES) -> pd.DataFrame:
+def rollup(
+    items: pd.DataFrame,
+    measures: pd.DataFrame,
+    item_effects: pd.DataFrame,
+    by: str | None,
+    labels: tuple[str, ...] = GRADES,
+) -> pd.DataFrame:
     """Grade counts, shares of graded items, mean 進捗率 and effect totals per group.
 
     items: item, policy, lead, grade. measures: item, measure_id, progress, counted.
@@ -49,8 +54,10 @@ def rollup(items: pd.DataFrame, measures: pd.DataFrame, item_effects: pd.DataFra
     measure_ids = measures["measure_id"].to_numpy(object)
     in_effects = _positions(item_effects["item"].map(group_of_item))
     single, cumulative = (item_effects[c].to_numpy(float) for c in ("single_year", "cumulative"))
-    single_missing, cumulative_missing = (item_effects[c].to_numpy(float) if c in item_effects else np.zeros(len(item_effects))
-                                          for c in ("single_missing", "cumulative_missing"))
+    single_missing, cumulative_missing = (
+        item_effects[c].to_numpy(float) if c in item_effects else np.zeros(len(item_effects))
+        for c in ("single_missing", "cumulative_missing")
+    )
     empty = np.array([], dtype=int)
     rows = []
     for group, members in item_groups.items():
@@ -75,11 +82,14 @@ def rollup(items: pd.DataFrame, measures: pd.DataFrame, item_effects: pd.DataFra
         rows.append(row)
     if not rows:
         return pd.DataFrame(rows)
-    return group_plans(pd.DataFrame(rows), item_effects, group_of_item)  # 計画効果額, 効果額達成率, 分野別割合
+    return group_plans(
+        pd.DataFrame(rows), item_effects, group_of_item
+    )  # 計画効果額, 効果額達成率, 分野別割合
 
 
-def section_rollup(items: pd.DataFrame, measures: pd.DataFrame, item_effects: pd.DataFrame,
-                   labels: tuple[str, ...] = GRADES) -> pd.DataFrame:
+def section_rollup(
+    items: pd.DataFrame, measures: pd.DataFrame, item_effects: pd.DataFrame, labels: tuple[str, ...] = GRADES
+) -> pd.DataFrame:
     """The roll-up per 推進項目 (the middle level of a three-level plan), in the plan's natural order; empty
     for a two-level plan. Items without a 推進項目 are in no row of it (they still count in their 基本方針)."""
     if "section" not in items or not items["section"].map(lambda v: isinstance(v, str)).any():
@@ -87,6 +97,8 @@ def section_rollup(items: pd.DataFrame, measures: pd.DataFrame, item_effects: pd
     keyed = items.assign(section=items["section"].where(items["section"].map(lambda v: isinstance(v, str))))
     frame = rollup(keyed, measures, item_effects, "section", labels)
     # 分野別割合 of the whole year's 財政効果額 (items without a 推進項目 included), not of the sections' sum
-    frame["effect_share"] = ratio(frame["effect_year"], rollup(items, measures, item_effects, None, labels)["effect_year"].iloc[0])
+    frame["effect_share"] = ratio(
+        frame["effect_year"], rollup(items, measures, item_effects, None, labels)["effect_year"].iloc[0]
+    )
     order = sorted(range(len(frame)), key=lambda i: natural_key(frame["group"].iloc[i]))
     return frame.iloc[order].reset_index(drop=True)

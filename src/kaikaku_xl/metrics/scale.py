@@ -48,16 +48,19 @@ class Grade:
 def text_on(fill: str) -> str:
     """Black or white, whichever reads on the fill (relative luminance, WCAG)."""
     try:
-        r, g, b = (int(fill[i:i + 2], 16) / 255 for i in (0, 2, 4))
+        r, g, b = (int(fill[i : i + 2], 16) / 255 for i in (0, 2, 4))
     except (ValueError, IndexError):
         return BLACK
-    lum = sum(w * (v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4)
-              for w, v in zip((0.2126, 0.7152, 0.0722), (r, g, b), strict=True))
+    lum = sum(
+        w * (v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4)
+        for w, v in zip((0.2126, 0.7152, 0.0722), (r, g, b), strict=True)
+    )
     return BLACK if lum > 0.179 else WHITE
 
 
-def default_grades(s: Fraction = Fraction(1), a: Fraction = Fraction(1), b: Fraction = Fraction(3, 5)
-                   ) -> tuple[Grade, ...]:
+def default_grades(
+    s: Fraction = Fraction(1), a: Fraction = Fraction(1), b: Fraction = Fraction(3, 5)
+) -> tuple[Grade, ...]:
     """DOMAIN.md's scale: S 進捗率 ≥ s; A ≥ a × 計画進捗; B ≥ b × 計画進捗; C ≥ 0; D below (C, D need narratives)."""
     return (
         Grade("S", "目標達成", GRADE_FILL["S"], BASIS_PROGRESS, s),
@@ -85,7 +88,9 @@ class GradeScale:
 
         values = [typed(getattr(settings, k)) for k in ("grade_s_progress", "grade_a_ratio", "grade_b_ratio")]
         defaults = (Fraction(1), Fraction(1), Fraction(3, 5))
-        return cls(default_grades(*(v if v is not None else d for v, d in zip(values, defaults, strict=True))))
+        return cls(
+            default_grades(*(v if v is not None else d for v, d in zip(values, defaults, strict=True)))
+        )
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -147,4 +152,6 @@ class GradeScale:
 
     def legend(self) -> str:
         """「S 目標達成／A 順調／…」 for notes and legends."""
-        return "／".join(f"{g.label} {g.name}" if g.name and g.name != g.label else g.label for g in self.grades)
+        return "／".join(
+            f"{g.label} {g.name}" if g.name and g.name != g.label else g.label for g in self.grades
+        )

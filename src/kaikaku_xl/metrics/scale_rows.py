@@ -54,7 +54,9 @@ def _explain(value: Any) -> bool | None:
     if isinstance(value, bool):
         return value
     text = _text(value)
-    return {"": False, YES: True, NO: False, "○": True, "〇": True, "TRUE": True, "FALSE": False}.get(text.upper())
+    return {"": False, YES: True, NO: False, "○": True, "〇": True, "TRUE": True, "FALSE": False}.get(
+        text.upper()
+    )
 
 
 def scale_from_rows(rows: list[dict[str, Any]]) -> tuple[GradeScale | None, list[Problem]]:
@@ -69,19 +71,27 @@ def scale_from_rows(rows: list[dict[str, Any]]) -> tuple[GradeScale | None, list
             problems.append((i, "label", "評価の記号がありません。"))
             ok = False
         elif label in RESERVED:
-            problems.append((i, "label", f"「{label}」は未入力・対象外の表示に使うため、評価の記号にできません。"))
+            problems.append(
+                (i, "label", f"「{label}」は未入力・対象外の表示に使うため、評価の記号にできません。")
+            )
             ok = False
         elif label.upper() in seen:
-            problems.append((i, "label", f"評価「{label}」が重複しています（{seen[label.upper()] + 1}行目と同じ）。"))
+            problems.append(
+                (i, "label", f"評価「{label}」が重複しています（{seen[label.upper()] + 1}行目と同じ）。")
+            )
             ok = False
         else:
             seen[label.upper()] = i
         basis = _text(row.get("basis"))
         if not basis:
-            problems.append((i, "basis", f"評価「{label}」の基準がありません。{'・'.join(BASES)} から選んでください。"))
+            problems.append(
+                (i, "basis", f"評価「{label}」の基準がありません。{'・'.join(BASES)} から選んでください。")
+            )
             ok = False
         elif basis not in BASES:
-            problems.append((i, "basis", f"基準「{basis}」は使えません。{'・'.join(BASES)} から選んでください。"))
+            problems.append(
+                (i, "basis", f"基準「{basis}」は使えません。{'・'.join(BASES)} から選んでください。")
+            )
             ok = False
         raw = row.get("threshold")
         threshold = None
@@ -89,19 +99,39 @@ def scale_from_rows(rows: list[dict[str, Any]]) -> tuple[GradeScale | None, list
             threshold = _threshold(raw)
             if threshold is None:
                 shown = "空欄" if _text(raw) == "" else f"「{_text(raw)}」"
-                problems.append((i, "threshold", f"評価「{label}」（基準 {basis}）のしきい値が{shown}です。数値を入力して"
-                                 "ください（1 = 100%）。"))
+                problems.append(
+                    (
+                        i,
+                        "threshold",
+                        f"評価「{label}」（基準 {basis}）のしきい値が{shown}です。数値を入力して"
+                        "ください（1 = 100%）。",
+                    )
+                )
                 ok = False
         elif _text(raw) != "":
-            problems.append((i, "threshold", f"基準「{basis}」の評価「{label}」にしきい値は使いません。空欄にしてください。"))
+            problems.append(
+                (
+                    i,
+                    "threshold",
+                    f"基準「{basis}」の評価「{label}」にしきい値は使いません。空欄にしてください。",
+                )
+            )
             ok = False
         color = _color(row.get("color")) if _text(row.get("color")) else ""
         if color is None:
-            problems.append((i, "color", f"色「{_text(row.get('color'))}」は RRGGBB の16進6桁（例 2E75B6）で入力してください。"))
+            problems.append(
+                (
+                    i,
+                    "color",
+                    f"色「{_text(row.get('color'))}」は RRGGBB の16進6桁（例 2E75B6）で入力してください。",
+                )
+            )
             ok = False
         explain = _explain(row.get("explain"))
         if explain is None:
-            problems.append((i, "explain", f"要説明「{_text(row.get('explain'))}」は {YES}・{NO} のどちらかです。"))
+            problems.append(
+                (i, "explain", f"要説明「{_text(row.get('explain'))}」は {YES}・{NO} のどちらかです。")
+            )
             ok = False
         if ok:
             grades.append(Grade(label, _text(row.get("name")), color or "", basis, threshold, bool(explain)))
@@ -122,8 +152,14 @@ def _order(rows: list[dict[str, Any]]) -> list[Problem]:
     out: list[Problem] = []
     if BASIS_TYPED in bases and any(b and b != BASIS_TYPED for b in bases):
         first = next(i for i, b in enumerate(bases) if b and b != BASIS_TYPED)
-        out.append((first, "basis", "基準「入力」（担当課が評価を入力）と計算する基準は混ぜられません。すべて「入力」にするか、"
-                    "すべて計算する基準にしてください。"))
+        out.append(
+            (
+                first,
+                "basis",
+                "基準「入力」（担当課が評価を入力）と計算する基準は混ぜられません。すべて「入力」にするか、"
+                "すべて計算する基準にしてください。",
+            )
+        )
         return out
     if BASIS_TYPED in bases:
         return out
@@ -138,8 +174,14 @@ def _order(rows: list[dict[str, Any]]) -> list[Problem]:
             if bases[i] != basis or (value := _threshold(row.get("threshold"))) is None:
                 continue
             if previous is not None and value >= previous[1]:
-                out.append((i, "threshold", f"しきい値 {_text(row.get('threshold'))} が上の評価（{previous[0] + 1}行目、"
-                            f"基準 {basis}）のしきい値以上です。上の評価ほど大きくしてください。"))
+                out.append(
+                    (
+                        i,
+                        "threshold",
+                        f"しきい値 {_text(row.get('threshold'))} が上の評価（{previous[0] + 1}行目、"
+                        f"基準 {basis}）のしきい値以上です。上の評価ほど大きくしてください。",
+                    )
+                )
             previous = (i, value)
     return out
 
@@ -158,6 +200,14 @@ def _decimal(value: Fraction | None) -> Any:
 
 def scale_to_rows(scale: GradeScale, as_json: bool = False) -> list[dict[str, Any]]:
     """The scale as rows: cell values (要説明 はい/いいえ), or JSON values (explain true/false)."""
-    return [{"label": g.label, "name": g.name or None, "color": g.color or None, "basis": g.basis,
-             "threshold": _decimal(g.threshold), "explain": g.explain if as_json else (YES if g.explain else NO)}
-            for g in scale.grades]
+    return [
+        {
+            "label": g.label,
+            "name": g.name or None,
+            "color": g.color or None,
+            "basis": g.basis,
+            "threshold": _decimal(g.threshold),
+            "explain": g.explain if as_json else (YES if g.explain else NO),
+        }
+        for g in scale.grades
+    ]

@@ -12,8 +12,9 @@ if TYPE_CHECKING:
     from .reader import PlanReader
 
 
-def read_effect_plans(reader: PlanReader, wb: Any, items: dict[ItemNo, dict[str, Any]],
-                      period: tuple[int, int] | None) -> None:
+def read_effect_plans(
+    reader: PlanReader, wb: Any, items: dict[ItemNo, dict[str, Any]], period: tuple[int, int] | None
+) -> None:
     """Put each row's amount into its item's effect_plan {"2026": amount}; problems go to the reader."""
     spec = c.PLAN_EFFECTS
     if spec.sheet not in wb.sheetnames:

@@ -16,7 +16,9 @@ def read_measures(reader: PlanReader, wb: Any, items: dict[ItemNo, dict[str, Any
     spec = c.PLAN_MEASURES
     seen = set()
     for row in reader.rows(wb, spec):
-        aggregation = reader.choice(row, "aggregation", "集計", AGGREGATIONS) if "aggregation" in row.cells else ""
+        aggregation = (
+            reader.choice(row, "aggregation", "集計", AGGREGATIONS) if "aggregation" in row.cells else ""
+        )
         cumulative = aggregation == CUMULATIVE
         # A 累計 measure's baseline is 0 by definition (the running total before the plan): blank is allowed.
         complete = reader.required(row, spec, optional=("baseline",) if cumulative else ())
@@ -40,15 +42,28 @@ def read_measures(reader: PlanReader, wb: Any, items: dict[ItemNo, dict[str, Any
             reader.bad(row, "target", "方向が維持なのに基準値と目標値が異なります。")
             continue
         if cumulative and baseline not in (None, 0):
-            reader.bad(row, "baseline", "累計の指標の基準値は 0 です（計画期間が始まる前の累計）。空欄か 0 にしてください。")
+            reader.bad(
+                row,
+                "baseline",
+                "累計の指標の基準値は 0 です（計画期間が始まる前の累計）。空欄か 0 にしてください。",
+            )
             continue
         if cumulative and direction not in (None, "増加"):
-            reader.bad(row, "direction", "累計の指標の方向は「増加」です（各年度の値を足し上げて目標値と比べます）。")
+            reader.bad(
+                row, "direction", "累計の指標の方向は「増加」です（各年度の値を足し上げて目標値と比べます）。"
+            )
             continue
         if not complete or None in (item, direction, kind, include, baseline, target, aggregation):
             continue
-        measure: dict[str, Any] = {"name": name, "unit": unit, "direction": direction, "baseline": baseline,
-                                   "target": target, "effect_kind": kind, "note": reader.text(row, "note")}
+        measure: dict[str, Any] = {
+            "name": name,
+            "unit": unit,
+            "direction": direction,
+            "baseline": baseline,
+            "target": target,
+            "effect_kind": kind,
+            "note": reader.text(row, "note"),
+        }
         if include:
             measure["include_in_effect"] = include == "はい"
         if aggregation:

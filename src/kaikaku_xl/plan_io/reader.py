@@ -101,8 +101,13 @@ class PlanReader:
         except NotANumber as exc:
             self.bad(row, key, f"{label}「{_text(raw)}」: {exc}。数値を入力してください。")
             return None
-        if number is not None and unit == "%" and cell is not None and "%" in str(cell.number_format) \
-                and isinstance(raw, int | float):
+        if (
+            number is not None
+            and unit == "%"
+            and cell is not None
+            and "%" in str(cell.number_format)
+            and isinstance(raw, int | float)
+        ):
             number *= 100  # a % cell stores 30% as 0.3; the plan keeps % measures in points
         return number
 
@@ -117,7 +122,13 @@ class PlanReader:
     # -- tables -------------------------------------------------------------------------------------
     def sheet(self, wb: Any, name: str) -> Worksheet | None:
         if name not in wb.sheetnames:
-            self.problems.append((name, "", f"シート「{name}」がありません。kaikaku plan template で作った様式を使ってください。"))
+            self.problems.append(
+                (
+                    name,
+                    "",
+                    f"シート「{name}」がありません。kaikaku plan template で作った様式を使ってください。",
+                )
+            )
             return None
         return wb[name]
 
@@ -137,7 +148,9 @@ class PlanReader:
             return []
         for key in c.PLAN_REQUIRED.get(spec.name, ()):
             if key not in columns:
-                self.problems.append((spec.sheet, f"{header_row}行", f"列「{spec.column(key).header}」がありません。"))
+                self.problems.append(
+                    (spec.sheet, f"{header_row}行", f"列「{spec.column(key).header}」がありません。")
+                )
         out = []
         for r in range(header_row + 1, ws.max_row + 1):
             cells = {key: ws.cell(row=r, column=col) for key, col in columns.items()}
@@ -185,8 +198,11 @@ class PlanReader:
             if f.required and f.key not in seen:
                 self.problems.append((c.PLAN_SHEET.sheet, "", f"「{f.label}」の行がありません。"))
         if all(k in out for k in ("baseline_year", "start_year", "end_year")) and not (
-                out["baseline_year"] < out["start_year"] <= out["end_year"]):
-            self.problems.append((c.PLAN_SHEET.sheet, "", "基準年度 < 計画開始年度 ≦ 計画終了年度 になっていません。"))
+            out["baseline_year"] < out["start_year"] <= out["end_year"]
+        ):
+            self.problems.append(
+                (c.PLAN_SHEET.sheet, "", "基準年度 < 計画開始年度 ≦ 計画終了年度 になっていません。")
+            )
         return out
 
     def policies(self, wb: Any) -> list[dict[str, Any]]:
@@ -215,19 +231,28 @@ class PlanReader:
             self.bad(row, "section", f"推進項目「{no}」は推進項目シートにありません。")
             return False
         if sections[no] != policy:  # type: ignore[index]
-            self.bad(row, "policy", f"基本方針 {policy} が推進項目「{no}」の基本方針 {sections[no]} と違います。")  # type: ignore[index]
+            self.bad(
+                row, "policy", f"基本方針 {policy} が推進項目「{no}」の基本方針 {sections[no]} と違います。"
+            )  # type: ignore[index]
             return False
         return no
 
-    def items(self, wb: Any, policy_nos: set[int], period: tuple[int, int] | None,
-              sections: dict[str, int] | None = None) -> list[dict[str, Any]]:
+    def items(
+        self,
+        wb: Any,
+        policy_nos: set[int],
+        period: tuple[int, int] | None,
+        sections: dict[str, int] | None = None,
+    ) -> list[dict[str, Any]]:
         sections = sections or {}
         out, seen = [], set()
         for row in self.rows(wb, c.PLAN_ITEMS):
             complete = self.required(row, c.PLAN_ITEMS)
             no, policy = self.item_no(row, "no"), self.integer(row, "policy", "基本方針")
-            years = {key: self.integer(row, key, label) if key in row.cells else None
-                     for key, label in (("start_year", "開始年度"), ("end_year", "終了年度"))}
+            years = {
+                key: self.integer(row, key, label) if key in row.cells else None
+                for key, label in (("start_year", "開始年度"), ("end_year", "終了年度"))
+            }
             if not complete or no is None or policy is None:
                 continue
             if any(not self.blank(row, k) and years[k] is None for k in years if k in row.cells):
@@ -235,7 +260,9 @@ class PlanReader:
             if None not in years.values() and years["start_year"] > years["end_year"]:  # type: ignore[operator]
                 self.bad(row, "end_year", "終了年度が開始年度より前です。")
                 continue
-            outside = [k for k, y in years.items() if y is not None and period and not period[0] <= y <= period[1]]
+            outside = [
+                k for k, y in years.items() if y is not None and period and not period[0] <= y <= period[1]
+            ]
             for key in outside:
                 self.bad(row, key, f"{years[key]}年度は推進期間（{period[0]}〜{period[1]}年度）の外です。")  # type: ignore[index]
             if outside:
@@ -247,15 +274,32 @@ class PlanReader:
                 self.bad(row, "policy", f"基本方針「{policy}」は基本方針シートにありません。")
                 continue
             seen.add(no)
-            departments = [d.strip() for d in _text(row.value("departments")).replace("，", "、").replace(",", "、")
-                           .replace("\n", "、").split("、") if d.strip()]
+            departments = [
+                d.strip()
+                for d in _text(row.value("departments"))
+                .replace("，", "、")
+                .replace(",", "、")
+                .replace("\n", "、")
+                .split("、")
+                if d.strip()
+            ]
             section = self.section(row, sections, policy)
             if section is False:
                 continue
-            out.append({"no": no, "policy": policy, "title": self.text(row, "title"), "section": section,
-                        "summary": self.text(row, "summary"), "actions": _lines(row.value("actions")),
-                        "lead": self.text(row, "lead"), "departments": departments, "measures": [],
-                        **{k: v for k, v in years.items() if v is not None}})
+            out.append(
+                {
+                    "no": no,
+                    "policy": policy,
+                    "title": self.text(row, "title"),
+                    "section": section,
+                    "summary": self.text(row, "summary"),
+                    "actions": _lines(row.value("actions")),
+                    "lead": self.text(row, "lead"),
+                    "departments": departments,
+                    "measures": [],
+                    **{k: v for k, v in years.items() if v is not None},
+                }
+            )
         if not out and not any(p[0] == c.PLAN_ITEMS.sheet for p in self.problems):
             self.problems.append((c.PLAN_ITEMS.sheet, "", "取組項目が1つもありません。"))
         return out
@@ -273,8 +317,14 @@ class PlanReader:
             if not float(amount).is_integer():
                 self.bad(row, "effect_yen", "財政効果額は円単位の整数で入力してください。")
                 continue
-            out.append({"name": self.text(row, "name"), "effect_yen": int(amount), "as_of": self.text(row, "as_of"),
-                        "main_efforts": _lines(row.value("main_efforts"))})
+            out.append(
+                {
+                    "name": self.text(row, "name"),
+                    "effect_yen": int(amount),
+                    "as_of": self.text(row, "as_of"),
+                    "main_efforts": _lines(row.value("main_efforts")),
+                }
+            )
         return out
 
 
@@ -296,8 +346,14 @@ def _uncalculated(path: Path) -> list[tuple[str, str, str]]:
     with zipfile.ZipFile(path) as zf:
         for sheet, part in inspect(path).sheets.items():
             for row, col in uncalculated_cells(zf.read(part))[:20]:
-                problems.append((sheet, f"{column_letter(col)}{row}", "数式の計算結果が保存されていません。"
-                                 "Excel で開いて保存してから、もう一度読み込んでください。"))
+                problems.append(
+                    (
+                        sheet,
+                        f"{column_letter(col)}{row}",
+                        "数式の計算結果が保存されていません。"
+                        "Excel で開いて保存してから、もう一度読み込んでください。",
+                    )
+                )
     return problems
 
 
@@ -327,8 +383,16 @@ def read_plan_workbook(path: str | Path) -> Plan:
     if reader.problems:
         raise PlanWorkbookError(path.name, reader.problems)
     try:
-        return plan_from_dict({"plan": head, "policies": policies, "sections": sections, "items": items,
-                               "history": history, "grades": grades})
+        return plan_from_dict(
+            {
+                "plan": head,
+                "policies": policies,
+                "sections": sections,
+                "items": items,
+                "history": history,
+                "grades": grades,
+            }
+        )
     except PlanWorkbookError:
         raise
     except PlanError as exc:  # a rule the cell checks above do not cover yet: still no traceback

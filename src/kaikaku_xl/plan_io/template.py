@@ -23,10 +23,35 @@ from ..workbook.styles import FONT, apply
 
 ROWS_WITH_DROPDOWNS = 500
 EXAMPLES: dict[str, list[Any]] = {
-    c.PLAN_POLICIES.name: ["例", "効率的な行政運営", "業務の見直しとデジタル化で、限られた資源を必要な分野へ振り向ける。"],
-    c.PLAN_ITEMS.name: ["例", 1, "窓口手続のオンライン化", "申請手続をオンラインで完結できるようにする。",
-                        "対象手続の洗い出し\n電子申請システムへの登録", "DX推進課", "DX推進課、市民課", None, None, None],
-    c.PLAN_MEASURES.name: ["例", "電子申請件数", "件", "増加", 1200, 3000, "", "", "年度末の累計ではなく各年度の件数", None],
+    c.PLAN_POLICIES.name: [
+        "例",
+        "効率的な行政運営",
+        "業務の見直しとデジタル化で、限られた資源を必要な分野へ振り向ける。",
+    ],
+    c.PLAN_ITEMS.name: [
+        "例",
+        1,
+        "窓口手続のオンライン化",
+        "申請手続をオンラインで完結できるようにする。",
+        "対象手続の洗い出し\n電子申請システムへの登録",
+        "DX推進課",
+        "DX推進課、市民課",
+        None,
+        None,
+        None,
+    ],
+    c.PLAN_MEASURES.name: [
+        "例",
+        "電子申請件数",
+        "件",
+        "増加",
+        1200,
+        3000,
+        "",
+        "",
+        "年度末の累計ではなく各年度の件数",
+        None,
+    ],
     c.PLAN_HISTORY.name: ["例", 500000000, "2024", "定員管理の適正化\n使用料の見直し"],
     c.PLAN_EFFECTS.name: ["例", 2026, 1000000],
     c.PLAN_SECTIONS.name: ["例", 1, "窓口サービスの向上"],
@@ -60,24 +85,48 @@ def _rows(plan: Plan) -> dict[str, list[list[Any]]]:
     return {
         c.PLAN_POLICIES.name: [[p.no, p.name, "\n".join(p.bullets) or None] for p in plan.policies],
         c.PLAN_ITEMS.name: [
-            [it.no, it.policy, it.title, it.summary or None, "\n".join(it.actions) or None, it.lead,
-             "、".join(it.departments) or None, it.start_year, it.end_year, it.section]
+            [
+                it.no,
+                it.policy,
+                it.title,
+                it.summary or None,
+                "\n".join(it.actions) or None,
+                it.lead,
+                "、".join(it.departments) or None,
+                it.start_year,
+                it.end_year,
+                it.section,
+            ]
             for it in plan.items
         ],
         c.PLAN_SECTIONS.name: [[x.no, x.policy, x.name] for x in plan.sections],
         c.PLAN_MEASURES.name: [
-            [m.item, m.name, m.unit, m.direction, plain_number(m.baseline), plain_number(m.target),
-             m.effect_kind or None, "はい" if m.include_in_effect else "いいえ", m.note or None, m.aggregation or None]
+            [
+                m.item,
+                m.name,
+                m.unit,
+                m.direction,
+                plain_number(m.baseline),
+                plain_number(m.target),
+                m.effect_kind or None,
+                "はい" if m.include_in_effect else "いいえ",
+                m.note or None,
+                m.aggregation or None,
+            ]
             for m in plan.measures
         ],
         c.PLAN_HISTORY.name: [
             [h.name, h.effect_yen, h.as_of or None, "\n".join(h.main_efforts) or None] for h in plan.history
         ],
-        c.PLAN_EFFECTS.name: [[it.no, year, plain_number(amount)] for it in plan.items for year, amount in it.effect_plan],
+        c.PLAN_EFFECTS.name: [
+            [it.no, year, plain_number(amount)] for it in plan.items for year, amount in it.effect_plan
+        ],
     }
 
 
-def _table(ws: Worksheet, spec: c.TableSpec, rows: Sequence[Sequence[Any]], example: Sequence[Any] | None) -> None:
+def _table(
+    ws: Worksheet, spec: c.TableSpec, rows: Sequence[Sequence[Any]], example: Sequence[Any] | None
+) -> None:
     ws.cell(row=1, column=1, value=spec.sheet)
     apply(ws.cell(row=1, column=1), "title")
     ws.cell(row=2, column=1, value=c.PLAN_NOTES.get(spec.name, ""))
@@ -89,7 +138,9 @@ def _table(ws: Worksheet, spec: c.TableSpec, rows: Sequence[Sequence[Any]], exam
         apply(cell, "header")
         note = c.PLAN_COLUMN_NOTES.get((spec.name, col.key))
         if note or col.key in required:
-            cell.comment = Comment(((note or "") + ("（必須）" if col.key in required else "")).strip(), "kaikaku-xl")
+            cell.comment = Comment(
+                ((note or "") + ("（必須）" if col.key in required else "")).strip(), "kaikaku-xl"
+            )
         ws.column_dimensions[get_column_letter(j)].width = col.width
     body = ([list(example)] if example else []) + [list(r) for r in rows]
     body = body or [[None] * len(spec.columns)]
@@ -107,8 +158,14 @@ def _table(ws: Worksheet, spec: c.TableSpec, rows: Sequence[Sequence[Any]], exam
     for j, col in enumerate(spec.columns, start=1):
         choices = CHOICES.get((spec.name, col.key))
         if choices:
-            dv = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True,
-                                showErrorMessage=True, errorTitle="入力値", error="、".join(choices) + " から選んでください。")
+            dv = DataValidation(
+                type="list",
+                formula1='"' + ",".join(choices) + '"',
+                allow_blank=True,
+                showErrorMessage=True,
+                errorTitle="入力値",
+                error="、".join(choices) + " から選んでください。",
+            )
             letter = get_column_letter(j)
             dv.add(f"{letter}{top + 1}:{letter}{top + ROWS_WITH_DROPDOWNS}")
             ws.add_data_validation(dv)
@@ -122,8 +179,16 @@ def _head(ws: Worksheet, plan: Plan | None) -> None:
         apply(ws.cell(row=i, column=1), "reference")
         apply(ws.cell(row=i, column=3), "reference", wrap=True)
         if f.key.endswith("year"):
-            dv = DataValidation(type="whole", operator="between", formula1="1990", formula2="2100", allow_blank=True,
-                                showErrorMessage=True, errorTitle="年度", error="西暦の年度（例: 2026）を入力してください。")
+            dv = DataValidation(
+                type="whole",
+                operator="between",
+                formula1="1990",
+                formula2="2100",
+                allow_blank=True,
+                showErrorMessage=True,
+                errorTitle="年度",
+                error="西暦の年度（例: 2026）を入力してください。",
+            )
             dv.add(f"B{i}")
             ws.add_data_validation(dv)
             ws.cell(row=i, column=2).number_format = "0"

@@ -29,7 +29,7 @@ def column_index(letters: str) -> int:
 
 
 def split_cell(address: str) -> tuple[str, int]:
-    """"B12" -> ("B", 12)."""
+    """ "B12" -> ("B", 12)."""
     match = _CELL.match(address.strip())
     if match is None:
         raise ValueError(f"not a cell address: {address!r}")
@@ -37,7 +37,7 @@ def split_cell(address: str) -> tuple[str, int]:
 
 
 def range_bounds(ref: str) -> tuple[int, int, int, int]:
-    """"A3:I20" -> (min_col, min_row, max_col, max_row), 1-based (as openpyxl's range_boundaries for cells)."""
+    """ "A3:I20" -> (min_col, min_row, max_col, max_row), 1-based (as openpyxl's range_boundaries for cells)."""
     first, _, last = ref.partition(":")
     c1, r1 = split_cell(first)
     c2, r2 = split_cell(last or first)

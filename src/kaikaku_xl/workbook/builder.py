@@ -54,37 +54,82 @@ def input_rows(plan: Plan, layout: c.Layout, settings: Settings) -> dict[str, li
     measures = plan.measures
     blank_years = [None] * len(layout.years)
     return {
-        c.SETTINGS.name: [list(r) for r in settings_rows(settings) if r[0] in {s.key for s in setting_specs(plan)}],
-        **({c.GRADE_SCALE.name: [[r[col.key] for col in c.GRADE_SCALE.columns] for r in scale_to_rows(plan.grade_scale)]}
-           if plan.grade_scale is not None else {}),
+        c.SETTINGS.name: [
+            list(r) for r in settings_rows(settings) if r[0] in {s.key for s in setting_specs(plan)}
+        ],
+        **(
+            {
+                c.GRADE_SCALE.name: [
+                    [r[col.key] for col in c.GRADE_SCALE.columns] for r in scale_to_rows(plan.grade_scale)
+                ]
+            }
+            if plan.grade_scale is not None
+            else {}
+        ),
         c.PLAN_INFO.name: [[key, label, str(getattr(plan, key))] for key, label in c.PLAN_INFO_KEYS],
         c.HISTORY.name: [[h.name, h.effect_yen, h.as_of] for h in plan.history],
         c.ITEMS.name: [
-            [it.no, it.policy, policy_name[it.policy], it.title, it.summary, "\n".join(it.actions), it.lead,
-             "、".join(it.departments), it.start_year, it.end_year, it.section, section_name.get(it.section)]
+            [
+                it.no,
+                it.policy,
+                policy_name[it.policy],
+                it.title,
+                it.summary,
+                "\n".join(it.actions),
+                it.lead,
+                "、".join(it.departments),
+                it.start_year,
+                it.end_year,
+                it.section,
+                section_name.get(it.section),
+            ]
             for it in plan.items
         ],
         c.MEASURES.name: [
-            [m.measure_id, m.item, m.name, m.unit, m.direction, plain_number(m.baseline), plain_number(m.target),
-             m.effect_kind, "はい" if m.include_in_effect else "いいえ", m.note, m.shown_decimals,
-             _limit_cell(m.allowed_min), _limit_cell(m.allowed_max), m.aggregation or None]
+            [
+                m.measure_id,
+                m.item,
+                m.name,
+                m.unit,
+                m.direction,
+                plain_number(m.baseline),
+                plain_number(m.target),
+                m.effect_kind,
+                "はい" if m.include_in_effect else "いいえ",
+                m.note,
+                m.shown_decimals,
+                _limit_cell(m.allowed_min),
+                _limit_cell(m.allowed_max),
+                m.aggregation or None,
+            ]
             for m in measures
         ],
         "Actuals": [[m.item, m.name, m.unit, *blank_years] for m in measures],
         "Targets": [[m.item, m.name, m.unit, *blank_years] for m in measures],
         c.STATUS.name: [
-            [it.no, it.title, y, None, None, None, None, None] for it in plan.items for y in plan.years
+            [it.no, it.title, y, None, None, None, None, None]
+            for it in plan.items
+            for y in plan.years
             if it.runs_in(y)  # an item added mid-plan has no rows (and no count) before its start
         ],
         c.LEDGER.name: [],
         # Planned 財政効果額 per item and year: a sheet only where the plan has one (others load without it).
-        **({"EffectPlan": [[it.no, it.title, *(dict(it.effect_plan).get(y) for y in layout.plan_years)]
-                           for it in plan.items]} if any(it.effect_plan for it in plan.items) else {}),
+        **(
+            {
+                "EffectPlan": [
+                    [it.no, it.title, *(dict(it.effect_plan).get(y) for y in layout.plan_years)]
+                    for it in plan.items
+                ]
+            }
+            if any(it.effect_plan for it in plan.items)
+            else {}
+        ),
     }
 
 
-def _write_inputs(wb: Workbook, plan: Plan, layout: c.Layout, rows: dict[str, list[list[Any]]],
-                  protect: bool) -> None:
+def _write_inputs(
+    wb: Workbook, plan: Plan, layout: c.Layout, rows: dict[str, list[list[Any]]], protect: bool
+) -> None:
     formats = [number_format(m.shown_decimals) for m in plan.measures]
     for spec in (*layout.inputs, *(t for t in layout.optional_inputs if t.name in rows)):
         ws = sheet(wb, spec.sheet)
@@ -94,8 +139,11 @@ def _write_inputs(wb: Workbook, plan: Plan, layout: c.Layout, rows: dict[str, li
         write_table(ws, spec, body, title=spec.anchor_col == 1, row_formats=formats)
         if protect:
             protect_sheet(ws)
-        ws.freeze_panes = ws.cell(row=spec.anchor_row + 1, column=spec.anchor_col + (3 if spec.name in (
-            "Actuals", "Targets") else 2 if spec.name == "EffectPlan" else 0))
+        ws.freeze_panes = ws.cell(
+            row=spec.anchor_row + 1,
+            column=spec.anchor_col
+            + (3 if spec.name in ("Actuals", "Targets") else 2 if spec.name == "EffectPlan" else 0),
+        )
         print_setup(ws, spec.anchor_row)
     add_input_validations(wb, plan, layout)
 
@@ -112,11 +160,24 @@ def _write_cycle(wb: Workbook, layout: c.Layout, protect: bool) -> None:
         if spec.sheet in c.HIDDEN_CYCLE_SHEETS:
             ws.sheet_state = "hidden"
     rv = c.REVISIONS
-    add_validation(wb[rv.sheet], rv, "kind", choice_list(c.REVISION_KINDS, "目標値・基準値・取組追加・取組終了から選んでください。"),
-                   rows=REVISION_ROWS)
-    add_validation(wb[rv.sheet], rv, "year", whole_check(layout.years[0], layout.years[-1],
-                                                         f"{layout.years[0]}〜{layout.years[-1]} の年度を入力してください。"),
-                   rows=REVISION_ROWS)
+    add_validation(
+        wb[rv.sheet],
+        rv,
+        "kind",
+        choice_list(c.REVISION_KINDS, "目標値・基準値・取組追加・取組終了から選んでください。"),
+        rows=REVISION_ROWS,
+    )
+    add_validation(
+        wb[rv.sheet],
+        rv,
+        "year",
+        whole_check(
+            layout.years[0],
+            layout.years[-1],
+            f"{layout.years[0]}〜{layout.years[-1]} の年度を入力してください。",
+        ),
+        rows=REVISION_ROWS,
+    )
 
 
 def _write_outputs(wb: Workbook, layout: c.Layout, protect: bool) -> None:
@@ -140,10 +201,17 @@ def _write_guide(wb: Workbook, plan: Plan, sample: bool, macro: bool, protect: b
     ws["A1"] = f"{plan.name}（{plan.city}） 管理ワークブック"
     apply(ws["A1"], "title")
     if sample:
-        ws["A2"] = SAMPLE_MARK + "このブックの実績・進捗状況・効果額台帳は説明用の架空データです。実際の値ではありません。"
+        ws["A2"] = (
+            SAMPLE_MARK
+            + "このブックの実績・進捗状況・効果額台帳は説明用の架空データです。実際の値ではありません。"
+        )
         apply(ws["A2"], "title")
-    lines = guide_lines(macro=macro, protect=protect, scale=plan.grade_scale,
-                        cumulative=any(m.cumulative for m in plan.measures))
+    lines = guide_lines(
+        macro=macro,
+        protect=protect,
+        scale=plan.grade_scale,
+        cumulative=any(m.cumulative for m in plan.measures),
+    )
     for i, line in enumerate(lines, start=3):
         apply(ws.cell(row=i, column=1, value=line), "body")
         height = row_height([(line, ws.column_dimensions["A"].width)])
@@ -153,9 +221,14 @@ def _write_guide(wb: Workbook, plan: Plan, sample: bool, macro: bool, protect: b
     ws.print_title_rows = None
 
 
-def build_workbook(plan: Plan, settings: Settings | None = None,
-                   rows: dict[str, list[list[Any]]] | None = None, sample: bool = False,
-                   protect: bool = True, macro: bool = False) -> Workbook:
+def build_workbook(
+    plan: Plan,
+    settings: Settings | None = None,
+    rows: dict[str, list[list[Any]]] | None = None,
+    sample: bool = False,
+    protect: bool = True,
+    macro: bool = False,
+) -> Workbook:
     """A new master workbook of this plan. `rows` overrides the input rows (used for sample data).
 
     protect=False leaves every sheet unprotected: Office.js (xlwings Server) cannot write to protected sheets.
@@ -174,7 +247,9 @@ def build_workbook(plan: Plan, settings: Settings | None = None,
         paint_grades(wb, layout, plan.grade_scale)
     wb.defined_names["kaikaku_plan"] = DefinedName("kaikaku_plan", attr_text=f'"{plan.name}"')
     wb.defined_names["kaikaku_city_code"] = DefinedName("kaikaku_city_code", attr_text=f'"{plan.city_code}"')
-    wb.defined_names["kaikaku_sample"] = DefinedName("kaikaku_sample", attr_text="TRUE" if sample else "FALSE")
+    wb.defined_names["kaikaku_sample"] = DefinedName(
+        "kaikaku_sample", attr_text="TRUE" if sample else "FALSE"
+    )
     wb.properties.title = plan.name
     wb.properties.creator = "kaikaku-xl"
     return wb
@@ -182,4 +257,6 @@ def build_workbook(plan: Plan, settings: Settings | None = None,
 
 def layout_of(plan: Plan) -> c.Layout:
     own = {"grades": plan.grade_scale.labels, "own_scale": True} if plan.grade_scale is not None else {}
-    return c.Layout(years=list(range(plan.baseline_year + 1, plan.end_year + 1)), plan_years=plan.years, **own)
+    return c.Layout(
+        years=list(range(plan.baseline_year + 1, plan.end_year + 1)), plan_years=plan.years, **own
+    )

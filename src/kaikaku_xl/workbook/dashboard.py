@@ -32,10 +32,25 @@ def write_trend_charts(ws: Worksheet, plan: Plan, layout: c.Layout) -> None:
         row = measures.anchor_row + 1 + 2 * k
         chart = LineChart()
         chart.title = f"No.{m.item} {m.name}（{m.unit}）"
-        chart.add_data(Reference(ws, min_col=first_year - 1, max_col=first_year + len(layout.years) - 1,
-                                 min_row=row, max_row=row + 1), from_rows=True, titles_from_data=True)
-        chart.set_categories(Reference(ws, min_col=first_year, max_col=first_year + len(layout.years) - 1,
-                                       min_row=measures.anchor_row))
+        chart.add_data(
+            Reference(
+                ws,
+                min_col=first_year - 1,
+                max_col=first_year + len(layout.years) - 1,
+                min_row=row,
+                max_row=row + 1,
+            ),
+            from_rows=True,
+            titles_from_data=True,
+        )
+        chart.set_categories(
+            Reference(
+                ws,
+                min_col=first_year,
+                max_col=first_year + len(layout.years) - 1,
+                min_row=measures.anchor_row,
+            )
+        )
         chart.height, chart.width = 5.5, 9
         chart.legend.position = "b"
         ws.add_chart(chart, f"{get_column_letter(1 + (k % 3) * 6)}{top + (k // 3) * 12}")
@@ -67,12 +82,19 @@ def write_dashboard(wb: Workbook, plan: Plan, layout: c.Layout, protect: bool) -
     shares = BarChart()
     shares.type, shares.grouping, shares.overlap, shares.gapWidth = "bar", "percentStacked", 100, 60
     shares.title = "基本方針別の評価の割合"
-    data = Reference(ws, min_col=2, max_col=1 + len(scale.labels), min_row=grades.anchor_row,
-                     max_row=grades.anchor_row + n_policy)
+    data = Reference(
+        ws,
+        min_col=2,
+        max_col=1 + len(scale.labels),
+        min_row=grades.anchor_row,
+        max_row=grades.anchor_row + n_policy,
+    )
     cats = Reference(ws, min_col=1, min_row=grades.anchor_row + 1, max_row=grades.anchor_row + n_policy)
     shares.add_data(data, titles_from_data=True)
     shares.set_categories(cats)
-    for series, grade in zip(shares.series, scale.labels, strict=True):  # the plan's colours (S..D by default)
+    for series, grade in zip(
+        shares.series, scale.labels, strict=True
+    ):  # the plan's colours (S..D by default)
         if scale.fill(grade):
             _fill(series, scale.fill(grade))
     _bars_top_down(shares)
@@ -93,8 +115,14 @@ def write_dashboard(wb: Workbook, plan: Plan, layout: c.Layout, protect: bool) -
     _bars_top_down(money)
     money.y_axis.number_format = MILLION_YEN
     money.y_axis.title = "百万円"
-    money.dataLabels = DataLabelList(showVal=True, showSerName=False, showCatName=False, showLegendKey=False,
-                                     showPercent=False, numFmt=MILLION_YEN)
+    money.dataLabels = DataLabelList(
+        showVal=True,
+        showSerName=False,
+        showCatName=False,
+        showLegendKey=False,
+        showPercent=False,
+        numFmt=MILLION_YEN,
+    )
     money.legend = None
     money.height, money.width = 9, 19
     ws.add_chart(money, f"{get_column_letter(left)}{chart_row}")
@@ -119,5 +147,3 @@ def _bars_top_down(chart: BarChart) -> None:
     chart.y_axis.crosses = "max"
     chart.x_axis.delete = False
     chart.y_axis.delete = False
-
-

@@ -64,7 +64,9 @@ def build_department_workbook(book: DepartmentBook) -> Workbook:
     for table in book.tables:
         ws = wb.create_sheet(table.spec.sheet)
         write_table(ws, table.spec, table.rows, editable=table.editable, row_formats=table.row_formats)
-        ws.freeze_panes = ws.cell(row=table.spec.anchor_row + 1, column=4 if table.spec.name == "Actuals" else 1)
+        ws.freeze_panes = ws.cell(
+            row=table.spec.anchor_row + 1, column=4 if table.spec.name == "Actuals" else 1
+        )
         print_setup(ws, table.spec.anchor_row)
         _department_checks(ws, table, book)
         protect_sheet(ws)
@@ -81,19 +83,44 @@ def _department_checks(ws: Worksheet, table: DepartmentTable, book: DepartmentBo
     """The master's dropdowns and number checks, on the department's input cells."""
     spec, rows = table.spec, max(len(table.rows), 1)
     if spec.name == "Actuals":
-        add_validation(ws, spec, f"y{book.year}", number_check("数値を入力してください（単位は「単位」列）。"), rows=rows)
+        add_validation(
+            ws, spec, f"y{book.year}", number_check("数値を入力してください（単位は「単位」列）。"), rows=rows
+        )
     elif spec.name == c.STATUS.name:
-        add_validation(ws, spec, "status", choice_list(c.STATUS_VALUES, "未着手・実施中・完了から選んでください。"), rows=rows)
+        add_validation(
+            ws,
+            spec,
+            "status",
+            choice_list(c.STATUS_VALUES, "未着手・実施中・完了から選んでください。"),
+            rows=rows,
+        )
         from ..metrics.grades import EXCLUDED
 
         who = "全ての項目" if book.typed else "指標のない項目"
-        add_validation(ws, spec, "grade", choice_list((*book.grades, EXCLUDED),
-                                             f"{who}の評価（{'・'.join(book.grades)}）を選んでください。"[:250]), rows=rows)
+        add_validation(
+            ws,
+            spec,
+            "grade",
+            choice_list(
+                (*book.grades, EXCLUDED), f"{who}の評価（{'・'.join(book.grades)}）を選んでください。"[:250]
+            ),
+            rows=rows,
+        )
     elif spec.name == c.LEDGER.name:
         numbers = [str(i) for i in book.items]
-        add_validation(ws, spec, "item", choice_list(numbers, "この課の取組項目の No を選んでください。"), rows=rows)
-        add_validation(ws, spec, "year", whole_check(book.year, book.year, f"{book.year} を入力してください。"), rows=rows)
-        add_validation(ws, spec, "kind", choice_list(c.LEDGER_KINDS, "歳出削減・歳入増加から選んでください。"), rows=rows)
+        add_validation(
+            ws, spec, "item", choice_list(numbers, "この課の取組項目の No を選んでください。"), rows=rows
+        )
+        add_validation(
+            ws,
+            spec,
+            "year",
+            whole_check(book.year, book.year, f"{book.year} を入力してください。"),
+            rows=rows,
+        )
+        add_validation(
+            ws, spec, "kind", choice_list(c.LEDGER_KINDS, "歳出削減・歳入増加から選んでください。"), rows=rows
+        )
         add_validation(ws, spec, "amount", number_check("金額（円）を数値で入力してください。"), rows=rows)
 
 
@@ -115,21 +142,30 @@ def _find_header(ws: Worksheet, headers: list[str], scan_rows: int = 30) -> tupl
     for row in ws.iter_rows(min_row=1, max_row=min(scan_rows, ws.max_row)):
         texts = [_text(cell.value) for cell in row]
         for j in range(len(texts) - 1):
-            if texts[j:j + len(needed)] == needed:
+            if texts[j : j + len(needed)] == needed:
                 return row[0].row, j + 1
     return None
 
 
 def _read_range(ws: Worksheet, sheet: str, header_row: int, first_col: int) -> RawTable:
-    header_cells = next(ws.iter_rows(min_row=header_row, max_row=header_row, min_col=first_col, values_only=True))
+    header_cells = next(
+        ws.iter_rows(min_row=header_row, max_row=header_row, min_col=first_col, values_only=True)
+    )
     headers = [_text(h) for h in header_cells]
     while headers and not headers[-1]:
         headers.pop()
     width = len(headers)
     rows, offsets = [], []
-    for offset, values in enumerate(ws.iter_rows(min_row=header_row + 1, max_row=max(ws.max_row, header_row),
-                                                 min_col=first_col, max_col=first_col + width - 1,
-                                                 values_only=True), start=1):
+    for offset, values in enumerate(
+        ws.iter_rows(
+            min_row=header_row + 1,
+            max_row=max(ws.max_row, header_row),
+            min_col=first_col,
+            max_col=first_col + width - 1,
+            values_only=True,
+        ),
+        start=1,
+    ):
         values = list(values) + [None] * (width - len(values))
         if any(v is not None and _text(v) != "" for v in values):
             rows.append(values)
@@ -145,7 +181,9 @@ def _candidate_sheets(wb: Workbook, spec: c.TableSpec) -> Iterable[Worksheet]:
             yield ws
 
 
-def _refuse_uncalculated(path: Path, part: str, sheet: str, header_row: int, first_col: int, width: int) -> None:
+def _refuse_uncalculated(
+    path: Path, part: str, sheet: str, header_row: int, first_col: int, width: int
+) -> None:
     """A formula a script wrote into the file (no saved result) would read as blank: refuse the file by cell."""
     with zipfile.ZipFile(path) as zf:
         cells = uncalculated_cells(zf.read(part))

@@ -16,7 +16,9 @@ from .inputs import _text as text
 __all__ = ["EFFECT_PLAN_COLUMNS", "read_effect_plan"]
 
 
-def read_effect_plan(reader: Reader, table: RawTable, items: pd.DataFrame, plan_years: list[int]) -> pd.DataFrame:
+def read_effect_plan(
+    reader: Reader, table: RawTable, items: pd.DataFrame, plan_years: list[int]
+) -> pd.DataFrame:
     """item, year, planned (円) for every filled cell; a cell that is not an amount is an error naming it."""
     known = set(items["item"])
     at_item = table.column_index(c.effect_plan_spec(plan_years).column("item").header)
@@ -28,8 +30,14 @@ def read_effect_plan(reader: Reader, table: RawTable, items: pd.DataFrame, plan_
         item = item_no(raw[at_item])
         if item is None or item not in known:
             if any(j is not None and text(raw[j]) for j in year_at.values()):
-                reader.problem(ERROR, table, i, at_item, f"取組項目 No「{text(raw[at_item])}」は計画にありません。",
-                               "取組項目シートにある No にしてください。この行の計画効果額は使いませんでした。")
+                reader.problem(
+                    ERROR,
+                    table,
+                    i,
+                    at_item,
+                    f"取組項目 No「{text(raw[at_item])}」は計画にありません。",
+                    "取組項目シートにある No にしてください。この行の計画効果額は使いませんでした。",
+                )
             continue
         for year, j in year_at.items():
             if j is None or text(raw[j]) == "":
@@ -41,8 +49,14 @@ def read_effect_plan(reader: Reader, table: RawTable, items: pd.DataFrame, plan_
             else:
                 reason = "" if amount is not None and math.isfinite(amount) else "数値ではありません"
             if amount is None or reason:
-                reader.problem(ERROR, table, i, j, f"No.{item} の {year}年度の計画効果額「{text(raw[j])}」: {reason}。",
-                               "金額（円）を数値で入力してください。この年度は計画なし（達成率 −）としました。")
+                reader.problem(
+                    ERROR,
+                    table,
+                    i,
+                    j,
+                    f"No.{item} の {year}年度の計画効果額「{text(raw[j])}」: {reason}。",
+                    "金額（円）を数値で入力してください。この年度は計画なし（達成率 −）としました。",
+                )
                 continue
             rows.append({"item": item, "year": year, "planned": float(amount)})
     return pd.DataFrame(rows, columns=EFFECT_PLAN_COLUMNS)

@@ -21,7 +21,9 @@ class RawTable:
     rows: list[list[Any]]
     header_row: int
     first_col: int
-    offsets: list[int] | None = None  # sheet offset below the header of each row kept (blank rows are dropped)
+    offsets: list[int] | None = (
+        None  # sheet offset below the header of each row kept (blank rows are dropped)
+    )
     # The Excel number format of each cell of `rows` (same shape; "General" where the cell has none), or None
     # when the engine cannot see formats (xlwings Server: Office.js sends values only). The reader needs it
     # for one rule (docs/decisions.md): a % measure's value is a fraction (0.3 = 30%) only where the cell's
@@ -76,8 +78,9 @@ class Engine(Protocol):
 
     def read_table(self, spec: TableSpec) -> RawTable: ...
 
-    def write_table(self, spec: TableSpec, rows: list[list[Any]],
-                    formats: dict[str, list[str]] | None = None) -> None:
+    def write_table(
+        self, spec: TableSpec, rows: list[list[Any]], formats: dict[str, list[str]] | None = None
+    ) -> None:
         """Replace the data rows of an output table (header stays as the contract says).
 
         formats: for per-measure columns (by key), the number format of each row (its measure's decimals)."""

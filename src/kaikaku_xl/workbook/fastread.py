@@ -41,11 +41,13 @@ def uncalculated_cells(xml: bytes) -> list[tuple[int, int]]:
     formula are searched, from each <f> to its cell's bounds."""
     found: list[tuple[int, int]] = []
     for formula in _FORMULA.finditer(xml):
-        starts = [m.start() for m in _CELL_START.finditer(xml, max(0, formula.start() - 400), formula.start())]
+        starts = [
+            m.start() for m in _CELL_START.finditer(xml, max(0, formula.start() - 400), formula.start())
+        ]
         end = _CELL_END.search(xml, formula.end())
         if not starts or end is None:
             continue
-        cell = xml[starts[-1]:end.start()]
+        cell = xml[starts[-1] : end.start()]
         value = _VALUE.search(cell)
         # openpyxl writes <v></v> (or nothing) for a formula it cannot calculate; Excel caches an empty text
         # result as t="str" with an empty <v>
@@ -60,10 +62,14 @@ def uncalculated_message(sheet: str, cells: list[tuple[int, int]]) -> str:
     """Why formula cells without a result are refused, naming them (at most 10)."""
     from .a1 import column_letter
 
-    names = "、".join(f"{column_letter(col)}{r}" for r, col in cells[:10]) + (" ほか" if len(cells) > 10 else "")
-    return (f"シート「{sheet}」のセル {names} は数式の計算結果が保存されていません（スクリプトなどで書き込まれ、"
-            "Excel で一度も計算されていない数式です。このままでは未入力と区別できません）。"
-            "Excel で開いて保存してから、もう一度実行してください。ファイルは変更されていません。")
+    names = "、".join(f"{column_letter(col)}{r}" for r, col in cells[:10]) + (
+        " ほか" if len(cells) > 10 else ""
+    )
+    return (
+        f"シート「{sheet}」のセル {names} は数式の計算結果が保存されていません（スクリプトなどで書き込まれ、"
+        "Excel で一度も計算されていない数式です。このままでは未入力と区別できません）。"
+        "Excel で開いて保存してから、もう一度実行してください。ファイルは変更されていません。"
+    )
 
 
 class FallBack(Exception):
@@ -100,7 +106,9 @@ def error_cells(xml: bytes) -> dict[tuple[int, int], str]:
 class FastBook:
     """One workbook file opened with calamine; sheets are parsed once and kept while the engine reads."""
 
-    def __init__(self, path: Path, sheet_parts: dict[str, str], package: zipfile.ZipFile | None = None) -> None:
+    def __init__(
+        self, path: Path, sheet_parts: dict[str, str], package: zipfile.ZipFile | None = None
+    ) -> None:
         """package: the caller's open zip of the same file (for the error cells), kept open by the caller."""
         from python_calamine import CalamineWorkbook
 
@@ -134,7 +142,7 @@ class FastBook:
         out = []
         for r in range(min_row, max_row + 1):
             source = grid[r - 1] if r - 1 < len(grid) else ()
-            row = [openpyxl_value(v) for v in source[min_col - 1:max_col]]
+            row = [openpyxl_value(v) for v in source[min_col - 1 : max_col]]
             row += [None] * (width - len(row))
             out.append(row)
         for (r, col), text in errors.items():

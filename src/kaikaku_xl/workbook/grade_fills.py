@@ -20,8 +20,12 @@ PAINTED_ROWS = 2000  # rows below each header that keep the fills when tables gr
 
 def paint_grades(wb: Any, layout: c.Layout, scale: GradeScale) -> None:
     trend = layout.table("TrendItems")
-    targets = [(c.STATUS, ["grade"]), (c.EVALUATION, ["grade"]), (c.ITEM_RESULTS, ["grade"]),
-               (trend, [f"g{y}" for y in layout.plan_years])]
+    targets = [
+        (c.STATUS, ["grade"]),
+        (c.EVALUATION, ["grade"]),
+        (c.ITEM_RESULTS, ["grade"]),
+        (trend, [f"g{y}" for y in layout.plan_years]),
+    ]
     width = max(7, *(2 * len(label) + 3 for label in scale.labels))
     for spec, keys in targets:
         ws = wb[spec.sheet]
@@ -31,7 +35,12 @@ def paint_grades(wb: Any, layout: c.Layout, scale: GradeScale) -> None:
             area = f"{letter}{spec.anchor_row + 1}:{letter}{spec.anchor_row + PAINTED_ROWS}"
             for g in scale.grades:
                 if g.color:
-                    ws.conditional_formatting.add(area, CellIsRule(
-                        operator="equal", formula=[f'"{g.label}"'],
-                        fill=PatternFill(fill_type="solid", start_color=g.color, end_color=g.color),
-                        font=Font(color=text_on(g.color))))
+                    ws.conditional_formatting.add(
+                        area,
+                        CellIsRule(
+                            operator="equal",
+                            formula=[f'"{g.label}"'],
+                            fill=PatternFill(fill_type="solid", start_color=g.color, end_color=g.color),
+                            font=Font(color=text_on(g.color)),
+                        ),
+                    )

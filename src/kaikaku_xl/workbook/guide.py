@@ -10,11 +10,15 @@ from . import contract as c
 
 PROTECTED_HEAD = "■ 更新で作られるシート（保護されています。直接入力しないでください）"
 UNPROTECTED_HEAD = "■ 更新で作られるシート（更新のたびに作り直されます。直接入力しないでください）"
-PROTECTION_NOTE = (f"・入力シートも保護されています（黄色のセルだけ入力できます）。保護の解除が必要な場合のパスワード："
-                   f"{c.PASSWORD_NOTE}（誤操作防止のためのもので、秘密ではありません）")
+PROTECTION_NOTE = (
+    f"・入力シートも保護されています（黄色のセルだけ入力できます）。保護の解除が必要な場合のパスワード："
+    f"{c.PASSWORD_NOTE}（誤操作防止のためのもので、秘密ではありません）"
+)
 MACRO_SECTION = "\0macro"  # placeholder replaced per variant by guide_lines()
-DEFAULT_SCALE_LINE = ("・S 目標達成：進捗率 100%以上／A 順調：計画どおりの進捗以上／B 概ね順調：計画の6割以上／C 遅れ：0以上／"
-                      "D 悪化：基準値より悪化／− 評価対象外")
+DEFAULT_SCALE_LINE = (
+    "・S 目標達成：進捗率 100%以上／A 順調：計画どおりの進捗以上／B 概ね順調：計画の6割以上／C 遅れ：0以上／"
+    "D 悪化：基準値より悪化／− 評価対象外"
+)
 
 
 GUIDE_LINES: tuple[str, ...] = (
@@ -72,18 +76,27 @@ XLSX_LINES = (
 
 def _scale_lines(scale: Any) -> list[str]:
     """The plan's own scale, as the 使い方 sheet explains it."""
-    how = ("担当課が進捗状況シートで全ての取組項目の評価を選びます（計算しません）。" if scale.typed else
-           f"{c.GRADE_SCALE.sheet}シートの基準としきい値で計算します（進捗率 ≧ しきい値、計画比は しきい値 × 計画どおりの進捗）。")
+    how = (
+        "担当課が進捗状況シートで全ての取組項目の評価を選びます（計算しません）。"
+        if scale.typed
+        else f"{c.GRADE_SCALE.sheet}シートの基準としきい値で計算します（進捗率 ≧ しきい値、計画比は しきい値 × 計画どおりの進捗）。"
+    )
     explained = "・".join(scale.explained)
-    return [f"・評価：{scale.legend()}／− 未入力・評価不能／対象外（分母から除く）",
-            "・" + how + (f"{explained} の項目は取組実績・課題・今後の方向性を記入します。" if explained else "")]
+    return [
+        f"・評価：{scale.legend()}／− 未入力・評価不能／対象外（分母から除く）",
+        "・" + how + (f"{explained} の項目は取組実績・課題・今後の方向性を記入します。" if explained else ""),
+    ]
 
 
-CUMULATIVE_LINE = ("・集計が「累計」の指標（指標シート）は、各年度の1年間の値（その年度の件数・金額）を入力します。"
-                   "累計は自動で計算し、累計 ÷ 目標値 で評価します。")
+CUMULATIVE_LINE = (
+    "・集計が「累計」の指標（指標シート）は、各年度の1年間の値（その年度の件数・金額）を入力します。"
+    "累計は自動で計算し、累計 ÷ 目標値 で評価します。"
+)
 
 
-def guide_lines(*, macro: bool, protect: bool, scale: Any = None, cumulative: bool = False) -> tuple[str, ...]:
+def guide_lines(
+    *, macro: bool, protect: bool, scale: Any = None, cumulative: bool = False
+) -> tuple[str, ...]:
     """The 使い方 lines for this workbook: .xlsm (macro) or .xlsx, protected or not; a plan's own grade scale;
     cumulative: the plan has 累計 measures (a line on how to enter them)."""
     out: list[str] = []

@@ -62,14 +62,18 @@ class FileEngine:
             raise ValueError(f"reader must be one of {READERS}")
         self.path = Path(path)
         if self.path.suffix.lower() not in WORKBOOK_SUFFIXES:
-            raise WorkbookError(f"{self.path.name} は Excel ブックの名前ではありません（拡張子 .xlsx / .xlsm がありません）。"
-                                "マスターワークブックのファイル（.xlsx または .xlsm）を指定してください。")
+            raise WorkbookError(
+                f"{self.path.name} は Excel ブックの名前ではありません（拡張子 .xlsx / .xlsm がありません）。"
+                "マスターワークブックのファイル（.xlsx または .xlsm）を指定してください。"
+            )
         self.backups = backups
         self.reader = reader
         self.package = inspect(self.path)
         self._book = None
         self._fast = None
-        self._zip: zipfile.ZipFile | None = None  # the master's package, opened once (a 10,000-chart master has
+        self._zip: zipfile.ZipFile | None = (
+            None  # the master's package, opened once (a 10,000-chart master has
+        )
         # 10,000 parts: every ZipFile() reads the whole central directory)
         self._sheet_writes: dict[str, SheetWrite] = {}
         self._table_refs: dict[str, tuple[str, list[str] | None]] = {}
@@ -129,8 +133,12 @@ class FileEngine:
         min_col, min_row, max_col, max_row = bounds
         ws = self._workbook()[sheet]
         width = max_col - min_col + 1
-        rows = [[None if v == "" else v for v in r] for r in ws.iter_rows(
-            min_row=min_row, max_row=max_row, min_col=min_col, max_col=max_col, values_only=True)]
+        rows = [
+            [None if v == "" else v for v in r]
+            for r in ws.iter_rows(
+                min_row=min_row, max_row=max_row, min_col=min_col, max_col=max_col, values_only=True
+            )
+        ]
         return [r + [None] * (width - len(r)) for r in rows]
 
     def close(self) -> None:
@@ -195,8 +203,10 @@ class FileEngine:
             min_col, min_row, max_col, max_row = bounds
             ws = self._workbook()[sheet]
             width = max_col - min_col + 1
-            rows = [[cell.number_format or "General" for cell in r] for r in ws.iter_rows(
-                min_row=min_row, max_row=max_row, min_col=min_col, max_col=max_col)]
+            rows = [
+                [cell.number_format or "General" for cell in r]
+                for r in ws.iter_rows(min_row=min_row, max_row=max_row, min_col=min_col, max_col=max_col)
+            ]
             return [r + ["General"] * (width - len(r)) for r in rows][1:]
         zf = self._package_zip()
         styles = zf.read(STYLES) if STYLES in zf.NameToInfo else None
@@ -206,8 +216,9 @@ class FileEngine:
     def _write(self, sheet: str) -> SheetWrite:
         return self._sheet_writes.setdefault(sheet, SheetWrite())
 
-    def write_table(self, spec: TableSpec, rows: list[list[Any]],
-                    formats: dict[str, list[str]] | None = None) -> None:
+    def write_table(
+        self, spec: TableSpec, rows: list[list[Any]], formats: dict[str, list[str]] | None = None
+    ) -> None:
         if spec.name not in self.package.tables:
             raise WorkbookError(f"出力表「{spec.name}」（シート「{spec.sheet}」）が見つかりません。")
         sheet = self.package.tables[spec.name].sheet
@@ -259,7 +270,9 @@ class FileEngine:
     def is_protected(self, sheet: str) -> bool:
         return is_protected(self._part(self.package.sheets[sheet]))
 
-    def lock_cells(self, sheet: str, cells: set[tuple[int, int]], fill_rgb: str) -> dict[tuple[int, int], int]:
+    def lock_cells(
+        self, sheet: str, cells: set[tuple[int, int]], fill_rgb: str
+    ) -> dict[tuple[int, int], int]:
         """Give cells a locked, grey copy of their style; returns their previous style indices (to restore)."""
         before = self.styles_of(sheet, cells)
         styles_xml, mapping = locked_styles(self._part(STYLES), set(before.values()), fill_rgb)
@@ -291,8 +304,12 @@ class FileEngine:
             replaced[part] = self._rendered(zf, part, write, style_book)
         for sheet in set(self._patches) | set(self._restyles) | set(self._protect):
             part = self.package.sheets[sheet]
-            replaced[part] = patch_sheet(zf.read(part), self._patches.get(sheet, {}), self._restyles.get(sheet),
-                                         self._protect.get(sheet))
+            replaced[part] = patch_sheet(
+                zf.read(part),
+                self._patches.get(sheet, {}),
+                self._restyles.get(sheet),
+                self._protect.get(sheet),
+            )
         if STYLES in self._parts:
             replaced[STYLES] = self._parts[STYLES]
         for name, (ref, headers) in self._table_refs.items():
@@ -300,19 +317,32 @@ class FileEngine:
             replaced[part] = render_table(zf.read(part), ref, headers)
         # Refresh writes values only; recalculation on open is needed only where formulas (staff's own, in
         # sheets refresh does not own) may use them.
-        formulas = any(holds_formulas(zf.read(part)) for sheet, part in self.package.sheets.items()
-                       if sheet not in self._sheet_writes and part in zf.NameToInfo)
+        formulas = any(
+            holds_formulas(zf.read(part))
+            for sheet, part in self.package.sheets.items()
+            if sheet not in self._sheet_writes and part in zf.NameToInfo
+        )
         replaced["xl/workbook.xml"] = with_full_calc_on_load(zf.read("xl/workbook.xml"), formulas)
         owned_ids = {self.package.sheet_ids[sheet] for sheet in self._sheet_writes}
-        owned_cells = {(self.package.sheet_ids[sheet], f"{column_letter(col)}{row}")
-                       for sheet, cells in self._patches.items() for row, col in cells}
+        owned_cells = {
+            (self.package.sheet_ids[sheet], f"{column_letter(col)}{row}")
+            for sheet, cells in self._patches.items()
+            for row, col in cells
+        }
         replaced.update(prune_calc_chain(zf, owned_ids, owned_cells))
         self.close_readers()  # calamine/openpyxl: only the zip is read from here on
-        self.notes = save_atomically(self.path, replaced, 5 if self.backups is None else self.backups,
-                                     sole_writer=self._sole_writer, source=zf)
+        self.notes = save_atomically(
+            self.path,
+            replaced,
+            5 if self.backups is None else self.backups,
+            sole_writer=self._sole_writer,
+            source=zf,
+        )
         self._zip = None  # save_atomically closed it before replacing the file
 
     @staticmethod
-    def _rendered(zf: zipfile.ZipFile, part: str, write: SheetWrite, style_book: StyleBook) -> Iterable[bytes]:
+    def _rendered(
+        zf: zipfile.ZipFile, part: str, write: SheetWrite, style_book: StyleBook
+    ) -> Iterable[bytes]:
         """An owned sheet's new XML, read and rendered only while the package is written: one at a time."""
         yield from render_sheet(zf.read(part), write, style_book)

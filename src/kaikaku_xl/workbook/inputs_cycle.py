@@ -32,22 +32,43 @@ def runs_in(items: pd.DataFrame, item: Any, year: int) -> bool:
 class CycleTablesReader(ProblemLog):
     """The readers of the tables keyed by item No and 年度."""
 
-    def item_and_year(self, table: RawTable, i: int, raw: list[Any], pos: dict[str, int], known: set[int],
-                      years: list[int], consequence: str) -> tuple[int, int] | None:
+    def item_and_year(
+        self,
+        table: RawTable,
+        i: int,
+        raw: list[Any],
+        pos: dict[str, int],
+        known: set[int],
+        years: list[int],
+        consequence: str,
+    ) -> tuple[int, int] | None:
         """The row's item No and 年度 when both belong to the plan; otherwise a problem and None."""
         item, year = item_no(raw[pos["item"]]), _int(raw[pos["year"]])
         if item not in known:
-            self.problem(ERROR, table, i, pos["item"], f"取組項目 No「{quoted(raw[pos['item']])}」は計画にありません。",
-                         "取組項目シートにある No を入力してください。" + consequence)
+            self.problem(
+                ERROR,
+                table,
+                i,
+                pos["item"],
+                f"取組項目 No「{quoted(raw[pos['item']])}」は計画にありません。",
+                "取組項目シートにある No を入力してください。" + consequence,
+            )
             return None
         if year not in years:
-            self.problem(ERROR, table, i, pos["year"], f"年度「{quoted(raw[pos['year']])}」は計画期間外です。",
-                         f"{years[0]}〜{years[-1]} の年度を入力してください。" + consequence)
+            self.problem(
+                ERROR,
+                table,
+                i,
+                pos["year"],
+                f"年度「{quoted(raw[pos['year']])}」は計画期間外です。",
+                f"{years[0]}〜{years[-1]} の年度を入力してください。" + consequence,
+            )
             return None
         return item, year  # type: ignore[return-value]
 
-    def plan_rows(self, table: RawTable, pos: dict[str, int], items: pd.DataFrame, years: list[int],
-                  consequence: str) -> Iterator[tuple[int, list[Any], int, int]]:
+    def plan_rows(
+        self, table: RawTable, pos: dict[str, int], items: pd.DataFrame, years: list[int], consequence: str
+    ) -> Iterator[tuple[int, list[Any], int, int]]:
         """(row index, row, item No, 年度) of each row whose item and year belong to the plan."""
         known = set(items["item"])
         for i, raw in enumerate(table.rows):
@@ -64,29 +85,61 @@ class CycleTablesReader(ProblemLog):
         rows = []
         for i, raw, item, year in self.plan_rows(table, pos, items, years, ""):
             if not runs_in(items, item, year):
-                self.problem(WARNING, table, i, pos["year"], f"No.{item} は {year}年度には実施しない項目です（開始・終了年度）。",
-                             "この行は集計していません。取組項目シートの開始年度・終了年度を確認してください。")
+                self.problem(
+                    WARNING,
+                    table,
+                    i,
+                    pos["year"],
+                    f"No.{item} は {year}年度には実施しない項目です（開始・終了年度）。",
+                    "この行は集計していません。取組項目シートの開始年度・終了年度を確認してください。",
+                )
                 continue
             labels = self.scale.labels
             grade = typed_grade(raw[pos["grade"]], labels) or None
             status = _text(raw[pos["status"]])
             if grade and unknown_grade(grade, labels=labels):
-                self.problem(ERROR, table, i, pos["grade"], f"評価「{quoted(raw[pos['grade']])}」は使えません。",
-                             grade_choices(labels) + "未入力として扱いました。")
+                self.problem(
+                    ERROR,
+                    table,
+                    i,
+                    pos["grade"],
+                    f"評価「{quoted(raw[pos['grade']])}」は使えません。",
+                    grade_choices(labels) + "未入力として扱いました。",
+                )
                 grade = None
             if status == EXCLUDED or grade == EXCLUDED:
                 grade = EXCLUDED  # left out of every denominator this year (also for items with measures)
             elif grade and item in with_measures and not self.scale.typed:  # a typed scale grades every item
-                self.problem(WARNING, table, i, pos["grade"], f"No.{item} は指標で評価するため、入力された評価「{quoted(grade)}」は使いません。",
-                             "評価欄を空欄にしてください。")
+                self.problem(
+                    WARNING,
+                    table,
+                    i,
+                    pos["grade"],
+                    f"No.{item} は指標で評価するため、入力された評価「{quoted(grade)}」は使いません。",
+                    "評価欄を空欄にしてください。",
+                )
                 grade = None
             if unknown_status(status):
-                self.problem(WARNING, table, i, pos["status"], f"進捗状況「{quoted(status)}」は選択肢にありません。",
-                             STATUS_CHOICES)
-            rows.append({"item": item, "year": year, "grade": grade, "status": status,
-                         "results": _text(raw[pos["results"]]), "issues": _text(raw[pos["issues"]]),
-                         "next": _text(raw[pos["next"]]),
-                         "cells": {k: table.address(i, pos[k]) for k in ("status", "grade", *NARRATIVE_KEYS)}})
+                self.problem(
+                    WARNING,
+                    table,
+                    i,
+                    pos["status"],
+                    f"進捗状況「{quoted(status)}」は選択肢にありません。",
+                    STATUS_CHOICES,
+                )
+            rows.append(
+                {
+                    "item": item,
+                    "year": year,
+                    "grade": grade,
+                    "status": status,
+                    "results": _text(raw[pos["results"]]),
+                    "issues": _text(raw[pos["issues"]]),
+                    "next": _text(raw[pos["next"]]),
+                    "cells": {k: table.address(i, pos[k]) for k in ("status", "grade", *NARRATIVE_KEYS)},
+                }
+            )
         return pd.DataFrame(rows, columns=[*STATUS_COLUMNS, "status", "results", "issues", "next", "cells"])
 
     # -- ledger -----------------------------------------------------------------------------------------
@@ -98,20 +151,40 @@ class CycleTablesReader(ProblemLog):
         for i, raw, item, year in self.plan_rows(table, pos, items, years, "この行は集計していません。"):
             kind = _text(raw[pos["kind"]])
             if kind not in c.LEDGER_KINDS:
-                self.problem(ERROR, table, i, pos["kind"], f"区分「{quoted(kind)}」は使えません。",
-                             "歳出削減・歳入増加から選んでください。この行は集計していません。")
+                self.problem(
+                    ERROR,
+                    table,
+                    i,
+                    pos["kind"],
+                    f"区分「{quoted(kind)}」は使えません。",
+                    "歳出削減・歳入増加から選んでください。この行は集計していません。",
+                )
                 continue
             try:
                 amount = parse_number(raw[pos["amount"]], "円")
             except NotANumber as exc:
-                self.problem(ERROR, table, i, pos["amount"], f"金額「{quoted(raw[pos['amount']])}」: {exc}。",
-                             "円単位の数値を入力してください。この行は集計していません。")
+                self.problem(
+                    ERROR,
+                    table,
+                    i,
+                    pos["amount"],
+                    f"金額「{quoted(raw[pos['amount']])}」: {exc}。",
+                    "円単位の数値を入力してください。この行は集計していません。",
+                )
                 continue
             if amount is None:
                 self.problem(ERROR, table, i, pos["amount"], "金額が空欄です。", "金額を入力してください。")
                 continue
             if not _text(raw[pos["basis"]]):
-                self.problem(WARNING, table, i, pos["basis"], "算定根拠が空欄です。", "算定根拠を記入してください（監査・公表用）。")
-            rows.append({"item": item, "year": year, "kind": kind, "amount": amount, "what": _text(raw[pos["what"]])})
+                self.problem(
+                    WARNING,
+                    table,
+                    i,
+                    pos["basis"],
+                    "算定根拠が空欄です。",
+                    "算定根拠を記入してください（監査・公表用）。",
+                )
+            rows.append(
+                {"item": item, "year": year, "kind": kind, "amount": amount, "what": _text(raw[pos["what"]])}
+            )
         return pd.DataFrame(rows, columns=[*LEDGER_COLUMNS, "what"])
-

@@ -155,13 +155,19 @@ def _cell_xml(ref: str, value: Any, style: int) -> str:
     if isinstance(value, bool):
         return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
     if isinstance(value, int | float):
-        number = repr(float(value)) if isinstance(value, float) and not float(value).is_integer() else str(int(value))
+        number = (
+            repr(float(value))
+            if isinstance(value, float) and not float(value).is_integer()
+            else str(int(value))
+        )
         return f'<c r="{ref}"{s}><v>{number}</v></c>'
     text = escape(fit_cell_text(_ILLEGAL_XML.sub("", str(value))))
     return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
 
 
-_SHEETDATA = re.compile(rb"<sheetData\s*/>|<sheetData>.*?</sheetData>|<sheetData\s[^>]*>.*?</sheetData>", re.S)
+_SHEETDATA = re.compile(
+    rb"<sheetData\s*/>|<sheetData>.*?</sheetData>|<sheetData\s[^>]*>.*?</sheetData>", re.S
+)
 _DIMENSION = re.compile(rb'<dimension ref="[^"]*"\s*/>')
 _ROWS_PER_CHUNK = 2_000  # rows rendered into one piece of bytes: the new sheetData never exists whole
 
@@ -196,8 +202,10 @@ class StyleBook:
         for fmt in root.iter(f"{{{NS_MAIN}}}numFmt"):
             self.codes[int(fmt.get("numFmtId"))] = fmt.get("formatCode")
         cell_xfs = root.find(f"{{{NS_MAIN}}}cellXfs")
-        for xf in ([] if cell_xfs is None else cell_xfs):
-            attributes = tuple(sorted((k, v) for k, v in xf.attrib.items() if k not in ("numFmtId", "applyNumberFormat")))
+        for xf in [] if cell_xfs is None else cell_xfs:
+            attributes = tuple(
+                sorted((k, v) for k, v in xf.attrib.items() if k not in ("numFmtId", "applyNumberFormat"))
+            )
             children = tuple(etree.tostring(child) for child in xf)
             self.xfs.append(((attributes, children), self.codes.get(int(xf.get("numFmtId", "0")), "")))
 
@@ -223,16 +231,26 @@ class SheetWrite:
     (row, col) keys. A later run overwrites an earlier one where they overlap.
     """
 
-    runs: dict[int, list[tuple[int, Sequence[Any]]]] = field(default_factory=dict)  # row -> [(first col, values)]
+    runs: dict[int, list[tuple[int, Sequence[Any]]]] = field(
+        default_factory=dict
+    )  # row -> [(first col, values)]
     template_rows: dict[int, int] = field(default_factory=dict)  # row -> row whose styles it takes
     formats: dict[tuple[int, int], str] = field(default_factory=dict)
     heights: dict[int, float] = field(default_factory=dict)  # row -> points, for rows of wrapped text
 
-    def put(self, row: int, col: int, value: Any, template_row: int | None = None, fmt: str | None = None) -> None:
+    def put(
+        self, row: int, col: int, value: Any, template_row: int | None = None, fmt: str | None = None
+    ) -> None:
         self.put_run(row, col, (value,), template_row, None if fmt is None else (fmt,))
 
-    def put_run(self, row: int, col: int, values: Sequence[Any], template_row: int | None = None,
-                fmts: Sequence[str | None] | None = None) -> None:
+    def put_run(
+        self,
+        row: int,
+        col: int,
+        values: Sequence[Any],
+        template_row: int | None = None,
+        fmts: Sequence[str | None] | None = None,
+    ) -> None:
         """Values from column `col` on; fmts: a number format per value (None = the template's)."""
         self.runs.setdefault(row, []).append((col, values))
         if fmts is not None:
@@ -250,8 +268,9 @@ class SheetWrite:
         return cells
 
 
-def _rows_xml(write: SheetWrite, styles: dict[tuple[int, int], int],
-              style_book: StyleBook | None) -> Iterator[bytes]:
+def _rows_xml(
+    write: SheetWrite, styles: dict[tuple[int, int], int], style_book: StyleBook | None
+) -> Iterator[bytes]:
     """The new sheetData in pieces of _ROWS_PER_CHUNK rows."""
     yield b"<sheetData>"
     piece: list[str] = []
@@ -283,7 +302,9 @@ def render_sheet(xml: bytes, write: SheetWrite, style_book: StyleBook | None = N
     match = _SHEETDATA.search(xml)
     if match is None:
         raise WorkbookError("出力シートの形式が想定と異なります（sheetData がありません）。")
-    fixed_rows = max([*write.template_rows.values(), *(r for r in write.runs if r not in write.template_rows), 1])
+    fixed_rows = max(
+        [*write.template_rows.values(), *(r for r in write.runs if r not in write.template_rows), 1]
+    )
     styles = existing_styles(xml, fixed_rows)
     max_row = max(write.runs) if write.runs else 1
     max_col = max((col + len(values) - 1 for runs in write.runs.values() for col, values in runs), default=1)
@@ -292,7 +313,7 @@ def render_sheet(xml: bytes, write: SheetWrite, style_book: StyleBook | None = N
     def pieces() -> Iterator[bytes]:
         yield _DIMENSION.sub(lambda _: dimension, xml[: match.start()], count=1)
         yield from _rows_xml(write, styles, style_book)
-        yield xml[match.end():]
+        yield xml[match.end() :]
 
     return pieces()
 
@@ -332,21 +353,29 @@ def with_full_calc_on_load(xml: bytes, wanted: bool = True) -> bytes:
         if match is None or b"fullCalcOnLoad" not in match.group(1):
             return xml
         attributes = _FULL_CALC.sub(b"", match.group(1))
-        return xml[: match.start()] + b"<calcPr" + attributes + match.group(2) + b">" + xml[match.end():]
+        return xml[: match.start()] + b"<calcPr" + attributes + match.group(2) + b">" + xml[match.end() :]
     if match is None:
         return xml.replace(b"</workbook>", b'<calcPr fullCalcOnLoad="1"/></workbook>', 1)
     if b"fullCalcOnLoad" in match.group(1):
         return xml
-    return xml[: match.start()] + b"<calcPr" + match.group(1) + b' fullCalcOnLoad="1"' + match.group(2) + b">" + \
-        xml[match.end():]
+    return (
+        xml[: match.start()]
+        + b"<calcPr"
+        + match.group(1)
+        + b' fullCalcOnLoad="1"'
+        + match.group(2)
+        + b">"
+        + xml[match.end() :]
+    )
 
 
 CALC_CHAIN = "xl/calcChain.xml"
 REMOVED = b"\0kaikaku:remove-part"  # a value in `replaced` that drops the part (no XML part looks like this)
 
 
-def prune_calc_chain(zf: zipfile.ZipFile, owned_sheet_ids: set[str],
-                     owned_cells: set[tuple[str, str]] = frozenset()) -> dict[str, bytes]:  # type: ignore[assignment]
+def prune_calc_chain(
+    zf: zipfile.ZipFile, owned_sheet_ids: set[str], owned_cells: set[tuple[str, str]] = frozenset()
+) -> dict[str, bytes]:  # type: ignore[assignment]
     """Excel's calculation chain without the cells of owned sheets (refresh writes values there, not formulas).
 
     owned_cells: (sheetId, A1) of single cells given a value (collect writes into input sheets).
@@ -378,13 +407,18 @@ def prune_calc_chain(zf: zipfile.ZipFile, owned_sheet_ids: set[str],
             types.remove(override)
     return {
         CALC_CHAIN: REMOVED,
-        "xl/_rels/workbook.xml.rels": etree.tostring(rels, xml_declaration=True, encoding="UTF-8", standalone=True),
+        "xl/_rels/workbook.xml.rels": etree.tostring(
+            rels, xml_declaration=True, encoding="UTF-8", standalone=True
+        ),
         "[Content_Types].xml": etree.tostring(types, xml_declaration=True, encoding="UTF-8", standalone=True),
     }
 
 
-def rewrite_package(source: Path | zipfile.ZipFile, target: io.BufferedIOBase | Path,
-                    replaced: dict[str, bytes | Iterable[bytes]]) -> None:
+def rewrite_package(
+    source: Path | zipfile.ZipFile,
+    target: io.BufferedIOBase | Path,
+    replaced: dict[str, bytes | Iterable[bytes]],
+) -> None:
     """Copy `source` (a path, or an open zip the caller closes) to `target` part by part, replacing the parts in
     `replaced` (REMOVED drops one; an iterable of bytes is streamed into the part); order and compression kept.
     Unchanged parts are copied as their compressed bytes (a master with 10,000 charts is not inflated and
@@ -395,7 +429,9 @@ def rewrite_package(source: Path | zipfile.ZipFile, target: io.BufferedIOBase | 
         _copy_parts(zin, zout, replaced)
 
 
-def _copy_parts(zin: zipfile.ZipFile, zout: zipfile.ZipFile, replaced: dict[str, bytes | Iterable[bytes]]) -> None:
+def _copy_parts(
+    zin: zipfile.ZipFile, zout: zipfile.ZipFile, replaced: dict[str, bytes | Iterable[bytes]]
+) -> None:
     for info in zin.infolist():
         data = replaced.get(info.filename)
         if isinstance(data, bytes) and data == REMOVED:
@@ -403,7 +439,9 @@ def _copy_parts(zin: zipfile.ZipFile, zout: zipfile.ZipFile, replaced: dict[str,
         if data is None and copy_raw(zin, zout, info):
             continue
         if data is None or isinstance(data, bytes):
-            zout.writestr(info, zin.read(info.filename) if data is None else data, compress_type=info.compress_type)
+            zout.writestr(
+                info, zin.read(info.filename) if data is None else data, compress_type=info.compress_type
+            )
             continue
         out_info = zipfile.ZipInfo(info.filename, info.date_time)
         out_info.compress_type = info.compress_type
@@ -428,7 +466,10 @@ def copy_raw(zin: zipfile.ZipFile, zout: zipfile.ZipFile, info: zipfile.ZipInfo)
     zipfile has no public raw copy: this writes the local header and data the way ZipFile.writestr does
     (same attributes: fp, start_dir, filelist, NameToInfo), kept to parts far below zip64 sizes.
     """
-    if info.flag_bits & 0x1 or max(info.compress_size, info.file_size, info.header_offset) >= zipfile.ZIP64_LIMIT:
+    if (
+        info.flag_bits & 0x1
+        or max(info.compress_size, info.file_size, info.header_offset) >= zipfile.ZIP64_LIMIT
+    ):
         return False
     fp = zin.fp
     if fp is None or zout.fp is None or getattr(zout, "_writing", False):

@@ -38,8 +38,11 @@ def _set_value(cell: etree._Element, value: Any) -> None:
         element.text = str(int(value))
     elif isinstance(value, int | float):
         element = etree.Element(_tag("v"))
-        element.text = repr(float(value)) if isinstance(value, float) and not float(value).is_integer() \
+        element.text = (
+            repr(float(value))
+            if isinstance(value, float) and not float(value).is_integer()
             else str(int(value))
+        )
     else:
         cell.set("t", "inlineStr")
         element = etree.Element(_tag("is"))
@@ -49,8 +52,12 @@ def _set_value(cell: etree._Element, value: Any) -> None:
     cell.insert(0, element)
 
 
-def patch_sheet(xml: bytes, cells: dict[tuple[int, int], Any], styles: dict[tuple[int, int], int] | None = None,
-                protect: bool | None = None) -> bytes:
+def patch_sheet(
+    xml: bytes,
+    cells: dict[tuple[int, int], Any],
+    styles: dict[tuple[int, int], int] | None = None,
+    protect: bool | None = None,
+) -> bytes:
     """The sheet part with the given cells (row, col) set to new values and/or new style indices; formulas
     elsewhere, other cells, rows and every other element are kept. A new cell takes the style of the cell above
     it (a new table row). protect: True adds sheet protection (password of the contract), False removes it."""
@@ -75,7 +82,7 @@ def patch_sheet(xml: bytes, cells: dict[tuple[int, int], Any], styles: dict[tupl
         return found
 
     missing = object()
-    for (r, col) in sorted(set(cells) | set(styles)):
+    for r, col in sorted(set(cells) | set(styles)):
         value = cells.get((r, col), missing)
         row = rows.get(r)
         if row is None:
@@ -113,7 +120,15 @@ def patch_sheet(xml: bytes, cells: dict[tuple[int, int], Any], styles: dict[tupl
 
 
 # Elements that may precede sheetProtection in a worksheet (CT_Worksheet's sequence).
-_BEFORE_PROTECTION = ("sheetPr", "dimension", "sheetViews", "sheetFormatPr", "cols", "sheetData", "sheetCalcPr")
+_BEFORE_PROTECTION = (
+    "sheetPr",
+    "dimension",
+    "sheetViews",
+    "sheetFormatPr",
+    "cols",
+    "sheetData",
+    "sheetCalcPr",
+)
 
 
 def _protection(root: etree._Element, on: bool) -> None:
@@ -123,8 +138,15 @@ def _protection(root: etree._Element, on: bool) -> None:
         return
     from openpyxl.utils.protection import hash_password  # only here: refresh never imports openpyxl
 
-    element = etree.Element(_tag("sheetProtection"), password=hash_password(PASSWORD_NOTE), sheet="1",
-                            objects="1", scenarios="1", autoFilter="0", sort="0")
+    element = etree.Element(
+        _tag("sheetProtection"),
+        password=hash_password(PASSWORD_NOTE),
+        sheet="1",
+        objects="1",
+        scenarios="1",
+        autoFilter="0",
+        sort="0",
+    )
     anchor = [child for child in root if etree.QName(child).localname in _BEFORE_PROTECTION]
     anchor[-1].addnext(element)
 

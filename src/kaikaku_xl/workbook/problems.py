@@ -27,7 +27,6 @@ class Problem:
         return asdict(self)
 
 
-
 class ProblemLog:
     """Collects problems for the readers built on it."""
 
@@ -36,8 +35,9 @@ class ProblemLog:
         self.config = Settings()  # the 設定 sheet's rules, once read (plausibility of values)
         self.scale = GradeScale()  # the plan's grade scale (the loader sets a plan's own)
 
-    def problem(self, severity: str, table: RawTable, row: int | None, col: int | None, message: str,
-                action: str) -> None:
+    def problem(
+        self, severity: str, table: RawTable, row: int | None, col: int | None, message: str, action: str
+    ) -> None:
         cell = table.address(row, col) if row is not None and col is not None else ""
         self.problems.append(Problem(severity, table.sheet, cell, message, action))
 
@@ -47,8 +47,15 @@ class ProblemLog:
             header = spec.column(key).header
             index = table.column_index(header)
             if index is None:
-                self.problems.append(Problem(ERROR, table.sheet, "", f"表 {spec.name} に列「{quoted(header)}」がありません。",
-                                             "列見出しを元に戻すか、kaikaku init で作り直した表から貼り付けてください。"))
+                self.problems.append(
+                    Problem(
+                        ERROR,
+                        table.sheet,
+                        "",
+                        f"表 {spec.name} に列「{quoted(header)}」がありません。",
+                        "列見出しを元に戻すか、kaikaku init で作り直した表から貼り付けてください。",
+                    )
+                )
                 return None
             positions[key] = index
         return positions

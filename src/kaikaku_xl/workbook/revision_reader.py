@@ -17,8 +17,12 @@ from . import contract as c
 from .engine import RawTable
 from .inputs import ERROR, NotANumber, Problem, _int, _limit, _text, parse_number
 
-METRIC_KIND = {c.REVISION_TARGET: TARGET, c.REVISION_BASELINE: BASELINE, c.REVISION_ADDED: ADDED,
-               c.REVISION_ENDED: ENDED}
+METRIC_KIND = {
+    c.REVISION_TARGET: TARGET,
+    c.REVISION_BASELINE: BASELINE,
+    c.REVISION_ADDED: ADDED,
+    c.REVISION_ENDED: ENDED,
+}
 SKIPPED = "この見直しは評価に使っていません。"
 
 
@@ -35,15 +39,28 @@ def parse_day(value: Any) -> str | None:
         return None
 
 
-def read_revisions(table: RawTable, measures: pd.DataFrame, items: pd.DataFrame, years: list[int],
-                   problems: list[Problem], ceiling: float = 10**15) -> tuple[pd.DataFrame, tuple[Revision, ...]]:
+def read_revisions(
+    table: RawTable,
+    measures: pd.DataFrame,
+    items: pd.DataFrame,
+    years: list[int],
+    problems: list[Problem],
+    ceiling: float = 10**15,
+) -> tuple[pd.DataFrame, tuple[Revision, ...]]:
     """(the metrics' revisions frame, the valid revisions in table order); problems get one per unusable cell."""
     spec = c.REVISIONS
     pos = {col.key: table.column_index(col.header) for col in spec.columns}
     missing = [spec.column(k).header for k, j in pos.items() if j is None and k != "old"]
     if missing:
-        problems.append(Problem(ERROR, table.sheet, "", f"表 {spec.name} に列「{'」「'.join(missing)}」がありません。",
-                                "列見出しを元に戻してください。計画の見直しは評価に使っていません。"))
+        problems.append(
+            Problem(
+                ERROR,
+                table.sheet,
+                "",
+                f"表 {spec.name} に列「{'」「'.join(missing)}」がありません。",
+                "列見出しを元に戻してください。計画の見直しは評価に使っていません。",
+            )
+        )
         return empty_revisions(), ()
     by_id = {m.measure_id: m for m in measures.itertuples()}
     known_items = set(items["item"])
@@ -55,66 +72,127 @@ def read_revisions(table: RawTable, measures: pd.DataFrame, items: pd.DataFrame,
         problems.append(Problem(ERROR, table.sheet, table.address(i, pos[key]), message, action + SKIPPED))
 
     for i, raw in enumerate(table.rows):
+
         def cell(key: str, raw: list[Any] = raw) -> Any:
             j = pos[key]
             return None if j is None else raw[j]
 
         year, kind = _int(cell("year")), _text(cell("kind"))
         if year not in years:
-            bad(i, "year", f"適用開始年度「{quoted(cell('year'))}」は実績を入力する年度ではありません。",
-                f"{years[0]}〜{years[-1]} の年度を入力してください。")
+            bad(
+                i,
+                "year",
+                f"適用開始年度「{quoted(cell('year'))}」は実績を入力する年度ではありません。",
+                f"{years[0]}〜{years[-1]} の年度を入力してください。",
+            )
             continue
         if kind not in c.REVISION_KINDS:
-            bad(i, "kind", f"区分「{quoted(kind)}」は使えません。", "目標値・基準値・取組追加・取組終了から選んでください。")
+            bad(
+                i,
+                "kind",
+                f"区分「{quoted(kind)}」は使えません。",
+                "目標値・基準値・取組追加・取組終了から選んでください。",
+            )
             continue
         measure_id, new, item = "", None, item_no(cell("item"))
         if kind in c.REVISION_MEASURE_KINDS:
             measure_id = _text(cell("measure_id"))
             measure = by_id.get(measure_id)
             if measure is None:
-                bad(i, "measure_id", f"指標ID「{quoted(measure_id)}」は指標シートにありません。",
-                    "指標シートの ID（例: 3-1）を入力してください。")
+                bad(
+                    i,
+                    "measure_id",
+                    f"指標ID「{quoted(measure_id)}」は指標シートにありません。",
+                    "指標シートの ID（例: 3-1）を入力してください。",
+                )
                 continue
             item = measure.item
             try:
                 new = parse_number(cell("new"), measure.unit or None)
             except NotANumber as exc:
-                bad(i, "new", f"変更後の{kind}「{quoted(cell('new'))}」: {exc}。", f"{measure.unit}単位の数値を入力してください。")
+                bad(
+                    i,
+                    "new",
+                    f"変更後の{kind}「{quoted(cell('new'))}」: {exc}。",
+                    f"{measure.unit}単位の数値を入力してください。",
+                )
                 continue
             if new is None:
-                bad(i, "new", f"指標 {measure_id} の変更後の{kind}が空欄です。", "新しい値を入力してください。")
+                bad(
+                    i,
+                    "new",
+                    f"指標 {measure_id} の変更後の{kind}が空欄です。",
+                    "新しい値を入力してください。",
+                )
                 continue
-            reason = violation(new, Bounds(_limit(getattr(measure, "low", None)), _limit(getattr(measure, "high", None))),
-                               ceiling)
+            reason = violation(
+                new,
+                Bounds(_limit(getattr(measure, "low", None)), _limit(getattr(measure, "high", None))),
+                ceiling,
+            )
             if reason:
-                bad(i, "new", f"指標 {measure_id} の変更後の{kind}「{quoted(cell('new'))}」は{reason}。",
-                    "指標の単位で取りうる値を入力してください。")
+                bad(
+                    i,
+                    "new",
+                    f"指標 {measure_id} の変更後の{kind}「{quoted(cell('new'))}」は{reason}。",
+                    "指標の単位で取りうる値を入力してください。",
+                )
                 continue
         elif item not in known_items:
-            bad(i, "item", f"取組項目 No「{quoted(cell('item'))}」は取組項目シートにありません。",
-                "追加する取組は先に取組項目シートに行を加えてください。")
+            bad(
+                i,
+                "item",
+                f"取組項目 No「{quoted(cell('item'))}」は取組項目シートにありません。",
+                "追加する取組は先に取組項目シートに行を加えてください。",
+            )
             continue
         if not _text(cell("reason")):
             bad(i, "reason", "見直しの理由が空欄です。", "理由を入力してください（懇談会資料に載ります）。")
             continue
         decided = parse_day(cell("decided"))
         if decided is None:
-            bad(i, "decided", f"推進本部決定日「{quoted(cell('decided'))}」が日付ではありません。",
-                "2027-03-15 のように入力してください。")
+            bad(
+                i,
+                "decided",
+                f"推進本部決定日「{quoted(cell('decided'))}」が日付ではありません。",
+                "2027-03-15 のように入力してください。",
+            )
             continue
         key = (kind, measure_id or item, year)
         if key in seen:
-            bad(i, "year", f"{measure_id or f'No.{item}'} の {year}年度からの「{kind}」の見直しが2行あります。",
-                "どちらか1行にしてください。上の行を使いました。")
+            bad(
+                i,
+                "year",
+                f"{measure_id or f'No.{item}'} の {year}年度からの「{kind}」の見直しが2行あります。",
+                "どちらか1行にしてください。上の行を使いました。",
+            )
             continue
         seen.add(key)
         try:
             old = parse_number(cell("old"))
         except NotANumber:
             old = None
-        rows.append({"kind": METRIC_KIND[kind], "measure_id": measure_id or None, "item": item, "year": year,
-                     "last_year": None, "value": new})
-        found.append(Revision(year=year, kind=kind, item=item, measure_id=measure_id, old=old, new=new,  # type: ignore[arg-type]
-                              reason=_text(cell("reason")), decided=decided))
+        rows.append(
+            {
+                "kind": METRIC_KIND[kind],
+                "measure_id": measure_id or None,
+                "item": item,
+                "year": year,
+                "last_year": None,
+                "value": new,
+            }
+        )
+        found.append(
+            Revision(
+                year=year,
+                kind=kind,
+                item=item,
+                measure_id=measure_id,
+                old=old,
+                new=new,  # type: ignore[arg-type]
+                reason=_text(cell("reason")),
+                decided=decided,
+            )
+        )
     frame = pd.DataFrame(rows, columns=REVISION_COLUMNS) if rows else empty_revisions()
     return frame, tuple(found)

@@ -23,7 +23,9 @@ from .engine import WorkbookError
 MB = 1 << 20
 PART_LIMIT = 512 * MB  # one part expanded: a 50,000-measure master's largest sheet is ~40 MB
 TOTAL_LIMIT = 2048 * MB  # all parts expanded together
-PARTS_LIMIT = 250_000  # a 50,000-measure master has a chart part per measure; a bomb of empty entries has more
+PARTS_LIMIT = (
+    250_000  # a 50,000-measure master has a chart part per measure; a bomb of empty entries has more
+)
 RATIO_LIMIT = 200  # expanded / compressed; worksheet XML compresses 10–40 times, a bomb about 1,000
 RATIO_FLOOR = 8 * MB  # small parts may compress as they like: they cannot hurt
 PROLOG_WINDOW = 64 * 1024  # a legitimate part's root element starts within the first bytes
@@ -76,7 +78,9 @@ def _check_directory(path: Path, infos: list[zipfile.ZipInfo]) -> None:
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             raise _refuse(path, f"部品「{info.filename[:80]}」の圧縮方式が Excel のものではありません")
         if info.file_size > PART_LIMIT:
-            raise _refuse(path, f"部品「{info.filename[:80]}」が展開すると {info.file_size // MB:,} MB になります")
+            raise _refuse(
+                path, f"部品「{info.filename[:80]}」が展開すると {info.file_size // MB:,} MB になります"
+            )
         if info.file_size > RATIO_FLOOR and info.file_size > RATIO_LIMIT * max(info.compress_size, 1):
             raise _refuse(path, f"部品「{info.filename[:80]}」の圧縮率が異常です（zip 爆弾の疑い）")
         total += info.file_size
@@ -109,7 +113,9 @@ def _check_part(path: Path, raw, info: zipfile.ZipInfo) -> None:  # noqa: ANN001
                 chunk = inflater.unconsumed_tail
             produced += len(out)
             if produced > info.file_size:
-                raise _refuse(path, f"部品「{info.filename[:80]}」が申告より大きく展開されます（zip 爆弾の疑い）")
+                raise _refuse(
+                    path, f"部品「{info.filename[:80]}」が申告より大きく展開されます（zip 爆弾の疑い）"
+                )
             if len(head) < PROLOG_WINDOW:
                 head += out[: PROLOG_WINDOW - len(head)]
                 if len(head) >= PROLOG_WINDOW:

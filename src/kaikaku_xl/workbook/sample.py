@@ -47,11 +47,24 @@ def sample_rows(plan: Plan, rows: dict[str, list[list[Any]]], layout: c.Layout) 
         row[6] = f"{SAMPLE_MARK}課題の記入例です。"
         row[7] = f"{SAMPLE_MARK}今後の方向性の記入例です。"
     rows[c.LEDGER.name] = [
-        [15, plan.start_year, "歳出削減", 3_200_000, f"{SAMPLE_MARK}包括的民間委託による維持管理費の削減",
-         "委託前後の維持管理費の差額（架空）"],
-        [20, plan.start_year, "歳入増加", 1_150_000, f"{SAMPLE_MARK}施設使用料の改定による増収",
-         "改定後の使用料収入 − 改定前（架空）"],
+        [
+            15,
+            plan.start_year,
+            "歳出削減",
+            3_200_000,
+            f"{SAMPLE_MARK}包括的民間委託による維持管理費の削減",
+            "委託前後の維持管理費の差額（架空）",
+        ],
+        [
+            20,
+            plan.start_year,
+            "歳入増加",
+            1_150_000,
+            f"{SAMPLE_MARK}施設使用料の改定による増収",
+            "改定後の使用料収入 − 改定前（架空）",
+        ],
     ]
-    rows[c.SETTINGS.name] = [r if r[0] != "evaluation_year" else [*r[:2], plan.start_year, r[3]]
-                             for r in rows[c.SETTINGS.name]]
+    rows[c.SETTINGS.name] = [
+        r if r[0] != "evaluation_year" else [*r[:2], plan.start_year, r[3]] for r in rows[c.SETTINGS.name]
+    ]
     return rows

@@ -35,8 +35,14 @@ def lock_holder(path: Path) -> str | None:
     return None
 
 
-def save_atomically(path: Path, replaced: dict[str, bytes | Iterable[bytes]], backups: int, *,
-                    sole_writer: bool = False, source: zipfile.ZipFile | None = None) -> list[str]:
+def save_atomically(
+    path: Path,
+    replaced: dict[str, bytes | Iterable[bytes]],
+    backups: int,
+    *,
+    sole_writer: bool = False,
+    source: zipfile.ZipFile | None = None,
+) -> list[str]:
     """Write the new package beside the master, keep a verified backup, then swap it in with one rename.
 
     sole_writer: the caller holds the writer lock (lock.py), so every temp file of this master is a dead run's.
@@ -51,8 +57,14 @@ def save_atomically(path: Path, replaced: dict[str, bytes | Iterable[bytes]], ba
             source.close()
 
 
-def _save_atomically(path: Path, replaced: dict[str, bytes | Iterable[bytes]], backups: int, *,
-                     sole_writer: bool, source: zipfile.ZipFile | None) -> list[str]:
+def _save_atomically(
+    path: Path,
+    replaced: dict[str, bytes | Iterable[bytes]],
+    backups: int,
+    *,
+    sole_writer: bool,
+    source: zipfile.ZipFile | None,
+) -> list[str]:
     holder = lock_holder(path)
     if holder:
         raise WorkbookError(
@@ -93,7 +105,9 @@ def _save_atomically(path: Path, replaced: dict[str, bytes | Iterable[bytes]], b
     return notes
 
 
-STALE_SECONDS = 3600  # leftovers of a run that did not use the writer lock (an older version) are judged by age
+STALE_SECONDS = (
+    3600  # leftovers of a run that did not use the writer lock (an older version) are judged by age
+)
 
 
 def temp_prefix(path: Path) -> str:
@@ -102,7 +116,11 @@ def temp_prefix(path: Path) -> str:
 
 def _is_own_temp(candidate: Path, path: Path) -> bool:
     """mkstemp names: prefix + 8 random characters + the master's suffix (so 計画.R8's are not 計画's)."""
-    return bool(re.fullmatch(re.escape(temp_prefix(path)) + r"[A-Za-z0-9_]{8}" + re.escape(path.suffix), candidate.name))
+    return bool(
+        re.fullmatch(
+            re.escape(temp_prefix(path)) + r"[A-Za-z0-9_]{8}" + re.escape(path.suffix), candidate.name
+        )
+    )
 
 
 def remove_stale_temps(path: Path, *, sole_writer: bool = False) -> None:
@@ -115,8 +133,11 @@ def remove_stale_temps(path: Path, *, sole_writer: bool = False) -> None:
 
     free = sole_writer or not is_locked(path)
     now = time.time()
-    partial_backups = [p for p in (path.parent / BACKUP_DIR).glob(PARTIAL + "*")
-                       if is_backup_of(p.with_name(p.name[len(PARTIAL):]), path)]
+    partial_backups = [
+        p
+        for p in (path.parent / BACKUP_DIR).glob(PARTIAL + "*")
+        if is_backup_of(p.with_name(p.name[len(PARTIAL) :]), path)
+    ]
     for leftover in [*path.parent.glob(temp_prefix(path) + "*"), *partial_backups]:
         if leftover.parent == path.parent and not _is_own_temp(leftover, path):
             continue
@@ -137,7 +158,9 @@ def backup_name(path: Path, moment: datetime) -> str:
 
 def is_backup_of(candidate: Path, path: Path) -> bool:
     """Exactly stem + "." + timestamp + suffix: 計画.xlsx's backups are not 計画.R8.xlsx's."""
-    return bool(re.fullmatch(re.escape(path.stem) + r"\." + _BACKUP_STAMP + re.escape(path.suffix), candidate.name))
+    return bool(
+        re.fullmatch(re.escape(path.stem) + r"\." + _BACKUP_STAMP + re.escape(path.suffix), candidate.name)
+    )
 
 
 def opens_as_zip(path: Path) -> bool:

@@ -23,8 +23,10 @@ from .titles import TITLES
 # Output tables too wide for one A4 page at a readable size print as views side by side: (the columns ending a
 # view, the last column repeated on the left of every view). 評価結果: the measure | values, rates, grade |
 # effect and notes. 基本方針別/担当課別: counts | shares | effects.
-_SUMMARY_VIEWS = ([col.key for col in c.POLICY_SUMMARY.columns if col.key.startswith("n_")][-1:] + ["mean_progress"],
-                  "name")
+_SUMMARY_VIEWS = (
+    [col.key for col in c.POLICY_SUMMARY.columns if col.key.startswith("n_")][-1:] + ["mean_progress"],
+    "name",
+)
 PRINT_VIEWS: dict[str, tuple[list[str], str]] = {
     c.EVALUATION.name: (["direction", "grade_basis"], "item"),
     c.POLICY_SUMMARY.name: _SUMMARY_VIEWS,
@@ -38,7 +40,13 @@ INPUT_KEYS = {
     c.MEASURES.name: {"effect_kind", "include_in_effect", "note", "decimals", "allowed_min", "allowed_max"},
     c.STATUS.name: {"status", "grade", "results", "issues", "next"},
     c.LEDGER.name: {"item", "year", "kind", "amount", "what", "basis"},
-    c.GRADE_SCALE.name: {"name", "color", "basis", "threshold", "explain"},  # the labels name the roll-up columns
+    c.GRADE_SCALE.name: {
+        "name",
+        "color",
+        "basis",
+        "threshold",
+        "explain",
+    },  # the labels name the roll-up columns
     c.REVISIONS.name: {col.key for col in c.REVISIONS.columns},
 }
 
@@ -57,8 +65,15 @@ def sheet(wb: Workbook, name: str) -> Worksheet:
     return wb[name] if name in wb.sheetnames else wb.create_sheet(name)
 
 
-def write_table(ws: Worksheet, spec: c.TableSpec, rows: Sequence[Sequence[Any]], *, title: bool = True,
-                row_formats: Sequence[str] | None = None, editable: Callable[[int, str], bool] | None = None) -> None:
+def write_table(
+    ws: Worksheet,
+    spec: c.TableSpec,
+    rows: Sequence[Sequence[Any]],
+    *,
+    title: bool = True,
+    row_formats: Sequence[str] | None = None,
+    editable: Callable[[int, str], bool] | None = None,
+) -> None:
     """Title, note, header and rows of one table, styled by role, as an Excel table named spec.name.
 
     row_formats: the number format of each row's per-measure columns (its measure's decimals).
@@ -147,5 +162,3 @@ def protect_sheet(ws: Worksheet) -> None:
     ws.protection.sort = False
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
-
-

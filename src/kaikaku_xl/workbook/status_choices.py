@@ -21,8 +21,10 @@ def grade_choices(labels: tuple[str, ...] = GRADES) -> str:
 def typed_grade(value: Any, labels: tuple[str, ...] = GRADES) -> str:
     """A typed 評価 as matched: 全角 and lower case letters read as the grade (ｓ is S; a plan's own labels too)."""
     text = unicodedata.normalize("NFKC", "" if value is None else str(value).strip())
-    return next((label for label in labels if unicodedata.normalize("NFKC", label).upper() == text.upper()),
-                text.upper() if labels == GRADES else text)
+    return next(
+        (label for label in labels if unicodedata.normalize("NFKC", label).upper() == text.upper()),
+        text.upper() if labels == GRADES else text,
+    )
 
 
 def unknown_grade(grade: str, also: tuple[str, ...] = (), labels: tuple[str, ...] = GRADES) -> bool:

@@ -43,8 +43,11 @@ ROLES: dict[str, dict] = {
     },
     "output": {"font": Font(name=FONT), "border": _border, "alignment": Alignment(vertical="top")},
     "kpi_label": {"font": Font(name=FONT, bold=True), "border": _border},
-    "kpi": {"font": Font(name=FONT, size=13, bold=True), "border": _border,
-            "alignment": Alignment(horizontal="right")},
+    "kpi": {
+        "font": Font(name=FONT, size=13, bold=True),
+        "border": _border,
+        "alignment": Alignment(horizontal="right"),
+    },
     "body": {"font": Font(name=FONT), "alignment": Alignment(vertical="top", wrap_text=True)},
 }
 

@@ -17,7 +17,9 @@ FMT_PCT = "0.0%"
 FMT_TEXT = "@"
 FMT_GENERAL = "General"
 
-PASSWORD_NOTE = "kaikaku"  # documented in README and the 使い方 sheet: protection guards against slips, not people
+PASSWORD_NOTE = (
+    "kaikaku"  # documented in README and the 使い方 sheet: protection guards against slips, not people
+)
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,14 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-_UNIT_ALIASES = {"㎡": ("m2", "㎡", "平方メートル"), "%": ("%", "パーセント"), "円": ("円",), "時間": ("時間", "h"),
-                 "件": ("件",), "枚": ("枚",)}
+_UNIT_ALIASES = {
+    "㎡": ("m2", "㎡", "平方メートル"),
+    "%": ("%", "パーセント"),
+    "円": ("円",),
+    "時間": ("時間", "h"),
+    "件": ("件",),
+    "枚": ("枚",),
+}
 _N = r"\d+(?:\.\d*)?"
 _COMPOUND = re.compile(rf"^(?:(?P<oku>{_N})億)?(?:(?P<man>{_N})万)?(?:(?P<sen>{_N})千)?(?P<rest>\d+)?$")
 _NUMBER = re.compile(r"^(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")  # the sign is taken off before
@@ -65,7 +71,9 @@ def parse_number(value: Any, unit: str | None = None) -> float | None:
     compound = _COMPOUND.match(text)
     if compound and any(compound.group(g) for g in ("oku", "man", "sen")):
         # 1.2万, 3千, 40億2,500万: decimal arithmetic, so 1.15万 is 11,500 and not 11,499.999…
-        total = sum(Decimal(compound.group(g) or 0) * m for g, m in (("oku", 10**8), ("man", 10**4), ("sen", 10**3)))
+        total = sum(
+            Decimal(compound.group(g) or 0) * m for g, m in (("oku", 10**8), ("man", 10**4), ("sen", 10**3))
+        )
         return sign * float(total + Decimal(compound.group("rest") or 0))
     if not _NUMBER.match(text):
         raise NotANumber("数値として読めません")

@@ -21,8 +21,9 @@ from .status_choices import STATUS_CHOICES
 VALIDATION_ROWS = 2000  # rows below a table that keep their dropdowns when staff add rows
 
 
-
-def add_validation(ws: Worksheet, spec: c.TableSpec, key: str, dv: DataValidation, rows: int = VALIDATION_ROWS) -> None:
+def add_validation(
+    ws: Worksheet, spec: c.TableSpec, key: str, dv: DataValidation, rows: int = VALIDATION_ROWS
+) -> None:
     col = spec.anchor_col + [k.key for k in spec.columns].index(key)
     letter = get_column_letter(col)
     dv.add(f"{letter}{spec.anchor_row + 1}:{letter}{spec.anchor_row + rows}")
@@ -31,8 +32,14 @@ def add_validation(ws: Worksheet, spec: c.TableSpec, key: str, dv: DataValidatio
 
 def choice_list(values: Iterable[str], prompt: str) -> DataValidation:
     return DataValidation(
-        type="list", formula1='"' + ",".join(values) + '"', allow_blank=True,
-        showErrorMessage=True, errorTitle="入力値", error=prompt, promptTitle="入力", prompt=prompt,
+        type="list",
+        formula1='"' + ",".join(values) + '"',
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="入力値",
+        error=prompt,
+        promptTitle="入力",
+        prompt=prompt,
         showInputMessage=True,
     )
 
@@ -40,14 +47,29 @@ def choice_list(values: Iterable[str], prompt: str) -> DataValidation:
 def number_check(prompt: str) -> DataValidation:
     # "information" style: staff may still type 1.2万 or ３，０００円; refresh reads those and reports the rest.
     return DataValidation(
-        type="decimal", operator="between", formula1="-1E+15", formula2="1E+15", allow_blank=True,
-        showErrorMessage=True, errorStyle="information", errorTitle="数値", error=prompt,
+        type="decimal",
+        operator="between",
+        formula1="-1E+15",
+        formula2="1E+15",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorStyle="information",
+        errorTitle="数値",
+        error=prompt,
     )
 
 
 def whole_check(low: int, high: int, prompt: str) -> DataValidation:
-    return DataValidation(type="whole", operator="between", formula1=str(low), formula2=str(high),
-                          allow_blank=True, showErrorMessage=True, errorTitle="入力値", error=prompt)
+    return DataValidation(
+        type="whole",
+        operator="between",
+        formula1=str(low),
+        formula2=str(high),
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="入力値",
+        error=prompt,
+    )
 
 
 GRADE_SETTINGS = ("grade_s_progress", "grade_a_ratio", "grade_b_ratio")  # the default scale's thresholds
@@ -77,30 +99,64 @@ def add_input_validations(wb: Workbook, plan: Plan, layout: c.Layout) -> None:
     for name in ("Actuals", "Targets"):
         spec = layout.table(name)
         for y in layout.years if plan.measures else ():  # a plan without measures has no rows to check
-            add_validation(wb[spec.sheet], spec, f"y{y}", number_check("数値を入力してください（単位は「単位」列）。"),
-                        rows=len(plan.measures))
+            add_validation(
+                wb[spec.sheet],
+                spec,
+                f"y{y}",
+                number_check("数値を入力してください（単位は「単位」列）。"),
+                rows=len(plan.measures),
+            )
     ms = c.MEASURES
-    add_validation(wb[ms.sheet], ms, "effect_kind", choice_list([k for k in EFFECT_KINDS if k], "効果区分を選んでください。"))
+    add_validation(
+        wb[ms.sheet],
+        ms,
+        "effect_kind",
+        choice_list([k for k in EFFECT_KINDS if k], "効果区分を選んでください。"),
+    )
     add_validation(wb[ms.sheet], ms, "include_in_effect", choice_list(("はい", "いいえ"), "はい／いいえ"))
-    add_validation(wb[ms.sheet], ms, "decimals", whole_check(0, MAX_DECIMALS, f"表示する小数の桁数（0〜{MAX_DECIMALS}）。"
-                                                                     "空欄は単位から決めます。"))
+    add_validation(
+        wb[ms.sheet],
+        ms,
+        "decimals",
+        whole_check(0, MAX_DECIMALS, f"表示する小数の桁数（0〜{MAX_DECIMALS}）。空欄は単位から決めます。"),
+    )
     st = c.STATUS
-    add_validation(wb[st.sheet], st, "status", choice_list(c.STATUS_VALUES, STATUS_CHOICES +
-                                                                   "対象外の項目は割合の分母から除きます。"))
+    add_validation(
+        wb[st.sheet],
+        st,
+        "status",
+        choice_list(c.STATUS_VALUES, STATUS_CHOICES + "対象外の項目は割合の分母から除きます。"),
+    )
     scale = plan.grade_scale or GradeScale()
     add_validation(wb[st.sheet], st, "grade", choice_list((*scale.labels, EXCLUDED), grade_prompt(scale)))
     if plan.grade_scale is not None:
         gs = c.GRADE_SCALE
-        add_validation(wb[gs.sheet], gs, "basis", choice_list(BASES, "・".join(BASES) + " から選んでください。"))
+        add_validation(
+            wb[gs.sheet], gs, "basis", choice_list(BASES, "・".join(BASES) + " から選んでください。")
+        )
         add_validation(wb[gs.sheet], gs, "explain", choice_list(("はい", "いいえ"), "はい／いいえ"))
     lg = c.LEDGER
     if all(isinstance(n, int) for n in numbers):
         low, high = min(numbers), max(numbers)  # type: ignore[type-var]
-        add_validation(wb[lg.sheet], lg, "item", whole_check(low, high, f"取組項目の No（{low}〜{high}）を入力してください。"))
+        add_validation(
+            wb[lg.sheet],
+            lg,
+            "item",
+            whole_check(low, high, f"取組項目の No（{low}〜{high}）を入力してください。"),
+        )
     elif len(",".join(map(str, numbers))) < 250:  # Excel's limit for a list typed into the rule
-        add_validation(wb[lg.sheet], lg, "item", choice_list(map(str, numbers), "取組項目の No を選んでください。"))
-    add_validation(wb[lg.sheet], lg, "year", whole_check(plan.start_year, plan.end_year,
-                                                 f"{plan.start_year}〜{plan.end_year} の年度を入力してください。"))
-    add_validation(wb[lg.sheet], lg, "kind", choice_list(c.LEDGER_KINDS, "歳出削減・歳入増加から選んでください。"))
+        add_validation(
+            wb[lg.sheet], lg, "item", choice_list(map(str, numbers), "取組項目の No を選んでください。")
+        )
+    add_validation(
+        wb[lg.sheet],
+        lg,
+        "year",
+        whole_check(
+            plan.start_year, plan.end_year, f"{plan.start_year}〜{plan.end_year} の年度を入力してください。"
+        ),
+    )
+    add_validation(
+        wb[lg.sheet], lg, "kind", choice_list(c.LEDGER_KINDS, "歳出削減・歳入増加から選んでください。")
+    )
     add_validation(wb[lg.sheet], lg, "amount", number_check("金額（円）を数値で入力してください。"))
-

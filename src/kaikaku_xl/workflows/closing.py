@@ -30,12 +30,32 @@ from .distribute import STAMP, STATUS_KEYS
 from .load import Loaded, load
 
 INPUT, STYLE = "入力", "書式"
-MEASURE_FIELDS = ("baseline", "target", "actual", "planned", "planned_progress", "progress", "attainment", "grade", "effect")
+MEASURE_FIELDS = (
+    "baseline",
+    "target",
+    "actual",
+    "planned",
+    "planned_progress",
+    "progress",
+    "attainment",
+    "grade",
+    "effect",
+)
 ITEM_FIELDS = ("grade", "single_year", "cumulative")
+
+
 def rollup_fields(grades: tuple[str, ...]) -> tuple[str, ...]:
     """The roll-up figures a close records: counts per grade of the plan's scale (S..D by default) and −."""
-    return ("items", "graded", *(f"n_{g}" for g in (*grades, "−")), "mean_progress", "effect_year",
-            "effect_cumulative")
+    return (
+        "items",
+        "graded",
+        *(f"n_{g}" for g in (*grades, "−")),
+        "mean_progress",
+        "effect_year",
+        "effect_cumulative",
+    )
+
+
 PROTECTED_KEY = "protected_by_close"
 LOCKED_SHEETS = ("Actuals", c.STATUS.name)
 
@@ -56,7 +76,10 @@ def _user() -> str:
 
 
 def _rows(year: int, kind: str, key: Any, values: dict[str, Any]) -> list[dict[str, Any]]:
-    return [{"year": year, "kind": kind, "key": str(key), "field": f, "value": shown(v)} for f, v in values.items()]
+    return [
+        {"year": year, "kind": kind, "key": str(key), "field": f, "value": shown(v)}
+        for f, v in values.items()
+    ]
 
 
 def input_records(loaded: Loaded, year: int) -> list[dict[str, Any]]:
@@ -69,7 +92,9 @@ def input_records(loaded: Loaded, year: int) -> list[dict[str, Any]]:
     for r in status[status["year"] == year].to_dict("records"):
         out += _rows(year, INPUT, r["item"], {f"Status:{k}": r[k] for k in STATUS_KEYS})
     # The plan in force that year (after revisions): a revision reaching back into a closed year is an error.
-    plan, running = in_force(loaded.inputs.measures, list(loaded.inputs.items["item"]), loaded.inputs.revisions, year)
+    plan, running = in_force(
+        loaded.inputs.measures, list(loaded.inputs.items["item"]), loaded.inputs.revisions, year
+    )
     for measure_id, (baseline, target) in plan.items():
         out += _rows(year, INPUT, measure_id, {PLAN_BASELINE: baseline, PLAN_TARGET: target})
     for item, active in running.items():
@@ -77,8 +102,15 @@ def input_records(loaded: Loaded, year: int) -> list[dict[str, Any]]:
     ledger = loaded.ledger
     for r in ledger[ledger["year"] == year].to_dict("records"):
         row = [item_no(r["item"]), r["kind"], shown(r["amount"]), r["what"]]
-        out.append({"year": year, "kind": INPUT, "key": "", "field": c.LEDGER.name,
-                    "value": json.dumps(row, ensure_ascii=False)})
+        out.append(
+            {
+                "year": year,
+                "kind": INPUT,
+                "key": "",
+                "field": c.LEDGER.name,
+                "value": json.dumps(row, ensure_ascii=False),
+            }
+        )
     return out
 
 
@@ -89,9 +121,16 @@ def result_records(loaded: Loaded, year: int) -> list[dict[str, Any]]:
         out += _rows(year, "指標", r["measure_id"], {f: r.get(f) for f in MEASURE_FIELDS})
     effects = results.item_effects.set_index("item")
     for r in results.items.to_dict("records"):
-        out += _rows(year, "項目", r["item"], {"grade": r["grade"],
-                                             "single_year": effects.at[r["item"], "single_year"],
-                                             "cumulative": effects.at[r["item"], "cumulative"]})
+        out += _rows(
+            year,
+            "項目",
+            r["item"],
+            {
+                "grade": r["grade"],
+                "single_year": effects.at[r["item"], "single_year"],
+                "cumulative": effects.at[r["item"], "cumulative"],
+            },
+        )
     for kind, frame in (("基本方針", results.policies), ("担当課", results.leads), ("全体", results.total)):
         for r in frame.to_dict("records"):
             out += _rows(year, kind, r["group"], {f: r.get(f) for f in rollup_fields(loaded.layout.grades)})
@@ -107,13 +146,19 @@ def _cells_to_lock(engine: FileEngine, loaded: Loaded, year: int) -> dict[str, s
     pos = positions(table, actual_spec)
     if f"y{year}" in pos:
         col = table.first_col + pos[f"y{year}"]
-        cells[table.sheet] = {(table.header_row + table.offsets[i], col)  # type: ignore[index]
-                              for i in actual_rows(table, loaded.inputs.measures).values()}
+        cells[table.sheet] = {
+            (table.header_row + table.offsets[i], col)  # type: ignore[index]
+            for i in actual_rows(table, loaded.inputs.measures).values()
+        }
     table = engine.read_table(c.STATUS)
     pos = positions(table, c.STATUS)
     cols = [table.first_col + pos[k] for k in STATUS_KEYS if k in pos]
-    cells[table.sheet] = {(table.header_row + table.offsets[i], col)  # type: ignore[index]
-                          for (_item, y), i in status_rows(table).items() if y == year for col in cols}
+    cells[table.sheet] = {
+        (table.header_row + table.offsets[i], col)  # type: ignore[index]
+        for (_item, y), i in status_rows(table).items()
+        if y == year
+        for col in cols
+    }
     return cells
 
 
@@ -128,14 +173,18 @@ def close_year(master: Path, year: int, now: datetime | None = None) -> Closed:
             require_cycle_tables(engine)
             loaded = load(engine)
             if year not in loaded.layout.years:
-                raise InputError(f"{year}年度は実績を入力する年度（{loaded.layout.years[0]}〜{loaded.layout.years[-1]}）"
-                                 "ではありません。")
+                raise InputError(
+                    f"{year}年度は実績を入力する年度（{loaded.layout.years[0]}〜{loaded.layout.years[-1]}）"
+                    "ではありません。"
+                )
             closed = records(engine, c.CLOSED_YEARS)
             if any(_int(r["year"]) == year for r in closed):
                 raise InputError(f"{year}年度は既に締められています。")
             if loaded.errors:
-                raise InputError(f"入力にエラーが {len(loaded.errors)} 件あります。kaikaku validate で確認し、"
-                                 "直してから締めてください。")
+                raise InputError(
+                    f"入力にエラーが {len(loaded.errors)} 件あります。kaikaku validate で確認し、"
+                    "直してから締めてください。"
+                )
             stamp = (now or datetime.now()).strftime(STAMP)
             history = records(engine, c.YEAR_RESULTS)
             inputs, results = input_records(loaded, year), result_records(loaded, year)
@@ -147,22 +196,44 @@ def close_year(master: Path, year: int, now: datetime | None = None) -> Closed:
             for sheet, cells in _cells_to_lock(engine, loaded, year).items():
                 before = engine.lock_cells(sheet, cells, REFERENCE_FILL)
                 locked += len(before)
-                styles += [{"year": year, "kind": STYLE, "key": f"{sheet}!{column_letter(col)}{row}", "field": "s",
-                            "value": s} for (row, col), s in sorted(before.items())]
+                styles += [
+                    {
+                        "year": year,
+                        "kind": STYLE,
+                        "key": f"{sheet}!{column_letter(col)}{row}",
+                        "field": "s",
+                        "value": s,
+                    }
+                    for (row, col), s in sorted(before.items())
+                ]
                 if not engine.is_protected(sheet):
                     engine.protect_sheet(sheet, True)
                     newly.append(sheet)
             if newly:
                 names = [s for r in protected for s in _text(r["value"]).split(",") if s] + newly
                 info = [r for r in info if _text(r["key"]) != PROTECTED_KEY] + [
-                    {"key": PROTECTED_KEY, "value": ",".join(dict.fromkeys(names))}]
+                    {"key": PROTECTED_KEY, "value": ",".join(dict.fromkeys(names))}
+                ]
                 engine.write_table(c.CYCLE_INFO, as_rows(c.CYCLE_INFO, info))
             engine.write_table(c.YEAR_RESULTS, as_rows(c.YEAR_RESULTS, history + inputs + results + styles))
-            engine.write_table(c.CLOSED_YEARS, as_rows(c.CLOSED_YEARS, closed + [
-                {"year": year, "closed_at": stamp, "user": _user(), "fingerprint": loaded.fingerprint}]))
-            log = records(engine, c.CHANGE_LOG) + [{
-                "time": stamp, "kind": c.LOG_CLOSE, "note": f"{year}年度を締めました（結果 {len(results)} 件・"
-                f"入力 {len(inputs)} 件を記録、{locked} セルをロック）。利用者 {_user()}"}]
+            engine.write_table(
+                c.CLOSED_YEARS,
+                as_rows(
+                    c.CLOSED_YEARS,
+                    closed
+                    + [
+                        {"year": year, "closed_at": stamp, "user": _user(), "fingerprint": loaded.fingerprint}
+                    ],
+                ),
+            )
+            log = records(engine, c.CHANGE_LOG) + [
+                {
+                    "time": stamp,
+                    "kind": c.LOG_CLOSE,
+                    "note": f"{year}年度を締めました（結果 {len(results)} 件・"
+                    f"入力 {len(inputs)} 件を記録、{locked} セルをロック）。利用者 {_user()}",
+                }
+            ]
             write_change_log(engine, log)
             engine.commit()
             return Closed(year, len(results), len(inputs), locked)
@@ -196,15 +267,21 @@ def reopen_year(master: Path, year: int, reason: str, now: datetime | None = Non
                     if _text(r["key"]) == PROTECTED_KEY:
                         for sheet in (s for s in _text(r["value"]).split(",") if s):
                             engine.protect_sheet(sheet, False)
-                engine.write_table(c.CYCLE_INFO, as_rows(c.CYCLE_INFO,
-                                                         [r for r in info if _text(r["key"]) != PROTECTED_KEY]))
+                engine.write_table(
+                    c.CYCLE_INFO, as_rows(c.CYCLE_INFO, [r for r in info if _text(r["key"]) != PROTECTED_KEY])
+                )
             engine.write_table(c.CLOSED_YEARS, as_rows(c.CLOSED_YEARS, remaining))
-            engine.write_table(c.YEAR_RESULTS, as_rows(c.YEAR_RESULTS,
-                                                       [r for r in history if _int(r["year"]) != year]))
+            engine.write_table(
+                c.YEAR_RESULTS, as_rows(c.YEAR_RESULTS, [r for r in history if _int(r["year"]) != year])
+            )
             stamp = (now or datetime.now()).strftime(STAMP)
-            log = records(engine, c.CHANGE_LOG) + [{
-                "time": stamp, "kind": c.LOG_REOPEN, "note": f"{year}年度の締めを解除しました。理由: {reason.strip()}"
-                f"（利用者 {_user()}）"}]
+            log = records(engine, c.CHANGE_LOG) + [
+                {
+                    "time": stamp,
+                    "kind": c.LOG_REOPEN,
+                    "note": f"{year}年度の締めを解除しました。理由: {reason.strip()}（利用者 {_user()}）",
+                }
+            ]
             write_change_log(engine, log)
             engine.commit()
     finally:

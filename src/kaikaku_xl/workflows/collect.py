@@ -46,8 +46,14 @@ class CollectReport:
     written: bool = False
 
     def as_dict(self) -> dict[str, Any]:
-        return {"applied": self.applied, "conflicts": self.conflicts, "refused": self.refused,
-                "problems": self.problems, "files": self.files, "written": self.written}
+        return {
+            "applied": self.applied,
+            "conflicts": self.conflicts,
+            "refused": self.refused,
+            "problems": self.problems,
+            "files": self.files,
+            "written": self.written,
+        }
 
     @property
     def clean(self) -> bool:
@@ -86,14 +92,26 @@ class Collect:
 
     @staticmethod
     def _log_key(row: dict[str, Any]) -> tuple[Any, ...]:
-        return tuple(str(shown(row.get(k)) if row.get(k) is not None else "") for k in
-                     ("kind", "department", "file", "sheet", "cell", "old", "new", "note"))
+        return tuple(
+            str(shown(row.get(k)) if row.get(k) is not None else "")
+            for k in ("kind", "department", "file", "sheet", "cell", "old", "new", "note")
+        )
 
-    def log(self, kind: str, department: str, file: str, sheet: str, cell: str, old: Any, new: Any,
-            note: str) -> None:
+    def log(
+        self, kind: str, department: str, file: str, sheet: str, cell: str, old: Any, new: Any, note: str
+    ) -> None:
         """One change-log row; a refusal or conflict already logged identically is not logged again."""
-        row = {"time": self.now, "kind": kind, "department": department, "file": file, "sheet": sheet,
-               "cell": cell, "old": shown(old), "new": shown(new), "note": note}
+        row = {
+            "time": self.now,
+            "kind": kind,
+            "department": department,
+            "file": file,
+            "sheet": sheet,
+            "cell": cell,
+            "old": shown(old),
+            "new": shown(new),
+            "note": note,
+        }
         key = self._log_key(row)
         if kind != c.LOG_APPLIED and key in self._logged:
             return
@@ -108,18 +126,43 @@ class Collect:
             return None
         reader = Reader()
         spec = self.loaded.layout.table("Actuals")
-        one = RawTable("x", spec.headers, [[measure.item, measure.name, measure.unit,
-                                        *([value] + [None] * (len(self.loaded.layout.years) - 1))]], 1, 1)
+        one = RawTable(
+            "x",
+            spec.headers,
+            [
+                [
+                    measure.item,
+                    measure.name,
+                    measure.unit,
+                    *([value] + [None] * (len(self.loaded.layout.years) - 1)),
+                ]
+            ],
+            1,
+            1,
+        )
         measures = reader_measures(self.loaded)
-        frame = reader.yearly(one, spec, measures[measures["measure_id"] == measure.measure_id],
-                              self.loaded.layout.years, "actual",
-            required=False)
+        frame = reader.yearly(
+            one,
+            spec,
+            measures[measures["measure_id"] == measure.measure_id],
+            self.loaded.layout.years,
+            "actual",
+            required=False,
+        )
         return float(frame["actual"].iloc[0]) if len(frame) else value
 
     def refuse_file(self, path: Path, department: str, why: str) -> None:
         """A whole file refused: reported, the master unchanged (the file itself keeps every value typed)."""
-        self.report.refused.append({"department": department, "file": path.name, "sheet": "", "cell": "",
-                                    "value": None, "reason": why})
+        self.report.refused.append(
+            {
+                "department": department,
+                "file": path.name,
+                "sheet": "",
+                "cell": "",
+                "value": None,
+                "reason": why,
+            }
+        )
 
     def collect_file(self, path: Path) -> None:
         spec_names = [self.loaded.layout.table(n) for n in c.DEPARTMENT_TABLES]
@@ -130,16 +173,20 @@ class Collect:
             return
         ident = returned.identity
         department = ident.get("department", "")
-        record = next((d for d in self.distributions if str(d["distribution_id"]) == ident.get("distribution_id")),
-                      None)
+        record = next(
+            (d for d in self.distributions if str(d["distribution_id"]) == ident.get("distribution_id")), None
+        )
         if not ident.get("master_id"):
             why = "kaikaku distribute で配布したファイルではありません（配布情報がありません）。ファイル全体を取り込みません。"
         elif ident["master_id"] != self.id:
             why = "別のマスターワークブックから配布されたファイルです。ファイル全体を取り込みません。"
         elif record is None:
             why = "このマスターの配布記録にないファイルです。ファイル全体を取り込みません。"
-        elif (str(record["fingerprint"]) != ident.get("fingerprint") or str(record["department"]) != department
-              or str(_int(record["year"])) != ident.get("year")):
+        elif (
+            str(record["fingerprint"]) != ident.get("fingerprint")
+            or str(record["department"]) != department
+            or str(_int(record["year"])) != ident.get("year")
+        ):
             why = "配布情報が配布記録と一致しません（別の年度・担当課、または改変されたファイル）。ファイル全体を取り込みません。"
         elif (_int(record["year"]) or 0) in self.closed:
             why = f"{ident.get('year')}年度は締められています。kaikaku reopen-year で解除してから回収してください。"
@@ -170,13 +217,33 @@ class Collect:
         if ledger is None:
             return
         year_key = str(merge.year)
-        old = sorted(str(r["value"]) for r in self.values if str(r["distribution_id"]) == merge.id
-                     and r["table"] == c.LEDGER.name and str(r["row_key"]) == year_key)
+        old = sorted(
+            str(r["value"])
+            for r in self.values
+            if str(r["distribution_id"]) == merge.id
+            and r["table"] == c.LEDGER.name
+            and str(r["row_key"]) == year_key
+        )
         if old != ledger:
-            self.values = [r for r in self.values if not (str(r["distribution_id"]) == merge.id and
-                                                          r["table"] == c.LEDGER.name and str(r["row_key"]) == year_key)]
-            self.values.extend({"distribution_id": merge.id, "table": c.LEDGER.name, "row_key": year_key,
-                                "column": "row", "value": key} for key in ledger)
+            self.values = [
+                r
+                for r in self.values
+                if not (
+                    str(r["distribution_id"]) == merge.id
+                    and r["table"] == c.LEDGER.name
+                    and str(r["row_key"]) == year_key
+                )
+            ]
+            self.values.extend(
+                {
+                    "distribution_id": merge.id,
+                    "table": c.LEDGER.name,
+                    "row_key": year_key,
+                    "column": "row",
+                    "value": key,
+                }
+                for key in ledger
+            )
             self.target.touched_records = True
 
     def commit(self) -> None:
@@ -199,7 +266,9 @@ def write_change_log(engine: FileEngine, rows: list[dict[str, Any]]) -> None:
     engine.write_cells(c.CHANGE_LOG.sheet, {"A1": heading, "A2": note})
 
 
-def collect(master: Path, paths: list[Path], *, prefer: str = "master", now: datetime | None = None) -> CollectReport:
+def collect(
+    master: Path, paths: list[Path], *, prefer: str = "master", now: datetime | None = None
+) -> CollectReport:
     files = returned_files(paths)
     engine = FileEngine(master)
     try:
@@ -209,8 +278,9 @@ def collect(master: Path, paths: list[Path], *, prefer: str = "master", now: dat
         engine.close()
 
 
-def collect_into(engine: Any, files: list[Path], *, prefer: str = "master", now: datetime | None = None
-                 ) -> CollectReport:
+def collect_into(
+    engine: Any, files: list[Path], *, prefer: str = "master", now: datetime | None = None
+) -> CollectReport:
     """Collect through any engine with cell patching (the file engine; the open book for the 回収 action)."""
     require_cycle_tables(engine)
     loaded = load(engine)

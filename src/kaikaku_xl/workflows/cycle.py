@@ -21,8 +21,10 @@ def require_cycle_tables(engine: Engine) -> None:
     missing = [t for t in c.CYCLE_TABLES if not engine.has_table(t.name)]
     if missing:
         names = "、".join(f"{t.name}（{t.sheet}）" for t in missing)
-        raise WorkbookError(f"このマスターには配布・回収の記録用の表がありません: {names}。"
-                            "kaikaku init で新しいマスターを作成し、入力を移してください。")
+        raise WorkbookError(
+            f"このマスターには配布・回収の記録用の表がありません: {names}。"
+            "kaikaku init で新しいマスターを作成し、入力を移してください。"
+        )
 
 
 def norm(value: Any) -> Any:

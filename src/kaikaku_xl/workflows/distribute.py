@@ -75,8 +75,9 @@ def closed_years(engine: Any) -> set[int]:
     return {y for r in records(engine, c.CLOSED_YEARS) if (y := _int(r["year"])) is not None}
 
 
-def department_tables(loaded: Loaded, raw: dict[str, RawTable], department: str, year: int
-                      ) -> tuple[list[DepartmentTable], list[tuple[str, str, str, Any]], list[Any], int]:
+def department_tables(
+    loaded: Loaded, raw: dict[str, RawTable], department: str, year: int
+) -> tuple[list[DepartmentTable], list[tuple[str, str, str, Any]], list[Any], int]:
     """The department's tables, the snapshot (table, row key, column, value) of every cell sent, its items,
     and how many cells it fills."""
     layout = loaded.layout
@@ -106,10 +107,14 @@ def department_tables(loaded: Loaded, raw: dict[str, RawTable], department: str,
     titles = items.set_index("item")["title"]
     status_out, status_editable = [], set()
     for item in own:
-        for y in [y for y in layout.plan_years if y <= year and running(items[items["item"] == item], y).all()]:
+        for y in [
+            y for y in layout.plan_years if y <= year and running(items[items["item"] == item], y).all()
+        ]:
             i = swhere.get((item, y))
-            values = {k: shown(status_table.rows[i][spos[k]]) if i is not None and k in spos else None
-                      for k in STATUS_KEYS}
+            values = {
+                k: shown(status_table.rows[i][spos[k]]) if i is not None and k in spos else None
+                for k in STATUS_KEYS
+            }
             if y == year:
                 status_editable.add(len(status_out))
             status_out.append([item, titles.get(item, ""), y, *(values[k] for k in STATUS_KEYS)])
@@ -132,8 +137,13 @@ def department_tables(loaded: Loaded, raw: dict[str, RawTable], department: str,
         ledger_out.append([None] * len(LEDGER_KEYS))
     decimals = {m.measure_id: m.shown_decimals for m in loaded.plan.measures}
     tables = [
-        DepartmentTable(actual_spec, actual_out, set(range(len(actual_out))), {f"y{year}"},
-                        [number_format(decimals.get(m.measure_id, 0)) for m in measures.itertuples()]),
+        DepartmentTable(
+            actual_spec,
+            actual_out,
+            set(range(len(actual_out))),
+            {f"y{year}"},
+            [number_format(decimals.get(m.measure_id, 0)) for m in measures.itertuples()],
+        ),
         DepartmentTable(c.STATUS, status_out, status_editable, set(STATUS_KEYS)),
         DepartmentTable(c.LEDGER, ledger_out, ledger_editable, set(LEDGER_KEYS)),
     ]
@@ -141,28 +151,42 @@ def department_tables(loaded: Loaded, raw: dict[str, RawTable], department: str,
     return tables, snapshot, own, cells
 
 
-def fingerprint(master: str, distribution: str, department: str, year: int,
-                snapshot: list[tuple[str, str, str, Any]]) -> str:
+def fingerprint(
+    master: str, distribution: str, department: str, year: int, snapshot: list[tuple[str, str, str, Any]]
+) -> str:
     payload = json.dumps([master, distribution, department, year, snapshot], ensure_ascii=False, default=str)
     return "F" + hashlib.sha256(payload.encode()).hexdigest()[:15]  # a letter first: Excel keeps it text
 
 
-def guide_lines(loaded: Loaded, department: str, year: int, due: str, contact: str, measures: int) -> list[str]:
+def guide_lines(
+    loaded: Loaded, department: str, year: int, due: str, contact: str, measures: int
+) -> list[str]:
     due_text = f"{due} までに" if due else "期限までに"
     scale = GradeScale.of(loaded.settings)
-    grading = (f"全ての項目の評価（{'・'.join(scale.labels)}）を選びます。" if scale.typed
-               else f"指標のない項目は評価（{'・'.join(scale.labels)}）も選びます。")
+    grading = (
+        f"全ての項目の評価（{'・'.join(scale.labels)}）を選びます。"
+        if scale.typed
+        else f"指標のない項目は評価（{'・'.join(scale.labels)}）も選びます。"
+    )
     lower = "・".join(scale.explained)
     explain = f"評価が {lower} の項目や、" if lower else ""
-    cumulative = [m.name for it in loaded.plan.items if it.lead == department for m in it.measures if m.cumulative]
+    cumulative = [
+        m.name for it in loaded.plan.items if it.lead == department for m in it.measures if m.cumulative
+    ]
     return [
         f"{loaded.plan.name} {year}年度（{c.wareki(year)}）実績報告 ― {department}",
         "",
         "■ 記入するところ（黄色のセルだけ）",
         f"・実績：{year}年度の列に、各指標の実績値を「単位」列の単位で入力します（{measures} 指標）。"
         "1.2万、３，０００円 などの表記も読み取ります。",
-        *([f"・次の指標は累計の指標です。{year}年度の1年間の値（その年度の件数・金額）を入力してください"
-            f"（累計は自動で計算します）：{'、'.join(cumulative)}"] if cumulative else []),
+        *(
+            [
+                f"・次の指標は累計の指標です。{year}年度の1年間の値（その年度の件数・金額）を入力してください"
+                f"（累計は自動で計算します）：{'、'.join(cumulative)}"
+            ]
+            if cumulative
+            else []
+        ),
         f"・{c.STATUS.sheet}：{year}年度の行に、進捗状況（未着手・実施中・完了）、取組実績、課題、今後の方向性を記入します。"
         f"{grading}{explain}実績がなく評価できない指標のある項目は、"
         "取組実績・課題・今後の方向性を必ず記入してください。",
@@ -177,8 +201,16 @@ def guide_lines(loaded: Loaded, department: str, year: int, due: str, contact: s
     ]
 
 
-def distribute(master: Path, out: Path, *, year: int | None = None, due: str = "", contact: str = "",
-               force: bool = False, now: datetime | None = None) -> DistributeResult:
+def distribute(
+    master: Path,
+    out: Path,
+    *,
+    year: int | None = None,
+    due: str = "",
+    contact: str = "",
+    force: bool = False,
+    now: datetime | None = None,
+) -> DistributeResult:
     """Write one department workbook per 主要担当課 into `out` and record the distribution in the master."""
     engine = FileEngine(master)
     try:
@@ -188,17 +220,29 @@ def distribute(master: Path, out: Path, *, year: int | None = None, due: str = "
         engine.close()
 
 
-def distribute_into(engine: Any, out: Path, *, year: int | None = None, due: str = "", contact: str = "",
-                    force: bool = False, now: datetime | None = None) -> DistributeResult:
+def distribute_into(
+    engine: Any,
+    out: Path,
+    *,
+    year: int | None = None,
+    due: str = "",
+    contact: str = "",
+    force: bool = False,
+    now: datetime | None = None,
+) -> DistributeResult:
     """Distribute through any engine (the file engine; the open book for the 配布 action)."""
     require_cycle_tables(engine)
     loaded = load(engine)
     year = year or loaded.settings.evaluation_year
     if year not in loaded.layout.years:
-        raise InputError(f"年度 {year} は実績を入力する年度（{loaded.layout.years[0]}〜{loaded.layout.years[-1]}）"
-                         "ではありません。")
+        raise InputError(
+            f"年度 {year} は実績を入力する年度（{loaded.layout.years[0]}〜{loaded.layout.years[-1]}）"
+            "ではありません。"
+        )
     if year in closed_years(engine):
-        raise InputError(f"{year}年度は締められています。配布するには kaikaku reopen-year で締めを解除してください。")
+        raise InputError(
+            f"{year}年度は締められています。配布するには kaikaku reopen-year で締めを解除してください。"
+        )
     if due:
         try:
             datetime.strptime(due, "%Y-%m-%d")
@@ -225,16 +269,42 @@ def distribute_into(engine: Any, out: Path, *, year: int | None = None, due: str
         tables, snapshot, own, cells = department_tables(loaded, raw, department, year)
         distribution_id = "D" + uuid.uuid4().hex[:11]
         print_ = fingerprint(the_master, distribution_id, department, year, snapshot)
-        identity = {"master_id": the_master, "distribution_id": distribution_id, "department": department,
-                    "year": str(year), "distributed_at": stamp, "due": due, "fingerprint": print_}
+        identity = {
+            "master_id": the_master,
+            "distribution_id": distribution_id,
+            "department": department,
+            "year": str(year),
+            "distributed_at": stamp,
+            "due": due,
+            "fingerprint": print_,
+        }
         n_measures = len(tables[0].rows)
-        book = DepartmentBook(department, year, guide_lines(loaded, department, year, due, contact, n_measures),
-                              tables, identity, own, scale.labels, scale.typed)
+        book = DepartmentBook(
+            department,
+            year,
+            guide_lines(loaded, department, year, due, contact, n_measures),
+            tables,
+            identity,
+            own,
+            scale.labels,
+            scale.typed,
+        )
         books.append((path, build_department_workbook(book)))
-        distributions.append({"distribution_id": distribution_id, "department": department, "year": year,
-                              "distributed_at": stamp, "due": due, "file": path.name, "fingerprint": print_})
-        values.extend({"distribution_id": distribution_id, "table": t, "row_key": k, "column": col, "value": v}
-                      for t, k, col, v in snapshot)
+        distributions.append(
+            {
+                "distribution_id": distribution_id,
+                "department": department,
+                "year": year,
+                "distributed_at": stamp,
+                "due": due,
+                "file": path.name,
+                "fingerprint": print_,
+            }
+        )
+        values.extend(
+            {"distribution_id": distribution_id, "table": t, "row_key": k, "column": col, "value": v}
+            for t, k, col, v in snapshot
+        )
         result.sent.append(Sent(department, path, distribution_id, own, cells))
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []

@@ -28,32 +28,60 @@ def _text(value: Any) -> str:
 def statuses(loaded: Loaded) -> list[dict[str, Any]]:
     """The 進捗状況 rows as the export expects them (empty text, never NaN, for what staff left blank)."""
     return [
-        {"no": item_no(r["item"]), "year": int(r["year"]),
-         **{key: _text(r[key]) for key in ("status", "grade", "results", "issues", "next")}}
+        {
+            "no": item_no(r["item"]),
+            "year": int(r["year"]),
+            **{key: _text(r[key]) for key in ("status", "grade", "results", "issues", "next")},
+        }
         for r in loaded.status.to_dict("records")
     ]
 
 
-def export_from_engine(engine: Engine, out_dir: Path, *, year: int | None = None, now: datetime | None = None,
-                       progress: Any = print, pdf_renderer: Any = None, phases: Progress = SILENT) -> ExportResult:
+def export_from_engine(
+    engine: Engine,
+    out_dir: Path,
+    *,
+    year: int | None = None,
+    now: datetime | None = None,
+    progress: Any = print,
+    pdf_renderer: Any = None,
+    phases: Progress = SILENT,
+) -> ExportResult:
     """phases: the 読み込み and 計算 lines on stderr (progress: the exporters' own messages)."""
     loaded, settings, report = report_from_engine(engine, year, phases)
-    logger.info("評価年度 %d の資料を %s に書き出します（金額の単位: %s）", report.evaluation_year, out_dir,
-                settings.display_unit)
+    logger.info(
+        "評価年度 %d の資料を %s に書き出します（金額の単位: %s）",
+        report.evaluation_year,
+        out_dir,
+        settings.display_unit,
+    )
     generated = (now or datetime.now()).date()
-    return export_all(loaded.plan, report, statuses(loaded), out_dir, display_unit=settings.display_unit,
-                      generated=generated, progress=progress, pdf_renderer=pdf_renderer,
-                      source=master_source(engine, loaded), trend=trend_data(loaded, settings))
+    return export_all(
+        loaded.plan,
+        report,
+        statuses(loaded),
+        out_dir,
+        display_unit=settings.display_unit,
+        generated=generated,
+        progress=progress,
+        pdf_renderer=pdf_renderer,
+        source=master_source(engine, loaded),
+        trend=trend_data(loaded, settings),
+    )
 
 
 def trend_data(loaded: Loaded, settings: Any) -> dict[str, Any]:
     """The 年度推移 rows (as the master's sheet has them) for the council materials' 年度推移 section."""
     items, measures, _ = trend_rows(loaded, evaluate_kept(loaded, settings))
-    return {"plan_years": [y for y in loaded.layout.plan_years if y <= settings.evaluation_year],
-            "years": loaded.layout.years,  # the planned path to the plan's end; actuals up to the evaluation year
-            "items": [r[:3 + sum(1 for y in loaded.layout.plan_years if y <= settings.evaluation_year)] for r in items],
-            "measures": measures,
-            "decimals": {m.measure_id: m.shown_decimals for m in loaded.plan.measures}}
+    return {
+        "plan_years": [y for y in loaded.layout.plan_years if y <= settings.evaluation_year],
+        "years": loaded.layout.years,  # the planned path to the plan's end; actuals up to the evaluation year
+        "items": [
+            r[: 3 + sum(1 for y in loaded.layout.plan_years if y <= settings.evaluation_year)] for r in items
+        ],
+        "measures": measures,
+        "decimals": {m.measure_id: m.shown_decimals for m in loaded.plan.measures},
+    }
 
 
 def master_source(engine: Engine, loaded: Loaded) -> dict[str, Any]:
@@ -65,8 +93,14 @@ def master_source(engine: Engine, loaded: Loaded) -> dict[str, Any]:
     return source
 
 
-def export_file(path: Path, out_dir: Path, *, year: int | None = None, now: datetime | None = None,
-                phases: Progress = SILENT) -> ExportResult:
+def export_file(
+    path: Path,
+    out_dir: Path,
+    *,
+    year: int | None = None,
+    now: datetime | None = None,
+    phases: Progress = SILENT,
+) -> ExportResult:
     engine = FileEngine(path)
     try:
         return export_from_engine(engine, out_dir, year=year, now=now, phases=phases)

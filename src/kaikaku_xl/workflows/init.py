@@ -14,14 +14,23 @@ from ..workbook.sample import sample_rows
 from .refresh import RefreshOutcome, refresh
 
 
-def create_master(plan: Plan, path: Path, *, sample: bool = False, force: bool = False,
-                  now: datetime | None = None, protect: bool = True) -> RefreshOutcome:
+def create_master(
+    plan: Plan,
+    path: Path,
+    *,
+    sample: bool = False,
+    force: bool = False,
+    now: datetime | None = None,
+    protect: bool = True,
+) -> RefreshOutcome:
     """Build the master at `path` and refresh it, so every output sheet is filled from the start."""
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         raise WorkbookError("kaikaku init は .xlsx を作成します（マクロ付きは --xlsm を使います）。")
     if path.exists() and not force:
-        raise WorkbookError(f"{path} は既にあります。上書きする場合は --force を付けてください（元のファイルは残りません）。")
+        raise WorkbookError(
+            f"{path} は既にあります。上書きする場合は --force を付けてください（元のファイルは残りません）。"
+        )
     settings = Settings(evaluation_year=plan.start_year)
     layout = layout_of(plan)
     rows = input_rows(plan, layout, settings)

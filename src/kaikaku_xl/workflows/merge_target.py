@@ -30,7 +30,9 @@ class MasterTarget:
         self.loaded = loaded
         layout = loaded.layout
         self.specs = {name: layout.table(name) for name in c.DEPARTMENT_TABLES}
-        self.tables: dict[str, RawTable] = {name: engine.read_table(spec) for name, spec in self.specs.items()}
+        self.tables: dict[str, RawTable] = {
+            name: engine.read_table(spec) for name, spec in self.specs.items()
+        }
         self.pos = {name: positions(table, self.specs[name]) for name, table in self.tables.items()}
         measures = loaded.inputs.measures
         self.measures = {m.measure_id: m for m in measures.itertuples()}
@@ -49,7 +51,9 @@ class MasterTarget:
     # -- layout of the master's tables -------------------------------------------------------------------
     def _sheet_rows(self, name: str, rows: dict[Any, int]) -> dict[Any, int]:
         table = self.tables[name]
-        return {key: table.header_row + (table.offsets[i] if table.offsets else i + 1) for key, i in rows.items()}
+        return {
+            key: table.header_row + (table.offsets[i] if table.offsets else i + 1) for key, i in rows.items()
+        }
 
     def _bounds(self, name: str) -> tuple[int, int, int, int]:
         return self.engine.table_bounds(self.specs[name].name)
@@ -73,7 +77,9 @@ class MasterTarget:
                 values["amount"] = parse_number(values["amount"], "円")
             except NotANumber:
                 pass
-            out.append((table.header_row + (table.offsets[i] if table.offsets else i + 1), ledger_key(values)))
+            out.append(
+                (table.header_row + (table.offsets[i] if table.offsets else i + 1), ledger_key(values))
+            )
         return out
 
     def _new_row(self, name: str) -> int:

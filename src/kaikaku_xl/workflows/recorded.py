@@ -22,11 +22,19 @@ from ..workbook.engine import Engine
 from ..workbook.inputs import WARNING, Problem, _int
 from .cycle import norm, shown
 
-RESULT_KINDS = {"指標": ("measures", "measure_id"), "項目": ("items", "item"), "基本方針": ("policies", "group"),
-                "担当課": ("leads", "group"), "全体": ("total", "group"), "財政効果": ("effects", "year")}
+RESULT_KINDS = {
+    "指標": ("measures", "measure_id"),
+    "項目": ("items", "item"),
+    "基本方針": ("policies", "group"),
+    "担当課": ("leads", "group"),
+    "全体": ("total", "group"),
+    "財政効果": ("effects", "year"),
+}
 ITEM_EFFECT_FIELDS = ("single_year", "cumulative")  # the 項目 figures kept in results.item_effects
-ACTION = ("締めた年度の結果は記録した値のまま表示しています。計算方法が変わった可能性があります。記録し直すには "
-          "kaikaku reopen-year で締めを解除し、もう一度 close-year で締めてください。")
+ACTION = (
+    "締めた年度の結果は記録した値のまま表示しています。計算方法が変わった可能性があります。記録し直すには "
+    "kaikaku reopen-year で締めを解除し、もう一度 close-year で締めてください。"
+)
 
 
 @dataclass(frozen=True)
@@ -55,8 +63,15 @@ def recorded_results(engine: Engine) -> dict[int, list[RecordedFigure]]:
     for i, row in enumerate(table.rows):
         year, kind = _int(row[pos["year"]]), str(row[pos["kind"]] or "")
         if year in years and kind in RESULT_KINDS:
-            out.setdefault(year, []).append(RecordedFigure(kind, str(shown(row[pos["key"]])), str(row[pos["field"]]),
-                                                           row[pos["value"]], table.address(i, pos["value"])))  # type: ignore[arg-type]
+            out.setdefault(year, []).append(
+                RecordedFigure(
+                    kind,
+                    str(shown(row[pos["key"]])),
+                    str(row[pos["field"]]),
+                    row[pos["value"]],
+                    table.address(i, pos["value"]),
+                )
+            )  # type: ignore[arg-type]
     return out
 
 
@@ -89,7 +104,9 @@ def _place(frames: dict[str, pd.DataFrame], figure: RecordedFigure) -> tuple[str
     return name, frame.index[keys.index(figure.key)]
 
 
-def keep_recorded(results: Results, figures: list[RecordedFigure], year: int) -> tuple[Results, list[Problem]]:
+def keep_recorded(
+    results: Results, figures: list[RecordedFigure], year: int
+) -> tuple[Results, list[Problem]]:
     """The results with the recorded figures put back, and a warning for each figure that differs."""
     if not figures:
         return results, []
@@ -104,10 +121,16 @@ def keep_recorded(results: Results, figures: list[RecordedFigure], year: int) ->
         now = _plain(frame.at[index, figure.field])
         if _same(figure.value, now):
             continue
-        problems.append(Problem(WARNING, c.YEAR_RESULTS.sheet, figure.cell,
-                                f"締めた{year}年度の{figure.kind}「{figure.key}」の「{figure.field}」: 記録した値 "
-                                f"{_shown(figure.value)} と、記録した入力から計算し直した値 {_shown(now)} が違います。",
-                                ACTION))
+        problems.append(
+            Problem(
+                WARNING,
+                c.YEAR_RESULTS.sheet,
+                figure.cell,
+                f"締めた{year}年度の{figure.kind}「{figure.key}」の「{figure.field}」: 記録した値 "
+                f"{_shown(figure.value)} と、記録した入力から計算し直した値 {_shown(now)} が違います。",
+                ACTION,
+            )
+        )
         value = norm(figure.value)
         if frame[figure.field].dtype.kind in "fiub":
             frame[figure.field] = frame[figure.field].astype(float)

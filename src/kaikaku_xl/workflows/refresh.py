@@ -56,12 +56,20 @@ class RefreshOutcome:
 
 def evaluation_rows(loaded: Loaded, results: Results) -> list[list[Any]]:
     titles = dict(zip(loaded.inputs.items["item"], loaded.inputs.items["title"], strict=True))
-    return table_rows(c.EVALUATION, (
-        {**r, "title": titles.get(r["item"], ""), "effect_kind": r["effect_kind"] or "",
-         "counted": "○" if r["counted"] else "", "aggregation": _aggregation(r),
-         "year_actual": r.get("year_actual") if _aggregation(r) else None}  # the year's own amount: 累計 only
-        for r in results.measures.to_dict("records")
-    ))
+    return table_rows(
+        c.EVALUATION,
+        (
+            {
+                **r,
+                "title": titles.get(r["item"], ""),
+                "effect_kind": r["effect_kind"] or "",
+                "counted": "○" if r["counted"] else "",
+                "aggregation": _aggregation(r),
+                "year_actual": r.get("year_actual") if _aggregation(r) else None,
+            }  # the year's own amount: 累計 only
+            for r in results.measures.to_dict("records")
+        ),
+    )
 
 
 def _aggregation(row: dict[str, Any]) -> str:
@@ -78,20 +86,34 @@ def evaluation_formats(loaded: Loaded, results: Results) -> dict[str, list[str]]
 
 def item_rows(loaded: Loaded, results: Results) -> list[list[Any]]:
     year = results.evaluation_year
-    status = loaded.status[loaded.status["year"] == year].set_index("item")["status"] if len(loaded.status) else {}
+    status = (
+        loaded.status[loaded.status["year"] == year].set_index("item")["status"] if len(loaded.status) else {}
+    )
     effects = results.item_effects.set_index("item")
-    return table_rows(c.ITEM_RESULTS, (
-        {**r, "status": status.get(r["item"], "") or "",
-         "single_year": effects.at[r["item"], "single_year"], "cumulative": effects.at[r["item"], "cumulative"],
-         "plan_year": effects.at[r["item"], "plan_year"], "plan_attainment": effects.at[r["item"], "plan_attainment"]}
-        for r in results.items.to_dict("records")
-    ))
+    return table_rows(
+        c.ITEM_RESULTS,
+        (
+            {
+                **r,
+                "status": status.get(r["item"], "") or "",
+                "single_year": effects.at[r["item"], "single_year"],
+                "cumulative": effects.at[r["item"], "cumulative"],
+                "plan_year": effects.at[r["item"], "plan_year"],
+                "plan_attainment": effects.at[r["item"], "plan_attainment"],
+            }
+            for r in results.items.to_dict("records")
+        ),
+    )
 
 
 def effect_rows(results: Results) -> list[list[Any]]:
-    return table_rows(c.EFFECTS, (
-        {**r, "year": int(r["year"]), "wareki": c.wareki(int(r["year"]))} for r in results.effects.to_dict("records")
-    ))
+    return table_rows(
+        c.EFFECTS,
+        (
+            {**r, "year": int(r["year"]), "wareki": c.wareki(int(r["year"]))}
+            for r in results.effects.to_dict("records")
+        ),
+    )
 
 
 def item_effect_rows(loaded: Loaded, results: Results) -> list[list[Any]]:
@@ -106,27 +128,47 @@ def item_effect_rows(loaded: Loaded, results: Results) -> list[list[Any]]:
     for (item, _measure_id), group in grid.groupby(["item", "measure_id"], sort=False):
         first = group.iloc[0]
         by_year = group.set_index("year")["effect"]
-        values = {y: stored_value(spec.column(f"y{y}"), by_year.get(y)) if y <= evaluation_year else None
-                  for y in years}
+        values = {
+            y: stored_value(spec.column(f"y{y}"), by_year.get(y)) if y <= evaluation_year else None
+            for y in years
+        }
         total = sum(v for v in values.values() if v is not None) if first["counted"] else None
-        records.append({"item": item, "title": titles.get(item, ""), "source": first["name"],
-                        "kind": first["effect_kind"], "counted": "○" if first["counted"] else "",
-                        **{f"y{y}": v for y, v in values.items()}, "total": total})
+        records.append(
+            {
+                "item": item,
+                "title": titles.get(item, ""),
+                "source": first["name"],
+                "kind": first["effect_kind"],
+                "counted": "○" if first["counted"] else "",
+                **{f"y{y}": v for y, v in values.items()},
+                "total": total,
+            }
+        )
     for r in loaded.ledger.to_dict("records"):
-        records.append({"item": r["item"], "title": titles.get(r["item"], ""), "source": f"台帳: {r['what']}",
-                        "kind": r["kind"], "counted": "○", **{f"y{y}": r["amount"] if y == r["year"] else None
-                                                              for y in years},
-                        "total": r["amount"] if r["year"] <= evaluation_year else None})
+        records.append(
+            {
+                "item": r["item"],
+                "title": titles.get(r["item"], ""),
+                "source": f"台帳: {r['what']}",
+                "kind": r["kind"],
+                "counted": "○",
+                **{f"y{y}": r["amount"] if y == r["year"] else None for y in years},
+                "total": r["amount"] if r["year"] <= evaluation_year else None,
+            }
+        )
     records.sort(key=lambda record: natural_key(record["item"]))  # "2" < "10" < "R1-3"; stable sort
     return table_rows(spec, records)
 
 
 def summary_rows(spec: c.TableSpec, frame: pd.DataFrame, names: dict[Any, str]) -> list[list[Any]]:
-    return table_rows(spec, ({**r, "name": names.get(r["group"], str(r["group"]))} for r in frame.to_dict("records")))
+    return table_rows(
+        spec, ({**r, "name": names.get(r["group"], str(r["group"]))} for r in frame.to_dict("records"))
+    )
 
 
-def policy_summary_rows(loaded: Loaded, results: Results, policy_names: dict[Any, str],
-                        spec: c.TableSpec) -> list[list[Any]]:
+def policy_summary_rows(
+    loaded: Loaded, results: Results, policy_names: dict[Any, str], spec: c.TableSpec
+) -> list[list[Any]]:
     """基本方針別: each 基本方針's row, followed in a three-level plan by the rows of its 推進項目 (their No in the
     first column, their name indented), so every level's roll-up is on the one sheet."""
     sections = results.sections.to_dict("records") if len(results.sections) else []
@@ -151,7 +193,9 @@ def _yen_of_year(results: Results, column: str) -> float | None:
     return stored_value(c.REFRESH_LOG.column(column), by_year.get(results.evaluation_year, float("nan")))
 
 
-def dashboard(loaded: Loaded, results: Results, now: str) -> tuple[dict[str, Any], list[list[Any]], list[list[Any]]]:
+def dashboard(
+    loaded: Loaded, results: Results, now: str
+) -> tuple[dict[str, Any], list[list[Any]], list[list[Any]]]:
     """The dashboard's figures (cell -> value) and the rows of its two chart tables."""
     year = results.evaluation_year
     total = results.total.iloc[0]
@@ -165,24 +209,36 @@ def dashboard(loaded: Loaded, results: Results, now: str) -> tuple[dict[str, Any
     kpis = {kpi.cell: figures[kpi.key] for kpi in c.DASHBOARD_KPIS}
     names = {p.no: p.name for p in loaded.plan.policies}
     grades = summary_rows(loaded.layout.table(c.DASHBOARD_GRADES.name), results.policies, names)
-    effects = [{"label": h.name + (f"（{h.as_of}時点）" if h.as_of else ""), "amount": h.effect_yen}
-               for h in loaded.plan.history]
-    effects += [{"label": f"本計画 {int(r['year'])}年度", "amount": r["single_year"]}
-                for r in results.effects.to_dict("records")]
+    effects = [
+        {"label": h.name + (f"（{h.as_of}時点）" if h.as_of else ""), "amount": h.effect_yen}
+        for h in loaded.plan.history
+    ]
+    effects += [
+        {"label": f"本計画 {int(r['year'])}年度", "amount": r["single_year"]}
+        for r in results.effects.to_dict("records")
+    ]
     return kpis, grades, table_rows(c.DASHBOARD_EFFECTS, effects)
 
 
-def refresh_summary(loaded: Loaded, results: Results, problems: list[Problem], engine: Engine,
-                    now: str) -> RefreshSummary:
+def refresh_summary(
+    loaded: Loaded, results: Results, problems: list[Problem], engine: Engine, now: str
+) -> RefreshSummary:
     try:
         user = getpass.getuser()
     except OSError:
         user = ""
     return RefreshSummary(
-        time=now, user=user, door=engine.door, evaluation_year=results.evaluation_year,
-        graded=int(results.total.iloc[0]["graded"]), single_year=_yen_of_year(results, "single_year"),
-        cumulative=_yen_of_year(results, "cumulative"), errors=sum(p.severity == ERROR for p in problems),
-        warnings=sum(p.severity == WARNING for p in problems), fingerprint=loaded.fingerprint)
+        time=now,
+        user=user,
+        door=engine.door,
+        evaluation_year=results.evaluation_year,
+        graded=int(results.total.iloc[0]["graded"]),
+        single_year=_yen_of_year(results, "single_year"),
+        cumulative=_yen_of_year(results, "cumulative"),
+        errors=sum(p.severity == ERROR for p in problems),
+        warnings=sum(p.severity == WARNING for p in problems),
+        fingerprint=loaded.fingerprint,
+    )
 
 
 def refresh(engine: Engine, now: datetime | None = None, progress: Progress = SILENT) -> RefreshOutcome:
@@ -208,14 +264,17 @@ def _refresh(engine: Engine, now: datetime | None, progress: Progress) -> Refres
     return RefreshOutcome(loaded=loaded, results=results, summary=summary)
 
 
-def _write_outputs(engine: Engine, loaded: Loaded, results: Results, now: datetime | None,
-                   phase: Phase) -> RefreshSummary:
+def _write_outputs(
+    engine: Engine, loaded: Loaded, results: Results, now: datetime | None, phase: Phase
+) -> RefreshSummary:
     stamp = (now or datetime.now()).strftime("%Y-%m-%d %H:%M:%S")
     problems = all_problems(loaded, results)
     layout = loaded.layout
     policy_names = {p.no: p.name for p in loaded.plan.policies}
     summaries = layout.table(c.POLICY_SUMMARY.name)  # the plan's grade columns
-    policy_rows = policy_summary_rows(loaded, results, policy_names, summaries) + summary_rows(summaries, results.total, {})
+    policy_rows = policy_summary_rows(loaded, results, policy_names, summaries) + summary_rows(
+        summaries, results.total, {}
+    )
     tables: dict[str, list[list[Any]]] = {
         c.EVALUATION.name: evaluation_rows(loaded, results),
         c.ITEM_RESULTS.name: item_rows(loaded, results),
@@ -239,7 +298,9 @@ def _write_outputs(engine: Engine, loaded: Loaded, results: Results, now: dateti
     tables[c.SUBMISSIONS.name] = submission_rows(department_status(engine, loaded, results))
     for spec in layout.outputs:
         logger.debug("表 %s（%s）に %d 行を書き込みます", spec.name, spec.sheet, len(tables[spec.name]))
-        if spec.name in (c.SUBMISSIONS.name, "TrendItems", "TrendMeasures") and not engine.has_table(spec.name):
+        if spec.name in (c.SUBMISSIONS.name, "TrendItems", "TrendMeasures") and not engine.has_table(
+            spec.name
+        ):
             continue  # a master made before the yearly cycle existed: everything else still refreshes
         engine.write_table(spec, tables[spec.name], formats=formats.get(spec.name))
         phase.step()
@@ -248,14 +309,23 @@ def _write_outputs(engine: Engine, loaded: Loaded, results: Results, now: dateti
         if spec.sheet != c.SHEET_DASHBOARD and spec.anchor_col == 1:
             heading, note = TITLES[spec.name]
             engine.write_cells(spec.sheet, {"A1": heading, "A2": note})
-    engine.write_cells(c.SHEET_DASHBOARD, {
-        "A1": dashboard_title(loaded.plan.name),
-        "A2": DASHBOARD_NOTE,
-        **{kpi.label_cell: kpi.label for kpi in c.DASHBOARD_KPIS},
-        **kpis,
-    })
+    engine.write_cells(
+        c.SHEET_DASHBOARD,
+        {
+            "A1": dashboard_title(loaded.plan.name),
+            "A2": DASHBOARD_NOTE,
+            **{kpi.label_cell: kpi.label for kpi in c.DASHBOARD_KPIS},
+            **kpis,
+        },
+    )
     engine.commit()
-    logger.info("更新を保存しました（%s）: 評価年度 %d、評価した項目 %d、エラー %d 件・警告 %d 件", engine.door,
-                summary.evaluation_year, summary.graded, summary.errors, summary.warnings)
+    logger.info(
+        "更新を保存しました（%s）: 評価年度 %d、評価した項目 %d、エラー %d 件・警告 %d 件",
+        engine.door,
+        summary.evaluation_year,
+        summary.graded,
+        summary.errors,
+        summary.warnings,
+    )
     phase.step()
     return summary

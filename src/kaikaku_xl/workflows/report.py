@@ -64,8 +64,16 @@ def _rollups(frame: pd.DataFrame, labels: tuple[str, ...] = GRADES) -> tuple[Rol
             effect_year_missing=int(r["effect_year_missing"]),
             effect_cumulative_missing=int(r["effect_cumulative_missing"]),
             counted_measures=tuple(m for m in str(r["counted_measures"]).split(", ") if m),
-            **{key: _num(r.get(key)) for key in ("effect_plan_year", "effect_plan_cumulative", "effect_plan_attainment",
-                                                 "effect_plan_attainment_cumulative", "effect_share")},
+            **{
+                key: _num(r.get(key))
+                for key in (
+                    "effect_plan_year",
+                    "effect_plan_cumulative",
+                    "effect_plan_attainment",
+                    "effect_plan_attainment_cumulative",
+                    "effect_share",
+                )
+            },
         )
         for r in frame.to_dict("records")
     )
@@ -73,9 +81,14 @@ def _rollups(frame: pd.DataFrame, labels: tuple[str, ...] = GRADES) -> tuple[Rol
 
 def _item_effects(row: dict[str, Any]) -> dict[str, Any]:
     """An item's 財政効果額 and its plan, as ItemResult fields (None where not known)."""
-    keys = {"effect_year": "single_year", "effect_cumulative": "cumulative", "effect_plan_year": "plan_year",
-            "effect_plan_cumulative": "plan_cumulative", "effect_plan_attainment": "plan_attainment",
-            "effect_plan_attainment_cumulative": "plan_attainment_cumulative"}
+    keys = {
+        "effect_year": "single_year",
+        "effect_cumulative": "cumulative",
+        "effect_plan_year": "plan_year",
+        "effect_plan_cumulative": "plan_cumulative",
+        "effect_plan_attainment": "plan_attainment",
+        "effect_plan_attainment_cumulative": "plan_attainment_cumulative",
+    }
     return {field: _num(row.get(column)) for field, column in keys.items()}
 
 
@@ -89,8 +102,19 @@ def build_report(plan: Plan, results: Results, problems: Sequence[Problem] = ())
             unit=r["unit"],
             decimals=decimals.get(r["measure_id"], default_decimals(r["unit"], r["baseline"], r["target"])),
             direction=r["direction"],
-            **_nums(r, ("baseline", "target", "actual", "planned", "progress", "attainment", "planned_progress",
-                        "effect")),
+            **_nums(
+                r,
+                (
+                    "baseline",
+                    "target",
+                    "actual",
+                    "planned",
+                    "progress",
+                    "attainment",
+                    "planned_progress",
+                    "effect",
+                ),
+            ),
             grade_basis=r["grade_basis"],
             grade=r["grade"],
             effect_kind=r["effect_kind"],
@@ -104,18 +128,44 @@ def build_report(plan: Plan, results: Results, problems: Sequence[Problem] = ())
     )
     effects_of = results.item_effects.set_index("item").to_dict("index")
     items = tuple(
-        ItemResult(no=item_no(r["item"]), policy=int(r["policy"]), title=r["title"], lead=r["lead"], grade=r["grade"],
-                   grade_source=r["grade_source"], **_item_effects(effects_of.get(r["item"], {})))
+        ItemResult(
+            no=item_no(r["item"]),
+            policy=int(r["policy"]),
+            title=r["title"],
+            lead=r["lead"],
+            grade=r["grade"],
+            grade_source=r["grade_source"],
+            **_item_effects(effects_of.get(r["item"], {})),
+        )
         for r in results.items.to_dict("records")
     )
     by_year = tuple(
         EffectYear(
             year=int(r["year"]),
-            **_nums(r, ("measures", "ledger", "single_year", "cumulative", "planned", "planned_cumulative",
-                        "attainment", "attainment_cumulative", "reference")),
+            **_nums(
+                r,
+                (
+                    "measures",
+                    "ledger",
+                    "single_year",
+                    "cumulative",
+                    "planned",
+                    "planned_cumulative",
+                    "attainment",
+                    "attainment_cumulative",
+                    "reference",
+                ),
+            ),
             missing=None if pd.isna(r["missing"]) else int(r["missing"]),
-            **{key: _num(r.get(key)) for key in ("effect_plan", "effect_plan_cumulative", "effect_plan_attainment",
-                                                 "effect_plan_attainment_cumulative")},
+            **{
+                key: _num(r.get(key))
+                for key in (
+                    "effect_plan",
+                    "effect_plan_cumulative",
+                    "effect_plan_attainment",
+                    "effect_plan_attainment_cumulative",
+                )
+            },
         )
         for r in results.effects.to_dict("records")
     )
@@ -123,8 +173,14 @@ def build_report(plan: Plan, results: Results, problems: Sequence[Problem] = ())
     labels = plan.grade_scale.labels if plan.grade_scale is not None else GRADES
     this_year = next((e for e in by_year if e.year == year), None)
     return Report(
-        plan=PlanInfo(name=plan.name, city=plan.city, city_code=plan.city_code,
-                      period=(plan.start_year, plan.end_year), baseline_year=plan.baseline_year, evaluation_year=year),
+        plan=PlanInfo(
+            name=plan.name,
+            city=plan.city,
+            city_code=plan.city_code,
+            period=(plan.start_year, plan.end_year),
+            baseline_year=plan.baseline_year,
+            evaluation_year=year,
+        ),
         measures=measures,
         items=items,
         policies=_rollups(results.policies, labels),
@@ -135,7 +191,9 @@ def build_report(plan: Plan, results: Results, problems: Sequence[Problem] = ())
             evaluation_year=year,
             single_year=this_year.single_year if this_year else None,
             cumulative=this_year.cumulative if this_year else None,
-            history=tuple(HistoryEffect(name=h.name, effect_yen=h.effect_yen, as_of=h.as_of) for h in plan.history),
+            history=tuple(
+                HistoryEffect(name=h.name, effect_yen=h.effect_yen, as_of=h.as_of) for h in plan.history
+            ),
         ),
         problems=tuple(problems),
         grade_scale=plan.grade_scale,
@@ -143,14 +201,17 @@ def build_report(plan: Plan, results: Results, problems: Sequence[Problem] = ())
     )
 
 
-def report_from_engine(engine: Engine, year: int | None = None,
-                       progress: Progress = SILENT) -> tuple[Loaded, Settings, Report]:
+def report_from_engine(
+    engine: Engine, year: int | None = None, progress: Progress = SILENT
+) -> tuple[Loaded, Settings, Report]:
     """Read a master through any engine and compute the report (what refresh computes, nothing written).
     progress: the 読み込み and 計算 lines for the command line."""
     loaded = load(engine, progress)
     years = loaded.layout.years
     if year is not None and year not in years:
-        raise InputError(f"評価年度 {year} はこの計画の期間外です。{years[0]}〜{years[-1]} の年度を指定してください。")
+        raise InputError(
+            f"評価年度 {year} はこの計画の期間外です。{years[0]}〜{years[-1]} の年度を指定してください。"
+        )
     settings = loaded.settings if year is None else replace(loaded.settings, evaluation_year=year)
     with progress.phase("計算") as phase:
         count_inputs(phase, loaded)
@@ -176,14 +237,23 @@ def print_table(report: Report) -> None:
     print(f"{plan.name}（{plan.city}） 評価年度 {plan.evaluation_year}年度")
     print("".join(pad(title, width, align) for title, width, align in columns) + " 評価")
     for m in report.measures:
-        cells = (m.id, clip(m.name, 38), format_number(m.actual), format_percent(m.progress),
-                 format_percent(m.attainment))
-        print("".join(pad(text, width, align) for text, (_t, width, align) in zip(cells, columns, strict=True))
-              + f" {m.grade}")
+        cells = (
+            m.id,
+            clip(m.name, 38),
+            format_number(m.actual),
+            format_percent(m.progress),
+            format_percent(m.attainment),
+        )
+        print(
+            "".join(pad(text, width, align) for text, (_t, width, align) in zip(cells, columns, strict=True))
+            + f" {m.grade}"
+        )
     for p in report.policies:
         counts = " ".join(f"{g}:{n}" for g, n in p.counts.items())
-        print(f"基本方針{p.group}: {counts} 平均進捗率 {format_percent(p.mean_progress)} "
-              f"累計効果額 {format_yen(p.effect_cumulative)}")
+        print(
+            f"基本方針{p.group}: {counts} 平均進捗率 {format_percent(p.mean_progress)} "
+            f"累計効果額 {format_yen(p.effect_cumulative)}"
+        )
     e = report.effects
     print(f"単年度効果額 {format_yen(e.single_year)} / 計画期間累計 {format_yen(e.cumulative)}")
     if report.problems:

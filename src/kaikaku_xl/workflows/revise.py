@@ -36,57 +36,92 @@ class Revised:
     cell: str  # where the row went, e.g. 計画の見直し!A4
 
 
-def revise(master: Path, *, year: int, reason: str, decided: str, measure_id: str | None = None,
-           target: float | None = None, baseline: float | None = None, item: str | int | None = None,
-           added: bool = False, ended: bool = False, now: datetime | None = None) -> Revised:
+def revise(
+    master: Path,
+    *,
+    year: int,
+    reason: str,
+    decided: str,
+    measure_id: str | None = None,
+    target: float | None = None,
+    baseline: float | None = None,
+    item: str | int | None = None,
+    added: bool = False,
+    ended: bool = False,
+    now: datetime | None = None,
+) -> Revised:
     day = parse_day(decided)
     if day is None:
-        raise InputError(f"推進本部決定日「{decided}」が日付ではありません（2027-03-15 のように指定してください）。")
+        raise InputError(
+            f"推進本部決定日「{decided}」が日付ではありません（2027-03-15 のように指定してください）。"
+        )
     if not reason.strip():
         raise InputError("見直しの理由（--reason）を入力してください。懇談会資料と変更履歴に載ります。")
     engine = FileEngine(master)
     try:
         with engine.writing("計画の見直し"):
             if not engine.has_table(c.REVISIONS.name):
-                raise WorkbookError(f"このマスターには「{c.REVISIONS.sheet}」の表（{c.REVISIONS.name}）がありません。"
-                                    "kaikaku refresh でマスターを更新すると表が追加されます。")
+                raise WorkbookError(
+                    f"このマスターには「{c.REVISIONS.sheet}」の表（{c.REVISIONS.name}）がありません。"
+                    "kaikaku refresh でマスターを更新すると表が追加されます。"
+                )
             loaded = load(engine)
             years = loaded.layout.years
             if year not in years:
-                raise InputError(f"適用開始年度 {year} は実績を入力する年度（{years[0]}〜{years[-1]}）ではありません。")
+                raise InputError(
+                    f"適用開始年度 {year} は実績を入力する年度（{years[0]}〜{years[-1]}）ではありません。"
+                )
             closed = [y for r in records(engine, c.CLOSED_YEARS) if (y := _int(r["year"])) is not None]
             if any(y >= year for y in closed):
-                raise InputError(f"{max(closed)}年度は締められています。締めた年度以前からの見直しは記録できません"
-                                 "（kaikaku reopen-year で締めを解除してから記録してください）。")
-            plan, running = in_force(loaded.inputs.measures, list(loaded.inputs.items["item"]),
-                                     loaded.inputs.revisions, year)
+                raise InputError(
+                    f"{max(closed)}年度は締められています。締めた年度以前からの見直しは記録できません"
+                    "（kaikaku reopen-year で締めを解除してから記録してください）。"
+                )
+            plan, running = in_force(
+                loaded.inputs.measures, list(loaded.inputs.items["item"]), loaded.inputs.revisions, year
+            )
             row: dict[str, Any] = {"year": year, "reason": reason.strip(), "decided": day}
             if measure_id is not None:
                 if measure_id not in plan:
                     raise InputError(f"指標ID「{measure_id}」は指標シートにありません。")
                 if (target is None) == (baseline is None):
                     raise InputError("--target と --baseline のどちらか一方を指定してください。")
-                kind, new = (c.REVISION_TARGET, target) if target is not None else (c.REVISION_BASELINE, baseline)
+                kind, new = (
+                    (c.REVISION_TARGET, target) if target is not None else (c.REVISION_BASELINE, baseline)
+                )
                 old = plan[measure_id][1 if target is not None else 0]
                 subject = f"指標 {measure_id}"
-                row.update(kind=kind, measure_id=measure_id, old=plain_number(old), new=plain_number(float(new)))  # type: ignore[arg-type]
+                row.update(
+                    kind=kind, measure_id=measure_id, old=plain_number(old), new=plain_number(float(new))
+                )  # type: ignore[arg-type]
             elif item is not None:
                 item = item_no(item)
                 if item not in running:
-                    raise InputError(f"取組項目 No.{item} は取組項目シートにありません（追加する取組は先に行を加えてください）。")
+                    raise InputError(
+                        f"取組項目 No.{item} は取組項目シートにありません（追加する取組は先に行を加えてください）。"
+                    )
                 if added == ended:
                     raise InputError("--add と --end のどちらか一方を指定してください。")
                 kind = c.REVISION_ADDED if added else c.REVISION_ENDED
                 old, new, subject = None, None, f"No.{item}"
                 row.update(kind=kind, item=item)
             else:
-                raise InputError("--measure（目標値・基準値の見直し）か --item（取組の追加・終了）を指定してください。")
+                raise InputError(
+                    "--measure（目標値・基準値の見直し）か --item（取組の追加・終了）を指定してください。"
+                )
             sheet, cell = _append(engine, row)
             stamp = (now or datetime.now()).strftime(STAMP)
-            log = records(engine, c.CHANGE_LOG) + [{
-                "time": stamp, "kind": c.LOG_REVISION, "sheet": sheet, "cell": cell, "old": old,
-                "new": row.get("new"),
-                "note": f"{subject} の{kind}を {year}年度から見直し（推進本部 {day}）。理由: {reason.strip()}"}]
+            log = records(engine, c.CHANGE_LOG) + [
+                {
+                    "time": stamp,
+                    "kind": c.LOG_REVISION,
+                    "sheet": sheet,
+                    "cell": cell,
+                    "old": old,
+                    "new": row.get("new"),
+                    "note": f"{subject} の{kind}を {year}年度から見直し（推進本部 {day}）。理由: {reason.strip()}",
+                }
+            ]
             write_change_log(engine, log)
             engine.commit()
             return Revised(kind, subject, year, old, row.get("new"), f"{sheet}!{cell}")

@@ -18,10 +18,15 @@ def read_scale(table: RawTable, problems: list[Problem]) -> GradeScale:
     pos = {col.key: table.column_index(col.header) for col in c.GRADE_SCALE.columns}
     missing = [c.GRADE_SCALE.column(k).header for k in ("label", "basis") if pos[k] is None]
     if missing:
-        raise WorkbookError(f"{c.GRADE_SCALE.sheet}シートの表 {c.GRADE_SCALE.name} に列「{'・'.join(missing)}」がありません。"
-                            "kaikaku init で作成したブックから列を戻してください。")
-    rows = [{k: (raw[i] if i is not None else None) for k, i in pos.items()} for raw in table.rows
-            if any(v not in (None, "") for v in raw)]
+        raise WorkbookError(
+            f"{c.GRADE_SCALE.sheet}シートの表 {c.GRADE_SCALE.name} に列「{'・'.join(missing)}」がありません。"
+            "kaikaku init で作成したブックから列を戻してください。"
+        )
+    rows = [
+        {k: (raw[i] if i is not None else None) for k, i in pos.items()}
+        for raw in table.rows
+        if any(v not in (None, "") for v in raw)
+    ]
     kept = [i for i, raw in enumerate(table.rows) if any(v not in (None, "") for v in raw)]
     scale, found = scale_from_rows(rows)
     if scale is None and not found:
@@ -32,6 +37,8 @@ def read_scale(table: RawTable, problems: list[Problem]) -> GradeScale:
             col = pos.get(key)
             cell = table.address(kept[i], col) if kept and i < len(kept) and col is not None else ""
             lines.append(f"・{table.sheet}!{cell}: {message}" if cell else f"・{table.sheet}: {message}")
-        raise WorkbookError(f"評価区分に {len(found)} 件の誤りがあるため評価できません。ブックは変更していません。\n"
-                            + "\n".join(lines))
+        raise WorkbookError(
+            f"評価区分に {len(found)} 件の誤りがあるため評価できません。ブックは変更していません。\n"
+            + "\n".join(lines)
+        )
     return scale  # type: ignore[return-value]

@@ -78,14 +78,21 @@ def narrative_problems(loaded: Loaded, results: Results) -> list[Problem]:
     problems = []
     for item, why, missing, cells in narrative_gaps(loaded, results):
         labels = "・".join(NARRATIVE_LABELS[k] for k in missing)
-        problems.append(Problem(WARNING, c.STATUS.sheet, cells.get(missing[0], ""),
-                                f"No.{item}（{leads.get(item, '')}）{year}年度は{why}のため、{labels}の記入が必要です。",
-                                f"{c.STATUS.sheet}シートの {year}年度の行に記入してください。"))
+        problems.append(
+            Problem(
+                WARNING,
+                c.STATUS.sheet,
+                cells.get(missing[0], ""),
+                f"No.{item}（{leads.get(item, '')}）{year}年度は{why}のため、{labels}の記入が必要です。",
+                f"{c.STATUS.sheet}シートの {year}年度の行に記入してください。",
+            )
+        )
     return problems
 
 
-def department_status(engine: Engine, loaded: Loaded, results: Results, year: int | None = None
-                      ) -> list[DepartmentStatus]:
+def department_status(
+    engine: Engine, loaded: Loaded, results: Results, year: int | None = None
+) -> list[DepartmentStatus]:
     year = year or results.evaluation_year
     items = loaded.inputs.items
     departments = list(dict.fromkeys(str(d) for d in items["lead"] if str(d)))
@@ -105,9 +112,16 @@ def department_status(engine: Engine, loaded: Loaded, results: Results, year: in
     out = []
     for department in departments:
         record = latest.get(department, {})
-        entry = DepartmentStatus(department, year, _str(record.get("distributed_at")), _str(record.get("due")),
-                                 _str(record.get("collected_at")))
-        own = list(items.loc[(items["lead"] == department) & running(items, year), "item"])  # not before its start
+        entry = DepartmentStatus(
+            department,
+            year,
+            _str(record.get("distributed_at")),
+            _str(record.get("due")),
+            _str(record.get("collected_at")),
+        )
+        own = list(
+            items.loc[(items["lead"] == department) & running(items, year), "item"]
+        )  # not before its start
         for m in measures[measures["item"].isin(own)].itertuples():
             if m.measure_id not in have:
                 entry.missing_cells.append(f"実績 No.{m.item}「{m.name}」")
@@ -121,7 +135,9 @@ def department_status(engine: Engine, loaded: Loaded, results: Results, year: in
                 entry.missing_cells.append(f"評価 No.{item}")
             if item in gaps:
                 why, missing = gaps[item]
-                entry.narratives.append(f"No.{item}（{why}）: " + "・".join(NARRATIVE_LABELS[k] for k in missing))
+                entry.narratives.append(
+                    f"No.{item}（{why}）: " + "・".join(NARRATIVE_LABELS[k] for k in missing)
+                )
         out.append(entry)
     return out
 
@@ -131,9 +147,20 @@ def _str(value: Any) -> str | None:
 
 
 def submission_rows(statuses: list[DepartmentStatus]) -> list[list[Any]]:
-    return [[s.department, s.year, s.distributed or "", s.due or "", s.collected_at or "",
-             "済" if s.collected else "未", s.missing, "、".join(s.missing_cells), "、".join(s.narratives)]
-            for s in statuses]
+    return [
+        [
+            s.department,
+            s.year,
+            s.distributed or "",
+            s.due or "",
+            s.collected_at or "",
+            "済" if s.collected else "未",
+            s.missing,
+            "、".join(s.missing_cells),
+            "、".join(s.narratives),
+        ]
+        for s in statuses
+    ]
 
 
 def cycle_status(master: Path, year: int | None = None) -> list[DepartmentStatus]:

@@ -46,8 +46,10 @@ def trend_rows(loaded: Loaded, results: Results) -> tuple[list[list[Any]], list[
     """(item rows, measure rows, each measure row's number format)."""
     layout = loaded.layout
     grades = grades_by_year(loaded, results)
-    items = [[r.item, r.title, r.lead, *(grades.get(y, {}).get(r.item) for y in layout.plan_years)]
-             for r in results.items.itertuples()]
+    items = [
+        [r.item, r.title, r.lead, *(grades.get(y, {}).get(r.item) for y in layout.plan_years)]
+        for r in results.items.itertuples()
+    ]
     grid = results.measure_years
     # One pass over the grid into a dict ((measure, year) is unique there): a .loc per cell is slow at 50,000.
     values: dict[tuple[Any, Any], tuple[Any, Any]] = {}

@@ -31,14 +31,20 @@ def upgrade_master(path: Path) -> str | None:
                 return None  # another run added them while we waited
             taken = [t.sheet for t in missing if t.sheet in engine.package.sheets]
             if taken:
-                raise WorkbookError(f"シート「{'」「'.join(taken)}」はありますが表がないため、年度サイクルの表を追加できません。"
-                        "シート名を変えるか削除してから、もう一度実行してください。")
+                raise WorkbookError(
+                    f"シート「{'」「'.join(taken)}」はありますが表がないため、年度サイクルの表を追加できません。"
+                    "シート名を変えるか削除してから、もう一度実行してください。"
+                )
             parts = added_table_parts(path, missing, set(c.HIDDEN_CYCLE_SHEETS), BLANK_ROWS, TITLES)
-            notes = save_atomically(path, parts, 5 if engine.backups is None else engine.backups, sole_writer=True)
+            notes = save_atomically(
+                path, parts, 5 if engine.backups is None else engine.backups, sole_writer=True
+            )
             names = "、".join(f"{t.sheet}（{t.name}）" for t in missing)
             logger.info("マスターに表を追加しました: %s", names)
-            message = (f"このマスターは年度サイクル（配布・回収・締め・計画の見直し）の表がない版で作成されていたため、"
-                       f"表を追加しました: {names}。他の内容は変更していません（変更前のファイルは backup フォルダーにあります）。")
+            message = (
+                f"このマスターは年度サイクル（配布・回収・締め・計画の見直し）の表がない版で作成されていたため、"
+                f"表を追加しました: {names}。他の内容は変更していません（変更前のファイルは backup フォルダーにあります）。"
+            )
             return " ".join([message, *notes])
     finally:
         engine.close()
