@@ -80,30 +80,22 @@ def cmd_init(args: argparse.Namespace) -> int:
     from .workflows.init import create_master
 
     plan = load_plan(args.plan)
+    options = {
+        "sample": args.sample,
+        "force": args.force,
+        "now": _fixed_now(args.now),
+        "protect": not args.no_protect,
+    }
     if args.xlsm:
         from .excel.xlsm import create_xlsm
 
-        path = create_xlsm(
-            plan,
-            Path(args.path),
-            sample=args.sample,
-            force=args.force,
-            now=_fixed_now(args.now),
-            protect=not args.no_protect,
-        )
+        path = create_xlsm(plan, Path(args.path), **options)
         print(f"マクロ付きマスターを作成しました: {path}")
         print(
             f"  同じフォルダーに {path.with_suffix('.py').name} も作成しました（ブックと一緒に移動してください）。"
         )
         return EXIT_OK
-    outcome = create_master(
-        plan,
-        Path(args.path),
-        sample=args.sample,
-        force=args.force,
-        now=_fixed_now(args.now),
-        protect=not args.no_protect,
-    )
+    outcome = create_master(plan, Path(args.path), **options)
     kind = "サンプル入り" if args.sample else "空の"
     print(f"{kind}マスターワークブックを作成し、更新しました: {args.path}")
     _print_summary(outcome)

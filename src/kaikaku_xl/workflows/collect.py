@@ -22,7 +22,8 @@ from ..workbook.department import read_returned
 from ..workbook.engine import RawTable, WorkbookError
 from ..workbook.headless import FileEngine
 from ..workbook.inputs import Reader, _int
-from .collect_file import FileMerge, reader_measures
+from .collect_cell import reader_measures
+from .collect_file import FileMerge
 from .cycle import (
     as_rows,
     master_id,

@@ -13,18 +13,18 @@ from typing import Any
 
 from ..plan import ItemNo, item_no
 from ..workbook import contract as c
-from ..workbook.engine import Engine, RawTable, WorkbookError
+from ..workbook.engine import Engine, RawTable
 from ..workbook.inputs import _int, _key, _text
+from .required import require_tables
 
 
 def require_cycle_tables(engine: Engine) -> None:
-    missing = [t for t in c.CYCLE_TABLES if not engine.has_table(t.name)]
-    if missing:
-        names = "、".join(f"{t.name}（{t.sheet}）" for t in missing)
-        raise WorkbookError(
-            f"このマスターには配布・回収の記録用の表がありません: {names}。"
-            "kaikaku init で新しいマスターを作成し、入力を移してください。"
-        )
+    require_tables(
+        engine,
+        c.CYCLE_TABLES,
+        "このマスターには配布・回収の記録用の表がありません: {names}。"
+        "kaikaku init で新しいマスターを作成し、入力を移してください。",
+    )
 
 
 def norm(value: Any) -> Any:

@@ -201,21 +201,13 @@ def guide_lines(
     ]
 
 
-def distribute(
-    master: Path,
-    out: Path,
-    *,
-    year: int | None = None,
-    due: str = "",
-    contact: str = "",
-    force: bool = False,
-    now: datetime | None = None,
-) -> DistributeResult:
-    """Write one department workbook per 主要担当課 into `out` and record the distribution in the master."""
+def distribute(master: Path, out: Path, **options: Any) -> DistributeResult:
+    """Write one department workbook per 主要担当課 into `out` and record the distribution in the master; the
+    keyword options (year, due, contact, force, now) are those of distribute_into."""
     engine = FileEngine(master)
     try:
         with engine.writing("配布"):
-            return distribute_into(engine, out, year=year, due=due, contact=contact, force=force, now=now)
+            return distribute_into(engine, out, **options)
     finally:
         engine.close()
 
