@@ -1,11 +1,8 @@
-"""pytest set-up: the hypothesis profile and session fixtures (the shared builders are in helpers.py)."""
+"""pytest set-up: the hypothesis profile and session fixtures (the shared builders are in the package tests/helpers)."""
 
 from __future__ import annotations
 
 import pytest
-
-# Re-exported for tests written before helpers.py (new tests import from helpers).
-from helpers import by_id, item, make_inputs, make_plan, measure, plan_dict  # noqa: F401
 from hypothesis import settings as hypothesis_settings
 
 from kaikaku_xl.plan import Plan, load_plan

@@ -27,10 +27,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PKG = "kaikaku_xl"
 TESTS = [
-    "tests/test_exact_grades.py",
-    "tests/test_metrics_rates.py",
-    "tests/test_metrics_effects.py",
-    "tests/test_metrics_rollups.py",
+    "tests/metrics/test_exact_grades.py",
+    "tests/metrics/test_metrics_rates.py",
+    "tests/metrics/test_metrics_effects.py",
+    "tests/metrics/test_metrics_rollups.py",
     "tests/test_rounding.py",
 ]
 

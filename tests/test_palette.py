@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from helpers.export import run_export
 from openpyxl import load_workbook
-from test_export import run_export
 
 from kaikaku_xl import palette
 from kaikaku_xl.metrics import GRADES

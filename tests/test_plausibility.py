@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers.workbook import make_master
 from openpyxl import load_workbook
-from workbook_helpers import make_master
 
 from kaikaku_xl.plausibility import Bounds, parse_bounds, violation
 from kaikaku_xl.settings import Settings

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from workbook_helpers import make_master
+from helpers.workbook import make_master
 
 from kaikaku_xl.progress import Progress
 

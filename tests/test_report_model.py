@@ -6,7 +6,7 @@ import dataclasses
 import json
 
 import pytest
-from test_export import make_inputs
+from helpers.export import make_inputs
 
 from kaikaku_xl.report_model import Report
 

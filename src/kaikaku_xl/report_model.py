@@ -3,7 +3,7 @@
 `workflows.report.build_report` fills it from the metrics; `Report.to_dict()` is the JSON (key order = field
 order, full precision, `None` = not computable, never NaN). To add a figure, add a field where it should appear
 in the JSON, typed `Number` (None when it cannot be computed); `to_dict` picks it up, and the golden files of
-tests/test_report_golden.py are regenerated on purpose.
+tests/workflows/test_report_golden.py are regenerated on purpose.
 """
 
 from __future__ import annotations

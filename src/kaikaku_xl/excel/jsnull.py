@@ -7,7 +7,7 @@ Outside Pyodide no value can be a JsNull, so the guard answers False at once. Un
 sys.platform "emscripten", or wherever pyodide is importable) nothing is changed.
 
 Upstream: to be reported to xlwings (the import could be done once at module import). The test
-tests/test_server_jsnull.py fails as soon as an xlwings release stops importing per call: then delete this module.
+tests/excel/test_server_jsnull.py fails as soon as an xlwings release stops importing per call: then delete this module.
 """
 
 from __future__ import annotations
