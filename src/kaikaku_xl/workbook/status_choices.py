@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 from typing import Any
 
 from ..metrics.grades import EXCLUDED, GRADES
@@ -20,11 +21,23 @@ def grade_choices(labels: tuple[str, ...] = GRADES) -> str:
 
 def typed_grade(value: Any, labels: tuple[str, ...] = GRADES) -> str:
     """A typed 評価 as matched: 全角 and lower case letters read as the grade (ｓ is S; a plan's own labels too)."""
-    text = unicodedata.normalize("NFKC", "" if value is None else str(value).strip())
-    return next(
-        (label for label in labels if unicodedata.normalize("NFKC", label).upper() == text.upper()),
-        text.upper() if labels == GRADES else text,
-    )
+    # cached by text: a few distinct grades over thousands of cells (KK_ROLLUP asks once per cell)
+    return _typed_text("" if value is None else str(value), labels)
+
+
+@lru_cache(maxsize=1024)
+def _typed_text(value: str, labels: tuple[str, ...]) -> str:
+    text = unicodedata.normalize("NFKC", value.strip())
+    return _label_of(labels).get(text.upper(), text.upper() if labels == GRADES else text)
+
+
+@lru_cache(maxsize=32)
+def _label_of(labels: tuple[str, ...]) -> dict[str, str]:
+    """Each label by its NFKC upper-case form, the first label winning."""
+    index: dict[str, str] = {}
+    for label in labels:
+        index.setdefault(unicodedata.normalize("NFKC", label).upper(), label)
+    return index
 
 
 def unknown_grade(grade: str, also: tuple[str, ...] = (), labels: tuple[str, ...] = GRADES) -> bool:
