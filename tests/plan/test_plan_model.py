@@ -1,4 +1,4 @@
-"""The plan model refuses a plan that does not fit, with a PlanError naming the item at fault (plan.py)."""
+"""The plan model refuses a plan that does not fit, with a PlanError naming the item at fault (the plan package)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,55 @@
+"""The plan as data: a typed model of a 行革・DX推進計画, its loader and its JSON form.
+
+The plan itself lives in a TOML file (the bundled one is transcribed from the Omitama plan); this package only
+knows its shape and refuses a file that does not fit, naming the item at fault. `model` holds the shapes,
+`parts` and `load` the checks, `dump` the JSON; every layer imports the names from here.
+"""
+
+from ..errors import PlanError
+from .dump import plain_number, plan_to_dict
+from .load import BUNDLED_PLAN, load_plan, plan_from_dict
+from .model import (
+    AGGREGATIONS,
+    CUMULATIVE,
+    DIRECTIONS,
+    EFFECT_KINDS,
+    MONEY_KINDS,
+    HistoricEffect,
+    Item,
+    ItemNo,
+    Measure,
+    Plan,
+    Policy,
+    Revision,
+    Section,
+    item_no,
+    natural_key,
+    section_no,
+)
+from .parts import check_cumulative
+
+__all__ = [
+    "AGGREGATIONS",
+    "BUNDLED_PLAN",
+    "CUMULATIVE",
+    "DIRECTIONS",
+    "EFFECT_KINDS",
+    "MONEY_KINDS",
+    "HistoricEffect",
+    "Item",
+    "ItemNo",
+    "Measure",
+    "Plan",
+    "PlanError",
+    "Policy",
+    "Revision",
+    "Section",
+    "check_cumulative",
+    "item_no",
+    "load_plan",
+    "natural_key",
+    "plain_number",
+    "plan_from_dict",
+    "plan_to_dict",
+    "section_no",
+]

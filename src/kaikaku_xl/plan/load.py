@@ -1,0 +1,130 @@
+"""Loading a plan: a TOML file, the bundled Omitama plan or a plan workbook, checked as a whole.
+
+The per-part checks live in `parts.py`; this module reads the file and checks what spans the plan (its head, its
+period, the items against that period, the grade scale).
+"""
+
+from __future__ import annotations
+
+import logging
+import tomllib
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from ..errors import PlanError
+from .model import HistoricEffect, ItemNo, Plan, Policy, natural_key
+from .parts import parse_item, parse_sections, require
+
+BUNDLED_PLAN = "omitama_2026.toml"
+
+logger = logging.getLogger(__name__)
+
+
+def plan_from_dict(raw: dict[str, Any]) -> Plan:
+    """Build and check a Plan from parsed TOML; raise PlanError naming the item at fault."""
+    head = raw.get("plan")
+    if not isinstance(head, dict):
+        raise PlanError("計画ファイルに [plan] がありません。")
+    policies = tuple(
+        Policy(
+            no=int(require(p, "no", "基本方針")),
+            name=str(require(p, "name", f"基本方針{p.get('no')}")),
+            bullets=tuple(p.get("bullets", ())),
+        )
+        for p in raw.get("policies", ())
+    )
+    if not policies:
+        raise PlanError("計画ファイルに基本方針（[[policies]]）がありません。")
+    sections = parse_sections(raw.get("sections", ()), {p.no for p in policies})
+    items = tuple(
+        parse_item(i, {p.no for p in policies}, {s.no: s for s in sections}) for i in raw.get("items", ())
+    )
+    seen: set[ItemNo] = set()
+    for item in items:
+        if item.no in seen:
+            raise PlanError(f"取組項目 No.{item.no} が重複しています。")
+        seen.add(item.no)
+    if not items:
+        raise PlanError("計画ファイルに取組項目（[[items]]）がありません。")
+    history = tuple(
+        HistoricEffect(
+            name=str(h["name"]),
+            effect_yen=int(h["effect_yen"]),
+            as_of=str(h.get("as_of", "")),
+            main_efforts=tuple(h.get("main_efforts", ())),
+        )
+        for h in raw.get("history", ())
+    )
+    start, end = int(require(head, "start_year", "[plan]")), int(require(head, "end_year", "[plan]"))
+    baseline_year = int(require(head, "baseline_year", "[plan]"))
+    if not baseline_year < start <= end:
+        raise PlanError("[plan]: 基準年度 < 開始年度 ≦ 終了年度 になっていません。")
+    for item in items:
+        for year in (item.start_year, item.end_year):
+            if year is not None and not start <= year <= end:
+                raise PlanError(
+                    f"取組項目 No.{item.no}: 開始・終了年度 {year} は推進期間（{start}〜{end}）の外です。"
+                )
+        for year, _amount in item.effect_plan:
+            if not start <= year <= end:
+                raise PlanError(
+                    f"取組項目 No.{item.no}: 計画効果額の {year}年度は推進期間（{start}〜{end}）の外です。"
+                )
+    return Plan(
+        grade_scale=_grade_scale(raw.get("grades", ())),
+        name=str(require(head, "name", "[plan]")),
+        city=str(require(head, "city", "[plan]")),
+        city_code=str(head.get("city_code", "")),
+        start_year=start,
+        end_year=end,
+        baseline_year=baseline_year,
+        policies=policies,
+        items=tuple(sorted(items, key=lambda i: natural_key(i.no))),
+        history=history,
+        subtitle=str(head.get("subtitle", "")),
+        english_name=str(head.get("english_name", "")),
+        published=str(head.get("published", "")),
+        basic_goal=str(head.get("basic_goal", "")),
+        basic_goal_text=str(head.get("basic_goal_text", "")),
+        sections=sections,
+    )
+
+
+def _grade_scale(rows: Any) -> Any:
+    """The plan's [[grades]] as a GradeScale; None for none or for exactly the default S–D (the master then keeps the
+    default's thresholds in its 設定 sheet). Every mistake at once."""
+    from ..metrics.scale_rows import own_scale, scale_from_rows  # the metrics layer imports this package
+
+    if not isinstance(rows, list | tuple) or not all(isinstance(r, dict) for r in rows):
+        raise PlanError("評価区分（[[grades]]）は表の配列で書いてください。")
+    scale, problems = scale_from_rows(list(rows))
+    if problems:
+        raise PlanError(
+            "評価区分（[[grades]]）: " + "／".join(f"{i + 1}番目の {k}: {m}" for i, k, m in problems)
+        )
+    return own_scale(scale)
+
+
+def load_plan(path: str | Path | None = None) -> Plan:
+    logger.debug("計画を読みます: %s", path or "同梱の小美玉市の計画")
+    return _load_plan(path)
+
+
+def _load_plan(path: str | Path | None = None) -> Plan:
+    """Load a plan: a TOML file or a plan workbook (.xlsx); without a path, the bundled Omitama plan."""
+    if path is not None and Path(path).suffix.lower() in (".xlsx", ".xlsm"):
+        from ..plan_io.reader import read_plan_workbook  # the Excel reader imports this package
+
+        return read_plan_workbook(path)
+    try:
+        if path is None:
+            text = resources.files("kaikaku_xl.data").joinpath(BUNDLED_PLAN).read_text(encoding="utf-8")
+        else:
+            text = Path(path).read_text(encoding="utf-8")
+        raw = tomllib.loads(text)
+    except FileNotFoundError as exc:
+        raise PlanError(f"計画ファイルが見つかりません: {exc.filename}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise PlanError(f"計画ファイルの書式が正しくありません: {exc}") from exc
+    return plan_from_dict(raw)
