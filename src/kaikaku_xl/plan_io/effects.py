@@ -9,7 +9,7 @@ from ..plan import ItemNo, section_no
 from ..workbook import contract as c
 
 if TYPE_CHECKING:
-    from .reader import PlanReader
+    from .sheet import PlanReader
 
 
 def read_effect_plans(

@@ -8,7 +8,7 @@ from ..plan import AGGREGATIONS, CUMULATIVE, DIRECTIONS, EFFECT_KINDS, ItemNo
 from ..workbook import contract as c
 
 if TYPE_CHECKING:
-    from .reader import PlanReader
+    from .sheet import PlanReader
 
 
 def read_measures(reader: PlanReader, wb: Any, items: dict[ItemNo, dict[str, Any]]) -> None:

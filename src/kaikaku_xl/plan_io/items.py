@@ -1,0 +1,114 @@
+"""The 基本方針 and 取組項目 sheets of a plan workbook: one policy or item per row, every mistake with its cell.
+
+Apart from `reader.py` (the workbook as a whole) like `measures.py` and `effects.py`: each sheet has its own rules.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..plan import section_no
+from ..workbook import contract as c
+from .sheet import PlanReader, Row
+
+
+def read_policies(reader: PlanReader, wb: Any) -> list[dict[str, Any]]:
+    out, seen = [], set()
+    for row in reader.rows(wb, c.PLAN_POLICIES):
+        if not reader.required(row, c.PLAN_POLICIES):
+            continue
+        no = reader.integer(row, "no", "No")
+        if no is None:
+            continue
+        if no in seen:
+            reader.bad(row, "no", f"基本方針 No.{no} が重複しています。")
+            continue
+        seen.add(no)
+        out.append({"no": no, "name": reader.text(row, "name"), "bullets": reader.lines(row, "bullets")})
+    if not out and not any(p[0] == c.PLAN_POLICIES.sheet for p in reader.problems):
+        reader.problems.append((c.PLAN_POLICIES.sheet, "", "基本方針が1つもありません。"))
+    return out
+
+
+def _section(reader: PlanReader, row: Row, sections: dict[str, int], policy: int) -> str | None | bool:
+    """The row's 推進項目 (None: none; False: a mistake, reported)."""
+    if "section" not in row.cells or reader.blank(row, "section"):
+        return None
+    no = section_no(row.value("section"))
+    if no not in sections:
+        reader.bad(row, "section", f"推進項目「{no}」は推進項目シートにありません。")
+        return False
+    if sections[no] != policy:  # type: ignore[index]
+        reader.bad(
+            row, "policy", f"基本方針 {policy} が推進項目「{no}」の基本方針 {sections[no]} と違います。"
+        )  # type: ignore[index]
+        return False
+    return no
+
+
+def read_items(
+    reader: PlanReader,
+    wb: Any,
+    policy_nos: set[int],
+    period: tuple[int, int] | None,
+    sections: dict[str, int] | None = None,
+) -> list[dict[str, Any]]:
+    sections = sections or {}
+    out, seen = [], set()
+    for row in reader.rows(wb, c.PLAN_ITEMS):
+        complete = reader.required(row, c.PLAN_ITEMS)
+        no, policy = reader.item_no(row, "no"), reader.integer(row, "policy", "基本方針")
+        years = {
+            key: reader.integer(row, key, label) if key in row.cells else None
+            for key, label in (("start_year", "開始年度"), ("end_year", "終了年度"))
+        }
+        if not complete or no is None or policy is None:
+            continue
+        if any(not reader.blank(row, k) and years[k] is None for k in years if k in row.cells):
+            continue
+        if None not in years.values() and years["start_year"] > years["end_year"]:  # type: ignore[operator]
+            reader.bad(row, "end_year", "終了年度が開始年度より前です。")
+            continue
+        outside = [
+            k for k, y in years.items() if y is not None and period and not period[0] <= y <= period[1]
+        ]
+        for key in outside:
+            reader.bad(row, key, f"{years[key]}年度は推進期間（{period[0]}〜{period[1]}年度）の外です。")  # type: ignore[index]
+        if outside:
+            continue
+        if no in seen:
+            reader.bad(row, "no", f"取組項目 No.{no} が重複しています。")
+            continue
+        if policy_nos and policy not in policy_nos:
+            reader.bad(row, "policy", f"基本方針「{policy}」は基本方針シートにありません。")
+            continue
+        seen.add(no)
+        departments = [
+            d.strip()
+            for d in reader.text(row, "departments")
+            .replace("，", "、")
+            .replace(",", "、")
+            .replace("\n", "、")
+            .split("、")
+            if d.strip()
+        ]
+        section = _section(reader, row, sections, policy)
+        if section is False:
+            continue
+        out.append(
+            {
+                "no": no,
+                "policy": policy,
+                "title": reader.text(row, "title"),
+                "section": section,
+                "summary": reader.text(row, "summary"),
+                "actions": reader.lines(row, "actions"),
+                "lead": reader.text(row, "lead"),
+                "departments": departments,
+                "measures": [],
+                **{k: v for k, v in years.items() if v is not None},
+            }
+        )
+    if not out and not any(p[0] == c.PLAN_ITEMS.sheet for p in reader.problems):
+        reader.problems.append((c.PLAN_ITEMS.sheet, "", "取組項目が1つもありません。"))
+    return out

@@ -1,0 +1,167 @@
+"""Reading a plan workbook's cells and tables: typed values, header search, every mistake kept with its cell.
+
+The generic half of the plan workbook reader; the sheets' own rules are in `reader.py`, `items.py`,
+`measures.py` and `effects.py`, which all read through one `PlanReader`.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from openpyxl.cell.cell import Cell
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..plan import ItemNo, item_no
+from ..workbook import contract as c
+from ..workbook.inputs import NotANumber, parse_number
+
+HEADER_SEARCH_ROWS = 10
+
+
+def norm(text: Any) -> str:
+    """A header or choice as compared: NFKC, trimmed, without the template's required-column star."""
+    return unicodedata.normalize("NFKC", "" if text is None else str(text)).strip().rstrip("*").strip()
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return "" if value is None else str(value).strip()
+
+
+@dataclass
+class Row:
+    """One data row of a plan table: its cells by column key."""
+
+    sheet: str
+    cells: dict[str, Cell]
+
+    def value(self, key: str) -> Any:
+        cell = self.cells.get(key)
+        return None if cell is None else cell.value
+
+    def where(self, key: str) -> str:
+        cell = self.cells.get(key)
+        return cell.coordinate if cell is not None else ""
+
+
+class PlanReader:
+    """Reads one plan workbook's tables; every mistake goes to `problems` as (sheet, cell, message)."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.problems: list[tuple[str, str, str]] = []
+
+    def bad(self, row: Row, key: str, message: str) -> None:
+        self.problems.append((row.sheet, row.where(key), message))
+
+    # -- cells --------------------------------------------------------------------------------------
+    def blank(self, row: Row, key: str) -> bool:
+        return _text(row.value(key)) == ""
+
+    def text(self, row: Row, key: str) -> str:
+        return _text(row.value(key))
+
+    def lines(self, row: Row, key: str) -> list[str]:
+        """A cell of one entry per line (actions, bullets), blank lines dropped."""
+        return [line.strip() for line in _text(row.value(key)).splitlines() if line.strip()]
+
+    def integer(self, row: Row, key: str, label: str) -> int | None:
+        raw = row.value(key)
+        if _text(raw) == "":
+            return None  # blank: reported once, by required()
+        try:
+            number = parse_number(raw)
+        except NotANumber:
+            number = None
+        if number is None or not float(number).is_integer():
+            self.bad(row, key, f"{label}「{_text(raw)}」は整数ではありません。")
+            return None
+        return int(number)
+
+    def item_no(self, row: Row, key: str) -> ItemNo | None:
+        raw = row.value(key)
+        no = item_no(raw)
+        if no is None and _text(raw) != "":
+            self.bad(row, key, f"No「{_text(raw)}」は番号として使えません（整数または文字）。")
+        return no
+
+    def number(self, row: Row, key: str, label: str, unit: str) -> float | None:
+        cell = row.cells.get(key)
+        raw = None if cell is None else cell.value
+        try:
+            number = parse_number(raw, unit or None)
+        except NotANumber as exc:
+            self.bad(row, key, f"{label}「{_text(raw)}」: {exc}。数値を入力してください。")
+            return None
+        if (
+            number is not None
+            and unit == "%"
+            and cell is not None
+            and "%" in str(cell.number_format)
+            and isinstance(raw, int | float)
+        ):
+            number *= 100  # a % cell stores 30% as 0.3; the plan keeps % measures in points
+        return number
+
+    def choice(self, row: Row, key: str, label: str, choices: tuple[str, ...]) -> str | None:
+        value = norm(row.value(key))
+        if value not in choices:
+            shown = "・".join(ch or "空欄" for ch in choices)
+            self.bad(row, key, f"{label}「{value}」は使えません（{shown} のいずれか）。")
+            return None
+        return value
+
+    # -- tables -------------------------------------------------------------------------------------
+    def sheet(self, wb: Any, name: str) -> Worksheet | None:
+        if name not in wb.sheetnames:
+            self.problems.append(
+                (
+                    name,
+                    "",
+                    f"シート「{name}」がありません。kaikaku plan template で作った様式を使ってください。",
+                )
+            )
+            return None
+        return wb[name]
+
+    def rows(self, wb: Any, spec: c.TableSpec) -> list[Row]:
+        ws = self.sheet(wb, spec.sheet)
+        if ws is None:
+            return []
+        wanted = {norm(col.header): col.key for col in spec.columns}
+        header_row, columns = None, {}
+        for r in range(1, min(ws.max_row, HEADER_SEARCH_ROWS) + 1):
+            found = {wanted[norm(cell.value)]: cell.column for cell in ws[r] if norm(cell.value) in wanted}
+            if spec.columns[0].key in found and len(found) >= 2:
+                header_row, columns = r, found
+                break
+        if header_row is None:
+            self.problems.append((spec.sheet, "", f"見出し行（{'・'.join(spec.headers)}）が見つかりません。"))
+            return []
+        for key in c.PLAN_REQUIRED.get(spec.name, ()):
+            if key not in columns:
+                self.problems.append(
+                    (spec.sheet, f"{header_row}行", f"列「{spec.column(key).header}」がありません。")
+                )
+        out = []
+        for r in range(header_row + 1, ws.max_row + 1):
+            cells = {key: ws.cell(row=r, column=col) for key, col in columns.items()}
+            values = [_text(cell.value) for cell in cells.values()]
+            if not any(values):
+                continue
+            first = norm(cells[spec.columns[0].key].value)
+            if first.startswith(c.EXAMPLE_MARK):
+                continue  # the template's example row
+            out.append(Row(spec.sheet, cells))
+        return out
+
+    def required(self, row: Row, spec: c.TableSpec, optional: tuple[str, ...] = ()) -> bool:
+        ok = True
+        for key in c.PLAN_REQUIRED.get(spec.name, ()):
+            if key in row.cells and self.blank(row, key) and key not in optional:
+                self.bad(row, key, f"「{spec.column(key).header}」が空欄です。")
+                ok = False
+        return ok and all(key in row.cells for key in c.PLAN_REQUIRED.get(spec.name, ()))
