@@ -20,10 +20,7 @@ from typing import Any
 import numpy as np
 
 from .metrics.grades import NOT_GRADED
-from .settings import Settings
-from .workbook import contract as c
-from .workbook.engine import RawTable
-from .workbook.inputs import ERROR, NotANumber, Reader, parse_number
+from .workbook.inputs import NotANumber, parse_number
 
 EMPTY = NOT_GRADED  # "−": 評価対象外 (the same mark as rounding.EMPTY and the grade)
 ERROR_PREFIX = "エラー: "
@@ -268,63 +265,3 @@ def column(value: Any, kind: str, label: str) -> np.ndarray:
             f"{label}には1列の範囲を指定してください（{g.shape[0]}行×{g.shape[1]}列が指定されました）。"
         )
     return convert(g, kind).ravel()
-
-
-def settings_from(value: Any) -> Settings:
-    """Settings from the 設定 table (all four columns, or just キー and 値); defaults when omitted.
-
-    Read by the same reader as refresh, so a UDF grades and prices with exactly the workbook's settings.
-    """
-    if not optional(value):
-        return Settings()
-    g = grid(value)
-    full, pair = c.SETTINGS.headers, [c.SETTINGS.column("key").header, c.SETTINGS.column("value").header]
-    if g.shape[1] == len(full):
-        headers = full
-    elif g.shape[1] == 2:
-        headers = pair
-    else:
-        raise FormulaError(
-            f"設定には表 {c.SETTINGS.name}（{c.SETTINGS.sheet}シート）の全列か、"
-            f"「{pair[0]}」「{pair[1]}」の2列を指定してください。"
-        )
-    rows = [[text(v) if j == 0 else v for j, v in enumerate(row)] for row in g.tolist()]
-    if rows and [text(v) for v in rows[0]] == headers:
-        rows = rows[1:]
-    reader = Reader()
-    settings = reader.settings(RawTable(c.SETTINGS.sheet, headers, rows, c.SETTINGS.anchor_row, 1))
-    errors = [p for p in reader.problems if p.severity == ERROR]
-    if errors:
-        raise FormulaError(errors[0].message)
-    return settings
-
-
-def scale_from(value: Any, settings: Settings) -> Settings:
-    """The settings with the plan's own grade scale, from the 評価区分 table (GradeScale, all six columns, with or
-    without its header row); the settings unchanged when omitted (the default S–D)."""
-    if not optional(value):
-        return settings
-    from dataclasses import replace
-
-    from .metrics.scale_rows import scale_from_rows
-
-    g = grid(value)
-    headers = c.GRADE_SCALE.headers
-    if g.shape[1] != len(headers):
-        raise FormulaError(
-            f"評価区分には表 {c.GRADE_SCALE.name}（{c.GRADE_SCALE.sheet}シート）の全列を指定してください。"
-        )
-    rows = g.tolist()
-    if rows and [text(v) for v in rows[0]] == headers:
-        rows = rows[1:]
-    keys = [col.key for col in c.GRADE_SCALE.columns]
-    records = [
-        dict(zip(keys, (None if isinstance(v, float) and math.isnan(v) else v for v in row), strict=True))
-        for row in rows
-        if any(text(v) for v in row)
-    ]
-    scale, problems = scale_from_rows(records)
-    if problems:
-        i, _key, message = problems[0]
-        raise FormulaError(f"評価区分 {i + 1}行目: {message}")
-    return replace(settings, grade_scale=scale) if scale is not None else settings
