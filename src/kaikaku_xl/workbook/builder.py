@@ -206,12 +206,7 @@ def _write_guide(wb: Workbook, plan: Plan, sample: bool, macro: bool, protect: b
             + "このブックの実績・進捗状況・効果額台帳は説明用の架空データです。実際の値ではありません。"
         )
         apply(ws["A2"], "title")
-    lines = guide_lines(
-        macro=macro,
-        protect=protect,
-        scale=plan.grade_scale,
-        cumulative=any(m.cumulative for m in plan.measures),
-    )
+    lines = guide_lines(macro=macro, protect=protect, plan=plan)
     for i, line in enumerate(lines, start=3):
         apply(ws.cell(row=i, column=1, value=line), "body")
         height = row_height([(line, ws.column_dimensions["A"].width)])

@@ -6,6 +6,7 @@ Office.js add-in; a workbook built with --no-protect does not speak of protectio
 
 from typing import Any
 
+from ..plan import MONEY_KINDS
 from . import contract as c
 
 PROTECTED_HEAD = "■ 更新で作られるシート（保護されています。直接入力しないでください）"
@@ -15,6 +16,10 @@ PROTECTION_NOTE = (
     f"{c.PASSWORD_NOTE}（誤操作防止のためのもので、秘密ではありません）"
 )
 MACRO_SECTION = "\0macro"  # placeholder replaced per variant by guide_lines()
+# Lines that depend on the plan's years and measures, written out by guide_lines() (any city's plan, issue 9).
+PLANNED_PATH_LINE = "\0path"
+EFFECT_LINE = "\0effect"
+NOT_COUNTED_LINE = "\0not counted"
 DEFAULT_SCALE_LINE = (
     "・S 目標達成：進捗率 100%以上／A 順調：計画どおりの進捗以上／B 概ね順調：計画の6割以上／C 遅れ：0以上／"
     "D 悪化：基準値より悪化／− 評価対象外"
@@ -23,14 +28,14 @@ DEFAULT_SCALE_LINE = (
 
 GUIDE_LINES: tuple[str, ...] = (
     "■ このワークブックについて",
-    "行革・DX推進計画の実績を入力し、「更新」で進捗率・達成率・評価・財政効果額・集計を自動で作成します。",
+    "計画の実績を入力し、「更新」で進捗率・達成率・評価・財政効果額・集計を自動で作成します。",
     "計算はすべて kaikaku-xl（Python）で行います。Excel から更新しても、コマンド（kaikaku refresh）で更新しても同じ数値になります。",
     "",
     "■ 入力するシート（黄色のセルだけを入力します）",
     f"・{c.SETTINGS.sheet}：評価年度、評価の閾値、時間単価・用紙単価、累計の数え方、金額の表示単位",
     "・実績：各指標の年度ごとの実績値（単位は「単位」列のとおり。1.2万、３，０００円 などの表記も読み取ります）",
     "・年度目標：市独自の年度目標がある場合のみ（空欄は基準値→目標値の直線）",
-    f"・{c.STATUS.sheet}：取組項目・年度ごとの進捗状況、指標のない項目の評価（S〜D）、取組実績・課題・今後の方向性",
+    f"・{c.STATUS.sheet}：取組項目・年度ごとの進捗状況、指標のない項目の評価、取組実績・課題・今後の方向性",
     f"・{c.LEDGER.sheet}：指標で捉えられない財政効果額（1行1件：No、年度、区分、金額、内容、算定根拠）",
     "",
     PROTECTED_HEAD,
@@ -41,12 +46,12 @@ GUIDE_LINES: tuple[str, ...] = (
     "■ 評価の基準（設定シートで変更できます）",
     "・進捗率 = (実績 − 基準値) ÷ (目標値 − 基準値)。達成率 = 実績 ÷ 目標値（減少が良い指標は 目標値 ÷ 実績）。",
     DEFAULT_SCALE_LINE,
-    "・計画どおりの進捗 = (評価年度 − 2024) ÷ 6。目標値＝基準値（維持）の指標は達成率で評価します。",
+    PLANNED_PATH_LINE,
     "・表示は小数第1位で四捨五入します（計算は端数を持ったまま行います）。",
     "",
     "■ 財政効果額",
-    "・歳出削減 = 基準値 − 実績、歳入増加 = 実績 − 基準値（2024年度比）。台帳の金額を加えて単年度効果額とします。",
-    "・項目5の時間外勤務手当は項目2の人件費に含まれるため、表示のみで合計には算入しません（指標シートの「効果額に算入」で変更可）。",
+    EFFECT_LINE,
+    NOT_COUNTED_LINE,
     "・時間・用紙の削減は参考換算（時間単価・用紙単価）として別に表示します。",
     "",
     MACRO_SECTION,
@@ -94,17 +99,38 @@ CUMULATIVE_LINE = (
 )
 
 
-def guide_lines(
-    *, macro: bool, protect: bool, scale: Any = None, cumulative: bool = False
-) -> tuple[str, ...]:
-    """The 使い方 lines for this workbook: .xlsm (macro) or .xlsx, protected or not; a plan's own grade scale;
-    cumulative: the plan has 累計 measures (a line on how to enter them)."""
+def _plan_lines(line: str, plan: Any) -> list[str]:
+    """The lines that name the plan's years and its measures left out of the totals."""
+    base, span = plan.baseline_year, plan.end_year - plan.baseline_year
+    if line == PLANNED_PATH_LINE:
+        return [
+            f"・計画どおりの進捗 = (評価年度 − {base}) ÷ {span}。目標値＝基準値（維持）の指標は達成率で評価します。"
+        ]
+    if line == EFFECT_LINE:
+        return [
+            f"・歳出削減 = 基準値 − 実績、歳入増加 = 実績 − 基準値（{base}年度比）。台帳の金額を加えて単年度効果額とします。"
+        ]
+    left_out = [m for m in plan.measures if m.effect_kind in MONEY_KINDS and not m.include_in_effect]
+    change = "指標シートの「効果額に算入」で変更できます。"
+    return [
+        f"・項目{m.item}の{m.name}：{m.note}。{change}"
+        if m.note
+        else f"・項目{m.item}の{m.name}は表示のみで、財政効果額の合計には算入しません。{change}"
+        for m in left_out
+    ]
+
+
+def guide_lines(*, macro: bool, protect: bool, plan: Any) -> tuple[str, ...]:
+    """The 使い方 lines for this workbook: .xlsm (macro) or .xlsx, protected or not, and the plan's own years,
+    grade scale, measures left out of the totals and 累計 measures (a line on how to enter them)."""
     out: list[str] = []
     for line in GUIDE_LINES:
-        if line.startswith("・実績：") and cumulative:
+        if line.startswith("・実績：") and any(m.cumulative for m in plan.measures):
             out += [line, CUMULATIVE_LINE]
-        elif line == DEFAULT_SCALE_LINE and scale is not None:
-            out.extend(_scale_lines(scale))
+        elif line == DEFAULT_SCALE_LINE and plan.grade_scale is not None:
+            out.extend(_scale_lines(plan.grade_scale))
+        elif line in (PLANNED_PATH_LINE, EFFECT_LINE, NOT_COUNTED_LINE):
+            out.extend(_plan_lines(line, plan))
         elif line == MACRO_SECTION:
             out.extend(MACRO_LINES if macro else XLSX_LINES)
         elif line == PROTECTED_HEAD and not protect:
