@@ -86,16 +86,16 @@ MUTATIONS: list[tuple[str, str, str, str]] = [
     ),
     (
         "grade: 維持 planned progress = elapsed, not 1",
-        "metrics/evaluate.py",
+        "metrics/measures.py",
         "np.where(flat, 1.0, np.where(",
         "np.where(flat, elapsed, np.where(",
     ),
     ("yearly targets ignored", "metrics/evaluate.py", "    if len(custom):", "    if False:"),
     (
         "item grade: last measure instead of primary",
-        "metrics/evaluate.py",
-        'own["grade"].iloc[0]',
-        'own["grade"].iloc[-1]',
+        "metrics/items.py",
+        'g, source = own[0], "主指標"',
+        'g, source = own[-1], "主指標"',
     ),
     (
         "最低評価: best instead of worst",

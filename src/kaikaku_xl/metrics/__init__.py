@@ -1,7 +1,7 @@
 """All rules of DOMAIN.md, as pure functions over pandas frames. No file I/O, no xlwings."""
 
-from .evaluate import Inputs, Results, evaluate
-from .frames import items_frame, measures_frame
+from .evaluate import evaluate
+from .frames import Inputs, Results, items_frame, measures_frame
 from .grades import ALL_GRADES, GRADE_LABELS, GRADES, NOT_GRADED, grade
 from .rates import attainment, linear_planned, progress
 

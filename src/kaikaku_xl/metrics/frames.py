@@ -1,4 +1,4 @@
-"""The pandas frames the metrics take, and how to make them from a Plan.
+"""The pandas frames the metrics take and give (Inputs, Results), and how to make them from a Plan.
 
 Metrics never see a workbook: the workbook layer reads its tables into these frames.
 Long frames (one row per measure and year) keep the plan-as-data shape: any number of measures and years.
@@ -6,9 +6,12 @@ Long frames (one row per measure and year) keep the plan-as-data shape: any numb
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import pandas as pd
 
 from ..plan import Plan
+from .revisions import empty_revisions
 
 MEASURE_COLUMNS = [
     "measure_id",
@@ -78,3 +81,43 @@ def items_frame(plan: Plan) -> pd.DataFrame:
 
 def empty(columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
+
+
+@dataclass
+class Inputs:
+    measures: pd.DataFrame
+    items: pd.DataFrame
+    baseline_year: int
+    start_year: int
+    end_year: int
+    actuals: pd.DataFrame = field(default_factory=lambda: empty(ACTUAL_COLUMNS))
+    targets: pd.DataFrame = field(default_factory=lambda: empty(TARGET_COLUMNS))
+    status: pd.DataFrame = field(default_factory=lambda: empty(STATUS_COLUMNS))
+    ledger: pd.DataFrame = field(default_factory=lambda: empty(LEDGER_COLUMNS))
+    # item, year, planned (円)
+    effect_plan: pd.DataFrame = field(default_factory=lambda: empty(EFFECT_PLAN_COLUMNS))
+    revisions: pd.DataFrame = field(default_factory=empty_revisions)  # plan revisions (metrics/revisions.py)
+
+    @property
+    def years(self) -> list[int]:
+        """Every year a value may be entered for: after the baseline year up to the plan's end."""
+        return list(range(self.baseline_year + 1, self.end_year + 1))
+
+    @property
+    def plan_years(self) -> list[int]:
+        return list(range(self.start_year, self.end_year + 1))
+
+
+@dataclass
+class Results:
+    evaluation_year: int
+    measures: pd.DataFrame  # one row per measure at the evaluation year
+    measure_years: pd.DataFrame  # one row per measure and year: actual, planned, effects
+    items: pd.DataFrame  # one row per item with its grade
+    effects: pd.DataFrame  # one row per plan year: totals
+    policies: pd.DataFrame
+    leads: pd.DataFrame
+    total: pd.DataFrame
+    item_effects: pd.DataFrame
+    # roll-up per 推進項目 (three-level plans only)
+    sections: pd.DataFrame = field(default_factory=pd.DataFrame)

@@ -10,8 +10,8 @@ import numpy as np
 import xlwings as xw
 
 from kaikaku_xl.metrics.effects import effect_amounts, unit_prices
-from kaikaku_xl.metrics.evaluate import measure_grades
 from kaikaku_xl.metrics.grades import NOT_GRADED
+from kaikaku_xl.metrics.measures import measure_grades
 from kaikaku_xl.metrics.rates import linear_planned
 from kaikaku_xl.udf_cells import elementwise, error_value, optional
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from ..metrics.evaluate import running
+from ..metrics.items import running
 from ..metrics.scale import GradeScale
 from ..numformat import number_format
 from ..plan import item_no

@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from ..metrics import NOT_GRADED, Results
-from ..metrics.evaluate import running
+from ..metrics.items import running
 from ..metrics.scale import GradeScale
 from ..workbook import contract as c
 from ..workbook.engine import Engine

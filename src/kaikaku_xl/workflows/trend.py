@@ -7,7 +7,8 @@ from dataclasses import replace
 from typing import Any
 
 from ..metrics import Results
-from ..metrics.evaluate import evaluate_measures, grade_items
+from ..metrics.items import grade_items
+from ..metrics.measures import evaluate_measures
 from ..numformat import number_format
 from ..rounding import round_half_away
 from ..workbook import contract as c

@@ -1,0 +1,109 @@
+"""Per item: whether it runs in a year, its grade (from its measures or as entered) and its counted effects.
+
+Apart from `evaluate.py` because the trend, the status and distribute use these on their own.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from ..settings import Settings
+from .frames import Inputs
+from .grades import EXCLUDED, GRADE_LABELS, NOT_ENTERED, NOT_GRADED, worst
+from .revisions import inactive_items
+from .scale import GradeScale
+
+
+def running(items: pd.DataFrame, year: int) -> pd.Series:
+    """Items that run in `year`: 開始年度 ≤ year ≤ 終了年度 (blank = the whole plan). Others are not counted."""
+    ok = pd.Series(True, index=items.index)
+    if "start_year" in items:
+        start = pd.to_numeric(items["start_year"], errors="coerce")
+        ok &= start.isna() | (start <= year)
+    if "end_year" in items:
+        end = pd.to_numeric(items["end_year"], errors="coerce")
+        ok &= end.isna() | (year <= end)
+    return ok
+
+
+def grade_items(
+    inputs: Inputs, measures: pd.DataFrame, year: int, settings: Settings, items: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Item grade: the primary measure's (or the worst, per settings); entered grade for items without measures,
+    and for every item when the plan's scale is typed (graded by the departments)."""
+    scale = GradeScale.of(settings)
+    entered = inputs.status
+    entered = entered[entered["year"].astype("Int64") == year] if len(entered) else entered
+    entered_grade = dict(zip(entered["item"], entered["grade"], strict=True)) if len(entered) else {}
+    rows = []
+    # each item's measure grades in seq order (one pass, not one filter per item)
+    by_item: dict[Any, list[str]] = {}
+    # sort by seq only (stable): item numbers may mix ints and text, which do not compare
+    for item_no, g in measures.sort_values("seq", kind="stable")[["item", "grade"]].itertuples(index=False):
+        by_item.setdefault(item_no, []).append(g)
+    rows_of = inputs.items if items is None else items
+    inactive = inactive_items(inputs.revisions, rows_of["item"], year)
+    for item in rows_of.itertuples():
+        own = by_item.get(item.item, [])
+        label = ""
+        if item.item in inactive:  # ended, or not yet added, by a plan revision
+            g, source = EXCLUDED, inactive[item.item]
+        elif entered_grade.get(item.item) == EXCLUDED:
+            g, source = EXCLUDED, "担当課入力（対象外）"  # entered for this year, with or without measures
+        elif len(own) and not scale.typed:
+            if settings.item_grade_rule == "最低評価":
+                g, source = worst(own, scale), "指標（最低評価）"
+            else:
+                g, source = own[0], "主指標"
+        else:
+            value = entered_grade.get(item.item)
+            g = value if isinstance(value, str) and value in scale.labels else NOT_GRADED
+            source = "担当課評価"
+            label = NOT_ENTERED if g == NOT_GRADED else ""  # a blank is 未入力, not 対象外
+        rows.append(
+            {
+                "item": item.item,
+                "policy": item.policy,
+                "section": getattr(item, "section", None),
+                "lead": item.lead,
+                "title": item.title,
+                "grade": g,
+                "grade_source": source,
+                "grade_label": label or (scale.title(g) if g in scale.labels else GRADE_LABELS[g]),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def effects_per_item(
+    grid: pd.DataFrame, ledger: pd.DataFrame, items: pd.DataFrame, year: int, start_year: int
+) -> pd.DataFrame:
+    """Counted effects per item: single year and cumulative (start_year..year), ledger included.
+
+    NaN where no part is known (never 0: a year before the plan has none); single_missing / cumulative_missing
+    count the counted measure-years without a value (not known, or refused as an input error).
+    """
+    counted = grid[grid["counted"] & grid["year"].between(start_year, year)]
+    ledger = ledger[ledger["year"].between(start_year, year)] if len(ledger) else ledger
+    out = pd.DataFrame({"item": items["item"]})
+    this_year = counted[counted["year"] == year]
+    parts = [this_year.groupby("item")["effect"].sum(min_count=1)]
+    all_years = [counted.groupby("item")["effect"].sum(min_count=1)]
+    if len(ledger):
+        parts.append(ledger[ledger["year"] == year].groupby("item")["amount"].sum(min_count=1))
+        all_years.append(ledger.groupby("item")["amount"].sum(min_count=1))
+    out["single_year"] = pd.concat([out["item"].map(p).astype(float) for p in parts], axis=1).sum(
+        axis=1, min_count=1
+    )
+    out["cumulative"] = pd.concat([out["item"].map(p).astype(float) for p in all_years], axis=1).sum(
+        axis=1, min_count=1
+    )
+    out["single_missing"] = (
+        out["item"].map(this_year["effect"].isna().groupby(this_year["item"]).sum()).fillna(0)
+    )
+    out["cumulative_missing"] = (
+        out["item"].map(counted["effect"].isna().groupby(counted["item"]).sum()).fillna(0)
+    )
+    return out
