@@ -6,7 +6,7 @@ knows its shape and refuses a file that does not fit, naming the item at fault. 
 """
 
 from ..errors import PlanError
-from .dump import plain_number, plan_to_dict
+from .dump import measure_to_dict, plain_number, plan_to_dict
 from .load import BUNDLED_PLAN, load_plan, plan_from_dict
 from .model import (
     AGGREGATIONS,
@@ -47,6 +47,7 @@ __all__ = [
     "check_cumulative",
     "item_no",
     "load_plan",
+    "measure_to_dict",
     "natural_key",
     "plain_number",
     "plan_from_dict",

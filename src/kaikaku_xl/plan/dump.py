@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .model import Plan
+from .model import Measure, Plan
 
 
 def plan_to_dict(plan: Plan) -> dict[str, Any]:
@@ -45,25 +45,27 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
                     if it.effect_plan
                     else {}
                 ),
-                "measures": [
-                    {
-                        "id": m.measure_id,
-                        "name": m.name,
-                        "unit": m.unit,
-                        "direction": m.direction,
-                        "baseline": plain_number(m.baseline),
-                        "target": plain_number(m.target),
-                        "effect_kind": m.effect_kind,
-                        "include_in_effect": m.include_in_effect,
-                        "note": m.note,
-                        "decimals": m.shown_decimals,
-                        **({"aggregation": m.aggregation} if m.aggregation else {}),
-                    }
-                    for m in it.measures
-                ],
+                "measures": [measure_to_dict(m) for m in it.measures],
             }
             for it in plan.items
         ],
+    }
+
+
+def measure_to_dict(m: Measure) -> dict[str, Any]:
+    """A measure as `plan --json` shows it; the master's 指標 cells start from it (workbook/measure_cells.py)."""
+    return {
+        "id": m.measure_id,
+        "name": m.name,
+        "unit": m.unit,
+        "direction": m.direction,
+        "baseline": plain_number(m.baseline),
+        "target": plain_number(m.target),
+        "effect_kind": m.effect_kind,
+        "include_in_effect": m.include_in_effect,
+        "note": m.note,
+        "decimals": m.shown_decimals,
+        **({"aggregation": m.aggregation} if m.aggregation else {}),
     }
 
 

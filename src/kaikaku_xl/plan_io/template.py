@@ -19,6 +19,7 @@ from ..metrics.scale import BASES, GradeScale
 from ..metrics.scale_rows import scale_to_rows
 from ..plan import AGGREGATIONS, DIRECTIONS, EFFECT_KINDS, Plan, plain_number
 from ..workbook import contract as c
+from ..workbook.measure_cells import in_order, measure_cells
 from ..workbook.styles import FONT, apply
 
 ROWS_WITH_DROPDOWNS = 500
@@ -100,19 +101,9 @@ def _rows(plan: Plan) -> dict[str, list[list[Any]]]:
             for it in plan.items
         ],
         c.PLAN_SECTIONS.name: [[x.no, x.policy, x.name] for x in plan.sections],
+        # the master's cells, a text left empty as a blank cell
         c.PLAN_MEASURES.name: [
-            [
-                m.item,
-                m.name,
-                m.unit,
-                m.direction,
-                plain_number(m.baseline),
-                plain_number(m.target),
-                m.effect_kind or None,
-                "はい" if m.include_in_effect else "いいえ",
-                m.note or None,
-                m.aggregation or None,
-            ]
+            [None if v == "" else v for v in in_order(c.PLAN_MEASURES, measure_cells(m))]
             for m in plan.measures
         ],
         c.PLAN_HISTORY.name: [

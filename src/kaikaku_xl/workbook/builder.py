@@ -5,7 +5,6 @@ The table writer is sheets.py, the dropdowns validation.py, the ダッシュボ�
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from openpyxl import Workbook
@@ -13,14 +12,14 @@ from openpyxl.workbook.defined_name import DefinedName
 
 from ..metrics.scale_rows import scale_to_rows
 from ..numformat import number_format
-from ..plan import Plan, plain_number
-from ..plausibility import NO_LIMIT
+from ..plan import Plan
 from ..settings import Settings, settings_rows
 from ..textfit import row_height
 from . import contract as c
 from .dashboard import write_dashboard, write_trend_charts
 from .grade_fills import paint_grades
 from .guide import guide_lines
+from .measure_cells import in_order, measure_cells
 from .sample import SAMPLE_MARK
 
 # Re-exported: the .xlsm builder and the department files write their tables with these.
@@ -38,13 +37,6 @@ from .validation import (  # noqa: F401
 
 REVISION_ROWS = 30  # blank rows of the 計画の見直し table
 LEDGER_ROWS = 200  # blank rows of the 効果額台帳 table (blank rows are not read)
-
-
-def _limit_cell(limit: float | None) -> Any:
-    """A measure's own plausible limit as the 指標 table shows it: blank = the unit's rule, なし = no limit."""
-    if limit is None:
-        return None
-    return NO_LIMIT if math.isinf(limit) else plain_number(limit)
 
 
 def input_rows(plan: Plan, layout: c.Layout, settings: Settings) -> dict[str, list[list[Any]]]:
@@ -85,25 +77,7 @@ def input_rows(plan: Plan, layout: c.Layout, settings: Settings) -> dict[str, li
             ]
             for it in plan.items
         ],
-        c.MEASURES.name: [
-            [
-                m.measure_id,
-                m.item,
-                m.name,
-                m.unit,
-                m.direction,
-                plain_number(m.baseline),
-                plain_number(m.target),
-                m.effect_kind,
-                "はい" if m.include_in_effect else "いいえ",
-                m.note,
-                m.shown_decimals,
-                _limit_cell(m.allowed_min),
-                _limit_cell(m.allowed_max),
-                m.aggregation or None,
-            ]
-            for m in measures
-        ],
+        c.MEASURES.name: [in_order(c.MEASURES, measure_cells(m)) for m in measures],
         "Actuals": [[m.item, m.name, m.unit, *blank_years] for m in measures],
         "Targets": [[m.item, m.name, m.unit, *blank_years] for m in measures],
         c.STATUS.name: [
