@@ -30,7 +30,7 @@ def _grades(
     end: float,
     settings: Any,
 ) -> np.ndarray:
-    """The refresh's own grading (metrics.evaluate.measure_grades) on the argument arrays, every year at once."""
+    """The refresh's own grading (metrics.measures.measure_grades) on the argument arrays, every year at once."""
     direction = directions(direction)
     actual = np.where(direction != "", actual, math.nan)
     custom = ~np.isnan(planned)
