@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +13,7 @@ from pathlib import Path
 import pytest
 from helpers.workbook import make_master
 
-from kaikaku_xl.progress import Progress
+from kaikaku_xl.progress import Progress, columns
 
 PHASE_LINE = re.compile(r"^(読み込み|計算|書き込み): .*（\d+\.\d 秒）$")
 
@@ -79,3 +81,88 @@ def test_a_failed_phase_writes_no_line() -> None:
     with pytest.raises(RuntimeError), Progress(stream).phase("計算"):
         raise RuntimeError("boom")
     assert stream.getvalue() == ""
+
+
+def screen(text: str, width: int = 80) -> list[str]:
+    """What a terminal `width` columns wide shows after `text`: \\r goes back to the start of the row, \\n down
+    a row, a wide (Japanese) character takes two columns, a character past the last column wraps."""
+    rows: list[list[str]] = [[]]
+    col = 0
+    for ch in text:
+        if ch in "\r\n":
+            col = 0
+            if ch == "\n":
+                rows.append([])
+            continue
+        width_of = columns(ch)
+        if col + width_of > width:
+            rows.append([])
+            col = 0
+        row = rows[-1]
+        row.extend([""] * (col + width_of - len(row)))
+        row[col : col + width_of] = [ch] + [""] * (width_of - 1)
+        col += width_of
+    return ["".join(row).rstrip() for row in rows]
+
+
+def test_the_bar_leaves_only_the_phase_line_on_a_narrow_terminal() -> None:
+    """The longest phase name: the bar is blanked by exactly its own width (blanking twice its characters
+    wrapped onto a second row of an 80-column terminal and left a blank line above the phase's line)."""
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    stream = Terminal()
+    progress = Progress(stream)
+    with progress.phase("返送ファイルの読み込み", total=40) as phase:
+        for _ in range(40):
+            phase.step()
+        phase.count("ファイル", 40)
+    with progress.phase("照合", total=3) as phase:
+        phase.step()
+    shown = screen(stream.getvalue())
+    assert [re.sub(r"（\d+\.\d 秒）", "", row) for row in shown] == [
+        "返送ファイルの読み込み: 40 ファイル",
+        "照合: ",
+        "",
+    ]
+
+
+@pytest.mark.skipif(
+    sys.platform == "win32", reason="pty is POSIX; the bar's Windows console path is not run here"
+)
+def test_refresh_on_a_terminal_draws_a_bar_and_ends_with_the_phase_lines(
+    master: Path, tmp_path: Path
+) -> None:
+    import pty
+    import tty
+
+    work = tmp_path / "m.xlsx"
+    shutil.copy(master, work)
+    terminal, its_end = pty.openpty()
+    tty.setraw(its_end)  # no \n → \r\n translation: what is read is what the command wrote
+    command = [sys.executable, "-m", "kaikaku_xl.cli", "refresh", str(work)]
+    with subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=its_end) as proc:
+        os.close(its_end)
+        written = b""
+        while True:
+            try:
+                chunk = os.read(terminal, 4096)
+            except OSError:  # EIO on Linux: the command closed the terminal's other end
+                break
+            if not chunk:
+                break
+            written += chunk
+        stdout, _ = proc.communicate(timeout=300)
+    os.close(terminal)
+    assert proc.returncode == 0, written.decode()
+    err = written.decode()
+    assert "\r読み込み [" in err and "\r書き込み [" in err  # the bar, redrawn in place
+    assert re.search(r"\r読み込み \[#+-*\] \d+/9", err) and "] 9/9" in err
+    assert err.endswith("\n")
+    shown = screen(err)
+    assert shown[-1] == "" and [row.split(":")[0] for row in shown[:-1]] == ["読み込み", "計算", "書き込み"]
+    assert all(PHASE_LINE.match(row) for row in shown[:-1]), shown
+    assert "[#" not in stdout.decode() and "\r" not in stdout.decode()  # the bar is on stderr only
+    assert stdout.decode().startswith("更新しました")

@@ -63,8 +63,11 @@ def _plan_template(args: argparse.Namespace) -> int:
 
     if not args.path:
         raise InputError("作成するファイル名を指定してください（例: kaikaku plan template 計画.xlsx）。")
-    plan = load_plan(args.plan) if args.plan else None
-    path = write_plan_workbook(args.path, plan, force=args.force)
+    progress = _progress(args)
+    plan = _load_plan(args, progress) if args.plan else None
+    with progress.phase("書き込み") as phase:
+        path = write_plan_workbook(args.path, plan, force=args.force)
+        phase.count("ファイル", 1)
     if plan is None:
         print(f"計画ワークブック（記入用）を作成しました: {path}")
         print(
@@ -76,15 +79,27 @@ def _plan_template(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _load_plan(args: argparse.Namespace, progress):  # noqa: ANN001, ANN202 (progress.Progress, imported lazily)
+    """The plan of --plan (the bundled one without it), with the 計画の読み込み line: a plan workbook of
+    thousands of measures takes seconds to read."""
+    with progress.phase("計画の読み込み") as phase:
+        plan = load_plan(args.plan)
+        phase.count("取組項目", len(plan.items))
+        phase.count("指標", len(plan.measures))
+    return plan
+
+
 def cmd_init(args: argparse.Namespace) -> int:
     from .workflows.init import create_master
 
-    plan = load_plan(args.plan)
+    progress = _progress(args)
+    plan = _load_plan(args, progress)
     options = {
         "sample": args.sample,
         "force": args.force,
         "now": _fixed_now(args.now),
         "protect": not args.no_protect,
+        "progress": progress,
     }
     if args.xlsm:
         from .excel.xlsm import create_xlsm
@@ -198,6 +213,7 @@ def cmd_distribute(args: argparse.Namespace) -> int:
         contact=args.contact or "",
         force=args.force,
         now=_fixed_now(args.now),
+        progress=_progress(args),
     )
     for sent in result.sent:
         print(
@@ -212,7 +228,11 @@ def cmd_collect(args: argparse.Namespace) -> int:
 
     _upgrade(args.path)
     report = collect(
-        Path(args.path), [Path(p) for p in args.files], prefer=args.prefer, now=_fixed_now(args.now)
+        Path(args.path),
+        [Path(p) for p in args.files],
+        prefer=args.prefer,
+        now=_fixed_now(args.now),
+        progress=_progress(args),
     )
     if args.json:
         print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2, default=str))
@@ -242,7 +262,7 @@ def cmd_collect(args: argparse.Namespace) -> int:
 def cmd_status(args: argparse.Namespace) -> int:
     from .workflows.status import cycle_status
 
-    statuses = cycle_status(Path(args.path), year=args.year)
+    statuses = cycle_status(Path(args.path), year=args.year, progress=_progress(args))
     if args.json:
         print(json.dumps({"departments": [s.as_dict() for s in statuses]}, ensure_ascii=False, indent=2))
         return EXIT_OK
@@ -260,7 +280,7 @@ def cmd_close_year(args: argparse.Namespace) -> int:
     from .workflows.closing import close_year
 
     _upgrade(args.path)
-    closed = close_year(Path(args.path), args.year, now=_fixed_now(args.now))
+    closed = close_year(Path(args.path), args.year, now=_fixed_now(args.now), progress=_progress(args))
     print(
         f"{closed.year}年度を締めました: 結果 {closed.results} 件・入力 {closed.inputs} 件を記録し、"
         f"{closed.locked} セルをロックしました。"
@@ -271,7 +291,7 @@ def cmd_close_year(args: argparse.Namespace) -> int:
 def cmd_reopen_year(args: argparse.Namespace) -> int:
     from .workflows.closing import reopen_year
 
-    reopen_year(Path(args.path), args.year, args.reason, now=_fixed_now(args.now))
+    reopen_year(Path(args.path), args.year, args.reason, now=_fixed_now(args.now), progress=_progress(args))
     print(f"{args.year}年度の締めを解除しました（変更履歴に理由を記録しました）。")
     return EXIT_OK
 
@@ -292,6 +312,7 @@ def cmd_revise(args: argparse.Namespace) -> int:
         added=args.add,
         ended=args.end,
         now=_fixed_now(args.now),
+        progress=_progress(args),
     )
     change = f"{done.old} → {done.new}" if done.new is not None else done.kind
     print(

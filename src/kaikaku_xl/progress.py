@@ -10,11 +10,17 @@ from __future__ import annotations
 
 import sys
 import time
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TextIO
 
 BAR_WIDTH = 24
+
+
+def columns(text: str) -> int:
+    """Terminal columns of text: a Japanese (wide) character takes two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 class Phase:
@@ -60,8 +66,10 @@ class Progress:
         self.line(name, current.counts, time.perf_counter() - start)
 
     def wipe(self) -> None:
+        """Blank the bar's line and go back to its start: exactly the columns drawn (more would wrap onto a
+        second line on a narrow terminal and leave the phase's line one line down)."""
         if self._drawn:
-            self.stream.write("\r" + " " * self._drawn * 2 + "\r")  # Japanese characters take two columns
+            self.stream.write("\r" + " " * self._drawn + "\r")
             self.stream.flush()
             self._drawn = 0
 
@@ -69,9 +77,9 @@ class Progress:
         if not self.bar or phase.total <= 0:
             return
         filled = min(BAR_WIDTH, BAR_WIDTH * phase.done // phase.total)
-        text = f"\r{phase.name} [{'#' * filled}{'-' * (BAR_WIDTH - filled)}] {phase.done}/{phase.total}"
-        self._drawn = len(text)
-        self.stream.write(text)
+        text = f"{phase.name} [{'#' * filled}{'-' * (BAR_WIDTH - filled)}] {phase.done}/{phase.total}"
+        self._drawn = max(self._drawn, columns(text))  # a shorter redraw still blanks the longer one on wipe
+        self.stream.write("\r" + text)
         self.stream.flush()
 
     def line(self, name: str, counts: dict[str, int], seconds: float) -> None:

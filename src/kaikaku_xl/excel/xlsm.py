@@ -29,6 +29,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..plan import Plan
+from ..progress import SILENT, Progress
 from ..settings import Settings
 from ..textfit import row_height
 from ..workbook.builder import build_workbook, input_rows, layout_of, print_setup
@@ -248,8 +249,10 @@ def create_xlsm(
     force: bool = False,
     now: datetime | None = None,
     protect: bool = True,
+    progress: Progress = SILENT,
 ) -> Path:
-    """Build `<name>.xlsm` (refreshed once) and `<name>.py` beside it; returns the workbook's path."""
+    """Build `<name>.xlsm` (refreshed once) and `<name>.py` beside it; returns the workbook's path.
+    progress: the 作成 line, then the refresh's lines."""
     path = Path(path)
     check_name(path)
     module = path.with_suffix(".py")
@@ -259,11 +262,13 @@ def create_xlsm(
             f"{existing[0]} は既にあります。上書きする場合は --force を付けてください（元のファイルは残りません）。"
         )
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb = build_xlsm_workbook(plan, sample=sample, protect=protect)
-    try:
-        wb.save(path)
-    finally:
-        wb.vba_archive.close()
-    refresh(FileEngine(path, backups=0), now=now)
+    with progress.phase("作成") as phase:
+        wb = build_xlsm_workbook(plan, sample=sample, protect=protect)
+        try:
+            wb.save(path)
+        finally:
+            wb.vba_archive.close()
+        phase.count("シート", len(wb.sheetnames))
+    refresh(FileEngine(path, backups=0), now=now, progress=progress)
     module.write_text(macro_module(path.stem), encoding="utf-8")
     return path

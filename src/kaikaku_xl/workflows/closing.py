@@ -19,6 +19,7 @@ from ..errors import InputError
 from ..metrics import evaluate
 from ..palette import REFERENCE_FILL
 from ..plan import item_no
+from ..progress import SILENT, Progress
 from ..workbook import contract as c
 from ..workbook.a1 import column_index, column_letter, split_cell
 from ..workbook.headless import FileEngine
@@ -27,7 +28,7 @@ from .closed import PLAN_ACTIVE, PLAN_BASELINE, PLAN_TARGET, in_force
 from .collect import write_change_log
 from .cycle import actual_rows, as_rows, positions, records, require_cycle_tables, shown, status_rows
 from .distribute import STAMP, STATUS_KEYS
-from .load import Loaded, load
+from .load import Loaded, count_inputs, load
 
 INPUT, STYLE = "入力", "書式"
 MEASURE_FIELDS = (
@@ -166,12 +167,46 @@ def _info(engine: FileEngine) -> list[dict[str, Any]]:
     return records(engine, c.CYCLE_INFO)
 
 
-def close_year(master: Path, year: int, now: datetime | None = None) -> Closed:
+def _lock_year(engine: FileEngine, loaded: Loaded, year: int) -> tuple[int, list[dict[str, Any]]]:
+    """Lock the year's input cells (reference fill, sheets protected): how many, and their former styles as
+    records (reopen-year puts them back)."""
+    styles: list[dict[str, Any]] = []
+    info = _info(engine)
+    protected = [r for r in info if _text(r["key"]) == PROTECTED_KEY]
+    newly = []
+    locked = 0
+    for sheet, cells in _cells_to_lock(engine, loaded, year).items():
+        before = engine.lock_cells(sheet, cells, REFERENCE_FILL)
+        locked += len(before)
+        styles += [
+            {
+                "year": year,
+                "kind": STYLE,
+                "key": f"{sheet}!{column_letter(col)}{row}",
+                "field": "s",
+                "value": s,
+            }
+            for (row, col), s in sorted(before.items())
+        ]
+        if not engine.is_protected(sheet):
+            engine.protect_sheet(sheet, True)
+            newly.append(sheet)
+    if newly:
+        names = [s for r in protected for s in _text(r["value"]).split(",") if s] + newly
+        info = [r for r in info if _text(r["key"]) != PROTECTED_KEY] + [
+            {"key": PROTECTED_KEY, "value": ",".join(dict.fromkeys(names))}
+        ]
+        engine.write_table(c.CYCLE_INFO, as_rows(c.CYCLE_INFO, info))
+    return locked, styles
+
+
+def close_year(master: Path, year: int, now: datetime | None = None, progress: Progress = SILENT) -> Closed:
+    """progress: the 読み込み / 計算 / 書き込み lines for the command line."""
     engine = FileEngine(master)
     try:
         with engine.writing("年度締め"):
             require_cycle_tables(engine)
-            loaded = load(engine)
+            loaded = load(engine, progress)
             if year not in loaded.layout.years:
                 raise InputError(
                     f"{year}年度は実績を入力する年度（{loaded.layout.years[0]}〜{loaded.layout.years[-1]}）"
@@ -186,103 +221,81 @@ def close_year(master: Path, year: int, now: datetime | None = None) -> Closed:
                     "直してから締めてください。"
                 )
             stamp = (now or datetime.now()).strftime(STAMP)
-            history = records(engine, c.YEAR_RESULTS)
-            inputs, results = input_records(loaded, year), result_records(loaded, year)
-            styles = []
-            info = _info(engine)
-            protected = [r for r in info if _text(r["key"]) == PROTECTED_KEY]
-            newly = []
-            locked = 0
-            for sheet, cells in _cells_to_lock(engine, loaded, year).items():
-                before = engine.lock_cells(sheet, cells, REFERENCE_FILL)
-                locked += len(before)
-                styles += [
-                    {
-                        "year": year,
-                        "kind": STYLE,
-                        "key": f"{sheet}!{column_letter(col)}{row}",
-                        "field": "s",
-                        "value": s,
-                    }
-                    for (row, col), s in sorted(before.items())
-                ]
-                if not engine.is_protected(sheet):
-                    engine.protect_sheet(sheet, True)
-                    newly.append(sheet)
-            if newly:
-                names = [s for r in protected for s in _text(r["value"]).split(",") if s] + newly
-                info = [r for r in info if _text(r["key"]) != PROTECTED_KEY] + [
-                    {"key": PROTECTED_KEY, "value": ",".join(dict.fromkeys(names))}
-                ]
-                engine.write_table(c.CYCLE_INFO, as_rows(c.CYCLE_INFO, info))
-            engine.write_table(c.YEAR_RESULTS, as_rows(c.YEAR_RESULTS, history + inputs + results + styles))
-            engine.write_table(
-                c.CLOSED_YEARS,
-                as_rows(
-                    c.CLOSED_YEARS,
-                    closed
-                    + [
-                        {"year": year, "closed_at": stamp, "user": _user(), "fingerprint": loaded.fingerprint}
-                    ],
-                ),
-            )
-            log = records(engine, c.CHANGE_LOG) + [
-                {
-                    "time": stamp,
-                    "kind": c.LOG_CLOSE,
-                    "note": f"{year}年度を締めました（結果 {len(results)} 件・"
-                    f"入力 {len(inputs)} 件を記録、{locked} セルをロック）。利用者 {_user()}",
+            with progress.phase("計算") as phase:
+                inputs, results = input_records(loaded, year), result_records(loaded, year)
+                count_inputs(phase, loaded)
+            with progress.phase("書き込み") as phase:
+                locked, styles = _lock_year(engine, loaded, year)
+                history = records(engine, c.YEAR_RESULTS)
+                engine.write_table(
+                    c.YEAR_RESULTS, as_rows(c.YEAR_RESULTS, history + inputs + results + styles)
+                )
+                closing = {
+                    "year": year,
+                    "closed_at": stamp,
+                    "user": _user(),
+                    "fingerprint": loaded.fingerprint,
                 }
-            ]
-            write_change_log(engine, log)
-            engine.commit()
+                engine.write_table(c.CLOSED_YEARS, as_rows(c.CLOSED_YEARS, [*closed, closing]))
+                note = (
+                    f"{year}年度を締めました（結果 {len(results)} 件・入力 {len(inputs)} 件を記録、"
+                    f"{locked} セルをロック）。利用者 {_user()}"
+                )
+                log = [*records(engine, c.CHANGE_LOG), {"time": stamp, "kind": c.LOG_CLOSE, "note": note}]
+                write_change_log(engine, log)
+                engine.commit()
+                phase.count("記録", len(inputs) + len(results) + len(styles))
+                phase.count("セルをロック", locked)
             return Closed(year, len(results), len(inputs), locked)
     finally:
         engine.close()
 
 
-def reopen_year(master: Path, year: int, reason: str, now: datetime | None = None) -> None:
+def reopen_year(
+    master: Path, year: int, reason: str, now: datetime | None = None, progress: Progress = SILENT
+) -> None:
+    """progress: the 読み込み / 書き込み lines for the command line."""
     if not reason.strip():
         raise InputError("締めを解除する理由（--reason）を入力してください。変更履歴に記録します。")
     engine = FileEngine(master)
     try:
         with engine.writing("締め解除"):
-            require_cycle_tables(engine)
-            closed = records(engine, c.CLOSED_YEARS)
-            if not any(_int(r["year"]) == year for r in closed):
-                raise InputError(f"{year}年度は締められていません。")
-            history = records(engine, c.YEAR_RESULTS)
-            restore: dict[str, dict[tuple[int, int], int]] = {}
-            for r in history:
-                if _int(r["year"]) == year and r["kind"] == STYLE:
-                    sheet, cell = str(r["key"]).rsplit("!", 1)
-                    letter, row = split_cell(cell)
-                    restore.setdefault(sheet, {})[(row, column_index(letter))] = int(r["value"] or 0)
-            for sheet, styles in restore.items():
-                engine.restyle_cells(sheet, styles)
-            remaining = [r for r in closed if _int(r["year"]) != year]
-            if not remaining:
-                info = _info(engine)
-                for r in info:
-                    if _text(r["key"]) == PROTECTED_KEY:
-                        for sheet in (s for s in _text(r["value"]).split(",") if s):
-                            engine.protect_sheet(sheet, False)
+            with progress.phase("読み込み") as phase:
+                require_cycle_tables(engine)
+                closed = records(engine, c.CLOSED_YEARS)
+                if not any(_int(r["year"]) == year for r in closed):
+                    raise InputError(f"{year}年度は締められていません。")
+                history = records(engine, c.YEAR_RESULTS)
+                restore: dict[str, dict[tuple[int, int], int]] = {}
+                for r in history:
+                    if _int(r["year"]) == year and r["kind"] == STYLE:
+                        sheet, cell = str(r["key"]).rsplit("!", 1)
+                        letter, row = split_cell(cell)
+                        restore.setdefault(sheet, {})[(row, column_index(letter))] = int(r["value"] or 0)
+                phase.count("記録", len(history))
+            with progress.phase("書き込み") as phase:
+                for sheet, styles in restore.items():
+                    engine.restyle_cells(sheet, styles)
+                remaining = [r for r in closed if _int(r["year"]) != year]
+                if not remaining:
+                    info = _info(engine)
+                    for r in info:
+                        if _text(r["key"]) == PROTECTED_KEY:
+                            for sheet in (s for s in _text(r["value"]).split(",") if s):
+                                engine.protect_sheet(sheet, False)
+                    engine.write_table(
+                        c.CYCLE_INFO,
+                        as_rows(c.CYCLE_INFO, [r for r in info if _text(r["key"]) != PROTECTED_KEY]),
+                    )
+                engine.write_table(c.CLOSED_YEARS, as_rows(c.CLOSED_YEARS, remaining))
                 engine.write_table(
-                    c.CYCLE_INFO, as_rows(c.CYCLE_INFO, [r for r in info if _text(r["key"]) != PROTECTED_KEY])
+                    c.YEAR_RESULTS, as_rows(c.YEAR_RESULTS, [r for r in history if _int(r["year"]) != year])
                 )
-            engine.write_table(c.CLOSED_YEARS, as_rows(c.CLOSED_YEARS, remaining))
-            engine.write_table(
-                c.YEAR_RESULTS, as_rows(c.YEAR_RESULTS, [r for r in history if _int(r["year"]) != year])
-            )
-            stamp = (now or datetime.now()).strftime(STAMP)
-            log = records(engine, c.CHANGE_LOG) + [
-                {
-                    "time": stamp,
-                    "kind": c.LOG_REOPEN,
-                    "note": f"{year}年度の締めを解除しました。理由: {reason.strip()}（利用者 {_user()}）",
-                }
-            ]
-            write_change_log(engine, log)
-            engine.commit()
+                stamp = (now or datetime.now()).strftime(STAMP)
+                note = f"{year}年度の締めを解除しました。理由: {reason.strip()}（利用者 {_user()}）"
+                log = [*records(engine, c.CHANGE_LOG), {"time": stamp, "kind": c.LOG_REOPEN, "note": note}]
+                write_change_log(engine, log)
+                engine.commit()
+                phase.count("セルのロックを解除", sum(len(styles) for styles in restore.values()))
     finally:
         engine.close()

@@ -17,12 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from ..plan import item_no
+from ..progress import SILENT, Progress
 from ..workbook import contract as c
-from ..workbook.department import read_returned
-from ..workbook.engine import RawTable, WorkbookError
+from ..workbook.department import Returned, read_returned
+from ..workbook.engine import WorkbookError
 from ..workbook.headless import FileEngine
-from ..workbook.inputs import Reader, _int
-from .collect_cell import reader_measures
+from ..workbook.inputs import _int
 from .collect_file import FileMerge
 from .cycle import (
     as_rows,
@@ -120,38 +120,6 @@ class Collect:
         self.log_rows.append(row)
         self.new_log += 1
 
-    def reader_number(self, value: Any, measure: Any) -> Any:
-        """A returned actual as the master's reader reads it (unit words, 万, commas, % as points): the same
-        Reader, on a one-row table, so a change to how the master reads numbers reaches collect too."""
-        if norm(value) is None:
-            return None
-        reader = Reader()
-        spec = self.loaded.layout.table("Actuals")
-        one = RawTable(
-            "x",
-            spec.headers,
-            [
-                [
-                    measure.item,
-                    measure.name,
-                    measure.unit,
-                    *([value] + [None] * (len(self.loaded.layout.years) - 1)),
-                ]
-            ],
-            1,
-            1,
-        )
-        measures = reader_measures(self.loaded)
-        frame = reader.yearly(
-            one,
-            spec,
-            measures[measures["measure_id"] == measure.measure_id],
-            self.loaded.layout.years,
-            "actual",
-            required=False,
-        )
-        return float(frame["actual"].iloc[0]) if len(frame) else value
-
     def refuse_file(self, path: Path, department: str, why: str) -> None:
         """A whole file refused: reported, the master unchanged (the file itself keeps every value typed)."""
         self.report.refused.append(
@@ -165,12 +133,17 @@ class Collect:
             }
         )
 
-    def collect_file(self, path: Path) -> None:
-        spec_names = [self.loaded.layout.table(n) for n in c.DEPARTMENT_TABLES]
+    def read_file(self, path: Path) -> Returned | WorkbookError:
+        """A returned file's tables, or why it cannot be read (refused in its turn by collect_file)."""
         try:
-            returned = read_returned(path, spec_names)
+            return read_returned(path, [self.loaded.layout.table(n) for n in c.DEPARTMENT_TABLES])
         except WorkbookError as exc:
-            self.refuse_file(path, "", str(exc))
+            return exc
+
+    def collect_file(self, path: Path, returned: Returned | WorkbookError | None = None) -> None:
+        returned = self.read_file(path) if returned is None else returned
+        if isinstance(returned, WorkbookError):
+            self.refuse_file(path, "", str(returned))
             return
         ident = returned.identity
         department = ident.get("department", "")
@@ -247,8 +220,13 @@ class Collect:
             )
             self.target.touched_records = True
 
+    @property
+    def pending(self) -> bool:
+        """Something to write: when nothing changed the master is not written at all."""
+        return bool(self.target.changed or self.target.touched_records or self.new_log)
+
     def commit(self) -> None:
-        if not (self.target.changed or self.target.touched_records or self.new_log):
+        if not self.pending:
             return
         self.target.write()
         engine = self.engine
@@ -268,27 +246,58 @@ def write_change_log(engine: FileEngine, rows: list[dict[str, Any]]) -> None:
 
 
 def collect(
-    master: Path, paths: list[Path], *, prefer: str = "master", now: datetime | None = None
+    master: Path,
+    paths: list[Path],
+    *,
+    prefer: str = "master",
+    now: datetime | None = None,
+    progress: Progress = SILENT,
 ) -> CollectReport:
+    """progress: the 読み込み / 返送ファイルの読み込み / 照合 / 書き込み lines for the command line."""
     files = returned_files(paths)
     engine = FileEngine(master)
     try:
         with engine.writing("回収"):  # one writer at a time: read, merge and replace under the master's lock
-            return collect_into(engine, files, prefer=prefer, now=now)
+            return collect_into(engine, files, prefer=prefer, now=now, progress=progress)
     finally:
         engine.close()
 
 
 def collect_into(
-    engine: Any, files: list[Path], *, prefer: str = "master", now: datetime | None = None
+    engine: Any,
+    files: list[Path],
+    *,
+    prefer: str = "master",
+    now: datetime | None = None,
+    progress: Progress = SILENT,
 ) -> CollectReport:
     """Collect through any engine with cell patching (the file engine; the open book for the 回収 action)."""
     require_cycle_tables(engine)
-    loaded = load(engine)
+    loaded = load(engine, progress)
     run = Collect(engine, loaded, prefer, (now or datetime.now()).strftime(STAMP))
     if not run.id:
         raise WorkbookError("このマスターからはまだ配布していません（kaikaku distribute）。")
-    for path in files:
-        run.collect_file(path)
-    run.commit()
+    with progress.phase("返送ファイルの読み込み", total=len(files)) as phase:
+        returned = []
+        for path in files:
+            returned.append(run.read_file(path))
+            phase.step()
+        phase.count("ファイル", len(files))
+    with progress.phase("照合", total=len(files)) as phase:
+        for path, one in zip(files, returned, strict=True):  # in the order given: the report's order
+            run.collect_file(path, one)
+            phase.step()
+        report = run.report
+        for label, entries in (
+            ("ファイル", files),
+            ("件適用", report.applied),
+            ("件競合", report.conflicts),
+            ("件拒否", report.refused),
+        ):
+            phase.count(label, len(entries))
+    if run.pending:
+        with progress.phase("書き込み") as phase:
+            phase.count("セル", sum(len(cells) for cells in run.target.patches.values()))
+            phase.count("変更履歴", run.new_log)
+            run.commit()
     return run.report

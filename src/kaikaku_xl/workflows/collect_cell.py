@@ -27,6 +27,39 @@ def reader_measures(loaded: Loaded) -> Any:
     return loaded.reader_measures if loaded.reader_measures is not None else loaded.inputs.measures
 
 
+def reader_number(loaded: Loaded, value: Any, measure: Any) -> Any:
+    """A returned actual as the master's reader reads it (unit words, 万, commas, % as points): the same
+    Reader, on a one-row table, so a change to how the master reads numbers reaches collect too."""
+    if norm(value) is None:
+        return None
+    reader = Reader()
+    spec = loaded.layout.table("Actuals")
+    one = RawTable(
+        "x",
+        spec.headers,
+        [
+            [
+                measure.item,
+                measure.name,
+                measure.unit,
+                *([value] + [None] * (len(loaded.layout.years) - 1)),
+            ]
+        ],
+        1,
+        1,
+    )
+    measures = reader_measures(loaded)
+    frame = reader.yearly(
+        one,
+        spec,
+        measures[measures["measure_id"] == measure.measure_id],
+        loaded.layout.years,
+        "actual",
+        required=False,
+    )
+    return float(frame["actual"].iloc[0]) if len(frame) else value
+
+
 class CellMerge:
     """What the merge of one returned file does to a single cell or row, and how it reports and logs it."""
 

@@ -9,7 +9,7 @@ from ..plan import ItemNo, item_no
 from ..workbook import contract as c
 from ..workbook.engine import RawTable
 from ..workbook.inputs import NotANumber, _int, _key, parse_number, runs_in
-from .collect_cell import CellMerge
+from .collect_cell import CellMerge, reader_number
 from .cycle import LEDGER_KEYS, ledger_key, ledger_values, positions, shown, status_key
 from .distribute import STATUS_KEYS
 
@@ -56,7 +56,9 @@ class FileMerge(CellMerge):
             seen.add(measure.measure_id)
             for y, j in year_cols.items():
                 ref = ("Actuals", measure.measure_id, f"y{y}")
-                self.merge_cell(table, i, raw, j, ref, y, lambda v, m=measure: self.c.reader_number(v, m))
+                self.merge_cell(
+                    table, i, raw, j, ref, y, lambda v, m=measure: reader_number(self.c.loaded, v, m)
+                )
 
     def status(self, table: RawTable) -> None:
         pos = positions(table, c.STATUS)

@@ -20,6 +20,7 @@ from ..metrics.items import running
 from ..metrics.scale import GradeScale
 from ..numformat import number_format
 from ..plan import item_no
+from ..progress import SILENT, Progress
 from ..workbook import contract as c
 from ..workbook.department import DepartmentBook, DepartmentTable, build_department_workbook
 from ..workbook.engine import RawTable, WorkbookError
@@ -161,7 +162,7 @@ def fingerprint(
 
 def distribute(master: Path, out: Path, **options: Any) -> DistributeResult:
     """Write one department workbook per 主要担当課 into `out` and record the distribution in the master; the
-    keyword options (year, due, contact, force, now) are those of distribute_into."""
+    keyword options (year, due, contact, force, now, progress) are those of distribute_into."""
     engine = FileEngine(master)
     try:
         with engine.writing("配布"):
@@ -179,10 +180,11 @@ def distribute_into(
     contact: str = "",
     force: bool = False,
     now: datetime | None = None,
+    progress: Progress = SILENT,
 ) -> DistributeResult:
     """Distribute through any engine (the file engine; the open book for the 配布 action)."""
     require_cycle_tables(engine)
-    loaded = load(engine)
+    loaded = load(engine, progress)
     year = year or loaded.settings.evaluation_year
     if year not in loaded.layout.years:
         raise InputError(
@@ -212,60 +214,70 @@ def distribute_into(
     result = DistributeResult(year=year)
     scale = GradeScale.of(loaded.settings)
     books = []
-    for department in departments:
-        path = out / f"{year}年度_実績報告_{safe_file_name(department)}.xlsx"
-        if path.exists() and not force:
-            raise WorkbookError(f"{path} は既にあります。配布し直す場合は --force を付けてください。")
-        tables, snapshot, own, cells = department_tables(loaded, raw, department, year)
-        distribution_id = "D" + uuid.uuid4().hex[:11]
-        print_ = fingerprint(the_master, distribution_id, department, year, snapshot)
-        identity = {
-            "master_id": the_master,
-            "distribution_id": distribution_id,
-            "department": department,
-            "year": str(year),
-            "distributed_at": stamp,
-            "due": due,
-            "fingerprint": print_,
-        }
-        n_measures = len(tables[0].rows)
-        book = DepartmentBook(
-            department,
-            year,
-            department_guide(loaded, department, year, due, contact, n_measures),
-            tables,
-            identity,
-            own,
-            scale.labels,
-            scale.typed,
-        )
-        books.append((path, build_department_workbook(book)))
-        distributions.append(
-            {
+    with progress.phase("配布ファイル作成", total=len(departments)) as phase:
+        for department in departments:
+            path = out / f"{year}年度_実績報告_{safe_file_name(department)}.xlsx"
+            if path.exists() and not force:
+                raise WorkbookError(f"{path} は既にあります。配布し直す場合は --force を付けてください。")
+            tables, snapshot, own, cells = department_tables(loaded, raw, department, year)
+            distribution_id = "D" + uuid.uuid4().hex[:11]
+            print_ = fingerprint(the_master, distribution_id, department, year, snapshot)
+            identity = {
+                "master_id": the_master,
                 "distribution_id": distribution_id,
                 "department": department,
-                "year": year,
+                "year": str(year),
                 "distributed_at": stamp,
                 "due": due,
-                "file": path.name,
                 "fingerprint": print_,
             }
-        )
-        values.extend(
-            {"distribution_id": distribution_id, "table": t, "row_key": k, "column": col, "value": v}
-            for t, k, col, v in snapshot
-        )
-        result.sent.append(Sent(department, path, distribution_id, own, cells))
+            n_measures = len(tables[0].rows)
+            book = DepartmentBook(
+                department,
+                year,
+                department_guide(loaded, department, year, due, contact, n_measures),
+                tables,
+                identity,
+                own,
+                scale.labels,
+                scale.typed,
+            )
+            books.append((path, build_department_workbook(book)))
+            distributions.append(
+                {
+                    "distribution_id": distribution_id,
+                    "department": department,
+                    "year": year,
+                    "distributed_at": stamp,
+                    "due": due,
+                    "file": path.name,
+                    "fingerprint": print_,
+                }
+            )
+            values.extend(
+                {"distribution_id": distribution_id, "table": t, "row_key": k, "column": col, "value": v}
+                for t, k, col, v in snapshot
+            )
+            result.sent.append(Sent(department, path, distribution_id, own, cells))
+            phase.step()
+            phase.count("課", 1)
+            phase.count("取組項目", len(own))
+            phase.count("指標", n_measures)
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     try:
-        for path, wb in books:
-            wb.save(path)
-            written.append(path)
-        engine.write_table(c.CYCLE_INFO, as_rows(c.CYCLE_INFO, info))
-        engine.write_table(c.DISTRIBUTIONS, as_rows(c.DISTRIBUTIONS, distributions))
-        engine.write_table(c.DISTRIBUTED_VALUES, as_rows(c.DISTRIBUTED_VALUES, values))
-        engine.commit()
+        with progress.phase("書き込み", total=len(books) + 1) as phase:
+            for path, wb in books:
+                wb.save(path)
+                written.append(path)
+                phase.step()
+            engine.write_table(c.CYCLE_INFO, as_rows(c.CYCLE_INFO, info))
+            engine.write_table(c.DISTRIBUTIONS, as_rows(c.DISTRIBUTIONS, distributions))
+            engine.write_table(c.DISTRIBUTED_VALUES, as_rows(c.DISTRIBUTED_VALUES, values))
+            engine.commit()
+            phase.step()
+            phase.count("ファイル", len(written))
+            phase.count("表", 3)  # the master's CycleInfo, Distributions, DistributedValues
     except BaseException:
         for path in written:  # a file the master has no record of could never be collected
             path.unlink(missing_ok=True)

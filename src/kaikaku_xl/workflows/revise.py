@@ -14,6 +14,7 @@ from typing import Any
 
 from ..errors import InputError, WorkbookError
 from ..plan import item_no, plain_number
+from ..progress import SILENT, Progress
 from ..workbook import contract as c
 from ..workbook.a1 import column_letter
 from ..workbook.headless import FileEngine
@@ -49,7 +50,9 @@ def revise(
     added: bool = False,
     ended: bool = False,
     now: datetime | None = None,
+    progress: Progress = SILENT,
 ) -> Revised:
+    """Record one revision (見直し) in the master; progress: the 読み込み / 書き込み lines."""
     day = parse_day(decided)
     if day is None:
         raise InputError(
@@ -65,7 +68,7 @@ def revise(
                     f"このマスターには「{c.REVISIONS.sheet}」の表（{c.REVISIONS.name}）がありません。"
                     "kaikaku refresh でマスターを更新すると表が追加されます。"
                 )
-            loaded = load(engine)
+            loaded = load(engine, progress)
             years = loaded.layout.years
             if year not in years:
                 raise InputError(
@@ -109,21 +112,23 @@ def revise(
                 raise InputError(
                     "--measure（目標値・基準値の見直し）か --item（取組の追加・終了）を指定してください。"
                 )
-            sheet, cell = _append(engine, row)
-            stamp = (now or datetime.now()).strftime(STAMP)
-            log = records(engine, c.CHANGE_LOG) + [
-                {
-                    "time": stamp,
-                    "kind": c.LOG_REVISION,
-                    "sheet": sheet,
-                    "cell": cell,
-                    "old": old,
-                    "new": row.get("new"),
-                    "note": f"{subject} の{kind}を {year}年度から見直し（推進本部 {day}）。理由: {reason.strip()}",
-                }
-            ]
-            write_change_log(engine, log)
-            engine.commit()
+            with progress.phase("書き込み") as phase:
+                sheet, cell = _append(engine, row)
+                stamp = (now or datetime.now()).strftime(STAMP)
+                log = records(engine, c.CHANGE_LOG) + [
+                    {
+                        "time": stamp,
+                        "kind": c.LOG_REVISION,
+                        "sheet": sheet,
+                        "cell": cell,
+                        "old": old,
+                        "new": row.get("new"),
+                        "note": f"{subject} の{kind}を {year}年度から見直し（推進本部 {day}）。理由: {reason.strip()}",
+                    }
+                ]
+                write_change_log(engine, log)
+                engine.commit()
+                phase.count("見直し", 1)
             return Revised(kind, subject, year, old, row.get("new"), f"{sheet}!{cell}")
     finally:
         engine.close()

@@ -13,6 +13,7 @@ import pandas as pd
 from ..metrics import NOT_GRADED, Results
 from ..metrics.items import running
 from ..metrics.scale import GradeScale
+from ..progress import SILENT, Progress
 from ..workbook import contract as c
 from ..workbook.engine import Engine
 from ..workbook.inputs import NARRATIVE_KEYS, WARNING, Problem, _int
@@ -163,16 +164,22 @@ def submission_rows(statuses: list[DepartmentStatus]) -> list[list[Any]]:
     ]
 
 
-def cycle_status(master: Path, year: int | None = None) -> list[DepartmentStatus]:
-    """`kaikaku status`: read-only."""
+def cycle_status(
+    master: Path, year: int | None = None, progress: Progress = SILENT
+) -> list[DepartmentStatus]:
+    """`kaikaku status`: read-only; progress: the 読み込み / 計算 lines."""
     from ..workbook.headless import FileEngine
-    from .load import load
+    from .load import count_inputs, load
     from .recorded import evaluate_kept
 
     engine = FileEngine(master)
     try:
-        loaded = load(engine)
-        results = evaluate_kept(loaded, loaded.settings)
-        return department_status(engine, loaded, results, year)
+        loaded = load(engine, progress)
+        with progress.phase("計算") as phase:
+            count_inputs(phase, loaded)
+            results = evaluate_kept(loaded, loaded.settings)
+            statuses = department_status(engine, loaded, results, year)
+            phase.count("課", len(statuses))
+        return statuses
     finally:
         engine.close()
