@@ -19,13 +19,13 @@ from openpyxl import load_workbook
 
 from kaikaku_xl import textfit
 from kaikaku_xl.cli import main
-from kaikaku_xl.excel import names as n
 from kaikaku_xl.excel.xlsm import create_xlsm
 from kaikaku_xl.export import xlsx as export_xlsx
 from kaikaku_xl.metrics import GRADES
 from kaikaku_xl.palette import GRADE_FILL
 from kaikaku_xl.plan import load_plan
 from kaikaku_xl.workbook import contract as c
+from kaikaku_xl.workbook import contract_excel as n
 from kaikaku_xl.workbook.builder import layout_of
 from kaikaku_xl.workbook.headless import FileEngine
 from kaikaku_xl.workflows.refresh import refresh

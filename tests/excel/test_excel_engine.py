@@ -20,11 +20,11 @@ from helpers.workbook import FIXED_NOW, make_master
 from openpyxl import load_workbook
 
 from kaikaku_xl.excel import macros
-from kaikaku_xl.excel import names as n
 from kaikaku_xl.excel.engine import DOOR_CLASSIC, XlwingsEngine
 from kaikaku_xl.excel.xlsm import create_xlsm
 from kaikaku_xl.plan import load_plan
 from kaikaku_xl.workbook import contract as c
+from kaikaku_xl.workbook import contract_excel as n
 from kaikaku_xl.workbook.builder import layout_of
 from kaikaku_xl.workbook.headless import FileEngine
 from kaikaku_xl.workflows.refresh import refresh

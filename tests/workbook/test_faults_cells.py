@@ -50,7 +50,8 @@ def test_a_merged_cell_is_reported_as_blank_not_none(tmp_path: Path) -> None:
 
 
 def test_text_longer_than_an_excel_cell_is_cut_when_written() -> None:
-    from kaikaku_xl.workbook.package import EXCEL_MAX_CHARS, _cell_xml
+    from kaikaku_xl.workbook.limits import EXCEL_MAX_CHARS
+    from kaikaku_xl.workbook.sheetxml import _cell_xml
 
     xml = _cell_xml("A1", "字" * 40_000, 0)
     text = xml.split('xml:space="preserve">')[1].split("</t>")[0]

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from helpers.workbook import make_master
 
-from kaikaku_xl.workbook.package import rewrite_package
 from kaikaku_xl.workbook.saving import ends_as_zip, opens_as_zip
+from kaikaku_xl.workbook.zipcopy import rewrite_package
 
 
 def _raw(zf: zipfile.ZipFile, name: str) -> bytes:

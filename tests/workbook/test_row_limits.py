@@ -13,9 +13,9 @@ from helpers.workbook import make_master
 
 from kaikaku_xl.cli import main
 from kaikaku_xl.workbook import contract as c
-from kaikaku_xl.workbook import package
+from kaikaku_xl.workbook import limits
 from kaikaku_xl.workbook.headless import FileEngine
-from kaikaku_xl.workbook.package import EXCEL_MAX_ROWS, RowLimitError, check_row_limit
+from kaikaku_xl.workbook.limits import EXCEL_MAX_ROWS, RowLimitError, check_row_limit
 
 
 def test_the_real_limit_is_checked_before_rows_are_built(tmp_path: Path) -> None:
@@ -35,7 +35,7 @@ def test_a_master_past_the_limit_is_refused_and_untouched(
     tmp_path: Path, command: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = make_master(tmp_path)
-    monkeypatch.setattr(package, "EXCEL_MAX_ROWS", 12)  # the sample's output tables are longer than this
+    monkeypatch.setattr(limits, "EXCEL_MAX_ROWS", 12)  # the sample's output tables are longer than this
     before = path.read_bytes()
     out = tmp_path / "出力"
     capsys.readouterr()
@@ -68,7 +68,7 @@ def test_collect_refuses_rows_past_the_limit(
     wb.save(returned)
     before = master.read_bytes()
     limit = c.CHANGE_LOG.anchor_row  # the change log has no room for this run's row
-    monkeypatch.setattr(package, "EXCEL_MAX_ROWS", limit)
+    monkeypatch.setattr(limits, "EXCEL_MAX_ROWS", limit)
     capsys.readouterr()
     code = main(["collect", str(master), str(returned), "--now", NOW])
     err = capsys.readouterr().err

@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 
 from kaikaku_xl.cli import main
 from kaikaku_xl.workbook import contract as c
-from kaikaku_xl.workbook import package
+from kaikaku_xl.workbook import zipcopy
 from kaikaku_xl.workbook.engine import WorkbookError
 from kaikaku_xl.workbook.headless import FileEngine
 from kaikaku_xl.workbook.lock import lock_path, writer_lock
@@ -104,7 +104,7 @@ def _enospc(*_args, **_kwargs):  # noqa: ANN002, ANN003, ANN202
 # compressed bytes): a full disk during either.
 STEPS = (
     [("zipfile.ZipFile.writestr", n) for n in (1, 5, 10)]
-    + [(f"{package.__name__}.copy_raw", n) for n in (1, 20, 40)]
+    + [(f"{zipcopy.__name__}.copy_raw", n) for n in (1, 20, 40)]
     + [
         ("os.fsync", 1),
         ("os.fsync", 2),
@@ -130,7 +130,7 @@ def test_a_full_disk_at_any_step_leaves_old_file_and_valid_backups(
         sorted(p.name for p in (tmp_path / "backup").glob("*")) if (tmp_path / "backup").exists() else []
     )
     module_name, _, attr = target.rpartition(".")
-    owner = {"zipfile.ZipFile": zipfile.ZipFile, "os": os, "shutil": shutil, package.__name__: package}[
+    owner = {"zipfile.ZipFile": zipfile.ZipFile, "os": os, "shutil": shutil, zipcopy.__name__: zipcopy}[
         module_name
     ]
     real = getattr(owner, attr)

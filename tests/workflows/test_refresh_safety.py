@@ -125,16 +125,16 @@ def test_a_killed_process_leaves_the_original_intact(tmp_path: Path) -> None:
     before = path.read_bytes()
     script = (
         "import os, sys\n"
-        "from kaikaku_xl.workbook import package\n"
+        "from kaikaku_xl.workbook import zipcopy\n"
         "from kaikaku_xl.workbook.headless import FileEngine\n"
         "from kaikaku_xl.workflows.refresh import refresh\n"
-        "real = package.copy_raw\n"  # every unchanged part is copied by it: crash at the 20th
+        "real = zipcopy.copy_raw\n"  # every unchanged part is copied by it: crash at the 20th
         "n = [0]\n"
         "def crash(*a, **k):\n"
         "    n[0] += 1\n"
         "    if n[0] == 20: os._exit(9)\n"
         "    return real(*a, **k)\n"
-        "package.copy_raw = crash\n"
+        "zipcopy.copy_raw = crash\n"
         "refresh(FileEngine(sys.argv[1], backups=2))\n"
     )
     result = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, timeout=120)

@@ -20,7 +20,7 @@ from openpyxl.utils.cell import range_boundaries
 
 from ..workbook import contract as c
 from ..workbook.engine import RawTable, WorkbookError
-from ..workbook.package import check_row_limit
+from ..workbook.limits import check_row_limit
 
 DOOR_CLASSIC = "Excel"
 DOOR_SERVER = "Excel(Web)"

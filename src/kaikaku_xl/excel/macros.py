@@ -18,13 +18,13 @@ import xlwings as xw
 
 from ..rounding import format_amount
 from ..workbook import contract as c
+from ..workbook import contract_excel as n
 from ..workbook.engine import WorkbookError
 from ..workbook.inputs import ERROR
 from ..workflows.load import Loaded
 from ..workflows.load import validate as validate_workflow
 from ..workflows.refresh import problem_rows
 from ..workflows.refresh import refresh as refresh_workflow
-from . import names as n
 from .engine import XlwingsEngine
 
 STAMP = "%Y-%m-%d %H:%M:%S"

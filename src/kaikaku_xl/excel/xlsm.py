@@ -32,13 +32,13 @@ from ..plan import Plan
 from ..progress import SILENT, Progress
 from ..settings import Settings
 from ..textfit import row_height
+from ..workbook import contract_excel as n
 from ..workbook.builder import build_workbook, input_rows, layout_of, print_setup
 from ..workbook.engine import WorkbookError
 from ..workbook.headless import FileEngine
 from ..workbook.sample import sample_rows
 from ..workbook.styles import apply
 from ..workflows.refresh import refresh
-from . import names as n
 
 VML_PART = (
     "xl/drawings/vmlDrawing1.vml"  # the name openpyxl keeps from its vba_archive (vmlDrawing<digit>.vml)

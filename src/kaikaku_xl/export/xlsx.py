@@ -33,7 +33,7 @@ from ..palette import (
     SERIES_OUTLINE,
 )
 from ..textfit import EXCEL, LIBREOFFICE, TextMetrics, line_count, text_width  # noqa: F401  (re-exported)
-from ..workbook.package import check_row_limit
+from ..workbook.limits import check_row_limit
 from .view import AMOUNT_FORMAT, Cell, Document, Table, date_label
 from .xlsx_sheet import BODY_SIZE, SheetWriter, page_setup, sheet_widths
 

@@ -13,7 +13,7 @@ from lxml import etree
 
 from . import contract as c
 from .a1 import column_letter
-from .package import NS_MAIN, NS_PKG_REL, NS_REL
+from .package import NS_MAIN, NS_PKG_REL, NS_REL, part_bytes
 
 REL_SHEET = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
 REL_TABLE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/table"
@@ -123,13 +123,7 @@ def added_table_parts(
         sheet.set(f"{{{NS_REL}}}id", rid)
         for part, kind in ((sheet_part, CT_SHEET), (table_part, CT_TABLE)):
             etree.SubElement(types, f"{{{NS_CT}}}Override", PartName=f"/{part}", ContentType=kind)
-    parts["xl/workbook.xml"] = etree.tostring(
-        workbook, xml_declaration=True, encoding="UTF-8", standalone=True
-    )
-    parts["xl/_rels/workbook.xml.rels"] = etree.tostring(
-        rels, xml_declaration=True, encoding="UTF-8", standalone=True
-    )
-    parts["[Content_Types].xml"] = etree.tostring(
-        types, xml_declaration=True, encoding="UTF-8", standalone=True
-    )
+    parts["xl/workbook.xml"] = part_bytes(workbook)
+    parts["xl/_rels/workbook.xml.rels"] = part_bytes(rels)
+    parts["[Content_Types].xml"] = part_bytes(types)
     return parts

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from .a1 import column_index
-from .package import StyleBook
+from .stylebook import StyleBook
 
 _CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*)>")
 _REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')

@@ -5,18 +5,18 @@ from __future__ import annotations
 
 from .tablespec import FMT_INT, FMT_NUM, FMT_TEXT, Column, TableSpec
 
+
+def key_value_spec(name: str, sheet: str) -> TableSpec:
+    """A hidden table of キー/値 rows (text values: an ID is never read as a number)."""
+    return TableSpec(
+        name, sheet, (Column("キー", "key", width=16), Column("値", "value", FMT_TEXT, 40)), anchor_row=1
+    )
+
+
 # ---- the yearly cycle (distribute / collect / status / close a year) --------------------------------------
 # Every record of the cycle lives in worksheet tables of the master (hidden where staff need not see them), so a
 # master saved by Excel, LibreOffice or openpyxl keeps the cycle working. Each hidden table has a sheet of its own.
-CYCLE_INFO = TableSpec(
-    "CycleInfo",
-    "管理情報",
-    (
-        Column("キー", "key", width=16),
-        Column("値", "value", FMT_TEXT, 40),
-    ),
-    anchor_row=1,
-)
+CYCLE_INFO = key_value_spec("CycleInfo", "管理情報")
 MASTER_ID_KEY = "master_id"
 
 DISTRIBUTIONS = TableSpec(
@@ -152,14 +152,6 @@ HIDDEN_CYCLE_SHEETS = tuple(t.sheet for t in CYCLE_TABLES if t not in (CHANGE_LO
 
 # The department workbook: the same input tables (names, headers) as the master, a guide and a hidden identity.
 SHEET_DEPARTMENT_GUIDE = "記入方法"
-IDENTITY = TableSpec(
-    "KaikakuIdentity",
-    "配布情報",
-    (
-        Column("キー", "key", width=16),
-        Column("値", "value", FMT_TEXT, 40),
-    ),
-    anchor_row=1,
-)
+IDENTITY = key_value_spec("KaikakuIdentity", "配布情報")
 IDENTITY_KEYS = ("master_id", "distribution_id", "department", "year", "distributed_at", "due", "fingerprint")
 DEPARTMENT_TABLES = ("Actuals", "Status", "EffectLedger")

@@ -133,10 +133,11 @@ LEDGER = TableSpec(
 )
 
 
-def actuals_spec(years: list[int]) -> TableSpec:
+def _measure_years_spec(name: str, sheet: str, years: list[int]) -> TableSpec:
+    """A row per measure (No, 指標名, 単位) and a column per year, in the measure's own decimals."""
     return TableSpec(
-        "Actuals",
-        "実績",
+        name,
+        sheet,
         (
             Column("No", "item", FMT_INT, 6),
             Column("指標名", "name", width=32, wrap=True),
@@ -144,6 +145,15 @@ def actuals_spec(years: list[int]) -> TableSpec:
             *(Column(year_header(y), f"y{y}", FMT_NUM, 16, per_measure=True) for y in years),
         ),
     )
+
+
+def actuals_spec(years: list[int]) -> TableSpec:
+    return _measure_years_spec("Actuals", "実績", years)
+
+
+def targets_spec(years: list[int]) -> TableSpec:
+    """A measure's own target for each year (年度目標)."""
+    return _measure_years_spec("Targets", "年度目標", years)
 
 
 def effect_plan_spec(plan_years: list[int]) -> TableSpec:
@@ -155,18 +165,5 @@ def effect_plan_spec(plan_years: list[int]) -> TableSpec:
             Column("No", "item", FMT_INT, 6),
             Column("取組項目", "title", width=30, wrap=True),
             *(Column(year_header(y), f"y{y}", FMT_YEN, 16) for y in plan_years),
-        ),
-    )
-
-
-def targets_spec(years: list[int]) -> TableSpec:
-    return TableSpec(
-        "Targets",
-        "年度目標",
-        (
-            Column("No", "item", FMT_INT, 6),
-            Column("指標名", "name", width=32, wrap=True),
-            Column("単位", "unit", width=7),
-            *(Column(year_header(y), f"y{y}", FMT_NUM, 16, per_measure=True) for y in years),
         ),
     )

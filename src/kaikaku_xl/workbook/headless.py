@@ -12,21 +12,13 @@ from typing import Any
 
 from ..textfit import table_row_height
 from .a1 import column_index, column_letter, range_bounds, split_cell
+from .calcchain import holds_formulas, prune_calc_chain, with_full_calc_on_load
 from .cellformats import range_formats
 from .contract import TableSpec
 from .engine import RawTable, WorkbookError
+from .limits import check_row_limit
 from .lock import writer_lock
-from .package import (
-    SheetWrite,
-    StyleBook,
-    check_row_limit,
-    holds_formulas,
-    inspect,
-    prune_calc_chain,
-    render_sheet,
-    render_table,
-    with_full_calc_on_load,
-)
+from .package import inspect
 from .patch import cell_styles, is_protected, locked_styles, patch_sheet
 
 # Re-exported: saving (atomic replace, backups, leftovers) lived here before saving.py.
@@ -38,6 +30,8 @@ from .saving import (  # noqa: F401
     rotate_backups,
     save_atomically,
 )
+from .sheetxml import SheetWrite, render_sheet, render_table
+from .stylebook import StyleBook
 
 READERS = ("calamine", "openpyxl")  # openpyxl: the reference the fast reader is tested against
 STYLES = "xl/styles.xml"

@@ -13,7 +13,8 @@ from lxml import etree
 from .a1 import column_letter, range_bounds
 from .contract import PASSWORD_NOTE
 from .engine import WorkbookError
-from .package import _ILLEGAL_XML, NS_MAIN
+from .package import NS_MAIN, part_bytes
+from .sheetxml import ILLEGAL_XML
 
 
 def _tag(name: str) -> str:
@@ -48,7 +49,7 @@ def _set_value(cell: etree._Element, value: Any) -> None:
         element = etree.Element(_tag("is"))
         text = etree.SubElement(element, _tag("t"))
         text.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-        text.text = _ILLEGAL_XML.sub("", str(value))
+        text.text = ILLEGAL_XML.sub("", str(value))
     cell.insert(0, element)
 
 
@@ -116,7 +117,7 @@ def patch_sheet(
     if dimension is not None and rows:
         max_col = max([1] + [max(cells_of(row)) for row in rows.values() if len(row.findall(_tag("c")))])
         dimension.set("ref", f"A1:{column_letter(max_col)}{max(rows)}")
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return part_bytes(root)
 
 
 # Elements that may precede sheetProtection in a worksheet (CT_Worksheet's sequence).
@@ -199,4 +200,4 @@ def locked_styles(xml: bytes, indices: set[int], fill_rgb: str) -> tuple[bytes, 
         xfs.append(xf)
         mapping[index] = len(xfs) - 1
     xfs.set("count", str(len(xfs)))
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True), mapping
+    return part_bytes(root), mapping

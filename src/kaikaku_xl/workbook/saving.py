@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..errors import os_reason
 from .engine import WorkbookError
-from .package import rewrite_package
+from .zipcopy import rewrite_package
 
 BACKUP_DIR = "backup"
 

@@ -16,7 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..numformat import MEASURE_FORMATS
 from ..textfit import row_height, table_row_height
 from . import contract as c
-from .package import check_row_limit
+from .limits import check_row_limit
 from .styles import apply
 from .titles import TITLES
 
