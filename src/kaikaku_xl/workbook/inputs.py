@@ -2,7 +2,8 @@
 
 Every problem names the sheet and cell and says what to do. Nothing here raises on bad input: a value that
 cannot be read becomes "missing" (評価対象外) and a problem row, and the rest is still computed. The numbers as
-typed are read in typed.py, the 進捗状況 and 効果額台帳 tables in inputs_cycle.py.
+typed are read in typed.py, the 指標 table in inputs_measures.py, the 進捗状況 and 効果額台帳 tables in
+inputs_cycle.py; this module reads the 設定 table and the yearly values (実績, 年度目標).
 """
 
 from __future__ import annotations
@@ -10,33 +11,33 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from decimal import Decimal
 from typing import Any
 
 import pandas as pd
 
 from ..errors import shown as quoted
-from ..metrics.frames import ACTUAL_COLUMNS, MEASURE_COLUMNS
-from ..numformat import MAX_DECIMALS
-from ..plan import AGGREGATIONS, CUMULATIVE, DIRECTIONS, EFFECT_KINDS, item_no
-from ..plausibility import NO_LIMIT, Bounds, parse_bounds, shown, violation
+from ..metrics.frames import ACTUAL_COLUMNS
+from ..plan import item_no
+from ..plausibility import Bounds, parse_bounds, shown, violation
 from ..settings import SETTING_SPECS, Settings
 from . import contract as c
 from .engine import RawTable
 from .inputs_cycle import CycleTablesReader, runs_in  # noqa: F401  (runs_in: re-exported)
+from .inputs_measures import MeasuresReader
 
 # Re-exported: the workflows, the UDFs and the plan reader import these from here.
 from .problems import ERROR, NARRATIVE_KEYS, WARNING, Problem  # noqa: F401
 from .typed import NotANumber, _int, _key, _text, parse_number  # noqa: F401
 
 
-class Reader(CycleTablesReader):
+class Reader(MeasuresReader, CycleTablesReader):
     """Turns raw tables into metric frames, collecting problems."""
 
     # -- settings ---------------------------------------------------------------------------------------
     def settings(self, table: RawTable) -> Settings:
         values: dict[str, Any] = {}
-        key_col, value_col = table.column_index("キー"), table.column_index("値")
+        key_col = table.column_index(c.SETTINGS.column("key").header)
+        value_col = table.column_index(c.SETTINGS.column("value").header)
         if key_col is None or value_col is None:
             self.problems.append(
                 Problem(
@@ -88,254 +89,6 @@ class Reader(CycleTablesReader):
         if number < 0:
             raise ValueError("0以上の数値を入力してください")
         return number
-
-    # -- measures ---------------------------------------------------------------------------------------
-    def measures(self, table: RawTable, items: pd.DataFrame) -> pd.DataFrame:
-        keys = [col.key for col in c.MEASURES.columns if col.key not in c.MEASURE_OPTIONAL_KEYS]
-        pos = self.require_columns(table, c.MEASURES, keys)
-        if pos is None:
-            return pd.DataFrame(columns=MEASURE_COLUMNS)
-        decimals_at = table.column_index(c.MEASURES.column("decimals").header)
-        limit_at = {
-            key: table.column_index(c.MEASURES.column(key).header) for key in ("allowed_min", "allowed_max")
-        }
-        aggregation_at = table.column_index(c.MEASURES.column("aggregation").header)
-        policy_of = dict(
-            zip(items["item"], items["policy"], strict=True)
-        )  # dicts: one lookup per row is cheap
-        lead_of = dict(zip(items["item"], items["lead"], strict=True))
-        rows, seen = [], set()
-        seq: dict[int, int] = {}
-        for i, raw in enumerate(table.rows):
-            item = item_no(raw[pos["item"]])
-            name = _text(raw[pos["name"]])
-            if item is None or item not in policy_of:
-                self.problem(
-                    ERROR,
-                    table,
-                    i,
-                    pos["item"],
-                    f"取組項目 No「{quoted(raw[pos['item']])}」は計画にありません。",
-                    "取組項目シートにある No を入力してください。この指標は計算から除きました。",
-                )
-                continue
-            if (item, _key(name)) in seen:
-                self.problem(
-                    ERROR,
-                    table,
-                    i,
-                    pos["name"],
-                    f"No.{item}「{quoted(name)}」の行が重複しています。",
-                    "重複した行を削除してください。最初の行で計算しました。",
-                )
-                continue
-            seen.add((item, _key(name)))
-            direction = _text(raw[pos["direction"]])
-            if direction not in DIRECTIONS:
-                self.problem(
-                    ERROR,
-                    table,
-                    i,
-                    pos["direction"],
-                    f"方向「{quoted(direction)}」は使えません。",
-                    "増加・減少・維持のいずれかを入力してください。この指標は計算から除きました。",
-                )
-                continue
-            unit = _text(raw[pos["unit"]])
-            numbers: dict[str, float | None] = {}
-            for key, label in (("baseline", "基準値"), ("target", "目標値")):
-                try:
-                    numbers[key] = parse_number(raw[pos[key]], unit or None)
-                    if unit == "%" and numbers[key] is not None:
-                        numbers[key] = self.percent_points(
-                            table,
-                            i,
-                            pos[key],
-                            raw[pos[key]],
-                            numbers[key],  # type: ignore[arg-type]
-                            f"No.{item}「{quoted(name)}」の{label}",
-                        )
-                except NotANumber as exc:
-                    numbers[key] = None
-                    self.problem(
-                        ERROR,
-                        table,
-                        i,
-                        pos[key],
-                        f"{label}「{quoted(raw[pos[key]])}」: {exc}。",
-                        f"{label}を数値で入力してください。この指標は計算から除きました。",
-                    )
-            limits = self.measure_limits(table, i, limit_at, raw)
-            bounds = self.config.bounds(unit).override(*limits)
-            for key, label in (("baseline", "基準値"), ("target", "目標値")):
-                reason = (
-                    None
-                    if numbers[key] is None
-                    else violation(numbers[key], bounds, self.config.value_ceiling)
-                )  # type: ignore[arg-type]
-                if reason:
-                    self.problem(
-                        ERROR,
-                        table,
-                        i,
-                        pos[key],
-                        f"No.{item}「{quoted(name)}」の{label}「{shown(raw[pos[key]])}」は{reason}。",
-                        f"{label}を正しい値にしてください。この指標は計算から除きました。",
-                    )
-                    numbers[key] = None
-            if numbers["baseline"] is None or numbers["target"] is None:
-                if all(raw[pos[k]] is None for k in ("baseline", "target")):
-                    self.problem(
-                        ERROR,
-                        table,
-                        i,
-                        pos["baseline"],
-                        f"No.{item}「{quoted(name)}」の基準値・目標値が空欄です。",
-                        "基準値と目標値を入力してください。",
-                    )
-                continue
-            kind = _text(raw[pos["effect_kind"]])
-            if kind not in EFFECT_KINDS:
-                self.problem(
-                    WARNING,
-                    table,
-                    i,
-                    pos["effect_kind"],
-                    f"効果区分「{quoted(kind)}」は使えません。",
-                    "歳出削減・歳入増加・参考・空欄のいずれかにしてください。区分なしとして計算しました。",
-                )
-                kind = ""
-            decimals = None if decimals_at is None else _int(raw[decimals_at])
-            if (
-                decimals_at is not None
-                and raw[decimals_at] not in (None, "")
-                and (decimals is None or not 0 <= decimals <= MAX_DECIMALS)
-            ):
-                self.problem(
-                    WARNING,
-                    table,
-                    i,
-                    decimals_at,
-                    f"小数桁「{quoted(raw[decimals_at])}」は使えません。",
-                    f"0〜{MAX_DECIMALS} の整数を入力してください（空欄は単位から決めます）。単位から決めて表示しました。",
-                )
-                decimals = None
-            aggregation = self.aggregation(
-                table, i, aggregation_at, raw, numbers["baseline"], direction, f"No.{item}「{name}」"
-            )
-            if aggregation is None:
-                continue
-            seq[item] = seq.get(item, 0) + 1
-            measure_id = _text(raw[pos["measure_id"]]) or f"{item}-{seq[item]}"
-            rows.append(
-                {
-                    "measure_id": measure_id,
-                    "item": item,
-                    "seq": seq[item],
-                    "policy": int(policy_of[item]),
-                    "lead": lead_of[item],
-                    "name": name,
-                    "unit": unit,
-                    "direction": direction,
-                    "baseline": numbers["baseline"],
-                    "target": numbers["target"],
-                    "effect_kind": kind,
-                    "include_in_effect": _text(raw[pos["include_in_effect"]])
-                    in ("はい", "TRUE", "True", "1", "○"),
-                    "aggregation": aggregation,
-                    "row": i,
-                    "decimals": decimals,
-                    "low": bounds.low,
-                    "high": bounds.high,
-                }
-            )
-        return pd.DataFrame(rows, columns=[*MEASURE_COLUMNS, "row", "decimals", "low", "high"])
-
-    def aggregation(
-        self,
-        table: RawTable,
-        i: int,
-        at: int | None,
-        raw: list[Any],
-        baseline: float | None,
-        direction: str,
-        what: str,
-    ) -> str | None:
-        """A measure's 集計 ("" or 累計); None (and an error naming the cell) where a 累計 measure cannot be one."""
-        value = "" if at is None else unicodedata.normalize("NFKC", _text(raw[at]))
-        if value not in AGGREGATIONS:
-            self.problem(
-                WARNING,
-                table,
-                i,
-                at,
-                f"{what}の集計「{shown(raw[at])}」は使えません。",  # type: ignore[arg-type,index]
-                "累計・単年度・空欄のいずれかにしてください。各年度の値をそのまま評価しました。",
-            )
-            return ""
-        if value != CUMULATIVE:
-            return ""
-        if baseline != 0 or direction != "増加":
-            self.problem(
-                ERROR,
-                table,
-                i,
-                at,
-                f"{what}は累計の指標ですが、基準値が 0 でないか方向が増加ではありません。",  # type: ignore[arg-type]
-                "累計の指標は基準値 0・方向 増加にしてください（各年度の値を足し上げます）。この指標は計算から除きました。",
-            )
-            return None
-        return CUMULATIVE
-
-    def measure_limits(
-        self, table: RawTable, i: int, limit_at: dict[str, int | None], raw: list[Any]
-    ) -> tuple[float | None, float | None]:
-        """A measure's own 許容下限/許容上限 (blank: the unit's rule; なし: no limit on that side)."""
-        out: list[float | None] = []
-        for key, infinite in (("allowed_min", -math.inf), ("allowed_max", math.inf)):
-            j = limit_at[key]
-            value = None if j is None else raw[j]
-            if value is None or _text(value) == "":
-                out.append(None)
-                continue
-            if _key(value) == NO_LIMIT:
-                out.append(infinite)
-                continue
-            try:
-                out.append(parse_number(value))
-            except NotANumber as exc:
-                self.problem(
-                    ERROR,
-                    table,
-                    i,
-                    j,
-                    f"{c.MEASURES.column(key).header}「{shown(value)}」: {exc}。",
-                    "数値か「なし」を入力してください。空欄として単位の範囲を使いました。",
-                )
-                out.append(None)
-        return out[0], out[1]
-
-    def percent_points(self, table: RawTable, i: int, j: int, raw: Any, value: float, what: str) -> float:
-        """A % measure's number in points (30 = 30%): a fraction only where the cell's own format is a percentage.
-
-        No guessing from the size of the value (docs/decisions.md): 1 in a plain cell is 1%. Where the engine
-        cannot see formats (Excel on the web), a value between 0 and 1 is read as points and flagged.
-        """
-        percent_cell = table.is_percent(i, j)
-        if percent_cell and isinstance(raw, int | float) and not isinstance(raw, bool):
-            return float(
-                Decimal(repr(float(raw))) * 100
-            )  # in decimal: 0.3 × 100 is 30, not 30.000000000000004
-        if percent_cell is None and 0 < abs(value) <= 1:
-            self.problem(
-                WARNING,
-                table,
-                i,
-                j,
-                f"{what}の値 {raw} を {value:g}% として読みました（セルの表示形式を確認できません）。",
-                "％の指標は 30 のように％の数値で入力してください。30% と表示される書式のセルなら問題ありません。",
-            )
-        return value
 
     # -- yearly values (actuals and own targets) --------------------------------------------------------
     def yearly(
