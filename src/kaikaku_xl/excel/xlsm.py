@@ -7,9 +7,9 @@ template is read from the installed xlwings package when the master is built.
 
 The master's sheets are built by the same builder as `kaikaku init` (openpyxl); openpyxl writes the template's
 vbaProject.bin unchanged (its `vba_archive`), together with a Form-Control button 更新 bound to SampleCall (a VML
-drawing made by XlsxWriter's `insert_button`). Then the master is refreshed once by the headless engine, which
-copies every part it does not own (VBA, button) byte for byte. Beside it goes `<name>.py` whose main() runs the
-action chosen on the 操作 sheet.
+drawing made by XlsxWriter's `insert_button`). Then the master is refreshed once by the headless engine
+(workflows/init.py), which copies every part it does not own (VBA, button) byte for byte. Beside it goes
+`<name>.py` whose main() runs the action chosen on the 操作 sheet.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ import io
 import keyword
 import sys
 import zipfile
-from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import xlwings
 from openpyxl.styles import Alignment
@@ -29,16 +29,11 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..plan import Plan
-from ..progress import SILENT, Progress
-from ..settings import Settings
 from ..textfit import row_height
 from ..workbook import contract_excel as n
-from ..workbook.builder import build_workbook, input_rows, layout_of, print_setup
+from ..workbook.builder import new_master, print_setup
 from ..workbook.engine import WorkbookError
-from ..workbook.headless import FileEngine
-from ..workbook.sample import sample_rows
 from ..workbook.styles import apply
-from ..workflows.refresh import refresh
 
 VML_PART = (
     "xl/drawings/vmlDrawing1.vml"  # the name openpyxl keeps from its vba_archive (vmlDrawing<digit>.vml)
@@ -200,12 +195,7 @@ def _conf_sheet(wb: Workbook) -> Worksheet:
 
 def build_xlsm_workbook(plan: Plan, *, sample: bool = False, protect: bool = True) -> Workbook:
     """The master's sheets, the 操作 sheet with its button, xlwings.conf, and the template's VBA project."""
-    settings = Settings(evaluation_year=plan.start_year)
-    layout = layout_of(plan)
-    rows = input_rows(plan, layout, settings)
-    if sample:
-        rows = sample_rows(plan, rows, layout)
-    wb = build_workbook(plan, settings, rows, sample=sample, protect=protect, macro=True)
+    wb = new_master(plan, sample=sample, protect=protect, macro=True)
     actions = _actions_sheet(wb, plan)
     _conf_sheet(wb)
     for ws in wb.worksheets:
@@ -241,34 +231,20 @@ if __name__ == "__main__":  # run from an editor while the workbook is open in E
 '''
 
 
-def create_xlsm(
-    plan: Plan,
-    path: Path,
-    *,
-    sample: bool = False,
-    force: bool = False,
-    now: datetime | None = None,
-    protect: bool = True,
-    progress: Progress = SILENT,
-) -> Path:
+def save_xlsm(plan: Plan, path: Path, *, sample: bool = False, protect: bool = True) -> Workbook:
+    """Write the .xlsm of build_xlsm_workbook (not yet refreshed: workflows/init.py does that); returns it."""
+    wb = build_xlsm_workbook(plan, sample=sample, protect=protect)
+    try:
+        wb.save(path)
+    finally:
+        wb.vba_archive.close()
+    return wb
+
+
+def create_xlsm(plan: Plan, path: Path, **options: Any) -> Path:
     """Build `<name>.xlsm` (refreshed once) and `<name>.py` beside it; returns the workbook's path.
-    progress: the 作成 line, then the refresh's lines."""
-    path = Path(path)
-    check_name(path)
-    module = path.with_suffix(".py")
-    existing = [p for p in (path, module) if p.exists()]
-    if existing and not force:
-        raise WorkbookError(
-            f"{existing[0]} は既にあります。上書きする場合は --force を付けてください（元のファイルは残りません）。"
-        )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with progress.phase("作成") as phase:
-        wb = build_xlsm_workbook(plan, sample=sample, protect=protect)
-        try:
-            wb.save(path)
-        finally:
-            wb.vba_archive.close()
-        phase.count("シート", len(wb.sheetnames))
-    refresh(FileEngine(path, backups=0), now=now, progress=progress)
-    module.write_text(macro_module(path.stem), encoding="utf-8")
-    return path
+    options: those of workflows.init.create_master (sample, force, now, protect, progress)."""
+    from ..workflows.init import create_master  # the one way a new master is made, refreshed and refused
+
+    create_master(plan, path, xlsm=True, **options)
+    return Path(path)

@@ -20,7 +20,7 @@ from .dashboard import write_dashboard, write_trend_charts
 from .grade_fills import paint_grades
 from .guide import guide_lines
 from .measure_cells import in_order, measure_cells
-from .sample import SAMPLE_MARK
+from .sample import SAMPLE_MARK, sample_rows
 
 # Re-exported: the .xlsm builder and the department files write their tables with these.
 from .sheets import PRINT_VIEWS, print_setup, printed_views, protect_sheet, sheet, write_table  # noqa: F401
@@ -214,14 +214,25 @@ def build_workbook(
     _write_cycle(wb, layout, protect)
     if plan.grade_scale is not None:
         paint_grades(wb, layout, plan.grade_scale)
-    wb.defined_names["kaikaku_plan"] = DefinedName("kaikaku_plan", attr_text=f'"{plan.name}"')
-    wb.defined_names["kaikaku_city_code"] = DefinedName("kaikaku_city_code", attr_text=f'"{plan.city_code}"')
-    wb.defined_names["kaikaku_sample"] = DefinedName(
-        "kaikaku_sample", attr_text="TRUE" if sample else "FALSE"
-    )
+    for name, value in (
+        (c.NAME_PLAN, f'"{plan.name}"'),
+        (c.NAME_CITY_CODE, f'"{plan.city_code}"'),
+        (c.NAME_SAMPLE, "TRUE" if sample else "FALSE"),
+    ):
+        wb.defined_names[name] = DefinedName(name, attr_text=value)
     wb.properties.title = plan.name
     wb.properties.creator = "kaikaku-xl"
     return wb
+
+
+def new_master(plan: Plan, *, sample: bool = False, protect: bool = True, macro: bool = False) -> Workbook:
+    """A new master of the plan (its first year to evaluate), with the sample inputs where asked."""
+    settings = Settings(evaluation_year=plan.start_year)
+    layout = layout_of(plan)
+    rows = input_rows(plan, layout, settings)
+    if sample:
+        rows = sample_rows(plan, rows, layout)
+    return build_workbook(plan, settings, rows, sample=sample, protect=protect, macro=macro)
 
 
 def layout_of(plan: Plan) -> c.Layout:

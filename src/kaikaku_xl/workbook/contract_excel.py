@@ -16,6 +16,8 @@ ACTIONS = (ACTION_REFRESH, ACTION_VALIDATE, ACTION_EXPORT, ACTION_DISTRIBUTE, AC
 NAME_ACTION = "kaikaku_action"
 NAME_STATUS = "kaikaku_status"
 NAME_EXPORT_DIR = "kaikaku_export_dir"
+# Names the builder sets for formulas staff write (the plan, its city code, whether the inputs are a sample).
+NAME_PLAN, NAME_CITY_CODE, NAME_SAMPLE = "kaikaku_plan", "kaikaku_city_code", "kaikaku_sample"
 DEFAULT_EXPORT_DIR = "出力"  # relative to the workbook's folder
 
 

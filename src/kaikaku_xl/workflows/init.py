@@ -1,4 +1,5 @@
-"""`kaikaku init`: a new master workbook of a plan, optionally with sample inputs, refreshed once."""
+"""`kaikaku init`: a new master workbook of a plan (.xlsx, or the macro-enabled .xlsm), optionally with sample
+inputs, refreshed once."""
 
 from __future__ import annotations
 
@@ -7,11 +8,9 @@ from pathlib import Path
 
 from ..plan import Plan
 from ..progress import SILENT, Progress
-from ..settings import Settings
-from ..workbook.builder import build_workbook, input_rows, layout_of
+from ..workbook.builder import new_master
 from ..workbook.engine import WorkbookError
 from ..workbook.headless import FileEngine
-from ..workbook.sample import sample_rows
 from .refresh import RefreshOutcome, refresh
 
 
@@ -24,24 +23,35 @@ def create_master(
     now: datetime | None = None,
     protect: bool = True,
     progress: Progress = SILENT,
+    xlsm: bool = False,
 ) -> RefreshOutcome:
     """Build the master at `path` and refresh it, so every output sheet is filled from the start.
-    progress: the 作成 line, then the refresh's 読み込み / 計算 / 書き込み."""
+
+    progress: the 作成 line, then the refresh's 読み込み / 計算 / 書き込み.
+    xlsm: the macro-enabled master (excel/xlsm.py) with its `<name>.py` beside it, written after the refresh.
+    """
     path = Path(path)
-    if path.suffix.lower() != ".xlsx":
+    if xlsm:
+        from ..excel import xlsm as macro  # xlwings' template: only for the macro-enabled master
+
+        macro.check_name(path)
+    elif path.suffix.lower() != ".xlsx":
         raise WorkbookError("kaikaku init は .xlsx を作成します（マクロ付きは --xlsm を使います）。")
-    if path.exists() and not force:
+    module = path.with_suffix(".py")
+    existing = [p for p in (path, *([module] if xlsm else [])) if p.exists()]
+    if existing and not force:
         raise WorkbookError(
-            f"{path} は既にあります。上書きする場合は --force を付けてください（元のファイルは残りません）。"
+            f"{existing[0]} は既にあります。上書きする場合は --force を付けてください（元のファイルは残りません）。"
         )
+    path.parent.mkdir(parents=True, exist_ok=True)
     with progress.phase("作成") as phase:
-        settings = Settings(evaluation_year=plan.start_year)
-        layout = layout_of(plan)
-        rows = input_rows(plan, layout, settings)
-        if sample:
-            rows = sample_rows(plan, rows, layout)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        wb = build_workbook(plan, settings, rows, sample=sample, protect=protect)
-        wb.save(path)
+        if xlsm:
+            wb = macro.save_xlsm(plan, path, sample=sample, protect=protect)
+        else:
+            wb = new_master(plan, sample=sample, protect=protect)
+            wb.save(path)
         phase.count("シート", len(wb.sheetnames))
-    return refresh(FileEngine(path, backups=0), now=now, progress=progress)
+    outcome = refresh(FileEngine(path, backups=0), now=now, progress=progress)
+    if xlsm:
+        module.write_text(macro.macro_module(path.stem), encoding="utf-8")
+    return outcome
