@@ -21,6 +21,7 @@ from ..plan import AGGREGATIONS, DIRECTIONS, EFFECT_KINDS, Plan, plain_number
 from ..workbook import contract as c
 from ..workbook.measure_cells import in_order, measure_cells
 from ..workbook.styles import FONT, apply
+from ..workbook.validation import whole_check
 
 ROWS_WITH_DROPDOWNS = 500
 EXAMPLES: dict[str, list[Any]] = {
@@ -170,16 +171,7 @@ def _head(ws: Worksheet, plan: Plan | None) -> None:
         apply(ws.cell(row=i, column=1), "reference")
         apply(ws.cell(row=i, column=3), "reference", wrap=True)
         if f.key.endswith("year"):
-            dv = DataValidation(
-                type="whole",
-                operator="between",
-                formula1="1990",
-                formula2="2100",
-                allow_blank=True,
-                showErrorMessage=True,
-                errorTitle="年度",
-                error="西暦の年度（例: 2026）を入力してください。",
-            )
+            dv = whole_check(1990, 2100, "西暦の年度（例: 2026）を入力してください。", title="年度")
             dv.add(f"B{i}")
             ws.add_data_validation(dv)
             ws.cell(row=i, column=2).number_format = "0"

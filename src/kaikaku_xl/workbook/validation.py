@@ -59,7 +59,7 @@ def number_check(prompt: str) -> DataValidation:
     )
 
 
-def whole_check(low: int, high: int, prompt: str) -> DataValidation:
+def whole_check(low: int, high: int, prompt: str, title: str = "入力値") -> DataValidation:
     return DataValidation(
         type="whole",
         operator="between",
@@ -67,7 +67,7 @@ def whole_check(low: int, high: int, prompt: str) -> DataValidation:
         formula2=str(high),
         allow_blank=True,
         showErrorMessage=True,
-        errorTitle="入力値",
+        errorTitle=title,
         error=prompt,
     )
 
