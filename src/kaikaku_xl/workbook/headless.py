@@ -13,9 +13,9 @@ from typing import Any
 from ..textfit import table_row_height
 from .a1 import column_index, column_letter, range_bounds, split_cell
 from .calcchain import holds_formulas, prune_calc_chain, with_full_calc_on_load
-from .cellformats import range_formats
 from .contract import TableSpec
-from .engine import RawTable, WorkbookError
+from .engine import WorkbookError
+from .headless_read import STYLES, FileReader
 from .limits import check_row_limit
 from .lock import writer_lock
 from .package import inspect
@@ -33,42 +33,19 @@ from .saving import (  # noqa: F401
 from .sheetxml import SheetWrite, render_sheet, render_table
 from .stylebook import StyleBook
 
-READERS = ("calamine", "openpyxl")  # openpyxl: the reference the fast reader is tested against
-STYLES = "xl/styles.xml"
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
-
 logger = logging.getLogger(__name__)
 
 
-class UncalculatedFormulas(WorkbookError):
-    """Input cells holding formulas whose result was never calculated (exit 2, the master untouched)."""
-
-
-class FileEngine:
+class FileEngine(FileReader):
     """Reads input tables of a master file and replaces its output sheets on commit()."""
 
     door = "コマンド"
 
     def __init__(self, path: str | Path, backups: int | None = None, reader: str = "calamine") -> None:
         """backups: how many earlier versions to keep; None = the workbook's own setting (read by refresh).
-        reader: "calamine" (fast) or "openpyxl" (the reference, and the way out where calamine cannot read)."""
-        if reader not in READERS:
-            raise ValueError(f"reader must be one of {READERS}")
-        self.path = Path(path)
-        if self.path.suffix.lower() not in WORKBOOK_SUFFIXES:
-            raise WorkbookError(
-                f"{self.path.name} は Excel ブックの名前ではありません（拡張子 .xlsx / .xlsm がありません）。"
-                "マスターワークブックのファイル（.xlsx または .xlsm）を指定してください。"
-            )
+        reader: see FileReader."""
+        super().__init__(path, reader)
         self.backups = backups
-        self.reader = reader
-        self.package = inspect(self.path)
-        self._book = None
-        self._fast = None
-        self._zip: zipfile.ZipFile | None = (
-            None  # the master's package, opened once (a 10,000-chart master has
-        )
-        # 10,000 parts: every ZipFile() reads the whole central directory)
         self._sheet_writes: dict[str, SheetWrite] = {}
         self._table_refs: dict[str, tuple[str, list[str] | None]] = {}
         self._patches: dict[str, dict[tuple[int, int], Any]] = {}
@@ -89,122 +66,6 @@ class FileEngine:
                 yield
             finally:
                 self._sole_writer = False
-
-    # -- reading ----------------------------------------------------------------------------------------
-    def _workbook(self):  # noqa: ANN202 (openpyxl's read-only workbook)
-        if self._book is None:
-            from openpyxl import load_workbook  # only for the reference reader: importing it is slow
-
-            try:
-                self._book = load_workbook(self.path, read_only=True, data_only=True)
-            except (OSError, zipfile.BadZipFile, KeyError) as exc:
-                raise WorkbookError(f"{self.path.name} を読み込めません: {exc}") from None
-        return self._book
-
-    def _package_zip(self) -> zipfile.ZipFile:
-        """The master's zip, opened on first use and kept until close() (before every replace of the file)."""
-        if self._zip is None:
-            try:
-                self._zip = zipfile.ZipFile(self.path)
-            except (OSError, zipfile.BadZipFile) as exc:
-                raise WorkbookError(f"{self.path.name} を読み込めません: {exc}") from None
-        return self._zip
-
-    def _fast_rows(self, sheet: str, bounds: tuple[int, int, int, int]) -> list[list[Any]] | None:
-        """The range read by calamine; None where only the reference reader can read it."""
-        from .fastread import FallBack, FastBook
-
-        try:
-            if self._fast is None:
-                self._fast = FastBook(self.path, self.package.sheets, self._package_zip())
-            return self._fast.rows(sheet, bounds)
-        except FallBack:
-            return None
-        except Exception as exc:  # calamine's own errors (a broken part): say which file, as openpyxl would
-            raise WorkbookError(f"{self.path.name} を読み込めません: {exc}") from None
-
-    def _reference_rows(self, sheet: str, bounds: tuple[int, int, int, int]) -> list[list[Any]]:
-        min_col, min_row, max_col, max_row = bounds
-        ws = self._workbook()[sheet]
-        width = max_col - min_col + 1
-        rows = [
-            [None if v == "" else v for v in r]
-            for r in ws.iter_rows(
-                min_row=min_row, max_row=max_row, min_col=min_col, max_col=max_col, values_only=True
-            )
-        ]
-        return [r + [None] * (width - len(r)) for r in rows]
-
-    def close(self) -> None:
-        self.close_readers()
-        if self._zip is not None:
-            self._zip.close()
-            self._zip = None
-
-    def close_readers(self) -> None:
-        if self._book is not None:
-            self._book.close()
-            self._book = None
-        if self._fast is not None:
-            self._fast.close()
-            self._fast = None
-
-    def has_table(self, name: str) -> bool:
-        return name in self.package.tables
-
-    def read_table(self, spec: TableSpec) -> RawTable:
-        part = self.package.tables.get(spec.name)
-        if part is None:
-            raise WorkbookError(f"表「{spec.name}」（シート「{spec.sheet}」）が見つかりません。")
-        min_col, min_row, max_col, max_row = part.bounds
-        rows = self._fast_rows(part.sheet, part.bounds) if self.reader == "calamine" else None
-        if rows is None:
-            rows = self._reference_rows(part.sheet, part.bounds)
-        self._refuse_uncalculated(part.sheet, part.bounds)
-        if not rows:
-            raise WorkbookError(f"表「{spec.name}」（シート「{part.sheet}」）に見出し行がありません。")
-        headers = ["" if h is None else str(h).strip() for h in rows[0]]
-        kept = [i for i, r in enumerate(rows[1:], start=1) if any(v is not None and v != "" for v in r)]
-        table = RawTable(part.sheet, headers, [rows[i] for i in kept], min_row, min_col, kept)
-        # Number formats only when the reader asks (a % measure's cell): calamine cannot tell them, the sheet's
-        # XML can (cellformats.py); the openpyxl reference reads them from its cells.
-        sheet, bounds = part.sheet, part.bounds
-
-        def formats() -> list[list[str | None]]:
-            below_header = self._cell_formats(sheet, bounds)
-            return [below_header[i - 1] for i in kept]
-
-        table.formats_loader = formats
-        return table
-
-    def _refuse_uncalculated(self, sheet: str, bounds: tuple[int, int, int, int]) -> None:
-        """Formula cells without a saved result (a script wrote them; Excel never calculated them) are refused by
-        name: every reader gives them as blank, which would pass for 未入力."""
-        from .fastread import uncalculated_cells, uncalculated_message
-
-        if self._fast is not None and sheet in self._fast.uncalculated:
-            cells = self._fast.uncalculated[sheet]
-        else:
-            cells = uncalculated_cells(self._package_zip().read(self.package.sheets[sheet]))
-        min_col, min_row, max_col, max_row = bounds
-        inside = sorted((r, col) for r, col in cells if min_row < r <= max_row and min_col <= col <= max_col)
-        if inside:
-            raise UncalculatedFormulas(uncalculated_message(sheet, inside))
-
-    def _cell_formats(self, sheet: str, bounds: tuple[int, int, int, int]) -> list[list[str]]:
-        """The number format of each cell of a range (rows 1:, the data rows), "General" where none."""
-        if self.reader == "openpyxl":
-            min_col, min_row, max_col, max_row = bounds
-            ws = self._workbook()[sheet]
-            width = max_col - min_col + 1
-            rows = [
-                [cell.number_format or "General" for cell in r]
-                for r in ws.iter_rows(min_row=min_row, max_row=max_row, min_col=min_col, max_col=max_col)
-            ]
-            return [r + ["General"] * (width - len(r)) for r in rows][1:]
-        zf = self._package_zip()
-        styles = zf.read(STYLES) if STYLES in zf.NameToInfo else None
-        return range_formats(zf.read(self.package.sheets[sheet]), StyleBook(styles), bounds)[1:]
 
     # -- writing ----------------------------------------------------------------------------------------
     def _write(self, sheet: str) -> SheetWrite:
