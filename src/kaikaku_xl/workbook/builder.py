@@ -78,8 +78,8 @@ def input_rows(plan: Plan, layout: c.Layout, settings: Settings) -> dict[str, li
             for it in plan.items
         ],
         c.MEASURES.name: [in_order(c.MEASURES, measure_cells(m)) for m in measures],
-        "Actuals": [[m.item, m.name, m.unit, *blank_years] for m in measures],
-        "Targets": [[m.item, m.name, m.unit, *blank_years] for m in measures],
+        c.ACTUALS_TABLE: [[m.item, m.name, m.unit, *blank_years] for m in measures],
+        c.TARGETS_TABLE: [[m.item, m.name, m.unit, *blank_years] for m in measures],
         c.STATUS.name: [
             [it.no, it.title, y, None, None, None, None, None]
             for it in plan.items
@@ -90,7 +90,7 @@ def input_rows(plan: Plan, layout: c.Layout, settings: Settings) -> dict[str, li
         # Planned 財政効果額 per item and year: a sheet only where the plan has one (others load without it).
         **(
             {
-                "EffectPlan": [
+                c.EFFECT_PLAN_TABLE: [
                     [it.no, it.title, *(dict(it.effect_plan).get(y) for y in layout.plan_years)]
                     for it in plan.items
                 ]
@@ -116,7 +116,13 @@ def _write_inputs(
         ws.freeze_panes = ws.cell(
             row=spec.anchor_row + 1,
             column=spec.anchor_col
-            + (3 if spec.name in ("Actuals", "Targets") else 2 if spec.name == "EffectPlan" else 0),
+            + (
+                3
+                if spec.name in (c.ACTUALS_TABLE, c.TARGETS_TABLE)
+                else 2
+                if spec.name == c.EFFECT_PLAN_TABLE
+                else 0
+            ),
         )
         print_setup(ws, spec.anchor_row)
     add_input_validations(wb, plan, layout)

@@ -3,6 +3,7 @@ the contract (contract.py re-exports every name)."""
 
 from __future__ import annotations
 
+from .contract_inputs import ACTUALS_TABLE, LEDGER, STATUS
 from .tablespec import FMT_INT, FMT_NUM, FMT_TEXT, Column, TableSpec
 
 
@@ -154,4 +155,4 @@ HIDDEN_CYCLE_SHEETS = tuple(t.sheet for t in CYCLE_TABLES if t not in (CHANGE_LO
 SHEET_DEPARTMENT_GUIDE = "記入方法"
 IDENTITY = key_value_spec("KaikakuIdentity", "配布情報")
 IDENTITY_KEYS = ("master_id", "distribution_id", "department", "year", "distributed_at", "due", "fingerprint")
-DEPARTMENT_TABLES = ("Actuals", "Status", "EffectLedger")
+DEPARTMENT_TABLES = (ACTUALS_TABLE, STATUS.name, LEDGER.name)

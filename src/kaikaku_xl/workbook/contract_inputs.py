@@ -10,6 +10,8 @@ from .tablespec import FMT_INT, FMT_NUM, FMT_TEXT, FMT_YEN, Column, TableSpec, y
 # ---- input sheets ---------------------------------------------------------------------------------------
 SHEET_GUIDE = "使い方"
 SHEET_DASHBOARD = "ダッシュボード"
+# The names of the tables whose year columns follow the plan (their specs are built per plan, below).
+ACTUALS_TABLE, TARGETS_TABLE, EFFECT_PLAN_TABLE = "Actuals", "Targets", "EffectPlan"
 
 SETTINGS = TableSpec(
     "Settings",
@@ -148,18 +150,18 @@ def _measure_years_spec(name: str, sheet: str, years: list[int]) -> TableSpec:
 
 
 def actuals_spec(years: list[int]) -> TableSpec:
-    return _measure_years_spec("Actuals", "実績", years)
+    return _measure_years_spec(ACTUALS_TABLE, "実績", years)
 
 
 def targets_spec(years: list[int]) -> TableSpec:
     """A measure's own target for each year (年度目標)."""
-    return _measure_years_spec("Targets", "年度目標", years)
+    return _measure_years_spec(TARGETS_TABLE, "年度目標", years)
 
 
 def effect_plan_spec(plan_years: list[int]) -> TableSpec:
     """Planned 財政効果額 per item and plan year (only in masters of plans that have one)."""
     return TableSpec(
-        "EffectPlan",
+        EFFECT_PLAN_TABLE,
         "効果額計画",
         (
             Column("No", "item", FMT_INT, 6),

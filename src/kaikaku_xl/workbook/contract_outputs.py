@@ -94,9 +94,12 @@ EFFECTS = TableSpec(
 )
 
 
+ITEM_EFFECTS_TABLE = "ItemEffects"
+
+
 def item_effects_spec(years: list[int]) -> TableSpec:
     return TableSpec(
-        "ItemEffects",
+        ITEM_EFFECTS_TABLE,
         "効果額内訳",
         (
             Column("No", "item", FMT_INT, 6),
@@ -226,11 +229,12 @@ DASHBOARD_EFFECTS = TableSpec(
 # source of one small chart per measure that the builder anchors below the tables).
 SHEET_TREND = "年度推移"
 TREND_ACTUAL, TREND_PLANNED = "実績", "計画値"
+TREND_ITEMS_TABLE, TREND_MEASURES_TABLE = "TrendItems", "TrendMeasures"
 
 
 def trend_items_spec(plan_years: list[int]) -> TableSpec:
     return TableSpec(
-        "TrendItems",
+        TREND_ITEMS_TABLE,
         SHEET_TREND,
         (
             Column("No", "item", FMT_INT, 6),
@@ -244,7 +248,7 @@ def trend_items_spec(plan_years: list[int]) -> TableSpec:
 
 def trend_measures_spec(plan_years: list[int], years: list[int]) -> TableSpec:
     return TableSpec(
-        "TrendMeasures",
+        TREND_MEASURES_TABLE,
         SHEET_TREND,
         (
             Column("ID", "measure_id", FMT_TEXT, 7),

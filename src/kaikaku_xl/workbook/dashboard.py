@@ -23,7 +23,7 @@ from .titles import DASHBOARD_NOTE, dashboard_title
 def write_trend_charts(ws: Worksheet, plan: Plan, layout: c.Layout) -> None:
     """One small line chart per measure (actual against the planned path) over the TrendMeasures rows that
     refresh writes in the plan's measure order (two rows each), anchored below the tables."""
-    items, measures = layout.table("TrendItems"), layout.table("TrendMeasures")
+    items, measures = layout.table(c.TREND_ITEMS_TABLE), layout.table(c.TREND_MEASURES_TABLE)
     n = len(plan.measures)
     top = measures.anchor_row + max(len(plan.items), 2 * n) + 3
     left = measures.anchor_col

@@ -65,7 +65,7 @@ def build_department_workbook(book: DepartmentBook) -> Workbook:
         ws = wb.create_sheet(table.spec.sheet)
         write_table(ws, table.spec, table.rows, editable=table.editable, row_formats=table.row_formats)
         ws.freeze_panes = ws.cell(
-            row=table.spec.anchor_row + 1, column=4 if table.spec.name == "Actuals" else 1
+            row=table.spec.anchor_row + 1, column=4 if table.spec.name == c.ACTUALS_TABLE else 1
         )
         print_setup(ws, table.spec.anchor_row)
         _department_checks(ws, table, book)
@@ -82,7 +82,7 @@ def build_department_workbook(book: DepartmentBook) -> Workbook:
 def _department_checks(ws: Worksheet, table: DepartmentTable, book: DepartmentBook) -> None:
     """The master's dropdowns and number checks, on the department's input cells."""
     spec, rows = table.spec, max(len(table.rows), 1)
-    if spec.name == "Actuals":
+    if spec.name == c.ACTUALS_TABLE:
         add_validation(
             ws, spec, f"y{book.year}", number_check("数値を入力してください（単位は「単位」列）。"), rows=rows
         )

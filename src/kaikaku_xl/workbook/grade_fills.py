@@ -19,7 +19,7 @@ PAINTED_ROWS = 2000  # rows below each header that keep the fills when tables gr
 
 
 def paint_grades(wb: Any, layout: c.Layout, scale: GradeScale) -> None:
-    trend = layout.table("TrendItems")
+    trend = layout.table(c.TREND_ITEMS_TABLE)
     targets = [
         (c.STATUS, ["grade"]),
         (c.EVALUATION, ["grade"]),

@@ -158,9 +158,8 @@ class MeasuresReader(ProblemLog):
         """
         percent_cell = table.is_percent(i, j)
         if percent_cell and isinstance(raw, int | float) and not isinstance(raw, bool):
-            return float(
-                Decimal(repr(float(raw))) * 100
-            )  # in decimal: 0.3 × 100 is 30, not 30.000000000000004
+            # In decimal: 0.3 × 100 is 30, not 30.000000000000004.
+            return float(Decimal(repr(float(raw))) * 100)
         if percent_cell is None and 0 < abs(value) <= 1:
             self.problem(
                 WARNING,

@@ -28,7 +28,7 @@ def sample_rows(plan: Plan, rows: dict[str, list[list[Any]]], layout: c.Layout) 
     """The input rows of a new master with fictional actuals, statuses and ledger entries filled in."""
     rows = {k: [list(r) for r in v] for k, v in rows.items()}
     first_year = layout.years.index(plan.start_year - 1) if plan.start_year - 1 in layout.years else 0
-    for i, (row, m) in enumerate(zip(rows["Actuals"], plan.measures, strict=True)):
+    for i, (row, m) in enumerate(zip(rows[c.ACTUALS_TABLE], plan.measures, strict=True)):
         for k, fraction in enumerate(_PATH[i % len(_PATH)]):
             if m.baseline == m.target:
                 value = m.target * (1.0 if k == 0 else 0.97)

@@ -52,7 +52,7 @@ INPUT_KEYS = {
 
 
 def _input_keys(spec: c.TableSpec) -> set[str]:
-    if spec.name in ("Actuals", "Targets", "EffectPlan"):
+    if spec.name in (c.ACTUALS_TABLE, c.TARGETS_TABLE, c.EFFECT_PLAN_TABLE):
         return {col.key for col in spec.columns if col.key.startswith("y")}
     return INPUT_KEYS.get(spec.name, set())
 

@@ -96,7 +96,7 @@ def add_input_validations(wb: Workbook, plan: Plan, layout: c.Layout) -> None:
             dv.add(f"C{i}")
             settings_ws.add_data_validation(dv)
     numbers = [it.no for it in plan.items]
-    for name in ("Actuals", "Targets"):
+    for name in (c.ACTUALS_TABLE, c.TARGETS_TABLE):
         spec = layout.table(name)
         for y in layout.years if plan.measures else ():  # a plan without measures has no rows to check
             add_validation(
