@@ -8,6 +8,7 @@ JSON pointer into the report (the web page puts both in data- attributes).
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -97,48 +98,40 @@ def _plain_number(value: float) -> float | int:
     return int(value) if value.is_integer() and abs(value) < 2**53 else value
 
 
-def percent_cell(rate: float | None, ref: str) -> Cell:
-    if is_missing(rate):
-        return Cell(EMPTY, ref=ref, align="right")
-    number = percent_points(rate) / 100
+def _missing(ref: str | None) -> Cell:
+    return Cell(EMPTY, ref=ref, align="right")
+
+
+def _number_cell(shown: str, number: float | int, fmt: str, raw: float | int, ref: str | None) -> Cell:
+    """A right-aligned figure: the text people read and the rounded number stored with a format that prints it."""
     return Cell(
-        format_percent(rate),
+        shown,
         number=_plain_number(number),
-        number_format=PERCENT_FORMAT,
-        raw=rate,
+        number_format=fmt,
+        raw=raw,
         ref=ref,
         align="right",
         wrap=False,
     )
+
+
+def percent_cell(rate: float | None, ref: str) -> Cell:
+    if is_missing(rate):
+        return _missing(ref)
+    return _number_cell(format_percent(rate), percent_points(rate) / 100, PERCENT_FORMAT, rate, ref)
 
 
 def amount_cell(yen: float | None, unit: str, ref: str | None) -> Cell:
     if is_missing(yen):
-        return Cell(EMPTY, ref=ref, align="right")
+        return _missing(ref)
     number = round_half_away(float(yen) / YEN_UNITS[unit], 0)
-    return Cell(
-        format_amount(yen, unit),
-        number=_plain_number(number),
-        number_format=AMOUNT_FORMAT,
-        raw=yen,
-        ref=ref,
-        align="right",
-        wrap=False,
-    )
+    return _number_cell(format_amount(yen, unit), number, AMOUNT_FORMAT, yen, ref)
 
 
 def count_cell(n: int | None, ref: str | None) -> Cell:
     if is_missing(n):
-        return Cell(EMPTY, ref=ref, align="right")
-    return Cell(
-        format_number(n),
-        number=_plain_number(n),
-        number_format="#,##0",
-        raw=n,
-        ref=ref,
-        align="right",
-        wrap=False,
-    )
+        return _missing(ref)
+    return _number_cell(format_number(n), n, "#,##0", n, ref)
 
 
 def measure_value_cell(x: float | None, unit: str, display_unit: str, ref: str, decimals: int = 0) -> Cell:
@@ -146,18 +139,81 @@ def measure_value_cell(x: float | None, unit: str, display_unit: str, ref: str, 
     if unit == "円":
         return amount_cell(x, display_unit, ref)
     if is_missing(x):
-        return Cell(EMPTY, ref=ref, align="right")
+        return _missing(ref)
     number = round_half_away(float(x), decimals)
-    return Cell(
-        format_number(x, decimals),
-        number=_plain_number(number),
-        number_format=number_format(decimals),
-        raw=x,
-        ref=ref,
-        align="right",
-        wrap=False,
-    )
+    return _number_cell(format_number(x, decimals), number, number_format(decimals), x, ref)
 
 
 def display_measure_unit(unit: str, display_unit: str) -> str:
     return display_unit if unit == "円" else unit
+
+
+# ── figure columns: a report field drawn as a column ─────────────────────────────────────────────────────────
+
+AMOUNT, PERCENT, COUNT = "amount", "percent", "count"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number column read from one field of a report row (a roll-up, an item, a year of 財政効果額).
+
+    `path` names the field as the report's JSON does ("effect_year", "shares/S"): the cell's ref is the row's
+    pointer plus this path, so the tables name each figure once instead of repeating title, value and pointer.
+    """
+
+    title: str
+    width: float
+    path: str
+    kind: str = AMOUNT  # AMOUNT (in the display unit), PERCENT or COUNT
+
+    @property
+    def column(self) -> Column:
+        return Column(self.title, self.width, "right")
+
+    def cell(self, row: Any, ref: str, unit: str) -> Cell:
+        field_name, _, key = self.path.partition("/")
+        value = getattr(row, field_name)
+        if key:
+            value = value[key]
+        pointer = f"{ref}/{self.path}"
+        if self.kind == PERCENT:
+            return percent_cell(value, pointer)
+        if self.kind == COUNT:
+            return count_cell(value, pointer)
+        return amount_cell(value, unit, pointer)
+
+
+FigureRow = tuple[
+    list[Cell], Any, str
+]  # a row's own cells (its labels), the report row it reads, its pointer
+
+
+def figure_cells(row: Any, ref: str, unit: str, figures: Sequence[Figure]) -> list[Cell]:
+    return [f.cell(row, ref, unit) for f in figures]
+
+
+def figure_columns(figures: Sequence[Figure]) -> list[Column]:
+    return [f.column for f in figures]
+
+
+def figure_table(
+    key: str,
+    caption: str,
+    heads: Sequence[Column],
+    figures: Sequence[Figure],
+    rows: Iterable[FigureRow],
+    unit: str,
+    *,
+    unit_note: str = "",
+    notes: Sequence[str] = (),
+) -> Table:
+    """A table of one group: each row's own cells under `heads`, then one column per figure read from the row's
+    report row at its pointer (amounts in `unit`). The roll-up and 財政効果額 tables are all of this kind."""
+    return Table(
+        key=key,
+        caption=caption,
+        columns=[*heads, *figure_columns(figures)],
+        groups=[Group(None, [[*own, *figure_cells(row, ref, unit, figures)] for own, row, ref in rows])],
+        unit_note=unit_note,
+        notes=list(notes),
+    )

@@ -6,6 +6,7 @@ Each function returns an SVG document as a string; the page embeds it as a data:
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from html import escape
 
 from ..metrics.scale import GradeScale
@@ -117,6 +118,39 @@ def _nice_step(span: float) -> float:
     return 10 * power
 
 
+def _signed(v: float) -> str:
+    """Negative amounts as the documents write them: △1,000."""
+    return format_number(v) if v >= 0 else "△" + format_number(-v)
+
+
+def _value_grid(
+    lo: float,
+    hi: float,
+    step: float,
+    y_of: Callable[[float], float],
+    left: int,
+    plot_w: int,
+    label: Callable[[float], str],
+    *,
+    dx: int,
+    dy: int,
+    size: int,
+) -> list[str]:
+    """The value axis of the bar and line charts: a grid line at every `step` from `lo` to `hi`, each labelled
+    `dx` left of the plot and `dy` below its line."""
+    body = []
+    k = 0
+    while lo + k * step <= hi + step / 1000:
+        v = lo + k * step
+        y = y_of(v)
+        body.append(
+            f'<line x1="{left}" y1="{_n(y)}" x2="{left + plot_w}" y2="{_n(y)}" stroke="{css(GRID_GREY)}"/>'
+        )
+        body.append(_text(left - dx, y + dy, label(v), "end", size))
+        k += 1
+    return body
+
+
 def bar_chart(categories: list[str], series: dict[str, list[float | None]], title: str, unit: str) -> str:
     """Vertical (clustered) bars with a zero line; values are already in the display unit."""
     colors = [css(c) for c in EFFECT_SERIES]
@@ -135,16 +169,7 @@ def bar_chart(categories: list[str], series: dict[str, list[float | None]], titl
         return top + plot_h * (hi - v) / (hi - lo)
 
     body = [_text(left, 16, f"（単位：{unit}）", "start", 11)]
-    k = 0
-    while lo + k * step <= hi + step / 1000:
-        v = lo + k * step
-        y = y_of(v)
-        body.append(
-            f'<line x1="{left}" y1="{_n(y)}" x2="{left + plot_w}" y2="{_n(y)}" stroke="{css(GRID_GREY)}"/>'
-        )
-        label = format_number(v) if v >= 0 else "△" + format_number(-v)
-        body.append(_text(left - 6, y + 4, label, "end", 10))
-        k += 1
+    body += _value_grid(lo, hi, step, y_of, left, plot_w, _signed, dx=6, dy=4, size=10)
     body.append(
         f'<line x1="{left}" y1="{_n(y_of(0))}" x2="{left + plot_w}" y2="{_n(y_of(0))}" stroke="{css(DARK_GREY)}"/>'
     )
@@ -164,9 +189,8 @@ def bar_chart(categories: list[str], series: dict[str, list[float | None]], titl
                 f'fill="{colors[j % len(colors)]}" stroke="{outline}" stroke-width="0.5"/>'
             )
             if len(names) == 1:
-                label = format_number(v) if v >= 0 else "△" + format_number(-v)
                 body.append(
-                    _text(x0 + j * bar + bar / 2, (y1 - 5) if v >= 0 else (y2 + 13), label, "middle", 10)
+                    _text(x0 + j * bar + bar / 2, (y1 - 5) if v >= 0 else (y2 + 13), _signed(v), "middle", 10)
                 )
         body.append(_text(left + i * slot + slot / 2, top + plot_h + 18, cat, "middle", 11))
     if len(names) > 1:
@@ -204,15 +228,10 @@ def line_chart(categories: list[str], series: dict[str, list[float | None]], tit
         _text(4, 14, title if len(title) <= 26 else title[:25] + "…", "start", 11, weight="bold"),
         _text(width - 4, 14, f"（{unit}）", "end", 10),
     ]
-    k = 0
-    while lo + k * step <= hi + step / 1000:
-        v = lo + k * step
-        body.append(
-            f'<line x1="{left}" y1="{_n(y_of(v))}" x2="{left + plot_w}" y2="{_n(y_of(v))}" '
-            f'stroke="{css(GRID_GREY)}"/>'
-        )
-        body.append(_text(left - 4, y_of(v) + 3, format_number(v, 0 if step >= 1 else 2), "end", 9))
-        k += 1
+    decimals = 0 if step >= 1 else 2
+    body += _value_grid(
+        lo, hi, step, y_of, left, plot_w, lambda v: format_number(v, decimals), dx=4, dy=3, size=9
+    )
     for i, cat in enumerate(categories):
         body.append(_text(x_of(i), top + plot_h + 14, cat, "middle", 9))
     for j, (name, vs) in enumerate(series.items()):

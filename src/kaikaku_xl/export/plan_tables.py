@@ -7,18 +7,20 @@ from __future__ import annotations
 from typing import Any
 
 from ..metrics import GRADES
-from ..report_model import Report, Rollup
+from ..report_model import Report
 from .cells import (
+    COUNT,
+    PERCENT,
     Column,
-    Group,
+    Figure,
+    FigureRow,
     Table,
-    amount_cell,
     center,
-    count_cell,
+    figure_table,
     fiscal_year_label,
-    percent_cell,
     text,
 )
+from .effect_tables import by_year_table
 
 
 def section_table(report: Report, plan: Any) -> list[Table]:
@@ -26,38 +28,28 @@ def section_table(report: Report, plan: Any) -> list[Table]:
     if not report.sections:
         return []
     names = {s.no: (s.policy, s.name) for s in getattr(plan, "sections", ())}
+    figures = [
+        Figure("取組項目数", 11, "items", COUNT),
+        Figure("評価対象", 11, "graded", COUNT),
+        *(Figure(f"{g}の割合", 10, f"shares/{g}", PERCENT) for g in GRADES),
+        Figure("平均進捗率", 11, "mean_progress", PERCENT),
+    ]
     rows = []
     for i, s in enumerate(report.sections):
-        ref = f"/sections/{i}"
         policy, name = names.get(s.group, ("", s.group))
-        rows.append(
-            [
-                center(policy),
-                text(f"{s.group}　{name}"),
-                count_cell(s.items, f"{ref}/items"),
-                count_cell(s.graded, f"{ref}/graded"),
-                *(percent_cell(s.shares[g], f"{ref}/shares/{g}") for g in GRADES),
-                percent_cell(s.mean_progress, f"{ref}/mean_progress"),
-            ]
-        )
-    return [
-        Table(
-            key="section_summary",
-            caption=f"推進項目別の評価（{fiscal_year_label(report.evaluation_year)}）",
-            columns=[
-                Column("基本方針", 9, "center"),
-                Column("推進項目", 36),
-                Column("取組項目数", 11, "right"),
-                Column("評価対象", 11, "right"),
-                *(Column(f"{g}の割合", 10, "right") for g in GRADES),
-                Column("平均進捗率", 11, "right"),
-            ],
-            groups=[Group(None, rows)],
-            notes=[
-                "構成比は評価対象の項目に占める割合（評価対象外を除く）。推進項目のない取組項目は基本方針の集計にだけ含まれます。"
-            ],
-        )
-    ]
+        rows.append(([center(policy), text(f"{s.group}　{name}")], s, f"/sections/{i}"))
+    table = figure_table(
+        "section_summary",
+        f"推進項目別の評価（{fiscal_year_label(report.evaluation_year)}）",
+        [Column("基本方針", 9, "center"), Column("推進項目", 36)],
+        figures,
+        rows,
+        "円",  # no amounts here: the unit is not used
+        notes=[
+            "構成比は評価対象の項目に占める割合（評価対象外を除く）。推進項目のない取組項目は基本方針の集計にだけ含まれます。"
+        ],
+    )
+    return [table]
 
 
 def _has_plan(report: Report) -> bool:
@@ -66,17 +58,27 @@ def _has_plan(report: Report) -> bool:
     )
 
 
-def _plan_row(label: str, r: Rollup, ref: str, unit: str) -> list[Any]:
+def _plan_figures(year: int, *, share: bool) -> list[Figure]:
+    """効果額 against its plan, for a year and cumulated; `share`: with the 基本方針's 分野別割合."""
     return [
-        text(label),
-        amount_cell(r.effect_year, unit, f"{ref}/effect_year"),
-        amount_cell(r.effect_plan_year, unit, f"{ref}/effect_plan_year"),
-        percent_cell(r.effect_plan_attainment, f"{ref}/effect_plan_attainment"),
-        percent_cell(r.effect_share, f"{ref}/effect_share"),
-        amount_cell(r.effect_cumulative, unit, f"{ref}/effect_cumulative"),
-        amount_cell(r.effect_plan_cumulative, unit, f"{ref}/effect_plan_cumulative"),
-        percent_cell(r.effect_plan_attainment_cumulative, f"{ref}/effect_plan_attainment_cumulative"),
+        Figure(f"効果額（{year}年度）", 16, "effect_year"),
+        Figure("計画効果額", 16, "effect_plan_year"),
+        Figure("効果額達成率", 12, "effect_plan_attainment", PERCENT),
+        *([Figure("分野別割合", 11, "effect_share", PERCENT)] if share else []),
+        Figure("累計効果額", 16, "effect_cumulative"),
+        Figure("計画累計", 16, "effect_plan_cumulative"),
+        Figure("累計達成率", 11, "effect_plan_attainment_cumulative", PERCENT),
     ]
+
+
+YEAR_PLAN_FIGURES = (
+    Figure("単年度効果額", 16, "single_year"),
+    Figure("計画効果額（取組の計）", 18, "effect_plan"),
+    Figure("効果額達成率", 12, "effect_plan_attainment", PERCENT),
+    Figure("累計効果額", 16, "cumulative"),
+    Figure("計画累計", 16, "effect_plan_cumulative"),
+    Figure("累計達成率", 11, "effect_plan_attainment_cumulative", PERCENT),
+)
 
 
 def effect_plan_tables(report: Report, names: dict[int, str], unit: str) -> list[Table]:
@@ -85,93 +87,45 @@ def effect_plan_tables(report: Report, names: dict[int, str], unit: str) -> list
         return []
     year = report.evaluation_year
     label = fiscal_year_label(year)
-    policy_rows = [
-        _plan_row(f"基本方針{p.group}　{names.get(p.group, '')}".rstrip(), p, f"/policies/{i}", unit)
+    unit_note = f"金額の単位：{unit}（△は負の値）"
+    policy_rows: list[FigureRow] = [
+        ([text(f"基本方針{p.group}　{names.get(p.group, '')}".rstrip())], p, f"/policies/{i}")
         for i, p in enumerate(report.policies)
     ]
-    policy_rows.append(_plan_row("全体", report.total, "/total", unit))
-    by_policy = Table(
-        key="effect_plan_by_policy",
-        caption=f"基本方針別の財政効果額と計画・分野別割合（{label}）",
-        columns=[
-            Column("基本方針", 34),
-            Column(f"効果額（{year}年度）", 16, "right"),
-            Column("計画効果額", 16, "right"),
-            Column("効果額達成率", 12, "right"),
-            Column("分野別割合", 11, "right"),
-            Column("累計効果額", 16, "right"),
-            Column("計画累計", 16, "right"),
-            Column("累計達成率", 11, "right"),
-        ],
-        groups=[Group(None, policy_rows)],
-        unit_note=f"金額の単位：{unit}（△は負の値）",
+    policy_rows.append(([text("全体")], report.total, "/total"))
+    by_policy = figure_table(
+        "effect_plan_by_policy",
+        f"基本方針別の財政効果額と計画・分野別割合（{label}）",
+        [Column("基本方針", 34)],
+        _plan_figures(year, share=True),
+        policy_rows,
+        unit,
+        unit_note=unit_note,
         notes=[
             "効果額達成率 ＝ 財政効果額 ÷ 計画効果額（計画のない項目・年度、計画が0のときは −）。",
             "分野別割合は、その年度の財政効果額の合計に占める各基本方針の割合。",
         ],
     )
-    item_rows = []
-    for i, it in enumerate(report.items):
-        if it.effect_plan_year is None and it.effect_plan_cumulative is None:
-            continue
-        ref = f"/items/{i}"
-        item_rows.append(
-            [
-                center(it.no),
-                text(it.title),
-                amount_cell(it.effect_year, unit, f"{ref}/effect_year"),
-                amount_cell(it.effect_plan_year, unit, f"{ref}/effect_plan_year"),
-                percent_cell(it.effect_plan_attainment, f"{ref}/effect_plan_attainment"),
-                amount_cell(it.effect_cumulative, unit, f"{ref}/effect_cumulative"),
-                amount_cell(it.effect_plan_cumulative, unit, f"{ref}/effect_plan_cumulative"),
-                percent_cell(
-                    it.effect_plan_attainment_cumulative, f"{ref}/effect_plan_attainment_cumulative"
-                ),
-            ]
-        )
-    by_item = Table(
-        key="effect_plan_by_item",
-        caption=f"取組項目別の財政効果額と計画（{label}）",
-        columns=[
-            Column("No", 6, "center"),
-            Column("取組項目", 30),
-            Column(f"効果額（{year}年度）", 16, "right"),
-            Column("計画効果額", 16, "right"),
-            Column("効果額達成率", 12, "right"),
-            Column("累計効果額", 16, "right"),
-            Column("計画累計", 16, "right"),
-            Column("累計達成率", 11, "right"),
-        ],
-        groups=[Group(None, item_rows)],
-        unit_note=f"金額の単位：{unit}（△は負の値）",
+    item_rows = [
+        ([center(it.no), text(it.title)], it, f"/items/{i}")
+        for i, it in enumerate(report.items)
+        if it.effect_plan_year is not None or it.effect_plan_cumulative is not None
+    ]
+    by_item = figure_table(
+        "effect_plan_by_item",
+        f"取組項目別の財政効果額と計画（{label}）",
+        [Column("No", 6, "center"), Column("取組項目", 30)],
+        _plan_figures(year, share=False),
+        item_rows,
+        unit,
+        unit_note=unit_note,
     )
-    year_rows = []
-    for i, e in enumerate(report.effects.by_year):
-        ref = f"/effects/by_year/{i}"
-        year_rows.append(
-            [
-                text(fiscal_year_label(e.year), wrap=False),
-                amount_cell(e.single_year, unit, f"{ref}/single_year"),
-                amount_cell(e.effect_plan, unit, f"{ref}/effect_plan"),
-                percent_cell(e.effect_plan_attainment, f"{ref}/effect_plan_attainment"),
-                amount_cell(e.cumulative, unit, f"{ref}/cumulative"),
-                amount_cell(e.effect_plan_cumulative, unit, f"{ref}/effect_plan_cumulative"),
-                percent_cell(e.effect_plan_attainment_cumulative, f"{ref}/effect_plan_attainment_cumulative"),
-            ]
-        )
-    by_year = Table(
-        key="effect_plan_by_year",
-        caption="年度別の財政効果額と取組項目の計画",
-        columns=[
-            Column("年度", 24),
-            Column("単年度効果額", 16, "right"),
-            Column("計画効果額（取組の計）", 18, "right"),
-            Column("効果額達成率", 12, "right"),
-            Column("累計効果額", 16, "right"),
-            Column("計画累計", 16, "right"),
-            Column("累計達成率", 11, "right"),
-        ],
-        groups=[Group(None, year_rows)],
-        unit_note=f"金額の単位：{unit}（△は負の値）",
+    by_year = by_year_table(
+        report,
+        "effect_plan_by_year",
+        "年度別の財政効果額と取組項目の計画",
+        YEAR_PLAN_FIGURES,
+        unit,
+        unit_note,
     )
     return [by_policy, by_item, by_year]

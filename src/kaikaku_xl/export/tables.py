@@ -1,4 +1,7 @@
-"""The tables of the exported documents, built from the typed report: summary, items, 定性評価 and effects."""
+"""The main tables of the exported documents, built from the typed report: the summary per 基本方針 and the items.
+
+The 定性評価 table is in export/qualitative.py, the 財政効果額 tables in export/effect_tables.py.
+"""
 
 from __future__ import annotations
 
@@ -7,25 +10,25 @@ from typing import Any
 from ..metrics import NOT_GRADED
 from ..metrics.grades import EXCLUDED
 from ..metrics.scale import GradeScale
-from ..plan import MONEY_KINDS, item_no
-from ..report_model import Report, Rollup
+from ..plan import MONEY_KINDS
+from ..report_model import Report
 from ..rounding import format_number, is_missing
-from ..workbook.status_choices import STATUS_CHOICES, grade_choices, unknown_grade, unknown_status
 from .cells import (
+    COUNT,
+    PERCENT,
     Column,
+    Figure,
+    FigureRow,
     Group,
     Table,
-    amount_cell,
     center,
-    count_cell,
     display_measure_unit,
+    figure_table,
     fiscal_year_label,
     measure_value_cell,
     percent_cell,
     text,
 )
-
-NO_STATUS = "未入力"
 
 
 def policy_names(plan: Any) -> dict[int, str]:
@@ -48,29 +51,27 @@ def summary_tables(report: Report, names: dict[int, str], unit: str) -> list[Tab
     scale = report.scale  # the plan's grades (S–D by default): one column each
     labels = scale.labels
     year = report.evaluation_year
-    rows_src: list[tuple[str, Rollup, str]] = [
-        (f"/policies/{i}", p, policy_label(p.group, names)) for i, p in enumerate(report.policies)
+    rows: list[FigureRow] = [
+        ([text(policy_label(p.group, names))], p, f"/policies/{i}") for i, p in enumerate(report.policies)
     ]
-    rows_src.append(("/total", report.total, "全体"))
+    rows.append(([text("全体")], report.total, "/total"))
+    head = [Column("基本方針", 38)]
 
-    counts_rows = []
-    for ref, p, label in rows_src:
-        row = [text(label), count_cell(p.items, f"{ref}/items"), count_cell(p.graded, f"{ref}/graded")]
-        row += [count_cell(p.counts[g], f"{ref}/counts/{g}") for g in labels]
-        row.append(count_cell(p.counts[NOT_GRADED], f"{ref}/counts/{NOT_GRADED}"))
-        row.append(count_cell(p.counts[EXCLUDED], f"{ref}/counts/{EXCLUDED}"))
-        counts_rows.append(row)
-    counts = Table(
-        key="grade_counts",
-        caption=f"基本方針別の評価件数（{fiscal_year_label(year)}）",
-        columns=[Column("基本方針", 38), Column("取組項目数", 11, "right"), Column("評価対象", 11, "right")]
-        + [Column(_grade_head(scale, g), 11, "right") for g in labels[:-1]]
-        + [
-            Column(_grade_head(scale, labels[-1]), 16, "right"),
-            Column(f"{NOT_GRADED}（未入力・評価不能）", 16, "right"),
-            Column(EXCLUDED, 9, "right"),
-        ],
-        groups=[Group(None, counts_rows)],
+    count_figures = [
+        Figure("取組項目数", 11, "items", COUNT),
+        Figure("評価対象", 11, "graded", COUNT),
+        *(Figure(_grade_head(scale, g), 11, f"counts/{g}", COUNT) for g in labels[:-1]),
+        Figure(_grade_head(scale, labels[-1]), 16, f"counts/{labels[-1]}", COUNT),
+        Figure(f"{NOT_GRADED}（未入力・評価不能）", 16, f"counts/{NOT_GRADED}", COUNT),
+        Figure(EXCLUDED, 9, f"counts/{EXCLUDED}", COUNT),
+    ]
+    counts = figure_table(
+        "grade_counts",
+        f"基本方針別の評価件数（{fiscal_year_label(year)}）",
+        head,
+        count_figures,
+        rows,
+        unit,
         unit_note="単位：件",
         notes=[
             "取組項目の評価：指標のある項目は主指標（設定により最低評価）の評価、指標のない項目は担当課の評価。",
@@ -78,24 +79,19 @@ def summary_tables(report: Report, names: dict[int, str], unit: str) -> list[Tab
         ],
     )
 
-    share_rows = []
-    for ref, p, label in rows_src:
-        row = [text(label)] + [percent_cell(p.shares[g], f"{ref}/shares/{g}") for g in labels]
-        row.append(percent_cell(p.mean_progress, f"{ref}/mean_progress"))
-        row.append(amount_cell(p.effect_year, unit, f"{ref}/effect_year"))
-        row.append(amount_cell(p.effect_cumulative, unit, f"{ref}/effect_cumulative"))
-        share_rows.append(row)
-    shares = Table(
-        key="grade_shares",
-        caption=f"基本方針別の評価構成比・平均進捗率・財政効果額（{fiscal_year_label(year)}）",
-        columns=[Column("基本方針", 38)]
-        + [Column(_grade_head(scale, g), 11, "right") for g in labels]
-        + [
-            Column("平均進捗率", 11, "right"),
-            Column(f"単年度効果額（{year}年度）", 16, "right"),
-            Column(f"財政効果額累計（{year}年度まで）", 16, "right"),
-        ],
-        groups=[Group(None, share_rows)],
+    share_figures = [
+        *(Figure(_grade_head(scale, g), 11, f"shares/{g}", PERCENT) for g in labels),
+        Figure("平均進捗率", 11, "mean_progress", PERCENT),
+        Figure(f"単年度効果額（{year}年度）", 16, "effect_year"),
+        Figure(f"財政効果額累計（{year}年度まで）", 16, "effect_cumulative"),
+    ]
+    shares = figure_table(
+        "grade_shares",
+        f"基本方針別の評価構成比・平均進捗率・財政効果額（{fiscal_year_label(year)}）",
+        head,
+        share_figures,
+        rows,
+        unit,
         unit_note=f"金額の単位：{unit}（△は負の値）",
         notes=[
             "構成比は評価対象の項目に占める割合（評価対象外を除く）。四捨五入のため合計が100.0%にならない場合があります。",
@@ -185,208 +181,3 @@ def items_table(report: Report, names: dict[int, str], unit: str) -> Table:
             ),
         ],
     )
-
-
-def _status_index(
-    statuses: list[dict[str, Any]],
-    year: int,
-    item_nos: set[Any],
-    labels: tuple[str, ...],
-    warnings: list[str],
-) -> dict[int, dict[str, Any]]:
-    found: dict[int, dict[str, Any]] = {}
-    for entry in statuses:
-        try:
-            no, entry_year = item_no(entry.get("no")), int(entry.get("year"))
-            if no is None:
-                raise ValueError(entry)
-        except (TypeError, ValueError):
-            warnings.append(
-                f"定性評価の入力に番号または年度のない行があります（{entry!r}）。読み飛ばしました。"
-            )
-            continue
-        if entry_year != year:
-            continue
-        if no not in item_nos:
-            warnings.append(f"定性評価の入力にある取組項目 No.{no} は計画にありません。読み飛ばしました。")
-            continue
-        if no in found:
-            warnings.append(
-                f"取組項目 No.{no} の定性評価（{year}年度）が複数あります。最後の入力を使いました。"
-            )
-        status = str(entry.get("status") or "")
-        if unknown_status(status):
-            warnings.append(f"取組項目 No.{no} の状況「{status}」は選択肢にありません。{STATUS_CHOICES}")
-        grade = str(entry.get("grade") or "")
-        if unknown_grade(grade, also=(NOT_GRADED,), labels=labels):
-            warnings.append(
-                f"取組項目 No.{no} の評価「{grade}」は選択肢にありません。{grade_choices(labels)}"
-            )
-        found[no] = entry
-    return found
-
-
-def qualitative_table(
-    report: Report, statuses: list[dict[str, Any]], names: dict[int, str], warnings: list[str]
-) -> Table:
-    year = report.evaluation_year
-    with_measures = {m.item for m in report.measures}
-    entries = _status_index(statuses, year, {i.no for i in report.items}, report.scale.labels, warnings)
-    groups: dict[Any, Group] = {}
-    for item in report.items:
-        no = item.no
-        entry = entries.get(no)
-        if no in with_measures and entry is None:
-            continue
-        group = groups.setdefault(item.policy, Group(policy_label(item.policy, names), []))
-        if entry is None:
-            status, grade, results, issues, nxt = NO_STATUS, item.grade, "", "", ""
-        else:
-            status = str(entry.get("status") or NO_STATUS)
-            grade = str(entry.get("grade") or NOT_GRADED)
-            results, issues, nxt = (str(entry.get(k) or "") for k in ("results", "issues", "next"))
-            if no not in with_measures and grade != item.grade:
-                warnings.append(
-                    f"取組項目 No.{no} の評価が、集計結果（{item.grade}）と定性評価の入力（{grade}）で異なります。"
-                    "集計を更新してから出力してください。"
-                )
-        group.rows.append(
-            [
-                center(no),
-                text(item.title),
-                text(item.lead),
-                center(status),
-                center(grade),
-                text(results),
-                text(issues),
-                text(nxt),
-            ]
-        )
-    return Table(
-        key="qualitative",
-        caption=f"定性評価（指標のない取組項目ほか）（{fiscal_year_label(year)}）",
-        columns=[
-            Column("No", 5, "center"),
-            Column("取組項目", 24),
-            Column("主要担当課", 14),
-            Column("状況", 8, "center"),
-            Column("評価", 6, "center"),
-            Column("取組実績", 36),
-            Column("課題", 30),
-            Column("今後の方向性", 30),
-        ],
-        groups=list(groups.values()),
-        notes=[f"状況：未着手／実施中／完了。評価は担当課による（{report.scale.legend()}）。"],
-    )
-
-
-def effect_tables(report: Report, plan_items: dict[int, str], unit: str) -> list[Table]:
-    eff = report.effects
-    year = report.evaluation_year
-    year_rows = []
-    for i, e in enumerate(eff.by_year):
-        ref = f"/effects/by_year/{i}"
-        year_rows.append(
-            [
-                text(fiscal_year_label(e.year), wrap=False),
-                amount_cell(e.single_year, unit, f"{ref}/single_year"),
-                amount_cell(e.planned, unit, f"{ref}/planned"),
-                percent_cell(e.attainment, f"{ref}/attainment"),
-                amount_cell(e.cumulative, unit, f"{ref}/cumulative"),
-                amount_cell(e.planned_cumulative, unit, f"{ref}/planned_cumulative"),
-                percent_cell(e.attainment_cumulative, f"{ref}/attainment_cumulative"),
-                amount_cell(e.reference, unit, f"{ref}/reference"),
-            ]
-        )
-    counted = report.total.counted_measures
-    by_year = Table(
-        key="effects_by_year",
-        caption="年度別の財政効果額",
-        columns=[
-            Column("年度", 24),
-            Column("単年度効果額", 16, "right"),
-            Column("計画効果額", 16, "right"),
-            Column("効果額達成率", 12, "right"),
-            Column("累計効果額", 16, "right"),
-            Column("計画累計効果額", 16, "right"),
-            Column("累計達成率", 11, "right"),
-            Column("参考換算額", 15, "right"),
-        ],
-        groups=[Group(None, year_rows)],
-        unit_note=f"単位：{unit}（△は負の値）",
-        notes=[
-            "財政効果額は基準年度（" + str(report.plan.baseline_year) + "年度）との比較による。"
-            "歳出削減 ＝ 基準値 − 実績、歳入増加 ＝ 実績 − 基準値。累計は計画期間の単年度効果額の合計（継続的効果）。",
-            "計上した指標："
-            + ("、".join(counted) if counted else "なし")
-            + "（効果額台帳の手入力分を含む）。参考換算額（時間・用紙の換算）は財政効果額に含めていません。",
-        ],
-    )
-
-    detail_rows = []
-    for i, m in enumerate(report.measures):
-        if not m.effect_kind:
-            continue
-        if m.counted:
-            status = "計上"
-        elif m.effect_kind == "参考":
-            status = "参考換算"
-        else:
-            status = "計上しない（重複防止）"
-        detail_rows.append(
-            [
-                center(m.item),
-                text(plan_items.get(m.item, "")),
-                text(m.name),
-                center(m.effect_kind),
-                text(status),
-                amount_cell(m.effect, unit, f"/measures/{i}/effect"),
-            ]
-        )
-    detail = Table(
-        key="effects_by_measure",
-        caption=f"指標別の財政効果額（{fiscal_year_label(year)}）",
-        columns=[
-            Column("No", 5, "center"),
-            Column("取組項目", 30),
-            Column("指標", 30),
-            Column("区分", 10, "center"),
-            Column("計上", 22),
-            Column("効果額", 16, "right"),
-        ],
-        groups=[Group(None, detail_rows)],
-        unit_note=f"単位：{unit}（△は負の値）",
-    )
-
-    history_rows = []
-    for i, h in enumerate(eff.history):
-        history_rows.append(
-            [
-                text(h.name),
-                amount_cell(h.effect_yen, unit, f"/effects/history/{i}/effect_yen"),
-                text(_as_of(h.as_of)),
-            ]
-        )
-    history_rows.append(
-        [
-            text(f"本計画（{year}年度までの累計）"),
-            amount_cell(eff.cumulative, unit, "/effects/cumulative"),
-            text(fiscal_year_label(year)),
-        ]
-    )
-    history = Table(
-        key="effects_history",
-        caption="これまでの行財政改革の財政効果額と本計画の累計",
-        columns=[Column("計画", 34), Column("財政効果額", 18, "right"), Column("時点", 24)],
-        groups=[Group(None, history_rows)],
-        unit_note=f"単位：{unit}（△は負の値）",
-    )
-    return [by_year, detail, history]
-
-
-def _as_of(value: Any) -> str:
-    """'2024' -> 2024年度（令和6年度）時点; other text as given."""
-    text_value = str(value or "").strip()
-    if text_value.isdigit() and len(text_value) == 4:
-        return f"{fiscal_year_label(int(text_value))}時点"
-    return text_value

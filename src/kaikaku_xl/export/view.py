@@ -26,9 +26,11 @@ from .cells import (  # noqa: F401  (re-exported: the exporters and tests import
     date_label,
     fiscal_year_label,
 )
+from .effect_tables import effect_tables
 from .plan_tables import effect_plan_tables, section_table
+from .qualitative import qualitative_table
 from .revisions_view import revisions_table
-from .tables import effect_tables, items_table, policy_names, qualitative_table, summary_tables
+from .tables import items_table, policy_names, summary_tables
 from .trend_view import trend_view
 
 

@@ -1,0 +1,143 @@
+"""The 財政効果額 tables of the exported documents: per year, per measure, and this plan against earlier reforms.
+
+`by_year_table` also draws the per-year table against the 効果額計画 (export/plan_tables.py): both list the
+report's years with figures named by `Figure`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from ..report_model import Report
+from .cells import (
+    PERCENT,
+    Column,
+    Figure,
+    Group,
+    Table,
+    amount_cell,
+    center,
+    figure_table,
+    fiscal_year_label,
+    text,
+)
+
+YEAR_FIGURES = (
+    Figure("単年度効果額", 16, "single_year"),
+    Figure("計画効果額", 16, "planned"),
+    Figure("効果額達成率", 12, "attainment", PERCENT),
+    Figure("累計効果額", 16, "cumulative"),
+    Figure("計画累計効果額", 16, "planned_cumulative"),
+    Figure("累計達成率", 11, "attainment_cumulative", PERCENT),
+    Figure("参考換算額", 15, "reference"),
+)
+
+
+def by_year_table(
+    report: Report,
+    key: str,
+    caption: str,
+    figures: Sequence[Figure],
+    unit: str,
+    unit_note: str,
+    notes: Sequence[str] = (),
+) -> Table:
+    """One row per year of the report's 財政効果額 (/effects/by_year), the year first, then `figures`."""
+    rows = [
+        ([text(fiscal_year_label(e.year), wrap=False)], e, f"/effects/by_year/{i}")
+        for i, e in enumerate(report.effects.by_year)
+    ]
+    return figure_table(
+        key, caption, [Column("年度", 24)], figures, rows, unit, unit_note=unit_note, notes=notes
+    )
+
+
+def effect_tables(report: Report, plan_items: dict[int, str], unit: str) -> list[Table]:
+    eff = report.effects
+    year = report.evaluation_year
+    counted = report.total.counted_measures
+    notes = [
+        "財政効果額は基準年度（" + str(report.plan.baseline_year) + "年度）との比較による。"
+        "歳出削減 ＝ 基準値 − 実績、歳入増加 ＝ 実績 − 基準値。累計は計画期間の単年度効果額の合計（継続的効果）。",
+        "計上した指標："
+        + ("、".join(counted) if counted else "なし")
+        + "（効果額台帳の手入力分を含む）。参考換算額（時間・用紙の換算）は財政効果額に含めていません。",
+    ]
+    by_year = by_year_table(
+        report,
+        "effects_by_year",
+        "年度別の財政効果額",
+        YEAR_FIGURES,
+        unit,
+        f"単位：{unit}（△は負の値）",
+        notes,
+    )
+
+    detail_rows = []
+    for i, m in enumerate(report.measures):
+        if not m.effect_kind:
+            continue
+        if m.counted:
+            status = "計上"
+        elif m.effect_kind == "参考":
+            status = "参考換算"
+        else:
+            status = "計上しない（重複防止）"
+        detail_rows.append(
+            [
+                center(m.item),
+                text(plan_items.get(m.item, "")),
+                text(m.name),
+                center(m.effect_kind),
+                text(status),
+                amount_cell(m.effect, unit, f"/measures/{i}/effect"),
+            ]
+        )
+    detail = Table(
+        key="effects_by_measure",
+        caption=f"指標別の財政効果額（{fiscal_year_label(year)}）",
+        columns=[
+            Column("No", 5, "center"),
+            Column("取組項目", 30),
+            Column("指標", 30),
+            Column("区分", 10, "center"),
+            Column("計上", 22),
+            Column("効果額", 16, "right"),
+        ],
+        groups=[Group(None, detail_rows)],
+        unit_note=f"単位：{unit}（△は負の値）",
+    )
+
+    history_rows = []
+    for i, h in enumerate(eff.history):
+        history_rows.append(
+            [
+                text(h.name),
+                amount_cell(h.effect_yen, unit, f"/effects/history/{i}/effect_yen"),
+                text(_as_of(h.as_of)),
+            ]
+        )
+    history_rows.append(
+        [
+            text(f"本計画（{year}年度までの累計）"),
+            amount_cell(eff.cumulative, unit, "/effects/cumulative"),
+            text(fiscal_year_label(year)),
+        ]
+    )
+    history = Table(
+        key="effects_history",
+        caption="これまでの行財政改革の財政効果額と本計画の累計",
+        columns=[Column("計画", 34), Column("財政効果額", 18, "right"), Column("時点", 24)],
+        groups=[Group(None, history_rows)],
+        unit_note=f"単位：{unit}（△は負の値）",
+    )
+    return [by_year, detail, history]
+
+
+def _as_of(value: Any) -> str:
+    """'2024' -> 2024年度（令和6年度）時点; other text as given."""
+    text_value = str(value or "").strip()
+    if text_value.isdigit() and len(text_value) == 4:
+        return f"{fiscal_year_label(int(text_value))}時点"
+    return text_value

@@ -1,0 +1,112 @@
+"""The 定性評価 table of the exported documents: what the departments entered on 進捗状況 for the evaluation year
+(status, grade, results, issues, next steps), for the items without measures and any other item they wrote about.
+
+Entries that cannot be used (no number or year, an item not in the plan, a choice not offered) become warnings
+in the export's result, never a failure: the materials are still written.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..metrics import NOT_GRADED
+from ..plan import item_no
+from ..report_model import Report
+from ..workbook.status_choices import STATUS_CHOICES, grade_choices, unknown_grade, unknown_status
+from .cells import Column, Group, Table, center, fiscal_year_label, text
+from .tables import policy_label
+
+NO_STATUS = "未入力"
+
+
+def _status_index(
+    statuses: list[dict[str, Any]],
+    year: int,
+    item_nos: set[Any],
+    labels: tuple[str, ...],
+    warnings: list[str],
+) -> dict[int, dict[str, Any]]:
+    found: dict[int, dict[str, Any]] = {}
+    for entry in statuses:
+        try:
+            no, entry_year = item_no(entry.get("no")), int(entry.get("year"))
+            if no is None:
+                raise ValueError(entry)
+        except (TypeError, ValueError):
+            warnings.append(
+                f"定性評価の入力に番号または年度のない行があります（{entry!r}）。読み飛ばしました。"
+            )
+            continue
+        if entry_year != year:
+            continue
+        if no not in item_nos:
+            warnings.append(f"定性評価の入力にある取組項目 No.{no} は計画にありません。読み飛ばしました。")
+            continue
+        if no in found:
+            warnings.append(
+                f"取組項目 No.{no} の定性評価（{year}年度）が複数あります。最後の入力を使いました。"
+            )
+        status = str(entry.get("status") or "")
+        if unknown_status(status):
+            warnings.append(f"取組項目 No.{no} の状況「{status}」は選択肢にありません。{STATUS_CHOICES}")
+        grade = str(entry.get("grade") or "")
+        if unknown_grade(grade, also=(NOT_GRADED,), labels=labels):
+            warnings.append(
+                f"取組項目 No.{no} の評価「{grade}」は選択肢にありません。{grade_choices(labels)}"
+            )
+        found[no] = entry
+    return found
+
+
+def qualitative_table(
+    report: Report, statuses: list[dict[str, Any]], names: dict[int, str], warnings: list[str]
+) -> Table:
+    year = report.evaluation_year
+    with_measures = {m.item for m in report.measures}
+    entries = _status_index(statuses, year, {i.no for i in report.items}, report.scale.labels, warnings)
+    groups: dict[Any, Group] = {}
+    for item in report.items:
+        no = item.no
+        entry = entries.get(no)
+        if no in with_measures and entry is None:
+            continue
+        group = groups.setdefault(item.policy, Group(policy_label(item.policy, names), []))
+        if entry is None:
+            status, grade, results, issues, nxt = NO_STATUS, item.grade, "", "", ""
+        else:
+            status = str(entry.get("status") or NO_STATUS)
+            grade = str(entry.get("grade") or NOT_GRADED)
+            results, issues, nxt = (str(entry.get(k) or "") for k in ("results", "issues", "next"))
+            if no not in with_measures and grade != item.grade:
+                warnings.append(
+                    f"取組項目 No.{no} の評価が、集計結果（{item.grade}）と定性評価の入力（{grade}）で異なります。"
+                    "集計を更新してから出力してください。"
+                )
+        group.rows.append(
+            [
+                center(no),
+                text(item.title),
+                text(item.lead),
+                center(status),
+                center(grade),
+                text(results),
+                text(issues),
+                text(nxt),
+            ]
+        )
+    return Table(
+        key="qualitative",
+        caption=f"定性評価（指標のない取組項目ほか）（{fiscal_year_label(year)}）",
+        columns=[
+            Column("No", 5, "center"),
+            Column("取組項目", 24),
+            Column("主要担当課", 14),
+            Column("状況", 8, "center"),
+            Column("評価", 6, "center"),
+            Column("取組実績", 36),
+            Column("課題", 30),
+            Column("今後の方向性", 30),
+        ],
+        groups=list(groups.values()),
+        notes=[f"状況：未着手／実施中／完了。評価は担当課による（{report.scale.legend()}）。"],
+    )
