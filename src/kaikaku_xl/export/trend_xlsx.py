@@ -4,15 +4,15 @@ table, the actual/plan table and one small native line chart per measure, its da
 from __future__ import annotations
 
 from openpyxl import Workbook
-from openpyxl.chart import LineChart, Reference
+from openpyxl.chart import LineChart
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 
 from ..palette import BLUE, DARK_GREY
 from ..textfit import TextMetrics
 from .view import Document
-from .xlsx import CHART_DATA_COLUMN, _chart_data, _style_chart, _title_block
-from .xlsx_sheet import SheetWriter, page_setup, sheet_widths
+from .xlsx_charts import chart_data, plot, style_chart
+from .xlsx_sheet import SheetWriter, page_setup, sheet_widths, title_block
 
 SHEET = "年度推移"
 PER_ROW = 3  # charts side by side
@@ -43,7 +43,7 @@ def write_trend_sheet(wb: Workbook, doc: Document, font: str, metrics: TextMetri
     ws = wb.create_sheet(SHEET)
     widths = sheet_widths([trend.items, trend.measures], metrics)
     s = SheetWriter(ws, font, widths, metrics)
-    _title_block(s, doc, "年度推移")
+    title_block(s, doc, "年度推移")
     s.table(trend.items)
     s.table(trend.measures)
     ws.row_breaks.append(Break(id=s.row - 1))  # the charts start on a page of their own
@@ -51,34 +51,25 @@ def write_trend_sheet(wb: Workbook, doc: Document, font: str, metrics: TextMetri
     top = s.row
     starts = _anchor_columns(widths)
     data_row = 1
-    for k, chart_data in enumerate(trend.charts):
-        head, last = _chart_data(
+    for k, one in enumerate(trend.charts):
+        head, last = chart_data(
             s,
             data_row,
-            chart_data.title,
+            one.title,
             ["年度", "実績", "計画値"],
-            [
-                [c, a, p]
-                for c, a, p in zip(chart_data.categories, chart_data.actual, chart_data.planned, strict=True)
-            ],
+            [[c, a, p] for c, a, p in zip(one.categories, one.actual, one.planned, strict=True)],
         )
         data_row = last + 2
         chart = LineChart()
-        chart.title = f"{chart_data.title}（{chart_data.unit}）"
-        chart.add_data(
-            Reference(
-                ws, min_col=CHART_DATA_COLUMN + 1, max_col=CHART_DATA_COLUMN + 2, min_row=head, max_row=last
-            ),
-            titles_from_data=True,
-        )
-        chart.set_categories(Reference(ws, min_col=CHART_DATA_COLUMN, min_row=head + 1, max_row=last))
+        chart.title = f"{one.title}（{one.unit}）"
+        plot(chart, ws, head, last, 2)
         chart.y_axis.number_format = "General"  # never "#,##0.##": Excel shows 1,023. with a dot
         for series, color, dash in zip(chart.series, (BLUE, DARK_GREY), ("solid", "dash"), strict=False):
             series.graphicalProperties.line.solidFill = color
             series.graphicalProperties.line.prstDash = dash
             series.graphicalProperties.line.width = 22000
             series.smooth = False
-        _style_chart(chart, font)
+        style_chart(chart, font)
         chart.legend.position = "b"
         chart.width, chart.height = CHART_W, CHART_H
         row = top + (k // PER_ROW) * ROWS_PER_CHART

@@ -13,7 +13,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..palette import BORDER_GREY, DARK_GREY, GROUP_FILL, HEADER_FILL, HEADER_TEXT
 from ..rounding import round_half_away
 from ..textfit import EXCEL, TextMetrics, line_count, text_width
-from .view import Cell, Document, Table
+from .view import Cell, Document, Table, date_label
 
 BODY_SIZE = 10
 THIN = Side(style="thin", color=BORDER_GREY)
@@ -171,6 +171,12 @@ class SheetWriter:
             self.note("※ " + note)
         self.row += 1
         return head, first, last
+
+
+def title_block(s: SheetWriter, doc: Document, heading: str) -> None:
+    """The two lines on top of every sheet but the cover: plan and heading, city, evaluation year and date."""
+    s.line(f"{doc.plan_name}　{heading}", size=14, bold=True)
+    s.line(f"{doc.city}　{doc.evaluation_label}　作成日 {date_label(doc.generated)}", size=9)
 
 
 HEADER_LIMIT = (
