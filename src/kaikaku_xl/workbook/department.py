@@ -155,22 +155,25 @@ def _read_range(ws: Worksheet, sheet: str, header_row: int, first_col: int) -> R
     while headers and not headers[-1]:
         headers.pop()
     width = len(headers)
-    rows, offsets = [], []
-    for offset, values in enumerate(
+    rows, offsets, formats = [], [], []
+    # cells, not values only: the reader needs each cell's number format (95% typed in Excel is 0.95 in a
+    # percent-formatted cell, and is 95 points; RawTable.number_formats)
+    for offset, cells in enumerate(
         ws.iter_rows(
             min_row=header_row + 1,
             max_row=max(ws.max_row, header_row),
             min_col=first_col,
             max_col=first_col + width - 1,
-            values_only=True,
         ),
         start=1,
     ):
-        values = list(values) + [None] * (width - len(values))
+        padding = [None] * (width - len(cells))
+        values = [cell.value for cell in cells] + padding
         if any(v is not None and _text(v) != "" for v in values):
             rows.append(values)
             offsets.append(offset)
-    return RawTable(sheet, headers, rows, header_row, first_col, offsets)
+            formats.append([cell.number_format for cell in cells] + padding)
+    return RawTable(sheet, headers, rows, header_row, first_col, offsets, number_formats=formats)
 
 
 def _candidate_sheets(wb: Workbook, spec: c.TableSpec) -> Iterable[Worksheet]:

@@ -13,7 +13,7 @@ from ..plan import ItemNo
 from ..workbook import contract as c
 from ..workbook.department import Returned
 from ..workbook.engine import RawTable
-from ..workbook.inputs import ERROR, Reader, _int
+from ..workbook.inputs import ERROR, NotANumber, Reader, _int, parse_number
 from .cycle import norm, shown
 from .load import Loaded
 
@@ -27,37 +27,19 @@ def reader_measures(loaded: Loaded) -> Any:
     return loaded.reader_measures if loaded.reader_measures is not None else loaded.inputs.measures
 
 
-def reader_number(loaded: Loaded, value: Any, measure: Any) -> Any:
-    """A returned actual as the master's reader reads it (unit words, 万, commas, % as points): the same
-    Reader, on a one-row table, so a change to how the master reads numbers reaches collect too."""
+def reader_number(value: Any, measure: Any, table: RawTable, i: int, j: int) -> Any:
+    """A returned actual as the master's reader reads it: the same parse_number (unit words, 万, commas) and the
+    same % rule on the returned cell itself, so 95% typed in Excel (0.95 in a percent-formatted cell) is 95.
+    Cells the reader refuses never get here: collect refuses them first, by the returned file's own problems."""
     if norm(value) is None:
         return None
-    reader = Reader()
-    spec = loaded.layout.table("Actuals")
-    one = RawTable(
-        "x",
-        spec.headers,
-        [
-            [
-                measure.item,
-                measure.name,
-                measure.unit,
-                *([value] + [None] * (len(loaded.layout.years) - 1)),
-            ]
-        ],
-        1,
-        1,
-    )
-    measures = reader_measures(loaded)
-    frame = reader.yearly(
-        one,
-        spec,
-        measures[measures["measure_id"] == measure.measure_id],
-        loaded.layout.years,
-        "actual",
-        required=False,
-    )
-    return float(frame["actual"].iloc[0]) if len(frame) else value
+    try:
+        number = parse_number(value, measure.unit or None)
+    except NotANumber:
+        return value
+    if number is not None and measure.unit == "%":
+        number = Reader().percent_points(table, i, j, value, number, f"No.{measure.item}「{measure.name}」")
+    return number
 
 
 class CellMerge:

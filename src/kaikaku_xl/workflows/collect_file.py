@@ -56,9 +56,8 @@ class FileMerge(CellMerge):
             seen.add(measure.measure_id)
             for y, j in year_cols.items():
                 ref = ("Actuals", measure.measure_id, f"y{y}")
-                self.merge_cell(
-                    table, i, raw, j, ref, y, lambda v, m=measure: reader_number(self.c.loaded, v, m)
-                )
+                read = lambda v, m=measure, i=i, j=j: reader_number(v, m, table, i, j)  # noqa: E731
+                self.merge_cell(table, i, raw, j, ref, y, read)
 
     def status(self, table: RawTable) -> None:
         pos = positions(table, c.STATUS)
