@@ -65,7 +65,7 @@ def _actuals(
     actuals: pd.DataFrame,
     problems: list[Problem],
 ) -> pd.DataFrame:
-    recorded = {str(r["key"]): norm(r["value"]) for r in rows if r["field"] == "Actuals"}
+    recorded = {str(r["key"]): norm(r["value"]) for r in rows if r["field"] == c.ACTUALS_TABLE}
     now = actuals[actuals["year"] == year].set_index("measure_id")["actual"].to_dict()
     where = actual_rows(table, measures) if table is not None else {}
     pos = positions(table, c.actuals_spec([year])) if table is not None else {}

@@ -58,7 +58,7 @@ def rollup_fields(grades: tuple[str, ...]) -> tuple[str, ...]:
 
 
 PROTECTED_KEY = "protected_by_close"
-LOCKED_SHEETS = ("Actuals", c.STATUS.name)
+LOCKED_SHEETS = (c.ACTUALS_TABLE, c.STATUS.name)
 
 
 @dataclass
@@ -88,7 +88,7 @@ def input_records(loaded: Loaded, year: int) -> list[dict[str, Any]]:
     out = []
     actuals = loaded.inputs.actuals
     for r in actuals[actuals["year"] == year].itertuples():
-        out += _rows(year, INPUT, r.measure_id, {"Actuals": r.actual})
+        out += _rows(year, INPUT, r.measure_id, {c.ACTUALS_TABLE: r.actual})
     status = loaded.status
     for r in status[status["year"] == year].to_dict("records"):
         out += _rows(year, INPUT, r["item"], {f"Status:{k}": r[k] for k in STATUS_KEYS})
@@ -141,7 +141,7 @@ def result_records(loaded: Loaded, year: int) -> list[dict[str, Any]]:
 
 
 def _cells_to_lock(engine: FileEngine, loaded: Loaded, year: int) -> dict[str, set[tuple[int, int]]]:
-    actual_spec = loaded.layout.table("Actuals")
+    actual_spec = loaded.layout.table(c.ACTUALS_TABLE)
     cells: dict[str, set[tuple[int, int]]] = {}
     table = engine.read_table(actual_spec)
     pos = positions(table, actual_spec)

@@ -160,10 +160,10 @@ class CellMerge:
         loaded = self.c.loaded
         items = loaded.inputs.items
         tables = self.returned.tables
-        if "Actuals" in tables:
+        if c.ACTUALS_TABLE in tables:
             reader.yearly(
-                tables["Actuals"],
-                loaded.layout.table("Actuals"),
+                tables[c.ACTUALS_TABLE],
+                loaded.layout.table(c.ACTUALS_TABLE),
                 reader_measures(loaded),
                 loaded.layout.years,
                 "actual",

@@ -18,7 +18,7 @@ class FileMerge(CellMerge):
     """The merge of one returned file into the master target."""
 
     def actuals(self, table: RawTable) -> None:
-        spec = self.c.loaded.layout.table("Actuals")
+        spec = self.c.loaded.layout.table(c.ACTUALS_TABLE)
         pos = positions(table, spec)
         if "item" not in pos or "name" not in pos:
             return
@@ -55,7 +55,7 @@ class FileMerge(CellMerge):
                 continue
             seen.add(measure.measure_id)
             for y, j in year_cols.items():
-                ref = ("Actuals", measure.measure_id, f"y{y}")
+                ref = (c.ACTUALS_TABLE, measure.measure_id, f"y{y}")
                 read = lambda v, m=measure, i=i, j=j: reader_number(v, m, table, i, j)  # noqa: E731
                 self.merge_cell(table, i, raw, j, ref, y, read)
 
@@ -150,7 +150,7 @@ class FileMerge(CellMerge):
         self.validate()
         tables = self.returned.tables
         for name, step in (
-            ("Actuals", self.actuals),
+            (c.ACTUALS_TABLE, self.actuals),
             (c.STATUS.name, self.status),
             (c.LEDGER.name, self.ledger),
         ):

@@ -88,8 +88,8 @@ def department_tables(
     own = list(items.loc[(items["lead"] == department) & running(items, year), "item"])
     measures = loaded.inputs.measures[loaded.inputs.measures["item"].isin(own)]
     snapshot: list[tuple[str, str, str, Any]] = []
-    actual_spec = layout.table("Actuals")
-    actual_table = raw["Actuals"]
+    actual_spec = layout.table(c.ACTUALS_TABLE)
+    actual_table = raw[c.ACTUALS_TABLE]
     where = actual_rows(actual_table, loaded.inputs.measures)
     pos = positions(actual_table, actual_spec)
     actual_out = []
@@ -101,7 +101,7 @@ def department_tables(
             value = shown(_number_or_text(cell, m.unit or None)) if y <= year else None
             values.append(value)
             if y <= year:
-                snapshot.append(("Actuals", m.measure_id, f"y{y}", value))
+                snapshot.append((c.ACTUALS_TABLE, m.measure_id, f"y{y}", value))
         actual_out.append([m.item, m.name, m.unit, *values])
     status_table = raw[c.STATUS.name]
     spos = positions(status_table, c.STATUS)

@@ -149,7 +149,7 @@ def _load(engine: Engine, phase: Phase) -> Loaded:
     items, policy_names = items_frame(items_table)  # type: ignore[arg-type]
     measures = reader.measures(read(c.MEASURES), items)  # type: ignore[arg-type]
     items["n_measures"] = items["item"].map(measures.groupby("item").size()).fillna(0).astype(int)
-    actual_spec, target_spec = layout.table("Actuals"), layout.table("Targets")
+    actual_spec, target_spec = layout.table(c.ACTUALS_TABLE), layout.table(c.TARGETS_TABLE)
     actual_table, target_table = read(actual_spec), read(target_spec)
     actuals = (
         reader.yearly(actual_table, actual_spec, measures, layout.years, "actual", required=True)
@@ -172,7 +172,7 @@ def _load(engine: Engine, phase: Phase) -> Loaded:
         if ledger_table
         else pd.DataFrame(columns=["item", "year", "kind", "amount", "what"])
     )
-    plan_table = read(layout.table("EffectPlan")) if engine.has_table("EffectPlan") else None
+    plan_table = read(layout.table(c.EFFECT_PLAN_TABLE)) if engine.has_table(c.EFFECT_PLAN_TABLE) else None
     effect_plan = (
         read_effect_plan(reader, plan_table, items, layout.plan_years)
         if plan_table
@@ -240,7 +240,7 @@ def _load(engine: Engine, phase: Phase) -> Loaded:
 
 def metric_problems(loaded: Loaded, results: Results) -> list[Problem]:
     """Why a measure is 評価対象外 (−) for the evaluation year: DOMAIN.md sends the reason to the problems list."""
-    spec = loaded.layout.table("Actuals")
+    spec = loaded.layout.table(c.ACTUALS_TABLE)
     typed = GradeScale.of(loaded.settings).typed
     return [
         Problem(

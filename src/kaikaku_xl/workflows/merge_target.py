@@ -37,7 +37,9 @@ class MasterTarget:
         measures = loaded.inputs.measures
         self.measures = {m.measure_id: m for m in measures.itertuples()}
         self.rows: dict[str, dict[Any, int]] = {  # row key -> sheet row
-            "Actuals": self._sheet_rows("Actuals", actual_rows(self.tables["Actuals"], measures)),
+            c.ACTUALS_TABLE: self._sheet_rows(
+                c.ACTUALS_TABLE, actual_rows(self.tables[c.ACTUALS_TABLE], measures)
+            ),
             c.STATUS.name: self._sheet_rows(c.STATUS.name, status_rows(self.tables[c.STATUS.name])),
         }
         self.free: dict[str, list[int]] = {name: self._free_rows(name) for name in self.tables}
@@ -93,7 +95,7 @@ class MasterTarget:
     # -- values -------------------------------------------------------------------------------------------
     def _place(self, ref: Ref) -> tuple[str, int | None, int]:
         table, row_key, column = ref
-        if table == "Actuals":
+        if table == c.ACTUALS_TABLE:
             return table, self.rows[table].get(row_key), self._column(table, column)
         item, year = split_status_key(row_key)
         return table, self.rows[table].get((item, year)), self._column(table, column)
@@ -112,7 +114,7 @@ class MasterTarget:
         if not 0 <= index < len(table.rows):
             return None
         raw = table.rows[index][col - table.first_col]
-        if name == "Actuals":
+        if name == c.ACTUALS_TABLE:
             unit = self.measures[ref[1]].unit
             try:
                 return parse_number(raw, unit or None)
@@ -132,7 +134,7 @@ class MasterTarget:
         name, row, col = self._place(ref)
         if row is None:  # the row is missing in the master (deleted by hand): add it back
             row = self._new_row(name)
-            if name == "Actuals":
+            if name == c.ACTUALS_TABLE:
                 m = self.measures[ref[1]]
                 keys = {"item": m.item, "name": m.name, "unit": m.unit}
                 self.rows[name][ref[1]] = row

@@ -119,7 +119,7 @@ def effect_rows(results: Results) -> list[list[Any]]:
 def item_effect_rows(loaded: Loaded, results: Results) -> list[list[Any]]:
     """Each measure's and each ledger entry's 財政効果額 per plan year (years after the evaluation year empty)."""
     years = loaded.layout.plan_years
-    spec = loaded.layout.table("ItemEffects")
+    spec = loaded.layout.table(c.ITEM_EFFECTS_TABLE)
     titles = dict(zip(loaded.inputs.items["item"], loaded.inputs.items["title"], strict=True))
     grid = results.measure_years
     grid = grid[grid["year"].isin(years) & grid["effect_kind"].astype(bool)]
@@ -279,7 +279,7 @@ def _write_outputs(
         c.EVALUATION.name: evaluation_rows(loaded, results),
         c.ITEM_RESULTS.name: item_rows(loaded, results),
         c.EFFECTS.name: effect_rows(results),
-        "ItemEffects": item_effect_rows(loaded, results),
+        c.ITEM_EFFECTS_TABLE: item_effect_rows(loaded, results),
         c.POLICY_SUMMARY.name: policy_rows,
         c.DEPARTMENT_SUMMARY.name: summary_rows(layout.table(c.DEPARTMENT_SUMMARY.name), results.leads, {}),
         c.PROBLEMS.name: problem_rows(problems),
@@ -292,15 +292,17 @@ def _write_outputs(
     tables[c.DASHBOARD_EFFECTS.name] = effect_chart_rows
     formats = {c.EVALUATION.name: evaluation_formats(loaded, results)}
     trend_items, trend_measures, trend_formats = trend_rows(loaded, results)
-    tables["TrendItems"], tables["TrendMeasures"] = trend_items, trend_measures
-    trend_spec = layout.table("TrendMeasures")
+    tables[c.TREND_ITEMS_TABLE], tables[c.TREND_MEASURES_TABLE] = trend_items, trend_measures
+    trend_spec = layout.table(c.TREND_MEASURES_TABLE)
     formats[trend_spec.name] = {col.key: trend_formats for col in trend_spec.columns if col.per_measure}
     tables[c.SUBMISSIONS.name] = submission_rows(department_status(engine, loaded, results))
     for spec in layout.outputs:
         logger.debug("表 %s（%s）に %d 行を書き込みます", spec.name, spec.sheet, len(tables[spec.name]))
-        if spec.name in (c.SUBMISSIONS.name, "TrendItems", "TrendMeasures") and not engine.has_table(
-            spec.name
-        ):
+        if spec.name in (
+            c.SUBMISSIONS.name,
+            c.TREND_ITEMS_TABLE,
+            c.TREND_MEASURES_TABLE,
+        ) and not engine.has_table(spec.name):
             continue  # a master made before the yearly cycle existed: everything else still refreshes
         engine.write_table(spec, tables[spec.name], formats=formats.get(spec.name))
         phase.step()
