@@ -57,6 +57,12 @@ DEPT = "人事課"  # items 1-5; measures of items 2, 3 and 5
 OTHER_MEASURE = (6, "BPRによる業務削減時間")  # 行革デジタル推進課's
 
 
+def actual_in(master: Path, item: int, name: str, year: int = YEAR) -> object:
+    """A measure's 実績 of `year` in a saved workbook, as the file holds it."""
+    ws = load_workbook(master, data_only=True)["実績"]
+    return ws.cell(row=row_of(ws, No=item, 指標名=name), column=col_of(ws, f"{year}年度")).value
+
+
 def fill_as_personnel_section(path: Path) -> None:
     """What 人事課 types: an amount with 円 and commas, a status, a ledger row, and a row pasted from another課."""
     wb = load_workbook(path)

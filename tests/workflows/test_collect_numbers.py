@@ -1,26 +1,20 @@
-"""Collect reads a returned number exactly as the master's reader reads it: units and 万 in text, and a % measure
-typed as 95% (Excel stores 0.95 in a cell formatted as a percentage) is 95 points, as in the master itself."""
+"""Collect reads a returned number exactly as the master's reader reads it: a % measure typed as 95% (Excel stores
+0.95 in a cell formatted as a percentage) is 95 points, and the text 12.5% is 12.5, as in the master itself."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from helpers.cycle import NOW, col_of, department_file, row_of
+from helpers.cycle import NOW, YEAR, actual_in, col_of, department_file, row_of
 from helpers.workbook import make_master
 from openpyxl import load_workbook
 
 from kaikaku_xl.cli import main
 
-YEAR = 2026
 DEPT = "行革デジタル推進課"
 TRAINING = (26, "セキュリティ研修受講率")  # a % measure of DEPT
 REVIEW = (12, "例規見直し率")  # another % measure of DEPT
-
-
-def _actual(master: Path, item: int, name: str) -> object:
-    ws = load_workbook(master, data_only=True)["実績"]
-    return ws.cell(row=row_of(ws, No=item, 指標名=name), column=col_of(ws, f"{YEAR}年度")).value
 
 
 @pytest.fixture
@@ -42,8 +36,8 @@ def returned(tmp_path: Path) -> tuple[Path, Path]:
 def test_percent_typed_in_a_returned_file_is_read_as_points(returned: tuple[Path, Path]) -> None:
     master, path = returned
     assert main(["collect", str(master), str(path), "--now", NOW, "-q"]) == 0
-    assert _actual(master, *TRAINING) == pytest.approx(95)
-    assert _actual(master, *REVIEW) == pytest.approx(12.5)
+    assert actual_in(master, *TRAINING) == pytest.approx(95)
+    assert actual_in(master, *REVIEW) == pytest.approx(12.5)
     # the master's own reader agrees: its report shows the same points
     assert main(["refresh", str(master), "-q"]) == 0
-    assert _actual(master, *TRAINING) == pytest.approx(95)
+    assert actual_in(master, *TRAINING) == pytest.approx(95)

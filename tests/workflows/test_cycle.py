@@ -12,6 +12,7 @@ from helpers.cycle import (
     NOW,
     OTHER_MEASURE,
     YEAR,
+    actual_in,
     change_log,
     col_of,
     department_file,
@@ -24,11 +25,6 @@ from openpyxl import load_workbook
 
 from kaikaku_xl.cli import main
 from kaikaku_xl.workbook import contract as c
-
-
-def _actual(master: Path, item: int, name: str) -> object:
-    ws = load_workbook(master, data_only=True)["実績"]
-    return ws.cell(row=row_of(ws, No=item, 指標名=name), column=col_of(ws, f"{YEAR}年度")).value
 
 
 @pytest.fixture
@@ -109,9 +105,9 @@ def test_the_year_walked_through(
     assert (c.LEDGER.sheet, "職員研修の内製化") in applied
     assert len(report["applied"]) == 4
 
-    assert _actual(master, 2, "人件費（会計年度任用職員以外）") == 4012345678
-    assert _actual(master, 3, "会計年度任用職員人件費") == 640000000  # the master kept its value
-    assert _actual(master, *OTHER_MEASURE) is None  # the refused row did not reach the master
+    assert actual_in(master, 2, "人件費（会計年度任用職員以外）") == 4012345678
+    assert actual_in(master, 3, "会計年度任用職員人件費") == 640000000  # the master kept its value
+    assert actual_in(master, *OTHER_MEASURE) is None  # the refused row did not reach the master
     ledger = load_workbook(master, data_only=True)[c.LEDGER.sheet]
     assert [4, YEAR, "歳出削減", 1200000, "職員研修の内製化", "委託料の差額"] in [
         list(r[:6]) for r in ledger.iter_rows(min_row=4, values_only=True)
@@ -212,7 +208,7 @@ def test_prefer_returned_takes_the_departments_value(
         capsys, "collect", str(master), str(returned), "--prefer", "returned", "--now", NOW
     )
     assert report["conflicts"][0]["kept"] == "returned"
-    assert _actual(master, 3, "会計年度任用職員人件費") == 650000000
+    assert actual_in(master, 3, "会計年度任用職員人件費") == 650000000
     assert code == 1  # the pasted row of another department is still refused
 
 
@@ -282,7 +278,7 @@ def test_a_file_saved_by_libreoffice_is_collected(
     saved = soffice_convert(returned, "xlsx", tmp_path / "lo", tmp_path / "profile")
     code, report = run_json(capsys, "collect", str(master), str(saved), "--now", NOW)
     assert len(report["applied"]) == 5  # two actuals, two status cells, one ledger row
-    assert _actual(master, 2, "人件費（会計年度任用職員以外）") == 4012345678
+    assert actual_in(master, 2, "人件費（会計年度任用職員以外）") == 4012345678
     assert len(report["refused"]) == 1 and report["conflicts"] == []
 
 

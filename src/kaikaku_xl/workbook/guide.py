@@ -6,7 +6,7 @@ Office.js add-in; a workbook built with --no-protect does not speak of protectio
 
 from typing import Any
 
-from ..plan import MONEY_KINDS
+from ..plan import MONEY_KINDS, Plan
 from . import contract as c
 
 PROTECTED_HEAD = "■ 更新で作られるシート（保護されています。直接入力しないでください）"
@@ -99,7 +99,7 @@ CUMULATIVE_LINE = (
 )
 
 
-def _plan_lines(line: str, plan: Any) -> list[str]:
+def _plan_lines(line: str, plan: Plan) -> list[str]:
     """The lines that name the plan's years and its measures left out of the totals."""
     base, span = plan.baseline_year, plan.end_year - plan.baseline_year
     if line == PLANNED_PATH_LINE:
@@ -120,7 +120,7 @@ def _plan_lines(line: str, plan: Any) -> list[str]:
     ]
 
 
-def guide_lines(*, macro: bool, protect: bool, plan: Any) -> tuple[str, ...]:
+def guide_lines(*, macro: bool, protect: bool, plan: Plan) -> tuple[str, ...]:
     """The 使い方 lines for this workbook: .xlsm (macro) or .xlsx, protected or not, and the plan's own years,
     grade scale, measures left out of the totals and 累計 measures (a line on how to enter them)."""
     out: list[str] = []
