@@ -1,4 +1,5 @@
-"""The request body Office.js sends for a workbook, built from a real master file, and the writes it gets back.
+"""The request bodies Office.js sends (a workbook built from a real master file, a custom-function call), and the
+writes it gets back.
 
 The keys follow what xlwings Server's task pane sends (xlwings_server/static/js/custom-scripts/index.js,
 `getBookData`) and what xlwings' remote book reads (xlwings/pro/_xlremote.py): client, version,
@@ -170,4 +171,19 @@ def sheet_cells(path: Path, sheets: list[str]) -> dict[str, dict[tuple[int, int]
             if cell.value not in ("", None)
         }
         for name in sheets
+    }
+
+
+def function_call(func: str, *args: Any) -> dict[str, Any]:
+    """The body of a custom-function call as Office.js posts it to /xlwings/custom-functions-call."""
+    return {
+        "client": "Office.js",
+        "func_name": func,
+        "args": list(args),
+        "caller_address": "[m.xlsx]計算!A1",
+        "culture_info_name": "ja-JP",
+        "date_format": "yyyy/m/d",
+        "version": xlwings.__version__,
+        "runtime": "1.4",
+        "session_id": "test",
     }

@@ -14,11 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import xlwings
 
 pytest.importorskip("xlwings_server")
 
-from book_model import apply_actions, book_json  # noqa: E402
+from book_model import apply_actions, book_json, function_call  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 from helpers.workbook import edit_cells, make_master  # noqa: E402
 from openpyxl import load_workbook  # noqa: E402
@@ -77,17 +76,7 @@ def rows_of(path: Path, name: str) -> list[list[Any]]:
 
 
 def call(client: TestClient, func: str, *args: Any) -> Any:
-    body = {
-        "client": "Office.js",
-        "func_name": func,
-        "args": list(args),
-        "caller_address": "[m.xlsx]計算!A1",
-        "culture_info_name": "ja-JP",
-        "date_format": "yyyy/m/d",
-        "version": xlwings.__version__,
-        "runtime": "1.4",
-        "session_id": "test",
-    }
+    body = function_call(func, *args)
     response = client.post("/xlwings/custom-functions-call", json=body)
     assert response.status_code == 200, response.text
     return response.json()["result"]

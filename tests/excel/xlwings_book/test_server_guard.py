@@ -1,6 +1,6 @@
 """xlwings Server behind kaikaku-xl's guard (server_guard.py), in-process on the real app: the shared secret,
 a request-size limit, Japanese 400s without a traceback for malformed requests, heavy calls off the event loop.
-(The start-up refusal beyond loopback is a process test: tests/excel/xlwings_book/test_server_guard.py.)"""
+(The start-up refusal beyond loopback is a process test: tests/excel/test_server_guard.py.)"""
 
 from __future__ import annotations
 
@@ -10,30 +10,16 @@ import time
 from typing import Any
 
 import pytest
-import xlwings
 
 pytest.importorskip("xlwings_server")
 
 import httpx  # noqa: E402
+from book_model import function_call  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 
 from kaikaku_xl.excel import server, server_guard  # noqa: E402
 
 SECRET = "s3cret-for-tests-0123456789"
-
-
-def body(func: str, *args: Any) -> dict[str, Any]:
-    return {
-        "client": "Office.js",
-        "func_name": func,
-        "args": list(args),
-        "caller_address": "[m.xlsx]計算!A1",
-        "culture_info_name": "ja-JP",
-        "date_format": "yyyy/m/d",
-        "version": xlwings.__version__,
-        "runtime": "1.4",
-        "session_id": "test",
-    }
 
 
 @pytest.fixture(scope="module")
@@ -57,19 +43,19 @@ def locked(inner: Any) -> TestClient:
 # ---- the secret --------------------------------------------------------------------------------------------
 def test_calls_without_the_secret_are_refused(locked: TestClient) -> None:
     response = locked.post(
-        "/xlwings/custom-functions-call", json=body("kk_progress", [[150]], [[100]], [[200]])
+        "/xlwings/custom-functions-call", json=function_call("kk_progress", [[150]], [[100]], [[200]])
     )
     assert response.status_code == 401
     assert "認証" in response.json()["detail"]
     wrong = locked.post(
         "/xlwings/custom-functions-call",
-        json=body("kk_progress", [[150]], [[100]], [[200]]),
+        json=function_call("kk_progress", [[150]], [[100]], [[200]]),
         headers={"Authorization": "Bearer wrong"},
     )
     assert wrong.status_code == 401
     right = locked.post(
         "/xlwings/custom-functions-call",
-        json=body("kk_planned", [[100]], [[200]], [[2026]]),
+        json=function_call("kk_planned", [[100]], [[200]], [[2026]]),
         headers={"Authorization": f"Bearer {SECRET}"},
     )
     assert right.status_code == 200, right.text
@@ -156,9 +142,9 @@ def test_a_heavy_call_does_not_block_other_callers(inner: Any, monkeypatch: pyte
                 assert response.status_code == 200, response.text
                 return time.monotonic() - began
 
-            heavy_task = asyncio.create_task(timed(body("kk_planned", [[100]], [[200]], [[2026]])))
+            heavy_task = asyncio.create_task(timed(function_call("kk_planned", [[100]], [[200]], [[2026]])))
             await asyncio.sleep(0.2)
-            light = await timed(body("kk_progress", [[150]], [[100]], [[200]]))
+            light = await timed(function_call("kk_progress", [[150]], [[100]], [[200]]))
             return await heavy_task, light
 
     heavy_time, light_time = asyncio.run(both())
