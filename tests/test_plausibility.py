@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 
 from kaikaku_xl.plausibility import Bounds, parse_bounds, violation
 from kaikaku_xl.settings import Settings
-from kaikaku_xl.workbook.inputs import NotANumber, parse_number
+from kaikaku_xl.workbook.typed import NotANumber, parse_number
 
 # 実績 rows: 4 = 2-1 人件費, 5 = 3-1, 9 = 8-1 (件), 10 = 9-1 (件), 11 = 11-1 (件), 15 = 18-1 借地料, 17 = 21-1
 # ふるさと寄附金, 18 = 22-1 広告収入, 20 = 25-1 (件), 21 = 26-1 受講率 (%). E = 2026年度, F = 2027年度.

@@ -7,8 +7,14 @@ import os
 import sys
 from collections.abc import Sequence
 
-from .cli_args import COMMON_DEFAULTS, JapaneseParser, common_options, configure_logging, version_option
-from .cli_commands import (
+from kaikaku_xl.cli_args import (
+    COMMON_DEFAULTS,
+    JapaneseParser,
+    common_options,
+    configure_logging,
+    version_option,
+)
+from kaikaku_xl.cli_commands import (
     cmd_close_year,
     cmd_collect,
     cmd_distribute,
@@ -23,7 +29,7 @@ from .cli_commands import (
     cmd_status,
     cmd_validate,
 )
-from .errors import EXIT_BUG, EXIT_FAILED, KaikakuError, from_os_error
+from kaikaku_xl.errors import EXIT_BUG, EXIT_FAILED, KaikakuError, from_os_error
 
 EXIT_BROKEN_PIPE = 128 + 13  # what a Unix tool stopped by SIGPIPE reports (kaikaku report | head)
 

@@ -14,7 +14,7 @@ import re
 import sys
 from typing import NoReturn
 
-from . import __version__
+from kaikaku_xl import __version__
 
 USAGE = "使い方: "
 GROUP_TITLES = {"positional arguments": "引数", "options": "オプション", "optional arguments": "オプション"}

@@ -10,11 +10,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import EXIT_OK, EXIT_PROBLEMS, InputError
-from .plan import load_plan, plan_to_dict
+from kaikaku_xl.errors import EXIT_OK, EXIT_PROBLEMS, InputError
+from kaikaku_xl.plan import load_plan, plan_to_dict
 
 if TYPE_CHECKING:
-    from .workflows.refresh import RefreshOutcome
+    from kaikaku_xl.workflows.refresh import RefreshOutcome
 
 
 def _fixed_now(value: str | None) -> datetime | None:
@@ -28,7 +28,7 @@ def _fixed_now(value: str | None) -> datetime | None:
 
 
 def _progress(args: argparse.Namespace):  # noqa: ANN202 (progress.Progress, imported only when used)
-    from .progress import Progress
+    from kaikaku_xl.progress import Progress
 
     return Progress(quiet=getattr(args, "quiet", False))
 
@@ -59,7 +59,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
 
 def _plan_template(args: argparse.Namespace) -> int:
-    from .plan_io import write_plan_workbook
+    from kaikaku_xl.plan_io import write_plan_workbook
 
     if not args.path:
         raise InputError("作成するファイル名を指定してください（例: kaikaku plan template 計画.xlsx）。")
@@ -90,7 +90,7 @@ def _load_plan(args: argparse.Namespace, progress):  # noqa: ANN001, ANN202 (pro
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from .workflows.init import create_master
+    from kaikaku_xl.workflows.init import create_master
 
     progress = _progress(args)
     plan = _load_plan(args, progress)
@@ -102,7 +102,7 @@ def cmd_init(args: argparse.Namespace) -> int:
         "progress": progress,
     }
     if args.xlsm:
-        from .excel.xlsm import create_xlsm
+        from kaikaku_xl.excel.xlsm import create_xlsm
 
         path = create_xlsm(plan, Path(args.path), **options)
         print(f"マクロ付きマスターを作成しました: {path}")
@@ -118,7 +118,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def _print_summary(outcome: RefreshOutcome) -> None:
-    from .rounding import format_yen
+    from kaikaku_xl.rounding import format_yen
 
     s = outcome.summary
     print(
@@ -130,7 +130,7 @@ def _print_summary(outcome: RefreshOutcome) -> None:
 def _upgrade(path: str) -> None:
     """A master built before the yearly cycle's tables gets them (backup taken); the message goes to stderr so
     that stdout keeps the command's results (--json)."""
-    from .workflows.upgrade import upgrade_master
+    from kaikaku_xl.workflows.upgrade import upgrade_master
 
     message = upgrade_master(Path(path))
     if message:
@@ -138,8 +138,8 @@ def _upgrade(path: str) -> None:
 
 
 def cmd_refresh(args: argparse.Namespace) -> int:
-    from .workbook.headless import FileEngine
-    from .workflows.refresh import refresh
+    from kaikaku_xl.workbook.headless import FileEngine
+    from kaikaku_xl.workflows.refresh import refresh
 
     _upgrade(args.path)
     engine = FileEngine(Path(args.path))
@@ -157,8 +157,8 @@ def cmd_refresh(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .workbook.headless import FileEngine
-    from .workflows.load import validate
+    from kaikaku_xl.workbook.headless import FileEngine
+    from kaikaku_xl.workflows.load import validate
 
     engine = FileEngine(Path(args.path))
     try:
@@ -178,7 +178,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from .workflows.report import print_table, report_from_file
+    from kaikaku_xl.workflows.report import print_table, report_from_file
 
     report = report_from_file(Path(args.path), progress=_progress(args))
     if args.json:
@@ -189,7 +189,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from .workflows.export import export_file
+    from kaikaku_xl.workflows.export import export_file
 
     result = export_file(
         Path(args.path), Path(args.out), year=args.year, now=_fixed_now(args.now), phases=_progress(args)
@@ -202,7 +202,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_distribute(args: argparse.Namespace) -> int:
-    from .workflows.distribute import distribute
+    from kaikaku_xl.workflows.distribute import distribute
 
     _upgrade(args.path)
     result = distribute(
@@ -224,7 +224,7 @@ def cmd_distribute(args: argparse.Namespace) -> int:
 
 
 def cmd_collect(args: argparse.Namespace) -> int:
-    from .workflows.collect import collect
+    from kaikaku_xl.workflows.collect import collect
 
     _upgrade(args.path)
     report = collect(
@@ -260,7 +260,7 @@ def cmd_collect(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from .workflows.status import cycle_status
+    from kaikaku_xl.workflows.status import cycle_status
 
     statuses = cycle_status(Path(args.path), year=args.year, progress=_progress(args))
     if args.json:
@@ -277,7 +277,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_close_year(args: argparse.Namespace) -> int:
-    from .workflows.closing import close_year
+    from kaikaku_xl.workflows.closing import close_year
 
     _upgrade(args.path)
     closed = close_year(Path(args.path), args.year, now=_fixed_now(args.now), progress=_progress(args))
@@ -289,7 +289,7 @@ def cmd_close_year(args: argparse.Namespace) -> int:
 
 
 def cmd_reopen_year(args: argparse.Namespace) -> int:
-    from .workflows.closing import reopen_year
+    from kaikaku_xl.workflows.closing import reopen_year
 
     reopen_year(Path(args.path), args.year, args.reason, now=_fixed_now(args.now), progress=_progress(args))
     print(f"{args.year}年度の締めを解除しました（変更履歴に理由を記録しました）。")
@@ -297,7 +297,7 @@ def cmd_reopen_year(args: argparse.Namespace) -> int:
 
 
 def cmd_revise(args: argparse.Namespace) -> int:
-    from .workflows.revise import revise
+    from kaikaku_xl.workflows.revise import revise
 
     _upgrade(args.path)
     done = revise(
@@ -323,7 +323,7 @@ def cmd_revise(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .excel.server import serve
+    from kaikaku_xl.excel.server import serve
 
     serve(
         args.host, args.port, certfile=args.certfile, keyfile=args.keyfile

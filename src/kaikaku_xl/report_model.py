@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields, is_dataclass
 from typing import Any
 
-from .workbook.inputs import Problem
+from kaikaku_xl.workbook.problems import Problem
 
 Number = float | int | None  # full precision; None = not computable
 
@@ -180,7 +180,7 @@ class Report(_Record):
         out["departments"] = [d.to_dict("lead") for d in self.departments]
         out.pop("grade_scale")
         if self.grade_scale is not None:
-            from .metrics.scale_rows import scale_to_rows
+            from kaikaku_xl.metrics.scale_rows import scale_to_rows
 
             out["grades"] = scale_to_rows(self.grade_scale, as_json=True)
         del out["sections"]
@@ -197,7 +197,7 @@ class Report(_Record):
     @property
     def scale(self) -> Any:
         """The grade scale the report was graded on (the default S–D when the plan has none of its own)."""
-        from .metrics.scale import GradeScale
+        from kaikaku_xl.metrics.scale import GradeScale
 
         return self.grade_scale or GradeScale()
 

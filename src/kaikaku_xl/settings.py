@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .plausibility import Bounds, parse_bounds
+from kaikaku_xl.plausibility import Bounds, parse_bounds
 
 EFFECT_MODES = ("継続", "初年度のみ")
 ITEM_GRADE_RULES = ("主指標", "最低評価")

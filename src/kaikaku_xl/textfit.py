@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .rounding import round_half_away
+from kaikaku_xl.rounding import round_half_away
 
 BODY_SIZE = 10  # the font size the metrics below are measured for
 

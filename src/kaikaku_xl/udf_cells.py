@@ -19,8 +19,8 @@ from typing import Any
 
 import numpy as np
 
-from .metrics.grades import NOT_GRADED
-from .workbook.inputs import NotANumber, parse_number
+from kaikaku_xl.metrics.grades import NOT_GRADED
+from kaikaku_xl.workbook.typed import NotANumber, parse_number
 
 EMPTY = NOT_GRADED  # "−": 評価対象外 (the same mark as rounding.EMPTY and the grade)
 ERROR_PREFIX = "エラー: "

@@ -24,13 +24,13 @@ from lxml import etree
 from openpyxl import load_workbook
 
 from kaikaku_xl.cli import main as cli
+from kaikaku_xl.errors import WorkbookError
 from kaikaku_xl.excel import macros
 from kaikaku_xl.excel.xlsm import VBA_PART, create_xlsm, template_path
 from kaikaku_xl.plan import load_plan
 from kaikaku_xl.workbook import contract as c
 from kaikaku_xl.workbook import contract_excel as n
 from kaikaku_xl.workbook.builder import layout_of
-from kaikaku_xl.workbook.engine import WorkbookError
 from kaikaku_xl.workbook.package import _relationships, inspect
 from kaikaku_xl.workflows.init import create_master
 

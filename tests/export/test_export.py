@@ -23,8 +23,8 @@ from helpers.export import GENERATED, HAS_SOFFICE, NO_SOFFICE, make_inputs, need
 from openpyxl import load_workbook
 
 from kaikaku_xl.export import ExportResult
+from kaikaku_xl.export.cells import date_label, fiscal_year_label
 from kaikaku_xl.export.opendata import COLUMNS
-from kaikaku_xl.export.view import date_label, fiscal_year_label
 from kaikaku_xl.metrics import Inputs, evaluate, items_frame, measures_frame
 from kaikaku_xl.report_model import Report
 from kaikaku_xl.rounding import format_amount, format_number, format_percent, percent_points, round_half_away

@@ -11,7 +11,8 @@ from helpers import item, make_inputs, make_plan, measure
 
 from kaikaku_xl.metrics import evaluate
 from kaikaku_xl.metrics.exact import measure_rate, typed
-from kaikaku_xl.metrics.grades import GradeScale, grade
+from kaikaku_xl.metrics.grades import grade
+from kaikaku_xl.metrics.scale import GradeScale
 from kaikaku_xl.settings import Settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "udfs"))

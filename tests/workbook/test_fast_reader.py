@@ -91,7 +91,7 @@ def test_every_table_reads_the_same_cell_for_cell(workbooks: dict[str, Path]) ->
         try:
             assert fast.package.tables, name
             for table in fast.package.tables.values():
-                from kaikaku_xl.workbook.contract import TableSpec
+                from kaikaku_xl.workbook.tablespec import TableSpec
 
                 spec = TableSpec(table.name, table.sheet, ())
                 a, b = fast.read_table(spec), reference.read_table(spec)

@@ -10,7 +10,7 @@ from helpers.workbook import edit_cells, make_master
 from openpyxl import load_workbook
 
 from kaikaku_xl.cli import main
-from kaikaku_xl.workbook.inputs import NotANumber, parse_number
+from kaikaku_xl.workbook.typed import NotANumber, parse_number
 
 # Actuals sheet layout: row 4 = measure 2-1 (円), row 5 = 3-1, row 6 = 5-1 (時間) ...; E = 2026年度.
 

@@ -9,10 +9,10 @@ from helpers.workbook import make_master
 from openpyxl import load_workbook
 
 from kaikaku_xl.cli import main
+from kaikaku_xl.palette import INPUT_FILL
 from kaikaku_xl.plan import load_plan
 from kaikaku_xl.workbook import contract as c
 from kaikaku_xl.workbook.builder import layout_of
-from kaikaku_xl.workbook.styles import INPUT_FILL
 
 REPO = Path(__file__).resolve().parents[2]
 COMMITTED = REPO / "xlsx" / "omitama_master.xlsx"

@@ -18,9 +18,9 @@ from helpers.workbook import FIXED_NOW, make_master
 from openpyxl import load_workbook
 
 from kaikaku_xl.cli import main
+from kaikaku_xl.errors import WorkbookError
 from kaikaku_xl.workbook import contract as c
 from kaikaku_xl.workbook import zipcopy
-from kaikaku_xl.workbook.engine import WorkbookError
 from kaikaku_xl.workbook.headless import FileEngine
 from kaikaku_xl.workbook.lock import lock_path, writer_lock
 from kaikaku_xl.workflows.refresh import refresh

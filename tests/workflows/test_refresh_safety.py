@@ -14,10 +14,10 @@ from helpers.workbook import FIXED_NOW, add_user_content, make_master, parts
 from openpyxl import Workbook, load_workbook
 
 from kaikaku_xl.cli import main
+from kaikaku_xl.errors import WorkbookError
 from kaikaku_xl.plan import load_plan
 from kaikaku_xl.workbook import contract as c
 from kaikaku_xl.workbook.builder import layout_of
-from kaikaku_xl.workbook.engine import WorkbookError
 from kaikaku_xl.workbook.headless import FileEngine
 from kaikaku_xl.workbook.package import inspect
 from kaikaku_xl.workflows.refresh import refresh

@@ -18,9 +18,10 @@ from typing import Any
 
 from openpyxl.utils.cell import range_boundaries
 
-from ..workbook import contract as c
-from ..workbook.engine import RawTable, WorkbookError
-from ..workbook.limits import check_row_limit
+from kaikaku_xl.errors import WorkbookError
+from kaikaku_xl.workbook import contract as c
+from kaikaku_xl.workbook.engine import RawTable
+from kaikaku_xl.workbook.limits import check_row_limit
 
 DOOR_CLASSIC = "Excel"
 DOOR_SERVER = "Excel(Web)"

@@ -20,7 +20,7 @@ from collections.abc import MutableMapping
 from pathlib import Path
 from typing import Any
 
-from ..errors import KaikakuError
+from kaikaku_xl.errors import KaikakuError
 
 PROJECT_DIR = Path(__file__).resolve().with_name("officejs")
 
@@ -78,8 +78,8 @@ def app() -> Any:
     import xlwings_server.config  # noqa: F401  (must come before xlwings)
     from xlwings_server.main import main_app
 
-    from .jsnull import install
-    from .server_guard import protect  # secret beyond loopback, size limit, Japanese 400s, calls off the loop
+    from kaikaku_xl.excel.jsnull import install
+    from kaikaku_xl.excel.server_guard import protect
 
     install()  # xlwings 0.37.8 tries a failing import per cell outside Pyodide: jsnull.py
     return protect(main_app)
@@ -94,7 +94,7 @@ def serve(
         raise ServerSetupError(
             'xlwings Server がインストールされていません: pip install "kaikaku-xl[server]"'
         )
-    from .server_guard import require_auth_for
+    from kaikaku_xl.excel.server_guard import require_auth_for
 
     require_auth_for(host)  # before anything listens: beyond loopback only with a secret or auth provider
     application = app()

@@ -25,7 +25,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from types import ModuleType
 from typing import Any
 
-from ..errors import KaikakuError
+from kaikaku_xl.errors import KaikakuError
 
 SECRET_ENV = "KAIKAKU_SERVER_SECRET"
 MAX_MB_ENV = "KAIKAKU_SERVER_MAX_MB"

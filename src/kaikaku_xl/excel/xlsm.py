@@ -28,12 +28,13 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..plan import Plan
-from ..textfit import row_height
-from ..workbook import contract_excel as n
-from ..workbook.builder import new_master, print_setup
-from ..workbook.engine import WorkbookError
-from ..workbook.styles import apply
+from kaikaku_xl.errors import WorkbookError
+from kaikaku_xl.plan import Plan
+from kaikaku_xl.textfit import row_height
+from kaikaku_xl.workbook import contract_excel as n
+from kaikaku_xl.workbook.builder import new_master
+from kaikaku_xl.workbook.sheets import print_setup
+from kaikaku_xl.workbook.styles import apply
 
 VML_PART = (
     "xl/drawings/vmlDrawing1.vml"  # the name openpyxl keeps from its vba_archive (vmlDrawing<digit>.vml)
@@ -244,7 +245,7 @@ def save_xlsm(plan: Plan, path: Path, *, sample: bool = False, protect: bool = T
 def create_xlsm(plan: Plan, path: Path, **options: Any) -> Path:
     """Build `<name>.xlsm` (refreshed once) and `<name>.py` beside it; returns the workbook's path.
     options: those of workflows.init.create_master (sample, force, now, protect, progress)."""
-    from ..workflows.init import create_master  # the one way a new master is made, refreshed and refused
+    from kaikaku_xl.workflows.init import create_master
 
     create_master(plan, path, xlsm=True, **options)
     return Path(path)

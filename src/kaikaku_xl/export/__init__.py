@@ -16,13 +16,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..report_model import Report
-from .atomic import manifest_name, staged_export
-from .html import write_html
-from .opendata import write_csv
-from .pdf import write_pdf
-from .view import build_document
-from .xlsx import write_xlsx
+from kaikaku_xl.export.atomic import manifest_name, staged_export
+from kaikaku_xl.export.html import write_html
+from kaikaku_xl.export.opendata import write_csv
+from kaikaku_xl.export.pdf import write_pdf
+from kaikaku_xl.export.view import build_document
+from kaikaku_xl.export.xlsx import write_xlsx
+from kaikaku_xl.report_model import Report
 
 __all__ = ["ExportResult", "export_all"]
 

@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import ExportError, os_reason
-from ..workbook.lock import writer_lock
+from kaikaku_xl.errors import ExportError, os_reason
+from kaikaku_xl.workbook.lock import writer_lock
 
 MANIFEST_VERSION = 1
 

@@ -12,8 +12,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..numformat import number_format
-from ..rounding import (
+from kaikaku_xl.numformat import number_format
+from kaikaku_xl.rounding import (
     EMPTY,
     YEN_UNITS,
     format_amount,
@@ -23,7 +23,7 @@ from ..rounding import (
     percent_points,
     round_half_away,
 )
-from ..years import wareki_date, wareki_year
+from kaikaku_xl.years import wareki_date, wareki_year
 
 AMOUNT_FORMAT = '#,##0;"△"#,##0'
 PERCENT_FORMAT = "0.0%"

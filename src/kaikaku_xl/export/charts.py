@@ -9,8 +9,8 @@ import math
 from collections.abc import Callable
 from html import escape
 
-from ..metrics.scale import GradeScale
-from ..palette import (
+from kaikaku_xl.metrics.scale import GradeScale
+from kaikaku_xl.palette import (
     BLACK,
     BLUE,
     DARK_GREY,
@@ -21,7 +21,7 @@ from ..palette import (
     WEB_FONTS,
     css,
 )
-from ..rounding import format_number, round_half_away
+from kaikaku_xl.rounding import format_number, round_half_away
 
 
 def _n(x: float) -> str:

@@ -9,8 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ..report_model import Report
-from .cells import (
+from kaikaku_xl.export.cells import (
     PERCENT,
     Column,
     Figure,
@@ -22,6 +21,7 @@ from .cells import (
     fiscal_year_label,
     text,
 )
+from kaikaku_xl.report_model import Report
 
 YEAR_FIGURES = (
     Figure("単年度効果額", 16, "single_year"),

@@ -12,9 +12,20 @@ from html import escape
 from pathlib import Path
 from string import Template
 
-from ..palette import BORDER_GREY, DARK_GREY, GROUP_FILL, HEADER_FILL, HEADER_TEXT, INK, NAVY, WEB_FONTS, css
-from .charts import bar_chart, grade_share_chart, line_chart
-from .view import Cell, Document, Table, date_label, fiscal_year_label
+from kaikaku_xl.export.cells import Cell, Table, date_label, fiscal_year_label
+from kaikaku_xl.export.charts import bar_chart, grade_share_chart, line_chart
+from kaikaku_xl.export.view import Document
+from kaikaku_xl.palette import (
+    BORDER_GREY,
+    DARK_GREY,
+    GROUP_FILL,
+    HEADER_FILL,
+    HEADER_TEXT,
+    INK,
+    NAVY,
+    WEB_FONTS,
+    css,
+)
 
 # Phones: each table row becomes a card of "column: value" lines (a wide table squeezed into 375 px would print
 # one character per line); charts keep a readable size and scroll sideways inside their figure.

@@ -26,8 +26,8 @@ import io
 from pathlib import Path
 from typing import Any
 
-from ..report_model import Report
-from ..rounding import is_missing, percent_points, round_half_away
+from kaikaku_xl.report_model import Report
+from kaikaku_xl.rounding import is_missing, percent_points, round_half_away
 
 COLUMNS = [
     "全国地方公共団体コード",

@@ -15,9 +15,10 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from ..palette import PDF_FONTS
-from .view import Document
-from .xlsx import LIBREOFFICE, XLSX_FONT, write_xlsx
+from kaikaku_xl.export.view import Document
+from kaikaku_xl.export.xlsx import XLSX_FONT, write_xlsx
+from kaikaku_xl.palette import PDF_FONTS
+from kaikaku_xl.textfit import LIBREOFFICE
 
 TIMEOUT_SECONDS = 180
 

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..metrics import GRADES
-from ..report_model import Report
-from .cells import (
+from kaikaku_xl.export.cells import (
     COUNT,
     PERCENT,
     Column,
@@ -20,7 +18,9 @@ from .cells import (
     fiscal_year_label,
     text,
 )
-from .effect_tables import by_year_table
+from kaikaku_xl.export.effect_tables import by_year_table
+from kaikaku_xl.metrics import GRADES
+from kaikaku_xl.report_model import Report
 
 
 def section_table(report: Report, plan: Any) -> list[Table]:

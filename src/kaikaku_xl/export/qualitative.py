@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..metrics import NOT_GRADED
-from ..plan import item_no
-from ..report_model import Report
-from ..workbook.status_choices import STATUS_CHOICES, grade_choices, unknown_grade, unknown_status
-from .cells import Column, Group, Table, center, fiscal_year_label, text
-from .tables import policy_label
+from kaikaku_xl.export.cells import Column, Group, Table, center, fiscal_year_label, text
+from kaikaku_xl.export.tables import policy_label
+from kaikaku_xl.metrics import NOT_GRADED
+from kaikaku_xl.plan import item_no
+from kaikaku_xl.report_model import Report
+from kaikaku_xl.workbook.status_choices import STATUS_CHOICES, grade_choices, unknown_grade, unknown_status
 
 NO_STATUS = "未入力"
 

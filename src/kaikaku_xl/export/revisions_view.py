@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from ..plan import plain_number
-from .cells import Column, Group, Table, center, date_label, text
+from kaikaku_xl.export.cells import Column, Group, Table, center, date_label, text
+from kaikaku_xl.plan import plain_number
 
 CAPTION = "計画の見直し（推進本部決定）。適用開始年度より前の年度は見直し前の値で評価しています。"
 

@@ -7,13 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..metrics import NOT_GRADED
-from ..metrics.grades import EXCLUDED
-from ..metrics.scale import GradeScale
-from ..plan import MONEY_KINDS
-from ..report_model import Report
-from ..rounding import format_number, is_missing
-from .cells import (
+from kaikaku_xl.export.cells import (
     COUNT,
     PERCENT,
     Column,
@@ -29,6 +23,12 @@ from .cells import (
     percent_cell,
     text,
 )
+from kaikaku_xl.metrics import NOT_GRADED
+from kaikaku_xl.metrics.grades import EXCLUDED
+from kaikaku_xl.metrics.scale import GradeScale
+from kaikaku_xl.plan import MONEY_KINDS
+from kaikaku_xl.report_model import Report
+from kaikaku_xl.rounding import format_number, is_missing
 
 
 def policy_names(plan: Any) -> dict[int, str]:

@@ -7,9 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..metrics import GRADES
-from ..rounding import EMPTY, YEN_UNITS, format_amount, format_number, is_missing, round_half_away
-from .cells import Column, Group, Table, center, text
+from kaikaku_xl.export.cells import Column, Group, Table, center, text
+from kaikaku_xl.metrics import GRADES
+from kaikaku_xl.rounding import EMPTY, YEN_UNITS, format_amount, format_number, is_missing, round_half_away
 
 ITEMS_CAPTION = "取組項目ごとの評価の推移（締めた年度は記録した評価）。−は評価対象外。"
 MEASURES_CAPTION = "指標ごとの実績と計画値（基準値から目標値への計画の道筋）の推移。"

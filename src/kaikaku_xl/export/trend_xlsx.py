@@ -8,11 +8,11 @@ from openpyxl.chart import LineChart
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 
-from ..palette import BLUE, DARK_GREY
-from ..textfit import TextMetrics
-from .view import Document
-from .xlsx_charts import chart_data, plot, style_chart
-from .xlsx_sheet import SheetWriter, page_setup, sheet_widths, title_block
+from kaikaku_xl.export.view import Document
+from kaikaku_xl.export.xlsx_charts import chart_data, plot, style_chart
+from kaikaku_xl.export.xlsx_sheet import SheetWriter, page_setup, sheet_widths, title_block
+from kaikaku_xl.palette import BLUE, DARK_GREY
+from kaikaku_xl.textfit import TextMetrics
 
 SHEET = "年度推移"
 PER_ROW = 3  # charts side by side

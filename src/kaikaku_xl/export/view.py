@@ -12,11 +12,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..metrics import GRADE_LABELS, NOT_GRADED
-from ..metrics.scale import GradeScale
-from ..report_model import Report
-from ..rounding import YEN_UNITS
-from .cells import (  # noqa: F401  (re-exported: the exporters and tests import them from here)
+from kaikaku_xl.export.cells import (  # noqa: F401  (re-exported: the exporters and tests import them from here)
     AMOUNT_FORMAT,
     PERCENT_FORMAT,
     Cell,
@@ -26,12 +22,16 @@ from .cells import (  # noqa: F401  (re-exported: the exporters and tests import
     date_label,
     fiscal_year_label,
 )
-from .effect_tables import effect_tables
-from .plan_tables import effect_plan_tables, section_table
-from .qualitative import qualitative_table
-from .revisions_view import revisions_table
-from .tables import items_table, policy_names, summary_tables
-from .trend_view import trend_view
+from kaikaku_xl.export.effect_tables import effect_tables
+from kaikaku_xl.export.plan_tables import effect_plan_tables, section_table
+from kaikaku_xl.export.qualitative import qualitative_table
+from kaikaku_xl.export.revisions_view import revisions_table
+from kaikaku_xl.export.tables import items_table, policy_names, summary_tables
+from kaikaku_xl.export.trend_view import trend_view
+from kaikaku_xl.metrics import GRADE_LABELS, NOT_GRADED
+from kaikaku_xl.metrics.scale import GradeScale
+from kaikaku_xl.report_model import Report
+from kaikaku_xl.rounding import YEN_UNITS
 
 
 @dataclass

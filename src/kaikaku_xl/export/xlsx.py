@@ -20,13 +20,19 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.writer.excel import ExcelWriter
 
-from ..palette import PRINT_FONT
-from ..textfit import EXCEL, LIBREOFFICE, TextMetrics, line_count, text_width  # noqa: F401  (re-exported)
-from ..workbook.limits import check_row_limit
-from .trend_xlsx import write_trend_sheet
-from .view import Cell, Document, Table, date_label
-from .xlsx_charts import CHART_DATA_COLUMN, effect_year_chart, grade_share_chart, history_chart
-from .xlsx_sheet import BODY_SIZE, SheetWriter, page_setup, sheet_widths, title_block
+from kaikaku_xl.export.cells import Cell, Table, date_label
+from kaikaku_xl.export.trend_xlsx import write_trend_sheet
+from kaikaku_xl.export.view import Document
+from kaikaku_xl.export.xlsx_charts import (
+    CHART_DATA_COLUMN,
+    effect_year_chart,
+    grade_share_chart,
+    history_chart,
+)
+from kaikaku_xl.export.xlsx_sheet import BODY_SIZE, SheetWriter, page_setup, sheet_widths, title_block
+from kaikaku_xl.palette import PRINT_FONT
+from kaikaku_xl.textfit import EXCEL, LIBREOFFICE, TextMetrics, line_count, text_width  # noqa: F401  (re-exported)
+from kaikaku_xl.workbook.limits import check_row_limit
 
 XLSX_FONT = PRINT_FONT  # the PDF is rendered from a copy that names a font installed where LibreOffice runs
 

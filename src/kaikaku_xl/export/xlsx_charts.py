@@ -14,9 +14,10 @@ from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphPrope
 from openpyxl.drawing.text import Font as DrawingFont
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..palette import BLUE, EFFECT_SERIES, SERIES_OUTLINE
-from .view import AMOUNT_FORMAT, Cell, Document
-from .xlsx_sheet import SheetWriter
+from kaikaku_xl.export.cells import AMOUNT_FORMAT, Cell
+from kaikaku_xl.export.view import Document
+from kaikaku_xl.export.xlsx_sheet import SheetWriter
+from kaikaku_xl.palette import BLUE, EFFECT_SERIES, SERIES_OUTLINE
 
 CHART_DATA_COLUMN = 12  # グラフ用データ: right of the printed tables, outside the print area
 

@@ -10,10 +10,11 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..palette import BORDER_GREY, DARK_GREY, GROUP_FILL, HEADER_FILL, HEADER_TEXT
-from ..rounding import round_half_away
-from ..textfit import EXCEL, TextMetrics, line_count, text_width
-from .view import Cell, Document, Table, date_label
+from kaikaku_xl.export.cells import Cell, Table, date_label
+from kaikaku_xl.export.view import Document
+from kaikaku_xl.palette import BORDER_GREY, DARK_GREY, GROUP_FILL, HEADER_FILL, HEADER_TEXT
+from kaikaku_xl.rounding import round_half_away
+from kaikaku_xl.textfit import EXCEL, TextMetrics, line_count, text_width
 
 BODY_SIZE = 10
 THIN = Side(style="thin", color=BORDER_GREY)

@@ -1,9 +1,9 @@
 """All rules of DOMAIN.md, as pure functions over pandas frames. No file I/O, no xlwings."""
 
-from .evaluate import evaluate
-from .frames import Inputs, Results, items_frame, measures_frame
-from .grades import ALL_GRADES, GRADE_LABELS, GRADES, NOT_GRADED, grade
-from .rates import attainment, linear_planned, progress
+from kaikaku_xl.metrics.evaluate import evaluate
+from kaikaku_xl.metrics.frames import Inputs, Results, items_frame, measures_frame
+from kaikaku_xl.metrics.grades import ALL_GRADES, GRADE_LABELS, GRADES, NOT_GRADED, grade
+from kaikaku_xl.metrics.rates import attainment, linear_planned, progress
 
 __all__ = [
     "ALL_GRADES",

@@ -15,7 +15,7 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
-from ..plan import CUMULATIVE
+from kaikaku_xl.plan import CUMULATIVE
 
 
 def is_cumulative(frame: pd.DataFrame) -> np.ndarray:

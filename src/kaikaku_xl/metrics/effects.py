@@ -8,9 +8,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..plan import MONEY_KINDS
-from ..settings import Settings
-from .cumulative import is_cumulative
+from kaikaku_xl.metrics.cumulative import is_cumulative
+from kaikaku_xl.plan import MONEY_KINDS
+from kaikaku_xl.settings import Settings
 
 REFERENCE = "参考"
 

@@ -9,17 +9,17 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..settings import Settings
-from .cumulative import accumulate, item_periods
-from .effect_plan import item_plans, yearly_plans
-from .effects import measure_effects, yearly_totals
-from .frames import Inputs, Results
-from .items import effects_per_item, grade_items, running
-from .measures import evaluate_measures
-from .rates import linear_planned
-from .revisions import revise_grid
-from .rollups import rollup, section_rollup
-from .scale import GradeScale
+from kaikaku_xl.metrics.cumulative import accumulate, item_periods
+from kaikaku_xl.metrics.effect_plan import item_plans, yearly_plans
+from kaikaku_xl.metrics.effects import measure_effects, yearly_totals
+from kaikaku_xl.metrics.frames import Inputs, Results
+from kaikaku_xl.metrics.items import effects_per_item, grade_items, running
+from kaikaku_xl.metrics.measures import evaluate_measures
+from kaikaku_xl.metrics.rates import linear_planned
+from kaikaku_xl.metrics.revisions import revise_grid
+from kaikaku_xl.metrics.rollups import rollup, section_rollup
+from kaikaku_xl.metrics.scale import GradeScale
+from kaikaku_xl.settings import Settings
 
 
 def planned_values(inputs: Inputs) -> pd.DataFrame:

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ..plan import Plan
-from .revisions import empty_revisions
+from kaikaku_xl.metrics.revisions import empty_revisions
+from kaikaku_xl.plan import Plan
 
 MEASURE_COLUMNS = [
     "measure_id",

@@ -13,9 +13,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ..settings import Settings
-from .exact import typed
-from .scale import BASIS_PROGRESS, GradeScale
+from kaikaku_xl.metrics.exact import typed
+from kaikaku_xl.metrics.scale import BASIS_PROGRESS, GradeScale
+from kaikaku_xl.settings import Settings
 
 GRADES = ("S", "A", "B", "C", "D")
 NOT_GRADED = "−"  # not computable, or nothing entered yet (未入力)

@@ -9,11 +9,11 @@ from typing import Any
 
 import pandas as pd
 
-from ..settings import Settings
-from .frames import Inputs
-from .grades import EXCLUDED, GRADE_LABELS, NOT_ENTERED, NOT_GRADED, worst
-from .revisions import inactive_items
-from .scale import GradeScale
+from kaikaku_xl.metrics.frames import Inputs
+from kaikaku_xl.metrics.grades import EXCLUDED, GRADE_LABELS, NOT_ENTERED, NOT_GRADED, worst
+from kaikaku_xl.metrics.revisions import inactive_items
+from kaikaku_xl.metrics.scale import GradeScale
+from kaikaku_xl.settings import Settings
 
 
 def running(items: pd.DataFrame, year: int) -> pd.Series:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..plan import natural_key
-from .effect_plan import group_plans, ratio
-from .grades import EXCLUDED, GRADES, NOT_GRADED
+from kaikaku_xl.metrics.effect_plan import group_plans, ratio
+from kaikaku_xl.metrics.grades import EXCLUDED, GRADES, NOT_GRADED
+from kaikaku_xl.plan import natural_key
 
 WHOLE_PLAN = "全体"
 

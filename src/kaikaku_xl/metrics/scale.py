@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from ..palette import BLACK, GRADE_FILL, WHITE
+from kaikaku_xl.palette import BLACK, GRADE_FILL, WHITE
 
 BASIS_PROGRESS = "進捗率"  # 進捗率 ≥ threshold
 BASIS_PLANNED = "計画比"  # 進捗率 ≥ threshold × 計画進捗 (the planned progress of the year)
@@ -84,7 +84,7 @@ class GradeScale:
         own = getattr(settings, "grade_scale", None)
         if own is not None:
             return own
-        from .exact import typed
+        from kaikaku_xl.metrics.exact import typed
 
         values = [typed(getattr(settings, k)) for k in ("grade_s_progress", "grade_a_ratio", "grade_b_ratio")]
         defaults = (Fraction(1), Fraction(1), Fraction(3, 5))
@@ -140,7 +140,7 @@ class GradeScale:
     def decide(self, rate: Fraction | None, planned_progress: Fraction | None) -> str:
         """The grade of an exact rate; a value exactly on a line gets the higher grade. − when not computable
         (or when the scale is typed)."""
-        from .grades import NOT_GRADED
+        from kaikaku_xl.metrics.grades import NOT_GRADED
 
         if rate is None or planned_progress is None or self.typed:
             return NOT_GRADED

@@ -12,8 +12,8 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
 
-from .grades import EXCLUDED, NOT_ENTERED, NOT_GRADED
-from .scale import BASES, BASIS_OTHERWISE, BASIS_TYPED, LINE_BASES, Grade, GradeScale
+from kaikaku_xl.metrics.grades import EXCLUDED, NOT_ENTERED, NOT_GRADED
+from kaikaku_xl.metrics.scale import BASES, BASIS_OTHERWISE, BASIS_TYPED, LINE_BASES, Grade, GradeScale
 
 YES, NO = "はい", "いいえ"
 RESERVED = (NOT_GRADED, "-", EXCLUDED, NOT_ENTERED)  # marks the product keeps for itself
@@ -33,7 +33,7 @@ def _threshold(value: Any) -> Fraction | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
-        from .exact import typed
+        from kaikaku_xl.metrics.exact import typed
 
         return typed(value)
     text = _text(value).replace(",", "")

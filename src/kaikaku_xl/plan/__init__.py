@@ -5,10 +5,10 @@ knows its shape and refuses a file that does not fit, naming the item at fault. 
 `parts` and `load` the checks, `dump` the JSON; every layer imports the names from here.
 """
 
-from ..errors import PlanError
-from .dump import measure_to_dict, plain_number, plan_to_dict
-from .load import BUNDLED_PLAN, load_plan, plan_from_dict
-from .model import (
+from kaikaku_xl.errors import PlanError
+from kaikaku_xl.plan.dump import measure_to_dict, plain_number, plan_to_dict
+from kaikaku_xl.plan.load import BUNDLED_PLAN, load_plan, plan_from_dict
+from kaikaku_xl.plan.model import (
     AGGREGATIONS,
     CUMULATIVE,
     DIRECTIONS,
@@ -26,7 +26,7 @@ from .model import (
     natural_key,
     section_no,
 )
-from .parts import check_cumulative
+from kaikaku_xl.plan.parts import check_cumulative
 
 __all__ = [
     "AGGREGATIONS",

@@ -12,9 +12,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ..errors import PlanError
-from .model import HistoricEffect, ItemNo, Plan, Policy, natural_key
-from .parts import parse_item, parse_sections, require
+from kaikaku_xl.errors import PlanError
+from kaikaku_xl.plan.model import HistoricEffect, ItemNo, Plan, Policy, natural_key
+from kaikaku_xl.plan.parts import parse_item, parse_sections, require
 
 BUNDLED_PLAN = "omitama_2026.toml"
 
@@ -94,7 +94,7 @@ def plan_from_dict(raw: dict[str, Any]) -> Plan:
 def _grade_scale(rows: Any) -> Any:
     """The plan's [[grades]] as a GradeScale; None for none or for exactly the default S–D (the master then keeps the
     default's thresholds in its 設定 sheet). Every mistake at once."""
-    from ..metrics.scale_rows import own_scale, scale_from_rows  # the metrics layer imports this package
+    from kaikaku_xl.metrics.scale_rows import own_scale, scale_from_rows
 
     if not isinstance(rows, list | tuple) or not all(isinstance(r, dict) for r in rows):
         raise PlanError("評価区分（[[grades]]）は表の配列で書いてください。")
@@ -114,7 +114,7 @@ def load_plan(path: str | Path | None = None) -> Plan:
 def _load_plan(path: str | Path | None = None) -> Plan:
     """Load a plan: a TOML file or a plan workbook (.xlsx); without a path, the bundled Omitama plan."""
     if path is not None and Path(path).suffix.lower() in (".xlsx", ".xlsm"):
-        from ..plan_io.reader import read_plan_workbook  # the Excel reader imports this package
+        from kaikaku_xl.plan_io.reader import read_plan_workbook
 
         return read_plan_workbook(path)
     try:

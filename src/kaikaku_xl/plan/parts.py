@@ -9,9 +9,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ..errors import PlanError
-from ..numformat import MAX_DECIMALS
-from .model import (
+from kaikaku_xl.errors import PlanError
+from kaikaku_xl.numformat import MAX_DECIMALS
+from kaikaku_xl.plan.model import (
     AGGREGATIONS,
     CUMULATIVE,
     DIRECTIONS,

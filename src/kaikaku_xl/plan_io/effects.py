@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..plan import ItemNo, section_no
-from ..workbook import contract as c
+from kaikaku_xl.plan import ItemNo, section_no
+from kaikaku_xl.workbook import contract as c
 
 if TYPE_CHECKING:
-    from .sheet import PlanReader
+    from kaikaku_xl.plan_io.sheet import PlanReader
 
 
 def read_effect_plans(

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..plan import section_no
-from ..workbook import contract as c
-from .sheet import PlanReader, Row
+from kaikaku_xl.plan import section_no
+from kaikaku_xl.plan_io.sheet import PlanReader, Row
+from kaikaku_xl.workbook import contract as c
 
 
 def read_policies(reader: PlanReader, wb: Any) -> list[dict[str, Any]]:

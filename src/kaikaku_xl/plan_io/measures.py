@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..plan import AGGREGATIONS, CUMULATIVE, DIRECTIONS, EFFECT_KINDS, ItemNo
-from ..workbook import contract as c
+from kaikaku_xl.plan import AGGREGATIONS, CUMULATIVE, DIRECTIONS, EFFECT_KINDS, ItemNo
+from kaikaku_xl.workbook import contract as c
 
 if TYPE_CHECKING:
-    from .sheet import PlanReader
+    from kaikaku_xl.plan_io.sheet import PlanReader
 
 
 def read_measures(reader: PlanReader, wb: Any, items: dict[ItemNo, dict[str, Any]]) -> None:

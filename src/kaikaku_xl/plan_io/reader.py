@@ -13,18 +13,18 @@ from typing import Any
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
-from ..errors import PlanError, PlanWorkbookError
-from ..metrics.scale_rows import scale_from_rows
-from ..plan import Plan, plan_from_dict
-from ..workbook import contract as c
-from ..workbook.a1 import column_letter
-from ..workbook.fastread import uncalculated_cells
-from ..workbook.package import inspect
-from ..workbook.safezip import check_package
-from .effects import read_effect_plans, read_sections
-from .items import read_items, read_policies
-from .measures import read_measures
-from .sheet import PlanReader, norm
+from kaikaku_xl.errors import PlanError, PlanWorkbookError
+from kaikaku_xl.metrics.scale_rows import scale_from_rows
+from kaikaku_xl.plan import Plan, plan_from_dict
+from kaikaku_xl.plan_io.effects import read_effect_plans, read_sections
+from kaikaku_xl.plan_io.items import read_items, read_policies
+from kaikaku_xl.plan_io.measures import read_measures
+from kaikaku_xl.plan_io.sheet import PlanReader, norm
+from kaikaku_xl.workbook import contract as c
+from kaikaku_xl.workbook.a1 import column_letter
+from kaikaku_xl.workbook.fastread import uncalculated_cells
+from kaikaku_xl.workbook.package import inspect
+from kaikaku_xl.workbook.safezip import check_package
 
 
 def _head(reader: PlanReader, wb: Any) -> dict[str, Any]:

@@ -13,9 +13,9 @@ from typing import Any
 from openpyxl.cell.cell import Cell
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..plan import ItemNo, item_no
-from ..workbook import contract as c
-from ..workbook.inputs import NotANumber, parse_number
+from kaikaku_xl.plan import ItemNo, item_no
+from kaikaku_xl.workbook import contract as c
+from kaikaku_xl.workbook.typed import NotANumber, parse_number
 
 HEADER_SEARCH_ROWS = 10
 

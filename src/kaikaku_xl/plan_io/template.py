@@ -14,14 +14,15 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .. import palette
-from ..metrics.scale import BASES, GradeScale
-from ..metrics.scale_rows import scale_to_rows
-from ..plan import AGGREGATIONS, DIRECTIONS, EFFECT_KINDS, Plan, plain_number
-from ..workbook import contract as c
-from ..workbook.measure_cells import in_order, measure_cells
-from ..workbook.styles import FONT, apply
-from ..workbook.validation import whole_check
+from kaikaku_xl import palette
+from kaikaku_xl.metrics.scale import BASES, GradeScale
+from kaikaku_xl.metrics.scale_rows import scale_to_rows
+from kaikaku_xl.palette import WORKBOOK_FONT as FONT
+from kaikaku_xl.plan import AGGREGATIONS, DIRECTIONS, EFFECT_KINDS, Plan, plain_number
+from kaikaku_xl.workbook import contract as c
+from kaikaku_xl.workbook.measure_cells import in_order, measure_cells
+from kaikaku_xl.workbook.styles import apply
+from kaikaku_xl.workbook.validation import whole_check
 
 ROWS_WITH_DROPDOWNS = 500
 EXAMPLES: dict[str, list[Any]] = {
@@ -194,7 +195,7 @@ def build_plan_workbook(plan: Plan | None = None) -> Workbook:
 def write_plan_workbook(path: str | Path, plan: Plan | None = None, *, force: bool = False) -> Path:
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
-        from ..errors import InputError
+        from kaikaku_xl.errors import InputError
 
         raise InputError("計画ワークブックは .xlsx で作成します。")
     if path.exists() and not force:

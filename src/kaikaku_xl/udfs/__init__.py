@@ -11,9 +11,9 @@ One module per family: rates (計画値・進捗率・達成率・累計), grade
 xlwings registers what this package exports (every attribute with an `__xlfunc__`), so the names stay here.
 """
 
-from .grades import kk_effect, kk_grade
-from .rates import kk_attainment, kk_cumulative, kk_planned, kk_progress
-from .rollup import kk_rollup
+from kaikaku_xl.udfs.grades import kk_effect, kk_grade
+from kaikaku_xl.udfs.rates import kk_attainment, kk_cumulative, kk_planned, kk_progress
+from kaikaku_xl.udfs.rollup import kk_rollup
 
 __all__ = [
     "kk_attainment",

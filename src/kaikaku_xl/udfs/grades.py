@@ -14,9 +14,8 @@ from kaikaku_xl.metrics.grades import NOT_GRADED
 from kaikaku_xl.metrics.measures import measure_grades
 from kaikaku_xl.metrics.rates import linear_planned
 from kaikaku_xl.udf_cells import elementwise, error_value, optional
-
-from .arguments import CELLS, args, directions, period
-from .tables import scale_from, settings_from
+from kaikaku_xl.udfs.arguments import CELLS, args, directions, period
+from kaikaku_xl.udfs.tables import scale_from, settings_from
 
 
 def _grades(

@@ -11,8 +11,7 @@ import xlwings as xw
 
 from kaikaku_xl.metrics.rates import attainment, linear_planned, progress
 from kaikaku_xl.udf_cells import FormulaError, elementwise, error_value, grid, numbers, shaped
-
-from .arguments import CELLS, args, directions, period
+from kaikaku_xl.udfs.arguments import CELLS, args, directions, period
 
 
 @xw.func

@@ -17,11 +17,10 @@ from kaikaku_xl.metrics.scale import GradeScale
 from kaikaku_xl.plan import item_no
 from kaikaku_xl.settings import Settings
 from kaikaku_xl.udf_cells import FormulaError, column, error_value, number, optional, text
+from kaikaku_xl.udfs.arguments import CELLS
+from kaikaku_xl.udfs.tables import scale_from
 from kaikaku_xl.workbook import contract as c
 from kaikaku_xl.workbook.status_choices import typed_grade
-
-from .arguments import CELLS
-from .tables import scale_from
 
 
 def _key(value: Any) -> Any:

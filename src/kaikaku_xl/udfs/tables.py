@@ -16,7 +16,8 @@ from kaikaku_xl.settings import Settings
 from kaikaku_xl.udf_cells import FormulaError, grid, optional, text
 from kaikaku_xl.workbook import contract as c
 from kaikaku_xl.workbook.engine import RawTable
-from kaikaku_xl.workbook.inputs import ERROR, Reader
+from kaikaku_xl.workbook.inputs import Reader
+from kaikaku_xl.workbook.problems import ERROR
 
 
 def _body(rows: list[list[Any]], headers: list[str]) -> list[list[Any]]:

@@ -11,9 +11,9 @@ from xml.sax.saxutils import escape
 
 from lxml import etree
 
-from . import contract as c
-from .a1 import column_letter
-from .package import NS_MAIN, NS_PKG_REL, NS_REL, part_bytes
+from kaikaku_xl.workbook import contract as c
+from kaikaku_xl.workbook.a1 import column_letter
+from kaikaku_xl.workbook.package import NS_MAIN, NS_PKG_REL, NS_REL, part_bytes
 
 REL_SHEET = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
 REL_TABLE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/table"

@@ -10,22 +10,29 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.workbook.defined_name import DefinedName
 
-from ..metrics.scale_rows import scale_to_rows
-from ..numformat import number_format
-from ..plan import Plan
-from ..settings import Settings, settings_rows
-from ..textfit import row_height
-from . import contract as c
-from .dashboard import write_dashboard, write_trend_charts
-from .grade_fills import paint_grades
-from .guide import guide_lines
-from .measure_cells import in_order, measure_cells
-from .sample import SAMPLE_MARK, sample_rows
+from kaikaku_xl.metrics.scale_rows import scale_to_rows
+from kaikaku_xl.numformat import number_format
+from kaikaku_xl.plan import Plan
+from kaikaku_xl.settings import Settings, settings_rows
+from kaikaku_xl.textfit import row_height
+from kaikaku_xl.workbook import contract as c
+from kaikaku_xl.workbook.dashboard import write_dashboard, write_trend_charts
+from kaikaku_xl.workbook.grade_fills import paint_grades
+from kaikaku_xl.workbook.guide import guide_lines
+from kaikaku_xl.workbook.measure_cells import in_order, measure_cells
+from kaikaku_xl.workbook.sample import SAMPLE_MARK, sample_rows
 
 # Re-exported: the .xlsm builder and the department files write their tables with these.
-from .sheets import PRINT_VIEWS, print_setup, printed_views, protect_sheet, sheet, write_table  # noqa: F401
-from .styles import apply
-from .validation import (  # noqa: F401
+from kaikaku_xl.workbook.sheets import (  # noqa: F401
+    PRINT_VIEWS,
+    print_setup,
+    printed_views,
+    protect_sheet,
+    sheet,
+    write_table,
+)
+from kaikaku_xl.workbook.styles import apply
+from kaikaku_xl.workbook.validation import (  # noqa: F401
     GRADE_SETTINGS,
     add_input_validations,
     add_validation,

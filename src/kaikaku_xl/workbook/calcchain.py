@@ -12,8 +12,8 @@ import zipfile
 
 from lxml import etree
 
-from .package import part_bytes
-from .zipcopy import REMOVED
+from kaikaku_xl.workbook.package import part_bytes
+from kaikaku_xl.workbook.zipcopy import REMOVED
 
 _CALC_PR = re.compile(rb"<calcPr\b([^>]*?)(/?)>")
 _FULL_CALC = re.compile(rb'\s+fullCalcOnLoad="[^"]*"')

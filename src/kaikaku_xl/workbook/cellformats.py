@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from .a1 import column_index
-from .stylebook import StyleBook
+from kaikaku_xl.workbook.a1 import column_index
+from kaikaku_xl.workbook.stylebook import StyleBook
 
 _CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*)>")
 _REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')

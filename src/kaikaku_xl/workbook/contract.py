@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..metrics.grades import GRADES
-from .contract_cycle import (  # noqa: F401
+from kaikaku_xl.metrics.grades import GRADES
+from kaikaku_xl.workbook.contract_cycle import (  # noqa: F401
     CHANGE_LOG,
     CLOSED_YEARS,
     CYCLE_INFO,
@@ -41,7 +41,7 @@ from .contract_cycle import (  # noqa: F401
     SUBMISSIONS,
     YEAR_RESULTS,
 )
-from .contract_excel import (  # noqa: F401
+from kaikaku_xl.workbook.contract_excel import (  # noqa: F401
     ACTION_CELLS,
     ACTION_COLLECT,
     ACTION_DISTRIBUTE,
@@ -64,7 +64,7 @@ from .contract_excel import (  # noqa: F401
     UDF_MODULE,
     ActionCells,
 )
-from .contract_inputs import (  # noqa: F401
+from kaikaku_xl.workbook.contract_inputs import (  # noqa: F401
     ACTUALS_TABLE,
     EFFECT_PLAN_TABLE,
     HISTORY,
@@ -85,7 +85,7 @@ from .contract_inputs import (  # noqa: F401
     effect_plan_spec,
     targets_spec,
 )
-from .contract_outputs import (  # noqa: F401
+from kaikaku_xl.workbook.contract_outputs import (  # noqa: F401
     DASHBOARD_EFFECTS,
     DASHBOARD_GRADES,
     DASHBOARD_KPIS,
@@ -110,7 +110,7 @@ from .contract_outputs import (  # noqa: F401
     trend_items_spec,
     trend_measures_spec,
 )
-from .contract_plan import (  # noqa: F401
+from kaikaku_xl.workbook.contract_plan import (  # noqa: F401
     EXAMPLE_MARK,
     GRADE_SCALE,
     GRADE_SCALE_COLUMNS,
@@ -130,7 +130,7 @@ from .contract_plan import (  # noqa: F401
     PLAN_YES_NO,
     PlanField,
 )
-from .tablespec import (  # noqa: F401
+from kaikaku_xl.workbook.tablespec import (  # noqa: F401
     FMT_GENERAL,
     FMT_INT,
     FMT_NUM,

@@ -3,8 +3,8 @@ the contract (contract.py re-exports every name)."""
 
 from __future__ import annotations
 
-from .contract_inputs import ACTUALS_TABLE, LEDGER, STATUS
-from .tablespec import FMT_INT, FMT_NUM, FMT_TEXT, Column, TableSpec
+from kaikaku_xl.workbook.contract_inputs import ACTUALS_TABLE, LEDGER, STATUS
+from kaikaku_xl.workbook.tablespec import FMT_INT, FMT_NUM, FMT_TEXT, Column, TableSpec
 
 
 def key_value_spec(name: str, sheet: str) -> TableSpec:

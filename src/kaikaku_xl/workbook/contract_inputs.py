@@ -3,9 +3,9 @@ contract (contract.py re-exports every name)."""
 
 from __future__ import annotations
 
-from ..metrics.grades import EXCLUDED
-from ..plan import MONEY_KINDS
-from .tablespec import FMT_INT, FMT_NUM, FMT_TEXT, FMT_YEN, Column, TableSpec, year_header
+from kaikaku_xl.metrics.grades import EXCLUDED
+from kaikaku_xl.plan import MONEY_KINDS
+from kaikaku_xl.workbook.tablespec import FMT_INT, FMT_NUM, FMT_TEXT, FMT_YEN, Column, TableSpec, year_header
 
 # ---- input sheets ---------------------------------------------------------------------------------------
 SHEET_GUIDE = "使い方"

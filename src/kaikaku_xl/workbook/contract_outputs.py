@@ -9,9 +9,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..metrics.grades import EXCLUDED, GRADES, NOT_GRADED
-from .contract_inputs import SHEET_DASHBOARD
-from .tablespec import FMT_INT, FMT_NUM, FMT_PCT, FMT_TEXT, FMT_YEN, Column, TableSpec, year_header
+from kaikaku_xl.metrics.grades import EXCLUDED, GRADES, NOT_GRADED
+from kaikaku_xl.workbook.contract_inputs import SHEET_DASHBOARD
+from kaikaku_xl.workbook.tablespec import (
+    FMT_INT,
+    FMT_NUM,
+    FMT_PCT,
+    FMT_TEXT,
+    FMT_YEN,
+    Column,
+    TableSpec,
+    year_header,
+)
 
 # ---- output sheets (refresh owns them entirely) -----------------------------------------------------------
 EVALUATION = TableSpec(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .tablespec import FMT_GENERAL, FMT_INT, FMT_NUM, FMT_TEXT, FMT_YEN, Column, TableSpec
+from kaikaku_xl.workbook.tablespec import FMT_GENERAL, FMT_INT, FMT_NUM, FMT_TEXT, FMT_YEN, Column, TableSpec
 
 # ---- the plan workbook (`kaikaku plan template`): how a city writes its plan in Excel ---------------------
 # One sheet per part of the plan; `kaikaku init --plan PLAN.xlsx` reads it (plan_io/reader.py). The header row

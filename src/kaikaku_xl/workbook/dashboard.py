@@ -11,13 +11,13 @@ from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..metrics.scale import GradeScale
-from ..palette import EFFECT_SERIES
-from ..plan import Plan
-from . import contract as c
-from .sheets import print_setup, protect_sheet, sheet, write_table
-from .styles import apply
-from .titles import DASHBOARD_NOTE, dashboard_title
+from kaikaku_xl.metrics.scale import GradeScale
+from kaikaku_xl.palette import EFFECT_SERIES
+from kaikaku_xl.plan import Plan
+from kaikaku_xl.workbook import contract as c
+from kaikaku_xl.workbook.sheets import print_setup, protect_sheet, sheet, write_table
+from kaikaku_xl.workbook.styles import apply
+from kaikaku_xl.workbook.titles import DASHBOARD_NOTE, dashboard_title
 
 
 def write_trend_charts(ws: Worksheet, plan: Plan, layout: c.Layout) -> None:

@@ -16,14 +16,15 @@ from typing import Any
 from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from . import contract as c
-from .engine import RawTable, WorkbookError
-from .fastread import uncalculated_cells, uncalculated_message
-from .package import inspect
-from .safezip import check_package
-from .sheets import print_setup, protect_sheet, write_table
-from .styles import apply
-from .validation import add_validation, choice_list, number_check, whole_check
+from kaikaku_xl.errors import WorkbookError
+from kaikaku_xl.workbook import contract as c
+from kaikaku_xl.workbook.engine import RawTable
+from kaikaku_xl.workbook.fastread import uncalculated_cells, uncalculated_message
+from kaikaku_xl.workbook.package import inspect
+from kaikaku_xl.workbook.safezip import check_package
+from kaikaku_xl.workbook.sheets import print_setup, protect_sheet, write_table
+from kaikaku_xl.workbook.styles import apply
+from kaikaku_xl.workbook.validation import add_validation, choice_list, number_check, whole_check
 
 
 @dataclass
@@ -94,7 +95,7 @@ def _department_checks(ws: Worksheet, table: DepartmentTable, book: DepartmentBo
             choice_list(c.STATUS_VALUES, "未着手・実施中・完了から選んでください。"),
             rows=rows,
         )
-        from ..metrics.grades import EXCLUDED
+        from kaikaku_xl.metrics.grades import EXCLUDED
 
         who = "全ての項目" if book.typed else "指標のない項目"
         add_validation(

@@ -6,12 +6,14 @@ import math
 
 import pandas as pd
 
-from ..metrics.frames import EFFECT_PLAN_COLUMNS
-from ..plan import item_no
-from . import contract as c
-from .engine import RawTable
-from .inputs import ERROR, NotANumber, Reader, parse_number
-from .inputs import _text as text
+from kaikaku_xl.metrics.frames import EFFECT_PLAN_COLUMNS
+from kaikaku_xl.plan import item_no
+from kaikaku_xl.workbook import contract as c
+from kaikaku_xl.workbook.engine import RawTable
+from kaikaku_xl.workbook.inputs import Reader
+from kaikaku_xl.workbook.problems import ERROR
+from kaikaku_xl.workbook.typed import NotANumber, parse_number
+from kaikaku_xl.workbook.typed import _text as text
 
 __all__ = ["EFFECT_PLAN_COLUMNS", "read_effect_plan"]
 

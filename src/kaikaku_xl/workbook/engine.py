@@ -7,9 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from ..errors import WorkbookError as WorkbookError  # re-exported: callers import it from here too
-from .a1 import column_letter
-from .contract import TableSpec
+from kaikaku_xl.workbook.a1 import column_letter
+from kaikaku_xl.workbook.tablespec import TableSpec
 
 
 @dataclass

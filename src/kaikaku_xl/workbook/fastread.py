@@ -20,7 +20,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from .a1 import column_index
+from kaikaku_xl.workbook.a1 import column_index
 
 WHOLE_LIMIT = 1e16
 _ERROR_CELL = re.compile(rb'<(?:\w+:)?c\b([^>/]*\bt="e"[^>/]*)>(.*?)</(?:\w+:)?c>', re.S)
@@ -60,7 +60,7 @@ def uncalculated_cells(xml: bytes) -> list[tuple[int, int]]:
 
 def uncalculated_message(sheet: str, cells: list[tuple[int, int]]) -> str:
     """Why formula cells without a result are refused, naming them (at most 10)."""
-    from .a1 import column_letter
+    from kaikaku_xl.workbook.a1 import column_letter
 
     names = "、".join(f"{column_letter(col)}{r}" for r, col in cells[:10]) + (
         " ほか" if len(cells) > 10 else ""

@@ -12,8 +12,8 @@ from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from ..metrics.scale import GradeScale, text_on
-from . import contract as c
+from kaikaku_xl.metrics.scale import GradeScale, text_on
+from kaikaku_xl.workbook import contract as c
 
 PAINTED_ROWS = 2000  # rows below each header that keep the fills when tables grow
 

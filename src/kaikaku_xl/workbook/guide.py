@@ -6,8 +6,8 @@ Office.js add-in; a workbook built with --no-protect does not speak of protectio
 
 from typing import Any
 
-from ..plan import MONEY_KINDS, Plan
-from . import contract as c
+from kaikaku_xl.plan import MONEY_KINDS, Plan
+from kaikaku_xl.workbook import contract as c
 
 PROTECTED_HEAD = "■ 更新で作られるシート（保護されています。直接入力しないでください）"
 UNPROTECTED_HEAD = "■ 更新で作られるシート（更新のたびに作り直されます。直接入力しないでください）"

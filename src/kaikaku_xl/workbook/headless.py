@@ -10,19 +10,18 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from ..textfit import table_row_height
-from .a1 import column_index, column_letter, range_bounds, split_cell
-from .calcchain import holds_formulas, prune_calc_chain, with_full_calc_on_load
-from .contract import TableSpec
-from .engine import WorkbookError
-from .headless_read import STYLES, FileReader
-from .limits import check_row_limit
-from .lock import writer_lock
-from .package import inspect
-from .patch import cell_styles, is_protected, locked_styles, patch_sheet
+from kaikaku_xl.errors import WorkbookError
+from kaikaku_xl.textfit import table_row_height
+from kaikaku_xl.workbook.a1 import column_index, column_letter, range_bounds, split_cell
+from kaikaku_xl.workbook.calcchain import holds_formulas, prune_calc_chain, with_full_calc_on_load
+from kaikaku_xl.workbook.headless_read import STYLES, FileReader
+from kaikaku_xl.workbook.limits import check_row_limit
+from kaikaku_xl.workbook.lock import writer_lock
+from kaikaku_xl.workbook.package import inspect
+from kaikaku_xl.workbook.patch import cell_styles, is_protected, locked_styles, patch_sheet
 
 # Re-exported: saving (atomic replace, backups, leftovers) lived here before saving.py.
-from .saving import (  # noqa: F401
+from kaikaku_xl.workbook.saving import (  # noqa: F401
     BACKUP_DIR,
     keep_backup,
     lock_holder,
@@ -30,8 +29,9 @@ from .saving import (  # noqa: F401
     rotate_backups,
     save_atomically,
 )
-from .sheetxml import SheetWrite, render_sheet, render_table
-from .stylebook import StyleBook
+from kaikaku_xl.workbook.sheetxml import SheetWrite, render_sheet, render_table
+from kaikaku_xl.workbook.stylebook import StyleBook
+from kaikaku_xl.workbook.tablespec import TableSpec
 
 logger = logging.getLogger(__name__)
 

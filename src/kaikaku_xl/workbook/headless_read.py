@@ -8,11 +8,12 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from .cellformats import range_formats
-from .contract import TableSpec
-from .engine import RawTable, WorkbookError
-from .package import inspect
-from .stylebook import StyleBook
+from kaikaku_xl.errors import WorkbookError
+from kaikaku_xl.workbook.cellformats import range_formats
+from kaikaku_xl.workbook.engine import RawTable
+from kaikaku_xl.workbook.package import inspect
+from kaikaku_xl.workbook.stylebook import StyleBook
+from kaikaku_xl.workbook.tablespec import TableSpec
 
 READERS = ("calamine", "openpyxl")  # openpyxl: the reference the fast reader is tested against
 STYLES = "xl/styles.xml"
@@ -69,7 +70,7 @@ class FileReader:
 
     def _fast_rows(self, sheet: str, bounds: tuple[int, int, int, int]) -> list[list[Any]] | None:
         """The range read by calamine; None where only the reference reader can read it."""
-        from .fastread import FallBack, FastBook
+        from kaikaku_xl.workbook.fastread import FallBack, FastBook
 
         try:
             if self._fast is None:
@@ -139,7 +140,7 @@ class FileReader:
     def _refuse_uncalculated(self, sheet: str, bounds: tuple[int, int, int, int]) -> None:
         """Formula cells without a saved result (a script wrote them; Excel never calculated them) are refused by
         name: every reader gives them as blank, which would pass for 未入力."""
-        from .fastread import uncalculated_cells, uncalculated_message
+        from kaikaku_xl.workbook.fastread import uncalculated_cells, uncalculated_message
 
         if self._fast is not None and sheet in self._fast.uncalculated:
             cells = self._fast.uncalculated[sheet]

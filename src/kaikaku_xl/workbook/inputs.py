@@ -15,19 +15,19 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import shown as quoted
-from ..metrics.frames import ACTUAL_COLUMNS
-from ..plan import item_no
-from ..plausibility import Bounds, parse_bounds, shown, violation
-from ..settings import SETTING_SPECS, Settings
-from . import contract as c
-from .engine import RawTable
-from .inputs_cycle import CycleTablesReader, runs_in  # noqa: F401  (runs_in: re-exported)
-from .inputs_measures import MeasuresReader
+from kaikaku_xl.errors import shown as quoted
+from kaikaku_xl.metrics.frames import ACTUAL_COLUMNS
+from kaikaku_xl.plan import item_no
+from kaikaku_xl.plausibility import Bounds, parse_bounds, shown, violation
+from kaikaku_xl.settings import SETTING_SPECS, Settings
+from kaikaku_xl.workbook import contract as c
+from kaikaku_xl.workbook.engine import RawTable
+from kaikaku_xl.workbook.inputs_cycle import CycleTablesReader, runs_in  # noqa: F401  (runs_in: re-exported)
+from kaikaku_xl.workbook.inputs_measures import MeasuresReader
 
 # Re-exported: the workflows, the UDFs and the plan reader import these from here.
-from .problems import ERROR, NARRATIVE_KEYS, WARNING, Problem  # noqa: F401
-from .typed import NotANumber, _int, _key, _text, parse_number  # noqa: F401
+from kaikaku_xl.workbook.problems import ERROR, NARRATIVE_KEYS, WARNING, Problem  # noqa: F401
+from kaikaku_xl.workbook.typed import NotANumber, _int, _key, _text, parse_number  # noqa: F401
 
 
 class Reader(MeasuresReader, CycleTablesReader):

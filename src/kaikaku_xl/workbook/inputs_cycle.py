@@ -7,15 +7,21 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import shown as quoted
-from ..metrics.frames import LEDGER_COLUMNS, STATUS_COLUMNS
-from ..metrics.grades import EXCLUDED
-from ..plan import item_no
-from . import contract as c
-from .engine import RawTable
-from .problems import ERROR, NARRATIVE_KEYS, WARNING, ProblemLog
-from .status_choices import STATUS_CHOICES, grade_choices, typed_grade, unknown_grade, unknown_status
-from .typed import NotANumber, _int, _text, parse_number
+from kaikaku_xl.errors import shown as quoted
+from kaikaku_xl.metrics.frames import LEDGER_COLUMNS, STATUS_COLUMNS
+from kaikaku_xl.metrics.grades import EXCLUDED
+from kaikaku_xl.plan import item_no
+from kaikaku_xl.workbook import contract as c
+from kaikaku_xl.workbook.engine import RawTable
+from kaikaku_xl.workbook.problems import ERROR, NARRATIVE_KEYS, WARNING, ProblemLog
+from kaikaku_xl.workbook.status_choices import (
+    STATUS_CHOICES,
+    grade_choices,
+    typed_grade,
+    unknown_grade,
+    unknown_status,
+)
+from kaikaku_xl.workbook.typed import NotANumber, _int, _text, parse_number
 
 
 def runs_in(items: pd.DataFrame, item: Any, year: int) -> bool:

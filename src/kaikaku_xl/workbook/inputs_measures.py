@@ -15,15 +15,15 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import shown as quoted
-from ..metrics.frames import MEASURE_COLUMNS
-from ..numformat import MAX_DECIMALS
-from ..plan import AGGREGATIONS, CUMULATIVE, DIRECTIONS, EFFECT_KINDS, item_no
-from ..plausibility import NO_LIMIT, Bounds, shown, violation
-from . import contract as c
-from .engine import RawTable
-from .problems import ERROR, WARNING, ProblemLog
-from .typed import NotANumber, _int, _key, _text, parse_number
+from kaikaku_xl.errors import shown as quoted
+from kaikaku_xl.metrics.frames import MEASURE_COLUMNS
+from kaikaku_xl.numformat import MAX_DECIMALS
+from kaikaku_xl.plan import AGGREGATIONS, CUMULATIVE, DIRECTIONS, EFFECT_KINDS, item_no
+from kaikaku_xl.plausibility import NO_LIMIT, Bounds, shown, violation
+from kaikaku_xl.workbook import contract as c
+from kaikaku_xl.workbook.engine import RawTable
+from kaikaku_xl.workbook.problems import ERROR, WARNING, ProblemLog
+from kaikaku_xl.workbook.typed import NotANumber, _int, _key, _text, parse_number
 
 _YES = ("はい", "TRUE", "True", "1", "○")  # 効果額に算入
 _LEVELS = (("baseline", "基準値"), ("target", "目標値"))

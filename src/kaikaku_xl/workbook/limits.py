@@ -6,7 +6,7 @@ Excel engine, the xlsx export) asks here, so the limits and their Japanese messa
 
 from __future__ import annotations
 
-from .engine import WorkbookError
+from kaikaku_xl.errors import WorkbookError
 
 EXCEL_MAX_CHARS = 32_767  # characters in one cell
 EXCEL_MAX_ROWS = 1_048_576

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from ..errors import WorkbookError
+from kaikaku_xl.errors import WorkbookError
 
 DEFAULT_WAIT_SECONDS = 10.0
 WAIT_ENV = "KAIKAKU_LOCK_WAIT"  # seconds a second writer waits before giving up (an administrator's setting)

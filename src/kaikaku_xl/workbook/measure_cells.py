@@ -9,9 +9,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ..plan import Measure, measure_to_dict, plain_number
-from ..plausibility import NO_LIMIT
-from . import contract as c
+from kaikaku_xl.plan import Measure, measure_to_dict, plain_number
+from kaikaku_xl.plausibility import NO_LIMIT
+from kaikaku_xl.workbook import contract as c
 
 
 def limit_cell(limit: float | None) -> Any:

@@ -16,10 +16,9 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..errors import from_os_error
-from .a1 import range_bounds
-from .engine import WorkbookError
-from .safezip import check_package
+from kaikaku_xl.errors import WorkbookError, from_os_error
+from kaikaku_xl.workbook.a1 import range_bounds
+from kaikaku_xl.workbook.safezip import check_package
 
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

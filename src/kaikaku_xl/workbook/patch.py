@@ -10,11 +10,11 @@ from typing import Any
 
 from lxml import etree
 
-from .a1 import column_letter, range_bounds
-from .contract import PASSWORD_NOTE
-from .engine import WorkbookError
-from .package import NS_MAIN, part_bytes
-from .sheetxml import ILLEGAL_XML
+from kaikaku_xl.errors import WorkbookError
+from kaikaku_xl.workbook.a1 import column_letter, range_bounds
+from kaikaku_xl.workbook.package import NS_MAIN, part_bytes
+from kaikaku_xl.workbook.sheetxml import ILLEGAL_XML
+from kaikaku_xl.workbook.tablespec import PASSWORD_NOTE
 
 
 def _tag(name: str) -> str:

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from ..errors import shown as quoted
-from ..metrics.scale import GradeScale
-from ..settings import Settings
-from . import contract as c
-from .engine import RawTable
+from kaikaku_xl.errors import shown as quoted
+from kaikaku_xl.metrics.scale import GradeScale
+from kaikaku_xl.settings import Settings
+from kaikaku_xl.workbook import contract as c
+from kaikaku_xl.workbook.engine import RawTable
 
 ERROR, WARNING = "エラー", "警告"
 NARRATIVE_KEYS = ("results", "issues", "next")  # 取組実績, 課題, 今後の方向性

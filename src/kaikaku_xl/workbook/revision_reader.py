@@ -9,13 +9,15 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import shown as quoted
-from ..metrics.revisions import ADDED, BASELINE, ENDED, REVISION_COLUMNS, TARGET, empty_revisions
-from ..plan import Revision, item_no
-from ..plausibility import Bounds, violation
-from . import contract as c
-from .engine import RawTable
-from .inputs import ERROR, NotANumber, Problem, _int, _limit, _text, parse_number
+from kaikaku_xl.errors import shown as quoted
+from kaikaku_xl.metrics.revisions import ADDED, BASELINE, ENDED, REVISION_COLUMNS, TARGET, empty_revisions
+from kaikaku_xl.plan import Revision, item_no
+from kaikaku_xl.plausibility import Bounds, violation
+from kaikaku_xl.workbook import contract as c
+from kaikaku_xl.workbook.engine import RawTable
+from kaikaku_xl.workbook.inputs import _limit
+from kaikaku_xl.workbook.problems import ERROR, Problem
+from kaikaku_xl.workbook.typed import NotANumber, _int, _text, parse_number
 
 METRIC_KIND = {
     c.REVISION_TARGET: TARGET,

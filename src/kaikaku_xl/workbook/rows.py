@@ -12,8 +12,8 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ..rounding import percent_points, round_half_away
-from . import contract as c
+from kaikaku_xl.rounding import percent_points, round_half_away
+from kaikaku_xl.workbook import contract as c
 
 
 def _plain(value: Any) -> Any:

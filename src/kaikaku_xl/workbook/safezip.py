@@ -18,7 +18,7 @@ import zipfile
 import zlib
 from pathlib import Path
 
-from .engine import WorkbookError
+from kaikaku_xl.errors import WorkbookError
 
 MB = 1 << 20
 PART_LIMIT = 512 * MB  # one part expanded: a 50,000-measure master's largest sheet is ~40 MB

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..plan import Plan
-from . import contract as c
+from kaikaku_xl.plan import Plan
+from kaikaku_xl.workbook import contract as c
 
 SAMPLE_MARK = "【サンプル（架空のデータ）】"
 

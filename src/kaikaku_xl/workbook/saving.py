@@ -16,9 +16,8 @@ from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 
-from ..errors import os_reason
-from .engine import WorkbookError
-from .zipcopy import rewrite_package
+from kaikaku_xl.errors import WorkbookError, os_reason
+from kaikaku_xl.workbook.zipcopy import rewrite_package
 
 BACKUP_DIR = "backup"
 
@@ -129,7 +128,7 @@ def remove_stale_temps(path: Path, *, sole_writer: bool = False) -> None:
     They are provably stale when no live process holds the master's writer lock (or we hold it ourselves):
     only a lock holder writes them. Otherwise only those older than an hour go.
     """
-    from .lock import is_locked
+    from kaikaku_xl.workbook.lock import is_locked
 
     free = sole_writer or not is_locked(path)
     now = time.time()

@@ -13,12 +13,12 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..numformat import MEASURE_FORMATS
-from ..textfit import row_height, table_row_height
-from . import contract as c
-from .limits import check_row_limit
-from .styles import apply
-from .titles import TITLES
+from kaikaku_xl.numformat import MEASURE_FORMATS
+from kaikaku_xl.textfit import row_height, table_row_height
+from kaikaku_xl.workbook import contract as c
+from kaikaku_xl.workbook.limits import check_row_limit
+from kaikaku_xl.workbook.styles import apply
+from kaikaku_xl.workbook.titles import TITLES
 
 # Output tables too wide for one A4 page at a readable size print as views side by side: (the columns ending a
 # view, the last column repeated on the left of every view). 評価結果: the measure | values, rates, grade |

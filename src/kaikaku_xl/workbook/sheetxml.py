@@ -16,11 +16,11 @@ from typing import Any
 
 from lxml import etree
 
-from .a1 import column_letter, range_bounds
-from .engine import WorkbookError
-from .limits import fit_cell_text
-from .package import NS_MAIN, part_bytes
-from .stylebook import StyleBook
+from kaikaku_xl.errors import WorkbookError
+from kaikaku_xl.workbook.a1 import column_letter, range_bounds
+from kaikaku_xl.workbook.limits import fit_cell_text
+from kaikaku_xl.workbook.package import NS_MAIN, part_bytes
+from kaikaku_xl.workbook.stylebook import StyleBook
 
 ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 

@@ -6,8 +6,8 @@ import unicodedata
 from functools import lru_cache
 from typing import Any
 
-from ..metrics.grades import EXCLUDED, GRADES
-from .contract import STATUS_VALUES
+from kaikaku_xl.metrics.grades import EXCLUDED, GRADES
+from kaikaku_xl.workbook.contract_inputs import STATUS_VALUES
 
 TYPED_GRADES = (*GRADES, EXCLUDED)  # what staff may choose as 評価 (− is what the tool writes, never typed)
 GRADE_CHOICES = "S・A・B・C・D・対象外 のいずれかを選んでください。"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from .package import NS_MAIN
+from kaikaku_xl.workbook.package import NS_MAIN
 
 # Excel's built-in number formats that a workbook references by id without listing them (ECMA-376 §18.8.30).
 BUILTIN_FORMATS = {0: "General", 1: "0", 2: "0.00", 3: "#,##0", 4: "#,##0.00", 9: "0%", 10: "0.00%", 49: "@"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 
-from ..palette import (
+from kaikaku_xl.palette import (
     HEADER_FILL,
     HEADER_TEXT,
     INPUT_FILL,
@@ -14,7 +14,7 @@ from ..palette import (
     REFERENCE_FILL,
     TITLE_TEXT,
 )
-from ..palette import WORKBOOK_FONT as FONT
+from kaikaku_xl.palette import WORKBOOK_FONT as FONT
 
 _thin = Side(style="thin", color=LIGHT_GREY)
 _border = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..years import wareki_year
+from kaikaku_xl.years import wareki_year
 
 # Number formats (Excel syntax). Amounts are whole yen with separators; negatives shown with △ in red.
 FMT_YEN = '#,##0"円";[Red]"△"#,##0"円"'

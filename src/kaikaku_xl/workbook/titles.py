@@ -5,7 +5,7 @@ Their own module so that refresh does not import the builder (and with it openpy
 
 from __future__ import annotations
 
-from . import contract as c
+from kaikaku_xl.workbook import contract as c
 
 TITLES = {
     c.SETTINGS.name: (

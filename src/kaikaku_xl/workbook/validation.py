@@ -10,13 +10,13 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..metrics.grades import EXCLUDED
-from ..metrics.scale import BASES, GradeScale
-from ..numformat import MAX_DECIMALS
-from ..plan import EFFECT_KINDS, Plan
-from ..settings import SETTING_SPECS
-from . import contract as c
-from .status_choices import STATUS_CHOICES
+from kaikaku_xl.metrics.grades import EXCLUDED
+from kaikaku_xl.metrics.scale import BASES, GradeScale
+from kaikaku_xl.numformat import MAX_DECIMALS
+from kaikaku_xl.plan import EFFECT_KINDS, Plan
+from kaikaku_xl.settings import SETTING_SPECS
+from kaikaku_xl.workbook import contract as c
+from kaikaku_xl.workbook.status_choices import STATUS_CHOICES
 
 VALIDATION_ROWS = 2000  # rows below a table that keep their dropdowns when staff add rows
 

@@ -9,12 +9,21 @@ from typing import Any
 
 import pandas as pd
 
-from ..metrics.revisions import ADDED, BASELINE, ENDED, REVISION_COLUMNS, TARGET, inactive_items, revise_grid
-from ..plan import item_no
-from ..workbook import contract as c
-from ..workbook.engine import Engine, RawTable
-from ..workbook.inputs import ERROR, Problem, _int
-from .cycle import actual_rows, norm, positions, records, shown
+from kaikaku_xl.metrics.revisions import (
+    ADDED,
+    BASELINE,
+    ENDED,
+    REVISION_COLUMNS,
+    TARGET,
+    inactive_items,
+    revise_grid,
+)
+from kaikaku_xl.plan import item_no
+from kaikaku_xl.workbook import contract as c
+from kaikaku_xl.workbook.engine import Engine, RawTable
+from kaikaku_xl.workbook.problems import ERROR, Problem
+from kaikaku_xl.workbook.typed import _int
+from kaikaku_xl.workflows.cycle import actual_rows, norm, positions, records, shown
 
 STATUS_KEYS = ("status", "grade", "results", "issues", "next")
 ACTION = "締めたときの値に戻すか、kaikaku reopen-year で締めを解除してください。計算には締めたときの値を使いました。"

@@ -15,20 +15,28 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError
-from ..metrics import evaluate
-from ..palette import REFERENCE_FILL
-from ..plan import item_no
-from ..progress import SILENT, Progress
-from ..workbook import contract as c
-from ..workbook.a1 import column_index, column_letter, split_cell
-from ..workbook.headless import FileEngine
-from ..workbook.inputs import _int, _text
-from .closed import PLAN_ACTIVE, PLAN_BASELINE, PLAN_TARGET, in_force
-from .collect import write_change_log
-from .cycle import actual_rows, as_rows, positions, records, require_cycle_tables, shown, status_rows
-from .distribute import STAMP, STATUS_KEYS
-from .load import Loaded, count_inputs, load
+from kaikaku_xl.errors import InputError
+from kaikaku_xl.metrics import evaluate
+from kaikaku_xl.palette import REFERENCE_FILL
+from kaikaku_xl.plan import item_no
+from kaikaku_xl.progress import SILENT, Progress
+from kaikaku_xl.workbook import contract as c
+from kaikaku_xl.workbook.a1 import column_index, column_letter, split_cell
+from kaikaku_xl.workbook.headless import FileEngine
+from kaikaku_xl.workbook.typed import _int, _text
+from kaikaku_xl.workflows.closed import PLAN_ACTIVE, PLAN_BASELINE, PLAN_TARGET, in_force
+from kaikaku_xl.workflows.collect import write_change_log
+from kaikaku_xl.workflows.cycle import (
+    actual_rows,
+    as_rows,
+    positions,
+    records,
+    require_cycle_tables,
+    shown,
+    status_rows,
+)
+from kaikaku_xl.workflows.distribute import STAMP, STATUS_KEYS
+from kaikaku_xl.workflows.load import Loaded, count_inputs, load
 
 INPUT, STYLE = "入力", "書式"
 MEASURE_FIELDS = (

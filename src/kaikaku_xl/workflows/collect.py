@@ -16,25 +16,18 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ..plan import item_no
-from ..progress import SILENT, Progress
-from ..workbook import contract as c
-from ..workbook.department import Returned, read_returned
-from ..workbook.engine import WorkbookError
-from ..workbook.headless import FileEngine
-from ..workbook.inputs import _int
-from .collect_file import FileMerge
-from .cycle import (
-    as_rows,
-    master_id,
-    norm,
-    records,
-    require_cycle_tables,
-    shown,
-)
-from .distribute import STAMP, closed_years
-from .load import Loaded, load
-from .merge_target import MasterTarget
+from kaikaku_xl.errors import WorkbookError
+from kaikaku_xl.plan import item_no
+from kaikaku_xl.progress import SILENT, Progress
+from kaikaku_xl.workbook import contract as c
+from kaikaku_xl.workbook.department import Returned, read_returned
+from kaikaku_xl.workbook.headless import FileEngine
+from kaikaku_xl.workbook.typed import _int
+from kaikaku_xl.workflows.collect_file import FileMerge
+from kaikaku_xl.workflows.cycle import as_rows, master_id, norm, records, require_cycle_tables, shown
+from kaikaku_xl.workflows.distribute import STAMP, closed_years
+from kaikaku_xl.workflows.load import Loaded, load
+from kaikaku_xl.workflows.merge_target import MasterTarget
 
 
 @dataclass
@@ -238,7 +231,7 @@ class Collect:
 
 
 def write_change_log(engine: FileEngine, rows: list[dict[str, Any]]) -> None:
-    from ..workbook.titles import TITLES
+    from kaikaku_xl.workbook.titles import TITLES
 
     engine.write_table(c.CHANGE_LOG, as_rows(c.CHANGE_LOG, rows))
     heading, note = TITLES[c.CHANGE_LOG.name]

@@ -9,18 +9,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..plan import ItemNo
-from ..workbook import contract as c
-from ..workbook.department import Returned
-from ..workbook.engine import RawTable
-from ..workbook.inputs import ERROR, NotANumber, Reader, _int, parse_number
-from .cycle import norm, shown
-from .load import Loaded
+from kaikaku_xl.plan import ItemNo
+from kaikaku_xl.workbook import contract as c
+from kaikaku_xl.workbook.department import Returned
+from kaikaku_xl.workbook.engine import RawTable
+from kaikaku_xl.workbook.inputs import Reader
+from kaikaku_xl.workbook.problems import ERROR
+from kaikaku_xl.workbook.typed import NotANumber, _int, parse_number
+from kaikaku_xl.workflows.cycle import norm, shown
+from kaikaku_xl.workflows.load import Loaded
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from .collect import Collect
+    from kaikaku_xl.workflows.collect import Collect
 
 
 def reader_measures(loaded: Loaded) -> Any:

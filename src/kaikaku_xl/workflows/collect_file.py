@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ..plan import ItemNo, item_no
-from ..workbook import contract as c
-from ..workbook.engine import RawTable
-from ..workbook.inputs import NotANumber, _int, _key, parse_number, runs_in
-from .collect_cell import CellMerge, reader_number
-from .cycle import LEDGER_KEYS, ledger_key, ledger_values, positions, shown, status_key
-from .distribute import STATUS_KEYS
+from kaikaku_xl.plan import ItemNo, item_no
+from kaikaku_xl.workbook import contract as c
+from kaikaku_xl.workbook.engine import RawTable
+from kaikaku_xl.workbook.inputs_cycle import runs_in
+from kaikaku_xl.workbook.typed import NotANumber, _int, _key, parse_number
+from kaikaku_xl.workflows.collect_cell import CellMerge, reader_number
+from kaikaku_xl.workflows.cycle import LEDGER_KEYS, ledger_key, ledger_values, positions, shown, status_key
+from kaikaku_xl.workflows.distribute import STATUS_KEYS
 
 
 class FileMerge(CellMerge):

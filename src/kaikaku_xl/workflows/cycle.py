@@ -11,11 +11,11 @@ import math
 from datetime import date, datetime
 from typing import Any
 
-from ..plan import ItemNo, item_no
-from ..workbook import contract as c
-from ..workbook.engine import Engine, RawTable
-from ..workbook.inputs import _int, _key, _text
-from .required import require_tables
+from kaikaku_xl.plan import ItemNo, item_no
+from kaikaku_xl.workbook import contract as c
+from kaikaku_xl.workbook.engine import Engine, RawTable
+from kaikaku_xl.workbook.typed import _int, _key, _text
+from kaikaku_xl.workflows.required import require_tables
 
 
 def require_cycle_tables(engine: Engine) -> None:

@@ -15,18 +15,18 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError
-from ..metrics.items import running
-from ..metrics.scale import GradeScale
-from ..numformat import number_format
-from ..plan import item_no
-from ..progress import SILENT, Progress
-from ..workbook import contract as c
-from ..workbook.department import DepartmentBook, DepartmentTable, build_department_workbook
-from ..workbook.engine import RawTable, WorkbookError
-from ..workbook.headless import FileEngine
-from ..workbook.inputs import NotANumber, _int, parse_number
-from .cycle import (
+from kaikaku_xl.errors import InputError, WorkbookError
+from kaikaku_xl.metrics.items import running
+from kaikaku_xl.metrics.scale import GradeScale
+from kaikaku_xl.numformat import number_format
+from kaikaku_xl.plan import item_no
+from kaikaku_xl.progress import SILENT, Progress
+from kaikaku_xl.workbook import contract as c
+from kaikaku_xl.workbook.department import DepartmentBook, DepartmentTable, build_department_workbook
+from kaikaku_xl.workbook.engine import RawTable
+from kaikaku_xl.workbook.headless import FileEngine
+from kaikaku_xl.workbook.typed import NotANumber, _int, parse_number
+from kaikaku_xl.workflows.cycle import (
     LEDGER_KEYS,
     actual_rows,
     as_rows,
@@ -38,8 +38,8 @@ from .cycle import (
     shown,
     status_rows,
 )
-from .distribute_guide import department_guide
-from .load import Loaded, load
+from kaikaku_xl.workflows.distribute_guide import department_guide
+from kaikaku_xl.workflows.load import Loaded, load
 
 BLANK_LEDGER_ROWS = 10
 STATUS_KEYS = ("status", "grade", "results", "issues", "next")

@@ -6,9 +6,9 @@ the distribution and its records for others.
 
 from __future__ import annotations
 
-from ..metrics.scale import GradeScale
-from ..workbook import contract as c
-from .load import Loaded
+from kaikaku_xl.metrics.scale import GradeScale
+from kaikaku_xl.workbook import contract as c
+from kaikaku_xl.workflows.load import Loaded
 
 
 def department_guide(

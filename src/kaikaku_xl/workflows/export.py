@@ -7,16 +7,16 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ..export import ExportResult, export_all
-from ..export.atomic import sha256_of
-from ..plan import item_no
-from ..progress import SILENT, Progress
-from ..workbook.engine import Engine
-from ..workbook.headless import FileEngine
-from .load import Loaded
-from .recorded import evaluate_kept
-from .report import report_from_engine
-from .trend import trend_rows
+from kaikaku_xl.export import ExportResult, export_all
+from kaikaku_xl.export.atomic import sha256_of
+from kaikaku_xl.plan import item_no
+from kaikaku_xl.progress import SILENT, Progress
+from kaikaku_xl.workbook.engine import Engine
+from kaikaku_xl.workbook.headless import FileEngine
+from kaikaku_xl.workflows.load import Loaded
+from kaikaku_xl.workflows.recorded import evaluate_kept
+from kaikaku_xl.workflows.report import report_from_engine
+from kaikaku_xl.workflows.trend import trend_rows
 
 logger = logging.getLogger(__name__)
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from ..plan import Plan
-from ..progress import SILENT, Progress
-from ..workbook.builder import new_master
-from ..workbook.engine import WorkbookError
-from ..workbook.headless import FileEngine
-from .refresh import RefreshOutcome, refresh
+from kaikaku_xl.errors import WorkbookError
+from kaikaku_xl.plan import Plan
+from kaikaku_xl.progress import SILENT, Progress
+from kaikaku_xl.workbook.builder import new_master
+from kaikaku_xl.workbook.headless import FileEngine
+from kaikaku_xl.workflows.refresh import RefreshOutcome, refresh
 
 
 def create_master(
@@ -32,7 +32,7 @@ def create_master(
     """
     path = Path(path)
     if xlsm:
-        from ..excel import xlsm as macro  # xlwings' template: only for the macro-enabled master
+        from kaikaku_xl.excel import xlsm as macro
 
         macro.check_name(path)
     elif path.suffix.lower() != ".xlsx":

@@ -9,24 +9,31 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-from ..errors import shown
-from ..metrics import NOT_GRADED, Inputs, Results
-from ..metrics.frames import ITEM_COLUMNS, TARGET_COLUMNS
-from ..metrics.revisions import empty_revisions
-from ..metrics.scale import GradeScale
-from ..plan import Plan
-from ..progress import SILENT, Phase, Progress
-from ..settings import Settings
-from ..workbook import contract as c
-from ..workbook.effect_plans import EFFECT_PLAN_COLUMNS, read_effect_plan
-from ..workbook.engine import Engine, RawTable
-from ..workbook.inputs import ERROR, WARNING, Problem, Reader
-from ..workbook.revision_reader import read_revisions
-from .closed import apply_closed_years, pin_closed_plan
-from .recorded import RecordedFigure, evaluate_kept, recorded_problems, recorded_results
-from .required import require_tables
-from .scale_table import read_scale
-from .workbook_plan import history_effects, info_year, items_frame, plan_info, workbook_plan
+from kaikaku_xl.errors import shown
+from kaikaku_xl.metrics import NOT_GRADED, Inputs, Results
+from kaikaku_xl.metrics.frames import EFFECT_PLAN_COLUMNS, ITEM_COLUMNS, TARGET_COLUMNS
+from kaikaku_xl.metrics.revisions import empty_revisions
+from kaikaku_xl.metrics.scale import GradeScale
+from kaikaku_xl.plan import Plan
+from kaikaku_xl.progress import SILENT, Phase, Progress
+from kaikaku_xl.settings import Settings
+from kaikaku_xl.workbook import contract as c
+from kaikaku_xl.workbook.effect_plans import read_effect_plan
+from kaikaku_xl.workbook.engine import Engine, RawTable
+from kaikaku_xl.workbook.inputs import Reader
+from kaikaku_xl.workbook.problems import ERROR, WARNING, Problem
+from kaikaku_xl.workbook.revision_reader import read_revisions
+from kaikaku_xl.workflows.closed import apply_closed_years, pin_closed_plan
+from kaikaku_xl.workflows.recorded import RecordedFigure, evaluate_kept, recorded_problems, recorded_results
+from kaikaku_xl.workflows.required import require_tables
+from kaikaku_xl.workflows.scale_table import read_scale
+from kaikaku_xl.workflows.workbook_plan import (
+    history_effects,
+    info_year,
+    items_frame,
+    plan_info,
+    workbook_plan,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -256,7 +263,7 @@ def metric_problems(loaded: Loaded, results: Results) -> list[Problem]:
 
 
 def all_problems(loaded: Loaded, results: Results) -> list[Problem]:
-    from .status import narrative_problems  # status reads Loaded: imported here to keep the modules acyclic
+    from kaikaku_xl.workflows.status import narrative_problems
 
     return [
         *loaded.problems,

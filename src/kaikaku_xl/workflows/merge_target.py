@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..plan import item_no
-from ..workbook import contract as c
-from ..workbook.a1 import column_letter
-from ..workbook.engine import Engine, RawTable
-from ..workbook.inputs import NotANumber, _int, parse_number
-from .cycle import (
+from kaikaku_xl.plan import item_no
+from kaikaku_xl.workbook import contract as c
+from kaikaku_xl.workbook.a1 import column_letter
+from kaikaku_xl.workbook.engine import Engine, RawTable
+from kaikaku_xl.workbook.typed import NotANumber, _int, parse_number
+from kaikaku_xl.workflows.cycle import (
     LEDGER_KEYS,
     actual_rows,
     ledger_key,
@@ -19,7 +19,7 @@ from .cycle import (
     split_status_key,
     status_rows,
 )
-from .load import Loaded
+from kaikaku_xl.workflows.load import Loaded
 
 Ref = tuple[str, str, str]  # (table, row key, column key)
 

@@ -15,12 +15,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..metrics import GRADE_LABELS, Results, evaluate
-from ..settings import Settings
-from ..workbook import contract as c
-from ..workbook.engine import Engine
-from ..workbook.inputs import WARNING, Problem, _int
-from .cycle import norm, shown
+from kaikaku_xl.metrics import GRADE_LABELS, Results, evaluate
+from kaikaku_xl.settings import Settings
+from kaikaku_xl.workbook import contract as c
+from kaikaku_xl.workbook.engine import Engine
+from kaikaku_xl.workbook.problems import WARNING, Problem
+from kaikaku_xl.workbook.typed import _int
+from kaikaku_xl.workflows.cycle import norm, shown
 
 RESULT_KINDS = {
     "指標": ("measures", "measure_id"),

@@ -11,19 +11,19 @@ from typing import Any
 
 import pandas as pd
 
-from ..metrics import Results
-from ..numformat import number_format
-from ..plan import natural_key
-from ..progress import SILENT, Phase, Progress
-from ..workbook import contract as c
-from ..workbook.engine import Engine
-from ..workbook.inputs import ERROR, WARNING, Problem
-from ..workbook.rows import stored_value, table_row, table_rows
-from ..workbook.titles import DASHBOARD_NOTE, TITLES, dashboard_title
-from .load import Loaded, all_problems, count_inputs, load
-from .recorded import evaluate_kept
-from .status import department_status, submission_rows
-from .trend import trend_rows
+from kaikaku_xl.metrics import Results
+from kaikaku_xl.numformat import number_format
+from kaikaku_xl.plan import natural_key
+from kaikaku_xl.progress import SILENT, Phase, Progress
+from kaikaku_xl.workbook import contract as c
+from kaikaku_xl.workbook.engine import Engine
+from kaikaku_xl.workbook.problems import ERROR, WARNING, Problem
+from kaikaku_xl.workbook.rows import stored_value, table_row, table_rows
+from kaikaku_xl.workbook.titles import DASHBOARD_NOTE, TITLES, dashboard_title
+from kaikaku_xl.workflows.load import Loaded, all_problems, count_inputs, load
+from kaikaku_xl.workflows.recorded import evaluate_kept
+from kaikaku_xl.workflows.status import department_status, submission_rows
+from kaikaku_xl.workflows.trend import trend_rows
 
 logger = logging.getLogger(__name__)
 

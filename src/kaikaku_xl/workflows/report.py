@@ -10,13 +10,13 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import InputError
-from ..metrics import GRADES, NOT_GRADED, Results
-from ..metrics.grades import EXCLUDED
-from ..numformat import default_decimals
-from ..plan import Plan, item_no
-from ..progress import SILENT, Progress
-from ..report_model import (
+from kaikaku_xl.errors import InputError
+from kaikaku_xl.metrics import GRADES, NOT_GRADED, Results
+from kaikaku_xl.metrics.grades import EXCLUDED
+from kaikaku_xl.numformat import default_decimals
+from kaikaku_xl.plan import Plan, item_no
+from kaikaku_xl.progress import SILENT, Progress
+from kaikaku_xl.report_model import (
     Effects,
     EffectYear,
     HistoryEffect,
@@ -26,12 +26,12 @@ from ..report_model import (
     Report,
     Rollup,
 )
-from ..settings import Settings
-from ..workbook.engine import Engine
-from ..workbook.headless import FileEngine
-from ..workbook.inputs import Problem
-from .load import Loaded, all_problems, count_inputs, load
-from .recorded import evaluate_kept
+from kaikaku_xl.settings import Settings
+from kaikaku_xl.workbook.engine import Engine
+from kaikaku_xl.workbook.headless import FileEngine
+from kaikaku_xl.workbook.problems import Problem
+from kaikaku_xl.workflows.load import Loaded, all_problems, count_inputs, load
+from kaikaku_xl.workflows.recorded import evaluate_kept
 
 
 def _num(x: Any) -> float | int | None:
@@ -229,8 +229,8 @@ def report_from_file(path: Path, year: int | None = None, progress: Progress = S
 
 def print_table(report: Report) -> None:
     """A readable table in the terminal, rounded for people, columns padded by display width (全角 = 2)."""
-    from ..rounding import format_number, format_percent, format_yen
-    from ..terminal import clip, pad
+    from kaikaku_xl.rounding import format_number, format_percent, format_yen
+    from kaikaku_xl.terminal import clip, pad
 
     columns = (("ID", 6, "<"), ("指標", 40, "<"), ("実績", 18, ">"), ("進捗率", 9, ">"), ("達成率", 9, ">"))
     plan = report.plan

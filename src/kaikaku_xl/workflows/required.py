@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from ..workbook import contract as c
-from ..workbook.engine import Engine, WorkbookError
+from kaikaku_xl.errors import WorkbookError
+from kaikaku_xl.workbook import contract as c
+from kaikaku_xl.workbook.engine import Engine
 
 
 def _name_and_sheet(spec: c.TableSpec) -> str:

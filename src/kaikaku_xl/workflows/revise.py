@@ -12,19 +12,19 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, WorkbookError
-from ..plan import item_no, plain_number
-from ..progress import SILENT, Progress
-from ..workbook import contract as c
-from ..workbook.a1 import column_letter
-from ..workbook.headless import FileEngine
-from ..workbook.inputs import _int
-from ..workbook.revision_reader import parse_day
-from .closed import in_force
-from .collect import write_change_log
-from .cycle import records
-from .distribute import STAMP
-from .load import load
+from kaikaku_xl.errors import InputError, WorkbookError
+from kaikaku_xl.plan import item_no, plain_number
+from kaikaku_xl.progress import SILENT, Progress
+from kaikaku_xl.workbook import contract as c
+from kaikaku_xl.workbook.a1 import column_letter
+from kaikaku_xl.workbook.headless import FileEngine
+from kaikaku_xl.workbook.revision_reader import parse_day
+from kaikaku_xl.workbook.typed import _int
+from kaikaku_xl.workflows.closed import in_force
+from kaikaku_xl.workflows.collect import write_change_log
+from kaikaku_xl.workflows.cycle import records
+from kaikaku_xl.workflows.distribute import STAMP
+from kaikaku_xl.workflows.load import load
 
 
 @dataclass

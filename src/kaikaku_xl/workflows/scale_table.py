@@ -6,11 +6,12 @@ broken scale cannot grade anything, so it stops the run with every mistake liste
 
 from __future__ import annotations
 
-from ..metrics.scale import GradeScale
-from ..metrics.scale_rows import scale_from_rows
-from ..workbook import contract as c
-from ..workbook.engine import RawTable, WorkbookError
-from ..workbook.inputs import Problem
+from kaikaku_xl.errors import WorkbookError
+from kaikaku_xl.metrics.scale import GradeScale
+from kaikaku_xl.metrics.scale_rows import scale_from_rows
+from kaikaku_xl.workbook import contract as c
+from kaikaku_xl.workbook.engine import RawTable
+from kaikaku_xl.workbook.problems import Problem
 
 
 def read_scale(table: RawTable, problems: list[Problem]) -> GradeScale:

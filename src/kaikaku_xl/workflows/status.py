@@ -10,15 +10,16 @@ from typing import Any
 
 import pandas as pd
 
-from ..metrics import NOT_GRADED, Results
-from ..metrics.items import running
-from ..metrics.scale import GradeScale
-from ..progress import SILENT, Progress
-from ..workbook import contract as c
-from ..workbook.engine import Engine
-from ..workbook.inputs import NARRATIVE_KEYS, WARNING, Problem, _int
-from .cycle import records
-from .load import Loaded
+from kaikaku_xl.metrics import NOT_GRADED, Results
+from kaikaku_xl.metrics.items import running
+from kaikaku_xl.metrics.scale import GradeScale
+from kaikaku_xl.progress import SILENT, Progress
+from kaikaku_xl.workbook import contract as c
+from kaikaku_xl.workbook.engine import Engine
+from kaikaku_xl.workbook.problems import NARRATIVE_KEYS, WARNING, Problem
+from kaikaku_xl.workbook.typed import _int
+from kaikaku_xl.workflows.cycle import records
+from kaikaku_xl.workflows.load import Loaded
 
 NARRATIVE_LABELS = {key: c.STATUS.column(key).header for key in NARRATIVE_KEYS}
 
@@ -168,9 +169,9 @@ def cycle_status(
     master: Path, year: int | None = None, progress: Progress = SILENT
 ) -> list[DepartmentStatus]:
     """`kaikaku status`: read-only; progress: the 読み込み / 計算 lines."""
-    from ..workbook.headless import FileEngine
-    from .load import count_inputs, load
-    from .recorded import evaluate_kept
+    from kaikaku_xl.workbook.headless import FileEngine
+    from kaikaku_xl.workflows.load import count_inputs, load
+    from kaikaku_xl.workflows.recorded import evaluate_kept
 
     engine = FileEngine(master)
     try:

@@ -6,14 +6,14 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from ..metrics import Results
-from ..metrics.items import grade_items
-from ..metrics.measures import evaluate_measures
-from ..numformat import number_format
-from ..rounding import round_half_away
-from ..workbook import contract as c
-from .load import Loaded
-from .recorded import evaluate_kept
+from kaikaku_xl.metrics import Results
+from kaikaku_xl.metrics.items import grade_items
+from kaikaku_xl.metrics.measures import evaluate_measures
+from kaikaku_xl.numformat import number_format
+from kaikaku_xl.rounding import round_half_away
+from kaikaku_xl.workbook import contract as c
+from kaikaku_xl.workflows.load import Loaded
+from kaikaku_xl.workflows.recorded import evaluate_kept
 
 
 def _number(x: Any) -> float | None:

@@ -7,11 +7,12 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from ..workbook import contract as c
-from ..workbook.add_tables import added_table_parts
-from ..workbook.engine import WorkbookError
-from ..workbook.headless import FileEngine, save_atomically
-from ..workbook.titles import TITLES
+from kaikaku_xl.errors import WorkbookError
+from kaikaku_xl.workbook import contract as c
+from kaikaku_xl.workbook.add_tables import added_table_parts
+from kaikaku_xl.workbook.headless import FileEngine
+from kaikaku_xl.workbook.saving import save_atomically
+from kaikaku_xl.workbook.titles import TITLES
 
 logger = logging.getLogger(__name__)
 BLANK_ROWS = {c.REVISIONS.name: 30}  # like a new master: blank rows to type revisions into

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..metrics.frames import ITEM_COLUMNS
-from ..plan import HistoricEffect, Item, ItemNo, Measure, Plan, Policy, Section, item_no, section_no
-from ..workbook import contract as c
-from ..workbook.effect_plans import EFFECT_PLAN_COLUMNS
-from ..workbook.engine import RawTable, WorkbookError
-from ..workbook.inputs import _int, parse_number
+from kaikaku_xl.errors import WorkbookError
+from kaikaku_xl.metrics.frames import EFFECT_PLAN_COLUMNS, ITEM_COLUMNS
+from kaikaku_xl.plan import HistoricEffect, Item, ItemNo, Measure, Plan, Policy, Section, item_no, section_no
+from kaikaku_xl.workbook import contract as c
+from kaikaku_xl.workbook.engine import RawTable
+from kaikaku_xl.workbook.typed import _int, parse_number
 
 
 def plan_info(table: RawTable) -> dict[str, str]:
