@@ -13,9 +13,10 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from kaikaku_xl.metrics import Inputs, evaluate, items_frame, measures_frame
+from kaikaku_xl.metrics.evaluate import evaluate
+from kaikaku_xl.metrics.frames import Inputs, items_frame, measures_frame
 from kaikaku_xl.plan import plan_from_dict
-from kaikaku_xl.settings import Settings
+from kaikaku_xl.plan.settings import Settings
 
 RUNS = 5
 

@@ -21,13 +21,13 @@ import time
 from datetime import datetime
 from pathlib import Path
 
+from kaikaku_xl.app.refresh import refresh
+from kaikaku_xl.master.builder import build_workbook, input_rows, layout_of
+from kaikaku_xl.master.sample import sample_rows
 from kaikaku_xl.plan import load_plan, plan_from_dict
+from kaikaku_xl.plan.settings import Settings
 from kaikaku_xl.rounding import round_half_away
-from kaikaku_xl.settings import Settings
-from kaikaku_xl.workbook.builder import build_workbook, input_rows, layout_of
-from kaikaku_xl.workbook.headless import FileEngine
-from kaikaku_xl.workbook.sample import sample_rows
-from kaikaku_xl.workflows.refresh import refresh
+from kaikaku_xl.xlsx.file_engine import FileEngine
 
 NOW = datetime(2026, 4, 1, 9, 0)
 DIRECTIONS = ("増加", "減少")

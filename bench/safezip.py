@@ -17,10 +17,10 @@ from pathlib import Path
 
 from refresh import NOW, filled_master, synthetic_plan  # bench/refresh.py (this folder is on sys.path)
 
+from kaikaku_xl.app.refresh import refresh
 from kaikaku_xl.plan import load_plan
-from kaikaku_xl.workbook import safezip
-from kaikaku_xl.workbook.headless import FileEngine
-from kaikaku_xl.workflows.refresh import refresh
+from kaikaku_xl.xlsx import safezip
+from kaikaku_xl.xlsx.file_engine import FileEngine
 
 
 def seconds(action, runs: int) -> float:  # noqa: ANN001

@@ -56,19 +56,19 @@ MUTATIONS: list[tuple[str, str, str, str]] = [
     ),
     (
         "grade: a value on a line gets the lower grade",
-        "metrics/scale.py",
+        "plan/scale.py",
         "if line is not None and rate >= line:",
         "if line is not None and rate > line:",
     ),
     (
         "grade: decided on floats, not on the typed decimal",
-        "metrics/exact.py",
+        "plan/exact.py",
         "    return Fraction(Decimal(repr(value)))",
         "    return Fraction(value)",
     ),
     (
         "settings: B ratio 0.6 -> 0.5",
-        "settings.py",
+        "plan/settings.py",
         "grade_b_ratio: float = 0.6",
         "grade_b_ratio: float = 0.5",
     ),

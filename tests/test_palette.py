@@ -9,8 +9,8 @@ from helpers.export import run_export
 from openpyxl import load_workbook
 
 from kaikaku_xl import palette
-from kaikaku_xl.metrics import GRADES
-from kaikaku_xl.workbook import contract as c
+from kaikaku_xl.master import contract as c
+from kaikaku_xl.plan.scale import GRADES
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "kaikaku_xl"
 REPO = SRC.parents[1]

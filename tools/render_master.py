@@ -23,7 +23,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 def sample_master(folder: Path) -> Path:
     from kaikaku_xl.plan import load_plan
-    from kaikaku_xl.workflows.init import create_master
+    from kaikaku_xl.app.init import create_master
 
     path = folder / "master_sample.xlsx"
     create_master(load_plan(), path, sample=True, force=True, now=datetime(2027, 4, 1, 9, 0))

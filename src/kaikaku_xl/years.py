@@ -31,3 +31,12 @@ def wareki_date(day: datetime.date) -> str:
     """和暦 year of a date: 2019-04-30 -> 平成31, 2019-05-01 -> 令和元, 1989-01-07 -> 昭和64."""
     era, first = next(((e, d) for e, d in ERAS if day >= d), ERAS[-1])
     return _name(era, first.year, day.year)
+
+
+def year_header(year: int) -> str:
+    return f"{year}年度"
+
+
+def wareki(year: int) -> str:
+    """2026 -> 令和8年度."""
+    return f"{wareki_year(year)}年度"

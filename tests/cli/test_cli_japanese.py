@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kaikaku_xl.cli import build_parser, main
+from kaikaku_xl.cli.program import build_parser, main
 from kaikaku_xl.terminal import clip, display_width, pad
 
 ENGLISH = (
@@ -102,7 +102,7 @@ def test_verbose_shows_the_course_of_the_work_in_japanese(tmp_path: Path) -> Non
     assert "更新を保存しました" not in quiet.stderr
     assert "入力を読みました" in verbose.stderr and "更新を保存しました" in verbose.stderr
     debug = _run("refresh", "-q", "--debug", str(master))
-    assert "kaikaku_xl.workflows.refresh: 表 Evaluation" in debug.stderr
+    assert "kaikaku_xl.app.refresh: 表 Evaluation" in debug.stderr
 
 
 def test_display_width_pads_japanese_as_two_columns() -> None:

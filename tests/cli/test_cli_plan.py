@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kaikaku_xl.cli import main
+from kaikaku_xl.cli.program import main
 
 OTHER_CITY = """
 schema_version = 1

@@ -12,8 +12,8 @@ from helpers.cycle import DEPT, YEAR, department_file, fill_as_personnel_section
 from helpers.workbook import make_master
 
 from kaikaku_xl.excel import macros
-from kaikaku_xl.workbook import contract as c
-from kaikaku_xl.workbook import contract_excel as n
+from kaikaku_xl.master import contract as c
+from kaikaku_xl.master.contract import excel as n
 
 NOW = datetime(2026, 6, 1, 10, 0, 0)
 

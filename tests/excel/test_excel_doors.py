@@ -18,17 +18,18 @@ from lxml import etree
 from openpyxl import load_workbook
 
 from kaikaku_xl import textfit
-from kaikaku_xl.cli import main
+from kaikaku_xl.app.refresh import refresh
+from kaikaku_xl.cli.program import main
 from kaikaku_xl.excel.xlsm import create_xlsm
 from kaikaku_xl.export import xlsx as export_xlsx
-from kaikaku_xl.metrics import GRADES
+from kaikaku_xl.master import contract as c
+from kaikaku_xl.master.builder import layout_of
+from kaikaku_xl.master.contract import excel as n
 from kaikaku_xl.palette import GRADE_FILL
 from kaikaku_xl.plan import load_plan
-from kaikaku_xl.workbook import contract as c
-from kaikaku_xl.workbook import contract_excel as n
-from kaikaku_xl.workbook.builder import layout_of
-from kaikaku_xl.workbook.headless import FileEngine
-from kaikaku_xl.workflows.refresh import refresh
+from kaikaku_xl.plan.scale import GRADES
+from kaikaku_xl.xlsx.file_engine import FileEngine
+from kaikaku_xl.xlsx.tablespec import TableSpec
 
 C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
@@ -120,7 +121,7 @@ def column_mm(width: float) -> float:
 
 
 @pytest.mark.parametrize("spec", [c.EVALUATION, c.POLICY_SUMMARY, c.DEPARTMENT_SUMMARY], ids=lambda s: s.name)
-def test_wide_output_sheets_print_readable_on_a4(master: Path, spec: c.TableSpec) -> None:
+def test_wide_output_sheets_print_readable_on_a4(master: Path, spec: TableSpec) -> None:
     """評価結果 once printed at about 5 pt: now views of at most one A4 width each, at 90%."""
     ws = load_workbook(master)[spec.sheet]
     scale = ws.page_setup.scale or 100

@@ -19,15 +19,15 @@ from helpers.com_excel import ComBook
 from helpers.workbook import FIXED_NOW, make_master
 from openpyxl import load_workbook
 
+from kaikaku_xl.app.refresh import refresh
 from kaikaku_xl.excel import macros
 from kaikaku_xl.excel.engine import DOOR_CLASSIC, XlwingsEngine
 from kaikaku_xl.excel.xlsm import create_xlsm
+from kaikaku_xl.master import contract as c
+from kaikaku_xl.master.builder import layout_of
+from kaikaku_xl.master.contract import excel as n
 from kaikaku_xl.plan import load_plan
-from kaikaku_xl.workbook import contract as c
-from kaikaku_xl.workbook import contract_excel as n
-from kaikaku_xl.workbook.builder import layout_of
-from kaikaku_xl.workbook.headless import FileEngine
-from kaikaku_xl.workflows.refresh import refresh
+from kaikaku_xl.xlsx.file_engine import FileEngine
 
 NOW = datetime(2026, 5, 1, 10, 0, 0)
 
@@ -146,7 +146,7 @@ def test_a_bug_is_reported_plainly_and_changes_no_output(xlsm: Path, monkeypatch
     def broken(*_args: Any, **_kwargs: Any) -> Any:
         raise ZeroDivisionError("division by zero")
 
-    monkeypatch.setattr("kaikaku_xl.workflows.refresh.evaluate_kept", broken)
+    monkeypatch.setattr("kaikaku_xl.app.refresh.evaluate_kept", broken)
     status = macros.run(book, n.ACTION_REFRESH, now=NOW)
     assert (
         status.startswith("予期しないエラー") and "ZeroDivisionError" in status and "Traceback" not in status

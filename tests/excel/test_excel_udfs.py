@@ -20,9 +20,9 @@ import pytest
 from helpers.workbook import edit_cells, make_master
 from openpyxl import load_workbook
 
+from kaikaku_xl.master import contract as c
 from kaikaku_xl.metrics.rollups import WHOLE_PLAN
-from kaikaku_xl.udf_cells import EMPTY, ERROR_PREFIX
-from kaikaku_xl.workbook import contract as c
+from kaikaku_xl.udfs.cells import EMPTY, ERROR_PREFIX
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "udfs"))  # before `pip install -e .` picks up udfs/ (see the report)

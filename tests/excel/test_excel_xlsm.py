@@ -23,16 +23,16 @@ from helpers.workbook import FIXED_NOW, parts
 from lxml import etree
 from openpyxl import load_workbook
 
-from kaikaku_xl.cli import main as cli
+from kaikaku_xl.app.init import create_master
+from kaikaku_xl.cli.program import main as cli
 from kaikaku_xl.errors import WorkbookError
 from kaikaku_xl.excel import macros
 from kaikaku_xl.excel.xlsm import VBA_PART, create_xlsm, template_path
+from kaikaku_xl.master import contract as c
+from kaikaku_xl.master.builder import layout_of
+from kaikaku_xl.master.contract import excel as n
 from kaikaku_xl.plan import load_plan
-from kaikaku_xl.workbook import contract as c
-from kaikaku_xl.workbook import contract_excel as n
-from kaikaku_xl.workbook.builder import layout_of
-from kaikaku_xl.workbook.package import _relationships, inspect
-from kaikaku_xl.workflows.init import create_master
+from kaikaku_xl.xlsx.package import _relationships, inspect
 
 with warnings.catch_warnings():  # oletools' pyparsing deprecation warnings
     warnings.simplefilter("ignore")

@@ -22,14 +22,15 @@ import pytest
 from helpers.export import GENERATED, HAS_SOFFICE, NO_SOFFICE, make_inputs, needs_soffice, run_export
 from openpyxl import load_workbook
 
+from kaikaku_xl.app.report import build_report
 from kaikaku_xl.export import ExportResult
 from kaikaku_xl.export.cells import date_label, fiscal_year_label
 from kaikaku_xl.export.opendata import COLUMNS
-from kaikaku_xl.metrics import Inputs, evaluate, items_frame, measures_frame
-from kaikaku_xl.report_model import Report
+from kaikaku_xl.export.report import Report
+from kaikaku_xl.metrics.evaluate import evaluate
+from kaikaku_xl.metrics.frames import Inputs, items_frame, measures_frame
+from kaikaku_xl.plan.settings import Settings
 from kaikaku_xl.rounding import format_amount, format_number, format_percent, percent_points, round_half_away
-from kaikaku_xl.settings import Settings
-from kaikaku_xl.workflows.report import build_report
 
 PERCENT_KEYS = {"progress", "attainment", "mean_progress", "attainment_cumulative", "S", "A", "B", "C", "D"}
 AMOUNT_KEYS = {

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from helpers.workbook import FIXED_NOW, make_master
 
-from kaikaku_xl.cli import main
+from kaikaku_xl.app.export import export_from_engine
+from kaikaku_xl.cli.program import main
 from kaikaku_xl.errors import ExportError
 from kaikaku_xl.export.atomic import sha256_of
-from kaikaku_xl.workbook.headless import FileEngine
-from kaikaku_xl.workflows.export import export_from_engine
-from kaikaku_xl.workflows.load import load
+from kaikaku_xl.master.load import load
+from kaikaku_xl.xlsx.file_engine import FileEngine
 
 NOW = datetime.fromisoformat(FIXED_NOW)
 

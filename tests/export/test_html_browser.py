@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 from helpers.workbook import FIXED_NOW, make_master
 
+from kaikaku_xl.app.export import export_from_engine
 from kaikaku_xl.plan import load_plan
-from kaikaku_xl.workbook.headless import FileEngine
-from kaikaku_xl.workflows.export import export_from_engine
+from kaikaku_xl.xlsx.file_engine import FileEngine
 
 sync_api = pytest.importorskip(
     "playwright.sync_api", reason="playwright is in the test extra (pip install -e .[test])"

@@ -11,10 +11,10 @@ from pathlib import Path
 
 from lxml import etree
 
+from kaikaku_xl.app.export import export_from_engine
+from kaikaku_xl.app.init import create_master
 from kaikaku_xl.plan import load_plan
-from kaikaku_xl.workbook.headless import FileEngine
-from kaikaku_xl.workflows.export import export_from_engine
-from kaikaku_xl.workflows.init import create_master
+from kaikaku_xl.xlsx.file_engine import FileEngine
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 HOSTILE_NAME = "2026計画&P&N&B＆R&&"

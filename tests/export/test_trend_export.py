@@ -16,7 +16,7 @@ from helpers.cycle import NOW
 from helpers.workbook import make_master
 from openpyxl import load_workbook
 
-from kaikaku_xl.cli import main
+from kaikaku_xl.cli.program import main
 from kaikaku_xl.plan import load_plan
 
 MEASURES = load_plan().measures

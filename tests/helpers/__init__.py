@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kaikaku_xl.metrics import Inputs, items_frame, measures_frame
+from kaikaku_xl.metrics.frames import Inputs, items_frame, measures_frame
 from kaikaku_xl.plan import Plan, plan_from_dict
 
 

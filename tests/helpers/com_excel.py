@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter, range_boundaries
 
 from kaikaku_xl.excel.engine import plain
-from kaikaku_xl.workbook import contract as c
+from kaikaku_xl.master import contract as c
 
 
 class ComError(Exception):

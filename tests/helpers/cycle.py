@@ -8,8 +8,8 @@ from typing import Any
 
 from openpyxl import load_workbook
 
-from kaikaku_xl.cli import main
-from kaikaku_xl.workbook import contract as c
+from kaikaku_xl.cli.program import main
+from kaikaku_xl.master import contract as c
 
 NOW = "2026-06-01T10:00:00"
 

@@ -10,12 +10,13 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from kaikaku_xl.app.report import build_report
 from kaikaku_xl.export import ExportResult, export_all
-from kaikaku_xl.metrics import Inputs, evaluate, items_frame, measures_frame
+from kaikaku_xl.export.report import Report
+from kaikaku_xl.metrics.evaluate import evaluate
+from kaikaku_xl.metrics.frames import Inputs, items_frame, measures_frame
 from kaikaku_xl.plan import load_plan
-from kaikaku_xl.report_model import Report
-from kaikaku_xl.settings import Settings
-from kaikaku_xl.workflows.report import build_report
+from kaikaku_xl.plan.settings import Settings
 
 GENERATED = datetime.date(2026, 6, 1)
 HAS_SOFFICE = shutil.which("soffice") is not None

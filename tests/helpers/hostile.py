@@ -139,6 +139,6 @@ def with_doctype(xml: bytes, kind: str, secret_file: Path | None = None) -> byte
 
 
 def sheet_part(path: Path, sheet: str) -> str:
-    from kaikaku_xl.workbook.package import inspect
+    from kaikaku_xl.xlsx.package import inspect
 
     return inspect(path).sheets[sheet]

@@ -9,8 +9,9 @@ from typing import Any
 
 from openpyxl import load_workbook
 
-from kaikaku_xl.cli import main
-from kaikaku_xl.workbook import contract as c
+from kaikaku_xl.cli.program import main
+from kaikaku_xl.master import contract as c
+from kaikaku_xl.plan_io.contract import PLAN_FIELDS, PLAN_GRADES, PLAN_SHEET, PLAN_TABLES
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -22,13 +23,13 @@ def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]
 def fill_plan(template: Path, head: dict[str, Any], tables: dict[str, list[dict[str, Any]]]) -> Path:
     """Write the plan's values into the template (below its example row), by column header."""
     wb = load_workbook(template)
-    ws = wb[c.PLAN_SHEET.sheet]
-    labels = {f.label: f.key for f in c.PLAN_FIELDS}
-    for row in ws.iter_rows(min_row=c.PLAN_SHEET.anchor_row + 1):
+    ws = wb[PLAN_SHEET.sheet]
+    labels = {f.label: f.key for f in PLAN_FIELDS}
+    for row in ws.iter_rows(min_row=PLAN_SHEET.anchor_row + 1):
         key = labels.get(str(row[0].value or "").rstrip("*"))
         if key in head:
             row[1].value = head[key]
-    for spec in (*c.PLAN_TABLES, *getattr(c, "PLAN_EXTRA_TABLES", ())):
+    for spec in (*PLAN_TABLES, *getattr(c, "PLAN_EXTRA_TABLES", ())):
         rows = tables.get(spec.name, [])
         if not rows:
             continue
@@ -45,10 +46,10 @@ def fill_plan(template: Path, head: dict[str, Any], tables: dict[str, list[dict[
 def write_scale(plan: Path, rows: list[list[Any]]) -> None:
     """Replace the template's 評価区分 rows (the default S–D) with `rows`, as a clerk overtypes them."""
     wb = load_workbook(plan)
-    ws = wb[c.PLAN_GRADES.sheet]
-    top = c.PLAN_GRADES.anchor_row + 1
+    ws = wb[PLAN_GRADES.sheet]
+    top = PLAN_GRADES.anchor_row + 1
     for r in range(top, ws.max_row + 1):
-        for j in range(1, len(c.PLAN_GRADES.columns) + 1):
+        for j in range(1, len(PLAN_GRADES.columns) + 1):
             ws.cell(row=r, column=j).value = None
     for i, row in enumerate(rows):
         for j, value in enumerate(row, start=1):

@@ -10,8 +10,8 @@ from typing import Any
 
 from openpyxl import load_workbook
 
+from kaikaku_xl.app.init import create_master
 from kaikaku_xl.plan import load_plan
-from kaikaku_xl.workflows.init import create_master
 
 FIXED_NOW = "2026-04-01T09:00:00"
 

@@ -19,9 +19,10 @@ from helpers.plan_workbook import fill_plan, run
 from openpyxl import load_workbook
 
 from kaikaku_xl.errors import PlanError
+from kaikaku_xl.master import contract as c
 from kaikaku_xl.plan import plan_from_dict
-from kaikaku_xl.udf_cells import EMPTY
-from kaikaku_xl.workbook import contract as c
+from kaikaku_xl.udfs.cells import EMPTY
+from kaikaku_xl.years import year_header
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "udfs"))
 import kaikaku_udfs as udf  # noqa: E402  (plain Python functions: Excel itself cannot run here)
@@ -102,7 +103,7 @@ def _typed_master(tmp_path: Path) -> Path:
     years = {cell.value: cell.column for cell in actuals[c.MEASURES.anchor_row] if cell.value}
     for row in actuals.iter_rows(min_row=4):
         for year, value in TYPED.get((row[0].value, row[1].value), {}).items():
-            actuals.cell(row=row[0].row, column=years[c.year_header(year)], value=value)
+            actuals.cell(row=row[0].row, column=years[year_header(year)], value=value)
     wb.save(master)
     return master
 

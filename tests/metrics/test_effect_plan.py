@@ -17,7 +17,8 @@ import pytest
 from helpers.plan_workbook import fill_plan, run
 from openpyxl import load_workbook
 
-from kaikaku_xl.workbook import contract as c
+from kaikaku_xl.master import contract as c
+from kaikaku_xl.plan_io.contract import PLAN_EFFECTS
 
 HEAD = {
     "name": "架空市行財政改革プラン",
@@ -39,7 +40,7 @@ def _master(tmp_path: Path) -> Path:
     plan = tmp_path / "plan.xlsx"
     assert run("plan", "template", str(plan)).returncode == 0
     assert (
-        c.PLAN_EFFECTS.sheet in load_workbook(plan).sheetnames
+        PLAN_EFFECTS.sheet in load_workbook(plan).sheetnames
     )  # the template has the sheet, with its example
     fill_plan(
         plan,

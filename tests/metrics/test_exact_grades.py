@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from helpers import item, make_inputs, make_plan, measure
 
-from kaikaku_xl.metrics import evaluate
-from kaikaku_xl.metrics.exact import measure_rate, typed
+from kaikaku_xl.metrics.evaluate import evaluate
 from kaikaku_xl.metrics.grades import grade
-from kaikaku_xl.metrics.scale import GradeScale
-from kaikaku_xl.settings import Settings
+from kaikaku_xl.plan.exact import measure_rate, typed
+from kaikaku_xl.plan.scale import GradeScale
+from kaikaku_xl.plan.settings import Settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "udfs"))
 import kaikaku_udfs as udf  # noqa: E402

@@ -32,9 +32,9 @@ import pandas as pd
 import pytest
 from helpers import item, make_inputs, make_plan, measure
 
-from kaikaku_xl.metrics import evaluate
 from kaikaku_xl.metrics.effects import first_year_only, measure_effects
-from kaikaku_xl.settings import Settings
+from kaikaku_xl.metrics.evaluate import evaluate
+from kaikaku_xl.plan.settings import Settings
 
 nan = float("nan")
 

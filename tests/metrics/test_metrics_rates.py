@@ -15,9 +15,12 @@ from helpers import by_id, item, make_inputs, make_plan, measure
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kaikaku_xl.metrics import NOT_GRADED, attainment, evaluate, grade, linear_planned, progress
 from kaikaku_xl.metrics.effects import improvement
-from kaikaku_xl.settings import Settings
+from kaikaku_xl.metrics.evaluate import evaluate
+from kaikaku_xl.metrics.grades import grade
+from kaikaku_xl.metrics.rates import attainment, linear_planned, progress
+from kaikaku_xl.plan.scale import NOT_GRADED
+from kaikaku_xl.plan.settings import Settings
 
 nan = float("nan")
 

@@ -13,10 +13,11 @@ from helpers import item, make_inputs, make_plan, measure
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kaikaku_xl.metrics import ALL_GRADES, GRADES, evaluate
+from kaikaku_xl.metrics.evaluate import evaluate
 from kaikaku_xl.metrics.grades import worst
 from kaikaku_xl.metrics.rollups import WHOLE_PLAN, rollup
-from kaikaku_xl.settings import Settings
+from kaikaku_xl.plan.scale import ALL_GRADES, GRADES
+from kaikaku_xl.plan.settings import Settings
 
 
 # ── Item grades (FY2026: p = 2/6 = 0.3333, 0.6p = 0.2) ───────────────────────────────────────────────

@@ -34,11 +34,13 @@ sys.path.insert(
 )  # tests/: `python tests/metrics/test_oracle.py` as a script
 import helpers.oracle_domain as od  # noqa: E402
 
+from kaikaku_xl.app.init import create_master  # noqa: E402
+from kaikaku_xl.app.report import report_from_engine  # noqa: E402
+from kaikaku_xl.master import contract as c  # noqa: E402
 from kaikaku_xl.plan import plan_from_dict  # noqa: E402
-from kaikaku_xl.workbook import contract as c  # noqa: E402
-from kaikaku_xl.workbook.engine import RawTable  # noqa: E402
-from kaikaku_xl.workflows.init import create_master  # noqa: E402
-from kaikaku_xl.workflows.report import report_from_engine  # noqa: E402
+from kaikaku_xl.xlsx.engine import RawTable  # noqa: E402
+from kaikaku_xl.xlsx.tablespec import TableSpec
+from kaikaku_xl.years import year_header
 
 LEADS = ("総務課", "財政課", "市民課")
 PERCENT_FORMAT = "0.0%"
@@ -61,14 +63,14 @@ class MemoryEngine:
     door = "テスト"
 
     def __init__(
-        self, tables: dict[str, tuple[c.TableSpec, list[dict[str, Any]], list[dict[str, str]]]]
+        self, tables: dict[str, tuple[TableSpec, list[dict[str, Any]], list[dict[str, str]]]]
     ) -> None:
         self.tables = tables
 
     def has_table(self, name: str) -> bool:
         return name in self.tables
 
-    def read_table(self, spec: c.TableSpec) -> RawTable:
+    def read_table(self, spec: TableSpec) -> RawTable:
         own, rows, formats = self.tables[spec.name]
         values = [[row.get(col.key) for col in own.columns] for row in rows]
         table = RawTable(
@@ -92,9 +94,7 @@ def engine_for(sc: od.Scenario) -> MemoryEngine:
     }
     tables: dict[str, Any] = {}
 
-    def put(
-        spec: c.TableSpec, rows: list[dict[str, Any]], formats: list[dict[str, str]] | None = None
-    ) -> None:
+    def put(spec: TableSpec, rows: list[dict[str, Any]], formats: list[dict[str, str]] | None = None) -> None:
         tables[spec.name] = (spec, rows, formats or [{} for _ in rows])
 
     put(c.PLAN_INFO, [{"key": k, "label": k, "value": v} for k, v in info.items()])
@@ -204,7 +204,7 @@ def engine_for(sc: od.Scenario) -> MemoryEngine:
 def actual_cell(sc: od.Scenario, mid: str, year: int) -> str:
     row = [m.mid for m in sc.measures].index(mid)
     spec = c.Layout(years=od.YEARS, plan_years=od.PLAN_YEARS).table("Actuals")
-    col = spec.headers.index(c.year_header(year))
+    col = spec.headers.index(year_header(year))
     return f"{chr(ord('A') + spec.anchor_col - 1 + col)}{spec.anchor_row + 1 + row}"
 
 
@@ -631,9 +631,7 @@ def write_inputs(path: Path, sc: od.Scenario) -> None:
         ws = wb[spec.sheet]
         for i, m in enumerate(sc.measures):
             for y, v in getattr(m, attr).items():
-                cell = ws.cell(
-                    spec.anchor_row + 1 + i, spec.anchor_col + spec.headers.index(c.year_header(y))
-                )
+                cell = ws.cell(spec.anchor_row + 1 + i, spec.anchor_col + spec.headers.index(year_header(y)))
                 cell.value = v
                 if attr == "actuals" and y in m.percent_cells:
                     cell.number_format = PERCENT_FORMAT

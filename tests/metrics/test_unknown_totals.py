@@ -18,8 +18,8 @@ import pytest
 from helpers.workbook import make_master
 from openpyxl import load_workbook
 
+from kaikaku_xl.master import contract as c
 from kaikaku_xl.plan import load_plan
-from kaikaku_xl.workbook import contract as c
 
 COUNTED = [
     m.measure_id

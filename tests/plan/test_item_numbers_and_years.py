@@ -9,9 +9,9 @@ from pathlib import Path
 from helpers.plan_workbook import run, text_numbered_plan
 from openpyxl import load_workbook
 
+from kaikaku_xl.app.report import report_from_file
+from kaikaku_xl.master import contract as c
 from kaikaku_xl.plan import load_plan, natural_key
-from kaikaku_xl.workbook import contract as c
-from kaikaku_xl.workflows.report import report_from_file
 
 HEAD = {
     "name": "架空村改革計画",

@@ -12,10 +12,12 @@ from pathlib import Path
 from helpers.plan_workbook import fill_plan, run, write_scale
 from openpyxl import load_workbook
 
-from kaikaku_xl.metrics.scale import GradeScale
-from kaikaku_xl.metrics.scale_rows import own_scale, scale_from_rows
-from kaikaku_xl.plan import PlanError, load_plan, plan_from_dict, plan_to_dict
-from kaikaku_xl.workbook import contract as c
+from kaikaku_xl.errors import PlanError
+from kaikaku_xl.master import contract as c
+from kaikaku_xl.plan import load_plan, plan_from_dict, plan_to_dict
+from kaikaku_xl.plan.scale import GradeScale
+from kaikaku_xl.plan.scale_rows import own_scale, scale_from_rows
+from kaikaku_xl.plan_io.contract import PLAN_GRADES
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "udfs"))
@@ -91,7 +93,7 @@ def test_every_mistake_of_the_scale_sheet_is_named_by_cell(tmp_path: Path) -> No
     )
     result = run("plan", "--plan", str(plan), "--json")
     assert result.returncode != 0 and "Traceback" not in result.stderr
-    sheet = c.PLAN_GRADES.sheet
+    sheet = PLAN_GRADES.sheet
     for cell in ("A5", "C5", "D6", "E7", "F7", "E5", "D7"):
         assert f"{sheet}!{cell}" in result.stderr, (cell, result.stderr)
     assert "重複" in result.stderr and "RRGGBB" in result.stderr and "上の評価ほど大きく" in result.stderr

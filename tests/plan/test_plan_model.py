@@ -7,7 +7,8 @@ import copy
 import pytest
 from helpers import item, measure, plan_dict
 
-from kaikaku_xl.plan import PlanError, load_plan, plan_from_dict
+from kaikaku_xl.errors import PlanError
+from kaikaku_xl.plan import load_plan, plan_from_dict
 
 
 def _good() -> dict:

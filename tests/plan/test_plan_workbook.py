@@ -12,10 +12,10 @@ import pytest
 from helpers.plan_workbook import fill_plan, run
 from openpyxl import load_workbook
 
+from kaikaku_xl.app.init import create_master
+from kaikaku_xl.master import contract as c
 from kaikaku_xl.plan import load_plan
 from kaikaku_xl.plan_io import read_plan_workbook, write_plan_workbook
-from kaikaku_xl.workbook import contract as c
-from kaikaku_xl.workflows.init import create_master
 
 NOW = datetime.fromisoformat("2026-04-01T09:00:00")
 HEAD = {

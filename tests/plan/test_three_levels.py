@@ -14,7 +14,7 @@ import pytest
 from helpers.plan_workbook import fill_plan, run
 from openpyxl import load_workbook
 
-from kaikaku_xl.workbook import contract as c
+from kaikaku_xl.master import contract as c
 
 HEAD = {
     "name": "架空町行革プラン",

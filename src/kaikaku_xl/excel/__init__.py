@@ -3,6 +3,6 @@ and the Office.js task pane run, the macro-enabled master (.xlsm) and the xlwing
 
 Nothing here holds a rule of DOMAIN.md: every figure comes from `kaikaku_xl.metrics` through the workflows.
 The UDFs live in `kaikaku_xl.udfs` and depend on the library only (their argument helpers are
-`kaikaku_xl.udf_cells`); of this package only the xlwings Server project (officejs/custom_functions) imports them,
+`kaikaku_xl.udfs.cells`); of this package only the xlwings Server project (officejs/custom_functions) imports them,
 and nothing in the library imports the repository's `udfs/` folder (the name classic Excel imports, a re-export).
 """

@@ -19,9 +19,10 @@ from typing import Any
 from openpyxl.utils.cell import range_boundaries
 
 from kaikaku_xl.errors import WorkbookError
-from kaikaku_xl.workbook import contract as c
-from kaikaku_xl.workbook.engine import RawTable
-from kaikaku_xl.workbook.limits import check_row_limit
+from kaikaku_xl.master import contract as c
+from kaikaku_xl.xlsx.engine import RawTable
+from kaikaku_xl.xlsx.limits import check_row_limit
+from kaikaku_xl.xlsx.tablespec import TableSpec
 
 DOOR_CLASSIC = "Excel"
 DOOR_SERVER = "Excel(Web)"
@@ -65,7 +66,7 @@ class XlwingsEngine:
         self.remote = is_remote(book)
         self.door = door or (DOOR_SERVER if self.remote else DOOR_CLASSIC)
         self._tables: dict[str, _TableRef] | None = None
-        self._table_writes: list[tuple[c.TableSpec, list[list[Any]], dict[str, list[str]]]] = []
+        self._table_writes: list[tuple[TableSpec, list[list[Any]], dict[str, list[str]]]] = []
         self._cell_writes: list[tuple[str, dict[str, Any]]] = []
         self._patches: list[tuple[str, dict[tuple[int, int], Any]]] = []  # collect: single input cells
         self._resizes: list[tuple[str, str]] = []
@@ -83,7 +84,7 @@ class XlwingsEngine:
     def has_table(self, name: str) -> bool:
         return name in self.tables()
 
-    def read_table(self, spec: c.TableSpec) -> RawTable:
+    def read_table(self, spec: TableSpec) -> RawTable:
         ref = self.tables().get(spec.name)
         if ref is None:
             raise WorkbookError(f"表「{spec.name}」（シート「{spec.sheet}」）が見つかりません。")
@@ -139,7 +140,7 @@ class XlwingsEngine:
 
     # -- writing ----------------------------------------------------------------------------------------
     def write_table(
-        self, spec: c.TableSpec, rows: list[list[Any]], formats: dict[str, list[str]] | None = None
+        self, spec: TableSpec, rows: list[list[Any]], formats: dict[str, list[str]] | None = None
     ) -> None:
         if spec.name not in self.tables():
             raise WorkbookError(f"出力表「{spec.name}」（シート「{spec.sheet}」）が見つかりません。")
@@ -197,7 +198,7 @@ class XlwingsEngine:
                 table.table.resize(self.book.sheets[table.sheet][ref])
         self.discard()
 
-    def _replace_table(self, spec: c.TableSpec, rows: list[list[Any]], formats: dict[str, list[str]]) -> None:
+    def _replace_table(self, spec: TableSpec, rows: list[list[Any]], formats: dict[str, list[str]]) -> None:
         """Header and rows at the contract's anchor, table resized, rows left over from last time cleared."""
         ref = self.tables()[spec.name]
         sheet = self.book.sheets[ref.sheet]

@@ -16,16 +16,16 @@ from typing import Any
 
 import xlwings as xw
 
+from kaikaku_xl.app.outputs import problem_rows
+from kaikaku_xl.app.refresh import refresh as refresh_workflow
+from kaikaku_xl.app.validate import validate as validate_workflow
 from kaikaku_xl.errors import WorkbookError
 from kaikaku_xl.excel.engine import XlwingsEngine
+from kaikaku_xl.master import contract as c
+from kaikaku_xl.master.contract import excel as n
+from kaikaku_xl.master.load import Loaded
+from kaikaku_xl.problems import ERROR
 from kaikaku_xl.rounding import format_amount
-from kaikaku_xl.workbook import contract as c
-from kaikaku_xl.workbook import contract_excel as n
-from kaikaku_xl.workbook.problems import ERROR
-from kaikaku_xl.workflows.load import Loaded
-from kaikaku_xl.workflows.load import validate as validate_workflow
-from kaikaku_xl.workflows.refresh import problem_rows
-from kaikaku_xl.workflows.refresh import refresh as refresh_workflow
 
 STAMP = "%Y-%m-%d %H:%M:%S"
 
@@ -81,7 +81,7 @@ def excel_pdf(app: Any, xlsx: Path, pdf: Path) -> None:
 
 def do_export(engine: XlwingsEngine, now: datetime) -> str:
     """The council materials of `kaikaku export`, from the values in the open workbook (same workflow)."""
-    from kaikaku_xl.workflows.export import export_from_engine
+    from kaikaku_xl.app.export import export_from_engine
 
     folder = export_folder(engine)
     result = export_from_engine(
@@ -97,7 +97,7 @@ def do_export(engine: XlwingsEngine, now: datetime) -> str:
 
 def cycle_folder(engine: XlwingsEngine, key: str) -> Path:
     """The 配布 / 回収 folder of the 設定 sheet (relative to the workbook's folder)."""
-    from kaikaku_xl.workflows.load import load
+    from kaikaku_xl.master.load import load
 
     book_path = Path(str(engine.book.fullname))
     if engine.remote or not book_path.is_absolute():
@@ -111,7 +111,7 @@ def cycle_folder(engine: XlwingsEngine, key: str) -> Path:
 
 def do_distribute(engine: XlwingsEngine, now: datetime) -> str:
     """`kaikaku distribute` into the 配布フォルダー of the 設定 sheet, recorded in the open workbook."""
-    from kaikaku_xl.workflows.distribute import distribute_into
+    from kaikaku_xl.cycle.distribute import distribute_into
 
     folder = cycle_folder(engine, "distribution_folder")
     result = distribute_into(engine, folder, now=now)
@@ -123,7 +123,7 @@ def do_distribute(engine: XlwingsEngine, now: datetime) -> str:
 
 def do_collect(engine: XlwingsEngine, now: datetime) -> str:
     """`kaikaku collect` of the 回収フォルダー of the 設定 sheet, merged into the open workbook."""
-    from kaikaku_xl.workflows.collect import collect_into, returned_files
+    from kaikaku_xl.cycle.collect import collect_into, returned_files
 
     folder = cycle_folder(engine, "collection_folder")
     report = collect_into(engine, returned_files([folder]), now=now)

@@ -8,7 +8,7 @@ template is read from the installed xlwings package when the master is built.
 The master's sheets are built by the same builder as `kaikaku init` (openpyxl); openpyxl writes the template's
 vbaProject.bin unchanged (its `vba_archive`), together with a Form-Control button 更新 bound to SampleCall (a VML
 drawing made by XlsxWriter's `insert_button`). Then the master is refreshed once by the headless engine
-(workflows/init.py), which copies every part it does not own (VBA, button) byte for byte. Beside it goes
+(app/init.py), which copies every part it does not own (VBA, button) byte for byte. Beside it goes
 `<name>.py` whose main() runs the action chosen on the 操作 sheet.
 """
 
@@ -28,13 +28,14 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from kaikaku_xl.app.init import create_master
 from kaikaku_xl.errors import WorkbookError
+from kaikaku_xl.master.builder import new_master
+from kaikaku_xl.master.contract import excel as n
+from kaikaku_xl.master.sheets import print_setup
 from kaikaku_xl.plan import Plan
 from kaikaku_xl.textfit import row_height
-from kaikaku_xl.workbook import contract_excel as n
-from kaikaku_xl.workbook.builder import new_master
-from kaikaku_xl.workbook.sheets import print_setup
-from kaikaku_xl.workbook.styles import apply
+from kaikaku_xl.xlsx.styles import apply
 
 VML_PART = (
     "xl/drawings/vmlDrawing1.vml"  # the name openpyxl keeps from its vba_archive (vmlDrawing<digit>.vml)
@@ -233,7 +234,7 @@ if __name__ == "__main__":  # run from an editor while the workbook is open in E
 
 
 def save_xlsm(plan: Plan, path: Path, *, sample: bool = False, protect: bool = True) -> Workbook:
-    """Write the .xlsm of build_xlsm_workbook (not yet refreshed: workflows/init.py does that); returns it."""
+    """Write the .xlsm of build_xlsm_workbook (not yet refreshed: app/init.py does that); returns it."""
     wb = build_xlsm_workbook(plan, sample=sample, protect=protect)
     try:
         wb.save(path)
@@ -242,10 +243,21 @@ def save_xlsm(plan: Plan, path: Path, *, sample: bool = False, protect: bool = T
     return wb
 
 
+class XlsmPacker:
+    """The macro-enabled master for create_master: the .xlsm of build_xlsm_workbook and `<name>.py` beside it."""
+
+    def check_name(self, path: Path) -> None:
+        check_name(path)
+
+    def save(self, plan: Plan, path: Path, *, sample: bool, protect: bool) -> Workbook:
+        return save_xlsm(plan, path, sample=sample, protect=protect)
+
+    def companion(self, path: Path) -> tuple[Path, str]:
+        return path.with_suffix(".py"), macro_module(path.stem)
+
+
 def create_xlsm(plan: Plan, path: Path, **options: Any) -> Path:
     """Build `<name>.xlsm` (refreshed once) and `<name>.py` beside it; returns the workbook's path.
-    options: those of workflows.init.create_master (sample, force, now, protect, progress)."""
-    from kaikaku_xl.workflows.init import create_master
-
-    create_master(plan, path, xlsm=True, **options)
+    options: those of app.init.create_master (sample, force, now, protect, progress)."""
+    create_master(plan, path, packer=XlsmPacker(), **options)
     return Path(path)

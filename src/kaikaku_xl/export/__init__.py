@@ -2,7 +2,7 @@
 
     result = export_all(plan, report, statuses, out_dir, display_unit="千円", generated=date(2026, 6, 1))
 
-`report` is the Report of kaikaku_xl.workflows.report.build_report (full precision); every figure shown is rounded
+`report` is the Report of kaikaku_xl.app.report.build_report (full precision); every figure shown is rounded
 here by kaikaku_xl.rounding, once, in the view that all documents share. The same inputs and `generated` date give
 byte-identical xlsx, HTML and CSV files. Files are named kaikaku_{evaluation_year}_report.xlsx / .pdf / .html and
 kaikaku_{evaluation_year}_opendata.csv.
@@ -20,9 +20,9 @@ from kaikaku_xl.export.atomic import manifest_name, staged_export
 from kaikaku_xl.export.html import write_html
 from kaikaku_xl.export.opendata import write_csv
 from kaikaku_xl.export.pdf import write_pdf
+from kaikaku_xl.export.report import Report
 from kaikaku_xl.export.view import build_document
 from kaikaku_xl.export.xlsx import write_xlsx
-from kaikaku_xl.report_model import Report
 
 __all__ = ["ExportResult", "export_all"]
 

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from kaikaku_xl.errors import ExportError, os_reason
-from kaikaku_xl.workbook.lock import writer_lock
+from kaikaku_xl.xlsx.lock import writer_lock
 
 MANIFEST_VERSION = 1
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from kaikaku_xl.numformat import number_format
+from kaikaku_xl.plan.numformat import number_format
 from kaikaku_xl.rounding import (
     EMPTY,
     YEN_UNITS,

@@ -9,7 +9,6 @@ import math
 from collections.abc import Callable
 from html import escape
 
-from kaikaku_xl.metrics.scale import GradeScale
 from kaikaku_xl.palette import (
     BLACK,
     BLUE,
@@ -21,6 +20,7 @@ from kaikaku_xl.palette import (
     WEB_FONTS,
     css,
 )
+from kaikaku_xl.plan.scale import GradeScale
 from kaikaku_xl.rounding import format_number, round_half_away
 
 
@@ -37,7 +37,7 @@ def _svg(width: int, height: int, body: list[str], title: str) -> str:
     )
 
 
-def _text(
+def svg_text(
     x: float,
     y: float,
     value: str,
@@ -67,11 +67,11 @@ def grade_share_chart(
             f'<line x1="{_n(x)}" y1="{top - 4}" x2="{_n(x)}" y2="{top + row_h * len(categories)}" '
             f'stroke="{css(LIGHT_GREY)}" stroke-width="1"/>'
         )
-        body.append(_text(x, top + row_h * len(categories) + 16, f"{k}%", "middle", 11))
+        body.append(svg_text(x, top + row_h * len(categories) + 16, f"{k}%", "middle", 11))
     for i, cat in enumerate(categories):
         y = top + i * row_h
         body.append(
-            _text(label_w - 8, y + row_h / 2 + 4, cat if len(cat) <= 24 else cat[:23] + "…", "end", 12)
+            svg_text(label_w - 8, y + row_h / 2 + 4, cat if len(cat) <= 24 else cat[:23] + "…", "end", 12)
         )
         x = float(label_w)
         for g in scale.labels:
@@ -85,7 +85,7 @@ def grade_share_chart(
             )
             if w >= 34:
                 body.append(
-                    _text(
+                    svg_text(
                         x + w / 2,
                         y + row_h / 2 + 4,
                         f"{format_number(share, 1)}%",
@@ -103,7 +103,7 @@ def grade_share_chart(
             f'<rect x="{lx}" y="{ly - 10}" width="12" height="12" fill="{css(scale.fill(g) or LIGHT_GREY)}"/>'
         )
         name = scale.title(g)
-        body.append(_text(lx + 16, ly, f"{g} {name}" if name != g else g, "start", 11))
+        body.append(svg_text(lx + 16, ly, f"{g} {name}" if name != g else g, "start", 11))
     return _svg(width, height, body, title)
 
 
@@ -146,7 +146,7 @@ def _value_grid(
         body.append(
             f'<line x1="{left}" y1="{_n(y)}" x2="{left + plot_w}" y2="{_n(y)}" stroke="{css(GRID_GREY)}"/>'
         )
-        body.append(_text(left - dx, y + dy, label(v), "end", size))
+        body.append(svg_text(left - dx, y + dy, label(v), "end", size))
         k += 1
     return body
 
@@ -168,7 +168,7 @@ def bar_chart(categories: list[str], series: dict[str, list[float | None]], titl
     def y_of(v: float) -> float:
         return top + plot_h * (hi - v) / (hi - lo)
 
-    body = [_text(left, 16, f"（単位：{unit}）", "start", 11)]
+    body = [svg_text(left, 16, f"（単位：{unit}）", "start", 11)]
     body += _value_grid(lo, hi, step, y_of, left, plot_w, _signed, dx=6, dy=4, size=10)
     body.append(
         f'<line x1="{left}" y1="{_n(y_of(0))}" x2="{left + plot_w}" y2="{_n(y_of(0))}" stroke="{css(DARK_GREY)}"/>'
@@ -190,9 +190,11 @@ def bar_chart(categories: list[str], series: dict[str, list[float | None]], titl
             )
             if len(names) == 1:
                 body.append(
-                    _text(x0 + j * bar + bar / 2, (y1 - 5) if v >= 0 else (y2 + 13), _signed(v), "middle", 10)
+                    svg_text(
+                        x0 + j * bar + bar / 2, (y1 - 5) if v >= 0 else (y2 + 13), _signed(v), "middle", 10
+                    )
                 )
-        body.append(_text(left + i * slot + slot / 2, top + plot_h + 18, cat, "middle", 11))
+        body.append(svg_text(left + i * slot + slot / 2, top + plot_h + 18, cat, "middle", 11))
     if len(names) > 1:
         for j, name in enumerate(names):
             lx = left + j * 90
@@ -200,7 +202,7 @@ def bar_chart(categories: list[str], series: dict[str, list[float | None]], titl
                 f'<rect x="{lx}" y="{height - 22}" width="12" height="12" fill="{colors[j % len(colors)]}" '
                 f'stroke="{outline}" stroke-width="0.5"/>'
             )
-            body.append(_text(lx + 16, height - 12, name, "start", 11))
+            body.append(svg_text(lx + 16, height - 12, name, "start", 11))
     return _svg(width, height, body, title)
 
 
@@ -225,15 +227,15 @@ def line_chart(categories: list[str], series: dict[str, list[float | None]], tit
         return top + plot_h * (hi - v) / (hi - lo)
 
     body = [
-        _text(4, 14, title if len(title) <= 26 else title[:25] + "…", "start", 11, weight="bold"),
-        _text(width - 4, 14, f"（{unit}）", "end", 10),
+        svg_text(4, 14, title if len(title) <= 26 else title[:25] + "…", "start", 11, weight="bold"),
+        svg_text(width - 4, 14, f"（{unit}）", "end", 10),
     ]
     decimals = 0 if step >= 1 else 2
     body += _value_grid(
         lo, hi, step, y_of, left, plot_w, lambda v: format_number(v, decimals), dx=4, dy=3, size=9
     )
     for i, cat in enumerate(categories):
-        body.append(_text(x_of(i), top + plot_h + 14, cat, "middle", 9))
+        body.append(svg_text(x_of(i), top + plot_h + 14, cat, "middle", 9))
     for j, (name, vs) in enumerate(series.items()):
         runs: list[list[str]] = [[]]
         for i, v in enumerate(vs):
@@ -253,5 +255,5 @@ def line_chart(categories: list[str], series: dict[str, list[float | None]], tit
             f'<line x1="{lx}" y1="{height - 12}" x2="{lx + 18}" y2="{height - 12}" stroke="{colors[j % 2]}" '
             f'stroke-width="2"{dashes[j % 2]}/>'
         )
-        body.append(_text(lx + 22, height - 8, name, "start", 10))
+        body.append(svg_text(lx + 22, height - 8, name, "start", 10))
     return _svg(width, height, body, title)

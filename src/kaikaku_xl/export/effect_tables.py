@@ -21,7 +21,7 @@ from kaikaku_xl.export.cells import (
     fiscal_year_label,
     text,
 )
-from kaikaku_xl.report_model import Report
+from kaikaku_xl.export.report import Report
 
 YEAR_FIGURES = (
     Figure("単年度効果額", 16, "single_year"),

@@ -26,7 +26,7 @@ import io
 from pathlib import Path
 from typing import Any
 
-from kaikaku_xl.report_model import Report
+from kaikaku_xl.export.report import Report
 from kaikaku_xl.rounding import is_missing, percent_points, round_half_away
 
 COLUMNS = [

@@ -19,8 +19,8 @@ from kaikaku_xl.export.cells import (
     text,
 )
 from kaikaku_xl.export.effect_tables import by_year_table
-from kaikaku_xl.metrics import GRADES
-from kaikaku_xl.report_model import Report
+from kaikaku_xl.export.report import Report
+from kaikaku_xl.plan.scale import GRADES
 
 
 def section_table(report: Report, plan: Any) -> list[Table]:

@@ -10,11 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 from kaikaku_xl.export.cells import Column, Group, Table, center, fiscal_year_label, text
+from kaikaku_xl.export.report import Report
 from kaikaku_xl.export.tables import policy_label
-from kaikaku_xl.metrics import NOT_GRADED
 from kaikaku_xl.plan import item_no
-from kaikaku_xl.report_model import Report
-from kaikaku_xl.workbook.status_choices import STATUS_CHOICES, grade_choices, unknown_grade, unknown_status
+from kaikaku_xl.plan.scale import NOT_GRADED
+from kaikaku_xl.plan.vocabulary import STATUS_CHOICES, grade_choices, unknown_grade, unknown_status
 
 NO_STATUS = "未入力"
 

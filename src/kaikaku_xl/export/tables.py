@@ -23,11 +23,9 @@ from kaikaku_xl.export.cells import (
     percent_cell,
     text,
 )
-from kaikaku_xl.metrics import NOT_GRADED
-from kaikaku_xl.metrics.grades import EXCLUDED
-from kaikaku_xl.metrics.scale import GradeScale
+from kaikaku_xl.export.report import Report
 from kaikaku_xl.plan import MONEY_KINDS
-from kaikaku_xl.report_model import Report
+from kaikaku_xl.plan.scale import EXCLUDED, NOT_GRADED, GradeScale
 from kaikaku_xl.rounding import format_number, is_missing
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kaikaku_xl.export.cells import Column, Group, Table, center, text
-from kaikaku_xl.metrics import GRADES
+from kaikaku_xl.plan.scale import GRADES
 from kaikaku_xl.rounding import EMPTY, YEN_UNITS, format_amount, format_number, is_missing, round_half_away
 
 ITEMS_CAPTION = "取組項目ごとの評価の推移（締めた年度は記録した評価）。−は評価対象外。"

@@ -12,25 +12,19 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from kaikaku_xl.export.cells import (  # noqa: F401  (re-exported: the exporters and tests import them from here)
-    AMOUNT_FORMAT,
-    PERCENT_FORMAT,
+from kaikaku_xl.export.cells import (
     Cell,
-    Column,
-    Group,
     Table,
-    date_label,
     fiscal_year_label,
 )
 from kaikaku_xl.export.effect_tables import effect_tables
 from kaikaku_xl.export.plan_tables import effect_plan_tables, section_table
 from kaikaku_xl.export.qualitative import qualitative_table
+from kaikaku_xl.export.report import Report
 from kaikaku_xl.export.revisions_view import revisions_table
 from kaikaku_xl.export.tables import items_table, policy_names, summary_tables
 from kaikaku_xl.export.trend_view import trend_view
-from kaikaku_xl.metrics import GRADE_LABELS, NOT_GRADED
-from kaikaku_xl.metrics.scale import GradeScale
-from kaikaku_xl.report_model import Report
+from kaikaku_xl.plan.scale import GRADE_LABELS, NOT_GRADED, GradeScale
 from kaikaku_xl.rounding import YEN_UNITS
 
 

@@ -31,8 +31,8 @@ from kaikaku_xl.export.xlsx_charts import (
 )
 from kaikaku_xl.export.xlsx_sheet import BODY_SIZE, SheetWriter, page_setup, sheet_widths, title_block
 from kaikaku_xl.palette import PRINT_FONT
-from kaikaku_xl.textfit import EXCEL, LIBREOFFICE, TextMetrics, line_count, text_width  # noqa: F401  (re-exported)
-from kaikaku_xl.workbook.limits import check_row_limit
+from kaikaku_xl.textfit import EXCEL, TextMetrics
+from kaikaku_xl.xlsx.limits import check_row_limit
 
 XLSX_FONT = PRINT_FONT  # the PDF is rendered from a copy that names a font installed where LibreOffice runs
 

@@ -10,7 +10,7 @@ import pandas as pd
 
 from kaikaku_xl.metrics.cumulative import is_cumulative
 from kaikaku_xl.plan import MONEY_KINDS
-from kaikaku_xl.settings import Settings
+from kaikaku_xl.plan.settings import Settings
 
 REFERENCE = "参考"
 

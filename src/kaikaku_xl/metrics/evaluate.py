@@ -18,8 +18,8 @@ from kaikaku_xl.metrics.measures import evaluate_measures
 from kaikaku_xl.metrics.rates import linear_planned
 from kaikaku_xl.metrics.revisions import revise_grid
 from kaikaku_xl.metrics.rollups import rollup, section_rollup
-from kaikaku_xl.metrics.scale import GradeScale
-from kaikaku_xl.settings import Settings
+from kaikaku_xl.plan.scale import GradeScale
+from kaikaku_xl.plan.settings import Settings
 
 
 def planned_values(inputs: Inputs) -> pd.DataFrame:

@@ -13,24 +13,13 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from kaikaku_xl.metrics.exact import typed
-from kaikaku_xl.metrics.scale import BASIS_PROGRESS, GradeScale
-from kaikaku_xl.settings import Settings
-
-GRADES = ("S", "A", "B", "C", "D")
-NOT_GRADED = "−"  # not computable, or nothing entered yet (未入力)
-EXCLUDED = "対象外"  # entered on purpose: left out of every denominator, counted apart
-ALL_GRADES = (*GRADES, NOT_GRADED, EXCLUDED)
-GRADE_LABELS = {
-    "S": "目標達成",
-    "A": "順調",
-    "B": "概ね順調",
-    "C": "遅れ",
-    "D": "悪化",
-    NOT_GRADED: "評価対象外",
-    EXCLUDED: "対象外",
-}
-NOT_ENTERED = "未入力"  # the label of − where the department has not entered a grade yet
+from kaikaku_xl.plan.exact import typed
+from kaikaku_xl.plan.scale import (
+    BASIS_PROGRESS,
+    NOT_GRADED,
+    GradeScale,
+)
+from kaikaku_xl.plan.settings import Settings
 
 
 def grade(

@@ -10,10 +10,10 @@ from typing import Any
 import pandas as pd
 
 from kaikaku_xl.metrics.frames import Inputs
-from kaikaku_xl.metrics.grades import EXCLUDED, GRADE_LABELS, NOT_ENTERED, NOT_GRADED, worst
+from kaikaku_xl.metrics.grades import worst
 from kaikaku_xl.metrics.revisions import inactive_items
-from kaikaku_xl.metrics.scale import GradeScale
-from kaikaku_xl.settings import Settings
+from kaikaku_xl.plan.scale import EXCLUDED, GRADE_LABELS, NOT_ENTERED, NOT_GRADED, GradeScale
+from kaikaku_xl.plan.settings import Settings
 
 
 def running(items: pd.DataFrame, year: int) -> pd.Series:

@@ -11,11 +11,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kaikaku_xl.metrics.exact import measure_rate
 from kaikaku_xl.metrics.grades import grade_rows
 from kaikaku_xl.metrics.rates import attainment, progress
-from kaikaku_xl.metrics.scale import GradeScale
-from kaikaku_xl.settings import Settings
+from kaikaku_xl.plan.exact import measure_rate
+from kaikaku_xl.plan.scale import GradeScale
+from kaikaku_xl.plan.settings import Settings
 
 
 def evaluate_measures(grid: pd.DataFrame, year: int, baseline_year: int, settings: Settings) -> pd.DataFrame:

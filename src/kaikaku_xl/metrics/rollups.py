@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 
 from kaikaku_xl.metrics.effect_plan import group_plans, ratio
-from kaikaku_xl.metrics.grades import EXCLUDED, GRADES, NOT_GRADED
 from kaikaku_xl.plan import natural_key
+from kaikaku_xl.plan.scale import EXCLUDED, GRADES, NOT_GRADED
 
 WHOLE_PLAN = "全体"
 

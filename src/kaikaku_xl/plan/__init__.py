@@ -2,10 +2,11 @@
 
 The plan itself lives in a TOML file (the bundled one is transcribed from the Omitama plan); this package only
 knows its shape and refuses a file that does not fit, naming the item at fault. `model` holds the shapes,
-`parts` and `load` the checks, `dump` the JSON; every layer imports the names from here.
+`parts` and `load` the checks, `dump` the JSON; the grade scale (`scale`, `scale_rows`, `exact`), the words staff
+choose from (`vocabulary`), the 設定 rules (`settings`, `plausibility`) and a measure's decimals (`numformat`)
+are the plan's too. This face hands on the model and the loader.
 """
 
-from kaikaku_xl.errors import PlanError
 from kaikaku_xl.plan.dump import measure_to_dict, plain_number, plan_to_dict
 from kaikaku_xl.plan.load import BUNDLED_PLAN, load_plan, plan_from_dict
 from kaikaku_xl.plan.model import (
@@ -40,7 +41,6 @@ __all__ = [
     "ItemNo",
     "Measure",
     "Plan",
-    "PlanError",
     "Policy",
     "Revision",
     "Section",

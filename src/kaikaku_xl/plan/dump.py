@@ -70,7 +70,7 @@ def measure_to_dict(m: Measure) -> dict[str, Any]:
 
 
 def _scale_rows(scale: Any) -> list[dict[str, Any]]:
-    from kaikaku_xl.metrics.scale_rows import scale_to_rows
+    from kaikaku_xl.plan.scale_rows import scale_to_rows
 
     return scale_to_rows(scale, as_json=True)
 

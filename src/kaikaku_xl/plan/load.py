@@ -94,7 +94,7 @@ def plan_from_dict(raw: dict[str, Any]) -> Plan:
 def _grade_scale(rows: Any) -> Any:
     """The plan's [[grades]] as a GradeScale; None for none or for exactly the default S–D (the master then keeps the
     default's thresholds in its 設定 sheet). Every mistake at once."""
-    from kaikaku_xl.metrics.scale_rows import own_scale, scale_from_rows
+    from kaikaku_xl.plan.scale_rows import own_scale, scale_from_rows
 
     if not isinstance(rows, list | tuple) or not all(isinstance(r, dict) for r in rows):
         raise PlanError("評価区分（[[grades]]）は表の配列で書いてください。")
@@ -107,16 +107,8 @@ def _grade_scale(rows: Any) -> Any:
 
 
 def load_plan(path: str | Path | None = None) -> Plan:
+    """A plan written as TOML; without a path, the bundled Omitama plan. (A plan workbook is read by plan_io.)"""
     logger.debug("計画を読みます: %s", path or "同梱の小美玉市の計画")
-    return _load_plan(path)
-
-
-def _load_plan(path: str | Path | None = None) -> Plan:
-    """Load a plan: a TOML file or a plan workbook (.xlsx); without a path, the bundled Omitama plan."""
-    if path is not None and Path(path).suffix.lower() in (".xlsx", ".xlsm"):
-        from kaikaku_xl.plan_io.reader import read_plan_workbook
-
-        return read_plan_workbook(path)
     try:
         if path is None:
             text = resources.files("kaikaku_xl.data").joinpath(BUNDLED_PLAN).read_text(encoding="utf-8")

@@ -10,7 +10,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-from kaikaku_xl.numformat import default_decimals
+from kaikaku_xl.plan.numformat import default_decimals
+from kaikaku_xl.plan.scale import GradeScale
 
 DIRECTIONS = ("増加", "減少", "維持")
 EFFECT_KINDS = ("歳出削減", "歳入増加", "参考", "")
@@ -164,9 +165,7 @@ class Plan:
     basic_goal: str = ""
     basic_goal_text: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
-    grade_scale: Any = (
-        None  # metrics.scale.GradeScale of the plan's own scale; None = DOMAIN.md's S–D (設定 sheet)
-    )
+    grade_scale: GradeScale | None = None  # the plan's own scale; None = DOMAIN.md's S–D (設定 sheet)
     sections: tuple[Section, ...] = ()  # 推進項目, where the plan has three levels
     revisions: tuple[Revision, ...] = ()  # as the master's 計画の見直し table holds them (valid rows only)
 

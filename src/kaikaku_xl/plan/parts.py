@@ -10,7 +10,6 @@ import math
 from typing import Any
 
 from kaikaku_xl.errors import PlanError
-from kaikaku_xl.numformat import MAX_DECIMALS
 from kaikaku_xl.plan.model import (
     AGGREGATIONS,
     CUMULATIVE,
@@ -24,6 +23,7 @@ from kaikaku_xl.plan.model import (
     item_no,
     section_no,
 )
+from kaikaku_xl.plan.numformat import MAX_DECIMALS
 
 
 def require(table: dict[str, Any], key: str, where: str) -> Any:

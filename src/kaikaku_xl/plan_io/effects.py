@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from kaikaku_xl.plan import ItemNo, section_no
-from kaikaku_xl.workbook import contract as c
+from kaikaku_xl.plan_io.contract import PLAN_EFFECTS, PLAN_SECTIONS
 
 if TYPE_CHECKING:
     from kaikaku_xl.plan_io.sheet import PlanReader
@@ -16,7 +16,7 @@ def read_effect_plans(
     reader: PlanReader, wb: Any, items: dict[ItemNo, dict[str, Any]], period: tuple[int, int] | None
 ) -> None:
     """Put each row's amount into its item's effect_plan {"2026": amount}; problems go to the reader."""
-    spec = c.PLAN_EFFECTS
+    spec = PLAN_EFFECTS
     if spec.sheet not in wb.sheetnames:
         return  # optional sheet (plan workbooks written before it)
     for row in reader.rows(wb, spec):
@@ -42,7 +42,7 @@ def read_effect_plans(
 
 def read_sections(reader: PlanReader, wb: Any, policy_nos: set[int]) -> list[dict[str, Any]]:
     """The 推進項目 rows (no, policy, name); none when the sheet is absent or empty (a two-level plan)."""
-    spec = c.PLAN_SECTIONS
+    spec = PLAN_SECTIONS
     if spec.sheet not in wb.sheetnames:
         return []
     out: list[dict[str, Any]] = []

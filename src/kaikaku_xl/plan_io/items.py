@@ -8,14 +8,14 @@ from __future__ import annotations
 from typing import Any
 
 from kaikaku_xl.plan import section_no
+from kaikaku_xl.plan_io.contract import PLAN_ITEMS, PLAN_POLICIES
 from kaikaku_xl.plan_io.sheet import PlanReader, Row
-from kaikaku_xl.workbook import contract as c
 
 
 def read_policies(reader: PlanReader, wb: Any) -> list[dict[str, Any]]:
     out, seen = [], set()
-    for row in reader.rows(wb, c.PLAN_POLICIES):
-        if not reader.required(row, c.PLAN_POLICIES):
+    for row in reader.rows(wb, PLAN_POLICIES):
+        if not reader.required(row, PLAN_POLICIES):
             continue
         no = reader.integer(row, "no", "No")
         if no is None:
@@ -25,8 +25,8 @@ def read_policies(reader: PlanReader, wb: Any) -> list[dict[str, Any]]:
             continue
         seen.add(no)
         out.append({"no": no, "name": reader.text(row, "name"), "bullets": reader.lines(row, "bullets")})
-    if not out and not any(p[0] == c.PLAN_POLICIES.sheet for p in reader.problems):
-        reader.problems.append((c.PLAN_POLICIES.sheet, "", "基本方針が1つもありません。"))
+    if not out and not any(p[0] == PLAN_POLICIES.sheet for p in reader.problems):
+        reader.problems.append((PLAN_POLICIES.sheet, "", "基本方針が1つもありません。"))
     return out
 
 
@@ -55,8 +55,8 @@ def read_items(
 ) -> list[dict[str, Any]]:
     sections = sections or {}
     out, seen = [], set()
-    for row in reader.rows(wb, c.PLAN_ITEMS):
-        complete = reader.required(row, c.PLAN_ITEMS)
+    for row in reader.rows(wb, PLAN_ITEMS):
+        complete = reader.required(row, PLAN_ITEMS)
         no, policy = reader.item_no(row, "no"), reader.integer(row, "policy", "基本方針")
         years = {
             key: reader.integer(row, key, label) if key in row.cells else None
@@ -109,6 +109,6 @@ def read_items(
                 **{k: v for k, v in years.items() if v is not None},
             }
         )
-    if not out and not any(p[0] == c.PLAN_ITEMS.sheet for p in reader.problems):
-        reader.problems.append((c.PLAN_ITEMS.sheet, "", "取組項目が1つもありません。"))
+    if not out and not any(p[0] == PLAN_ITEMS.sheet for p in reader.problems):
+        reader.problems.append((PLAN_ITEMS.sheet, "", "取組項目が1つもありません。"))
     return out

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from kaikaku_xl.plan import AGGREGATIONS, CUMULATIVE, DIRECTIONS, EFFECT_KINDS, ItemNo
-from kaikaku_xl.workbook import contract as c
+from kaikaku_xl.plan.vocabulary import YES_NO
+from kaikaku_xl.plan_io.contract import PLAN_MEASURES
 
 if TYPE_CHECKING:
     from kaikaku_xl.plan_io.sheet import PlanReader
@@ -13,7 +14,7 @@ if TYPE_CHECKING:
 
 def read_measures(reader: PlanReader, wb: Any, items: dict[ItemNo, dict[str, Any]]) -> None:
     """Add each row's measure to its item in `items`; problems go to the reader."""
-    spec = c.PLAN_MEASURES
+    spec = PLAN_MEASURES
     seen = set()
     for row in reader.rows(wb, spec):
         aggregation = (
@@ -26,7 +27,7 @@ def read_measures(reader: PlanReader, wb: Any, items: dict[ItemNo, dict[str, Any
         name, unit = reader.text(row, "name"), reader.text(row, "unit")
         direction = reader.choice(row, "direction", "方向", DIRECTIONS)
         kind = reader.choice(row, "effect_kind", "効果区分", EFFECT_KINDS)
-        include = reader.choice(row, "include_in_effect", "効果額に算入", ("", *c.PLAN_YES_NO))
+        include = reader.choice(row, "include_in_effect", "効果額に算入", ("", *YES_NO))
         baseline = reader.number(row, "baseline", "基準値", unit)
         if cumulative and baseline is None and reader.blank(row, "baseline"):
             baseline = 0.0

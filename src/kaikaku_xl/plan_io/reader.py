@@ -14,24 +14,24 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from kaikaku_xl.errors import PlanError, PlanWorkbookError
-from kaikaku_xl.metrics.scale_rows import scale_from_rows
-from kaikaku_xl.plan import Plan, plan_from_dict
+from kaikaku_xl.plan import Plan, load_plan, plan_from_dict
+from kaikaku_xl.plan.scale_rows import scale_from_rows
+from kaikaku_xl.plan_io.contract import PLAN_FIELDS, PLAN_GRADES, PLAN_HISTORY, PLAN_SHEET
 from kaikaku_xl.plan_io.effects import read_effect_plans, read_sections
 from kaikaku_xl.plan_io.items import read_items, read_policies
 from kaikaku_xl.plan_io.measures import read_measures
 from kaikaku_xl.plan_io.sheet import PlanReader, norm
-from kaikaku_xl.workbook import contract as c
-from kaikaku_xl.workbook.a1 import column_letter
-from kaikaku_xl.workbook.fastread import uncalculated_cells
-from kaikaku_xl.workbook.package import inspect
-from kaikaku_xl.workbook.safezip import check_package
+from kaikaku_xl.xlsx.a1 import column_letter
+from kaikaku_xl.xlsx.fastread import uncalculated_cells
+from kaikaku_xl.xlsx.package import inspect
+from kaikaku_xl.xlsx.safezip import check_package
 
 
 def _head(reader: PlanReader, wb: Any) -> dict[str, Any]:
-    by_label = {f.label: f for f in c.PLAN_FIELDS}
+    by_label = {f.label: f for f in PLAN_FIELDS}
     out: dict[str, Any] = {}
     seen = set()
-    for row in reader.rows(wb, c.PLAN_SHEET):
+    for row in reader.rows(wb, PLAN_SHEET):
         field = by_label.get(norm(row.value("label")))
         if field is None:
             continue
@@ -49,24 +49,24 @@ def _head(reader: PlanReader, wb: Any) -> dict[str, Any]:
             reader.bad(row, "value", f"「{field.label}」が空欄です。")
         elif value:
             out[field.key] = value
-    for f in c.PLAN_FIELDS:
+    for f in PLAN_FIELDS:
         if f.required and f.key not in seen:
-            reader.problems.append((c.PLAN_SHEET.sheet, "", f"「{f.label}」の行がありません。"))
+            reader.problems.append((PLAN_SHEET.sheet, "", f"「{f.label}」の行がありません。"))
     if all(k in out for k in ("baseline_year", "start_year", "end_year")) and not (
         out["baseline_year"] < out["start_year"] <= out["end_year"]
     ):
         reader.problems.append(
-            (c.PLAN_SHEET.sheet, "", "基準年度 < 計画開始年度 ≦ 計画終了年度 になっていません。")
+            (PLAN_SHEET.sheet, "", "基準年度 < 計画開始年度 ≦ 計画終了年度 になっていません。")
         )
     return out
 
 
 def _history(reader: PlanReader, wb: Any) -> list[dict[str, Any]]:
-    if c.PLAN_HISTORY.sheet not in wb.sheetnames:
+    if PLAN_HISTORY.sheet not in wb.sheetnames:
         return []  # optional sheet
     out = []
-    for row in reader.rows(wb, c.PLAN_HISTORY):
-        if not reader.required(row, c.PLAN_HISTORY):
+    for row in reader.rows(wb, PLAN_HISTORY):
+        if not reader.required(row, PLAN_HISTORY):
             continue
         amount = reader.number(row, "effect_yen", "財政効果額", "円")
         if amount is None:
@@ -87,10 +87,10 @@ def _history(reader: PlanReader, wb: Any) -> list[dict[str, Any]]:
 
 def _grades(reader: PlanReader, wb: Any) -> list[dict[str, Any]]:
     """The 評価区分 sheet's rows (optional sheet: without it, the default S–D); every mistake named by cell."""
-    if c.PLAN_GRADES.sheet not in wb.sheetnames:
+    if PLAN_GRADES.sheet not in wb.sheetnames:
         return []
-    rows = reader.rows(wb, c.PLAN_GRADES)
-    values = [{col.key: row.value(col.key) for col in c.PLAN_GRADES.columns} for row in rows]
+    rows = reader.rows(wb, PLAN_GRADES)
+    values = [{col.key: row.value(col.key) for col in PLAN_GRADES.columns} for row in rows]
     _, problems = scale_from_rows(values)
     for i, key, message in problems:
         reader.bad(rows[i], key, message)
@@ -156,3 +156,11 @@ def read_plan_workbook(path: str | Path) -> Plan:
         raise
     except PlanError as exc:  # a rule the cell checks above do not cover yet: still no traceback
         raise PlanWorkbookError(path.name, [("", "", str(exc))]) from exc
+
+
+def read_plan(path: str | Path | None = None) -> Plan:
+    """The plan in a file, whichever way the city wrote it: a plan workbook (.xlsx / .xlsm) or TOML; without a
+    path, the bundled Omitama plan."""
+    if path is not None and Path(path).suffix.lower() in (".xlsx", ".xlsm"):
+        return read_plan_workbook(path)
+    return load_plan(path)

@@ -14,8 +14,10 @@ from openpyxl.cell.cell import Cell
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kaikaku_xl.plan import ItemNo, item_no
-from kaikaku_xl.workbook import contract as c
-from kaikaku_xl.workbook.typed import NotANumber, parse_number
+from kaikaku_xl.plan_io.contract import EXAMPLE_MARK, PLAN_REQUIRED
+from kaikaku_xl.text import cell_text
+from kaikaku_xl.xlsx.tablespec import TableSpec
+from kaikaku_xl.xlsx.typed import NotANumber, parse_number
 
 HEADER_SEARCH_ROWS = 10
 
@@ -23,12 +25,6 @@ HEADER_SEARCH_ROWS = 10
 def norm(text: Any) -> str:
     """A header or choice as compared: NFKC, trimmed, without the template's required-column star."""
     return unicodedata.normalize("NFKC", "" if text is None else str(text)).strip().rstrip("*").strip()
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return "" if value is None else str(value).strip()
 
 
 @dataclass
@@ -59,33 +55,33 @@ class PlanReader:
 
     # -- cells --------------------------------------------------------------------------------------
     def blank(self, row: Row, key: str) -> bool:
-        return _text(row.value(key)) == ""
+        return cell_text(row.value(key)) == ""
 
     def text(self, row: Row, key: str) -> str:
-        return _text(row.value(key))
+        return cell_text(row.value(key))
 
     def lines(self, row: Row, key: str) -> list[str]:
         """A cell of one entry per line (actions, bullets), blank lines dropped."""
-        return [line.strip() for line in _text(row.value(key)).splitlines() if line.strip()]
+        return [line.strip() for line in cell_text(row.value(key)).splitlines() if line.strip()]
 
     def integer(self, row: Row, key: str, label: str) -> int | None:
         raw = row.value(key)
-        if _text(raw) == "":
+        if cell_text(raw) == "":
             return None  # blank: reported once, by required()
         try:
             number = parse_number(raw)
         except NotANumber:
             number = None
         if number is None or not float(number).is_integer():
-            self.bad(row, key, f"{label}「{_text(raw)}」は整数ではありません。")
+            self.bad(row, key, f"{label}「{cell_text(raw)}」は整数ではありません。")
             return None
         return int(number)
 
     def item_no(self, row: Row, key: str) -> ItemNo | None:
         raw = row.value(key)
         no = item_no(raw)
-        if no is None and _text(raw) != "":
-            self.bad(row, key, f"No「{_text(raw)}」は番号として使えません（整数または文字）。")
+        if no is None and cell_text(raw) != "":
+            self.bad(row, key, f"No「{cell_text(raw)}」は番号として使えません（整数または文字）。")
         return no
 
     def number(self, row: Row, key: str, label: str, unit: str) -> float | None:
@@ -94,7 +90,7 @@ class PlanReader:
         try:
             number = parse_number(raw, unit or None)
         except NotANumber as exc:
-            self.bad(row, key, f"{label}「{_text(raw)}」: {exc}。数値を入力してください。")
+            self.bad(row, key, f"{label}「{cell_text(raw)}」: {exc}。数値を入力してください。")
             return None
         if (
             number is not None
@@ -127,7 +123,7 @@ class PlanReader:
             return None
         return wb[name]
 
-    def rows(self, wb: Any, spec: c.TableSpec) -> list[Row]:
+    def rows(self, wb: Any, spec: TableSpec) -> list[Row]:
         ws = self.sheet(wb, spec.sheet)
         if ws is None:
             return []
@@ -141,7 +137,7 @@ class PlanReader:
         if header_row is None:
             self.problems.append((spec.sheet, "", f"見出し行（{'・'.join(spec.headers)}）が見つかりません。"))
             return []
-        for key in c.PLAN_REQUIRED.get(spec.name, ()):
+        for key in PLAN_REQUIRED.get(spec.name, ()):
             if key not in columns:
                 self.problems.append(
                     (spec.sheet, f"{header_row}行", f"列「{spec.column(key).header}」がありません。")
@@ -149,19 +145,19 @@ class PlanReader:
         out = []
         for r in range(header_row + 1, ws.max_row + 1):
             cells = {key: ws.cell(row=r, column=col) for key, col in columns.items()}
-            values = [_text(cell.value) for cell in cells.values()]
+            values = [cell_text(cell.value) for cell in cells.values()]
             if not any(values):
                 continue
             first = norm(cells[spec.columns[0].key].value)
-            if first.startswith(c.EXAMPLE_MARK):
+            if first.startswith(EXAMPLE_MARK):
                 continue  # the template's example row
             out.append(Row(spec.sheet, cells))
         return out
 
-    def required(self, row: Row, spec: c.TableSpec, optional: tuple[str, ...] = ()) -> bool:
+    def required(self, row: Row, spec: TableSpec, optional: tuple[str, ...] = ()) -> bool:
         ok = True
-        for key in c.PLAN_REQUIRED.get(spec.name, ()):
+        for key in PLAN_REQUIRED.get(spec.name, ()):
             if key in row.cells and self.blank(row, key) and key not in optional:
                 self.bad(row, key, f"「{spec.column(key).header}」が空欄です。")
                 ok = False
-        return ok and all(key in row.cells for key in c.PLAN_REQUIRED.get(spec.name, ()))
+        return ok and all(key in row.cells for key in PLAN_REQUIRED.get(spec.name, ()))

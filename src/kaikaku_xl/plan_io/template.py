@@ -15,23 +15,39 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kaikaku_xl import palette
-from kaikaku_xl.metrics.scale import BASES, GradeScale
-from kaikaku_xl.metrics.scale_rows import scale_to_rows
+from kaikaku_xl.master.measure_cells import in_order, measure_cells
 from kaikaku_xl.palette import WORKBOOK_FONT as FONT
 from kaikaku_xl.plan import AGGREGATIONS, DIRECTIONS, EFFECT_KINDS, Plan, plain_number
-from kaikaku_xl.workbook import contract as c
-from kaikaku_xl.workbook.measure_cells import in_order, measure_cells
-from kaikaku_xl.workbook.styles import apply
-from kaikaku_xl.workbook.validation import whole_check
+from kaikaku_xl.plan.scale import BASES, GradeScale
+from kaikaku_xl.plan.scale_rows import scale_to_rows
+from kaikaku_xl.plan.vocabulary import YES_NO
+from kaikaku_xl.plan_io.contract import (
+    PLAN_COLUMN_NOTES,
+    PLAN_EFFECTS,
+    PLAN_FIELDS,
+    PLAN_GRADES,
+    PLAN_HISTORY,
+    PLAN_ITEMS,
+    PLAN_MEASURES,
+    PLAN_NOTES,
+    PLAN_POLICIES,
+    PLAN_REQUIRED,
+    PLAN_SECTIONS,
+    PLAN_SHEET,
+    PLAN_TABLES,
+)
+from kaikaku_xl.xlsx.styles import apply
+from kaikaku_xl.xlsx.tablespec import FMT_GENERAL, TableSpec
+from kaikaku_xl.xlsx.validation import whole_check
 
 ROWS_WITH_DROPDOWNS = 500
 EXAMPLES: dict[str, list[Any]] = {
-    c.PLAN_POLICIES.name: [
+    PLAN_POLICIES.name: [
         "例",
         "効率的な行政運営",
         "業務の見直しとデジタル化で、限られた資源を必要な分野へ振り向ける。",
     ],
-    c.PLAN_ITEMS.name: [
+    PLAN_ITEMS.name: [
         "例",
         1,
         "窓口手続のオンライン化",
@@ -43,7 +59,7 @@ EXAMPLES: dict[str, list[Any]] = {
         None,
         None,
     ],
-    c.PLAN_MEASURES.name: [
+    PLAN_MEASURES.name: [
         "例",
         "電子申請件数",
         "件",
@@ -55,23 +71,23 @@ EXAMPLES: dict[str, list[Any]] = {
         "年度末の累計ではなく各年度の件数",
         None,
     ],
-    c.PLAN_HISTORY.name: ["例", 500000000, "2024", "定員管理の適正化\n使用料の見直し"],
-    c.PLAN_EFFECTS.name: ["例", 2026, 1000000],
-    c.PLAN_SECTIONS.name: ["例", 1, "窓口サービスの向上"],
+    PLAN_HISTORY.name: ["例", 500000000, "2024", "定員管理の適正化\n使用料の見直し"],
+    PLAN_EFFECTS.name: ["例", 2026, 1000000],
+    PLAN_SECTIONS.name: ["例", 1, "窓口サービスの向上"],
 }
 CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
-    (c.PLAN_MEASURES.name, "direction"): DIRECTIONS,
-    (c.PLAN_MEASURES.name, "effect_kind"): tuple(k for k in EFFECT_KINDS if k),
-    (c.PLAN_MEASURES.name, "include_in_effect"): c.PLAN_YES_NO,
-    (c.PLAN_GRADES.name, "basis"): BASES,
-    (c.PLAN_GRADES.name, "explain"): c.PLAN_YES_NO,
-    (c.PLAN_MEASURES.name, "aggregation"): tuple(a for a in AGGREGATIONS if a),
+    (PLAN_MEASURES.name, "direction"): DIRECTIONS,
+    (PLAN_MEASURES.name, "effect_kind"): tuple(k for k in EFFECT_KINDS if k),
+    (PLAN_MEASURES.name, "include_in_effect"): YES_NO,
+    (PLAN_GRADES.name, "basis"): BASES,
+    (PLAN_GRADES.name, "explain"): YES_NO,
+    (PLAN_MEASURES.name, "aggregation"): tuple(a for a in AGGREGATIONS if a),
 }
 
 
 def _head_rows(plan: Plan | None) -> list[list[Any]]:
     rows = []
-    for f in c.PLAN_FIELDS:
+    for f in PLAN_FIELDS:
         value = "" if plan is None else str(getattr(plan, f.key))
         label = f.label + ("*" if f.required else "")
         rows.append([label, value or None, f.note + (f"（例: {f.example}）" if f.example else "")])
@@ -81,13 +97,13 @@ def _head_rows(plan: Plan | None) -> list[list[Any]]:
 def _grade_rows(plan: Plan | None) -> list[list[Any]]:
     """The plan's grade scale, or the default S–D a new city starts from (kept as the default if unchanged)."""
     scale = plan.grade_scale if plan is not None and plan.grade_scale is not None else GradeScale()
-    return [[row[col.key] for col in c.PLAN_GRADES.columns] for row in scale_to_rows(scale)]
+    return [[row[col.key] for col in PLAN_GRADES.columns] for row in scale_to_rows(scale)]
 
 
 def _rows(plan: Plan) -> dict[str, list[list[Any]]]:
     return {
-        c.PLAN_POLICIES.name: [[p.no, p.name, "\n".join(p.bullets) or None] for p in plan.policies],
-        c.PLAN_ITEMS.name: [
+        PLAN_POLICIES.name: [[p.no, p.name, "\n".join(p.bullets) or None] for p in plan.policies],
+        PLAN_ITEMS.name: [
             [
                 it.no,
                 it.policy,
@@ -102,34 +118,33 @@ def _rows(plan: Plan) -> dict[str, list[list[Any]]]:
             ]
             for it in plan.items
         ],
-        c.PLAN_SECTIONS.name: [[x.no, x.policy, x.name] for x in plan.sections],
+        PLAN_SECTIONS.name: [[x.no, x.policy, x.name] for x in plan.sections],
         # the master's cells, a text left empty as a blank cell
-        c.PLAN_MEASURES.name: [
-            [None if v == "" else v for v in in_order(c.PLAN_MEASURES, measure_cells(m))]
-            for m in plan.measures
+        PLAN_MEASURES.name: [
+            [None if v == "" else v for v in in_order(PLAN_MEASURES, measure_cells(m))] for m in plan.measures
         ],
-        c.PLAN_HISTORY.name: [
+        PLAN_HISTORY.name: [
             [h.name, h.effect_yen, h.as_of or None, "\n".join(h.main_efforts) or None] for h in plan.history
         ],
-        c.PLAN_EFFECTS.name: [
+        PLAN_EFFECTS.name: [
             [it.no, year, plain_number(amount)] for it in plan.items for year, amount in it.effect_plan
         ],
     }
 
 
 def _table(
-    ws: Worksheet, spec: c.TableSpec, rows: Sequence[Sequence[Any]], example: Sequence[Any] | None
+    ws: Worksheet, spec: TableSpec, rows: Sequence[Sequence[Any]], example: Sequence[Any] | None
 ) -> None:
     ws.cell(row=1, column=1, value=spec.sheet)
     apply(ws.cell(row=1, column=1), "title")
-    ws.cell(row=2, column=1, value=c.PLAN_NOTES.get(spec.name, ""))
+    ws.cell(row=2, column=1, value=PLAN_NOTES.get(spec.name, ""))
     apply(ws.cell(row=2, column=1), "note")
-    required = c.PLAN_REQUIRED.get(spec.name, ())
+    required = PLAN_REQUIRED.get(spec.name, ())
     top = spec.anchor_row
     for j, col in enumerate(spec.columns, start=1):
         cell = ws.cell(row=top, column=j, value=col.header)
         apply(cell, "header")
-        note = c.PLAN_COLUMN_NOTES.get((spec.name, col.key))
+        note = PLAN_COLUMN_NOTES.get((spec.name, col.key))
         if note or col.key in required:
             cell.comment = Comment(
                 ((note or "") + ("（必須）" if col.key in required else "")).strip(), "kaikaku-xl"
@@ -140,7 +155,7 @@ def _table(
     for i, row in enumerate(body, start=top + 1):
         for j, col in enumerate(spec.columns, start=1):
             cell = ws.cell(row=i, column=j, value=row[j - 1])
-            apply(cell, "input", col.fmt if col.fmt != c.FMT_GENERAL else None, col.wrap)
+            apply(cell, "input", col.fmt if col.fmt != FMT_GENERAL else None, col.wrap)
             if example and i == top + 1:
                 cell.font = Font(name=FONT, italic=True, color=palette.EXAMPLE_TEXT)
     last = get_column_letter(len(spec.columns))
@@ -165,10 +180,10 @@ def _table(
 
 
 def _head(ws: Worksheet, plan: Plan | None) -> None:
-    spec = c.PLAN_SHEET
+    spec = PLAN_SHEET
     ws.title = spec.sheet
     _table(ws, spec, _head_rows(plan), None)
-    for i, f in enumerate(c.PLAN_FIELDS, start=spec.anchor_row + 1):
+    for i, f in enumerate(PLAN_FIELDS, start=spec.anchor_row + 1):
         apply(ws.cell(row=i, column=1), "reference")
         apply(ws.cell(row=i, column=3), "reference", wrap=True)
         if f.key.endswith("year"):
@@ -183,8 +198,8 @@ def build_plan_workbook(plan: Plan | None = None) -> Workbook:
     wb = Workbook()
     _head(wb.active, plan)
     rows = _rows(plan) if plan is not None else {}
-    rows[c.PLAN_GRADES.name] = _grade_rows(plan)
-    for spec in c.PLAN_TABLES:
+    rows[PLAN_GRADES.name] = _grade_rows(plan)
+    for spec in PLAN_TABLES:
         ws = wb.create_sheet(spec.sheet)
         _table(ws, spec, rows.get(spec.name, []), EXAMPLES.get(spec.name) if plan is None else None)
     wb.properties.title = plan.name if plan else "行財政改革計画（記入用）"

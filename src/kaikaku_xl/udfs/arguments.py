@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from kaikaku_xl.plan import DIRECTIONS, load_plan
-from kaikaku_xl.udf_cells import Arg, FormulaError, optional, year
+from kaikaku_xl.udfs.cells import Arg, FormulaError, optional, year
 
 CELLS = {"ndim": 2, "err_to_str": True}  # every argument as a 2-D grid; Excel errors arrive as "#N/A" text
 

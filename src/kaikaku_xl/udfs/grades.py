@@ -10,11 +10,11 @@ import numpy as np
 import xlwings as xw
 
 from kaikaku_xl.metrics.effects import effect_amounts, unit_prices
-from kaikaku_xl.metrics.grades import NOT_GRADED
 from kaikaku_xl.metrics.measures import measure_grades
 from kaikaku_xl.metrics.rates import linear_planned
-from kaikaku_xl.udf_cells import elementwise, error_value, optional
+from kaikaku_xl.plan.scale import NOT_GRADED
 from kaikaku_xl.udfs.arguments import CELLS, args, directions, period
+from kaikaku_xl.udfs.cells import elementwise, error_value, optional
 from kaikaku_xl.udfs.tables import scale_from, settings_from
 
 

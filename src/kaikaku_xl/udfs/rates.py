@@ -10,8 +10,8 @@ import numpy as np
 import xlwings as xw
 
 from kaikaku_xl.metrics.rates import attainment, linear_planned, progress
-from kaikaku_xl.udf_cells import FormulaError, elementwise, error_value, grid, numbers, shaped
 from kaikaku_xl.udfs.arguments import CELLS, args, directions, period
+from kaikaku_xl.udfs.cells import FormulaError, elementwise, error_value, grid, numbers, shaped
 
 
 @xw.func

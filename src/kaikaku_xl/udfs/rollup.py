@@ -11,16 +11,15 @@ import numpy as np
 import pandas as pd
 import xlwings as xw
 
-from kaikaku_xl.metrics.grades import EXCLUDED, GRADES, NOT_GRADED
+from kaikaku_xl.master import contract as c
 from kaikaku_xl.metrics.rollups import WHOLE_PLAN, rollup
-from kaikaku_xl.metrics.scale import GradeScale
 from kaikaku_xl.plan import item_no
-from kaikaku_xl.settings import Settings
-from kaikaku_xl.udf_cells import FormulaError, column, error_value, number, optional, text
+from kaikaku_xl.plan.scale import EXCLUDED, GRADES, NOT_GRADED, GradeScale
+from kaikaku_xl.plan.settings import Settings
+from kaikaku_xl.plan.vocabulary import typed_grade
 from kaikaku_xl.udfs.arguments import CELLS
+from kaikaku_xl.udfs.cells import FormulaError, column, error_value, number, optional, text
 from kaikaku_xl.udfs.tables import scale_from
-from kaikaku_xl.workbook import contract as c
-from kaikaku_xl.workbook.status_choices import typed_grade
 
 
 def _key(value: Any) -> Any:

@@ -11,13 +11,13 @@ import math
 from dataclasses import replace
 from typing import Any
 
-from kaikaku_xl.metrics.scale_rows import scale_from_rows
-from kaikaku_xl.settings import Settings
-from kaikaku_xl.udf_cells import FormulaError, grid, optional, text
-from kaikaku_xl.workbook import contract as c
-from kaikaku_xl.workbook.engine import RawTable
-from kaikaku_xl.workbook.inputs import Reader
-from kaikaku_xl.workbook.problems import ERROR
+from kaikaku_xl.master import contract as c
+from kaikaku_xl.master.readers.reader import Reader
+from kaikaku_xl.plan.scale_rows import scale_from_rows
+from kaikaku_xl.plan.settings import Settings
+from kaikaku_xl.problems import ERROR
+from kaikaku_xl.udfs.cells import FormulaError, grid, optional, text
+from kaikaku_xl.xlsx.engine import RawTable
 
 
 def _body(rows: list[list[Any]], headers: list[str]) -> list[list[Any]]:

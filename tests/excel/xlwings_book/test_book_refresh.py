@@ -16,16 +16,17 @@ import xlwings as xw
 from book_model import apply_actions, book_json, sheet_cells
 from helpers.workbook import FIXED_NOW, make_master
 
+from kaikaku_xl.app.refresh import refresh
 from kaikaku_xl.excel import macros
 from kaikaku_xl.excel.engine import DOOR_SERVER, XlwingsEngine
 from kaikaku_xl.excel.xlsm import create_xlsm
+from kaikaku_xl.master import contract as c
+from kaikaku_xl.master.builder import layout_of
+from kaikaku_xl.master.contract import excel as n
 from kaikaku_xl.plan import load_plan
-from kaikaku_xl.workbook import contract as c
-from kaikaku_xl.workbook import contract_excel as n
-from kaikaku_xl.workbook.builder import layout_of
-from kaikaku_xl.workbook.headless import FileEngine
-from kaikaku_xl.workbook.package import inspect
-from kaikaku_xl.workflows.refresh import refresh
+from kaikaku_xl.xlsx.file_engine import FileEngine
+from kaikaku_xl.xlsx.package import inspect
+from kaikaku_xl.xlsx.tablespec import FMT_PCT
 
 NOW = datetime(2026, 5, 1, 10, 0, 0)
 LAYOUT = layout_of(load_plan())
@@ -87,7 +88,7 @@ def test_refresh_through_the_book_writes_what_kaikaku_refresh_writes(master: Pat
     }
     evaluation = c.EVALUATION
     progress = evaluation.anchor_col + [col.key for col in evaluation.columns].index("progress")
-    assert after["formats"][(evaluation.sheet, evaluation.anchor_row + 1, progress)] == c.FMT_PCT
+    assert after["formats"][(evaluation.sheet, evaluation.anchor_row + 1, progress)] == FMT_PCT
 
 
 def test_input_values_read_as_the_file_engine_reads_them(master: Path) -> None:

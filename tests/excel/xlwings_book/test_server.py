@@ -23,10 +23,10 @@ from helpers.workbook import edit_cells, make_master  # noqa: E402
 from openpyxl import load_workbook  # noqa: E402
 
 from kaikaku_xl.excel import server  # noqa: E402
+from kaikaku_xl.master import contract as c  # noqa: E402
+from kaikaku_xl.master.contract import excel as n  # noqa: E402
 from kaikaku_xl.metrics.rollups import WHOLE_PLAN  # noqa: E402
-from kaikaku_xl.udf_cells import EMPTY, ERROR_PREFIX  # noqa: E402
-from kaikaku_xl.workbook import contract as c  # noqa: E402
-from kaikaku_xl.workbook import contract_excel as n  # noqa: E402
+from kaikaku_xl.udfs.cells import EMPTY, ERROR_PREFIX  # noqa: E402
 
 YEAR = 2026
 ERRORS = {"#N/A": "NotAvailable", "#DIV/0!": "Div0", "#VALUE!": "Value"}

@@ -1,0 +1,183 @@
+"""The rows of every output table refresh writes, built from the results by the tables' TableSpecs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from kaikaku_xl.master import contract as c
+from kaikaku_xl.master.load import Loaded
+from kaikaku_xl.metrics.frames import Results
+from kaikaku_xl.plan import natural_key
+from kaikaku_xl.plan.numformat import number_format
+from kaikaku_xl.problems import Problem
+from kaikaku_xl.xlsx.rows import stored_value, table_rows
+from kaikaku_xl.xlsx.tablespec import TableSpec
+from kaikaku_xl.years import wareki
+
+
+def evaluation_rows(loaded: Loaded, results: Results) -> list[list[Any]]:
+    titles = dict(zip(loaded.inputs.items["item"], loaded.inputs.items["title"], strict=True))
+    return table_rows(
+        c.EVALUATION,
+        (
+            {
+                **r,
+                "title": titles.get(r["item"], ""),
+                "effect_kind": r["effect_kind"] or "",
+                "counted": "○" if r["counted"] else "",
+                "aggregation": _aggregation(r),
+                "year_actual": r.get("year_actual") if _aggregation(r) else None,
+            }  # the year's own amount: 累計 only
+            for r in results.measures.to_dict("records")
+        ),
+    )
+
+
+def _aggregation(row: dict[str, Any]) -> str:
+    value = row.get("aggregation")
+    return value if isinstance(value, str) else ""
+
+
+def evaluation_formats(loaded: Loaded, results: Results) -> dict[str, list[str]]:
+    """Each 評価結果 row's number format for its measure's values (the plan's decimals for that measure)."""
+    decimals = {m.measure_id: m.shown_decimals for m in loaded.plan.measures}
+    per_row = [number_format(decimals.get(r, 0)) for r in results.measures["measure_id"]]
+    return {col.key: per_row for col in c.EVALUATION.columns if col.per_measure}
+
+
+def item_rows(loaded: Loaded, results: Results) -> list[list[Any]]:
+    year = results.evaluation_year
+    status = (
+        loaded.status[loaded.status["year"] == year].set_index("item")["status"] if len(loaded.status) else {}
+    )
+    effects = results.item_effects.set_index("item")
+    return table_rows(
+        c.ITEM_RESULTS,
+        (
+            {
+                **r,
+                "status": status.get(r["item"], "") or "",
+                "single_year": effects.at[r["item"], "single_year"],
+                "cumulative": effects.at[r["item"], "cumulative"],
+                "plan_year": effects.at[r["item"], "plan_year"],
+                "plan_attainment": effects.at[r["item"], "plan_attainment"],
+            }
+            for r in results.items.to_dict("records")
+        ),
+    )
+
+
+def effect_rows(results: Results) -> list[list[Any]]:
+    return table_rows(
+        c.EFFECTS,
+        (
+            {**r, "year": int(r["year"]), "wareki": wareki(int(r["year"]))}
+            for r in results.effects.to_dict("records")
+        ),
+    )
+
+
+def item_effect_rows(loaded: Loaded, results: Results) -> list[list[Any]]:
+    """Each measure's and each ledger entry's 財政効果額 per plan year (years after the evaluation year empty)."""
+    years = loaded.layout.plan_years
+    spec = loaded.layout.table(c.ITEM_EFFECTS_TABLE)
+    titles = dict(zip(loaded.inputs.items["item"], loaded.inputs.items["title"], strict=True))
+    grid = results.measure_years
+    grid = grid[grid["year"].isin(years) & grid["effect_kind"].astype(bool)]
+    evaluation_year = results.evaluation_year
+    records = []
+    for (item, _measure_id), group in grid.groupby(["item", "measure_id"], sort=False):
+        first = group.iloc[0]
+        by_year = group.set_index("year")["effect"]
+        values = {
+            y: stored_value(spec.column(f"y{y}"), by_year.get(y)) if y <= evaluation_year else None
+            for y in years
+        }
+        total = sum(v for v in values.values() if v is not None) if first["counted"] else None
+        records.append(
+            {
+                "item": item,
+                "title": titles.get(item, ""),
+                "source": first["name"],
+                "kind": first["effect_kind"],
+                "counted": "○" if first["counted"] else "",
+                **{f"y{y}": v for y, v in values.items()},
+                "total": total,
+            }
+        )
+    for r in loaded.ledger.to_dict("records"):
+        records.append(
+            {
+                "item": r["item"],
+                "title": titles.get(r["item"], ""),
+                "source": f"台帳: {r['what']}",
+                "kind": r["kind"],
+                "counted": "○",
+                **{f"y{y}": r["amount"] if y == r["year"] else None for y in years},
+                "total": r["amount"] if r["year"] <= evaluation_year else None,
+            }
+        )
+    records.sort(key=lambda record: natural_key(record["item"]))  # "2" < "10" < "R1-3"; stable sort
+    return table_rows(spec, records)
+
+
+def summary_rows(spec: TableSpec, frame: pd.DataFrame, names: dict[Any, str]) -> list[list[Any]]:
+    return table_rows(
+        spec, ({**r, "name": names.get(r["group"], str(r["group"]))} for r in frame.to_dict("records"))
+    )
+
+
+def policy_summary_rows(
+    loaded: Loaded, results: Results, policy_names: dict[Any, str], spec: TableSpec
+) -> list[list[Any]]:
+    """基本方針別: each 基本方針's row, followed in a three-level plan by the rows of its 推進項目 (their No in the
+    first column, their name indented), so every level's roll-up is on the one sheet."""
+    sections = results.sections.to_dict("records") if len(results.sections) else []
+    owner = {x.no: x.policy for x in loaded.plan.sections}
+    names = {x.no: f"　└ {x.name}" for x in loaded.plan.sections}
+    rows = []
+    for record in results.policies.to_dict("records"):
+        rows += summary_rows(spec, pd.DataFrame([record]), policy_names)
+        own = [r for r in sections if owner.get(r["group"]) == record["group"]]
+        if own:
+            rows += summary_rows(spec, pd.DataFrame(own), names)
+    return rows
+
+
+def problem_rows(problems: list[Problem]) -> list[list[Any]]:
+    return table_rows(c.PROBLEMS, (p.as_dict() for p in problems))
+
+
+def _yen_of_year(results: Results, column: str) -> float | None:
+    """The evaluation year's amount of results.effects[column], whole yen; None when not computable."""
+    by_year = results.effects.set_index("year")[column]
+    return stored_value(c.REFRESH_LOG.column(column), by_year.get(results.evaluation_year, float("nan")))
+
+
+def dashboard(
+    loaded: Loaded, results: Results, now: str
+) -> tuple[dict[str, Any], list[list[Any]], list[list[Any]]]:
+    """The dashboard's figures (cell -> value) and the rows of its two chart tables."""
+    year = results.evaluation_year
+    total = results.total.iloc[0]
+    figures = {
+        "evaluation_year": f"{year}年度（{wareki(year)}）",
+        "graded": f"{int(total['graded'])} / {int(total['items'])} 項目",
+        "single_year": _yen_of_year(results, "single_year"),
+        "cumulative": _yen_of_year(results, "cumulative"),
+        "updated": now,
+    }
+    kpis = {kpi.cell: figures[kpi.key] for kpi in c.DASHBOARD_KPIS}
+    names = {p.no: p.name for p in loaded.plan.policies}
+    grades = summary_rows(loaded.layout.table(c.DASHBOARD_GRADES.name), results.policies, names)
+    effects = [
+        {"label": h.name + (f"（{h.as_of}時点）" if h.as_of else ""), "amount": h.effect_yen}
+        for h in loaded.plan.history
+    ]
+    effects += [
+        {"label": f"本計画 {int(r['year'])}年度", "amount": r["single_year"]}
+        for r in results.effects.to_dict("records")
+    ]
+    return kpis, grades, table_rows(c.DASHBOARD_EFFECTS, effects)

@@ -1,0 +1,176 @@
+"""Refresh: read the inputs, run the metrics, write every output table. The same workflow for every door."""
+
+from __future__ import annotations
+
+import getpass
+import logging
+from contextlib import nullcontext
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+from kaikaku_xl.app.outputs import (
+    _yen_of_year,
+    dashboard,
+    effect_rows,
+    evaluation_formats,
+    evaluation_rows,
+    item_effect_rows,
+    item_rows,
+    policy_summary_rows,
+    problem_rows,
+    summary_rows,
+)
+from kaikaku_xl.app.trend import trend_rows
+from kaikaku_xl.app.validate import all_problems
+from kaikaku_xl.cycle.status import department_status, submission_rows
+from kaikaku_xl.master import contract as c
+from kaikaku_xl.master.load import Loaded, count_inputs, load
+from kaikaku_xl.master.recorded import evaluate_kept
+from kaikaku_xl.master.titles import DASHBOARD_NOTE, TITLES, dashboard_title
+from kaikaku_xl.metrics.frames import Results
+from kaikaku_xl.problems import ERROR, WARNING, Problem
+from kaikaku_xl.progress import SILENT, Phase, Progress
+from kaikaku_xl.xlsx.engine import Engine
+from kaikaku_xl.xlsx.rows import table_row
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RefreshSummary:
+    """One refresh as the 更新履歴 table logs it (fields = the REFRESH_LOG columns' keys, in order)."""
+
+    time: str
+    user: str
+    door: str
+    evaluation_year: int
+    graded: int  # items graded in the evaluation year
+    single_year: float | None  # 財政効果額 of the evaluation year, whole yen; None = not computable
+    cumulative: float | None
+    errors: int
+    warnings: int
+    fingerprint: str  # of every input value (workflows.load.fingerprint)
+
+    def as_row(self) -> list[Any]:
+        return table_row(c.REFRESH_LOG, asdict(self))
+
+
+@dataclass
+class RefreshOutcome:
+    loaded: Loaded
+    results: Results
+    summary: RefreshSummary
+
+
+def refresh_summary(
+    loaded: Loaded, results: Results, problems: list[Problem], engine: Engine, now: str
+) -> RefreshSummary:
+    try:
+        user = getpass.getuser()
+    except OSError:
+        user = ""
+    return RefreshSummary(
+        time=now,
+        user=user,
+        door=engine.door,
+        evaluation_year=results.evaluation_year,
+        graded=int(results.total.iloc[0]["graded"]),
+        single_year=_yen_of_year(results, "single_year"),
+        cumulative=_yen_of_year(results, "cumulative"),
+        errors=sum(p.severity == ERROR for p in problems),
+        warnings=sum(p.severity == WARNING for p in problems),
+        fingerprint=loaded.fingerprint,
+    )
+
+
+def refresh(engine: Engine, now: datetime | None = None, progress: Progress = SILENT) -> RefreshOutcome:
+    """Run the whole refresh through an engine and commit it. Raises WorkbookError only for unusable files.
+
+    A file engine holds the master's writer lock from the read to the atomic replace (one writer at a time).
+    progress: a line per phase (読み込み / 計算 / 書き込み) for the command line.
+    """
+    writing = getattr(engine, "writing", None)
+    with writing() if writing else nullcontext():
+        return _refresh(engine, now, progress)
+
+
+def _refresh(engine: Engine, now: datetime | None, progress: Progress) -> RefreshOutcome:
+    loaded = load(engine, progress)
+    if getattr(engine, "backups", 0) is None:
+        engine.backups = loaded.settings.backups  # type: ignore[attr-defined]
+    with progress.phase("計算") as phase:
+        count_inputs(phase, loaded)
+        results = evaluate_kept(loaded, loaded.settings)
+    with progress.phase("書き込み", total=len(loaded.layout.outputs) + 1) as phase:
+        summary = _write_outputs(engine, loaded, results, now, phase)
+    return RefreshOutcome(loaded=loaded, results=results, summary=summary)
+
+
+def _write_outputs(
+    engine: Engine, loaded: Loaded, results: Results, now: datetime | None, phase: Phase
+) -> RefreshSummary:
+    stamp = (now or datetime.now()).strftime("%Y-%m-%d %H:%M:%S")
+    problems = all_problems(loaded, results)
+    layout = loaded.layout
+    policy_names = {p.no: p.name for p in loaded.plan.policies}
+    summaries = layout.table(c.POLICY_SUMMARY.name)  # the plan's grade columns
+    policy_rows = policy_summary_rows(loaded, results, policy_names, summaries) + summary_rows(
+        summaries, results.total, {}
+    )
+    tables: dict[str, list[list[Any]]] = {
+        c.EVALUATION.name: evaluation_rows(loaded, results),
+        c.ITEM_RESULTS.name: item_rows(loaded, results),
+        c.EFFECTS.name: effect_rows(results),
+        c.ITEM_EFFECTS_TABLE: item_effect_rows(loaded, results),
+        c.POLICY_SUMMARY.name: policy_rows,
+        c.DEPARTMENT_SUMMARY.name: summary_rows(layout.table(c.DEPARTMENT_SUMMARY.name), results.leads, {}),
+        c.PROBLEMS.name: problem_rows(problems),
+    }
+    previous_log = engine.read_table(c.REFRESH_LOG).rows if engine.has_table(c.REFRESH_LOG.name) else []
+    summary = refresh_summary(loaded, results, problems, engine, stamp)
+    tables[c.REFRESH_LOG.name] = [list(r) for r in previous_log] + [summary.as_row()]
+    kpis, grade_rows, effect_chart_rows = dashboard(loaded, results, stamp)
+    tables[c.DASHBOARD_GRADES.name] = grade_rows
+    tables[c.DASHBOARD_EFFECTS.name] = effect_chart_rows
+    formats = {c.EVALUATION.name: evaluation_formats(loaded, results)}
+    trend_items, trend_measures, trend_formats = trend_rows(loaded, results)
+    tables[c.TREND_ITEMS_TABLE], tables[c.TREND_MEASURES_TABLE] = trend_items, trend_measures
+    trend_spec = layout.table(c.TREND_MEASURES_TABLE)
+    formats[trend_spec.name] = {col.key: trend_formats for col in trend_spec.columns if col.per_measure}
+    tables[c.SUBMISSIONS.name] = submission_rows(department_status(engine, loaded, results))
+    for spec in layout.outputs:
+        logger.debug("表 %s（%s）に %d 行を書き込みます", spec.name, spec.sheet, len(tables[spec.name]))
+        if spec.name in (
+            c.SUBMISSIONS.name,
+            c.TREND_ITEMS_TABLE,
+            c.TREND_MEASURES_TABLE,
+        ) and not engine.has_table(spec.name):
+            continue  # a master made before the yearly cycle existed: everything else still refreshes
+        engine.write_table(spec, tables[spec.name], formats=formats.get(spec.name))
+        phase.step()
+        phase.count("表", 1)
+        phase.count("行", len(tables[spec.name]))
+        if spec.sheet != c.SHEET_DASHBOARD and spec.anchor_col == 1:
+            heading, note = TITLES[spec.name]
+            engine.write_cells(spec.sheet, {"A1": heading, "A2": note})
+    engine.write_cells(
+        c.SHEET_DASHBOARD,
+        {
+            "A1": dashboard_title(loaded.plan.name),
+            "A2": DASHBOARD_NOTE,
+            **{kpi.label_cell: kpi.label for kpi in c.DASHBOARD_KPIS},
+            **kpis,
+        },
+    )
+    engine.commit()
+    logger.info(
+        "更新を保存しました（%s）: 評価年度 %d、評価した項目 %d、エラー %d 件・警告 %d 件",
+        engine.door,
+        summary.evaluation_year,
+        summary.graded,
+        summary.errors,
+        summary.warnings,
+    )
+    phase.step()
+    return summary

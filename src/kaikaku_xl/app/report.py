@@ -1,0 +1,261 @@
+"""The machine-readable report (`kaikaku report --json`): results in full precision, nothing rounded."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from kaikaku_xl.app.validate import all_problems
+from kaikaku_xl.errors import InputError
+from kaikaku_xl.export.report import (
+    Effects,
+    EffectYear,
+    HistoryEffect,
+    ItemResult,
+    MeasureResult,
+    PlanInfo,
+    Report,
+    Rollup,
+)
+from kaikaku_xl.master.load import Loaded, count_inputs, load
+from kaikaku_xl.master.recorded import evaluate_kept
+from kaikaku_xl.metrics.frames import Results
+from kaikaku_xl.plan import Plan, item_no
+from kaikaku_xl.plan.numformat import default_decimals
+from kaikaku_xl.plan.scale import EXCLUDED, GRADES, NOT_GRADED
+from kaikaku_xl.plan.settings import Settings
+from kaikaku_xl.problems import Problem
+from kaikaku_xl.progress import SILENT, Progress
+from kaikaku_xl.xlsx.engine import Engine
+from kaikaku_xl.xlsx.file_engine import FileEngine
+
+
+def _num(x: Any) -> float | int | None:
+    """Full-precision number or None for not computable (JSON has no NaN)."""
+    if x is None:
+        return None
+    try:
+        value = float(x)
+    except (TypeError, ValueError):
+        return None
+    if math.isnan(value) or math.isinf(value):
+        return None
+    return int(value) if value.is_integer() and abs(value) < 2**53 else value
+
+
+def _nums(record: dict[str, Any], keys: Sequence[str]) -> dict[str, float | int | None]:
+    """The record's figures under their own names, full precision or None (the report's fields share the names)."""
+    return {key: _num(record[key]) for key in keys}
+
+
+def _rollups(frame: pd.DataFrame, labels: tuple[str, ...] = GRADES) -> tuple[Rollup, ...]:
+    return tuple(
+        Rollup(
+            group=r["group"],
+            items=int(r["items"]),
+            graded=int(r["graded"]),
+            counts={g: int(r[f"n_{g}"]) for g in (*labels, NOT_GRADED, EXCLUDED)},
+            shares={g: _num(r[f"share_{g}"]) for g in labels},
+            **_nums(r, ("mean_progress", "effect_year", "effect_cumulative")),
+            effect_year_missing=int(r["effect_year_missing"]),
+            effect_cumulative_missing=int(r["effect_cumulative_missing"]),
+            counted_measures=tuple(m for m in str(r["counted_measures"]).split(", ") if m),
+            **{
+                key: _num(r.get(key))
+                for key in (
+                    "effect_plan_year",
+                    "effect_plan_cumulative",
+                    "effect_plan_attainment",
+                    "effect_plan_attainment_cumulative",
+                    "effect_share",
+                )
+            },
+        )
+        for r in frame.to_dict("records")
+    )
+
+
+def _item_effects(row: dict[str, Any]) -> dict[str, Any]:
+    """An item's 財政効果額 and its plan, as ItemResult fields (None where not known)."""
+    keys = {
+        "effect_year": "single_year",
+        "effect_cumulative": "cumulative",
+        "effect_plan_year": "plan_year",
+        "effect_plan_cumulative": "plan_cumulative",
+        "effect_plan_attainment": "plan_attainment",
+        "effect_plan_attainment_cumulative": "plan_attainment_cumulative",
+    }
+    return {field: _num(row.get(column)) for field, column in keys.items()}
+
+
+def build_report(plan: Plan, results: Results, problems: Sequence[Problem] = ()) -> Report:
+    decimals = {x.measure_id: x.shown_decimals for x in plan.measures}
+    measures = tuple(
+        MeasureResult(
+            id=r["measure_id"],
+            item=item_no(r["item"]),
+            name=r["name"],
+            unit=r["unit"],
+            decimals=decimals.get(r["measure_id"], default_decimals(r["unit"], r["baseline"], r["target"])),
+            direction=r["direction"],
+            **_nums(
+                r,
+                (
+                    "baseline",
+                    "target",
+                    "actual",
+                    "planned",
+                    "progress",
+                    "attainment",
+                    "planned_progress",
+                    "effect",
+                ),
+            ),
+            grade_basis=r["grade_basis"],
+            grade=r["grade"],
+            effect_kind=r["effect_kind"],
+            counted=bool(r["counted"]),
+            note=r["reason"],
+            aggregation=str(r.get("aggregation") or ""),
+            year_actual=_num(r.get("year_actual")),
+            year_planned=_num(r.get("year_planned")),
+        )
+        for r in results.measures.to_dict("records")
+    )
+    effects_of = results.item_effects.set_index("item").to_dict("index")
+    items = tuple(
+        ItemResult(
+            no=item_no(r["item"]),
+            policy=int(r["policy"]),
+            title=r["title"],
+            lead=r["lead"],
+            grade=r["grade"],
+            grade_source=r["grade_source"],
+            **_item_effects(effects_of.get(r["item"], {})),
+        )
+        for r in results.items.to_dict("records")
+    )
+    by_year = tuple(
+        EffectYear(
+            year=int(r["year"]),
+            **_nums(
+                r,
+                (
+                    "measures",
+                    "ledger",
+                    "single_year",
+                    "cumulative",
+                    "planned",
+                    "planned_cumulative",
+                    "attainment",
+                    "attainment_cumulative",
+                    "reference",
+                ),
+            ),
+            missing=None if pd.isna(r["missing"]) else int(r["missing"]),
+            **{
+                key: _num(r.get(key))
+                for key in (
+                    "effect_plan",
+                    "effect_plan_cumulative",
+                    "effect_plan_attainment",
+                    "effect_plan_attainment_cumulative",
+                )
+            },
+        )
+        for r in results.effects.to_dict("records")
+    )
+    year = results.evaluation_year
+    labels = plan.grade_scale.labels if plan.grade_scale is not None else GRADES
+    this_year = next((e for e in by_year if e.year == year), None)
+    return Report(
+        plan=PlanInfo(
+            name=plan.name,
+            city=plan.city,
+            city_code=plan.city_code,
+            period=(plan.start_year, plan.end_year),
+            baseline_year=plan.baseline_year,
+            evaluation_year=year,
+        ),
+        measures=measures,
+        items=items,
+        policies=_rollups(results.policies, labels),
+        departments=_rollups(results.leads, labels),
+        total=_rollups(results.total, labels)[0],
+        effects=Effects(
+            by_year=by_year,
+            evaluation_year=year,
+            single_year=this_year.single_year if this_year else None,
+            cumulative=this_year.cumulative if this_year else None,
+            history=tuple(
+                HistoryEffect(name=h.name, effect_yen=h.effect_yen, as_of=h.as_of) for h in plan.history
+            ),
+        ),
+        problems=tuple(problems),
+        grade_scale=plan.grade_scale,
+        sections=_rollups(results.sections, labels) if len(results.sections) else (),
+    )
+
+
+def report_from_engine(
+    engine: Engine, year: int | None = None, progress: Progress = SILENT
+) -> tuple[Loaded, Settings, Report]:
+    """Read a master through any engine and compute the report (what refresh computes, nothing written).
+    progress: the 読み込み and 計算 lines for the command line."""
+    loaded = load(engine, progress)
+    years = loaded.layout.years
+    if year is not None and year not in years:
+        raise InputError(
+            f"評価年度 {year} はこの計画の期間外です。{years[0]}〜{years[-1]} の年度を指定してください。"
+        )
+    settings = loaded.settings if year is None else replace(loaded.settings, evaluation_year=year)
+    with progress.phase("計算") as phase:
+        count_inputs(phase, loaded)
+        results = evaluate_kept(loaded, settings)
+    return loaded, settings, build_report(loaded.plan, results, all_problems(loaded, results))
+
+
+def report_from_file(path: Path, year: int | None = None, progress: Progress = SILENT) -> Report:
+    engine = FileEngine(path)
+    try:
+        return report_from_engine(engine, year, progress)[2]
+    finally:
+        engine.close()
+
+
+def print_table(report: Report) -> None:
+    """A readable table in the terminal, rounded for people, columns padded by display width (全角 = 2)."""
+    from kaikaku_xl.rounding import format_number, format_percent, format_yen
+    from kaikaku_xl.terminal import clip, pad
+
+    columns = (("ID", 6, "<"), ("指標", 40, "<"), ("実績", 18, ">"), ("進捗率", 9, ">"), ("達成率", 9, ">"))
+    plan = report.plan
+    print(f"{plan.name}（{plan.city}） 評価年度 {plan.evaluation_year}年度")
+    print("".join(pad(title, width, align) for title, width, align in columns) + " 評価")
+    for m in report.measures:
+        cells = (
+            m.id,
+            clip(m.name, 38),
+            format_number(m.actual),
+            format_percent(m.progress),
+            format_percent(m.attainment),
+        )
+        print(
+            "".join(pad(text, width, align) for text, (_t, width, align) in zip(cells, columns, strict=True))
+            + f" {m.grade}"
+        )
+    for p in report.policies:
+        counts = " ".join(f"{g}:{n}" for g, n in p.counts.items())
+        print(
+            f"基本方針{p.group}: {counts} 平均進捗率 {format_percent(p.mean_progress)} "
+            f"累計効果額 {format_yen(p.effect_cumulative)}"
+        )
+    e = report.effects
+    print(f"単年度効果額 {format_yen(e.single_year)} / 計画期間累計 {format_yen(e.cumulative)}")
+    if report.problems:
+        print(f"問題 {len(report.problems)} 件（kaikaku validate で一覧）")

@@ -1,0 +1,335 @@
+"""What each `kaikaku` subcommand does (cli.py parses the arguments and catches errors once)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kaikaku_xl.errors import EXIT_OK, EXIT_PROBLEMS, InputError
+from kaikaku_xl.plan import plan_to_dict
+
+if TYPE_CHECKING:
+    from kaikaku_xl.app.refresh import RefreshOutcome
+
+
+def _fixed_now(value: str | None) -> datetime | None:
+    """--now or SOURCE_DATE_EPOCH: a fixed timestamp for reproducible outputs."""
+    if value:
+        return datetime.fromisoformat(value)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        return datetime.fromtimestamp(int(epoch), tz=UTC).replace(tzinfo=None)
+    return None
+
+
+def _progress(args: argparse.Namespace):  # noqa: ANN202 (progress.Progress, imported only when used)
+    from kaikaku_xl.progress import Progress
+
+    return Progress(quiet=getattr(args, "quiet", False))
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    if args.action == "template":
+        return _plan_template(args)
+    if args.action is not None:
+        raise InputError(
+            "kaikaku plan の後に書けるのは template だけです（例: kaikaku plan template 計画.xlsx）。"
+        )
+    from kaikaku_xl.plan_io.reader import read_plan  # openpyxl only where a plan workbook may be read
+
+    plan = read_plan(args.plan)
+    data = plan_to_dict(plan)
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        print(f"{plan.name}（{plan.city}） {plan.start_year}〜{plan.end_year}年度")
+        for item in plan.items:
+            measures = " / ".join(
+                f"{m.name} {m.baseline:,.0f}→{m.target:,.0f}{m.unit}" + ("（累計）" if m.cumulative else "")
+                for m in item.measures
+            )
+            level = (
+                f"{item.policy}・{item.section}" if item.section else f"{item.policy}"
+            )  # 推進項目 where the plan has them
+            print(f"{item.no:>3} [{level}] {item.title}（{item.lead}） {measures}")
+    return EXIT_OK
+
+
+def _plan_template(args: argparse.Namespace) -> int:
+    from kaikaku_xl.plan_io import write_plan_workbook
+
+    if not args.path:
+        raise InputError("作成するファイル名を指定してください（例: kaikaku plan template 計画.xlsx）。")
+    progress = _progress(args)
+    plan = _load_plan(args, progress) if args.plan else None
+    with progress.phase("書き込み") as phase:
+        path = write_plan_workbook(args.path, plan, force=args.force)
+        phase.count("ファイル", 1)
+    if plan is None:
+        print(f"計画ワークブック（記入用）を作成しました: {path}")
+        print(
+            "  黄色のセルに計画を記入し、kaikaku init マスター.xlsx --plan "
+            f"{path.name} でマスターを作成します。"
+        )
+    else:
+        print(f"{plan.name} を計画ワークブックに書き出しました: {path}")
+    return EXIT_OK
+
+
+def _load_plan(args: argparse.Namespace, progress):  # noqa: ANN001, ANN202 (progress.Progress, imported lazily)
+    """The plan of --plan (the bundled one without it), with the 計画の読み込み line: a plan workbook of
+    thousands of measures takes seconds to read."""
+    with progress.phase("計画の読み込み") as phase:
+        from kaikaku_xl.plan_io.reader import read_plan
+
+        plan = read_plan(args.plan)
+        phase.count("取組項目", len(plan.items))
+        phase.count("指標", len(plan.measures))
+    return plan
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from kaikaku_xl.app.init import create_master
+
+    progress = _progress(args)
+    plan = _load_plan(args, progress)
+    options = {
+        "sample": args.sample,
+        "force": args.force,
+        "now": _fixed_now(args.now),
+        "protect": not args.no_protect,
+        "progress": progress,
+    }
+    if args.xlsm:
+        from kaikaku_xl.excel.xlsm import create_xlsm
+
+        path = create_xlsm(plan, Path(args.path), **options)
+        print(f"マクロ付きマスターを作成しました: {path}")
+        print(
+            f"  同じフォルダーに {path.with_suffix('.py').name} も作成しました（ブックと一緒に移動してください）。"
+        )
+        return EXIT_OK
+    outcome = create_master(plan, Path(args.path), **options)
+    kind = "サンプル入り" if args.sample else "空の"
+    print(f"{kind}マスターワークブックを作成し、更新しました: {args.path}")
+    _print_summary(outcome)
+    return EXIT_OK
+
+
+def _print_summary(outcome: RefreshOutcome) -> None:
+    from kaikaku_xl.rounding import format_yen
+
+    s = outcome.summary
+    print(
+        f"  評価年度 {s.evaluation_year}年度 / 評価した項目 {s.graded} / 単年度効果額 {format_yen(s.single_year)} / "
+        f"累計 {format_yen(s.cumulative)} / エラー {s.errors} 件・警告 {s.warnings} 件"
+    )
+
+
+def _upgrade(path: str) -> None:
+    """A master built before the yearly cycle's tables gets them (backup taken); the message goes to stderr so
+    that stdout keeps the command's results (--json)."""
+    from kaikaku_xl.master.upgrade import upgrade_master
+
+    message = upgrade_master(Path(path))
+    if message:
+        print(message, file=sys.stderr)
+
+
+def cmd_refresh(args: argparse.Namespace) -> int:
+    from kaikaku_xl.app.refresh import refresh
+    from kaikaku_xl.xlsx.file_engine import FileEngine
+
+    _upgrade(args.path)
+    engine = FileEngine(Path(args.path))
+    outcome = refresh(engine, now=_fixed_now(args.now), progress=_progress(args))
+    print(f"更新しました: {args.path}")
+    for note in engine.notes:
+        print(f"注意: {note}", file=sys.stderr)
+    _print_summary(outcome)
+    if outcome.loaded.errors:
+        print(
+            "入力に問題があります。「問題点」シートまたは kaikaku validate で確認してください。",
+            file=sys.stderr,
+        )
+    return EXIT_OK
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from kaikaku_xl.app.validate import validate
+    from kaikaku_xl.xlsx.file_engine import FileEngine
+
+    engine = FileEngine(Path(args.path))
+    try:
+        loaded, problems = validate(engine, _progress(args))
+    finally:
+        engine.close()
+    if args.json:
+        print(json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=2))
+    elif not problems:
+        print("問題は見つかりませんでした。")
+    else:
+        for p in problems:
+            place = f"{p.sheet}!{p.cell}" if p.cell else p.sheet
+            print(f"[{p.severity}] {place}: {p.message} → {p.action}")
+        print(f"エラー {len(loaded.errors)} 件、警告 {len(problems) - len(loaded.errors)} 件")
+    return EXIT_PROBLEMS if loaded.errors else EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from kaikaku_xl.app.report import print_table, report_from_file
+
+    report = report_from_file(Path(args.path), progress=_progress(args))
+    if args.json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print_table(report)
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from kaikaku_xl.app.export import export_file
+
+    result = export_file(
+        Path(args.path), Path(args.out), year=args.year, now=_fixed_now(args.now), phases=_progress(args)
+    )
+    for path in result.paths:
+        print(f"書き出しました: {path}")
+    for warning in result.warnings:
+        print(f"注意: {warning}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_distribute(args: argparse.Namespace) -> int:
+    from kaikaku_xl.cycle.distribute import distribute
+
+    _upgrade(args.path)
+    result = distribute(
+        Path(args.path),
+        Path(args.out),
+        year=args.year,
+        due=args.due or "",
+        contact=args.contact or "",
+        force=args.force,
+        now=_fixed_now(args.now),
+        progress=_progress(args),
+    )
+    for sent in result.sent:
+        print(
+            f"配布用ファイルを作成しました: {sent.path}（{sent.department}、取組項目 {len(sent.items)} 件）"
+        )
+    print(f"{result.year}年度の配布を {args.path} に記録しました（{len(result.sent)} 課）。")
+    return EXIT_OK
+
+
+def cmd_collect(args: argparse.Namespace) -> int:
+    from kaikaku_xl.cycle.collect import collect
+
+    _upgrade(args.path)
+    report = collect(
+        Path(args.path),
+        [Path(p) for p in args.files],
+        prefer=args.prefer,
+        now=_fixed_now(args.now),
+        progress=_progress(args),
+    )
+    if args.json:
+        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2, default=str))
+    else:
+        for a in report.applied:
+            print(
+                f"[適用] {a['department']} {a['sheet']}!{a['cell']}: {a['old']} → {a['new']}（{a['source']}）"
+            )
+        for x in report.conflicts:
+            kept = "返送の値を採用" if x["resolved"] else "マスターの値を残しました"
+            print(
+                f"[競合] {x['department']} {x['sheet']}!{x['cell']}: マスター {x['master']} / 返送 {x['returned']}"
+                f"（{x['source']}、{kept}）"
+            )
+        for r in report.refused:
+            place = f"{r['sheet']}!{r['cell']}" if r["cell"] else (r["sheet"] or "ファイル全体")
+            print(f"[拒否] {r['department']} {r['file']} {place}: {r['reason']}")
+        for p in report.problems:
+            print(f"[{p['severity']}] {p['file']} {p['sheet']}!{p['cell']}: {p['message']}", file=sys.stderr)
+        state = "マスターを更新しました" if report.written else "マスターは変更していません"
+        print(
+            f"適用 {len(report.applied)} 件、競合 {len(report.conflicts)} 件、拒否 {len(report.refused)} 件。{state}。"
+        )
+    return EXIT_OK if report.clean else EXIT_PROBLEMS
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from kaikaku_xl.cycle.status import cycle_status
+
+    statuses = cycle_status(Path(args.path), year=args.year, progress=_progress(args))
+    if args.json:
+        print(json.dumps({"departments": [s.as_dict() for s in statuses]}, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    for s in statuses:
+        state = f"回収 {s.collected_at}" if s.collected else ("未回収" if s.distributed else "未配布")
+        print(f"{s.department}: 配布 {s.distributed or '−'} / {state} / 未入力 {s.missing} 件")
+        for cell in s.missing_cells:
+            print(f"    未入力: {cell}")
+        for text in s.narratives:
+            print(f"    記述の不足: {text}")
+    return EXIT_OK
+
+
+def cmd_close_year(args: argparse.Namespace) -> int:
+    from kaikaku_xl.cycle.close import close_year
+
+    _upgrade(args.path)
+    closed = close_year(Path(args.path), args.year, now=_fixed_now(args.now), progress=_progress(args))
+    print(
+        f"{closed.year}年度を締めました: 結果 {closed.results} 件・入力 {closed.inputs} 件を記録し、"
+        f"{closed.locked} セルをロックしました。"
+    )
+    return EXIT_OK
+
+
+def cmd_reopen_year(args: argparse.Namespace) -> int:
+    from kaikaku_xl.cycle.close import reopen_year
+
+    reopen_year(Path(args.path), args.year, args.reason, now=_fixed_now(args.now), progress=_progress(args))
+    print(f"{args.year}年度の締めを解除しました（変更履歴に理由を記録しました）。")
+    return EXIT_OK
+
+
+def cmd_revise(args: argparse.Namespace) -> int:
+    from kaikaku_xl.cycle.revise import revise
+
+    _upgrade(args.path)
+    done = revise(
+        Path(args.path),
+        year=args.from_year,
+        reason=args.reason,
+        decided=args.date,
+        measure_id=args.measure,
+        target=args.target,
+        baseline=args.baseline,
+        item=args.item,
+        added=args.add,
+        ended=args.end,
+        now=_fixed_now(args.now),
+        progress=_progress(args),
+    )
+    change = f"{done.old} → {done.new}" if done.new is not None else done.kind
+    print(
+        f"{done.subject} の{done.kind}を {done.year}年度から見直しました（{change}、{done.cell} に記録）。"
+        f"{done.year}年度より前は元の値で評価します。kaikaku refresh で評価に反映されます。"
+    )
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from kaikaku_xl.excel.server import serve
+
+    serve(
+        args.host, args.port, certfile=args.certfile, keyfile=args.keyfile
+    )  # ServerSetupError: a KaikakuError
+    return EXIT_OK

@@ -1,0 +1,182 @@
+"""The master's side of collect: current values of the input cells a department owns, and the cell patches
+that change them (written into the input sheets part by part, never by saving through openpyxl)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kaikaku_xl.master import contract as c
+from kaikaku_xl.master.load import Loaded
+from kaikaku_xl.master.locate import (
+    LEDGER_KEYS,
+    actual_rows,
+    ledger_key,
+    ledger_values,
+    positions,
+    split_status_key,
+    status_rows,
+)
+from kaikaku_xl.plan import item_no
+from kaikaku_xl.xlsx.a1 import column_letter
+from kaikaku_xl.xlsx.engine import Engine, RawTable
+from kaikaku_xl.xlsx.typed import NotANumber, parse_number, whole_number
+
+Ref = tuple[str, str, str]  # (table, row key, column key)
+
+
+class MasterTarget:
+    def __init__(self, engine: Engine, loaded: Loaded) -> None:
+        self.engine = engine
+        self.loaded = loaded
+        layout = loaded.layout
+        self.specs = {name: layout.table(name) for name in c.DEPARTMENT_TABLES}
+        self.tables: dict[str, RawTable] = {
+            name: engine.read_table(spec) for name, spec in self.specs.items()
+        }
+        self.pos = {name: positions(table, self.specs[name]) for name, table in self.tables.items()}
+        measures = loaded.inputs.measures
+        self.measures = {m.measure_id: m for m in measures.itertuples()}
+        self.rows: dict[str, dict[Any, int]] = {  # row key -> sheet row
+            c.ACTUALS_TABLE: self._sheet_rows(
+                c.ACTUALS_TABLE, actual_rows(self.tables[c.ACTUALS_TABLE], measures)
+            ),
+            c.STATUS.name: self._sheet_rows(c.STATUS.name, status_rows(self.tables[c.STATUS.name])),
+        }
+        self.free: dict[str, list[int]] = {name: self._free_rows(name) for name in self.tables}
+        self.new_bottom: dict[str, int] = {}
+        self.ledger: list[tuple[int, str]] = self._ledger_rows()
+        self.patches: dict[str, dict[tuple[int, int], Any]] = {}
+        self.overrides: dict[Ref, Any] = {}
+        self.changed = False
+        self.touched_records = False
+
+    # -- layout of the master's tables -------------------------------------------------------------------
+    def _sheet_rows(self, name: str, rows: dict[Any, int]) -> dict[Any, int]:
+        table = self.tables[name]
+        return {
+            key: table.header_row + (table.offsets[i] if table.offsets else i + 1) for key, i in rows.items()
+        }
+
+    def _bounds(self, name: str) -> tuple[int, int, int, int]:
+        return self.engine.table_bounds(self.specs[name].name)
+
+    def _free_rows(self, name: str) -> list[int]:
+        """Blank rows inside the table's range (staff's empty rows at the bottom), to be filled first."""
+        table = self.tables[name]
+        _, top, _, bottom = self._bounds(name)
+        used = {table.header_row + o for o in (table.offsets or [])}
+        return [r for r in range(top + 1, bottom + 1) if r not in used]
+
+    def _column(self, name: str, key: str) -> int:
+        return self.tables[name].first_col + self.pos[name][key]
+
+    def _ledger_rows(self) -> list[tuple[int, str]]:
+        table, pos = self.tables[c.LEDGER.name], self.pos[c.LEDGER.name]
+        out = []
+        for i, raw in enumerate(table.rows):
+            values = {k: raw[pos[k]] if k in pos else None for k in LEDGER_KEYS}
+            try:
+                values["amount"] = parse_number(values["amount"], "円")
+            except NotANumber:
+                pass
+            out.append(
+                (table.header_row + (table.offsets[i] if table.offsets else i + 1), ledger_key(values))
+            )
+        return out
+
+    def _new_row(self, name: str) -> int:
+        if self.free[name]:
+            return self.free[name].pop(0)
+        min_col, top, max_col, bottom = self._bounds(name)
+        row = self.new_bottom.get(name, bottom) + 1
+        self.new_bottom[name] = row
+        return row
+
+    # -- values -------------------------------------------------------------------------------------------
+    def _place(self, ref: Ref) -> tuple[str, int | None, int]:
+        table, row_key, column = ref
+        if table == c.ACTUALS_TABLE:
+            return table, self.rows[table].get(row_key), self._column(table, column)
+        item, year = split_status_key(row_key)
+        return table, self.rows[table].get((item, year)), self._column(table, column)
+
+    def value(self, ref: Ref) -> Any:
+        if ref in self.overrides:
+            return self.overrides[ref]
+        name, row, col = self._place(ref)
+        if row is None:
+            return None
+        table = self.tables[name]
+        offset = row - table.header_row
+        if table.offsets is not None and offset not in table.offsets:
+            return None  # a row this collect added: its values are in overrides only
+        index = table.offsets.index(offset) if table.offsets is not None else offset - 1
+        if not 0 <= index < len(table.rows):
+            return None
+        raw = table.rows[index][col - table.first_col]
+        if name == c.ACTUALS_TABLE:
+            unit = self.measures[ref[1]].unit
+            try:
+                return parse_number(raw, unit or None)
+            except NotANumber:
+                return raw
+        return raw
+
+    def address(self, ref: Ref) -> tuple[str, str]:
+        name, row, col = self._place(ref)
+        return self.specs[name].sheet, f"{column_letter(col)}{row}" if row else ""
+
+    def _patch(self, name: str, row: int, col: int, value: Any) -> None:
+        self.patches.setdefault(self.specs[name].sheet, {})[(row, col)] = value
+        self.changed = True
+
+    def set(self, ref: Ref, value: Any) -> tuple[str, str]:
+        name, row, col = self._place(ref)
+        if row is None:  # the row is missing in the master (deleted by hand): add it back
+            row = self._new_row(name)
+            if name == c.ACTUALS_TABLE:
+                m = self.measures[ref[1]]
+                keys = {"item": m.item, "name": m.name, "unit": m.unit}
+                self.rows[name][ref[1]] = row
+            else:
+                item, year = split_status_key(ref[1])
+                titles = self.loaded.inputs.items.set_index("item")["title"]
+                keys = {"item": item, "title": titles.get(item, ""), "year": year}
+                self.rows[name][(item, year)] = row
+            for key, v in keys.items():
+                self._patch(name, row, self._column(name, key), v)
+        self._patch(name, row, col, value)
+        self.overrides[ref] = value
+        return self.specs[name].sheet, f"{column_letter(col)}{row}"
+
+    # -- ledger rows ----------------------------------------------------------------------------------------
+    def ledger_count(self, key: str) -> int:
+        return sum(k == key for _, k in self.ledger)
+
+    def add_ledger(self, key: str) -> tuple[str, str]:
+        name = c.LEDGER.name
+        row = self._new_row(name)
+        values = ledger_values(key)
+        values["item"] = item_no(values["item"])
+        values["year"] = whole_number(values["year"])
+        for k in LEDGER_KEYS:
+            self._patch(name, row, self._column(name, k), values[k])
+        self.ledger.append((row, key))
+        return self.specs[name].sheet, f"{column_letter(self._column(name, 'item'))}{row}"
+
+    def remove_ledger(self, key: str) -> tuple[str, str]:
+        name = c.LEDGER.name
+        index = next(i for i, (_, k) in enumerate(self.ledger) if k == key)
+        row, _ = self.ledger.pop(index)
+        for k in LEDGER_KEYS:
+            self._patch(name, row, self._column(name, k), None)
+        return self.specs[name].sheet, f"{column_letter(self._column(name, 'item'))}{row}"
+
+    # -- writing --------------------------------------------------------------------------------------------
+    def write(self) -> None:
+        for sheet, cells in self.patches.items():
+            self.engine.patch_cells(sheet, cells)
+        for name, bottom in self.new_bottom.items():
+            min_col, top, max_col, _ = self._bounds(name)
+            ref = f"{column_letter(min_col)}{top}:{column_letter(max_col)}{bottom}"
+            self.engine.resize_table(self.specs[name].name, ref)

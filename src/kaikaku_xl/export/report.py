@@ -1,0 +1,213 @@
+"""The evaluation report as typed, frozen records: what `kaikaku report --json` prints and every export reads.
+
+`workflows.report.build_report` fills it from the metrics; `Report.to_dict()` is the JSON (key order = field
+order, full precision, `None` = not computable, never NaN). To add a figure, add a field where it should appear
+in the JSON, typed `Number` (None when it cannot be computed); `to_dict` picks it up, and the golden files of
+tests/app/test_report_golden.py are regenerated on purpose.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, fields, is_dataclass
+from typing import Any
+
+from kaikaku_xl.problems import Problem
+
+Number = float | int | None  # full precision; None = not computable
+
+
+def _jsonable(value: Any) -> Any:
+    if hasattr(value, "to_dict"):
+        return value.to_dict()
+    if is_dataclass(value) and not isinstance(value, type):
+        return asdict(value)
+    if isinstance(value, tuple | list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, Mapping):
+        return {k: _jsonable(v) for k, v in value.items()}
+    return value
+
+
+class _Record:
+    """to_dict() of a dataclass: its fields in order, nested records and tuples made JSON-ready."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {f.name: _jsonable(getattr(self, f.name)) for f in fields(self)}  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class PlanInfo(_Record):
+    name: str
+    city: str
+    city_code: str
+    period: tuple[int, int]  # first and last fiscal year of the plan
+    baseline_year: int
+    evaluation_year: int
+
+
+@dataclass(frozen=True)
+class MeasureResult(_Record):
+    id: str  # "2-1": item 2, measure 1
+    item: int | str  # the item's number: 1..27 as numbers, "R1-3" as text
+    name: str
+    unit: str
+    decimals: int  # decimals shown for this measure's values (the plan's, else the unit's default)
+    direction: str
+    baseline: Number
+    target: Number
+    actual: Number
+    planned: Number
+    progress: Number
+    attainment: Number
+    planned_progress: Number
+    grade_basis: str
+    grade: str
+    effect_kind: str
+    counted: bool  # counted in the 財政効果額 of the plan
+    effect: Number
+    note: str  # why a figure is missing or how it was graded
+    aggregation: str = (
+        ""  # 累計: actual/planned are running totals over the plan years; "" = each year's level
+    )
+    year_actual: Number = None  # the evaluation year's own value as entered (for 累計 the year's amount)
+    year_planned: Number = None  # that year's planned value (for 累計 the year's planned amount)
+
+
+@dataclass(frozen=True)
+class ItemResult(_Record):
+    no: int | str
+    policy: int
+    title: str
+    lead: str
+    grade: str
+    grade_source: str
+    # 財政効果額 of the item (counted measures + ledger) and, where the plan has a 効果額計画, its plan and 達成率
+    effect_year: Number = None
+    effect_cumulative: Number = None
+    effect_plan_year: Number = None
+    effect_plan_cumulative: Number = None
+    effect_plan_attainment: Number = (
+        None  # effect_year ÷ effect_plan_year (None: no plan, plan 0, or not known)
+    )
+    effect_plan_attainment_cumulative: Number = None
+
+
+@dataclass(frozen=True)
+class Rollup(_Record):
+    """One row of a roll-up (a 基本方針, a 担当課 or the whole plan). Its JSON names `group` after the roll-up."""
+
+    group: Any
+    items: int
+    graded: int
+    counts: Mapping[str, int]  # every grade including 評価対象外
+    shares: Mapping[str, Number]  # graded grades only
+    mean_progress: Number
+    effect_year: Number  # None when no counted part is known (never 0)
+    effect_cumulative: Number
+    effect_year_missing: int  # counted measures without a value in the evaluation year (not in effect_year)
+    effect_cumulative_missing: int  # counted measure-years without a value, plan start..evaluation year
+    counted_measures: tuple[str, ...]
+    effect_plan_year: Number = (
+        None  # the members' 効果額計画 of the evaluation year (None: no member has one)
+    )
+    effect_plan_cumulative: Number = None  # plan start .. evaluation year
+    effect_plan_attainment: Number = None  # effect_year ÷ effect_plan_year
+    effect_plan_attainment_cumulative: Number = None  # effect_cumulative ÷ effect_plan_cumulative
+    effect_share: Number = None  # effect_year ÷ the sum over the groups (分野別割合)
+
+    def to_dict(self, key: str = "group") -> dict[str, Any]:
+        return {(key if name == "group" else name): value for name, value in super().to_dict().items()}
+
+
+@dataclass(frozen=True)
+class EffectYear(_Record):
+    year: int
+    measures: Number
+    ledger: Number
+    single_year: Number
+    cumulative: Number
+    planned: Number
+    planned_cumulative: Number
+    attainment: Number
+    attainment_cumulative: Number
+    reference: Number
+    missing: int | None  # counted measures without a value that year (None: a year after the evaluation year)
+    effect_plan: Number = None  # the items' 効果額計画 of the year (None: no item has one)
+    effect_plan_cumulative: Number = None
+    effect_plan_attainment: Number = None  # single_year ÷ effect_plan
+    effect_plan_attainment_cumulative: Number = None  # cumulative ÷ effect_plan_cumulative
+
+
+@dataclass(frozen=True)
+class HistoryEffect(_Record):
+    """The 財政効果額 of an earlier reform plan, as the plan states it."""
+
+    name: str
+    effect_yen: int
+    as_of: str
+
+
+@dataclass(frozen=True)
+class Effects(_Record):
+    by_year: tuple[EffectYear, ...]
+    evaluation_year: int
+    single_year: Number  # of the evaluation year
+    cumulative: Number  # up to the evaluation year
+    history: tuple[HistoryEffect, ...]
+
+
+@dataclass(frozen=True)
+class Report(_Record):
+    plan: PlanInfo
+    measures: tuple[MeasureResult, ...]
+    items: tuple[ItemResult, ...]
+    policies: tuple[Rollup, ...]
+    departments: tuple[Rollup, ...]
+    total: Rollup
+    effects: Effects
+    problems: tuple[Problem, ...] = ()
+    # The plan's own grade scale (metrics.scale.GradeScale): in the JSON as "grades" (label, name, color, basis,
+    # threshold, explain); None = the default S–D, left out of the JSON (unchanged for such plans).
+    grade_scale: Any = None
+    sections: tuple[
+        Rollup, ...
+    ] = ()  # per 推進項目: only in a three-level plan (the key is absent otherwise)
+
+    def to_dict(self) -> dict[str, Any]:
+        out = super().to_dict()
+        out["policies"] = [p.to_dict("policy") for p in self.policies]
+        out["departments"] = [d.to_dict("lead") for d in self.departments]
+        out.pop("grade_scale")
+        if self.grade_scale is not None:
+            from kaikaku_xl.plan.scale_rows import scale_to_rows
+
+            out["grades"] = scale_to_rows(self.grade_scale, as_json=True)
+        del out["sections"]
+        if self.sections:  # after the 基本方針, as the plan's levels go; two-level plans' JSON is unchanged
+            keys = list(out)
+            at = keys.index("policies") + 1
+            out = {
+                **{k: out[k] for k in keys[:at]},
+                "sections": [s.to_dict("section") for s in self.sections],
+                **{k: out[k] for k in keys[at:]},
+            }
+        return out
+
+    @property
+    def scale(self) -> Any:
+        """The grade scale the report was graded on (the default S–D when the plan has none of its own)."""
+        from kaikaku_xl.plan.scale import GradeScale
+
+        return self.grade_scale or GradeScale()
+
+    @property
+    def evaluation_year(self) -> int:
+        return self.plan.evaluation_year
+
+    def measures_by_item(self) -> dict[int, list[tuple[int, MeasureResult]]]:
+        """Each item's measures with their index in `measures` (the index of their JSON pointer)."""
+        out: dict[int, list[tuple[int, MeasureResult]]] = {}
+        for i, m in enumerate(self.measures):
+            out.setdefault(m.item, []).append((i, m))
+        return out

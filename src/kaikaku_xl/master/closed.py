@@ -1,0 +1,279 @@
+"""Closed years, as `load` sees them: the recorded inputs replace what the sheets now say (so figures stay),
+and every difference is an error naming the cell (validate lists it; refresh shows it in 問題点)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any
+
+import pandas as pd
+
+from kaikaku_xl.master import contract as c
+from kaikaku_xl.master.locate import actual_rows, positions
+from kaikaku_xl.master.records import cell_value, comparable, records
+from kaikaku_xl.metrics.revisions import (
+    ADDED,
+    BASELINE,
+    ENDED,
+    REVISION_COLUMNS,
+    TARGET,
+    inactive_items,
+    revise_grid,
+)
+from kaikaku_xl.plan import item_no
+from kaikaku_xl.problems import ERROR, Problem
+from kaikaku_xl.xlsx.engine import Engine, RawTable
+from kaikaku_xl.xlsx.typed import whole_number
+
+STATUS_KEYS = ("status", "grade", "results", "issues", "next")
+
+
+ACTION = "締めたときの値に戻すか、kaikaku reopen-year で締めを解除してください。計算には締めたときの値を使いました。"
+
+
+def recorded_inputs(engine: Engine) -> dict[int, list[dict[str, Any]]]:
+    """Closed year -> its recorded input rows (empty when no year is closed or the master has no such tables)."""
+    if not (engine.has_table(c.CLOSED_YEARS.name) and engine.has_table(c.YEAR_RESULTS.name)):
+        return {}
+    years = {y for r in records(engine, c.CLOSED_YEARS) if (y := whole_number(r["year"])) is not None}
+    if not years:
+        return {}
+    out: dict[int, list[dict[str, Any]]] = {y: [] for y in years}
+    for r in records(engine, c.YEAR_RESULTS):
+        year = whole_number(r["year"])
+        if year in out and r["kind"] == "入力":
+            out[year].append(r)
+    return out
+
+
+def _shown(value: Any) -> str:
+    value = cell_value(value)
+    return "空欄" if value is None else str(value)
+
+
+def apply_closed_years(
+    engine: Engine,
+    actual_table: RawTable | None,
+    measures: pd.DataFrame,
+    actuals: pd.DataFrame,
+    status: pd.DataFrame,
+    ledger: pd.DataFrame,
+    problems: list[Problem],
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    closed = recorded_inputs(engine)
+    for year, rows in sorted(closed.items()):
+        actuals = _actuals(year, rows, actual_table, measures, actuals, problems)
+        status = _status(year, rows, status, problems)
+        ledger = _ledger(year, rows, ledger, problems)
+    return actuals, status, ledger
+
+
+def _actuals(
+    year: int,
+    rows: list[dict[str, Any]],
+    table: RawTable | None,
+    measures: pd.DataFrame,
+    actuals: pd.DataFrame,
+    problems: list[Problem],
+) -> pd.DataFrame:
+    recorded = {str(r["key"]): comparable(r["value"]) for r in rows if r["field"] == c.ACTUALS_TABLE}
+    now = actuals[actuals["year"] == year].set_index("measure_id")["actual"].to_dict()
+    where = actual_rows(table, measures) if table is not None else {}
+    pos = positions(table, c.actuals_spec([year])) if table is not None else {}
+    names = measures.set_index("measure_id")
+    for m in measures.itertuples():
+        old, new = recorded.get(m.measure_id), comparable(now.get(m.measure_id))
+        if old != new:
+            i = where.get(m.measure_id)
+            cell = (
+                table.address(i, pos[f"y{year}"])
+                if table is not None and i is not None and f"y{year}" in pos
+                else ""
+            )
+            problems.append(
+                Problem(
+                    ERROR,
+                    table.sheet if table else "実績",
+                    cell,
+                    f"{year}年度は締められています。No.{names.at[m.measure_id, 'item']}「{m.name}」の実績が"
+                    f"締めたときの {_shown(old)} から {_shown(new)} に変わっています。",
+                    ACTION,
+                )
+            )
+    kept = actuals[actuals["year"] != year]
+    back = pd.DataFrame(
+        [{"measure_id": k, "year": year, "actual": v} for k, v in recorded.items() if v is not None],
+        columns=actuals.columns,
+    )
+    return pd.concat([kept, back], ignore_index=True) if len(back) else kept.reset_index(drop=True)
+
+
+def _status(
+    year: int, rows: list[dict[str, Any]], status: pd.DataFrame, problems: list[Problem]
+) -> pd.DataFrame:
+    recorded: dict[Any, dict[str, Any]] = {}
+    for r in rows:
+        if str(r["field"]).startswith("Status:"):
+            recorded.setdefault(item_no(r["key"]), {})[str(r["field"])[7:]] = comparable(r["value"])
+    status = status.copy()
+    current = status[status["year"] == year]
+    seen = set()
+    for index, r in current.iterrows():
+        item = item_no(r["item"])
+        seen.add(item)
+        old = recorded.get(item, {})
+        for key in STATUS_KEYS:
+            if comparable(r[key]) != old.get(key):
+                cells = r["cells"] if "cells" in r and isinstance(r["cells"], dict) else {}
+                problems.append(
+                    Problem(
+                        ERROR,
+                        c.STATUS.sheet,
+                        cells.get(key, ""),
+                        f"{year}年度は締められています。No.{item} の「{c.STATUS.column(key).header}」が"
+                        f"締めたときの {_shown(old.get(key))} から {_shown(r[key])} に変わっています。",
+                        ACTION,
+                    )
+                )
+                status.at[index, key] = old.get(key) if key == "grade" else (old.get(key) or "")
+    for item in set(recorded) - seen:
+        problems.append(
+            Problem(
+                ERROR,
+                c.STATUS.sheet,
+                "",
+                f"{year}年度は締められています。No.{item} の {year}年度の行がありません。",
+                ACTION,
+            )
+        )
+    return status
+
+
+def _ledger(
+    year: int, rows: list[dict[str, Any]], ledger: pd.DataFrame, problems: list[Problem]
+) -> pd.DataFrame:
+    recorded = [json.loads(str(r["value"])) for r in rows if r["field"] == c.LEDGER.name]
+    current = ledger[ledger["year"] == year]
+    now = [
+        [item_no(r["item"]), r["kind"], cell_value(r["amount"]), r["what"]]
+        for r in current.to_dict("records")
+    ]
+    as_key = lambda row: json.dumps(row, ensure_ascii=False)  # noqa: E731
+    added = Counter(map(as_key, now)) - Counter(map(as_key, recorded))
+    removed = Counter(map(as_key, recorded)) - Counter(map(as_key, now))
+    if added or removed:
+        problems.append(
+            Problem(
+                ERROR,
+                c.LEDGER.sheet,
+                "",
+                f"{year}年度は締められています。{year}年度の行が締めたときと"
+                f"違います（追加・変更 {sum(added.values())} 件、削除 {sum(removed.values())} 件）。",
+                ACTION,
+            )
+        )
+    back = pd.DataFrame(
+        [{"item": r[0], "year": year, "kind": r[1], "amount": float(r[2]), "what": r[3]} for r in recorded],
+        columns=ledger.columns,
+    )
+    kept = ledger[ledger["year"] != year]
+    return pd.concat([kept, back], ignore_index=True) if len(back) else kept.reset_index(drop=True)
+
+
+PLAN_BASELINE, PLAN_TARGET, PLAN_ACTIVE = "Plan:baseline", "Plan:target", "Plan:active"
+
+
+PLAN_ACTION = (
+    "適用開始年度を締めた年度より後にするか、kaikaku reopen-year で締めを解除してください。"
+    "締めた年度は締めたときの計画の値で評価しました。"
+)
+
+
+def in_force(
+    measures: pd.DataFrame, items: Any, revisions: pd.DataFrame, year: int
+) -> tuple[dict[str, tuple[float, float]], dict[Any, bool]]:
+    """Each measure's (baseline, target) and each item's running state in `year` under these revisions."""
+    grid = revise_grid(measures[["measure_id", "baseline", "target"]].assign(year=year), revisions)
+    plan = {r.measure_id: (float(r.baseline), float(r.target)) for r in grid.itertuples()}
+    inactive = inactive_items(revisions, items, year)
+    return plan, {item: item not in inactive for item in items}
+
+
+def pin_closed_plan(
+    engine: Engine,
+    measures: pd.DataFrame,
+    items: pd.DataFrame,
+    revisions: pd.DataFrame,
+    problems: list[Problem],
+) -> pd.DataFrame:
+    """A closed year keeps the plan values it was closed with: a revision reaching back into it is an error, and
+    the recorded values are pinned to that year (revisions rows with last_year)."""
+    pins = []
+    for year, rows in sorted(recorded_inputs(engine).items()):
+        recorded: dict[tuple[str, str], Any] = {
+            (str(r["field"]), str(r["key"])): r["value"] for r in rows if str(r["field"]).startswith("Plan:")
+        }
+        if not recorded:
+            continue  # closed before plan revisions were recorded
+        plan, running = in_force(measures, list(items["item"]), revisions, year)
+        for m in measures.itertuples():
+            for field, kind, index, label in (
+                (PLAN_BASELINE, BASELINE, 0, "基準値"),
+                (PLAN_TARGET, TARGET, 1, "目標値"),
+            ):
+                old = comparable(recorded.get((field, m.measure_id)))
+                if old is None:
+                    continue
+                if old != comparable(plan[m.measure_id][index]):
+                    problems.append(
+                        Problem(
+                            ERROR,
+                            c.REVISIONS.sheet,
+                            "",
+                            f"{year}年度は締められています。指標 {m.measure_id}"
+                            f"「{m.name}」の{year}年度の{label}が、計画の見直しで締めたときの {_shown(old)} から "
+                            f"{_shown(plan[m.measure_id][index])} に変わります。",
+                            PLAN_ACTION,
+                        )
+                    )
+                pins.append(
+                    {
+                        "kind": kind,
+                        "measure_id": m.measure_id,
+                        "item": m.item,
+                        "year": year,
+                        "last_year": year,
+                        "value": old,
+                    }
+                )
+        for item in items["item"]:
+            old = comparable(recorded.get((PLAN_ACTIVE, str(item))))
+            if old is None:
+                continue
+            was = old == "はい"
+            if was != running[item]:
+                problems.append(
+                    Problem(
+                        ERROR,
+                        c.REVISIONS.sheet,
+                        "",
+                        f"{year}年度は締められています。No.{item} の取組が"
+                        f"計画の見直しで{year}年度に{'実施しない' if was else '実施する'}ことになります。",
+                        PLAN_ACTION,
+                    )
+                )
+            pins.append(
+                {
+                    "kind": ADDED if was else ENDED,
+                    "measure_id": None,
+                    "item": item,
+                    "year": year,
+                    "last_year": year,
+                    "value": None,
+                }
+            )
+    if not pins:
+        return revisions
+    pinned = pd.DataFrame(pins, columns=REVISION_COLUMNS)
+    return pd.concat([revisions, pinned], ignore_index=True) if len(revisions) else pinned

@@ -1,0 +1,187 @@
+"""The yearly cycle's tables (distribute / collect / status / close a year) and the department workbook's: part of
+the contract (contract.py re-exports every name)."""
+
+from __future__ import annotations
+
+from kaikaku_xl.master.contract.inputs import ACTUALS_TABLE, LEDGER, STATUS
+from kaikaku_xl.xlsx.tablespec import FMT_INT, FMT_NUM, FMT_TEXT, Column, TableSpec
+
+
+def key_value_spec(name: str, sheet: str) -> TableSpec:
+    """A hidden table of キー/値 rows (text values: an ID is never read as a number)."""
+    return TableSpec(
+        name, sheet, (Column("キー", "key", width=16), Column("値", "value", FMT_TEXT, 40)), anchor_row=1
+    )
+
+
+# ---- the yearly cycle (distribute / collect / status / close a year) --------------------------------------
+# Every record of the cycle lives in worksheet tables of the master (hidden where staff need not see them), so a
+# master saved by Excel, LibreOffice or openpyxl keeps the cycle working. Each hidden table has a sheet of its own.
+CYCLE_INFO = key_value_spec("CycleInfo", "管理情報")
+
+
+MASTER_ID_KEY = "master_id"
+
+
+DISTRIBUTIONS = TableSpec(
+    "Distributions",
+    "配布記録",
+    (
+        Column("配布ID", "distribution_id", FMT_TEXT, 14),
+        Column("主要担当課", "department", width=18),
+        Column("年度", "year", "0", 8),
+        Column("配布日時", "distributed_at", width=20),
+        Column("提出期限", "due", width=12),
+        Column("ファイル", "file", width=40),
+        Column("フィンガープリント", "fingerprint", FMT_TEXT, 20),
+        Column("回収日時", "collected_at", width=20),
+        Column("回収ファイル", "collected_file", width=40),
+    ),
+    anchor_row=1,
+)
+
+
+# The value of each cell a department owns, as distributed and as last synchronised: the base of the
+# three-way merge (base / master now / returned file).
+DISTRIBUTED_VALUES = TableSpec(
+    "DistributedValues",
+    "配布時の値",
+    (
+        Column("配布ID", "distribution_id", FMT_TEXT, 14),
+        Column("表", "table", width=14),
+        Column("行", "row_key", FMT_TEXT, 14),
+        Column("列", "column", width=12),
+        Column("値", "value", width=40),
+    ),
+    anchor_row=1,
+)
+
+
+CHANGE_LOG = TableSpec(
+    "ChangeLog",
+    "変更履歴",
+    (
+        Column("日時", "time", width=20),
+        Column("種別", "kind", width=8),
+        Column("主要担当課", "department", width=16),
+        Column("ファイル", "file", width=30),
+        Column("シート", "sheet", width=12),
+        Column("セル", "cell", width=8),
+        Column("変更前", "old", width=20, wrap=True),
+        Column("変更後", "new", width=20, wrap=True),
+        Column("内容", "note", width=50, wrap=True),
+    ),
+)
+
+
+LOG_APPLIED, LOG_CONFLICT, LOG_REFUSED, LOG_CLOSE, LOG_REOPEN = "適用", "競合", "拒否", "年度締め", "締め解除"
+
+
+LOG_REVISION = "見直し"
+
+
+CLOSED_YEARS = TableSpec(
+    "ClosedYears",
+    "締めた年度",
+    (
+        Column("年度", "year", "0", 8),
+        Column("締めた日時", "closed_at", width=20),
+        Column("利用者", "user", width=14),
+        Column("入力フィンガープリント", "fingerprint", FMT_TEXT, 20),
+    ),
+    anchor_row=1,
+)
+
+
+# A closed year's results and the inputs they came from, one value per row. A closed year is evaluated from the
+# recorded inputs; the figures recomputed from them are compared with the recorded results (a difference is a
+# warning naming the cell here) and the outputs keep the recorded figures (workflows/recorded.py).
+YEAR_RESULTS = TableSpec(
+    "YearResults",
+    "年度確定値",
+    (
+        Column("年度", "year", "0", 8),
+        Column("区分", "kind", width=10),
+        Column("キー", "key", FMT_TEXT, 14),
+        Column("項目", "field", width=16),
+        Column("値", "value", width=30),
+    ),
+    anchor_row=1,
+)
+
+
+SUBMISSIONS = TableSpec(
+    "Submissions",
+    "提出状況",
+    (
+        Column("主要担当課", "department", width=18),
+        Column("年度", "year", "0", 8),
+        Column("配布日時", "distributed_at", width=20),
+        Column("提出期限", "due", width=12),
+        Column("回収日時", "collected_at", width=20),
+        Column("回収済", "collected", width=8),
+        Column("未入力数", "missing", FMT_INT, 9),
+        Column("未入力", "missing_cells", width=50, wrap=True),
+        Column("記述の不足", "narratives", width=50, wrap=True),
+    ),
+    output=True,
+)
+
+
+# Plan revisions (見直し, plan §7): from a year on, a measure's target or baseline is changed, or an item is added
+# or ended, with the reason and the date the 推進本部 decided it. Staff may type rows; `kaikaku revise` adds one.
+REVISION_TARGET, REVISION_BASELINE, REVISION_ADDED, REVISION_ENDED = (
+    "目標値",
+    "基準値",
+    "取組追加",
+    "取組終了",
+)
+
+
+REVISION_KINDS = (REVISION_TARGET, REVISION_BASELINE, REVISION_ADDED, REVISION_ENDED)
+
+
+REVISION_MEASURE_KINDS = (REVISION_TARGET, REVISION_BASELINE)
+
+
+REVISIONS = TableSpec(
+    "Revisions",
+    "計画の見直し",
+    (
+        Column("適用開始年度", "year", "0", 12),
+        Column("区分", "kind", width=10),
+        Column("指標ID", "measure_id", FMT_TEXT, 9),
+        Column("No", "item", FMT_INT, 6),
+        Column("変更前", "old", FMT_NUM, 16),
+        Column("変更後", "new", FMT_NUM, 16),
+        Column("理由", "reason", width=50, wrap=True),
+        Column("推進本部決定日", "decided", "yyyy-mm-dd", 14),
+    ),
+)
+
+
+CYCLE_TABLES = (
+    CYCLE_INFO,
+    DISTRIBUTIONS,
+    DISTRIBUTED_VALUES,
+    CHANGE_LOG,
+    CLOSED_YEARS,
+    YEAR_RESULTS,
+    REVISIONS,
+)
+
+
+HIDDEN_CYCLE_SHEETS = tuple(t.sheet for t in CYCLE_TABLES if t not in (CHANGE_LOG, REVISIONS))
+
+
+# The department workbook: the same input tables (names, headers) as the master, a guide and a hidden identity.
+SHEET_DEPARTMENT_GUIDE = "記入方法"
+
+
+IDENTITY = key_value_spec("KaikakuIdentity", "配布情報")
+
+
+IDENTITY_KEYS = ("master_id", "distribution_id", "department", "year", "distributed_at", "due", "fingerprint")
+
+
+DEPARTMENT_TABLES = (ACTUALS_TABLE, STATUS.name, LEDGER.name)

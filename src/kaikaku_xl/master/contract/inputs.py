@@ -1,0 +1,213 @@
+"""The input sheets staff type into (設定, 計画情報, 取組項目, 指標, 実績, 年度目標, 進捗状況, 効果額台帳): part of the
+contract (contract.py re-exports every name)."""
+
+from __future__ import annotations
+
+from kaikaku_xl.xlsx.tablespec import (
+    FMT_GENERAL,
+    FMT_INT,
+    FMT_NUM,
+    FMT_TEXT,
+    FMT_YEN,
+    Column,
+    TableSpec,
+)
+from kaikaku_xl.years import year_header
+
+# ---- input sheets ---------------------------------------------------------------------------------------
+SHEET_GUIDE = "使い方"
+
+
+SHEET_DASHBOARD = "ダッシュボード"
+
+
+# The names of the tables whose year columns follow the plan (their specs are built per plan, below).
+ACTUALS_TABLE, TARGETS_TABLE, EFFECT_PLAN_TABLE = "Actuals", "Targets", "EffectPlan"
+
+
+SETTINGS = TableSpec(
+    "Settings",
+    "設定",
+    (
+        Column("キー", "key", width=20),
+        Column("項目", "label", width=30),
+        Column("値", "value", width=14),
+        Column("説明", "note", width=80, wrap=True),
+    ),
+)
+
+
+PLAN_INFO_KEYS = (
+    ("name", "計画名"),
+    ("subtitle", "副題"),
+    ("city", "地方公共団体名"),
+    ("city_code", "全国地方公共団体コード"),
+    ("baseline_year", "基準年度"),
+    ("start_year", "計画開始年度"),
+    ("end_year", "計画終了年度"),
+)
+
+
+PLAN_INFO = TableSpec(
+    "PlanInfo",
+    "計画情報",
+    (
+        Column("キー", "key", width=16),
+        Column("項目", "label", width=24),
+        Column("値", "value", FMT_TEXT, 60),
+    ),
+)
+
+
+HISTORY = TableSpec(
+    "History",
+    "計画情報",
+    (
+        Column("計画", "name", width=26),
+        Column("財政効果額", "effect_yen", FMT_YEN, 20),
+        Column("時点", "as_of", width=10),
+    ),
+    anchor_col=5,
+)
+
+
+ITEMS = TableSpec(
+    "Items",
+    "取組項目",
+    (
+        Column("No", "item", FMT_INT, 6),
+        Column("基本方針", "policy", FMT_INT, 9),
+        Column("基本方針名", "policy_name", width=24),
+        Column("取組項目", "title", width=30, wrap=True),
+        Column("取組概要", "summary", width=60, wrap=True),
+        Column("取組内容", "actions", width=60, wrap=True),
+        Column("主要担当課", "lead", width=18),
+        Column("担当課", "departments", width=30, wrap=True),
+        Column(
+            "開始年度", "start_year", "0", 9
+        ),  # blank = from the plan's start (items added mid-plan have one)
+        Column("終了年度", "end_year", "0", 9),
+        # The middle level of a three-level plan (基本方針 → 推進項目 → 取組); blank in a two-level plan.
+        Column("推進項目", "section", FMT_TEXT, 9),
+        Column("推進項目名", "section_name", width=24),
+    ),
+)
+
+
+MEASURES = TableSpec(
+    "Measures",
+    "指標",
+    (
+        Column("ID", "measure_id", FMT_TEXT, 7),
+        Column("No", "item", FMT_INT, 6),
+        Column("指標名", "name", width=32, wrap=True),
+        Column("単位", "unit", width=7),
+        Column("方向", "direction", width=7),
+        Column("基準値", "baseline", FMT_NUM, 16, per_measure=True),
+        Column("目標値", "target", FMT_NUM, 16, per_measure=True),
+        Column("効果区分", "effect_kind", width=10),
+        Column("効果額に算入", "include_in_effect", width=12),
+        Column("備考", "note", width=40, wrap=True),
+        Column("小数桁", "decimals", "0", 8),  # decimals shown for this measure (blank: from the unit)
+        # The measure's own plausible range where it differs from its unit's (設定 sheet); なし = no limit.
+        Column("許容下限", "allowed_min", FMT_NUM, 10),
+        Column("許容上限", "allowed_max", FMT_NUM, 10),
+        # 累計: staff enter each year's amount, graded on the running total (blank = each year's value is the level).
+        Column("集計", "aggregation", width=8),
+    ),
+)
+
+
+MEASURE_OPTIONAL_KEYS = (
+    "decimals",
+    "allowed_min",
+    "allowed_max",
+    "aggregation",
+)  # masters built before these columns still load
+
+
+STATUS = TableSpec(
+    "Status",
+    "進捗状況",
+    (
+        Column("No", "item", FMT_INT, 6),
+        Column("取組項目", "title", width=28, wrap=True),
+        Column("年度", "year", "0", 8),
+        Column("進捗状況", "status", width=10),
+        Column("評価（指標なし項目）", "grade", width=12),
+        Column("取組実績", "results", width=45, wrap=True),
+        Column("課題", "issues", width=35, wrap=True),
+        Column("今後の方向性", "next", width=35, wrap=True),
+    ),
+)
+
+
+LEDGER = TableSpec(
+    "EffectLedger",
+    "効果額台帳",
+    (
+        Column("No", "item", FMT_INT, 6),
+        Column("年度", "year", "0", 8),
+        Column("区分", "kind", width=10),
+        Column("金額", "amount", FMT_YEN, 18),
+        Column("内容", "what", width=40, wrap=True),
+        Column("算定根拠", "basis", width=50, wrap=True),
+    ),
+)
+
+
+def _measure_years_spec(name: str, sheet: str, years: list[int]) -> TableSpec:
+    """A row per measure (No, 指標名, 単位) and a column per year, in the measure's own decimals."""
+    return TableSpec(
+        name,
+        sheet,
+        (
+            Column("No", "item", FMT_INT, 6),
+            Column("指標名", "name", width=32, wrap=True),
+            Column("単位", "unit", width=7),
+            *(Column(year_header(y), f"y{y}", FMT_NUM, 16, per_measure=True) for y in years),
+        ),
+    )
+
+
+def actuals_spec(years: list[int]) -> TableSpec:
+    return _measure_years_spec(ACTUALS_TABLE, "実績", years)
+
+
+def targets_spec(years: list[int]) -> TableSpec:
+    """A measure's own target for each year (年度目標)."""
+    return _measure_years_spec(TARGETS_TABLE, "年度目標", years)
+
+
+def effect_plan_spec(plan_years: list[int]) -> TableSpec:
+    """Planned 財政効果額 per item and plan year (only in masters of plans that have one)."""
+    return TableSpec(
+        EFFECT_PLAN_TABLE,
+        "効果額計画",
+        (
+            Column("No", "item", FMT_INT, 6),
+            Column("取組項目", "title", width=30, wrap=True),
+            *(Column(year_header(y), f"y{y}", FMT_YEN, 16) for y in plan_years),
+        ),
+    )
+
+
+# The plan's grade scale (issue 9): one row per grade, best first. The same columns in the plan workbook and, for a
+# plan with its own scale, in the master (sheet 評価区分, table GradeScale); the default S–D keeps its thresholds
+# in the 設定 sheet and has no such table.
+GRADE_SCALE_COLUMNS = (
+    Column("評価", "label", width=12),
+    Column("意味", "name", width=24, wrap=True),
+    Column("色", "color", FMT_TEXT, 10),
+    Column("基準", "basis", width=10),
+    Column("しきい値", "threshold", FMT_GENERAL, 10),
+    Column("要説明", "explain", width=8),
+)
+
+
+GRADE_SCALE = TableSpec("GradeScale", "評価区分", GRADE_SCALE_COLUMNS)  # the master's copy (an input sheet)
+
+
+PASSWORD_NOTE = (
+    "kaikaku"  # documented in README and the 使い方 sheet: protection guards against slips, not people
+)

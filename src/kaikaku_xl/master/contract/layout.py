@@ -1,0 +1,110 @@
+"""Which tables one master workbook holds, given its plan: the year columns and the grade columns follow the plan."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kaikaku_xl.master.contract.cycle import (
+    CYCLE_TABLES,
+    SUBMISSIONS,
+)
+from kaikaku_xl.master.contract.inputs import (
+    GRADE_SCALE,
+    HISTORY,
+    ITEMS,
+    LEDGER,
+    MEASURES,
+    PLAN_INFO,
+    SETTINGS,
+    SHEET_DASHBOARD,
+    SHEET_GUIDE,
+    STATUS,
+    actuals_spec,
+    effect_plan_spec,
+    targets_spec,
+)
+from kaikaku_xl.master.contract.outputs import (
+    DASHBOARD_EFFECTS,
+    EFFECTS,
+    EVALUATION,
+    ITEM_RESULTS,
+    PROBLEMS,
+    REFRESH_LOG,
+    dashboard_grades_spec,
+    department_summary_spec,
+    item_effects_spec,
+    policy_summary_spec,
+    trend_items_spec,
+    trend_measures_spec,
+)
+from kaikaku_xl.plan.scale import GRADES
+from kaikaku_xl.xlsx.tablespec import (
+    TableSpec,
+)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The tables of one master workbook, whose year columns depend on the plan."""
+
+    years: list[int]  # years that take actuals: the year after the baseline up to the plan's end
+    plan_years: list[int]
+    grades: tuple[str, ...] = GRADES  # the plan's grade labels, best first (its roll-up columns)
+    own_scale: bool = False  # the plan's own scale: the master holds it in the GradeScale table
+    inputs: tuple[TableSpec, ...] = field(init=False)
+    outputs: tuple[TableSpec, ...] = field(init=False)
+    cycle: tuple[TableSpec, ...] = CYCLE_TABLES
+
+    def __post_init__(self) -> None:
+        object.__setattr__(
+            self,
+            "inputs",
+            (
+                SETTINGS,
+                PLAN_INFO,
+                HISTORY,
+                ITEMS,
+                MEASURES,
+                actuals_spec(self.years),
+                targets_spec(self.years),
+                STATUS,
+                LEDGER,
+                *((GRADE_SCALE,) if self.own_scale else ()),
+            ),
+        )
+        object.__setattr__(
+            self,
+            "outputs",
+            (
+                EVALUATION,
+                ITEM_RESULTS,
+                EFFECTS,
+                item_effects_spec(self.plan_years),
+                policy_summary_spec(self.grades),
+                department_summary_spec(self.grades),
+                PROBLEMS,
+                SUBMISSIONS,
+                trend_items_spec(self.plan_years),
+                trend_measures_spec(self.plan_years, self.years),
+                REFRESH_LOG,
+                dashboard_grades_spec(self.grades),
+                DASHBOARD_EFFECTS,
+            ),
+        )
+
+    @property
+    def optional_inputs(self) -> tuple[TableSpec, ...]:
+        """Input tables only some plans have (a master without them still loads)."""
+        return (effect_plan_spec(self.plan_years),)
+
+    def table(self, name: str) -> TableSpec:
+        return next(
+            t for t in (*self.inputs, *self.optional_inputs, *self.outputs, *self.cycle) if t.name == name
+        )
+
+    @property
+    def output_sheets(self) -> list[str]:
+        return list(dict.fromkeys(t.sheet for t in self.outputs))
+
+
+SHEET_ORDER_HEAD = (SHEET_GUIDE, SHEET_DASHBOARD)

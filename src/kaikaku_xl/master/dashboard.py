@@ -1,0 +1,149 @@
+"""The ダッシュボード sheet (the manager's one page: figures, two tables, two charts) and the 推移 sheet's charts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.chart.label import DataLabelList
+from openpyxl.chart.shapes import GraphicalProperties
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from kaikaku_xl.master import contract as c
+from kaikaku_xl.master.sheets import print_setup, protect_sheet, sheet, write_table
+from kaikaku_xl.master.titles import DASHBOARD_NOTE, dashboard_title
+from kaikaku_xl.palette import EFFECT_SERIES
+from kaikaku_xl.plan import Plan
+from kaikaku_xl.plan.scale import GradeScale
+from kaikaku_xl.xlsx.styles import apply
+
+
+def write_trend_charts(ws: Worksheet, plan: Plan, layout: c.Layout) -> None:
+    """One small line chart per measure (actual against the planned path) over the TrendMeasures rows that
+    refresh writes in the plan's measure order (two rows each), anchored below the tables."""
+    items, measures = layout.table(c.TREND_ITEMS_TABLE), layout.table(c.TREND_MEASURES_TABLE)
+    n = len(plan.measures)
+    top = measures.anchor_row + max(len(plan.items), 2 * n) + 3
+    left = measures.anchor_col
+    first_year = left + 4
+    for k, m in enumerate(plan.measures):
+        row = measures.anchor_row + 1 + 2 * k
+        chart = LineChart()
+        chart.title = f"No.{m.item} {m.name}（{m.unit}）"
+        chart.add_data(
+            Reference(
+                ws,
+                min_col=first_year - 1,
+                max_col=first_year + len(layout.years) - 1,
+                min_row=row,
+                max_row=row + 1,
+            ),
+            from_rows=True,
+            titles_from_data=True,
+        )
+        chart.set_categories(
+            Reference(
+                ws,
+                min_col=first_year,
+                max_col=first_year + len(layout.years) - 1,
+                min_row=measures.anchor_row,
+            )
+        )
+        chart.height, chart.width = 5.5, 9
+        chart.legend.position = "b"
+        ws.add_chart(chart, f"{get_column_letter(1 + (k % 3) * 6)}{top + (k // 3) * 12}")
+    del items
+
+
+def write_dashboard(wb: Workbook, plan: Plan, layout: c.Layout, protect: bool) -> None:
+    ws = sheet(wb, c.SHEET_DASHBOARD)
+    ws["A1"] = dashboard_title(plan.name)
+    apply(ws["A1"], "title")
+    ws["A2"] = DASHBOARD_NOTE
+    apply(ws["A2"], "note")
+    for kpi in c.DASHBOARD_KPIS:
+        ws[kpi.label_cell] = kpi.label
+        apply(ws[kpi.label_cell], "kpi_label")
+        apply(ws[kpi.cell], "kpi", kpi.fmt)
+    grades, effects = c.DASHBOARD_GRADES, c.DASHBOARD_EFFECTS
+    n_policy = len(plan.policies)
+    n_effect = len(plan.history) + len(layout.plan_years)
+    scale = plan.grade_scale or GradeScale()
+    grades = layout.table(grades.name)
+    write_table(ws, grades, [[p.name, *[None] * len(scale.labels)] for p in plan.policies], title=False)
+    write_table(ws, effects, [[None, None] for _ in range(n_effect)], title=False)
+    for j, col in enumerate(grades.columns, start=1):
+        ws.column_dimensions[get_column_letter(j)].width = col.width
+    ws.column_dimensions["B"].width = 24  # the figures above the table need the room
+    chart_row = grades.anchor_row + max(n_policy, n_effect) + 3
+
+    shares = BarChart()
+    shares.type, shares.grouping, shares.overlap, shares.gapWidth = "bar", "percentStacked", 100, 60
+    shares.title = "基本方針別の評価の割合"
+    data = Reference(
+        ws,
+        min_col=2,
+        max_col=1 + len(scale.labels),
+        min_row=grades.anchor_row,
+        max_row=grades.anchor_row + n_policy,
+    )
+    cats = Reference(ws, min_col=1, min_row=grades.anchor_row + 1, max_row=grades.anchor_row + n_policy)
+    shares.add_data(data, titles_from_data=True)
+    shares.set_categories(cats)
+    for series, grade in zip(
+        shares.series, scale.labels, strict=True
+    ):  # the plan's colours (S..D by default)
+        if scale.fill(grade):
+            _fill(series, scale.fill(grade))
+    _bars_top_down(shares)
+    shares.y_axis.number_format = "0%"
+    shares.legend.position = "b"
+    shares.height, shares.width = 9, 17
+    ws.add_chart(shares, f"A{chart_row}")
+
+    money = BarChart()
+    money.type, money.gapWidth = "bar", 50  # horizontal: the plans' long names read on one line
+    money.title = "財政効果額（これまでの計画と本計画の年度別）"
+    left = effects.anchor_col
+    data = Reference(ws, min_col=left + 1, min_row=effects.anchor_row, max_row=effects.anchor_row + n_effect)
+    cats = Reference(ws, min_col=left, min_row=effects.anchor_row + 1, max_row=effects.anchor_row + n_effect)
+    money.add_data(data, titles_from_data=True)
+    money.set_categories(cats)
+    _fill(money.series[0], EFFECT_SERIES[0])
+    _bars_top_down(money)
+    money.y_axis.number_format = MILLION_YEN
+    money.y_axis.title = "百万円"
+    money.dataLabels = DataLabelList(
+        showVal=True,
+        showSerName=False,
+        showCatName=False,
+        showLegendKey=False,
+        showPercent=False,
+        numFmt=MILLION_YEN,
+    )
+    money.legend = None
+    money.height, money.width = 9, 19
+    ws.add_chart(money, f"{get_column_letter(left)}{chart_row}")
+    print_setup(ws, grades.anchor_row)
+    ws.page_setup.fitToHeight = 1  # the manager's one page
+    ws.print_title_rows = None
+    if protect:
+        protect_sheet(ws)
+
+
+MILLION_YEN = '#,##0,,"百万円"'  # yen shown in millions (two thousands separators after the digits)
+
+
+def _fill(series: Any, color: str) -> None:
+    series.graphicalProperties = GraphicalProperties(solidFill=color)
+    series.graphicalProperties.line.solidFill = color
+
+
+def _bars_top_down(chart: BarChart) -> None:
+    """Horizontal bars in the table's order (first row on top), value axis at the bottom, axes shown in Excel."""
+    chart.x_axis.scaling.orientation = "maxMin"
+    chart.y_axis.crosses = "max"
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False

@@ -1,0 +1,66 @@
+"""Where a value sits in the master's input tables: the row of a measure in 実績, of an item and year in
+進捗状況, and the identity of a 効果額台帳 row (which has no key of its own)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from kaikaku_xl.master import contract as c
+from kaikaku_xl.master.records import cell_value
+from kaikaku_xl.plan import ItemNo, item_no
+from kaikaku_xl.text import match_key
+from kaikaku_xl.xlsx.engine import RawTable
+from kaikaku_xl.xlsx.tablespec import TableSpec
+from kaikaku_xl.xlsx.typed import whole_number
+
+
+# ---- where a value sits in the master's input tables ------------------------------------------------------
+def positions(table: RawTable, spec: TableSpec) -> dict[str, int]:
+    """Column index of each contract column found in the table."""
+    return {col.key: i for col in spec.columns if (i := table.column_index(col.header)) is not None}
+
+
+def actual_rows(table: RawTable, measures: Any) -> dict[str, int]:
+    """measure_id -> row index of the Actuals table (first row of each measure)."""
+    pos = positions(table, c.actuals_spec([]))
+    lookup = {(m.item, match_key(m.name)): m.measure_id for m in measures.itertuples()}
+    found: dict[str, int] = {}
+    for i, raw in enumerate(table.rows):
+        measure_id = lookup.get((item_no(raw[pos["item"]]), match_key(raw[pos["name"]])))  # type: ignore[arg-type]
+        if measure_id is not None and measure_id not in found:
+            found[measure_id] = i
+    return found
+
+
+def status_rows(table: RawTable) -> dict[tuple[ItemNo, int], int]:
+    """(item, year) -> row index of the Status table (first row of each)."""
+    pos = positions(table, c.STATUS)
+    found: dict[tuple[ItemNo, int], int] = {}
+    for i, raw in enumerate(table.rows):
+        item, year = item_no(raw[pos["item"]]), whole_number(raw[pos["year"]])
+        if item is not None and year is not None:
+            found.setdefault((item, year), i)
+    return found
+
+
+LEDGER_KEYS = ("item", "year", "kind", "amount", "what", "basis")
+
+
+def ledger_key(values: dict[str, Any]) -> str:
+    """One ledger row as a comparable text (the row's identity in the merge: ledger rows have no key)."""
+    return json.dumps([cell_value(values.get(k)) for k in LEDGER_KEYS], ensure_ascii=False)
+
+
+def ledger_values(key: str) -> dict[str, Any]:
+    return dict(zip(LEDGER_KEYS, json.loads(key), strict=True))
+
+
+def status_key(item: ItemNo, year: int) -> str:
+    """The row key of a Status value in the cycle records: "item/year" (item numbers may be text)."""
+    return f"{item}/{year}"
+
+
+def split_status_key(key: str) -> tuple[ItemNo, int]:
+    item, _, year = key.rpartition("/")  # rpartition: the year is last, an item number may hold anything
+    return item_no(item), int(year)  # type: ignore[return-value]

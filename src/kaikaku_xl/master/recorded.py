@@ -1,0 +1,171 @@
+"""A closed year's recorded results against a recomputation from its recorded inputs.
+
+`load` already evaluates a closed year from the inputs recorded when it was closed (workflows/closed.py). Here the
+figures recomputed from them are compared with the figures recorded at closing: a difference (a formula or a
+rounding rule changed since) is a warning naming the 年度確定値 cell, and the outputs keep the recorded figure,
+so a closed year never changes silently and never changes at all without being reported.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from kaikaku_xl.master import contract as c
+from kaikaku_xl.master.records import cell_value, comparable
+from kaikaku_xl.metrics.evaluate import evaluate
+from kaikaku_xl.metrics.frames import Results
+from kaikaku_xl.plan.scale import GRADE_LABELS
+from kaikaku_xl.plan.settings import Settings
+from kaikaku_xl.problems import WARNING, Problem
+from kaikaku_xl.xlsx.engine import Engine
+from kaikaku_xl.xlsx.typed import whole_number
+
+RESULT_KINDS = {
+    "指標": ("measures", "measure_id"),
+    "項目": ("items", "item"),
+    "基本方針": ("policies", "group"),
+    "担当課": ("leads", "group"),
+    "全体": ("total", "group"),
+    "財政効果": ("effects", "year"),
+}
+
+
+ITEM_EFFECT_FIELDS = ("single_year", "cumulative")  # the 項目 figures kept in results.item_effects
+
+
+ACTION = (
+    "締めた年度の結果は記録した値のまま表示しています。計算方法が変わった可能性があります。記録し直すには "
+    "kaikaku reopen-year で締めを解除し、もう一度 close-year で締めてください。"
+)
+
+
+@dataclass(frozen=True)
+class RecordedFigure:
+    kind: str  # 指標・項目・基本方針・担当課・全体・財政効果
+    key: str
+    field: str
+    value: Any
+    cell: str  # where it is recorded, e.g. E120 of the 年度確定値 sheet
+
+
+def recorded_results(engine: Engine) -> dict[int, list[RecordedFigure]]:
+    """Closed year -> the result figures recorded when it was closed (inputs and styles left out)."""
+    if not (engine.has_table(c.CLOSED_YEARS.name) and engine.has_table(c.YEAR_RESULTS.name)):
+        return {}
+    closed = engine.read_table(c.CLOSED_YEARS)
+    at = closed.column_index(c.CLOSED_YEARS.column("year").header)
+    years = {y for row in closed.rows if at is not None and (y := whole_number(row[at])) is not None}
+    if not years:
+        return {}
+    table = engine.read_table(c.YEAR_RESULTS)
+    pos = {col.key: table.column_index(col.header) for col in c.YEAR_RESULTS.columns}
+    if any(j is None for j in pos.values()):
+        return {}
+    out: dict[int, list[RecordedFigure]] = {}
+    for i, row in enumerate(table.rows):
+        year, kind = whole_number(row[pos["year"]]), str(row[pos["kind"]] or "")
+        if year in years and kind in RESULT_KINDS:
+            out.setdefault(year, []).append(
+                RecordedFigure(
+                    kind,
+                    str(cell_value(row[pos["key"]])),
+                    str(row[pos["field"]]),
+                    row[pos["value"]],
+                    table.address(i, pos["value"]),
+                )
+            )  # type: ignore[arg-type]
+    return out
+
+
+def _plain(value: Any) -> Any:
+    """numpy scalars (a frame's cells) as Python values, so that 5 (int64) compares with a recorded 5."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _same(a: Any, b: Any) -> bool:
+    a, b = comparable(_plain(a)), comparable(_plain(b))
+    if isinstance(a, float) and isinstance(b, float):
+        return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)  # a save by another program may keep 15 digits
+    return a == b
+
+
+FRAMES = ("measures", "items", "policies", "leads", "total", "effects", "item_effects")
+
+
+def _place(frames: dict[str, pd.DataFrame], figure: RecordedFigure) -> tuple[str, Any] | None:
+    """(frame name, row index) holding a recorded figure in the results, or None."""
+    name, key_column = RESULT_KINDS[figure.kind]
+    if figure.kind == "項目" and figure.field in ITEM_EFFECT_FIELDS:
+        name = "item_effects"
+    frame = frames[name]
+    if figure.field not in frame.columns:
+        return None
+    keys = [str(cell_value(k)) for k in frame[key_column]]
+    if figure.key not in keys:
+        return None
+    return name, frame.index[keys.index(figure.key)]
+
+
+def keep_recorded(
+    results: Results, figures: list[RecordedFigure], year: int
+) -> tuple[Results, list[Problem]]:
+    """The results with the recorded figures put back, and a warning for each figure that differs."""
+    if not figures:
+        return results, []
+    frames = {name: getattr(results, name).copy() for name in FRAMES}
+    problems = []
+    for figure in figures:
+        place = _place(frames, figure)
+        if place is None:
+            continue
+        name, index = place
+        frame = frames[name]
+        now = _plain(frame.at[index, figure.field])
+        if _same(figure.value, now):
+            continue
+        problems.append(
+            Problem(
+                WARNING,
+                c.YEAR_RESULTS.sheet,
+                figure.cell,
+                f"締めた{year}年度の{figure.kind}「{figure.key}」の「{figure.field}」: 記録した値 "
+                f"{_shown(figure.value)} と、記録した入力から計算し直した値 {_shown(now)} が違います。",
+                ACTION,
+            )
+        )
+        value = comparable(figure.value)
+        if frame[figure.field].dtype.kind in "fiub":
+            frame[figure.field] = frame[figure.field].astype(float)
+            value = np.nan if value is None else float(value)
+        frame.at[index, figure.field] = value
+        if name == "items" and figure.field == "grade" and "grade_label" in frame.columns:
+            frame.at[index, "grade_label"] = GRADE_LABELS.get(value, frame.at[index, "grade_label"])
+    return replace(results, **frames), problems
+
+
+def _shown(value: Any) -> str:
+    value = cell_value(value)
+    if value is None:
+        return "空欄"
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def evaluate_kept(loaded: Any, settings: Settings) -> Results:
+    """The evaluation of settings.evaluation_year; a closed year shows its recorded figures."""
+    results = evaluate(loaded.inputs, settings)
+    figures = loaded.recorded.get(settings.evaluation_year, [])
+    return keep_recorded(results, figures, settings.evaluation_year)[0]
+
+
+def recorded_problems(loaded: Any) -> list[Problem]:
+    """Every closed year recomputed from its recorded inputs and compared with its recorded results."""
+    problems: list[Problem] = []
+    for year, figures in sorted(loaded.recorded.items()):
+        results = evaluate(loaded.inputs, replace(loaded.settings, evaluation_year=year))
+        problems += keep_recorded(results, figures, year)[1]
+    return problems

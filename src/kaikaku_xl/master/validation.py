@@ -1,0 +1,104 @@
+"""The master's input columns checked as staff type: dropdowns of the plan's choices and number checks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from openpyxl import Workbook
+
+from kaikaku_xl.master import contract as c
+from kaikaku_xl.plan import EFFECT_KINDS, Plan
+from kaikaku_xl.plan.numformat import MAX_DECIMALS
+from kaikaku_xl.plan.scale import BASES, EXCLUDED, GradeScale
+from kaikaku_xl.plan.settings import SETTING_SPECS
+from kaikaku_xl.plan.vocabulary import LEDGER_KINDS, STATUS_CHOICES, STATUS_VALUES
+from kaikaku_xl.xlsx.validation import add_validation, choice_list, number_check, whole_check
+
+GRADE_SETTINGS = ("grade_s_progress", "grade_a_ratio", "grade_b_ratio")  # the default scale's thresholds
+
+
+def setting_specs(plan: Plan) -> tuple[Any, ...]:
+    """The 設定 rows of this plan's master: a plan with its own scale keeps its thresholds in 評価区分, not here."""
+    return tuple(s for s in SETTING_SPECS if plan.grade_scale is None or s.key not in GRADE_SETTINGS)
+
+
+def grade_prompt(scale: GradeScale) -> str:
+    """The dropdown's prompt for the 評価 column (Excel allows 255 characters)."""
+    labels = "・".join(scale.labels) if scale.custom else "S〜D"  # the default master's text, unchanged
+    who = "全ての項目の評価" if scale.typed else "指標のない項目の評価"
+    return f"{who}（{labels}）を選んでください。対象外は全ての項目で選べます。空欄は未入力です。"[:250]
+
+
+def add_input_validations(wb: Workbook, plan: Plan, layout: c.Layout) -> None:
+    """The dropdowns and number checks of the master's input tables."""
+    settings_ws = wb[c.SETTINGS.sheet]
+    for i, spec in enumerate(setting_specs(plan), start=c.SETTINGS.anchor_row + 1):
+        if spec.choices:
+            dv = choice_list(spec.choices, "、".join(spec.choices) + " から選んでください。")
+            dv.add(f"C{i}")
+            settings_ws.add_data_validation(dv)
+    numbers = [it.no for it in plan.items]
+    for name in (c.ACTUALS_TABLE, c.TARGETS_TABLE):
+        spec = layout.table(name)
+        for y in layout.years if plan.measures else ():  # a plan without measures has no rows to check
+            add_validation(
+                wb[spec.sheet],
+                spec,
+                f"y{y}",
+                number_check("数値を入力してください（単位は「単位」列）。"),
+                rows=len(plan.measures),
+            )
+    ms = c.MEASURES
+    add_validation(
+        wb[ms.sheet],
+        ms,
+        "effect_kind",
+        choice_list([k for k in EFFECT_KINDS if k], "効果区分を選んでください。"),
+    )
+    add_validation(wb[ms.sheet], ms, "include_in_effect", choice_list(("はい", "いいえ"), "はい／いいえ"))
+    add_validation(
+        wb[ms.sheet],
+        ms,
+        "decimals",
+        whole_check(0, MAX_DECIMALS, f"表示する小数の桁数（0〜{MAX_DECIMALS}）。空欄は単位から決めます。"),
+    )
+    st = c.STATUS
+    add_validation(
+        wb[st.sheet],
+        st,
+        "status",
+        choice_list(STATUS_VALUES, STATUS_CHOICES + "対象外の項目は割合の分母から除きます。"),
+    )
+    scale = plan.grade_scale or GradeScale()
+    add_validation(wb[st.sheet], st, "grade", choice_list((*scale.labels, EXCLUDED), grade_prompt(scale)))
+    if plan.grade_scale is not None:
+        gs = c.GRADE_SCALE
+        add_validation(
+            wb[gs.sheet], gs, "basis", choice_list(BASES, "・".join(BASES) + " から選んでください。")
+        )
+        add_validation(wb[gs.sheet], gs, "explain", choice_list(("はい", "いいえ"), "はい／いいえ"))
+    lg = c.LEDGER
+    if all(isinstance(n, int) for n in numbers):
+        low, high = min(numbers), max(numbers)  # type: ignore[type-var]
+        add_validation(
+            wb[lg.sheet],
+            lg,
+            "item",
+            whole_check(low, high, f"取組項目の No（{low}〜{high}）を入力してください。"),
+        )
+    elif len(",".join(map(str, numbers))) < 250:  # Excel's limit for a list typed into the rule
+        add_validation(
+            wb[lg.sheet], lg, "item", choice_list(map(str, numbers), "取組項目の No を選んでください。")
+        )
+    add_validation(
+        wb[lg.sheet],
+        lg,
+        "year",
+        whole_check(
+            plan.start_year, plan.end_year, f"{plan.start_year}〜{plan.end_year} の年度を入力してください。"
+        ),
+    )
+    add_validation(
+        wb[lg.sheet], lg, "kind", choice_list(LEDGER_KINDS, "歳出削減・歳入増加から選んでください。")
+    )
+    add_validation(wb[lg.sheet], lg, "amount", number_check("金額（円）を数値で入力してください。"))

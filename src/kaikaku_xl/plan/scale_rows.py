@@ -1,0 +1,224 @@
+"""A grade scale as rows (the plan's [[grades]], the plan workbook's 評価区分 sheet, the master's 評価区分 table):
+read with every mistake found at once (row, column key, Japanese message), and written back.
+
+Row keys: label, name, color, basis, threshold, explain (contract.PLAN_GRADES / GRADE_SCALE).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from typing import Any
+
+from kaikaku_xl.plan.scale import (
+    BASES,
+    BASIS_OTHERWISE,
+    BASIS_TYPED,
+    EXCLUDED,
+    LINE_BASES,
+    NOT_ENTERED,
+    NOT_GRADED,
+    Grade,
+    GradeScale,
+)
+from kaikaku_xl.text import cell_text
+
+YES, NO = "はい", "いいえ"
+
+
+RESERVED = (NOT_GRADED, "-", EXCLUDED, NOT_ENTERED)  # marks the product keeps for itself
+
+
+Problem = tuple[int, str, str]  # (row index, column key, message)
+
+
+def _nfkc(value: Any) -> str:
+    """A cell of the scale as compared: its text, NFKC (全角 digits and letters read as typed in 半角)."""
+    return unicodedata.normalize("NFKC", cell_text(value))
+
+
+def _threshold(value: Any) -> Fraction | None:
+    """The typed decimal exactly ("60%" and 0.6 alike); None when it is not a number."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        from kaikaku_xl.plan.exact import typed
+
+        return typed(value)
+    text = _nfkc(value).replace(",", "")
+    percent = text.endswith("%")
+    try:
+        number = Fraction(Decimal(text.rstrip("%").strip()))
+    except (InvalidOperation, ValueError):
+        return None
+    return number / 100 if percent else number
+
+
+def _color(value: Any) -> str | None:
+    text = _nfkc(value).lstrip("#").upper()
+    return text if re.fullmatch(r"[0-9A-F]{6}", text) else None
+
+
+def _explain(value: Any) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    text = _nfkc(value)
+    return {"": False, YES: True, NO: False, "○": True, "〇": True, "TRUE": True, "FALSE": False}.get(
+        text.upper()
+    )
+
+
+def scale_from_rows(rows: list[dict[str, Any]]) -> tuple[GradeScale | None, list[Problem]]:
+    """The scale the rows describe (None when there are no rows: the default), and every mistake in them."""
+    problems: list[Problem] = []
+    grades: list[Grade] = []
+    seen: dict[str, int] = {}
+    for i, row in enumerate(rows):
+        label = _nfkc(row.get("label"))
+        ok = True
+        if not label:
+            problems.append((i, "label", "評価の記号がありません。"))
+            ok = False
+        elif label in RESERVED:
+            problems.append(
+                (i, "label", f"「{label}」は未入力・対象外の表示に使うため、評価の記号にできません。")
+            )
+            ok = False
+        elif label.upper() in seen:
+            problems.append(
+                (i, "label", f"評価「{label}」が重複しています（{seen[label.upper()] + 1}行目と同じ）。")
+            )
+            ok = False
+        else:
+            seen[label.upper()] = i
+        basis = _nfkc(row.get("basis"))
+        if not basis:
+            problems.append(
+                (i, "basis", f"評価「{label}」の基準がありません。{'・'.join(BASES)} から選んでください。")
+            )
+            ok = False
+        elif basis not in BASES:
+            problems.append(
+                (i, "basis", f"基準「{basis}」は使えません。{'・'.join(BASES)} から選んでください。")
+            )
+            ok = False
+        raw = row.get("threshold")
+        threshold = None
+        if basis in LINE_BASES:
+            threshold = _threshold(raw)
+            if threshold is None:
+                shown = "空欄" if _nfkc(raw) == "" else f"「{_nfkc(raw)}」"
+                problems.append(
+                    (
+                        i,
+                        "threshold",
+                        f"評価「{label}」（基準 {basis}）のしきい値が{shown}です。数値を入力して"
+                        "ください（1 = 100%）。",
+                    )
+                )
+                ok = False
+        elif _nfkc(raw) != "":
+            problems.append(
+                (
+                    i,
+                    "threshold",
+                    f"基準「{basis}」の評価「{label}」にしきい値は使いません。空欄にしてください。",
+                )
+            )
+            ok = False
+        color = _color(row.get("color")) if _nfkc(row.get("color")) else ""
+        if color is None:
+            problems.append(
+                (
+                    i,
+                    "color",
+                    f"色「{_nfkc(row.get('color'))}」は RRGGBB の16進6桁（例 2E75B6）で入力してください。",
+                )
+            )
+            ok = False
+        explain = _explain(row.get("explain"))
+        if explain is None:
+            problems.append(
+                (i, "explain", f"要説明「{_nfkc(row.get('explain'))}」は {YES}・{NO} のどちらかです。")
+            )
+            ok = False
+        if ok:
+            grades.append(Grade(label, _nfkc(row.get("name")), color or "", basis, threshold, bool(explain)))
+    if not rows:
+        return None, problems
+    if len(rows) < 2:
+        problems.append((0, "label", "評価は2段階以上にしてください。"))
+    problems += _order(rows)
+    if problems:
+        return None, problems
+    return GradeScale(tuple(grades), custom=True), problems
+
+
+def _order(rows: list[dict[str, Any]]) -> list[Problem]:
+    """The rules in order: typed scales are typed throughout; a computed scale ends with one それ以外, and on
+    each basis the thresholds fall from the best grade down."""
+    bases = [_nfkc(r.get("basis")) for r in rows]
+    out: list[Problem] = []
+    if BASIS_TYPED in bases and any(b and b != BASIS_TYPED for b in bases):
+        first = next(i for i, b in enumerate(bases) if b and b != BASIS_TYPED)
+        out.append(
+            (
+                first,
+                "basis",
+                "基準「入力」（担当課が評価を入力）と計算する基準は混ぜられません。すべて「入力」にするか、"
+                "すべて計算する基準にしてください。",
+            )
+        )
+        return out
+    if BASIS_TYPED in bases:
+        return out
+    others = [i for i, b in enumerate(bases) if b == BASIS_OTHERWISE]
+    last = len(rows) - 1
+    if last not in others and bases[last] in BASES:
+        out.append((last, "basis", f"最後（最も低い）の評価の基準は「{BASIS_OTHERWISE}」にしてください。"))
+    out += [(i, "basis", f"「{BASIS_OTHERWISE}」は最後の評価だけに使えます。") for i in others if i != last]
+    for basis in LINE_BASES:
+        previous: tuple[int, Fraction] | None = None
+        for i, row in enumerate(rows):
+            if bases[i] != basis or (value := _threshold(row.get("threshold"))) is None:
+                continue
+            if previous is not None and value >= previous[1]:
+                out.append(
+                    (
+                        i,
+                        "threshold",
+                        f"しきい値 {_nfkc(row.get('threshold'))} が上の評価（{previous[0] + 1}行目、"
+                        f"基準 {basis}）のしきい値以上です。上の評価ほど大きくしてください。",
+                    )
+                )
+            previous = (i, value)
+    return out
+
+
+def own_scale(scale: GradeScale | None) -> GradeScale | None:
+    """The scale to keep as the plan's own: None when it is exactly the default S–D (names, colours, rules)."""
+    return None if scale is None or scale.grades == GradeScale().grades else scale
+
+
+def _decimal(value: Fraction | None) -> Any:
+    if value is None:
+        return None
+    number = float(value)
+    return int(number) if number.is_integer() else number
+
+
+def scale_to_rows(scale: GradeScale, as_json: bool = False) -> list[dict[str, Any]]:
+    """The scale as rows: cell values (要説明 はい/いいえ), or JSON values (explain true/false)."""
+    return [
+        {
+            "label": g.label,
+            "name": g.name or None,
+            "color": g.color or None,
+            "basis": g.basis,
+            "threshold": _decimal(g.threshold),
+            "explain": g.explain if as_json else (YES if g.explain else NO),
+        }
+        for g in scale.grades
+    ]

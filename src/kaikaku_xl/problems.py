@@ -1,0 +1,20 @@
+"""What a reader found wrong in what staff typed: a Problem names the sheet, the cell, what is wrong and
+what to do. Readers of the master, of returned department files and of plan workbooks all report these."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+ERROR, WARNING = "エラー", "警告"
+
+
+@dataclass(frozen=True)
+class Problem:
+    severity: str
+    sheet: str
+    cell: str
+    message: str
+    action: str
+
+    def as_dict(self) -> dict[str, str]:
+        return asdict(self)

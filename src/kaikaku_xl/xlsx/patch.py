@@ -1,0 +1,203 @@
+"""Changing single cells of sheets staff own (collect, close-year): values, styles and sheet protection, in the
+sheet's XML, with every other cell, row and element kept. The styles part gains the few styles a closed year needs.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from typing import Any
+
+from lxml import etree
+
+from kaikaku_xl.errors import WorkbookError
+from kaikaku_xl.xlsx.a1 import column_letter, range_bounds
+from kaikaku_xl.xlsx.package import NS_MAIN, part_bytes
+from kaikaku_xl.xlsx.sheetxml import ILLEGAL_XML
+
+
+def _tag(name: str) -> str:
+    return f"{{{NS_MAIN}}}{name}"
+
+
+def _cell_column(cell: etree._Element, previous: int) -> int:
+    ref = cell.get("r")
+    return range_bounds(ref)[0] if ref else previous + 1
+
+
+def _set_value(cell: etree._Element, value: Any) -> None:
+    for child in list(cell):
+        if child.tag in (_tag("f"), _tag("v"), _tag("is")):
+            cell.remove(child)
+    cell.attrib.pop("t", None)
+    if value is None or (isinstance(value, float) and (math.isnan(value) or math.isinf(value))):
+        return
+    if isinstance(value, bool):
+        cell.set("t", "b")
+        element = etree.Element(_tag("v"))
+        element.text = str(int(value))
+    elif isinstance(value, int | float):
+        element = etree.Element(_tag("v"))
+        element.text = (
+            repr(float(value))
+            if isinstance(value, float) and not float(value).is_integer()
+            else str(int(value))
+        )
+    else:
+        cell.set("t", "inlineStr")
+        element = etree.Element(_tag("is"))
+        text = etree.SubElement(element, _tag("t"))
+        text.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        text.text = ILLEGAL_XML.sub("", str(value))
+    cell.insert(0, element)
+
+
+def patch_sheet(
+    xml: bytes,
+    cells: dict[tuple[int, int], Any],
+    styles: dict[tuple[int, int], int] | None = None,
+    protect: bool | None = None,
+    password: str = "",
+) -> bytes:
+    """The sheet part with the given cells (row, col) set to new values and/or new style indices; formulas
+    elsewhere, other cells, rows and every other element are kept. A new cell takes the style of the cell above
+    it (a new table row). protect: True adds sheet protection with `password`, False removes it."""
+    styles = styles or {}
+    root = etree.fromstring(xml)
+    data = root.find(_tag("sheetData"))
+    if data is None:
+        raise WorkbookError("入力シートの形式が想定と異なります（sheetData がありません）。")
+    rows: dict[int, etree._Element] = {}
+    previous_row = 0
+    for row in data.findall(_tag("row")):
+        previous_row = int(row.get("r") or previous_row + 1)
+        row.set("r", str(previous_row))
+        rows[previous_row] = row
+
+    def cells_of(row: etree._Element) -> dict[int, etree._Element]:
+        found, col = {}, 0
+        for cell in row.findall(_tag("c")):
+            col = _cell_column(cell, col)
+            cell.set("r", f"{column_letter(col)}{row.get('r')}")
+            found[col] = cell
+        return found
+
+    missing = object()
+    for r, col in sorted(set(cells) | set(styles)):
+        value = cells.get((r, col), missing)
+        row = rows.get(r)
+        if row is None:
+            row = etree.Element(_tag("row"), r=str(r))
+            later = [n for n in rows if n > r]
+            if later:
+                rows[min(later)].addprevious(row)
+            else:
+                data.append(row)
+            rows[r] = row
+        row.attrib.pop("spans", None)
+        existing = cells_of(row)
+        cell = existing.get(col)
+        if cell is None:
+            cell = etree.Element(_tag("c"), r=f"{column_letter(col)}{r}")
+            above = cells_of(rows[r - 1]).get(col) if r - 1 in rows else None
+            if above is not None and above.get("s"):
+                cell.set("s", above.get("s"))
+            later_cols = [n for n in existing if n > col]
+            if later_cols:
+                existing[min(later_cols)].addprevious(cell)
+            else:
+                row.append(cell)
+        if value is not missing:
+            _set_value(cell, value)
+        if (r, col) in styles:
+            cell.set("s", str(styles[(r, col)]))
+    if protect is not None:
+        _protection(root, protect, password)
+    dimension = root.find(_tag("dimension"))
+    if dimension is not None and rows:
+        max_col = max([1] + [max(cells_of(row)) for row in rows.values() if len(row.findall(_tag("c")))])
+        dimension.set("ref", f"A1:{column_letter(max_col)}{max(rows)}")
+    return part_bytes(root)
+
+
+# Elements that may precede sheetProtection in a worksheet (CT_Worksheet's sequence).
+_BEFORE_PROTECTION = (
+    "sheetPr",
+    "dimension",
+    "sheetViews",
+    "sheetFormatPr",
+    "cols",
+    "sheetData",
+    "sheetCalcPr",
+)
+
+
+def _protection(root: etree._Element, on: bool, password: str) -> None:
+    for old in root.findall(_tag("sheetProtection")):
+        root.remove(old)
+    if not on:
+        return
+    from openpyxl.utils.protection import hash_password  # only here: refresh never imports openpyxl
+
+    element = etree.Element(
+        _tag("sheetProtection"),
+        password=hash_password(password),
+        sheet="1",
+        objects="1",
+        scenarios="1",
+        autoFilter="0",
+        sort="0",
+    )
+    anchor = [child for child in root if etree.QName(child).localname in _BEFORE_PROTECTION]
+    anchor[-1].addnext(element)
+
+
+def is_protected(xml: bytes) -> bool:
+    return etree.fromstring(xml).find(_tag("sheetProtection")) is not None
+
+
+def cell_styles(xml: bytes, cells: set[tuple[int, int]]) -> dict[tuple[int, int], int]:
+    """Style index of the given cells (0 where the cell has none)."""
+    root = etree.fromstring(xml)
+    found: dict[tuple[int, int], int] = {}
+    for cell in root.iter(_tag("c")):
+        ref = cell.get("r")
+        if ref:
+            col, row, _, _ = range_bounds(ref)
+            if (row, col) in cells:
+                found[(row, col)] = int(cell.get("s", "0"))
+    return {key: found.get(key, 0) for key in cells}
+
+
+def locked_styles(xml: bytes, indices: set[int], fill_rgb: str) -> tuple[bytes, dict[int, int]]:
+    """styles.xml with, for each cell style index given, a copy that is locked and filled grey; the mapping
+    from each given index to its locked copy."""
+    root = etree.fromstring(xml)
+    fills, xfs = root.find(_tag("fills")), root.find(_tag("cellXfs"))
+    if fills is None or xfs is None:
+        raise WorkbookError("書式（styles.xml）の形式が想定と異なります。")
+    fill = etree.SubElement(fills, _tag("fill"))
+    pattern = etree.SubElement(fill, _tag("patternFill"), patternType="solid")
+    etree.SubElement(pattern, _tag("fgColor"), rgb="FF" + fill_rgb)
+    etree.SubElement(pattern, _tag("bgColor"), indexed="64")
+    fills.set("count", str(len(fills)))
+    fill_id = str(len(fills) - 1)
+    mapping = {}
+    existing = list(xfs)
+    for index in sorted(indices):
+        xf = copy.deepcopy(existing[index] if index < len(existing) else existing[0])
+        for child in xf.findall(_tag("protection")):
+            xf.remove(child)
+        xf.set("fillId", fill_id)
+        xf.set("applyFill", "1")
+        xf.set("applyProtection", "1")
+        protection = etree.Element(_tag("protection"), locked="1")
+        ext = xf.find(_tag("extLst"))
+        if ext is not None:
+            ext.addprevious(protection)
+        else:
+            xf.append(protection)
+        xfs.append(xf)
+        mapping[index] = len(xfs) - 1
+    xfs.set("count", str(len(xfs)))
+    return part_bytes(root), mapping

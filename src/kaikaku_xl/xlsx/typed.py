@@ -1,0 +1,102 @@
+"""Numbers and text as staff type them: 全角 digits, units, 千/万/億, △ for negatives; one reading for every door."""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+_UNIT_ALIASES = {
+    "㎡": ("m2", "㎡", "平方メートル"),
+    "%": ("%", "パーセント"),
+    "円": ("円",),
+    "時間": ("時間", "h"),
+    "件": ("件",),
+    "枚": ("枚",),
+}
+
+
+_N = r"\d+(?:\.\d*)?"
+
+
+_COMPOUND = re.compile(rf"^(?:(?P<oku>{_N})億)?(?:(?P<man>{_N})万)?(?:(?P<sen>{_N})千)?(?P<rest>\d+)?$")
+
+
+_NUMBER = re.compile(r"^(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")  # the sign is taken off before
+
+
+_THOUSANDS = re.compile(r"\d{1,3}(,\d{3})+")
+
+
+_EXCEL_ERRORS = ("#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!")
+
+
+class NotANumber(ValueError):
+    """The text is not a number in the expected unit; the message says why (Japanese)."""
+
+
+def _strip_unit(text: str, unit: str | None) -> str:
+    """Drop a trailing unit word; a unit other than the measure's own is refused (its meaning is unclear)."""
+    for own, aliases in _UNIT_ALIASES.items():
+        for alias in aliases:
+            if text.endswith(alias) and len(text) > len(alias):
+                if unit and own != unit:
+                    raise NotANumber(f"単位が違います（{alias} ですが、この指標の単位は {unit}）")
+                return text[: -len(alias)]
+    return text
+
+
+def parse_number(value: Any, unit: str | None = None) -> float | None:
+    """A typed value as a number in `unit`; None for empty. Raises NotANumber where the meaning is unclear.
+
+    Accepts 全角 digits and commas, a trailing unit (the measure's own), 千/万/億 multipliers (1.2万 = 12,000),
+    and △/▲ for negatives as Japanese tables print them.
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool) or isinstance(value, datetime | date):
+        raise NotANumber("数値ではありません（日付や真偽値）")
+    if isinstance(value, int | float):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise NotANumber("数値ではありません")
+        return float(value)
+    text = unicodedata.normalize("NFKC", str(value)).strip().replace(" ", "")
+    if text == "":
+        return None
+    if text.upper() in _EXCEL_ERRORS:
+        raise NotANumber(f"Excel のエラー値（{text}）です")
+    # A comma only separates thousands (1,234,567): "1,2,3" is not 123.
+    if any("," in run and not _THOUSANDS.fullmatch(run) for run in re.findall(r"[\d,]+", text)):
+        raise NotANumber("カンマの位置が桁区切り（1,234,567）になっていません")
+    text = text.replace(",", "")
+    sign = 1.0
+    if text[0] in "△▲-+":
+        sign, text = (1.0 if text[0] == "+" else -1.0), text[1:]
+        if text[:1] in ("△", "▲", "-", "+"):
+            raise NotANumber("符号が重なっています")
+    text = _strip_unit(text, unit)
+    compound = _COMPOUND.match(text)
+    if compound and any(compound.group(g) for g in ("oku", "man", "sen")):
+        # 1.2万, 3千, 40億2,500万: decimal arithmetic, so 1.15万 is 11,500 and not 11,499.999…
+        total = sum(
+            Decimal(compound.group(g) or 0) * m for g, m in (("oku", 10**8), ("man", 10**4), ("sen", 10**3))
+        )
+        return sign * float(total + Decimal(compound.group("rest") or 0))
+    if not _NUMBER.match(text):
+        raise NotANumber("数値として読めません")
+    number = float(text)
+    if not math.isfinite(number):
+        raise NotANumber("大きすぎて数値として扱えません")
+    return sign * number
+
+
+def whole_number(value: Any) -> int | None:
+    """A typed whole number (2026, "２０２６", "2,026"); None for a blank or anything else."""
+    try:
+        number = parse_number(value)
+    except NotANumber:
+        return None
+    return int(number) if number is not None and float(number).is_integer() else None
