@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import getpass
 import logging
-from contextlib import nullcontext
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
@@ -90,15 +89,13 @@ def refresh(engine: Engine, now: datetime | None = None, progress: Progress = SI
     A file engine holds the master's writer lock from the read to the atomic replace (one writer at a time).
     progress: a line per phase (読み込み / 計算 / 書き込み) for the command line.
     """
-    writing = getattr(engine, "writing", None)
-    with writing() if writing else nullcontext():
+    with engine.writing():
         return _refresh(engine, now, progress)
 
 
 def _refresh(engine: Engine, now: datetime | None, progress: Progress) -> RefreshOutcome:
     loaded = load(engine, progress)
-    if getattr(engine, "backups", 0) is None:
-        engine.backups = loaded.settings.backups  # type: ignore[attr-defined]
+    engine.use_backups(loaded.settings.backups)
     with progress.phase("計算") as phase:
         count_inputs(phase, loaded)
         results = evaluate_kept(loaded, loaded.settings)

@@ -167,6 +167,9 @@ class XlwingsEngine:
         """Excel holds the open book itself: no file lock to take (the file engine's writing() takes one)."""
         yield
 
+    def use_backups(self, count: int) -> None:
+        """Excel saves the open book itself: no backup to keep."""
+
     def discard(self) -> None:
         """Forget every write not yet committed (used when a workflow fails half-way)."""
         self._table_writes.clear()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -71,7 +72,10 @@ def is_percent_format(fmt: str | None) -> bool:
 
 
 class Engine(Protocol):
-    door: str  # how the refresh was started, shown in the log (コマンド / Excel / Excel(Web))
+    """Read, write, commit: everything a workflow asks of a workbook, whichever door opened it (the file engine of
+    the command line, an xlwings book in Excel). Writes become visible at once, on commit()."""
+
+    door: str  # how the run was started, shown in the log (コマンド / Excel / Excel(Web))
 
     def has_table(self, name: str) -> bool: ...
 
@@ -87,5 +91,44 @@ class Engine(Protocol):
     def write_cells(self, sheet: str, cells: dict[str, Any]) -> None:
         """Set single cells of an output sheet, e.g. the dashboard's figures."""
 
+    def writing(self, action: str = "更新") -> AbstractContextManager[None]:
+        """Be the workbook's one writer from the read to the commit (a file: its writer lock; an open book: Excel
+        holds it already). action names the work in the message a second writer gets."""
+
+    def use_backups(self, count: int) -> None:
+        """How many earlier versions a commit keeps, unless the engine was told already (a file engine: the 設定
+        sheet's バックアップ数; an open book keeps none: Excel saves it)."""
+
     def commit(self) -> None:
         """Make every write visible at once (a file: atomic replace)."""
+
+
+class PatchingEngine(Engine, Protocol):
+    """Single cells of the sheets staff own, for the yearly cycle: collect sets the values it merged and grows a
+    table by the rows it adds."""
+
+    def patch_cells(self, sheet: str, cells: dict[tuple[int, int], Any]) -> None:
+        """Set cells (row, col) of a sheet staff own; everything else on it is kept."""
+
+    def table_bounds(self, name: str) -> tuple[int, int, int, int]:
+        """(min_col, min_row, max_col, max_row) of a table as the workbook has it."""
+
+    def resize_table(self, name: str, ref: str) -> None:
+        """A new range for a table whose sheet is patched (rows added below it)."""
+
+
+class LockingEngine(PatchingEngine, Protocol):
+    """Locking a year's cells and protecting their sheets (close-year, reopen-year: the command line's file engine)."""
+
+    def lock_cells(
+        self, sheet: str, cells: set[tuple[int, int]], fill_rgb: str
+    ) -> dict[tuple[int, int], int]:
+        """Give cells a locked copy of their style with this fill; returns their previous style indices."""
+
+    def restyle_cells(self, sheet: str, styles: dict[tuple[int, int], int]) -> None:
+        """Put cells back on the given style indices (what lock_cells returned)."""
+
+    def protect_sheet(self, sheet: str, password: str | None) -> None:
+        """Protect the sheet with `password` on commit; None removes its protection."""
+
+    def is_protected(self, sheet: str) -> bool: ...

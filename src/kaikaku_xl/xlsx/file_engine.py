@@ -213,6 +213,11 @@ class FileEngine(FileReader):
             finally:
                 self._sole_writer = False
 
+    def use_backups(self, count: int) -> None:
+        """The 設定 sheet's バックアップ数, unless the engine was made with its own count (init keeps none)."""
+        if self.backups is None:
+            self.backups = count
+
     # -- writing ----------------------------------------------------------------------------------------
     def _write(self, sheet: str) -> SheetWrite:
         return self._sheet_writes.setdefault(sheet, SheetWrite())
