@@ -21,7 +21,7 @@ from kaikaku_xl import textfit
 from kaikaku_xl.app.refresh import refresh
 from kaikaku_xl.cli.program import main
 from kaikaku_xl.excel.xlsm import create_xlsm
-from kaikaku_xl.export import xlsx as export_xlsx
+from kaikaku_xl.export import xlsx_sheet
 from kaikaku_xl.master import contract as c
 from kaikaku_xl.master.builder import layout_of
 from kaikaku_xl.master.contract import excel as n
@@ -75,7 +75,7 @@ def test_header_rows_fit_their_wrapped_headers(master: Path) -> None:
 
 
 def test_one_text_estimate_for_the_master_and_the_council_export() -> None:
-    assert export_xlsx.line_count is textfit.line_count and export_xlsx.text_width is textfit.text_width
+    assert xlsx_sheet.line_count is textfit.line_count and xlsx_sheet.text_width is textfit.text_width
     assert textfit.wrapped_lines("あ" * 40, 30) >= 2 and textfit.row_height([("短い", 30)]) is None
 
 
