@@ -211,8 +211,10 @@ def build_xlsm_workbook(plan: Plan, *, sample: bool = False, protect: bool = Tru
 
 
 def macro_module(stem: str) -> str:
-    """`<name>.py` beside the workbook: SampleCall imports it and calls main()."""
-    return f'''"""Macros of {stem}.xlsm (kaikaku-xl). Its 更新 button runs SampleCall, which runs main() below.
+    """`<name>.py` beside the workbook: SampleCall imports it and calls main(); its docstrings name the button
+    and the actions as the contract does."""
+    actions = " / ".join(n.ACTIONS)
+    return f'''"""Macros of {stem}.xlsm (kaikaku-xl). Its {n.BUTTON_CAPTION} button runs {n.BUTTON_MACRO}, which runs main() below.
 
 Made by `kaikaku init --xlsm`. Keep this file beside the workbook, with the same name.
 """
@@ -221,7 +223,7 @@ from kaikaku_xl.excel.macros import main as _run_chosen_action
 
 
 def main() -> None:
-    """Run the action chosen on the 操作 sheet (更新 / 検証 / 出力) on the workbook that called it."""
+    """Run the action chosen on the {n.SHEET_ACTIONS} sheet ({actions}) on the workbook that called it."""
     _run_chosen_action()
 
 
