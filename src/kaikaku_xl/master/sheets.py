@@ -105,7 +105,11 @@ def write_table(
             cell = ws.cell(row=top + i, column=left + j, value=row[j])
             is_input = editable(i - 1, col.key) if editable else col.key in inputs
             role = "output" if spec.output else ("input" if is_input else "reference")
-            fmt = row_formats[i - 1] if col.per_measure and row_formats and i <= len(row_formats) else col.fmt
+            fmt = (
+                row_formats[i - 1]
+                if col.per_row_format and row_formats and i <= len(row_formats)
+                else col.fmt
+            )
             apply(cell, role, fmt, col.wrap)
         height = table_row_height(((col.width, col.wrap) for col in spec.columns), row)
         if height:
@@ -122,7 +126,7 @@ def register_measure_formats(ws: Worksheet, spec: TableSpec, row: int) -> None:
     """Put into the workbook's styles the template cell's style with each measure format, so that refresh can
     give each row its measure's decimals by choosing an existing style (it never edits styles.xml)."""
     for j, col in enumerate(spec.columns):
-        if not col.per_measure:
+        if not col.per_row_format:
             continue
         template = ws.cell(row=row, column=spec.anchor_col + j)
         scratch = ws.cell(row=ws.max_row + 1, column=spec.anchor_col + j)
