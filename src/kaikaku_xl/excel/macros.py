@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import xlwings as xw
 
@@ -72,7 +71,7 @@ def export_folder(engine: XlwingsEngine) -> Path:
     return folder if folder.is_absolute() else book_path.parent / folder
 
 
-def excel_pdf(app: Any, xlsx: Path, pdf: Path) -> None:
+def excel_pdf(app: xw.App, xlsx: Path, pdf: Path) -> None:
     """The council PDF by Excel's own PDF export of the values-only workbook (classic Excel: the caller's app)."""
     book = app.books.open(str(xlsx), read_only=True)
     try:
@@ -169,7 +168,7 @@ def _show(engine: XlwingsEngine, status: str, problem: tuple[str, str] | None) -
         engine.book.app.alert(status, title="kaikaku-xl")
 
 
-def run(book: Any, action: str | None = None, now: datetime | None = None) -> str:
+def run(book: xw.Book, action: str | None = None, now: datetime | None = None) -> str:
     """Run one action of the contract's ACTIONS (by default the one chosen on the 操作 sheet) on an open book and
     report its outcome in the workbook; never raises. A KaikakuError is the user's to act on (its message and
     what to do); anything else is a bug, reported as one."""

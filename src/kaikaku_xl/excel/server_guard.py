@@ -24,9 +24,14 @@ import os
 import weakref
 from collections.abc import Awaitable, Callable, MutableMapping
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from kaikaku_xl.errors import KaikakuError
+
+if TYPE_CHECKING:  # the `server` extra: imported only when xlwings Server runs
+    from fastapi import FastAPI
+    from starlette.requests import Request
+    from starlette.responses import Response
 
 SECRET_ENV = "KAIKAKU_SERVER_SECRET"
 MAX_MB_ENV = "KAIKAKU_SERVER_MAX_MB"
@@ -48,6 +53,9 @@ Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 logger = logging.getLogger("kaikaku_xl.server")
 
@@ -259,7 +267,7 @@ def _content_length(scope: Scope) -> int | None:
     return None
 
 
-def install_bad_request_handlers(fastapi_app: Any) -> None:
+def install_bad_request_handlers(fastapi_app: FastAPI) -> None:
     """Malformed requests answer 400 in Japanese: a body that is not JSON (FastAPI's own parse of it), and JSON
     that lacks fields (KeyError, TypeError...). Other HTTP errors keep FastAPI's own answer."""
     from fastapi.exception_handlers import http_exception_handler
@@ -267,14 +275,15 @@ def install_bad_request_handlers(fastapi_app: Any) -> None:
     from fastapi.responses import JSONResponse
     from starlette.exceptions import HTTPException
 
-    async def bad_request(_request: Any, exc: Exception) -> JSONResponse:
+    async def bad_request(_request: Request, exc: Exception) -> Response:
         unreadable = isinstance(exc, RequestValidationError) and any(
             error.get("type") == "json_invalid" for error in exc.errors()
         )
         logger.warning("bad request: %s", "json_invalid" if unreadable else type(exc).__name__)
         return JSONResponse({"detail": BAD_JSON if unreadable else BAD_REQUEST}, status_code=400)
 
-    async def http_error(request: Any, exc: HTTPException) -> Any:
+    async def http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)  # registered for HTTPException only
         if exc.status_code == 400 and exc.detail == BODY_NOT_PARSED:  # e.g. bytes that are not UTF-8
             logger.warning("bad request: body not parsed")
             return JSONResponse({"detail": BAD_JSON}, status_code=400)
@@ -320,9 +329,9 @@ def _offload_script(wrapper: Callable[..., Any]) -> None:
     _OFFLOADED.add(wrapper)
 
 
-def _offloaded(func: Callable[..., Any]) -> Callable[..., Awaitable[Any]]:
+def _offloaded(func: Callable[P, R]) -> Callable[P, Awaitable[R]]:
     @functools.wraps(func)
-    async def run(*args: Any, **kwargs: Any) -> Any:
+    async def run(*args: P.args, **kwargs: P.kwargs) -> R:
         return await asyncio.to_thread(func, *args, **kwargs)
 
     _OFFLOADED.add(run)
