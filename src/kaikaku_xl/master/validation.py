@@ -78,8 +78,9 @@ def add_input_validations(wb: Workbook, plan: Plan, layout: c.Layout) -> None:
         )
         add_validation(wb[gs.sheet], gs, "explain", choice_list(("はい", "いいえ"), "はい／いいえ"))
     lg = c.LEDGER
-    if all(isinstance(n, int) for n in numbers):
-        low, high = min(numbers), max(numbers)  # type: ignore[type-var]
+    whole = [n for n in numbers if isinstance(n, int)]
+    if len(whole) == len(numbers):
+        low, high = min(whole), max(whole)
         add_validation(
             wb[lg.sheet],
             lg,
