@@ -6,10 +6,9 @@ Office.js add-in; a workbook built with --no-protect does not speak of protectio
 
 from __future__ import annotations
 
-from typing import Any
-
 from kaikaku_xl.master import contract as c
 from kaikaku_xl.plan import MONEY_KINDS, Plan
+from kaikaku_xl.plan.scale import GradeScale
 
 PROTECTED_HEAD = "■ 更新で作られるシート（保護されています。直接入力しないでください）"
 
@@ -98,7 +97,7 @@ XLSX_LINES = (
 )
 
 
-def _scale_lines(scale: Any) -> list[str]:
+def _scale_lines(scale: GradeScale) -> list[str]:
     """The plan's own scale, as the 使い方 sheet explains it."""
     how = (
         "担当課が進捗状況シートで全ての取組項目の評価を選びます（計算しません）。"
