@@ -47,3 +47,20 @@ def test_distribute_and_collect_from_excel(tmp_path: Path) -> None:
 
     again = macros.run(book, n.ACTION_COLLECT, now=NOW)
     assert "適用 0 件" in again
+
+
+def test_distributing_a_closed_year_from_excel_is_an_error_staff_can_act_on(tmp_path: Path) -> None:
+    """Every failure a user can cause is a KaikakuError (errors.py), not only WorkbookError: a closed year's
+    InputError from the 配布 button is reported as what to do, never as an unexpected bug."""
+    from kaikaku_xl.cli.program import main
+
+    master = make_master(tmp_path, sample=False)
+    assert main(["close-year", str(master), "--year", str(YEAR)]) == 0
+    book = ComBook(master)
+    status = macros.run(book, n.ACTION_DISTRIBUTE, now=NOW)
+    assert status.startswith(f"エラー（{n.ACTION_DISTRIBUTE}）: "), status
+    assert "締められています" in status and "予期しないエラー" not in status
+    problems = book.values(c.PROBLEMS.sheet)
+    assert any("reopen-year" in str(v) for v in problems.values())
+    assert "担当者（情報政策担当）" not in "".join(str(v) for v in problems.values())
+    assert not (tmp_path / "配布").exists() or not any((tmp_path / "配布").iterdir())

@@ -21,7 +21,7 @@ from kaikaku_xl import textfit
 from kaikaku_xl.app.refresh import refresh
 from kaikaku_xl.cli.program import main
 from kaikaku_xl.excel.xlsm import create_xlsm
-from kaikaku_xl.export import xlsx_sheet
+from kaikaku_xl.export import xlsx_sheet as export_sheet
 from kaikaku_xl.master import contract as c
 from kaikaku_xl.master.builder import layout_of
 from kaikaku_xl.master.contract import excel as n
@@ -75,7 +75,7 @@ def test_header_rows_fit_their_wrapped_headers(master: Path) -> None:
 
 
 def test_one_text_estimate_for_the_master_and_the_council_export() -> None:
-    assert xlsx_sheet.line_count is textfit.line_count and xlsx_sheet.text_width is textfit.text_width
+    assert export_sheet.line_count is textfit.line_count and export_sheet.text_width is textfit.text_width
     assert textfit.wrapped_lines("あ" * 40, 30) >= 2 and textfit.row_height([("短い", 30)]) is None
 
 
@@ -193,6 +193,16 @@ def test_guide_is_written_for_the_variant_built(master: Path, xlsm: Path) -> Non
     assert f"「{n.SHEET_ACTIONS}」シート" in xlsm_guide and "ボタン" in xlsm_guide
     assert f"「{n.SHEET_ACTIONS}」シート" not in xlsx_guide and "kaikaku refresh" in xlsx_guide
     assert "保護されています" in xlsx_guide and c.PASSWORD_NOTE in xlsx_guide
+
+
+def test_every_list_of_the_actions_is_the_contracts(xlsm: Path) -> None:
+    """The guide line, the 操作 sheet's dropdown and the `<name>.py` beside the workbook name the same actions,
+    in the contract's order (ACTIONS is the one list; the macros' DOERS is tested against it too)."""
+    listed = "・".join(n.ACTIONS)
+    assert f"処理（{listed}）を選び" in guide_text(xlsm)
+    [choice] = load_workbook(xlsm)[n.SHEET_ACTIONS].data_validations.dataValidation
+    assert choice.formula1 == '"' + ",".join(n.ACTIONS) + '"'
+    assert f"({' / '.join(n.ACTIONS)})" in xlsm.with_suffix(".py").read_text(encoding="utf-8")
 
 
 def test_xlwings_conf_has_rows_only_for_values_set(xlsm: Path) -> None:

@@ -154,6 +154,12 @@ def test_a_bug_is_reported_plainly_and_changes_no_output(xlsm: Path, monkeypatch
     assert {s: book.values(s) for s in before} == before
 
 
+def test_every_action_has_a_doer_and_every_doer_an_action() -> None:
+    """The contract's ACTIONS is the one list of the 操作 sheet's actions: the macros do exactly those."""
+    assert list(macros.DOERS) == list(n.ACTIONS)
+    assert all(callable(doer) for doer in macros.DOERS.values())
+
+
 def test_unknown_action_is_named(xlsm: Path) -> None:
     book = ComBook(xlsm)
     status = macros.run(book, "印刷", now=NOW)

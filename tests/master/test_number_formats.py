@@ -112,7 +112,7 @@ def test_each_measure_row_has_its_decimals(tmp_path: Path) -> None:
     assert "#,##0.0" in expected and "#,##0" in expected
     ev, top = wb[c.EVALUATION.sheet], c.EVALUATION.anchor_row
     for j, col in enumerate(c.EVALUATION.columns, start=1):
-        if col.per_measure:
+        if col.per_row_format:
             got = [ev.cell(row=top + i, column=j).number_format for i in range(1, len(expected) + 1)]
             assert got == expected, col.header
     actuals = wb["実績"]

@@ -44,7 +44,7 @@ def evaluation_formats(loaded: Loaded, results: Results) -> dict[str, list[str]]
     """Each 評価結果 row's number format for its measure's values (the plan's decimals for that measure)."""
     decimals = {m.measure_id: m.shown_decimals for m in loaded.plan.measures}
     per_row = [number_format(decimals.get(r, 0)) for r in results.measures["measure_id"]]
-    return {col.key: per_row for col in c.EVALUATION.columns if col.per_measure}
+    return {col.key: per_row for col in c.EVALUATION.columns if col.per_row_format}
 
 
 def item_rows(loaded: Loaded, results: Results) -> list[list[Any]]:

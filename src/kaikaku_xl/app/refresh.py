@@ -134,7 +134,7 @@ def _write_outputs(
     trend_items, trend_measures, trend_formats = trend_rows(loaded, results)
     tables[c.TREND_ITEMS_TABLE], tables[c.TREND_MEASURES_TABLE] = trend_items, trend_measures
     trend_spec = layout.table(c.TREND_MEASURES_TABLE)
-    formats[trend_spec.name] = {col.key: trend_formats for col in trend_spec.columns if col.per_measure}
+    formats[trend_spec.name] = {col.key: trend_formats for col in trend_spec.columns if col.per_row_format}
     tables[c.SUBMISSIONS.name] = submission_rows(department_status(engine, loaded, results))
     for spec in layout.outputs:
         logger.debug("表 %s（%s）に %d 行を書き込みます", spec.name, spec.sheet, len(tables[spec.name]))

@@ -14,15 +14,17 @@ import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
-
-from openpyxl.utils.cell import range_boundaries
+from typing import TYPE_CHECKING, Any
 
 from kaikaku_xl.errors import WorkbookError
 from kaikaku_xl.master import contract as c
-from kaikaku_xl.xlsx.engine import RawTable
+from kaikaku_xl.xlsx.a1 import range_bounds
+from kaikaku_xl.xlsx.engine import PatchingEngine, RawTable
 from kaikaku_xl.xlsx.limits import check_row_limit
 from kaikaku_xl.xlsx.tablespec import TableSpec
+
+if TYPE_CHECKING:
+    import xlwings as xw
 
 DOOR_CLASSIC = "Excel"
 DOOR_SERVER = "Excel(Web)"
@@ -31,10 +33,10 @@ DOOR_SERVER = "Excel(Web)"
 @dataclass
 class _TableRef:
     sheet: str
-    table: Any  # xw.main.Table
+    table: xw.main.Table
 
 
-def is_remote(book: Any) -> bool:
+def is_remote(book: xw.Book) -> bool:
     """True for a book of xlwings Server / Office.js (its writes are returned as actions)."""
     try:
         return book.app.engine.name == "remote"
@@ -55,13 +57,13 @@ def plain(value: Any) -> Any:
 
 def _bounds(address: str) -> tuple[int, int, int, int]:
     """(min_col, min_row, max_col, max_row) of "A3:U21" / "$A$3:$U$21" / "Sheet!A3:U21"."""
-    return range_boundaries(address.split("!")[-1].replace("$", ""))  # type: ignore[return-value]
+    return range_bounds(address.split("!")[-1].replace("$", ""))
 
 
 class XlwingsEngine:
     """Reads input tables of an open workbook and replaces its output tables on commit()."""
 
-    def __init__(self, book: Any, door: str | None = None) -> None:
+    def __init__(self, book: xw.Book, door: str | None = None) -> None:
         self.book = book
         self.remote = is_remote(book)
         self.door = door or (DOOR_SERVER if self.remote else DOOR_CLASSIC)
@@ -265,3 +267,9 @@ class XlwingsEngine:
                     AllowSorting=True,
                     AllowFiltering=True,
                 )
+
+
+if (
+    TYPE_CHECKING
+):  # the type checker holds the xlwings engine to the engine protocols it serves (xlsx/engine.py)
+    _xlwings_engine: type[PatchingEngine] = XlwingsEngine

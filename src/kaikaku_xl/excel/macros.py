@@ -1,4 +1,5 @@
-"""The macros: refresh, validate, export, distribute and collect run from Excel, through the same workflows as the command line.
+"""The macros: the actions of the 操作 sheet (the contract's ACTIONS) run from Excel, through the same workflows as
+the command line.
 
 Classic Excel: the 更新 button runs `SampleCall`, which imports `<workbook name>.py` beside the workbook and calls
 its `main()`, which calls `main()` here: the book is `xw.Book.caller()` and the 操作 sheet's dropdown chooses the
@@ -12,18 +13,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import xlwings as xw
 
 from kaikaku_xl.app.outputs import problem_rows
 from kaikaku_xl.app.refresh import refresh as refresh_workflow
 from kaikaku_xl.app.validate import validate as validate_workflow
-from kaikaku_xl.errors import WorkbookError
+from kaikaku_xl.errors import KaikakuError, WorkbookError
 from kaikaku_xl.excel.engine import XlwingsEngine
 from kaikaku_xl.master import contract as c
 from kaikaku_xl.master.contract import excel as n
 from kaikaku_xl.master.load import Loaded
+from kaikaku_xl.plan.settings import Settings
 from kaikaku_xl.problems import ERROR
 from kaikaku_xl.rounding import format_amount
 
@@ -70,7 +71,7 @@ def export_folder(engine: XlwingsEngine) -> Path:
     return folder if folder.is_absolute() else book_path.parent / folder
 
 
-def excel_pdf(app: Any, xlsx: Path, pdf: Path) -> None:
+def excel_pdf(app: xw.App, xlsx: Path, pdf: Path) -> None:
     """The council PDF by Excel's own PDF export of the values-only workbook (classic Excel: the caller's app)."""
     book = app.books.open(str(xlsx), read_only=True)
     try:
@@ -95,8 +96,8 @@ def do_export(engine: XlwingsEngine, now: datetime) -> str:
     return f"{n.ACTION_EXPORT}しました（{now.strftime(STAMP)}）: {folder} に {len(result.paths)} ファイル{notes}。"
 
 
-def cycle_folder(engine: XlwingsEngine, key: str) -> Path:
-    """The 配布 / 回収 folder of the 設定 sheet (relative to the workbook's folder)."""
+def cycle_folder(engine: XlwingsEngine, chosen: Callable[[Settings], str]) -> Path:
+    """The 配布 / 回収 folder of the 設定 sheet, `chosen` from its settings (relative to the workbook's folder)."""
     from kaikaku_xl.master.load import load
 
     book_path = Path(str(engine.book.fullname))
@@ -105,7 +106,7 @@ def cycle_folder(engine: XlwingsEngine, key: str) -> Path:
             "ブラウザー版・Office.js からは配布・回収できません。"
             "マスターを保存し、コマンド kaikaku distribute / collect を使ってください。"
         )
-    folder = Path(str(getattr(load(engine).settings, key)).strip())
+    folder = Path(str(chosen(load(engine).settings)).strip())
     return folder if folder.is_absolute() else book_path.parent / folder
 
 
@@ -113,7 +114,7 @@ def do_distribute(engine: XlwingsEngine, now: datetime) -> str:
     """`kaikaku distribute` into the 配布フォルダー of the 設定 sheet, recorded in the open workbook."""
     from kaikaku_xl.cycle.distribute import distribute_into
 
-    folder = cycle_folder(engine, "distribution_folder")
+    folder = cycle_folder(engine, lambda settings: settings.distribution_folder)
     result = distribute_into(engine, folder, now=now)
     return (
         f"{n.ACTION_DISTRIBUTE}しました（{now.strftime(STAMP)}）: {result.year}年度、{len(result.sent)} 課のファイルを "
@@ -125,7 +126,7 @@ def do_collect(engine: XlwingsEngine, now: datetime) -> str:
     """`kaikaku collect` of the 回収フォルダー of the 設定 sheet, merged into the open workbook."""
     from kaikaku_xl.cycle.collect import collect_into, returned_files
 
-    folder = cycle_folder(engine, "collection_folder")
+    folder = cycle_folder(engine, lambda settings: settings.collection_folder)
     report = collect_into(engine, returned_files([folder]), now=now)
     open_conflicts = sum(not x["resolved"] for x in report.conflicts)
     text = (
@@ -137,7 +138,12 @@ def do_collect(engine: XlwingsEngine, now: datetime) -> str:
     return text + "。ブックを保存してください。"
 
 
-DOERS: dict[str, Callable[[XlwingsEngine, datetime], str]] = {
+Doer = Callable[[XlwingsEngine, datetime], str]  # one action on the open book; returns its 状態 line
+
+
+# Who does each action of the contract's ACTIONS (master/contract/excel.py, the one list of them): a new action
+# is named there and done here (tests/excel/test_excel_engine.py holds the two lists to each other).
+DOERS: dict[str, Doer] = {
     n.ACTION_REFRESH: do_refresh,
     n.ACTION_VALIDATE: do_validate,
     n.ACTION_EXPORT: do_export,
@@ -162,8 +168,10 @@ def _show(engine: XlwingsEngine, status: str, problem: tuple[str, str] | None) -
         engine.book.app.alert(status, title="kaikaku-xl")
 
 
-def run(book: Any, action: str | None = None, now: datetime | None = None) -> str:
-    """Run one action (更新 / 検証 / 出力 / 配布 / 回収) on an open book and report its outcome in the workbook; never raises."""
+def run(book: xw.Book, action: str | None = None, now: datetime | None = None) -> str:
+    """Run one action of the contract's ACTIONS (by default the one chosen on the 操作 sheet) on an open book and
+    report its outcome in the workbook; never raises. A KaikakuError is the user's to act on (its message and
+    what to do); anything else is a bug, reported as one."""
     engine = XlwingsEngine(book)
     now = now or datetime.now()
     chosen = (action or str(engine.read_named(n.NAME_ACTION) or n.ACTION_REFRESH)).strip()
@@ -175,7 +183,7 @@ def run(book: Any, action: str | None = None, now: datetime | None = None) -> st
     try:
         status = doer(engine, now)
         problem = None
-    except WorkbookError as exc:
+    except KaikakuError as exc:
         status = f"エラー（{chosen}）: {exc}"
         problem = (str(exc), "表示された内容を確認し、直してからもう一度実行してください。")
     except Exception as exc:  # a bug: say so plainly in the workbook, keep the outputs as they were

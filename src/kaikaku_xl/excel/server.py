@@ -18,9 +18,12 @@ import os
 import sys
 from collections.abc import MutableMapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from kaikaku_xl.errors import KaikakuError
+
+if TYPE_CHECKING:
+    from kaikaku_xl.excel.server_guard import ASGIApp
 
 PROJECT_DIR = Path(__file__).resolve().with_name("officejs")
 
@@ -72,7 +75,7 @@ def check_not_configured_elsewhere(project_dir: Path) -> None:
         )
 
 
-def app() -> Any:
+def app() -> ASGIApp:
     """The ASGI app of xlwings Server with kaikaku-xl's functions and scripts (for uvicorn or TestClient)."""
     check_not_configured_elsewhere(configure())
     import xlwings_server.config  # noqa: F401  (must come before xlwings)

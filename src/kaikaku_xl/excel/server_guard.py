@@ -21,11 +21,17 @@ import ipaddress
 import json
 import logging
 import os
+import weakref
 from collections.abc import Awaitable, Callable, MutableMapping
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from kaikaku_xl.errors import KaikakuError
+
+if TYPE_CHECKING:  # the `server` extra: imported only when xlwings Server runs
+    from fastapi import FastAPI
+    from starlette.requests import Request
+    from starlette.responses import Response
 
 SECRET_ENV = "KAIKAKU_SERVER_SECRET"
 MAX_MB_ENV = "KAIKAKU_SERVER_MAX_MB"
@@ -47,6 +53,9 @@ Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 logger = logging.getLogger("kaikaku_xl.server")
 
@@ -136,62 +145,103 @@ def guard(app: ASGIApp, env: MutableMapping[str, str] | None = None) -> ASGIApp:
 
     async def guarded(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
-            if scope["type"] == "websocket" and secret:  # socket.io: the same secret, or no connection
-                if not _authorized(scope, secret):
-                    await send({"type": "websocket.close", "code": 1008})
-                    return
-            await app(scope, receive, send)
+            await _pass_other(app, scope, receive, send, secret)
             return
-        method, path = scope.get("method", "GET"), scope.get("path", "")
-        if secret and not (method in ("GET", "HEAD") and _public(path)) and not _authorized(scope, secret):
-            await _reply(send, 401, UNAUTHORIZED, [(b"www-authenticate", b"Bearer")])
+        refusal = _refusal(scope, secret, limit)
+        if refusal is not None:
+            await _reply(send, *refusal)
             return
-        declared = _content_length(scope)
-        if declared is not None and declared > limit:
-            await _reply(send, 413, TOO_LARGE.format(mb=limit / 1024 / 1024, env=MAX_MB_ENV))
-            return
-        body = b""
-        if method in ("POST", "PUT", "PATCH"):
-            chunks, size, more = [], 0, True
-            while more:
-                message = await receive()
-                if message["type"] == "http.disconnect":
-                    return
-                chunk = message.get("body", b"")
-                size += len(chunk)
-                if size > limit:  # no Content-Length (chunked): stop reading at the limit
-                    await _reply(send, 413, TOO_LARGE.format(mb=limit / 1024 / 1024, env=MAX_MB_ENV))
-                    return
-                chunks.append(chunk)
-                more = message.get("more_body", False)
-            body = b"".join(chunks)
-            # Malformed JSON is answered by the handlers below when FastAPI parses the body: parsing it here too
-            # cost a second parse and a full garbage collection (+60 ms per 10,000-row call, bench/udfs.py).
-        replayed = False
-
-        async def replay() -> Message:
-            nonlocal replayed
-            if method in ("POST", "PUT", "PATCH") and not replayed:
-                replayed = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
-
-        started = False
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
-        try:
-            await app(scope, replay if method in ("POST", "PUT", "PATCH") else receive, tracking_send)
-        except Exception as exc:  # logged in one line; the caller gets a sentence, never a traceback
-            logger.warning("request %s %s failed: %s", method, path, type(exc).__name__)
-            if not started:
-                await _reply(send, 500, FAILED)
+        if scope.get("method", "GET") in WITH_BODY:
+            body = await _read_body(receive, send, limit)
+            if body is None:
+                return
+            receive = _replaying(body, receive)
+        await _answer(app, scope, receive, send)
 
     return guarded
+
+
+WITH_BODY = ("POST", "PUT", "PATCH")
+
+
+async def _pass_other(app: ASGIApp, scope: Scope, receive: Receive, send: Send, secret: str) -> None:
+    """Lifespan and websocket scopes: a websocket (socket.io) needs the same secret, or gets no connection."""
+    if scope["type"] == "websocket" and secret and not _authorized(scope, secret):
+        await send({"type": "websocket.close", "code": 1008})
+        return
+    await app(scope, receive, send)
+
+
+def _refusal(scope: Scope, secret: str, limit: int) -> tuple[int, str, list[tuple[bytes, bytes]]] | None:
+    """(status, message, headers) of a request refused before its body is read: no secret, or too large."""
+    method, path = scope.get("method", "GET"), scope.get("path", "")
+    if secret and not (method in ("GET", "HEAD") and _public(path)) and not _authorized(scope, secret):
+        return 401, UNAUTHORIZED, [(b"www-authenticate", b"Bearer")]
+    declared = _content_length(scope)
+    if declared is not None and declared > limit:
+        return 413, _too_large(limit), []
+    return None
+
+
+def _too_large(limit: int) -> str:
+    return TOO_LARGE.format(mb=limit / 1024 / 1024, env=MAX_MB_ENV)
+
+
+async def _read_body(receive: Receive, send: Send, limit: int) -> bytes | None:
+    """The whole body, read up to the limit; None when the caller left or the body passed the limit (answered
+    413 here: a chunked body declares no Content-Length).
+
+    Malformed JSON is answered by the handlers below when FastAPI parses the body: parsing it here too cost a
+    second parse and a full garbage collection (+60 ms per 10,000-row call, bench/udfs.py)."""
+    chunks: list[bytes] = []
+    size, more = 0, True
+    while more:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return None
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            await _reply(send, 413, _too_large(limit))
+            return None
+        chunks.append(chunk)
+        more = message.get("more_body", False)
+    return b"".join(chunks)
+
+
+def _replaying(body: bytes, receive: Receive) -> Receive:
+    """A receive that hands the app the body already read, once, then whatever the client sends next."""
+    replayed = False
+
+    async def replay() -> Message:
+        nonlocal replayed
+        if not replayed:
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
+
+
+async def _answer(app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> None:
+    """Run the app; a failure is logged in one line and the caller gets a sentence, never a traceback (a 500
+    only where the app had not started its answer)."""
+    started = False
+
+    async def tracking_send(message: Message) -> None:
+        nonlocal started
+        if message["type"] == "http.response.start":
+            started = True
+        await send(message)
+
+    try:
+        await app(scope, receive, tracking_send)
+    except Exception as exc:
+        logger.warning(
+            "request %s %s failed: %s", scope.get("method", "GET"), scope.get("path", ""), type(exc).__name__
+        )
+        if not started:
+            await _reply(send, 500, FAILED)
 
 
 def _public(path: str) -> bool:
@@ -217,7 +267,7 @@ def _content_length(scope: Scope) -> int | None:
     return None
 
 
-def install_bad_request_handlers(fastapi_app: Any) -> None:
+def install_bad_request_handlers(fastapi_app: FastAPI) -> None:
     """Malformed requests answer 400 in Japanese: a body that is not JSON (FastAPI's own parse of it), and JSON
     that lacks fields (KeyError, TypeError...). Other HTTP errors keep FastAPI's own answer."""
     from fastapi.exception_handlers import http_exception_handler
@@ -225,14 +275,15 @@ def install_bad_request_handlers(fastapi_app: Any) -> None:
     from fastapi.responses import JSONResponse
     from starlette.exceptions import HTTPException
 
-    async def bad_request(_request: Any, exc: Exception) -> JSONResponse:
+    async def bad_request(_request: Request, exc: Exception) -> Response:
         unreadable = isinstance(exc, RequestValidationError) and any(
             error.get("type") == "json_invalid" for error in exc.errors()
         )
         logger.warning("bad request: %s", "json_invalid" if unreadable else type(exc).__name__)
         return JSONResponse({"detail": BAD_JSON if unreadable else BAD_REQUEST}, status_code=400)
 
-    async def http_error(request: Any, exc: HTTPException) -> Any:
+    async def http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)  # registered for HTTPException only
         if exc.status_code == 400 and exc.detail == BODY_NOT_PARSED:  # e.g. bytes that are not UTF-8
             logger.warning("bad request: body not parsed")
             return JSONResponse({"detail": BAD_JSON}, status_code=400)
@@ -258,7 +309,7 @@ def off_the_event_loop(*modules: ModuleType) -> None:
                 inspect.iscoroutinefunction(func)
                 or inspect.isasyncgenfunction(func)
                 or inspect.isgeneratorfunction(func)
-                or getattr(func, "__kaikaku_offloaded__", False)
+                or is_offloaded(func)
             ):
                 continue
             setattr(module, name, _offloaded(func))
@@ -275,25 +326,37 @@ def _offload_script(wrapper: Callable[..., Any]) -> None:
     inner = cell.cell_contents
     if callable(inner) and not inspect.iscoroutinefunction(inner) and not inspect.isasyncgenfunction(inner):
         cell.cell_contents = _offloaded(inner)
-    wrapper.__kaikaku_offloaded__ = True  # type: ignore[attr-defined]
+    _OFFLOADED.add(wrapper)
 
 
-def _offloaded(func: Callable[..., Any]) -> Callable[..., Awaitable[Any]]:
+def _offloaded(func: Callable[P, R]) -> Callable[P, Awaitable[R]]:
     @functools.wraps(func)
-    async def run(*args: Any, **kwargs: Any) -> Any:
+    async def run(*args: P.args, **kwargs: P.kwargs) -> R:
         return await asyncio.to_thread(func, *args, **kwargs)
 
-    run.__kaikaku_offloaded__ = True  # type: ignore[attr-defined]
+    _OFFLOADED.add(run)
     return run
+
+
+# The functions made to run in a worker thread (by off_the_event_loop), so that a second call leaves them alone.
+_OFFLOADED: weakref.WeakSet[Callable[..., Any]] = weakref.WeakSet()
+
+
+def is_offloaded(func: Callable[..., Any]) -> bool:
+    """Whether off_the_event_loop already made `func` (a UDF or script of xlwings Server) run in a thread."""
+    return func in _OFFLOADED
+
+
+# One guarded app per process, like xlwings Server's own main_app: protect() answers the same one again.
+_GUARDED: dict[ASGIApp, ASGIApp] = {}
 
 
 def protect(main_app: ASGIApp, env: MutableMapping[str, str] | None = None) -> ASGIApp:
     """xlwings Server's app with every guard of this module (call after xlwings Server is imported)."""
     import sys
 
-    cached = getattr(main_app, "_kaikaku_guarded", None)
-    if cached is not None and env is None:
-        return cached
+    if env is None and main_app in _GUARDED:
+        return _GUARDED[main_app]
     from xlwings_server import main
     from xlwings_server.routers import xlwings as router
 
@@ -304,5 +367,5 @@ def protect(main_app: ASGIApp, env: MutableMapping[str, str] | None = None) -> A
             off_the_event_loop(sys.modules[name])
     guarded = guard(main_app, env)
     if env is None:
-        main_app._kaikaku_guarded = guarded  # one guarded app per process, like xlwings Server's own main_app
+        _GUARDED[main_app] = guarded
     return guarded

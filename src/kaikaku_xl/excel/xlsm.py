@@ -18,8 +18,9 @@ import io
 import keyword
 import sys
 import zipfile
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import xlwings
 from openpyxl.styles import Alignment
@@ -28,12 +29,13 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from kaikaku_xl.app.init import create_master
+from kaikaku_xl.app.init import MasterPacker, create_master
 from kaikaku_xl.errors import WorkbookError
 from kaikaku_xl.master.builder import new_master
 from kaikaku_xl.master.contract import excel as n
 from kaikaku_xl.master.sheets import print_setup
 from kaikaku_xl.plan import Plan
+from kaikaku_xl.progress import SILENT, Progress
 from kaikaku_xl.textfit import row_height
 from kaikaku_xl.xlsx.styles import apply
 
@@ -202,7 +204,7 @@ def build_xlsm_workbook(plan: Plan, *, sample: bool = False, protect: bool = Tru
     _conf_sheet(wb)
     for ws in wb.worksheets:
         ws.sheet_view.tabSelected = ws is actions
-    wb.active = wb.worksheets.index(actions)
+    wb.active = wb.index(actions)
     wb.code_name = "ThisWorkbook"  # the VBA project's document modules: ThisWorkbook, Sheet1, Sheet2
     for i, ws in enumerate(wb.worksheets, start=1):
         ws.sheet_properties.codeName = f"Sheet{i}"
@@ -211,8 +213,10 @@ def build_xlsm_workbook(plan: Plan, *, sample: bool = False, protect: bool = Tru
 
 
 def macro_module(stem: str) -> str:
-    """`<name>.py` beside the workbook: SampleCall imports it and calls main()."""
-    return f'''"""Macros of {stem}.xlsm (kaikaku-xl). Its 更新 button runs SampleCall, which runs main() below.
+    """`<name>.py` beside the workbook: SampleCall imports it and calls main(); its docstrings name the button
+    and the actions as the contract does."""
+    actions = " / ".join(n.ACTIONS)
+    return f'''"""Macros of {stem}.xlsm (kaikaku-xl). Its {n.BUTTON_CAPTION} button runs {n.BUTTON_MACRO}, which runs main() below.
 
 Made by `kaikaku init --xlsm`. Keep this file beside the workbook, with the same name.
 """
@@ -221,7 +225,7 @@ from kaikaku_xl.excel.macros import main as _run_chosen_action
 
 
 def main() -> None:
-    """Run the action chosen on the 操作 sheet (更新 / 検証 / 出力) on the workbook that called it."""
+    """Run the action chosen on the {n.SHEET_ACTIONS} sheet ({actions}) on the workbook that called it."""
     _run_chosen_action()
 
 
@@ -236,10 +240,12 @@ if __name__ == "__main__":  # run from an editor while the workbook is open in E
 def save_xlsm(plan: Plan, path: Path, *, sample: bool = False, protect: bool = True) -> Workbook:
     """Write the .xlsm of build_xlsm_workbook (not yet refreshed: app/init.py does that); returns it."""
     wb = build_xlsm_workbook(plan, sample=sample, protect=protect)
+    archive = wb.vba_archive
     try:
         wb.save(path)
     finally:
-        wb.vba_archive.close()
+        if archive is not None:
+            archive.close()
     return wb
 
 
@@ -256,8 +262,30 @@ class XlsmPacker:
         return path.with_suffix(".py"), macro_module(path.stem)
 
 
-def create_xlsm(plan: Plan, path: Path, **options: Any) -> Path:
+def create_xlsm(
+    plan: Plan,
+    path: Path,
+    *,
+    sample: bool = False,
+    force: bool = False,
+    now: datetime | None = None,
+    protect: bool = True,
+    progress: Progress = SILENT,
+) -> Path:
     """Build `<name>.xlsm` (refreshed once) and `<name>.py` beside it; returns the workbook's path.
-    options: those of app.init.create_master (sample, force, now, protect, progress)."""
-    create_master(plan, path, packer=XlsmPacker(), **options)
+    The options are those of app.init.create_master."""
+    create_master(
+        plan,
+        path,
+        sample=sample,
+        force=force,
+        now=now,
+        protect=protect,
+        progress=progress,
+        packer=XlsmPacker(),
+    )
     return Path(path)
+
+
+if TYPE_CHECKING:  # the type checker holds the packer to what create_master asks of one
+    _packer: type[MasterPacker] = XlsmPacker

@@ -16,10 +16,9 @@ from kaikaku_xl.master.grade_fills import paint_grades
 from kaikaku_xl.master.guide import guide_lines
 from kaikaku_xl.master.measure_cells import in_order, measure_cells
 from kaikaku_xl.master.sample import SAMPLE_MARK, sample_rows
-
-# Re-exported: the .xlsm builder and the department files write their tables with these.
 from kaikaku_xl.master.sheets import (
     PRINT_VIEWS,
+    first_sheet,
     print_setup,
     printed_views,
     protect_sheet,
@@ -75,7 +74,7 @@ def input_rows(plan: Plan, layout: c.Layout, settings: Settings) -> dict[str, li
                 it.start_year,
                 it.end_year,
                 it.section,
-                section_name.get(it.section),
+                None if it.section is None else section_name.get(it.section),
             ]
             for it in plan.items
         ],
@@ -125,7 +124,7 @@ def _write_inputs(
                 if spec.name == c.EFFECT_PLAN_TABLE
                 else 0
             ),
-        )
+        ).coordinate
         print_setup(ws, spec.anchor_row)
     add_input_validations(wb, plan, layout)
 
@@ -168,7 +167,7 @@ def _write_outputs(wb: Workbook, layout: c.Layout, protect: bool) -> None:
             continue
         ws = sheet(wb, spec.sheet)
         write_table(ws, spec, [], title=spec.anchor_col == 1)
-        ws.freeze_panes = ws.cell(row=spec.anchor_row + 1, column=1)
+        ws.freeze_panes = ws.cell(row=spec.anchor_row + 1, column=1).coordinate
         print_setup(ws, spec.anchor_row)
         if spec.name in PRINT_VIEWS:
             printed_views(ws, spec)
@@ -177,7 +176,7 @@ def _write_outputs(wb: Workbook, layout: c.Layout, protect: bool) -> None:
 
 
 def _write_guide(wb: Workbook, plan: Plan, sample: bool, macro: bool, protect: bool) -> None:
-    ws = wb.active
+    ws = first_sheet(wb)
     ws.title = c.SHEET_GUIDE
     ws.column_dimensions["A"].width = 110
     ws["A1"] = f"{plan.name}（{plan.city}） 管理ワークブック"
@@ -244,7 +243,8 @@ def new_master(plan: Plan, *, sample: bool = False, protect: bool = True, macro:
 
 
 def layout_of(plan: Plan) -> c.Layout:
-    own = {"grades": plan.grade_scale.labels, "own_scale": True} if plan.grade_scale is not None else {}
-    return c.Layout(
-        years=list(range(plan.baseline_year + 1, plan.end_year + 1)), plan_years=plan.years, **own
-    )
+    """The tables of this plan's master: its years, and its own grade scale where it has one."""
+    years = list(range(plan.baseline_year + 1, plan.end_year + 1))
+    if plan.grade_scale is None:
+        return c.Layout(years=years, plan_years=plan.years)
+    return c.Layout(years=years, plan_years=plan.years, grades=plan.grade_scale.labels, own_scale=True)

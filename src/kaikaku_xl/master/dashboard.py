@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.chart.label import DataLabelList
+from openpyxl.chart.series import Series
 from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -18,12 +17,13 @@ from kaikaku_xl.palette import EFFECT_SERIES
 from kaikaku_xl.plan import Plan
 from kaikaku_xl.plan.scale import GradeScale
 from kaikaku_xl.xlsx.styles import apply
+from kaikaku_xl.xlsx.tablespec import TableSpec
 
 
 def write_trend_charts(ws: Worksheet, plan: Plan, layout: c.Layout) -> None:
     """One small line chart per measure (actual against the planned path) over the TrendMeasures rows that
     refresh writes in the plan's measure order (two rows each), anchored below the tables."""
-    items, measures = layout.table(c.TREND_ITEMS_TABLE), layout.table(c.TREND_MEASURES_TABLE)
+    measures = layout.table(c.TREND_MEASURES_TABLE)
     n = len(plan.measures)
     top = measures.anchor_row + max(len(plan.items), 2 * n) + 3
     left = measures.anchor_col
@@ -52,13 +52,38 @@ def write_trend_charts(ws: Worksheet, plan: Plan, layout: c.Layout) -> None:
             )
         )
         chart.height, chart.width = 5.5, 9
-        chart.legend.position = "b"
+        _legend_below(chart)
         ws.add_chart(chart, f"{get_column_letter(1 + (k % 3) * 6)}{top + (k // 3) * 12}")
-    del items
 
 
 def write_dashboard(wb: Workbook, plan: Plan, layout: c.Layout, protect: bool) -> None:
+    """The manager's one page: the title and figures, the grades by policy and the effects by year as tables
+    (refresh fills them), and a chart of each below them."""
     ws = sheet(wb, c.SHEET_DASHBOARD)
+    _figures(ws, plan)
+    grades, effects = layout.table(c.DASHBOARD_GRADES.name), c.DASHBOARD_EFFECTS
+    n_policy = len(plan.policies)
+    n_effect = len(plan.history) + len(layout.plan_years)
+    scale = plan.grade_scale or GradeScale()
+    write_table(ws, grades, [[p.name, *[None] * len(scale.labels)] for p in plan.policies], title=False)
+    write_table(ws, effects, [[None, None] for _ in range(n_effect)], title=False)
+    for j, col in enumerate(grades.columns, start=1):
+        ws.column_dimensions[get_column_letter(j)].width = col.width
+    ws.column_dimensions["B"].width = 24  # the figures above the table need the room
+    chart_row = grades.anchor_row + max(n_policy, n_effect) + 3
+    ws.add_chart(_grade_shares(ws, grades, n_policy, scale), f"A{chart_row}")
+    ws.add_chart(
+        _effects_by_year(ws, effects, n_effect), f"{get_column_letter(effects.anchor_col)}{chart_row}"
+    )
+    print_setup(ws, grades.anchor_row)
+    ws.page_setup.fitToHeight = 1  # the manager's one page
+    ws.print_title_rows = None
+    if protect:
+        protect_sheet(ws)
+
+
+def _figures(ws: Worksheet, plan: Plan) -> None:
+    """The title, its note and the labelled figures (KPI cells) refresh fills."""
     ws["A1"] = dashboard_title(plan.name)
     apply(ws["A1"], "title")
     ws["A2"] = DASHBOARD_NOTE
@@ -67,18 +92,10 @@ def write_dashboard(wb: Workbook, plan: Plan, layout: c.Layout, protect: bool) -
         ws[kpi.label_cell] = kpi.label
         apply(ws[kpi.label_cell], "kpi_label")
         apply(ws[kpi.cell], "kpi", kpi.fmt)
-    grades, effects = c.DASHBOARD_GRADES, c.DASHBOARD_EFFECTS
-    n_policy = len(plan.policies)
-    n_effect = len(plan.history) + len(layout.plan_years)
-    scale = plan.grade_scale or GradeScale()
-    grades = layout.table(grades.name)
-    write_table(ws, grades, [[p.name, *[None] * len(scale.labels)] for p in plan.policies], title=False)
-    write_table(ws, effects, [[None, None] for _ in range(n_effect)], title=False)
-    for j, col in enumerate(grades.columns, start=1):
-        ws.column_dimensions[get_column_letter(j)].width = col.width
-    ws.column_dimensions["B"].width = 24  # the figures above the table need the room
-    chart_row = grades.anchor_row + max(n_policy, n_effect) + 3
 
+
+def _grade_shares(ws: Worksheet, grades: TableSpec, n_policy: int, scale: GradeScale) -> BarChart:
+    """Each policy's items by grade as 100% stacked bars, in the plan's grade colours (S..D by default)."""
     shares = BarChart()
     shares.type, shares.grouping, shares.overlap, shares.gapWidth = "bar", "percentStacked", 100, 60
     shares.title = "基本方針別の評価の割合"
@@ -92,17 +109,19 @@ def write_dashboard(wb: Workbook, plan: Plan, layout: c.Layout, protect: bool) -
     cats = Reference(ws, min_col=1, min_row=grades.anchor_row + 1, max_row=grades.anchor_row + n_policy)
     shares.add_data(data, titles_from_data=True)
     shares.set_categories(cats)
-    for series, grade in zip(
-        shares.series, scale.labels, strict=True
-    ):  # the plan's colours (S..D by default)
-        if scale.fill(grade):
-            _fill(series, scale.fill(grade))
+    for series, grade in zip(shares.series, scale.labels, strict=True):
+        color = scale.fill(grade)
+        if color:
+            _fill(series, color)
     _bars_top_down(shares)
     shares.y_axis.number_format = "0%"
-    shares.legend.position = "b"
+    _legend_below(shares)
     shares.height, shares.width = 9, 17
-    ws.add_chart(shares, f"A{chart_row}")
+    return shares
 
+
+def _effects_by_year(ws: Worksheet, effects: TableSpec, n_effect: int) -> BarChart:
+    """The fiscal effect of the earlier plans and of each year of this one, as labelled bars in millions of yen."""
     money = BarChart()
     money.type, money.gapWidth = "bar", 50  # horizontal: the plans' long names read on one line
     money.title = "財政効果額（これまでの計画と本計画の年度別）"
@@ -125,20 +144,22 @@ def write_dashboard(wb: Workbook, plan: Plan, layout: c.Layout, protect: bool) -
     )
     money.legend = None
     money.height, money.width = 9, 19
-    ws.add_chart(money, f"{get_column_letter(left)}{chart_row}")
-    print_setup(ws, grades.anchor_row)
-    ws.page_setup.fitToHeight = 1  # the manager's one page
-    ws.print_title_rows = None
-    if protect:
-        protect_sheet(ws)
+    return money
 
 
 MILLION_YEN = '#,##0,,"百万円"'  # yen shown in millions (two thousands separators after the digits)
 
 
-def _fill(series: Any, color: str) -> None:
-    series.graphicalProperties = GraphicalProperties(solidFill=color)
-    series.graphicalProperties.line.solidFill = color
+def _fill(series: Series, color: str) -> None:
+    properties = GraphicalProperties(solidFill=color)
+    if properties.line is not None:
+        properties.line.solidFill = color
+    series.graphicalProperties = properties
+
+
+def _legend_below(chart: BarChart | LineChart) -> None:
+    if chart.legend is not None:
+        chart.legend.position = "b"
 
 
 def _bars_top_down(chart: BarChart) -> None:

@@ -6,8 +6,7 @@ Only for a plan with its own scale: the default S–D master stays exactly as it
 
 from __future__ import annotations
 
-from typing import Any
-
+from openpyxl import Workbook
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -18,7 +17,7 @@ from kaikaku_xl.plan.scale import GradeScale, text_on
 PAINTED_ROWS = 2000  # rows below each header that keep the fills when tables grow
 
 
-def paint_grades(wb: Any, layout: c.Layout, scale: GradeScale) -> None:
+def paint_grades(wb: Workbook, layout: c.Layout, scale: GradeScale) -> None:
     trend = layout.table(c.TREND_ITEMS_TABLE)
     targets = [
         (c.STATUS, ["grade"]),

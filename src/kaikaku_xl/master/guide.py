@@ -6,10 +6,9 @@ Office.js add-in; a workbook built with --no-protect does not speak of protectio
 
 from __future__ import annotations
 
-from typing import Any
-
 from kaikaku_xl.master import contract as c
 from kaikaku_xl.plan import MONEY_KINDS, Plan
+from kaikaku_xl.plan.scale import GradeScale
 
 PROTECTED_HEAD = "■ 更新で作られるシート（保護されています。直接入力しないでください）"
 
@@ -80,7 +79,7 @@ GUIDE_LINES: tuple[str, ...] = (
 
 MACRO_LINES = (
     "■ Excel のボタンで更新する（このブック .xlsm）",
-    f"・「{c.SHEET_ACTIONS}」シートで処理（更新・検証・出力・配布・回収）を選び、「更新」ボタンを押します。結果は「状態」欄に表示されます。",
+    f"・「{c.SHEET_ACTIONS}」シートで処理（{'・'.join(c.ACTIONS)}）を選び、「{c.BUTTON_CAPTION}」ボタンを押します。結果は「状態」欄に表示されます。",
     "・終わったら上書き保存（Ctrl + S）します。保存せずに閉じれば、押す前の状態に戻ります。",
     "・ブックと同じフォルダーに、同じ名前の .py ファイルが必要です（2つを一緒に移動・コピーしてください）。",
     "・最初に「セキュリティの警告」が出たら「コンテンツの有効化」を押します。",
@@ -98,7 +97,7 @@ XLSX_LINES = (
 )
 
 
-def _scale_lines(scale: Any) -> list[str]:
+def _scale_lines(scale: GradeScale) -> list[str]:
     """The plan's own scale, as the 使い方 sheet explains it."""
     how = (
         "担当課が進捗状況シートで全ての取組項目の評価を選びます（計算しません）。"

@@ -15,7 +15,7 @@ from kaikaku_xl.plan.vocabulary import YES_NO
 from kaikaku_xl.xlsx.tablespec import TableSpec
 
 
-def limit_cell(limit: float | None) -> Any:
+def limit_cell(limit: float | None) -> str | int | float | None:
     """A measure's own plausible limit as the 指標 table shows it: blank = the unit's rule, なし = no limit."""
     if limit is None:
         return None

@@ -10,6 +10,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -61,12 +62,20 @@ def _input_keys(spec: TableSpec) -> set[str]:
     return INPUT_KEYS.get(spec.name, set())
 
 
-def _sheet(wb: Workbook, name: str) -> Worksheet:
-    return wb[name] if name in wb.sheetnames else wb.create_sheet(name)
-
-
 def sheet(wb: Workbook, name: str) -> Worksheet:
-    return wb[name] if name in wb.sheetnames else wb.create_sheet(name)
+    """The workbook's worksheet of that name, made at the end where it has none."""
+    found = wb[name] if name in wb.sheetnames else wb.create_sheet(name)
+    if not isinstance(found, Worksheet):
+        raise TypeError(f"{name} is not a worksheet")
+    return found
+
+
+def first_sheet(wb: Workbook) -> Worksheet:
+    """The worksheet a new workbook starts with (openpyxl's Workbook() makes one)."""
+    found = wb.worksheets[0]
+    if not isinstance(found, Worksheet):
+        raise TypeError("a new workbook starts with one worksheet")
+    return found
 
 
 def write_table(
@@ -80,7 +89,7 @@ def write_table(
 ) -> None:
     """Title, note, header and rows of one table, styled by role, as an Excel table named spec.name.
 
-    row_formats: the number format of each row's per-measure columns (its measure's decimals).
+    row_formats: the number format of each row's per_row_format columns (its measure's decimals).
     editable(row index, column key) overrides which cells are input cells (department files: one year only).
     """
     check_row_limit(f"シート「{ws.title}」の表「{spec.name}」", spec.anchor_row + max(len(rows), 1))
@@ -105,7 +114,11 @@ def write_table(
             cell = ws.cell(row=top + i, column=left + j, value=row[j])
             is_input = editable(i - 1, col.key) if editable else col.key in inputs
             role = "output" if spec.output else ("input" if is_input else "reference")
-            fmt = row_formats[i - 1] if col.per_measure and row_formats and i <= len(row_formats) else col.fmt
+            fmt = (
+                row_formats[i - 1]
+                if col.per_row_format and row_formats and i <= len(row_formats)
+                else col.fmt
+            )
             apply(cell, role, fmt, col.wrap)
         height = table_row_height(((col.width, col.wrap) for col in spec.columns), row)
         if height:
@@ -122,15 +135,19 @@ def register_measure_formats(ws: Worksheet, spec: TableSpec, row: int) -> None:
     """Put into the workbook's styles the template cell's style with each measure format, so that refresh can
     give each row its measure's decimals by choosing an existing style (it never edits styles.xml)."""
     for j, col in enumerate(spec.columns):
-        if not col.per_measure:
+        if not col.per_row_format:
             continue
-        template = ws.cell(row=row, column=spec.anchor_col + j)
-        scratch = ws.cell(row=ws.max_row + 1, column=spec.anchor_col + j)
+        column = spec.anchor_col + j
+        template = ws.cell(row=row, column=column)
+        scratch_row = ws.max_row + 1
         for fmt in MEASURE_FORMATS:
-            scratch._style = copy(template._style)
+            # a new cell each time: the workbook's list keeps the very style object a cell registers
+            scratch = ws.cell(row=scratch_row, column=column)
+            for part in ("font", "fill", "border", "alignment", "protection"):
+                setattr(scratch, part, copy(getattr(template, part)))
             scratch.number_format = fmt
             _ = scratch.style_id  # adds the style to the workbook's list (openpyxl writes every listed style)
-        del ws._cells[(scratch.row, scratch.column)]
+            del ws._cells[(scratch_row, column)]
 
 
 def print_setup(ws: Worksheet, header_row: int, landscape: bool = True) -> None:
@@ -138,11 +155,20 @@ def print_setup(ws: Worksheet, header_row: int, landscape: bool = True) -> None:
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    fit_to_page(ws, True)
     ws.print_title_rows = f"{header_row}:{header_row}"
-    ws.oddFooter.center.text = "&P / &N"
-    ws.oddHeader.right.text = "&A"
+    if ws.oddFooter is not None:
+        ws.oddFooter.center.text = "&P / &N"
+    if ws.oddHeader is not None:
+        ws.oddHeader.right.text = "&A"
     ws.print_options.horizontalCentered = True
+
+
+def fit_to_page(ws: Worksheet, fit: bool) -> None:
+    """Whether the sheet prints scaled to the page setup's pages (fitToWidth/fitToHeight) or at its scale."""
+    if ws.sheet_properties.pageSetUpPr is None:
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties()
+    ws.sheet_properties.pageSetUpPr.fitToPage = fit
 
 
 def printed_views(ws: Worksheet, spec: TableSpec) -> None:
@@ -151,7 +177,7 @@ def printed_views(ws: Worksheet, spec: TableSpec) -> None:
     keys = [col.key for col in spec.columns]
     for key in breaks:
         ws.col_breaks.append(Break(id=spec.anchor_col + keys.index(key)))  # id: the last column of a view
-    ws.sheet_properties.pageSetUpPr.fitToPage = False
+    fit_to_page(ws, False)
     ws.page_setup.scale = 90
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.print_title_cols = f"A:{get_column_letter(spec.anchor_col + keys.index(repeat_until))}"

@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from openpyxl import Workbook
 
 from kaikaku_xl.master import contract as c
 from kaikaku_xl.plan import EFFECT_KINDS, Plan
 from kaikaku_xl.plan.numformat import MAX_DECIMALS
 from kaikaku_xl.plan.scale import BASES, EXCLUDED, GradeScale
-from kaikaku_xl.plan.settings import SETTING_SPECS
+from kaikaku_xl.plan.settings import SETTING_SPECS, SettingSpec
 from kaikaku_xl.plan.vocabulary import LEDGER_KINDS, STATUS_CHOICES, STATUS_VALUES
 from kaikaku_xl.xlsx.validation import add_validation, choice_list, number_check, whole_check
 
 GRADE_SETTINGS = ("grade_s_progress", "grade_a_ratio", "grade_b_ratio")  # the default scale's thresholds
 
 
-def setting_specs(plan: Plan) -> tuple[Any, ...]:
+def setting_specs(plan: Plan) -> tuple[SettingSpec, ...]:
     """The 設定 rows of this plan's master: a plan with its own scale keeps its thresholds in 評価区分, not here."""
     return tuple(s for s in SETTING_SPECS if plan.grade_scale is None or s.key not in GRADE_SETTINGS)
 
@@ -32,9 +30,9 @@ def grade_prompt(scale: GradeScale) -> str:
 def add_input_validations(wb: Workbook, plan: Plan, layout: c.Layout) -> None:
     """The dropdowns and number checks of the master's input tables."""
     settings_ws = wb[c.SETTINGS.sheet]
-    for i, spec in enumerate(setting_specs(plan), start=c.SETTINGS.anchor_row + 1):
-        if spec.choices:
-            dv = choice_list(spec.choices, "、".join(spec.choices) + " から選んでください。")
+    for i, setting in enumerate(setting_specs(plan), start=c.SETTINGS.anchor_row + 1):
+        if setting.choices:
+            dv = choice_list(setting.choices, "、".join(setting.choices) + " から選んでください。")
             dv.add(f"C{i}")
             settings_ws.add_data_validation(dv)
     numbers = [it.no for it in plan.items]
@@ -78,8 +76,9 @@ def add_input_validations(wb: Workbook, plan: Plan, layout: c.Layout) -> None:
         )
         add_validation(wb[gs.sheet], gs, "explain", choice_list(("はい", "いいえ"), "はい／いいえ"))
     lg = c.LEDGER
-    if all(isinstance(n, int) for n in numbers):
-        low, high = min(numbers), max(numbers)  # type: ignore[type-var]
+    whole = [n for n in numbers if isinstance(n, int)]
+    if len(whole) == len(numbers):
+        low, high = min(whole), max(whole)
         add_validation(
             wb[lg.sheet],
             lg,

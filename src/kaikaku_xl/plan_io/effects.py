@@ -9,11 +9,13 @@ from kaikaku_xl.plan import ItemNo, section_no
 from kaikaku_xl.plan_io.contract import PLAN_EFFECTS, PLAN_SECTIONS
 
 if TYPE_CHECKING:
+    from openpyxl.workbook.workbook import Workbook
+
     from kaikaku_xl.plan_io.sheet import PlanReader
 
 
 def read_effect_plans(
-    reader: PlanReader, wb: Any, items: dict[ItemNo, dict[str, Any]], period: tuple[int, int] | None
+    reader: PlanReader, wb: Workbook, items: dict[ItemNo, dict[str, Any]], period: tuple[int, int] | None
 ) -> None:
     """Put each row's amount into its item's effect_plan {"2026": amount}; problems go to the reader."""
     spec = PLAN_EFFECTS
@@ -40,7 +42,7 @@ def read_effect_plans(
         plans[str(year)] = amount
 
 
-def read_sections(reader: PlanReader, wb: Any, policy_nos: set[int]) -> list[dict[str, Any]]:
+def read_sections(reader: PlanReader, wb: Workbook, policy_nos: set[int]) -> list[dict[str, Any]]:
     """The 推進項目 rows (no, policy, name); none when the sheet is absent or empty (a two-level plan)."""
     spec = PLAN_SECTIONS
     if spec.sheet not in wb.sheetnames:

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from openpyxl.workbook.workbook import Workbook
+
 from kaikaku_xl.plan import section_no
 from kaikaku_xl.plan_io.contract import PLAN_ITEMS, PLAN_POLICIES
 from kaikaku_xl.plan_io.sheet import PlanReader, Row
 
 
-def read_policies(reader: PlanReader, wb: Any) -> list[dict[str, Any]]:
+def read_policies(reader: PlanReader, wb: Workbook) -> list[dict[str, Any]]:
     out, seen = [], set()
     for row in reader.rows(wb, PLAN_POLICIES):
         if not reader.required(row, PLAN_POLICIES):
@@ -38,17 +40,17 @@ def _section(reader: PlanReader, row: Row, sections: dict[str, int], policy: int
     if no not in sections:
         reader.bad(row, "section", f"推進項目「{no}」は推進項目シートにありません。")
         return False
-    if sections[no] != policy:  # type: ignore[index]
+    if sections[no] != policy:
         reader.bad(
             row, "policy", f"基本方針 {policy} が推進項目「{no}」の基本方針 {sections[no]} と違います。"
-        )  # type: ignore[index]
+        )
         return False
     return no
 
 
 def read_items(
     reader: PlanReader,
-    wb: Any,
+    wb: Workbook,
     policy_nos: set[int],
     period: tuple[int, int] | None,
     sections: dict[str, int] | None = None,
@@ -66,16 +68,17 @@ def read_items(
             continue
         if any(not reader.blank(row, k) and years[k] is None for k in years if k in row.cells):
             continue
-        if None not in years.values() and years["start_year"] > years["end_year"]:  # type: ignore[operator]
+        start, end = years["start_year"], years["end_year"]
+        if start is not None and end is not None and start > end:
             reader.bad(row, "end_year", "終了年度が開始年度より前です。")
             continue
-        outside = [
-            k for k, y in years.items() if y is not None and period and not period[0] <= y <= period[1]
-        ]
-        for key in outside:
-            reader.bad(row, key, f"{years[key]}年度は推進期間（{period[0]}〜{period[1]}年度）の外です。")  # type: ignore[index]
-        if outside:
-            continue
+        if period is not None:
+            first, last = period
+            outside = [k for k, y in years.items() if y is not None and not first <= y <= last]
+            for key in outside:
+                reader.bad(row, key, f"{years[key]}年度は推進期間（{first}〜{last}年度）の外です。")
+            if outside:
+                continue
         if no in seen:
             reader.bad(row, "no", f"取組項目 No.{no} が重複しています。")
             continue

@@ -9,10 +9,12 @@ from kaikaku_xl.plan.vocabulary import YES_NO
 from kaikaku_xl.plan_io.contract import PLAN_MEASURES
 
 if TYPE_CHECKING:
+    from openpyxl.workbook.workbook import Workbook
+
     from kaikaku_xl.plan_io.sheet import PlanReader
 
 
-def read_measures(reader: PlanReader, wb: Any, items: dict[ItemNo, dict[str, Any]]) -> None:
+def read_measures(reader: PlanReader, wb: Workbook, items: dict[ItemNo, dict[str, Any]]) -> None:
     """Add each row's measure to its item in `items`; problems go to the reader."""
     spec = PLAN_MEASURES
     seen = set()
@@ -54,7 +56,7 @@ def read_measures(reader: PlanReader, wb: Any, items: dict[ItemNo, dict[str, Any
                 row, "direction", "累計の指標の方向は「増加」です（各年度の値を足し上げて目標値と比べます）。"
             )
             continue
-        if not complete or None in (item, direction, kind, include, baseline, target, aggregation):
+        if not complete or item is None or None in (direction, kind, include, baseline, target, aggregation):
             continue
         measure: dict[str, Any] = {
             "name": name,
@@ -69,4 +71,4 @@ def read_measures(reader: PlanReader, wb: Any, items: dict[ItemNo, dict[str, Any
             measure["include_in_effect"] = include == "はい"
         if aggregation:
             measure["aggregation"] = aggregation
-        items[item]["measures"].append(measure)  # type: ignore[index]
+        items[item]["measures"].append(measure)

@@ -12,6 +12,7 @@ from typing import Any
 
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.workbook.workbook import Workbook
 
 from kaikaku_xl.errors import PlanError, PlanWorkbookError
 from kaikaku_xl.plan import Plan, load_plan, plan_from_dict
@@ -27,7 +28,7 @@ from kaikaku_xl.xlsx.package import inspect
 from kaikaku_xl.xlsx.safezip import check_package
 
 
-def _head(reader: PlanReader, wb: Any) -> dict[str, Any]:
+def _head(reader: PlanReader, wb: Workbook) -> dict[str, Any]:
     by_label = {f.label: f for f in PLAN_FIELDS}
     out: dict[str, Any] = {}
     seen = set()
@@ -61,7 +62,7 @@ def _head(reader: PlanReader, wb: Any) -> dict[str, Any]:
     return out
 
 
-def _history(reader: PlanReader, wb: Any) -> list[dict[str, Any]]:
+def _history(reader: PlanReader, wb: Workbook) -> list[dict[str, Any]]:
     if PLAN_HISTORY.sheet not in wb.sheetnames:
         return []  # optional sheet
     out = []
@@ -85,7 +86,7 @@ def _history(reader: PlanReader, wb: Any) -> list[dict[str, Any]]:
     return out
 
 
-def _grades(reader: PlanReader, wb: Any) -> list[dict[str, Any]]:
+def _grades(reader: PlanReader, wb: Workbook) -> list[dict[str, Any]]:
     """The 評価区分 sheet's rows (optional sheet: without it, the default S–D); every mistake named by cell."""
     if PLAN_GRADES.sheet not in wb.sheetnames:
         return []

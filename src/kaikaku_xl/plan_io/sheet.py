@@ -10,7 +10,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import Cell, MergedCell
+from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kaikaku_xl.plan import ItemNo, item_no
@@ -32,7 +33,7 @@ class Row:
     """One data row of a plan table: its cells by column key."""
 
     sheet: str
-    cells: dict[str, Cell]
+    cells: dict[str, Cell | MergedCell]
 
     def value(self, key: str) -> Any:
         cell = self.cells.get(key)
@@ -111,7 +112,7 @@ class PlanReader:
         return value
 
     # -- tables -------------------------------------------------------------------------------------
-    def sheet(self, wb: Any, name: str) -> Worksheet | None:
+    def sheet(self, wb: Workbook, name: str) -> Worksheet | None:
         if name not in wb.sheetnames:
             self.problems.append(
                 (
@@ -121,16 +122,26 @@ class PlanReader:
                 )
             )
             return None
-        return wb[name]
+        found = wb[name]
+        if not isinstance(found, Worksheet):
+            self.problems.append(
+                (name, "", f"シート「{name}」がグラフのシートです。表のシートにしてください。")
+            )
+            return None
+        return found
 
-    def rows(self, wb: Any, spec: TableSpec) -> list[Row]:
+    def rows(self, wb: Workbook, spec: TableSpec) -> list[Row]:
         ws = self.sheet(wb, spec.sheet)
         if ws is None:
             return []
         wanted = {norm(col.header): col.key for col in spec.columns}
         header_row, columns = None, {}
         for r in range(1, min(ws.max_row, HEADER_SEARCH_ROWS) + 1):
-            found = {wanted[norm(cell.value)]: cell.column for cell in ws[r] if norm(cell.value) in wanted}
+            found = {
+                wanted[norm(cell.value)]: cell.column
+                for cell in ws[r]
+                if norm(cell.value) in wanted and cell.column is not None
+            }
             if spec.columns[0].key in found and len(found) >= 2:
                 header_row, columns = r, found
                 break

@@ -16,6 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from kaikaku_xl import palette
 from kaikaku_xl.master.measure_cells import in_order, measure_cells
+from kaikaku_xl.master.sheets import first_sheet
 from kaikaku_xl.palette import WORKBOOK_FONT as FONT
 from kaikaku_xl.plan import AGGREGATIONS, DIRECTIONS, EFFECT_KINDS, Plan, plain_number
 from kaikaku_xl.plan.scale import BASES, GradeScale
@@ -162,7 +163,7 @@ def _table(
     table = Table(displayName=spec.name, ref=f"A{top}:{last}{top + len(body)}")
     table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
     ws.add_table(table)
-    ws.freeze_panes = ws.cell(row=top + 1, column=1)
+    ws.freeze_panes = ws.cell(row=top + 1, column=1).coordinate
     for j, col in enumerate(spec.columns, start=1):
         choices = CHOICES.get((spec.name, col.key))
         if choices:
@@ -196,7 +197,7 @@ def _head(ws: Worksheet, plan: Plan | None) -> None:
 def build_plan_workbook(plan: Plan | None = None) -> Workbook:
     """The plan workbook: blank with an example row per sheet (plan=None), or holding `plan`."""
     wb = Workbook()
-    _head(wb.active, plan)
+    _head(first_sheet(wb), plan)
     rows = _rows(plan) if plan is not None else {}
     rows[PLAN_GRADES.name] = _grade_rows(plan)
     for spec in PLAN_TABLES:

@@ -41,7 +41,9 @@ def _plan_years() -> tuple[int, int]:
     return plan.baseline_year, plan.end_year
 
 
-def period(baseline_year: Any, target_year: Any) -> tuple[float, float]:
+def period(baseline_year: Any, target_year: Any) -> tuple[int, int]:
+    """(baseline year, target year) as typed, or the plan's where omitted; FormulaError unless both are whole
+    years in that order."""
     default_base, default_end = _plan_years()
     base = year(_first(baseline_year)) if optional(baseline_year) else float(default_base)
     end = year(_first(target_year)) if optional(target_year) else float(default_end)
@@ -49,7 +51,7 @@ def period(baseline_year: Any, target_year: Any) -> tuple[float, float]:
         raise FormulaError(
             "基準年度・目標年度は 2024、2030 のような西暦で、基準年度 < 目標年度 にしてください。"
         )
-    return base, end
+    return int(base), int(end)  # year() gives whole years only
 
 
 def _first(value: Any) -> Any:

@@ -229,8 +229,8 @@ def shaped(values: Sequence[Any] | np.ndarray, shape: tuple[int, int], scalar: b
     """Results laid out like the input: one value for single cells, else rows × columns (spilled)."""
     array = np.asarray(values)
     if array.dtype == np.float64:  # numbers: NaN/inf become "−" in one pass, the rest are Python floats
-        flat = np.where(np.isfinite(array), array, None).astype(object).ravel().tolist()
-        flat = [EMPTY if v is None else float(v) for v in flat]
+        finite = np.isfinite(array).ravel().tolist()
+        flat = [v if ok else EMPTY for v, ok in zip(array.ravel().tolist(), finite, strict=True)]
     else:
         flat = [cell(v) for v in array.astype(object).ravel()]
     if scalar:

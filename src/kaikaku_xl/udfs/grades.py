@@ -13,6 +13,7 @@ from kaikaku_xl.metrics.effects import effect_amounts, unit_prices
 from kaikaku_xl.metrics.measures import measure_grades
 from kaikaku_xl.metrics.rates import linear_planned
 from kaikaku_xl.plan.scale import NOT_GRADED
+from kaikaku_xl.plan.settings import Settings
 from kaikaku_xl.udfs.arguments import CELLS, args, directions, period
 from kaikaku_xl.udfs.cells import elementwise, error_value, optional
 from kaikaku_xl.udfs.tables import scale_from, settings_from
@@ -25,9 +26,9 @@ def _grades(
     direction: np.ndarray,
     years: np.ndarray,
     planned: np.ndarray,
-    base: float,
-    end: float,
-    settings: Any,
+    base: int,
+    end: int,
+    settings: Settings,
 ) -> np.ndarray:
     """The refresh's own grading (metrics.measures.measure_grades) on the argument arrays, every year at once."""
     direction = directions(direction)
@@ -98,7 +99,7 @@ def _effects(
     kind: np.ndarray,
     unit: np.ndarray,
     direction: np.ndarray,
-    settings: Any,
+    settings: Settings,
 ) -> np.ndarray:
     """財政効果額 against the baseline (継続), by the refresh's own kernel (metrics.effects.effect_amounts)."""
     return effect_amounts(actual, baseline, kind, directions(direction), unit_prices(unit, settings))

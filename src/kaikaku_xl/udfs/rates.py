@@ -29,7 +29,7 @@ def kk_planned(
     except FormulaError as exc:
         return error_value(exc)
     return elementwise(
-        lambda b, t, y: linear_planned(b, t, y, base, end),  # type: ignore[arg-type]
+        lambda b, t, y: linear_planned(b, t, y, base, end),
         *args(baseline=baseline, target=target, fiscal_year=fiscal_year),
     )
 

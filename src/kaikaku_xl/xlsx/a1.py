@@ -1,4 +1,4 @@
-"""A1 addresses without openpyxl: importing openpyxl costs a refresh process more than reading a city master."""
+"""A1 addresses without openpyxl: importing openpyxl costs a short run more than reading a large workbook."""
 
 from __future__ import annotations
 

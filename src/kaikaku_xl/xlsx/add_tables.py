@@ -1,6 +1,6 @@
 """New sheets holding one empty table each, added to an existing package part by part (never a save through
-openpyxl): what upgrades a master built before the yearly cycle's tables existed. Nothing else in the file
-changes except the lists that name the new parts (workbook.xml, its rels, [Content_Types].xml)."""
+openpyxl): how a workbook made before some of its tables existed gains them. Nothing else in the file changes
+except the lists that name the new parts (workbook.xml, its rels, [Content_Types].xml)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from xml.sax.saxutils import escape
 
 from lxml import etree
 
+from kaikaku_xl.errors import WorkbookError
 from kaikaku_xl.xlsx.a1 import column_letter
 from kaikaku_xl.xlsx.package import NS_MAIN, NS_PKG_REL, NS_REL, part_bytes
 from kaikaku_xl.xlsx.tablespec import TableSpec
@@ -104,10 +105,12 @@ def added_table_parts(
             if m
         ]
     sheets = workbook.find(f"{{{NS_MAIN}}}sheets")
+    if sheets is None:
+        raise WorkbookError(f"{path.name} の形式が想定と異なります（シートの一覧 sheets がありません）。")
     sheet_no = _numbers(names, r"xl/worksheets/sheet(\d+)\.xml")
     table_no = _numbers(names, r"xl/tables/table(\d+)\.xml")
     next_id = max(table_ids, default=0)
-    sheet_id = max((int(s.get("sheetId")) for s in sheets), default=0)
+    sheet_id = max((int(s.get("sheetId", "0")) for s in sheets), default=0)
     rel_ids = {r.get("Id") for r in rels}
     parts: dict[str, bytes] = {}
     for spec in specs:

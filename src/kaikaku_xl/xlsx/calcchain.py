@@ -1,5 +1,5 @@
-"""Formulas and Excel's calculation cache after refresh: whether a sheet holds formulas, the request to
-recalculate on open, and the calcChain without the cells refresh turned into values.
+"""Formulas and Excel's calculation cache after a write: whether a sheet holds formulas, the request to
+recalculate on open, and the calcChain without the cells the writer turned into values.
 
 A calcChain naming a cell that holds no formula any more makes Excel "repair" the file; a workbook asking for a
 full recalculation that has nothing to recalculate makes Excel ask to save on every close.
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Set
 
 from lxml import etree
 
@@ -30,8 +31,9 @@ def holds_formulas(xml: bytes) -> bool:
 
 
 def with_full_calc_on_load(xml: bytes, wanted: bool = True) -> bytes:
-    """workbook.xml asking Excel/LibreOffice to recalculate on open (wanted), so formulas over refreshed outputs
-    agree; or without that request when no formula could use them (else Excel asks to save on every close)."""
+    """workbook.xml asking Excel/LibreOffice to recalculate on open (wanted), so formulas over the values just
+    written agree; or without that request when no formula could use them (else Excel asks to save on every
+    close)."""
     match = _CALC_PR.search(xml)
     if not wanted:
         if match is None or b"fullCalcOnLoad" not in match.group(1):
@@ -57,11 +59,11 @@ CALC_CHAIN = "xl/calcChain.xml"
 
 
 def prune_calc_chain(
-    zf: zipfile.ZipFile, owned_sheet_ids: set[str], owned_cells: set[tuple[str, str]] = frozenset()
-) -> dict[str, bytes]:  # type: ignore[assignment]
-    """Excel's calculation chain without the cells of owned sheets (refresh writes values there, not formulas).
+    zf: zipfile.ZipFile, owned_sheet_ids: Set[str], owned_cells: Set[tuple[str, str]] = frozenset()
+) -> dict[str, bytes]:
+    """Excel's calculation chain without the cells of owned sheets (the writer puts values there, not formulas).
 
-    owned_cells: (sheetId, A1) of single cells given a value (collect writes into input sheets).
+    owned_cells: (sheetId, A1) of single cells given a value (patched into sheets people type into).
     A chain naming a cell that no longer holds a formula makes Excel "repair" the file. The chain is a cache:
     an empty one is dropped with its relationship and content type. Nothing changes when no entry is owned.
     """

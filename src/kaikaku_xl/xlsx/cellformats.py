@@ -1,8 +1,8 @@
 """The number format of each cell of a range, from the sheet's XML (what python-calamine cannot tell).
 
 A cell's `s` attribute is an index into styles.xml's cellXfs, whose numFmtId names a built-in or custom format.
-Only the reader's one rule needs it (a % measure's cell is a fraction only where its format is a percentage), so
-it is read only when asked; a regular expression over the `<c>` tags keeps it fast and needs no full parse.
+A reader needs it only to tell how a value was typed (0.3 in a percentage format was typed as 30%), so it is read
+only when asked; a regular expression over the `<c>` tags keeps it fast and needs no full parse.
 """
 
 from __future__ import annotations

@@ -1,9 +1,15 @@
-"""The small interface every workbook engine implements (headless file, xlwings Book). Workflows use only this."""
+"""The interfaces every workbook engine implements (the file engine, an xlwings Book): callers ask only these.
+
+Three protocols, each a superset of the one before: Engine (read tables, write tables and cells, commit at once),
+PatchingEngine (set single cells of sheets people type into, grow their tables) and LockingEngine (lock cells
+and protect sheets). The file engine (file_engine.py) is all three; the xlwings engine (excel/engine.py) the
+first two. Each engine module holds a check the type checker runs against the protocols it promises.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -25,15 +31,14 @@ class RawTable:
         None  # sheet offset below the header of each row kept (blank rows are dropped)
     )
     # The Excel number format of each cell of `rows` (same shape; "General" where the cell has none), or None
-    # when the engine cannot see formats (xlwings Server: Office.js sends values only). The reader needs it
-    # for one rule (docs/decisions.md): a % measure's value is a fraction (0.3 = 30%) only where the cell's
-    # own format is a percentage; everywhere else it is read in points (30 = 30%). Any engine, including a
-    # faster value reader that replaces openpyxl (issue 10), must keep filling it: without it % cells in a %
-    # format are read as points (and the reader warns that it could not see the format).
-    number_formats: list[list[str | None]] | None = None
+    # when the engine cannot see formats (xlwings Server: Office.js sends values only). A reader may need it
+    # to tell how a value was typed: 0.3 in a percentage format is shown as 30%, in any other as 0.3
+    # (is_percent). Any engine, including a faster value reader that replaces openpyxl, must keep filling it:
+    # without it a reader cannot tell the two apart.
+    number_formats: Sequence[Sequence[str | None]] | None = None
     # An engine may instead give a loader that fills number_formats on first use (the file engine reads formats
-    # from the sheet's XML only when a % measure asks: calamine itself cannot see them).
-    formats_loader: Callable[[], list[list[str | None]]] | None = None
+    # from the sheet's XML only when a reader asks: calamine itself cannot see them).
+    formats_loader: Callable[[], Sequence[Sequence[str | None]]] | None = None
 
     def address(self, row_index: int, col_index: int) -> str:
         """A1 address of data row `row_index` (0-based; -1 = the header), column `col_index` (0-based)."""
@@ -72,10 +77,10 @@ def is_percent_format(fmt: str | None) -> bool:
 
 
 class Engine(Protocol):
-    """Read, write, commit: everything a workflow asks of a workbook, whichever door opened it (the file engine of
+    """Read, write, commit: everything a caller asks of a workbook, whichever door opened it (the file engine of
     the command line, an xlwings book in Excel). Writes become visible at once, on commit()."""
 
-    door: str  # how the run was started, shown in the log (コマンド / Excel / Excel(Web))
+    door: str  # how the run was started, for a log to show (コマンド / Excel / Excel(Web))
 
     def has_table(self, name: str) -> bool: ...
 
@@ -84,31 +89,31 @@ class Engine(Protocol):
     def write_table(
         self, spec: TableSpec, rows: list[list[Any]], formats: dict[str, list[str]] | None = None
     ) -> None:
-        """Replace the data rows of an output table (header stays as the contract says).
+        """Replace the header and data rows of a table the program owns (its header as `spec` says).
 
-        formats: for per-measure columns (by key), the number format of each row (its measure's decimals)."""
+        formats: for columns whose rows differ in number format (by key), the number format of each row."""
 
     def write_cells(self, sheet: str, cells: dict[str, Any]) -> None:
-        """Set single cells of an output sheet, e.g. the dashboard's figures."""
+        """Set single cells (A1 address -> value) of a sheet the program owns, e.g. a summary's figures."""
 
     def writing(self, action: str = "更新") -> AbstractContextManager[None]:
         """Be the workbook's one writer from the read to the commit (a file: its writer lock; an open book: Excel
         holds it already). action names the work in the message a second writer gets."""
 
     def use_backups(self, count: int) -> None:
-        """How many earlier versions a commit keeps, unless the engine was told already (a file engine: the 設定
-        sheet's バックアップ数; an open book keeps none: Excel saves it)."""
+        """How many earlier versions a commit keeps, unless the engine was told already (a file engine: the
+        count the workbook's own settings ask for; an open book keeps none: Excel saves it)."""
 
     def commit(self) -> None:
         """Make every write visible at once (a file: atomic replace)."""
 
 
 class PatchingEngine(Engine, Protocol):
-    """Single cells of the sheets staff own, for the yearly cycle: collect sets the values it merged and grows a
-    table by the rows it adds."""
+    """Single cells of the sheets people type into: a caller sets the values it merged into them and grows a
+    table by the rows it adds, keeping everything else on the sheet."""
 
     def patch_cells(self, sheet: str, cells: dict[tuple[int, int], Any]) -> None:
-        """Set cells (row, col) of a sheet staff own; everything else on it is kept."""
+        """Set cells (row, col) of a sheet people type into; everything else on it is kept."""
 
     def table_bounds(self, name: str) -> tuple[int, int, int, int]:
         """(min_col, min_row, max_col, max_row) of a table as the workbook has it."""
@@ -118,7 +123,7 @@ class PatchingEngine(Engine, Protocol):
 
 
 class LockingEngine(PatchingEngine, Protocol):
-    """Locking a year's cells and protecting their sheets (close-year, reopen-year: the command line's file engine)."""
+    """Locking cells against typing and protecting their sheets, and undoing both (the file engine)."""
 
     def lock_cells(
         self, sheet: str, cells: set[tuple[int, int]], fill_rgb: str
@@ -131,4 +136,5 @@ class LockingEngine(PatchingEngine, Protocol):
     def protect_sheet(self, sheet: str, password: str | None) -> None:
         """Protect the sheet with `password` on commit; None removes its protection."""
 
-    def is_protected(self, sheet: str) -> bool: ...
+    def is_protected(self, sheet: str) -> bool:
+        """Whether the sheet is protected now (as the workbook has it, before this engine's commit)."""

@@ -1,4 +1,4 @@
-"""Cell values of the input tables, read with python-calamine (Rust): about six times faster than openpyxl.
+"""Cell values of a workbook's tables, read with python-calamine (Rust): about six times faster than openpyxl.
 
 The engine promises the values openpyxl's read-only, data_only reader gives (the reference; tests compare the
 two on every test workbook), so what calamine reports differently is put right here:
@@ -9,7 +9,7 @@ two on every test workbook), so what calamine reports differently is put right h
 - error cells (#N/A, #DIV/0! ...): calamine gives "" like a blank; openpyxl gives the error's text. The sheet's
   XML is searched for error cells (t="e"), which are rare, and their text put back.
 - blank cells and empty text are both None (RawTable's rule for every reader).
-What calamine cannot tell at all (number formats of cells) comes from `formats.py`, only when asked.
+What calamine cannot tell at all (number formats of cells) comes from `cellformats.py`, only when asked.
 """
 
 from __future__ import annotations
@@ -49,8 +49,8 @@ _TEXT_TYPE = re.compile(rb'\bt="str"')
 def uncalculated_cells(xml: bytes) -> list[tuple[int, int]]:
     """(row, col) of formula cells without a cached value (1-based): written by a script, never calculated.
 
-    Every reader (calamine, openpyxl) gives them as blank, which would read as 未入力. Only sheets with a
-    formula are searched, from each <f> to its cell's bounds."""
+    Every reader (calamine, openpyxl) gives them as blank, which would read as a cell nobody filled in. Only
+    sheets with a formula are searched, from each <f> to its cell's bounds."""
     found: list[tuple[int, int]] = []
     for formula in _FORMULA.finditer(xml):
         starts = [

@@ -9,26 +9,27 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kaikaku_xl.errors import WorkbookError
 from kaikaku_xl.textfit import table_row_height
 from kaikaku_xl.xlsx.a1 import column_index, column_letter, range_bounds, split_cell
 from kaikaku_xl.xlsx.calcchain import holds_formulas, prune_calc_chain, with_full_calc_on_load
 from kaikaku_xl.xlsx.cellformats import range_formats
-from kaikaku_xl.xlsx.engine import RawTable
+from kaikaku_xl.xlsx.engine import LockingEngine, RawTable
 from kaikaku_xl.xlsx.limits import check_row_limit
 from kaikaku_xl.xlsx.lock import writer_lock
 from kaikaku_xl.xlsx.package import inspect
 from kaikaku_xl.xlsx.patch import cell_styles, is_protected, locked_styles, patch_sheet
-
-# Re-exported: saving (atomic replace, backups, leftovers) lived here before saving.py.
-from kaikaku_xl.xlsx.saving import (
-    save_atomically,
-)
+from kaikaku_xl.xlsx.saving import save_atomically
 from kaikaku_xl.xlsx.sheetxml import SheetWrite, render_sheet, render_table
 from kaikaku_xl.xlsx.stylebook import StyleBook
 from kaikaku_xl.xlsx.tablespec import TableSpec
+
+if TYPE_CHECKING:  # openpyxl and calamine are imported only when first read with (importing them is slow)
+    from openpyxl.workbook.workbook import Workbook
+
+    from kaikaku_xl.xlsx.fastread import FastBook
 
 READERS = ("calamine", "openpyxl")  # openpyxl: the reference the fast reader is tested against
 
@@ -40,11 +41,11 @@ WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
 
 class UncalculatedFormulas(WorkbookError):
-    """Input cells holding formulas whose result was never calculated (exit 2, the master untouched)."""
+    """Cells of a table read holding formulas whose result was never calculated (the file untouched)."""
 
 
 class FileReader:
-    """Reads the input tables of a master file."""
+    """Reads the tables of a workbook file."""
 
     def __init__(self, path: str | Path, reader: str = "calamine") -> None:
         """reader: "calamine" (fast) or "openpyxl" (the reference, and the way out where calamine cannot read)."""
@@ -54,21 +55,22 @@ class FileReader:
         if self.path.suffix.lower() not in WORKBOOK_SUFFIXES:
             raise WorkbookError(
                 f"{self.path.name} は Excel ブックの名前ではありません（拡張子 .xlsx / .xlsm がありません）。"
-                "マスターワークブックのファイル（.xlsx または .xlsm）を指定してください。"
+                "Excel ブックのファイル（.xlsx または .xlsm）を指定してください。"
             )
         self.reader = reader
         self.package = inspect(self.path)
-        self._book = None
-        self._fast = None
-        # The master's package, opened once (a 10,000-chart master has 10,000 parts: every ZipFile() reads the
-        # whole central directory).
+        self._book: Workbook | None = None
+        self._fast: FastBook | None = None
+        # The file's package, opened once (a workbook of 10,000 charts has 10,000 parts: every ZipFile() reads
+        # the whole central directory).
         self._zip: zipfile.ZipFile | None = None
 
     def _unreadable(self, exc: Exception) -> WorkbookError:
         return WorkbookError(f"{self.path.name} を読み込めません: {exc}")
 
     # -- reading ----------------------------------------------------------------------------------------
-    def _workbook(self):  # noqa: ANN202 (openpyxl's read-only workbook)
+    def _workbook(self) -> Workbook:
+        """openpyxl's read-only workbook of the file (the reference reader), loaded on first use."""
         if self._book is None:
             from openpyxl import load_workbook  # only for the reference reader: importing it is slow
 
@@ -79,7 +81,7 @@ class FileReader:
         return self._book
 
     def _package_zip(self) -> zipfile.ZipFile:
-        """The master's zip, opened on first use and kept until close() (before every replace of the file)."""
+        """The file's zip, opened on first use and kept until close() (before every replace of the file)."""
         if self._zip is None:
             try:
                 self._zip = zipfile.ZipFile(self.path)
@@ -105,13 +107,15 @@ class FileReader:
     ) -> list[list[Any]]:
         """The range as openpyxl reads it: values ("" as None), or number formats ("General" where none)."""
         min_col, min_row, max_col, max_row = bounds
-        cells = self._workbook()[sheet].iter_rows(
-            min_row=min_row, max_row=max_row, min_col=min_col, max_col=max_col, values_only=not formats
-        )
+        ws = self._workbook()[sheet]
+        place = {"min_row": min_row, "max_row": max_row, "min_col": min_col, "max_col": max_col}
         blank = "General" if formats else None
-        rows = [
-            [(c.number_format or blank) if formats else (None if c == "" else c) for c in r] for r in cells
-        ]
+        if formats:
+            cells = ws.iter_rows(**place, values_only=False)
+            rows: list[list[Any]] = [[c.number_format or blank for c in r] for r in cells]
+        else:
+            values = ws.iter_rows(**place, values_only=True)
+            rows = [[None if v == "" else v for v in r] for r in values]
         return [r + [blank] * (max_col - min_col + 1 - len(r)) for r in rows]
 
     def close(self) -> None:
@@ -145,7 +149,7 @@ class FileReader:
         headers = ["" if h is None else str(h).strip() for h in rows[0]]
         kept = [i for i, r in enumerate(rows[1:], start=1) if any(v is not None and v != "" for v in r)]
         table = RawTable(part.sheet, headers, [rows[i] for i in kept], min_row, min_col, kept)
-        # Number formats only when the reader asks (a % measure's cell): calamine cannot tell them, the sheet's
+        # Number formats only when the reader asks (RawTable.is_percent): calamine cannot tell them, the sheet's
         # XML can (cellformats.py); the openpyxl reference reads them from its cells.
         sheet, bounds = part.sheet, part.bounds
 
@@ -158,7 +162,7 @@ class FileReader:
 
     def _refuse_uncalculated(self, sheet: str, bounds: tuple[int, int, int, int]) -> None:
         """Formula cells without a saved result (a script wrote them; Excel never calculated them) are refused by
-        name: every reader gives them as blank, which would pass for 未入力."""
+        name: every reader gives them as blank, which would pass for a cell nobody filled in."""
         from kaikaku_xl.xlsx.fastread import uncalculated_cells, uncalculated_message
 
         if self._fast is not None and sheet in self._fast.uncalculated:
@@ -170,25 +174,27 @@ class FileReader:
         if inside:
             raise UncalculatedFormulas(uncalculated_message(sheet, inside))
 
-    def _cell_formats(self, sheet: str, bounds: tuple[int, int, int, int]) -> list[list[str]]:
+    def _cell_formats(self, sheet: str, bounds: tuple[int, int, int, int]) -> list[list[str | None]]:
         """The number format of each cell of a range (rows 1:, the data rows), "General" where none."""
         if self.reader == "openpyxl":
             return self._reference_range(sheet, bounds, formats=True)[1:]
         zf = self._package_zip()
         styles = zf.read(STYLES) if STYLES in zf.NameToInfo else None
-        return range_formats(zf.read(self.package.sheets[sheet]), StyleBook(styles), bounds)[1:]
+        found = range_formats(zf.read(self.package.sheets[sheet]), StyleBook(styles), bounds)
+        return [list(row) for row in found[1:]]
 
 
 logger = logging.getLogger(__name__)
 
 
 class FileEngine(FileReader):
-    """Reads input tables of a master file and replaces its output sheets on commit()."""
+    """Reads the tables of a workbook file, replaces the sheets it writes and patches the cells it sets, all
+    at once on commit() (an atomic replace of the file)."""
 
     door = "コマンド"
 
     def __init__(self, path: str | Path, backups: int | None = None, reader: str = "calamine") -> None:
-        """backups: how many earlier versions to keep; None = the workbook's own setting (read by refresh).
+        """backups: how many earlier versions to keep; None = as use_backups() is told (5 if never).
         reader: see FileReader."""
         super().__init__(path, reader)
         self.backups = backups
@@ -203,7 +209,7 @@ class FileEngine(FileReader):
 
     @contextmanager
     def writing(self, action: str = "更新") -> Iterator[None]:
-        """Hold the master's writer lock from before the read to after the atomic replace (no lost rows)."""
+        """Hold the file's writer lock from before the read to after the atomic replace (no lost rows)."""
         with writer_lock(self.path, action=action):
             self.close()
             self.package = inspect(self.path)  # what an earlier writer committed while we waited
@@ -214,7 +220,7 @@ class FileEngine(FileReader):
                 self._sole_writer = False
 
     def use_backups(self, count: int) -> None:
-        """The 設定 sheet's バックアップ数, unless the engine was made with its own count (init keeps none)."""
+        """The workbook's own count of backups, unless the engine was made with its own count."""
         if self.backups is None:
             self.backups = count
 
@@ -250,7 +256,7 @@ class FileEngine(FileReader):
             write.put(row, column_index(letter), value)
 
     def patch_cells(self, sheet: str, cells: dict[tuple[int, int], Any]) -> None:
-        """Set single cells (row, col) of a sheet staff own (an input sheet); everything else on it is kept."""
+        """Set single cells (row, col) of a sheet people type into; everything else on it is kept."""
         if sheet not in self.package.sheets:
             raise WorkbookError(f"シート「{sheet}」が見つかりません。")
         check_row_limit(f"シート「{sheet}」", max((row for row, _ in cells), default=0))
@@ -323,8 +329,8 @@ class FileEngine(FileReader):
         for name, (ref, headers) in self._table_refs.items():
             part = self.package.tables[name].part
             replaced[part] = render_table(zf.read(part), ref, headers)
-        # Refresh writes values only; recalculation on open is needed only where formulas (staff's own, in
-        # sheets refresh does not own) may use them.
+        # The engine writes values only; recalculation on open is needed only where formulas (people's own, in
+        # sheets the engine does not write) may use them.
         formulas = any(
             holds_formulas(zf.read(part))
             for sheet, part in self.package.sheets.items()
@@ -354,3 +360,7 @@ class FileEngine(FileReader):
     ) -> Iterable[bytes]:
         """An owned sheet's new XML, read and rendered only while the package is written: one at a time."""
         yield from render_sheet(zf.read(part), write, style_book)
+
+
+if TYPE_CHECKING:  # the type checker holds the file engine to every engine protocol (engine.py)
+    _file_engine: type[LockingEngine] = FileEngine

@@ -1,7 +1,7 @@
 """Excel's own limits (characters in a cell, rows in a sheet), checked before anything is written.
 
-A value past them would make Excel open the file cut or "repaired"; every writer (the headless engine, the
-Excel engine, the xlsx export) asks here, so the limits and their Japanese message live in one place.
+A value past them would make Excel open the file cut or "repaired"; every writer (the file engine, the xlwings
+engine, a workbook built with openpyxl) asks here, so the limits and their Japanese message live in one place.
 """
 
 from __future__ import annotations
@@ -20,12 +20,12 @@ class RowLimitError(WorkbookError):
 
 def check_row_limit(where: str, last_row: int) -> None:
     """Refuse (before anything is written) rows past Excel's last row: Excel would not open the file whole.
-    where: the place in Japanese, e.g. シート「問題点」の表「Problems」."""
+    where: the place in Japanese, e.g. シート「一覧」の表「List」."""
     if last_row > EXCEL_MAX_ROWS:
         raise RowLimitError(
             f"{where}に書き込む行が Excel の上限（{EXCEL_MAX_ROWS:,} 行）を超えます"
-            f"（{last_row:,} 行目まで必要です）。ファイルは変更されていません。古い履歴の行を別のブックに移すか、"
-            "問題点の多い入力を直してから、もう一度実行してください。"
+            f"（{last_row:,} 行目まで必要です）。ファイルは変更されていません。古い行を別のブックに移すなどして"
+            "書き込む行を減らしてから、もう一度実行してください。"
         )
 
 

@@ -1,9 +1,9 @@
 """The xlsx/xlsm file as an OPC (zip) package: which part holds which sheet and table.
 
-openpyxl drops drawings, images, VBA forms and more that it did not create when it saves a file, so refresh
-never saves the master through openpyxl. It reads values (fastread.py) and writes new XML for the sheetData of
-the output sheets (sheetxml.py), streamed row by row into the new package, and for the output tables' parts;
-every other part is copied unchanged (zipcopy.py). This module only maps names to parts, so the readers and
+openpyxl drops drawings, images, VBA forms and more that it did not create when it saves a file, so the file
+engine never saves a workbook through openpyxl. It reads values (fastread.py) and writes new XML for the
+sheetData of the sheets it owns (sheetxml.py), streamed row by row into the new package, and for their tables'
+parts; every other part is copied unchanged (zipcopy.py). This module only maps names to parts, so the readers and
 writers agree on where a sheet or table lives.
 """
 
@@ -70,11 +70,12 @@ def _relationships(zf: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]
         root = etree.fromstring(zf.read(_rels_of(part)))
     except KeyError:
         return {}
-    return {
-        rel.get("Id"): (rel.get("Type"), _resolve(part, rel.get("Target")))
-        for rel in root.iter(f"{{{NS_PKG_REL}}}Relationship")
-        if rel.get("TargetMode") != "External"
-    }
+    found: dict[str, tuple[str, str]] = {}
+    for rel in root.iter(f"{{{NS_PKG_REL}}}Relationship"):
+        rid, target = rel.get("Id"), rel.get("Target")
+        if rid is not None and target is not None and rel.get("TargetMode") != "External":
+            found[rid] = (rel.get("Type", ""), _resolve(part, target))
+    return found
 
 
 def inspect(path: Path) -> Package:
@@ -86,16 +87,15 @@ def inspect(path: Path) -> Package:
             workbook = etree.fromstring(zf.read("xl/workbook.xml"))
             rels = _relationships(zf, "xl/workbook.xml")
             for sheet in workbook.iter(f"{{{NS_MAIN}}}sheet"):
-                rel = rels.get(sheet.get(f"{{{NS_REL}}}id"))
-                if rel:
-                    package.sheets[sheet.get("name")] = rel[1]
-                    package.sheet_ids[sheet.get("name")] = sheet.get("sheetId")
+                rel = rels.get(sheet.get(f"{{{NS_REL}}}id", ""))
+                name = sheet.get("name")
+                if rel and name is not None:
+                    package.sheets[name] = rel[1]
+                    package.sheet_ids[name] = sheet.get("sheetId", "")
             for sheet_name, part in package.sheets.items():
                 for rel_type, target in _relationships(zf, part).values():
                     if rel_type == REL_TABLE:
-                        table = etree.fromstring(zf.read(target))
-                        name = table.get("displayName") or table.get("name")
-                        package.tables[name] = TablePart(name, sheet_name, target, table.get("ref"))
+                        _add_table(package, sheet_name, target, etree.fromstring(zf.read(target)))
             return package
     except FileNotFoundError:
         raise WorkbookError(f"ファイルが見つかりません: {path}") from None
@@ -105,6 +105,13 @@ def inspect(path: Path) -> Package:
         raise WorkbookError(
             f"{path.name} は Excel ブック（.xlsx/.xlsm）として読めません。パスワード付きや破損したファイルは扱えません。"
         ) from None
+
+
+def _add_table(package: Package, sheet: str, part: str, table: etree._Element) -> None:
+    """A table part's name (displayName, as Excel's formulas say it) and range, where it has both."""
+    name, ref = table.get("displayName") or table.get("name"), table.get("ref")
+    if name is not None and ref is not None:
+        package.tables[name] = TablePart(name, sheet, part, ref)
 
 
 def part_bytes(root: etree._Element) -> bytes:

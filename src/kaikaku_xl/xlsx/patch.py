@@ -1,5 +1,5 @@
-"""Changing single cells of sheets staff own (collect, close-year): values, styles and sheet protection, in the
-sheet's XML, with every other cell, row and element kept. The styles part gains the few styles a closed year needs.
+"""Changing single cells of a sheet people type into: values, styles and sheet protection, in the sheet's XML,
+with every other cell, row and element kept; the styles part gains locked copies of the styles it is asked for.
 """
 
 from __future__ import annotations
@@ -29,7 +29,8 @@ def _set_value(cell: etree._Element, value: Any) -> None:
     for child in list(cell):
         if child.tag in (_tag("f"), _tag("v"), _tag("is")):
             cell.remove(child)
-    cell.attrib.pop("t", None)
+    if "t" in cell.attrib:
+        del cell.attrib["t"]
     if value is None or (isinstance(value, float) and (math.isnan(value) or math.isinf(value))):
         return
     if isinstance(value, bool):
@@ -66,58 +67,82 @@ def patch_sheet(
     root = etree.fromstring(xml)
     data = root.find(_tag("sheetData"))
     if data is None:
-        raise WorkbookError("入力シートの形式が想定と異なります（sheetData がありません）。")
+        raise WorkbookError("シートの形式が想定と異なります（sheetData がありません）。")
+    rows = _numbered_rows(data)
+    for r, col in sorted(set(cells) | set(styles)):
+        cell = _cell_at(rows, _row_at(data, rows, r), r, col)
+        if (r, col) in cells:
+            _set_value(cell, cells[(r, col)])
+        if (r, col) in styles:
+            cell.set("s", str(styles[(r, col)]))
+    if protect is not None:
+        _protection(root, protect, password)
+    _fit_dimension(root, rows)
+    return part_bytes(root)
+
+
+def _numbered_rows(data: etree._Element) -> dict[int, etree._Element]:
+    """The rows of a sheetData by number, each given its `r` (Excel may leave it out where rows follow on)."""
     rows: dict[int, etree._Element] = {}
     previous_row = 0
     for row in data.findall(_tag("row")):
         previous_row = int(row.get("r") or previous_row + 1)
         row.set("r", str(previous_row))
         rows[previous_row] = row
+    return rows
 
-    def cells_of(row: etree._Element) -> dict[int, etree._Element]:
-        found, col = {}, 0
-        for cell in row.findall(_tag("c")):
-            col = _cell_column(cell, col)
-            cell.set("r", f"{column_letter(col)}{row.get('r')}")
-            found[col] = cell
-        return found
 
-    missing = object()
-    for r, col in sorted(set(cells) | set(styles)):
-        value = cells.get((r, col), missing)
-        row = rows.get(r)
-        if row is None:
-            row = etree.Element(_tag("row"), r=str(r))
-            later = [n for n in rows if n > r]
-            if later:
-                rows[min(later)].addprevious(row)
-            else:
-                data.append(row)
-            rows[r] = row
-        row.attrib.pop("spans", None)
-        existing = cells_of(row)
-        cell = existing.get(col)
-        if cell is None:
-            cell = etree.Element(_tag("c"), r=f"{column_letter(col)}{r}")
-            above = cells_of(rows[r - 1]).get(col) if r - 1 in rows else None
-            if above is not None and above.get("s"):
-                cell.set("s", above.get("s"))
-            later_cols = [n for n in existing if n > col]
-            if later_cols:
-                existing[min(later_cols)].addprevious(cell)
-            else:
-                row.append(cell)
-        if value is not missing:
-            _set_value(cell, value)
-        if (r, col) in styles:
-            cell.set("s", str(styles[(r, col)]))
-    if protect is not None:
-        _protection(root, protect, password)
+def _cells_of(row: etree._Element) -> dict[int, etree._Element]:
+    """The cells of a row by column, each given its `r` (Excel may leave it out where cells follow on)."""
+    found, col = {}, 0
+    for cell in row.findall(_tag("c")):
+        col = _cell_column(cell, col)
+        cell.set("r", f"{column_letter(col)}{row.get('r')}")
+        found[col] = cell
+    return found
+
+
+def _row_at(data: etree._Element, rows: dict[int, etree._Element], r: int) -> etree._Element:
+    """Row `r`, made in its place among the others where the sheet has none; its spans go (they may grow)."""
+    row = rows.get(r)
+    if row is None:
+        row = etree.Element(_tag("row"), r=str(r))
+        later = [n for n in rows if n > r]
+        if later:
+            rows[min(later)].addprevious(row)
+        else:
+            data.append(row)
+        rows[r] = row
+    if "spans" in row.attrib:
+        del row.attrib["spans"]
+    return row
+
+
+def _cell_at(rows: dict[int, etree._Element], row: etree._Element, r: int, col: int) -> etree._Element:
+    """Cell (r, col) of `row`, made in its place where the row has none, with the style of the cell above it."""
+    existing = _cells_of(row)
+    cell = existing.get(col)
+    if cell is not None:
+        return cell
+    cell = etree.Element(_tag("c"), r=f"{column_letter(col)}{r}")
+    above = _cells_of(rows[r - 1]).get(col) if r - 1 in rows else None
+    style = None if above is None else above.get("s")
+    if style:
+        cell.set("s", style)
+    later_cols = [n for n in existing if n > col]
+    if later_cols:
+        existing[min(later_cols)].addprevious(cell)
+    else:
+        row.append(cell)
+    return cell
+
+
+def _fit_dimension(root: etree._Element, rows: dict[int, etree._Element]) -> None:
+    """The sheet's dimension (A1:last cell) as the patched rows reach."""
     dimension = root.find(_tag("dimension"))
     if dimension is not None and rows:
-        max_col = max([1] + [max(cells_of(row)) for row in rows.values() if len(row.findall(_tag("c")))])
+        max_col = max([1] + [max(_cells_of(row)) for row in rows.values() if len(row.findall(_tag("c")))])
         dimension.set("ref", f"A1:{column_letter(max_col)}{max(rows)}")
-    return part_bytes(root)
 
 
 # Elements that may precede sheetProtection in a worksheet (CT_Worksheet's sequence).
@@ -137,7 +162,7 @@ def _protection(root: etree._Element, on: bool, password: str) -> None:
         root.remove(old)
     if not on:
         return
-    from openpyxl.utils.protection import hash_password  # only here: refresh never imports openpyxl
+    from openpyxl.utils.protection import hash_password  # only here: a write of values never imports openpyxl
 
     element = etree.Element(
         _tag("sheetProtection"),

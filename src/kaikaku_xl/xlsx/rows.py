@@ -1,5 +1,5 @@
-"""Rows of an output table built from its contract: values in the order of the TableSpec's columns, each rounded
-the way its column shows it, so no workflow writes a positional list or rounds a figure by hand.
+"""Rows of a table built from its TableSpec: values in the order of the spec's columns, each rounded the way its
+column shows it, so no writer builds a positional list or rounds a figure by hand.
 
 Rounding by column (half away from zero, kaikaku_xl.rounding): a percentage column (FMT_PCT) stores the fraction
 rounded to 0.1 point, a yen column (FMT_YEN) whole yen, a column with `digits` that many decimals; other values are

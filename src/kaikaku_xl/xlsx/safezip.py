@@ -1,5 +1,5 @@
-"""Hostile packages refused before any parser sees them: every path that opens a workbook (the master, returned
-department files, plan workbooks) calls `check_package` first.
+"""Hostile packages refused before any parser sees them: every path that opens a workbook, whoever made it,
+calls `check_package` first.
 
 - XML with a DOCTYPE: entity declarations expand a few bytes into gigabytes ("billion laughs") or pull in other
   files; Excel never writes one, so any part whose prolog has a DOCTYPE is "not a workbook". lxml, calamine and
@@ -23,15 +23,13 @@ from kaikaku_xl.errors import WorkbookError
 MB = 1 << 20
 
 
-PART_LIMIT = 512 * MB  # one part expanded: a 50,000-measure master's largest sheet is ~40 MB
+PART_LIMIT = 512 * MB  # one part expanded: the largest sheet of a 50,000-row, 40-column workbook is ~40 MB
 
 
 TOTAL_LIMIT = 2048 * MB  # all parts expanded together
 
 
-PARTS_LIMIT = (
-    250_000  # a 50,000-measure master has a chart part per measure; a bomb of empty entries has more
-)
+PARTS_LIMIT = 250_000  # a workbook with a chart for each of 50,000 rows has a part per chart; a bomb has more
 
 
 RATIO_LIMIT = 200  # expanded / compressed; worksheet XML compresses 10–40 times, a bomb about 1,000

@@ -1,5 +1,5 @@
-"""Saving a master safely: the new package written beside it, a verified backup kept, then one atomic rename;
-the leftovers of a killed run removed; the backups rotated. Used by the file engine (headless.py)."""
+"""Saving a workbook safely: the new package written beside it, a verified backup kept, then one atomic rename;
+the leftovers of a killed run removed; the backups rotated. Used by the file engine (file_engine.py)."""
 
 from __future__ import annotations
 
@@ -43,10 +43,10 @@ def save_atomically(
     sole_writer: bool = False,
     source: zipfile.ZipFile | None = None,
 ) -> list[str]:
-    """Write the new package beside the master, keep a verified backup, then swap it in with one rename.
+    """Write the new package beside the workbook, keep a verified backup, then swap it in with one rename.
 
-    sole_writer: the caller holds the writer lock (lock.py), so every temp file of this master is a dead run's.
-    source: the master's zip already open (its parts are copied from it); closed here once the new package is
+    sole_writer: the caller holds the writer lock (lock.py), so every temp file of this workbook is a dead run's.
+    source: the workbook's zip already open (its parts are copied from it); closed here once the new package is
     written, before the file is replaced (Windows replaces no file that is open).
     Returns notes for the user (Japanese), e.g. a corrupt old backup that was removed.
     """
@@ -87,7 +87,7 @@ def _save_atomically(
             os.fsync(handle.fileno())
         if source is not None:
             source.close()
-        os.chmod(temp, path.stat().st_mode & 0o7777)  # mkstemp makes 0600; the master keeps its own mode
+        os.chmod(temp, path.stat().st_mode & 0o7777)  # mkstemp makes 0600; the workbook keeps its own mode
         notes = keep_backup(path, backups)
         os.replace(temp, path)
         logger.debug("%s を一時ファイルから置き換えました（バックアップ %d 世代まで）", path.name, backups)
@@ -115,7 +115,7 @@ def temp_prefix(path: Path) -> str:
 
 
 def _is_own_temp(candidate: Path, path: Path) -> bool:
-    """mkstemp names: prefix + 8 random characters + the master's suffix (so 計画.R8's are not 計画's)."""
+    """mkstemp names: prefix + 8 random characters + the workbook's suffix (so book.v2's are not book's)."""
     return bool(
         re.fullmatch(
             re.escape(temp_prefix(path)) + r"[A-Za-z0-9_]{8}" + re.escape(path.suffix), candidate.name
@@ -124,9 +124,9 @@ def _is_own_temp(candidate: Path, path: Path) -> bool:
 
 
 def remove_stale_temps(path: Path, *, sole_writer: bool = False) -> None:
-    """Half-written files left by a refresh that was killed (power cut, task manager): never the master itself.
+    """Half-written files left by a save that was killed (power cut, task manager): never the workbook itself.
 
-    They are provably stale when no live process holds the master's writer lock (or we hold it ourselves):
+    They are provably stale when no live process holds the workbook's writer lock (or we hold it ourselves):
     only a lock holder writes them. Otherwise only those older than an hour go.
     """
     from kaikaku_xl.xlsx.lock import is_locked
@@ -159,7 +159,7 @@ def backup_name(path: Path, moment: datetime) -> str:
 
 
 def is_backup_of(candidate: Path, path: Path) -> bool:
-    """Exactly stem + "." + timestamp + suffix: 計画.xlsx's backups are not 計画.R8.xlsx's."""
+    """Exactly stem + "." + timestamp + suffix: book.xlsx's backups are not book.v2.xlsx's."""
     return bool(
         re.fullmatch(re.escape(path.stem) + r"\." + _BACKUP_STAMP + re.escape(path.suffix), candidate.name)
     )
@@ -177,6 +177,12 @@ def opens_as_zip(path: Path) -> bool:
 _END_RECORD = struct.Struct("<4s4H2LH")  # end of central directory: signature, disks, counts, size, offset
 
 
+END_SIGNATURE = b"PK\x05\x06"  # what starts the end of central directory record (APPNOTE.TXT 4.3.16)
+
+
+DIRECTORY_SIGNATURE = b"PK\x01\x02"  # what starts each central directory header (APPNOTE.TXT 4.3.12)
+
+
 def ends_as_zip(path: Path) -> bool:
     """The file ends with a zip's end record whose central directory lies inside the file and starts where it
     says: what a truncated or overwritten copy lacks. Reads the file's tail only (opening a zip of 10,000
@@ -187,7 +193,7 @@ def ends_as_zip(path: Path) -> bool:
             tail_start = max(0, size - _END_RECORD.size - 0xFFFF)  # the record, then a comment of < 64 KB
             handle.seek(tail_start)
             tail = handle.read()
-            at = tail.rfind(zipfile.stringEndArchive)
+            at = tail.rfind(END_SIGNATURE)
             if at < 0 or len(tail) - at < _END_RECORD.size:
                 return False
             fields = _END_RECORD.unpack_from(tail, at)
@@ -200,7 +206,7 @@ def ends_as_zip(path: Path) -> bool:
             if fields[4] == 0:  # an empty zip: no entry to look at
                 return directory_size == 0
             handle.seek(directory_offset)
-            return handle.read(4) == zipfile.stringCentralDir
+            return handle.read(4) == DIRECTORY_SIGNATURE
     except OSError:
         return False
 
@@ -216,12 +222,12 @@ def _crc_of_file(path: Path) -> tuple[int, int]:
 
 
 def keep_backup(path: Path, backups: int) -> list[str]:
-    """Copy the master to backup/ (verified), then keep the newest `backups` valid backups of this master.
+    """Copy the workbook to backup/ (verified), then keep the newest `backups` valid backups of this workbook.
 
-    The copy is written under a temp name and renamed once it reads back byte for byte as the master (CRC-32
+    The copy is written under a temp name and renamed once it reads back byte for byte as the workbook (CRC-32
     and size of the whole file, after fsync) and ends as a zip, so a full disk never leaves a truncated backup
     that would count towards the number kept. (Reading the copy back is as strict as inflating every part and
-    far faster: a master with 10,000 charts has 10,000 parts.)
+    far faster: a workbook with 10,000 charts has 10,000 parts.)
     """
     if backups <= 0:
         return []
@@ -254,8 +260,8 @@ def keep_backup(path: Path, backups: int) -> list[str]:
 
 
 def rotate_backups(path: Path, folder: Path, backups: int) -> list[str]:
-    """Keep the newest `backups` valid backups of this master only; a corrupt one (an older version's truncated
-    copy) is removed and never counted. Files of other masters and of staff are never touched."""
+    """Keep the newest `backups` valid backups of this workbook only; a corrupt one (an older version's truncated
+    copy) is removed and never counted. Files of other workbooks and people's own are never touched."""
     mine = sorted(p for p in folder.iterdir() if is_backup_of(p, path))
     valid, notes = [], []
     for candidate in mine:

@@ -1,8 +1,8 @@
-"""New XML for an owned sheet: the cells refresh writes (SheetWrite), rendered as a sheetData streamed row by
-row into the sheet part, every other byte of the part kept; and a table part with its new range.
+"""New XML for an owned sheet: the cells the file engine writes (SheetWrite), rendered as a sheetData streamed
+row by row into the sheet part, every other byte of the part kept; and a table part with its new range.
 
-The styles of the cells come from the template rows already in the part (the builder styled them), so refresh
-never adds styles; a measure's own decimals pick an existing style variant from the StyleBook.
+The styles of the cells come from the template rows already in the part (styled when the workbook was built), so
+the writer never adds styles; a row's own number format picks an existing style variant from the StyleBook.
 """
 
 from __future__ import annotations
@@ -79,7 +79,7 @@ def existing_styles(xml: bytes, max_row: int) -> dict[tuple[int, int], int]:
 @dataclass
 class SheetWrite:
     """The new content of one owned sheet: runs of values per row, which rows repeat a template row's styles,
-    and cells that take their template's style with another number format (a measure's decimals).
+    and cells that take their template's style with another number format (a row's own decimals).
 
     Runs, not a dict per cell: a 50,000-row table is 50,000 references to the caller's rows, not a million
     (row, col) keys. A later run overwrites an earlier one where they overlap.
@@ -155,7 +155,7 @@ def render_sheet(xml: bytes, write: SheetWrite, style_book: StyleBook | None = N
     """
     match = _SHEETDATA.search(xml)
     if match is None:
-        raise WorkbookError("出力シートの形式が想定と異なります（sheetData がありません）。")
+        raise WorkbookError("シートの形式が想定と異なります（sheetData がありません）。")
     fixed_rows = max(
         [*write.template_rows.values(), *(r for r in write.runs if r not in write.template_rows), 1]
     )

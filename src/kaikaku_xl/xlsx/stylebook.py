@@ -1,5 +1,5 @@
 """The cell styles (cellXfs) of a workbook, read only: which existing style differs from another only in its
-number format (a measure's decimals). Shared by the sheet writer (sheetxml.py) and the format reader
+number format (a row's own decimals). Shared by the sheet writer (sheetxml.py) and the format reader
 (cellformats.py)."""
 
 from __future__ import annotations
@@ -12,19 +12,26 @@ from kaikaku_xl.xlsx.package import NS_MAIN
 BUILTIN_FORMATS = {0: "General", 1: "0", 2: "0.00", 3: "#,##0", 4: "#,##0.00", 9: "0%", 10: "0.00%", 49: "@"}
 
 
+XfLook = tuple[tuple[tuple[str | bytes, str | bytes], ...], tuple[bytes, ...]]
+
+
 class StyleBook:
     """The cell styles (cellXfs) of a workbook, read only: finds the existing style that differs from another
-    only in its number format. Refresh never adds styles; the builder registers the variants it will need."""
+    only in its number format. The file engine never adds styles: whoever builds the workbook registers the
+    variants its writers will ask for."""
 
     def __init__(self, styles_xml: bytes | None) -> None:
         self.codes: dict[int, str] = dict(BUILTIN_FORMATS)
-        self.xfs: list[tuple[tuple, str]] = []
+        # each style's look but its number format (attributes, children as XML), and its format code
+        self.xfs: list[tuple[XfLook, str]] = []
         self._found: dict[tuple[int, str], int] = {}
         if not styles_xml:
             return
         root = etree.fromstring(styles_xml)
         for fmt in root.iter(f"{{{NS_MAIN}}}numFmt"):
-            self.codes[int(fmt.get("numFmtId"))] = fmt.get("formatCode")
+            number, code = fmt.get("numFmtId"), fmt.get("formatCode")
+            if number is not None and code is not None:
+                self.codes[int(number)] = code
         cell_xfs = root.find(f"{{{NS_MAIN}}}cellXfs")
         for xf in [] if cell_xfs is None else cell_xfs:
             attributes = tuple(

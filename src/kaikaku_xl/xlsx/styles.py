@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 
 from kaikaku_xl.palette import (
@@ -22,7 +22,7 @@ _thin = Side(style="thin", color=LIGHT_GREY)
 _border = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
 
 
-ROLES: dict[str, dict] = {
+ROLES: dict[str, dict[str, Font | PatternFill | Alignment | Border | Protection]] = {
     "title": {"font": Font(name=FONT, size=14, bold=True, color=TITLE_TEXT)},
     "note": {"font": Font(name=FONT, size=9, color=MID_GREY)},
     "header": {
@@ -55,7 +55,8 @@ ROLES: dict[str, dict] = {
 }
 
 
-def apply(cell: Cell, role: str, number_format: str | None = None, wrap: bool = False) -> None:
+def apply(cell: Cell | MergedCell, role: str, number_format: str | None = None, wrap: bool = False) -> None:
+    """Give a cell the style of its role (ROLES), with a number format and wrapped text where asked."""
     for attribute, value in ROLES[role].items():
         setattr(cell, attribute, value)
     if wrap:

@@ -12,8 +12,8 @@ FMT_YEN = '#,##0"円";[Red]"△"#,##0"円"'
 FMT_INT = "#,##0"
 
 
-# A measure's values (基準値, 目標値, 実績 …): "#,##0" in the column, each row set to its measure's decimals
-# (numformat.number_format). Never "#,##0.##": Excel shows whole numbers with a trailing dot.
+# Numbers whose decimals differ from row to row: "#,##0" in the column, each row set to its own (Column
+# per_row_format). Never "#,##0.##": Excel shows whole numbers with a trailing dot.
 FMT_NUM = FMT_INT
 
 
@@ -33,17 +33,17 @@ class Column:
     fmt: str = FMT_GENERAL
     width: float = 12
     wrap: bool = False
-    per_measure: bool = False  # number format from the row's measure (its decimals), not one for the column
-    digits: int | None = None  # refresh stores the value rounded to these decimals (workbook/rows.py)
+    per_row_format: bool = False  # each row's own number format (its decimals), given by the writer
+    digits: int | None = None  # the value is stored rounded to these decimals (rows.py)
 
 
 @dataclass(frozen=True)
 class TableSpec:
-    name: str  # the ListObject name (English, the contract)
+    name: str  # the ListObject name (English: formulas and readers find the table by it)
     sheet: str  # Japanese sheet name
     columns: tuple[Column, ...]
     anchor_row: int = 3  # header row; row 1 holds the sheet title, row 2 a short note
-    output: bool = False  # written only by refresh
+    output: bool = False  # written only by the program (people type into the others)
     anchor_col: int = 1
 
     @property

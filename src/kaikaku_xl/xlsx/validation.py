@@ -37,7 +37,7 @@ def choice_list(values: Iterable[str], prompt: str) -> DataValidation:
 
 
 def number_check(prompt: str) -> DataValidation:
-    # "information" style: staff may still type 1.2万 or ３，０００円; refresh reads those and reports the rest.
+    # "information" style: staff may still type 1.2万 or ３，０００円; typed.py reads those, the reader reports the rest.
     return DataValidation(
         type="decimal",
         operator="between",

@@ -1,8 +1,8 @@
-"""Writing a new package from the old one part by part: the parts refresh owns replaced (or streamed, or
+"""Writing a new package from the old one part by part: the parts a writer owns replaced (or streamed, or
 dropped), every other part copied as its compressed bytes, in the same order with the same compression.
 
 Copying raw bytes keeps what openpyxl would drop (drawings, VBA, forms) and spares inflating and deflating a
-master with thousands of charts.
+workbook with thousands of charts.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ def rewrite_package(
 ) -> None:
     """Copy `source` (a path, or an open zip the caller closes) to `target` part by part, replacing the parts in
     `replaced` (REMOVED drops one; an iterable of bytes is streamed into the part); order and compression kept.
-    Unchanged parts are copied as their compressed bytes (a master with 10,000 charts is not inflated and
+    Unchanged parts are copied as their compressed bytes (a workbook with 10,000 charts is not inflated and
     deflated again)."""
     with contextlib.ExitStack() as stack:
         zin = source if isinstance(source, zipfile.ZipFile) else stack.enter_context(zipfile.ZipFile(source))
@@ -55,12 +55,15 @@ def _copy_parts(
             for chunk in data:
                 dst.write(chunk)
     present = set(zin.namelist())
-    for name, data in replaced.items():  # new parts (workbook/add_tables.py): bytes only, after the others
+    for name, data in replaced.items():  # new parts (add_tables.py): bytes only, after the others
         if name not in present and isinstance(data, bytes) and data != REMOVED:
             zout.writestr(name, data, compress_type=zipfile.ZIP_DEFLATED)
 
 
 _LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")  # zipfile's own layout of a local file header (30 bytes)
+
+
+LOCAL_SIGNATURE = b"PK\x03\x04"  # what starts a local file header (APPNOTE.TXT 4.3.7)
 
 
 _RAW_CHUNK = 1 << 20
@@ -71,11 +74,15 @@ def copy_raw(zin: zipfile.ZipFile, zout: zipfile.ZipFile, info: zipfile.ZipInfo)
     (encrypted, zip64, or a local header that does not match: then the caller inflates and deflates).
 
     zipfile has no public raw copy: this writes the local header and data the way ZipFile.writestr does
-    (same attributes: fp, start_dir, filelist, NameToInfo), kept to parts far below zip64 sizes.
+    (same attributes: fp, start_dir, filelist, NameToInfo), kept to parts far below zip64 sizes, into a zip
+    opened for writing ("w": its central directory is written on close) that has no part of that name yet.
     """
     if (
         info.flag_bits & 0x1
         or max(info.compress_size, info.file_size, info.header_offset) >= zipfile.ZIP64_LIMIT
+        or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+        or zout.mode != "w"
+        or info.filename in zout.NameToInfo
     ):
         return False
     fp = zin.fp
@@ -86,7 +93,7 @@ def copy_raw(zin: zipfile.ZipFile, zout: zipfile.ZipFile, info: zipfile.ZipInfo)
     if len(header) != _LOCAL_HEADER.size:
         return False
     fields = _LOCAL_HEADER.unpack(header)
-    if fields[0] != zipfile.stringFileHeader:
+    if fields[0] != LOCAL_SIGNATURE:
         return False
     name_length, extra_length = fields[-2], fields[-1]
     if fp.read(name_length) != info.orig_filename.encode("utf-8" if info.flag_bits & 0x800 else "cp437"):
@@ -95,8 +102,6 @@ def copy_raw(zin: zipfile.ZipFile, zout: zipfile.ZipFile, info: zipfile.ZipInfo)
     out = copy.copy(info)
     out.flag_bits &= ~0x08  # sizes and CRC in the local header: no data descriptor after the data
     out.header_offset = zout.fp.tell()
-    zout._writecheck(out)  # noqa: SLF001 (zipfile's own checks: duplicate name, sizes)
-    zout._didModify = True  # noqa: SLF001
     zout.fp.write(out.FileHeader(False))
     left = info.compress_size
     while left:

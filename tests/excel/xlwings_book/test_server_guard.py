@@ -119,7 +119,7 @@ def test_a_heavy_call_does_not_block_other_callers(inner: Any, monkeypatch: pyte
     functions = [f for f in vars(router.custom_functions).values() if hasattr(f, "__xlfunc__")]
     scripts = [f for f in vars(router.custom_scripts).values() if hasattr(f, "__xlscript__")]
     assert functions and scripts
-    assert all(getattr(f, "__kaikaku_offloaded__", False) for f in functions + scripts)  # server.app() did it
+    assert all(server_guard.is_offloaded(f) for f in functions + scripts)  # server.app() did it
     slow = router.custom_functions.kk_planned
     original = slow.__wrapped__ if hasattr(slow, "__wrapped__") else slow
 

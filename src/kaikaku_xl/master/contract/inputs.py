@@ -103,8 +103,8 @@ MEASURES = TableSpec(
         Column("指標名", "name", width=32, wrap=True),
         Column("単位", "unit", width=7),
         Column("方向", "direction", width=7),
-        Column("基準値", "baseline", FMT_NUM, 16, per_measure=True),
-        Column("目標値", "target", FMT_NUM, 16, per_measure=True),
+        Column("基準値", "baseline", FMT_NUM, 16, per_row_format=True),
+        Column("目標値", "target", FMT_NUM, 16, per_row_format=True),
         Column("効果区分", "effect_kind", width=10),
         Column("効果額に算入", "include_in_effect", width=12),
         Column("備考", "note", width=40, wrap=True),
@@ -165,7 +165,7 @@ def _measure_years_spec(name: str, sheet: str, years: list[int]) -> TableSpec:
             Column("No", "item", FMT_INT, 6),
             Column("指標名", "name", width=32, wrap=True),
             Column("単位", "unit", width=7),
-            *(Column(year_header(y), f"y{y}", FMT_NUM, 16, per_measure=True) for y in years),
+            *(Column(year_header(y), f"y{y}", FMT_NUM, 16, per_row_format=True) for y in years),
         ),
     )
 

@@ -27,13 +27,13 @@ EVALUATION = TableSpec(
         Column("指標名", "name", width=28, wrap=True),
         Column("単位", "unit", width=7),
         Column("方向", "direction", width=7),
-        Column("基準値", "baseline", FMT_NUM, 15, per_measure=True),
-        Column("目標値", "target", FMT_NUM, 15, per_measure=True),
-        Column("実績", "actual", FMT_NUM, 15, per_measure=True),  # a 累計 measure: the running total
-        Column("計画値", "planned", FMT_NUM, 15, per_measure=True, digits=2),
+        Column("基準値", "baseline", FMT_NUM, 15, per_row_format=True),
+        Column("目標値", "target", FMT_NUM, 15, per_row_format=True),
+        Column("実績", "actual", FMT_NUM, 15, per_row_format=True),  # a 累計 measure: the running total
+        Column("計画値", "planned", FMT_NUM, 15, per_row_format=True, digits=2),
         Column("集計", "aggregation", width=7),
         Column(
-            "単年度の実績", "year_actual", FMT_NUM, 15, per_measure=True
+            "単年度の実績", "year_actual", FMT_NUM, 15, per_row_format=True
         ),  # 累計 measures: the year's own amount
         Column("計画進捗", "planned_progress", FMT_PCT, 10),
         Column("進捗率", "progress", FMT_PCT, 10),
@@ -268,7 +268,7 @@ def trend_measures_spec(plan_years: list[int], years: list[int]) -> TableSpec:
             Column("指標名", "name", width=26, wrap=True),
             Column("単位", "unit", width=6),
             Column("系列", "series", width=7),
-            *(Column(year_header(y), f"y{y}", FMT_NUM, 13, per_measure=True) for y in years),
+            *(Column(year_header(y), f"y{y}", FMT_NUM, 13, per_row_format=True) for y in years),
         ),
         output=True,
         anchor_col=3 + len(plan_years) + 2,
