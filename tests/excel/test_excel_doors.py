@@ -203,6 +203,11 @@ def test_every_list_of_the_actions_is_the_contracts(xlsm: Path) -> None:
     [choice] = load_workbook(xlsm)[n.SHEET_ACTIONS].data_validations.dataValidation
     assert choice.formula1 == '"' + ",".join(n.ACTIONS) + '"'
     assert f"({' / '.join(n.ACTIONS)})" in xlsm.with_suffix(".py").read_text(encoding="utf-8")
+    # the 操作 sheet explains every action under its dropdown, in the same order
+    assert set(n.ACTION_HELP) == set(n.ACTIONS)
+    sheet = load_workbook(xlsm)[n.SHEET_ACTIONS]
+    explained = [c.value for row in sheet.iter_rows() for c in row if str(c.value or "").startswith("・「")]
+    assert [line.split("」", 1)[0][2:] for line in explained if "」：" in line] == list(n.ACTIONS)
 
 
 def test_xlwings_conf_has_rows_only_for_values_set(xlsm: Path) -> None:

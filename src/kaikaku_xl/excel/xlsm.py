@@ -49,9 +49,7 @@ _TAKEN = {"xlwings", "kaikaku_xl", n.UDF_MODULE, "numpy", "pandas", "openpyxl", 
 
 ACTION_LINES: tuple[str, ...] = (
     "■ ボタンの使い方",
-    f"・「{n.ACTION_REFRESH}」：入力（実績・進捗状況・効果額台帳・設定）を読み、評価・財政効果額・集計の各シートを作り直します。",
-    f"・「{n.ACTION_VALIDATE}」：入力の誤り（数値でない実績、計画にない No など）を「問題点」シートに一覧します。計算結果は変えません。",
-    f"・「{n.ACTION_EXPORT}」：懇談会資料（PDF・Excel・HTML）とオープンデータ（CSV）を、出力先フォルダに書き出します。",
+    *(f"・「{action}」：{n.ACTION_HELP[action]}" for action in n.ACTIONS),
     "・処理を選び（既定は更新）、右のボタンを押します。終わると「状態」に結果が表示されます。",
     "・エラーが表示されたら：「問題点」シートの行を確認し、示されたシート・セルを直してからもう一度押してください。",
     "・「Python が見つからない」などのメッセージが出た場合は、パソコンの設定が必要です。情報政策担当に連絡してください。",

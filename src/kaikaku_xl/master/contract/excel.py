@@ -16,6 +16,14 @@ ACTION_DISTRIBUTE, ACTION_COLLECT = "配布", "回収"  # the yearly cycle; fold
 
 
 ACTIONS = (ACTION_REFRESH, ACTION_VALIDATE, ACTION_EXPORT, ACTION_DISTRIBUTE, ACTION_COLLECT)
+# What each action does, as the 操作 sheet explains it under its dropdown (one line per action, in ACTIONS' order).
+ACTION_HELP = {
+    ACTION_REFRESH: "入力（実績・進捗状況・効果額台帳・設定）を読み、評価・財政効果額・集計の各シートを作り直します。",
+    ACTION_VALIDATE: "入力の誤り（数値でない実績、計画にない No など）を「問題点」シートに一覧します。計算結果は変えません。",
+    ACTION_EXPORT: "懇談会資料（PDF・Excel・HTML）とオープンデータ（CSV）を、出力先フォルダに書き出します。",
+    ACTION_DISTRIBUTE: "主要担当課ごとの実績報告ファイルを、設定シートの配布フォルダーに作ります（評価年度の分）。",
+    ACTION_COLLECT: "設定シートの回収フォルダーにある返送ファイルを取り込みます。取り込んだ値は「変更履歴」シートに残ります。",
+}
 
 
 # Workbook-scoped defined names: the contract between the 操作 sheet and the macros (cells may move).
