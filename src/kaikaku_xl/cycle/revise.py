@@ -7,6 +7,7 @@ read the same way (workbook/revision_reader.py).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -66,6 +67,7 @@ def revise(
                 loaded.inputs.measures, list(loaded.inputs.items["item"]), loaded.inputs.revisions, year
             )
             row: dict[str, Any] = {"year": year, "reason": reason.strip(), "decided": day}
+            old: float | None
             if measure_id is not None:
                 kind, subject, old = _measure_revision(plan, measure_id, target, baseline, row)
             elif item is not None:
@@ -116,7 +118,7 @@ def _measure_revision(
     target: float | None,
     baseline: float | None,
     row: dict[str, Any],
-) -> tuple[str, str, Any]:
+) -> tuple[str, str, float]:
     """A measure's new target or baseline into `row`: (kind, subject, the value in force before)."""
     if measure_id not in plan:
         raise InputError(f"指標ID「{measure_id}」は指標シートにありません。")
@@ -131,8 +133,8 @@ def _measure_revision(
 
 
 def _item_revision(
-    running: dict[Any, bool], item: ItemNo | None, added: bool, ended: bool, row: dict[str, Any]
-) -> tuple[str, str, Any]:
+    running: Mapping[ItemNo, bool], item: ItemNo | None, added: bool, ended: bool, row: dict[str, Any]
+) -> tuple[str, str, None]:
     """An item added or ended into `row`: (kind, subject, None)."""
     if item not in running:
         raise InputError(
