@@ -6,33 +6,38 @@ All three differ: a conflict (the master keeps its value unless prefer="returned
 own, and changed read-only cells, are refused. Every applied, conflicting and refused value is reported and
 written to the change log, so nothing staff typed is lost. The master is written part by part (never saved by
 openpyxl), atomically with a backup; when nothing changes it is not written at all. One file's merge is
-collect_file.FileMerge; this module runs the files in turn and writes the master and its records once.
+merge.FileMerge, which reports into a MergeSink; this module runs the files in turn and writes the master and its
+records once.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from kaikaku_xl.cycle.department import Returned, read_returned
-from kaikaku_xl.cycle.distribute import STAMP, closed_years
-from kaikaku_xl.cycle.merge import FileMerge
-from kaikaku_xl.cycle.target import MasterTarget
+from kaikaku_xl.cycle.merge import FileMerge, MergeSink
+from kaikaku_xl.cycle.target import MasterTarget, Ref
 from kaikaku_xl.errors import WorkbookError
 from kaikaku_xl.master import contract as c
 from kaikaku_xl.master.load import Loaded, load
 from kaikaku_xl.master.records import (
-    as_rows,
+    ChangeLog,
+    DistributedValue,
+    Distribution,
     cell_value,
+    closed_years,
     comparable,
     master_id,
-    records,
+    read_records,
     require_cycle_tables,
+    timestamp,
+    write_records,
 )
-from kaikaku_xl.plan import item_no
 from kaikaku_xl.progress import SILENT, Progress
+from kaikaku_xl.xlsx.engine import PatchingEngine
 from kaikaku_xl.xlsx.file_engine import FileEngine
 from kaikaku_xl.xlsx.typed import whole_number
 
@@ -75,50 +80,25 @@ def returned_files(paths: list[Path]) -> list[Path]:
 
 
 class Collect:
-    def __init__(self, engine: FileEngine, loaded: Loaded, prefer: str, now: str) -> None:
+    """One collect run: the master's cycle records read once, the returned files merged in turn into them and
+    into the master target, and everything written in one commit."""
+
+    def __init__(self, engine: PatchingEngine, loaded: Loaded, prefer: str, now: str) -> None:
         self.engine = engine
         self.loaded = loaded
-        self.prefer = prefer
         self.now = now
         self.report = CollectReport()
-        self.values = records(engine, c.DISTRIBUTED_VALUES)
-        self.distributions = records(engine, c.DISTRIBUTIONS)
-        self.log_rows = records(engine, c.CHANGE_LOG)
-        self._logged = {self._log_key(r) for r in self.log_rows}
-        self.new_log = 0
-        self.leads = {item_no(r.item): str(r.lead) for r in loaded.inputs.items.itertuples()}
+        self.values = read_records(engine, DistributedValue)
+        self.distributions = read_records(engine, Distribution)
+        self.log = ChangeLog.read(engine, now)
         self.target = MasterTarget(engine, loaded)
         self.closed = closed_years(engine)
         self.id = master_id(engine)
-
-    @staticmethod
-    def _log_key(row: dict[str, Any]) -> tuple[Any, ...]:
-        return tuple(
-            str(cell_value(row.get(k)) if row.get(k) is not None else "")
-            for k in ("kind", "department", "file", "sheet", "cell", "old", "new", "note")
+        self.records_changed = False  # 配布記録 or 配布時の値 changed
+        report = self.report
+        self.sink = MergeSink(
+            report.applied, report.conflicts, report.refused, report.problems, self.log, self.target, prefer
         )
-
-    def log(
-        self, kind: str, department: str, file: str, sheet: str, cell: str, old: Any, new: Any, note: str
-    ) -> None:
-        """One change-log row; a refusal or conflict already logged identically is not logged again."""
-        row = {
-            "time": self.now,
-            "kind": kind,
-            "department": department,
-            "file": file,
-            "sheet": sheet,
-            "cell": cell,
-            "old": cell_value(old),
-            "new": cell_value(new),
-            "note": note,
-        }
-        key = self._log_key(row)
-        if kind != c.LOG_APPLIED and key in self._logged:
-            return
-        self._logged.add(key)
-        self.log_rows.append(row)
-        self.new_log += 1
 
     def refuse_file(self, path: Path, department: str, why: str) -> None:
         """A whole file refused: reported, the master unchanged (the file itself keeps every value typed)."""
@@ -140,109 +120,101 @@ class Collect:
         except WorkbookError as exc:
             return exc
 
+    def refusal(self, identity: dict[str, str], record: Distribution | None) -> str:
+        """Why a returned file is refused whole ("" when it is this master's distribution of an open year)."""
+        if not identity.get("master_id"):
+            return "kaikaku distribute で配布したファイルではありません（配布情報がありません）。ファイル全体を取り込みません。"
+        if identity["master_id"] != self.id:
+            return "別のマスターワークブックから配布されたファイルです。ファイル全体を取り込みません。"
+        if record is None:
+            return "このマスターの配布記録にないファイルです。ファイル全体を取り込みません。"
+        if (
+            str(record.fingerprint) != identity.get("fingerprint")
+            or str(record.department) != identity.get("department", "")
+            or str(whole_number(record.year)) != identity.get("year")
+        ):
+            return "配布情報が配布記録と一致しません（別の年度・担当課、または改変されたファイル）。ファイル全体を取り込みません。"
+        if (whole_number(record.year) or 0) in self.closed:
+            return f"{identity.get('year')}年度は締められています。kaikaku reopen-year で解除してから回収してください。"
+        return ""
+
     def collect_file(self, path: Path, returned: Returned | WorkbookError | None = None) -> None:
         returned = self.read_file(path) if returned is None else returned
         if isinstance(returned, WorkbookError):
             self.refuse_file(path, "", str(returned))
             return
-        ident = returned.identity
-        department = ident.get("department", "")
-        record = next(
-            (d for d in self.distributions if str(d["distribution_id"]) == ident.get("distribution_id")), None
+        identity = returned.identity
+        index = next(
+            (
+                n
+                for n, d in enumerate(self.distributions)
+                if str(d.distribution_id) == identity.get("distribution_id")
+            ),
+            None,
         )
-        if not ident.get("master_id"):
-            why = "kaikaku distribute で配布したファイルではありません（配布情報がありません）。ファイル全体を取り込みません。"
-        elif ident["master_id"] != self.id:
-            why = "別のマスターワークブックから配布されたファイルです。ファイル全体を取り込みません。"
-        elif record is None:
-            why = "このマスターの配布記録にないファイルです。ファイル全体を取り込みません。"
-        elif (
-            str(record["fingerprint"]) != ident.get("fingerprint")
-            or str(record["department"]) != department
-            or str(whole_number(record["year"])) != ident.get("year")
-        ):
-            why = "配布情報が配布記録と一致しません（別の年度・担当課、または改変されたファイル）。ファイル全体を取り込みません。"
-        elif (whole_number(record["year"]) or 0) in self.closed:
-            why = f"{ident.get('year')}年度は締められています。kaikaku reopen-year で解除してから回収してください。"
-        else:
-            why = ""
-        if why:
-            self.refuse_file(path, department, why)
+        record = self.distributions[index] if index is not None else None
+        why = self.refusal(identity, record)
+        if why or index is None or record is None:  # (no record is a refusal)
+            self.refuse_file(path, identity.get("department", ""), why)
             return
-        merge = FileMerge(self, returned, record)  # type: ignore[arg-type]
+        merge = FileMerge(self.sink, self.loaded, returned, record, self._base(str(record.distribution_id)))
         merge.run()
         self.report.files.append(path.name)
         self._sync(merge)
-        if not record.get("collected_at"):  # type: ignore[union-attr]
-            record["collected_at"] = self.now  # type: ignore[index]
-            record["collected_file"] = path.name  # type: ignore[index]
-            self.target.touched_records = True
+        if not record.collected_at:
+            self.distributions[index] = replace(record, collected_at=self.now, collected_file=path.name)
+            self.records_changed = True
+
+    def _base(self, distribution_id: str) -> dict[Ref, Any]:
+        """The cells of a distribution as sent (or as last synchronised), as compared."""
+        return {
+            (str(v.table), str(v.row_key), str(v.column)): comparable(v.value)
+            for v in self.values
+            if str(v.distribution_id) == distribution_id
+        }
 
     def _sync(self, merge: FileMerge) -> None:
         """The base becomes what both sides now agree on (a later file from the same department merges on it)."""
-        for row in self.values:
-            if str(row["distribution_id"]) != merge.id:
+        for n, row in enumerate(self.values):
+            if str(row.distribution_id) != merge.id:
                 continue
-            ref = (row["table"], str(row["row_key"]), str(row["column"]))
-            if ref in merge.synced and comparable(row["value"]) != merge.synced[ref]:
-                row["value"] = cell_value(merge.synced[ref])
-                self.target.touched_records = True
-        ledger = getattr(merge, "ledger_synced", None)
+            ref = (str(row.table), str(row.row_key), str(row.column))
+            if ref in merge.synced and comparable(row.value) != merge.synced[ref]:
+                self.values[n] = replace(row, value=cell_value(merge.synced[ref]))
+                self.records_changed = True
+        ledger = merge.ledger_synced
         if ledger is None:
             return
         year_key = str(merge.year)
-        old = sorted(
-            str(r["value"])
-            for r in self.values
-            if str(r["distribution_id"]) == merge.id
-            and r["table"] == c.LEDGER.name
-            and str(r["row_key"]) == year_key
-        )
-        if old != ledger:
-            self.values = [
-                r
-                for r in self.values
-                if not (
-                    str(r["distribution_id"]) == merge.id
-                    and r["table"] == c.LEDGER.name
-                    and str(r["row_key"]) == year_key
-                )
-            ]
-            self.values.extend(
-                {
-                    "distribution_id": merge.id,
-                    "table": c.LEDGER.name,
-                    "row_key": year_key,
-                    "column": "row",
-                    "value": key,
-                }
-                for key in ledger
+
+        def ledger_base(row: DistributedValue) -> bool:
+            return (
+                str(row.distribution_id) == merge.id
+                and row.table == c.LEDGER.name
+                and str(row.row_key) == year_key
             )
-            self.target.touched_records = True
+
+        if sorted(str(r.value) for r in self.values if ledger_base(r)) != ledger:
+            self.values = [r for r in self.values if not ledger_base(r)]
+            self.values.extend(
+                DistributedValue(merge.id, c.LEDGER.name, year_key, "row", key) for key in ledger
+            )
+            self.records_changed = True
 
     @property
     def pending(self) -> bool:
         """Something to write: when nothing changed the master is not written at all."""
-        return bool(self.target.changed or self.target.touched_records or self.new_log)
+        return bool(self.target.changed or self.records_changed or self.log.added)
 
     def commit(self) -> None:
         if not self.pending:
             return
         self.target.write()
-        engine = self.engine
-        engine.write_table(c.DISTRIBUTIONS, as_rows(c.DISTRIBUTIONS, self.distributions))
-        engine.write_table(c.DISTRIBUTED_VALUES, as_rows(c.DISTRIBUTED_VALUES, self.values))
-        write_change_log(engine, self.log_rows)
-        engine.commit()
+        write_records(self.engine, Distribution, self.distributions)
+        write_records(self.engine, DistributedValue, self.values)
+        self.log.write(self.engine)
+        self.engine.commit()
         self.report.written = True
-
-
-def write_change_log(engine: FileEngine, rows: list[dict[str, Any]]) -> None:
-    from kaikaku_xl.master.titles import TITLES
-
-    engine.write_table(c.CHANGE_LOG, as_rows(c.CHANGE_LOG, rows))
-    heading, note = TITLES[c.CHANGE_LOG.name]
-    engine.write_cells(c.CHANGE_LOG.sheet, {"A1": heading, "A2": note})
 
 
 def collect(
@@ -264,7 +236,7 @@ def collect(
 
 
 def collect_into(
-    engine: Any,
+    engine: PatchingEngine,
     files: list[Path],
     *,
     prefer: str = "master",
@@ -274,7 +246,7 @@ def collect_into(
     """Collect through any engine with cell patching (the file engine; the open book for the 回収 action)."""
     require_cycle_tables(engine)
     loaded = load(engine, progress)
-    run = Collect(engine, loaded, prefer, (now or datetime.now()).strftime(STAMP))
+    run = Collect(engine, loaded, prefer, timestamp(now))
     if not run.id:
         raise WorkbookError("このマスターからはまだ配布していません（kaikaku distribute）。")
     with progress.phase("返送ファイルの読み込み", total=len(files)) as phase:
@@ -298,6 +270,6 @@ def collect_into(
     if run.pending:
         with progress.phase("書き込み") as phase:
             phase.count("セル", sum(len(cells) for cells in run.target.patches.values()))
-            phase.count("変更履歴", run.new_log)
+            phase.count("変更履歴", run.log.added)
             run.commit()
     return run.report

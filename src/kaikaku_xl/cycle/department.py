@@ -26,6 +26,7 @@ from kaikaku_xl.text import cell_text
 from kaikaku_xl.xlsx.engine import RawTable
 from kaikaku_xl.xlsx.fastread import uncalculated_cells, uncalculated_message
 from kaikaku_xl.xlsx.package import inspect
+from kaikaku_xl.xlsx.rows import table_rows
 from kaikaku_xl.xlsx.safezip import check_package
 from kaikaku_xl.xlsx.styles import apply
 from kaikaku_xl.xlsx.tablespec import TableSpec
@@ -35,13 +36,19 @@ from kaikaku_xl.years import wareki
 
 @dataclass
 class DepartmentTable:
-    """One table of a department file: rows, and which cells (row index, column key) the department fills."""
+    """One table of a department file: its records (by column key), and which cells (row index, column key) the
+    department fills."""
 
     spec: TableSpec
-    rows: list[list[Any]]
+    records: list[dict[str, Any]]
     editable_rows: set[int]
     editable_keys: set[str]
     row_formats: list[str] | None = None  # per-measure number formats (the measure's decimals)
+
+    @property
+    def rows(self) -> list[list[Any]]:
+        """The records as the table's rows, in the order of its columns (a missing key is a bug: KeyError)."""
+        return [[record[col.key] for col in self.spec.columns] for record in self.records]
 
     def editable(self, row: int, key: str) -> bool:
         return row in self.editable_rows and key in self.editable_keys
@@ -62,6 +69,7 @@ class DepartmentBook:
 def build_department_workbook(book: DepartmentBook) -> Workbook:
     wb = Workbook()
     guide = wb.active
+    assert isinstance(guide, Worksheet)  # a new workbook's one sheet
     guide.title = c.SHEET_DEPARTMENT_GUIDE
     guide.column_dimensions["A"].width = 110
     for i, line in enumerate(book.guide, start=1):
@@ -78,7 +86,8 @@ def build_department_workbook(book: DepartmentBook) -> Workbook:
         _department_checks(ws, table, book)
         protect_sheet(ws)
     ident = wb.create_sheet(c.IDENTITY.sheet)
-    write_table(ident, c.IDENTITY, [[k, book.identity.get(k, "")] for k in c.IDENTITY_KEYS], title=False)
+    identity = [{"key": k, "value": book.identity.get(k, "")} for k in c.IDENTITY_KEYS]
+    write_table(ident, c.IDENTITY, table_rows(c.IDENTITY, identity), title=False)
     ident.sheet_state = "hidden"
     protect_sheet(ident)
     wb.properties.title = f"{book.year}年度 {book.department} 実績報告"
@@ -88,7 +97,7 @@ def build_department_workbook(book: DepartmentBook) -> Workbook:
 
 def _department_checks(ws: Worksheet, table: DepartmentTable, book: DepartmentBook) -> None:
     """The master's dropdowns and number checks, on the department's input cells."""
-    spec, rows = table.spec, max(len(table.rows), 1)
+    spec, rows = table.spec, max(len(table.records), 1)
     if spec.name == c.ACTUALS_TABLE:
         add_validation(
             ws, spec, f"y{book.year}", number_check("数値を入力してください（単位は「単位」列）。"), rows=rows
@@ -142,11 +151,11 @@ class Returned:
 def _find_header(ws: Worksheet, headers: list[str], scan_rows: int = 30) -> tuple[int, int] | None:
     """(row, column) of the header row of a table: the first cell run matching the contract's first headers."""
     needed = headers[:2]
-    for row in ws.iter_rows(min_row=1, max_row=min(scan_rows, ws.max_row)):
+    for number, row in enumerate(ws.iter_rows(min_row=1, max_row=min(scan_rows, ws.max_row)), start=1):
         texts = [cell_text(cell.value) for cell in row]
         for j in range(len(texts) - 1):
             if texts[j : j + len(needed)] == needed:
-                return row[0].row, j + 1
+                return number, j + 1
     return None
 
 

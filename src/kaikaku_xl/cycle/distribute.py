@@ -15,6 +15,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+from openpyxl import Workbook
+
 from kaikaku_xl.cycle.department import (
     DepartmentBook,
     DepartmentTable,
@@ -24,24 +27,32 @@ from kaikaku_xl.cycle.department import (
 from kaikaku_xl.errors import InputError, WorkbookError
 from kaikaku_xl.master import contract as c
 from kaikaku_xl.master.load import Loaded, load
-from kaikaku_xl.master.locate import LEDGER_KEYS, actual_rows, ledger_key, positions, status_rows
-from kaikaku_xl.master.records import as_rows, cell_value, master_id, records, require_cycle_tables
+from kaikaku_xl.master.locate import LEDGER_KEYS, actual_rows, ledger_key, positions, status_key, status_rows
+from kaikaku_xl.master.records import (
+    DistributedValue,
+    Distribution,
+    InfoEntry,
+    cell_value,
+    closed_years,
+    master_id,
+    read_records,
+    require_cycle_tables,
+    timestamp,
+    write_records,
+)
 from kaikaku_xl.metrics.items import running
-from kaikaku_xl.plan import item_no
+from kaikaku_xl.plan import ItemNo, item_no
 from kaikaku_xl.plan.numformat import number_format
 from kaikaku_xl.plan.scale import GradeScale
 from kaikaku_xl.progress import SILENT, Progress
-from kaikaku_xl.xlsx.engine import RawTable
+from kaikaku_xl.xlsx.engine import Engine, RawTable
 from kaikaku_xl.xlsx.file_engine import FileEngine
 from kaikaku_xl.xlsx.typed import NotANumber, parse_number, whole_number
 
 BLANK_LEDGER_ROWS = 10
 
 
-STATUS_KEYS = ("status", "grade", "results", "issues", "next")
-
-
-STAMP = "%Y-%m-%d %H:%M:%S"
+Snapshot = list[tuple[str, str, str, Any]]  # (table, row key, column key, value) of every cell sent
 
 
 @dataclass
@@ -49,7 +60,7 @@ class Sent:
     department: str
     path: Path
     distribution_id: str
-    items: list[Any]  # item numbers (int or text)
+    items: list[ItemNo]
     cells: int  # input cells the department fills
 
 
@@ -71,93 +82,105 @@ def _number_or_text(value: Any, unit: str | None) -> Any:
         return value
 
 
-def closed_years(engine: Any) -> set[int]:
-    return {y for r in records(engine, c.CLOSED_YEARS) if (y := whole_number(r["year"])) is not None}
-
-
-def department_tables(
-    loaded: Loaded, raw: dict[str, RawTable], department: str, year: int
-) -> tuple[list[DepartmentTable], list[tuple[str, str, str, Any]], list[Any], int]:
-    """The department's tables, the snapshot (table, row key, column, value) of every cell sent, its items,
-    and how many cells it fills."""
+# ---- the department's tables, and the snapshot of every cell sent ------------------------------------------
+def _actuals(
+    loaded: Loaded, table: RawTable, measures: pd.DataFrame, year: int, snapshot: Snapshot
+) -> DepartmentTable:
+    """実績: a row per measure, every year; the distributed year is the department's to fill."""
     layout = loaded.layout
-    items = loaded.inputs.items
-    # the items the department leads that run this year (an item added mid-plan is not sent before its start)
-    own = list(items.loc[(items["lead"] == department) & running(items, year), "item"])
-    measures = loaded.inputs.measures[loaded.inputs.measures["item"].isin(own)]
-    snapshot: list[tuple[str, str, str, Any]] = []
-    actual_spec = layout.table(c.ACTUALS_TABLE)
-    actual_table = raw[c.ACTUALS_TABLE]
-    where = actual_rows(actual_table, loaded.inputs.measures)
-    pos = positions(actual_table, actual_spec)
-    actual_out = []
+    spec = layout.table(c.ACTUALS_TABLE)
+    where = actual_rows(table, loaded.inputs.measures)
+    pos = positions(table, spec)
+    records = []
     for m in measures.itertuples():
-        values = []
+        measure_id, unit = str(m.measure_id), str(m.unit)
+        record: dict[str, Any] = {"item": m.item, "name": m.name, "unit": m.unit}
         for y in layout.years:
-            i = where.get(m.measure_id)
-            cell = actual_table.rows[i][pos[f"y{y}"]] if i is not None and f"y{y}" in pos else None
-            value = cell_value(_number_or_text(cell, m.unit or None)) if y <= year else None
-            values.append(value)
+            i = where.get(measure_id)
+            cell = table.rows[i][pos[f"y{y}"]] if i is not None and f"y{y}" in pos else None
+            record[f"y{y}"] = cell_value(_number_or_text(cell, unit or None)) if y <= year else None
             if y <= year:
-                snapshot.append((c.ACTUALS_TABLE, m.measure_id, f"y{y}", value))
-        actual_out.append([m.item, m.name, m.unit, *values])
-    status_table = raw[c.STATUS.name]
-    spos = positions(status_table, c.STATUS)
-    swhere = status_rows(status_table)
+                snapshot.append((c.ACTUALS_TABLE, measure_id, f"y{y}", record[f"y{y}"]))
+        records.append(record)
+    decimals = {m.measure_id: m.shown_decimals for m in loaded.plan.measures}
+    formats = [number_format(decimals.get(str(m.measure_id), 0)) for m in measures.itertuples()]
+    return DepartmentTable(spec, records, set(range(len(records))), {f"y{year}"}, formats)
+
+
+def _status(
+    loaded: Loaded, table: RawTable, own: list[ItemNo], year: int, snapshot: Snapshot
+) -> DepartmentTable:
+    """進捗状況: a row per item and year it runs, up to the distributed year (the department's to fill)."""
+    items = loaded.inputs.items
+    pos = positions(table, c.STATUS)
+    where = status_rows(table)
     titles = items.set_index("item")["title"]
-    status_out, status_editable = [], set()
+    records: list[dict[str, Any]] = []
+    editable = set()
     for item in own:
         for y in [
-            y for y in layout.plan_years if y <= year and running(items[items["item"] == item], y).all()
+            y
+            for y in loaded.layout.plan_years
+            if y <= year and running(items[items["item"] == item], y).all()
         ]:
-            i = swhere.get((item, y))
+            i = where.get((item, y))
             values = {
-                k: cell_value(status_table.rows[i][spos[k]]) if i is not None and k in spos else None
-                for k in STATUS_KEYS
+                k: cell_value(table.rows[i][pos[k]]) if i is not None and k in pos else None
+                for k in c.STATUS_KEYS
             }
             if y == year:
-                status_editable.add(len(status_out))
-            status_out.append([item, titles.get(item, ""), y, *(values[k] for k in STATUS_KEYS)])
-            snapshot.extend((c.STATUS.name, f"{item}/{y}", k, values[k]) for k in STATUS_KEYS)
-    ledger_table = raw[c.LEDGER.name]
-    lpos = positions(ledger_table, c.LEDGER)
-    ledger_out, ledger_editable = [], set()
-    for row in ledger_table.rows:
-        values = {k: row[lpos[k]] if k in lpos else None for k in LEDGER_KEYS}
+                editable.add(len(records))
+            records.append({"item": item, "title": titles.get(item, ""), "year": y, **values})
+            snapshot.extend((c.STATUS.name, status_key(item, y), k, values[k]) for k in c.STATUS_KEYS)
+    return DepartmentTable(c.STATUS, records, editable, set(c.STATUS_KEYS))
+
+
+def _ledger(table: RawTable, own: list[ItemNo], year: int, snapshot: Snapshot) -> DepartmentTable:
+    """効果額台帳: the department's rows up to the distributed year, and blank rows to add the year's."""
+    pos = positions(table, c.LEDGER)
+    records: list[dict[str, Any]] = []
+    editable = set()
+    for row in table.rows:
+        values = {k: row[pos[k]] if k in pos else None for k in LEDGER_KEYS}
         item, y = item_no(values["item"]), whole_number(values["year"])
         if item not in own or y is None or y > year:
             continue
         values["amount"] = _number_or_text(values["amount"], "円")
         if y == year:
-            ledger_editable.add(len(ledger_out))
-        ledger_out.append([cell_value(values[k]) for k in LEDGER_KEYS])
+            editable.add(len(records))
+        records.append({k: cell_value(values[k]) for k in LEDGER_KEYS})
         snapshot.append((c.LEDGER.name, str(y), "row", ledger_key(values)))
     for _ in range(BLANK_LEDGER_ROWS):
-        ledger_editable.add(len(ledger_out))
-        ledger_out.append([None] * len(LEDGER_KEYS))
-    decimals = {m.measure_id: m.shown_decimals for m in loaded.plan.measures}
+        editable.add(len(records))
+        records.append(dict.fromkeys(LEDGER_KEYS))
+    return DepartmentTable(c.LEDGER, records, editable, set(LEDGER_KEYS))
+
+
+def department_tables(
+    loaded: Loaded, raw: dict[str, RawTable], department: str, year: int
+) -> tuple[list[DepartmentTable], Snapshot, list[ItemNo], int]:
+    """The department's tables, the snapshot (table, row key, column, value) of every cell sent, its items,
+    and how many cells it fills."""
+    items = loaded.inputs.items
+    # the items the department leads that run this year (an item added mid-plan is not sent before its start)
+    own = list(items.loc[(items["lead"] == department) & running(items, year), "item"])
+    measures = loaded.inputs.measures[loaded.inputs.measures["item"].isin(own)]
+    snapshot: Snapshot = []
     tables = [
-        DepartmentTable(
-            actual_spec,
-            actual_out,
-            set(range(len(actual_out))),
-            {f"y{year}"},
-            [number_format(decimals.get(m.measure_id, 0)) for m in measures.itertuples()],
-        ),
-        DepartmentTable(c.STATUS, status_out, status_editable, set(STATUS_KEYS)),
-        DepartmentTable(c.LEDGER, ledger_out, ledger_editable, set(LEDGER_KEYS)),
+        _actuals(loaded, raw[c.ACTUALS_TABLE], measures, year, snapshot),
+        _status(loaded, raw[c.STATUS.name], own, year, snapshot),
+        _ledger(raw[c.LEDGER.name], own, year, snapshot),
     ]
-    cells = len(actual_out) + len(status_editable) * len(STATUS_KEYS)
+    cells = len(tables[0].records) + len(tables[1].editable_rows) * len(c.STATUS_KEYS)
     return tables, snapshot, own, cells
 
 
-def fingerprint(
-    master: str, distribution: str, department: str, year: int, snapshot: list[tuple[str, str, str, Any]]
-) -> str:
+def fingerprint(master: str, distribution: str, department: str, year: int, snapshot: Snapshot) -> str:
     payload = json.dumps([master, distribution, department, year, snapshot], ensure_ascii=False, default=str)
     return "F" + hashlib.sha256(payload.encode()).hexdigest()[:15]  # a letter first: Excel keeps it text
 
 
+# ---- one distribution ----------------------------------------------------------------------------------------
 def distribute(master: Path, out: Path, **options: Any) -> DistributeResult:
     """Write one department workbook per 主要担当課 into `out` and record the distribution in the master; the
     keyword options (year, due, contact, force, now, progress) are those of distribute_into."""
@@ -169,20 +192,9 @@ def distribute(master: Path, out: Path, **options: Any) -> DistributeResult:
         engine.close()
 
 
-def distribute_into(
-    engine: Any,
-    out: Path,
-    *,
-    year: int | None = None,
-    due: str = "",
-    contact: str = "",
-    force: bool = False,
-    now: datetime | None = None,
-    progress: Progress = SILENT,
-) -> DistributeResult:
-    """Distribute through any engine (the file engine; the open book for the 配布 action)."""
-    require_cycle_tables(engine)
-    loaded = load(engine, progress)
+def _checked_year(engine: Engine, loaded: Loaded, year: int | None, due: str) -> int:
+    """The year to distribute (the evaluation year by default): one staff enter actuals for, not closed; and
+    the due date given as YYYY-MM-DD."""
     year = year or loaded.settings.evaluation_year
     if year not in loaded.layout.years:
         raise InputError(
@@ -198,69 +210,118 @@ def distribute_into(
             datetime.strptime(due, "%Y-%m-%d")
         except ValueError:
             raise InputError(f"提出期限「{due}」は YYYY-MM-DD の形で指定してください。") from None
-    stamp = (now or datetime.now()).strftime(STAMP)
+    return year
+
+
+@dataclass
+class _Sending:
+    """What every department file of one distribution shares, and the records it adds to the master."""
+
+    loaded: Loaded
+    raw: dict[str, RawTable]  # the master's input tables the files are cut from
+    master: str  # the master's ID
+    year: int
+    due: str
+    contact: str
+    stamp: str
+    scale: GradeScale
+    distributions: list[Distribution]
+    values: list[DistributedValue]
+
+    def book(self, department: str, path: Path) -> tuple[Workbook, Sent, int]:
+        """The department's workbook, what was sent and how many measures; its records added."""
+        year = self.year
+        tables, snapshot, own, cells = department_tables(self.loaded, self.raw, department, year)
+        distribution_id = "D" + uuid.uuid4().hex[:11]
+        print_ = fingerprint(self.master, distribution_id, department, year, snapshot)
+        identity = {
+            "master_id": self.master,
+            "distribution_id": distribution_id,
+            "department": department,
+            "year": str(year),
+            "distributed_at": self.stamp,
+            "due": self.due,
+            "fingerprint": print_,
+        }
+        n_measures = len(tables[0].records)
+        scale = self.scale
+        guide = department_guide(self.loaded, department, year, self.due, self.contact, n_measures)
+        book = DepartmentBook(department, year, guide, tables, identity, own, scale.labels, scale.typed)
+        self.distributions.append(
+            Distribution(distribution_id, department, year, self.stamp, self.due, path.name, print_)
+        )
+        self.values.extend(DistributedValue(distribution_id, *cell) for cell in snapshot)
+        return (
+            build_department_workbook(book),
+            Sent(department, path, distribution_id, own, cells),
+            n_measures,
+        )
+
+
+def distribute_into(
+    engine: Engine,
+    out: Path,
+    *,
+    year: int | None = None,
+    due: str = "",
+    contact: str = "",
+    force: bool = False,
+    now: datetime | None = None,
+    progress: Progress = SILENT,
+) -> DistributeResult:
+    """Distribute through any engine (the file engine; the open book for the 配布 action)."""
+    require_cycle_tables(engine)
+    loaded = load(engine, progress)
+    year = _checked_year(engine, loaded, year, due)
+    stamp = timestamp(now)
     raw = {name: engine.read_table(loaded.layout.table(name)) for name in c.DEPARTMENT_TABLES}
-    info = records(engine, c.CYCLE_INFO)
+    info = read_records(engine, InfoEntry)
     the_master = master_id(engine)
     if not the_master:
         the_master = "M" + uuid.uuid4().hex  # a letter first: Excel never reads it as a number
-        info.append({"key": c.MASTER_ID_KEY, "value": the_master})
-    distributions = records(engine, c.DISTRIBUTIONS)
-    values = records(engine, c.DISTRIBUTED_VALUES)
+        info.append(InfoEntry(c.MASTER_ID_KEY, the_master))
+    sending = _Sending(
+        loaded,
+        raw,
+        the_master,
+        year,
+        due,
+        contact,
+        stamp,
+        GradeScale.of(loaded.settings),
+        read_records(engine, Distribution),
+        read_records(engine, DistributedValue),
+    )
     items = loaded.inputs.items
     departments = list(dict.fromkeys(str(d) for d in items.loc[running(items, year), "lead"] if str(d)))
     result = DistributeResult(year=year)
-    scale = GradeScale.of(loaded.settings)
     books = []
     with progress.phase("配布ファイル作成", total=len(departments)) as phase:
         for department in departments:
             path = out / f"{year}年度_実績報告_{safe_file_name(department)}.xlsx"
             if path.exists() and not force:
                 raise WorkbookError(f"{path} は既にあります。配布し直す場合は --force を付けてください。")
-            tables, snapshot, own, cells = department_tables(loaded, raw, department, year)
-            distribution_id = "D" + uuid.uuid4().hex[:11]
-            print_ = fingerprint(the_master, distribution_id, department, year, snapshot)
-            identity = {
-                "master_id": the_master,
-                "distribution_id": distribution_id,
-                "department": department,
-                "year": str(year),
-                "distributed_at": stamp,
-                "due": due,
-                "fingerprint": print_,
-            }
-            n_measures = len(tables[0].rows)
-            book = DepartmentBook(
-                department,
-                year,
-                department_guide(loaded, department, year, due, contact, n_measures),
-                tables,
-                identity,
-                own,
-                scale.labels,
-                scale.typed,
-            )
-            books.append((path, build_department_workbook(book)))
-            distributions.append(
-                {
-                    "distribution_id": distribution_id,
-                    "department": department,
-                    "year": year,
-                    "distributed_at": stamp,
-                    "due": due,
-                    "file": path.name,
-                    "fingerprint": print_,
-                }
-            )
-            values.extend(
-                {"distribution_id": distribution_id, "table": t, "row_key": k, "column": col, "value": v}
-                for t, k, col, v in snapshot
-            )
-            result.sent.append(Sent(department, path, distribution_id, own, cells))
+            wb, sent, n_measures = sending.book(department, path)
+            books.append((path, wb))
+            result.sent.append(sent)
             phase.step()
             phase.count("課", 1)
-            phase.count("取組項目", len(own))
+            phase.count("取組項目", len(sent.items))
             phase.count("指標", n_measures)
+    _save(engine, out, books, info, sending, progress)
+    return result
+
+
+def _save(
+    engine: Engine,
+    out: Path,
+    books: list[tuple[Path, Workbook]],
+    info: list[InfoEntry],
+    sending: _Sending,
+    progress: Progress,
+) -> None:
+    """The department files, then the master's records in one commit; a file is removed again if the commit
+    fails (a file the master has no record of could never be collected)."""
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     try:
@@ -269,15 +330,14 @@ def distribute_into(
                 wb.save(path)
                 written.append(path)
                 phase.step()
-            engine.write_table(c.CYCLE_INFO, as_rows(c.CYCLE_INFO, info))
-            engine.write_table(c.DISTRIBUTIONS, as_rows(c.DISTRIBUTIONS, distributions))
-            engine.write_table(c.DISTRIBUTED_VALUES, as_rows(c.DISTRIBUTED_VALUES, values))
+            write_records(engine, InfoEntry, info)
+            write_records(engine, Distribution, sending.distributions)
+            write_records(engine, DistributedValue, sending.values)
             engine.commit()
             phase.step()
             phase.count("ファイル", len(written))
             phase.count("表", 3)  # the master's CycleInfo, Distributions, DistributedValues
     except BaseException:
-        for path in written:  # a file the master has no record of could never be collected
+        for path in written:
             path.unlink(missing_ok=True)
         raise
-    return result

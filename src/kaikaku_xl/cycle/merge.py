@@ -1,35 +1,57 @@
 """The merge of one returned department file into the master, table by table and cell by cell (see collect.py):
-refuse a cell or a row, or merge a cell three ways."""
+refuse a cell or a row, or merge a cell three ways. What it does goes to a MergeSink: the run's report lists, its
+change log and the master target; collect reads the files in turn and commits once."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
 
 from kaikaku_xl.cycle.department import Returned
+from kaikaku_xl.cycle.target import MasterTarget, Ref
 from kaikaku_xl.master import contract as c
 from kaikaku_xl.master.load import Loaded
+from kaikaku_xl.master.locate import LEDGER_KEYS, ledger_key, ledger_values, positions, status_key
+from kaikaku_xl.master.readers.cycle_tables import runs_in
 from kaikaku_xl.master.readers.reader import Reader
-from kaikaku_xl.master.records import cell_value, comparable
-from kaikaku_xl.plan import ItemNo
-from kaikaku_xl.problems import ERROR
+from kaikaku_xl.master.records import ChangeLog, Distribution, cell_value, comparable
+from kaikaku_xl.plan import ItemNo, item_no
+from kaikaku_xl.problems import ERROR, Problem
+from kaikaku_xl.text import match_key
 from kaikaku_xl.xlsx.engine import RawTable
 from kaikaku_xl.xlsx.typed import NotANumber, parse_number, whole_number
 
-if TYPE_CHECKING:
-    from collections.abc import Callable
-
-    from kaikaku_xl.cycle.collect import Collect
-from collections import Counter
-
-from kaikaku_xl.cycle.distribute import STATUS_KEYS
-from kaikaku_xl.master.locate import LEDGER_KEYS, ledger_key, ledger_values, positions, status_key
-from kaikaku_xl.master.readers.cycle_tables import runs_in
-from kaikaku_xl.plan import item_no
-from kaikaku_xl.text import match_key
+Entry = dict[str, Any]  # one line of collect's report (JSON)
 
 
-def reader_measures(loaded: Loaded) -> Any:
+# ---- the master's readers, on a returned file -----------------------------------------------------------------
+# Collect checks and reads a returned table exactly as the master's own readers read the master.
+def reader_measures(loaded: Loaded) -> pd.DataFrame:
     return loaded.reader_measures if loaded.reader_measures is not None else loaded.inputs.measures
+
+
+def returned_problems(loaded: Loaded, tables: dict[str, RawTable]) -> list[Problem]:
+    """The master's checks on the returned tables; problems name the department file's sheet and cell."""
+    reader = Reader()
+    items = loaded.inputs.items
+    if c.ACTUALS_TABLE in tables:
+        reader.yearly(
+            tables[c.ACTUALS_TABLE],
+            loaded.layout.table(c.ACTUALS_TABLE),
+            reader_measures(loaded),
+            loaded.layout.years,
+            "actual",
+            required=False,
+        )
+    if c.STATUS.name in tables:
+        reader.status(tables[c.STATUS.name], items, loaded.layout.plan_years)
+    if c.LEDGER.name in tables:
+        reader.ledger(tables[c.LEDGER.name], items, loaded.layout.plan_years)
+    return reader.problems
 
 
 def reader_number(value: Any, measure: Any, table: RawTable, i: int, j: int) -> Any:
@@ -47,35 +69,58 @@ def reader_number(value: Any, measure: Any, table: RawTable, i: int, j: int) -> 
     return number
 
 
-class CellMerge:
-    """What the merge of one returned file does to a single cell or row, and how it reports and logs it."""
+# ---- where a merge puts what it did ---------------------------------------------------------------------------
+@dataclass
+class MergeSink:
+    """The run's report lists, its change log, the master target, and which side a conflict keeps."""
 
-    def __init__(self, collect: Collect, returned: Returned, distribution: dict[str, Any]) -> None:
-        self.c = collect
+    applied: list[Entry]
+    conflicts: list[Entry]
+    refused: list[Entry]
+    problems: list[Entry]
+    log: ChangeLog
+    target: MasterTarget
+    prefer: str  # "master" or "returned"
+
+
+class FileMerge:
+    """The merge of one returned file: `base` is what was distributed (table, row key, column) -> value, as
+    compared; afterwards `synced` and `ledger_synced` hold what both sides agree on (the next base)."""
+
+    def __init__(
+        self,
+        sink: MergeSink,
+        loaded: Loaded,
+        returned: Returned,
+        distribution: Distribution,
+        base: dict[Ref, Any],
+    ) -> None:
+        self.sink = sink
+        self.loaded = loaded
         self.returned = returned
-        self.department = str(distribution["department"])
-        self.year = int(whole_number(distribution["year"]) or 0)
-        self.id = str(distribution["distribution_id"])
+        self.department = str(distribution.department)
+        self.year = int(whole_number(distribution.year) or 0)
+        self.id = str(distribution.distribution_id)
         self.file = returned.path.name
-        self.base = {
-            (v["table"], str(v["row_key"]), str(v["column"])): comparable(v["value"])
-            for v in collect.values
-            if str(v["distribution_id"]) == self.id
-        }
-        self.synced: dict[tuple[str, str, str], Any] = {}
+        self.base = base
+        self.leads = {item_no(r.item): str(r.lead) for r in loaded.inputs.items.itertuples()}
+        self.synced: dict[Ref, Any] = {}
+        self.ledger_synced: list[str] | None = None
         self.errors: dict[tuple[str, str], str] = {}
 
     # -- reporting --------------------------------------------------------------------------------------
-    def _entry(self, sheet: str, cell: str, **extra: Any) -> dict[str, Any]:
+    def _entry(self, sheet: str, cell: str, **extra: Any) -> Entry:
         return {"department": self.department, "file": self.file, "sheet": sheet, "cell": cell, **extra}
 
     def _log(self, kind: str, sheet: str, cell: str, old: Any, new: Any, note: str) -> None:
-        """One change-log row of this file (Collect.log drops a refusal or conflict already logged)."""
-        self.c.log(kind, self.department, self.file, sheet, cell, old, new, note)
+        """One change-log line of this file (the log drops a refusal or conflict already logged)."""
+        self.sink.log.add(
+            kind, note, department=self.department, file=self.file, sheet=sheet, cell=cell, old=old, new=new
+        )
 
     def refuse(self, table: RawTable, i: int, j: int, value: Any, why: str) -> None:
         cell = table.address(i, j)
-        self.c.report.refused.append(self._entry(table.sheet, cell, value=cell_value(value), reason=why))
+        self.sink.refused.append(self._entry(table.sheet, cell, value=cell_value(value), reason=why))
         self._log(c.LOG_REFUSED, table.sheet, cell, None, value, why)
 
     def refuse_row(self, table: RawTable, i: int, raw: list[Any], why: str, columns: list[int]) -> None:
@@ -90,7 +135,7 @@ class CellMerge:
         i: int,
         raw: list[Any],
         j: int,
-        ref: tuple[str, str, str],
+        ref: Ref,
         year: int | None,
         read: Callable[[Any], Any] = lambda value: value,
     ) -> None:
@@ -114,21 +159,21 @@ class CellMerge:
             return
         self.three_way(ref, value, table, i, j)
 
-    def three_way(self, ref: tuple[str, str, str], returned: Any, table: RawTable, i: int, j: int) -> None:
+    def three_way(self, ref: Ref, returned: Any, table: RawTable, i: int, j: int) -> None:
         """Merge one owned cell against the value distributed (base) and the master's value now (mine)."""
-        target = self.c.target
+        target = self.sink.target
         base, theirs, mine = self.base.get(ref), comparable(returned), comparable(target.value(ref))
         where = f"{table.sheet}!{table.address(i, j)}"
         if theirs == base or theirs == mine:
             if theirs == mine:
                 self.synced[ref] = theirs
             return
-        if mine == base or self.c.prefer == "returned":
+        if mine == base or self.sink.prefer == "returned":
             sheet, cell = target.set(ref, cell_value(theirs))
             self.synced[ref] = theirs
             entry = self._entry(sheet, cell, old=cell_value(mine), new=cell_value(theirs), source=where)
             if mine != base:
-                self.c.report.conflicts.append(
+                self.sink.conflicts.append(
                     {
                         **entry,
                         "master": cell_value(mine),
@@ -139,11 +184,11 @@ class CellMerge:
                 )
                 note = f"返送された値を採用しました（{where}、--prefer returned）"
                 self._log(c.LOG_CONFLICT, sheet, cell, mine, theirs, note)
-            self.c.report.applied.append(entry)
+            self.sink.applied.append(entry)
             self._log(c.LOG_APPLIED, sheet, cell, mine, theirs, f"取込元 {where}")
             return
         sheet, cell = target.address(ref)
-        self.c.report.conflicts.append(
+        self.sink.conflicts.append(
             self._entry(
                 sheet,
                 cell,
@@ -161,33 +206,12 @@ class CellMerge:
     # -- checks on whole rows and tables ------------------------------------------------------------------
     def validate(self) -> None:
         """The master's checks on the returned tables; errors name the department file's sheet and cell."""
-        reader = Reader()
-        loaded = self.c.loaded
-        items = loaded.inputs.items
-        tables = self.returned.tables
-        if c.ACTUALS_TABLE in tables:
-            reader.yearly(
-                tables[c.ACTUALS_TABLE],
-                loaded.layout.table(c.ACTUALS_TABLE),
-                reader_measures(loaded),
-                loaded.layout.years,
-                "actual",
-                required=False,
-            )
-        if c.STATUS.name in tables:
-            reader.status(tables[c.STATUS.name], items, loaded.layout.plan_years)
-        if c.LEDGER.name in tables:
-            reader.ledger(tables[c.LEDGER.name], items, loaded.layout.plan_years)
-        for p in reader.problems:
-            self.c.report.problems.append(
+        for p in returned_problems(self.loaded, self.returned.tables):
+            self.sink.problems.append(
                 self._entry(p.sheet, p.cell, severity=p.severity, message=p.message, action=p.action)
             )
             if p.severity == ERROR and p.cell:
                 self.errors[(p.sheet, p.cell)] = p.message
-
-    def owner(self, item: ItemNo | None) -> str | None:
-        leads = self.c.leads
-        return leads.get(item) if item is not None else None
 
     def refuse_foreign(
         self,
@@ -199,7 +223,7 @@ class CellMerge:
         columns: list[int],
     ) -> bool:
         """Refuse a row whose item the master lacks or another department leads; True when refused."""
-        owner = self.owner(item)
+        owner = self.leads.get(item) if item is not None else None
         if owner is None:
             self.refuse_row(
                 table, i, raw, f"取組項目 No「{cell_value(typed_item)}」はマスターにありません。", columns
@@ -216,49 +240,38 @@ class CellMerge:
             return False
         return True
 
-
-class FileMerge(CellMerge):
-    """The merge of one returned file into the master target."""
-
+    # -- the three tables -----------------------------------------------------------------------------------
     def actuals(self, table: RawTable) -> None:
-        spec = self.c.loaded.layout.table(c.ACTUALS_TABLE)
-        pos = positions(table, spec)
+        pos = positions(table, self.loaded.layout.table(c.ACTUALS_TABLE))
         if "item" not in pos or "name" not in pos:
             return
-        lookup = {(m.item, match_key(m.name)): m for m in self.c.loaded.inputs.measures.itertuples()}
-        year_cols = {y: pos[f"y{y}"] for y in self.c.loaded.layout.years if f"y{y}" in pos}
+        lookup = {(m.item, match_key(m.name)): m for m in self.loaded.inputs.measures.itertuples()}
+        year_cols = {y: pos[f"y{y}"] for y in self.loaded.layout.years if f"y{y}" in pos}
+        columns = list(year_cols.values())
         seen: set[str] = set()
         for i, raw in enumerate(table.rows):
-            measure = lookup.get((item_no(raw[pos["item"]]), match_key(raw[pos["name"]])))  # type: ignore[arg-type]
-            columns = list(year_cols.values())
+            measure = lookup.get((item_no(raw[pos["item"]]), match_key(raw[pos["name"]])))
             if measure is None:
-                self.refuse_row(
-                    table,
-                    i,
-                    raw,
+                why = (
                     f"No「{cell_value(raw[pos['item']])}」「{cell_value(raw[pos['name']])}」の指標は"
-                    "マスターにありません。",
-                    columns,
+                    "マスターにありません。"
                 )
-                continue
-            if measure.lead != self.department:
-                self.refuse_row(
-                    table,
-                    i,
-                    raw,
+            elif measure.lead != self.department:
+                why = (
                     f"No.{measure.item}「{measure.name}」は{measure.lead}の指標です"
-                    f"（このファイルは{self.department}）。",
-                    columns,
+                    f"（このファイルは{self.department}）。"
                 )
+            elif measure.measure_id in seen:
+                why = f"No.{measure.item}「{measure.name}」の行が重複しています。"
+            else:
+                why = ""
+            if measure is None or why:
+                self.refuse_row(table, i, raw, why, columns)
                 continue
-            if measure.measure_id in seen:
-                self.refuse_row(
-                    table, i, raw, f"No.{measure.item}「{measure.name}」の行が重複しています。", columns
-                )
-                continue
-            seen.add(measure.measure_id)
+            measure_id = str(measure.measure_id)
+            seen.add(measure_id)
             for y, j in year_cols.items():
-                ref = (c.ACTUALS_TABLE, measure.measure_id, f"y{y}")
+                ref = (c.ACTUALS_TABLE, measure_id, f"y{y}")
                 read = lambda v, m=measure, i=i, j=j: reader_number(v, m, table, i, j)  # noqa: E731
                 self.merge_cell(table, i, raw, j, ref, y, read)
 
@@ -266,13 +279,13 @@ class FileMerge(CellMerge):
         pos = positions(table, c.STATUS)
         if "item" not in pos or "year" not in pos:
             return
-        columns = [pos[k] for k in STATUS_KEYS if k in pos]
-        seen: set[tuple[ItemNo, int]] = set()
+        columns = [pos[k] for k in c.STATUS_KEYS if k in pos]
+        seen: set[tuple[ItemNo, int | None]] = set()
         for i, raw in enumerate(table.rows):
             item, year = item_no(raw[pos["item"]]), whole_number(raw[pos["year"]])
-            if self.refuse_foreign(table, i, raw, raw[pos["item"]], item, columns):
-                continue
-            if year is not None and not runs_in(self.c.loaded.inputs.items, item, year):
+            if self.refuse_foreign(table, i, raw, raw[pos["item"]], item, columns) or item is None:
+                continue  # (an item of None is refused as foreign)
+            if year is not None and not runs_in(self.loaded.inputs.items, item, year):
                 self.refuse_row(
                     table,
                     i,
@@ -281,19 +294,19 @@ class FileMerge(CellMerge):
                     columns,
                 )
                 continue
-            if (item, year) in seen:  # type: ignore[comparison-overlap]
+            if (item, year) in seen:
                 self.refuse_row(table, i, raw, f"No.{item} {year}年度の行が重複しています。", columns)
                 continue
-            seen.add((item, year))  # type: ignore[arg-type]
-            for key in STATUS_KEYS:
+            seen.add((item, year))
+            for key in c.STATUS_KEYS:
                 if key in pos:
-                    ref = (c.STATUS.name, status_key(item, year), key)  # type: ignore[arg-type]
-                    self.merge_cell(table, i, raw, pos[key], ref, year)
+                    self.merge_cell(
+                        table, i, raw, pos[key], (c.STATUS.name, status_key(item, year), key), year
+                    )
 
-    def ledger(self, table: RawTable) -> None:
-        pos = positions(table, c.LEDGER)
-        if any(k not in pos for k in LEDGER_KEYS):
-            return
+    def _returned_ledger(self, table: RawTable, pos: dict[str, int]) -> tuple[list[str], dict[str, str]]:
+        """The distributed year's rows of the returned ledger (as ledger keys) and where each was typed; rows of
+        other departments, with checked errors, or changed in other years are refused."""
         columns = [pos[k] for k in LEDGER_KEYS]
         theirs: list[str] = []
         where: dict[str, str] = {}
@@ -324,15 +337,23 @@ class FileMerge(CellMerge):
                 continue
             theirs.append(key)
             where[key] = f"{table.sheet}!{table.address(i, pos['item'])}"
+        return theirs, where
+
+    def ledger(self, table: RawTable) -> None:
+        """Ledger rows have no key: the rows added since distribution are added, the rows removed are blanked."""
+        pos = positions(table, c.LEDGER)
+        if any(k not in pos for k in LEDGER_KEYS):
+            return
+        theirs, where = self._returned_ledger(table, pos)
         base = Counter(
             v for (t, k, _col), v in self.base.items() if t == c.LEDGER.name and k == str(self.year)
         )
         wanted = Counter(theirs)
-        target = self.c.target
+        target = self.sink.target
         for key, n in (wanted - base).items():
             for _ in range(n - max(0, target.ledger_count(key) - base[key])):
                 sheet, cell = target.add_ledger(key)
-                self.c.report.applied.append(
+                self.sink.applied.append(
                     self._entry(sheet, cell, old=None, new=ledger_values(key), source=where[key])
                 )
                 self._log(
@@ -341,7 +362,7 @@ class FileMerge(CellMerge):
         for key, n in (base - wanted).items():
             for _ in range(min(n, target.ledger_count(key))):
                 sheet, cell = target.remove_ledger(key)
-                self.c.report.applied.append(
+                self.sink.applied.append(
                     self._entry(sheet, cell, old=ledger_values(key), new=None, source=self.file)
                 )
                 self._log(
@@ -360,8 +381,8 @@ class FileMerge(CellMerge):
             if name in tables:
                 step(tables[name])
             else:
-                spec = self.c.loaded.layout.table(name)
-                self.c.report.refused.append(
+                spec = self.loaded.layout.table(name)
+                self.sink.refused.append(
                     self._entry(
                         spec.sheet,
                         "",

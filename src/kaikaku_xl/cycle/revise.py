@@ -7,24 +7,23 @@ read the same way (workbook/revision_reader.py).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from kaikaku_xl.cycle.collect import write_change_log
-from kaikaku_xl.cycle.distribute import STAMP
 from kaikaku_xl.errors import InputError, WorkbookError
 from kaikaku_xl.master import contract as c
 from kaikaku_xl.master.closed import in_force
-from kaikaku_xl.master.load import load
+from kaikaku_xl.master.load import Loaded, load
 from kaikaku_xl.master.readers.revisions import parse_day
-from kaikaku_xl.master.records import records
-from kaikaku_xl.plan import item_no, plain_number
+from kaikaku_xl.master.records import ChangeLog, closed_years, timestamp
+from kaikaku_xl.plan import ItemNo, item_no, plain_number
 from kaikaku_xl.progress import SILENT, Progress
 from kaikaku_xl.xlsx.a1 import column_letter
+from kaikaku_xl.xlsx.engine import Engine, PatchingEngine
 from kaikaku_xl.xlsx.file_engine import FileEngine
-from kaikaku_xl.xlsx.typed import whole_number
 
 
 @dataclass
@@ -63,72 +62,26 @@ def revise(
     engine = FileEngine(master)
     try:
         with engine.writing("計画の見直し"):
-            if not engine.has_table(c.REVISIONS.name):
-                raise WorkbookError(
-                    f"このマスターには「{c.REVISIONS.sheet}」の表（{c.REVISIONS.name}）がありません。"
-                    "kaikaku refresh でマスターを更新すると表が追加されます。"
-                )
-            loaded = load(engine, progress)
-            years = loaded.layout.years
-            if year not in years:
-                raise InputError(
-                    f"適用開始年度 {year} は実績を入力する年度（{years[0]}〜{years[-1]}）ではありません。"
-                )
-            closed = [
-                y for r in records(engine, c.CLOSED_YEARS) if (y := whole_number(r["year"])) is not None
-            ]
-            if any(y >= year for y in closed):
-                raise InputError(
-                    f"{max(closed)}年度は締められています。締めた年度以前からの見直しは記録できません"
-                    "（kaikaku reopen-year で締めを解除してから記録してください）。"
-                )
+            loaded = _load_open_year(engine, year, progress)
             plan, running = in_force(
                 loaded.inputs.measures, list(loaded.inputs.items["item"]), loaded.inputs.revisions, year
             )
             row: dict[str, Any] = {"year": year, "reason": reason.strip(), "decided": day}
+            old: float | None
             if measure_id is not None:
-                if measure_id not in plan:
-                    raise InputError(f"指標ID「{measure_id}」は指標シートにありません。")
-                if (target is None) == (baseline is None):
-                    raise InputError("--target と --baseline のどちらか一方を指定してください。")
-                kind, new = (
-                    (c.REVISION_TARGET, target) if target is not None else (c.REVISION_BASELINE, baseline)
-                )
-                old = plan[measure_id][1 if target is not None else 0]
-                subject = f"指標 {measure_id}"
-                row.update(
-                    kind=kind, measure_id=measure_id, old=plain_number(old), new=plain_number(float(new))
-                )  # type: ignore[arg-type]
+                kind, subject, old = _measure_revision(plan, measure_id, target, baseline, row)
             elif item is not None:
-                item = item_no(item)
-                if item not in running:
-                    raise InputError(
-                        f"取組項目 No.{item} は取組項目シートにありません（追加する取組は先に行を加えてください）。"
-                    )
-                if added == ended:
-                    raise InputError("--add と --end のどちらか一方を指定してください。")
-                kind = c.REVISION_ADDED if added else c.REVISION_ENDED
-                old, new, subject = None, None, f"No.{item}"
-                row.update(kind=kind, item=item)
+                kind, subject, old = _item_revision(running, item_no(item), added, ended, row)
             else:
                 raise InputError(
                     "--measure（目標値・基準値の見直し）か --item（取組の追加・終了）を指定してください。"
                 )
             with progress.phase("書き込み") as phase:
                 sheet, cell = _append(engine, row)
-                stamp = (now or datetime.now()).strftime(STAMP)
-                log = records(engine, c.CHANGE_LOG) + [
-                    {
-                        "time": stamp,
-                        "kind": c.LOG_REVISION,
-                        "sheet": sheet,
-                        "cell": cell,
-                        "old": old,
-                        "new": row.get("new"),
-                        "note": f"{subject} の{kind}を {year}年度から見直し（推進本部 {day}）。理由: {reason.strip()}",
-                    }
-                ]
-                write_change_log(engine, log)
+                log = ChangeLog.read(engine, timestamp(now))
+                note = f"{subject} の{kind}を {year}年度から見直し（推進本部 {day}）。理由: {reason.strip()}"
+                log.add(c.LOG_REVISION, note, sheet=sheet, cell=cell, old=old, new=row.get("new"))
+                log.write(engine)
                 engine.commit()
                 phase.count("見直し", 1)
             return Revised(kind, subject, year, old, row.get("new"), f"{sheet}!{cell}")
@@ -136,7 +89,65 @@ def revise(
         engine.close()
 
 
-def _append(engine: FileEngine, values: dict[str, Any]) -> tuple[str, str]:
+def _load_open_year(engine: Engine, year: int, progress: Progress) -> Loaded:
+    """The master, unless it has no 計画の見直し table or `year` is no year of actuals or reaches into a closed
+    year."""
+    if not engine.has_table(c.REVISIONS.name):
+        raise WorkbookError(
+            f"このマスターには「{c.REVISIONS.sheet}」の表（{c.REVISIONS.name}）がありません。"
+            "kaikaku refresh でマスターを更新すると表が追加されます。"
+        )
+    loaded = load(engine, progress)
+    years = loaded.layout.years
+    if year not in years:
+        raise InputError(
+            f"適用開始年度 {year} は実績を入力する年度（{years[0]}〜{years[-1]}）ではありません。"
+        )
+    closed = closed_years(engine)
+    if any(y >= year for y in closed):
+        raise InputError(
+            f"{max(closed)}年度は締められています。締めた年度以前からの見直しは記録できません"
+            "（kaikaku reopen-year で締めを解除してから記録してください）。"
+        )
+    return loaded
+
+
+def _measure_revision(
+    plan: dict[str, tuple[float, float]],
+    measure_id: str,
+    target: float | None,
+    baseline: float | None,
+    row: dict[str, Any],
+) -> tuple[str, str, float]:
+    """A measure's new target or baseline into `row`: (kind, subject, the value in force before)."""
+    if measure_id not in plan:
+        raise InputError(f"指標ID「{measure_id}」は指標シートにありません。")
+    if target is not None and baseline is None:
+        kind, new, old = c.REVISION_TARGET, target, plan[measure_id][1]
+    elif baseline is not None and target is None:
+        kind, new, old = c.REVISION_BASELINE, baseline, plan[measure_id][0]
+    else:
+        raise InputError("--target と --baseline のどちらか一方を指定してください。")
+    row.update(kind=kind, measure_id=measure_id, old=plain_number(old), new=plain_number(float(new)))
+    return kind, f"指標 {measure_id}", old
+
+
+def _item_revision(
+    running: Mapping[ItemNo, bool], item: ItemNo | None, added: bool, ended: bool, row: dict[str, Any]
+) -> tuple[str, str, None]:
+    """An item added or ended into `row`: (kind, subject, None)."""
+    if item not in running:
+        raise InputError(
+            f"取組項目 No.{item} は取組項目シートにありません（追加する取組は先に行を加えてください）。"
+        )
+    if added == ended:
+        raise InputError("--add と --end のどちらか一方を指定してください。")
+    kind = c.REVISION_ADDED if added else c.REVISION_ENDED
+    row.update(kind=kind, item=item)
+    return kind, f"No.{item}", None
+
+
+def _append(engine: PatchingEngine, values: dict[str, Any]) -> tuple[str, str]:
     """Write one row into the first blank row of the table (or below it, growing the table)."""
     table = engine.read_table(c.REVISIONS)
     min_col, top, max_col, bottom = engine.table_bounds(c.REVISIONS.name)

@@ -11,8 +11,9 @@ from typing import Any
 import pandas as pd
 
 from kaikaku_xl.master import contract as c
-from kaikaku_xl.master.load import Loaded
-from kaikaku_xl.master.records import records
+from kaikaku_xl.master.load import Loaded, count_inputs, load
+from kaikaku_xl.master.recorded import evaluate_kept
+from kaikaku_xl.master.records import Distribution, read_records
 from kaikaku_xl.metrics.frames import Results
 from kaikaku_xl.metrics.items import running
 from kaikaku_xl.metrics.narratives import narrative_gaps
@@ -20,6 +21,8 @@ from kaikaku_xl.plan.scale import GradeScale
 from kaikaku_xl.plan.vocabulary import NARRATIVE_KEYS
 from kaikaku_xl.progress import SILENT, Progress
 from kaikaku_xl.xlsx.engine import Engine
+from kaikaku_xl.xlsx.file_engine import FileEngine
+from kaikaku_xl.xlsx.rows import table_rows
 from kaikaku_xl.xlsx.typed import whole_number
 
 NARRATIVE_LABELS = {key: c.STATUS.column(key).header for key in NARRATIVE_KEYS}
@@ -49,17 +52,20 @@ class DepartmentStatus:
         return out
 
 
+def _latest_distributions(engine: Engine, year: int) -> dict[str, Distribution]:
+    """Department -> its latest distribution of `year` (later rows are later distributions)."""
+    if not engine.has_table(c.DISTRIBUTIONS.name):
+        return {}
+    return {str(d.department): d for d in read_records(engine, Distribution) if whole_number(d.year) == year}
+
+
 def department_status(
     engine: Engine, loaded: Loaded, results: Results, year: int | None = None
 ) -> list[DepartmentStatus]:
     year = year or results.evaluation_year
     items = loaded.inputs.items
     departments = list(dict.fromkeys(str(d) for d in items["lead"] if str(d)))
-    latest: dict[str, dict[str, Any]] = {}
-    if engine.has_table(c.DISTRIBUTIONS.name):
-        for row in records(engine, c.DISTRIBUTIONS):
-            if whole_number(row["year"]) == year:
-                latest[str(row["department"])] = row  # later rows are later distributions
+    latest = _latest_distributions(engine, year)
     actuals = loaded.inputs.actuals
     have = set(actuals.loc[actuals["year"] == year, "measure_id"]) if len(actuals) else set()
     status = loaded.status[loaded.status["year"] == year] if len(loaded.status) else pd.DataFrame()
@@ -73,14 +79,12 @@ def department_status(
         }
     out = []
     for department in departments:
-        record = latest.get(department, {})
-        entry = DepartmentStatus(
-            department,
-            year,
-            _str(record.get("distributed_at")),
-            _str(record.get("due")),
-            _str(record.get("collected_at")),
-        )
+        record = latest.get(department)
+        entry = DepartmentStatus(department, year)
+        if record is not None:
+            entry.distributed = _str(record.distributed_at)
+            entry.due = _str(record.due)
+            entry.collected_at = _str(record.collected_at)
         own = list(
             items.loc[(items["lead"] == department) & running(items, year), "item"]
         )  # not before its start
@@ -109,30 +113,30 @@ def _str(value: Any) -> str | None:
 
 
 def submission_rows(statuses: list[DepartmentStatus]) -> list[list[Any]]:
-    return [
-        [
-            s.department,
-            s.year,
-            s.distributed or "",
-            s.due or "",
-            s.collected_at or "",
-            "済" if s.collected else "未",
-            s.missing,
-            "、".join(s.missing_cells),
-            "、".join(s.narratives),
-        ]
-        for s in statuses
-    ]
+    """The rows of the 提出状況 sheet, built by column key from its TableSpec (SUBMISSIONS)."""
+    return table_rows(
+        c.SUBMISSIONS,
+        (
+            {
+                "department": s.department,
+                "year": s.year,
+                "distributed_at": s.distributed or "",
+                "due": s.due or "",
+                "collected_at": s.collected_at or "",
+                "collected": "済" if s.collected else "未",
+                "missing": s.missing,
+                "missing_cells": "、".join(s.missing_cells),
+                "narratives": "、".join(s.narratives),
+            }
+            for s in statuses
+        ),
+    )
 
 
 def cycle_status(
     master: Path, year: int | None = None, progress: Progress = SILENT
 ) -> list[DepartmentStatus]:
     """`kaikaku status`: read-only; progress: the 読み込み / 計算 lines."""
-    from kaikaku_xl.master.load import count_inputs, load
-    from kaikaku_xl.master.recorded import evaluate_kept
-    from kaikaku_xl.xlsx.file_engine import FileEngine
-
     engine = FileEngine(master)
     try:
         loaded = load(engine, progress)

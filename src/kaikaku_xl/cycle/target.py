@@ -13,19 +13,20 @@ from kaikaku_xl.master.locate import (
     ledger_key,
     ledger_values,
     positions,
+    sheet_row,
     split_status_key,
     status_rows,
 )
 from kaikaku_xl.plan import item_no
 from kaikaku_xl.xlsx.a1 import column_letter
-from kaikaku_xl.xlsx.engine import Engine, RawTable
+from kaikaku_xl.xlsx.engine import PatchingEngine, RawTable
 from kaikaku_xl.xlsx.typed import NotANumber, parse_number, whole_number
 
 Ref = tuple[str, str, str]  # (table, row key, column key)
 
 
 class MasterTarget:
-    def __init__(self, engine: Engine, loaded: Loaded) -> None:
+    def __init__(self, engine: PatchingEngine, loaded: Loaded) -> None:
         self.engine = engine
         self.loaded = loaded
         layout = loaded.layout
@@ -47,15 +48,12 @@ class MasterTarget:
         self.ledger: list[tuple[int, str]] = self._ledger_rows()
         self.patches: dict[str, dict[tuple[int, int], Any]] = {}
         self.overrides: dict[Ref, Any] = {}
-        self.changed = False
-        self.touched_records = False
+        self.changed = False  # cells patched
 
     # -- layout of the master's tables -------------------------------------------------------------------
     def _sheet_rows(self, name: str, rows: dict[Any, int]) -> dict[Any, int]:
         table = self.tables[name]
-        return {
-            key: table.header_row + (table.offsets[i] if table.offsets else i + 1) for key, i in rows.items()
-        }
+        return {key: sheet_row(table, i) for key, i in rows.items()}
 
     def _bounds(self, name: str) -> tuple[int, int, int, int]:
         return self.engine.table_bounds(self.specs[name].name)
@@ -79,9 +77,7 @@ class MasterTarget:
                 values["amount"] = parse_number(values["amount"], "円")
             except NotANumber:
                 pass
-            out.append(
-                (table.header_row + (table.offsets[i] if table.offsets else i + 1), ledger_key(values))
-            )
+            out.append((sheet_row(table, i), ledger_key(values)))
         return out
 
     def _new_row(self, name: str) -> int:
@@ -115,7 +111,7 @@ class MasterTarget:
             return None
         raw = table.rows[index][col - table.first_col]
         if name == c.ACTUALS_TABLE:
-            unit = self.measures[ref[1]].unit
+            unit = str(self.measures[ref[1]].unit)
             try:
                 return parse_number(raw, unit or None)
             except NotANumber:

@@ -11,7 +11,7 @@ import pandas as pd
 
 from kaikaku_xl.master import contract as c
 from kaikaku_xl.master.locate import actual_rows, positions
-from kaikaku_xl.master.records import cell_value, comparable, records
+from kaikaku_xl.master.records import YearResult, cell_value, closed_years, comparable, read_records
 from kaikaku_xl.metrics.revisions import (
     ADDED,
     BASELINE,
@@ -32,17 +32,17 @@ STATUS_KEYS = ("status", "grade", "results", "issues", "next")
 ACTION = "締めたときの値に戻すか、kaikaku reopen-year で締めを解除してください。計算には締めたときの値を使いました。"
 
 
-def recorded_inputs(engine: Engine) -> dict[int, list[dict[str, Any]]]:
+def recorded_inputs(engine: Engine) -> dict[int, list[YearResult]]:
     """Closed year -> its recorded input rows (empty when no year is closed or the master has no such tables)."""
     if not (engine.has_table(c.CLOSED_YEARS.name) and engine.has_table(c.YEAR_RESULTS.name)):
         return {}
-    years = {y for r in records(engine, c.CLOSED_YEARS) if (y := whole_number(r["year"])) is not None}
+    years = closed_years(engine)
     if not years:
         return {}
-    out: dict[int, list[dict[str, Any]]] = {y: [] for y in years}
-    for r in records(engine, c.YEAR_RESULTS):
-        year = whole_number(r["year"])
-        if year in out and r["kind"] == "入力":
+    out: dict[int, list[YearResult]] = {y: [] for y in years}
+    for r in read_records(engine, YearResult):
+        year = whole_number(r.year)
+        if year in out and r.kind == "入力":
             out[year].append(r)
     return out
 
@@ -71,13 +71,13 @@ def apply_closed_years(
 
 def _actuals(
     year: int,
-    rows: list[dict[str, Any]],
+    rows: list[YearResult],
     table: RawTable | None,
     measures: pd.DataFrame,
     actuals: pd.DataFrame,
     problems: list[Problem],
 ) -> pd.DataFrame:
-    recorded = {str(r["key"]): comparable(r["value"]) for r in rows if r["field"] == c.ACTUALS_TABLE}
+    recorded = {str(r.key): comparable(r.value) for r in rows if r.field == c.ACTUALS_TABLE}
     now = actuals[actuals["year"] == year].set_index("measure_id")["actual"].to_dict()
     where = actual_rows(table, measures) if table is not None else {}
     pos = positions(table, c.actuals_spec([year])) if table is not None else {}
@@ -109,13 +109,11 @@ def _actuals(
     return pd.concat([kept, back], ignore_index=True) if len(back) else kept.reset_index(drop=True)
 
 
-def _status(
-    year: int, rows: list[dict[str, Any]], status: pd.DataFrame, problems: list[Problem]
-) -> pd.DataFrame:
+def _status(year: int, rows: list[YearResult], status: pd.DataFrame, problems: list[Problem]) -> pd.DataFrame:
     recorded: dict[Any, dict[str, Any]] = {}
-    for r in rows:
-        if str(r["field"]).startswith("Status:"):
-            recorded.setdefault(item_no(r["key"]), {})[str(r["field"])[7:]] = comparable(r["value"])
+    for rec in rows:
+        if str(rec.field).startswith("Status:"):
+            recorded.setdefault(item_no(rec.key), {})[str(rec.field)[7:]] = comparable(rec.value)
     status = status.copy()
     current = status[status["year"] == year]
     seen = set()
@@ -150,10 +148,8 @@ def _status(
     return status
 
 
-def _ledger(
-    year: int, rows: list[dict[str, Any]], ledger: pd.DataFrame, problems: list[Problem]
-) -> pd.DataFrame:
-    recorded = [json.loads(str(r["value"])) for r in rows if r["field"] == c.LEDGER.name]
+def _ledger(year: int, rows: list[YearResult], ledger: pd.DataFrame, problems: list[Problem]) -> pd.DataFrame:
+    recorded = [json.loads(str(r.value)) for r in rows if r.field == c.LEDGER.name]
     current = ledger[ledger["year"] == year]
     now = [
         [item_no(r["item"]), r["kind"], cell_value(r["amount"]), r["what"]]
@@ -212,7 +208,7 @@ def pin_closed_plan(
     pins = []
     for year, rows in sorted(recorded_inputs(engine).items()):
         recorded: dict[tuple[str, str], Any] = {
-            (str(r["field"]), str(r["key"])): r["value"] for r in rows if str(r["field"]).startswith("Plan:")
+            (str(r.field), str(r.key)): r.value for r in rows if str(r.field).startswith("Plan:")
         }
         if not recorded:
             continue  # closed before plan revisions were recorded

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pandas as pd
+
 from kaikaku_xl.master import contract as c
 from kaikaku_xl.master.records import cell_value
 from kaikaku_xl.plan import ItemNo, item_no
@@ -21,13 +23,18 @@ def positions(table: RawTable, spec: TableSpec) -> dict[str, int]:
     return {col.key: i for col in spec.columns if (i := table.column_index(col.header)) is not None}
 
 
-def actual_rows(table: RawTable, measures: Any) -> dict[str, int]:
+def sheet_row(table: RawTable, index: int) -> int:
+    """The sheet row of data row `index` of a table (blank rows dropped by the engine counted)."""
+    return table.header_row + (table.offsets[index] if table.offsets is not None else index + 1)
+
+
+def actual_rows(table: RawTable, measures: pd.DataFrame) -> dict[str, int]:
     """measure_id -> row index of the Actuals table (first row of each measure)."""
     pos = positions(table, c.actuals_spec([]))
-    lookup = {(m.item, match_key(m.name)): m.measure_id for m in measures.itertuples()}
+    lookup = {(m.item, match_key(m.name)): str(m.measure_id) for m in measures.itertuples()}
     found: dict[str, int] = {}
     for i, raw in enumerate(table.rows):
-        measure_id = lookup.get((item_no(raw[pos["item"]]), match_key(raw[pos["name"]])))  # type: ignore[arg-type]
+        measure_id = lookup.get((item_no(raw[pos["item"]]), match_key(raw[pos["name"]])))
         if measure_id is not None and measure_id not in found:
             found[measure_id] = i
     return found
@@ -56,11 +63,12 @@ def ledger_values(key: str) -> dict[str, Any]:
     return dict(zip(LEDGER_KEYS, json.loads(key), strict=True))
 
 
-def status_key(item: ItemNo, year: int) -> str:
-    """The row key of a Status value in the cycle records: "item/year" (item numbers may be text)."""
+def status_key(item: ItemNo, year: int | None) -> str:
+    """The row key of a Status value in the cycle records: "item/year" (item numbers may be text; a returned row
+    without a year has a key no record holds)."""
     return f"{item}/{year}"
 
 
-def split_status_key(key: str) -> tuple[ItemNo, int]:
+def split_status_key(key: str) -> tuple[ItemNo | None, int]:
     item, _, year = key.rpartition("/")  # rpartition: the year is last, an item number may hold anything
-    return item_no(item), int(year)  # type: ignore[return-value]
+    return item_no(item), int(year)

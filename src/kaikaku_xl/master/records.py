@@ -1,18 +1,49 @@
-"""The records of the yearly cycle, kept in worksheet tables of the master (contract: CYCLE_TABLES): read
-into plain Python, written back, and cell values compared the way staff mean them (blank = empty text =
-nothing; 1 = 1.0)."""
+"""The records of the yearly cycle, kept in worksheet tables of the master (contract: CYCLE_TABLES): one frozen
+record type per table, read and written by column key through the table's TableSpec (never positionally), the one
+owner of the change log (変更履歴), the one timestamp format and the one "current user" of the cycle; and cell
+values compared the way staff mean them (blank = empty text = nothing; 1 = 1.0).
+
+A record holds each cell as the engine read it (a hidden table may have been saved by Excel or LibreOffice); it is
+written normalised by `cell_value` (whole floats as int, blank None), so a read-and-write-back keeps every value.
+"""
 
 from __future__ import annotations
 
+import getpass
 import math
-from datetime import date, datetime
-from typing import Any
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any, ClassVar, TypeVar
 
 from kaikaku_xl.master import contract as c
 from kaikaku_xl.master.required import require_tables
+from kaikaku_xl.master.titles import TITLES
 from kaikaku_xl.text import cell_text
 from kaikaku_xl.xlsx.engine import Engine
+from kaikaku_xl.xlsx.rows import table_rows
 from kaikaku_xl.xlsx.tablespec import TableSpec
+from kaikaku_xl.xlsx.typed import whole_number
+
+# A cell of a cycle table: as an engine reads it (calamine, openpyxl, an xlwings book) or as the cycle writes it.
+Cell = str | int | float | bool | datetime | date | time | timedelta | None
+
+
+# The one timestamp format of the master's 日時 columns (配布日時, 回収日時, 締めた日時, the change log's 日時).
+STAMP = "%Y-%m-%d %H:%M:%S"
+
+
+def timestamp(now: datetime | None = None) -> str:
+    """`now` (the present moment by default) as the cycle's tables write it."""
+    return (now or datetime.now()).strftime(STAMP)
+
+
+def current_user() -> str:
+    """The login name recorded as who closed or reopened a year ("" where the system cannot tell)."""
+    try:
+        return getpass.getuser()
+    except OSError:
+        return ""
 
 
 def require_cycle_tables(engine: Engine) -> None:
@@ -46,19 +77,188 @@ def cell_value(value: Any) -> Any:
     return value
 
 
-def records(engine: Engine, spec: TableSpec) -> list[dict[str, Any]]:
-    """A cycle table's rows as dicts keyed by the contract's column keys."""
+# ---- one record type per cycle table (fields = the TableSpec's column keys, in order) ----------------------
+@dataclass(frozen=True)
+class CycleRecord:
+    """A row of a cycle table; `spec` is its table."""
+
+    spec: ClassVar[TableSpec]
+
+    def cells(self) -> dict[str, Any]:
+        """The row by column key, each value as written (cell_value)."""
+        return {col.key: cell_value(getattr(self, col.key)) for col in self.spec.columns}
+
+
+@dataclass(frozen=True)
+class InfoEntry(CycleRecord):
+    """管理情報: the master's identity (master_id) and the sheets a close protected."""
+
+    spec: ClassVar[TableSpec] = c.CYCLE_INFO
+    key: Cell
+    value: Cell
+
+
+@dataclass(frozen=True)
+class Distribution(CycleRecord):
+    """配布記録: one department file sent, and when and as which file it came back."""
+
+    spec: ClassVar[TableSpec] = c.DISTRIBUTIONS
+    distribution_id: Cell
+    department: Cell
+    year: Cell
+    distributed_at: Cell
+    due: Cell
+    file: Cell
+    fingerprint: Cell
+    collected_at: Cell = None
+    collected_file: Cell = None
+
+
+@dataclass(frozen=True)
+class DistributedValue(CycleRecord):
+    """配布時の値: a cell sent, as distributed and as last synchronised (the base of collect's merge)."""
+
+    spec: ClassVar[TableSpec] = c.DISTRIBUTED_VALUES
+    distribution_id: Cell
+    table: Cell
+    row_key: Cell
+    column: Cell
+    value: Cell
+
+
+@dataclass(frozen=True)
+class LogEntry(CycleRecord):
+    """変更履歴: one line of the change log."""
+
+    spec: ClassVar[TableSpec] = c.CHANGE_LOG
+    time: Cell
+    kind: Cell
+    department: Cell = None
+    file: Cell = None
+    sheet: Cell = None
+    cell: Cell = None
+    old: Cell = None
+    new: Cell = None
+    note: Cell = None
+
+
+@dataclass(frozen=True)
+class ClosedYear(CycleRecord):
+    """締めた年度: a closed year, when and by whom, and the fingerprint of its inputs."""
+
+    spec: ClassVar[TableSpec] = c.CLOSED_YEARS
+    year: Cell
+    closed_at: Cell
+    user: Cell
+    fingerprint: Cell
+
+
+@dataclass(frozen=True)
+class YearResult(CycleRecord):
+    """年度確定値: one recorded value of a closed year (a result, an input, or a locked cell's former style)."""
+
+    spec: ClassVar[TableSpec] = c.YEAR_RESULTS
+    year: Cell
+    kind: Cell
+    key: Cell
+    field: Cell
+    value: Cell
+
+
+RECORD_TYPES: tuple[type[CycleRecord], ...] = (
+    InfoEntry,
+    Distribution,
+    DistributedValue,
+    LogEntry,
+    ClosedYear,
+    YearResult,
+)
+
+
+R = TypeVar("R", bound=CycleRecord)
+
+
+def read_records(engine: Engine, kind: type[R]) -> list[R]:
+    """The rows of `kind`'s table, each column found by its header (a column the table lacks reads as blank)."""
+    spec = kind.spec
     table = engine.read_table(spec)
     positions = {col.key: table.column_index(col.header) for col in spec.columns}
-    return [{key: (row[i] if i is not None else None) for key, i in positions.items()} for row in table.rows]
+    return [
+        kind(**{key: (row[i] if i is not None else None) for key, i in positions.items()})
+        for row in table.rows
+    ]
 
 
-def as_rows(spec: TableSpec, items: list[dict[str, Any]]) -> list[list[Any]]:
-    return [[cell_value(item.get(col.key)) for col in spec.columns] for item in items]
+def write_records(engine: Engine, kind: type[R], rows: Iterable[R]) -> None:
+    """Replace the rows of `kind`'s table, built by column key from its TableSpec."""
+    engine.write_table(kind.spec, table_rows(kind.spec, (row.cells() for row in rows)))
 
 
 def master_id(engine: Engine) -> str:
-    for row in records(engine, c.CYCLE_INFO):
-        if cell_text(row["key"]) == c.MASTER_ID_KEY:
-            return cell_text(row["value"])
+    for row in read_records(engine, InfoEntry):
+        if cell_text(row.key) == c.MASTER_ID_KEY:
+            return cell_text(row.value)
     return ""
+
+
+def closed_years(engine: Engine) -> set[int]:
+    return {y for r in read_records(engine, ClosedYear) if (y := whole_number(r.year)) is not None}
+
+
+# ---- the change log (変更履歴): one owner for collect, close-year, reopen-year and revise -------------------
+def _log_key(entry: LogEntry) -> tuple[str, ...]:
+    """What makes two lines the same (the time aside)."""
+    values = (
+        entry.kind,
+        entry.department,
+        entry.file,
+        entry.sheet,
+        entry.cell,
+        entry.old,
+        entry.new,
+        entry.note,
+    )
+    return tuple(str(cell_value(v) if v is not None else "") for v in values)
+
+
+class ChangeLog:
+    """The change log of one run: read once, appended to at the run's time, written back with its title."""
+
+    def __init__(self, time: str, entries: list[LogEntry]) -> None:
+        self.time = time  # the run's timestamp (STAMP), the 日時 of every line it adds
+        self.entries = entries
+        self.added = 0  # lines this run added
+        self._seen = {_log_key(e) for e in entries}
+
+    @classmethod
+    def read(cls, engine: Engine, time: str) -> ChangeLog:
+        return cls(time, read_records(engine, LogEntry))
+
+    def add(
+        self,
+        kind: str,
+        note: str,
+        *,
+        department: str | None = None,
+        file: str | None = None,
+        sheet: str | None = None,
+        cell: str | None = None,
+        old: Any = None,
+        new: Any = None,
+    ) -> None:
+        """One line; a refusal or conflict already logged identically (the time aside) is not logged again, so
+        collecting the same file twice does not repeat them."""
+        entry = LogEntry(
+            self.time, kind, department, file, sheet, cell, cell_value(old), cell_value(new), note
+        )
+        key = _log_key(entry)
+        if kind in (c.LOG_REFUSED, c.LOG_CONFLICT) and key in self._seen:
+            return
+        self._seen.add(key)
+        self.entries.append(entry)
+        self.added += 1
+
+    def write(self, engine: Engine) -> None:
+        write_records(engine, LogEntry, self.entries)
+        heading, note = TITLES[c.CHANGE_LOG.name]
+        engine.write_cells(c.CHANGE_LOG.sheet, {"A1": heading, "A2": note})

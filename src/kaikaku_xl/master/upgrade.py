@@ -5,6 +5,7 @@ backup; nothing else in the file changes. refresh, distribute, collect, close-ye
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from pathlib import Path
 
 from kaikaku_xl.errors import WorkbookError
@@ -38,7 +39,9 @@ def upgrade_master(path: Path) -> str | None:
                     f"シート「{'」「'.join(taken)}」はありますが表がないため、年度サイクルの表を追加できません。"
                     "シート名を変えるか削除してから、もう一度実行してください。"
                 )
-            parts = added_table_parts(path, missing, set(c.HIDDEN_CYCLE_SHEETS), BLANK_ROWS, TITLES)
+            parts: dict[str, bytes | Iterable[bytes]] = dict(
+                added_table_parts(path, missing, set(c.HIDDEN_CYCLE_SHEETS), BLANK_ROWS, TITLES)
+            )
             notes = save_atomically(
                 path, parts, 5 if engine.backups is None else engine.backups, sole_writer=True
             )

@@ -185,3 +185,7 @@ IDENTITY_KEYS = ("master_id", "distribution_id", "department", "year", "distribu
 
 
 DEPARTMENT_TABLES = (ACTUALS_TABLE, STATUS.name, LEDGER.name)
+
+
+# The 進捗状況 columns a department fills for its items (sent, merged back, locked and recorded when a year closes).
+STATUS_KEYS = ("status", "grade", "results", "issues", "next")
