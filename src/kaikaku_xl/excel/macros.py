@@ -24,11 +24,10 @@ from kaikaku_xl.excel.engine import XlwingsEngine
 from kaikaku_xl.master import contract as c
 from kaikaku_xl.master.contract import excel as n
 from kaikaku_xl.master.load import Loaded
+from kaikaku_xl.master.records import timestamp
 from kaikaku_xl.plan.settings import Settings
 from kaikaku_xl.problems import ERROR
 from kaikaku_xl.rounding import format_amount
-
-STAMP = "%Y-%m-%d %H:%M:%S"
 
 
 def _problem_hint(loaded: Loaded) -> str:
@@ -45,7 +44,7 @@ def do_refresh(engine: XlwingsEngine, now: datetime) -> str:
     outcome = refresh_workflow(engine, now=now)
     s = outcome.summary
     return (
-        f"{n.ACTION_REFRESH}しました（{now.strftime(STAMP)}）: 評価年度 {s.evaluation_year}年度、"
+        f"{n.ACTION_REFRESH}しました（{timestamp(now)}）: 評価年度 {s.evaluation_year}年度、"
         f"評価した項目 {s.graded}、単年度効果額 {format_amount(s.single_year)}円、{_problem_hint(outcome.loaded)}。"
     )
 
@@ -55,7 +54,7 @@ def do_validate(engine: XlwingsEngine, now: datetime) -> str:
     loaded, problems = validate_workflow(engine)
     engine.write_table(c.PROBLEMS, problem_rows(problems))
     engine.commit()
-    return f"{n.ACTION_VALIDATE}しました（{now.strftime(STAMP)}）: {_problem_hint(loaded)}。"
+    return f"{n.ACTION_VALIDATE}しました（{timestamp(now)}）: {_problem_hint(loaded)}。"
 
 
 def export_folder(engine: XlwingsEngine) -> Path:
@@ -93,7 +92,7 @@ def do_export(engine: XlwingsEngine, now: datetime) -> str:
         pdf_renderer=lambda xlsx, pdf: excel_pdf(engine.book.app, xlsx, pdf),
     )
     notes = f"（注意 {len(result.warnings)} 件: {result.warnings[0]}）" if result.warnings else ""
-    return f"{n.ACTION_EXPORT}しました（{now.strftime(STAMP)}）: {folder} に {len(result.paths)} ファイル{notes}。"
+    return f"{n.ACTION_EXPORT}しました（{timestamp(now)}）: {folder} に {len(result.paths)} ファイル{notes}。"
 
 
 def cycle_folder(engine: XlwingsEngine, chosen: Callable[[Settings], str]) -> Path:
@@ -117,7 +116,7 @@ def do_distribute(engine: XlwingsEngine, now: datetime) -> str:
     folder = cycle_folder(engine, lambda settings: settings.distribution_folder)
     result = distribute_into(engine, folder, now=now)
     return (
-        f"{n.ACTION_DISTRIBUTE}しました（{now.strftime(STAMP)}）: {result.year}年度、{len(result.sent)} 課のファイルを "
+        f"{n.ACTION_DISTRIBUTE}しました（{timestamp(now)}）: {result.year}年度、{len(result.sent)} 課のファイルを "
         f"{folder} に作成しました。ブックを保存してください（配布の記録が入っています）。"
     )
 
@@ -130,7 +129,7 @@ def do_collect(engine: XlwingsEngine, now: datetime) -> str:
     report = collect_into(engine, returned_files([folder]), now=now)
     open_conflicts = sum(not x["resolved"] for x in report.conflicts)
     text = (
-        f"{n.ACTION_COLLECT}しました（{now.strftime(STAMP)}）: {len(report.files)} ファイル、適用 "
+        f"{n.ACTION_COLLECT}しました（{timestamp(now)}）: {len(report.files)} ファイル、適用 "
         f"{len(report.applied)} 件・競合 {open_conflicts} 件・拒否 {len(report.refused)} 件"
     )
     if report.conflicts or report.refused:
