@@ -196,7 +196,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from kaikaku_xl.app.export import export_file
 
     result = export_file(
-        Path(args.path), Path(args.out), year=args.year, now=_fixed_now(args.now), phases=_progress(args)
+        Path(args.path), Path(args.out), year=args.year, now=_fixed_now(args.now), progress=_progress(args)
     )
     for path in result.paths:
         print(f"書き出しました: {path}")

@@ -4,8 +4,6 @@ unchanged. Every figure comes from the report; rates are rounded by the cells (r
 
 from __future__ import annotations
 
-from typing import Any
-
 from kaikaku_xl.export.cells import (
     COUNT,
     PERCENT,
@@ -20,14 +18,15 @@ from kaikaku_xl.export.cells import (
 )
 from kaikaku_xl.export.effect_tables import by_year_table
 from kaikaku_xl.export.report import Report
+from kaikaku_xl.plan import Plan
 from kaikaku_xl.plan.scale import GRADES
 
 
-def section_table(report: Report, plan: Any) -> list[Table]:
+def section_table(report: Report, plan: Plan) -> list[Table]:
     """推進項目別: items, graded, grade shares and mean 進捗率 of each 推進項目, under its 基本方針."""
     if not report.sections:
         return []
-    names = {s.no: (s.policy, s.name) for s in getattr(plan, "sections", ())}
+    names = {s.no: (s.policy, s.name) for s in plan.sections}
     figures = [
         Figure("取組項目数", 11, "items", COUNT),
         Figure("評価対象", 11, "graded", COUNT),

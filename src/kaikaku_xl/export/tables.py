@@ -24,13 +24,13 @@ from kaikaku_xl.export.cells import (
     text,
 )
 from kaikaku_xl.export.report import Report
-from kaikaku_xl.plan import MONEY_KINDS
+from kaikaku_xl.plan import MONEY_KINDS, Plan
 from kaikaku_xl.plan.scale import EXCLUDED, NOT_GRADED, GradeScale
 from kaikaku_xl.rounding import format_number, is_missing
 
 
-def policy_names(plan: Any) -> dict[int, str]:
-    return {p.no: p.name for p in getattr(plan, "policies", ())}
+def policy_names(plan: Plan) -> dict[int, str]:
+    return {p.no: p.name for p in plan.policies}
 
 
 def policy_label(no: int | str, names: dict[int, str]) -> str:

@@ -117,13 +117,13 @@ def grade_share_chart(ws: Worksheet, doc: Document, font: str, head: int, first:
 def effect_year_chart(s: SheetWriter, doc: Document, font: str) -> tuple[BarChart, int]:
     """年度別の財政効果額 (実績 and 計画 side by side); returns the chart and the last row of its data."""
     ec = doc.effect_year_chart
-    names = list(ec["series"])
+    names = list(ec.series)
     head, last = chart_data(
         s,
         1,
         f"グラフ用データ（単位：{doc.display_unit}）",
         ["年度", *names],
-        [[c, *(ec["series"][n][i] for n in names)] for i, c in enumerate(ec["categories"])],
+        [[c, *(ec.series[n][i] for n in names)] for i, c in enumerate(ec.categories)],
     )
     chart = BarChart()
     chart.type = "col"
@@ -142,9 +142,9 @@ def effect_year_chart(s: SheetWriter, doc: Document, font: str) -> tuple[BarChar
 def history_chart(s: SheetWriter, doc: Document, font: str, data_row: int) -> BarChart:
     """これまでの財政効果額と本計画の累計, each bar labelled with its value."""
     hc = doc.history_chart
-    name = next(iter(hc["series"]))
+    name = next(iter(hc.series))
     head, last = chart_data(
-        s, data_row, "", ["計画", name], [[c, hc["series"][name][i]] for i, c in enumerate(hc["categories"])]
+        s, data_row, "", ["計画", name], [[c, hc.series[name][i]] for i, c in enumerate(hc.categories)]
     )
     hist = BarChart()
     hist.type = "col"
