@@ -7,7 +7,6 @@ report's years with figures named by `Figure`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from kaikaku_xl.export.cells import (
     PERCENT,
@@ -22,6 +21,7 @@ from kaikaku_xl.export.cells import (
     text,
 )
 from kaikaku_xl.export.report import Report
+from kaikaku_xl.plan import ItemNo
 
 YEAR_FIGURES = (
     Figure("単年度効果額", 16, "single_year"),
@@ -53,7 +53,7 @@ def by_year_table(
     )
 
 
-def effect_tables(report: Report, plan_items: dict[int, str], unit: str) -> list[Table]:
+def effect_tables(report: Report, plan_items: dict[ItemNo, str], unit: str) -> list[Table]:
     eff = report.effects
     year = report.evaluation_year
     counted = report.total.counted_measures
@@ -135,7 +135,7 @@ def effect_tables(report: Report, plan_items: dict[int, str], unit: str) -> list
     return [by_year, detail, history]
 
 
-def _as_of(value: Any) -> str:
+def _as_of(value: str) -> str:
     """'2024' -> 2024年度（令和6年度）時点; other text as given."""
     text_value = str(value or "").strip()
     if text_value.isdigit() and len(text_value) == 4:

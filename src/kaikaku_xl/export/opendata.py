@@ -62,8 +62,8 @@ def neutralise(value: str) -> str:
     return "'" + value if value.startswith(DANGEROUS) else value
 
 
-def _number(x: Any, ndigits: int = 2) -> str:
-    if is_missing(x):
+def _number(x: float | None, ndigits: int = 2) -> str:
+    if x is None or is_missing(x):
         return ""
     value = round_half_away(float(x), ndigits)
     if value == 0:
@@ -71,8 +71,8 @@ def _number(x: Any, ndigits: int = 2) -> str:
     return str(int(value)) if value.is_integer() else repr(value)
 
 
-def _percent(rate: Any) -> str:
-    if is_missing(rate):
+def _percent(rate: float | None) -> str:
+    if rate is None or is_missing(rate):
         return ""
     value = percent_points(rate)
     return f"{value:.1f}" if value != 0 else "0.0"

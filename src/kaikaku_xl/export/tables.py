@@ -5,8 +5,6 @@ The 定性評価 table is in export/qualitative.py, the 財政効果額 tables i
 
 from __future__ import annotations
 
-from typing import Any
-
 from kaikaku_xl.export.cells import (
     COUNT,
     PERCENT,
@@ -101,7 +99,7 @@ def summary_tables(report: Report, names: dict[int, str], unit: str) -> list[Tab
 
 def items_table(report: Report, names: dict[int, str], unit: str) -> Table:
     measures_of = report.measures_by_item()
-    groups: dict[Any, Group] = {}
+    groups: dict[int, Group] = {}
     for item in report.items:
         group = groups.setdefault(item.policy, Group(policy_label(item.policy, names), []))
         head = [center(item.no), text(item.title), text(item.lead)]

@@ -4,10 +4,9 @@ colours. Used by the 概要 and 財政効果額 sheets (xlsx.py) and the 年度�
 
 from __future__ import annotations
 
-from typing import Any
-
-from openpyxl.chart import BarChart, Reference
+from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.chart.label import DataLabelList
+from openpyxl.chart.series import Series
 from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.chart.text import RichText
 from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties
@@ -27,26 +26,29 @@ def _rich(font: str, size: int = 900) -> RichText:
     return RichText(p=[Paragraph(pPr=ParagraphProperties(defRPr=props), endParaRPr=props)])
 
 
-def style_chart(chart: Any, font: str) -> None:
+def style_chart(chart: BarChart | LineChart, font: str) -> None:
     """Axes, title and legend in the print font (the chart's own default would be Calibri)."""
     for axis in (chart.x_axis, chart.y_axis):
         axis.txPr = _rich(font)
         axis.delete = False
-    if chart.title is not None:
-        chart.title.tx.rich.p[0].pPr = ParagraphProperties(
-            defRPr=CharacterProperties(
-                sz=1100, b=True, latin=DrawingFont(typeface=font), ea=DrawingFont(typeface=font)
+    title = chart.title
+    if title is not None:
+        rich = title.tx.rich if title.tx is not None else None  # a title given as text has its rich text
+        if rich is not None:
+            rich.p[0].pPr = ParagraphProperties(
+                defRPr=CharacterProperties(
+                    sz=1100, b=True, latin=DrawingFont(typeface=font), ea=DrawingFont(typeface=font)
+                )
             )
-        )
-        chart.title.overlay = False
+        title.overlay = False
     if chart.legend is not None:
         chart.legend.txPr = _rich(font)
         chart.legend.position = "b"
 
 
-def color(series: object, fill: str, line: str | None = None) -> None:
-    series.graphicalProperties = GraphicalProperties(solidFill=fill)  # type: ignore[attr-defined]
-    series.graphicalProperties.line.solidFill = line or fill  # type: ignore[attr-defined]
+def color(series: Series, fill: str, line: str | None = None) -> None:
+    series.graphicalProperties = GraphicalProperties(solidFill=fill)
+    series.graphicalProperties.line.solidFill = line or fill
 
 
 def chart_data(
@@ -73,7 +75,7 @@ def chart_data(
     return row + 1, row + 1 + len(rows)
 
 
-def plot(chart: Any, ws: Worksheet, head: int, last: int, series: int) -> None:
+def plot(chart: BarChart | LineChart, ws: Worksheet, head: int, last: int, series: int) -> None:
     """Give `chart` the block chart_data wrote: categories in its first column, `series` columns beside them."""
     chart.add_data(
         Reference(
