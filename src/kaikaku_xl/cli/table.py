@@ -73,7 +73,7 @@ PLAN = Arg("--plan", "計画ファイル（計画ワークブック .xlsx また
 CYCLE_YEAR = Arg("--year", "年度（西暦）", type=int, required=True)
 
 
-def flag(name: str, help: str) -> Arg:  # noqa: A002 (argparse's word)
+def flag(name: str, help: str) -> Arg:
     return Arg(name, help, action="store_true")
 
 
