@@ -47,7 +47,7 @@ class PlanWorkbookError(PlanError):
         )
 
 
-_OS_REASONS = {
+_OS_REASONS: dict[int | None, str] = {  # errno (None: the error has none) -> why, in Japanese
     errno.ENOSPC: "ディスクの空き容量が足りません",
     errno.EDQUOT: "ディスクの割り当て容量を超えました",
     errno.EACCES: "アクセス権限がありません",
@@ -61,7 +61,7 @@ _OS_REASONS = {
     errno.EBUSY: "他のプログラムが使用中です",
 }
 
-_OS_ACTIONS = {
+_OS_ACTIONS: dict[int | None, str] = {
     errno.ENOSPC: "空き容量を増やしてから、もう一度実行してください。",
     errno.EDQUOT: "空き容量を増やしてから、もう一度実行してください。",
     errno.ENAMETOOLONG: "短い名前か、浅いフォルダーを指定してください。",

@@ -43,14 +43,14 @@ def percent_points(rate: float, ndigits: int = 1) -> float:
 
 def format_percent(rate: float | None, ndigits: int = 1) -> str:
     """0.5445 -> '54.5%'; missing or infinite -> '−'."""
-    if is_missing(rate) or math.isinf(rate):
+    if rate is None or is_missing(rate) or math.isinf(rate):
         return EMPTY
     return f"{percent_points(rate, ndigits):.{ndigits}f}%"
 
 
 def format_amount(yen: float | None, unit: str = "円", triangle: bool = True) -> str:
     """Yen in the display unit with thousands separators; negatives as △ (Japanese tables)."""
-    if is_missing(yen):
+    if yen is None or is_missing(yen):
         return EMPTY
     divisor = YEN_UNITS[unit]
     value = round_half_away(float(yen) / divisor, 0)
@@ -62,7 +62,7 @@ def format_amount(yen: float | None, unit: str = "円", triangle: bool = True) -
 
 def format_number(x: float | None, ndigits: int = 0) -> str:
     """A measure value (件, 時間, ㎡ ...) with separators, rounded half away."""
-    if is_missing(x):
+    if x is None or is_missing(x):
         return EMPTY
     value = round_half_away(float(x), ndigits)
     if value == 0:

@@ -43,7 +43,7 @@ def pdf(xlsx, target):
     Path(target).write_bytes(b"%PDF-1.4 run " + sys.argv[3].encode())
 print("ready", flush=True)
 export_from_engine(FileEngine(Path(sys.argv[1])), Path(sys.argv[2]), now=datetime(2026, 6, 1),
-                   progress=lambda _m: None, pdf_renderer=pdf)
+                   pdf_renderer=pdf)
 """
 
 

@@ -7,6 +7,7 @@ The workbook is re-opened by openpyxl, the CSV read by pandas, the web page pars
 from __future__ import annotations
 
 import datetime
+import io
 import os
 import re
 import subprocess
@@ -23,13 +24,15 @@ from helpers.export import GENERATED, HAS_SOFFICE, NO_SOFFICE, make_inputs, need
 from openpyxl import load_workbook
 
 from kaikaku_xl.app.report import build_report
-from kaikaku_xl.export import ExportResult
+from kaikaku_xl.export import ExportResult, ItemStatus
 from kaikaku_xl.export.cells import date_label, fiscal_year_label
 from kaikaku_xl.export.opendata import COLUMNS
 from kaikaku_xl.export.report import Report
 from kaikaku_xl.metrics.evaluate import evaluate
 from kaikaku_xl.metrics.frames import Inputs, items_frame, measures_frame
+from kaikaku_xl.plan import Plan
 from kaikaku_xl.plan.settings import Settings
+from kaikaku_xl.progress import Progress
 from kaikaku_xl.rounding import format_amount, format_number, format_percent, percent_points, round_half_away
 
 PERCENT_KEYS = {"progress", "attainment", "mean_progress", "attainment_cumulative", "S", "A", "B", "C", "D"}
@@ -47,15 +50,15 @@ AMOUNT_KEYS = {
 
 
 @pytest.fixture(scope="module")
-def inputs() -> tuple[Any, Report, list[dict[str, Any]]]:
+def inputs() -> tuple[Plan, Report, list[ItemStatus]]:
     return make_inputs()
 
 
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory: pytest.TempPathFactory) -> tuple[ExportResult, list[str]]:
-    messages: list[str] = []
-    result = run_export(tmp_path_factory.mktemp("export"), soffice=None, messages=messages)
-    return result, messages
+    stream = io.StringIO()  # the phase lines, as stderr shows them
+    result = run_export(tmp_path_factory.mktemp("export"), soffice=None, progress=Progress(stream))
+    return result, stream.getvalue().splitlines()
 
 
 def resolve(report: dict[str, Any], pointer: str) -> Any:
@@ -142,12 +145,14 @@ def test_status_problems_become_warnings_not_errors(tmp_path: Path, inputs) -> N
     _plan, _report, statuses = inputs
     odd = [
         *statuses,
-        {"no": 99, "year": 2026, "status": "完了", "grade": "A"},
-        {"no": 1, "year": 2026, "status": "検討中", "grade": "A", "results": "", "issues": "", "next": ""},
+        ItemStatus(no=99, year=2026, status="完了", grade="A"),
+        ItemStatus(no=1, year=2026, status="検討中", grade="A"),
+        ItemStatus(no=None, year=2026, status="完了"),
     ]
     result = run_export(tmp_path, statuses=odd)
     joined = "\n".join(result.warnings)
     assert "No.99" in joined and "検討中" in joined and "複数" in joined
+    assert "番号または年度のない行" in joined
 
 
 def test_no_statuses_still_lists_the_qualitative_items(tmp_path: Path, inputs) -> None:

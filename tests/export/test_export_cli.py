@@ -1,9 +1,11 @@
-"""`kaikaku export` on a refreshed master: every output agrees with `kaikaku report --json` of the same file."""
+"""`kaikaku export` on a refreshed master: every output agrees with `kaikaku report --json` of the same file;
+stdout names the files written, stderr shows the phases (as every command does) and the warnings."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -15,11 +17,28 @@ from helpers.workbook import make_master
 
 from kaikaku_xl.rounding import percent_points
 
+PHASE = re.compile(r"^(?P<name>[^:：]+): (?P<counts>.*)（\d+\.\d 秒）$")
+PHASES = ["読み込み", "計算", "資料の組み立て", "書き込み"]
+
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "kaikaku_xl.cli", *args], capture_output=True, text=True, env=env, timeout=400
     )
+
+
+def phases(stderr: str) -> dict[str, str]:
+    """The phase lines of stderr (name -> counts); every other line is a warning (注意)."""
+    lines = stderr.splitlines()
+    assert all(PHASE.match(line) or line.startswith("注意: ") for line in lines), lines
+    return {m["name"]: m["counts"] for m in map(PHASE.match, lines) if m}
+
+
+def results_only(stdout: str, out: Path) -> None:
+    """stdout is one 書き出しました line per file of the folder, and nothing else."""
+    written = [line.removeprefix("書き出しました: ") for line in stdout.splitlines()]
+    assert all(line.startswith("書き出しました: ") for line in stdout.splitlines()), stdout
+    assert sorted(written) == sorted(str(p) for p in out.iterdir())
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +50,10 @@ def test_export_outputs_equal_the_report(master: Path, tmp_path: Path) -> None:
     report = json.loads(run("report", str(master), "--json").stdout)
     result = run("export", str(master), "--out", str(tmp_path), "--now", "2026-06-01T10:00:00")
     assert result.returncode == 0, result.stderr
-    assert "オープンデータ" in result.stdout + result.stderr  # progress shown in the terminal
+    results_only(result.stdout, tmp_path)  # the progress is shown on stderr, never among the results
+    seen = phases(result.stderr)
+    assert list(seen) == PHASES
+    assert seen["書き込み"] == ("4 ファイル" if shutil.which("soffice") else "3 ファイル")
     csv = pd.read_csv(
         tmp_path / "kaikaku_2026_opendata.csv", dtype={"全国地方公共団体コード": str}, encoding="utf-8-sig"
     )
@@ -74,3 +96,19 @@ def test_export_without_libreoffice_still_writes_the_rest(master: Path, tmp_path
         ".json",
         ".xlsx",
     ]  # .json: manifest
+
+
+def test_export_phases_go_to_stderr_and_results_to_stdout(master: Path, tmp_path: Path) -> None:
+    """Like every command: the phases on stderr, silent with -q; stdout the same files either way."""
+    env = {**os.environ, "PATH": str(Path(sys.executable).parent)}  # no soffice: the fast path without a PDF
+    loud = run("export", str(master), "--out", str(tmp_path / "loud"), env=env)
+    quiet = run("export", str(master), "--out", str(tmp_path / "quiet"), "-q", env=env)
+    assert (loud.returncode, quiet.returncode) == (0, 0), loud.stderr + quiet.stderr
+    results_only(loud.stdout, tmp_path / "loud")
+    results_only(quiet.stdout, tmp_path / "quiet")
+    seen = phases(loud.stderr)
+    assert list(seen) == PHASES
+    assert re.fullmatch(r"\d+ 表・\d+ 図", seen["資料の組み立て"]) and seen["書き込み"] == "3 ファイル"
+    warnings = [line for line in loud.stderr.splitlines() if line.startswith("注意: ")]
+    assert len(warnings) == 1 and "LibreOffice" in warnings[0]
+    assert quiet.stderr.splitlines() == warnings  # -q silences the progress, not the warnings

@@ -35,7 +35,7 @@ def export(master: Path, out: Path, renderer=None, year: int | None = None):  # 
     engine = FileEngine(master)
     try:
         return export_from_engine(
-            engine, out, now=NOW, year=year, progress=lambda _m: None, pdf_renderer=renderer or fake_pdf("A")
+            engine, out, master_path=master, now=NOW, year=year, pdf_renderer=renderer or fake_pdf("A")
         )
     finally:
         engine.close()

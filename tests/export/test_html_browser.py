@@ -53,7 +53,6 @@ def page_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
             engine,
             folder / "export",
             now=datetime.fromisoformat(FIXED_NOW),
-            progress=lambda _: None,
             pdf_renderer=lambda xlsx, pdf: None,
         )
     finally:

@@ -43,7 +43,6 @@ def test_an_ampersand_in_the_plan_name_is_printed_not_obeyed(tmp_path: Path) -> 
         FileEngine(master),
         out,
         now=datetime(2026, 6, 1),
-        progress=lambda _m: None,
         pdf_renderer=lambda _x, target: Path(target).write_bytes(b"%PDF-1.4"),
     )
     with zipfile.ZipFile(result.xlsx) as zf:

@@ -66,9 +66,7 @@ def generated_workbooks(folder: Path) -> list[Path]:
     xlsm = create_xlsm(load_plan(), folder / "macro.xlsm", sample=True, now=now)
     engine = FileEngine(master)
     try:  # the PDF is LibreOffice's print of this same xlsx; not needed to read formats
-        export_from_engine(
-            engine, folder / "export", now=now, progress=lambda _: None, pdf_renderer=lambda xlsx, pdf: None
-        )
+        export_from_engine(engine, folder / "export", now=now, pdf_renderer=lambda xlsx, pdf: None)
     finally:
         engine.close()
     write_plan_workbook(folder / "plan_template.xlsx")  # `kaikaku plan template`: another city's plan

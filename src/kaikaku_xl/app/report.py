@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -25,7 +25,7 @@ from kaikaku_xl.export.report import (
 from kaikaku_xl.master.load import Loaded, count_inputs, load
 from kaikaku_xl.master.recorded import evaluate_kept
 from kaikaku_xl.metrics.frames import Results
-from kaikaku_xl.plan import Plan, item_no
+from kaikaku_xl.plan import ItemNo, Plan, item_no
 from kaikaku_xl.plan.numformat import default_decimals
 from kaikaku_xl.plan.scale import EXCLUDED, GRADES, NOT_GRADED
 from kaikaku_xl.plan.settings import Settings
@@ -48,9 +48,25 @@ def _num(x: Any) -> float | int | None:
     return int(value) if value.is_integer() and abs(value) < 2**53 else value
 
 
-def _nums(record: dict[str, Any], keys: Sequence[str]) -> dict[str, float | int | None]:
+Record = Mapping[Hashable, Any]  # a row of a results frame (DataFrame.to_dict("records"))
+
+
+def _nums(record: Record, keys: Sequence[str]) -> dict[str, float | int | None]:
     """The record's figures under their own names, full precision or None (the report's fields share the names)."""
     return {key: _num(record[key]) for key in keys}
+
+
+def _optional_nums(record: Record, keys: Sequence[str]) -> dict[str, float | int | None]:
+    """The same for figures a frame may lack (those of the 効果額計画): None where it does."""
+    return {key: _num(record.get(key)) for key in keys}
+
+
+def _no(value: Any) -> ItemNo:
+    """An item number of the results (the plan's own numbers: never blank)."""
+    no = item_no(value)
+    if no is None:
+        raise ValueError(f"評価結果に取組項目の番号がない行があります（{value!r}）。")
+    return no
 
 
 def _rollups(frame: pd.DataFrame, labels: tuple[str, ...] = GRADES) -> tuple[Rollup, ...]:
@@ -65,22 +81,22 @@ def _rollups(frame: pd.DataFrame, labels: tuple[str, ...] = GRADES) -> tuple[Rol
             effect_year_missing=int(r["effect_year_missing"]),
             effect_cumulative_missing=int(r["effect_cumulative_missing"]),
             counted_measures=tuple(m for m in str(r["counted_measures"]).split(", ") if m),
-            **{
-                key: _num(r.get(key))
-                for key in (
+            **_optional_nums(
+                r,
+                (
                     "effect_plan_year",
                     "effect_plan_cumulative",
                     "effect_plan_attainment",
                     "effect_plan_attainment_cumulative",
                     "effect_share",
-                )
-            },
+                ),
+            ),
         )
         for r in frame.to_dict("records")
     )
 
 
-def _item_effects(row: dict[str, Any]) -> dict[str, Any]:
+def _item_effects(row: Record) -> dict[str, Any]:
     """An item's 財政効果額 and its plan, as ItemResult fields (None where not known)."""
     keys = {
         "effect_year": "single_year",
@@ -93,29 +109,47 @@ def _item_effects(row: dict[str, Any]) -> dict[str, Any]:
     return {field: _num(row.get(column)) for field, column in keys.items()}
 
 
-def build_report(plan: Plan, results: Results, problems: Sequence[Problem] = ()) -> Report:
+MEASURE_FIGURES = (
+    "baseline",
+    "target",
+    "actual",
+    "planned",
+    "progress",
+    "attainment",
+    "planned_progress",
+    "effect",
+)
+YEAR_FIGURES = (
+    "measures",
+    "ledger",
+    "single_year",
+    "cumulative",
+    "planned",
+    "planned_cumulative",
+    "attainment",
+    "attainment_cumulative",
+    "reference",
+)
+YEAR_PLAN_FIGURES = (
+    "effect_plan",
+    "effect_plan_cumulative",
+    "effect_plan_attainment",
+    "effect_plan_attainment_cumulative",
+)
+
+
+def _measures(plan: Plan, frame: pd.DataFrame) -> tuple[MeasureResult, ...]:
+    """One result per measure, with the decimals the plan shows it in."""
     decimals = {x.measure_id: x.shown_decimals for x in plan.measures}
-    measures = tuple(
+    return tuple(
         MeasureResult(
             id=r["measure_id"],
-            item=item_no(r["item"]),
+            item=_no(r["item"]),
             name=r["name"],
             unit=r["unit"],
             decimals=decimals.get(r["measure_id"], default_decimals(r["unit"], r["baseline"], r["target"])),
             direction=r["direction"],
-            **_nums(
-                r,
-                (
-                    "baseline",
-                    "target",
-                    "actual",
-                    "planned",
-                    "progress",
-                    "attainment",
-                    "planned_progress",
-                    "effect",
-                ),
-            ),
+            **_nums(r, MEASURE_FIGURES),
             grade_basis=r["grade_basis"],
             grade=r["grade"],
             effect_kind=r["effect_kind"],
@@ -125,12 +159,16 @@ def build_report(plan: Plan, results: Results, problems: Sequence[Problem] = ())
             year_actual=_num(r.get("year_actual")),
             year_planned=_num(r.get("year_planned")),
         )
-        for r in results.measures.to_dict("records")
+        for r in frame.to_dict("records")
     )
+
+
+def _items(results: Results) -> tuple[ItemResult, ...]:
+    """One result per item, with its 財政効果額 and their plan."""
     effects_of = results.item_effects.set_index("item").to_dict("index")
-    items = tuple(
+    return tuple(
         ItemResult(
-            no=item_no(r["item"]),
+            no=_no(r["item"]),
             policy=int(r["policy"]),
             title=r["title"],
             lead=r["lead"],
@@ -140,39 +178,36 @@ def build_report(plan: Plan, results: Results, problems: Sequence[Problem] = ())
         )
         for r in results.items.to_dict("records")
     )
+
+
+def _effects(plan: Plan, frame: pd.DataFrame, year: int) -> Effects:
+    """The 財政効果額 per year, the evaluation year's own, and the earlier reforms' as the plan states them."""
     by_year = tuple(
         EffectYear(
             year=int(r["year"]),
-            **_nums(
-                r,
-                (
-                    "measures",
-                    "ledger",
-                    "single_year",
-                    "cumulative",
-                    "planned",
-                    "planned_cumulative",
-                    "attainment",
-                    "attainment_cumulative",
-                    "reference",
-                ),
-            ),
+            **_nums(r, YEAR_FIGURES),
             missing=None if pd.isna(r["missing"]) else int(r["missing"]),
-            **{
-                key: _num(r.get(key))
-                for key in (
-                    "effect_plan",
-                    "effect_plan_cumulative",
-                    "effect_plan_attainment",
-                    "effect_plan_attainment_cumulative",
-                )
-            },
+            **_optional_nums(r, YEAR_PLAN_FIGURES),
         )
-        for r in results.effects.to_dict("records")
+        for r in frame.to_dict("records")
     )
+    this_year = next((e for e in by_year if e.year == year), None)
+    return Effects(
+        by_year=by_year,
+        evaluation_year=year,
+        single_year=this_year.single_year if this_year else None,
+        cumulative=this_year.cumulative if this_year else None,
+        history=tuple(
+            HistoryEffect(name=h.name, effect_yen=h.effect_yen, as_of=h.as_of) for h in plan.history
+        ),
+    )
+
+
+def build_report(plan: Plan, results: Results, problems: Sequence[Problem] = ()) -> Report:
+    """The typed report of the results: measures, items, roll-ups (基本方針, 担当課, 推進項目, the whole plan)
+    and 財政効果額, graded on the plan's own scale."""
     year = results.evaluation_year
     labels = plan.grade_scale.labels if plan.grade_scale is not None else GRADES
-    this_year = next((e for e in by_year if e.year == year), None)
     return Report(
         plan=PlanInfo(
             name=plan.name,
@@ -182,20 +217,12 @@ def build_report(plan: Plan, results: Results, problems: Sequence[Problem] = ())
             baseline_year=plan.baseline_year,
             evaluation_year=year,
         ),
-        measures=measures,
-        items=items,
+        measures=_measures(plan, results.measures),
+        items=_items(results),
         policies=_rollups(results.policies, labels),
         departments=_rollups(results.leads, labels),
         total=_rollups(results.total, labels)[0],
-        effects=Effects(
-            by_year=by_year,
-            evaluation_year=year,
-            single_year=this_year.single_year if this_year else None,
-            cumulative=this_year.cumulative if this_year else None,
-            history=tuple(
-                HistoryEffect(name=h.name, effect_yen=h.effect_yen, as_of=h.as_of) for h in plan.history
-            ),
-        ),
+        effects=_effects(plan, results.effects, year),
         problems=tuple(problems),
         grade_scale=plan.grade_scale,
         sections=_rollups(results.sections, labels) if len(results.sections) else (),

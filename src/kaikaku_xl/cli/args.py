@@ -12,6 +12,7 @@ import argparse
 import logging
 import re
 import sys
+from collections.abc import Mapping
 from typing import NoReturn
 
 from kaikaku_xl import __version__
@@ -65,16 +66,24 @@ class JapaneseHelpFormatter(argparse.HelpFormatter):
 
 
 class JapaneseParser(argparse.ArgumentParser):
-    """fills: values for options no parser set (the common options have no defaults of their own, see below)."""
+    """fills: values for options no parser set (the common options have no defaults of their own, see below);
+    with_help=False: no -h of its own (a parent parser, whose children add theirs)."""
 
-    def __init__(self, *args, fills: dict[str, object] | None = None, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(
+        self,
+        *args,  # noqa: ANN002 (argparse's)
+        fills: Mapping[str, object] | None = None,
+        with_help: bool = True,
+        **kwargs,  # noqa: ANN003
+    ) -> None:
         kwargs.setdefault("formatter_class", JapaneseHelpFormatter)
         kwargs.setdefault("add_help", False)
         super().__init__(*args, **kwargs)
         self.fills = fills or {}
-        self.add_argument(
-            "-h", "--help", action="help", default=argparse.SUPPRESS, help="この説明を表示して終了"
-        )
+        if with_help:
+            self.add_argument(
+                "-h", "--help", action="help", default=argparse.SUPPRESS, help="この説明を表示して終了"
+            )
 
     def parse_known_args(self, args=None, namespace=None):  # noqa: ANN001, ANN201 (argparse's signature)
         namespace, extras = super().parse_known_args(args, namespace)
@@ -88,11 +97,11 @@ class JapaneseParser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: エラー: {translate(message)}\n")
 
 
-def common_options() -> argparse.ArgumentParser:
+def common_options() -> JapaneseParser:
     """The options of every subcommand, as a parent parser. Defaults are SUPPRESS so that a subcommand never
     overwrites what was given before its name (kaikaku --debug refresh ...); the top-level parser fills in
     COMMON_DEFAULTS afterwards. (Not set_defaults: parents share their action objects with every parser.)"""
-    common = argparse.ArgumentParser(add_help=False)
+    common = JapaneseParser(with_help=False)
     common.add_argument(
         "-v",
         "--verbose",

@@ -1,4 +1,4 @@
-"""What each `kaikaku` subcommand does (cli.py parses the arguments and catches errors once)."""
+"""What each `kaikaku` subcommand does (program.py parses the arguments from table.py and catches errors once)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kaikaku_xl.errors import EXIT_OK, EXIT_PROBLEMS, InputError
-from kaikaku_xl.plan import plan_to_dict
+from kaikaku_xl.plan import Plan, plan_to_dict
+from kaikaku_xl.progress import Progress
 
 if TYPE_CHECKING:
     from kaikaku_xl.app.refresh import RefreshOutcome
@@ -27,10 +28,9 @@ def _fixed_now(value: str | None) -> datetime | None:
     return None
 
 
-def _progress(args: argparse.Namespace):  # noqa: ANN202 (progress.Progress, imported only when used)
-    from kaikaku_xl.progress import Progress
-
-    return Progress(quiet=getattr(args, "quiet", False))
+def _progress(args: argparse.Namespace) -> Progress:
+    """The phase lines on stderr; -q silences them."""
+    return Progress(quiet=args.quiet)
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
@@ -81,7 +81,7 @@ def _plan_template(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _load_plan(args: argparse.Namespace, progress):  # noqa: ANN001, ANN202 (progress.Progress, imported lazily)
+def _load_plan(args: argparse.Namespace, progress: Progress) -> Plan:
     """The plan of --plan (the bundled one without it), with the 計画の読み込み line: a plan workbook of
     thousands of measures takes seconds to read."""
     with progress.phase("計画の読み込み") as phase:
@@ -196,7 +196,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from kaikaku_xl.app.export import export_file
 
     result = export_file(
-        Path(args.path), Path(args.out), year=args.year, now=_fixed_now(args.now), phases=_progress(args)
+        Path(args.path), Path(args.out), year=args.year, now=_fixed_now(args.now), progress=_progress(args)
     )
     for path in result.paths:
         print(f"書き出しました: {path}")

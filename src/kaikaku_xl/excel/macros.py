@@ -88,7 +88,6 @@ def do_export(engine: XlwingsEngine, now: datetime) -> str:
         engine,
         folder,
         now=now,
-        progress=lambda _message: None,
         pdf_renderer=lambda xlsx, pdf: excel_pdf(engine.book.app, xlsx, pdf),
     )
     notes = f"（注意 {len(result.warnings)} 件: {result.warnings[0]}）" if result.warnings else ""

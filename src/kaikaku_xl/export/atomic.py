@@ -3,7 +3,7 @@ swapped in with two renames, so the PDF in a folder is never older than the data
 
     with staged_export(out_dir, year) as stage:
         ...write the files into stage.path...
-        stage.publish(source={"fingerprint": ...})  # manifest, then the swap
+        stage.publish(MasterSource(fingerprint=...))  # manifest, then the swap
 
 The run's namespace in the folder is every name starting with `kaikaku_{year}_`: the new set replaces it whole
 (a PDF that could not be made this time leaves no older PDF behind). Anything else in the folder (other years'
@@ -23,12 +23,31 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from kaikaku_xl.errors import ExportError, os_reason
 from kaikaku_xl.xlsx.lock import writer_lock
 
 MANIFEST_VERSION = 1
+
+
+@dataclass(frozen=True)
+class MasterSource:
+    """What the manifest says about the master: its input fingerprint (every door) and, for a master file, its
+    name and SHA-256 (a door without a file, such as the workbook open in Excel, gives none)."""
+
+    fingerprint: str
+    name: str = ""
+    sha256: str = ""
+
+    @classmethod
+    def of(cls, fingerprint: str, path: Path | None) -> MasterSource:
+        if path is not None and path.is_file():
+            return cls(fingerprint, path.name, sha256_of(path))
+        return cls(fingerprint)
+
+    def as_dict(self) -> dict[str, str]:
+        own = {"name": self.name, "sha256": self.sha256} if self.name else {}
+        return {"fingerprint": self.fingerprint, **own}
 
 
 def manifest_name(year: int) -> str:
@@ -80,7 +99,7 @@ class Stage:
     year: int
     published: bool = False
 
-    def write_manifest(self, source: dict[str, Any] | None) -> Path:
+    def write_manifest(self, source: MasterSource | None) -> Path:
         files = [
             {"name": p.name, "sha256": sha256_of(p), "bytes": p.stat().st_size}
             for p in sorted(self.path.iterdir())
@@ -89,14 +108,14 @@ class Stage:
         manifest = {
             "version": MANIFEST_VERSION,
             "evaluation_year": self.year,
-            "master": source or {},
+            "master": source.as_dict() if source is not None else {},
             "files": files,
         }
         target = self.path / manifest_name(self.year)
         target.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         return target
 
-    def publish(self, source: dict[str, Any] | None = None) -> None:
+    def publish(self, source: MasterSource | None = None) -> None:
         """Write the manifest, carry over what is not this run's, and swap the folders."""
         self.write_manifest(source)
         own = f"kaikaku_{self.year}_"

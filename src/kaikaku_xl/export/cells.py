@@ -116,20 +116,20 @@ def _number_cell(shown: str, number: float | int, fmt: str, raw: float | int, re
 
 
 def percent_cell(rate: float | None, ref: str) -> Cell:
-    if is_missing(rate):
+    if rate is None or is_missing(rate):
         return _missing(ref)
     return _number_cell(format_percent(rate), percent_points(rate) / 100, PERCENT_FORMAT, rate, ref)
 
 
 def amount_cell(yen: float | None, unit: str, ref: str | None) -> Cell:
-    if is_missing(yen):
+    if yen is None or is_missing(yen):
         return _missing(ref)
     number = round_half_away(float(yen) / YEN_UNITS[unit], 0)
     return _number_cell(format_amount(yen, unit), number, AMOUNT_FORMAT, yen, ref)
 
 
 def count_cell(n: int | None, ref: str | None) -> Cell:
-    if is_missing(n):
+    if n is None or is_missing(n):
         return _missing(ref)
     return _number_cell(format_number(n), n, "#,##0", n, ref)
 
@@ -138,7 +138,7 @@ def measure_value_cell(x: float | None, unit: str, display_unit: str, ref: str, 
     """A 基準値/目標値/実績: amounts in the display unit, other units with the measure's decimals."""
     if unit == "円":
         return amount_cell(x, display_unit, ref)
-    if is_missing(x):
+    if x is None or is_missing(x):
         return _missing(ref)
     number = round_half_away(float(x), decimals)
     return _number_cell(format_number(x, decimals), number, number_format(decimals), x, ref)
@@ -170,7 +170,7 @@ class Figure:
     def column(self) -> Column:
         return Column(self.title, self.width, "right")
 
-    def cell(self, row: Any, ref: str, unit: str) -> Cell:
+    def cell(self, row: object, ref: str, unit: str) -> Cell:
         field_name, _, key = self.path.partition("/")
         value = getattr(row, field_name)
         if key:
@@ -183,12 +183,11 @@ class Figure:
         return amount_cell(value, unit, pointer)
 
 
-FigureRow = tuple[
-    list[Cell], Any, str
-]  # a row's own cells (its labels), the report row it reads, its pointer
+# A row's own cells (its labels), the report row it reads (a Rollup, an ItemResult, an EffectYear), its pointer.
+FigureRow = tuple[list[Cell], object, str]
 
 
-def figure_cells(row: Any, ref: str, unit: str, figures: Sequence[Figure]) -> list[Cell]:
+def figure_cells(row: object, ref: str, unit: str, figures: Sequence[Figure]) -> list[Cell]:
     return [f.cell(row, ref, unit) for f in figures]
 
 

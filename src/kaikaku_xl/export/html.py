@@ -14,6 +14,7 @@ from string import Template
 
 from kaikaku_xl.export.cells import Cell, Table, date_label, fiscal_year_label
 from kaikaku_xl.export.charts import bar_chart, grade_share_chart, line_chart
+from kaikaku_xl.export.trend_view import Trend
 from kaikaku_xl.export.view import Document
 from kaikaku_xl.palette import (
     BORDER_GREY,
@@ -138,32 +139,8 @@ def _figure(svg: str, alt: str, caption: str) -> str:
     )
 
 
-def render_html(doc: Document) -> str:
-    gc = doc.grade_chart
-    ec, hc = doc.effect_year_chart, doc.history_chart
-    grade_fig = _figure(
-        grade_share_chart(gc["categories"], gc["series"], "基本方針別の評価構成比", doc.scale),
-        gc["alt"],
-        "図1　基本方針別の評価構成比",
-    )
-    year_fig = _figure(
-        bar_chart(ec["categories"], ec["series"], "年度別の財政効果額", ec["unit"]),
-        ec["alt"],
-        "図2　年度別の財政効果額（実績と計画）",
-    )
-    hist_fig = _figure(
-        bar_chart(hc["categories"], hc["series"], "これまでの財政効果額", hc["unit"]),
-        hc["alt"],
-        "図3　これまでの行財政改革の財政効果額と本計画の累計",
-    )
-    info = [
-        ("団体", doc.city),
-        ("評価年度", fiscal_year_label(doc.evaluation_year)),
-        ("計画期間", doc.period_label),
-        ("作成日", date_label(doc.generated)),
-        ("金額の単位", f"{doc.display_unit}（△は負の値）"),
-    ]
-    parts = [
+def _head(doc: Document) -> list[str]:
+    return [
         "<!DOCTYPE html>",
         '<html lang="ja">',
         "<head>",
@@ -173,62 +150,108 @@ def render_html(doc: Document) -> str:
         f"<title>{escape(doc.title)}</title>",
         f"<style>{CSS}</style>",
         "</head>",
-        "<body>",
-        "<header>",
-        f"<h1>{escape(doc.plan_name)} 取組状況報告</h1>",
     ]
+
+
+def _header(doc: Document) -> list[str]:
+    """The plan's name and subtitle, then who reports on which year, when, in which unit."""
+    info = [
+        ("団体", doc.city),
+        ("評価年度", fiscal_year_label(doc.evaluation_year)),
+        ("計画期間", doc.period_label),
+        ("作成日", date_label(doc.generated)),
+        ("金額の単位", f"{doc.display_unit}（△は負の値）"),
+    ]
+    parts = ["<header>", f"<h1>{escape(doc.plan_name)} 取組状況報告</h1>"]
     if doc.subtitle:
         parts.append(f'<p class="subtitle">{escape(doc.subtitle)}</p>')
     parts.append(
         '<dl class="info">' + "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in info) + "</dl>"
     )
-    parts += [
-        "</header>",
+    return [*parts, "</header>"]
+
+
+def _section(key: str, heading: str, body: list[str]) -> list[str]:
+    return [f'<section aria-labelledby="h-{key}"><h2 id="h-{key}">{heading}</h2>', *body, "</section>"]
+
+
+def _summary(doc: Document) -> list[str]:
+    gc = doc.grade_chart
+    figure = _figure(
+        grade_share_chart(gc.categories, gc.series, "基本方針別の評価構成比", doc.scale),
+        gc.alt,
+        "図1　基本方針別の評価構成比",
+    )
+    legend = f'<p class="note">{escape(doc.grade_legend)}</p>'
+    return _section("summary", "評価の概要", [legend, *(table_html(t) for t in doc.summary), figure])
+
+
+def _items(doc: Document) -> list[str]:
+    legend = f'<p class="note">{escape(doc.grade_legend)}。金額の単位：{escape(doc.display_unit)}</p>'
+    return _section("items", "取組項目別の進捗状況", [legend, table_html(doc.items)])
+
+
+def _effects(doc: Document) -> list[str]:
+    ec, hc = doc.effect_year_chart, doc.history_chart
+    year_fig = _figure(
+        bar_chart(ec.categories, ec.series, "年度別の財政効果額", ec.unit),
+        ec.alt,
+        "図2　年度別の財政効果額（実績と計画）",
+    )
+    hist_fig = _figure(
+        bar_chart(hc.categories, hc.series, "これまでの財政効果額", hc.unit),
+        hc.alt,
+        "図3　これまでの行財政改革の財政効果額と本計画の累計",
+    )
+    return _section("effects", "財政効果額", [*(table_html(t) for t in doc.effects), year_fig, hist_fig])
+
+
+def _trend(trend: Trend) -> list[str]:
+    charts = [
+        _figure(
+            line_chart(ch.categories, {"実績": ch.actual, "計画値": ch.planned}, ch.title, ch.unit),
+            ch.alt,
+            ch.title,
+        )
+        for ch in trend.charts
+    ]
+    body = [
+        table_html(trend.items),
+        table_html(trend.measures),
+        '<div class="trend-charts">',
+        *charts,
+        "</div>",
+    ]
+    return _section("trend", "年度推移", body)
+
+
+def _revisions(revisions: Table) -> list[str]:
+    caption = f'<p class="note">{escape(revisions.caption)}</p>'
+    return _section("revisions", "計画の見直し", [caption, table_html(revisions)])
+
+
+def render_html(doc: Document) -> str:
+    """The page: head, header, then a section per part of the report (年度推移 and 計画の見直し where there
+    are such), then the footer."""
+    main = [
+        *_summary(doc),
+        *_items(doc),
+        *_section("qual", "定性評価", [table_html(doc.qualitative)]),
+        *_effects(doc),
+        *(_trend(doc.trend) if doc.trend is not None else []),
+        *(_revisions(doc.revisions) if doc.revisions is not None else []),
+    ]
+    footer = (
+        f'<footer><p class="note">{escape(doc.city)}　{escape(date_label(doc.generated))}作成</p></footer>'
+    )
+    parts = [
+        *_head(doc),
+        "<body>",
+        *_header(doc),
         "<main>",
-        '<section aria-labelledby="h-summary"><h2 id="h-summary">評価の概要</h2>',
-        f'<p class="note">{escape(doc.grade_legend)}</p>',
-    ]
-    parts += [table_html(t) for t in doc.summary]
-    parts += [
-        grade_fig,
-        "</section>",
-        '<section aria-labelledby="h-items"><h2 id="h-items">取組項目別の進捗状況</h2>',
-        f'<p class="note">{escape(doc.grade_legend)}。金額の単位：{escape(doc.display_unit)}</p>',
-        table_html(doc.items),
-        "</section>",
-        '<section aria-labelledby="h-qual"><h2 id="h-qual">定性評価</h2>',
-        table_html(doc.qualitative),
-        "</section>",
-        '<section aria-labelledby="h-effects"><h2 id="h-effects">財政効果額</h2>',
-    ]
-    parts += [table_html(t) for t in doc.effects]
-    parts += [year_fig, hist_fig, "</section>"]
-    if doc.trend is not None:
-        parts += [
-            '<section aria-labelledby="h-trend"><h2 id="h-trend">年度推移</h2>',
-            table_html(doc.trend.items),
-            table_html(doc.trend.measures),
-            '<div class="trend-charts">',
-        ]
-        parts += [
-            _figure(
-                line_chart(ch.categories, {"実績": ch.actual, "計画値": ch.planned}, ch.title, ch.unit),
-                ch.alt,
-                ch.title,
-            )
-            for ch in doc.trend.charts
-        ]
-        parts += ["</div>", "</section>"]
-    if doc.revisions is not None:
-        parts += [
-            '<section aria-labelledby="h-revisions"><h2 id="h-revisions">計画の見直し</h2>',
-            f'<p class="note">{escape(doc.revisions.caption)}</p>',
-            table_html(doc.revisions),
-            "</section>",
-        ]
-    parts += [
+        *main,
         "</main>",
-        f'<footer><p class="note">{escape(doc.city)}　{escape(date_label(doc.generated))}作成</p></footer>',
+        footer,
         "</body>",
         "</html>",
         "",

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from kaikaku_xl.export.report import Report
+from kaikaku_xl.plan import Plan
 from kaikaku_xl.rounding import is_missing, percent_points, round_half_away
 
 COLUMNS = [
@@ -61,8 +62,8 @@ def neutralise(value: str) -> str:
     return "'" + value if value.startswith(DANGEROUS) else value
 
 
-def _number(x: Any, ndigits: int = 2) -> str:
-    if is_missing(x):
+def _number(x: float | None, ndigits: int = 2) -> str:
+    if x is None or is_missing(x):
         return ""
     value = round_half_away(float(x), ndigits)
     if value == 0:
@@ -70,17 +71,17 @@ def _number(x: Any, ndigits: int = 2) -> str:
     return str(int(value)) if value.is_integer() else repr(value)
 
 
-def _percent(rate: Any) -> str:
-    if is_missing(rate):
+def _percent(rate: float | None) -> str:
+    if rate is None or is_missing(rate):
         return ""
     value = percent_points(rate)
     return f"{value:.1f}" if value != 0 else "0.0"
 
 
-def rows(plan: Any, report: Report, generated: datetime.date) -> list[list[Any]]:
+def rows(plan: Plan, report: Report, generated: datetime.date) -> list[list[Any]]:
     info = report.plan
     year = info.evaluation_year
-    names = {p.no: p.name for p in getattr(plan, "policies", ())}
+    names = {p.no: p.name for p in plan.policies}
     measures_of = report.measures_by_item()
     published = generated.isoformat()
     out: list[list[Any]] = []
@@ -97,9 +98,9 @@ def rows(plan: Any, report: Report, generated: datetime.date) -> list[list[Any]]
             item.lead,
         ]
         own = measures_of.get(no, [])
-        plan = [_number(item.effect_plan_year, 0), _percent(item.effect_plan_attainment)]
+        effect_plan = [_number(item.effect_plan_year, 0), _percent(item.effect_plan_attainment)]
         if not own:
-            row = head + ["", "", "", "", "", "", "", item.grade, "", published, "", "", *plan]
+            row = head + ["", "", "", "", "", "", "", item.grade, "", published, "", "", *effect_plan]
             row[1] = f"{year}-{no}"
             out.append(row)
             continue
@@ -118,7 +119,7 @@ def rows(plan: Any, report: Report, generated: datetime.date) -> list[list[Any]]
                 published,
                 m.aggregation,
                 _number(m.year_actual) if m.aggregation else "",
-                *plan,
+                *effect_plan,
             ]
             row[1] = f"{year}-{m.id}"
             out.append(row)
@@ -140,7 +141,7 @@ TEXT_COLUMNS = {
 }
 
 
-def render_csv(plan: Any, report: Report, generated: datetime.date) -> str:
+def render_csv(plan: Plan, report: Report, generated: datetime.date) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(COLUMNS)
@@ -151,5 +152,5 @@ def render_csv(plan: Any, report: Report, generated: datetime.date) -> str:
     return buffer.getvalue()
 
 
-def write_csv(plan: Any, report: Report, path: Path, generated: datetime.date) -> None:
+def write_csv(plan: Plan, report: Report, path: Path, generated: datetime.date) -> None:
     path.write_bytes(("\ufeff" + render_csv(plan, report, generated)).encode("utf-8"))

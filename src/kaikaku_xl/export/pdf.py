@@ -13,6 +13,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from kaikaku_xl.export.view import Document
@@ -21,6 +22,10 @@ from kaikaku_xl.palette import PDF_FONTS
 from kaikaku_xl.textfit import LIBREOFFICE
 
 TIMEOUT_SECONDS = 180
+
+# Another program's rendering of the values-only workbook into the PDF, (xlsx, pdf) -> None: from Excel, Excel's
+# own PDF export of the same sheets. Without one, LibreOffice renders it (write_pdf).
+PdfRenderer = Callable[[Path, Path], None]
 
 
 def japanese_font() -> str | None:

@@ -4,8 +4,6 @@ unchanged. Every figure comes from the report; rates are rounded by the cells (r
 
 from __future__ import annotations
 
-from typing import Any
-
 from kaikaku_xl.export.cells import (
     COUNT,
     PERCENT,
@@ -20,14 +18,15 @@ from kaikaku_xl.export.cells import (
 )
 from kaikaku_xl.export.effect_tables import by_year_table
 from kaikaku_xl.export.report import Report
+from kaikaku_xl.plan import Plan
 from kaikaku_xl.plan.scale import GRADES
 
 
-def section_table(report: Report, plan: Any) -> list[Table]:
+def section_table(report: Report, plan: Plan) -> list[Table]:
     """推進項目別: items, graded, grade shares and mean 進捗率 of each 推進項目, under its 基本方針."""
     if not report.sections:
         return []
-    names = {s.no: (s.policy, s.name) for s in getattr(plan, "sections", ())}
+    names: dict[int | str, tuple[int | str, str]] = {s.no: (s.policy, s.name) for s in plan.sections}
     figures = [
         Figure("取組項目数", 11, "items", COUNT),
         Figure("評価対象", 11, "graded", COUNT),
@@ -36,7 +35,7 @@ def section_table(report: Report, plan: Any) -> list[Table]:
     ]
     rows = []
     for i, s in enumerate(report.sections):
-        policy, name = names.get(s.group, ("", s.group))
+        policy, name = names.get(s.group, ("", str(s.group)))
         rows.append(([center(policy), text(f"{s.group}　{name}")], s, f"/sections/{i}"))
     table = figure_table(
         "section_summary",
@@ -81,6 +80,10 @@ YEAR_PLAN_FIGURES = (
 )
 
 
+def _name(names: dict[int, str], policy: int | str) -> str:
+    return names.get(policy, "") if isinstance(policy, int) else ""
+
+
 def effect_plan_tables(report: Report, names: dict[int, str], unit: str) -> list[Table]:
     """財政効果額 against the 効果額計画: per 基本方針 (with 分野別割合), per item and per year; none without a plan."""
     if not _has_plan(report):
@@ -89,7 +92,7 @@ def effect_plan_tables(report: Report, names: dict[int, str], unit: str) -> list
     label = fiscal_year_label(year)
     unit_note = f"金額の単位：{unit}（△は負の値）"
     policy_rows: list[FigureRow] = [
-        ([text(f"基本方針{p.group}　{names.get(p.group, '')}".rstrip())], p, f"/policies/{i}")
+        ([text(f"基本方針{p.group}　{_name(names, p.group)}".rstrip())], p, f"/policies/{i}")
         for i, p in enumerate(report.policies)
     ]
     policy_rows.append(([text("全体")], report.total, "/total"))

@@ -7,37 +7,48 @@ in the export's result, never a failure: the materials are still written.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
 
 from kaikaku_xl.export.cells import Column, Group, Table, center, fiscal_year_label, text
 from kaikaku_xl.export.report import Report
 from kaikaku_xl.export.tables import policy_label
-from kaikaku_xl.plan import item_no
+from kaikaku_xl.plan import ItemNo
 from kaikaku_xl.plan.scale import NOT_GRADED
 from kaikaku_xl.plan.vocabulary import STATUS_CHOICES, grade_choices, unknown_grade, unknown_status
 
 NO_STATUS = "未入力"
 
 
+@dataclass(frozen=True)
+class ItemStatus:
+    """One row of the 進捗状況 table as the export reads it: empty text (never NaN) for what staff left blank."""
+
+    no: ItemNo | None  # the item's number as item_no reads it (None: the row names none)
+    year: int
+    status: str = ""  # 未着手・実施中・完了 (plan/vocabulary.py)
+    grade: str = ""  # the department's grade, for the items without measures
+    results: str = ""  # 取組実績
+    issues: str = ""  # 課題
+    next: str = ""  # 今後の方向性
+
+
 def _status_index(
-    statuses: list[dict[str, Any]],
+    statuses: Sequence[ItemStatus],
     year: int,
-    item_nos: set[Any],
+    item_nos: set[ItemNo],
     labels: tuple[str, ...],
     warnings: list[str],
-) -> dict[int, dict[str, Any]]:
-    found: dict[int, dict[str, Any]] = {}
+) -> dict[ItemNo, ItemStatus]:
+    found: dict[ItemNo, ItemStatus] = {}
     for entry in statuses:
-        try:
-            no, entry_year = item_no(entry.get("no")), int(entry.get("year"))
-            if no is None:
-                raise ValueError(entry)
-        except (TypeError, ValueError):
+        no = entry.no
+        if no is None:
             warnings.append(
-                f"定性評価の入力に番号または年度のない行があります（{entry!r}）。読み飛ばしました。"
+                f"定性評価の入力に番号または年度のない行があります（{asdict(entry)!r}）。読み飛ばしました。"
             )
             continue
-        if entry_year != year:
+        if entry.year != year:
             continue
         if no not in item_nos:
             warnings.append(f"定性評価の入力にある取組項目 No.{no} は計画にありません。読み飛ばしました。")
@@ -46,25 +57,25 @@ def _status_index(
             warnings.append(
                 f"取組項目 No.{no} の定性評価（{year}年度）が複数あります。最後の入力を使いました。"
             )
-        status = str(entry.get("status") or "")
-        if unknown_status(status):
-            warnings.append(f"取組項目 No.{no} の状況「{status}」は選択肢にありません。{STATUS_CHOICES}")
-        grade = str(entry.get("grade") or "")
-        if unknown_grade(grade, also=(NOT_GRADED,), labels=labels):
+        if unknown_status(entry.status):
             warnings.append(
-                f"取組項目 No.{no} の評価「{grade}」は選択肢にありません。{grade_choices(labels)}"
+                f"取組項目 No.{no} の状況「{entry.status}」は選択肢にありません。{STATUS_CHOICES}"
+            )
+        if unknown_grade(entry.grade, also=(NOT_GRADED,), labels=labels):
+            warnings.append(
+                f"取組項目 No.{no} の評価「{entry.grade}」は選択肢にありません。{grade_choices(labels)}"
             )
         found[no] = entry
     return found
 
 
 def qualitative_table(
-    report: Report, statuses: list[dict[str, Any]], names: dict[int, str], warnings: list[str]
+    report: Report, statuses: Sequence[ItemStatus], names: dict[int, str], warnings: list[str]
 ) -> Table:
     year = report.evaluation_year
     with_measures = {m.item for m in report.measures}
     entries = _status_index(statuses, year, {i.no for i in report.items}, report.scale.labels, warnings)
-    groups: dict[Any, Group] = {}
+    groups: dict[int, Group] = {}
     for item in report.items:
         no = item.no
         entry = entries.get(no)
@@ -74,9 +85,9 @@ def qualitative_table(
         if entry is None:
             status, grade, results, issues, nxt = NO_STATUS, item.grade, "", "", ""
         else:
-            status = str(entry.get("status") or NO_STATUS)
-            grade = str(entry.get("grade") or NOT_GRADED)
-            results, issues, nxt = (str(entry.get(k) or "") for k in ("results", "issues", "next"))
+            status = entry.status or NO_STATUS
+            grade = entry.grade or NOT_GRADED
+            results, issues, nxt = entry.results, entry.issues, entry.next
             if no not in with_measures and grade != item.grade:
                 warnings.append(
                     f"取組項目 No.{no} の評価が、集計結果（{item.grade}）と定性評価の入力（{grade}）で異なります。"

@@ -1,6 +1,6 @@
 """The evaluation report as typed, frozen records: what `kaikaku report --json` prints and every export reads.
 
-`workflows.report.build_report` fills it from the metrics; `Report.to_dict()` is the JSON (key order = field
+`app.report.build_report` fills it from the metrics; `Report.to_dict()` is the JSON (key order = field
 order, full precision, `None` = not computable, never NaN). To add a figure, add a field where it should appear
 in the JSON, typed `Number` (None when it cannot be computed); `to_dict` picks it up, and the golden files of
 tests/app/test_report_golden.py are regenerated on purpose.
@@ -9,9 +9,12 @@ tests/app/test_report_golden.py are regenerated on purpose.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, fields, is_dataclass
-from typing import Any
+from dataclasses import Field, asdict, dataclass, fields, is_dataclass
+from typing import Any, ClassVar
 
+from kaikaku_xl.plan import ItemNo
+from kaikaku_xl.plan.scale import GradeScale
+from kaikaku_xl.plan.scale_rows import scale_to_rows
 from kaikaku_xl.problems import Problem
 
 Number = float | int | None  # full precision; None = not computable
@@ -32,8 +35,10 @@ def _jsonable(value: Any) -> Any:
 class _Record:
     """to_dict() of a dataclass: its fields in order, nested records and tuples made JSON-ready."""
 
+    __dataclass_fields__: ClassVar[dict[str, Field[Any]]]  # what @dataclass gives every record
+
     def to_dict(self) -> dict[str, Any]:
-        return {f.name: _jsonable(getattr(self, f.name)) for f in fields(self)}  # type: ignore[arg-type]
+        return {f.name: _jsonable(getattr(self, f.name)) for f in fields(self)}
 
 
 @dataclass(frozen=True)
@@ -49,7 +54,7 @@ class PlanInfo(_Record):
 @dataclass(frozen=True)
 class MeasureResult(_Record):
     id: str  # "2-1": item 2, measure 1
-    item: int | str  # the item's number: 1..27 as numbers, "R1-3" as text
+    item: ItemNo  # the item's number: 1..27 as numbers, "R1-3" as text
     name: str
     unit: str
     decimals: int  # decimals shown for this measure's values (the plan's, else the unit's default)
@@ -76,7 +81,7 @@ class MeasureResult(_Record):
 
 @dataclass(frozen=True)
 class ItemResult(_Record):
-    no: int | str
+    no: ItemNo
     policy: int
     title: str
     lead: str
@@ -97,7 +102,7 @@ class ItemResult(_Record):
 class Rollup(_Record):
     """One row of a roll-up (a 基本方針, a 担当課 or the whole plan). Its JSON names `group` after the roll-up."""
 
-    group: Any
+    group: int | str  # the 基本方針's number, the 担当課, the 推進項目's number, or 全体
     items: int
     graded: int
     counts: Mapping[str, int]  # every grade including 評価対象外
@@ -167,9 +172,9 @@ class Report(_Record):
     total: Rollup
     effects: Effects
     problems: tuple[Problem, ...] = ()
-    # The plan's own grade scale (metrics.scale.GradeScale): in the JSON as "grades" (label, name, color, basis,
-    # threshold, explain); None = the default S–D, left out of the JSON (unchanged for such plans).
-    grade_scale: Any = None
+    # The plan's own grade scale: in the JSON as "grades" (label, name, color, basis, threshold, explain);
+    # None = the default S–D, left out of the JSON (unchanged for such plans).
+    grade_scale: GradeScale | None = None
     sections: tuple[
         Rollup, ...
     ] = ()  # per 推進項目: only in a three-level plan (the key is absent otherwise)
@@ -180,8 +185,6 @@ class Report(_Record):
         out["departments"] = [d.to_dict("lead") for d in self.departments]
         out.pop("grade_scale")
         if self.grade_scale is not None:
-            from kaikaku_xl.plan.scale_rows import scale_to_rows
-
             out["grades"] = scale_to_rows(self.grade_scale, as_json=True)
         del out["sections"]
         if self.sections:  # after the 基本方針, as the plan's levels go; two-level plans' JSON is unchanged
@@ -195,19 +198,17 @@ class Report(_Record):
         return out
 
     @property
-    def scale(self) -> Any:
+    def scale(self) -> GradeScale:
         """The grade scale the report was graded on (the default S–D when the plan has none of its own)."""
-        from kaikaku_xl.plan.scale import GradeScale
-
         return self.grade_scale or GradeScale()
 
     @property
     def evaluation_year(self) -> int:
         return self.plan.evaluation_year
 
-    def measures_by_item(self) -> dict[int, list[tuple[int, MeasureResult]]]:
+    def measures_by_item(self) -> dict[ItemNo, list[tuple[int, MeasureResult]]]:
         """Each item's measures with their index in `measures` (the index of their JSON pointer)."""
-        out: dict[int, list[tuple[int, MeasureResult]]] = {}
+        out: dict[ItemNo, list[tuple[int, MeasureResult]]] = {}
         for i, m in enumerate(self.measures):
             out.setdefault(m.item, []).append((i, m))
         return out

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from kaikaku_xl.export.cells import Column, Group, Table, center, date_label, text
-from kaikaku_xl.plan import plain_number
+from kaikaku_xl.plan import Plan, plain_number
 
 CAPTION = "計画の見直し（推進本部決定）。適用開始年度より前の年度は見直し前の値で評価しています。"
 
@@ -24,9 +23,9 @@ def _day(value: str) -> str:
         return value
 
 
-def revisions_table(plan: Any) -> Table | None:
+def revisions_table(plan: Plan) -> Table | None:
     """None when the plan has not been revised (the section is left out)."""
-    revisions = getattr(plan, "revisions", ())
+    revisions = plan.revisions
     if not revisions:
         return None
     measures = {m.measure_id: m for m in plan.measures}

@@ -5,8 +5,6 @@ The 定性評価 table is in export/qualitative.py, the 財政効果額 tables i
 
 from __future__ import annotations
 
-from typing import Any
-
 from kaikaku_xl.export.cells import (
     COUNT,
     PERCENT,
@@ -23,14 +21,14 @@ from kaikaku_xl.export.cells import (
     percent_cell,
     text,
 )
-from kaikaku_xl.export.report import Report
-from kaikaku_xl.plan import MONEY_KINDS
+from kaikaku_xl.export.report import MeasureResult, Report
+from kaikaku_xl.plan import MONEY_KINDS, Plan
 from kaikaku_xl.plan.scale import EXCLUDED, NOT_GRADED, GradeScale
 from kaikaku_xl.rounding import format_number, is_missing
 
 
-def policy_names(plan: Any) -> dict[int, str]:
-    return {p.no: p.name for p in getattr(plan, "policies", ())}
+def policy_names(plan: Plan) -> dict[int, str]:
+    return {p.no: p.name for p in plan.policies}
 
 
 def policy_label(no: int | str, names: dict[int, str]) -> str:
@@ -99,9 +97,23 @@ def summary_tables(report: Report, names: dict[int, str], unit: str) -> list[Tab
     return [counts, shares]
 
 
+def _measure_note(m: MeasureResult, *, secondary: bool, year: int) -> str:
+    """A measure's 備考: the report's note, with what the row's figures do not say themselves (a secondary
+    measure, an effect not counted, a 累計 shown as its running total)."""
+    note = m.note or ""
+    if secondary:
+        note = "副指標（項目の評価は主指標による）" + ("。" + note if note else "")
+    if not m.counted and m.effect_kind in MONEY_KINDS and not is_missing(m.effect):
+        note = (note + "。" if note else "") + "財政効果額に計上しない（重複計上の防止）"
+    if m.aggregation:  # 累計: the 実績 shown is the running total; the year's own amount goes to the note
+        own_year = "−" if is_missing(m.year_actual) else format_number(m.year_actual, m.decimals)
+        note = f"実績は累計（{year}年度の値 {own_year}）" + ("。" + note if note else "")
+    return note
+
+
 def items_table(report: Report, names: dict[int, str], unit: str) -> Table:
     measures_of = report.measures_by_item()
-    groups: dict[Any, Group] = {}
+    groups: dict[int, Group] = {}
     for item in report.items:
         group = groups.setdefault(item.policy, Group(policy_label(item.policy, names), []))
         head = [center(item.no), text(item.title), text(item.lead)]
@@ -116,22 +128,9 @@ def items_table(report: Report, names: dict[int, str], unit: str) -> Table:
             continue
         for k, (i, m) in enumerate(own):
             ref = f"/measures/{i}"
-            note = m.note or ""
-            if k > 0:
-                note = (
-                    "副指標（項目の評価は主指標による）" + ("。" + note if note else "")
-                    if item.grade_source == "主指標"
-                    else note
-                )
-            if not m.counted and m.effect_kind in MONEY_KINDS and not is_missing(m.effect):
-                note = (note + "。" if note else "") + "財政効果額に計上しない（重複計上の防止）"
-            if (
-                m.aggregation
-            ):  # 累計: the 実績 shown is the running total; the year's own amount goes to the note
-                own_year = "−" if is_missing(m.year_actual) else format_number(m.year_actual, m.decimals)
-                note = f"実績は累計（{report.evaluation_year}年度の値 {own_year}）" + (
-                    "。" + note if note else ""
-                )
+            note = _measure_note(
+                m, secondary=k > 0 and item.grade_source == "主指標", year=report.evaluation_year
+            )
             group.rows.append(
                 head
                 + [

@@ -1,5 +1,5 @@
 """The council materials' 年度推移 section: each item's grade per year and each measure's actual against its
-planned path (the rows of the master's 年度推移 sheet, workflows/trend.py), as tables and one small chart per
+planned path (the rows of the master's 年度推移 sheet, app/trend.py), as tables and one small chart per
 measure (a native line chart in the xlsx and so in the PDF, an SVG line chart in the HTML)."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from kaikaku_xl.export.cells import Column, Group, Table, center, text
+from kaikaku_xl.export.cells import Cell, Column, Group, Table, center, text
 from kaikaku_xl.plan.scale import GRADES
 from kaikaku_xl.rounding import EMPTY, YEN_UNITS, format_amount, format_number, is_missing, round_half_away
 
@@ -35,6 +35,20 @@ class TrendChart:
         return f"{self.title}の実績と計画値の折れ線グラフ（{self.unit}）。{pairs}。"
 
 
+@dataclass(frozen=True)
+class TrendData:
+    """The section's input: the rows of the master's 年度推移 sheet (app/trend.trend_rows), cut to what the
+    council sees (item grades up to the evaluation year)."""
+
+    plan_years: list[int]  # the item table's years: the plan's, up to the evaluation year
+    years: list[int]  # the measure table's years: the planned path to the plan's end
+    items: list[list[Any]]  # No, 取組項目, 主要担当課, then a grade per plan year
+    measures: list[
+        list[Any]
+    ]  # two rows per measure (実績, 計画値): ID, name, unit, 系列, then a value per year
+    decimals: dict[str, int]  # measure ID -> decimals shown
+
+
 @dataclass
 class Trend:
     items: Table
@@ -51,12 +65,11 @@ def _value(x: Any, unit: str, display_unit: str, decimals: int) -> tuple[str, fl
     return format_number(float(x), decimals), round_half_away(float(x), decimals)
 
 
-def trend_view(data: dict[str, Any] | None, display_unit: str) -> Trend | None:
-    """data: {"plan_years", "years", "items": item rows, "measures": measure rows, "decimals": id -> digits}
-    as workflows/trend.trend_rows makes them; None (no section) without it."""
-    if not data:
+def trend_view(data: TrendData | None, display_unit: str) -> Trend | None:
+    """The section's tables and charts; None (no section) without data."""
+    if data is None:
         return None
-    plan_years, years = data["plan_years"], data["years"]
+    plan_years, years = data.plan_years, data.years
     item_columns = [
         Column("No", 5, "center"),
         Column("取組項目", 30),
@@ -70,7 +83,7 @@ def trend_view(data: dict[str, Any] | None, display_unit: str) -> Trend | None:
             text(r[2]),
             *(center(g if g in (*GRADES, "対象外", "−") else (g or "")) for g in r[3:]),
         ]
-        for r in data["items"]
+        for r in data.items
     ]
     items = Table("trend_items", ITEMS_CAPTION, item_columns, [Group(None, item_rows)])
     measure_columns = [
@@ -79,12 +92,13 @@ def trend_view(data: dict[str, Any] | None, display_unit: str) -> Trend | None:
         Column("系列", 7, "center"),
         *(Column(f"{y}年度", 12, "right") for y in years),
     ]
-    rows, charts = [], []
-    measures = data["measures"]
+    rows: list[list[Cell]] = []
+    charts: list[TrendChart] = []
+    measures = data.measures
     for k in range(0, len(measures), 2):
         actual, planned = measures[k], measures[k + 1]
         measure_id, name, unit = actual[0], actual[1], actual[2]
-        decimals = data["decimals"].get(measure_id, 0)
+        decimals = data.decimals.get(measure_id, 0)
         shown_unit = display_unit if unit == "円" else unit
         series = []
         for row in (actual, planned):

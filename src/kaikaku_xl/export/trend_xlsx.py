@@ -70,8 +70,10 @@ def write_trend_sheet(wb: Workbook, doc: Document, font: str, metrics: TextMetri
             series.graphicalProperties.line.width = 22000
             series.smooth = False
         style_chart(chart, font)
-        chart.legend.position = "b"
-        chart.width, chart.height = CHART_W, CHART_H
+        if chart.legend is not None:
+            chart.legend.position = "b"
+        chart.width = CHART_W  # type: ignore[assignment]  # cm: openpyxl's stubs say int, openpyxl takes any number
+        chart.height = CHART_H
         row = top + (k // PER_ROW) * ROWS_PER_CHART
         if k and k % (PER_ROW * CHART_ROWS_PER_PAGE) == 0:
             ws.row_breaks.append(Break(id=row - 1))

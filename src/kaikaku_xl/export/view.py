@@ -9,8 +9,8 @@ value with its JSON pointer into the report (the web page puts both in data- att
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from kaikaku_xl.export.cells import (
     Cell,
@@ -19,13 +19,33 @@ from kaikaku_xl.export.cells import (
 )
 from kaikaku_xl.export.effect_tables import effect_tables
 from kaikaku_xl.export.plan_tables import effect_plan_tables, section_table
-from kaikaku_xl.export.qualitative import qualitative_table
+from kaikaku_xl.export.qualitative import ItemStatus, qualitative_table
 from kaikaku_xl.export.report import Report
 from kaikaku_xl.export.revisions_view import revisions_table
 from kaikaku_xl.export.tables import items_table, policy_names, summary_tables
-from kaikaku_xl.export.trend_view import trend_view
+from kaikaku_xl.export.trend_view import Trend, TrendData, trend_view
+from kaikaku_xl.plan import Plan
 from kaikaku_xl.plan.scale import GRADE_LABELS, NOT_GRADED, GradeScale
 from kaikaku_xl.rounding import YEN_UNITS
+
+
+@dataclass(frozen=True)
+class GradeChart:
+    """基本方針別の評価構成比: each grade's share in percent points per 基本方針 (0 where not computable)."""
+
+    categories: list[str]
+    series: dict[str, list[float]]  # grade -> one value per category
+    alt: str  # the chart told in words, for screen readers
+
+
+@dataclass(frozen=True)
+class AmountChart:
+    """Bars of amounts in the display unit, as rounded in the tables (None where a table shows −)."""
+
+    categories: list[str]
+    series: dict[str, list[float | None]]  # series name -> one value per category
+    unit: str
+    alt: str
 
 
 @dataclass
@@ -42,15 +62,15 @@ class Document:
     items: Table
     qualitative: Table
     effects: list[Table]
-    grade_chart: dict[str, Any]  # {"categories": [...], "series": {grade: [percent points]}, "alt": str}
-    effect_year_chart: dict[str, Any]
-    history_chart: dict[str, Any]
+    grade_chart: GradeChart
+    effect_year_chart: AmountChart
+    history_chart: AmountChart
     warnings: list[str]
     scale: GradeScale = field(
         default_factory=GradeScale
     )  # the plan's grades: legends, columns, chart colours
     revisions: Table | None = None  # 計画の見直し (export/revisions_view.py); None: the plan was not revised
-    trend: Any = None  # 年度推移 (export/trend_view.Trend); None: no section
+    trend: Trend | None = None  # 年度推移 (export/trend_view.py); None: no section
 
     @property
     def title(self) -> str:
@@ -68,96 +88,107 @@ class Document:
     def grade_legend(self) -> str:
         return "評価：" + self.scale.legend() + f"／{NOT_GRADED} {GRADE_LABELS[NOT_GRADED]}"
 
+    @property
+    def tables(self) -> list[Table]:
+        """Every table, in the order of the documents."""
+        trend = [self.trend.items, self.trend.measures] if self.trend is not None else []
+        revisions = [self.revisions] if self.revisions is not None else []
+        return [*self.summary, self.items, self.qualitative, *self.effects, *trend, *revisions]
+
+    @property
+    def charts(self) -> int:
+        """How many charts the documents draw."""
+        return 3 + (len(self.trend.charts) if self.trend is not None else 0)
+
 
 def _chart_number(cell: Cell) -> float | None:
     """The rounded figure a chart draws (in the display unit); None where the table shows −."""
     return float(cell.number) if cell.number is not None else None
 
 
+def _points(cell: Cell) -> float:
+    """A share as the chart draws it: percent points, 0 where the table shows −."""
+    return cell.number * 100 if cell.number is not None else 0.0
+
+
+def grade_chart(shares: Table, labels: tuple[str, ...]) -> GradeChart:
+    """From the grade_shares table: its first column names the 基本方針, the next ones are the grades' shares."""
+    rows = shares.rows
+    series = {g: [_points(row[1 + k]) for row in rows] for k, g in enumerate(labels)}
+    alt = (
+        "基本方針別の評価構成比の横棒グラフ。"
+        + "。".join(
+            f"{row[0].text}：" + "、".join(f"{g} {row[1 + k].text}" for k, g in enumerate(labels))
+            for row in rows
+        )
+        + "。"
+    )
+    return GradeChart([row[0].text for row in rows], series, alt)
+
+
+def effect_year_chart(by_year: Table, report: Report, unit: str) -> AmountChart:
+    """From the per-year 財政効果額 table: 実績 (its first figure) against 計画 (its second), per year."""
+    labels = [f"{e.year}年度" for e in report.effects.by_year]
+    rows = by_year.rows
+    alt = (
+        f"年度別の財政効果額の棒グラフ（単位：{unit}）。"
+        + "。".join(f"{lab}：実績 {r[1].text}、計画 {r[2].text}" for lab, r in zip(labels, rows, strict=True))
+        + "。"
+    )
+    series = {"実績": [_chart_number(r[1]) for r in rows], "計画": [_chart_number(r[2]) for r in rows]}
+    return AmountChart(labels, series, unit, alt)
+
+
+def history_chart(history: Table, unit: str) -> AmountChart:
+    """From the table of earlier reforms: each plan's 財政効果額 and this plan's running total."""
+    rows = history.rows
+    alt = (
+        f"これまでの行財政改革の財政効果額と本計画の累計の棒グラフ（単位：{unit}）。"
+        + "。".join(f"{r[0].text}：{r[1].text}" for r in rows)
+        + "。"
+    )
+    series = {"財政効果額": [_chart_number(r[1]) for r in rows]}
+    return AmountChart([_short_plan_name(r[0].text) for r in rows], series, unit, alt)
+
+
 def build_document(
-    plan: Any,
+    plan: Plan,
     report: Report,
-    statuses: list[dict[str, Any]],
+    statuses: Sequence[ItemStatus],
     *,
     display_unit: str,
     generated: datetime.date,
-    trend: dict[str, Any] | None = None,
+    trend: TrendData | None = None,
 ) -> Document:
-
+    """The documents' tables and charts. statuses: the 進捗状況 rows (the 定性評価 table; problems in them become
+    warnings); trend: the 年度推移 rows (None: no such section)."""
     if display_unit not in YEN_UNITS:
         raise ValueError(f"金額の表示単位「{display_unit}」は使えません（円・千円・万円のいずれか）。")
     warnings: list[str] = []
     names = policy_names(plan)
     info = report.plan
-    summary = summary_tables(report, names, display_unit)
-    items = items_table(report, names, display_unit)
-    qualitative = qualitative_table(report, statuses or [], names, warnings)
-    titles = {i.no: i.title for i in report.items}
-    effects = effect_tables(report, titles, display_unit)
-    # Only plans that have them (none otherwise, so a two-level plan without 効果額計画 is unchanged): appended
-    # after the tables the charts read by position.
-    summary += section_table(report, plan)
-    effects += effect_plan_tables(report, names, display_unit)
-
-    shares = summary[1]
-    categories = [row[0].text for row in shares.rows]
-    series = {
-        g: [row[1 + k].number * 100 if row[1 + k].number is not None else 0.0 for row in shares.rows]
-        for k, g in enumerate(report.scale.labels)
-    }
-    alt = (
-        "基本方針別の評価構成比の横棒グラフ。"
-        + "。".join(
-            f"{row[0].text}："
-            + "、".join(f"{g} {row[1 + k].text}" for k, g in enumerate(report.scale.labels))
-            for row in shares.rows
-        )
-        + "。"
-    )
-    grade_chart = {"categories": categories, "series": series, "alt": alt}
-
-    by_year = effects[0]
-    year_labels = [f"{e.year}年度" for e in report.effects.by_year]
-    effect_year_chart = {
-        "categories": year_labels,
-        "series": {
-            "実績": [_chart_number(r[1]) for r in by_year.rows],
-            "計画": [_chart_number(r[2]) for r in by_year.rows],
-        },
-        "unit": display_unit,
-        "alt": f"年度別の財政効果額の棒グラフ（単位：{display_unit}）。"
-        + "。".join(
-            f"{lab}：実績 {r[1].text}、計画 {r[2].text}"
-            for lab, r in zip(year_labels, by_year.rows, strict=True)
-        )
-        + "。",
-    }
-    history = effects[2]
-    short = [_short_plan_name(r[0].text) for r in history.rows]
-    history_chart = {
-        "categories": short,
-        "series": {"財政効果額": [_chart_number(r[1]) for r in history.rows]},
-        "unit": display_unit,
-        "alt": f"これまでの行財政改革の財政効果額と本計画の累計の棒グラフ（単位：{display_unit}）。"
-        + "。".join(f"{r[0].text}：{r[1].text}" for r in history.rows)
-        + "。",
-    }
+    summary = summary_tables(report, names, display_unit)  # grade counts, grade shares
+    effects = effect_tables(
+        report, {i.no: i.title for i in report.items}, display_unit
+    )  # by year, detail, history
     return Document(
         plan_name=info.name,
-        subtitle=str(getattr(plan, "subtitle", "") or ""),
+        subtitle=plan.subtitle,
         city=info.city,
         city_code=info.city_code or "",
         evaluation_year=info.evaluation_year,
         period=info.period,
         generated=generated,
         display_unit=display_unit,
-        summary=summary,
-        items=items,
-        qualitative=qualitative,
-        effects=effects,
-        grade_chart=grade_chart,
-        effect_year_chart=effect_year_chart,
-        history_chart=history_chart,
+        # Only plans that have them get the 推進項目 and 効果額計画 tables (a two-level plan without 効果額計画 is
+        # unchanged): after the tables above.
+        summary=summary + section_table(report, plan),
+        items=items_table(report, names, display_unit),
+        qualitative=qualitative_table(report, statuses, names, warnings),
+        effects=effects + effect_plan_tables(report, names, display_unit),
+        grade_chart=grade_chart(summary[1], report.scale.labels),
+        effect_year_chart=effect_year_chart(effects[0], report, display_unit),
+        history_chart=history_chart(effects[2], display_unit),
         warnings=warnings,
         scale=report.scale,
         revisions=revisions_table(plan),

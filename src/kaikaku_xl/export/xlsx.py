@@ -18,6 +18,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
+from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from kaikaku_xl.export.cells import Cell, Table, date_label
@@ -39,6 +40,7 @@ XLSX_FONT = PRINT_FONT  # the PDF is rendered from a copy that names a font inst
 
 def _cover(wb: Workbook, doc: Document, font: str, metrics: TextMetrics) -> None:
     ws = wb.active
+    assert isinstance(ws, Worksheet)  # a new workbook's one sheet
     ws.title = "表紙"
     widths = [14.0] * 10
     s = SheetWriter(ws, font, widths, metrics)

@@ -4,10 +4,9 @@ colours. Used by the 概要 and 財政効果額 sheets (xlsx.py) and the 年度�
 
 from __future__ import annotations
 
-from typing import Any
-
-from openpyxl.chart import BarChart, Reference
+from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.chart.label import DataLabelList
+from openpyxl.chart.series import Series
 from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.chart.text import RichText
 from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties
@@ -27,26 +26,29 @@ def _rich(font: str, size: int = 900) -> RichText:
     return RichText(p=[Paragraph(pPr=ParagraphProperties(defRPr=props), endParaRPr=props)])
 
 
-def style_chart(chart: Any, font: str) -> None:
+def style_chart(chart: BarChart | LineChart, font: str) -> None:
     """Axes, title and legend in the print font (the chart's own default would be Calibri)."""
     for axis in (chart.x_axis, chart.y_axis):
         axis.txPr = _rich(font)
         axis.delete = False
-    if chart.title is not None:
-        chart.title.tx.rich.p[0].pPr = ParagraphProperties(
-            defRPr=CharacterProperties(
-                sz=1100, b=True, latin=DrawingFont(typeface=font), ea=DrawingFont(typeface=font)
+    title = chart.title
+    if title is not None:
+        rich = title.tx.rich if title.tx is not None else None  # a title given as text has its rich text
+        if rich is not None:
+            rich.p[0].pPr = ParagraphProperties(
+                defRPr=CharacterProperties(
+                    sz=1100, b=True, latin=DrawingFont(typeface=font), ea=DrawingFont(typeface=font)
+                )
             )
-        )
-        chart.title.overlay = False
+        title.overlay = False
     if chart.legend is not None:
         chart.legend.txPr = _rich(font)
         chart.legend.position = "b"
 
 
-def color(series: object, fill: str, line: str | None = None) -> None:
-    series.graphicalProperties = GraphicalProperties(solidFill=fill)  # type: ignore[attr-defined]
-    series.graphicalProperties.line.solidFill = line or fill  # type: ignore[attr-defined]
+def color(series: Series, fill: str, line: str | None = None) -> None:
+    series.graphicalProperties = GraphicalProperties(solidFill=fill)
+    series.graphicalProperties.line.solidFill = line or fill
 
 
 def chart_data(
@@ -73,7 +75,7 @@ def chart_data(
     return row + 1, row + 1 + len(rows)
 
 
-def plot(chart: Any, ws: Worksheet, head: int, last: int, series: int) -> None:
+def plot(chart: BarChart | LineChart, ws: Worksheet, head: int, last: int, series: int) -> None:
     """Give `chart` the block chart_data wrote: categories in its first column, `series` columns beside them."""
     chart.add_data(
         Reference(
@@ -117,13 +119,13 @@ def grade_share_chart(ws: Worksheet, doc: Document, font: str, head: int, first:
 def effect_year_chart(s: SheetWriter, doc: Document, font: str) -> tuple[BarChart, int]:
     """年度別の財政効果額 (実績 and 計画 side by side); returns the chart and the last row of its data."""
     ec = doc.effect_year_chart
-    names = list(ec["series"])
+    names = list(ec.series)
     head, last = chart_data(
         s,
         1,
         f"グラフ用データ（単位：{doc.display_unit}）",
         ["年度", *names],
-        [[c, *(ec["series"][n][i] for n in names)] for i, c in enumerate(ec["categories"])],
+        [[c, *(ec.series[n][i] for n in names)] for i, c in enumerate(ec.categories)],
     )
     chart = BarChart()
     chart.type = "col"
@@ -142,9 +144,9 @@ def effect_year_chart(s: SheetWriter, doc: Document, font: str) -> tuple[BarChar
 def history_chart(s: SheetWriter, doc: Document, font: str, data_row: int) -> BarChart:
     """これまでの財政効果額と本計画の累計, each bar labelled with its value."""
     hc = doc.history_chart
-    name = next(iter(hc["series"]))
+    name = next(iter(hc.series))
     head, last = chart_data(
-        s, data_row, "", ["計画", name], [[c, hc["series"][name][i]] for i, c in enumerate(hc["categories"])]
+        s, data_row, "", ["計画", name], [[c, hc.series[name][i]] for i, c in enumerate(hc.categories)]
     )
     hist = BarChart()
     hist.type = "col"

@@ -8,6 +8,7 @@ import math
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kaikaku_xl.export.cells import Cell, Table, date_label
@@ -51,8 +52,8 @@ class SheetWriter:
         for i, w in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(i)].width = w
 
-    def _font(self, size: float = BODY_SIZE, **kw: object) -> Font:
-        return Font(name=self.font, size=size, **kw)  # type: ignore[arg-type]
+    def _font(self, size: float = BODY_SIZE, bold: bool | None = None, color: str | None = None) -> Font:
+        return Font(name=self.font, size=size, bold=bold, color=color)
 
     def lines(self, value: str, col: int) -> int:
         return line_count(value, self.widths[col - 1], self.metrics)
@@ -209,7 +210,7 @@ def page_setup(
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = fit_height
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.5
     ws.page_margins.top = ws.page_margins.bottom = 0.7
@@ -217,10 +218,12 @@ def page_setup(
     if title_rows:
         ws.print_title_rows = title_rows
     if footer:
+        head, foot = ws.oddHeader, ws.oddFooter
+        assert head is not None and foot is not None  # openpyxl gives every worksheet both
         for part, value, size in (
-            (ws.oddHeader.left, header_text(doc.plan_name), 8),
-            (ws.oddHeader.right, header_text(doc.evaluation_label), 8),
-            (ws.oddFooter.center, "&P / &N", 9),
+            (head.left, header_text(doc.plan_name), 8),
+            (head.right, header_text(doc.evaluation_label), 8),
+            (foot.center, "&P / &N", 9),
         ):  # Excel's codes: page / pages
             part.text = value
             part.size = size

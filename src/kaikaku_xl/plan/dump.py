@@ -8,6 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from kaikaku_xl.plan.model import Measure, Plan
+from kaikaku_xl.plan.scale import GradeScale
+from kaikaku_xl.plan.scale_rows import scale_to_rows
 
 
 def plan_to_dict(plan: Plan) -> dict[str, Any]:
@@ -69,9 +71,7 @@ def measure_to_dict(m: Measure) -> dict[str, Any]:
     }
 
 
-def _scale_rows(scale: Any) -> list[dict[str, Any]]:
-    from kaikaku_xl.plan.scale_rows import scale_to_rows
-
+def _scale_rows(scale: GradeScale) -> list[dict[str, Any]]:
     return scale_to_rows(scale, as_json=True)
 
 

@@ -15,6 +15,8 @@ from typing import Any
 from kaikaku_xl.errors import PlanError
 from kaikaku_xl.plan.model import HistoricEffect, ItemNo, Plan, Policy, natural_key
 from kaikaku_xl.plan.parts import parse_item, parse_sections, require
+from kaikaku_xl.plan.scale import GradeScale
+from kaikaku_xl.plan.scale_rows import own_scale, scale_from_rows
 
 BUNDLED_PLAN = "omitama_2026.toml"
 
@@ -91,11 +93,9 @@ def plan_from_dict(raw: dict[str, Any]) -> Plan:
     )
 
 
-def _grade_scale(rows: Any) -> Any:
+def _grade_scale(rows: Any) -> GradeScale | None:
     """The plan's [[grades]] as a GradeScale; None for none or for exactly the default S–D (the master then keeps the
     default's thresholds in its 設定 sheet). Every mistake at once."""
-    from kaikaku_xl.plan.scale_rows import own_scale, scale_from_rows
-
     if not isinstance(rows, list | tuple) or not all(isinstance(r, dict) for r in rows):
         raise PlanError("評価区分（[[grades]]）は表の配列で書いてください。")
     scale, problems = scale_from_rows(list(rows))

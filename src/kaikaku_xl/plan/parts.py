@@ -135,13 +135,14 @@ def parse_item(raw: dict[str, Any], policy_nos: set[int], sections: dict[str, Se
     if lead not in departments:
         departments = (lead, *departments)
     measures = tuple(_measure(m, no, i) for i, m in enumerate(raw.get("measures", ()), start=1))
-    years = []
+    years: list[int | None] = []
     for key, label in (("start_year", "開始年度"), ("end_year", "終了年度")):
         value = raw.get(key)
         if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
             raise PlanError(f"{where}: {label}（{key}）が整数ではありません。")
         years.append(value)
-    if None not in years and years[0] > years[1]:
+    start, end = years
+    if start is not None and end is not None and start > end:
         raise PlanError(f"{where}: 開始年度が終了年度より後です。")
     return Item(
         effect_plan=_effect_plan(raw.get("effect_plan"), where),
@@ -154,8 +155,8 @@ def parse_item(raw: dict[str, Any], policy_nos: set[int], sections: dict[str, Se
         lead=lead,
         departments=departments,
         measures=measures,
-        start_year=years[0],
-        end_year=years[1],
+        start_year=start,
+        end_year=end,
     )
 
 

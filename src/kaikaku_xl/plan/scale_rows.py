@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
 
+from kaikaku_xl.plan.exact import typed
 from kaikaku_xl.plan.scale import (
     BASES,
     BASIS_OTHERWISE,
@@ -44,8 +45,6 @@ def _threshold(value: Any) -> Fraction | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
-        from kaikaku_xl.plan.exact import typed
-
         return typed(value)
     text = _nfkc(value).replace(",", "")
     percent = text.endswith("%")
@@ -74,78 +73,13 @@ def scale_from_rows(rows: list[dict[str, Any]]) -> tuple[GradeScale | None, list
     """The scale the rows describe (None when there are no rows: the default), and every mistake in them."""
     problems: list[Problem] = []
     grades: list[Grade] = []
-    seen: dict[str, int] = {}
+    seen: dict[str, int] = {}  # label (upper case) -> its row
     for i, row in enumerate(rows):
-        label = _nfkc(row.get("label"))
-        ok = True
-        if not label:
-            problems.append((i, "label", "評価の記号がありません。"))
-            ok = False
-        elif label in RESERVED:
-            problems.append(
-                (i, "label", f"「{label}」は未入力・対象外の表示に使うため、評価の記号にできません。")
-            )
-            ok = False
-        elif label.upper() in seen:
-            problems.append(
-                (i, "label", f"評価「{label}」が重複しています（{seen[label.upper()] + 1}行目と同じ）。")
-            )
-            ok = False
+        found = _row_problems(i, row, seen)
+        if found:
+            problems += found
         else:
-            seen[label.upper()] = i
-        basis = _nfkc(row.get("basis"))
-        if not basis:
-            problems.append(
-                (i, "basis", f"評価「{label}」の基準がありません。{'・'.join(BASES)} から選んでください。")
-            )
-            ok = False
-        elif basis not in BASES:
-            problems.append(
-                (i, "basis", f"基準「{basis}」は使えません。{'・'.join(BASES)} から選んでください。")
-            )
-            ok = False
-        raw = row.get("threshold")
-        threshold = None
-        if basis in LINE_BASES:
-            threshold = _threshold(raw)
-            if threshold is None:
-                shown = "空欄" if _nfkc(raw) == "" else f"「{_nfkc(raw)}」"
-                problems.append(
-                    (
-                        i,
-                        "threshold",
-                        f"評価「{label}」（基準 {basis}）のしきい値が{shown}です。数値を入力して"
-                        "ください（1 = 100%）。",
-                    )
-                )
-                ok = False
-        elif _nfkc(raw) != "":
-            problems.append(
-                (
-                    i,
-                    "threshold",
-                    f"基準「{basis}」の評価「{label}」にしきい値は使いません。空欄にしてください。",
-                )
-            )
-            ok = False
-        color = _color(row.get("color")) if _nfkc(row.get("color")) else ""
-        if color is None:
-            problems.append(
-                (
-                    i,
-                    "color",
-                    f"色「{_nfkc(row.get('color'))}」は RRGGBB の16進6桁（例 2E75B6）で入力してください。",
-                )
-            )
-            ok = False
-        explain = _explain(row.get("explain"))
-        if explain is None:
-            problems.append(
-                (i, "explain", f"要説明「{_nfkc(row.get('explain'))}」は {YES}・{NO} のどちらかです。")
-            )
-            ok = False
-        if ok:
-            grades.append(Grade(label, _nfkc(row.get("name")), color or "", basis, threshold, bool(explain)))
+            grades.append(_grade(row))
     if not rows:
         return None, problems
     if len(rows) < 2:
@@ -154,6 +88,78 @@ def scale_from_rows(rows: list[dict[str, Any]]) -> tuple[GradeScale | None, list
     if problems:
         return None, problems
     return GradeScale(tuple(grades), custom=True), problems
+
+
+def _grade(row: dict[str, Any]) -> Grade:
+    """The grade of a row without mistakes."""
+    basis = _nfkc(row.get("basis"))
+    threshold = _threshold(row.get("threshold")) if basis in LINE_BASES else None
+    color = _color(row.get("color")) if _nfkc(row.get("color")) else ""
+    explain = bool(_explain(row.get("explain")))
+    return Grade(_nfkc(row.get("label")), _nfkc(row.get("name")), color or "", basis, threshold, explain)
+
+
+def _row_problems(i: int, row: dict[str, Any], seen: dict[str, int]) -> list[Problem]:
+    """Every mistake of row i, one check per column in the order of the columns; a good label joins `seen`."""
+    label, basis = _nfkc(row.get("label")), _nfkc(row.get("basis"))
+    found = [
+        _label_problem(label, seen, i),
+        _basis_problem(basis, label),
+        _threshold_problem(row.get("threshold"), basis, label),
+        _color_problem(row.get("color")),
+        _explain_problem(row.get("explain")),
+    ]
+    if found[0] is None:
+        seen[label.upper()] = i
+    return [(i, key, message) for key, message in (f for f in found if f is not None)]
+
+
+Found = tuple[str, str] | None  # (column key, message) of one cell's mistake
+
+
+def _label_problem(label: str, seen: dict[str, int], i: int) -> Found:
+    if not label:
+        return "label", "評価の記号がありません。"
+    if label in RESERVED:
+        return "label", f"「{label}」は未入力・対象外の表示に使うため、評価の記号にできません。"
+    if label.upper() in seen:
+        return "label", f"評価「{label}」が重複しています（{seen[label.upper()] + 1}行目と同じ）。"
+    return None
+
+
+def _basis_problem(basis: str, label: str) -> Found:
+    if not basis:
+        return "basis", f"評価「{label}」の基準がありません。{'・'.join(BASES)} から選んでください。"
+    if basis not in BASES:
+        return "basis", f"基準「{basis}」は使えません。{'・'.join(BASES)} から選んでください。"
+    return None
+
+
+def _threshold_problem(raw: Any, basis: str, label: str) -> Found:
+    """A basis drawn as a line needs a number; the others none."""
+    if basis in LINE_BASES:
+        if _threshold(raw) is not None:
+            return None
+        shown = "空欄" if _nfkc(raw) == "" else f"「{_nfkc(raw)}」"
+        return (
+            "threshold",
+            f"評価「{label}」（基準 {basis}）のしきい値が{shown}です。数値を入力してください（1 = 100%）。",
+        )
+    if _nfkc(raw) != "":
+        return "threshold", f"基準「{basis}」の評価「{label}」にしきい値は使いません。空欄にしてください。"
+    return None
+
+
+def _color_problem(raw: Any) -> Found:
+    if _nfkc(raw) and _color(raw) is None:
+        return "color", f"色「{_nfkc(raw)}」は RRGGBB の16進6桁（例 2E75B6）で入力してください。"
+    return None
+
+
+def _explain_problem(raw: Any) -> Found:
+    if _explain(raw) is None:
+        return "explain", f"要説明「{_nfkc(raw)}」は {YES}・{NO} のどちらかです。"
+    return None
 
 
 def _order(rows: list[dict[str, Any]]) -> list[Problem]:
