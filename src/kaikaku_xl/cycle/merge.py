@@ -8,7 +8,11 @@ from typing import TYPE_CHECKING, Any
 from kaikaku_xl.cycle.department import Returned
 from kaikaku_xl.master import contract as c
 from kaikaku_xl.master.load import Loaded
-from kaikaku_xl.master.readers.reader import Reader
+from kaikaku_xl.master.readers.base import ProblemLog
+from kaikaku_xl.master.readers.ledger import read_ledger
+from kaikaku_xl.master.readers.percent import read_percent
+from kaikaku_xl.master.readers.status import read_status
+from kaikaku_xl.master.readers.yearly import read_yearly
 from kaikaku_xl.master.records import cell_value, comparable
 from kaikaku_xl.plan import ItemNo
 from kaikaku_xl.problems import ERROR
@@ -23,7 +27,7 @@ from collections import Counter
 
 from kaikaku_xl.cycle.distribute import STATUS_KEYS
 from kaikaku_xl.master.locate import LEDGER_KEYS, ledger_key, ledger_values, positions, status_key
-from kaikaku_xl.master.readers.cycle_tables import runs_in
+from kaikaku_xl.metrics.items import runs_in
 from kaikaku_xl.plan import item_no
 from kaikaku_xl.text import match_key
 
@@ -43,7 +47,7 @@ def reader_number(value: Any, measure: Any, table: RawTable, i: int, j: int) -> 
     except NotANumber:
         return value
     if number is not None and measure.unit == "%":
-        number = Reader().percent_points(table, i, j, value, number, f"No.{measure.item}「{measure.name}」")
+        number = read_percent(ProblemLog(), table, i, j, value, number, f"No.{measure.item}「{measure.name}」")
     return number
 
 
@@ -161,12 +165,13 @@ class CellMerge:
     # -- checks on whole rows and tables ------------------------------------------------------------------
     def validate(self) -> None:
         """The master's checks on the returned tables; errors name the department file's sheet and cell."""
-        reader = Reader()
+        reader = ProblemLog()
         loaded = self.c.loaded
         items = loaded.inputs.items
         tables = self.returned.tables
         if c.ACTUALS_TABLE in tables:
-            reader.yearly(
+            read_yearly(
+                reader,
                 tables[c.ACTUALS_TABLE],
                 loaded.layout.table(c.ACTUALS_TABLE),
                 reader_measures(loaded),
@@ -175,9 +180,9 @@ class CellMerge:
                 required=False,
             )
         if c.STATUS.name in tables:
-            reader.status(tables[c.STATUS.name], items, loaded.layout.plan_years)
+            read_status(reader, tables[c.STATUS.name], items, loaded.layout.plan_years)
         if c.LEDGER.name in tables:
-            reader.ledger(tables[c.LEDGER.name], items, loaded.layout.plan_years)
+            read_ledger(reader, tables[c.LEDGER.name], items, loaded.layout.plan_years)
         for p in reader.problems:
             self.c.report.problems.append(
                 self._entry(p.sheet, p.cell, severity=p.severity, message=p.message, action=p.action)

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
 from kaikaku_xl.master import contract as c
 from kaikaku_xl.master.locate import actual_rows, positions
-from kaikaku_xl.master.records import cell_value, comparable, records
+from kaikaku_xl.master.records import cell_value, comparable
 from kaikaku_xl.metrics.revisions import (
     ADDED,
     BASELINE,
@@ -32,17 +33,38 @@ STATUS_KEYS = ("status", "grade", "results", "issues", "next")
 ACTION = "締めたときの値に戻すか、kaikaku reopen-year で締めを解除してください。計算には締めたときの値を使いました。"
 
 
-def recorded_inputs(engine: Engine) -> dict[int, list[dict[str, Any]]]:
-    """Closed year -> its recorded input rows (empty when no year is closed or the master has no such tables)."""
+@dataclass(frozen=True)
+class ClosedYears:
+    """What the master recorded when years were closed: the closed years and their 年度確定値 table (read once by
+    the loader; recorded_inputs and recorded.recorded_results take what each needs from it)."""
+
+    years: frozenset[int] = frozenset()
+    table: RawTable | None = None  # YEAR_RESULTS, read only when a year is closed
+
+
+def read_closed_years(engine: Engine) -> ClosedYears:
+    """The closed years and their records (none when no year is closed or the master has no such tables)."""
     if not (engine.has_table(c.CLOSED_YEARS.name) and engine.has_table(c.YEAR_RESULTS.name)):
-        return {}
-    years = {y for r in records(engine, c.CLOSED_YEARS) if (y := whole_number(r["year"])) is not None}
+        return ClosedYears()
+    closed = engine.read_table(c.CLOSED_YEARS)
+    at = closed.column_index(c.CLOSED_YEARS.column("year").header)
+    years = frozenset(y for row in closed.rows if at is not None and (y := whole_number(row[at])) is not None)
     if not years:
+        return ClosedYears()
+    return ClosedYears(years, engine.read_table(c.YEAR_RESULTS))
+
+
+def recorded_inputs(closed: ClosedYears) -> dict[int, list[dict[str, Any]]]:
+    """Closed year -> its recorded input rows (keyed by the 年度確定値 columns' keys)."""
+    table = closed.table
+    if table is None:
         return {}
-    out: dict[int, list[dict[str, Any]]] = {y: [] for y in years}
-    for r in records(engine, c.YEAR_RESULTS):
+    positions = {col.key: table.column_index(col.header) for col in c.YEAR_RESULTS.columns}
+    out: dict[int, list[dict[str, Any]]] = {y: [] for y in closed.years}
+    for row in table.rows:
+        r = {key: (row[i] if i is not None else None) for key, i in positions.items()}
         year = whole_number(r["year"])
-        if year in out and r["kind"] == "入力":
+        if year is not None and year in out and r["kind"] == "入力":
             out[year].append(r)
     return out
 
@@ -53,7 +75,7 @@ def _shown(value: Any) -> str:
 
 
 def apply_closed_years(
-    engine: Engine,
+    closed: dict[int, list[dict[str, Any]]],
     actual_table: RawTable | None,
     measures: pd.DataFrame,
     actuals: pd.DataFrame,
@@ -61,7 +83,8 @@ def apply_closed_years(
     ledger: pd.DataFrame,
     problems: list[Problem],
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    closed = recorded_inputs(engine)
+    """The actuals, status and ledger with each closed year's recorded inputs put back; an error for each
+    difference. closed: recorded_inputs."""
     for year, rows in sorted(closed.items()):
         actuals = _actuals(year, rows, actual_table, measures, actuals, problems)
         status = _status(year, rows, status, problems)
@@ -201,7 +224,7 @@ def in_force(
 
 
 def pin_closed_plan(
-    engine: Engine,
+    closed: dict[int, list[dict[str, Any]]],
     measures: pd.DataFrame,
     items: pd.DataFrame,
     revisions: pd.DataFrame,
@@ -210,7 +233,7 @@ def pin_closed_plan(
     """A closed year keeps the plan values it was closed with: a revision reaching back into it is an error, and
     the recorded values are pinned to that year (revisions rows with last_year)."""
     pins = []
-    for year, rows in sorted(recorded_inputs(engine).items()):
+    for year, rows in sorted(closed.items()):
         recorded: dict[tuple[str, str], Any] = {
             (str(r["field"]), str(r["key"])): r["value"] for r in rows if str(r["field"]).startswith("Plan:")
         }

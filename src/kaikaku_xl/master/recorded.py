@@ -16,13 +16,13 @@ import numpy as np
 import pandas as pd
 
 from kaikaku_xl.master import contract as c
+from kaikaku_xl.master.closed import ClosedYears
 from kaikaku_xl.master.records import cell_value, comparable
 from kaikaku_xl.metrics.evaluate import evaluate
 from kaikaku_xl.metrics.frames import Results
 from kaikaku_xl.plan.scale import GRADE_LABELS
 from kaikaku_xl.plan.settings import Settings
 from kaikaku_xl.problems import WARNING, Problem
-from kaikaku_xl.xlsx.engine import Engine
 from kaikaku_xl.xlsx.typed import whole_number
 
 RESULT_KINDS = {
@@ -53,32 +53,28 @@ class RecordedFigure:
     cell: str  # where it is recorded, e.g. E120 of the 年度確定値 sheet
 
 
-def recorded_results(engine: Engine) -> dict[int, list[RecordedFigure]]:
+def recorded_results(closed: ClosedYears) -> dict[int, list[RecordedFigure]]:
     """Closed year -> the result figures recorded when it was closed (inputs and styles left out)."""
-    if not (engine.has_table(c.CLOSED_YEARS.name) and engine.has_table(c.YEAR_RESULTS.name)):
+    table = closed.table
+    if table is None:
         return {}
-    closed = engine.read_table(c.CLOSED_YEARS)
-    at = closed.column_index(c.CLOSED_YEARS.column("year").header)
-    years = {y for row in closed.rows if at is not None and (y := whole_number(row[at])) is not None}
-    if not years:
-        return {}
-    table = engine.read_table(c.YEAR_RESULTS)
     pos = {col.key: table.column_index(col.header) for col in c.YEAR_RESULTS.columns}
-    if any(j is None for j in pos.values()):
+    at = {key: j for key, j in pos.items() if j is not None}
+    if len(at) < len(pos):
         return {}
     out: dict[int, list[RecordedFigure]] = {}
     for i, row in enumerate(table.rows):
-        year, kind = whole_number(row[pos["year"]]), str(row[pos["kind"]] or "")
-        if year in years and kind in RESULT_KINDS:
+        year, kind = whole_number(row[at["year"]]), str(row[at["kind"]] or "")
+        if year is not None and year in closed.years and kind in RESULT_KINDS:
             out.setdefault(year, []).append(
                 RecordedFigure(
                     kind,
-                    str(cell_value(row[pos["key"]])),
-                    str(row[pos["field"]]),
-                    row[pos["value"]],
-                    table.address(i, pos["value"]),
+                    str(cell_value(row[at["key"]])),
+                    str(row[at["field"]]),
+                    row[at["value"]],
+                    table.address(i, at["value"]),
                 )
-            )  # type: ignore[arg-type]
+            )
     return out
 
 

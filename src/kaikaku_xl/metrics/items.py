@@ -28,6 +28,17 @@ def running(items: pd.DataFrame, year: int) -> pd.Series:
     return ok
 
 
+def running_items(items: pd.DataFrame, year: int) -> set[Any]:
+    """The numbers of the items that run in `year` (running)."""
+    return set(items.loc[running(items, year), "item"])
+
+
+def runs_in(items: pd.DataFrame, item: Any, year: int) -> bool:
+    """Does one item run in `year` (running)? An item the frame does not hold is not refused here."""
+    mine = items[items["item"] == item]
+    return not len(mine) or bool(running(mine.iloc[:1], year).iloc[0])
+
+
 def grade_items(
     inputs: Inputs, measures: pd.DataFrame, year: int, settings: Settings, items: pd.DataFrame | None = None
 ) -> pd.DataFrame:
