@@ -39,11 +39,19 @@ def planned_values(inputs: Inputs) -> pd.DataFrame:
         custom = custom.assign(planned=pd.to_numeric(custom["planned"], errors="coerce")).dropna(
             subset=["planned"]
         )
-        key = custom.astype({"year": int}).set_index(["measure_id", "year"])["planned"].astype(float)
-        own = pd.Series(list(zip(grid["measure_id"], grid["year"], strict=True))).map(key)
-        grid["planned"] = own.where(own.notna(), grid["planned"]).astype(float)
-        grid["custom_target"] = own.notna().to_numpy()
+        own = _at_grid(grid, custom.astype({"year": int}).set_index(["measure_id", "year"])["planned"])
+        known = ~np.isnan(own)
+        grid["planned"] = np.where(known, own, grid["planned"].to_numpy(float))
+        grid["custom_target"] = known
     return grid
+
+
+def _at_grid(grid: pd.DataFrame, values: pd.Series) -> np.ndarray:
+    """values (indexed by measure_id and year) at each row of the measure-year grid as floats; NaN where none."""
+    if not len(values):
+        return np.full(len(grid), np.nan)
+    at = values.index.get_indexer(pd.MultiIndex.from_arrays([grid["measure_id"], grid["year"]]))
+    return np.where(at >= 0, values.to_numpy(dtype=float)[at], np.nan)
 
 
 def measure_years(inputs: Inputs) -> pd.DataFrame:
@@ -66,15 +74,19 @@ def measure_years(inputs: Inputs) -> pd.DataFrame:
     actuals = actuals.dropna(subset=["actual"])
     # Non-numeric input (e.g. "未定") is not computable: NaN plus a flag for the reason, never a crash.
     numeric = pd.to_numeric(actuals["actual"], errors="coerce")
-    invalid = numeric.isna() & (actuals["actual"].astype(str).str.strip() != "")
+    missing = numeric.isna()  # (text only where a value is not a number: most grids have none)
+    invalid = missing & (actuals["actual"].astype(str).str.strip() != "") if missing.any() else missing
     bad = set(zip(actuals.loc[invalid, "measure_id"], actuals.loc[invalid, "year"].astype(int), strict=True))
     actuals = actuals.assign(actual=numeric).dropna(subset=["actual"])
     key = actuals.astype({"year": int}).set_index(["measure_id", "year"])["actual"].astype(float)
     key = key[~key.index.duplicated(keep="first")]
-    pairs = list(zip(grid["measure_id"], grid["year"], strict=True))
-    grid["actual"] = pd.Series(pairs).map(key).astype(float)
-    grid["actual_invalid"] = [pair in bad for pair in pairs]
-    grid["actual_error"] = [errors.get(pair, "") for pair in pairs]
+    grid["actual"] = _at_grid(grid, key)
+    # Most grids have no refused value: only then is each (measure, year) pair looked up in Python.
+    pairs = (
+        list(zip(grid["measure_id"].tolist(), grid["year"].tolist(), strict=True)) if bad or errors else []
+    )
+    grid["actual_invalid"] = [pair in bad for pair in pairs] if bad else [False] * len(grid)
+    grid["actual_error"] = [errors.get(pair, "") for pair in pairs] if errors else [""] * len(grid)
     return grid
 
 

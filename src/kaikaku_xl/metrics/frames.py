@@ -6,7 +6,9 @@ Long frames (one row per measure and year) keep the plan-as-data shape: any numb
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
@@ -77,6 +79,14 @@ def items_frame(plan: Plan) -> pd.DataFrame:
         for it in plan.items
     ]
     return pd.DataFrame(rows, columns=ITEM_COLUMNS)
+
+
+def records(frame: pd.DataFrame, keys: Iterable[str]) -> list[dict[str, Any]]:
+    """The frame's rows as dicts of `keys` (None where the frame has no such column), Python values as
+    to_dict("records") gives them, read a column at a time (iterating a frame's rows costs per cell)."""
+    keys = tuple(keys)
+    columns = [frame[key].tolist() if key in frame.columns else [None] * len(frame) for key in keys]
+    return [dict(zip(keys, values, strict=True)) for values in zip(*columns, strict=True)]
 
 
 def empty(columns: list[str]) -> pd.DataFrame:

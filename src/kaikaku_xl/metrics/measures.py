@@ -114,21 +114,34 @@ def measure_grades(
 
 
 def _reasons(rows: pd.DataFrame, flat: np.ndarray) -> list[str]:
+    n = len(rows)
+
+    def column(name: str, blank: object) -> list[Any]:
+        return rows[name].tolist() if name in rows.columns else [blank] * n
+
     reasons = []
-    for r, is_flat in zip(rows.itertuples(), flat, strict=True):
-        if pd.isna(r.actual) and getattr(r, "actual_error", ""):
-            reasons.append(f"実績の入力エラー（{r.actual_error}）のため評価対象外")
-        elif pd.isna(r.actual) and getattr(r, "actual_invalid", False):
+    for missing, error, invalid, gap, is_flat, no_attainment in zip(
+        rows["actual"].isna().tolist(),
+        column("actual_error", ""),
+        column("actual_invalid", False),
+        column("cumulative_gap", ""),
+        flat.tolist(),
+        rows["attainment"].isna().tolist(),
+        strict=True,
+    ):
+        if missing and error:
+            reasons.append(f"実績の入力エラー（{error}）のため評価対象外")
+        elif missing and invalid:
             reasons.append("実績が数値ではないため評価対象外")
-        elif pd.isna(r.actual) and getattr(r, "cumulative_gap", ""):
-            reasons.append(f"{r.cumulative_gap}評価対象外")
-        elif pd.isna(r.actual):
+        elif missing and gap:
+            reasons.append(f"{gap}評価対象外")
+        elif missing:
             reasons.append("実績が未入力のため評価対象外")
-        elif is_flat and pd.isna(r.attainment):
+        elif is_flat and no_attainment:
             reasons.append("目標値と基準値が同じで、達成率も計算できないため評価対象外")
         elif is_flat:
             reasons.append("目標値＝基準値のため達成率で評価")
-        elif pd.isna(r.attainment):
+        elif no_attainment:
             reasons.append("達成率は計算できません（分母が0）")
         else:
             reasons.append("")

@@ -19,7 +19,7 @@ from kaikaku_xl.errors import shown
 from kaikaku_xl.master import contract as c
 from kaikaku_xl.master.readers.base import ProblemLog
 from kaikaku_xl.master.readers.percent import read_percent
-from kaikaku_xl.metrics.frames import MEASURE_COLUMNS
+from kaikaku_xl.metrics.frames import MEASURE_COLUMNS, records
 from kaikaku_xl.plan import AGGREGATIONS, CUMULATIVE, DIRECTIONS, EFFECT_KINDS, ItemNo, item_no
 from kaikaku_xl.plan.numformat import MAX_DECIMALS
 from kaikaku_xl.plan.plausibility import NO_LIMIT, Bounds, violation
@@ -48,13 +48,16 @@ def read_measures(log: ProblemLog, table: RawTable, items: pd.DataFrame) -> pd.D
     rows: list[dict[str, Any]] = []
     seen: set[tuple[ItemNo, str]] = set()
     seq: dict[ItemNo, int] = {}
+    unit_ranges: dict[str, Bounds] = {}  # the 設定's range of each unit, read once
     for i, raw in enumerate(table.rows):
         identity = _identity(log, table, i, raw, pos, policy_of, seen)
         if identity is None:
             continue
         item, name, direction = identity
         unit, what = cell_text(raw[pos["unit"]]), f"No.{item}「{shown(name)}」"
-        levels = _levels(log, table, i, raw, pos, at, unit, what)
+        if unit not in unit_ranges:
+            unit_ranges[unit] = log.config.bounds(unit)
+        levels = _levels(log, table, i, raw, pos, at, (unit, unit_ranges[unit]), what)
         if levels is None:
             continue
         baseline, target, bounds = levels
@@ -206,10 +209,11 @@ def _levels(
     raw: list[Any],
     pos: dict[str, int],
     at: dict[str, int | None],
-    unit: str,
+    unit_range: tuple[str, Bounds],
     what: str,
 ) -> tuple[float, float, Bounds] | None:
     """(基準値, 目標値, the plausible range) where both are numbers within it; None (with errors) where either is not."""
+    unit, unit_bounds = unit_range
     numbers: dict[str, float | None] = {}
     for key, label in _LEVELS:
         try:
@@ -227,7 +231,7 @@ def _levels(
                 f"{label}「{shown(raw[pos[key]])}」: {exc}。",
                 f"{label}を数値で入力してください。この指標は計算から除きました。",
             )
-    bounds = log.config.bounds(unit).override(*_measure_limits(log, table, i, at, raw))
+    bounds = unit_bounds.override(*_measure_limits(log, table, i, at, raw))
     for key, label in _LEVELS:
         value = numbers[key]
         reason = None if value is None else violation(value, bounds, log.config.value_ceiling)
@@ -294,3 +298,12 @@ def limit(value: float | None) -> float | None:
     """A measure's low or high as the measures frame holds it (read_measures): None where that side has no limit
     of its own (blank: NaN in the frame)."""
     return None if value is None or math.isnan(value) else float(value)
+
+
+RECORD_KEYS = ("measure_id", "item", "name", "unit", "baseline", "low", "high")
+
+
+def measure_records(measures: pd.DataFrame) -> list[dict[str, Any]]:
+    """The measures frame as plain rows with the fields the value readers check by (frames without low/high,
+    the metrics' own, give None there)."""
+    return records(measures, RECORD_KEYS)

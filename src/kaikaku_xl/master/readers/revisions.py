@@ -13,7 +13,7 @@ import pandas as pd
 from kaikaku_xl.errors import shown as quoted
 from kaikaku_xl.master import contract as c
 from kaikaku_xl.master.readers.base import ProblemLog
-from kaikaku_xl.master.readers.measures import limit
+from kaikaku_xl.master.readers.measures import limit, measure_records
 from kaikaku_xl.metrics.revisions import ADDED, BASELINE, ENDED, REVISION_COLUMNS, TARGET, empty_revisions
 from kaikaku_xl.plan import ItemNo, Revision, item_no
 from kaikaku_xl.plan.plausibility import Bounds, violation
@@ -101,7 +101,7 @@ class RevisionRows:
         years: list[int],
     ) -> None:
         self.log, self.table, self.pos, self.years = log, table, pos, years
-        self.by_id = {m["measure_id"]: m for m in measures.to_dict("records")}
+        self.by_id = {m["measure_id"]: m for m in measure_records(measures)}
         self.known_items = set(items["item"])
         self.seen: set[tuple[str, Any, int]] = set()
 
@@ -208,7 +208,7 @@ class RevisionRows:
                 i, "new", f"指標 {measure_id} の変更後の{kind}が空欄です。", "新しい値を入力してください。"
             )
             return None
-        bounds = Bounds(limit(measure.get("low")), limit(measure.get("high")))
+        bounds = Bounds(limit(measure["low"]), limit(measure["high"]))
         reason = violation(new, bounds, self.log.config.value_ceiling)
         if reason:
             self.bad(

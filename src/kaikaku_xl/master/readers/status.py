@@ -36,6 +36,7 @@ def read_status(log: ProblemLog, table: RawTable, items: pd.DataFrame, years: li
     if pos is None:
         return pd.DataFrame(columns=FRAME_COLUMNS)
     with_measures = set(items.loc[items["n_measures"] > 0, "item"])
+    scale = (log.scale.labels, log.scale.typed)  # the plan's grades; graded by the departments
     running: dict[int, set[Any]] = {}  # year -> the items that run in it (one vectorised pass per year)
     rows = []
     for i, raw, item, year in plan_rows(log, table, pos, set(items["item"]), years, ""):
@@ -55,7 +56,7 @@ def read_status(log: ProblemLog, table: RawTable, items: pd.DataFrame, years: li
             {
                 "item": item,
                 "year": year,
-                "grade": _grade(log, table, i, raw, pos, item, item in with_measures),
+                "grade": _grade(log, table, i, raw, pos, item, item in with_measures, scale),
                 "status": cell_text(raw[pos["status"]]),
                 "results": cell_text(raw[pos["results"]]),
                 "issues": cell_text(raw[pos["issues"]]),
@@ -74,10 +75,11 @@ def _grade(
     pos: dict[str, int],
     item: ItemNo,
     has_measures: bool,
+    scale: tuple[tuple[str, ...], bool],
 ) -> str | None:
     """The row's 評価 as the plan's scale reads it (None: not entered, or not used), and a warning for a
     進捗状況 that is not one of the choices."""
-    labels = log.scale.labels
+    labels, typed = scale
     grade = typed_grade(raw[pos["grade"]], labels) or None
     status = cell_text(raw[pos["status"]])
     if grade and unknown_grade(grade, labels=labels):
@@ -92,7 +94,7 @@ def _grade(
         grade = None
     if status == EXCLUDED or grade == EXCLUDED:
         grade = EXCLUDED  # left out of every denominator this year (also for items with measures)
-    elif grade and has_measures and not log.scale.typed:  # a typed scale grades every item
+    elif grade and has_measures and not typed:  # a typed scale grades every item
         log.problem(
             WARNING,
             table,

@@ -18,7 +18,7 @@ import pandas as pd
 
 from kaikaku_xl.errors import shown
 from kaikaku_xl.master.readers.base import ProblemLog
-from kaikaku_xl.master.readers.measures import limit
+from kaikaku_xl.master.readers.measures import limit, measure_records
 from kaikaku_xl.master.readers.percent import read_percent
 from kaikaku_xl.metrics.frames import ACTUAL_COLUMNS
 from kaikaku_xl.plan import ItemNo, item_no
@@ -50,8 +50,8 @@ def read_yearly(
     pos = log.require_columns(table, spec, ["item", "name"])
     if pos is None:
         return pd.DataFrame(columns=columns)
-    year_cols = _year_columns(log, table, years)
-    known = measures.to_dict("records")
+    year_cols = sorted(_year_columns(log, table, years).items())
+    known = measure_records(measures)
     lookup = {(m["item"], match_key(m["name"])): m for m in known}
     out: list[dict[str, Any]] = []
     seen: set[str] = set()
@@ -114,24 +114,26 @@ def _row_values(
     raw: list[Any],
     typed: tuple[ItemNo | None, str],
     measure: dict[str, Any],
-    year_cols: dict[int, int],
+    year_cols: list[tuple[int, int]],
     value_column: str,
 ) -> list[dict[str, Any]]:
     """The values of one measure's row, year by year (a refused value: its reason in `error`); messages name the
     measure as the row types it (`typed`: its No and 指標名)."""
-    (item, name), unit = typed, measure["unit"]
-    bounds = Bounds(limit(measure.get("low")), limit(measure.get("high")))
+    (item, name), unit, measure_id = typed, measure["unit"], measure["measure_id"]
+    bounds = Bounds(limit(measure["low"]), limit(measure["high"]))
     ceiling, ratio = log.config.value_ceiling, log.config.jump_ratio
     previous: float = measure[
         "baseline"
     ]  # a jump is measured against the last known value (at first: baseline)
     out: list[dict[str, Any]] = []
-    for year, j in sorted(year_cols.items()):
-        what = f"No.{item}「{shown(name)}」{year}年度の値「{shown(raw[j])}」"
+    for year, j in year_cols:
+        typed_value = raw[j]
         try:
-            value = parse_number(raw[j], unit or None)
+            value = parse_number(typed_value, unit or None)
             if value is not None and unit == "%":
-                value = read_percent(log, table, i, j, raw[j], value, f"No.{item}「{shown(name)}」{year}年度")
+                value = read_percent(
+                    log, table, i, j, typed_value, value, f"No.{item}「{shown(name)}」{year}年度"
+                )
             reason = None if value is None else violation(value, bounds, ceiling)
             if reason:
                 raise NotANumber(reason)
@@ -141,13 +143,11 @@ def _row_values(
                 table,
                 i,
                 j,
-                f"{what}: {exc}。",
+                f"{_value_named(item, name, year, typed_value)}: {exc}。",
                 f"{unit}単位の正しい値を入力してください（範囲の例外は指標シートの許容下限・許容上限）。"
                 "この年度は評価せず、合計にも加えていません。",
             )
-            out.append(
-                {"measure_id": measure["measure_id"], "year": year, value_column: None, "error": str(exc)}
-            )
+            out.append({"measure_id": measure_id, "year": year, value_column: None, "error": str(exc)})
             continue
         if value is None:
             continue
@@ -157,12 +157,17 @@ def _row_values(
                 table,
                 i,
                 j,
-                f"{what}は前の値 {previous:,g} から{ratio:g}倍を超えて変わっています。",
+                f"{_value_named(item, name, year, typed_value)}は前の値 {previous:,g} から{ratio:g}倍を超えて変わっています。",
                 "単位（円・千円・万円）や桁を確認してください。正しければそのままで構いません。",
             )
         previous = value
-        out.append({"measure_id": measure["measure_id"], "year": year, value_column: value, "error": ""})
+        out.append({"measure_id": measure_id, "year": year, value_column: value, "error": ""})
     return out
+
+
+def _value_named(item: ItemNo | None, name: str, year: int, value: Any) -> str:
+    """One value as a message names it: No.3「指標名」2027年度の値「…」."""
+    return f"No.{item}「{shown(name)}」{year}年度の値「{shown(value)}」"
 
 
 def _missing_rows(
