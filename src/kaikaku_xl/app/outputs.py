@@ -156,8 +156,9 @@ def _measure_effect_row(
 
 
 def summary_rows(spec: TableSpec, frame: pd.DataFrame, names: dict[Any, str]) -> list[list[Any]]:
+    keys = dict.fromkeys(["group", *(col.key for col in spec.columns if col.key in frame.columns)])
     return table_rows(
-        spec, ({**r, "name": names.get(r["group"], str(r["group"]))} for r in frame.to_dict("records"))
+        spec, ({**r, "name": names.get(r["group"], str(r["group"]))} for r in records(frame, keys))
     )
 
 
@@ -182,7 +183,7 @@ def problem_rows(problems: list[Problem]) -> list[list[Any]]:
     return table_rows(c.PROBLEMS, (p.as_dict() for p in problems))
 
 
-def _yen_of_year(results: Results, column: str) -> float | None:
+def yen_of_year(results: Results, column: str) -> float | None:
     """The evaluation year's amount of results.effects[column], whole yen; None when not computable."""
     by_year = results.effects.set_index("year")[column]
     return stored_value(c.REFRESH_LOG.column(column), by_year.get(results.evaluation_year, float("nan")))
@@ -197,8 +198,8 @@ def dashboard(
     figures = {
         "evaluation_year": f"{year}年度（{wareki(year)}）",
         "graded": f"{int(total['graded'])} / {int(total['items'])} 項目",
-        "single_year": _yen_of_year(results, "single_year"),
-        "cumulative": _yen_of_year(results, "cumulative"),
+        "single_year": yen_of_year(results, "single_year"),
+        "cumulative": yen_of_year(results, "cumulative"),
         "updated": now,
     }
     kpis = {kpi.cell: figures[kpi.key] for kpi in c.DASHBOARD_KPIS}

@@ -48,8 +48,8 @@ from kaikaku_xl.metrics.frames import (
     STATUS_COLUMNS,
     TARGET_COLUMNS,
     Inputs,
+    empty_revisions,
 )
-from kaikaku_xl.metrics.revisions import empty_revisions
 from kaikaku_xl.plan import HistoricEffect, Plan, Revision
 from kaikaku_xl.plan.scale import GradeScale
 from kaikaku_xl.plan.settings import Settings

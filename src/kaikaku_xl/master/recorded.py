@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -19,7 +19,7 @@ from kaikaku_xl.master import contract as c
 from kaikaku_xl.master.closed import ClosedYears
 from kaikaku_xl.master.records import cell_value, comparable
 from kaikaku_xl.metrics.evaluate import evaluate
-from kaikaku_xl.metrics.frames import Results
+from kaikaku_xl.metrics.frames import Inputs, Results
 from kaikaku_xl.plan.scale import GRADE_LABELS
 from kaikaku_xl.plan.settings import Settings
 from kaikaku_xl.problems import WARNING, Problem
@@ -151,14 +151,22 @@ def _shown(value: Any) -> str:
     return f"{value:,}" if isinstance(value, int) else str(value)
 
 
-def evaluate_kept(loaded: Any, settings: Settings) -> Results:
+class Recorded(Protocol):
+    """What the evaluation of a master with closed years needs (load.Loaded has it)."""
+
+    inputs: Inputs
+    settings: Settings
+    recorded: dict[int, list[RecordedFigure]]
+
+
+def evaluate_kept(loaded: Recorded, settings: Settings) -> Results:
     """The evaluation of settings.evaluation_year; a closed year shows its recorded figures."""
     results = evaluate(loaded.inputs, settings)
     figures = loaded.recorded.get(settings.evaluation_year, [])
     return keep_recorded(results, figures, settings.evaluation_year)[0]
 
 
-def recorded_problems(loaded: Any) -> list[Problem]:
+def recorded_problems(loaded: Recorded) -> list[Problem]:
     """Every closed year recomputed from its recorded inputs and compared with its recorded results."""
     problems: list[Problem] = []
     for year, figures in sorted(loaded.recorded.items()):

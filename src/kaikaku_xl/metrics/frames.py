@@ -12,7 +12,6 @@ from typing import Any
 
 import pandas as pd
 
-from kaikaku_xl.metrics.revisions import empty_revisions
 from kaikaku_xl.plan import Plan
 
 MEASURE_COLUMNS = [
@@ -35,6 +34,7 @@ ACTUAL_COLUMNS = ["measure_id", "year", "actual"]
 TARGET_COLUMNS = ["measure_id", "year", "planned"]
 STATUS_COLUMNS = ["item", "year", "grade"]
 LEDGER_COLUMNS = ["item", "year", "kind", "amount"]
+REVISION_COLUMNS = ["kind", "measure_id", "item", "year", "last_year", "value"]  # metrics/revisions.py
 EFFECT_PLAN_COLUMNS = [
     "item",
     "year",
@@ -91,6 +91,10 @@ def records(frame: pd.DataFrame, keys: Iterable[str]) -> list[dict[str, Any]]:
 
 def empty(columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
+
+
+def empty_revisions() -> pd.DataFrame:
+    return empty(REVISION_COLUMNS)
 
 
 @dataclass

@@ -93,12 +93,8 @@ def measure_grades(
         divisor = np.where(flat, np.where(dirs == "減少", a, t), t - b)
         magnitude = (np.abs(a) + np.abs(b) + np.abs(t) + np.where(custom, np.abs(own), 0.0)) / np.abs(divisor)
     if period is None:
-        years, first, ends = elapsed, 0, 1  # elapsed read as typed: (elapsed − 0) ÷ (1 − 0)
-    else:
-        years, first, ends = period
-    years = np.broadcast_to(np.asarray(years, dtype=object), a.shape)
-    firsts = np.broadcast_to(np.asarray(first, dtype=object), a.shape)
-    ends = np.broadcast_to(np.asarray(ends, dtype=object), a.shape)
+        period = (elapsed, 0, 1)  # elapsed read as typed: (elapsed − 0) ÷ (1 − 0)
+    years, firsts, ends = (np.broadcast_to(np.asarray(part, dtype=object), a.shape) for part in period)
 
     def exact_row(i: int) -> tuple[Any, Any]:
         d = dirs[i] if isinstance(dirs[i], str) else ""

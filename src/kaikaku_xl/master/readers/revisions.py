@@ -14,7 +14,8 @@ from kaikaku_xl.errors import shown as quoted
 from kaikaku_xl.master import contract as c
 from kaikaku_xl.master.readers.base import ProblemLog
 from kaikaku_xl.master.readers.measures import limit, measure_records
-from kaikaku_xl.metrics.revisions import ADDED, BASELINE, ENDED, REVISION_COLUMNS, TARGET, empty_revisions
+from kaikaku_xl.metrics.frames import REVISION_COLUMNS, empty_revisions
+from kaikaku_xl.metrics.revisions import ADDED, BASELINE, ENDED, TARGET
 from kaikaku_xl.plan import ItemNo, Revision, item_no
 from kaikaku_xl.plan.plausibility import Bounds, violation
 from kaikaku_xl.problems import ERROR, Problem
