@@ -90,6 +90,25 @@ def measure_years(inputs: Inputs) -> pd.DataFrame:
     return grid
 
 
+# The grid columns the effect rules read: they get these only (a row filter or a copy of the whole grid, some 40
+# columns, costs per column).
+EFFECT_COLUMNS = (
+    "measure_id",
+    "item",
+    "year",
+    "unit",
+    "baseline",
+    "direction",
+    "effect_kind",
+    "include_in_effect",
+    "aggregation",
+    "actual",
+    "planned",
+    "year_actual",
+    "year_planned",
+)
+
+
 def evaluate(inputs: Inputs, settings: Settings) -> Results:
     year = settings.evaluation_year
     grid = accumulate(
@@ -99,37 +118,20 @@ def evaluate(inputs: Inputs, settings: Settings) -> Results:
         inputs.end_year,
         item_periods(inputs.items, inputs.start_year, inputs.end_year),
     )
-    effects = measure_effects(grid, settings, "actual", inputs.start_year)
-    planned = measure_effects(grid, settings, "planned", inputs.start_year)
+    rules = grid[[column for column in EFFECT_COLUMNS if column in grid.columns]]
+    effects = measure_effects(rules, settings, "actual", inputs.start_year)
+    planned = measure_effects(rules, settings, "planned", inputs.start_year)
     grid["effect"] = effects["effect"]
     grid["counted"] = effects["counted"]
     grid["planned_effect"] = planned["effect"]
     measures = evaluate_measures(grid, year, inputs.baseline_year, settings)
-    measures["effect"] = measures["measure_id"].map(
-        grid[grid["year"] == year].set_index("measure_id")["effect"]
-    )
+    this_year = grid.loc[grid["year"] == year, ["measure_id", "effect"]]
+    measures["effect"] = measures["measure_id"].map(this_year.set_index("measure_id")["effect"])
     # An item added mid-plan (or ended) is not counted in years it does not run: neither it nor its measures.
     run_items = inputs.items[running(inputs.items, year)]
     measures = measures[measures["item"].isin(set(run_items["item"]))].reset_index(drop=True)
     items = grade_items(inputs, measures, year, settings, run_items)
-    ledger = inputs.ledger.dropna(subset=["amount"]) if len(inputs.ledger) else inputs.ledger
-    if len(ledger):
-        ledger = ledger.astype({"year": int, "amount": float})
-    plan_grid = grid[grid["year"].between(inputs.start_year, inputs.end_year)]
-    totals = yearly_totals(
-        effects[effects["year"].between(inputs.start_year, inputs.end_year)],
-        planned[planned["year"].between(inputs.start_year, inputs.end_year)],
-        ledger if len(ledger) else pd.DataFrame({"year": [], "amount": []}),
-        inputs.plan_years,
-        year,
-    )
-    item_effects = item_plans(
-        effects_per_item(plan_grid, ledger, inputs.items, year, inputs.start_year),
-        inputs.effect_plan,
-        year,
-        inputs.start_year,
-    )
-    totals = yearly_plans(totals, inputs.effect_plan, year)
+    totals, item_effects = _effects(inputs, grid, effects, planned, year)
     labels = GradeScale.of(settings).labels
     return Results(
         evaluation_year=year,
@@ -143,3 +145,33 @@ def evaluate(inputs: Inputs, settings: Settings) -> Results:
         item_effects=item_effects,
         sections=section_rollup(items, measures, item_effects, labels),
     )
+
+
+def _effects(
+    inputs: Inputs, grid: pd.DataFrame, effects: pd.DataFrame, planned: pd.DataFrame, year: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(the per-year totals with their plan, each item's effects with its plan) over the plan's years."""
+    ledger = inputs.ledger.dropna(subset=["amount"]) if len(inputs.ledger) else inputs.ledger
+    if len(ledger):
+        ledger = ledger.astype({"year": int, "amount": float})
+    in_plan = grid["year"].between(inputs.start_year, inputs.end_year)
+    totals = yearly_totals(
+        effects[in_plan],
+        planned[in_plan],
+        ledger if len(ledger) else pd.DataFrame({"year": [], "amount": []}),
+        inputs.plan_years,
+        year,
+    )
+    item_effects = item_plans(
+        effects_per_item(
+            grid.loc[in_plan, ["item", "year", "effect", "counted"]],
+            ledger,
+            inputs.items,
+            year,
+            inputs.start_year,
+        ),
+        inputs.effect_plan,
+        year,
+        inputs.start_year,
+    )
+    return yearly_plans(totals, inputs.effect_plan, year), item_effects
