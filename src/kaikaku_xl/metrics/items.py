@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from kaikaku_xl.metrics.frames import Inputs
@@ -18,19 +19,31 @@ from kaikaku_xl.plan.settings import Settings
 
 def running(items: pd.DataFrame, year: int) -> pd.Series:
     """Items that run in `year`: 開始年度 ≤ year ≤ 終了年度 (blank = the whole plan). Others are not counted."""
-    ok = pd.Series(True, index=items.index)
-    if "start_year" in items:
-        start = pd.to_numeric(items["start_year"], errors="coerce")
-        ok &= start.isna() | (start <= year)
-    if "end_year" in items:
-        end = pd.to_numeric(items["end_year"], errors="coerce")
-        ok &= end.isna() | (year <= end)
-    return ok
+    return pd.Series(_runs(_spans(items), year), index=items.index)
 
 
-def running_items(items: pd.DataFrame, year: int) -> set[Any]:
-    """The numbers of the items that run in `year` (running)."""
-    return set(items.loc[running(items, year), "item"])
+def running_items(items: pd.DataFrame, years: list[int]) -> dict[int, set[Any]]:
+    """Year -> the numbers of the items that run in it (running; the item columns read once)."""
+    spans, numbers = _spans(items), items["item"].tolist()
+    return {
+        year: {n for n, runs in zip(numbers, _runs(spans, year).tolist(), strict=True) if runs}
+        for year in years
+    }
+
+
+def _spans(items: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Each item's 開始年度 and 終了年度 as numbers (NaN: blank, or no such column)."""
+    blank = np.full(len(items), np.nan)
+    start, end = (
+        pd.to_numeric(items[key], errors="coerce").to_numpy(dtype=float) if key in items else blank
+        for key in ("start_year", "end_year")
+    )
+    return start, end
+
+
+def _runs(spans: tuple[np.ndarray, np.ndarray], year: int) -> np.ndarray:
+    start, end = spans
+    return (np.isnan(start) | (start <= year)) & (np.isnan(end) | (year <= end))
 
 
 def runs_in(items: pd.DataFrame, item: Any, year: int) -> bool:

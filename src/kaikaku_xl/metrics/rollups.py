@@ -45,6 +45,7 @@ def rollup(
     items = items.assign(_all=WHOLE_PLAN)
     group_of_item = items.set_index("item")[key]
     excluded = set(items.loc[items["grade"] == EXCLUDED, "item"])
+    measures = measures[["item", "progress", "counted", "measure_id"]]  # (a row filter copies every column)
     measures = measures[~measures["item"].isin(excluded)]  # 対象外 leaves every denominator, the mean too
     item_groups = items.groupby(key, sort=True).indices  # sorted as the report lists them
     grades = items["grade"].to_numpy(object)

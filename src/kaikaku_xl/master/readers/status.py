@@ -37,11 +37,9 @@ def read_status(log: ProblemLog, table: RawTable, items: pd.DataFrame, years: li
         return pd.DataFrame(columns=FRAME_COLUMNS)
     with_measures = set(items.loc[items["n_measures"] > 0, "item"])
     scale = (log.scale.labels, log.scale.typed)  # the plan's grades; graded by the departments
-    running: dict[int, set[Any]] = {}  # year -> the items that run in it (one vectorised pass per year)
+    running = running_items(items, years)  # year -> the items that run in it
     rows = []
     for i, raw, item, year in plan_rows(log, table, pos, set(items["item"]), years, ""):
-        if year not in running:
-            running[year] = running_items(items, year)
         if item not in running[year]:
             log.problem(
                 WARNING,
