@@ -8,7 +8,7 @@ import pandas as pd
 
 from kaikaku_xl.master import contract as c
 from kaikaku_xl.master.load import Loaded
-from kaikaku_xl.metrics.frames import Results, records
+from kaikaku_xl.metrics.frames import Results, row_dicts
 from kaikaku_xl.plan import ItemNo, natural_key
 from kaikaku_xl.plan.numformat import number_format
 from kaikaku_xl.problems import Problem
@@ -39,7 +39,7 @@ def evaluation_rows(loaded: Loaded, results: Results) -> list[list[Any]]:
 
 def _columns_of(frame: pd.DataFrame, spec: TableSpec) -> list[dict[str, Any]]:
     """The frame's rows, with only the columns the table shows (a column it lacks stays missing: KeyError)."""
-    return records(frame, [col.key for col in spec.columns if col.key in frame.columns])
+    return row_dicts(frame, [col.key for col in spec.columns if col.key in frame.columns])
 
 
 def _titles(loaded: Loaded) -> dict[ItemNo, str]:
@@ -100,12 +100,12 @@ def item_effect_rows(loaded: Loaded, results: Results) -> list[list[Any]]:
     spec = loaded.layout.table(c.ITEM_EFFECTS_TABLE)
     titles = _titles(loaded)
     evaluation_year = results.evaluation_year
-    records_ = [
+    rows = [
         _measure_effect_row(spec, first, by_year, titles, years, evaluation_year)
         for first, by_year in _effects_by_measure(results.measure_years, years).values()
     ]
     for r in loaded.ledger.to_dict("records"):
-        records_.append(
+        rows.append(
             {
                 "item": r["item"],
                 "title": titles.get(r["item"], ""),
@@ -116,8 +116,8 @@ def item_effect_rows(loaded: Loaded, results: Results) -> list[list[Any]]:
                 "total": r["amount"] if r["year"] <= evaluation_year else None,
             }
         )
-    records_.sort(key=lambda record: natural_key(record["item"]))  # "2" < "10" < "R1-3"; stable sort
-    return table_rows(spec, records_)
+    rows.sort(key=lambda record: natural_key(record["item"]))  # "2" < "10" < "R1-3"; stable sort
+    return table_rows(spec, rows)
 
 
 def _effects_by_measure(
@@ -127,7 +127,7 @@ def _effects_by_measure(
     grid's order (one pass over its columns)."""
     grid = grid[grid["year"].isin(years) & grid["effect_kind"].astype(bool)]
     out: dict[tuple[ItemNo, str], tuple[dict[str, Any], dict[int, float]]] = {}
-    for row in records(grid, ("item", "measure_id", "year", "effect", "name", "effect_kind", "counted")):
+    for row in row_dicts(grid, ("item", "measure_id", "year", "effect", "name", "effect_kind", "counted")):
         first, by_year = out.setdefault((row["item"], row["measure_id"]), (row, {}))
         by_year.setdefault(row["year"], row["effect"])
     return out
@@ -158,7 +158,7 @@ def _measure_effect_row(
 def summary_rows(spec: TableSpec, frame: pd.DataFrame, names: dict[Any, str]) -> list[list[Any]]:
     keys = dict.fromkeys(["group", *(col.key for col in spec.columns if col.key in frame.columns)])
     return table_rows(
-        spec, ({**r, "name": names.get(r["group"], str(r["group"]))} for r in records(frame, keys))
+        spec, ({**r, "name": names.get(r["group"], str(r["group"]))} for r in row_dicts(frame, keys))
     )
 
 

@@ -47,7 +47,9 @@ def reader_number(value: Any, measure: Any, table: RawTable, i: int, j: int) -> 
     except NotANumber:
         return value
     if number is not None and measure.unit == "%":
-        number = read_percent(ProblemLog(), table, i, j, value, number, f"No.{measure.item}「{measure.name}」")
+        number = read_percent(
+            ProblemLog(), table, i, j, value, number, f"No.{measure.item}「{measure.name}」"
+        )
     return number
 
 

@@ -13,7 +13,7 @@ import pandas as pd
 from kaikaku_xl.master import contract as c
 from kaikaku_xl.master.locate import actual_rows, positions
 from kaikaku_xl.master.records import cell_value, comparable
-from kaikaku_xl.metrics.frames import REVISION_COLUMNS, records
+from kaikaku_xl.metrics.frames import REVISION_COLUMNS, row_dicts
 from kaikaku_xl.metrics.revisions import (
     ADDED,
     BASELINE,
@@ -104,7 +104,7 @@ def _actuals(
     now = actuals[actuals["year"] == year].set_index("measure_id")["actual"].to_dict()
     where = actual_rows(table, measures) if table is not None else {}
     pos = positions(table, c.actuals_spec([year])) if table is not None else {}
-    for m in records(measures, ("measure_id", "item", "name")):
+    for m in row_dicts(measures, ("measure_id", "item", "name")):
         old, new = recorded.get(m["measure_id"]), comparable(now.get(m["measure_id"]))
         if old != new:
             i = where.get(m["measure_id"])
@@ -142,7 +142,7 @@ def _status(
     current = status[status["year"] == year]
     seen = set()
     for index, r in zip(
-        current.index.tolist(), records(current, ("item", *STATUS_KEYS, "cells")), strict=True
+        current.index.tolist(), row_dicts(current, ("item", *STATUS_KEYS, "cells")), strict=True
     ):
         item = item_no(r["item"])
         seen.add(item)
@@ -264,7 +264,7 @@ def _measure_pins(
 ) -> list[dict[str, Any]]:
     """The closed year's recorded 基準値 and 目標値 pinned to it; an error where a revision changes one."""
     pins = []
-    for m in records(measures, ("measure_id", "name", "item")):
+    for m in row_dicts(measures, ("measure_id", "name", "item")):
         for field, kind, index, label in (
             (PLAN_BASELINE, BASELINE, 0, "基準値"),
             (PLAN_TARGET, TARGET, 1, "目標値"),

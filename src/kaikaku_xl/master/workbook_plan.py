@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from kaikaku_xl.metrics.frames import records
+from kaikaku_xl.metrics.frames import row_dicts
 from kaikaku_xl.plan import HistoricEffect, Item, ItemNo, Measure, Plan, Policy, Section
 from kaikaku_xl.xlsx.typed import whole_number
 
@@ -63,7 +63,7 @@ def workbook_plan(
         ):
             planned.setdefault(item, []).append((int(year), float(amount)))
     by_item: dict[ItemNo, list[Measure]] = {}
-    for m in records(measures, MEASURE_KEYS):
+    for m in row_dicts(measures, MEASURE_KEYS):
         by_item.setdefault(m["item"], []).append(
             Measure(
                 item=m["item"],
@@ -79,7 +79,7 @@ def workbook_plan(
                 aggregation=str(m["aggregation"] or ""),
             )
         )
-    rows = records(items, ITEM_KEYS)
+    rows = row_dicts(items, ITEM_KEYS)
     plan_items = tuple(_item(r, tuple(by_item.get(r["item"], ())), planned) for r in rows)
     sections: dict[str, Section] = {}
     for r in rows:

@@ -81,7 +81,7 @@ def items_frame(plan: Plan) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=ITEM_COLUMNS)
 
 
-def records(frame: pd.DataFrame, keys: Iterable[str]) -> list[dict[str, Any]]:
+def row_dicts(frame: pd.DataFrame, keys: Iterable[str]) -> list[dict[str, Any]]:
     """The frame's rows as dicts of `keys` (None where the frame has no such column), Python values as
     to_dict("records") gives them, read a column at a time (iterating a frame's rows costs per cell)."""
     keys = tuple(keys)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from kaikaku_xl.metrics.frames import Results, records
+from kaikaku_xl.metrics.frames import Results, row_dicts
 from kaikaku_xl.plan.model import ItemNo
 from kaikaku_xl.plan.scale import NOT_GRADED, GradeScale
 from kaikaku_xl.plan.vocabulary import NARRATIVE_KEYS
@@ -26,7 +26,7 @@ def narrative_gaps(status: pd.DataFrame, results: Results, scale: GradeScale) ->
     narratives their 進捗状況 row (status: item, year, the narrative keys, cells) still lacks."""
     year = results.evaluation_year
     this_year = status[status["year"] == year].drop_duplicates("item") if len(status) else status
-    rows = {r["item"]: r for r in records(this_year, ("item", *NARRATIVE_KEYS, "cells"))}
+    rows = {r["item"]: r for r in row_dicts(this_year, ("item", *NARRATIVE_KEYS, "cells"))}
     ungraded = set(results.measures.loc[results.measures["grade"] == NOT_GRADED, "item"])
     if scale.typed:
         ungraded = set()  # the departments grade every item: a measure is never graded, nor asked to be

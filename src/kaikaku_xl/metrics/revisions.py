@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kaikaku_xl.metrics.frames import REVISION_COLUMNS, records
+from kaikaku_xl.metrics.frames import REVISION_COLUMNS, row_dicts
 
 TARGET, BASELINE, ADDED, ENDED = "target", "baseline", "added", "ended"
 MEASURE_KINDS = (TARGET, BASELINE)
@@ -20,7 +20,7 @@ MEASURE_KINDS = (TARGET, BASELINE)
 
 def _ordered(revisions: pd.DataFrame) -> list[dict[str, Any]]:
     """Rows by first year (a later revision overrides an earlier one from its year on); pins last."""
-    return sorted(records(revisions, REVISION_COLUMNS), key=lambda r: (_pinned(r), int(r["year"])))
+    return sorted(row_dicts(revisions, REVISION_COLUMNS), key=lambda r: (_pinned(r), int(r["year"])))
 
 
 def _pinned(row: dict[str, Any]) -> bool:

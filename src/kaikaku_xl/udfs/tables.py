@@ -1,6 +1,6 @@
 """The 設定 and 評価区分 tables given to a worksheet function as arguments (KK_GRADE, KK_EFFECT, KK_ROLLUP).
 
-Read by the workbook's own readers (workbook.inputs.Reader, metrics.scale_rows), so a formula grades and prices
+Read by the workbook's own readers (master.readers.settings, plan.scale_rows), so a formula grades and prices
 with exactly the settings and grade scale a refresh of the same workbook uses; a range that is not the table
 gives one cell "エラー: ..." naming the table to select.
 """

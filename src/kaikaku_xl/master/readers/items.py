@@ -3,6 +3,7 @@ its key columns the master cannot be evaluated at all: that stops the run (Workb
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -55,5 +56,5 @@ def _text(row: list[Any], j: int | None) -> str:
     return str(row[j] or "") if j is not None else ""
 
 
-def _cell(row: list[Any], j: int | None, read: Any) -> Any:
+def _cell(row: list[Any], j: int | None, read: Callable[[Any], Any]) -> Any:
     return read(row[j]) if j is not None else None

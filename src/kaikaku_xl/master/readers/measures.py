@@ -19,7 +19,7 @@ from kaikaku_xl.errors import shown
 from kaikaku_xl.master import contract as c
 from kaikaku_xl.master.readers.base import ProblemLog
 from kaikaku_xl.master.readers.percent import read_percent
-from kaikaku_xl.metrics.frames import MEASURE_COLUMNS, records
+from kaikaku_xl.metrics.frames import MEASURE_COLUMNS, row_dicts
 from kaikaku_xl.plan import AGGREGATIONS, CUMULATIVE, DIRECTIONS, EFFECT_KINDS, ItemNo, item_no
 from kaikaku_xl.plan.numformat import MAX_DECIMALS
 from kaikaku_xl.plan.plausibility import NO_LIMIT, Bounds, violation
@@ -306,4 +306,4 @@ RECORD_KEYS = ("measure_id", "item", "name", "unit", "baseline", "low", "high")
 def measure_records(measures: pd.DataFrame) -> list[dict[str, Any]]:
     """The measures frame as plain rows with the fields the value readers check by (frames without low/high,
     the metrics' own, give None there)."""
-    return records(measures, RECORD_KEYS)
+    return row_dicts(measures, RECORD_KEYS)
