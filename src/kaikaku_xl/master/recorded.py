@@ -93,18 +93,33 @@ def _same(a: Any, b: Any) -> bool:
 FRAMES = ("measures", "items", "policies", "leads", "total", "effects", "item_effects")
 
 
-def _place(frames: dict[str, pd.DataFrame], figure: RecordedFigure) -> tuple[str, Any] | None:
-    """(frame name, row index) holding a recorded figure in the results, or None."""
-    name, key_column = RESULT_KINDS[figure.kind]
-    if figure.kind == "項目" and figure.field in ITEM_EFFECT_FIELDS:
-        name = "item_effects"
-    frame = frames[name]
-    if figure.field not in frame.columns:
-        return None
-    keys = [str(cell_value(k)) for k in frame[key_column]]
-    if figure.key not in keys:
-        return None
-    return name, frame.index[keys.index(figure.key)]
+class _Places:
+    """Where each recorded figure is in the results: each frame's keys read once (not once per figure)."""
+
+    def __init__(self, frames: dict[str, pd.DataFrame]) -> None:
+        self.frames = frames
+        self.rows: dict[str, dict[str, Any]] = {}  # frame name -> key (as recorded) -> its first row's index
+
+    def of(self, figure: RecordedFigure) -> tuple[str, Any] | None:
+        """(frame name, row index) holding a recorded figure in the results, or None."""
+        name, key_column = RESULT_KINDS[figure.kind]
+        if figure.kind == "項目" and figure.field in ITEM_EFFECT_FIELDS:
+            name = "item_effects"
+        frame = self.frames[name]
+        if figure.field not in frame.columns:
+            return None
+        if name not in self.rows:
+            rows: dict[str, Any] = {}
+            for key, index in zip(frame[key_column].tolist(), frame.index.tolist(), strict=True):
+                rows.setdefault(str(cell_value(key)), index)
+            self.rows[name] = rows
+        index = self.rows[name].get(figure.key)
+        return None if index is None else (name, index)
+
+    def changed(self, name: str, column: str) -> None:
+        """A figure was written into `column` of the frame: its keys are read again if that is its key column."""
+        if any(column == key_column for frame, key_column in RESULT_KINDS.values() if frame == name):
+            self.rows.pop(name, None)
 
 
 def keep_recorded(
@@ -114,9 +129,10 @@ def keep_recorded(
     if not figures:
         return results, []
     frames = {name: getattr(results, name).copy() for name in FRAMES}
+    places = _Places(frames)
     problems = []
     for figure in figures:
-        place = _place(frames, figure)
+        place = places.of(figure)
         if place is None:
             continue
         name, index = place
@@ -139,6 +155,7 @@ def keep_recorded(
             frame[figure.field] = frame[figure.field].astype(float)
             value = np.nan if value is None else float(value)
         frame.at[index, figure.field] = value
+        places.changed(name, figure.field)
         if name == "items" and figure.field == "grade" and "grade_label" in frame.columns:
             frame.at[index, "grade_label"] = GRADE_LABELS.get(value, frame.at[index, "grade_label"])
     return replace(results, **frames), problems
