@@ -8,8 +8,8 @@ import pandas as pd
 
 from kaikaku_xl.master import contract as c
 from kaikaku_xl.master.load import Loaded
-from kaikaku_xl.metrics.frames import Results
-from kaikaku_xl.plan import natural_key
+from kaikaku_xl.metrics.frames import Results, row_dicts
+from kaikaku_xl.plan import ItemNo, natural_key
 from kaikaku_xl.plan.numformat import number_format
 from kaikaku_xl.problems import Problem
 from kaikaku_xl.xlsx.rows import stored_value, table_rows
@@ -18,21 +18,33 @@ from kaikaku_xl.years import wareki
 
 
 def evaluation_rows(loaded: Loaded, results: Results) -> list[list[Any]]:
-    titles = dict(zip(loaded.inputs.items["item"], loaded.inputs.items["title"], strict=True))
-    return table_rows(
-        c.EVALUATION,
-        (
+    titles = _titles(loaded)
+    rows = []
+    for r in _columns_of(results.measures, c.EVALUATION):
+        aggregation = _aggregation(r)
+        rows.append(
             {
                 **r,
                 "title": titles.get(r["item"], ""),
                 "effect_kind": r["effect_kind"] or "",
                 "counted": "○" if r["counted"] else "",
-                "aggregation": _aggregation(r),
-                "year_actual": r.get("year_actual") if _aggregation(r) else None,
-            }  # the year's own amount: 累計 only
-            for r in results.measures.to_dict("records")
-        ),
-    )
+                "aggregation": aggregation,
+                "year_actual": r.get("year_actual")
+                if aggregation
+                else None,  # the year's own amount: 累計 only
+            }
+        )
+    return table_rows(c.EVALUATION, rows)
+
+
+def _columns_of(frame: pd.DataFrame, spec: TableSpec) -> list[dict[str, Any]]:
+    """The frame's rows, with only the columns the table shows (a column it lacks stays missing: KeyError)."""
+    return row_dicts(frame, [col.key for col in spec.columns if col.key in frame.columns])
+
+
+def _titles(loaded: Loaded) -> dict[ItemNo, str]:
+    items = loaded.inputs.items
+    return dict(zip(items["item"].tolist(), items["title"].tolist(), strict=True))
 
 
 def _aggregation(row: dict[str, Any]) -> str:
@@ -43,30 +55,33 @@ def _aggregation(row: dict[str, Any]) -> str:
 def evaluation_formats(loaded: Loaded, results: Results) -> dict[str, list[str]]:
     """Each 評価結果 row's number format for its measure's values (the plan's decimals for that measure)."""
     decimals = {m.measure_id: m.shown_decimals for m in loaded.plan.measures}
-    per_row = [number_format(decimals.get(r, 0)) for r in results.measures["measure_id"]]
+    per_row = [number_format(decimals.get(r, 0)) for r in results.measures["measure_id"].tolist()]
     return {col.key: per_row for col in c.EVALUATION.columns if col.per_row_format}
+
+
+ITEM_EFFECT_KEYS = ("single_year", "cumulative", "plan_year", "plan_attainment")
 
 
 def item_rows(loaded: Loaded, results: Results) -> list[list[Any]]:
     year = results.evaluation_year
-    status = (
-        loaded.status[loaded.status["year"] == year].set_index("item")["status"] if len(loaded.status) else {}
-    )
-    effects = results.item_effects.set_index("item")
-    return table_rows(
-        c.ITEM_RESULTS,
-        (
-            {
-                **r,
-                "status": status.get(r["item"], "") or "",
-                "single_year": effects.at[r["item"], "single_year"],
-                "cumulative": effects.at[r["item"], "cumulative"],
-                "plan_year": effects.at[r["item"], "plan_year"],
-                "plan_attainment": effects.at[r["item"], "plan_attainment"],
-            }
-            for r in results.items.to_dict("records")
-        ),
-    )
+    status = loaded.status
+    this_year = status[status["year"] == year].set_index("item")["status"] if len(status) else pd.Series()
+    # (the rare master with two 進捗状況 rows of one item and year: looked up as the Series, row by row)
+    status_of = this_year.to_dict() if this_year.index.is_unique else this_year
+    effects = results.item_effects
+    of_item = {
+        key: dict(zip(effects["item"].tolist(), effects[key].tolist(), strict=True))
+        for key in ITEM_EFFECT_KEYS
+    }
+    rows = [
+        {
+            **r,
+            "status": status_of.get(r["item"], "") or "",
+            **{key: of_item[key][r["item"]] for key in ITEM_EFFECT_KEYS},
+        }
+        for r in _columns_of(results.items, c.ITEM_RESULTS)
+    ]
+    return table_rows(c.ITEM_RESULTS, rows)
 
 
 def effect_rows(results: Results) -> list[list[Any]]:
@@ -74,7 +89,7 @@ def effect_rows(results: Results) -> list[list[Any]]:
         c.EFFECTS,
         (
             {**r, "year": int(r["year"]), "wareki": wareki(int(r["year"]))}
-            for r in results.effects.to_dict("records")
+            for r in _columns_of(results.effects, c.EFFECTS)
         ),
     )
 
@@ -83,32 +98,14 @@ def item_effect_rows(loaded: Loaded, results: Results) -> list[list[Any]]:
     """Each measure's and each ledger entry's 財政効果額 per plan year (years after the evaluation year empty)."""
     years = loaded.layout.plan_years
     spec = loaded.layout.table(c.ITEM_EFFECTS_TABLE)
-    titles = dict(zip(loaded.inputs.items["item"], loaded.inputs.items["title"], strict=True))
-    grid = results.measure_years
-    grid = grid[grid["year"].isin(years) & grid["effect_kind"].astype(bool)]
+    titles = _titles(loaded)
     evaluation_year = results.evaluation_year
-    records = []
-    for (item, _measure_id), group in grid.groupby(["item", "measure_id"], sort=False):
-        first = group.iloc[0]
-        by_year = group.set_index("year")["effect"]
-        values = {
-            y: stored_value(spec.column(f"y{y}"), by_year.get(y)) if y <= evaluation_year else None
-            for y in years
-        }
-        total = sum(v for v in values.values() if v is not None) if first["counted"] else None
-        records.append(
-            {
-                "item": item,
-                "title": titles.get(item, ""),
-                "source": first["name"],
-                "kind": first["effect_kind"],
-                "counted": "○" if first["counted"] else "",
-                **{f"y{y}": v for y, v in values.items()},
-                "total": total,
-            }
-        )
+    rows = [
+        _measure_effect_row(spec, first, by_year, titles, years, evaluation_year)
+        for first, by_year in _effects_by_measure(results.measure_years, years).values()
+    ]
     for r in loaded.ledger.to_dict("records"):
-        records.append(
+        rows.append(
             {
                 "item": r["item"],
                 "title": titles.get(r["item"], ""),
@@ -119,13 +116,49 @@ def item_effect_rows(loaded: Loaded, results: Results) -> list[list[Any]]:
                 "total": r["amount"] if r["year"] <= evaluation_year else None,
             }
         )
-    records.sort(key=lambda record: natural_key(record["item"]))  # "2" < "10" < "R1-3"; stable sort
-    return table_rows(spec, records)
+    rows.sort(key=lambda record: natural_key(record["item"]))  # "2" < "10" < "R1-3"; stable sort
+    return table_rows(spec, rows)
+
+
+def _effects_by_measure(
+    grid: pd.DataFrame, years: list[int]
+) -> dict[tuple[ItemNo, str], tuple[dict[str, Any], dict[int, float]]]:
+    """(item, measure) -> (its first row of the grid, year -> 財政効果額), for measures with a 効果区分, in the
+    grid's order (one pass over its columns)."""
+    grid = grid[grid["year"].isin(years) & grid["effect_kind"].astype(bool)]
+    out: dict[tuple[ItemNo, str], tuple[dict[str, Any], dict[int, float]]] = {}
+    for row in row_dicts(grid, ("item", "measure_id", "year", "effect", "name", "effect_kind", "counted")):
+        first, by_year = out.setdefault((row["item"], row["measure_id"]), (row, {}))
+        by_year.setdefault(row["year"], row["effect"])
+    return out
+
+
+def _measure_effect_row(
+    spec: TableSpec,
+    first: dict[str, Any],
+    by_year: dict[int, float],
+    titles: dict[ItemNo, str],
+    years: list[int],
+    evaluation_year: int,
+) -> dict[str, Any]:
+    values = {
+        y: stored_value(spec.column(f"y{y}"), by_year.get(y)) if y <= evaluation_year else None for y in years
+    }
+    return {
+        "item": first["item"],
+        "title": titles.get(first["item"], ""),
+        "source": first["name"],
+        "kind": first["effect_kind"],
+        "counted": "○" if first["counted"] else "",
+        **{f"y{y}": v for y, v in values.items()},
+        "total": sum(v for v in values.values() if v is not None) if first["counted"] else None,
+    }
 
 
 def summary_rows(spec: TableSpec, frame: pd.DataFrame, names: dict[Any, str]) -> list[list[Any]]:
+    keys = dict.fromkeys(["group", *(col.key for col in spec.columns if col.key in frame.columns)])
     return table_rows(
-        spec, ({**r, "name": names.get(r["group"], str(r["group"]))} for r in frame.to_dict("records"))
+        spec, ({**r, "name": names.get(r["group"], str(r["group"]))} for r in row_dicts(frame, keys))
     )
 
 
@@ -150,7 +183,7 @@ def problem_rows(problems: list[Problem]) -> list[list[Any]]:
     return table_rows(c.PROBLEMS, (p.as_dict() for p in problems))
 
 
-def _yen_of_year(results: Results, column: str) -> float | None:
+def yen_of_year(results: Results, column: str) -> float | None:
     """The evaluation year's amount of results.effects[column], whole yen; None when not computable."""
     by_year = results.effects.set_index("year")[column]
     return stored_value(c.REFRESH_LOG.column(column), by_year.get(results.evaluation_year, float("nan")))
@@ -165,8 +198,8 @@ def dashboard(
     figures = {
         "evaluation_year": f"{year}年度（{wareki(year)}）",
         "graded": f"{int(total['graded'])} / {int(total['items'])} 項目",
-        "single_year": _yen_of_year(results, "single_year"),
-        "cumulative": _yen_of_year(results, "cumulative"),
+        "single_year": yen_of_year(results, "single_year"),
+        "cumulative": yen_of_year(results, "cumulative"),
         "updated": now,
     }
     kpis = {kpi.cell: figures[kpi.key] for kpi in c.DASHBOARD_KPIS}

@@ -9,7 +9,6 @@ from datetime import datetime
 from typing import Any
 
 from kaikaku_xl.app.outputs import (
-    _yen_of_year,
     dashboard,
     effect_rows,
     evaluation_formats,
@@ -19,6 +18,7 @@ from kaikaku_xl.app.outputs import (
     policy_summary_rows,
     problem_rows,
     summary_rows,
+    yen_of_year,
 )
 from kaikaku_xl.app.trend import trend_rows
 from kaikaku_xl.app.validate import all_problems
@@ -75,8 +75,8 @@ def refresh_summary(
         door=engine.door,
         evaluation_year=results.evaluation_year,
         graded=int(results.total.iloc[0]["graded"]),
-        single_year=_yen_of_year(results, "single_year"),
-        cumulative=_yen_of_year(results, "cumulative"),
+        single_year=yen_of_year(results, "single_year"),
+        cumulative=yen_of_year(results, "cumulative"),
         errors=sum(p.severity == ERROR for p in problems),
         warnings=sum(p.severity == WARNING for p in problems),
         fingerprint=loaded.fingerprint,

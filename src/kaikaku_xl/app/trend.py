@@ -39,7 +39,7 @@ def grades_by_year(loaded: Loaded, results: Results) -> dict[int, dict[int, str]
             settings = replace(loaded.settings, evaluation_year=year)
             measures = evaluate_measures(results.measure_years, year, inputs.baseline_year, settings)
             items = grade_items(inputs, measures, year, settings)
-        out[year] = dict(zip(items["item"], items["grade"], strict=True))
+        out[year] = dict(zip(items["item"].tolist(), items["grade"].tolist(), strict=True))
     return out
 
 
@@ -47,27 +47,42 @@ def trend_rows(loaded: Loaded, results: Results) -> tuple[list[list[Any]], list[
     """(item rows, measure rows, each measure row's number format)."""
     layout = loaded.layout
     grades = grades_by_year(loaded, results)
+    shown = results.items
     items = [
-        [r.item, r.title, r.lead, *(grades.get(y, {}).get(r.item) for y in layout.plan_years)]
-        for r in results.items.itertuples()
+        [item, title, lead, *(grades.get(y, {}).get(item) for y in layout.plan_years)]
+        for item, title, lead in zip(
+            shown["item"].tolist(), shown["title"].tolist(), shown["lead"].tolist(), strict=True
+        )
     ]
     grid = results.measure_years
     # One pass over the grid into a dict ((measure, year) is unique there): a .loc per cell is slow at 50,000.
-    values: dict[tuple[Any, Any], tuple[Any, Any]] = {}
-    for key in zip(grid["measure_id"], grid["year"], grid["actual"], grid["planned"], strict=True):
-        values.setdefault(key[:2], key[2:])
+    values: dict[tuple[str, int], tuple[Any, Any]] = {}
+    for measure_id, year, actual, planned in zip(
+        grid["measure_id"].tolist(),
+        grid["year"].tolist(),
+        grid["actual"].tolist(),
+        grid["planned"].tolist(),
+        strict=True,
+    ):
+        values.setdefault((measure_id, year), (actual, planned))
     decimals = {m.measure_id: m.shown_decimals for m in loaded.plan.measures}
     measures, formats = [], []
-    for m in loaded.inputs.measures.itertuples():
+    frame = loaded.inputs.measures
+    for measure_id, name, unit in zip(
+        frame["measure_id"].tolist(), frame["name"].tolist(), frame["unit"].tolist(), strict=True
+    ):
         actual, planned = [], []
         for y in layout.years:
-            row = values.get((m.measure_id, y))
-            shown = row is not None and y <= results.evaluation_year
-            actual.append(_number(row[0]) if shown else None)
-            value = _number(row[1]) if row is not None else None
+            row = values.get((measure_id, y))
+            if row is None:
+                actual.append(None)
+                planned.append(None)
+                continue
+            actual.append(_number(row[0]) if y <= results.evaluation_year else None)
+            value = _number(row[1])
             planned.append(None if value is None else round_half_away(value, 2))
-        measures.append([m.measure_id, m.name, m.unit, c.TREND_ACTUAL, *actual])
-        measures.append([m.measure_id, m.name, m.unit, c.TREND_PLANNED, *planned])
-        fmt = number_format(decimals.get(m.measure_id, 0))
+        measures.append([measure_id, name, unit, c.TREND_ACTUAL, *actual])
+        measures.append([measure_id, name, unit, c.TREND_PLANNED, *planned])
+        fmt = number_format(decimals.get(measure_id, 0))
         formats += [fmt, fmt]
     return items, measures, formats

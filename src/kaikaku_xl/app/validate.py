@@ -3,16 +3,10 @@ plan's scale asks for, and closed years' recorded figures that no longer match (
 
 from __future__ import annotations
 
-import pandas as pd
-
 from kaikaku_xl.cycle.status import NARRATIVE_LABELS
 from kaikaku_xl.errors import shown
 from kaikaku_xl.master import contract as c
-from kaikaku_xl.master.load import (
-    Loaded,
-    count_inputs,
-    load,
-)
+from kaikaku_xl.master.load import Loaded, count_inputs, load
 from kaikaku_xl.master.recorded import evaluate_kept, recorded_problems
 from kaikaku_xl.metrics.frames import Results
 from kaikaku_xl.metrics.narratives import narrative_gaps
@@ -27,22 +21,28 @@ def metric_problems(loaded: Loaded, results: Results) -> list[Problem]:
     """Why a measure is 評価対象外 (−) for the evaluation year: DOMAIN.md sends the reason to the problems list."""
     spec = loaded.layout.table(c.ACTUALS_TABLE)
     typed = GradeScale.of(loaded.settings).typed
+    m = results.measures
     return [
         Problem(
             WARNING,
             spec.sheet,
             "",
-            f"No.{r.item}「{shown(r.name)}」{results.evaluation_year}年度: {r.reason}",
+            f"No.{item}「{shown(name)}」{results.evaluation_year}年度: {reason}",
             "実績を入力すると評価されます。",
         )
-        for r in results.measures.itertuples()
-        if r.grade == NOT_GRADED and (not typed or pd.isna(r.actual))  # a typed scale grades no measure
+        for item, name, grade, unknown, reason in zip(
+            m["item"].tolist(),
+            m["name"].tolist(),
+            m["grade"].tolist(),
+            m["actual"].isna().tolist(),
+            m["reason"].tolist(),
+            strict=True,
+        )
+        if grade == NOT_GRADED and (not typed or unknown)  # a typed scale grades no measure
     ]
 
 
 def all_problems(loaded: Loaded, results: Results) -> list[Problem]:
-    pass
-
     return [
         *loaded.problems,
         *metric_problems(loaded, results),

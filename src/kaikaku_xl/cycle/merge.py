@@ -16,9 +16,13 @@ from kaikaku_xl.cycle.target import MasterTarget, Ref
 from kaikaku_xl.master import contract as c
 from kaikaku_xl.master.load import Loaded
 from kaikaku_xl.master.locate import LEDGER_KEYS, ledger_key, ledger_values, positions, status_key
-from kaikaku_xl.master.readers.cycle_tables import runs_in
-from kaikaku_xl.master.readers.reader import Reader
+from kaikaku_xl.master.readers.base import ProblemLog
+from kaikaku_xl.master.readers.ledger import read_ledger
+from kaikaku_xl.master.readers.percent import read_percent
+from kaikaku_xl.master.readers.status import read_status
+from kaikaku_xl.master.readers.yearly import read_yearly
 from kaikaku_xl.master.records import ChangeLog, Distribution, cell_value, comparable
+from kaikaku_xl.metrics.items import runs_in
 from kaikaku_xl.plan import ItemNo, item_no
 from kaikaku_xl.problems import ERROR, Problem
 from kaikaku_xl.text import match_key
@@ -36,10 +40,11 @@ def reader_measures(loaded: Loaded) -> pd.DataFrame:
 
 def returned_problems(loaded: Loaded, tables: dict[str, RawTable]) -> list[Problem]:
     """The master's checks on the returned tables; problems name the department file's sheet and cell."""
-    reader = Reader()
+    reader = ProblemLog()
     items = loaded.inputs.items
     if c.ACTUALS_TABLE in tables:
-        reader.yearly(
+        read_yearly(
+            reader,
             tables[c.ACTUALS_TABLE],
             loaded.layout.table(c.ACTUALS_TABLE),
             reader_measures(loaded),
@@ -48,9 +53,9 @@ def returned_problems(loaded: Loaded, tables: dict[str, RawTable]) -> list[Probl
             required=False,
         )
     if c.STATUS.name in tables:
-        reader.status(tables[c.STATUS.name], items, loaded.layout.plan_years)
+        read_status(reader, tables[c.STATUS.name], items, loaded.layout.plan_years)
     if c.LEDGER.name in tables:
-        reader.ledger(tables[c.LEDGER.name], items, loaded.layout.plan_years)
+        read_ledger(reader, tables[c.LEDGER.name], items, loaded.layout.plan_years)
     return reader.problems
 
 
@@ -65,7 +70,9 @@ def reader_number(value: Any, measure: Any, table: RawTable, i: int, j: int) -> 
     except NotANumber:
         return value
     if number is not None and measure.unit == "%":
-        number = Reader().percent_points(table, i, j, value, number, f"No.{measure.item}「{measure.name}」")
+        number = read_percent(
+            ProblemLog(), table, i, j, value, number, f"No.{measure.item}「{measure.name}」"
+        )
     return number
 
 

@@ -5,18 +5,19 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
 from kaikaku_xl.master import contract as c
 from kaikaku_xl.master.locate import actual_rows, positions
-from kaikaku_xl.master.records import YearResult, cell_value, closed_years, comparable, read_records
+from kaikaku_xl.master.records import YearResult, cell_value, comparable, records_of
+from kaikaku_xl.metrics.frames import REVISION_COLUMNS, row_dicts
 from kaikaku_xl.metrics.revisions import (
     ADDED,
     BASELINE,
     ENDED,
-    REVISION_COLUMNS,
     TARGET,
     inactive_items,
     revise_grid,
@@ -26,23 +27,38 @@ from kaikaku_xl.problems import ERROR, Problem
 from kaikaku_xl.xlsx.engine import Engine, RawTable
 from kaikaku_xl.xlsx.typed import whole_number
 
-STATUS_KEYS = ("status", "grade", "results", "issues", "next")
-
-
 ACTION = "締めたときの値に戻すか、kaikaku reopen-year で締めを解除してください。計算には締めたときの値を使いました。"
 
 
-def recorded_inputs(engine: Engine) -> dict[int, list[YearResult]]:
-    """Closed year -> its recorded input rows (empty when no year is closed or the master has no such tables)."""
+@dataclass(frozen=True)
+class ClosedYears:
+    """What the master recorded when years were closed: the closed years and their 年度確定値 table (read once by
+    the loader; recorded_inputs and recorded.recorded_results take what each needs from it)."""
+
+    years: frozenset[int] = frozenset()
+    table: RawTable | None = None  # YEAR_RESULTS, read only when a year is closed
+
+
+def read_closed_years(engine: Engine) -> ClosedYears:
+    """The closed years and their records (none when no year is closed or the master has no such tables)."""
     if not (engine.has_table(c.CLOSED_YEARS.name) and engine.has_table(c.YEAR_RESULTS.name)):
-        return {}
-    years = closed_years(engine)
+        return ClosedYears()
+    closed = engine.read_table(c.CLOSED_YEARS)
+    at = closed.column_index(c.CLOSED_YEARS.column("year").header)
+    years = frozenset(y for row in closed.rows if at is not None and (y := whole_number(row[at])) is not None)
     if not years:
+        return ClosedYears()
+    return ClosedYears(years, engine.read_table(c.YEAR_RESULTS))
+
+
+def recorded_inputs(closed: ClosedYears) -> dict[int, list[YearResult]]:
+    """Closed year -> its recorded input rows."""
+    if closed.table is None:
         return {}
-    out: dict[int, list[YearResult]] = {y: [] for y in years}
-    for r in read_records(engine, YearResult):
+    out: dict[int, list[YearResult]] = {y: [] for y in closed.years}
+    for r in records_of(closed.table, YearResult):
         year = whole_number(r.year)
-        if year in out and r.kind == "入力":
+        if year is not None and year in out and r.kind == "入力":
             out[year].append(r)
     return out
 
@@ -53,7 +69,7 @@ def _shown(value: Any) -> str:
 
 
 def apply_closed_years(
-    engine: Engine,
+    closed: dict[int, list[YearResult]],
     actual_table: RawTable | None,
     measures: pd.DataFrame,
     actuals: pd.DataFrame,
@@ -61,7 +77,8 @@ def apply_closed_years(
     ledger: pd.DataFrame,
     problems: list[Problem],
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    closed = recorded_inputs(engine)
+    """The actuals, status and ledger with each closed year's recorded inputs put back; an error for each
+    difference. closed: recorded_inputs."""
     for year, rows in sorted(closed.items()):
         actuals = _actuals(year, rows, actual_table, measures, actuals, problems)
         status = _status(year, rows, status, problems)
@@ -81,11 +98,10 @@ def _actuals(
     now = actuals[actuals["year"] == year].set_index("measure_id")["actual"].to_dict()
     where = actual_rows(table, measures) if table is not None else {}
     pos = positions(table, c.actuals_spec([year])) if table is not None else {}
-    names = measures.set_index("measure_id")
-    for m in measures.itertuples():
-        old, new = recorded.get(m.measure_id), comparable(now.get(m.measure_id))
+    for m in row_dicts(measures, ("measure_id", "item", "name")):
+        old, new = recorded.get(m["measure_id"]), comparable(now.get(m["measure_id"]))
         if old != new:
-            i = where.get(m.measure_id)
+            i = where.get(m["measure_id"])
             cell = (
                 table.address(i, pos[f"y{year}"])
                 if table is not None and i is not None and f"y{year}" in pos
@@ -96,7 +112,7 @@ def _actuals(
                     ERROR,
                     table.sheet if table else "実績",
                     cell,
-                    f"{year}年度は締められています。No.{names.at[m.measure_id, 'item']}「{m.name}」の実績が"
+                    f"{year}年度は締められています。No.{m['item']}「{m['name']}」の実績が"
                     f"締めたときの {_shown(old)} から {_shown(new)} に変わっています。",
                     ACTION,
                 )
@@ -111,19 +127,21 @@ def _actuals(
 
 def _status(year: int, rows: list[YearResult], status: pd.DataFrame, problems: list[Problem]) -> pd.DataFrame:
     recorded: dict[Any, dict[str, Any]] = {}
-    for rec in rows:
-        if str(rec.field).startswith("Status:"):
-            recorded.setdefault(item_no(rec.key), {})[str(rec.field)[7:]] = comparable(rec.value)
+    for record in rows:
+        if str(record.field).startswith("Status:"):
+            recorded.setdefault(item_no(record.key), {})[str(record.field)[7:]] = comparable(record.value)
     status = status.copy()
     current = status[status["year"] == year]
     seen = set()
-    for index, r in current.iterrows():
+    for index, r in zip(
+        current.index.tolist(), row_dicts(current, ("item", *c.STATUS_KEYS, "cells")), strict=True
+    ):
         item = item_no(r["item"])
         seen.add(item)
         old = recorded.get(item, {})
-        for key in STATUS_KEYS:
+        cells = r["cells"] if isinstance(r["cells"], dict) else {}
+        for key in c.STATUS_KEYS:
             if comparable(r[key]) != old.get(key):
-                cells = r["cells"] if "cells" in r and isinstance(r["cells"], dict) else {}
                 problems.append(
                     Problem(
                         ERROR,
@@ -191,13 +209,18 @@ def in_force(
 ) -> tuple[dict[str, tuple[float, float]], dict[Any, bool]]:
     """Each measure's (baseline, target) and each item's running state in `year` under these revisions."""
     grid = revise_grid(measures[["measure_id", "baseline", "target"]].assign(year=year), revisions)
-    plan = {r.measure_id: (float(r.baseline), float(r.target)) for r in grid.itertuples()}
+    plan = {
+        measure_id: (float(baseline), float(target))
+        for measure_id, baseline, target in zip(
+            grid["measure_id"].tolist(), grid["baseline"].tolist(), grid["target"].tolist(), strict=True
+        )
+    }
     inactive = inactive_items(revisions, items, year)
     return plan, {item: item not in inactive for item in items}
 
 
 def pin_closed_plan(
-    engine: Engine,
+    closed: dict[int, list[YearResult]],
     measures: pd.DataFrame,
     items: pd.DataFrame,
     revisions: pd.DataFrame,
@@ -205,71 +228,94 @@ def pin_closed_plan(
 ) -> pd.DataFrame:
     """A closed year keeps the plan values it was closed with: a revision reaching back into it is an error, and
     the recorded values are pinned to that year (revisions rows with last_year)."""
-    pins = []
-    for year, rows in sorted(recorded_inputs(engine).items()):
+    pins: list[dict[str, Any]] = []
+    for year, rows in sorted(closed.items()):
         recorded: dict[tuple[str, str], Any] = {
             (str(r.field), str(r.key)): r.value for r in rows if str(r.field).startswith("Plan:")
         }
         if not recorded:
             continue  # closed before plan revisions were recorded
-        plan, running = in_force(measures, list(items["item"]), revisions, year)
-        for m in measures.itertuples():
-            for field, kind, index, label in (
-                (PLAN_BASELINE, BASELINE, 0, "基準値"),
-                (PLAN_TARGET, TARGET, 1, "目標値"),
-            ):
-                old = comparable(recorded.get((field, m.measure_id)))
-                if old is None:
-                    continue
-                if old != comparable(plan[m.measure_id][index]):
-                    problems.append(
-                        Problem(
-                            ERROR,
-                            c.REVISIONS.sheet,
-                            "",
-                            f"{year}年度は締められています。指標 {m.measure_id}"
-                            f"「{m.name}」の{year}年度の{label}が、計画の見直しで締めたときの {_shown(old)} から "
-                            f"{_shown(plan[m.measure_id][index])} に変わります。",
-                            PLAN_ACTION,
-                        )
-                    )
-                pins.append(
-                    {
-                        "kind": kind,
-                        "measure_id": m.measure_id,
-                        "item": m.item,
-                        "year": year,
-                        "last_year": year,
-                        "value": old,
-                    }
-                )
-        for item in items["item"]:
-            old = comparable(recorded.get((PLAN_ACTIVE, str(item))))
+        numbers = items["item"].tolist()
+        plan, running = in_force(measures, numbers, revisions, year)
+        pins += _measure_pins(year, recorded, plan, measures, problems)
+        pins += _item_pins(year, recorded, [(item, running[item]) for item in numbers], problems)
+    if not pins:
+        return revisions
+    pinned = pd.DataFrame(pins, columns=REVISION_COLUMNS)
+    return pd.concat([revisions, pinned], ignore_index=True) if len(revisions) else pinned
+
+
+def _measure_pins(
+    year: int,
+    recorded: dict[tuple[str, str], Any],
+    plan: dict[str, tuple[float, float]],
+    measures: pd.DataFrame,
+    problems: list[Problem],
+) -> list[dict[str, Any]]:
+    """The closed year's recorded 基準値 and 目標値 pinned to it; an error where a revision changes one."""
+    pins = []
+    for m in row_dicts(measures, ("measure_id", "name", "item")):
+        for field, kind, index, label in (
+            (PLAN_BASELINE, BASELINE, 0, "基準値"),
+            (PLAN_TARGET, TARGET, 1, "目標値"),
+        ):
+            old = comparable(recorded.get((field, m["measure_id"])))
             if old is None:
                 continue
-            was = old == "はい"
-            if was != running[item]:
+            if old != comparable(plan[m["measure_id"]][index]):
                 problems.append(
                     Problem(
                         ERROR,
                         c.REVISIONS.sheet,
                         "",
-                        f"{year}年度は締められています。No.{item} の取組が"
-                        f"計画の見直しで{year}年度に{'実施しない' if was else '実施する'}ことになります。",
+                        f"{year}年度は締められています。指標 {m['measure_id']}"
+                        f"「{m['name']}」の{year}年度の{label}が、計画の見直しで締めたときの {_shown(old)} から "
+                        f"{_shown(plan[m['measure_id']][index])} に変わります。",
                         PLAN_ACTION,
                     )
                 )
             pins.append(
                 {
-                    "kind": ADDED if was else ENDED,
-                    "measure_id": None,
-                    "item": item,
+                    "kind": kind,
+                    "measure_id": m["measure_id"],
+                    "item": m["item"],
                     "year": year,
                     "last_year": year,
-                    "value": None,
+                    "value": old,
                 }
             )
-    if not pins:
-        return revisions
-    pinned = pd.DataFrame(pins, columns=REVISION_COLUMNS)
-    return pd.concat([revisions, pinned], ignore_index=True) if len(revisions) else pinned
+    return pins
+
+
+def _item_pins(
+    year: int, recorded: dict[tuple[str, str], Any], running: list[tuple[Any, bool]], problems: list[Problem]
+) -> list[dict[str, Any]]:
+    """Whether each item ran in the closed year, pinned to it; an error where a revision changes that."""
+    pins = []
+    for item, runs in running:
+        old = comparable(recorded.get((PLAN_ACTIVE, str(item))))
+        if old is None:
+            continue
+        was = old == "はい"
+        if was != runs:
+            problems.append(
+                Problem(
+                    ERROR,
+                    c.REVISIONS.sheet,
+                    "",
+                    f"{year}年度は締められています。No.{item} の取組が"
+                    f"計画の見直しで{year}年度に{'実施しない' if was else '実施する'}ことになります。",
+                    PLAN_ACTION,
+                )
+            )
+        pins.append(
+            {
+                "kind": ADDED if was else ENDED,
+                "measure_id": None,
+                "item": item,
+                "year": year,
+                "last_year": year,
+                "value": None,
+            }
+        )
+    return pins

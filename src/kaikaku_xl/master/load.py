@@ -1,28 +1,57 @@
-"""Read a master workbook (through any engine) into the plan, metric inputs, settings and problems."""
+"""Read a master workbook (through any engine) into the plan, metric inputs, settings and problems.
+
+The loader reads in named steps, one table (or one check) each, in the manner of openpyxl's `ExcelReader.read()`:
+a failure the user can act on (KaikakuError) keeps its message, the system's refusal of the file (OSError) stays
+what it is for the doors to explain, and anything else is a bug re-raised as LoadStepFailed naming the step that
+broke (「取組項目の読み込み」で失敗しました), chained to the original.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
+from kaikaku_xl.errors import KaikakuError
 from kaikaku_xl.master import contract as c
-from kaikaku_xl.master.closed import apply_closed_years, pin_closed_plan
+from kaikaku_xl.master.closed import (
+    ClosedYears,
+    apply_closed_years,
+    pin_closed_plan,
+    read_closed_years,
+    recorded_inputs,
+)
+from kaikaku_xl.master.readers.base import ProblemLog
 from kaikaku_xl.master.readers.effect_plan import read_effect_plan
 from kaikaku_xl.master.readers.grade_scale import read_scale
-from kaikaku_xl.master.readers.items import items_frame
+from kaikaku_xl.master.readers.items import read_items
+from kaikaku_xl.master.readers.ledger import read_ledger
+from kaikaku_xl.master.readers.measures import read_measures
 from kaikaku_xl.master.readers.plan_info import history_effects, info_year, plan_info
-from kaikaku_xl.master.readers.reader import Reader
 from kaikaku_xl.master.readers.revisions import read_revisions
+from kaikaku_xl.master.readers.settings import read_settings
+from kaikaku_xl.master.readers.status import read_status
+from kaikaku_xl.master.readers.yearly import read_yearly
 from kaikaku_xl.master.recorded import RecordedFigure, recorded_results
+from kaikaku_xl.master.records import YearResult
 from kaikaku_xl.master.required import require_tables
 from kaikaku_xl.master.workbook_plan import workbook_plan
-from kaikaku_xl.metrics.frames import EFFECT_PLAN_COLUMNS, ITEM_COLUMNS, TARGET_COLUMNS, Inputs
-from kaikaku_xl.metrics.revisions import empty_revisions
-from kaikaku_xl.plan import Plan
+from kaikaku_xl.metrics.frames import (
+    ACTUAL_COLUMNS,
+    EFFECT_PLAN_COLUMNS,
+    ITEM_COLUMNS,
+    LEDGER_COLUMNS,
+    STATUS_COLUMNS,
+    TARGET_COLUMNS,
+    Inputs,
+    empty_revisions,
+)
+from kaikaku_xl.plan import HistoricEffect, Plan, Revision
+from kaikaku_xl.plan.scale import GradeScale
 from kaikaku_xl.plan.settings import Settings
 from kaikaku_xl.problems import ERROR, Problem
 from kaikaku_xl.progress import SILENT, Phase, Progress
@@ -42,12 +71,16 @@ class Loaded:
     ledger: pd.DataFrame  # item, year, kind, amount, what
     problems: list[Problem] = field(default_factory=list)
     fingerprint: str = ""
-    reader_measures: pd.DataFrame | None = None  # measures as the Reader reads values (with their ranges)
+    reader_measures: pd.DataFrame | None = None  # measures as the readers read values (with their ranges)
     recorded: dict[int, list[RecordedFigure]] = field(default_factory=dict)  # closed years' recorded results
 
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == ERROR]
+
+
+class LoadStepFailed(RuntimeError):
+    """A step of the loader broke on something it did not expect (a bug): the message names the step."""
 
 
 def fingerprint(tables: list[RawTable]) -> str:
@@ -74,12 +107,13 @@ def require_input_tables(engine: Engine, layout: c.Layout) -> None:
 
 
 INPUT_TABLES = 9  # PlanInfo, Settings, History, Items, Measures, Actuals, Targets, Status, EffectLedger
+STATUS_FRAME_COLUMNS = [*STATUS_COLUMNS, "status", "results", "issues", "next"]
 
 
 def load(engine: Engine, progress: Progress = SILENT) -> Loaded:
     """The workbook's inputs; progress gets the 読み込み line (tables, rows, seconds)."""
     with progress.phase("読み込み", total=INPUT_TABLES) as phase:
-        loaded = _load(engine, phase)
+        loaded = MasterLoader(engine, phase).read()
     logger.info(
         "入力を読みました: 指標 %d・取組項目 %d、問題 %d 件（うちエラー %d 件）、フィンガープリント %s",
         len(loaded.inputs.measures),
@@ -91,39 +125,73 @@ def load(engine: Engine, progress: Progress = SILENT) -> Loaded:
     return loaded
 
 
-def _load(engine: Engine, phase: Phase) -> Loaded:
-    require_tables(
-        engine,
-        (c.PLAN_INFO, c.ITEMS, c.MEASURES, c.SETTINGS),
-        "マスターワークブックに必要な表がありません: {names}。kaikaku init で作成したブックか確認してください。",
-    )
-    info_table = engine.read_table(c.PLAN_INFO)
-    phase.step()
-    phase.count("表", 1)
-    phase.count("行", len(info_table.rows))
-    info = plan_info(info_table)
-    baseline_year = info_year(info, "baseline_year", "基準年度")
-    start_year, end_year = (
-        info_year(info, "start_year", "計画開始年度"),
-        info_year(info, "end_year", "計画終了年度"),
-    )
-    reader = Reader()
-    tables: list[RawTable] = [info_table]
-    scale = None
-    if engine.has_table(c.GRADE_SCALE.name):  # the plan's own grade scale (the default S–D has no table)
-        scale_table = engine.read_table(c.GRADE_SCALE)
-        tables.append(scale_table)
-        scale = read_scale(scale_table, reader.problems)
-    layout = c.Layout(
-        years=list(range(baseline_year + 1, end_year + 1)),
-        plan_years=list(range(start_year, end_year + 1)),
-        **({"grades": scale.labels, "own_scale": True} if scale is not None else {}),
-    )
-    require_input_tables(engine, layout)
+class MasterLoader:
+    """Reads one master, step by step; each step reads one table (or checks one thing) into the loader's state."""
 
-    def read(spec: TableSpec) -> RawTable | None:
-        if not engine.has_table(spec.name):
-            reader.problems.append(
+    def __init__(self, engine: Engine, phase: Phase) -> None:
+        self.engine, self.phase = engine, phase
+        self.log = ProblemLog()
+        self.tables: list[RawTable] = []  # every input table read, in order (the fingerprint)
+        self.info: dict[str, str] = {}
+        self.years = (0, 0, 0)  # baseline, start and end year
+        self.scale: GradeScale | None = None  # the plan's own grade scale (None: the default S–D)
+        self.layout = c.Layout(years=[], plan_years=[])
+        self.settings = Settings()
+        self.history: tuple[HistoricEffect, ...] = ()
+        self.items = pd.DataFrame(columns=ITEM_COLUMNS)
+        self.policy_names: dict[int, str] = {}
+        self.measures = pd.DataFrame()
+        self.actual_table: RawTable | None = None
+        self.actuals = pd.DataFrame(columns=ACTUAL_COLUMNS)
+        self.targets = pd.DataFrame(columns=TARGET_COLUMNS)
+        self.status = pd.DataFrame(columns=STATUS_FRAME_COLUMNS)
+        self.ledger = pd.DataFrame(columns=[*LEDGER_COLUMNS, "what"])
+        self.effect_plan = pd.DataFrame(columns=EFFECT_PLAN_COLUMNS)
+        self.closed = ClosedYears()
+        self.closed_inputs: dict[int, list[YearResult]] = {}  # closed year -> its recorded input rows
+        self.revisions = empty_revisions()
+        self.revision_list: tuple[Revision, ...] = ()
+
+    def steps(self) -> tuple[tuple[str, Callable[[], None]], ...]:
+        """(the step's name in messages, the step), in the order they run."""
+        return (
+            ("必要な表の確認", self.require_tables),
+            ("計画情報の読み込み", self.read_plan_info),
+            ("評価区分の読み込み", self.read_grade_scale),
+            ("入力の表の確認", self.require_inputs),
+            ("設定の読み込み", self.read_settings),
+            ("これまでの効果額の読み込み", self.read_history),
+            ("取組項目の読み込み", self.read_items),
+            ("指標の読み込み", self.read_measures),
+            ("実績の読み込み", self.read_actuals),
+            ("年度目標の読み込み", self.read_targets),
+            ("進捗状況の読み込み", self.read_status),
+            ("効果額台帳の読み込み", self.read_ledger),
+            ("効果額計画の読み込み", self.read_effect_plan),
+            ("締めた年度の読み込み", self.read_closed_years),
+            ("計画の見直しの読み込み", self.read_revisions),
+            ("評価年度の確認", self.check_evaluation_year),
+        )
+
+    def read(self) -> Loaded:
+        """Every step in order, then what they read as one Loaded."""
+        action = ""
+        try:
+            for name, step in self.steps():
+                action = name
+                step()
+            action = "計画の組み立て"
+            return self.loaded()
+        except (KaikakuError, OSError):
+            raise
+        except Exception as exc:
+            raise LoadStepFailed(f"「{action}」で失敗しました（{type(exc).__name__}: {exc}）。") from exc
+
+    # -- reading tables -----------------------------------------------------------------------------------
+    def table(self, spec: TableSpec) -> RawTable | None:
+        """An input table, counted on the 読み込み line; None (and an error) when the workbook lacks it."""
+        if not self.engine.has_table(spec.name):
+            self.log.problems.append(
                 Problem(
                     ERROR,
                     spec.sheet,
@@ -133,110 +201,171 @@ def _load(engine: Engine, phase: Phase) -> Loaded:
                 )
             )
             return None
-        table = engine.read_table(spec)
-        tables.append(table)
-        phase.step()
-        phase.count("表", 1)
-        phase.count("行", len(table.rows))
+        return self.read_counted(spec)
+
+    def read_counted(self, spec: TableSpec) -> RawTable:
+        table = self.engine.read_table(spec)
+        self.tables.append(table)
+        self.phase.step()
+        self.phase.count("表", 1)
+        self.phase.count("行", len(table.rows))
         return table
 
-    settings_table = read(c.SETTINGS)
-    settings = reader.settings(settings_table) if settings_table else Settings()
-    if scale is not None:
-        settings = replace(settings, grade_scale=scale)
-        reader.scale = scale
-    history_table = read(c.HISTORY)
-    items_table = read(c.ITEMS)
-    items, policy_names = items_frame(items_table)  # type: ignore[arg-type]
-    measures = reader.measures(read(c.MEASURES), items)  # type: ignore[arg-type]
-    items["n_measures"] = items["item"].map(measures.groupby("item").size()).fillna(0).astype(int)
-    actual_spec, target_spec = layout.table(c.ACTUALS_TABLE), layout.table(c.TARGETS_TABLE)
-    actual_table, target_table = read(actual_spec), read(target_spec)
-    actuals = (
-        reader.yearly(actual_table, actual_spec, measures, layout.years, "actual", required=True)
-        if actual_table
-        else pd.DataFrame(columns=["measure_id", "year", "actual"])
-    )
-    targets = (
-        reader.yearly(target_table, target_spec, measures, layout.years, "planned", required=False)
-        if target_table
-        else pd.DataFrame(columns=TARGET_COLUMNS)
-    )
-    status_table, ledger_table = read(c.STATUS), read(c.LEDGER)
-    status = (
-        reader.status(status_table, items, layout.plan_years)
-        if status_table
-        else pd.DataFrame(columns=["item", "year", "grade", "status", "results", "issues", "next"])
-    )
-    ledger = (
-        reader.ledger(ledger_table, items, layout.plan_years)
-        if ledger_table
-        else pd.DataFrame(columns=["item", "year", "kind", "amount", "what"])
-    )
-    plan_table = read(layout.table(c.EFFECT_PLAN_TABLE)) if engine.has_table(c.EFFECT_PLAN_TABLE) else None
-    effect_plan = (
-        read_effect_plan(reader, plan_table, items, layout.plan_years)
-        if plan_table
-        else pd.DataFrame(columns=EFFECT_PLAN_COLUMNS)
-    )
-    actuals, status, ledger = apply_closed_years(
-        engine, actual_table, measures, actuals, status, ledger, reader.problems
-    )
-    revisions, revision_list = empty_revisions(), ()
-    if engine.has_table(c.REVISIONS.name):  # masters made before plan revisions have none
-        revision_table = engine.read_table(c.REVISIONS)
-        tables.append(revision_table)
-        revisions, revision_list = read_revisions(
-            revision_table, measures, items, layout.years, reader.problems, settings.value_ceiling
+    # -- the steps ----------------------------------------------------------------------------------------
+    def require_tables(self) -> None:
+        require_tables(
+            self.engine,
+            (c.PLAN_INFO, c.ITEMS, c.MEASURES, c.SETTINGS),
+            "マスターワークブックに必要な表がありません: {names}。kaikaku init で作成したブックか確認してください。",
         )
-    revisions = pin_closed_plan(engine, measures, items, revisions, reader.problems)
-    if settings.evaluation_year not in layout.years:
-        reader.problems.append(
-            Problem(
-                ERROR,
-                c.SETTINGS.sheet,
-                "",
-                f"評価年度 {settings.evaluation_year} は計画期間外です。",
-                f"{layout.years[0]}〜{layout.years[-1]} の年度を設定してください。",
+
+    def read_plan_info(self) -> None:
+        self.info = plan_info(self.read_counted(c.PLAN_INFO))
+        self.years = (
+            info_year(self.info, "baseline_year", "基準年度"),
+            info_year(self.info, "start_year", "計画開始年度"),
+            info_year(self.info, "end_year", "計画終了年度"),
+        )
+
+    def read_grade_scale(self) -> None:
+        if self.engine.has_table(
+            c.GRADE_SCALE.name
+        ):  # the plan's own grade scale (the default S–D has no table)
+            table = self.engine.read_table(c.GRADE_SCALE)
+            self.tables.append(table)
+            self.scale = self.log.scale = read_scale(table)
+        baseline_year, start_year, end_year = self.years
+        years, plan_years = (
+            list(range(baseline_year + 1, end_year + 1)),
+            list(range(start_year, end_year + 1)),
+        )
+        if self.scale is None:
+            self.layout = c.Layout(years=years, plan_years=plan_years)
+        else:
+            self.layout = c.Layout(
+                years=years, plan_years=plan_years, grades=self.scale.labels, own_scale=True
             )
+
+    def require_inputs(self) -> None:
+        require_input_tables(self.engine, self.layout)
+
+    def read_settings(self) -> None:
+        table = self.table(c.SETTINGS)
+        settings = read_settings(self.log, table) if table else Settings()
+        self.settings = replace(settings, grade_scale=self.scale) if self.scale is not None else settings
+
+    def read_history(self) -> None:
+        table = self.table(c.HISTORY)
+        self.history = history_effects(table) if table else ()
+
+    def read_items(self) -> None:
+        self.items, self.policy_names = read_items(self.read_counted(c.ITEMS))  # required: it exists
+
+    def read_measures(self) -> None:
+        self.measures = read_measures(self.log, self.read_counted(c.MEASURES), self.items)
+        per_item = self.measures.groupby("item").size()
+        self.items["n_measures"] = self.items["item"].map(per_item).fillna(0).astype(int)
+
+    def read_actuals(self) -> None:
+        spec = self.layout.table(c.ACTUALS_TABLE)
+        self.actual_table = table = self.table(spec)
+        if table:
+            self.actuals = read_yearly(
+                self.log, table, spec, self.measures, self.layout.years, "actual", required=True
+            )
+
+    def read_targets(self) -> None:
+        spec = self.layout.table(c.TARGETS_TABLE)
+        table = self.table(spec)
+        if table:
+            self.targets = read_yearly(
+                self.log, table, spec, self.measures, self.layout.years, "planned", required=False
+            )
+
+    def read_status(self) -> None:
+        table = self.table(c.STATUS)
+        if table:
+            self.status = read_status(self.log, table, self.items, self.layout.plan_years)
+
+    def read_ledger(self) -> None:
+        table = self.table(c.LEDGER)
+        if table:
+            self.ledger = read_ledger(self.log, table, self.items, self.layout.plan_years)
+
+    def read_effect_plan(self) -> None:
+        if self.engine.has_table(c.EFFECT_PLAN_TABLE):  # optional: only plans with planned 財政効果額
+            table = self.read_counted(self.layout.table(c.EFFECT_PLAN_TABLE))
+            self.effect_plan = read_effect_plan(self.log, table, self.items, self.layout.plan_years)
+
+    def read_closed_years(self) -> None:
+        """A closed year's recorded inputs replace what the sheets now say (closed.py)."""
+        self.closed = read_closed_years(self.engine)
+        self.closed_inputs = recorded_inputs(self.closed)
+        self.actuals, self.status, self.ledger = apply_closed_years(
+            self.closed_inputs,
+            self.actual_table,
+            self.measures,
+            self.actuals,
+            self.status,
+            self.ledger,
+            self.log.problems,
         )
-    plan = replace(
-        workbook_plan(
-            info,
-            items,
-            policy_names,
-            measures,
-            history_effects(history_table) if history_table else (),
-            effect_plan,
-        ),
-        grade_scale=scale,
-        revisions=revision_list,
-    )
-    inputs = Inputs(
-        measures=measures.drop(columns=["row", "decimals", "low", "high"], errors="ignore"),
-        items=items[ITEM_COLUMNS],
-        baseline_year=baseline_year,
-        start_year=start_year,
-        end_year=end_year,
-        actuals=actuals,
-        targets=targets,
-        status=status[["item", "year", "grade"]],
-        ledger=ledger[["item", "year", "kind", "amount"]],
-        effect_plan=effect_plan,
-        revisions=revisions,
-    )
-    return Loaded(
-        plan=plan,
-        layout=layout,
-        settings=settings,
-        inputs=inputs,
-        status=status,
-        ledger=ledger,
-        problems=reader.problems,
-        fingerprint=fingerprint(tables),
-        reader_measures=measures,
-        recorded=recorded_results(engine),
-    )
+
+    def read_revisions(self) -> None:
+        if self.engine.has_table(c.REVISIONS.name):  # masters made before plan revisions have none
+            table = self.engine.read_table(c.REVISIONS)
+            self.tables.append(table)
+            self.revisions, self.revision_list = read_revisions(
+                self.log, table, self.measures, self.items, self.layout.years
+            )
+        self.revisions = pin_closed_plan(
+            self.closed_inputs, self.measures, self.items, self.revisions, self.log.problems
+        )
+
+    def check_evaluation_year(self) -> None:
+        years = self.layout.years
+        if self.settings.evaluation_year not in years:
+            self.log.problems.append(
+                Problem(
+                    ERROR,
+                    c.SETTINGS.sheet,
+                    "",
+                    f"評価年度 {self.settings.evaluation_year} は計画期間外です。",
+                    f"{years[0]}〜{years[-1]} の年度を設定してください。",
+                )
+            )
+
+    # -- what the steps read, as one Loaded -----------------------------------------------------------------
+    def loaded(self) -> Loaded:
+        plan = workbook_plan(
+            self.info, self.items, self.policy_names, self.measures, self.history, self.effect_plan
+        )
+        baseline_year, start_year, end_year = self.years
+        inputs = Inputs(
+            measures=self.measures.drop(columns=["row", "decimals", "low", "high"], errors="ignore"),
+            items=self.items[ITEM_COLUMNS],
+            baseline_year=baseline_year,
+            start_year=start_year,
+            end_year=end_year,
+            actuals=self.actuals,
+            targets=self.targets,
+            status=self.status[STATUS_COLUMNS],
+            ledger=self.ledger[LEDGER_COLUMNS],
+            effect_plan=self.effect_plan,
+            revisions=self.revisions,
+        )
+        return Loaded(
+            plan=replace(plan, grade_scale=self.scale, revisions=self.revision_list),
+            layout=self.layout,
+            settings=self.settings,
+            inputs=inputs,
+            status=self.status,
+            ledger=self.ledger,
+            problems=self.log.problems,
+            fingerprint=fingerprint(self.tables),
+            reader_measures=self.measures,
+            recorded=recorded_results(self.closed),
+        )
 
 
 def count_inputs(phase: Phase, loaded: Loaded) -> None:

@@ -10,19 +10,19 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
 
 from kaikaku_xl.master import contract as c
+from kaikaku_xl.master.closed import ClosedYears
 from kaikaku_xl.master.records import cell_value, comparable
 from kaikaku_xl.metrics.evaluate import evaluate
-from kaikaku_xl.metrics.frames import Results
+from kaikaku_xl.metrics.frames import Inputs, Results
 from kaikaku_xl.plan.scale import GRADE_LABELS
 from kaikaku_xl.plan.settings import Settings
 from kaikaku_xl.problems import WARNING, Problem
-from kaikaku_xl.xlsx.engine import Engine
 from kaikaku_xl.xlsx.typed import whole_number
 
 RESULT_KINDS = {
@@ -53,32 +53,28 @@ class RecordedFigure:
     cell: str  # where it is recorded, e.g. E120 of the 年度確定値 sheet
 
 
-def recorded_results(engine: Engine) -> dict[int, list[RecordedFigure]]:
+def recorded_results(closed: ClosedYears) -> dict[int, list[RecordedFigure]]:
     """Closed year -> the result figures recorded when it was closed (inputs and styles left out)."""
-    if not (engine.has_table(c.CLOSED_YEARS.name) and engine.has_table(c.YEAR_RESULTS.name)):
+    table = closed.table
+    if table is None:
         return {}
-    closed = engine.read_table(c.CLOSED_YEARS)
-    at = closed.column_index(c.CLOSED_YEARS.column("year").header)
-    years = {y for row in closed.rows if at is not None and (y := whole_number(row[at])) is not None}
-    if not years:
-        return {}
-    table = engine.read_table(c.YEAR_RESULTS)
     pos = {col.key: table.column_index(col.header) for col in c.YEAR_RESULTS.columns}
-    if any(j is None for j in pos.values()):
+    at = {key: j for key, j in pos.items() if j is not None}
+    if len(at) < len(pos):
         return {}
     out: dict[int, list[RecordedFigure]] = {}
     for i, row in enumerate(table.rows):
-        year, kind = whole_number(row[pos["year"]]), str(row[pos["kind"]] or "")
-        if year in years and kind in RESULT_KINDS:
+        year, kind = whole_number(row[at["year"]]), str(row[at["kind"]] or "")
+        if year is not None and year in closed.years and kind in RESULT_KINDS:
             out.setdefault(year, []).append(
                 RecordedFigure(
                     kind,
-                    str(cell_value(row[pos["key"]])),
-                    str(row[pos["field"]]),
-                    row[pos["value"]],
-                    table.address(i, pos["value"]),
+                    str(cell_value(row[at["key"]])),
+                    str(row[at["field"]]),
+                    row[at["value"]],
+                    table.address(i, at["value"]),
                 )
-            )  # type: ignore[arg-type]
+            )
     return out
 
 
@@ -97,18 +93,33 @@ def _same(a: Any, b: Any) -> bool:
 FRAMES = ("measures", "items", "policies", "leads", "total", "effects", "item_effects")
 
 
-def _place(frames: dict[str, pd.DataFrame], figure: RecordedFigure) -> tuple[str, Any] | None:
-    """(frame name, row index) holding a recorded figure in the results, or None."""
-    name, key_column = RESULT_KINDS[figure.kind]
-    if figure.kind == "項目" and figure.field in ITEM_EFFECT_FIELDS:
-        name = "item_effects"
-    frame = frames[name]
-    if figure.field not in frame.columns:
-        return None
-    keys = [str(cell_value(k)) for k in frame[key_column]]
-    if figure.key not in keys:
-        return None
-    return name, frame.index[keys.index(figure.key)]
+class _Places:
+    """Where each recorded figure is in the results: each frame's keys read once (not once per figure)."""
+
+    def __init__(self, frames: dict[str, pd.DataFrame]) -> None:
+        self.frames = frames
+        self.rows: dict[str, dict[str, Any]] = {}  # frame name -> key (as recorded) -> its first row's index
+
+    def of(self, figure: RecordedFigure) -> tuple[str, Any] | None:
+        """(frame name, row index) holding a recorded figure in the results, or None."""
+        name, key_column = RESULT_KINDS[figure.kind]
+        if figure.kind == "項目" and figure.field in ITEM_EFFECT_FIELDS:
+            name = "item_effects"
+        frame = self.frames[name]
+        if figure.field not in frame.columns:
+            return None
+        if name not in self.rows:
+            rows: dict[str, Any] = {}
+            for key, index in zip(frame[key_column].tolist(), frame.index.tolist(), strict=True):
+                rows.setdefault(str(cell_value(key)), index)
+            self.rows[name] = rows
+        index = self.rows[name].get(figure.key)
+        return None if index is None else (name, index)
+
+    def changed(self, name: str, column: str) -> None:
+        """A figure was written into `column` of the frame: its keys are read again if that is its key column."""
+        if any(column == key_column for frame, key_column in RESULT_KINDS.values() if frame == name):
+            self.rows.pop(name, None)
 
 
 def keep_recorded(
@@ -118,9 +129,10 @@ def keep_recorded(
     if not figures:
         return results, []
     frames = {name: getattr(results, name).copy() for name in FRAMES}
+    places = _Places(frames)
     problems = []
     for figure in figures:
-        place = _place(frames, figure)
+        place = places.of(figure)
         if place is None:
             continue
         name, index = place
@@ -143,6 +155,7 @@ def keep_recorded(
             frame[figure.field] = frame[figure.field].astype(float)
             value = np.nan if value is None else float(value)
         frame.at[index, figure.field] = value
+        places.changed(name, figure.field)
         if name == "items" and figure.field == "grade" and "grade_label" in frame.columns:
             frame.at[index, "grade_label"] = GRADE_LABELS.get(value, frame.at[index, "grade_label"])
     return replace(results, **frames), problems
@@ -155,14 +168,22 @@ def _shown(value: Any) -> str:
     return f"{value:,}" if isinstance(value, int) else str(value)
 
 
-def evaluate_kept(loaded: Any, settings: Settings) -> Results:
+class Recorded(Protocol):
+    """What the evaluation of a master with closed years needs (load.Loaded has it)."""
+
+    inputs: Inputs
+    settings: Settings
+    recorded: dict[int, list[RecordedFigure]]
+
+
+def evaluate_kept(loaded: Recorded, settings: Settings) -> Results:
     """The evaluation of settings.evaluation_year; a closed year shows its recorded figures."""
     results = evaluate(loaded.inputs, settings)
     figures = loaded.recorded.get(settings.evaluation_year, [])
     return keep_recorded(results, figures, settings.evaluation_year)[0]
 
 
-def recorded_problems(loaded: Any) -> list[Problem]:
+def recorded_problems(loaded: Recorded) -> list[Problem]:
     """Every closed year recomputed from its recorded inputs and compared with its recorded results."""
     problems: list[Problem] = []
     for year, figures in sorted(loaded.recorded.items()):

@@ -20,7 +20,7 @@ from kaikaku_xl.master import contract as c
 from kaikaku_xl.master.required import require_tables
 from kaikaku_xl.master.titles import TITLES
 from kaikaku_xl.text import cell_text
-from kaikaku_xl.xlsx.engine import Engine
+from kaikaku_xl.xlsx.engine import Engine, RawTable
 from kaikaku_xl.xlsx.rows import table_rows
 from kaikaku_xl.xlsx.tablespec import TableSpec
 from kaikaku_xl.xlsx.typed import whole_number
@@ -180,9 +180,12 @@ R = TypeVar("R", bound=CycleRecord)
 
 def read_records(engine: Engine, kind: type[R]) -> list[R]:
     """The rows of `kind`'s table, each column found by its header (a column the table lacks reads as blank)."""
-    spec = kind.spec
-    table = engine.read_table(spec)
-    positions = {col.key: table.column_index(col.header) for col in spec.columns}
+    return records_of(engine.read_table(kind.spec), kind)
+
+
+def records_of(table: RawTable, kind: type[R]) -> list[R]:
+    """The rows of a table already read, as `kind`'s records (columns found by their headers)."""
+    positions = {col.key: table.column_index(col.header) for col in kind.spec.columns}
     return [
         kind(**{key: (row[i] if i is not None else None) for key, i in positions.items()})
         for row in table.rows

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -32,18 +33,18 @@ def _decimal(x: float) -> Decimal:
 
 def item_periods(items: pd.DataFrame, start_year: int, end_year: int) -> dict[object, tuple[int, int]]:
     """Each item's own first and last year (開始年度/終了年度, blank = the plan's)."""
-    out: dict[object, tuple[int, int]] = {}
-    for row in items.itertuples():
-        out[row.item] = (
-            _year(getattr(row, "start_year", None), start_year),
-            _year(getattr(row, "end_year", None), end_year),
-        )
-    return out
+    n = len(items)
+    starts = items["start_year"].tolist() if "start_year" in items.columns else [None] * n
+    ends = items["end_year"].tolist() if "end_year" in items.columns else [None] * n
+    return {
+        item: (_year(first, start_year), _year(last, end_year))
+        for item, first, last in zip(items["item"].tolist(), starts, ends, strict=True)
+    }
 
 
-def _year(value: object, default: int) -> int:
+def _year(value: Any, default: int) -> int:
     try:
-        number = float(value)  # type: ignore[arg-type]
+        number = float(value)
     except (TypeError, ValueError):
         return default
     return default if number != number else int(number)  # NaN: blank
@@ -76,57 +77,72 @@ def accumulate(
     if not rows.any():
         return out
     periods = periods or {}
-    # Plain arrays, written once at the end (a .loc write per row costs seconds at a thousand 累計 measures).
-    actual, planned = out["actual"].to_numpy(float).copy(), out["planned"].to_numpy(float).copy()
-    year_planned = planned.copy()
-    custom = out["custom_target"].to_numpy(bool).copy()
-    path_start = out["path_start"].to_numpy().copy()
-    ends = out["end_year"].to_numpy().copy()
-    gaps = out["cumulative_gap"].to_numpy(object).copy()
-    years, amounts = out["year"].to_numpy(), out["year_actual"].to_numpy(float)
-    own_custom, own_planned = out["custom_target"].to_numpy(bool), out["year_planned"].to_numpy(float)
-    targets, owners = out["target"].to_numpy(float), out["item"].to_numpy(object)
+    arrays = _Arrays(out)
     positions = np.flatnonzero(rows)
+    owners = out["item"].to_numpy(object)
     for members in (
         pd.Series(positions).groupby(out["measure_id"].to_numpy()[positions], sort=False).groups.values()
     ):
         at = positions[np.asarray(members)]
-        at = at[np.argsort(years[at], kind="stable")]
-        first, last = periods.get(owners[at[0]], (start_year, end_year))
+        at = at[np.argsort(arrays.years[at], kind="stable")]
+        arrays.running_total(at, periods.get(owners[at[0]], (start_year, end_year)))
+    arrays.write(out)
+    return out
+
+
+class _Arrays:
+    """The grid's columns as plain arrays, written once at the end (a .loc write per row costs seconds at a
+    thousand 累計 measures)."""
+
+    def __init__(self, out: pd.DataFrame) -> None:
+        self.actual = out["actual"].to_numpy(float).copy()
+        self.planned = out["planned"].to_numpy(float).copy()
+        self.year_planned = self.planned.copy()
+        self.custom = out["custom_target"].to_numpy(bool).copy()
+        self.path_start = out["path_start"].to_numpy().copy()
+        self.ends = out["end_year"].to_numpy().copy()
+        self.gaps = out["cumulative_gap"].to_numpy(object).copy()
+        self.years, self.amounts = out["year"].to_numpy(), out["year_actual"].to_numpy(float)
+        self.own_custom, self.own_planned = (
+            out["custom_target"].to_numpy(bool),
+            out["year_planned"].to_numpy(float),
+        )
+        self.targets = out["target"].to_numpy(float)
+
+    def running_total(self, at: np.ndarray, period: tuple[int, int]) -> None:
+        """One 累計 measure's rows `at` (in year order) over its item's (first, last) year."""
+        first, last = period
         n_years = last - first + 1
-        path_start[at], ends[at] = first - 1, last
-        target = Fraction(_decimal(targets[at[0]]))
+        self.path_start[at], self.ends[at] = first - 1, last
+        target = Fraction(_decimal(self.targets[at[0]]))
         total = Decimal(0)
         planned_total = Fraction(0)
         missing: list[int] = []
         own_path = False
         for i in at:
-            if years[i] < first:
-                actual[i] = planned[i] = year_planned[i] = np.nan
-                custom[i] = False
-                gaps[i] = f"累計は{first}年度からの値を足し上げるため"
+            if self.years[i] < first:
+                self.actual[i] = self.planned[i] = self.year_planned[i] = np.nan
+                self.custom[i] = False
+                self.gaps[i] = f"累計は{first}年度からの値を足し上げるため"
                 continue
-            if np.isnan(amounts[i]):
-                missing.append(int(years[i]))
+            if np.isnan(self.amounts[i]):
+                missing.append(int(self.years[i]))
             else:
-                total += _decimal(amounts[i])
-            if own_custom[i] and not np.isnan(own_planned[i]):
-                planned_total += Fraction(_decimal(own_planned[i]))
+                total += _decimal(self.amounts[i])
+            if self.own_custom[i] and not np.isnan(self.own_planned[i]):
+                planned_total += Fraction(_decimal(self.own_planned[i]))
                 own_path = True
             else:
                 planned_total += target / n_years
-                year_planned[i] = float(target / n_years)
-            actual[i] = np.nan if missing else float(total)
-            planned[i] = float(planned_total)
-            custom[i] = own_path  # an own yearly plan in any year so far: the path is the city's
+                self.year_planned[i] = float(target / n_years)
+            self.actual[i] = np.nan if missing else float(total)
+            self.planned[i] = float(planned_total)
+            self.custom[i] = own_path  # an own yearly plan in any year so far: the path is the city's
             if missing:
                 shown = "・".join(str(y) for y in missing)
-                gaps[i] = f"{shown}年度の実績が未入力（または入力エラー）のため累計を計算できず"
-    out["actual"], out["planned"], out["year_planned"] = actual, planned, year_planned
-    out["custom_target"], out["path_start"], out["end_year"], out["cumulative_gap"] = (
-        custom,
-        path_start,
-        ends,
-        gaps,
-    )
-    return out
+                self.gaps[i] = f"{shown}年度の実績が未入力（または入力エラー）のため累計を計算できず"
+
+    def write(self, out: pd.DataFrame) -> None:
+        out["actual"], out["planned"], out["year_planned"] = self.actual, self.planned, self.year_planned
+        out["custom_target"], out["path_start"], out["end_year"] = self.custom, self.path_start, self.ends
+        out["cumulative_gap"] = self.gaps

@@ -39,11 +39,19 @@ def planned_values(inputs: Inputs) -> pd.DataFrame:
         custom = custom.assign(planned=pd.to_numeric(custom["planned"], errors="coerce")).dropna(
             subset=["planned"]
         )
-        key = custom.astype({"year": int}).set_index(["measure_id", "year"])["planned"].astype(float)
-        own = pd.Series(list(zip(grid["measure_id"], grid["year"], strict=True))).map(key)
-        grid["planned"] = own.where(own.notna(), grid["planned"]).astype(float)
-        grid["custom_target"] = own.notna().to_numpy()
+        own = _at_grid(grid, custom.astype({"year": int}).set_index(["measure_id", "year"])["planned"])
+        known = ~np.isnan(own)
+        grid["planned"] = np.where(known, own, grid["planned"].to_numpy(float))
+        grid["custom_target"] = known
     return grid
+
+
+def _at_grid(grid: pd.DataFrame, values: pd.Series) -> np.ndarray:
+    """values (indexed by measure_id and year) at each row of the measure-year grid as floats; NaN where none."""
+    if not len(values):
+        return np.full(len(grid), np.nan)
+    at = values.index.get_indexer(pd.MultiIndex.from_arrays([grid["measure_id"], grid["year"]]))
+    return np.where(at >= 0, values.to_numpy(dtype=float)[at], np.nan)
 
 
 def measure_years(inputs: Inputs) -> pd.DataFrame:
@@ -66,16 +74,39 @@ def measure_years(inputs: Inputs) -> pd.DataFrame:
     actuals = actuals.dropna(subset=["actual"])
     # Non-numeric input (e.g. "未定") is not computable: NaN plus a flag for the reason, never a crash.
     numeric = pd.to_numeric(actuals["actual"], errors="coerce")
-    invalid = numeric.isna() & (actuals["actual"].astype(str).str.strip() != "")
+    missing = numeric.isna()  # (text only where a value is not a number: most grids have none)
+    invalid = missing & (actuals["actual"].astype(str).str.strip() != "") if missing.any() else missing
     bad = set(zip(actuals.loc[invalid, "measure_id"], actuals.loc[invalid, "year"].astype(int), strict=True))
     actuals = actuals.assign(actual=numeric).dropna(subset=["actual"])
     key = actuals.astype({"year": int}).set_index(["measure_id", "year"])["actual"].astype(float)
     key = key[~key.index.duplicated(keep="first")]
-    pairs = list(zip(grid["measure_id"], grid["year"], strict=True))
-    grid["actual"] = pd.Series(pairs).map(key).astype(float)
-    grid["actual_invalid"] = [pair in bad for pair in pairs]
-    grid["actual_error"] = [errors.get(pair, "") for pair in pairs]
+    grid["actual"] = _at_grid(grid, key)
+    # Most grids have no refused value: only then is each (measure, year) pair looked up in Python.
+    pairs = (
+        list(zip(grid["measure_id"].tolist(), grid["year"].tolist(), strict=True)) if bad or errors else []
+    )
+    grid["actual_invalid"] = [pair in bad for pair in pairs] if bad else [False] * len(grid)
+    grid["actual_error"] = [errors.get(pair, "") for pair in pairs] if errors else [""] * len(grid)
     return grid
+
+
+# The grid columns the effect rules read: they get these only (a row filter or a copy of the whole grid, some 40
+# columns, costs per column).
+EFFECT_COLUMNS = (
+    "measure_id",
+    "item",
+    "year",
+    "unit",
+    "baseline",
+    "direction",
+    "effect_kind",
+    "include_in_effect",
+    "aggregation",
+    "actual",
+    "planned",
+    "year_actual",
+    "year_planned",
+)
 
 
 def evaluate(inputs: Inputs, settings: Settings) -> Results:
@@ -87,37 +118,20 @@ def evaluate(inputs: Inputs, settings: Settings) -> Results:
         inputs.end_year,
         item_periods(inputs.items, inputs.start_year, inputs.end_year),
     )
-    effects = measure_effects(grid, settings, "actual", inputs.start_year)
-    planned = measure_effects(grid, settings, "planned", inputs.start_year)
+    rules = grid[[column for column in EFFECT_COLUMNS if column in grid.columns]]
+    effects = measure_effects(rules, settings, "actual", inputs.start_year)
+    planned = measure_effects(rules, settings, "planned", inputs.start_year)
     grid["effect"] = effects["effect"]
     grid["counted"] = effects["counted"]
     grid["planned_effect"] = planned["effect"]
     measures = evaluate_measures(grid, year, inputs.baseline_year, settings)
-    measures["effect"] = measures["measure_id"].map(
-        grid[grid["year"] == year].set_index("measure_id")["effect"]
-    )
+    this_year = grid.loc[grid["year"] == year, ["measure_id", "effect"]]
+    measures["effect"] = measures["measure_id"].map(this_year.set_index("measure_id")["effect"])
     # An item added mid-plan (or ended) is not counted in years it does not run: neither it nor its measures.
     run_items = inputs.items[running(inputs.items, year)]
     measures = measures[measures["item"].isin(set(run_items["item"]))].reset_index(drop=True)
     items = grade_items(inputs, measures, year, settings, run_items)
-    ledger = inputs.ledger.dropna(subset=["amount"]) if len(inputs.ledger) else inputs.ledger
-    if len(ledger):
-        ledger = ledger.astype({"year": int, "amount": float})
-    plan_grid = grid[grid["year"].between(inputs.start_year, inputs.end_year)]
-    totals = yearly_totals(
-        effects[effects["year"].between(inputs.start_year, inputs.end_year)],
-        planned[planned["year"].between(inputs.start_year, inputs.end_year)],
-        ledger if len(ledger) else pd.DataFrame({"year": [], "amount": []}),
-        inputs.plan_years,
-        year,
-    )
-    item_effects = item_plans(
-        effects_per_item(plan_grid, ledger, inputs.items, year, inputs.start_year),
-        inputs.effect_plan,
-        year,
-        inputs.start_year,
-    )
-    totals = yearly_plans(totals, inputs.effect_plan, year)
+    totals, item_effects = _effects(inputs, grid, effects, planned, year)
     labels = GradeScale.of(settings).labels
     return Results(
         evaluation_year=year,
@@ -131,3 +145,33 @@ def evaluate(inputs: Inputs, settings: Settings) -> Results:
         item_effects=item_effects,
         sections=section_rollup(items, measures, item_effects, labels),
     )
+
+
+def _effects(
+    inputs: Inputs, grid: pd.DataFrame, effects: pd.DataFrame, planned: pd.DataFrame, year: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(the per-year totals with their plan, each item's effects with its plan) over the plan's years."""
+    ledger = inputs.ledger.dropna(subset=["amount"]) if len(inputs.ledger) else inputs.ledger
+    if len(ledger):
+        ledger = ledger.astype({"year": int, "amount": float})
+    in_plan = grid["year"].between(inputs.start_year, inputs.end_year)
+    totals = yearly_totals(
+        effects[in_plan],
+        planned[in_plan],
+        ledger if len(ledger) else pd.DataFrame({"year": [], "amount": []}),
+        inputs.plan_years,
+        year,
+    )
+    item_effects = item_plans(
+        effects_per_item(
+            grid.loc[in_plan, ["item", "year", "effect", "counted"]],
+            ledger,
+            inputs.items,
+            year,
+            inputs.start_year,
+        ),
+        inputs.effect_plan,
+        year,
+        inputs.start_year,
+    )
+    return yearly_plans(totals, inputs.effect_plan, year), item_effects

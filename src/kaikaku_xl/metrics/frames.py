@@ -6,11 +6,12 @@ Long frames (one row per measure and year) keep the plan-as-data shape: any numb
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
-from kaikaku_xl.metrics.revisions import empty_revisions
 from kaikaku_xl.plan import Plan
 
 MEASURE_COLUMNS = [
@@ -33,6 +34,7 @@ ACTUAL_COLUMNS = ["measure_id", "year", "actual"]
 TARGET_COLUMNS = ["measure_id", "year", "planned"]
 STATUS_COLUMNS = ["item", "year", "grade"]
 LEDGER_COLUMNS = ["item", "year", "kind", "amount"]
+REVISION_COLUMNS = ["kind", "measure_id", "item", "year", "last_year", "value"]  # metrics/revisions.py
 EFFECT_PLAN_COLUMNS = [
     "item",
     "year",
@@ -79,8 +81,20 @@ def items_frame(plan: Plan) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=ITEM_COLUMNS)
 
 
+def row_dicts(frame: pd.DataFrame, keys: Iterable[str]) -> list[dict[str, Any]]:
+    """The frame's rows as dicts of `keys` (None where the frame has no such column), Python values as
+    to_dict("records") gives them, read a column at a time (iterating a frame's rows costs per cell)."""
+    keys = tuple(keys)
+    columns = [frame[key].tolist() if key in frame.columns else [None] * len(frame) for key in keys]
+    return [dict(zip(keys, values, strict=True)) for values in zip(*columns, strict=True)]
+
+
 def empty(columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
+
+
+def empty_revisions() -> pd.DataFrame:
+    return empty(REVISION_COLUMNS)
 
 
 @dataclass

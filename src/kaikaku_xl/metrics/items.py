@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from kaikaku_xl.metrics.frames import Inputs
@@ -18,14 +19,37 @@ from kaikaku_xl.plan.settings import Settings
 
 def running(items: pd.DataFrame, year: int) -> pd.Series:
     """Items that run in `year`: 開始年度 ≤ year ≤ 終了年度 (blank = the whole plan). Others are not counted."""
-    ok = pd.Series(True, index=items.index)
-    if "start_year" in items:
-        start = pd.to_numeric(items["start_year"], errors="coerce")
-        ok &= start.isna() | (start <= year)
-    if "end_year" in items:
-        end = pd.to_numeric(items["end_year"], errors="coerce")
-        ok &= end.isna() | (year <= end)
-    return ok
+    return pd.Series(_runs(_spans(items), year), index=items.index)
+
+
+def running_items(items: pd.DataFrame, years: list[int]) -> dict[int, set[Any]]:
+    """Year -> the numbers of the items that run in it (running; the item columns read once)."""
+    spans, numbers = _spans(items), items["item"].tolist()
+    return {
+        year: {n for n, runs in zip(numbers, _runs(spans, year).tolist(), strict=True) if runs}
+        for year in years
+    }
+
+
+def _spans(items: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Each item's 開始年度 and 終了年度 as numbers (NaN: blank, or no such column)."""
+    blank = np.full(len(items), np.nan)
+    start, end = (
+        pd.to_numeric(items[key], errors="coerce").to_numpy(dtype=float) if key in items else blank
+        for key in ("start_year", "end_year")
+    )
+    return start, end
+
+
+def _runs(spans: tuple[np.ndarray, np.ndarray], year: int) -> np.ndarray:
+    start, end = spans
+    return (np.isnan(start) | (start <= year)) & (np.isnan(end) | (year <= end))
+
+
+def runs_in(items: pd.DataFrame, item: Any, year: int) -> bool:
+    """Does one item run in `year` (running)? An item the frame does not hold is not refused here."""
+    mine = items[items["item"] == item]
+    return not len(mine) or bool(running(mine.iloc[:1], year).iloc[0])
 
 
 def grade_items(
@@ -41,37 +65,48 @@ def grade_items(
     # each item's measure grades in seq order (one pass, not one filter per item)
     by_item: dict[Any, list[str]] = {}
     # sort by seq only (stable): item numbers may mix ints and text, which do not compare
-    for item_no, g in measures.sort_values("seq", kind="stable")[["item", "grade"]].itertuples(index=False):
+    ordered = measures.sort_values("seq", kind="stable")
+    for item_no, g in zip(ordered["item"].tolist(), ordered["grade"].tolist(), strict=True):
         by_item.setdefault(item_no, []).append(g)
+    labels, typed = scale.labels, scale.typed  # (properties: once, not per item)
     rows_of = inputs.items if items is None else items
     inactive = inactive_items(inputs.revisions, rows_of["item"], year)
-    for item in rows_of.itertuples():
-        own = by_item.get(item.item, [])
+    n = len(rows_of)
+    sections = rows_of["section"].tolist() if "section" in rows_of.columns else [None] * n
+    for item, policy, section, lead, title in zip(
+        rows_of["item"].tolist(),
+        rows_of["policy"].tolist(),
+        sections,
+        rows_of["lead"].tolist(),
+        rows_of["title"].tolist(),
+        strict=True,
+    ):
+        own = by_item.get(item, [])
         label = ""
-        if item.item in inactive:  # ended, or not yet added, by a plan revision
-            g, source = EXCLUDED, inactive[item.item]
-        elif entered_grade.get(item.item) == EXCLUDED:
+        if item in inactive:  # ended, or not yet added, by a plan revision
+            g, source = EXCLUDED, inactive[item]
+        elif entered_grade.get(item) == EXCLUDED:
             g, source = EXCLUDED, "担当課入力（対象外）"  # entered for this year, with or without measures
-        elif len(own) and not scale.typed:
+        elif len(own) and not typed:
             if settings.item_grade_rule == "最低評価":
                 g, source = worst(own, scale), "指標（最低評価）"
             else:
                 g, source = own[0], "主指標"
         else:
-            value = entered_grade.get(item.item)
-            g = value if isinstance(value, str) and value in scale.labels else NOT_GRADED
+            value = entered_grade.get(item)
+            g = value if isinstance(value, str) and value in labels else NOT_GRADED
             source = "担当課評価"
             label = NOT_ENTERED if g == NOT_GRADED else ""  # a blank is 未入力, not 対象外
         rows.append(
             {
-                "item": item.item,
-                "policy": item.policy,
-                "section": getattr(item, "section", None),
-                "lead": item.lead,
-                "title": item.title,
+                "item": item,
+                "policy": policy,
+                "section": section,
+                "lead": lead,
+                "title": title,
                 "grade": g,
                 "grade_source": source,
-                "grade_label": label or (scale.title(g) if g in scale.labels else GRADE_LABELS[g]),
+                "grade_label": label or (scale.title(g) if g in labels else GRADE_LABELS[g]),
             }
         )
     return pd.DataFrame(rows)

@@ -93,12 +93,8 @@ def measure_grades(
         divisor = np.where(flat, np.where(dirs == "減少", a, t), t - b)
         magnitude = (np.abs(a) + np.abs(b) + np.abs(t) + np.where(custom, np.abs(own), 0.0)) / np.abs(divisor)
     if period is None:
-        years, first, ends = elapsed, 0, 1  # elapsed read as typed: (elapsed − 0) ÷ (1 − 0)
-    else:
-        years, first, ends = period
-    years = np.broadcast_to(np.asarray(years, dtype=object), a.shape)
-    firsts = np.broadcast_to(np.asarray(first, dtype=object), a.shape)
-    ends = np.broadcast_to(np.asarray(ends, dtype=object), a.shape)
+        period = (elapsed, 0, 1)  # elapsed read as typed: (elapsed − 0) ÷ (1 − 0)
+    years, firsts, ends = (np.broadcast_to(np.asarray(part, dtype=object), a.shape) for part in period)
 
     def exact_row(i: int) -> tuple[Any, Any]:
         d = dirs[i] if isinstance(dirs[i], str) else ""
@@ -114,21 +110,34 @@ def measure_grades(
 
 
 def _reasons(rows: pd.DataFrame, flat: np.ndarray) -> list[str]:
+    n = len(rows)
+
+    def column(name: str, blank: object) -> list[Any]:
+        return rows[name].tolist() if name in rows.columns else [blank] * n
+
     reasons = []
-    for r, is_flat in zip(rows.itertuples(), flat, strict=True):
-        if pd.isna(r.actual) and getattr(r, "actual_error", ""):
-            reasons.append(f"実績の入力エラー（{r.actual_error}）のため評価対象外")
-        elif pd.isna(r.actual) and getattr(r, "actual_invalid", False):
+    for missing, error, invalid, gap, is_flat, no_attainment in zip(
+        rows["actual"].isna().tolist(),
+        column("actual_error", ""),
+        column("actual_invalid", False),
+        column("cumulative_gap", ""),
+        flat.tolist(),
+        rows["attainment"].isna().tolist(),
+        strict=True,
+    ):
+        if missing and error:
+            reasons.append(f"実績の入力エラー（{error}）のため評価対象外")
+        elif missing and invalid:
             reasons.append("実績が数値ではないため評価対象外")
-        elif pd.isna(r.actual) and getattr(r, "cumulative_gap", ""):
-            reasons.append(f"{r.cumulative_gap}評価対象外")
-        elif pd.isna(r.actual):
+        elif missing and gap:
+            reasons.append(f"{gap}評価対象外")
+        elif missing:
             reasons.append("実績が未入力のため評価対象外")
-        elif is_flat and pd.isna(r.attainment):
+        elif is_flat and no_attainment:
             reasons.append("目標値と基準値が同じで、達成率も計算できないため評価対象外")
         elif is_flat:
             reasons.append("目標値＝基準値のため達成率で評価")
-        elif pd.isna(r.attainment):
+        elif no_attainment:
             reasons.append("達成率は計算できません（分母が0）")
         else:
             reasons.append("")

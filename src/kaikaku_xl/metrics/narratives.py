@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from kaikaku_xl.metrics.frames import Results
+from kaikaku_xl.metrics.frames import Results, row_dicts
 from kaikaku_xl.plan.model import ItemNo
 from kaikaku_xl.plan.scale import NOT_GRADED, GradeScale
 from kaikaku_xl.plan.vocabulary import NARRATIVE_KEYS
@@ -25,21 +25,23 @@ def narrative_gaps(status: pd.DataFrame, results: Results, scale: GradeScale) ->
     """The items of the evaluation year whose grade asks for narratives or with an ungraded measure, and which
     narratives their 進捗状況 row (status: item, year, the narrative keys, cells) still lacks."""
     year = results.evaluation_year
-    rows = status[status["year"] == year].drop_duplicates("item").set_index("item") if len(status) else None
+    this_year = status[status["year"] == year].drop_duplicates("item") if len(status) else status
+    rows = {r["item"]: r for r in row_dicts(this_year, ("item", *NARRATIVE_KEYS, "cells"))}
     ungraded = set(results.measures.loc[results.measures["grade"] == NOT_GRADED, "item"])
     if scale.typed:
         ungraded = set()  # the departments grade every item: a measure is never graded, nor asked to be
+    explained = scale.explained
     out = []
-    for r in results.items.itertuples():
-        if r.grade in scale.explained:
-            why = f"評価 {r.grade}"
-        elif r.item in ungraded:
+    for item, grade in zip(results.items["item"].tolist(), results.items["grade"].tolist(), strict=True):
+        if grade in explained:
+            why = f"評価 {grade}"
+        elif item in ungraded:
             why = "評価できない指標あり"
         else:
             continue
-        found = rows is not None and r.item in rows.index
-        missing = [k for k in NARRATIVE_KEYS if not found or not str(rows.at[r.item, k] or "").strip()]
-        cells = rows.at[r.item, "cells"] if found and "cells" in rows.columns else {}
+        row = rows.get(item)
+        missing = [k for k in NARRATIVE_KEYS if row is None or not str(row[k] or "").strip()]
+        cells = row["cells"] if row is not None else {}
         if missing:
-            out.append(NarrativeGap(r.item, why, missing, cells if isinstance(cells, dict) else {}))
+            out.append(NarrativeGap(item, why, missing, cells if isinstance(cells, dict) else {}))
     return out

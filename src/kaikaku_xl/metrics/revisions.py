@@ -12,19 +12,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from kaikaku_xl.metrics.frames import REVISION_COLUMNS, row_dicts
+
 TARGET, BASELINE, ADDED, ENDED = "target", "baseline", "added", "ended"
 MEASURE_KINDS = (TARGET, BASELINE)
-REVISION_COLUMNS = ["kind", "measure_id", "item", "year", "last_year", "value"]
-
-
-def empty_revisions() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype="object") for c in REVISION_COLUMNS})
 
 
 def _ordered(revisions: pd.DataFrame) -> list[dict[str, Any]]:
     """Rows by first year (a later revision overrides an earlier one from its year on); pins last."""
-    rows = revisions.to_dict("records")
-    return sorted(rows, key=lambda r: (_pinned(r), int(r["year"])))
+    return sorted(row_dicts(revisions, REVISION_COLUMNS), key=lambda r: (_pinned(r), int(r["year"])))
 
 
 def _pinned(row: dict[str, Any]) -> bool:
@@ -58,10 +54,14 @@ def inactive_items(revisions: pd.DataFrame, items: Any, year: int) -> dict[Any, 
     """item -> why it is not evaluated in `year`: ended before it, or added only later."""
     if revisions is None or not len(revisions):
         return {}
-    out: dict[int, str] = {}
-    rows = revisions[revisions["kind"].isin((ADDED, ENDED))]
+    out: dict[Any, str] = {}
+    by_item: dict[
+        Any, list[dict[str, Any]]
+    ] = {}  # each item's rows in _ordered order (one pass, not a filter each)
+    for r in _ordered(revisions[revisions["kind"].isin((ADDED, ENDED))]):
+        by_item.setdefault(r["item"], []).append(r)
     for item in items:
-        mine = _ordered(rows[rows["item"] == item])
+        mine = by_item.get(item, [])
         plain = [r for r in mine if not _pinned(r)]
         pins = [r for r in mine if _pinned(r) and _applies(r, np.array([year]))[0]]
         if not plain and not pins:

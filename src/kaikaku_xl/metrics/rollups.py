@@ -45,6 +45,7 @@ def rollup(
     items = items.assign(_all=WHOLE_PLAN)
     group_of_item = items.set_index("item")[key]
     excluded = set(items.loc[items["grade"] == EXCLUDED, "item"])
+    measures = measures[["item", "progress", "counted", "measure_id"]]  # (a row filter copies every column)
     measures = measures[~measures["item"].isin(excluded)]  # 対象外 leaves every denominator, the mean too
     item_groups = items.groupby(key, sort=True).indices  # sorted as the report lists them
     grades = items["grade"].to_numpy(object)
@@ -64,10 +65,11 @@ def rollup(
         marks = list(grades[members])
         n_graded = sum(marks.count(g) for g in labels)
         row: dict[str, object] = {"group": group, "items": len(members), "graded": n_graded}
-        for g in (*labels, NOT_GRADED, EXCLUDED):
-            row[f"n_{g}"] = marks.count(g)
+        counts = {g: marks.count(g) for g in (*labels, NOT_GRADED, EXCLUDED)}
+        for g, n in counts.items():
+            row[f"n_{g}"] = n
         for g in labels:
-            row[f"share_{g}"] = row[f"n_{g}"] / n_graded if n_graded else float("nan")
+            row[f"share_{g}"] = counts[g] / n_graded if n_graded else float("nan")
         at = in_measures.get(group, empty)
         rates = progress[at]
         known = int(np.count_nonzero(~np.isnan(rates)))

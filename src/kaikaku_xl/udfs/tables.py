@@ -1,6 +1,6 @@
 """The 設定 and 評価区分 tables given to a worksheet function as arguments (KK_GRADE, KK_EFFECT, KK_ROLLUP).
 
-Read by the workbook's own readers (workbook.inputs.Reader, metrics.scale_rows), so a formula grades and prices
+Read by the workbook's own readers (master.readers.settings, plan.scale_rows), so a formula grades and prices
 with exactly the settings and grade scale a refresh of the same workbook uses; a range that is not the table
 gives one cell "エラー: ..." naming the table to select.
 """
@@ -12,7 +12,8 @@ from dataclasses import replace
 from typing import Any
 
 from kaikaku_xl.master import contract as c
-from kaikaku_xl.master.readers.reader import Reader
+from kaikaku_xl.master.readers.base import ProblemLog
+from kaikaku_xl.master.readers.settings import read_settings
 from kaikaku_xl.plan.scale_rows import scale_from_rows
 from kaikaku_xl.plan.settings import Settings
 from kaikaku_xl.problems import ERROR
@@ -44,8 +45,8 @@ def settings_from(value: Any) -> Settings:
             f"「{pair[0]}」「{pair[1]}」の2列を指定してください。"
         )
     rows = _body([[text(v) if j == 0 else v for j, v in enumerate(row)] for row in g.tolist()], headers)
-    reader = Reader()
-    settings = reader.settings(RawTable(c.SETTINGS.sheet, headers, rows, c.SETTINGS.anchor_row, 1))
+    reader = ProblemLog()
+    settings = read_settings(reader, RawTable(c.SETTINGS.sheet, headers, rows, c.SETTINGS.anchor_row, 1))
     errors = [p for p in reader.problems if p.severity == ERROR]
     if errors:
         raise FormulaError(errors[0].message)

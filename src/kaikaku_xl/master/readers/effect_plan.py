@@ -7,7 +7,7 @@ import math
 import pandas as pd
 
 from kaikaku_xl.master import contract as c
-from kaikaku_xl.master.readers.reader import Reader
+from kaikaku_xl.master.readers.base import ProblemLog
 from kaikaku_xl.metrics.frames import EFFECT_PLAN_COLUMNS
 from kaikaku_xl.plan import item_no
 from kaikaku_xl.problems import ERROR
@@ -16,11 +16,9 @@ from kaikaku_xl.xlsx.engine import RawTable
 from kaikaku_xl.xlsx.typed import NotANumber, parse_number
 from kaikaku_xl.years import year_header
 
-__all__ = ["EFFECT_PLAN_COLUMNS", "read_effect_plan"]
-
 
 def read_effect_plan(
-    reader: Reader, table: RawTable, items: pd.DataFrame, plan_years: list[int]
+    log: ProblemLog, table: RawTable, items: pd.DataFrame, plan_years: list[int]
 ) -> pd.DataFrame:
     """item, year, planned (円) for every filled cell; a cell that is not an amount is an error naming it."""
     known = set(items["item"])
@@ -33,7 +31,7 @@ def read_effect_plan(
         item = item_no(raw[at_item])
         if item is None or item not in known:
             if any(j is not None and cell_text(raw[j]) for j in year_at.values()):
-                reader.problem(
+                log.problem(
                     ERROR,
                     table,
                     i,
@@ -52,7 +50,7 @@ def read_effect_plan(
             else:
                 reason = "" if amount is not None and math.isfinite(amount) else "数値ではありません"
             if amount is None or reason:
-                reader.problem(
+                log.problem(
                     ERROR,
                     table,
                     i,

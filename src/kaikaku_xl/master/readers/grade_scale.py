@@ -10,11 +10,10 @@ from kaikaku_xl.errors import WorkbookError
 from kaikaku_xl.master import contract as c
 from kaikaku_xl.plan.scale import GradeScale
 from kaikaku_xl.plan.scale_rows import scale_from_rows
-from kaikaku_xl.problems import Problem
 from kaikaku_xl.xlsx.engine import RawTable
 
 
-def read_scale(table: RawTable, problems: list[Problem]) -> GradeScale:
+def read_scale(table: RawTable) -> GradeScale:
     """The scale the table holds; WorkbookError naming every wrong cell otherwise."""
     pos = {col.key: table.column_index(col.header) for col in c.GRADE_SCALE.columns}
     missing = [c.GRADE_SCALE.column(k).header for k in ("label", "basis") if pos[k] is None]
@@ -32,7 +31,7 @@ def read_scale(table: RawTable, problems: list[Problem]) -> GradeScale:
     scale, found = scale_from_rows(rows)
     if scale is None and not found:
         found = [(0, "label", "評価が1つもありません。")]
-    if found:
+    if found or scale is None:
         lines = []
         for i, key, message in found:
             col = pos.get(key)
@@ -42,4 +41,4 @@ def read_scale(table: RawTable, problems: list[Problem]) -> GradeScale:
             f"評価区分に {len(found)} 件の誤りがあるため評価できません。ブックは変更していません。\n"
             + "\n".join(lines)
         )
-    return scale  # type: ignore[return-value]
+    return scale

@@ -4,6 +4,7 @@ error naming its sheet and cell and is left out of the evaluation."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -11,9 +12,11 @@ import pandas as pd
 
 from kaikaku_xl.errors import shown as quoted
 from kaikaku_xl.master import contract as c
-from kaikaku_xl.master.readers.reader import _limit
-from kaikaku_xl.metrics.revisions import ADDED, BASELINE, ENDED, REVISION_COLUMNS, TARGET, empty_revisions
-from kaikaku_xl.plan import Revision, item_no
+from kaikaku_xl.master.readers.base import ProblemLog
+from kaikaku_xl.master.readers.measures import limit, measure_records
+from kaikaku_xl.metrics.frames import REVISION_COLUMNS, empty_revisions
+from kaikaku_xl.metrics.revisions import ADDED, BASELINE, ENDED, TARGET
+from kaikaku_xl.plan import ItemNo, Revision, item_no
 from kaikaku_xl.plan.plausibility import Bounds, violation
 from kaikaku_xl.problems import ERROR, Problem
 from kaikaku_xl.text import cell_text
@@ -45,19 +48,14 @@ def parse_day(value: Any) -> str | None:
 
 
 def read_revisions(
-    table: RawTable,
-    measures: pd.DataFrame,
-    items: pd.DataFrame,
-    years: list[int],
-    problems: list[Problem],
-    ceiling: float = 10**15,
+    log: ProblemLog, table: RawTable, measures: pd.DataFrame, items: pd.DataFrame, years: list[int]
 ) -> tuple[pd.DataFrame, tuple[Revision, ...]]:
-    """(the metrics' revisions frame, the valid revisions in table order); problems get one per unusable cell."""
+    """(the metrics' revisions frame, the valid revisions in table order); an error for each unusable row."""
     spec = c.REVISIONS
     pos = {col.key: table.column_index(col.header) for col in spec.columns}
     missing = [spec.column(k).header for k, j in pos.items() if j is None and k != "old"]
     if missing:
-        problems.append(
+        log.problems.append(
             Problem(
                 ERROR,
                 table.sheet,
@@ -67,137 +65,175 @@ def read_revisions(
             )
         )
         return empty_revisions(), ()
-    by_id = {m.measure_id: m for m in measures.itertuples()}
-    known_items = set(items["item"])
-    rows: list[dict[str, Any]] = []
-    found: list[Revision] = []
-    seen: set[tuple[str, Any, int]] = set()
+    rows = RevisionRows(log, table, {k: j for k, j in pos.items() if j is not None}, measures, items, years)
+    found = [revision for i, raw in enumerate(table.rows) if (revision := rows.revision(i, raw)) is not None]
+    if not found:
+        return empty_revisions(), ()
+    frame = pd.DataFrame(
+        [
+            {
+                "kind": METRIC_KIND[r.kind],
+                "measure_id": r.measure_id or None,
+                "item": r.item,
+                "year": r.year,
+                "last_year": None,
+                "value": r.new,
+            }
+            for r in found
+        ],
+        columns=REVISION_COLUMNS,
+    )
+    return frame, tuple(found)
 
-    def bad(i: int, key: str, message: str, action: str = "") -> None:
-        problems.append(Problem(ERROR, table.sheet, table.address(i, pos[key]), message, action + SKIPPED))
 
-    for i, raw in enumerate(table.rows):
+Cell = Callable[[str], Any]  # a row's cell by column key (None where the optional column is missing)
 
-        def cell(key: str, raw: list[Any] = raw) -> Any:
-            j = pos[key]
+
+class RevisionRows:
+    """Checks the table's rows one by one against the plan (its measures, items and years) and the rows before."""
+
+    def __init__(
+        self,
+        log: ProblemLog,
+        table: RawTable,
+        pos: dict[str, int],
+        measures: pd.DataFrame,
+        items: pd.DataFrame,
+        years: list[int],
+    ) -> None:
+        self.log, self.table, self.pos, self.years = log, table, pos, years
+        self.by_id = {m["measure_id"]: m for m in measure_records(measures)}
+        self.known_items = set(items["item"])
+        self.seen: set[tuple[str, Any, int]] = set()
+
+    def bad(self, i: int, key: str, message: str, action: str = "") -> None:
+        cell = self.table.address(i, self.pos[key])
+        self.log.problems.append(Problem(ERROR, self.table.sheet, cell, message, action + SKIPPED))
+
+    def revision(self, i: int, raw: list[Any]) -> Revision | None:
+        """The row as a Revision; None (and an error naming the cell) where it cannot be used."""
+
+        def cell(key: str) -> Any:
+            j = self.pos.get(key)
             return None if j is None else raw[j]
 
         year, kind = whole_number(cell("year")), cell_text(cell("kind"))
-        if year not in years:
-            bad(
+        if year is None or year not in self.years:
+            self.bad(
                 i,
                 "year",
                 f"適用開始年度「{quoted(cell('year'))}」は実績を入力する年度ではありません。",
-                f"{years[0]}〜{years[-1]} の年度を入力してください。",
+                f"{self.years[0]}〜{self.years[-1]} の年度を入力してください。",
             )
-            continue
+            return None
         if kind not in c.REVISION_KINDS:
-            bad(
+            self.bad(
                 i,
                 "kind",
                 f"区分「{quoted(kind)}」は使えません。",
                 "目標値・基準値・取組追加・取組終了から選んでください。",
             )
-            continue
-        measure_id, new, item = "", None, item_no(cell("item"))
-        if kind in c.REVISION_MEASURE_KINDS:
-            measure_id = cell_text(cell("measure_id"))
-            measure = by_id.get(measure_id)
-            if measure is None:
-                bad(
-                    i,
-                    "measure_id",
-                    f"指標ID「{quoted(measure_id)}」は指標シートにありません。",
-                    "指標シートの ID（例: 3-1）を入力してください。",
-                )
-                continue
-            item = measure.item
-            try:
-                new = parse_number(cell("new"), measure.unit or None)
-            except NotANumber as exc:
-                bad(
-                    i,
-                    "new",
-                    f"変更後の{kind}「{quoted(cell('new'))}」: {exc}。",
-                    f"{measure.unit}単位の数値を入力してください。",
-                )
-                continue
-            if new is None:
-                bad(
-                    i,
-                    "new",
-                    f"指標 {measure_id} の変更後の{kind}が空欄です。",
-                    "新しい値を入力してください。",
-                )
-                continue
-            reason = violation(
-                new,
-                Bounds(_limit(getattr(measure, "low", None)), _limit(getattr(measure, "high", None))),
-                ceiling,
-            )
-            if reason:
-                bad(
-                    i,
-                    "new",
-                    f"指標 {measure_id} の変更後の{kind}「{quoted(cell('new'))}」は{reason}。",
-                    "指標の単位で取りうる値を入力してください。",
-                )
-                continue
-        elif item not in known_items:
-            bad(
-                i,
-                "item",
-                f"取組項目 No「{quoted(cell('item'))}」は取組項目シートにありません。",
-                "追加する取組は先に取組項目シートに行を加えてください。",
-            )
-            continue
-        if not cell_text(cell("reason")):
-            bad(i, "reason", "見直しの理由が空欄です。", "理由を入力してください（懇談会資料に載ります）。")
-            continue
-        decided = parse_day(cell("decided"))
+            return None
+        target = self._what(i, cell, kind)
+        if target is None:
+            return None
+        measure_id, item, new = target
+        decided = self._reason_and_day(i, cell)
         if decided is None:
-            bad(
-                i,
-                "decided",
-                f"推進本部決定日「{quoted(cell('decided'))}」が日付ではありません。",
-                "2027-03-15 のように入力してください。",
-            )
-            continue
+            return None
         key = (kind, measure_id or item, year)
-        if key in seen:
-            bad(
+        if key in self.seen:
+            self.bad(
                 i,
                 "year",
                 f"{measure_id or f'No.{item}'} の {year}年度からの「{kind}」の見直しが2行あります。",
                 "どちらか1行にしてください。上の行を使いました。",
             )
-            continue
-        seen.add(key)
+            return None
+        self.seen.add(key)
         try:
             old = parse_number(cell("old"))
         except NotANumber:
             old = None
-        rows.append(
-            {
-                "kind": METRIC_KIND[kind],
-                "measure_id": measure_id or None,
-                "item": item,
-                "year": year,
-                "last_year": None,
-                "value": new,
-            }
+        return Revision(
+            year=year,
+            kind=kind,
+            item=item,
+            measure_id=measure_id,
+            old=old,
+            new=new,
+            reason=cell_text(cell("reason")),
+            decided=decided,
         )
-        found.append(
-            Revision(
-                year=year,
-                kind=kind,
-                item=item,
-                measure_id=measure_id,
-                old=old,
-                new=new,  # type: ignore[arg-type]
-                reason=cell_text(cell("reason")),
-                decided=decided,
+
+    def _what(self, i: int, cell: Cell, kind: str) -> tuple[str, ItemNo, float | None] | None:
+        """(指標ID, item No, the new value) the row revises: a measure's value, or an item added or ended."""
+        if kind in c.REVISION_MEASURE_KINDS:
+            return self._measure_value(i, cell, kind)
+        item = item_no(cell("item"))
+        if item is None or item not in self.known_items:
+            self.bad(
+                i,
+                "item",
+                f"取組項目 No「{quoted(cell('item'))}」は取組項目シートにありません。",
+                "追加する取組は先に取組項目シートに行を加えてください。",
             )
-        )
-    frame = pd.DataFrame(rows, columns=REVISION_COLUMNS) if rows else empty_revisions()
-    return frame, tuple(found)
+            return None
+        return "", item, None
+
+    def _measure_value(self, i: int, cell: Cell, kind: str) -> tuple[str, ItemNo, float | None] | None:
+        """A 目標値 or 基準値 revision: the measure it names and its new value, plausible for the measure's unit."""
+        measure_id = cell_text(cell("measure_id"))
+        measure = self.by_id.get(measure_id)
+        if measure is None:
+            self.bad(
+                i,
+                "measure_id",
+                f"指標ID「{quoted(measure_id)}」は指標シートにありません。",
+                "指標シートの ID（例: 3-1）を入力してください。",
+            )
+            return None
+        unit = measure["unit"]
+        try:
+            new = parse_number(cell("new"), unit or None)
+        except NotANumber as exc:
+            self.bad(
+                i,
+                "new",
+                f"変更後の{kind}「{quoted(cell('new'))}」: {exc}。",
+                f"{unit}単位の数値を入力してください。",
+            )
+            return None
+        if new is None:
+            self.bad(
+                i, "new", f"指標 {measure_id} の変更後の{kind}が空欄です。", "新しい値を入力してください。"
+            )
+            return None
+        bounds = Bounds(limit(measure["low"]), limit(measure["high"]))
+        reason = violation(new, bounds, self.log.config.value_ceiling)
+        if reason:
+            self.bad(
+                i,
+                "new",
+                f"指標 {measure_id} の変更後の{kind}「{quoted(cell('new'))}」は{reason}。",
+                "指標の単位で取りうる値を入力してください。",
+            )
+            return None
+        return measure_id, measure["item"], new
+
+    def _reason_and_day(self, i: int, cell: Cell) -> str | None:
+        """The 推進本部 date (YYYY-MM-DD) of a row that gives its reason; None (and an error) otherwise."""
+        if not cell_text(cell("reason")):
+            self.bad(
+                i, "reason", "見直しの理由が空欄です。", "理由を入力してください（懇談会資料に載ります）。"
+            )
+            return None
+        decided = parse_day(cell("decided"))
+        if decided is None:
+            self.bad(
+                i,
+                "decided",
+                f"推進本部決定日「{quoted(cell('decided'))}」が日付ではありません。",
+                "2027-03-15 のように入力してください。",
+            )
+        return decided

@@ -1,0 +1,76 @@
+"""The 効果額台帳 table (contract.LEDGER): 財政効果額 entered as amounts (one row per entry, keyed by item No and
+年度), read into the ledger frame. A row that cannot be counted (an unknown 区分, an amount that is not one) is an
+error naming its cell and is left out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from kaikaku_xl.errors import shown as quoted
+from kaikaku_xl.master import contract as c
+from kaikaku_xl.master.readers.base import ProblemLog, plan_rows
+from kaikaku_xl.metrics.frames import LEDGER_COLUMNS
+from kaikaku_xl.plan.vocabulary import LEDGER_KINDS
+from kaikaku_xl.problems import ERROR, WARNING
+from kaikaku_xl.text import cell_text
+from kaikaku_xl.xlsx.engine import RawTable
+from kaikaku_xl.xlsx.typed import NotANumber, parse_number
+
+SKIPPED = "この行は集計していません。"
+
+
+def read_ledger(log: ProblemLog, table: RawTable, items: pd.DataFrame, years: list[int]) -> pd.DataFrame:
+    """item, year, kind, amount (円) and what (the entry's 内容) of every row that can be counted."""
+    pos = log.require_columns(table, c.LEDGER, [col.key for col in c.LEDGER.columns])
+    if pos is None:
+        return pd.DataFrame(columns=[*LEDGER_COLUMNS, "what"])
+    rows = []
+    for i, raw, item, year in plan_rows(log, table, pos, set(items["item"]), years, SKIPPED):
+        kind = cell_text(raw[pos["kind"]])
+        if kind not in LEDGER_KINDS:
+            log.problem(
+                ERROR,
+                table,
+                i,
+                pos["kind"],
+                f"区分「{quoted(kind)}」は使えません。",
+                "歳出削減・歳入増加から選んでください。" + SKIPPED,
+            )
+            continue
+        amount = _amount(log, table, i, raw, pos)
+        if amount is None:
+            continue
+        if not cell_text(raw[pos["basis"]]):
+            log.problem(
+                WARNING,
+                table,
+                i,
+                pos["basis"],
+                "算定根拠が空欄です。",
+                "算定根拠を記入してください（監査・公表用）。",
+            )
+        rows.append(
+            {"item": item, "year": year, "kind": kind, "amount": amount, "what": cell_text(raw[pos["what"]])}
+        )
+    return pd.DataFrame(rows, columns=[*LEDGER_COLUMNS, "what"])
+
+
+def _amount(log: ProblemLog, table: RawTable, i: int, raw: list[Any], pos: dict[str, int]) -> float | None:
+    """The row's 金額 in 円; None (and an error naming the cell) where it is blank or not an amount."""
+    try:
+        amount = parse_number(raw[pos["amount"]], "円")
+    except NotANumber as exc:
+        log.problem(
+            ERROR,
+            table,
+            i,
+            pos["amount"],
+            f"金額「{quoted(raw[pos['amount']])}」: {exc}。",
+            "円単位の数値を入力してください。" + SKIPPED,
+        )
+        return None
+    if amount is None:
+        log.problem(ERROR, table, i, pos["amount"], "金額が空欄です。", "金額を入力してください。")
+    return amount
