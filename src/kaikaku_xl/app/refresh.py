@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import logging
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -26,6 +25,7 @@ from kaikaku_xl.cycle.status import department_status, submission_rows
 from kaikaku_xl.master import contract as c
 from kaikaku_xl.master.load import Loaded, count_inputs, load
 from kaikaku_xl.master.recorded import evaluate_kept
+from kaikaku_xl.master.records import current_user, timestamp
 from kaikaku_xl.master.titles import DASHBOARD_NOTE, TITLES, dashboard_title
 from kaikaku_xl.metrics.frames import Results
 from kaikaku_xl.problems import ERROR, WARNING, Problem
@@ -65,13 +65,9 @@ class RefreshOutcome:
 def refresh_summary(
     loaded: Loaded, results: Results, problems: list[Problem], engine: Engine, now: str
 ) -> RefreshSummary:
-    try:
-        user = getpass.getuser()
-    except OSError:
-        user = ""
     return RefreshSummary(
         time=now,
-        user=user,
+        user=current_user(),
         door=engine.door,
         evaluation_year=results.evaluation_year,
         graded=int(results.total.iloc[0]["graded"]),
@@ -107,7 +103,7 @@ def _refresh(engine: Engine, now: datetime | None, progress: Progress) -> Refres
 def _write_outputs(
     engine: Engine, loaded: Loaded, results: Results, now: datetime | None, phase: Phase
 ) -> RefreshSummary:
-    stamp = (now or datetime.now()).strftime("%Y-%m-%d %H:%M:%S")
+    stamp = timestamp(now)
     problems = all_problems(loaded, results)
     layout = loaded.layout
     policy_names = {p.no: p.name for p in loaded.plan.policies}

@@ -39,7 +39,7 @@ def timestamp(now: datetime | None = None) -> str:
 
 
 def current_user() -> str:
-    """The login name recorded as who closed or reopened a year ("" where the system cannot tell)."""
+    """The login name the master records as who ran a command (更新履歴, 年度締め; "" where the system cannot tell)."""
     try:
         return getpass.getuser()
     except OSError:
