@@ -18,11 +18,7 @@ from typing import NoReturn
 from kaikaku_xl import __version__
 
 USAGE = "使い方: "
-
-
 GROUP_TITLES = {"positional arguments": "引数", "options": "オプション", "optional arguments": "オプション"}
-
-
 # argparse's messages (Lib/argparse.py) and their Japanese; %s parts are kept in order.
 MESSAGES: tuple[tuple[str, str], ...] = (
     (r"the following arguments are required: (.+)", r"次の引数が必要です: \1"),

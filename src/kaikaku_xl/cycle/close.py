@@ -43,8 +43,6 @@ from kaikaku_xl.xlsx.file_engine import FileEngine
 from kaikaku_xl.xlsx.typed import whole_number
 
 INPUT, STYLE = "入力", "書式"
-
-
 MEASURE_FIELDS = (
     "baseline",
     "target",
@@ -56,8 +54,6 @@ MEASURE_FIELDS = (
     "grade",
     "effect",
 )
-
-
 ITEM_FIELDS = ("grade", "single_year", "cumulative")
 
 
@@ -74,8 +70,6 @@ def rollup_fields(grades: tuple[str, ...]) -> tuple[str, ...]:
 
 
 PROTECTED_KEY = "protected_by_close"
-
-
 LOCKED_SHEETS = (c.ACTUALS_TABLE, c.STATUS.name)
 
 

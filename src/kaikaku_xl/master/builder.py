@@ -35,8 +35,6 @@ from kaikaku_xl.xlsx.styles import apply
 from kaikaku_xl.xlsx.validation import add_validation, choice_list, whole_check
 
 REVISION_ROWS = 30  # blank rows of the 計画の見直し table
-
-
 LEDGER_ROWS = 200  # blank rows of the 効果額台帳 table (blank rows are not read)
 
 

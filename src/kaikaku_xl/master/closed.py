@@ -196,8 +196,6 @@ def _ledger(year: int, rows: list[YearResult], ledger: pd.DataFrame, problems: l
 
 
 PLAN_BASELINE, PLAN_TARGET, PLAN_ACTIVE = "Plan:baseline", "Plan:target", "Plan:active"
-
-
 PLAN_ACTION = (
     "適用開始年度を締めた年度より後にするか、kaikaku reopen-year で締めを解除してください。"
     "締めた年度は締めたときの計画の値で評価しました。"

@@ -11,30 +11,16 @@ from kaikaku_xl.plan import MONEY_KINDS, Plan
 from kaikaku_xl.plan.scale import GradeScale
 
 PROTECTED_HEAD = "■ 更新で作られるシート（保護されています。直接入力しないでください）"
-
-
 UNPROTECTED_HEAD = "■ 更新で作られるシート（更新のたびに作り直されます。直接入力しないでください）"
-
-
 PROTECTION_NOTE = (
     f"・入力シートも保護されています（黄色のセルだけ入力できます）。保護の解除が必要な場合のパスワード："
     f"{c.PASSWORD_NOTE}（誤操作防止のためのもので、秘密ではありません）"
 )
-
-
 MACRO_SECTION = "\0macro"  # placeholder replaced per variant by guide_lines()
-
-
 # Lines that depend on the plan's years and measures, written out by guide_lines() (any city's plan, issue 9).
 PLANNED_PATH_LINE = "\0path"
-
-
 EFFECT_LINE = "\0effect"
-
-
 NOT_COUNTED_LINE = "\0not counted"
-
-
 DEFAULT_SCALE_LINE = (
     "・S 目標達成：進捗率 100%以上／A 順調：計画どおりの進捗以上／B 概ね順調：計画の6割以上／C 遅れ：0以上／"
     "D 悪化：基準値より悪化／− 評価対象外"
@@ -76,7 +62,6 @@ GUIDE_LINES: tuple[str, ...] = (
     "・更新前のファイルは backup フォルダに自動で保存されます（保存数は設定シート）。",
 )
 
-
 MACRO_LINES = (
     "■ Excel のボタンで更新する（このブック .xlsm）",
     f"・「{c.SHEET_ACTIONS}」シートで処理（{'・'.join(c.ACTIONS)}）を選び、「{c.BUTTON_CAPTION}」ボタンを押します。結果は「状態」欄に表示されます。",
@@ -86,8 +71,6 @@ MACRO_LINES = (
     "・「Python が見つからない」「No module named …」と表示されたら、パソコンの準備が必要です。情報政策担当に連絡してください。",
     "",
 )
-
-
 XLSX_LINES = (
     "■ 更新のしかた（このブック .xlsx）",
     "・このブックにはボタンがありません。保存して Excel を閉じてから、コマンド kaikaku refresh ブック名.xlsx で更新します。",

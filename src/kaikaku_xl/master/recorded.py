@@ -33,11 +33,7 @@ RESULT_KINDS = {
     "全体": ("total", "group"),
     "財政効果": ("effects", "year"),
 }
-
-
 ITEM_EFFECT_FIELDS = ("single_year", "cumulative")  # the 項目 figures kept in results.item_effects
-
-
 ACTION = (
     "締めた年度の結果は記録した値のまま表示しています。計算方法が変わった可能性があります。記録し直すには "
     "kaikaku reopen-year で締めを解除し、もう一度 close-year で締めてください。"

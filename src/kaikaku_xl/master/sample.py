@@ -13,15 +13,10 @@ from kaikaku_xl.plan import Plan
 
 SAMPLE_MARK = "【サンプル（架空のデータ）】"
 
-
 # Fraction of the way from baseline to target reached in 2025 and 2026, cycled over the measures:
 # a spread that yields every grade (S, A, B, C, D) in the sample.
 _PATH = ((0.10, 0.45), (0.05, 0.30), (0.10, 0.20), (0.00, 0.05), (0.05, -0.10), (0.40, 1.05), (0.20, 0.34))
-
-
 _STATUS = ("実施中", "実施中", "完了", "未着手", "実施中")
-
-
 _GRADES = ("A", "B", "S", "C", "B")
 
 

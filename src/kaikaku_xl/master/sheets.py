@@ -29,14 +29,11 @@ _SUMMARY_VIEWS = (
     [col.key for col in c.POLICY_SUMMARY.columns if col.key.startswith("n_")][-1:] + ["mean_progress"],
     "name",
 )
-
-
 PRINT_VIEWS: dict[str, tuple[list[str], str]] = {
     c.EVALUATION.name: (["direction", "grade_basis"], "item"),
     c.POLICY_SUMMARY.name: _SUMMARY_VIEWS,
     c.DEPARTMENT_SUMMARY.name: _SUMMARY_VIEWS,
 }
-
 
 # Columns staff type into, per input table (the rest are reference keys from the plan).
 INPUT_KEYS = {

@@ -80,7 +80,6 @@ TITLES = {
     ),
 }
 
-
 # The dashboard's figures and their labels are named cells of the contract (contract.DASHBOARD_KPIS).
 DASHBOARD_NOTE = "更新ボタン（kaikaku refresh）で最新の評価に置き換わります。"
 

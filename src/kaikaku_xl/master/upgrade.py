@@ -16,8 +16,6 @@ from kaikaku_xl.xlsx.file_engine import FileEngine
 from kaikaku_xl.xlsx.saving import save_atomically
 
 logger = logging.getLogger(__name__)
-
-
 BLANK_ROWS = {c.REVISIONS.name: 30}  # like a new master: blank rows to type revisions into
 
 

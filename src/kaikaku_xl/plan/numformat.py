@@ -10,8 +10,6 @@ from __future__ import annotations
 import re
 
 MAX_DECIMALS = 3
-
-
 # Units whose values are whole numbers in a plan (money in yen, counts, hours, sheets, area); % shows one decimal.
 WHOLE_UNITS = (
     "円",
@@ -30,8 +28,6 @@ WHOLE_UNITS = (
     "団体",
     "者",
 )
-
-
 ONE_DECIMAL_UNITS = ("%", "％", "ポイント", "pt")
 
 
@@ -58,7 +54,6 @@ def number_format(decimals: int) -> str:
 
 
 MEASURE_FORMATS = tuple(number_format(d) for d in range(MAX_DECIMALS + 1))
-
 
 _QUOTED = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
 

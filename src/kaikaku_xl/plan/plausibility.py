@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 
 NO_LIMIT = "なし"
-
-
 _RANGE = re.compile(r"^(?P<low>[^~]*)~(?P<high>[^~]*)$")
 
 

@@ -14,17 +14,9 @@ from kaikaku_xl.palette import BLACK, GRADE_FILL, WHITE
 from kaikaku_xl.plan.exact import typed
 
 GRADES = ("S", "A", "B", "C", "D")
-
-
 NOT_GRADED = "−"  # not computable, or nothing entered yet (未入力)
-
-
 EXCLUDED = "対象外"  # entered on purpose: left out of every denominator, counted apart
-
-
 ALL_GRADES = (*GRADES, NOT_GRADED, EXCLUDED)
-
-
 GRADE_LABELS = {
     "S": "目標達成",
     "A": "順調",
@@ -34,26 +26,14 @@ GRADE_LABELS = {
     NOT_GRADED: "評価対象外",
     EXCLUDED: "対象外",
 }
-
-
 NOT_ENTERED = "未入力"  # the label of − where the department has not entered a grade yet
 
 
 BASIS_PROGRESS = "進捗率"  # 進捗率 ≥ threshold
-
-
 BASIS_PLANNED = "計画比"  # 進捗率 ≥ threshold × 計画進捗 (the planned progress of the year)
-
-
 BASIS_OTHERWISE = "それ以外"  # the last grade of a computed scale
-
-
 BASIS_TYPED = "入力"  # graded by the department
-
-
 BASES = (BASIS_PROGRESS, BASIS_PLANNED, BASIS_OTHERWISE, BASIS_TYPED)
-
-
 LINE_BASES = (BASIS_PROGRESS, BASIS_PLANNED)
 
 

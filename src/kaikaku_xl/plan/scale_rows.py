@@ -27,11 +27,7 @@ from kaikaku_xl.plan.scale import (
 from kaikaku_xl.text import cell_text
 
 YES, NO = "はい", "いいえ"
-
-
 RESERVED = (NOT_GRADED, "-", EXCLUDED, NOT_ENTERED)  # marks the product keeps for itself
-
-
 Problem = tuple[int, str, str]  # (row index, column key, message)
 
 

@@ -14,11 +14,7 @@ from kaikaku_xl.plan.scale import GradeScale
 from kaikaku_xl.plan.vocabulary import YES_NO
 
 EFFECT_MODES = ("継続", "初年度のみ")
-
-
 ITEM_GRADE_RULES = ("主指標", "最低評価")
-
-
 DISPLAY_UNITS = ("円", "千円", "万円")
 
 
@@ -74,8 +70,6 @@ UNIT_RANGES = {
     "m2": "range_area",
     "%": "range_percent",
 }
-
-
 COUNT_UNITS = ("件", "人", "回", "箇所", "校", "台", "本", "個", "社", "団体", "者", "施設", "部")
 
 

@@ -44,8 +44,6 @@ PLAN_FIELDS = (
     PlanField("basic_goal_text", "基本目標の説明", False, "任意。", ""),
     PlanField("english_name", "英語名", False, "任意。", ""),
 )
-
-
 PLAN_SHEET = TableSpec(
     "PlanHead",
     "計画",
@@ -55,8 +53,6 @@ PLAN_SHEET = TableSpec(
         Column("説明", "note", width=60, wrap=True),
     ),
 )
-
-
 PLAN_POLICIES = TableSpec(
     "PlanPolicies",
     "基本方針",
@@ -66,8 +62,6 @@ PLAN_POLICIES = TableSpec(
         Column("内容（1行に1つ）", "bullets", width=80, wrap=True),
     ),
 )
-
-
 PLAN_ITEMS = TableSpec(
     "PlanItems",
     "取組項目",
@@ -84,8 +78,6 @@ PLAN_ITEMS = TableSpec(
         Column("推進項目", "section", width=9),
     ),
 )
-
-
 PLAN_SECTIONS = TableSpec(
     "PlanSections",
     "推進項目",
@@ -95,8 +87,6 @@ PLAN_SECTIONS = TableSpec(
         Column("推進項目名", "name", width=40, wrap=True),
     ),
 )
-
-
 PLAN_MEASURES = TableSpec(
     "PlanMeasures",
     "指標",
@@ -113,8 +103,6 @@ PLAN_MEASURES = TableSpec(
         Column("集計", "aggregation", width=8),
     ),
 )
-
-
 PLAN_HISTORY = TableSpec(
     "PlanHistory",
     "これまでの効果額",
@@ -139,8 +127,6 @@ PLAN_EFFECTS = TableSpec(
         Column("計画効果額（円）", "amount", FMT_YEN, 20),
     ),
 )
-
-
 PLAN_TABLES = (
     PLAN_POLICIES,
     PLAN_ITEMS,
@@ -150,8 +136,6 @@ PLAN_TABLES = (
     PLAN_SECTIONS,
     PLAN_EFFECTS,
 )  # optional sheets last
-
-
 # Columns that must be filled on every row (the rest are optional).
 PLAN_REQUIRED = {
     PLAN_POLICIES.name: ("no", "name"),
@@ -162,8 +146,6 @@ PLAN_REQUIRED = {
     PLAN_EFFECTS.name: ("item", "year", "amount"),
     PLAN_SECTIONS.name: ("no", "policy", "name"),
 }
-
-
 # The note shown on each header (an Excel comment) and above the table: what to write there.
 PLAN_NOTES = {
     "PlanPolicies": "計画の基本方針（柱）を1行に1つ書きます。No は取組項目シートの「基本方針」で使います。",
@@ -176,8 +158,6 @@ PLAN_NOTES = {
     "PlanSections": "計画が 基本方針 → 推進項目 → 取組項目 の3段のときだけ書きます（任意）。2段の計画では空のままにします。",
     "PlanEffects": "取組項目ごと・年度ごとの財政効果額の計画（任意）。書いた項目・年度について効果額達成率（実績÷計画）を出します。",
 }
-
-
 PLAN_COLUMN_NOTES = {
     (
         "PlanItems",

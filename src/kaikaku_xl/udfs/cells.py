@@ -23,11 +23,7 @@ from kaikaku_xl.plan.scale import NOT_GRADED
 from kaikaku_xl.xlsx.typed import NotANumber, parse_number
 
 EMPTY = NOT_GRADED  # "−": 評価対象外 (the same mark as rounding.EMPTY and the grade)
-
-
 ERROR_PREFIX = "エラー: "
-
-
 _YEAR = re.compile(r"^(\d{4})(年度|年)?$")
 
 
@@ -143,7 +139,6 @@ _ERROR_STEMS = {
     "#DATA",
     "#GETTING_DATA",
 }
-
 
 _CONVERT: dict[str, Callable[[Any], Any]] = {"number": number, "year": year, "text": text, "raw": lambda v: v}
 

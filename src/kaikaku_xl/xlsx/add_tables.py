@@ -17,20 +17,10 @@ from kaikaku_xl.xlsx.package import NS_MAIN, NS_PKG_REL, NS_REL, part_bytes
 from kaikaku_xl.xlsx.tablespec import TableSpec
 
 REL_SHEET = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
-
-
 REL_TABLE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/table"
-
-
 CT_SHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
-
-
 CT_TABLE = "application/vnd.openxmlformats-officedocument.spreadsheetml.table+xml"
-
-
 NS_CT = "http://schemas.openxmlformats.org/package/2006/content-types"
-
-
 HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 
 

@@ -17,11 +17,7 @@ from kaikaku_xl.xlsx.package import part_bytes
 from kaikaku_xl.xlsx.zipcopy import REMOVED
 
 _CALC_PR = re.compile(rb"<calcPr\b([^>]*?)(/?)>")
-
-
 _FULL_CALC = re.compile(rb'\s+fullCalcOnLoad="[^"]*"')
-
-
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 
 

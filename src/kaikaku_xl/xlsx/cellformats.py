@@ -13,14 +13,8 @@ from kaikaku_xl.xlsx.a1 import column_index
 from kaikaku_xl.xlsx.stylebook import StyleBook
 
 _CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*)>")
-
-
 _REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
-
-
 _STYLE = re.compile(rb'\bs="(\d+)"')
-
-
 GENERAL = "General"
 
 

@@ -23,26 +23,14 @@ from typing import Any
 from kaikaku_xl.xlsx.a1 import column_index
 
 WHOLE_LIMIT = 1e16
-
-
 _ERROR_CELL = re.compile(rb'<(?:\w+:)?c\b([^>/]*\bt="e"[^>/]*)>(.*?)</(?:\w+:)?c>', re.S)
-
-
 _REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
-
-
 _VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
 
 
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
-
-
 _CELL_START = re.compile(rb"<(?:\w+:)?c\s")
-
-
 _CELL_END = re.compile(rb"</(?:\w+:)?c>")
-
-
 _TEXT_TYPE = re.compile(rb'\bt="str"')
 
 

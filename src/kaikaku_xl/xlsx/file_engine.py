@@ -32,11 +32,7 @@ if TYPE_CHECKING:  # openpyxl and calamine are imported only when first read wit
     from kaikaku_xl.xlsx.fastread import FastBook
 
 READERS = ("calamine", "openpyxl")  # openpyxl: the reference the fast reader is tested against
-
-
 STYLES = "xl/styles.xml"
-
-
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
 

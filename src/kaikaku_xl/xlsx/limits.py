@@ -9,8 +9,6 @@ from __future__ import annotations
 from kaikaku_xl.errors import WorkbookError
 
 EXCEL_MAX_CHARS = 32_767  # characters in one cell
-
-
 EXCEL_MAX_ROWS = 1_048_576
 
 

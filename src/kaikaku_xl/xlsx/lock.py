@@ -23,8 +23,6 @@ from filelock import FileLock, Timeout
 from kaikaku_xl.errors import WorkbookError
 
 DEFAULT_WAIT_SECONDS = 10.0
-
-
 WAIT_ENV = "KAIKAKU_LOCK_WAIT"  # seconds a second writer waits before giving up (an administrator's setting)
 
 

@@ -21,14 +21,8 @@ from kaikaku_xl.xlsx.a1 import range_bounds
 from kaikaku_xl.xlsx.safezip import check_package
 
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-
-
 NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-
-
 NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
-
-
 REL_TABLE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/table"
 
 

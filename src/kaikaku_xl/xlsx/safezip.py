@@ -33,23 +33,11 @@ PARTS_LIMIT = 250_000  # a workbook with a chart for each of 50,000 rows has a p
 
 
 RATIO_LIMIT = 200  # expanded / compressed; worksheet XML compresses 10–40 times, a bomb about 1,000
-
-
 RATIO_FLOOR = 8 * MB  # small parts may compress as they like: they cannot hurt
-
-
 PROLOG_WINDOW = 64 * 1024  # a legitimate part's root element starts within the first bytes
-
-
 _STEP = MB
-
-
 _LOCAL_HEADER = struct.Struct("<4s22xHH")  # signature ... name length, extra length (30 bytes)
-
-
 _ROOT = re.compile(r"<[A-Za-z_]")  # the first start tag: <? and <! are not one
-
-
 _checked: dict[tuple[str, int, int], None] = {}  # files already found safe: (path, size, mtime)
 
 

@@ -21,7 +21,6 @@ from kaikaku_xl.xlsx.zipcopy import rewrite_package
 
 BACKUP_DIR = "backup"
 
-
 logger = logging.getLogger(__name__)
 
 
@@ -149,8 +148,6 @@ def remove_stale_temps(path: Path, *, sole_writer: bool = False) -> None:
 
 
 PARTIAL = ".partial-"  # a backup being written (renamed to its final name once verified)
-
-
 _BACKUP_STAMP = r"\d{8}-\d{6}-\d{6}"
 
 

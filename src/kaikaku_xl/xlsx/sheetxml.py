@@ -56,11 +56,7 @@ def _cell_xml(ref: str, value: Any, style: int) -> str:
 _SHEETDATA = re.compile(
     rb"<sheetData\s*/>|<sheetData>.*?</sheetData>|<sheetData\s[^>]*>.*?</sheetData>", re.S
 )
-
-
 _DIMENSION = re.compile(rb'<dimension ref="[^"]*"\s*/>')
-
-
 _ROWS_PER_CHUNK = 2_000  # rows rendered into one piece of bytes: the new sheetData never exists whole
 
 

@@ -17,8 +17,6 @@ from kaikaku_xl.palette import (
 from kaikaku_xl.palette import WORKBOOK_FONT as FONT
 
 _thin = Side(style="thin", color=LIGHT_GREY)
-
-
 _border = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
 
 

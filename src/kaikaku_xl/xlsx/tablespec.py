@@ -7,8 +7,6 @@ from dataclasses import dataclass
 
 # Number formats (Excel syntax). Amounts are whole yen with separators; negatives shown with △ in red.
 FMT_YEN = '#,##0"円";[Red]"△"#,##0"円"'
-
-
 FMT_INT = "#,##0"
 
 
@@ -18,11 +16,7 @@ FMT_NUM = FMT_INT
 
 
 FMT_PCT = "0.0%"
-
-
 FMT_TEXT = "@"
-
-
 FMT_GENERAL = "General"
 
 

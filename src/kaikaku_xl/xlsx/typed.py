@@ -17,20 +17,10 @@ _UNIT_ALIASES = {
     "件": ("件",),
     "枚": ("枚",),
 }
-
-
 _N = r"\d+(?:\.\d*)?"
-
-
 _COMPOUND = re.compile(rf"^(?:(?P<oku>{_N})億)?(?:(?P<man>{_N})万)?(?:(?P<sen>{_N})千)?(?P<rest>\d+)?$")
-
-
 _NUMBER = re.compile(r"^(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")  # the sign is taken off before
-
-
 _THOUSANDS = re.compile(r"\d{1,3}(,\d{3})+")
-
-
 _EXCEL_ERRORS = ("#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!")
 
 

@@ -1,5 +1,5 @@
 """The yearly cycle's tables (distribute / collect / status / close a year) and the department workbook's: part of
-the contract (contract.py re-exports every name)."""
+the contract (the package face hands every name on)."""
 
 from __future__ import annotations
 
@@ -18,10 +18,7 @@ def key_value_spec(name: str, sheet: str) -> TableSpec:
 # Every record of the cycle lives in worksheet tables of the master (hidden where staff need not see them), so a
 # master saved by Excel, LibreOffice or openpyxl keeps the cycle working. Each hidden table has a sheet of its own.
 CYCLE_INFO = key_value_spec("CycleInfo", "管理情報")
-
-
 MASTER_ID_KEY = "master_id"
-
 
 DISTRIBUTIONS = TableSpec(
     "Distributions",
@@ -40,7 +37,6 @@ DISTRIBUTIONS = TableSpec(
     anchor_row=1,
 )
 
-
 # The value of each cell a department owns, as distributed and as last synchronised: the base of the
 # three-way merge (base / master now / returned file).
 DISTRIBUTED_VALUES = TableSpec(
@@ -55,7 +51,6 @@ DISTRIBUTED_VALUES = TableSpec(
     ),
     anchor_row=1,
 )
-
 
 CHANGE_LOG = TableSpec(
     "ChangeLog",
@@ -72,13 +67,8 @@ CHANGE_LOG = TableSpec(
         Column("内容", "note", width=50, wrap=True),
     ),
 )
-
-
 LOG_APPLIED, LOG_CONFLICT, LOG_REFUSED, LOG_CLOSE, LOG_REOPEN = "適用", "競合", "拒否", "年度締め", "締め解除"
-
-
 LOG_REVISION = "見直し"
-
 
 CLOSED_YEARS = TableSpec(
     "ClosedYears",
@@ -91,7 +81,6 @@ CLOSED_YEARS = TableSpec(
     ),
     anchor_row=1,
 )
-
 
 # A closed year's results and the inputs they came from, one value per row. A closed year is evaluated from the
 # recorded inputs; the figures recomputed from them are compared with the recorded results (a difference is a
@@ -108,7 +97,6 @@ YEAR_RESULTS = TableSpec(
     ),
     anchor_row=1,
 )
-
 
 SUBMISSIONS = TableSpec(
     "Submissions",
@@ -127,7 +115,6 @@ SUBMISSIONS = TableSpec(
     output=True,
 )
 
-
 # Plan revisions (見直し, plan §7): from a year on, a measure's target or baseline is changed, or an item is added
 # or ended, with the reason and the date the 推進本部 decided it. Staff may type rows; `kaikaku revise` adds one.
 REVISION_TARGET, REVISION_BASELINE, REVISION_ADDED, REVISION_ENDED = (
@@ -136,14 +123,8 @@ REVISION_TARGET, REVISION_BASELINE, REVISION_ADDED, REVISION_ENDED = (
     "取組追加",
     "取組終了",
 )
-
-
 REVISION_KINDS = (REVISION_TARGET, REVISION_BASELINE, REVISION_ADDED, REVISION_ENDED)
-
-
 REVISION_MEASURE_KINDS = (REVISION_TARGET, REVISION_BASELINE)
-
-
 REVISIONS = TableSpec(
     "Revisions",
     "計画の見直し",
@@ -159,7 +140,6 @@ REVISIONS = TableSpec(
     ),
 )
 
-
 CYCLE_TABLES = (
     CYCLE_INFO,
     DISTRIBUTIONS,
@@ -169,21 +149,12 @@ CYCLE_TABLES = (
     YEAR_RESULTS,
     REVISIONS,
 )
-
-
 HIDDEN_CYCLE_SHEETS = tuple(t.sheet for t in CYCLE_TABLES if t not in (CHANGE_LOG, REVISIONS))
-
 
 # The department workbook: the same input tables (names, headers) as the master, a guide and a hidden identity.
 SHEET_DEPARTMENT_GUIDE = "記入方法"
-
-
 IDENTITY = key_value_spec("KaikakuIdentity", "配布情報")
-
-
 IDENTITY_KEYS = ("master_id", "distribution_id", "department", "year", "distributed_at", "due", "fingerprint")
-
-
 DEPARTMENT_TABLES = (ACTUALS_TABLE, STATUS.name, LEDGER.name)
 
 

@@ -1,5 +1,5 @@
 """The Excel front door (.xlsm): the 操作 sheet, the defined names the macros read, xlwings.conf: part of the
-contract (contract.py re-exports every name)."""
+contract (the package face hands every name on)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,8 @@ from dataclasses import dataclass
 # ---- the Excel front door (.xlsm): the 操作 sheet, the defined names the macros read, xlwings.conf ----------
 SHEET_ACTIONS = "操作"
 
-
 ACTION_REFRESH, ACTION_VALIDATE, ACTION_EXPORT = "更新", "検証", "出力"
-
-
 ACTION_DISTRIBUTE, ACTION_COLLECT = "配布", "回収"  # the yearly cycle; folders from the 設定 sheet
-
-
 ACTIONS = (ACTION_REFRESH, ACTION_VALIDATE, ACTION_EXPORT, ACTION_DISTRIBUTE, ACTION_COLLECT)
 # What each action does, as the 操作 sheet explains it under its dropdown (one line per action, in ACTIONS' order).
 ACTION_HELP = {
@@ -25,21 +20,12 @@ ACTION_HELP = {
     ACTION_COLLECT: "設定シートの回収フォルダーにある返送ファイルを取り込みます。取り込んだ値は「変更履歴」シートに残ります。",
 }
 
-
 # Workbook-scoped defined names: the contract between the 操作 sheet and the macros (cells may move).
 NAME_ACTION = "kaikaku_action"
-
-
 NAME_STATUS = "kaikaku_status"
-
-
 NAME_EXPORT_DIR = "kaikaku_export_dir"
-
-
 # Names the builder sets for formulas staff write (the plan, its city code, whether the inputs are a sample).
 NAME_PLAN, NAME_CITY_CODE, NAME_SAMPLE = "kaikaku_plan", "kaikaku_city_code", "kaikaku_sample"
-
-
 DEFAULT_EXPORT_DIR = "出力"  # relative to the workbook's folder
 
 
@@ -55,18 +41,9 @@ class ActionCells:
 
 ACTION_CELLS = ActionCells()
 
-
 # xlwings (classic): the VBA reads its settings from a sheet of this exact name, keys from A1 downwards.
 CONF_SHEET = "xlwings.conf"
-
-
 UDF_MODULE = "kaikaku_udfs"
-
-
 BUTTON_MACRO = "SampleCall"  # Module1.SampleCall of xlwings' quickstart_standalone.xlsm
-
-
 BUTTON_CAPTION = "更新"
-
-
 TEMPLATE = "quickstart_standalone.xlsm"

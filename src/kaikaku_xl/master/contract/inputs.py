@@ -1,5 +1,5 @@
 """The input sheets staff type into (設定, 計画情報, 取組項目, 指標, 実績, 年度目標, 進捗状況, 効果額台帳): part of the
-contract (contract.py re-exports every name)."""
+contract (the package face hands every name on)."""
 
 from __future__ import annotations
 
@@ -16,14 +16,9 @@ from kaikaku_xl.years import year_header
 
 # ---- input sheets ---------------------------------------------------------------------------------------
 SHEET_GUIDE = "使い方"
-
-
 SHEET_DASHBOARD = "ダッシュボード"
-
-
 # The names of the tables whose year columns follow the plan (their specs are built per plan, below).
 ACTUALS_TABLE, TARGETS_TABLE, EFFECT_PLAN_TABLE = "Actuals", "Targets", "EffectPlan"
-
 
 SETTINGS = TableSpec(
     "Settings",
@@ -36,7 +31,6 @@ SETTINGS = TableSpec(
     ),
 )
 
-
 PLAN_INFO_KEYS = (
     ("name", "計画名"),
     ("subtitle", "副題"),
@@ -46,8 +40,6 @@ PLAN_INFO_KEYS = (
     ("start_year", "計画開始年度"),
     ("end_year", "計画終了年度"),
 )
-
-
 PLAN_INFO = TableSpec(
     "PlanInfo",
     "計画情報",
@@ -57,8 +49,6 @@ PLAN_INFO = TableSpec(
         Column("値", "value", FMT_TEXT, 60),
     ),
 )
-
-
 HISTORY = TableSpec(
     "History",
     "計画情報",
@@ -69,7 +59,6 @@ HISTORY = TableSpec(
     ),
     anchor_col=5,
 )
-
 
 ITEMS = TableSpec(
     "Items",
@@ -93,7 +82,6 @@ ITEMS = TableSpec(
     ),
 )
 
-
 MEASURES = TableSpec(
     "Measures",
     "指標",
@@ -116,8 +104,6 @@ MEASURES = TableSpec(
         Column("集計", "aggregation", width=8),
     ),
 )
-
-
 MEASURE_OPTIONAL_KEYS = (
     "decimals",
     "allowed_min",

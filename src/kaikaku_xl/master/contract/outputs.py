@@ -1,5 +1,5 @@
 """The output sheets refresh owns entirely (評価結果, 取組評価, 財政効果, 基本方針別, 担当課別, 問題点, 年度推移,
-更新履歴, the dashboard's chart data and figures): part of the contract (contract.py re-exports every name).
+更新履歴, the dashboard's chart data and figures): part of the contract (the package face hands every name on).
 
 Tables whose columns follow the plan (its years, its grade labels) are built by a function of those; the default
 S–D tables are built once as constants.
@@ -48,7 +48,6 @@ EVALUATION = TableSpec(
     output=True,
 )
 
-
 ITEM_RESULTS = TableSpec(
     "ItemResults",
     "取組評価",
@@ -69,7 +68,6 @@ ITEM_RESULTS = TableSpec(
     ),
     output=True,
 )
-
 
 EFFECTS = TableSpec(
     "Effects",
@@ -166,10 +164,7 @@ def department_summary_spec(grades: tuple[str, ...] = GRADES) -> TableSpec:
 
 # The default scale's (S..D) tables; a plan with its own scale gets its own from Layout(grades=...).
 POLICY_SUMMARY = policy_summary_spec()
-
-
 DEPARTMENT_SUMMARY = department_summary_spec()
-
 
 PROBLEMS = TableSpec(
     "Problems",
@@ -183,7 +178,6 @@ PROBLEMS = TableSpec(
     ),
     output=True,
 )
-
 
 REFRESH_LOG = TableSpec(
     "RefreshLog",
@@ -219,8 +213,6 @@ def dashboard_grades_spec(grades: tuple[str, ...] = GRADES) -> TableSpec:
 
 
 DASHBOARD_GRADES = dashboard_grades_spec()
-
-
 DASHBOARD_EFFECTS = TableSpec(
     "DashboardEffects",
     SHEET_DASHBOARD,
@@ -237,11 +229,7 @@ DASHBOARD_EFFECTS = TableSpec(
 # 年度推移: each item's grade per year, each measure's actual against its planned path (two rows per measure, the
 # source of one small chart per measure that the builder anchors below the tables).
 SHEET_TREND = "年度推移"
-
-
 TREND_ACTUAL, TREND_PLANNED = "実績", "計画値"
-
-
 TREND_ITEMS_TABLE, TREND_MEASURES_TABLE = "TrendItems", "TrendMeasures"
 
 

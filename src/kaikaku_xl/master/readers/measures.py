@@ -29,8 +29,6 @@ from kaikaku_xl.xlsx.engine import RawTable
 from kaikaku_xl.xlsx.typed import NotANumber, parse_number, whole_number
 
 _YES = ("はい", "TRUE", "True", "1", "○")  # 効果額に算入
-
-
 _LEVELS = (("baseline", "基準値"), ("target", "目標値"))
 
 

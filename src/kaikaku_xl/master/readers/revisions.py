@@ -29,8 +29,6 @@ METRIC_KIND = {
     c.REVISION_ADDED: ADDED,
     c.REVISION_ENDED: ENDED,
 }
-
-
 SKIPPED = "この見直しは評価に使っていません。"
 
 
