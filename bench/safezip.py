@@ -1,4 +1,4 @@
-"""Benchmark: what the hostile-package check (workbook/safezip.py) adds to reading a master.
+"""Benchmark: what the hostile-package check (xlsx/safezip.py) adds to reading a master.
 
 The check inflates every part once (1 MB steps) before any parser runs. Printed beside it: one in-process refresh
 of the same file (which includes one check, cached for the second open). Compare the ratio of one run.

@@ -49,7 +49,7 @@ class RefreshSummary:
     cumulative: float | None
     errors: int
     warnings: int
-    fingerprint: str  # of every input value (workflows.load.fingerprint)
+    fingerprint: str  # of every input value (master.load.fingerprint)
 
     def as_row(self) -> list[Any]:
         return table_row(c.REFRESH_LOG, asdict(self))

@@ -33,7 +33,7 @@ def grades_by_year(loaded: Loaded, results: Results) -> dict[int, dict[int, str]
             break
         if year == results.evaluation_year:
             items = results.items
-        elif year in loaded.recorded:  # a closed year shows its recorded grades (workflows/recorded.py)
+        elif year in loaded.recorded:  # a closed year shows its recorded grades (master/recorded.py)
             items = evaluate_kept(loaded, replace(loaded.settings, evaluation_year=year)).items
         else:  # only the grades: the measure-year grid is the same for every year (no effects, totals, rollups)
             settings = replace(loaded.settings, evaluation_year=year)

@@ -114,7 +114,7 @@ class Collect:
         )
 
     def read_file(self, path: Path) -> Returned | WorkbookError:
-        """A returned file's tables, or why it cannot be read (refused in its turn by collect_file)."""
+        """A returned file's tables, or why it cannot be read (refused in its turn by collect_file below)."""
         try:
             return read_returned(path, [self.loaded.layout.table(n) for n in c.DEPARTMENT_TABLES])
         except WorkbookError as exc:

@@ -2,7 +2,7 @@
 
 The row goes into the first blank row of the table (cells patched, nothing else on the sheet changes) and the
 change log gets a 見直し line; the write is atomic with a backup, like refresh. The same row typed by staff is
-read the same way (workbook/revision_reader.py).
+read the same way (master/readers/revisions.py).
 """
 
 from __future__ import annotations

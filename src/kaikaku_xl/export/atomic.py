@@ -9,7 +9,7 @@ The run's namespace in the folder is every name starting with `kaikaku_{year}_`:
 (a PDF that could not be made this time leaves no older PDF behind). Anything else in the folder (other years'
 sets, staff's own files) is carried over into the new folder by hard link (copy where links are not possible).
 A kill between the two renames leaves the folder missing and the old one parked beside it; the next export (or
-`recover`) puts it back. Exports to one folder take the writer lock (workbook/lock.py), so this is safe.
+`recover`) puts it back. Exports to one folder take the writer lock (xlsx/lock.py), so this is safe.
 """
 
 from __future__ import annotations

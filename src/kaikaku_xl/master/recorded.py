@@ -1,6 +1,6 @@
 """A closed year's recorded results against a recomputation from its recorded inputs.
 
-`load` already evaluates a closed year from the inputs recorded when it was closed (workflows/closed.py). Here the
+`load` already evaluates a closed year from the inputs recorded when it was closed (master/closed.py). Here the
 figures recomputed from them are compared with the figures recorded at closing: a difference (a formula or a
 rounding rule changed since) is a warning naming the 年度確定値 cell, and the outputs keep the recorded figure,
 so a closed year never changes silently and never changes at all without being reported.

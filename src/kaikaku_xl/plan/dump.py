@@ -55,7 +55,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
 
 
 def measure_to_dict(m: Measure) -> dict[str, Any]:
-    """A measure as `plan --json` shows it; the master's 指標 cells start from it (workbook/measure_cells.py)."""
+    """A measure as `plan --json` shows it; the master's 指標 cells start from it (master/measure_cells.py)."""
     return {
         "id": m.measure_id,
         "name": m.name,

@@ -84,7 +84,7 @@ CLOSED_YEARS = TableSpec(
 
 # A closed year's results and the inputs they came from, one value per row. A closed year is evaluated from the
 # recorded inputs; the figures recomputed from them are compared with the recorded results (a difference is a
-# warning naming the cell here) and the outputs keep the recorded figures (workflows/recorded.py).
+# warning naming the cell here) and the outputs keep the recorded figures (master/recorded.py).
 YEAR_RESULTS = TableSpec(
     "YearResults",
     "年度確定値",
