@@ -228,9 +228,8 @@ class MasterLoader:
         )
 
     def read_grade_scale(self) -> None:
-        if self.engine.has_table(
-            c.GRADE_SCALE.name
-        ):  # the plan's own grade scale (the default S–D has no table)
+        # the plan's own grade scale (the default S–D has no table)
+        if self.engine.has_table(c.GRADE_SCALE.name):
             table = self.engine.read_table(c.GRADE_SCALE)
             self.tables.append(table)
             self.scale = self.log.scale = read_scale(table)
