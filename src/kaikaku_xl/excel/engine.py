@@ -269,7 +269,6 @@ class XlwingsEngine:
                 )
 
 
-if (
-    TYPE_CHECKING
-):  # the type checker holds the xlwings engine to the engine protocols it serves (xlsx/engine.py)
+# The type checker holds the xlwings engine to the engine protocols it serves (xlsx/engine.py).
+if TYPE_CHECKING:
     _xlwings_engine: type[PatchingEngine] = XlwingsEngine

@@ -52,9 +52,8 @@ def grid(value: Any) -> np.ndarray:
         elif all(isinstance(row, list | tuple) for row in value):
             width = max(len(row) for row in value)
             array = np.empty((len(value), width), dtype=object)
-            if width == 1 and all(
-                len(row) == 1 for row in value
-            ):  # a column, the usual case: no loop per cell
+            # a column, the usual case: no loop per cell
+            if width == 1 and all(len(row) == 1 for row in value):
                 column_values = np.empty(len(value), dtype=object)
                 column_values[:] = [row[0] for row in value]  # 1-D object array: nothing is unpacked
                 array[:, 0] = column_values
