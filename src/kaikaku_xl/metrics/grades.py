@@ -17,6 +17,7 @@ from kaikaku_xl.plan.exact import typed
 from kaikaku_xl.plan.scale import (
     BASIS_PROGRESS,
     NOT_GRADED,
+    Grade,
     GradeScale,
 )
 from kaikaku_xl.plan.settings import Settings
@@ -64,10 +65,7 @@ def grade_rows(
     p = np.broadcast_to(np.asarray(planned_progress, dtype=np.float64), r.shape)
     m = np.broadcast_to(np.asarray(magnitude, dtype=np.float64), r.shape)
     ruled = scale.grades[:-1]  # the last grade takes what no line reaches
-    lines = [
-        np.full(r.shape, float(g.threshold)) if g.basis == BASIS_PROGRESS else float(g.threshold) * p  # type: ignore[arg-type]
-        for g in ruled
-    ]
+    lines = [_line(g, p) for g in ruled]
     with np.errstate(invalid="ignore"):
         out = np.select(
             [np.isnan(r) | np.isnan(p), *(r >= line for line in lines)],
@@ -82,6 +80,15 @@ def grade_rows(
     for i in np.flatnonzero(near):
         out[i] = scale.decide(*exact_row(int(i)))
     return out
+
+
+def _line(grade: Grade, planned: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """Each row's line of a ruled grade; a grade without a threshold has none that a rate reaches (NaN), as
+    GradeScale.decide skips it."""
+    if grade.threshold is None:
+        return np.full(planned.shape, np.nan)
+    threshold = float(grade.threshold)
+    return np.full(planned.shape, threshold) if grade.basis == BASIS_PROGRESS else threshold * planned
 
 
 def worst(grades: list[str], scale: GradeScale | None = None) -> str:
