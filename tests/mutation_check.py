@@ -148,8 +148,8 @@ MUTATIONS: list[tuple[str, str, str, str]] = [
     (
         "roll-up: shares over all items",
         "metrics/rollups.py",
-        'row[f"n_{g}"] / n_graded if n_graded',
-        'row[f"n_{g}"] / len(members) if n_graded',
+        'row[f"share_{g}"] = counts[g] / n_graded if n_graded',
+        'row[f"share_{g}"] = counts[g] / len(members) if n_graded',
     ),
     (
         "rounding: percent_points uses round()",
