@@ -12,7 +12,7 @@ import pandas as pd
 
 from kaikaku_xl.master import contract as c
 from kaikaku_xl.master.locate import actual_rows, positions
-from kaikaku_xl.master.records import YearResult, cell_value, comparable, records_of
+from kaikaku_xl.master.records import YearResult, cell_value, closed_years, comparable, records_of
 from kaikaku_xl.metrics.frames import REVISION_COLUMNS, row_dicts
 from kaikaku_xl.metrics.revisions import (
     ADDED,
@@ -43,9 +43,7 @@ def read_closed_years(engine: Engine) -> ClosedYears:
     """The closed years and their records (none when no year is closed or the master has no such tables)."""
     if not (engine.has_table(c.CLOSED_YEARS.name) and engine.has_table(c.YEAR_RESULTS.name)):
         return ClosedYears()
-    closed = engine.read_table(c.CLOSED_YEARS)
-    at = closed.column_index(c.CLOSED_YEARS.column("year").header)
-    years = frozenset(y for row in closed.rows if at is not None and (y := whole_number(row[at])) is not None)
+    years = frozenset(closed_years(engine))
     if not years:
         return ClosedYears()
     return ClosedYears(years, engine.read_table(c.YEAR_RESULTS))
