@@ -47,7 +47,7 @@ from kaikaku_xl.plan.scale import GradeScale
 from kaikaku_xl.progress import SILENT, Progress
 from kaikaku_xl.xlsx.engine import Engine, RawTable
 from kaikaku_xl.xlsx.file_engine import FileEngine
-from kaikaku_xl.xlsx.typed import NotANumber, parse_number, whole_number
+from kaikaku_xl.xlsx.typed import number_or_text, whole_number
 
 BLANK_LEDGER_ROWS = 10
 
@@ -75,13 +75,6 @@ def safe_file_name(text: str) -> str:
     return re.sub(r'[\\/:*?"<>|\s]+', "_", text).strip("._") or "担当課"
 
 
-def _number_or_text(value: Any, unit: str | None) -> Any:
-    try:
-        return parse_number(value, unit)
-    except NotANumber:
-        return value
-
-
 # ---- the department's tables, and the snapshot of every cell sent ------------------------------------------
 def _actuals(
     loaded: Loaded, table: RawTable, measures: pd.DataFrame, year: int, snapshot: Snapshot
@@ -98,7 +91,7 @@ def _actuals(
         for y in layout.years:
             i = where.get(measure_id)
             cell = table.rows[i][pos[f"y{y}"]] if i is not None and f"y{y}" in pos else None
-            record[f"y{y}"] = cell_value(_number_or_text(cell, unit or None)) if y <= year else None
+            record[f"y{y}"] = cell_value(number_or_text(cell, unit or None)) if y <= year else None
             if y <= year:
                 snapshot.append((c.ACTUALS_TABLE, measure_id, f"y{y}", record[f"y{y}"]))
         records.append(record)
@@ -145,7 +138,7 @@ def _ledger(table: RawTable, own: list[ItemNo], year: int, snapshot: Snapshot) -
         item, y = item_no(values["item"]), whole_number(values["year"])
         if item not in own or y is None or y > year:
             continue
-        values["amount"] = _number_or_text(values["amount"], "円")
+        values["amount"] = number_or_text(values["amount"], "円")
         if y == year:
             editable.add(len(records))
         records.append({k: cell_value(values[k]) for k in LEDGER_KEYS})

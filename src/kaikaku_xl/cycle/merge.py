@@ -327,10 +327,6 @@ class FileMerge:
             if bad:
                 self.refuse_row(table, i, raw, bad[0], columns)
                 continue
-            try:
-                values["amount"] = parse_number(values["amount"], "円")
-            except NotANumber:
-                pass
             key = ledger_key(values)
             if year != self.year:
                 if base_rows[key] == 0:

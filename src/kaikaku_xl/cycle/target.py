@@ -20,7 +20,7 @@ from kaikaku_xl.master.locate import (
 from kaikaku_xl.plan import item_no
 from kaikaku_xl.xlsx.a1 import column_letter
 from kaikaku_xl.xlsx.engine import PatchingEngine, RawTable
-from kaikaku_xl.xlsx.typed import NotANumber, parse_number, whole_number
+from kaikaku_xl.xlsx.typed import number_or_text, whole_number
 
 Ref = tuple[str, str, str]  # (table, row key, column key)
 
@@ -73,10 +73,6 @@ class MasterTarget:
         out = []
         for i, raw in enumerate(table.rows):
             values = {k: raw[pos[k]] if k in pos else None for k in LEDGER_KEYS}
-            try:
-                values["amount"] = parse_number(values["amount"], "円")
-            except NotANumber:
-                pass
             out.append((sheet_row(table, i), ledger_key(values)))
         return out
 
@@ -111,11 +107,7 @@ class MasterTarget:
             return None
         raw = table.rows[index][col - table.first_col]
         if name == c.ACTUALS_TABLE:
-            unit = str(self.measures[ref[1]].unit)
-            try:
-                return parse_number(raw, unit or None)
-            except NotANumber:
-                return raw
+            return number_or_text(raw, str(self.measures[ref[1]].unit) or None)
         return raw
 
     def address(self, ref: Ref) -> tuple[str, str]:

@@ -14,7 +14,7 @@ from kaikaku_xl.plan import ItemNo, item_no
 from kaikaku_xl.text import match_key
 from kaikaku_xl.xlsx.engine import RawTable
 from kaikaku_xl.xlsx.tablespec import TableSpec
-from kaikaku_xl.xlsx.typed import whole_number
+from kaikaku_xl.xlsx.typed import number_or_text, whole_number
 
 
 # ---- where a value sits in the master's input tables ------------------------------------------------------
@@ -55,8 +55,10 @@ LEDGER_KEYS = ("item", "year", "kind", "amount", "what", "basis")
 
 
 def ledger_key(values: dict[str, Any]) -> str:
-    """One ledger row as a comparable text (the row's identity in the merge: ledger rows have no key)."""
-    return json.dumps([cell_value(values.get(k)) for k in LEDGER_KEYS], ensure_ascii=False)
+    """One ledger row as a comparable text (the row's identity in the merge: ledger rows have no key); its 金額 as
+    the amount it means, so ３，０００円 and 3000 are the same row."""
+    row = {**values, "amount": number_or_text(values.get("amount"), "円")}
+    return json.dumps([cell_value(row.get(k)) for k in LEDGER_KEYS], ensure_ascii=False)
 
 
 def ledger_values(key: str) -> dict[str, Any]:

@@ -101,6 +101,15 @@ def _magnitude(text: str) -> float:
     return number
 
 
+def number_or_text(value: Any, unit: str | None = None) -> Any:
+    """The number a typed value means where it is one (parse_number), else the value as it was typed: how the
+    yearly cycle keeps a cell it sends, compares or merges without refusing what it cannot read."""
+    try:
+        return parse_number(value, unit)
+    except NotANumber:
+        return value
+
+
 def whole_number(value: Any) -> int | None:
     """A typed whole number (2026, "２０２６", "2,026"); None for a blank or anything else."""
     try:
