@@ -27,6 +27,7 @@ from kaikaku_xl.master.records import (
     ChangeLog,
     DistributedValue,
     Distribution,
+    InfoEntry,
     cell_value,
     closed_years,
     comparable,
@@ -93,7 +94,7 @@ class Collect:
         self.log = ChangeLog.read(engine, now)
         self.target = MasterTarget(engine, loaded)
         self.closed = closed_years(engine)
-        self.id = master_id(engine)
+        self.id = master_id(read_records(engine, InfoEntry))
         self.records_changed = False  # 配布記録 or 配布時の値 changed
         report = self.report
         self.sink = MergeSink(

@@ -269,7 +269,7 @@ def distribute_into(
     stamp = timestamp(now)
     raw = {name: engine.read_table(loaded.layout.table(name)) for name in c.DEPARTMENT_TABLES}
     info = read_records(engine, InfoEntry)
-    the_master = master_id(engine)
+    the_master = master_id(info)
     if not the_master:
         the_master = "M" + uuid.uuid4().hex  # a letter first: Excel never reads it as a number
         info.append(InfoEntry(c.MASTER_ID_KEY, the_master))

@@ -197,8 +197,9 @@ def write_records(engine: Engine, kind: type[R], rows: Iterable[R]) -> None:
     engine.write_table(kind.spec, table_rows(kind.spec, (row.cells() for row in rows)))
 
 
-def master_id(engine: Engine) -> str:
-    for row in read_records(engine, InfoEntry):
+def master_id(info: Iterable[InfoEntry]) -> str:
+    """The master's ID among the 管理情報 entries ("" before its first distribution)."""
+    for row in info:
         if cell_text(row.key) == c.MASTER_ID_KEY:
             return cell_text(row.value)
     return ""
