@@ -40,7 +40,7 @@ from kaikaku_xl.master.records import (
     timestamp,
     write_records,
 )
-from kaikaku_xl.metrics.items import running
+from kaikaku_xl.metrics.items import running, runs_in
 from kaikaku_xl.plan import ItemNo, item_no
 from kaikaku_xl.plan.numformat import number_format
 from kaikaku_xl.plan.scale import GradeScale
@@ -111,11 +111,7 @@ def _status(
     records: list[dict[str, Any]] = []
     editable = set()
     for item in own:
-        for y in [
-            y
-            for y in loaded.layout.plan_years
-            if y <= year and running(items[items["item"] == item], y).all()
-        ]:
+        for y in [y for y in loaded.layout.plan_years if y <= year and runs_in(items, item, y)]:
             i = where.get((item, y))
             values = {
                 k: cell_value(table.rows[i][pos[k]]) if i is not None and k in pos else None
