@@ -42,7 +42,6 @@ from kaikaku_xl.xlsx.engine import LockingEngine
 from kaikaku_xl.xlsx.file_engine import FileEngine
 from kaikaku_xl.xlsx.typed import whole_number
 
-INPUT, STYLE = "入力", "書式"
 MEASURE_FIELDS = (
     "baseline",
     "target",
@@ -54,7 +53,6 @@ MEASURE_FIELDS = (
     "grade",
     "effect",
 )
-ITEM_FIELDS = ("grade", "single_year", "cumulative")
 
 
 def rollup_fields(grades: tuple[str, ...]) -> tuple[str, ...]:
@@ -70,7 +68,6 @@ def rollup_fields(grades: tuple[str, ...]) -> tuple[str, ...]:
 
 
 PROTECTED_KEY = "protected_by_close"
-LOCKED_SHEETS = (c.ACTUALS_TABLE, c.STATUS.name)
 
 
 @dataclass
@@ -91,22 +88,22 @@ def input_records(loaded: Loaded, year: int) -> list[YearResult]:
     out = []
     actuals = loaded.inputs.actuals
     for a in actuals[actuals["year"] == year].itertuples():
-        out += _rows(year, INPUT, a.measure_id, {c.ACTUALS_TABLE: a.actual})
+        out += _rows(year, c.RECORD_INPUT, a.measure_id, {c.ACTUALS_TABLE: a.actual})
     status = loaded.status
     for r in status[status["year"] == year].to_dict("records"):
-        out += _rows(year, INPUT, r["item"], {f"Status:{k}": r[k] for k in c.STATUS_KEYS})
+        out += _rows(year, c.RECORD_INPUT, r["item"], {f"Status:{k}": r[k] for k in c.STATUS_KEYS})
     # The plan in force that year (after revisions): a revision reaching back into a closed year is an error.
     plan, running = in_force(
         loaded.inputs.measures, list(loaded.inputs.items["item"]), loaded.inputs.revisions, year
     )
     for measure_id, (baseline, target) in plan.items():
-        out += _rows(year, INPUT, measure_id, {PLAN_BASELINE: baseline, PLAN_TARGET: target})
+        out += _rows(year, c.RECORD_INPUT, measure_id, {PLAN_BASELINE: baseline, PLAN_TARGET: target})
     for item, active in running.items():
-        out += _rows(year, INPUT, item, {PLAN_ACTIVE: "はい" if active else "いいえ"})
+        out += _rows(year, c.RECORD_INPUT, item, {PLAN_ACTIVE: "はい" if active else "いいえ"})
     ledger = loaded.ledger
     for r in ledger[ledger["year"] == year].to_dict("records"):
         row = [item_no(r["item"]), r["kind"], cell_value(r["amount"]), r["what"]]
-        out.append(YearResult(year, INPUT, "", c.LEDGER.name, json.dumps(row, ensure_ascii=False)))
+        out.append(YearResult(year, c.RECORD_INPUT, "", c.LEDGER.name, json.dumps(row, ensure_ascii=False)))
     return out
 
 
@@ -114,12 +111,12 @@ def result_records(loaded: Loaded, year: int) -> list[YearResult]:
     results = evaluate(loaded.inputs, replace(loaded.settings, evaluation_year=year))
     out = []
     for r in results.measures.to_dict("records"):
-        out += _rows(year, "指標", r["measure_id"], {f: r.get(f) for f in MEASURE_FIELDS})
+        out += _rows(year, c.RECORD_MEASURE, r["measure_id"], {f: r.get(f) for f in MEASURE_FIELDS})
     effects = results.item_effects.set_index("item")
     for r in results.items.to_dict("records"):
         out += _rows(
             year,
-            "項目",
+            c.RECORD_ITEM,
             r["item"],
             {
                 "grade": r["grade"],
@@ -127,11 +124,15 @@ def result_records(loaded: Loaded, year: int) -> list[YearResult]:
                 "cumulative": effects.at[r["item"], "cumulative"],
             },
         )
-    for kind, frame in (("基本方針", results.policies), ("担当課", results.leads), ("全体", results.total)):
+    for kind, frame in (
+        (c.RECORD_POLICY, results.policies),
+        (c.RECORD_LEAD, results.leads),
+        (c.RECORD_TOTAL, results.total),
+    ):
         for r in frame.to_dict("records"):
             out += _rows(year, kind, r["group"], {f: r.get(f) for f in rollup_fields(loaded.layout.grades)})
     for r in results.effects[results.effects["year"] == year].to_dict("records"):
-        out += _rows(year, "財政効果", year, {k: v for k, v in r.items() if k != "year"})
+        out += _rows(year, c.RECORD_EFFECTS, year, {k: v for k, v in r.items() if k != "year"})
     return out
 
 
@@ -170,7 +171,7 @@ def _lock_year(engine: LockingEngine, loaded: Loaded, year: int) -> tuple[int, l
         before = engine.lock_cells(sheet, cells, REFERENCE_FILL)
         locked += len(before)
         styles += [
-            YearResult(year, STYLE, f"{sheet}!{column_letter(col)}{row}", "s", s)
+            YearResult(year, c.RECORD_STYLE, f"{sheet}!{column_letter(col)}{row}", "s", s)
             for (row, col), s in sorted(before.items())
         ]
         if not engine.is_protected(sheet):
@@ -263,7 +264,7 @@ def _former_styles(history: list[YearResult], year: int) -> dict[str, dict[tuple
     """Sheet -> (row, column) -> the style a cell had before the year was closed."""
     restore: dict[str, dict[tuple[int, int], int]] = {}
     for r in history:
-        if whole_number(r.year) == year and r.kind == STYLE:
+        if whole_number(r.year) == year and r.kind == c.RECORD_STYLE:
             sheet, cell = str(r.key).rsplit("!", 1)
             letter, row = split_cell(cell)
             restore.setdefault(sheet, {})[(row, column_index(letter))] = whole_number(r.value) or 0

@@ -56,7 +56,7 @@ def recorded_inputs(closed: ClosedYears) -> dict[int, list[YearResult]]:
     out: dict[int, list[YearResult]] = {y: [] for y in closed.years}
     for r in records_of(closed.table, YearResult):
         year = whole_number(r.year)
-        if year is not None and year in out and r.kind == "入力":
+        if year is not None and year in out and r.kind == c.RECORD_INPUT:
             out[year].append(r)
     return out
 

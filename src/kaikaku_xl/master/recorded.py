@@ -25,13 +25,13 @@ from kaikaku_xl.plan.settings import Settings
 from kaikaku_xl.problems import WARNING, Problem
 from kaikaku_xl.xlsx.typed import whole_number
 
-RESULT_KINDS = {
-    "指標": ("measures", "measure_id"),
-    "項目": ("items", "item"),
-    "基本方針": ("policies", "group"),
-    "担当課": ("leads", "group"),
-    "全体": ("total", "group"),
-    "財政効果": ("effects", "year"),
+RESULT_KINDS = {  # the 区分 of a recorded result -> the results frame it was taken from, and its key column
+    c.RECORD_MEASURE: ("measures", "measure_id"),
+    c.RECORD_ITEM: ("items", "item"),
+    c.RECORD_POLICY: ("policies", "group"),
+    c.RECORD_LEAD: ("leads", "group"),
+    c.RECORD_TOTAL: ("total", "group"),
+    c.RECORD_EFFECTS: ("effects", "year"),
 }
 ITEM_EFFECT_FIELDS = ("single_year", "cumulative")  # the 項目 figures kept in results.item_effects
 ACTION = (

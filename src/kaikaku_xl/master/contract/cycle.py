@@ -97,6 +97,10 @@ YEAR_RESULTS = TableSpec(
     ),
     anchor_row=1,
 )
+# Its 区分: an input the year was computed from, a locked cell's former style, or a result of one kind.
+RECORD_INPUT, RECORD_STYLE = "入力", "書式"
+RECORD_MEASURE, RECORD_ITEM, RECORD_POLICY = "指標", "項目", "基本方針"
+RECORD_LEAD, RECORD_TOTAL, RECORD_EFFECTS = "担当課", "全体", "財政効果"
 
 SUBMISSIONS = TableSpec(
     "Submissions",
