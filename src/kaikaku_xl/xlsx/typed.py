@@ -102,8 +102,8 @@ def _magnitude(text: str) -> float:
 
 
 def number_or_text(value: Any, unit: str | None = None) -> Any:
-    """The number a typed value means where it is one (parse_number), else the value as it was typed: how the
-    yearly cycle keeps a cell it sends, compares or merges without refusing what it cannot read."""
+    """The number a typed value means where it is one (parse_number), else the value as it was typed: for code
+    that keeps, compares or copies a cell without refusing what it cannot read."""
     try:
         return parse_number(value, unit)
     except NotANumber:
