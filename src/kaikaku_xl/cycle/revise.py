@@ -17,11 +17,12 @@ from kaikaku_xl.errors import InputError, WorkbookError
 from kaikaku_xl.master import contract as c
 from kaikaku_xl.master.closed import in_force
 from kaikaku_xl.master.load import Loaded, load
+from kaikaku_xl.master.locate import free_rows
 from kaikaku_xl.master.readers.revisions import parse_day
 from kaikaku_xl.master.records import ChangeLog, closed_years, timestamp
 from kaikaku_xl.plan import ItemNo, item_no, plain_number
 from kaikaku_xl.progress import SILENT, Progress
-from kaikaku_xl.xlsx.a1 import column_letter
+from kaikaku_xl.xlsx.a1 import column_letter, range_ref
 from kaikaku_xl.xlsx.engine import Engine, PatchingEngine
 from kaikaku_xl.xlsx.file_engine import FileEngine
 
@@ -151,8 +152,7 @@ def _append(engine: PatchingEngine, values: dict[str, Any]) -> tuple[str, str]:
     """Write one row into the first blank row of the table (or below it, growing the table)."""
     table = engine.read_table(c.REVISIONS)
     min_col, top, max_col, bottom = engine.table_bounds(c.REVISIONS.name)
-    used = {table.header_row + o for o in (table.offsets or [])}
-    free = [r for r in range(top + 1, bottom + 1) if r not in used]
+    free = free_rows(table, top, bottom)
     row = free[0] if free else bottom + 1
     cells = {}
     for col in c.REVISIONS.columns:
@@ -161,5 +161,5 @@ def _append(engine: PatchingEngine, values: dict[str, Any]) -> tuple[str, str]:
             cells[(row, min_col + j)] = values.get(col.key)
     engine.patch_cells(table.sheet, cells)
     if not free:
-        engine.resize_table(c.REVISIONS.name, f"{column_letter(min_col)}{top}:{column_letter(max_col)}{row}")
+        engine.resize_table(c.REVISIONS.name, range_ref(min_col, top, max_col, row))
     return table.sheet, f"{column_letter(min_col)}{row}"

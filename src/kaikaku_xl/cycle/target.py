@@ -10,6 +10,7 @@ from kaikaku_xl.master.load import Loaded
 from kaikaku_xl.master.locate import (
     LEDGER_KEYS,
     actual_rows,
+    free_rows,
     ledger_key,
     ledger_values,
     positions,
@@ -18,7 +19,7 @@ from kaikaku_xl.master.locate import (
     status_rows,
 )
 from kaikaku_xl.plan import item_no
-from kaikaku_xl.xlsx.a1 import column_letter
+from kaikaku_xl.xlsx.a1 import column_letter, range_ref
 from kaikaku_xl.xlsx.engine import PatchingEngine, RawTable
 from kaikaku_xl.xlsx.typed import number_or_text, whole_number
 
@@ -60,10 +61,8 @@ class MasterTarget:
 
     def _free_rows(self, name: str) -> list[int]:
         """Blank rows inside the table's range (staff's empty rows at the bottom), to be filled first."""
-        table = self.tables[name]
         _, top, _, bottom = self._bounds(name)
-        used = {table.header_row + o for o in (table.offsets or [])}
-        return [r for r in range(top + 1, bottom + 1) if r not in used]
+        return free_rows(self.tables[name], top, bottom)
 
     def _column(self, name: str, key: str) -> int:
         return self.tables[name].first_col + self.pos[name][key]
@@ -166,5 +165,5 @@ class MasterTarget:
             self.engine.patch_cells(sheet, cells)
         for name, bottom in self.new_bottom.items():
             min_col, top, max_col, _ = self._bounds(name)
-            ref = f"{column_letter(min_col)}{top}:{column_letter(max_col)}{bottom}"
+            ref = range_ref(min_col, top, max_col, bottom)
             self.engine.resize_table(self.specs[name].name, ref)

@@ -28,6 +28,13 @@ def sheet_row(table: RawTable, index: int) -> int:
     return table.header_row + (table.offsets[index] if table.offsets is not None else index + 1)
 
 
+def free_rows(table: RawTable, top: int, bottom: int) -> list[int]:
+    """The blank rows inside a table's range, rows top+1..bottom of the sheet (staff's empty rows at the bottom):
+    the rows a value added to the table fills first."""
+    used = {sheet_row(table, i) for i in range(len(table.rows))}
+    return [r for r in range(top + 1, bottom + 1) if r not in used]
+
+
 def actual_rows(table: RawTable, measures: pd.DataFrame) -> dict[str, int]:
     """measure_id -> row index of the Actuals table (first row of each measure)."""
     pos = positions(table, c.actuals_spec([]))

@@ -42,3 +42,8 @@ def range_bounds(ref: str) -> tuple[int, int, int, int]:
     c1, r1 = split_cell(first)
     c2, r2 = split_cell(last or first)
     return column_index(c1), r1, column_index(c2), r2
+
+
+def range_ref(min_col: int, min_row: int, max_col: int, max_row: int) -> str:
+    """(1, 3, 9, 20) -> "A3:I20": the inverse of range_bounds."""
+    return f"{column_letter(min_col)}{min_row}:{column_letter(max_col)}{max_row}"

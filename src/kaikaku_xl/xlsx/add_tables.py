@@ -12,7 +12,7 @@ from xml.sax.saxutils import escape
 from lxml import etree
 
 from kaikaku_xl.errors import WorkbookError
-from kaikaku_xl.xlsx.a1 import column_letter
+from kaikaku_xl.xlsx.a1 import column_letter, range_ref
 from kaikaku_xl.xlsx.package import NS_MAIN, NS_PKG_REL, NS_REL, part_bytes
 from kaikaku_xl.xlsx.tablespec import TableSpec
 
@@ -106,7 +106,7 @@ def added_table_parts(
     for spec in specs:
         sheet_no, table_no, next_id, sheet_id = sheet_no + 1, table_no + 1, next_id + 1, sheet_id + 1
         last_row = spec.anchor_row + max(1, blank_rows.get(spec.name, 1))
-        ref = f"{column_letter(spec.anchor_col)}{spec.anchor_row}:{column_letter(spec.anchor_col + len(spec.columns) - 1)}{last_row}"
+        ref = range_ref(spec.anchor_col, spec.anchor_row, spec.anchor_col + len(spec.columns) - 1, last_row)
         sheet_part, table_part = f"xl/worksheets/sheet{sheet_no}.xml", f"xl/tables/table{table_no}.xml"
         parts[sheet_part] = _sheet_xml(spec, ref, titles.get(spec.name))
         parts[f"xl/worksheets/_rels/sheet{sheet_no}.xml.rels"] = _rels(f"../tables/table{table_no}.xml")

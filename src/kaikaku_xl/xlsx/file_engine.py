@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from kaikaku_xl.errors import WorkbookError
 from kaikaku_xl.textfit import table_row_height
-from kaikaku_xl.xlsx.a1 import column_index, column_letter, range_bounds, split_cell
+from kaikaku_xl.xlsx.a1 import column_index, column_letter, range_bounds, range_ref, split_cell
 from kaikaku_xl.xlsx.calcchain import holds_formulas, prune_calc_chain, with_full_calc_on_load
 from kaikaku_xl.xlsx.cellformats import range_formats
 from kaikaku_xl.xlsx.engine import LockingEngine, RawTable
@@ -242,7 +242,7 @@ class FileEngine(FileReader):
             height = table_row_height(((col.width, col.wrap) for col in spec.columns), row)
             if height:
                 write.heights[top + i] = height
-        ref = f"{column_letter(left)}{top}:{column_letter(left + len(spec.columns) - 1)}{top + len(body)}"
+        ref = range_ref(left, top, left + len(spec.columns) - 1, top + len(body))
         self._table_refs[spec.name] = (ref, spec.headers)
 
     def write_cells(self, sheet: str, cells: dict[str, Any]) -> None:
