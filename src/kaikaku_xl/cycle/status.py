@@ -20,6 +20,7 @@ from kaikaku_xl.metrics.narratives import narrative_gaps
 from kaikaku_xl.plan.scale import GradeScale
 from kaikaku_xl.plan.vocabulary import NARRATIVE_KEYS
 from kaikaku_xl.progress import SILENT, Progress
+from kaikaku_xl.text import cell_text
 from kaikaku_xl.xlsx.engine import Engine
 from kaikaku_xl.xlsx.file_engine import FileEngine
 from kaikaku_xl.xlsx.rows import table_rows
@@ -77,22 +78,22 @@ def department_status(
             gap.item: (gap.why, gap.missing)
             for gap in narrative_gaps(loaded.status, results, GradeScale.of(loaded.settings))
         }
+    n_measures = items.set_index("item")["n_measures"]
+    typed = GradeScale.of(loaded.settings).typed  # the departments grade every item
     out = []
     for department in departments:
         record = latest.get(department)
         entry = DepartmentStatus(department, year)
         if record is not None:
-            entry.distributed = _str(record.distributed_at)
-            entry.due = _str(record.due)
-            entry.collected_at = _str(record.collected_at)
+            entry.distributed = cell_text(record.distributed_at) or None
+            entry.due = cell_text(record.due) or None
+            entry.collected_at = cell_text(record.collected_at) or None
         own = list(
             items.loc[(items["lead"] == department) & running(items, year), "item"]
         )  # not before its start
         for m in measures[measures["item"].isin(own)].itertuples():
             if m.measure_id not in have:
                 entry.missing_cells.append(f"実績 No.{m.item}「{m.name}」")
-        n_measures = items.set_index("item")["n_measures"]
-        typed = GradeScale.of(loaded.settings).typed  # the departments grade every item
         for item in own:
             row = by_item.loc[item] if item in by_item.index else None
             if row is None or not str(row["status"] or "").strip():
@@ -106,10 +107,6 @@ def department_status(
                 )
         out.append(entry)
     return out
-
-
-def _str(value: Any) -> str | None:
-    return None if value is None or str(value).strip() == "" else str(value)
 
 
 def submission_rows(statuses: list[DepartmentStatus]) -> list[list[Any]]:
