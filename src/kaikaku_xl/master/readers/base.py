@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from kaikaku_xl.errors import shown as quoted
+from kaikaku_xl.errors import shown
 from kaikaku_xl.plan import ItemNo, item_no
 from kaikaku_xl.plan.scale import GradeScale
 from kaikaku_xl.plan.settings import Settings
@@ -43,7 +43,7 @@ class ProblemLog:
                         ERROR,
                         table.sheet,
                         "",
-                        f"表 {spec.name} に列「{quoted(header)}」がありません。",
+                        f"表 {spec.name} に列「{shown(header)}」がありません。",
                         "列見出しを元に戻すか、kaikaku init で作り直した表から貼り付けてください。",
                     )
                 )
@@ -70,7 +70,7 @@ def plan_rows(
                 table,
                 i,
                 pos["item"],
-                f"取組項目 No「{quoted(raw[pos['item']])}」は計画にありません。",
+                f"取組項目 No「{shown(raw[pos['item']])}」は計画にありません。",
                 "取組項目シートにある No を入力してください。" + consequence,
             )
         elif year is None or year not in years:
@@ -79,7 +79,7 @@ def plan_rows(
                 table,
                 i,
                 pos["year"],
-                f"年度「{quoted(raw[pos['year']])}」は計画期間外です。",
+                f"年度「{shown(raw[pos['year']])}」は計画期間外です。",
                 f"{years[0]}〜{years[-1]} の年度を入力してください。" + consequence,
             )
         else:

@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from kaikaku_xl.errors import shown as quoted
+from kaikaku_xl.errors import shown
 from kaikaku_xl.master import contract as c
 from kaikaku_xl.master.readers.base import ProblemLog, plan_rows
 from kaikaku_xl.metrics.frames import LEDGER_COLUMNS
@@ -35,7 +35,7 @@ def read_ledger(log: ProblemLog, table: RawTable, items: pd.DataFrame, years: li
                 table,
                 i,
                 pos["kind"],
-                f"区分「{quoted(kind)}」は使えません。",
+                f"区分「{shown(kind)}」は使えません。",
                 "歳出削減・歳入増加から選んでください。" + SKIPPED,
             )
             continue
@@ -67,7 +67,7 @@ def _amount(log: ProblemLog, table: RawTable, i: int, raw: list[Any], pos: dict[
             table,
             i,
             pos["amount"],
-            f"金額「{quoted(raw[pos['amount']])}」: {exc}。",
+            f"金額「{shown(raw[pos['amount']])}」: {exc}。",
             "円単位の数値を入力してください。" + SKIPPED,
         )
         return None

@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from kaikaku_xl.errors import shown as quoted
+from kaikaku_xl.errors import shown
 from kaikaku_xl.master import contract as c
 from kaikaku_xl.master.readers.base import ProblemLog
 from kaikaku_xl.master.readers.measures import limit, measure_records
@@ -120,7 +120,7 @@ class RevisionRows:
             self.bad(
                 i,
                 "year",
-                f"適用開始年度「{quoted(cell('year'))}」は実績を入力する年度ではありません。",
+                f"適用開始年度「{shown(cell('year'))}」は実績を入力する年度ではありません。",
                 f"{self.years[0]}〜{self.years[-1]} の年度を入力してください。",
             )
             return None
@@ -128,7 +128,7 @@ class RevisionRows:
             self.bad(
                 i,
                 "kind",
-                f"区分「{quoted(kind)}」は使えません。",
+                f"区分「{shown(kind)}」は使えません。",
                 "目標値・基準値・取組追加・取組終了から選んでください。",
             )
             return None
@@ -173,7 +173,7 @@ class RevisionRows:
             self.bad(
                 i,
                 "item",
-                f"取組項目 No「{quoted(cell('item'))}」は取組項目シートにありません。",
+                f"取組項目 No「{shown(cell('item'))}」は取組項目シートにありません。",
                 "追加する取組は先に取組項目シートに行を加えてください。",
             )
             return None
@@ -187,7 +187,7 @@ class RevisionRows:
             self.bad(
                 i,
                 "measure_id",
-                f"指標ID「{quoted(measure_id)}」は指標シートにありません。",
+                f"指標ID「{shown(measure_id)}」は指標シートにありません。",
                 "指標シートの ID（例: 3-1）を入力してください。",
             )
             return None
@@ -198,7 +198,7 @@ class RevisionRows:
             self.bad(
                 i,
                 "new",
-                f"変更後の{kind}「{quoted(cell('new'))}」: {exc}。",
+                f"変更後の{kind}「{shown(cell('new'))}」: {exc}。",
                 f"{unit}単位の数値を入力してください。",
             )
             return None
@@ -213,7 +213,7 @@ class RevisionRows:
             self.bad(
                 i,
                 "new",
-                f"指標 {measure_id} の変更後の{kind}「{quoted(cell('new'))}」は{reason}。",
+                f"指標 {measure_id} の変更後の{kind}「{shown(cell('new'))}」は{reason}。",
                 "指標の単位で取りうる値を入力してください。",
             )
             return None
@@ -231,7 +231,7 @@ class RevisionRows:
             self.bad(
                 i,
                 "decided",
-                f"推進本部決定日「{quoted(cell('decided'))}」が日付ではありません。",
+                f"推進本部決定日「{shown(cell('decided'))}」が日付ではありません。",
                 "2027-03-15 のように入力してください。",
             )
         return decided

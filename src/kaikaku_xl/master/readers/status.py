@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from kaikaku_xl.errors import shown as quoted
+from kaikaku_xl.errors import shown
 from kaikaku_xl.master import contract as c
 from kaikaku_xl.master.readers.base import ProblemLog, plan_rows
 from kaikaku_xl.metrics.frames import STATUS_COLUMNS
@@ -86,7 +86,7 @@ def _grade(
             table,
             i,
             pos["grade"],
-            f"評価「{quoted(raw[pos['grade']])}」は使えません。",
+            f"評価「{shown(raw[pos['grade']])}」は使えません。",
             grade_choices(labels) + "未入力として扱いました。",
         )
         grade = None
@@ -98,7 +98,7 @@ def _grade(
             table,
             i,
             pos["grade"],
-            f"No.{item} は指標で評価するため、入力された評価「{quoted(grade)}」は使いません。",
+            f"No.{item} は指標で評価するため、入力された評価「{shown(grade)}」は使いません。",
             "評価欄を空欄にしてください。",
         )
         grade = None
@@ -108,7 +108,7 @@ def _grade(
             table,
             i,
             pos["status"],
-            f"進捗状況「{quoted(status)}」は選択肢にありません。",
+            f"進捗状況「{shown(status)}」は選択肢にありません。",
             STATUS_CHOICES,
         )
     return grade
