@@ -20,8 +20,6 @@ LEDGER_KINDS = MONEY_KINDS  # the ledger holds money only (no 参考 conversions
 NARRATIVE_KEYS = ("results", "issues", "next")  # 取組実績, 課題, 今後の方向性
 
 
-TYPED_GRADES = (*GRADES, EXCLUDED)  # what staff may choose as 評価 (− is what the tool writes, never typed)
-GRADE_CHOICES = "S・A・B・C・D・対象外 のいずれかを選んでください。"
 STATUS_CHOICES = "未着手・実施中・完了・対象外から選んでください。"
 
 
