@@ -60,7 +60,7 @@ def measure(report: dict, measure_id: str) -> dict:
 @pytest.mark.parametrize("door", ["file", "excel"])
 def test_points_unless_the_cell_shows_a_percentage(typed_master: Path, door: str) -> None:
     engine = FileEngine(typed_master) if door == "file" else XlwingsEngine(ComBook(typed_master))
-    report = report_from_engine(engine, 2026)[2].to_dict()
+    report = report_from_engine(engine, 2026).report.to_dict()
     review, training = measure(report, "12-1"), measure(report, "26-1")
     assert review["actual"] == 1 and review["progress"] == pytest.approx(0.01)
     assert review["grade"] == "C"  # 1% of the way in 2026 (planned 2/6), not S as when 1 was read as 100%

@@ -536,7 +536,7 @@ def compare(sc: od.Scenario, report: dict[str, Any]) -> tuple[int, Counter, list
 
 
 def report_of(sc: od.Scenario) -> dict[str, Any]:
-    return report_from_engine(engine_for(sc))[2].to_dict()
+    return report_from_engine(engine_for(sc)).report.to_dict()
 
 
 # -- the tests ---------------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from kaikaku_xl.app.report import report_from_engine
 from kaikaku_xl.app.trend import trend_rows
 from kaikaku_xl.export import ExportResult, ItemStatus, MasterSource, PdfRenderer, TrendData, export_all
 from kaikaku_xl.master.load import Loaded
-from kaikaku_xl.master.recorded import evaluate_kept
+from kaikaku_xl.metrics.frames import Results
 from kaikaku_xl.plan import item_no
 from kaikaku_xl.plan.settings import Settings
 from kaikaku_xl.progress import SILENT, Progress
@@ -50,7 +50,8 @@ def export_from_engine(
     """The council materials of the master read through `engine`. master_path: the master's file (its name and
     SHA-256 go into the manifest; None for a door without one). progress: the 読み込み, 計算, 資料の組み立て
     and 書き込み lines."""
-    loaded, settings, report = report_from_engine(engine, year, progress)
+    evaluation = report_from_engine(engine, year, progress)
+    loaded, settings, report = evaluation.loaded, evaluation.settings, evaluation.report
     logger.info(
         "評価年度 %d の資料を %s に書き出します（金額の単位: %s）",
         report.evaluation_year,
@@ -68,13 +69,14 @@ def export_from_engine(
         progress=progress,
         pdf_renderer=pdf_renderer,
         source=MasterSource.of(loaded.fingerprint, master_path),
-        trend=trend_data(loaded, settings),
+        trend=trend_data(loaded, settings, evaluation.results),
     )
 
 
-def trend_data(loaded: Loaded, settings: Settings) -> TrendData:
-    """The 年度推移 rows (as the master's sheet has them) for the council materials' 年度推移 section."""
-    items, measures, _ = trend_rows(loaded, evaluate_kept(loaded, settings))
+def trend_data(loaded: Loaded, settings: Settings, results: Results) -> TrendData:
+    """The 年度推移 rows (as the master's sheet has them) for the council materials' 年度推移 section, from the
+    results the report was built from."""
+    items, measures, _ = trend_rows(loaded, results)
     plan_years = [y for y in loaded.layout.plan_years if y <= settings.evaluation_year]
     return TrendData(
         plan_years=plan_years,

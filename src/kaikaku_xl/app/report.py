@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Hashable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -229,9 +229,17 @@ def build_report(plan: Plan, results: Results, problems: Sequence[Problem] = ())
     )
 
 
-def report_from_engine(
-    engine: Engine, year: int | None = None, progress: Progress = SILENT
-) -> tuple[Loaded, Settings, Report]:
+@dataclass(frozen=True)
+class Evaluation:
+    """One evaluation of a master for a year: what was read, the settings it ran with, its results and report."""
+
+    loaded: Loaded
+    settings: Settings  # the master's, with the evaluation year asked for
+    results: Results
+    report: Report
+
+
+def report_from_engine(engine: Engine, year: int | None = None, progress: Progress = SILENT) -> Evaluation:
     """Read a master through any engine and compute the report (what refresh computes, nothing written).
     progress: the 読み込み and 計算 lines for the command line."""
     loaded = load(engine, progress)
@@ -244,13 +252,15 @@ def report_from_engine(
     with progress.phase("計算") as phase:
         count_inputs(phase, loaded)
         results = evaluate_kept(loaded, settings)
-    return loaded, settings, build_report(loaded.plan, results, all_problems(loaded, results))
+    return Evaluation(
+        loaded, settings, results, build_report(loaded.plan, results, all_problems(loaded, results))
+    )
 
 
 def report_from_file(path: Path, year: int | None = None, progress: Progress = SILENT) -> Report:
     engine = FileEngine(path)
     try:
-        return report_from_engine(engine, year, progress)[2]
+        return report_from_engine(engine, year, progress).report
     finally:
         engine.close()
 
