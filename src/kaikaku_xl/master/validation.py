@@ -9,7 +9,7 @@ from kaikaku_xl.plan import EFFECT_KINDS, Plan
 from kaikaku_xl.plan.numformat import MAX_DECIMALS
 from kaikaku_xl.plan.scale import BASES, EXCLUDED, GradeScale
 from kaikaku_xl.plan.settings import SETTING_SPECS, SettingSpec
-from kaikaku_xl.plan.vocabulary import LEDGER_KINDS, STATUS_CHOICES, STATUS_VALUES
+from kaikaku_xl.plan.vocabulary import LEDGER_KINDS, STATUS_CHOICES, STATUS_VALUES, YES_NO
 from kaikaku_xl.xlsx.validation import add_validation, choice_list, number_check, whole_check
 
 GRADE_SETTINGS = ("grade_s_progress", "grade_a_ratio", "grade_b_ratio")  # the default scale's thresholds
@@ -53,7 +53,7 @@ def add_input_validations(wb: Workbook, plan: Plan, layout: c.Layout) -> None:
         "effect_kind",
         choice_list([k for k in EFFECT_KINDS if k], "効果区分を選んでください。"),
     )
-    add_validation(wb[ms.sheet], ms, "include_in_effect", choice_list(("はい", "いいえ"), "はい／いいえ"))
+    add_validation(wb[ms.sheet], ms, "include_in_effect", choice_list(YES_NO, "／".join(YES_NO)))
     add_validation(
         wb[ms.sheet],
         ms,
@@ -74,7 +74,7 @@ def add_input_validations(wb: Workbook, plan: Plan, layout: c.Layout) -> None:
         add_validation(
             wb[gs.sheet], gs, "basis", choice_list(BASES, "・".join(BASES) + " から選んでください。")
         )
-        add_validation(wb[gs.sheet], gs, "explain", choice_list(("はい", "いいえ"), "はい／いいえ"))
+        add_validation(wb[gs.sheet], gs, "explain", choice_list(YES_NO, "／".join(YES_NO)))
     lg = c.LEDGER
     whole = [n for n in numbers if isinstance(n, int)]
     if len(whole) == len(numbers):

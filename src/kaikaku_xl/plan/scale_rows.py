@@ -24,9 +24,10 @@ from kaikaku_xl.plan.scale import (
     Grade,
     GradeScale,
 )
+from kaikaku_xl.plan.vocabulary import YES_NO
 from kaikaku_xl.text import cell_text
 
-YES, NO = "はい", "いいえ"
+YES, NO = YES_NO
 RESERVED = (NOT_GRADED, "-", EXCLUDED, NOT_ENTERED)  # marks the product keeps for itself
 Problem = tuple[int, str, str]  # (row index, column key, message)
 
