@@ -20,11 +20,10 @@ from kaikaku_xl.app.outputs import (
     yen_of_year,
 )
 from kaikaku_xl.app.trend import trend_rows
-from kaikaku_xl.app.validate import all_problems
+from kaikaku_xl.app.validate import all_problems, compute
 from kaikaku_xl.cycle.status import department_status, submission_rows
 from kaikaku_xl.master import contract as c
-from kaikaku_xl.master.load import Loaded, count_inputs, load
-from kaikaku_xl.master.recorded import evaluate_kept
+from kaikaku_xl.master.load import Loaded, load
 from kaikaku_xl.master.records import current_user, timestamp
 from kaikaku_xl.master.titles import DASHBOARD_NOTE, TITLES, dashboard_title
 from kaikaku_xl.metrics.frames import Results
@@ -92,9 +91,7 @@ def refresh(engine: Engine, now: datetime | None = None, progress: Progress = SI
 def _refresh(engine: Engine, now: datetime | None, progress: Progress) -> RefreshOutcome:
     loaded = load(engine, progress)
     engine.use_backups(loaded.settings.backups)
-    with progress.phase("計算") as phase:
-        count_inputs(phase, loaded)
-        results = evaluate_kept(loaded, loaded.settings)
+    results = compute(loaded, loaded.settings, progress)
     with progress.phase("書き込み", total=len(loaded.layout.outputs) + 1) as phase:
         summary = _write_outputs(engine, loaded, results, now, phase)
     return RefreshOutcome(loaded=loaded, results=results, summary=summary)

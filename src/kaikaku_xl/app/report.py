@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from kaikaku_xl.app.validate import all_problems
+from kaikaku_xl.app.validate import all_problems, compute
 from kaikaku_xl.errors import InputError
 from kaikaku_xl.export.report import (
     Effects,
@@ -22,8 +22,7 @@ from kaikaku_xl.export.report import (
     Report,
     Rollup,
 )
-from kaikaku_xl.master.load import Loaded, count_inputs, load
-from kaikaku_xl.master.recorded import evaluate_kept
+from kaikaku_xl.master.load import Loaded, load
 from kaikaku_xl.metrics.frames import Results
 from kaikaku_xl.plan import ItemNo, Plan, item_no
 from kaikaku_xl.plan.numformat import default_decimals
@@ -249,9 +248,7 @@ def report_from_engine(engine: Engine, year: int | None = None, progress: Progre
             f"評価年度 {year} はこの計画の期間外です。{years[0]}〜{years[-1]} の年度を指定してください。"
         )
     settings = loaded.settings if year is None else replace(loaded.settings, evaluation_year=year)
-    with progress.phase("計算") as phase:
-        count_inputs(phase, loaded)
-        results = evaluate_kept(loaded, settings)
+    results = compute(loaded, settings, progress)
     return Evaluation(
         loaded, settings, results, build_report(loaded.plan, results, all_problems(loaded, results))
     )
