@@ -146,7 +146,7 @@ def test_a_bug_is_reported_plainly_and_changes_no_output(xlsm: Path, monkeypatch
     def broken(*_args: Any, **_kwargs: Any) -> Any:
         raise ZeroDivisionError("division by zero")
 
-    monkeypatch.setattr("kaikaku_xl.app.refresh.evaluate_kept", broken)
+    monkeypatch.setattr("kaikaku_xl.app.validate.evaluate_kept", broken)  # the 計算 phase (compute)
     status = macros.run(book, n.ACTION_REFRESH, now=NOW)
     assert (
         status.startswith("予期しないエラー") and "ZeroDivisionError" in status and "Traceback" not in status
