@@ -79,7 +79,7 @@ class Range:
         rows = value if isinstance(value, list) else [[value]]
         for i, row in enumerate(rows):
             for j, v in enumerate(row):
-                self.sheet.set((self.row + i, self.column + j), v)
+                self.sheet.typed((self.row + i, self.column + j), v)
 
     @property
     def number_format(self) -> str | None:
@@ -125,6 +125,7 @@ class Sheet:
             if cell.number_format != "General"
         }
         self.tables = [Table(self, t.displayName, t.ref) for t in ws.tables.values()]
+        self.formulas: set[tuple[int, int]] = set()  # cells a write made formulas of
         self.api = SheetApi(bool(ws.protection.sheet))
         self.autofitted: list[tuple[int, int]] = []  # row spans whose heights Excel fitted
         # Excel lets staff type into unlocked cells of a protected sheet (the yellow input cells)
@@ -142,6 +143,16 @@ class Sheet:
             self.cells.pop(rc, None)
         else:
             self.cells[rc] = value
+
+    def typed(self, rc: tuple[int, int], value: Any) -> None:
+        """A value given to Range.value, read as Excel reads it: a leading apostrophe says "text" and is not
+        kept; other text starting like a formula becomes one (in `formulas`)."""
+        self.formulas.discard(rc)
+        if isinstance(value, str) and value.startswith("'"):
+            value = value[1:]
+        elif isinstance(value, str) and len(value) > 1 and value.startswith(("=", "+", "-", "@")):
+            self.formulas.add(rc)
+        self.set(rc, value)
 
     def check_writable(self, cells: list[tuple[int, int]] | None = None) -> None:
         """Excel refuses writes to a protected sheet, except values typed into unlocked cells."""

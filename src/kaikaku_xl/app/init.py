@@ -6,6 +6,7 @@ own packer, which the door hands in: this layer never reaches up to a door.
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
 from pathlib import Path
 from typing import Protocol
@@ -18,6 +19,7 @@ from kaikaku_xl.master.builder import new_master
 from kaikaku_xl.plan import Plan
 from kaikaku_xl.progress import SILENT, Progress
 from kaikaku_xl.xlsx.file_engine import FileEngine
+from kaikaku_xl.xlsx.lock import lock_path
 
 
 class MasterPacker(Protocol):
@@ -61,14 +63,22 @@ def create_master(
             f"{existing[0]} は既にあります。上書きする場合は --force を付けてください（元のファイルは残りません）。"
         )
     path.parent.mkdir(parents=True, exist_ok=True)
-    with progress.phase("作成") as phase:
-        if packer is not None:
-            wb = packer.save(plan, path, sample=sample, protect=protect)
-        else:
-            wb = new_master(plan, sample=sample, protect=protect)
-            wb.save(path)
-        phase.count("シート", len(wb.sheetnames))
-    outcome = refresh(FileEngine(path, backups=0), now=now, progress=progress)
+    # Built and refreshed under a temporary name beside the target, which it replaces only once all went well: a
+    # failed init leaves no file behind (and an existing file it was to overwrite with --force as it was).
+    staged = path.with_name(f".{path.stem}.init-{os.getpid()}{path.suffix}")
+    try:
+        with progress.phase("作成") as phase:
+            if packer is not None:
+                wb = packer.save(plan, staged, sample=sample, protect=protect)
+            else:
+                wb = new_master(plan, sample=sample, protect=protect)
+                wb.save(staged)
+            phase.count("シート", len(wb.sheetnames))
+        outcome = refresh(FileEngine(staged, backups=0), now=now, progress=progress)
+        os.replace(staged, path)
+    finally:
+        staged.unlink(missing_ok=True)
+        lock_path(staged).unlink(missing_ok=True)
     if companion is not None:
         companion[0].write_text(companion[1], encoding="utf-8")
     return outcome

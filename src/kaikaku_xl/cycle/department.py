@@ -30,6 +30,7 @@ from kaikaku_xl.xlsx.rows import table_rows
 from kaikaku_xl.xlsx.safezip import check_package
 from kaikaku_xl.xlsx.styles import apply
 from kaikaku_xl.xlsx.tablespec import TableSpec
+from kaikaku_xl.xlsx.textcell import put_value
 from kaikaku_xl.xlsx.validation import add_validation, choice_list, number_check, whole_check
 from kaikaku_xl.years import wareki
 
@@ -73,7 +74,7 @@ def build_department_workbook(book: DepartmentBook) -> Workbook:
     guide.title = c.SHEET_DEPARTMENT_GUIDE
     guide.column_dimensions["A"].width = 110
     for i, line in enumerate(book.guide, start=1):
-        apply(guide.cell(row=i, column=1, value=line), "title" if i == 1 else "body")
+        apply(put_value(guide.cell(row=i, column=1), line), "title" if i == 1 else "body")
     print_setup(guide, 1, landscape=False)
     guide.print_title_rows = None
     for table in book.tables:

@@ -22,6 +22,7 @@ from kaikaku_xl.xlsx.a1 import range_bounds
 from kaikaku_xl.xlsx.engine import PatchingEngine, RawTable
 from kaikaku_xl.xlsx.limits import check_row_limit
 from kaikaku_xl.xlsx.tablespec import TableSpec
+from kaikaku_xl.xlsx.textcell import typed_value
 
 if TYPE_CHECKING:
     import xlwings as xw
@@ -193,11 +194,11 @@ class XlwingsEngine:
             for sheet, cells in self._cell_writes:
                 target = self.book.sheets[sheet]
                 for address, value in cells.items():
-                    target[address].value = plain(value)
+                    target[address].value = typed_value(plain(value))
             for sheet, patch in self._patches:
                 target = self.book.sheets[sheet]
                 for (row, col), value in patch.items():
-                    target.range((row, col), (row, col)).value = plain(value)
+                    target.range((row, col), (row, col)).value = typed_value(plain(value))
             for name, ref in self._resizes:
                 table = self.tables()[name]
                 table.table.resize(self.book.sheets[table.sheet][ref])
@@ -208,7 +209,9 @@ class XlwingsEngine:
         ref = self.tables()[spec.name]
         sheet = self.book.sheets[ref.sheet]
         width = len(spec.columns)
-        body = [[plain(v) for v in (list(r) + [None] * width)[:width]] for r in rows] or [[None] * width]
+        body = [[typed_value(plain(v)) for v in (list(r) + [None] * width)[:width]] for r in rows] or [
+            [None] * width
+        ]
         top, left = spec.anchor_row, spec.anchor_col
         bottom, right = top + len(body), left + width - 1
         _, _, _, old_bottom = _bounds(ref.table.range.address)

@@ -38,6 +38,7 @@ from kaikaku_xl.plan import Plan
 from kaikaku_xl.progress import SILENT, Progress
 from kaikaku_xl.textfit import row_height
 from kaikaku_xl.xlsx.styles import apply
+from kaikaku_xl.xlsx.textcell import put_value
 
 VML_PART = (
     "xl/drawings/vmlDrawing1.vml"  # the name openpyxl keeps from its vba_archive (vmlDrawing<digit>.vml)
@@ -116,8 +117,7 @@ def _actions_sheet(wb: Workbook, plan: Plan) -> Worksheet:
     for letter, width in COLUMN_WIDTHS.items():
         ws.column_dimensions[letter].width = width
     cells = n.ACTION_CELLS
-    ws["A1"] = f"{plan.name} 操作"
-    apply(ws["A1"], "title")
+    apply(put_value(ws["A1"], f"{plan.name} 操作"), "title")
     ws["A2"] = "処理を選んで「更新」ボタンを押すと、Python（kaikaku-xl）が計算してこのブックに書き込みます。"
     apply(ws["A2"], "note")
     for address, label, value, role in (

@@ -16,6 +16,7 @@ from kaikaku_xl.export.view import Document
 from kaikaku_xl.palette import BORDER_GREY, DARK_GREY, GROUP_FILL, HEADER_FILL, HEADER_TEXT
 from kaikaku_xl.rounding import round_half_away
 from kaikaku_xl.textfit import EXCEL, TextMetrics, line_count, text_width
+from kaikaku_xl.xlsx.textcell import put_value
 
 BODY_SIZE = 10
 THIN = Side(style="thin", color=BORDER_GREY)
@@ -80,10 +81,7 @@ class SheetWriter:
             target.value = cell.number
             target.number_format = cell.number_format or "General"
         elif cell.text != "":
-            target.value = _clean(cell.text)
-            target.data_type = "s"  # never a formula, whatever the text starts with
-            if cell.text[:1] in "=+-@":
-                target.quotePrefix = True
+            put_value(target, _clean(cell.text))  # never a formula, whatever the text starts with
         target.font = font or self._font()
         target.alignment = Alignment(
             horizontal=align or cell.align, vertical="center", wrap_text=cell.wrap if wrap is None else wrap

@@ -32,6 +32,7 @@ from kaikaku_xl.plan.scale_rows import scale_to_rows
 from kaikaku_xl.plan.settings import Settings, settings_rows
 from kaikaku_xl.textfit import row_height
 from kaikaku_xl.xlsx.styles import apply
+from kaikaku_xl.xlsx.textcell import put_value
 from kaikaku_xl.xlsx.validation import add_validation, choice_list, whole_check
 
 REVISION_ROWS = 30  # blank rows of the 計画の見直し table
@@ -177,8 +178,7 @@ def _write_guide(wb: Workbook, plan: Plan, sample: bool, macro: bool, protect: b
     ws = first_sheet(wb)
     ws.title = c.SHEET_GUIDE
     ws.column_dimensions["A"].width = 110
-    ws["A1"] = f"{plan.name}（{plan.city}） 管理ワークブック"
-    apply(ws["A1"], "title")
+    apply(put_value(ws["A1"], f"{plan.name}（{plan.city}） 管理ワークブック"), "title")
     if sample:
         ws["A2"] = (
             SAMPLE_MARK
@@ -187,7 +187,7 @@ def _write_guide(wb: Workbook, plan: Plan, sample: bool, macro: bool, protect: b
         apply(ws["A2"], "title")
     lines = guide_lines(macro=macro, protect=protect, plan=plan)
     for i, line in enumerate(lines, start=3):
-        apply(ws.cell(row=i, column=1, value=line), "body")
+        apply(put_value(ws.cell(row=i, column=1), line), "body")
         height = row_height([(line, ws.column_dimensions["A"].width)])
         if height:
             ws.row_dimensions[i].height = height

@@ -18,6 +18,7 @@ from kaikaku_xl.plan import Plan
 from kaikaku_xl.plan.scale import GradeScale
 from kaikaku_xl.xlsx.styles import apply
 from kaikaku_xl.xlsx.tablespec import TableSpec
+from kaikaku_xl.xlsx.textcell import put_value
 
 
 def write_trend_charts(ws: Worksheet, plan: Plan, layout: c.Layout) -> None:
@@ -84,8 +85,7 @@ def write_dashboard(wb: Workbook, plan: Plan, layout: c.Layout, protect: bool) -
 
 def _figures(ws: Worksheet, plan: Plan) -> None:
     """The title, its note and the labelled figures (KPI cells) refresh fills."""
-    ws["A1"] = dashboard_title(plan.name)
-    apply(ws["A1"], "title")
+    apply(put_value(ws["A1"], dashboard_title(plan.name)), "title")
     ws["A2"] = DASHBOARD_NOTE
     apply(ws["A2"], "note")
     for kpi in c.DASHBOARD_KPIS:

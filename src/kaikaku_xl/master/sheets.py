@@ -21,6 +21,7 @@ from kaikaku_xl.textfit import row_height, table_row_height
 from kaikaku_xl.xlsx.limits import check_row_limit
 from kaikaku_xl.xlsx.styles import apply
 from kaikaku_xl.xlsx.tablespec import TableSpec
+from kaikaku_xl.xlsx.textcell import put_value
 
 # Output tables too wide for one A4 page at a readable size print as views side by side: (the columns ending a
 # view, the last column repeated on the left of every view). 評価結果: the measure | values, rates, grade |
@@ -92,14 +93,12 @@ def write_table(
     check_row_limit(f"シート「{ws.title}」の表「{spec.name}」", spec.anchor_row + max(len(rows), 1))
     if title:
         heading, note = TITLES.get(spec.name, (spec.sheet, ""))
-        ws.cell(row=1, column=spec.anchor_col, value=heading)
-        apply(ws.cell(row=1, column=spec.anchor_col), "title")
-        ws.cell(row=2, column=spec.anchor_col, value=note)
-        apply(ws.cell(row=2, column=spec.anchor_col), "note")
+        apply(put_value(ws.cell(row=1, column=spec.anchor_col), heading), "title")
+        apply(put_value(ws.cell(row=2, column=spec.anchor_col), note), "note")
     inputs = _input_keys(spec)
     top, left = spec.anchor_row, spec.anchor_col
     for j, col in enumerate(spec.columns):
-        cell = ws.cell(row=top, column=left + j, value=col.header)
+        cell = put_value(ws.cell(row=top, column=left + j), col.header)
         apply(cell, "header")
         ws.column_dimensions[get_column_letter(left + j)].width = col.width
     header_height = row_height([(col.header, col.width) for col in spec.columns])
@@ -108,7 +107,7 @@ def write_table(
     body = list(rows) or [[None] * len(spec.columns)]
     for i, row in enumerate(body, start=1):
         for j, col in enumerate(spec.columns):
-            cell = ws.cell(row=top + i, column=left + j, value=row[j])
+            cell = put_value(ws.cell(row=top + i, column=left + j), row[j])  # text never a formula
             is_input = editable(i - 1, col.key) if editable else col.key in inputs
             role = "output" if spec.output else ("input" if is_input else "reference")
             fmt = (

@@ -15,6 +15,7 @@ from typing import Any
 from kaikaku_xl.errors import PlanError
 from kaikaku_xl.plan.model import HistoricEffect, ItemNo, Plan, Policy, natural_key
 from kaikaku_xl.plan.parts import parse_item, parse_sections, require
+from kaikaku_xl.plan.period import period_problems
 from kaikaku_xl.plan.scale import GradeScale
 from kaikaku_xl.plan.scale_rows import own_scale, scale_from_rows
 
@@ -58,10 +59,10 @@ def plan_from_dict(raw: dict[str, Any]) -> Plan:
         )
         for h in raw.get("history", ())
     )
-    start, end = int(require(head, "start_year", "[plan]")), int(require(head, "end_year", "[plan]"))
-    baseline_year = int(require(head, "baseline_year", "[plan]"))
-    if not baseline_year < start <= end:
-        raise PlanError("[plan]: 基準年度 < 開始年度 ≦ 終了年度 になっていません。")
+    baseline_year, start, end = (_year(head, key) for key in ("baseline_year", "start_year", "end_year"))
+    problems = period_problems(baseline_year, start, end)
+    if problems:
+        raise PlanError("／".join(f"[plan] {key}: {message}" for key, message in problems.items()))
     for item in items:
         for year in (item.start_year, item.end_year):
             if year is not None and not start <= year <= end:
@@ -91,6 +92,14 @@ def plan_from_dict(raw: dict[str, Any]) -> Plan:
         basic_goal_text=str(head.get("basic_goal_text", "")),
         sections=sections,
     )
+
+
+def _year(head: dict[str, Any], key: str) -> int:
+    """A year of [plan]: a whole number (TOML's integer)."""
+    value = require(head, key, "[plan]")
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise PlanError(f"[plan] {key}: {value!r} は年度（西暦の整数、例: 2026）ではありません。")
+    return value
 
 
 def _grade_scale(rows: Any) -> GradeScale | None:

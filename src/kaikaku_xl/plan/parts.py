@@ -24,6 +24,7 @@ from kaikaku_xl.plan.model import (
     section_no,
 )
 from kaikaku_xl.plan.numformat import MAX_DECIMALS
+from kaikaku_xl.plan.period import year_problem
 
 
 def require(table: dict[str, Any], key: str, where: str) -> Any:
@@ -140,6 +141,9 @@ def parse_item(raw: dict[str, Any], policy_nos: set[int], sections: dict[str, Se
         value = raw.get(key)
         if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
             raise PlanError(f"{where}: {label}（{key}）が整数ではありません。")
+        problem = None if value is None else year_problem(value)
+        if problem:
+            raise PlanError(f"{where}: {label}（{key}）: {problem}")
         years.append(value)
     start, end = years
     if start is not None and end is not None and start > end:

@@ -25,7 +25,7 @@ def read_effect_plans(
         if not reader.required(row, spec):
             continue
         item = reader.item_no(row, "item")
-        year = reader.integer(row, "year", "年度")
+        year = reader.year(row, "year", "年度")
         amount = reader.number(row, "amount", "計画効果額", "円")
         if item is not None and item not in items:
             reader.bad(row, "item", f"取組項目 No.{item} は取組項目シートにありません。")

@@ -61,7 +61,7 @@ def read_items(
         complete = reader.required(row, PLAN_ITEMS)
         no, policy = reader.item_no(row, "no"), reader.integer(row, "policy", "基本方針")
         years = {
-            key: reader.integer(row, key, label) if key in row.cells else None
+            key: reader.year(row, key, label) if key in row.cells else None
             for key, label in (("start_year", "開始年度"), ("end_year", "終了年度"))
         }
         if not complete or no is None or policy is None:

@@ -16,12 +16,13 @@ from openpyxl.workbook.workbook import Workbook
 
 from kaikaku_xl.errors import PlanError, PlanWorkbookError
 from kaikaku_xl.plan import Plan, load_plan, plan_from_dict
+from kaikaku_xl.plan.period import period_problems
 from kaikaku_xl.plan.scale_rows import scale_from_rows
 from kaikaku_xl.plan_io.contract import PLAN_FIELDS, PLAN_GRADES, PLAN_HISTORY, PLAN_SHEET
 from kaikaku_xl.plan_io.effects import read_effect_plans, read_sections
 from kaikaku_xl.plan_io.items import read_items, read_policies
 from kaikaku_xl.plan_io.measures import read_measures
-from kaikaku_xl.plan_io.sheet import PlanReader, norm
+from kaikaku_xl.plan_io.sheet import PlanReader, Row, norm
 from kaikaku_xl.xlsx.a1 import column_letter
 from kaikaku_xl.xlsx.fastread import uncalculated_cells
 from kaikaku_xl.xlsx.package import inspect
@@ -31,17 +32,17 @@ from kaikaku_xl.xlsx.safezip import check_package
 def _head(reader: PlanReader, wb: Workbook) -> dict[str, Any]:
     by_label = {f.label: f for f in PLAN_FIELDS}
     out: dict[str, Any] = {}
-    seen = set()
+    seen: dict[str, Row] = {}
     for row in reader.rows(wb, PLAN_SHEET):
         field = by_label.get(norm(row.value("label")))
         if field is None:
             continue
-        seen.add(field.key)
+        seen[field.key] = row
         if field.key.endswith("year"):
             if reader.blank(row, "value"):
                 reader.bad(row, "value", f"「{field.label}」が空欄です。")
                 continue
-            year = reader.integer(row, "value", field.label)
+            year = reader.year(row, "value", field.label)
             if year is not None:
                 out[field.key] = year
             continue
@@ -53,13 +54,19 @@ def _head(reader: PlanReader, wb: Workbook) -> dict[str, Any]:
     for f in PLAN_FIELDS:
         if f.required and f.key not in seen:
             reader.problems.append((PLAN_SHEET.sheet, "", f"「{f.label}」の行がありません。"))
-    if all(k in out for k in ("baseline_year", "start_year", "end_year")) and not (
-        out["baseline_year"] < out["start_year"] <= out["end_year"]
-    ):
-        reader.problems.append(
-            (PLAN_SHEET.sheet, "", "基準年度 < 計画開始年度 ≦ 計画終了年度 になっていません。")
-        )
+    _check_period(reader, out, seen)
     return out
+
+
+def _check_period(reader: PlanReader, head: dict[str, Any], rows: dict[str, Row]) -> None:
+    """The plan's years against each other and its bounds (plan/period.py), named by the cell at fault; a year at
+    fault is dropped from `head`, so that nothing is checked against a period not known."""
+    if not all(k in head for k in ("baseline_year", "start_year", "end_year")):
+        return
+    problems = period_problems(head["baseline_year"], head["start_year"], head["end_year"])
+    for key, message in problems.items():
+        reader.bad(rows[key], "value", message)
+        head.pop(key)
 
 
 def _history(reader: PlanReader, wb: Workbook) -> list[dict[str, Any]]:

@@ -15,6 +15,7 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kaikaku_xl.plan import ItemNo, item_no
+from kaikaku_xl.plan.period import year_problem
 from kaikaku_xl.plan_io.contract import EXAMPLE_MARK, PLAN_REQUIRED
 from kaikaku_xl.text import cell_text
 from kaikaku_xl.xlsx.tablespec import TableSpec
@@ -77,6 +78,15 @@ class PlanReader:
             self.bad(row, key, f"{label}「{cell_text(raw)}」は整数ではありません。")
             return None
         return int(number)
+
+    def year(self, row: Row, key: str, label: str) -> int | None:
+        """A 年度 (西暦): an integer, refused with the hint where it cannot be one (a 和暦 year typed as 8)."""
+        year = self.integer(row, key, label)
+        problem = None if year is None else year_problem(year)
+        if problem:
+            self.bad(row, key, f"{label}: {problem}")
+            return None
+        return year
 
     def item_no(self, row: Row, key: str) -> ItemNo | None:
         raw = row.value(key)

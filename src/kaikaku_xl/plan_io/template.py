@@ -39,6 +39,7 @@ from kaikaku_xl.plan_io.contract import (
 )
 from kaikaku_xl.xlsx.styles import apply
 from kaikaku_xl.xlsx.tablespec import FMT_GENERAL, TableSpec
+from kaikaku_xl.xlsx.textcell import put_value
 from kaikaku_xl.xlsx.validation import whole_check
 
 ROWS_WITH_DROPDOWNS = 500
@@ -136,14 +137,12 @@ def _rows(plan: Plan) -> dict[str, list[list[Any]]]:
 def _table(
     ws: Worksheet, spec: TableSpec, rows: Sequence[Sequence[Any]], example: Sequence[Any] | None
 ) -> None:
-    ws.cell(row=1, column=1, value=spec.sheet)
-    apply(ws.cell(row=1, column=1), "title")
-    ws.cell(row=2, column=1, value=PLAN_NOTES.get(spec.name, ""))
-    apply(ws.cell(row=2, column=1), "note")
+    apply(put_value(ws.cell(row=1, column=1), spec.sheet), "title")
+    apply(put_value(ws.cell(row=2, column=1), PLAN_NOTES.get(spec.name, "")), "note")
     required = PLAN_REQUIRED.get(spec.name, ())
     top = spec.anchor_row
     for j, col in enumerate(spec.columns, start=1):
-        cell = ws.cell(row=top, column=j, value=col.header)
+        cell = put_value(ws.cell(row=top, column=j), col.header)
         apply(cell, "header")
         note = PLAN_COLUMN_NOTES.get((spec.name, col.key))
         if note or col.key in required:
@@ -155,7 +154,7 @@ def _table(
     body = body or [[None] * len(spec.columns)]
     for i, row in enumerate(body, start=top + 1):
         for j, col in enumerate(spec.columns, start=1):
-            cell = ws.cell(row=i, column=j, value=row[j - 1])
+            cell = put_value(ws.cell(row=i, column=j), row[j - 1])  # text never a formula
             apply(cell, "input", col.fmt if col.fmt != FMT_GENERAL else None, col.wrap)
             if example and i == top + 1:
                 cell.font = Font(name=FONT, italic=True, color=palette.EXAMPLE_TEXT)
