@@ -27,6 +27,7 @@ from kaikaku_xl.palette import (
     WEB_FONTS,
     css,
 )
+from kaikaku_xl.text import strip_bidi_controls
 
 # Phones: each table row becomes a card of "column: value" lines (a wide table squeezed into 375 px would print
 # one character per line); charts keep a readable size and scroll sideways inside their figure.
@@ -89,7 +90,7 @@ def _cell_html(tag: str, cell: Cell, extra: str = "") -> str:
         attrs += f' data-ref="{escape(cell.ref)}"'
         if cell.raw is not None:
             attrs += f' data-value="{escape(_value(cell.raw))}"'
-    body = "<br>".join(escape(part) for part in cell.text.split("\n"))
+    body = "<br>".join(escape(part) for part in strip_bidi_controls(cell.text).split("\n"))
     return f"<{tag}{attrs}>{body}</{tag}>"
 
 

@@ -25,7 +25,7 @@ from kaikaku_xl.plan.scale import (
     GradeScale,
 )
 from kaikaku_xl.plan.vocabulary import YES_NO
-from kaikaku_xl.text import cell_text
+from kaikaku_xl.text import CHOICE_BREAKERS, CHOICE_LIST_MAX, cell_text, choice_list_text
 
 YES, NO = YES_NO
 RESERVED = (NOT_GRADED, "-", EXCLUDED, NOT_ENTERED)  # marks the product keeps for itself
@@ -37,19 +37,26 @@ def _nfkc(value: Any) -> str:
     return unicodedata.normalize("NFKC", cell_text(value))
 
 
+MAX_THRESHOLD = 1000  # 100,000%: a larger しきい値 is a slip (1e400), and no rate compares with it as a float
+
+
 def _threshold(value: Any) -> Fraction | None:
-    """The typed decimal exactly ("60%" and 0.6 alike); None when it is not a number."""
+    """The typed decimal exactly ("60%" and 0.6 alike); None when it is not a usable number (not one, infinite,
+    NaN, or beyond ±MAX_THRESHOLD)."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
-        return typed(value)
-    text = _nfkc(value).replace(",", "")
-    percent = text.endswith("%")
-    try:
-        number = Fraction(Decimal(text.rstrip("%").strip()))
-    except (InvalidOperation, ValueError):
-        return None
-    return number / 100 if percent else number
+        number = typed(value)
+    else:
+        text = _nfkc(value).replace(",", "")
+        try:
+            decimal = Decimal(text.rstrip("%").strip())
+        except (InvalidOperation, ValueError):
+            return None
+        if not decimal.is_finite() or abs(decimal) > MAX_THRESHOLD * 100:
+            return None
+        number = Fraction(decimal) / (100 if text.endswith("%") else 1)
+    return number if number is not None and abs(number) <= MAX_THRESHOLD else None
 
 
 def _color(value: Any) -> str | None:
@@ -81,7 +88,7 @@ def scale_from_rows(rows: list[dict[str, Any]]) -> tuple[GradeScale | None, list
         return None, problems
     if len(rows) < 2:
         problems.append((0, "label", "評価は2段階以上にしてください。"))
-    problems += _order(rows)
+    problems += _order(rows) + _list_problems(rows)
     if problems:
         return None, problems
     return GradeScale(tuple(grades), custom=True), problems
@@ -121,7 +128,25 @@ def _label_problem(label: str, seen: dict[str, int], i: int) -> Found:
         return "label", f"「{label}」は未入力・対象外の表示に使うため、評価の記号にできません。"
     if label.upper() in seen:
         return "label", f"評価「{label}」が重複しています（{seen[label.upper()] + 1}行目と同じ）。"
+    if any(breaker in label for breaker in CHOICE_BREAKERS):
+        return "label", f'評価の記号「{label}」に「,」や「"」は使えません（評価の選択肢が壊れます）。'
     return None
+
+
+def _list_problems(rows: list[dict[str, Any]]) -> list[Problem]:
+    """The 評価 dropdown lists every label and 対象外: Excel keeps such a list up to CHOICE_LIST_MAX characters."""
+    labels = [_nfkc(row.get("label")) for row in rows]
+    length = len(choice_list_text((*labels, EXCLUDED)))
+    if length <= CHOICE_LIST_MAX:
+        return []
+    return [
+        (
+            len(rows) - 1,
+            "label",
+            f"評価の記号が長すぎます（選択肢「対象外」と合わせて {length} 文字、{CHOICE_LIST_MAX} 文字まで）。"
+            "記号を短くし、説明は名称の列に書いてください。",
+        )
+    ]
 
 
 def _basis_problem(basis: str, label: str) -> Found:
@@ -140,7 +165,8 @@ def _threshold_problem(raw: Any, basis: str, label: str) -> Found:
         shown = "空欄" if _nfkc(raw) == "" else f"「{_nfkc(raw)}」"
         return (
             "threshold",
-            f"評価「{label}」（基準 {basis}）のしきい値が{shown}です。数値を入力してください（1 = 100%）。",
+            f"評価「{label}」（基準 {basis}）のしきい値が{shown}です。"
+            f"数値を入力してください（1 = 100%、{MAX_THRESHOLD:,} まで）。",
         )
     if _nfkc(raw) != "":
         return "threshold", f"基準「{basis}」の評価「{label}」にしきい値は使いません。空欄にしてください。"

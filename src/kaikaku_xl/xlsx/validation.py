@@ -8,6 +8,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from kaikaku_xl.text import choice_list_text, fits_choice_list
 from kaikaku_xl.xlsx.tablespec import TableSpec
 
 VALIDATION_ROWS = 2000  # rows below a table that keep their dropdowns when staff add rows
@@ -22,16 +23,25 @@ def add_validation(
     ws.add_data_validation(dv)
 
 
+# Excel's limits on a validation's messages: longer ones make Excel repair the file and drop the validation.
+PROMPT_MAX, ERROR_MAX = 255, 225
+
+
 def choice_list(values: Iterable[str], prompt: str) -> DataValidation:
+    """A dropdown of the choices; where Excel cannot hold them as a literal list (a comma or quote in one, over
+    255 characters: text.fits_choice_list), only the input message is kept (no dropdown, no broken file): the
+    readers check the value typed anyway."""
+    values = list(values)
+    fits = fits_choice_list(values)
     return DataValidation(
-        type="list",
-        formula1='"' + ",".join(values) + '"',
+        type="list" if fits else None,
+        formula1='"' + choice_list_text(values) + '"' if fits else None,
         allow_blank=True,
-        showErrorMessage=True,
+        showErrorMessage=fits,
         errorTitle="入力値",
-        error=prompt,
+        error=prompt[:ERROR_MAX],
         promptTitle="入力",
-        prompt=prompt,
+        prompt=prompt[:PROMPT_MAX],
         showInputMessage=True,
     )
 
