@@ -13,6 +13,7 @@ import logging
 import re
 import sys
 from collections.abc import Mapping
+from datetime import datetime
 from typing import NoReturn
 
 from kaikaku_xl import __version__
@@ -36,7 +37,26 @@ MESSAGES: tuple[tuple[str, str], ...] = (
     (r"argument (.+?): ignored explicit argument (.+)", r"引数 \1: 値 \2 は指定できません"),
     (r"ambiguous option: (.+?) could match (.+)", r"オプション \1 があいまいです（候補: \2）"),
     (r"one of the arguments (.+) is required", r"\1 のどれかが必要です"),
+    (
+        r"argument (.+?): (.+)",
+        r"引数 \1: \2",
+    ),  # a value our own type refused (now_value): its message is Japanese
 )
+
+NOW_FORMAT = "--now は 2027-04-30T09:00 の形式で指定してください"
+
+
+def now_value(text: str) -> str:
+    """--now as typed, once it reads as a local date and time (2027-04-30T09:00, or a date alone)."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"「{text}」は日時として読めません。{NOW_FORMAT}。") from None
+    if moment.tzinfo is not None:
+        raise argparse.ArgumentTypeError(
+            f"「{text}」には時差が付いています。{NOW_FORMAT}（日本時間で、時差なし）。"
+        )
+    return text
 
 
 TYPE_NAMES = {"int": "整数", "float": "数値"}

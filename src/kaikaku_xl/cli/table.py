@@ -10,6 +10,7 @@ import argparse
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from kaikaku_xl.cli.args import now_value
 from kaikaku_xl.cli.commands import (
     cmd_close_year,
     cmd_collect,
@@ -67,7 +68,7 @@ class Command:
 
 # Arguments several commands share, worded once.
 MASTER = Arg("path", "マスターワークブック（.xlsx / .xlsm）")
-NOW = Arg("--now", "記録する日時（ISO 形式、再現用）")
+NOW = Arg("--now", "記録する日時（ISO 形式、再現用）", type=now_value)
 JSON = Arg("--json", "JSON で出力（機械可読）", action="store_true")
 PLAN = Arg("--plan", "計画ファイル（計画ワークブック .xlsx または TOML）。省略時は同梱の小美玉市の計画")
 CYCLE_YEAR = Arg("--year", "年度（西暦）", type=int, required=True)
@@ -119,7 +120,7 @@ COMMANDS: tuple[Command, ...] = (
             MASTER,
             Arg("--out", "書き出すフォルダー", required=True),
             Arg("--year", "評価年度（省略時は設定シートの値）", type=int),
-            Arg("--now", "資料の作成日時（ISO 形式、再現用）"),
+            Arg("--now", "資料の作成日時（ISO 形式、再現用）", type=now_value),
         ),
     ),
     Command(

@@ -13,6 +13,7 @@ government institution as a permitted purpose; the key "noncommercial" says so (
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
 import os
 import sys
@@ -44,6 +45,60 @@ MANIFEST_IDS = {
     "prod": "7333e6da-793a-421f-bc54-4e04ff52cdcd",
 }
 DEFAULTS |= {f"XLWINGS_MANIFEST_ID_{env.upper()}": uid for env, uid in MANIFEST_IDS.items()}
+
+
+# uvicorn has no timeout for a request's head (its timeout_keep_alive runs only between requests, and any byte
+# received cancels it; uvicorn issue #157 "--timeout-request-start" is still open): a caller that sends part of
+# its headers and then trickles or waits would hold a connection for as long as it likes. The server's own
+# protocol (header_deadline_protocol) closes a connection whose request head is not complete this many seconds
+# after the connection was made or the previous response was sent.
+HEADER_TIMEOUT_SECONDS = 10.0
+
+
+def header_deadline_protocol() -> type[asyncio.Protocol]:
+    """uvicorn's h11 protocol with a deadline for each request head (HEADER_TIMEOUT_SECONDS)."""
+    import h11
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    class HeaderDeadlineProtocol(H11Protocol):
+        _head_deadline: asyncio.TimerHandle | None = None
+
+        def _arm(self) -> None:
+            self._disarm()
+            self._head_deadline = self.loop.call_later(HEADER_TIMEOUT_SECONDS, self._head_too_slow)
+
+        def _disarm(self) -> None:
+            if self._head_deadline is not None:
+                self._head_deadline.cancel()
+                self._head_deadline = None
+
+        def _head_too_slow(self) -> None:
+            self._head_deadline = None
+            if not self.transport.is_closing():
+                self.logger.warning(
+                    "リクエストの見出しが %s 秒以内に届かないため、接続を閉じました。", HEADER_TIMEOUT_SECONDS
+                )
+                self.transport.close()
+
+        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+            super().connection_made(transport)
+            self._arm()
+
+        def data_received(self, data: bytes) -> None:
+            super().data_received(data)
+            if self.conn.their_state is not h11.IDLE:  # the whole head arrived (h11 holds a partial one back)
+                self._disarm()
+
+        def on_response_complete(self) -> None:
+            super().on_response_complete()
+            if not self.transport.is_closing() and self.conn.their_state is h11.IDLE:
+                self._arm()  # the next request's head on this kept-alive connection
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            self._disarm()
+            super().connection_lost(exc)
+
+    return HeaderDeadlineProtocol
 
 
 class ServerSetupError(KaikakuError, RuntimeError):
@@ -111,4 +166,11 @@ def serve(
         print(
             "注意: Office.js のアドインは HTTPS が必要です。証明書を指定するか、HTTPS のリバースプロキシ経由で公開してください。"
         )
-    uvicorn.run(application, host=host, port=port, ssl_certfile=certfile, ssl_keyfile=keyfile)
+    uvicorn.run(
+        application,
+        host=host,
+        port=port,
+        ssl_certfile=certfile,
+        ssl_keyfile=keyfile,
+        http=header_deadline_protocol(),  # a deadline for every request's head: see HEADER_TIMEOUT_SECONDS
+    )

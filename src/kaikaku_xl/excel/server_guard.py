@@ -20,6 +20,7 @@ import inspect
 import ipaddress
 import json
 import logging
+import math
 import os
 import weakref
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -73,26 +74,38 @@ def is_loopback(host: str) -> bool:
         return False  # a host name other than localhost may resolve to anything
 
 
+AUTH_PROVIDERS_ENV = "XLWINGS_AUTH_PROVIDERS"
+
+
 def _auth_providers(env: MutableMapping[str, str]) -> list[str]:
-    raw = env.get("XLWINGS_AUTH_PROVIDERS", "").strip()
+    """The auth providers xlwings Server is given: a JSON list of names (as it reads the variable; anything else
+    stops it at start with a traceback). An empty name is no provider."""
+    raw = env.get(AUTH_PROVIDERS_ENV, "").strip()
     if not raw:
         return []
     try:
         value = json.loads(raw)
     except ValueError:
-        return [raw]
-    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+        value = None
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ServerGuardError(
+            f"環境変数 {AUTH_PROVIDERS_ENV} の値 {raw!r} を読めません。JSON の配列で指定してください"
+            f"（例: PowerShell で $env:{AUTH_PROVIDERS_ENV} = '[\"entraid\"]'）。使わない場合は設定を削除してください。"
+        )
+    return [v for v in value if v.strip()]
 
 
 def require_auth_for(host: str, env: MutableMapping[str, str] | None = None) -> None:
-    """Refuse to listen beyond loopback without a secret or an xlwings auth provider."""
+    """Refuse to listen beyond loopback without a secret or an xlwings auth provider; refuse an auth provider
+    setting xlwings Server cannot read, wherever it listens."""
     env = os.environ if env is None else env
+    providers = _auth_providers(env)
     if is_loopback(host):
         return
     secret = env.get(SECRET_ENV, "")
     if secret and len(secret) < MIN_SECRET_CHARS:
         raise ServerGuardError(f"{SECRET_ENV} が短すぎます（{MIN_SECRET_CHARS} 文字以上にしてください）。")
-    if not secret and not _auth_providers(env):
+    if not secret and not providers:
         raise ServerGuardError(
             f"--host {host} はこの PC 以外からも接続できるため、認証なしでは起動しません。"
             f"共有シークレットを環境変数 {SECRET_ENV} に設定する（例: PowerShell で "
@@ -103,10 +116,14 @@ def require_auth_for(host: str, env: MutableMapping[str, str] | None = None) -> 
 
 
 def _max_bytes(env: MutableMapping[str, str]) -> int:
+    """The request-size limit in bytes; the default where the setting is not a positive, finite number."""
     try:
-        return int(float(env.get(MAX_MB_ENV, DEFAULT_MAX_MB)) * 1024 * 1024)
+        mb = float(env.get(MAX_MB_ENV, DEFAULT_MAX_MB))
     except ValueError:
-        return int(DEFAULT_MAX_MB * 1024 * 1024)
+        mb = DEFAULT_MAX_MB
+    if not math.isfinite(mb) or mb <= 0:
+        mb = DEFAULT_MAX_MB
+    return int(mb * 1024 * 1024)
 
 
 async def _reply(

@@ -79,6 +79,10 @@ def _rollup_frame(
         if len(values) != n:
             raise FormulaError(f"{label}（{len(values)}行）は区分（{n}行）と同じ行数にしてください。")
     keep = [i for i in range(n) if keys[i] != "" and ids[i] is not None]
+    if not keep:
+        raise FormulaError(
+            "区分の列に値がありません（空欄だけです）。区分の入った列（例: ItemResults[基本方針]）を指定してください。"
+        )
     item_frame = pd.DataFrame(
         {
             "item": pd.Series([ids[i] for i in keep], dtype=object),
@@ -157,8 +161,13 @@ def kk_rollup(
     try:
         labels = GradeScale.of(scale_from(scale, Settings())).labels
         frame = _rollup_frame(groups, grades, effects, items, measure_items, progresses, labels)
-    except Exception as exc:
+        return _rollup_table(frame, labels)
+    except Exception as exc:  # a cell shows a message, never a traceback
         return error_value(exc)
+
+
+def _rollup_table(frame: pd.DataFrame, labels: tuple[str, ...]) -> pd.DataFrame:
+    """The roll-up as the sheet shows it: Japanese headers, − where a figure is not known."""
     keys = rollup_keys(labels)
     spec = c.policy_summary_spec(labels)
     headers = [GROUP_HEADER, *(spec.column(k).header for k in keys)]
