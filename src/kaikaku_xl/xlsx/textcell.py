@@ -2,7 +2,7 @@
 
 openpyxl makes a formula of any str starting with "=" (and an error value of "#N/A"…): text someone typed as
 `=HYPERLINK(...)` or `=cmd|' /C calc'!A0` would be written back into another book as a live formula.
-Text starting with a character Excel reads as the start of a formula ("=", "+", "-", "@") also gets the quote
+Text starting with a character Excel reads as the start of a formula ("=", "+", "-", "@", or full-width) gets the quote
 prefix, so that Excel shows it as typed and keeps it text when the cell is edited. The XML writers (sheetxml.py,
 patch.py) write every str as an inline string already.
 """
@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # a writer through Excel never imports openpyxl (importing it is slow)
     from openpyxl.cell.cell import Cell, MergedCell
 
-FORMULA_LEADS = ("=", "+", "-", "@")
+# Japanese Excel takes the full-width forms typed with the IME as the start of a formula too.
+FORMULA_LEADS = ("=", "+", "-", "@", "＝", "＋", "－", "＠")
 _TYPED_LEADS = (*FORMULA_LEADS, "'")  # Excel also eats a leading apostrophe typed into a cell
 
 
