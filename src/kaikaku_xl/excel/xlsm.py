@@ -118,18 +118,18 @@ def _actions_sheet(wb: Workbook, plan: Plan) -> Worksheet:
         ws.column_dimensions[letter].width = width
     cells = n.ACTION_CELLS
     apply(put_value(ws["A1"], f"{plan.name} 操作"), "title")
-    ws["A2"] = "処理を選んで「更新」ボタンを押すと、Python（kaikaku-xl）が計算してこのブックに書き込みます。"
-    apply(ws["A2"], "note")
+    note = "処理を選んで「更新」ボタンを押すと、Python（kaikaku-xl）が計算してこのブックに書き込みます。"
+    apply(put_value(ws["A2"], note), "note")
     for address, label, value, role in (
         (cells.action, "ボタンで実行する処理", n.ACTION_REFRESH, "input"),
         (cells.status, "状態", "まだ実行していません。", "output"),
         (cells.export_dir, "出力先フォルダ", n.DEFAULT_EXPORT_DIR, "input"),
     ):
         target = ws[address]
-        label_cell = ws.cell(row=target.row, column=target.column - 1, value=label)
+        label_cell = put_value(ws.cell(row=target.row, column=target.column - 1), label)
         apply(label_cell, "kpi_label")
         label_cell.alignment = Alignment(vertical="top")  # beside the top of a tall 状態 cell
-        target.value = value
+        put_value(target, value)
         apply(target, role, wrap=address == cells.status)
     choice = DataValidation(
         type="list",
@@ -150,7 +150,7 @@ def _actions_sheet(wb: Workbook, plan: Plan) -> Worksheet:
     for i, line in enumerate(ACTION_LINES, start=first):
         # one line across the sheet's columns, wrapped, as tall as its text (column A alone cut it off)
         ws.merge_cells(start_row=i, start_column=1, end_row=i, end_column=len(COLUMN_WIDTHS))
-        apply(ws.cell(row=i, column=1, value=line), "title" if line.startswith("■") else "body")
+        apply(put_value(ws.cell(row=i, column=1), line), "title" if line.startswith("■") else "body")
         height = row_height([(line, span)])
         if height:
             ws.row_dimensions[i].height = height
@@ -185,10 +185,10 @@ CONF_NOTES: tuple[str, ...] = (
 def _conf_sheet(wb: Workbook) -> Worksheet:
     ws = wb.create_sheet(n.CONF_SHEET)
     for i, (key, value) in enumerate(CONF_ROWS, start=1):
-        ws.cell(row=i, column=1, value=key)
-        ws.cell(row=i, column=2, value=value)
+        put_value(ws.cell(row=i, column=1), key)
+        put_value(ws.cell(row=i, column=2), value)
     for i, line in enumerate(CONF_NOTES, start=len(CONF_ROWS) + 2):  # after one empty row: not read
-        ws.cell(row=i, column=1, value=line)
+        put_value(ws.cell(row=i, column=1), line)
     ws.column_dimensions["A"].width = 16
     ws.column_dimensions["B"].width = 24
     ws.sheet_state = "hidden"

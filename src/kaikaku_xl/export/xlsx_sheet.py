@@ -78,7 +78,7 @@ class SheetWriter:
             cell = Cell(cell)
         target = self.ws.cell(row=row, column=col)
         if cell.number is not None:
-            target.value = cell.number
+            put_value(target, cell.number)
             target.number_format = cell.number_format or "General"
         elif cell.text != "":
             put_value(target, _clean(cell.text))  # never a formula, whatever the text starts with

@@ -180,11 +180,10 @@ def _write_guide(wb: Workbook, plan: Plan, sample: bool, macro: bool, protect: b
     ws.column_dimensions["A"].width = 110
     apply(put_value(ws["A1"], f"{plan.name}（{plan.city}） 管理ワークブック"), "title")
     if sample:
-        ws["A2"] = (
-            SAMPLE_MARK
-            + "このブックの実績・進捗状況・効果額台帳は説明用の架空データです。実際の値ではありません。"
+        sample_note = (
+            "このブックの実績・進捗状況・効果額台帳は説明用の架空データです。実際の値ではありません。"
         )
-        apply(ws["A2"], "title")
+        apply(put_value(ws["A2"], SAMPLE_MARK + sample_note), "title")
     lines = guide_lines(macro=macro, protect=protect, plan=plan)
     for i, line in enumerate(lines, start=3):
         apply(put_value(ws.cell(row=i, column=1), line), "body")

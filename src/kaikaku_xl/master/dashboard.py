@@ -86,11 +86,9 @@ def write_dashboard(wb: Workbook, plan: Plan, layout: c.Layout, protect: bool) -
 def _figures(ws: Worksheet, plan: Plan) -> None:
     """The title, its note and the labelled figures (KPI cells) refresh fills."""
     apply(put_value(ws["A1"], dashboard_title(plan.name)), "title")
-    ws["A2"] = DASHBOARD_NOTE
-    apply(ws["A2"], "note")
+    apply(put_value(ws["A2"], DASHBOARD_NOTE), "note")
     for kpi in c.DASHBOARD_KPIS:
-        ws[kpi.label_cell] = kpi.label
-        apply(ws[kpi.label_cell], "kpi_label")
+        apply(put_value(ws[kpi.label_cell], kpi.label), "kpi_label")
         apply(ws[kpi.cell], "kpi", kpi.fmt)
 
 
