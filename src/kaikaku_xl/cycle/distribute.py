@@ -392,9 +392,10 @@ def _save(
 ) -> None:
     """The department files, staged in a folder inside `out`, then the master's records in one commit, then the
     files moved into `out` (one rename each). No file reaches `out` without its record: a failure or a crash
-    before the commit leaves the master and `out` as they were (the staging folder is removed, or after a
-    kill left behind under a name starting with "."); a crash after it leaves files recorded but not yet moved,
-    which the next distribute (with --force) sends again as a newer distribution."""
+    before the commit leaves the master and `out` as they were (the staging folder is removed; after a kill
+    it stays, hidden by its leading ".", until the next distribute removes it); a crash after the commit leaves
+    records of files not (all) moved: never delivered, they are superseded when distribute runs again (status
+    reads each department's latest distribution; --force for the files that did arrive in `out`)."""
     out.mkdir(parents=True, exist_ok=True)
     for left in out.glob(STAGING_PREFIX + "*"):  # a killed run's: never delivered (recorded or not)
         shutil.rmtree(left, ignore_errors=True)

@@ -43,10 +43,10 @@ def _revised_from(revisions: pd.DataFrame, year: int) -> dict[str, int]:
     out: dict[str, int] = {}
     if revisions is None or not len(revisions):
         return out
-    for row in revisions[revisions["kind"] == TARGET].itertuples():
-        first, last = int(row.year), _number(row.last_year)
+    for row in revisions[revisions["kind"] == TARGET].to_dict("records"):
+        first, last, measure = int(row["year"]), _number(row.get("last_year")), str(row["measure_id"])
         if first <= year and (last is None or year <= last):
-            out[str(row.measure_id)] = max(first, out.get(str(row.measure_id), first))
+            out[measure] = max(first, out.get(measure, first))
     return out
 
 
