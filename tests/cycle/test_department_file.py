@@ -279,3 +279,24 @@ def _words(pdf: Path) -> list[tuple[str, float, float, float]]:
 
 def _unescape(text: str) -> str:
     return text.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
+
+
+def test_guide_text_starting_with_equals_stays_text(tmp_path: Path) -> None:
+    """A plan name or contact that starts with = is shown, never run (issue 21.6, for the 記入方法 sheet)."""
+    import zipfile
+
+    from openpyxl import Workbook
+
+    from kaikaku_xl.cycle.clerk_guide import GuideRow, write_guide
+
+    wb = Workbook()
+    evil = '=HYPERLINK("http://example.invalid","開く")'
+    write_guide(
+        wb.active, [GuideRow("title", evil), GuideRow("pair", evil, "+1"), GuideRow("text", "@SUM(1)")]
+    )
+    path = tmp_path / "guide.xlsx"
+    wb.save(path)
+    with zipfile.ZipFile(path) as zf:
+        assert b"<f>" not in zf.read("xl/worksheets/sheet1.xml")
+    ws = load_workbook(path).active
+    assert (ws["A1"].value, ws["B2"].value) == (evil, evil)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -74,8 +75,8 @@ def grade_rule(grade: Grade) -> str:
         rule = f"進捗率が {_percent(t)} 以上"
     elif grade.basis == BASIS_PLANNED and t is not None:
         rule = "計画どおりの進捗以上" if t == 1 else f"計画どおりの進捗の {_percent(t)} 以上"
-    elif grade.basis == BASIS_TYPED:
-        rule = "担当課が判断して選びます"
+    elif grade.basis == BASIS_TYPED:  # the label (and its name) is the whole definition
+        return grade.name if grade.name and grade.name != grade.label else "担当課が判断して選びます"
     else:
         rule = "上のいずれにも当たらない" if grade.basis == BASIS_OTHERWISE else grade.basis
     return f"{grade.name}：{rule}" if grade.name and grade.name != grade.label else rule
@@ -152,8 +153,28 @@ def _fill_rows(scale: GradeScale, facts: GuideFacts) -> list[GuideRow]:
         if scale.typed
         else f"指標のない項目は評価（{labels}）を選びます。指標のある項目の評価は指標の実績から決まります（灰色のセル）。"
     )
+    rows = [GuideRow("heading", "■ 記入するところ（黄色のセルだけ）")]
+    if facts.measures:  # a department without measures has nothing to fill on 実績
+        rows += _measure_rows(facts)
+    rows += [
+        GuideRow(
+            "text",
+            f"・{c.STATUS.sheet}：{year}年度の行に、進捗状況（{'・'.join(STATUS_VALUES)}）、取組実績、課題、"
+            f"今後の方向性を記入します。{grading}",
+        ),
+        GuideRow("must", must_sentence(scale)),
+        GuideRow(
+            "text",
+            f"・{c.LEDGER.sheet}：指標で捉えられない財政効果額を1行1件で入力します（No、年度、区分、金額、内容、算定根拠）。",
+        ),
+        GuideRow("text", "・灰色のセルは前年度までの値と確認用の値です（変更しても取り込まれません）。"),
+    ]
+    return rows
+
+
+def _measure_rows(facts: GuideFacts) -> list[GuideRow]:
+    year = facts.year
     rows = [
-        GuideRow("heading", "■ 記入するところ（黄色のセルだけ）"),
         GuideRow(
             "text",
             f"・実績：{year}年度の列に、各指標の実績値を「単位」列の単位で入力します（{facts.measures} 指標）。"
@@ -173,19 +194,6 @@ def _fill_rows(scale: GradeScale, facts: GuideFacts) -> list[GuideRow]:
                 f"（累計は自動で計算します。計画値も1年間の値です）：{'、'.join(facts.cumulative)}",
             )
         )
-    rows += [
-        GuideRow(
-            "text",
-            f"・{c.STATUS.sheet}：{year}年度の行に、進捗状況（{'・'.join(STATUS_VALUES)}）、取組実績、課題、"
-            f"今後の方向性を記入します。{grading}",
-        ),
-        GuideRow("must", must_sentence(scale)),
-        GuideRow(
-            "text",
-            f"・{c.LEDGER.sheet}：指標で捉えられない財政効果額を1行1件で入力します（No、年度、区分、金額、内容、算定根拠）。",
-        ),
-        GuideRow("text", "・灰色のセルは前年度までの値と確認用の値です（変更しても取り込まれません）。"),
-    ]
     return rows
 
 
@@ -218,19 +226,27 @@ def write_guide(ws: Worksheet, rows: list[GuideRow]) -> None:
     ws.page_margins.left = ws.page_margins.right = 0.6  # inches: 86 columns wide fits inside
 
 
+def _text(ws: Worksheet, row: int, column: int, value: str | None) -> Cell:
+    """A cell holding text as text: a department name or contact starting with = is never a formula."""
+    cell = ws.cell(row=row, column=column, value=value)
+    if cell.data_type == "f":
+        cell.data_type = "s"
+    return cell
+
+
 def _write_row(ws: Worksheet, number: int, row: GuideRow) -> None:
     if row.kind == "blank":
         return
     if row.kind in ("pair", "field"):
-        label = ws.cell(row=number, column=1, value=row.label)
+        label = _text(ws, number, 1, row.label)
         apply(label, "reference")
         label.font = Font(name=FONT, bold=True)
-        value = ws.cell(row=number, column=2, value=row.text or None)
+        value = _text(ws, number, 2, row.text or None)
         apply(value, "input" if row.kind == "field" else "reference", wrap=True)
         height = row_height([(row.text, TEXT_WIDTH), (row.label, LABEL_WIDTH)], BODY_SIZE)
         ws.row_dimensions[number].height = max(height or 0, 21 if row.kind == "field" else 0) or None
         return
-    cell = ws.cell(row=number, column=1, value=row.text)
+    cell = _text(ws, number, 1, row.text)
     ws.merge_cells(start_row=number, start_column=1, end_row=number, end_column=2)
     if row.kind == "title":
         apply(cell, "title")
