@@ -215,3 +215,56 @@ def test_no_department_file_without_its_record_after_kill_9(tmp_path: Path, poin
     assert len(list(out.glob("*.xlsx"))) == 6 and not list(out.glob(".kaikaku-*"))
     latest = {str(r.department): str(r.distribution_id) for r in _records(master)}
     assert {_identity(p)["distribution_id"] for p in out.glob("*.xlsx")} == set(latest.values())
+
+
+RANDOM_CHILD = """
+import sys
+from datetime import datetime
+from pathlib import Path
+from kaikaku_xl.cycle.distribute import distribute
+print("ready", flush=True)
+distribute(Path(sys.argv[1]), Path(sys.argv[2]), now=datetime.fromisoformat("2026-06-01T10:00:00"), force=True)
+"""
+
+
+@pytest.mark.slow
+def test_distribute_killed_at_random_moments(tmp_path: Path) -> None:
+    """A real process killed (Popen.kill: SIGKILL, TerminateProcess on Windows) at seeded random moments of a whole
+    run: whatever it leaves, every department file in the folder has its record in the master."""
+    import random
+    import shutil
+    import time
+
+    rng = random.Random(20261207)
+    master = make_master(tmp_path, sample=False)
+    clean = tmp_path / "clean.xlsx"
+    shutil.copy(master, clean)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(["src", "udfs", os.environ.get("PYTHONPATH", "")])}
+
+    def start(out: Path) -> subprocess.Popen[str]:
+        proc = subprocess.Popen(
+            [sys.executable, "-c", RANDOM_CHILD, str(master), str(out)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
+        return proc
+
+    began = time.monotonic()
+    assert start(tmp_path / "whole").wait(timeout=120) == 0
+    window = (time.monotonic() - began) * 1.2
+    outcomes = []
+    for trial in range(8):
+        shutil.copy(clean, master)
+        out = tmp_path / f"out{trial}"
+        proc = start(out)
+        time.sleep(rng.uniform(0, window))
+        proc.kill()
+        proc.wait(timeout=30)
+        recorded = {str(r.distribution_id) for r in _records(master)}
+        files = sorted(out.glob("*.xlsx")) if out.exists() else []
+        assert all(_identity(path)["distribution_id"] in recorded for path in files), trial
+        outcomes.append((len(recorded), len(files)))
+    print("distribute kills (records, files):", outcomes)
