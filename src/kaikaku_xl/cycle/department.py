@@ -117,7 +117,7 @@ def _write_beside(ws: Worksheet, table: DepartmentTable) -> None:
     for key in table.hidden_keys:
         ws.column_dimensions[get_column_letter(spec.anchor_col + keys.index(key))].hidden = True
     beside = table.beside
-    if beside is None:
+    if beside is None or not beside.rows:  # no measures: nothing to check against
         return
     left, top = spec.anchor_col + len(spec.columns), spec.anchor_row
     wraps = beside.wrap or [False] * len(beside.headers)
