@@ -71,9 +71,8 @@ class DistributeResult:
     sent: list[Sent] = field(default_factory=list)
 
 
-STAGING_PREFIX = (
-    ".kaikaku-配布中-"  # the folder inside --out the files are written to before they are recorded
-)
+# The folder inside --out the files are written to before the master records them (see _save).
+STAGING_PREFIX = ".kaikaku-配布中-"
 
 
 def safe_file_name(text: str) -> str:
