@@ -40,3 +40,16 @@ def year_header(year: int) -> str:
 def wareki(year: int) -> str:
     """2026 -> 令和8年度."""
     return f"{wareki_year(year)}年度"
+
+
+WEEKDAYS = "月火水木金土日"  # date.weekday(): Monday is 0
+
+
+def wareki_day(day: datetime.date) -> str:
+    """A date as people write it on a form: 2027-05-31 -> 令和9年5月31日（月）."""
+    return f"{wareki_date(day)}年{day.month}月{day.day}日（{WEEKDAYS[day.weekday()]}）"
+
+
+def fiscal_year_end(year: int) -> datetime.date:
+    """The last day of a 年度 (April to March): 2026 -> 2027-03-31."""
+    return datetime.date(year + 1, 3, 31)

@@ -31,7 +31,7 @@ from kaikaku_xl.master import contract as c
 def distributed(tmp_path: Path) -> tuple[Path, Path]:
     master = make_master(tmp_path, sample=False)
     out = tmp_path / "配布"
-    assert main(["distribute", str(master), "--out", str(out), "--due", "2026-05-31", "--now", NOW]) == 0
+    assert main(["distribute", str(master), "--out", str(out), "--due", "2027-05-31", "--now", NOW]) == 0
     return master, out
 
 
@@ -58,7 +58,10 @@ def test_department_file_holds_only_its_rows_and_identity(distributed: tuple[Pat
         for n in __import__("zipfile").ZipFile(path).namelist()
     )
     actuals = wb["実績"]
-    assert [cell.value for cell in actuals[3]] == c.actuals_spec(list(range(2025, 2031))).headers
+    headers = c.actuals_spec(list(range(2025, 2031))).headers
+    # the contract's table, then (outside it) the plan's values to check against
+    assert [cell.value for cell in actuals[3]][: len(headers)] == headers
+    assert actuals.tables["Actuals"].ref == f"A3:{actuals.cell(row=3, column=len(headers)).column_letter}7"
     assert "Actuals" in actuals.tables and c.STATUS.name in wb[c.STATUS.sheet].tables
     numbers = {actuals.cell(row=r, column=1).value for r in range(4, actuals.max_row + 1)}
     assert numbers == {2, 3, 5}
@@ -75,8 +78,8 @@ def test_department_file_holds_only_its_rows_and_identity(distributed: tuple[Pat
         and len(ident["fingerprint"]) == 16
         and ident["fingerprint"].startswith("F")
     )
-    assert "2026-05-31" in "".join(
-        str(cell.value) for cell in wb[c.SHEET_DEPARTMENT_GUIDE]["A"] if cell.value
+    assert "令和9年5月31日（月）" in "".join(
+        str(v) for row in wb[c.SHEET_DEPARTMENT_GUIDE].iter_rows(values_only=True) for v in row if v
     )
 
 

@@ -14,15 +14,18 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from kaikaku_xl.cycle.clerk_guide import GuideRow, write_guide
 from kaikaku_xl.errors import WorkbookError
 from kaikaku_xl.master import contract as c
-from kaikaku_xl.master.load import Loaded
-from kaikaku_xl.master.sheets import print_setup, protect_sheet, write_table
-from kaikaku_xl.plan.scale import GradeScale
-from kaikaku_xl.plan.vocabulary import LEDGER_KINDS, STATUS_VALUES
+from kaikaku_xl.master.sheets import first_sheet, print_setup, protect_sheet, write_table
+from kaikaku_xl.master.validation import AMOUNT_PROMPT, VALUE_PROMPT, number_hint
+from kaikaku_xl.plan.scale import EXCLUDED
+from kaikaku_xl.plan.vocabulary import LEDGER_KINDS, STATUS_CHOICES, STATUS_VALUES
 from kaikaku_xl.text import cell_text
+from kaikaku_xl.textfit import row_height
 from kaikaku_xl.xlsx.engine import RawTable
 from kaikaku_xl.xlsx.fastread import uncalculated_cells, uncalculated_message
 from kaikaku_xl.xlsx.package import inspect
@@ -30,9 +33,20 @@ from kaikaku_xl.xlsx.rows import table_rows
 from kaikaku_xl.xlsx.safezip import check_package
 from kaikaku_xl.xlsx.styles import apply
 from kaikaku_xl.xlsx.tablespec import TableSpec
-from kaikaku_xl.xlsx.textcell import put_value
-from kaikaku_xl.xlsx.validation import add_validation, choice_list, number_check, whole_check
-from kaikaku_xl.years import wareki
+from kaikaku_xl.xlsx.validation import add_validation, choice_list, whole_check
+
+
+@dataclass
+class Beside:
+    """Read-only columns written beside a table, outside it (not part of the Excel table: a return is read by its
+    headers, and these are the department's to check against, never to fill): headers, widths, and per table
+    row the values and their number formats."""
+
+    headers: list[str]
+    widths: list[float]
+    rows: list[list[Any]]
+    formats: list[str]  # per table row (the measure's decimals)
+    wrap: list[bool] = field(default_factory=list)  # per column
 
 
 @dataclass
@@ -45,6 +59,9 @@ class DepartmentTable:
     editable_rows: set[int]
     editable_keys: set[str]
     row_formats: list[str] | None = None  # per-measure number formats (the measure's decimals)
+    locked: set[tuple[int, str]] = field(default_factory=set)  # cells of editable rows that stay grey
+    beside: Beside | None = None
+    hidden_keys: set[str] = field(default_factory=set)  # columns hidden (later years: nothing to see yet)
 
     @property
     def rows(self) -> list[list[Any]]:
@@ -52,14 +69,14 @@ class DepartmentTable:
         return [[record[col.key] for col in self.spec.columns] for record in self.records]
 
     def editable(self, row: int, key: str) -> bool:
-        return row in self.editable_rows and key in self.editable_keys
+        return row in self.editable_rows and key in self.editable_keys and (row, key) not in self.locked
 
 
 @dataclass
 class DepartmentBook:
     department: str
     year: int
-    guide: list[str]
+    guide: list[GuideRow]
     tables: list[DepartmentTable]
     identity: dict[str, str]
     items: list[Any] = field(default_factory=list)  # the department's item numbers (ledger dropdown)
@@ -69,17 +86,14 @@ class DepartmentBook:
 
 def build_department_workbook(book: DepartmentBook) -> Workbook:
     wb = Workbook()
-    guide = wb.active
-    assert isinstance(guide, Worksheet)  # a new workbook's one sheet
+    guide = first_sheet(wb)
     guide.title = c.SHEET_DEPARTMENT_GUIDE
-    guide.column_dimensions["A"].width = 110
-    for i, line in enumerate(book.guide, start=1):
-        apply(put_value(guide.cell(row=i, column=1), line), "title" if i == 1 else "body")
-    print_setup(guide, 1, landscape=False)
-    guide.print_title_rows = None
+    write_guide(guide, book.guide)
+    protect_sheet(guide)  # only the 記入者・課長確認 fields are open
     for table in book.tables:
         ws = wb.create_sheet(table.spec.sheet)
         write_table(ws, table.spec, table.rows, editable=table.editable, row_formats=table.row_formats)
+        _write_beside(ws, table)
         ws.freeze_panes = ws.cell(
             row=table.spec.anchor_row + 1, column=4 if table.spec.name == c.ACTUALS_TABLE else 1
         )
@@ -96,30 +110,62 @@ def build_department_workbook(book: DepartmentBook) -> Workbook:
     return wb
 
 
+def _write_beside(ws: Worksheet, table: DepartmentTable) -> None:
+    """The table's hidden columns, and its read-only columns beside it (right of its last column)."""
+    spec = table.spec
+    keys = [col.key for col in spec.columns]
+    for key in table.hidden_keys:
+        ws.column_dimensions[get_column_letter(spec.anchor_col + keys.index(key))].hidden = True
+    beside = table.beside
+    if beside is None or not beside.rows:  # no measures: nothing to check against
+        return
+    left, top = spec.anchor_col + len(spec.columns), spec.anchor_row
+    wraps = beside.wrap or [False] * len(beside.headers)
+    for j, (header, width) in enumerate(zip(beside.headers, beside.widths, strict=True)):
+        apply(ws.cell(row=top, column=left + j, value=header), "header")
+        ws.column_dimensions[get_column_letter(left + j)].width = width
+    height = row_height([(h, w) for h, w in zip(beside.headers, beside.widths, strict=True)])
+    if height:
+        ws.row_dimensions[top].height = max(height, ws.row_dimensions[top].height or 0)
+    for i, values in enumerate(beside.rows, start=1):
+        for j, value in enumerate(values):
+            fmt = None if wraps[j] else beside.formats[i - 1]
+            apply(ws.cell(row=top + i, column=left + j, value=value), "reference", fmt, wraps[j])
+        tall = row_height(
+            [
+                (v, w)
+                for v, w, wrap in zip(values, beside.widths, wraps, strict=True)
+                if wrap and isinstance(v, str)
+            ]
+        )
+        if tall:
+            ws.row_dimensions[top + i].height = max(tall, ws.row_dimensions[top + i].height or 0)
+
+
 def _department_checks(ws: Worksheet, table: DepartmentTable, book: DepartmentBook) -> None:
-    """The master's dropdowns and number checks, on the department's input cells."""
+    """The master's dropdowns and input messages, on the department's input cells."""
     spec, rows = table.spec, max(len(table.records), 1)
     if spec.name == c.ACTUALS_TABLE:
-        add_validation(
-            ws, spec, f"y{book.year}", number_check("数値を入力してください（単位は「単位」列）。"), rows=rows
-        )
+        add_validation(ws, spec, f"y{book.year}", number_hint(VALUE_PROMPT), rows=rows)
     elif spec.name == c.STATUS.name:
         add_validation(
             ws,
             spec,
             "status",
-            choice_list(STATUS_VALUES, "未着手・実施中・完了から選んでください。"),
+            choice_list(STATUS_VALUES, STATUS_CHOICES + "意味は記入方法シートにあります。"),
             rows=rows,
         )
-        from kaikaku_xl.plan.scale import EXCLUDED
-
         who = "全ての項目" if book.typed else "指標のない項目"
+        choices = (*book.grades, EXCLUDED)
         add_validation(
             ws,
             spec,
             "grade",
             choice_list(
-                (*book.grades, EXCLUDED), f"{who}の評価（{'・'.join(book.grades)}）を選んでください。"[:250]
+                choices,
+                f"{who}の評価を {'・'.join(choices)} から選んでください（意味は記入方法シート）。空欄は未入力です。"[
+                    :250
+                ],
             ),
             rows=rows,
         )
@@ -138,7 +184,7 @@ def _department_checks(ws: Worksheet, table: DepartmentTable, book: DepartmentBo
         add_validation(
             ws, spec, "kind", choice_list(LEDGER_KINDS, "歳出削減・歳入増加から選んでください。"), rows=rows
         )
-        add_validation(ws, spec, "amount", number_check("金額（円）を数値で入力してください。"), rows=rows)
+        add_validation(ws, spec, "amount", number_hint(AMOUNT_PROMPT), rows=rows)
 
 
 # ---- reading a returned file ------------------------------------------------------------------------------
@@ -231,48 +277,3 @@ def read_returned(path: Path, specs: list[TableSpec]) -> Returned:
                 break
     wb.close()
     return Returned(path=path, identity=identity, tables=tables)
-
-
-def department_guide(
-    loaded: Loaded, department: str, year: int, due: str, contact: str, measures: int
-) -> list[str]:
-    """The lines of the 記入方法 sheet: what to fill in (this year's column, the grades this plan uses, the
-    cumulative measures), how to return the file, whom to ask."""
-    due_text = f"{due} までに" if due else "期限までに"
-    scale = GradeScale.of(loaded.settings)
-    grading = (
-        f"全ての項目の評価（{'・'.join(scale.labels)}）を選びます。"
-        if scale.typed
-        else f"指標のない項目は評価（{'・'.join(scale.labels)}）も選びます。"
-    )
-    lower = "・".join(scale.explained)
-    explain = f"評価が {lower} の項目や、" if lower else ""
-    cumulative = [
-        m.name for it in loaded.plan.items if it.lead == department for m in it.measures if m.cumulative
-    ]
-    return [
-        f"{loaded.plan.name} {year}年度（{wareki(year)}）実績報告 ― {department}",
-        "",
-        "■ 記入するところ（黄色のセルだけ）",
-        f"・実績：{year}年度の列に、各指標の実績値を「単位」列の単位で入力します（{measures} 指標）。"
-        "1.2万、３，０００円 などの表記も読み取ります。",
-        *(
-            [
-                f"・次の指標は累計の指標です。{year}年度の1年間の値（その年度の件数・金額）を入力してください"
-                f"（累計は自動で計算します）：{'、'.join(cumulative)}"
-            ]
-            if cumulative
-            else []
-        ),
-        f"・{c.STATUS.sheet}：{year}年度の行に、進捗状況（未着手・実施中・完了）、取組実績、課題、今後の方向性を記入します。"
-        f"{grading}{explain}実績がなく評価できない指標のある項目は、"
-        "取組実績・課題・今後の方向性を必ず記入してください。",
-        f"・{c.LEDGER.sheet}：指標で捉えられない財政効果額を1行1件で入力します（No、年度、区分、金額、内容、算定根拠）。",
-        "・灰色のセルは前年度までの値や計画の値です（変更しても取り込まれません）。",
-        "",
-        "■ 提出",
-        f"・{due_text}、このファイルを保存して（ファイル名は変えずに）、行革・DX推進担当へ返送してください。",
-        "・Excel 2016 以降・LibreOffice で開けます。マクロは入っていません。",
-        "・行の追加・削除、シート名・列見出しの変更はしないでください（取り込めなくなります）。",
-        f"・問い合わせ先：{contact or '行革・DX推進担当'}",
-    ]

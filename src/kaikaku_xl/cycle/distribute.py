@@ -8,22 +8,21 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
+import os
+import shutil
+import tempfile
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 from openpyxl import Workbook
 
-from kaikaku_xl.cycle.department import (
-    DepartmentBook,
-    DepartmentTable,
-    build_department_workbook,
-    department_guide,
-)
+from kaikaku_xl.cycle.clerk_guide import GuideFacts, guide_rows
+from kaikaku_xl.cycle.department import DepartmentBook, DepartmentTable, build_department_workbook
+from kaikaku_xl.cycle.plan_values import PlanValues, plan_columns, plan_values
 from kaikaku_xl.errors import InputError, WorkbookError
 from kaikaku_xl.master import contract as c
 from kaikaku_xl.master.load import Loaded, load
@@ -43,11 +42,13 @@ from kaikaku_xl.master.records import (
 from kaikaku_xl.metrics.items import running, runs_in
 from kaikaku_xl.plan import ItemNo, item_no
 from kaikaku_xl.plan.numformat import number_format
+from kaikaku_xl.plan.parts import file_name_key, file_name_part
 from kaikaku_xl.plan.scale import GradeScale
 from kaikaku_xl.progress import SILENT, Progress
 from kaikaku_xl.xlsx.engine import Engine, RawTable
 from kaikaku_xl.xlsx.file_engine import FileEngine
 from kaikaku_xl.xlsx.typed import number_or_text, whole_number
+from kaikaku_xl.years import fiscal_year_end, wareki, wareki_day
 
 BLANK_LEDGER_ROWS = 10
 
@@ -70,16 +71,43 @@ class DistributeResult:
     sent: list[Sent] = field(default_factory=list)
 
 
+# The folder inside --out the files are written to before the master records them (see _save).
+STAGING_PREFIX = ".kaikaku-配布中-"
+
+
 def safe_file_name(text: str) -> str:
-    """A department name usable as a file name on Windows."""
-    return re.sub(r'[\\/:*?"<>|\s]+', "_", text).strip("._") or "担当課"
+    """A department name usable as a file name on Windows (the plan refuses two that clean the same)."""
+    return file_name_part(text)
+
+
+def department_paths(out: Path, year: int, departments: list[str]) -> dict[str, Path]:
+    """Each department's file; two departments that would share one (「総務 課」/「総務　課」) are refused before
+    anything is written (the plan refuses them too, but a master's 取組項目 sheet can be edited by hand)."""
+    paths: dict[str, Path] = {}
+    seen: dict[str, str] = {}
+    for department in departments:
+        other = seen.setdefault(file_name_key(department), department)
+        if other != department:
+            raise InputError(
+                f"主要担当課「{other}」と「{department}」は、配布ファイルの名前にすると同じ"
+                f"「{safe_file_name(department)}」になります。取組項目シートの主要担当課を、同じ課なら同じ書き方に、"
+                "別の課なら区別できる名前にしてください。ファイルは作成していません。"
+            )
+        paths[department] = out / f"{year}年度_実績報告_{safe_file_name(department)}.xlsx"
+    return paths
 
 
 # ---- the department's tables, and the snapshot of every cell sent ------------------------------------------
 def _actuals(
-    loaded: Loaded, table: RawTable, measures: pd.DataFrame, year: int, snapshot: Snapshot
+    loaded: Loaded,
+    table: RawTable,
+    measures: pd.DataFrame,
+    year: int,
+    snapshot: Snapshot,
+    values: dict[str, PlanValues],
 ) -> DepartmentTable:
-    """実績: a row per measure, every year; the distributed year is the department's to fill."""
+    """実績: a row per measure, every year (later years hidden); the distributed year is the department's to
+    fill; beside it the plan's values to check against."""
     layout = loaded.layout
     spec = layout.table(c.ACTUALS_TABLE)
     where = actual_rows(table, loaded.inputs.measures)
@@ -97,19 +125,33 @@ def _actuals(
         records.append(record)
     decimals = {m.measure_id: m.shown_decimals for m in loaded.plan.measures}
     formats = [number_format(decimals.get(str(m.measure_id), 0)) for m in measures.itertuples()]
-    return DepartmentTable(spec, records, set(range(len(records))), {f"y{year}"}, formats)
+    ids = [str(m.measure_id) for m in measures.itertuples()]
+    plain = [number_format(decimals.get(i, 0)) for i in ids]  # the plan's values, in the plan's units
+    return DepartmentTable(
+        spec,
+        records,
+        set(range(len(records))),
+        {f"y{year}"},
+        formats,
+        beside=plan_columns(values, ids, plain, year),
+        hidden_keys={f"y{y}" for y in layout.years if y > year},
+    )
 
 
 def _status(
     loaded: Loaded, table: RawTable, own: list[ItemNo], year: int, snapshot: Snapshot
 ) -> DepartmentTable:
-    """進捗状況: a row per item and year it runs, up to the distributed year (the department's to fill)."""
+    """進捗状況: a row per item and year it runs, up to the distributed year (the department's to fill; the grade
+    only of items without measures, unless the plan's scale is typed: the measures grade the others)."""
     items = loaded.inputs.items
+    measured = set(loaded.inputs.measures["item"]) if len(loaded.inputs.measures) else set()
+    grade_locked = not GradeScale.of(loaded.settings).typed
     pos = positions(table, c.STATUS)
     where = status_rows(table)
     titles = items.set_index("item")["title"]
     records: list[dict[str, Any]] = []
     editable = set()
+    locked = set()
     for item in own:
         for y in [y for y in loaded.layout.plan_years if y <= year and runs_in(items, item, y)]:
             i = where.get((item, y))
@@ -119,9 +161,11 @@ def _status(
             }
             if y == year:
                 editable.add(len(records))
+                if grade_locked and item in measured:
+                    locked.add((len(records), "grade"))
             records.append({"item": item, "title": titles.get(item, ""), "year": y, **values})
             snapshot.extend((c.STATUS.name, status_key(item, y), k, values[k]) for k in c.STATUS_KEYS)
-    return DepartmentTable(c.STATUS, records, editable, set(c.STATUS_KEYS))
+    return DepartmentTable(c.STATUS, records, editable, set(c.STATUS_KEYS), locked=locked)
 
 
 def _ledger(table: RawTable, own: list[ItemNo], year: int, snapshot: Snapshot) -> DepartmentTable:
@@ -146,7 +190,11 @@ def _ledger(table: RawTable, own: list[ItemNo], year: int, snapshot: Snapshot) -
 
 
 def department_tables(
-    loaded: Loaded, raw: dict[str, RawTable], department: str, year: int
+    loaded: Loaded,
+    raw: dict[str, RawTable],
+    department: str,
+    year: int,
+    values: dict[str, PlanValues] | None = None,
 ) -> tuple[list[DepartmentTable], Snapshot, list[ItemNo], int]:
     """The department's tables, the snapshot (table, row key, column, value) of every cell sent, its items,
     and how many cells it fills."""
@@ -156,11 +204,11 @@ def department_tables(
     measures = loaded.inputs.measures[loaded.inputs.measures["item"].isin(own)]
     snapshot: Snapshot = []
     tables = [
-        _actuals(loaded, raw[c.ACTUALS_TABLE], measures, year, snapshot),
+        _actuals(loaded, raw[c.ACTUALS_TABLE], measures, year, snapshot, values or {}),
         _status(loaded, raw[c.STATUS.name], own, year, snapshot),
         _ledger(raw[c.LEDGER.name], own, year, snapshot),
     ]
-    cells = len(tables[0].records) + len(tables[1].editable_rows) * len(c.STATUS_KEYS)
+    cells = len(tables[0].records) + len(tables[1].editable_rows) * len(c.STATUS_KEYS) - len(tables[1].locked)
     return tables, snapshot, own, cells
 
 
@@ -181,9 +229,34 @@ def distribute(master: Path, out: Path, **options: Any) -> DistributeResult:
         engine.close()
 
 
+def checked_due(due: str, year: int, today: date) -> None:
+    """The due date: YYYY-MM-DD, not in the past, and after the fiscal year ends (its actuals are known only
+    then: 2026年度 ends on 2027-03-31)."""
+    if not due:
+        return
+    try:
+        day = datetime.strptime(due, "%Y-%m-%d").date()
+    except ValueError:
+        raise InputError(
+            f"提出期限「{due}」は YYYY-MM-DD の形で指定してください（例: {year + 1}-05-31）。"
+        ) from None
+    if day < today:
+        raise InputError(
+            f"提出期限 {due}（{wareki_day(day)}）は過ぎた日付です（今日は {wareki_day(today)}）。"
+            "これからの日付を指定してください。ファイルは作成していません。"
+        )
+    end = fiscal_year_end(year)
+    if day <= end:
+        raise InputError(
+            f"提出期限 {due}（{wareki_day(day)}）は {year}年度（{wareki(year)}）の終わり"
+            f"（{wareki_day(end)}）以前です。年度の実績は年度が終わってから出そろいます。"
+            f"{end.isoformat()} より後の日付（例: {year + 1}-05-31）を指定してください。ファイルは作成していません。"
+        )
+
+
 def _checked_year(engine: Engine, loaded: Loaded, year: int | None, due: str) -> int:
-    """The year to distribute (the evaluation year by default): one staff enter actuals for, not closed; and
-    the due date given as YYYY-MM-DD."""
+    """The year to distribute (the evaluation year by default): one staff enter actuals for, not closed (the
+    due date is checked by checked_due)."""
     year = year or loaded.settings.evaluation_year
     if year not in loaded.layout.years:
         raise InputError(
@@ -194,11 +267,6 @@ def _checked_year(engine: Engine, loaded: Loaded, year: int | None, due: str) ->
         raise InputError(
             f"{year}年度は締められています。配布するには kaikaku reopen-year で締めを解除してください。"
         )
-    if due:
-        try:
-            datetime.strptime(due, "%Y-%m-%d")
-        except ValueError:
-            raise InputError(f"提出期限「{due}」は YYYY-MM-DD の形で指定してください。") from None
     return year
 
 
@@ -216,11 +284,12 @@ class _Sending:
     scale: GradeScale
     distributions: list[Distribution]
     values: list[DistributedValue]
+    plan: dict[str, PlanValues] = field(default_factory=dict)  # each measure's values in the year
 
     def book(self, department: str, path: Path) -> tuple[Workbook, Sent, int]:
         """The department's workbook, what was sent and how many measures; its records added."""
         year = self.year
-        tables, snapshot, own, cells = department_tables(self.loaded, self.raw, department, year)
+        tables, snapshot, own, cells = department_tables(self.loaded, self.raw, department, year, self.plan)
         distribution_id = "D" + uuid.uuid4().hex[:11]
         print_ = fingerprint(self.master, distribution_id, department, year, snapshot)
         identity = {
@@ -234,7 +303,16 @@ class _Sending:
         }
         n_measures = len(tables[0].records)
         scale = self.scale
-        guide = department_guide(self.loaded, department, year, self.due, self.contact, n_measures)
+        cumulative = [
+            m.name
+            for it in self.loaded.plan.items
+            if it.lead == department
+            for m in it.measures
+            if m.cumulative
+        ]
+        due = datetime.strptime(self.due, "%Y-%m-%d").date() if self.due else None
+        facts = GuideFacts(self.loaded.plan.name, department, year, due, self.contact, n_measures, cumulative)
+        guide = guide_rows(self.loaded, facts)
         book = DepartmentBook(department, year, guide, tables, identity, own, scale.labels, scale.typed)
         self.distributions.append(
             Distribution(distribution_id, department, year, self.stamp, self.due, path.name, print_)
@@ -262,6 +340,7 @@ def distribute_into(
     require_cycle_tables(engine)
     loaded = load(engine, progress)
     year = _checked_year(engine, loaded, year, due)
+    checked_due(due, year, (now or datetime.now()).date())
     stamp = timestamp(now)
     raw = {name: engine.read_table(loaded.layout.table(name)) for name in c.DEPARTMENT_TABLES}
     info = read_records(engine, InfoEntry)
@@ -280,14 +359,15 @@ def distribute_into(
         GradeScale.of(loaded.settings),
         read_records(engine, Distribution),
         read_records(engine, DistributedValue),
+        plan_values(loaded, year),
     )
     items = loaded.inputs.items
     departments = list(dict.fromkeys(str(d) for d in items.loc[running(items, year), "lead"] if str(d)))
     result = DistributeResult(year=year)
     books = []
+    paths = department_paths(out, year, departments)
     with progress.phase("配布ファイル作成", total=len(departments)) as phase:
-        for department in departments:
-            path = out / f"{year}年度_実績報告_{safe_file_name(department)}.xlsx"
+        for department, path in paths.items():
             if path.exists() and not force:
                 raise WorkbookError(f"{path} は既にあります。配布し直す場合は --force を付けてください。")
             wb, sent, n_measures = sending.book(department, path)
@@ -309,24 +389,39 @@ def _save(
     sending: _Sending,
     progress: Progress,
 ) -> None:
-    """The department files, then the master's records in one commit; a file is removed again if the commit
-    fails (a file the master has no record of could never be collected)."""
+    """The department files, staged in a folder inside `out`, then the master's records in one commit, then the
+    files moved into `out` (one rename each). No file reaches `out` without its record: a failure or a crash
+    before the commit leaves the master and `out` as they were (the staging folder is removed; after a kill
+    it stays, hidden by its leading ".", until the next distribute removes it); a crash after the commit leaves
+    records of files not (all) moved: never delivered, they are superseded when distribute runs again (status
+    reads each department's latest distribution; --force for the files that did arrive in `out`)."""
     out.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
+    for left in out.glob(STAGING_PREFIX + "*"):  # a killed run's: never delivered (recorded or not)
+        shutil.rmtree(left, ignore_errors=True)
+    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out))
     try:
         with progress.phase("書き込み", total=len(books) + 1) as phase:
             for path, wb in books:
-                wb.save(path)
-                written.append(path)
+                wb.save(staging / path.name)
                 phase.step()
             write_records(engine, InfoEntry, info)
             write_records(engine, Distribution, sending.distributions)
             write_records(engine, DistributedValue, sending.values)
             engine.commit()
             phase.step()
-            phase.count("ファイル", len(written))
+            phase.count("ファイル", len(books))
             phase.count("表", 3)  # the master's CycleInfo, Distributions, DistributedValues
     except BaseException:
-        for path in written:
-            path.unlink(missing_ok=True)
+        shutil.rmtree(staging, ignore_errors=True)
         raise
+    moved = 0
+    try:
+        for path, _ in books:
+            os.replace(staging / path.name, path)
+            moved += 1
+    except OSError as exc:
+        raise WorkbookError(
+            f"配布はマスターに記録しましたが、{moved + 1} 件目のファイルを {out} へ移せませんでした（{exc}）。"
+            f"残りのファイルは {staging} にあります。フォルダーを確認して、そこから移してください。"
+        ) from None
+    shutil.rmtree(staging, ignore_errors=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from openpyxl import Workbook
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from kaikaku_xl.master import contract as c
 from kaikaku_xl.plan import EFFECT_KINDS, Plan
@@ -10,9 +11,29 @@ from kaikaku_xl.plan.numformat import MAX_DECIMALS
 from kaikaku_xl.plan.scale import BASES, EXCLUDED, GradeScale
 from kaikaku_xl.plan.settings import SETTING_SPECS, SettingSpec
 from kaikaku_xl.plan.vocabulary import LEDGER_KINDS, STATUS_CHOICES, STATUS_VALUES, YES_NO
-from kaikaku_xl.xlsx.validation import add_validation, choice_list, number_check, whole_check
+from kaikaku_xl.xlsx.validation import add_validation, choice_list, whole_check
 
 GRADE_SETTINGS = ("grade_s_progress", "grade_a_ratio", "grade_b_ratio")  # the default scale's thresholds
+
+# What the number cells accept, said as the guides say it: the reader takes text such as these (xlsx/typed.py).
+TYPED_NUMBERS = "388,500千円、16.3万、4億9,800万円、３，０００円、△1,200 のような書き方も読み取ります。"
+VALUE_PROMPT = "「単位」列の単位で数値を入力します。" + TYPED_NUMBERS
+AMOUNT_PROMPT = "金額（円）を入力します。" + TYPED_NUMBERS
+STATUS_PROMPT = STATUS_CHOICES + "対象外の項目は割合の分母から除きます。"
+
+
+def number_hint(prompt: str) -> DataValidation:
+    """A number cell's message, shown when the cell is selected, with no rule that refuses text: typing
+    「388,500千円」 must not meet 「数値を入力してください」 (Excel and LibreOffice would show an error, or ask
+    whether to keep the value, for text in a decimal-checked cell) when the reader takes it. A value the reader
+    cannot take is reported by cell when it is read (refresh, validate, collect)."""
+    return DataValidation(
+        allow_blank=True,  # no type: any value (Excel's 「すべての値」, LibreOffice's 「すべての値」)
+        showErrorMessage=False,
+        showInputMessage=True,
+        promptTitle="入力",
+        prompt=prompt[:250],  # Excel's limit for the message is 255 characters
+    )
 
 
 def setting_specs(plan: Plan) -> tuple[SettingSpec, ...]:
@@ -43,7 +64,7 @@ def add_input_validations(wb: Workbook, plan: Plan, layout: c.Layout) -> None:
                 wb[spec.sheet],
                 spec,
                 f"y{y}",
-                number_check("数値を入力してください（単位は「単位」列）。"),
+                number_hint(VALUE_PROMPT),
                 rows=len(plan.measures),
             )
     ms = c.MEASURES
@@ -65,7 +86,7 @@ def add_input_validations(wb: Workbook, plan: Plan, layout: c.Layout) -> None:
         wb[st.sheet],
         st,
         "status",
-        choice_list(STATUS_VALUES, STATUS_CHOICES + "対象外の項目は割合の分母から除きます。"),
+        choice_list(STATUS_VALUES, STATUS_PROMPT),
     )
     scale = plan.grade_scale or GradeScale()
     add_validation(wb[st.sheet], st, "grade", choice_list((*scale.labels, EXCLUDED), grade_prompt(scale)))
@@ -100,4 +121,4 @@ def add_input_validations(wb: Workbook, plan: Plan, layout: c.Layout) -> None:
     add_validation(
         wb[lg.sheet], lg, "kind", choice_list(LEDGER_KINDS, "歳出削減・歳入増加から選んでください。")
     )
-    add_validation(wb[lg.sheet], lg, "amount", number_check("金額（円）を数値で入力してください。"))
+    add_validation(wb[lg.sheet], lg, "amount", number_hint(AMOUNT_PROMPT))

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from kaikaku_xl.errors import PlanError
-from kaikaku_xl.plan.model import HistoricEffect, ItemNo, Plan, Policy, natural_key
-from kaikaku_xl.plan.parts import parse_item, parse_sections, require
+from kaikaku_xl.plan.model import HistoricEffect, Item, ItemNo, Plan, Policy, natural_key
+from kaikaku_xl.plan.parts import file_name_key, file_name_part, parse_item, parse_sections, require
 from kaikaku_xl.plan.period import period_problems
 from kaikaku_xl.plan.scale import GradeScale
 from kaikaku_xl.plan.scale_rows import own_scale, scale_from_rows
@@ -50,6 +50,7 @@ def plan_from_dict(raw: dict[str, Any]) -> Plan:
         seen.add(item.no)
     if not items:
         raise PlanError("計画ファイルに取組項目（[[items]]）がありません。")
+    check_department_files(items)
     history = tuple(
         HistoricEffect(
             name=str(h["name"]),
@@ -100,6 +101,20 @@ def _year(head: dict[str, Any], key: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise PlanError(f"[plan] {key}: {value!r} は年度（西暦の整数、例: 2026）ではありません。")
     return value
+
+
+def check_department_files(items: tuple[Item, ...]) -> None:
+    """Two 主要担当課 whose names make the same file name (「総務 課」/「総務　課」) would share one department file
+    in distribute: refused, naming both items."""
+    first: dict[str, Item] = {}
+    for item in items:
+        other = first.setdefault(file_name_key(item.lead), item)
+        if other.lead != item.lead:
+            raise PlanError(
+                f"取組項目 No.{other.no} の主要担当課「{other.lead}」と No.{item.no} の「{item.lead}」は、"
+                f"配布ファイルの名前にすると同じ「{file_name_part(item.lead)}」になります。"
+                "同じ課なら同じ書き方に、別の課なら区別できる名前にしてください。"
+            )
 
 
 def _grade_scale(rows: Any) -> GradeScale | None:

@@ -7,6 +7,8 @@ naming the item or measure at fault.
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
 from typing import Any
 
 from kaikaku_xl.errors import PlanError
@@ -25,6 +27,18 @@ from kaikaku_xl.plan.model import (
 )
 from kaikaku_xl.plan.numformat import MAX_DECIMALS
 from kaikaku_xl.plan.period import year_problem
+
+
+def file_name_part(name: str) -> str:
+    """A department name as it goes into its file's name: usable on Windows (no \\ / : * ? " < > |, no spaces or
+    control characters)."""
+    return re.sub(r'[\\/:*?"<>|\s\x00-\x1f]+', "_", name).strip("._") or "担当課"
+
+
+def file_name_key(name: str) -> str:
+    """What two departments must not share: the cleaned name as Windows and macOS compare file names (case and
+    Unicode composition ignored)."""
+    return unicodedata.normalize("NFC", file_name_part(name)).casefold()
 
 
 def require(table: dict[str, Any], key: str, where: str) -> Any:

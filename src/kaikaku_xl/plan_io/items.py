@@ -10,6 +10,7 @@ from typing import Any
 from openpyxl.workbook.workbook import Workbook
 
 from kaikaku_xl.plan import section_no
+from kaikaku_xl.plan.parts import file_name_key, file_name_part
 from kaikaku_xl.plan_io.contract import PLAN_ITEMS, PLAN_POLICIES
 from kaikaku_xl.plan_io.sheet import PlanReader, Row
 
@@ -48,6 +49,29 @@ def _section(reader: PlanReader, row: Row, sections: dict[str, int], policy: int
     return no
 
 
+def _unknown_policy(reader: PlanReader, row: Row, policy: int, policy_nos: set[int]) -> bool:
+    if policy_nos and policy not in policy_nos:
+        reader.bad(row, "policy", f"基本方針「{policy}」は基本方針シートにありません。")
+        return True
+    return False
+
+
+def _lead_clash(reader: PlanReader, row: Row, leads: dict[str, tuple[str, str]]) -> bool:
+    """A 主要担当課 that makes the same department file name as another's (「総務 課」/「総務　課」): reported with both
+    cells (distribute would write both departments into one file)."""
+    lead = reader.text(row, "lead")
+    where, other = leads.setdefault(file_name_key(lead), (row.where("lead"), lead))
+    if not lead or other == lead:
+        return False
+    reader.bad(
+        row,
+        "lead",
+        f"主要担当課「{lead}」と {where} の「{other}」は、配布ファイルの名前にすると同じ「{file_name_part(lead)}」に"
+        "なります。同じ課なら同じ書き方に、別の課なら区別できる名前にしてください。",
+    )
+    return True
+
+
 def read_items(
     reader: PlanReader,
     wb: Workbook,
@@ -57,6 +81,7 @@ def read_items(
 ) -> list[dict[str, Any]]:
     sections = sections or {}
     out, seen = [], set()
+    leads: dict[str, tuple[str, str]] = {}  # file name key -> (cell, 主要担当課) of its first row
     for row in reader.rows(wb, PLAN_ITEMS):
         complete = reader.required(row, PLAN_ITEMS)
         no, policy = reader.item_no(row, "no"), reader.integer(row, "policy", "基本方針")
@@ -82,8 +107,7 @@ def read_items(
         if no in seen:
             reader.bad(row, "no", f"取組項目 No.{no} が重複しています。")
             continue
-        if policy_nos and policy not in policy_nos:
-            reader.bad(row, "policy", f"基本方針「{policy}」は基本方針シートにありません。")
+        if _unknown_policy(reader, row, policy, policy_nos) or _lead_clash(reader, row, leads):
             continue
         seen.add(no)
         departments = [
