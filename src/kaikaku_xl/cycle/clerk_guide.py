@@ -35,6 +35,7 @@ from kaikaku_xl.plan.vocabulary import STATUS_VALUES
 from kaikaku_xl.rounding import round_half_away
 from kaikaku_xl.textfit import row_height
 from kaikaku_xl.xlsx.styles import apply
+from kaikaku_xl.xlsx.textcell import put_value
 from kaikaku_xl.years import wareki, wareki_day
 
 LABEL_WIDTH = 18  # column A: a grade, a choice, a field's name
@@ -228,10 +229,7 @@ def write_guide(ws: Worksheet, rows: list[GuideRow]) -> None:
 
 def _text(ws: Worksheet, row: int, column: int, value: str | None) -> Cell:
     """A cell holding text as text: a department name or contact starting with = is never a formula."""
-    cell = ws.cell(row=row, column=column, value=value)
-    if cell.data_type == "f":
-        cell.data_type = "s"
-    return cell
+    return put_value(ws.cell(row=row, column=column), value)
 
 
 def _write_row(ws: Worksheet, number: int, row: GuideRow) -> None:

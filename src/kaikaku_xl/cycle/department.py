@@ -33,6 +33,7 @@ from kaikaku_xl.xlsx.rows import table_rows
 from kaikaku_xl.xlsx.safezip import check_package
 from kaikaku_xl.xlsx.styles import apply
 from kaikaku_xl.xlsx.tablespec import TableSpec
+from kaikaku_xl.xlsx.textcell import put_value
 from kaikaku_xl.xlsx.validation import add_validation, choice_list, whole_check
 
 
@@ -122,7 +123,7 @@ def _write_beside(ws: Worksheet, table: DepartmentTable) -> None:
     left, top = spec.anchor_col + len(spec.columns), spec.anchor_row
     wraps = beside.wrap or [False] * len(beside.headers)
     for j, (header, width) in enumerate(zip(beside.headers, beside.widths, strict=True)):
-        apply(ws.cell(row=top, column=left + j, value=header), "header")
+        apply(put_value(ws.cell(row=top, column=left + j), header), "header")
         ws.column_dimensions[get_column_letter(left + j)].width = width
     height = row_height([(h, w) for h, w in zip(beside.headers, beside.widths, strict=True)])
     if height:
@@ -130,7 +131,7 @@ def _write_beside(ws: Worksheet, table: DepartmentTable) -> None:
     for i, values in enumerate(beside.rows, start=1):
         for j, value in enumerate(values):
             fmt = None if wraps[j] else beside.formats[i - 1]
-            apply(ws.cell(row=top + i, column=left + j, value=value), "reference", fmt, wraps[j])
+            apply(put_value(ws.cell(row=top + i, column=left + j), value), "reference", fmt, wraps[j])
         tall = row_height(
             [
                 (v, w)
