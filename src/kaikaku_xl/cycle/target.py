@@ -18,6 +18,7 @@ from kaikaku_xl.master.locate import (
     split_status_key,
     status_rows,
 )
+from kaikaku_xl.master.readers.percent import as_points
 from kaikaku_xl.plan import item_no
 from kaikaku_xl.xlsx.a1 import column_letter, range_ref
 from kaikaku_xl.xlsx.engine import PatchingEngine, RawTable
@@ -106,7 +107,8 @@ class MasterTarget:
             return None
         raw = table.rows[index][col - table.first_col]
         if name == c.ACTUALS_TABLE:
-            return number_or_text(raw, str(self.measures[ref[1]].unit) or None)
+            unit = str(self.measures[ref[1]].unit)
+            return number_or_text(as_points(table, index, col - table.first_col, unit, raw), unit or None)
         return raw
 
     def address(self, ref: Ref) -> tuple[str, str]:
