@@ -15,6 +15,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,8 +80,26 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
 
 
 def type_cells(path: Path, cells: list[tuple[str, str, str]], timeout: float = 240) -> list[TypedResult]:
-    """Type `text` into each (sheet, A1 cell, text) of the .xlsx at `path` through LibreOffice and save it there."""
+    """Type `text` into each (sheet, A1 cell, text) of the .xlsx at `path` through LibreOffice and save it there.
+
+    A run that failed before saving (soffice slow to start on a busy machine, the bridge lost) is tried once more
+    with a fresh soffice: the file is untouched until LibreOffice saves it.
+    """
     require_typing()
+    failure = ""
+    for _ in range(2):
+        done, failure = _type_once(Path(path), cells, timeout)
+        if done is not None:
+            return done
+        if "SAVED" in failure:
+            break
+        print(f"typing_uno: trying once more after: {failure[-1000:]}", file=sys.stderr)
+    raise AssertionError(f"typing through LibreOffice failed:\n{failure[-3000:]}")
+
+
+def _type_once(
+    path: Path, cells: list[tuple[str, str, str]], timeout: float
+) -> tuple[list[TypedResult] | None, str]:
     with tempfile.TemporaryDirectory(prefix="kaikaku-typing-") as tmp:
         work = Path(tmp)
         port = free_port()
@@ -104,17 +123,21 @@ def type_cells(path: Path, cells: list[tuple[str, str, str]], timeout: float = 2
             job = work / "job.json"
             out = work / "result.json"
             job.write_text(
-                json.dumps({"port": port, "path": str(Path(path).resolve()), "cells": cells}),
+                json.dumps({"port": port, "path": str(path.resolve()), "cells": cells}),
                 encoding="utf-8",
             )
-            run = subprocess.run(
-                [SYSTEM_PYTHON, str(TYPIST), str(job), str(out)],
-                capture_output=True,
-                text=True,
-                timeout=timeout,
-            )
-            assert run.returncode == 0, f"typing through LibreOffice failed:\n{run.stderr[-3000:]}"
+            try:
+                run = subprocess.run(
+                    [SYSTEM_PYTHON, str(TYPIST), str(job), str(out)],
+                    capture_output=True,
+                    text=True,
+                    timeout=timeout,
+                )
+            except subprocess.TimeoutExpired as exc:
+                return None, f"timed out after {timeout:g} s: {exc.stderr!r}"
+            if run.returncode != 0 or not out.exists():
+                return None, f"exit {run.returncode}, soffice {proc.poll()}:\n{run.stderr}"
             results = json.loads(out.read_text(encoding="utf-8"))
         finally:
             stop(proc)
-    return [TypedResult(**r) for r in results]
+    return [TypedResult(**r) for r in results], ""

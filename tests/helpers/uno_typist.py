@@ -180,6 +180,7 @@ def main() -> int:
         frame = doc.getCurrentController().getFrame()
         results = [type_one(doc, frame, dispatcher, s, a, t) for s, a, t in job["cells"]]
         doc.storeToURL(url, (prop("FilterName", "Calc MS Excel 2007 XML"), prop("Overwrite", True)))
+        print("SAVED", file=sys.stderr, flush=True)  # typing_uno retries a run only when it did not save
     finally:
         doc.close(True)
     with open(sys.argv[2], "w", encoding="utf-8") as out:
