@@ -8,15 +8,13 @@ The oracle for grades is the same master with the meant points written as plain 
 
 from __future__ import annotations
 
-import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 from helpers.cycle import col_of, department_file, row_of
+from helpers.processes import cli, cli_json
 from helpers.typing_uno import skip_reason, type_cells
 from openpyxl import load_workbook
 
@@ -29,18 +27,6 @@ DEPT = (
 )
 REVIEW = (12, "例規見直し率", "12-1")
 TRAINING = (26, "セキュリティ研修受講率", "26-1")
-
-
-def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "kaikaku_xl.cli", *args], capture_output=True, text=True, timeout=300
-    )
-
-
-def cli_json(*args: str) -> dict[str, Any]:
-    run = cli(*args, "--json")
-    assert run.returncode == 0, run.stderr[-2000:]
-    return dict(json.loads(run.stdout))
 
 
 @pytest.fixture(scope="module")
