@@ -139,3 +139,25 @@ def test_typed_into_the_masters_actuals(copies: tuple[Path, Path], tmp_path: Pat
         )
     assert got[TRAINING[2]]["actual"] == 95
     assert not [p for p in report["problems"] if "%" in p["message"] and p["sheet"] == "実績"]
+
+
+def test_a_percent_cell_of_the_master_round_trips_through_a_department(tmp_path: Path) -> None:
+    """The coordinator typed 95% in the master (a percent cell now); the department sees 95 and types 90."""
+    master = tmp_path / "master.xlsx"
+    assert cli("init", "--sample", str(master)).returncode == 0
+    cell = year_cell(master, "実績", *TRAINING[:2])
+    (typed,) = type_cells(master, [("実績", cell, "95%")])
+    assert typed.value == pytest.approx(0.95) and "%" in typed.number_format
+    run = cli("distribute", str(master), "--out", str(tmp_path / "out"), "--now", NOW)
+    assert run.returncode == 0, run.stderr[-2000:]
+    returned = department_file(tmp_path / "out", DEPT)
+    ws = load_workbook(returned)["実績"]
+    sent = ws[year_cell(returned, "実績", *TRAINING[:2])]
+    assert sent.value == 95 and sent.number_format == "General"  # the points, not 0.95 in a plain cell
+    type_cells(returned, [("実績", sent.coordinate, "90")])
+    collected = cli_json("collect", str(master), str(returned), "--now", NOW)
+    assert not collected["conflicts"] and not collected["refused"]
+    assert not [p for p in collected["problems"] if p["cell"] in (cell, sent.coordinate)]
+    report = cli_json("report", str(master))
+    assert measures(report)[TRAINING[2]]["actual"] == 90
+    assert not [p for p in report["problems"] if p["cell"] == cell]

@@ -105,3 +105,15 @@ def as_points(table: RawTable, i: int | None, j: int | None, unit: Any, value: A
     ):
         return value
     return _points(value) if table.is_percent(i, j) else value
+
+
+def as_stored(table: RawTable, i: int | None, j: int | None, unit: Any, points: Any) -> Any:
+    """The number to write into a % measure's cell for `points`: a fraction where the cell is a percent cell (90
+    into a cell a person made 95% shows 90%, not 9000%), else the points (as_points read back gives `points`)."""
+    if (
+        as_points(table, i, j, unit, 1.0) == 1.0
+        or not isinstance(points, int | float)
+        or isinstance(points, bool)
+    ):
+        return points
+    return float(Decimal(repr(float(points))) / 100)
