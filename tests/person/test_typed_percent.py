@@ -57,13 +57,21 @@ def measures(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {m["id"]: m for m in report["measures"]}
 
 
-def oracle(master: Path, tmp_path: Path, points: dict[tuple[int, str, str], float]) -> dict[str, Any]:
-    """report --json of the master with the meant points written as plain numbers (what the person meant)."""
+def oracle(
+    master: Path,
+    tmp_path: Path,
+    points: dict[tuple[int, str, str], float],
+    plan_cells: dict[tuple[str, str], float] | None = None,
+) -> dict[str, Any]:
+    """report --json of the master with the meant points written as plain numbers (what the person meant);
+    plan_cells: (sheet, A1 cell) of the master -> points."""
     plain = Path(shutil.copy2(master, tmp_path / "oracle.xlsx"))
     wb = load_workbook(plain)
     ws = wb["実績"]
     for (item, name, _), value in points.items():
         ws.cell(row=row_of(ws, No=item, 指標名=name), column=col_of(ws, f"{YEAR}年度"), value=value)
+    for (sheet, ref), value in (plan_cells or {}).items():
+        wb[sheet][ref] = value
     wb.save(plain)
     return measures(cli_json("report", str(plain)))
 
@@ -118,27 +126,39 @@ def test_the_jump_warning_of_a_percent_measure_speaks_of_percent(copies: tuple[P
     assert jumps and all("円" not in p["action"] and "95%" in p["action"] for p in jumps)
 
 
-def test_typed_into_the_masters_actuals(copies: tuple[Path, Path], tmp_path: Path) -> None:
+def test_typed_into_the_masters_inputs(copies: tuple[Path, Path], tmp_path: Path) -> None:
+    """The coordinator types into the master: 年度実績 and 年度目標 of % measures (the 指標's 目標値 is locked:
+    plan values change through `revise`)."""
     master, _ = copies
-    meant = oracle(master, tmp_path, {REVIEW: 15, TRAINING: 95})
+    wb = load_workbook(master)
+    ms = wb["指標"]
+    target = ms.cell(row=row_of(ms, ID=REVIEW[2]), column=col_of(ms, "目標値")).coordinate
+    plans = wb["年度目標"]
+    planned = plans.cell(
+        row=row_of(plans, No=REVIEW[0], 指標名=REVIEW[1]), column=col_of(plans, f"{YEAR}年度")
+    ).coordinate
+    meant = oracle(master, tmp_path, {REVIEW: 15, TRAINING: 95}, {("年度目標", planned): 20})
     typed = type_cells(
         master,
         [
             ("実績", year_cell(master, "実績", *REVIEW[:2]), "15"),
             ("実績", year_cell(master, "実績", *TRAINING[:2]), "95%"),
+            ("指標", target, "80%"),
+            ("年度目標", planned, "２０％"),
         ],
     )
-    assert [t.outcome for t in typed] == ["written", "written"]
+    assert [t.outcome for t in typed] == ["written", "written", "locked", "written"]
     assert cli("refresh", str(master), "--now", NOW).returncode == 0
     report = cli_json("report", str(master))
     got = measures(report)
+    keys = ("actual", "target", "planned", "progress", "grade")
     for measure_id in (REVIEW[2], TRAINING[2]):
-        assert (got[measure_id]["actual"], got[measure_id]["grade"]) == (
-            meant[measure_id]["actual"],
-            meant[measure_id]["grade"],
-        )
+        assert [got[measure_id][k] for k in keys] == [meant[measure_id][k] for k in keys]
     assert got[TRAINING[2]]["actual"] == 95
-    assert not [p for p in report["problems"] if "%" in p["message"] and p["sheet"] == "実績"]
+    assert (got[REVIEW[2]]["target"], got[REVIEW[2]]["year_planned"]) == (100, 20)
+    assert not [
+        p for p in report["problems"] if "%" in p["message"] and p["sheet"] in ("実績", "指標", "年度目標")
+    ]
 
 
 def test_a_percent_cell_of_the_master_round_trips_through_a_department(tmp_path: Path) -> None:
