@@ -23,7 +23,12 @@ from kaikaku_xl.app.init import create_master
 from kaikaku_xl.excel.xlsm import create_xlsm
 from kaikaku_xl.master import contract as c
 from kaikaku_xl.plan import load_plan, plan_from_dict
-from kaikaku_xl.plan.numformat import default_decimals, number_format, shows_trailing_dot
+from kaikaku_xl.plan.numformat import (
+    default_decimals,
+    input_format,
+    number_format,
+    shows_trailing_dot,
+)
 from kaikaku_xl.plan_io import write_plan_workbook
 from kaikaku_xl.xlsx.file_engine import FileEngine
 from kaikaku_xl.xlsx.tablespec import FMT_YEN
@@ -113,11 +118,15 @@ def test_each_measure_row_has_its_decimals(tmp_path: Path) -> None:
         if col.per_row_format:
             got = [ev.cell(row=top + i, column=j).number_format for i in range(1, len(expected) + 1)]
             assert got == expected, col.header
+    # input cells: a % measure's are General (typed 95 and 95% both read as 95 points; docs/decisions.md)
+    inputs = [input_format(m.unit, m.shown_decimals) for m in plan.measures]
+    assert "General" in inputs and "#,##0" in inputs
+    assert all(f == "General" for f, m in zip(inputs, plan.measures, strict=True) if m.unit == "%")
     actuals = wb["実績"]
-    assert [actuals.cell(row=4 + i, column=4).number_format for i in range(len(expected))] == expected
+    assert [actuals.cell(row=4 + i, column=4).number_format for i in range(len(expected))] == inputs
     ms = wb[c.MEASURES.sheet]
     base_col = 1 + [col.key for col in c.MEASURES.columns].index("baseline")
-    assert [ms.cell(row=4 + i, column=base_col).number_format for i in range(len(expected))] == expected
+    assert [ms.cell(row=4 + i, column=base_col).number_format for i in range(len(expected))] == inputs
 
 
 def test_a_plans_own_decimals_reach_master_refresh_and_export(tmp_path: Path) -> None:

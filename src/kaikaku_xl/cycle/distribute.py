@@ -27,6 +27,7 @@ from kaikaku_xl.errors import InputError, WorkbookError
 from kaikaku_xl.master import contract as c
 from kaikaku_xl.master.load import Loaded, load
 from kaikaku_xl.master.locate import LEDGER_KEYS, actual_rows, ledger_key, positions, status_key, status_rows
+from kaikaku_xl.master.readers.percent import as_points
 from kaikaku_xl.master.records import (
     DistributedValue,
     Distribution,
@@ -41,7 +42,7 @@ from kaikaku_xl.master.records import (
 )
 from kaikaku_xl.metrics.items import running, runs_in
 from kaikaku_xl.plan import ItemNo, item_no
-from kaikaku_xl.plan.numformat import number_format
+from kaikaku_xl.plan.numformat import input_format, number_format
 from kaikaku_xl.plan.parts import file_name_key, file_name_part
 from kaikaku_xl.plan.scale import GradeScale
 from kaikaku_xl.progress import SILENT, Progress
@@ -118,13 +119,14 @@ def _actuals(
         record: dict[str, Any] = {"item": m.item, "name": m.name, "unit": m.unit}
         for y in layout.years:
             i = where.get(measure_id)
-            cell = table.rows[i][pos[f"y{y}"]] if i is not None and f"y{y}" in pos else None
+            j = pos.get(f"y{y}")
+            cell = as_points(table, i, j, unit, table.rows[i][j]) if i is not None and j is not None else None
             record[f"y{y}"] = cell_value(number_or_text(cell, unit or None)) if y <= year else None
             if y <= year:
                 snapshot.append((c.ACTUALS_TABLE, measure_id, f"y{y}", record[f"y{y}"]))
         records.append(record)
     decimals = {m.measure_id: m.shown_decimals for m in loaded.plan.measures}
-    formats = [number_format(decimals.get(str(m.measure_id), 0)) for m in measures.itertuples()]
+    formats = [input_format(str(m.unit), decimals.get(str(m.measure_id), 0)) for m in measures.itertuples()]
     ids = [str(m.measure_id) for m in measures.itertuples()]
     plain = [number_format(decimals.get(i, 0)) for i in ids]  # the plan's values, in the plan's units
     return DepartmentTable(

@@ -18,6 +18,7 @@ from kaikaku_xl.master.locate import (
     split_status_key,
     status_rows,
 )
+from kaikaku_xl.master.readers.percent import as_points, as_stored
 from kaikaku_xl.plan import item_no
 from kaikaku_xl.xlsx.a1 import column_letter, range_ref
 from kaikaku_xl.xlsx.engine import PatchingEngine, RawTable
@@ -98,16 +99,23 @@ class MasterTarget:
         if row is None:
             return None
         table = self.tables[name]
-        offset = row - table.header_row
-        if table.offsets is not None and offset not in table.offsets:
+        index = self._index(table, row)
+        if index is None:
             return None  # a row this collect added: its values are in overrides only
-        index = table.offsets.index(offset) if table.offsets is not None else offset - 1
-        if not 0 <= index < len(table.rows):
-            return None
         raw = table.rows[index][col - table.first_col]
         if name == c.ACTUALS_TABLE:
-            return number_or_text(raw, str(self.measures[ref[1]].unit) or None)
+            unit = str(self.measures[ref[1]].unit)
+            return number_or_text(as_points(table, index, col - table.first_col, unit, raw), unit or None)
         return raw
+
+    @staticmethod
+    def _index(table: RawTable, row: int) -> int | None:
+        """The index in `table.rows` of sheet row `row` (None: a row the table did not read)."""
+        offset = row - table.header_row
+        if table.offsets is not None and offset not in table.offsets:
+            return None
+        index = table.offsets.index(offset) if table.offsets is not None else offset - 1
+        return index if 0 <= index < len(table.rows) else None
 
     def address(self, ref: Ref) -> tuple[str, str]:
         name, row, col = self._place(ref)
@@ -132,7 +140,13 @@ class MasterTarget:
                 self.rows[name][(item, year)] = row
             for key, v in keys.items():
                 self._patch(name, row, self._column(name, key), v)
-        self._patch(name, row, col, value)
+        stored = value
+        if name == c.ACTUALS_TABLE:  # a % measure's cell a person made a percent cell takes a fraction
+            index = self._index(self.tables[name], row)
+            stored = as_stored(
+                self.tables[name], index, col - self.tables[name].first_col, self.measures[ref[1]].unit, value
+            )
+        self._patch(name, row, col, stored)
         self.overrides[ref] = value
         return self.specs[name].sheet, f"{column_letter(col)}{row}"
 

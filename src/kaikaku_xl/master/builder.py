@@ -27,7 +27,7 @@ from kaikaku_xl.master.sheets import (
 )
 from kaikaku_xl.master.validation import add_input_validations, setting_specs
 from kaikaku_xl.plan import Plan
-from kaikaku_xl.plan.numformat import number_format
+from kaikaku_xl.plan.numformat import input_format
 from kaikaku_xl.plan.scale_rows import scale_to_rows
 from kaikaku_xl.plan.settings import Settings, settings_rows
 from kaikaku_xl.textfit import row_height
@@ -104,7 +104,7 @@ def input_rows(plan: Plan, layout: c.Layout, settings: Settings) -> dict[str, li
 def _write_inputs(
     wb: Workbook, plan: Plan, layout: c.Layout, rows: dict[str, list[list[Any]]], protect: bool
 ) -> None:
-    formats = [number_format(m.shown_decimals) for m in plan.measures]
+    formats = [input_format(m.unit, m.shown_decimals) for m in plan.measures]
     for spec in (*layout.inputs, *(t for t in layout.optional_inputs if t.name in rows)):
         ws = sheet(wb, spec.sheet)
         body = rows[spec.name]

@@ -53,6 +53,24 @@ def number_format(decimals: int) -> str:
     return "#,##0" + ("." + "0" * decimals if decimals else "")
 
 
+PERCENT_UNITS = ("%", "％")
+GENERAL = "General"
+
+
+def input_format(unit: str, decimals: int) -> str:
+    """The number format of a measure's input cells (基準値, 目標値, 年度目標, 実績; master and department file).
+
+    A % measure's cells are General (docs/decisions.md, "A % measure's value"): in Excel and in LibreOffice a
+    General cell keeps `95` as 95 and turns `95%` into 0.95 with a percent format, which the reader takes × 100,
+    so both habits give 95 points. A number format (`#,##0.0`) would keep 0.95 under a plain format in
+    LibreOffice (indistinguishable from a typed 0.95), and a percent format would make LibreOffice's `95` 9500%
+    (it has no automatic percent entry). Every other unit: its decimals, exactly (number_format).
+    """
+    if (unit or "").strip() in PERCENT_UNITS:
+        return GENERAL
+    return number_format(decimals)
+
+
 MEASURE_FORMATS = tuple(number_format(d) for d in range(MAX_DECIMALS + 1))
 
 _QUOTED = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')

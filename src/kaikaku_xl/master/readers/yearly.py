@@ -22,7 +22,7 @@ from kaikaku_xl.master.readers.measures import limit, measure_records
 from kaikaku_xl.master.readers.percent import read_percent
 from kaikaku_xl.metrics.frames import ACTUAL_COLUMNS
 from kaikaku_xl.plan import ItemNo, item_no
-from kaikaku_xl.plan.plausibility import Bounds, violation
+from kaikaku_xl.plan.plausibility import Bounds, jump_hint, violation
 from kaikaku_xl.problems import ERROR, WARNING, Problem
 from kaikaku_xl.text import cell_text, match_key
 from kaikaku_xl.xlsx.engine import RawTable
@@ -132,7 +132,14 @@ def _row_values(
             value = parse_number(typed_value, unit or None)
             if value is not None and unit == "%":
                 value = read_percent(
-                    log, table, i, j, typed_value, value, f"No.{item}「{shown(name)}」{year}年度"
+                    log,
+                    table,
+                    i,
+                    j,
+                    typed_value,
+                    value,
+                    f"No.{item}「{shown(name)}」{year}年度",
+                    expected=(measure["baseline"],),
                 )
             reason = None if value is None else violation(value, bounds, ceiling)
             if reason:
@@ -158,7 +165,7 @@ def _row_values(
                 i,
                 j,
                 f"{_value_named(item, name, year, typed_value)}は前の値 {previous:,g} から{ratio:g}倍を超えて変わっています。",
-                "単位（円・千円・万円）や桁を確認してください。正しければそのままで構いません。",
+                jump_hint(unit),
             )
         previous = value
         out.append({"measure_id": measure_id, "year": year, value_column: value, "error": ""})
