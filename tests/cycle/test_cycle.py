@@ -72,8 +72,8 @@ def test_department_file_holds_only_its_rows_and_identity(distributed: tuple[Pat
     assert (
         ident["department"] == DEPT
         and ident["year"] == str(YEAR)
-        and len(ident["fingerprint"]) == 16
-        and ident["fingerprint"].startswith("F")
+        and len(ident["fingerprint"]) == 32
+        and ident["fingerprint"].startswith("K")  # keyed with the master's secret (HMAC)
     )
     assert "2026-05-31" in "".join(
         str(cell.value) for cell in wb[c.SHEET_DEPARTMENT_GUIDE]["A"] if cell.value
@@ -120,8 +120,9 @@ def test_the_year_walked_through(
         and kinds.count(c.LOG_REFUSED) == 1
     )
     conflict_row = next(r for r in log if r["種別"] == c.LOG_CONFLICT)
-    assert (conflict_row["変更前"], conflict_row["変更後"]) == (640000000, 650000000)  # both values kept
-    assert next(r for r in log if r["種別"] == c.LOG_REFUSED)["変更後"] == 1200
+    # both values kept, as the sheet shows them (issue #20: 桁区切り, not 640000000)
+    assert (conflict_row["変更前"], conflict_row["変更後"]) == ("640,000,000", "650,000,000")
+    assert next(r for r in log if r["種別"] == c.LOG_REFUSED)["変更後"] == "1,200"
 
     before = master.read_bytes()
     code, again = run_json(capsys, "collect", str(master), str(returned), "--now", NOW)
