@@ -226,9 +226,8 @@ class FileMerge:
         sent, source = self.earlier.cells.get(ref, (None, ""))
         if source and theirs == sent:
             return STALE, (
-                f"配布したときの値のままです。先に回収した {source} でこのセルは {self.shown(ref, mine)} に"
-                "なっています（古いファイルが後から届いたのではありませんか）。マスターの値を残しました。"
-                + TO_REPLACE
+                f"古いファイルではありませんか: 配布したときの値のままですが、先に回収した {source} で"
+                f" {self.shown(ref, mine)} になっています。マスターの値を残しました。" + TO_REPLACE
             )
         return SECOND, (
             f"この配布のファイルは既に回収しています（{self.earlier.file}）。先に取り込んだ値 "
@@ -465,8 +464,8 @@ class FileMerge:
         resolved = self.sink.prefer == "returned"
         if stale:
             why = (
-                f"効果額台帳の行が配布したときのままです。先に回収した {self.earlier.file} の行と異なります"
-                "（古いファイルが後から届いたのではありませんか）。"
+                "古いファイルではありませんか: 効果額台帳の行が配布したときのままで、先に回収した "
+                f"{self.earlier.file} の行と異なります。"
             )
         else:
             why = f"この配布のファイルは既に回収しています（{self.earlier.file}）。効果額台帳の行が先に取り込んだものと異なります。"
@@ -477,7 +476,7 @@ class FileMerge:
         )
         for key, sign in [*((k, "+") for k in (wanted - base)), *((k, "-") for k in (base - wanted))]:
             place = where.get(key, "") if sign == "+" else ""
-            sheet, _, cell = place.partition("!")
+            sheet, cell = self.sink.target.ledger_address(key) if sign == "-" else place.partition("!")[::2]
             master, returned = (None, shown_ledger(key)) if sign == "+" else (shown_ledger(key), None)
             self.sink.conflicts.append(
                 self._entry(

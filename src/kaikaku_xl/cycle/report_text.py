@@ -86,7 +86,7 @@ def collect_lines(report: CollectReport) -> list[str]:
         lines += ["", f"■ 適用した値（{len(report.applied)} 件）"]
         lines += [
             f"[適用] {a['department']} {_place(a)}: {a.get('old_text', a['old'])} → {a.get('new_text', a['new'])}"
-            f"（{a['source']}）"
+            f"（返送 {a['source']}）"
             for a in report.applied
         ]
     return lines

@@ -35,7 +35,7 @@ def shown_ledger(key: str | None) -> str:
         f"No.{item}" if item is not None else "No 未入力",
         f"{year}年度" if year is not None else "年度 未入力",
         str(kind or "区分 未入力"),
-        shown(amount, 0, "円") if isinstance(amount, int | float) else shown(amount),
-        f"「{what}」" if what else "内容 未入力",
+        (shown(amount, 0, "円") if isinstance(amount, int | float) else shown(amount))
+        + (f"「{what}」" if what else "（内容 未入力）"),
     ]
     return " ".join(parts) + (f"（算定根拠: {basis}）" if basis else "")
