@@ -222,3 +222,51 @@ def test_an_ods_saved_by_libreoffice_is_read(
     assert report["files"] == [ods.name] and len(report["applied"]) == 5, report
     assert actual_in(master, 2, "人件費（会計年度任用職員以外）") == 4012345678
     assert all(a["file"] == ods.name for a in report["applied"])
+
+
+def test_a_collected_narrative_grows_its_row_in_the_master(
+    distributed: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Item 7: collect writes text into wrapped cells; the row gets the height of its lines (Excel and LibreOffice
+    keep a row's height as the file gives it)."""
+    from kaikaku_xl.textfit import wrapped_lines
+
+    master, out = distributed
+    path = department_file(out, DEPT)
+    wb = load_workbook(path)
+    ws = wb[c.STATUS.sheet]
+    text = "定員適正化計画の改定に着手し、各課へのヒアリングを実施した。" * 8
+    ws.cell(row=row_of(ws, No=1, 年度=YEAR), column=col_of(ws, "取組実績"), value=text)
+    wb.save(path)
+    code, report = run_json(capsys, "collect", str(master), str(path), "--now", NOW)
+    assert len(report["applied"]) == 1
+    ms = load_workbook(master)[c.STATUS.sheet]
+    row = row_of(ms, No=1, 年度=YEAR)
+    cell = ms.cell(row=row, column=col_of(ms, "取組実績"))
+    assert cell.alignment.wrap_text is True
+    width = ms.column_dimensions[cell.column_letter].width
+    lines = wrapped_lines(text, width)
+    assert lines >= 5
+    assert ms.row_dimensions[row].height >= 14 * lines  # every line shows, not one line of it
+
+
+def test_messages_show_values_as_the_sheets_do(
+    distributed: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Low items: a value typed in a row without No and 指標名 is named without 「None」, and a jump warning names
+    the previous value with 桁区切り (not 4.03172e+09)."""
+    master, out = distributed
+    path = department_file(out, DEPT)
+    wb = load_workbook(path)
+    ws = wb["実績"]
+    year_col = col_of(ws, f"{YEAR}年度")
+    ws.cell(row=row_of(ws, No=2, 指標名="人件費（会計年度任用職員以外）"), column=year_col, value=403_172_000_000)
+    ws.cell(row=ws.max_row + 1, column=year_col, value=5)  # below the table, no No, no 指標名
+    wb.save(path)
+    capsys.readouterr()
+    assert main(["collect", str(master), str(path), "--now", NOW, "-q"]) == 1
+    text = capsys.readouterr().out
+    assert "None" not in text and "e+" not in text
+    assert "No「未入力」「未入力」" in text
+    jump = next(line for line in text.splitlines() if "前の値" in line)
+    assert "前の値 4,0" in jump and "403,172,000,000" in text
