@@ -260,7 +260,9 @@ def test_messages_show_values_as_the_sheets_do(
     wb = load_workbook(path)
     ws = wb["実績"]
     year_col = col_of(ws, f"{YEAR}年度")
-    ws.cell(row=row_of(ws, No=2, 指標名="人件費（会計年度任用職員以外）"), column=year_col, value=403_172_000_000)
+    ws.cell(
+        row=row_of(ws, No=2, 指標名="人件費（会計年度任用職員以外）"), column=year_col, value=403_172_000_000
+    )
     ws.cell(row=ws.max_row + 1, column=year_col, value=5)  # below the table, no No, no 指標名
     wb.save(path)
     capsys.readouterr()
