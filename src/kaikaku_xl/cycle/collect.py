@@ -2,7 +2,8 @@
 
 For each cell the department owns: the value sent (base, DistributedValues), the master now, the returned value.
 Returned = base: nothing. Master = base: the returned value is applied. Master = returned: already there.
-All three differ: a conflict (the master keeps its value unless prefer="returned"). Rows the department does not
+All three differ: a conflict (the master keeps its value unless prefer="returned"). A later, different file of a
+distribution already collected (a stale copy, another copy) is a conflict too (merge.py). Rows the department does not
 own, and changed read-only cells, are refused. Every applied, conflicting and refused value is reported and
 written to the change log, so nothing staff typed is lost. The master is written part by part (never saved by
 openpyxl), atomically with a backup; when nothing changes it is not written at all. One file's merge is

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import stat
 import zipfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -144,7 +145,19 @@ def _open(path: Path, name: str) -> tuple[Workbook, dict[str, str]]:
         parts = inspect(path).sheets
         with open(path, "rb") as stream:  # a stream: openpyxl then does not judge the file by its extension
             wb = load_workbook(stream, data_only=True)
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError, InvalidFileException) as exc:
+    except (  # whatever a malformed package makes openpyxl raise: the file is refused by name, never a traceback
+        OSError,
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        KeyError,
+        IndexError,
+        ValueError,
+        TypeError,
+        AttributeError,
+        SyntaxError,  # (lxml's XMLSyntaxError)
+        InvalidFileException,
+    ) as exc:
         raise WorkbookError(f"{name} は Excel ブックとして読めません（{exc}）。") from None
     return wb, parts
 
