@@ -272,3 +272,23 @@ def test_messages_show_values_as_the_sheets_do(
     assert "No「未入力」「未入力」" in text
     jump = next(line for line in text.splitlines() if "前の値" in line)
     assert "前の値 4,0" in jump and "403,172,000,000" in text
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a shell script stands in for LibreOffice")
+def test_a_conversion_that_hangs_is_stopped_and_the_file_refused(
+    distributed: tuple[Path, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    master, out = distributed
+    ods = tmp_path / "人事課.ods"
+    shutil.copy2(department_file(out, DEPT), ods)
+    stuck = tmp_path / "soffice"
+    stuck.write_text("#!/bin/sh\nsleep 60 &\nwait\n")
+    stuck.chmod(0o755)
+    monkeypatch.setattr(inbox, "soffice", lambda: str(stuck))
+    monkeypatch.setattr(inbox, "CONVERT_SECONDS", 1)
+    code, report = run_json(capsys, "collect", str(master), str(ods), "--now", NOW)
+    assert code == 1 and report["refused"][0]["file"] == ods.name
+    assert "変換できませんでした" in report["refused"][0]["reason"]

@@ -8,7 +8,9 @@ do. Excel's and LibreOffice's lock files and hidden files are listed as skipped,
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from dataclasses import dataclass, field
@@ -102,6 +104,24 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
+def _run(command: list[str]) -> None:
+    """Run LibreOffice with a time limit; on timeout its whole process group is ended (soffice starts soffice.bin,
+    which a kill of the first process alone would leave running), on Windows the process itself."""
+    posix = os.name == "posix"
+    proc = subprocess.Popen(  # noqa: S603 (our own command line)
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=posix
+    )
+    try:
+        proc.wait(timeout=CONVERT_SECONDS)
+    except subprocess.TimeoutExpired:
+        if posix:
+            os.killpg(proc.pid, signal.SIGKILL)
+        else:
+            proc.kill()
+        proc.wait()
+        raise
+
+
 def convert_ods(path: Path, workdir: Path) -> Path:
     """An .ods as an .xlsx converted by LibreOffice (headless, a private profile in `workdir`, a time limit).
     Raises WorkbookError naming the file and what to do when it cannot be."""
@@ -125,7 +145,7 @@ def convert_ods(path: Path, workdir: Path) -> Path:
         str(path.resolve()),
     ]
     try:
-        subprocess.run(command, capture_output=True, timeout=CONVERT_SECONDS, check=False)  # noqa: S603
+        _run(command)
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise WorkbookError(
             f"{path.name}（.ods）を .xlsx に変換できませんでした（{exc}）。" + SAVE_AS_XLSX_LO
