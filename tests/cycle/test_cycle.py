@@ -75,8 +75,8 @@ def test_department_file_holds_only_its_rows_and_identity(distributed: tuple[Pat
     assert (
         ident["department"] == DEPT
         and ident["year"] == str(YEAR)
-        and len(ident["fingerprint"]) == 16
-        and ident["fingerprint"].startswith("F")
+        and len(ident["fingerprint"]) == 32
+        and ident["fingerprint"].startswith("K")  # keyed with the master's secret (HMAC)
     )
     assert "令和9年5月31日（月）" in "".join(
         str(v) for row in wb[c.SHEET_DEPARTMENT_GUIDE].iter_rows(values_only=True) for v in row if v
@@ -123,8 +123,9 @@ def test_the_year_walked_through(
         and kinds.count(c.LOG_REFUSED) == 1
     )
     conflict_row = next(r for r in log if r["種別"] == c.LOG_CONFLICT)
-    assert (conflict_row["変更前"], conflict_row["変更後"]) == (640000000, 650000000)  # both values kept
-    assert next(r for r in log if r["種別"] == c.LOG_REFUSED)["変更後"] == 1200
+    # both values kept, as the sheet shows them (issue #20: 桁区切り, not 640000000)
+    assert (conflict_row["変更前"], conflict_row["変更後"]) == ("640,000,000", "650,000,000")
+    assert next(r for r in log if r["種別"] == c.LOG_REFUSED)["変更後"] == "1,200"
 
     before = master.read_bytes()
     code, again = run_json(capsys, "collect", str(master), str(returned), "--now", NOW)

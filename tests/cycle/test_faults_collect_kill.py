@@ -55,7 +55,8 @@ def collected_value(master: Path) -> object:
 
 
 def applied_rows(master: Path) -> list[dict]:
-    return [r for r in change_log(master) if r["種別"] == c.LOG_APPLIED and r["変更後"] == VALUE]
+    # 変更後 as the sheet shows the value (issue #20: 桁区切り)
+    return [r for r in change_log(master) if r["種別"] == c.LOG_APPLIED and r["変更後"] == f"{VALUE:,}"]
 
 
 @pytest.mark.slow

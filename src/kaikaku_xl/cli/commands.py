@@ -241,25 +241,10 @@ def cmd_collect(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2, default=str))
     else:
-        for a in report.applied:
-            print(
-                f"[適用] {a['department']} {a['sheet']}!{a['cell']}: {a['old']} → {a['new']}（{a['source']}）"
-            )
-        for x in report.conflicts:
-            kept = "返送の値を採用" if x["resolved"] else "マスターの値を残しました"
-            print(
-                f"[競合] {x['department']} {x['sheet']}!{x['cell']}: マスター {x['master']} / 返送 {x['returned']}"
-                f"（{x['source']}、{kept}）"
-            )
-        for r in report.refused:
-            place = f"{r['sheet']}!{r['cell']}" if r["cell"] else (r["sheet"] or "ファイル全体")
-            print(f"[拒否] {r['department']} {r['file']} {place}: {r['reason']}")
-        for p in report.problems:
-            print(f"[{p['severity']}] {p['file']} {p['sheet']}!{p['cell']}: {p['message']}", file=sys.stderr)
-        state = "マスターを更新しました" if report.written else "マスターは変更していません"
-        print(
-            f"適用 {len(report.applied)} 件、競合 {len(report.conflicts)} 件、拒否 {len(report.refused)} 件。{state}。"
-        )
+        from kaikaku_xl.cycle.report_text import collect_lines
+
+        for line in collect_lines(report):
+            print(line)
     return EXIT_OK if report.clean else EXIT_PROBLEMS
 
 

@@ -1,36 +1,24 @@
-"""Department workbooks: built by the same contract and table writer as the master (a subset of rows), and read
-back when they return, whatever program saved them (Excel, LibreOffice, openpyxl).
-
-A returned file is found by its sheet names and column headers, not by table parts (a save by another program
-may drop or rename those), and its identity is a plain key/value range on a hidden sheet for the same reason.
+"""Department workbooks: built by the same contract and table writer as the master (a subset of rows). They are
+read back when they return by returned.py.
 """
 
 from __future__ import annotations
 
-import zipfile
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kaikaku_xl.cycle.clerk_guide import GuideRow, write_guide
-from kaikaku_xl.errors import WorkbookError
 from kaikaku_xl.master import contract as c
 from kaikaku_xl.master.sheets import first_sheet, print_setup, protect_sheet, write_table
 from kaikaku_xl.master.validation import AMOUNT_PROMPT, VALUE_PROMPT, number_hint
 from kaikaku_xl.plan.scale import EXCLUDED
 from kaikaku_xl.plan.vocabulary import LEDGER_KINDS, STATUS_CHOICES, STATUS_VALUES
-from kaikaku_xl.text import cell_text
 from kaikaku_xl.textfit import row_height
-from kaikaku_xl.xlsx.engine import RawTable
-from kaikaku_xl.xlsx.fastread import uncalculated_cells, uncalculated_message
-from kaikaku_xl.xlsx.package import inspect
 from kaikaku_xl.xlsx.rows import table_rows
-from kaikaku_xl.xlsx.safezip import check_package
 from kaikaku_xl.xlsx.styles import apply
 from kaikaku_xl.xlsx.tablespec import TableSpec
 from kaikaku_xl.xlsx.textcell import put_value
@@ -186,95 +174,3 @@ def _department_checks(ws: Worksheet, table: DepartmentTable, book: DepartmentBo
             ws, spec, "kind", choice_list(LEDGER_KINDS, "歳出削減・歳入増加から選んでください。"), rows=rows
         )
         add_validation(ws, spec, "amount", number_hint(AMOUNT_PROMPT), rows=rows)
-
-
-# ---- reading a returned file ------------------------------------------------------------------------------
-@dataclass
-class Returned:
-    path: Path
-    identity: dict[str, str]
-    tables: dict[str, RawTable]
-
-
-def _find_header(ws: Worksheet, headers: list[str], scan_rows: int = 30) -> tuple[int, int] | None:
-    """(row, column) of the header row of a table: the first cell run matching the contract's first headers."""
-    needed = headers[:2]
-    for number, row in enumerate(ws.iter_rows(min_row=1, max_row=min(scan_rows, ws.max_row)), start=1):
-        texts = [cell_text(cell.value) for cell in row]
-        for j in range(len(texts) - 1):
-            if texts[j : j + len(needed)] == needed:
-                return number, j + 1
-    return None
-
-
-def _read_range(ws: Worksheet, sheet: str, header_row: int, first_col: int) -> RawTable:
-    header_cells = next(
-        ws.iter_rows(min_row=header_row, max_row=header_row, min_col=first_col, values_only=True)
-    )
-    headers = [cell_text(h) for h in header_cells]
-    while headers and not headers[-1]:
-        headers.pop()
-    width = len(headers)
-    rows, offsets, formats = [], [], []
-    # cells, not values only: the reader needs each cell's number format (95% typed in Excel is 0.95 in a
-    # percent-formatted cell, and is 95 points; RawTable.number_formats)
-    for offset, cells in enumerate(
-        ws.iter_rows(
-            min_row=header_row + 1,
-            max_row=max(ws.max_row, header_row),
-            min_col=first_col,
-            max_col=first_col + width - 1,
-        ),
-        start=1,
-    ):
-        padding = [None] * (width - len(cells))
-        values = [cell.value for cell in cells] + padding
-        if any(v is not None and cell_text(v) != "" for v in values):
-            rows.append(values)
-            offsets.append(offset)
-            formats.append([cell.number_format for cell in cells] + padding)
-    return RawTable(sheet, headers, rows, header_row, first_col, offsets, number_formats=formats)
-
-
-def _candidate_sheets(wb: Workbook, spec: TableSpec) -> Iterable[Worksheet]:
-    if spec.sheet in wb.sheetnames:
-        yield wb[spec.sheet]
-    for ws in wb.worksheets:
-        if ws.title != spec.sheet:
-            yield ws
-
-
-def _refuse_uncalculated(
-    path: Path, part: str, sheet: str, header_row: int, first_col: int, width: int
-) -> None:
-    """A formula a script wrote into the file (no saved result) would read as blank: refuse the file by cell."""
-    with zipfile.ZipFile(path) as zf:
-        cells = uncalculated_cells(zf.read(part))
-    inside = sorted((r, col) for r, col in cells if r > header_row and first_col <= col < first_col + width)
-    if inside:
-        raise WorkbookError(uncalculated_message(sheet, inside))
-
-
-def read_returned(path: Path, specs: list[TableSpec]) -> Returned:
-    """The identity and the tables of a returned department file. Raises WorkbookError if it is no workbook."""
-    try:
-        check_package(path)  # a returned file is anyone's: no DOCTYPE, no zip bomb reaches openpyxl
-        parts = inspect(path).sheets
-        wb = load_workbook(path, data_only=True)
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise WorkbookError(f"{path.name} は Excel ブックとして読めません（{exc}）。") from None
-    identity: dict[str, str] = {}
-    if c.IDENTITY.sheet in wb.sheetnames:
-        for key, value, *_ in wb[c.IDENTITY.sheet].iter_rows(min_col=1, max_col=2, values_only=True):
-            if cell_text(key) in c.IDENTITY_KEYS:
-                identity[cell_text(key)] = cell_text(value)
-    tables: dict[str, RawTable] = {}
-    for spec in specs:
-        for ws in _candidate_sheets(wb, spec):
-            found = _find_header(ws, spec.headers)
-            if found:
-                tables[spec.name] = _read_range(ws, ws.title, *found)
-                _refuse_uncalculated(path, parts[ws.title], ws.title, *found, len(tables[spec.name].headers))
-                break
-    wb.close()
-    return Returned(path=path, identity=identity, tables=tables)

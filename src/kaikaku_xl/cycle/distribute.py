@@ -6,8 +6,6 @@ three-way merge. The department file keeps only an identity (master, distributio
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import shutil
 import tempfile
@@ -34,6 +32,8 @@ from kaikaku_xl.master.records import (
     InfoEntry,
     cell_value,
     closed_years,
+    identity_secret,
+    keyed_fingerprint,
     master_id,
     read_records,
     require_cycle_tables,
@@ -214,9 +214,9 @@ def department_tables(
     return tables, snapshot, own, cells
 
 
-def fingerprint(master: str, distribution: str, department: str, year: int, snapshot: Snapshot) -> str:
-    payload = json.dumps([master, distribution, department, year, snapshot], ensure_ascii=False, default=str)
-    return "F" + hashlib.sha256(payload.encode()).hexdigest()[:15]  # a letter first: Excel keeps it text
+def fingerprint(secret: str, master: str, distribution: str, department: str, year: int) -> str:
+    """The file's identity, keyed with the master's secret (records.keyed_fingerprint: collect checks it)."""
+    return keyed_fingerprint(secret, master, distribution, department, year)
 
 
 # ---- one distribution ----------------------------------------------------------------------------------------
@@ -287,13 +287,14 @@ class _Sending:
     distributions: list[Distribution]
     values: list[DistributedValue]
     plan: dict[str, PlanValues] = field(default_factory=dict)  # each measure's values in the year
+    secret: str = ""  # the master's key of identity fingerprints
 
     def book(self, department: str, path: Path) -> tuple[Workbook, Sent, int]:
         """The department's workbook, what was sent and how many measures; its records added."""
         year = self.year
         tables, snapshot, own, cells = department_tables(self.loaded, self.raw, department, year, self.plan)
         distribution_id = "D" + uuid.uuid4().hex[:11]
-        print_ = fingerprint(self.master, distribution_id, department, year, snapshot)
+        print_ = fingerprint(self.secret, self.master, distribution_id, department, year)
         identity = {
             "master_id": self.master,
             "distribution_id": distribution_id,
@@ -362,6 +363,7 @@ def distribute_into(
         read_records(engine, Distribution),
         read_records(engine, DistributedValue),
         plan_values(loaded, year),
+        identity_secret(info),  # made on the first distribute (and the next one of an older master)
     )
     items = loaded.inputs.items
     departments = list(dict.fromkeys(str(d) for d in items.loc[running(items, year), "lead"] if str(d)))

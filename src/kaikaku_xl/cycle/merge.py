@@ -1,17 +1,23 @@
 """The merge of one returned department file into the master, table by table and cell by cell (see collect.py):
 refuse a cell or a row, or merge a cell three ways. What it does goes to a MergeSink: the run's report lists, its
-change log and the master target; collect reads the files in turn and commits once."""
+change log and the master target; collect reads the files in turn and commits once.
+
+A distribution already collected takes no second, different file silently: where a later file differs from what
+the earlier one left (and the master kept it), the cell is a conflict naming both files, and where it holds the
+value sent while the earlier file changed it, a stale file (an older copy arriving late). Neither is applied
+unless the coordinator says --prefer returned."""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
-from kaikaku_xl.cycle.department import Returned
+from kaikaku_xl.cycle.returned import Returned
+from kaikaku_xl.cycle.shown import shown, shown_ledger
 from kaikaku_xl.cycle.target import MasterTarget, Ref
 from kaikaku_xl.master import contract as c
 from kaikaku_xl.master.load import Loaded
@@ -24,12 +30,27 @@ from kaikaku_xl.master.readers.yearly import read_yearly
 from kaikaku_xl.master.records import ChangeLog, Distribution, cell_value, comparable
 from kaikaku_xl.metrics.items import runs_in
 from kaikaku_xl.plan import ItemNo, item_no
-from kaikaku_xl.problems import ERROR, Problem
+from kaikaku_xl.problems import ERROR, WARNING, Problem
 from kaikaku_xl.text import match_key
 from kaikaku_xl.xlsx.engine import RawTable
+from kaikaku_xl.xlsx.limits import EXCEL_MAX_CHARS, fit_cell_text
 from kaikaku_xl.xlsx.typed import NotANumber, parse_number, whole_number
 
 Entry = dict[str, Any]  # one line of collect's report (JSON)
+NARRATIVE_KEYS = ("results", "issues", "next")  # 進捗状況's text columns
+STALE, SECOND, MASTER_CHANGED = "stale", "second", "master"  # a conflict's kind
+TO_REPLACE = "このファイルの値にする場合は --prefer returned を付けてこのファイルを回収してください。"
+
+
+@dataclass
+class Earlier:
+    """What a distribution already collected holds: the file collected first, and per cell the value sent and the
+    returned file that changed it since (cells no file changed are absent); the ledger rows as sent, once a file
+    changed them (None before)."""
+
+    file: str = ""  # "name（time 回収）" of the file collected first; "" when never collected
+    cells: dict[Ref, tuple[Any, str]] = field(default_factory=dict)
+    ledger_sent: list[str] | None = None
 
 
 # ---- the master's readers, on a returned file -----------------------------------------------------------------
@@ -92,7 +113,8 @@ class MergeSink:
 
 class FileMerge:
     """The merge of one returned file: `base` is what was distributed (table, row key, column) -> value, as
-    compared; afterwards `synced` and `ledger_synced` hold what both sides agree on (the next base)."""
+    compared (moved to what both sides agreed on by each file collected); afterwards `synced` and `ledger_synced`
+    hold what both sides agree on (the next base)."""
 
     def __init__(
         self,
@@ -101,6 +123,7 @@ class FileMerge:
         returned: Returned,
         distribution: Distribution,
         base: dict[Ref, Any],
+        earlier: Earlier | None = None,
     ) -> None:
         self.sink = sink
         self.loaded = loaded
@@ -108,9 +131,11 @@ class FileMerge:
         self.department = str(distribution.department)
         self.year = int(whole_number(distribution.year) or 0)
         self.id = str(distribution.distribution_id)
-        self.file = returned.path.name
+        self.file = returned.name
         self.base = base
+        self.earlier = earlier or Earlier()
         self.leads = {item_no(r.item): str(r.lead) for r in loaded.inputs.items.itertuples()}
+        self.decimals = {str(m.measure_id): m.shown_decimals for m in loaded.plan.measures}
         self.synced: dict[Ref, Any] = {}
         self.ledger_synced: list[str] | None = None
         self.errors: dict[tuple[str, str], str] = {}
@@ -119,16 +144,26 @@ class FileMerge:
     def _entry(self, sheet: str, cell: str, **extra: Any) -> Entry:
         return {"department": self.department, "file": self.file, "sheet": sheet, "cell": cell, **extra}
 
-    def _log(self, kind: str, sheet: str, cell: str, old: Any, new: Any, note: str) -> None:
-        """One change-log line of this file (the log drops a refusal or conflict already logged)."""
+    def shown(self, ref: Ref | None, value: Any) -> str:
+        """A value of a cell as its sheet shows it (a measure's decimals; 未入力 for blank)."""
+        if ref is not None and ref[0] == c.ACTUALS_TABLE:
+            return shown(cell_value(value), self.decimals.get(ref[1]))
+        return shown(cell_value(value))
+
+    def _log(self, kind: str, sheet: str, cell: str, old: str, new: str, note: str) -> None:
+        """One change-log line of this file, its values as shown (the log drops a refusal or conflict already
+        logged)."""
         self.sink.log.add(
             kind, note, department=self.department, file=self.file, sheet=sheet, cell=cell, old=old, new=new
         )
 
     def refuse(self, table: RawTable, i: int, j: int, value: Any, why: str) -> None:
         cell = table.address(i, j)
-        self.sink.refused.append(self._entry(table.sheet, cell, value=cell_value(value), reason=why))
-        self._log(c.LOG_REFUSED, table.sheet, cell, None, value, why)
+        text = shown(cell_value(value))
+        self.sink.refused.append(
+            self._entry(table.sheet, cell, value=cell_value(value), value_text=text, reason=why)
+        )
+        self._log(c.LOG_REFUSED, table.sheet, cell, "", text, why)
 
     def refuse_row(self, table: RawTable, i: int, raw: list[Any], why: str, columns: list[int]) -> None:
         for j in columns:
@@ -164,37 +199,84 @@ class FileMerge:
                     "取り込みません（読み取り専用のセル）。",
                 )
             return
-        self.three_way(ref, value, table, i, j)
+        self.three_way(ref, value, f"{table.sheet}!{table.address(i, j)}")
 
-    def three_way(self, ref: Ref, returned: Any, table: RawTable, i: int, j: int) -> None:
+    def three_way(self, ref: Ref, returned: Any, where: str) -> None:
         """Merge one owned cell against the value distributed (base) and the master's value now (mine)."""
-        target = self.sink.target
-        base, theirs, mine = self.base.get(ref), comparable(returned), comparable(target.value(ref))
-        where = f"{table.sheet}!{table.address(i, j)}"
+        base, theirs, mine = self.base.get(ref), comparable(returned), comparable(self.sink.target.value(ref))
         if theirs == base or theirs == mine:
             if theirs == mine:
                 self.synced[ref] = theirs
             return
-        if mine == base or self.sink.prefer == "returned":
-            sheet, cell = target.set(ref, cell_value(theirs))
-            self.synced[ref] = theirs
-            entry = self._entry(sheet, cell, old=cell_value(mine), new=cell_value(theirs), source=where)
-            if mine != base:
-                self.sink.conflicts.append(
-                    {
-                        **entry,
-                        "master": cell_value(mine),
-                        "returned": cell_value(theirs),
-                        "kept": "returned",
-                        "resolved": True,
-                    }
-                )
-                note = f"返送された値を採用しました（{where}、--prefer returned）"
-                self._log(c.LOG_CONFLICT, sheet, cell, mine, theirs, note)
-            self.sink.applied.append(entry)
-            self._log(c.LOG_APPLIED, sheet, cell, mine, theirs, f"取込元 {where}")
+        if self.earlier.file and mine == base:  # a second, different file of a distribution collected
+            kind, why = self._second_file(ref, theirs, mine)
+        elif mine == base:
+            self._apply(ref, theirs, mine, where)
             return
-        sheet, cell = target.address(ref)
+        else:
+            kind = MASTER_CHANGED
+            why = f"配布後にマスターでも変更されていたため、マスターの値を残しました（返送: {where}）"
+        if self.sink.prefer == "returned":
+            self._apply(ref, theirs, mine, where, kind)
+        else:
+            self._conflict(ref, theirs, mine, base, where, kind, why)
+
+    def _second_file(self, ref: Ref, theirs: Any, mine: Any) -> tuple[str, str]:
+        """The kind of a later file's differing cell, and why it is not applied."""
+        sent, source = self.earlier.cells.get(ref, (None, ""))
+        if source and theirs == sent:
+            return STALE, (
+                f"古いファイルではありませんか: 配布したときの値のままですが、先に回収した {source} で"
+                f" {self.shown(ref, mine)} になっています。マスターの値を残しました。" + TO_REPLACE
+            )
+        return SECOND, (
+            f"この配布のファイルは既に回収しています（{self.earlier.file}）。先に取り込んだ値 "
+            f"{self.shown(ref, mine)} とこのファイルの値 {self.shown(ref, theirs)} が異なります。"
+            "マスターの値を残しました。" + TO_REPLACE
+        )
+
+    def _apply(self, ref: Ref, theirs: Any, mine: Any, where: str, conflict: str = "") -> None:
+        sheet, cell = self.sink.target.set(ref, cell_value(theirs))
+        self.synced[ref] = theirs
+        old, new = self.shown(ref, mine), self.shown(ref, theirs)
+        entry = self._entry(
+            sheet,
+            cell,
+            old=cell_value(mine),
+            new=cell_value(theirs),
+            old_text=old,
+            new_text=new,
+            source=where,
+        )
+        if conflict:
+            self.sink.conflicts.append(
+                {
+                    **entry,
+                    "master": cell_value(mine),
+                    "returned": cell_value(theirs),
+                    "master_text": old,
+                    "returned_text": new,
+                    "kept": "returned",
+                    "resolved": True,
+                    "kind": conflict,
+                    "earlier": self.earlier.file,
+                    "reason": f"返送された値を採用しました（{where}、--prefer returned）",
+                }
+            )
+            self._log(
+                c.LOG_CONFLICT,
+                sheet,
+                cell,
+                old,
+                new,
+                f"返送された値を採用しました（{where}、--prefer returned）",
+            )
+        self.sink.applied.append(entry)
+        self._log(c.LOG_APPLIED, sheet, cell, old, new, f"取込元 {where}")
+
+    def _conflict(self, ref: Ref, theirs: Any, mine: Any, base: Any, where: str, kind: str, why: str) -> None:
+        sheet, cell = self.sink.target.address(ref)
+        old, new = self.shown(ref, mine), self.shown(ref, theirs)
         self.sink.conflicts.append(
             self._entry(
                 sheet,
@@ -202,13 +284,17 @@ class FileMerge:
                 master=cell_value(mine),
                 returned=cell_value(theirs),
                 base=cell_value(base),
+                master_text=old,
+                returned_text=new,
                 source=where,
                 kept="master",
                 resolved=False,
+                kind=kind,
+                earlier=self.earlier.file,
+                reason=why,
             )
         )
-        note = f"配布後にマスターでも変更されていたため、マスターの値を残しました（返送: {where}）"
-        self._log(c.LOG_CONFLICT, sheet, cell, mine, theirs, note)
+        self._log(c.LOG_CONFLICT, sheet, cell, old, new, why)
 
     # -- checks on whole rows and tables ------------------------------------------------------------------
     def validate(self) -> None:
@@ -233,7 +319,11 @@ class FileMerge:
         owner = self.leads.get(item) if item is not None else None
         if owner is None:
             self.refuse_row(
-                table, i, raw, f"取組項目 No「{cell_value(typed_item)}」はマスターにありません。", columns
+                table,
+                i,
+                raw,
+                f"取組項目 No「{shown(cell_value(typed_item))}」はマスターにありません。",
+                columns,
             )
         elif owner != self.department:
             self.refuse_row(
@@ -247,7 +337,38 @@ class FileMerge:
             return False
         return True
 
+    def fit_text(self, table: RawTable, i: int, j: int, value: Any) -> Any:
+        """A narrative as one Excel cell holds it: longer text is cut, and the report says so by cell."""
+        if not isinstance(value, str) or len(value) <= EXCEL_MAX_CHARS:
+            return value
+        self.sink.problems.append(
+            self._entry(
+                table.sheet,
+                table.address(i, j),
+                severity=WARNING,
+                message=(
+                    f"{len(value):,} 文字の文章です。Excel の1セルに入る {EXCEL_MAX_CHARS:,} 文字に切り詰めて"
+                    "取り込みます（末尾は …）。"
+                ),
+                action="全文は返送されたファイルに残っています。要約して記入し直してもらってください。",
+            )
+        )
+        return fit_cell_text(value)
+
     # -- the three tables -----------------------------------------------------------------------------------
+    def _measure_refusal(self, measure: Any, raw: list[Any], pos: dict[str, int], seen: set[str]) -> str:
+        """Why a returned 実績 row is refused ("" when it is one of the department's measures, once)."""
+        if measure is None:
+            return (
+                f"No「{shown(cell_value(raw[pos['item']]))}」「{shown(cell_value(raw[pos['name']]))}」の指標は"
+                "マスターにありません。"
+            )
+        if measure.lead != self.department:
+            return f"No.{measure.item}「{measure.name}」は{measure.lead}の指標です（このファイルは{self.department}）。"
+        if measure.measure_id in seen:
+            return f"No.{measure.item}「{measure.name}」の行が重複しています。"
+        return ""
+
     def actuals(self, table: RawTable) -> None:
         pos = positions(table, self.loaded.layout.table(c.ACTUALS_TABLE))
         if "item" not in pos or "name" not in pos:
@@ -258,20 +379,7 @@ class FileMerge:
         seen: set[str] = set()
         for i, raw in enumerate(table.rows):
             measure = lookup.get((item_no(raw[pos["item"]]), match_key(raw[pos["name"]])))
-            if measure is None:
-                why = (
-                    f"No「{cell_value(raw[pos['item']])}」「{cell_value(raw[pos['name']])}」の指標は"
-                    "マスターにありません。"
-                )
-            elif measure.lead != self.department:
-                why = (
-                    f"No.{measure.item}「{measure.name}」は{measure.lead}の指標です"
-                    f"（このファイルは{self.department}）。"
-                )
-            elif measure.measure_id in seen:
-                why = f"No.{measure.item}「{measure.name}」の行が重複しています。"
-            else:
-                why = ""
+            why = self._measure_refusal(measure, raw, pos, seen)
             if measure is None or why:
                 self.refuse_row(table, i, raw, why, columns)
                 continue
@@ -307,9 +415,15 @@ class FileMerge:
             seen.add((item, year))
             for key in c.STATUS_KEYS:
                 if key in pos:
-                    self.merge_cell(
-                        table, i, raw, pos[key], (c.STATUS.name, status_key(item, year), key), year
+                    j = pos[key]
+                    read = (
+                        (lambda v, i=i, j=j: self.fit_text(table, i, j, v)) if key in NARRATIVE_KEYS else None
                     )
+                    ref = (c.STATUS.name, status_key(item, year), key)
+                    if read is None:
+                        self.merge_cell(table, i, raw, j, ref, year)
+                    else:
+                        self.merge_cell(table, i, raw, j, ref, year, read)
 
     def _returned_ledger(self, table: RawTable, pos: dict[str, int]) -> tuple[list[str], dict[str, str]]:
         """The distributed year's rows of the returned ledger (as ledger keys) and where each was typed; rows of
@@ -342,6 +456,47 @@ class FileMerge:
             where[key] = f"{table.sheet}!{table.address(i, pos['item'])}"
         return theirs, where
 
+    def _ledger_second_file(self, wanted: Counter[str], base: Counter[str], where: dict[str, str]) -> bool:
+        """A later file whose ledger rows differ from what the earlier file left: each differing row a conflict
+        naming both files; True when they are applied all the same (--prefer returned)."""
+        sent = self.earlier.ledger_sent
+        stale = sent is not None and wanted == Counter(sent)
+        resolved = self.sink.prefer == "returned"
+        if stale:
+            why = (
+                "古いファイルではありませんか: 効果額台帳の行が配布したときのままで、先に回収した "
+                f"{self.earlier.file} の行と異なります。"
+            )
+        else:
+            why = f"この配布のファイルは既に回収しています（{self.earlier.file}）。効果額台帳の行が先に取り込んだものと異なります。"
+        why += (
+            "返送の行を採用しました（--prefer returned）。"
+            if resolved
+            else "マスターの行を残しました。" + TO_REPLACE
+        )
+        for key, sign in [*((k, "+") for k in (wanted - base)), *((k, "-") for k in (base - wanted))]:
+            place = where.get(key, "") if sign == "+" else ""
+            sheet, cell = self.sink.target.ledger_address(key) if sign == "-" else place.partition("!")[::2]
+            master, returned = (None, shown_ledger(key)) if sign == "+" else (shown_ledger(key), None)
+            self.sink.conflicts.append(
+                self._entry(
+                    sheet or c.LEDGER.sheet,
+                    cell,
+                    master=master,
+                    returned=returned,
+                    master_text=master or "（行なし）",
+                    returned_text=returned or "（行なし）",
+                    source=place or self.file,
+                    kept="returned" if resolved else "master",
+                    resolved=resolved,
+                    kind=STALE if stale else SECOND,
+                    earlier=self.earlier.file,
+                    reason=why,
+                )
+            )
+            self._log(c.LOG_CONFLICT, sheet or c.LEDGER.sheet, cell, master or "", returned or "", why)
+        return resolved
+
     def ledger(self, table: RawTable) -> None:
         """Ledger rows have no key: the rows added since distribution are added, the rows removed are blanked."""
         pos = positions(table, c.LEDGER)
@@ -352,28 +507,49 @@ class FileMerge:
             v for (t, k, _col), v in self.base.items() if t == c.LEDGER.name and k == str(self.year)
         )
         wanted = Counter(theirs)
+        if self.earlier.file and wanted != base and not self._ledger_second_file(wanted, base, where):
+            return
         target = self.sink.target
         for key, n in (wanted - base).items():
             for _ in range(n - max(0, target.ledger_count(key) - base[key])):
                 sheet, cell = target.add_ledger(key)
+                text = shown_ledger(key)
                 self.sink.applied.append(
-                    self._entry(sheet, cell, old=None, new=ledger_values(key), source=where[key])
+                    self._entry(
+                        sheet,
+                        cell,
+                        old=None,
+                        new=ledger_values(key),
+                        old_text=shown(None),
+                        new_text=text,
+                        source=where[key],
+                    )
                 )
                 self._log(
-                    c.LOG_APPLIED, sheet, cell, None, key, f"効果額台帳に行を追加（取込元 {where[key]}）"
+                    c.LOG_APPLIED, sheet, cell, "", text, f"効果額台帳に行を追加（取込元 {where[key]}）"
                 )
         for key, n in (base - wanted).items():
             for _ in range(min(n, target.ledger_count(key))):
                 sheet, cell = target.remove_ledger(key)
+                text = shown_ledger(key)
                 self.sink.applied.append(
-                    self._entry(sheet, cell, old=ledger_values(key), new=None, source=self.file)
+                    self._entry(
+                        sheet,
+                        cell,
+                        old=ledger_values(key),
+                        new=None,
+                        old_text=text,
+                        new_text=shown(None),
+                        source=self.file,
+                    )
                 )
                 self._log(
-                    c.LOG_APPLIED, sheet, cell, key, None, "担当課が削除した効果額台帳の行を空欄にしました"
+                    c.LOG_APPLIED, sheet, cell, text, "", "担当課が削除した効果額台帳の行を空欄にしました"
                 )
         self.ledger_synced = sorted(wanted.elements())
 
     def run(self) -> None:
+        """The returned tables merged in turn (collect has checked they are all there, every column)."""
         self.validate()
         tables = self.returned.tables
         for name, step in (
@@ -383,13 +559,31 @@ class FileMerge:
         ):
             if name in tables:
                 step(tables[name])
-            else:
-                spec = self.loaded.layout.table(name)
-                self.sink.refused.append(
-                    self._entry(
-                        spec.sheet,
-                        "",
-                        value=None,
-                        reason=f"シート「{spec.sheet}」の表が見つかりません（列見出しを変えていませんか）。",
+
+
+def missing_columns(loaded: Loaded, returned: Returned) -> list[tuple[str, str]]:
+    """(sheet, why) for every table of the department file not found and every column a found table lacks (a
+    renamed heading, e.g. 「2026年度」 retyped 「2026」): such a file is not read at all."""
+    out = []
+    for name in c.DEPARTMENT_TABLES:
+        spec = loaded.layout.table(name)
+        table = returned.tables.get(name)
+        if table is None:
+            out.append(
+                (spec.sheet, f"シート「{spec.sheet}」の表が見つかりません（列見出しを変えていませんか）。")
+            )
+            continue
+        found = positions(table, spec)
+        expected = {col.header for col in spec.columns}
+        extra = [h for h in table.headers if h and h not in expected]
+        for col in spec.columns:
+            if col.key not in found:
+                hint = f"（見出し「{'」「'.join(extra)}」は別の列ですか）" if extra else ""
+                out.append(
+                    (
+                        table.sheet,
+                        f"シート「{table.sheet}」{table.header_row}行目の表に列「{col.header}」がありません{hint}。"
+                        f"見出しを「{col.header}」に戻して保存し、もう一度回収してください。",
                     )
                 )
+    return out

@@ -154,6 +154,12 @@ class MasterTarget:
     def ledger_count(self, key: str) -> int:
         return sum(k == key for _, k in self.ledger)
 
+    def ledger_address(self, key: str) -> tuple[str, str]:
+        """Where a ledger row is in the master (its No cell; "" where it has none)."""
+        row = next((r for r, k in self.ledger if k == key), None)
+        name = c.LEDGER.name
+        return self.specs[name].sheet, f"{column_letter(self._column(name, 'item'))}{row}" if row else ""
+
     def add_ledger(self, key: str) -> tuple[str, str]:
         name = c.LEDGER.name
         row = self._new_row(name)

@@ -10,13 +10,18 @@ written normalised by `cell_value` (whole floats as int, blank None), so a read-
 from __future__ import annotations
 
 import getpass
+import hashlib
+import hmac
+import json
 import math
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, ClassVar, TypeVar
 
 from kaikaku_xl.master import contract as c
+from kaikaku_xl.master.contract.cycle import IDENTITY_SECRET_KEY
 from kaikaku_xl.master.required import require_tables
 from kaikaku_xl.master.titles import TITLES
 from kaikaku_xl.text import cell_text
@@ -124,6 +129,8 @@ class DistributedValue(CycleRecord):
     row_key: Cell
     column: Cell
     value: Cell
+    sent: Cell = None  # the value distributed, once a returned file moved `value` (else `value` is it)
+    source: Cell = None  # the returned file (and when) that moved `value`; blank: `value` is as sent
 
 
 @dataclass(frozen=True)
@@ -203,6 +210,35 @@ def master_id(info: Iterable[InfoEntry]) -> str:
         if cell_text(row.key) == c.MASTER_ID_KEY:
             return cell_text(row.value)
     return ""
+
+
+def _info_value(info: Iterable[InfoEntry], key: str) -> str:
+    return next((cell_text(row.value) for row in info if cell_text(row.key) == key), "")
+
+
+def identity_secret(info: list[InfoEntry]) -> str:
+    """The master's key for identity fingerprints; made (and added to `info`, to be written by the caller) when
+    the master has none: on its first distribute, or the next one of a master made before keys existed."""
+    secret = _info_value(info, IDENTITY_SECRET_KEY)
+    if not secret:
+        secret = secrets.token_hex(32)
+        info.append(InfoEntry(IDENTITY_SECRET_KEY, secret))
+    return secret
+
+
+def known_secret(info: Iterable[InfoEntry]) -> str:
+    """The master's key ("" when it has distributed only without one)."""
+    return _info_value(info, IDENTITY_SECRET_KEY)
+
+
+KEYED, UNKEYED = "K", "F"  # the first letter of a keyed (HMAC) and of an old, unkeyed fingerprint
+
+
+def keyed_fingerprint(secret: str, master: str, distribution: str, department: str, year: int) -> str:
+    """A department file's identity as only the holder of the master's secret can make it (HMAC-SHA256):
+    a file cannot be minted for a distribution outside the coordinator's master; a letter first keeps it text."""
+    payload = json.dumps([master, distribution, department, int(year)], ensure_ascii=False)
+    return KEYED + hmac.new(secret.encode(), payload.encode(), hashlib.sha256).hexdigest()[:31]
 
 
 def closed_years(engine: Engine) -> set[int]:

@@ -58,6 +58,26 @@ def uncalculated_cells(xml: bytes) -> list[tuple[int, int]]:
     return found
 
 
+_ANY_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(/?)>")
+_CELL_VALUE = re.compile(rb"<(?:\w+:)?(?:v|is)\b")
+
+
+def value_cells_beyond(xml: bytes, last_row: int, limit: int = 10) -> list[tuple[int, int]]:
+    """(row, col) of the first `limit` cells holding a value below `last_row` (1-based): what a bounded read of
+    a sheet leaves out, found in its XML without building the cells in between."""
+    found: list[tuple[int, int]] = []
+    for match in _ANY_CELL.finditer(xml):
+        ref = _REF.search(match.group(1))
+        if ref is None or int(ref.group(2)) <= last_row or match.group(2):
+            continue  # no address, above the window, or an empty (self-closed) cell
+        end = _CELL_END.search(xml, match.end())
+        if end is not None and _CELL_VALUE.search(xml, match.end(), end.start()):
+            found.append((int(ref.group(2)), column_index(ref.group(1).decode())))
+            if len(found) >= limit:
+                break
+    return found
+
+
 def uncalculated_message(sheet: str, cells: list[tuple[int, int]]) -> str:
     """Why formula cells without a result are refused, naming them (at most 10)."""
     from kaikaku_xl.xlsx.a1 import column_letter

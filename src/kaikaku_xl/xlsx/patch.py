@@ -11,6 +11,7 @@ from typing import Any
 from lxml import etree
 
 from kaikaku_xl.errors import WorkbookError
+from kaikaku_xl.textfit import row_height
 from kaikaku_xl.xlsx.a1 import column_letter, range_bounds
 from kaikaku_xl.xlsx.package import NS_MAIN, part_bytes
 from kaikaku_xl.xlsx.sheetxml import ILLEGAL_XML
@@ -77,8 +78,49 @@ def patch_sheet(
             cell.set("s", str(styles[(r, col)]))
     if protect is not None:
         _protection(root, protect, password)
+    _grow_rows(root, rows, cells)
     _fit_dimension(root, rows)
     return part_bytes(root)
+
+
+DEFAULT_WIDTH = 8.43  # Excel's column width where <cols> says none
+
+
+def _column_widths(root: etree._Element) -> dict[int, float]:
+    widths: dict[int, float] = {}
+    cols = root.find(_tag("cols"))
+    for col in cols.findall(_tag("col")) if cols is not None else ():
+        try:
+            low, high, width = int(col.get("min", "0")), int(col.get("max", "0")), float(col.get("width", ""))
+        except ValueError:
+            continue
+        for n in range(low, min(high, low + 1000) + 1):  # (a <col> may span to column 16384)
+            widths[n] = width
+    return widths
+
+
+def _grow_rows(
+    root: etree._Element, rows: dict[int, etree._Element], cells: dict[tuple[int, int], Any]
+) -> None:
+    """A row given text longer than its columns show gets the height of its wrapped lines (never lower): neither
+    Excel nor LibreOffice fits a row's height to text when it opens a file (textfit)."""
+    widths = _column_widths(root)
+    texts: dict[int, list[tuple[str, float]]] = {}
+    for (r, col), value in cells.items():
+        if isinstance(value, str) and value:
+            texts.setdefault(r, []).append((value, widths.get(col, DEFAULT_WIDTH)))
+    for r, row_texts in texts.items():
+        needed = row_height(row_texts)
+        row = rows.get(r)
+        if needed is None or row is None:
+            continue
+        try:
+            current = float(row.get("ht") or 0)
+        except ValueError:
+            current = 0.0
+        if needed > current:
+            row.set("ht", str(needed))
+            row.set("customHeight", "1")
 
 
 def _numbered_rows(data: etree._Element) -> dict[int, etree._Element]:

@@ -19,6 +19,9 @@ def key_value_spec(name: str, sheet: str) -> TableSpec:
 # master saved by Excel, LibreOffice or openpyxl keeps the cycle working. Each hidden table has a sheet of its own.
 CYCLE_INFO = key_value_spec("CycleInfo", "管理情報")
 MASTER_ID_KEY = "master_id"
+# The key of the department files' identity fingerprints (HMAC-SHA256): random, made on the first distribute (an
+# old master gets one on its next), never written into a department file.
+IDENTITY_SECRET_KEY = "identity_secret"
 
 DISTRIBUTIONS = TableSpec(
     "Distributions",
@@ -38,7 +41,8 @@ DISTRIBUTIONS = TableSpec(
 )
 
 # The value of each cell a department owns, as distributed and as last synchronised: the base of the
-# three-way merge (base / master now / returned file).
+# three-way merge (base / master now / returned file). Once a returned file moved the base, 配布した値 keeps the
+# value sent and 取込元 names that file: an older copy returned later (the value sent again) is then seen as stale.
 DISTRIBUTED_VALUES = TableSpec(
     "DistributedValues",
     "配布時の値",
@@ -48,6 +52,8 @@ DISTRIBUTED_VALUES = TableSpec(
         Column("行", "row_key", FMT_TEXT, 14),
         Column("列", "column", width=12),
         Column("値", "value", width=40),
+        Column("配布した値", "sent", width=40),
+        Column("取込元", "source", width=40),
     ),
     anchor_row=1,
 )
@@ -158,6 +164,8 @@ HIDDEN_CYCLE_SHEETS = tuple(t.sheet for t in CYCLE_TABLES if t not in (CHANGE_LO
 # The department workbook: the same input tables (names, headers) as the master, a guide and a hidden identity.
 SHEET_DEPARTMENT_GUIDE = "記入方法"
 IDENTITY = key_value_spec("KaikakuIdentity", "配布情報")
+# fingerprint: HMAC-SHA256 keyed with the master's IDENTITY_SECRET_KEY ("K…"); "F…" is the unkeyed digest of files
+# distributed before the master had a secret (still accepted, with a note).
 IDENTITY_KEYS = ("master_id", "distribution_id", "department", "year", "distributed_at", "due", "fingerprint")
 DEPARTMENT_TABLES = (ACTUALS_TABLE, STATUS.name, LEDGER.name)
 

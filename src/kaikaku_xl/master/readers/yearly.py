@@ -24,6 +24,7 @@ from kaikaku_xl.metrics.frames import ACTUAL_COLUMNS
 from kaikaku_xl.plan import ItemNo, item_no
 from kaikaku_xl.plan.plausibility import Bounds, jump_hint, violation
 from kaikaku_xl.problems import ERROR, WARNING, Problem
+from kaikaku_xl.rounding import format_number
 from kaikaku_xl.text import cell_text, match_key
 from kaikaku_xl.xlsx.engine import RawTable
 from kaikaku_xl.xlsx.tablespec import TableSpec
@@ -164,12 +165,18 @@ def _row_values(
                 table,
                 i,
                 j,
-                f"{_value_named(item, name, year, typed_value)}は前の値 {previous:,g} から{ratio:g}倍を超えて変わっています。",
+                f"{_value_named(item, name, year, typed_value)}は前の値 {_number(previous)} から{ratio:g}倍を超えて変わっています。",
                 jump_hint(unit),
             )
         previous = value
         out.append({"measure_id": measure_id, "year": year, value_column: value, "error": ""})
     return out
+
+
+def _number(value: float) -> str:
+    """A value in a message as the sheets show it (桁区切り, no exponent: 4,031,720,000, not 4.03172e+09)."""
+    places = 0 if float(value).is_integer() else min(len(repr(float(value)).partition(".")[2]), 4)
+    return format_number(value, places)
 
 
 def _value_named(item: ItemNo | None, name: str, year: int, value: Any) -> str:
