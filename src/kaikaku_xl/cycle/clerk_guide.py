@@ -229,7 +229,9 @@ def write_guide(ws: Worksheet, rows: list[GuideRow]) -> None:
 
 def _text(ws: Worksheet, row: int, column: int, value: str | None) -> Cell:
     """A cell holding text as text: a department name or contact starting with = is never a formula."""
-    return put_value(ws.cell(row=row, column=column), value)
+    cell = ws.cell(row=row, column=column)  # a fresh sheet's cell: never a merged one
+    put_value(cell, value)
+    return cell
 
 
 def _write_row(ws: Worksheet, number: int, row: GuideRow) -> None:
