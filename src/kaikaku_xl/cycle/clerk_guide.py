@@ -229,8 +229,8 @@ def write_guide(ws: Worksheet, rows: list[GuideRow]) -> None:
 
 def _text(ws: Worksheet, row: int, column: int, value: str | None) -> Cell:
     """A cell holding text as text: a department name or contact starting with = is never a formula."""
-    cell = ws.cell(row=row, column=column)  # a fresh sheet's cell: never a merged one
-    put_value(cell, value)
+    cell = put_value(ws.cell(row=row, column=column), value)
+    assert isinstance(cell, Cell)  # the guide merges no cells
     return cell
 
 
