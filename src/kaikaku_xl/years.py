@@ -40,3 +40,11 @@ def year_header(year: int) -> str:
 def wareki(year: int) -> str:
     """2026 -> 令和8年度."""
     return f"{wareki_year(year)}年度"
+
+
+WEEKDAYS = "月火水木金土日"
+
+
+def wareki_day(day: datetime.date) -> str:
+    """A date as Japanese documents write it: 2027-05-31 -> 令和9年5月31日（月）."""
+    return f"{wareki_date(day)}年{day.month}月{day.day}日（{WEEKDAYS[day.weekday()]}）"

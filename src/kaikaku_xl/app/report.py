@@ -24,6 +24,7 @@ from kaikaku_xl.export.report import (
 )
 from kaikaku_xl.master.load import Loaded, load
 from kaikaku_xl.metrics.frames import Results
+from kaikaku_xl.metrics.items import exclusion_proposals
 from kaikaku_xl.plan import ItemNo, Plan, item_no
 from kaikaku_xl.plan.numformat import default_decimals
 from kaikaku_xl.plan.scale import EXCLUDED, GRADES, NOT_GRADED
@@ -249,9 +250,16 @@ def report_from_engine(engine: Engine, year: int | None = None, progress: Progre
         )
     settings = loaded.settings if year is None else replace(loaded.settings, evaluation_year=year)
     results = compute(loaded, settings, progress)
-    return Evaluation(
-        loaded, settings, results, build_report(loaded.plan, results, all_problems(loaded, results))
-    )
+    report = build_report(loaded.plan, results, all_problems(loaded, results))
+    proposals = exclusion_proposals(loaded.status, loaded.inputs.revisions, results.evaluation_year)
+    if proposals:
+        report = replace(
+            report,
+            exclusion_proposals=tuple(
+                {"no": _no(p.item), "year": p.year, "reason": p.reason, "cell": p.cell} for p in proposals
+            ),
+        )
+    return Evaluation(loaded, settings, results, report)
 
 
 def report_from_file(path: Path, year: int | None = None, progress: Progress = SILENT) -> Report:

@@ -155,15 +155,25 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command(
         "status",
-        "担当課ごとの配布・回収・未入力・記述の不足",
+        "担当課ごとの配布・提出期限・回収・未入力・記述の不足・対象外の提案",
         cmd_status,
-        (MASTER, Arg("--year", "年度（省略時は設定シートの評価年度）", type=int), JSON),
+        (
+            MASTER,
+            Arg("--year", "年度（省略時は設定シートの評価年度）", type=int),
+            JSON,
+            Arg("--now", "期限超過を判定する日時（ISO 形式。省略時は現在）"),
+        ),
     ),
     Command(
         "close-year",
-        "年度の結果と入力を記録し、その年度の入力セルをロック",
+        "年度の結果と入力を記録し、その年度の入力セルをロック（未入力があれば一覧して中止）",
         cmd_close_year,
-        (MASTER, CYCLE_YEAR, NOW),
+        (
+            MASTER,
+            CYCLE_YEAR,
+            Arg("--reason", "未入力のまま締める理由（締めた年度と変更履歴に記録）"),
+            NOW,
+        ),
     ),
     Command(
         "reopen-year",
