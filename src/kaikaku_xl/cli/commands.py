@@ -324,6 +324,7 @@ def cmd_reopen_year(args: argparse.Namespace) -> int:
 
 def cmd_revise(args: argparse.Namespace) -> int:
     from kaikaku_xl.cycle.revise import revise
+    from kaikaku_xl.master import contract as c
 
     _upgrade(args.path)
     done = revise(
@@ -337,10 +338,17 @@ def cmd_revise(args: argparse.Namespace) -> int:
         item=args.item,
         added=args.add,
         ended=args.end,
+        excluded=args.exclude,
         now=_fixed_now(args.now),
         progress=_progress(args),
     )
-    change = f"{done.old} → {done.new}" if done.new is not None else done.kind
+    if done.kind == c.REVISION_EXCLUDED:
+        print(
+            f"{done.subject} を {done.year}年度だけ対象外にしました（{done.cell} に記録）。"
+            "その年度の評価の分母から除きます。kaikaku refresh で評価に反映されます。"
+        )
+        return EXIT_OK
+    change = done.shown or done.kind
     print(
         f"{done.subject} の{done.kind}を {done.year}年度から見直しました（{change}、{done.cell} に記録）。"
         f"{done.year}年度より前は元の値で評価します。kaikaku refresh で評価に反映されます。"

@@ -183,7 +183,7 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command(
         "revise",
-        "計画の見直し（目標値・基準値の変更、取組の追加・終了）を記録",
+        "計画の見直し（目標値・基準値の変更、取組の追加・終了・その年度の対象外）を記録",
         cmd_revise,
         (
             MASTER,
@@ -193,6 +193,10 @@ COMMANDS: tuple[Command, ...] = (
             Arg("--item", "追加・終了する取組項目の No"),
             flag("--add", "取組を追加（--item と。適用開始年度より前は対象外）"),
             flag("--end", "取組を終了（--item と。適用開始年度から対象外）"),
+            flag(
+                "--exclude",
+                "取組をその年度だけ対象外にする（--item と --from-year。担当課の対象外の提案を推進本部が認めたとき）",
+            ),
             Arg("--from-year", "適用開始年度（西暦）。前の年度は元の値で評価", type=int, required=True),
             Arg("--reason", "見直しの理由（懇談会資料に載ります）", required=True),
             Arg("--date", "推進本部の決定日（YYYY-MM-DD）", required=True),

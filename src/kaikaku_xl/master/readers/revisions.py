@@ -86,6 +86,12 @@ def read_revisions(
     return frame, tuple(found)
 
 
+def implausible(measure: dict[str, Any], value: float, ceiling: float) -> str | None:
+    """Why a revised 目標値 or 基準値 cannot be taken for the measure (not finite, too large, outside the range its
+    unit allows, e.g. a negative %), or None: the rule of a typed row and of `kaikaku revise`."""
+    return violation(value, Bounds(limit(measure["low"]), limit(measure["high"])), ceiling)
+
+
 Cell = Callable[[str], Any]  # a row's cell by column key (None where the optional column is missing)
 
 
@@ -209,8 +215,7 @@ class RevisionRows:
                 i, "new", f"指標 {measure_id} の変更後の{kind}が空欄です。", "新しい値を入力してください。"
             )
             return None
-        bounds = Bounds(limit(measure["low"]), limit(measure["high"]))
-        reason = violation(new, bounds, self.log.config.value_ceiling)
+        reason = implausible(measure, new, self.log.config.value_ceiling)
         if reason:
             self.bad(
                 i,
