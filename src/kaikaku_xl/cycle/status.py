@@ -4,6 +4,7 @@ the narratives (取組実績・課題・今後の方向性) missing where they m
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -90,7 +91,7 @@ class _YearInputs:
 
     year: int
     have: set[Any]  # measure IDs with an actual this year
-    status: dict[Any, dict[str, Any]]  # item -> its 進捗状況 row this year
+    status: dict[Any, dict[Hashable, Any]]  # item -> its 進捗状況 row this year
     gaps: dict[Any, tuple[str, list[str]]]  # item -> (why, the narrative keys missing)
     proposals: dict[Any, ExclusionProposal]  # item -> its undecided 対象外 proposal
     n_measures: dict[Any, int]

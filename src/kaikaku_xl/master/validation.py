@@ -9,7 +9,7 @@ from kaikaku_xl.plan import EFFECT_KINDS, Plan
 from kaikaku_xl.plan.numformat import MAX_DECIMALS
 from kaikaku_xl.plan.scale import BASES, EXCLUDED, GradeScale
 from kaikaku_xl.plan.settings import SETTING_SPECS, SettingSpec
-from kaikaku_xl.plan.vocabulary import LEDGER_KINDS, STATUS_CHOICES, STATUS_VALUES, YES_NO
+from kaikaku_xl.plan.vocabulary import EXCLUSION_NOTE, LEDGER_KINDS, STATUS_CHOICES, STATUS_VALUES, YES_NO
 from kaikaku_xl.xlsx.validation import add_validation, choice_list, number_check, whole_check
 
 GRADE_SETTINGS = ("grade_s_progress", "grade_a_ratio", "grade_b_ratio")  # the default scale's thresholds
@@ -24,7 +24,7 @@ def grade_prompt(scale: GradeScale) -> str:
     """The dropdown's prompt for the 評価 column (Excel allows 255 characters)."""
     labels = "・".join(scale.labels) if scale.custom else "S〜D"  # the default master's text, unchanged
     who = "全ての項目の評価" if scale.typed else "指標のない項目の評価"
-    return f"{who}（{labels}）を選んでください。対象外は全ての項目で選べます。空欄は未入力です。"[:250]
+    return f"{who}（{labels}）を選んでください。空欄は未入力です。{EXCLUSION_NOTE}"[:250]
 
 
 def add_input_validations(wb: Workbook, plan: Plan, layout: c.Layout) -> None:
@@ -65,7 +65,7 @@ def add_input_validations(wb: Workbook, plan: Plan, layout: c.Layout) -> None:
         wb[st.sheet],
         st,
         "status",
-        choice_list(STATUS_VALUES, STATUS_CHOICES + "対象外の項目は割合の分母から除きます。"),
+        choice_list(STATUS_VALUES, STATUS_CHOICES + EXCLUSION_NOTE),
     )
     scale = plan.grade_scale or GradeScale()
     add_validation(wb[st.sheet], st, "grade", choice_list((*scale.labels, EXCLUDED), grade_prompt(scale)))

@@ -89,7 +89,8 @@ def exclusion_proposals(
         picked = [k for k in ("status", "grade") if r.get(k) == EXCLUDED]
         if not picked or r["item"] in accepted:
             continue
-        cells = r.get("cells") if isinstance(r.get("cells"), dict) else {}
+        found = r.get("cells")
+        cells: dict[str, str] = found if isinstance(found, dict) else {}
         reason = " / ".join(t for k in NARRATIVE_KEYS if (t := cell_text(r.get(k))))
         out.append(ExclusionProposal(r["item"], year, reason, cells.get(picked[0], "")))
     return out
