@@ -17,7 +17,7 @@ from kaikaku_xl.master.recorded import evaluate_kept, recorded_problems
 from kaikaku_xl.metrics.frames import Results
 from kaikaku_xl.metrics.items import exclusion_proposals, running
 from kaikaku_xl.metrics.narratives import narrative_gaps
-from kaikaku_xl.plan.scale import NOT_GRADED, GradeScale
+from kaikaku_xl.plan.scale import EXCLUDED, NOT_GRADED, GradeScale
 from kaikaku_xl.plan.settings import Settings
 from kaikaku_xl.problems import INFO, WARNING, Problem
 from kaikaku_xl.progress import SILENT, Progress
@@ -31,12 +31,19 @@ def _severity(lead: object, awaited: frozenset[str]) -> str:
     return INFO if str(lead) in awaited else WARNING
 
 
+def _excluded(results: Results) -> set[object]:
+    """The items a plan revision takes out of the evaluation year (ended, not yet added, 対象外): nothing is due."""
+    items = results.items
+    return set(items.loc[items["grade"] == EXCLUDED, "item"])
+
+
 def metric_problems(loaded: Loaded, results: Results, awaited: frozenset[str] = frozenset()) -> list[Problem]:
     """Why a measure is 評価対象外 (−) for the evaluation year: DOMAIN.md sends the reason to the problems list.
     A missing actual of a department not due yet is information."""
     spec = loaded.layout.table(c.ACTUALS_TABLE)
     typed = GradeScale.of(loaded.settings).typed
     leads = loaded.inputs.items.set_index("item")["lead"]
+    out_of_year = _excluded(results)
     m = results.measures
     out = []
     for item, name, grade, unknown, reason in zip(
@@ -47,7 +54,7 @@ def metric_problems(loaded: Loaded, results: Results, awaited: frozenset[str] = 
         m["reason"].tolist(),
         strict=True,
     ):
-        if grade != NOT_GRADED or (typed and not unknown):  # a typed scale grades no measure
+        if grade != NOT_GRADED or (typed and not unknown) or item in out_of_year:  # typed: no measure graded
             continue
         severity = _severity(leads.get(item, ""), awaited) if unknown else WARNING
         out.append(
@@ -73,11 +80,17 @@ def grade_problems(loaded: Loaded, results: Results, awaited: frozenset[str] = f
     rows = {r["item"]: r for r in status[status["year"] == year].to_dict("records")} if len(status) else {}
     problems = []
     on = running(items, year).tolist()
+    out_of_year = _excluded(results)
     for item, lead, n, runs in zip(
         items["item"].tolist(), items["lead"].tolist(), items["n_measures"].tolist(), on, strict=True
     ):
         row = rows.get(item)
-        if not runs or (n and not typed) or (row is not None and cell_text(row["grade"])):
+        if (
+            not runs
+            or item in out_of_year
+            or (n and not typed)
+            or (row is not None and cell_text(row["grade"]))
+        ):
             continue
         cells = row["cells"] if row is not None and isinstance(row.get("cells"), dict) else {}
         severity = _severity(lead, awaited)

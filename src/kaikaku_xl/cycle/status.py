@@ -17,8 +17,9 @@ from kaikaku_xl.master.load import Loaded, count_inputs, load
 from kaikaku_xl.master.recorded import evaluate_kept
 from kaikaku_xl.master.records import Distribution, read_records
 from kaikaku_xl.metrics.frames import Results
-from kaikaku_xl.metrics.items import ExclusionProposal, exclusion_proposals, running
+from kaikaku_xl.metrics.items import ExclusionProposal, accepted_exclusions, exclusion_proposals, running
 from kaikaku_xl.metrics.narratives import narrative_gaps
+from kaikaku_xl.metrics.revisions import inactive_items
 from kaikaku_xl.plan.scale import GradeScale
 from kaikaku_xl.plan.vocabulary import NARRATIVE_KEYS
 from kaikaku_xl.progress import SILENT, Progress
@@ -96,6 +97,9 @@ class _YearInputs:
     proposals: dict[Any, ExclusionProposal]  # item -> its undecided 対象外 proposal
     n_measures: dict[Any, int]
     typed: bool  # the departments grade every item
+    out: set[
+        Any
+    ]  # items not evaluated this year by a plan revision (ended, not yet added, 対象外): nothing asked
 
 
 def _year_inputs(loaded: Loaded, results: Results, year: int) -> _YearInputs:
@@ -108,8 +112,11 @@ def _year_inputs(loaded: Loaded, results: Results, year: int) -> _YearInputs:
     if year == results.evaluation_year:
         gaps = {gap.item: (gap.why, gap.missing) for gap in narrative_gaps(loaded.status, results, scale)}
     proposals = {p.item: p for p in exclusion_proposals(loaded.status, loaded.inputs.revisions, year)}
-    n_measures = dict(zip(loaded.inputs.items["item"], loaded.inputs.items["n_measures"], strict=True))
-    return _YearInputs(year, have, rows, gaps, proposals, n_measures, scale.typed)
+    items = loaded.inputs.items
+    n_measures = dict(zip(items["item"], items["n_measures"], strict=True))
+    revisions = loaded.inputs.revisions
+    out = accepted_exclusions(revisions, year) | set(inactive_items(revisions, items["item"], year))
+    return _YearInputs(year, have, rows, gaps, proposals, n_measures, scale.typed, out)
 
 
 def _item_gaps(entry: DepartmentStatus, year: _YearInputs, item: Any) -> None:
@@ -152,9 +159,11 @@ def department_status(
             entry.due = cell_text(record.due) or None
             entry.collected_at = cell_text(record.collected_at) or None
             _due(entry, today)
-        own = list(
-            items.loc[(items["lead"] == department) & running(items, year), "item"]
-        )  # not before its start
+        own = [
+            item
+            for item in items.loc[(items["lead"] == department) & running(items, year), "item"]
+            if item not in inputs.out
+        ]  # not before its start, nor in a year a revision takes it out of
         for m in measures[measures["item"].isin(own)].itertuples():
             if m.measure_id not in inputs.have:
                 entry.missing_cells.append(f"実績 No.{m.item}「{m.name}」")
