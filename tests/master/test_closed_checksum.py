@@ -5,11 +5,12 @@ a master closed before checksums existed is accepted with a note."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 from helpers.cycle import NOW
-from helpers.workbook import make_master
+from helpers.workbook import make_master, soffice_convert
 from openpyxl import load_workbook
 
 from kaikaku_xl.cli.program import main
@@ -112,3 +113,15 @@ def test_a_year_closed_before_checksums_is_accepted_with_a_note(
     assert code == 0
     notes = [p for p in problems if p["sheet"] == c.CLOSED_YEARS.sheet]
     assert [p["severity"] for p in notes] == ["情報"] and "チェックサム" in notes[0]["message"]
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+def test_a_closed_master_saved_by_libreoffice_keeps_its_checksum(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """LibreOffice keeps 14–15 digits of a float and rounds the last its own way: the record's rates are kept at
+    12 digits and the checksum reads them so, a save is not an edit."""
+    master = _closed(tmp_path)
+    saved = soffice_convert(master, "xlsx", tmp_path / "lo", tmp_path / "profile")
+    code, problems = _validate(saved, capsys)
+    assert code == 0 and not [p for p in problems if p["severity"] == "エラー"]

@@ -18,7 +18,14 @@ from typing import Any
 from kaikaku_xl.cycle.status import department_status, year_has_inputs
 from kaikaku_xl.errors import EXIT_PROBLEMS, InputError
 from kaikaku_xl.master import contract as c
-from kaikaku_xl.master.closed import PLAN_ACTIVE, PLAN_BASELINE, PLAN_TARGET, in_force, record_checksum
+from kaikaku_xl.master.closed import (
+    PLAN_ACTIVE,
+    PLAN_BASELINE,
+    PLAN_TARGET,
+    in_force,
+    record_checksum,
+    recorded_float,
+)
 from kaikaku_xl.master.load import Loaded, count_inputs, load
 from kaikaku_xl.master.locate import actual_rows, positions, sheet_row, status_rows
 from kaikaku_xl.master.recorded import evaluate_kept
@@ -83,7 +90,9 @@ class Closed:
 
 # ---- what a close records -------------------------------------------------------------------------------------
 def _rows(year: int, kind: str, key: Any, values: Mapping[Hashable, Any]) -> list[YearResult]:
-    return [YearResult(year, kind, str(key), str(f), cell_value(v)) for f, v in values.items()]
+    # an input exactly as read (compared with the sheet's cell); a computed figure at the record's digits
+    keep = cell_value if kind == c.RECORD_INPUT else recorded_float
+    return [YearResult(year, kind, str(key), str(f), keep(v)) for f, v in values.items()]
 
 
 def input_records(loaded: Loaded, year: int) -> list[YearResult]:

@@ -82,13 +82,22 @@ def read_closed_years(engine: Engine) -> ClosedYears:
 
 
 # ---- the record's checksum ------------------------------------------------------------------------------------
-def _canonical(value: Any) -> Any:
-    """A recorded value as compared by the checksum: 15 significant digits for a float (a save by another program
-    keeps no more), whole numbers as int, blank as None, text stripped."""
+# Significant digits of a float a closed year's record keeps: LibreOffice saves 14–15 digits and rounds the last
+# one its own way, so a computed figure (a rate's 17 digits) is recorded with 12 (close-year rounds it so) and the
+# checksum reads every float at 12: a save by another program does not break it, an edit does.
+RECORD_DIGITS = 12
+
+
+def recorded_float(value: Any) -> Any:
+    """A value as a closed year's record keeps it: a float at RECORD_DIGITS significant digits, whole numbers as
+    int, blank as None, text stripped."""
     value = cell_value(value)
     if isinstance(value, float):
-        value = cell_value(float(f"{value:.15g}"))
+        value = cell_value(float(f"{value:.{RECORD_DIGITS}g}"))
     return value
+
+
+_canonical = recorded_float  # what the checksum hashes
 
 
 def record_checksum(rows: list[YearResult]) -> str:
