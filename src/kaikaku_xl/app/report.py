@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 from kaikaku_xl.app.validate import all_problems, compute
+from kaikaku_xl.cycle.status import awaited_in
 from kaikaku_xl.errors import InputError
 from kaikaku_xl.export.report import (
     Effects,
@@ -250,7 +251,8 @@ def report_from_engine(engine: Engine, year: int | None = None, progress: Progre
         )
     settings = loaded.settings if year is None else replace(loaded.settings, evaluation_year=year)
     results = compute(loaded, settings, progress)
-    report = build_report(loaded.plan, results, all_problems(loaded, results))
+    awaited = awaited_in(engine, loaded, results.evaluation_year)  # gaps not due yet: 情報, as validate says
+    report = build_report(loaded.plan, results, all_problems(loaded, results, awaited))
     proposals = exclusion_proposals(loaded.status, loaded.inputs.revisions, results.evaluation_year)
     if proposals:
         report = replace(
