@@ -141,3 +141,16 @@ def test_a_year_after_the_evaluation_year_cannot_be_closed(
         )
         == 0
     )
+
+
+def test_an_undecided_exclusion_is_listed_when_closing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    master = make_master(tmp_path)  # the sample: nothing missing in 2026
+    wb = load_workbook(master)
+    ws = wb[c.STATUS.sheet]
+    ws.cell(row=row_of(ws, No=6, 年度=YEAR), column=col_of(ws, "進捗状況"), value="対象外")
+    wb.save(master)
+    capsys.readouterr()
+    assert main(["close-year", str(master), "--year", str(YEAR), "--now", NOW]) == 1
+    assert "対象外の提案（推進本部の決定待ち） No.6" in capsys.readouterr().err

@@ -233,13 +233,18 @@ class OpenGaps(InputError):
 
 
 def open_gaps(engine: Engine, loaded: Loaded, year: int) -> list[str]:
-    """Every input of the year still missing, by department: actuals, 進捗状況, grades, narratives and the reason
-    of a proposed 対象外 (the same list as `kaikaku status`)."""
+    """Every input of the year still missing, by department: actuals, 進捗状況, grades, narratives, the reason of
+    a proposed 対象外 (the list `kaikaku status` shows), and each 対象外 proposal the 推進本部 has not decided (closed
+    undecided, the item stays graded)."""
     results = evaluate_kept(loaded, replace(loaded.settings, evaluation_year=year))
     return [
         f"{s.department}: {gap}"
         for s in department_status(engine, loaded, results, year)
-        for gap in [*s.missing_cells, *(f"記述の不足 {n}" for n in s.narratives)]
+        for gap in [
+            *s.missing_cells,
+            *(f"記述の不足 {n}" for n in s.narratives),
+            *(f"対象外の提案（推進本部の決定待ち） {p}" for p in s.exclusion_proposals),
+        ]
     ]
 
 

@@ -97,9 +97,8 @@ class _YearInputs:
     proposals: dict[Any, ExclusionProposal]  # item -> its undecided 対象外 proposal
     n_measures: dict[Any, int]
     typed: bool  # the departments grade every item
-    out: set[
-        Any
-    ]  # items not evaluated this year by a plan revision (ended, not yet added, 対象外): nothing asked
+    # items a plan revision takes out of the year (ended, not yet added, 対象外): nothing is asked of them
+    out: set[Any]
 
 
 def _year_inputs(loaded: Loaded, results: Results, year: int) -> _YearInputs:
