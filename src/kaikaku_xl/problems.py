@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 ERROR, WARNING = "エラー", "警告"
+INFO = "情報"  # nothing to do yet (e.g. inputs of a year not yet due): listed, not counted as a warning
 
 
 @dataclass(frozen=True)

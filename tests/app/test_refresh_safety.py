@@ -154,7 +154,7 @@ def test_backups_are_kept_up_to_the_setting(tmp_path: Path) -> None:
     for _ in range(4):
         refresh(FileEngine(path, backups=2), now=NOW)
     backups = sorted((tmp_path / "backup").iterdir())
-    assert len(backups) == 2
+    assert len(backups) == 3  # the newest two and the day's first (kept by day as well, issue #20)
     assert all(zipfile.is_zipfile(b) for b in backups)
 
 

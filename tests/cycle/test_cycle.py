@@ -152,7 +152,8 @@ def test_the_year_walked_through(
         "進捗状況 No.1" not in by_dept[DEPT]["missing_cells"]
         and "進捗状況 No.2" in by_dept[DEPT]["missing_cells"]
     )
-    assert by_dept[DEPT]["missing"] == len(by_dept[DEPT]["missing_cells"])
+    # the count covers every gap listed under it, the narratives too (issue #20)
+    assert by_dept[DEPT]["missing"] == len(by_dept[DEPT]["missing_cells"]) + len(by_dept[DEPT]["narratives"])
 
     assert main(["refresh", str(master), "--now", NOW]) == 0
     submissions = load_workbook(master, data_only=True)[c.SUBMISSIONS.sheet]
@@ -171,7 +172,8 @@ def _close_change_reopen(master: Path, capsys: pytest.CaptureFixture[str]) -> No
     """close-year → a changed closed-year input (validate names the cell, the figures stay) → reopen-year."""
     figures = _evaluation(master)
     protected_before = load_workbook(master)["実績"].protection.sheet
-    assert main(["close-year", str(master), "--year", str(YEAR), "--now", NOW]) == 0
+    assert main(["close-year", str(master), "--year", str(YEAR), "--now", NOW]) == 1  # gaps, no reason
+    assert main(["close-year", str(master), "--year", str(YEAR), "--now", NOW, "--reason", "試行"]) == 0
     wb = load_workbook(master)
     ws = wb["実績"]
     cell = ws.cell(
@@ -297,7 +299,12 @@ def test_narratives_are_required_where_they_matter(
     results_cell = ws.cell(row=row, column=col_of(ws, "取組実績")).coordinate
     about_2 = [p for p in problems if p["message"].startswith("No.2（")]
     assert about_2 and about_2[0]["sheet"] == c.STATUS.sheet and about_2[0]["cell"] == results_cell
-    assert about_2[0]["severity"] == "警告" and "取組実績・課題・今後の方向性" in about_2[0]["message"]
+    # day one (nothing entered for the year): listed as information, not a warning (issue #20)
+    assert about_2[0]["severity"] == "情報" and "取組実績・課題・今後の方向性" in about_2[0]["message"]
+    edit_cells(master, {"実績": {_actual_cell(master, *OTHER_MEASURE): 1200}})  # the year has started
+    code, problems = run_json(capsys, "validate", str(master))
+    about_2 = [p for p in problems if p["message"].startswith("No.2（")]
+    assert about_2[0]["severity"] == "警告"
     edit_cells(
         master,
         {
@@ -310,3 +317,8 @@ def test_narratives_are_required_where_they_matter(
     code, problems = run_json(capsys, "validate", str(master))
     assert not [p for p in problems if p["message"].startswith("No.2（")]
     assert [p for p in problems if p["message"].startswith("No.3（")]
+
+
+def _actual_cell(master: Path, item: int, name: str, year: int = YEAR) -> str:
+    ws = load_workbook(master)["実績"]
+    return ws.cell(row=row_of(ws, No=item, 指標名=name), column=col_of(ws, f"{year}年度")).coordinate

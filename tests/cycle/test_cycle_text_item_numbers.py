@@ -105,7 +105,10 @@ def test_cycle_with_text_numbers_and_an_item_added_mid_plan(
     assert [i["no"] for i in first["items"]] == ["2-(1)-3", 10] and first["total"]["items"] == 2
     assert first["effects"]["single_year"] == 30_000
 
-    assert main(["close-year", str(master), "--year", "2026", "--now", NOW]) == 0
+    assert main(["close-year", str(master), "--year", "2026", "--now", NOW]) == 1  # 評価 No.10 is missing
+    assert (
+        main(["close-year", str(master), "--year", "2026", "--now", NOW, "--reason", "No.10 は翌年度に"]) == 0
+    )
     code, problems = run_json(capsys, "validate", str(master))
     assert not [p for p in problems if "締め" in p["message"]], (
         problems

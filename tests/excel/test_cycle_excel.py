@@ -54,7 +54,7 @@ def test_distributing_a_closed_year_from_excel_is_an_error_staff_can_act_on(tmp_
     InputError from the 配布 button is reported as what to do, never as an unexpected bug."""
     from kaikaku_xl.cli.program import main
 
-    master = make_master(tmp_path, sample=False)
+    master = make_master(tmp_path)  # with inputs: a year without any cannot be closed (issue #21)
     assert main(["close-year", str(master), "--year", str(YEAR)]) == 0
     book = ComBook(master)
     status = macros.run(book, n.ACTION_DISTRIBUTE, now=NOW)

@@ -14,8 +14,11 @@ from openpyxl import load_workbook
 from kaikaku_xl.app.validate import validate
 from kaikaku_xl.cli.program import main
 from kaikaku_xl.master import contract as c
+from kaikaku_xl.master.closed import record_checksum
+from kaikaku_xl.master.records import YearResult, read_records
 from kaikaku_xl.xlsx.file_engine import FileEngine
 from kaikaku_xl.xlsx.tablespec import TableSpec
+from kaikaku_xl.xlsx.typed import whole_number
 
 YEAR = 2026
 
@@ -26,6 +29,23 @@ def _problems(path: Path) -> list:
         return validate(engine)[1]
     finally:
         engine.close()
+
+
+def _reseal(path: Path) -> None:
+    """The record's checksum taken again, as if the edited figures had been recorded at closing: what a formula
+    or rounding rule changed since closing looks like (an edit without it is tampering: test_closed_checksum)."""
+    engine = FileEngine(path)
+    try:
+        rows = [r for r in read_records(engine, YearResult) if whole_number(r.year) == YEAR]
+    finally:
+        engine.close()
+    wb = load_workbook(path)
+    ws = wb[c.CLOSED_YEARS.sheet]
+    headers = [cell.value for cell in ws[c.CLOSED_YEARS.anchor_row]]
+    for row in ws.iter_rows(min_row=c.CLOSED_YEARS.anchor_row + 1):
+        if row[headers.index("年度")].value == YEAR:
+            row[headers.index(c.CLOSED_YEARS.column("checksum").header)].value = record_checksum(rows)
+    wb.save(path)
 
 
 def _recorded_cell(path: Path, kind: str, key: str, field: str) -> str:
@@ -63,6 +83,7 @@ def test_a_closed_year_keeps_its_recorded_figures_and_reports_differences(tmp_pa
     ws[progress_cell] = 0.123456
     ws[grade_cell] = other
     wb.save(master)
+    _reseal(master)
 
     warnings = {p.cell: p for p in _problems(master) if p.sheet == c.YEAR_RESULTS.sheet}
     assert set(warnings) == {progress_cell, grade_cell}

@@ -48,7 +48,29 @@ def _master(tmp_path: Path) -> Path:
     return master
 
 
+def _decide(master: Path, *items: int, year: int = 2026) -> None:
+    """The coordinator records the 推進本部's decision: a 計画の見直し row of 区分 対象外 per item."""
+    wb = load_workbook(master)
+    ws = wb[c.REVISIONS.sheet]
+    headers = [cell.value for cell in ws[c.REVISIONS.anchor_row]]
+    free = c.REVISIONS.anchor_row + 1
+    for item in items:
+        row = {
+            "適用開始年度": year,
+            "区分": "対象外",
+            "No": item,
+            "理由": "事業休止",
+            "推進本部決定日": "2027-03-15",
+        }
+        for header, value in row.items():
+            ws.cell(row=free, column=headers.index(header) + 1, value=value)
+        free += 1
+    wb.save(master)
+
+
 def test_excluded_items_leave_every_denominator_and_blank_stays_not_entered(tmp_path: Path) -> None:
+    """A department's 対象外 is a proposal (the item stays graded, the proposal is listed); the 推進本部's decision,
+    a 計画の見直し row, takes the item out of every denominator (issue #20)."""
     master = _master(tmp_path)
     wb = load_workbook(master)
     ws = wb[c.STATUS.sheet]
@@ -57,19 +79,38 @@ def test_excluded_items_leave_every_denominator_and_blank_stays_not_entered(tmp_
     assert any("対象外" in dv.formula1 and '"S,' in dv.formula1 for dv in lists)  # grade dropdown
     rows = {(r[0].value, r[2].value): r for r in ws.iter_rows(min_row=4)}
     rows[(1, 2026)][4].value = "A"  # graded by the department
-    rows[(2, 2026)][4].value = "対象外"  # excluded through the grade column
-    rows[(3, 2026)][3].value = "対象外"  # excluded through the status, although it has a measure
+    rows[(2, 2026)][4].value = "対象外"  # proposed through the grade column, no reason given
+    rows[(3, 2026)][3].value = "対象外"  # proposed through the status, although it has a measure
+    rows[(3, 2026)][5].value = "事業を休止したため"  # its reason (取組実績)
     # item 4: nothing entered → 未入力
     wb[c.actuals_spec([2026]).sheet]["D4"] = 300  # item 3's measure: progress 2/3, would be S/A if counted
     wb.save(master)
     assert run("refresh", str(master)).returncode == 0
     report = json.loads(run("report", str(master), "--json").stdout)
+    grades = {i["no"]: i["grade"] for i in report["items"]}
+    assert grades[2] == "−" and grades[3] not in ("対象外", "−")  # not excluded by the department alone
+    assert [(p["no"], p["reason"]) for p in report["exclusion_proposals"]] == [
+        (2, ""),
+        (3, "事業を休止したため"),
+    ]
+    listed = run("validate", str(master)).stdout
+    assert "No.2（企画課）2026年度: 担当課が「対象外」を提案しています（理由が未記入" in listed
+    assert "No.3（企画課）2026年度: 担当課が「対象外」を提案しています（理由: 事業を休止したため）" in listed
+    status = json.loads(run("status", str(master), "--json").stdout)
+    assert status["summary"]["exclusion_proposals"] == 2
+    assert any("No.2（対象外の提案）" in n for n in status["departments"][0]["narratives"])  # reason missing
+
+    _decide(master, 2, 3)
+    assert run("refresh", str(master)).returncode == 0
+    report = json.loads(run("report", str(master), "--json").stdout)
+    assert "exclusion_proposals" not in report  # decided
     assert {i["no"]: i["grade"] for i in report["items"]} == {1: "A", 2: "対象外", 3: "対象外", 4: "−"}
     total = report["total"]
     assert total["items"] == 4 and total["graded"] == 1
     assert total["counts"] == {"S": 0, "A": 1, "B": 0, "C": 0, "D": 0, "−": 1, "対象外": 2}
     assert total["shares"]["A"] == 1  # 1 of 1 graded: 対象外 and 未入力 are not in the denominator
     assert total["mean_progress"] is None  # the only measure belongs to an excluded item
+    assert "対象外" not in run("validate", str(master)).stdout.replace("評価対象外", "")
 
     out = load_workbook(master, data_only=True)
     items = out[c.ITEM_RESULTS.sheet]

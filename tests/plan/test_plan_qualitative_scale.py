@@ -84,6 +84,20 @@ def _type_grades(master: Path) -> str:
         if year == 2027 and no == 1:
             row[col["grade"]].value = "A"  # the default scale's label: not this plan's
             bad_cell = row[col["grade"]].coordinate
+    # No.5's 対象外 is a proposal until the 推進本部 decides it: its 計画の見直し row (issue #20)
+    rv = wb[c.REVISIONS.sheet]
+    headers = [cell.value for cell in rv[c.REVISIONS.anchor_row]]
+    decision = {
+        "year": 2026,
+        "kind": c.REVISION_EXCLUDED,
+        "item": 5,
+        "reason": "休止",
+        "decided": "2027-03-15",
+    }
+    for key, value in decision.items():
+        rv.cell(
+            row=c.REVISIONS.anchor_row + 1, column=headers.index(c.REVISIONS.column(key).header) + 1
+        ).value = value
     wb.save(master)
     return bad_cell
 

@@ -21,7 +21,7 @@ from kaikaku_xl.app.outputs import (
 )
 from kaikaku_xl.app.trend import trend_rows
 from kaikaku_xl.app.validate import all_problems, compute
-from kaikaku_xl.cycle.status import department_status, submission_rows
+from kaikaku_xl.cycle.status import awaited_in, department_status, submission_rows
 from kaikaku_xl.master import contract as c
 from kaikaku_xl.master.load import Loaded, load
 from kaikaku_xl.master.records import current_user, timestamp
@@ -101,7 +101,7 @@ def _write_outputs(
     engine: Engine, loaded: Loaded, results: Results, now: datetime | None, phase: Phase
 ) -> RefreshSummary:
     stamp = timestamp(now)
-    problems = all_problems(loaded, results)
+    problems = all_problems(loaded, results, awaited_in(engine, loaded, results.evaluation_year, now))
     layout = loaded.layout
     policy_names = {p.no: p.name for p in loaded.plan.policies}
     summaries = layout.table(c.POLICY_SUMMARY.name)  # the plan's grade columns

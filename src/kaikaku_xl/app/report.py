@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 from kaikaku_xl.app.validate import all_problems, compute
+from kaikaku_xl.cycle.status import awaited_in
 from kaikaku_xl.errors import InputError
 from kaikaku_xl.export.report import (
     Effects,
@@ -24,6 +25,7 @@ from kaikaku_xl.export.report import (
 )
 from kaikaku_xl.master.load import Loaded, load
 from kaikaku_xl.metrics.frames import Results
+from kaikaku_xl.metrics.items import exclusion_proposals
 from kaikaku_xl.plan import ItemNo, Plan, item_no
 from kaikaku_xl.plan.numformat import default_decimals
 from kaikaku_xl.plan.scale import EXCLUDED, GRADES, NOT_GRADED
@@ -249,9 +251,17 @@ def report_from_engine(engine: Engine, year: int | None = None, progress: Progre
         )
     settings = loaded.settings if year is None else replace(loaded.settings, evaluation_year=year)
     results = compute(loaded, settings, progress)
-    return Evaluation(
-        loaded, settings, results, build_report(loaded.plan, results, all_problems(loaded, results))
-    )
+    awaited = awaited_in(engine, loaded, results.evaluation_year)  # gaps not due yet: 情報, as validate says
+    report = build_report(loaded.plan, results, all_problems(loaded, results, awaited))
+    proposals = exclusion_proposals(loaded.status, loaded.inputs.revisions, results.evaluation_year)
+    if proposals:
+        report = replace(
+            report,
+            exclusion_proposals=tuple(
+                {"no": _no(p.item), "year": p.year, "reason": p.reason, "cell": p.cell} for p in proposals
+            ),
+        )
+    return Evaluation(loaded, settings, results, report)
 
 
 def report_from_file(path: Path, year: int | None = None, progress: Progress = SILENT) -> Report:

@@ -162,6 +162,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from kaikaku_xl.app.validate import validate
+    from kaikaku_xl.problems import WARNING
     from kaikaku_xl.xlsx.file_engine import FileEngine
 
     engine = FileEngine(Path(args.path))
@@ -177,7 +178,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
         for p in problems:
             place = f"{p.sheet}!{p.cell}" if p.cell else p.sheet
             print(f"[{p.severity}] {place}: {p.message} → {p.action}")
-        print(f"エラー {len(loaded.errors)} 件、警告 {len(problems) - len(loaded.errors)} 件")
+        warnings = sum(p.severity == WARNING for p in problems)
+        notes = len(problems) - len(loaded.errors) - warnings
+        print(f"エラー {len(loaded.errors)} 件、警告 {warnings} 件" + (f"、情報 {notes} 件" if notes else ""))
     return EXIT_PROBLEMS if loaded.errors else EXIT_OK
 
 
@@ -249,19 +252,30 @@ def cmd_collect(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from kaikaku_xl.cycle.status import cycle_status
+    from kaikaku_xl.cycle.status import cycle_status, status_summary
 
-    statuses = cycle_status(Path(args.path), year=args.year, progress=_progress(args))
+    now = _fixed_now(args.now)
+    statuses = cycle_status(Path(args.path), year=args.year, progress=_progress(args), now=now)
+    summary = status_summary(statuses)
     if args.json:
-        print(json.dumps({"departments": [s.as_dict() for s in statuses]}, ensure_ascii=False, indent=2))
+        out = {"departments": [s.as_dict() for s in statuses], "summary": summary}
+        print(json.dumps(out, ensure_ascii=False, indent=2))
         return EXIT_OK
+    print(
+        f"{summary['year']}年度: 回収 {summary['collected']}/{summary['departments']} 課・"
+        f"期限超過 {summary['overdue']} 課・未入力 {summary['missing']:,} 件・"
+        f"対象外の提案 {summary['exclusion_proposals']} 件"
+    )
     for s in statuses:
         state = f"回収 {s.collected_at}" if s.collected else ("未回収" if s.distributed else "未配布")
-        print(f"{s.department}: 配布 {s.distributed or '−'} / {state} / 未入力 {s.missing} 件")
+        due = f" / 提出期限 {s.due_label}" + ("【期限超過】" if s.overdue else "") if s.due_label else ""
+        print(f"{s.department}: 配布 {s.distributed or '−'}{due} / {state} / 未入力 {s.missing} 件")
         for cell in s.missing_cells:
             print(f"    未入力: {cell}")
         for text in s.narratives:
             print(f"    記述の不足: {text}")
+        for text in s.exclusion_proposals:
+            print(f"    対象外の提案（推進本部の決定待ち、それまでは評価に含めます）: {text}")
     return EXIT_OK
 
 
@@ -269,11 +283,19 @@ def cmd_close_year(args: argparse.Namespace) -> int:
     from kaikaku_xl.cycle.close import close_year
 
     _upgrade(args.path)
-    closed = close_year(Path(args.path), args.year, now=_fixed_now(args.now), progress=_progress(args))
-    print(
-        f"{closed.year}年度を締めました: 結果 {closed.results} 件・入力 {closed.inputs} 件を記録し、"
-        f"{closed.locked} セルをロックしました。"
+    closed = close_year(
+        Path(args.path),
+        args.year,
+        now=_fixed_now(args.now),
+        progress=_progress(args),
+        reason=args.reason or "",
     )
+    print(
+        f"{closed.year}年度を締めました: 結果 {closed.results:,} 件・入力 {closed.inputs:,} 件を記録し、"
+        f"{closed.locked:,} セルをロックしました。"
+    )
+    if closed.missing:
+        print(f"未入力 {closed.missing:,} 件のまま締めました（理由を締めた年度と変更履歴に記録しました）。")
     return EXIT_OK
 
 
@@ -287,6 +309,7 @@ def cmd_reopen_year(args: argparse.Namespace) -> int:
 
 def cmd_revise(args: argparse.Namespace) -> int:
     from kaikaku_xl.cycle.revise import revise
+    from kaikaku_xl.master import contract as c
 
     _upgrade(args.path)
     done = revise(
@@ -300,10 +323,17 @@ def cmd_revise(args: argparse.Namespace) -> int:
         item=args.item,
         added=args.add,
         ended=args.end,
+        excluded=args.exclude,
         now=_fixed_now(args.now),
         progress=_progress(args),
     )
-    change = f"{done.old} → {done.new}" if done.new is not None else done.kind
+    if done.kind == c.REVISION_EXCLUDED:
+        print(
+            f"{done.subject} を {done.year}年度だけ対象外にしました（{done.cell} に記録）。"
+            "その年度の評価の分母から除きます。kaikaku refresh で評価に反映されます。"
+        )
+        return EXIT_OK
+    change = done.shown or done.kind
     print(
         f"{done.subject} の{done.kind}を {done.year}年度から見直しました（{change}、{done.cell} に記録）。"
         f"{done.year}年度より前は元の値で評価します。kaikaku refresh で評価に反映されます。"

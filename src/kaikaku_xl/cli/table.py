@@ -156,15 +156,25 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command(
         "status",
-        "担当課ごとの配布・回収・未入力・記述の不足",
+        "担当課ごとの配布・提出期限・回収・未入力・記述の不足・対象外の提案",
         cmd_status,
-        (MASTER, Arg("--year", "年度（省略時は設定シートの評価年度）", type=int), JSON),
+        (
+            MASTER,
+            Arg("--year", "年度（省略時は設定シートの評価年度）", type=int),
+            JSON,
+            Arg("--now", "期限超過を判定する日時（ISO 形式。省略時は現在）"),
+        ),
     ),
     Command(
         "close-year",
-        "年度の結果と入力を記録し、その年度の入力セルをロック",
+        "年度の結果と入力を記録し、その年度の入力セルをロック（未入力があれば一覧して中止）",
         cmd_close_year,
-        (MASTER, CYCLE_YEAR, NOW),
+        (
+            MASTER,
+            CYCLE_YEAR,
+            Arg("--reason", "未入力のまま締める理由（締めた年度と変更履歴に記録）"),
+            NOW,
+        ),
     ),
     Command(
         "reopen-year",
@@ -174,7 +184,7 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command(
         "revise",
-        "計画の見直し（目標値・基準値の変更、取組の追加・終了）を記録",
+        "計画の見直し（目標値・基準値の変更、取組の追加・終了・その年度の対象外）を記録",
         cmd_revise,
         (
             MASTER,
@@ -184,6 +194,10 @@ COMMANDS: tuple[Command, ...] = (
             Arg("--item", "追加・終了する取組項目の No"),
             flag("--add", "取組を追加（--item と。適用開始年度より前は対象外）"),
             flag("--end", "取組を終了（--item と。適用開始年度から対象外）"),
+            flag(
+                "--exclude",
+                "取組をその年度だけ対象外にする（--item と --from-year。担当課の対象外の提案を推進本部が認めたとき）",
+            ),
             Arg("--from-year", "適用開始年度（西暦）。前の年度は元の値で評価", type=int, required=True),
             Arg("--reason", "見直しの理由（懇談会資料に載ります）", required=True),
             Arg("--date", "推進本部の決定日（YYYY-MM-DD）", required=True),

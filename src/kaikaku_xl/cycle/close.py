@@ -15,11 +15,20 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from kaikaku_xl.errors import InputError
+from kaikaku_xl.cycle.status import department_status, year_has_inputs
+from kaikaku_xl.errors import EXIT_PROBLEMS, InputError
 from kaikaku_xl.master import contract as c
-from kaikaku_xl.master.closed import PLAN_ACTIVE, PLAN_BASELINE, PLAN_TARGET, in_force
+from kaikaku_xl.master.closed import (
+    PLAN_ACTIVE,
+    PLAN_BASELINE,
+    PLAN_TARGET,
+    in_force,
+    record_checksum,
+    recorded_float,
+)
 from kaikaku_xl.master.load import Loaded, count_inputs, load
 from kaikaku_xl.master.locate import actual_rows, positions, sheet_row, status_rows
+from kaikaku_xl.master.recorded import evaluate_kept
 from kaikaku_xl.master.records import (
     ChangeLog,
     ClosedYear,
@@ -38,7 +47,7 @@ from kaikaku_xl.plan import item_no
 from kaikaku_xl.progress import SILENT, Progress
 from kaikaku_xl.text import cell_text
 from kaikaku_xl.xlsx.a1 import column_index, column_letter, split_cell
-from kaikaku_xl.xlsx.engine import LockingEngine
+from kaikaku_xl.xlsx.engine import Engine, LockingEngine
 from kaikaku_xl.xlsx.file_engine import FileEngine
 from kaikaku_xl.xlsx.typed import whole_number
 
@@ -76,11 +85,14 @@ class Closed:
     results: int  # result values recorded
     inputs: int  # input values recorded
     locked: int  # cells locked
+    missing: int = 0  # inputs still missing when it was closed (with a reason)
 
 
 # ---- what a close records -------------------------------------------------------------------------------------
 def _rows(year: int, kind: str, key: Any, values: Mapping[Hashable, Any]) -> list[YearResult]:
-    return [YearResult(year, kind, str(key), str(f), cell_value(v)) for f, v in values.items()]
+    # an input exactly as read (compared with the sheet's cell); a computed figure at the record's digits
+    keep = cell_value if kind == c.RECORD_INPUT else recorded_float
+    return [YearResult(year, kind, str(key), str(f), keep(v)) for f, v in values.items()]
 
 
 def input_records(loaded: Loaded, year: int) -> list[YearResult]:
@@ -187,23 +199,61 @@ def _lock_year(engine: LockingEngine, loaded: Loaded, year: int) -> tuple[int, l
 
 
 # ---- close-year ---------------------------------------------------------------------------------------------------
-def close_year(master: Path, year: int, now: datetime | None = None, progress: Progress = SILENT) -> Closed:
-    """progress: the 読み込み / 計算 / 書き込み lines for the command line."""
+def close_year(
+    master: Path,
+    year: int,
+    now: datetime | None = None,
+    progress: Progress = SILENT,
+    reason: str = "",
+) -> Closed:
+    """progress: the 読み込み / 計算 / 書き込み lines for the command line; reason: why the year is closed with
+    inputs still missing (without it, open gaps refuse the close)."""
     engine = FileEngine(master)
     try:
         with engine.writing("年度締め"):
-            return close_year_into(engine, year, now, progress)
+            return close_year_into(engine, year, now, progress, reason)
     finally:
         engine.close()
 
 
-def _closable(engine: LockingEngine, loaded: Loaded, year: int) -> list[ClosedYear]:
-    """The years closed so far, unless `year` cannot be closed: not a year of actuals, closed, inputs in error."""
-    if year not in loaded.layout.years:
-        raise InputError(
-            f"{year}年度は実績を入力する年度（{loaded.layout.years[0]}〜{loaded.layout.years[-1]}）"
-            "ではありません。"
+class OpenGaps(InputError):
+    """close-year refused: inputs of the year are still missing (listed) and no reason was given."""
+
+    exit_code = EXIT_PROBLEMS
+
+    def __init__(self, year: int, gaps: list[str]) -> None:
+        shown = "\n".join(f"  ・{gap}" for gap in gaps)
+        super().__init__(
+            f"{year}年度には未入力が {len(gaps)} 件あります。締めると、この値のまま記録されロックされます。\n"
+            f"{shown}\n"
+            "入力してから締めるか、未入力のまま締めるなら理由を --reason で指定してください"
+            f"（{c.CLOSED_YEARS.sheet}と変更履歴に記録します）。"
         )
+        self.gaps = gaps
+
+
+def open_gaps(engine: Engine, loaded: Loaded, year: int) -> list[str]:
+    """Every input of the year still missing, by department: actuals, 進捗状況, grades, narratives, the reason of
+    a proposed 対象外 (the list `kaikaku status` shows), and each 対象外 proposal the 推進本部 has not decided (closed
+    undecided, the item stays graded)."""
+    results = evaluate_kept(loaded, replace(loaded.settings, evaluation_year=year))
+    return [
+        f"{s.department}: {gap}"
+        for s in department_status(engine, loaded, results, year)
+        for gap in [
+            *s.missing_cells,
+            *(f"記述の不足 {n}" for n in s.narratives),
+            *(f"対象外の提案（推進本部の決定待ち） {p}" for p in s.exclusion_proposals),
+        ]
+    ]
+
+
+def _closable(engine: LockingEngine, loaded: Loaded, year: int) -> list[ClosedYear]:
+    """The years closed so far, unless `year` cannot be closed: not a year of actuals, closed, inputs in error,
+    after the evaluation year or without a single input (closing it would block every later revision)."""
+    years = loaded.layout.years
+    if year not in years:
+        raise InputError(f"{year}年度は実績を入力する年度（{years[0]}〜{years[-1]}）ではありません。")
     closed = read_records(engine, ClosedYear)
     if any(whole_number(r.year) == year for r in closed):
         raise InputError(f"{year}年度は既に締められています。")
@@ -212,11 +262,23 @@ def _closable(engine: LockingEngine, loaded: Loaded, year: int) -> list[ClosedYe
             f"入力にエラーが {len(loaded.errors)} 件あります。kaikaku validate で確認し、"
             "直してから締めてください。"
         )
+    evaluation_year = loaded.settings.evaluation_year
+    if year > evaluation_year:
+        raise InputError(
+            f"{year}年度は評価年度（{evaluation_year}年度、設定シート）より後の年度です。まだ締められません"
+            "（締めると、その年度以前からの計画の見直しが記録できなくなります）。"
+        )
+    if not year_has_inputs(loaded, year):
+        raise InputError(f"{year}年度には実績も進捗状況も入力されていません。締められません。")
     return closed
 
 
 def close_year_into(
-    engine: LockingEngine, year: int, now: datetime | None = None, progress: Progress = SILENT
+    engine: LockingEngine,
+    year: int,
+    now: datetime | None = None,
+    progress: Progress = SILENT,
+    reason: str = "",
 ) -> Closed:
     """Close a year through an engine that locks cells (the file engine), its writer already."""
     require_cycle_tables(engine)
@@ -224,6 +286,9 @@ def close_year_into(
     closed = _closable(engine, loaded, year)
     stamp = timestamp(now)
     with progress.phase("計算") as phase:
+        gaps = open_gaps(engine, loaded, year)
+        if gaps and not reason.strip():
+            raise OpenGaps(year, gaps)
         inputs, results = input_records(loaded, year), result_records(loaded, year)
         count_inputs(phase, loaded)
     with progress.phase("書き込み") as phase:
@@ -231,18 +296,31 @@ def close_year_into(
         history = read_records(engine, YearResult)
         write_records(engine, YearResult, [*history, *inputs, *results, *styles])
         user = current_user()
-        write_records(engine, ClosedYear, [*closed, ClosedYear(year, stamp, user, loaded.fingerprint)])
-        log = ChangeLog.read(engine, stamp)
-        log.add(
-            c.LOG_CLOSE,
-            f"{year}年度を締めました（結果 {len(results)} 件・入力 {len(inputs)} 件を記録、"
-            f"{locked} セルをロック）。利用者 {user}",
-        )
-        log.write(engine)
+        why = reason.strip() if gaps else ""
+        record = ClosedYear(year, stamp, user, loaded.fingerprint, record_checksum([*inputs, *results]), why)
+        write_records(engine, ClosedYear, [*closed, record])
+        _log_close(engine, stamp, year, (len(results), len(inputs), locked), user, (len(gaps), why))
         engine.commit()
         phase.count("記録", len(inputs) + len(results) + len(styles))
         phase.count("セルをロック", locked)
-    return Closed(year, len(results), len(inputs), locked)
+    return Closed(year, len(results), len(inputs), locked, len(gaps))
+
+
+def _log_close(
+    engine: Engine, stamp: str, year: int, counts: tuple[int, int, int], user: str, gaps: tuple[int, str]
+) -> None:
+    """The 変更履歴 line of a close (its note starts with 「{year}年度を締めました」: master/closed.py reads it)."""
+    results, inputs, locked = counts
+    missing, why = gaps
+    note = (
+        f"{year}年度を締めました（結果 {results:,} 件・入力 {inputs:,} 件を記録、{locked:,} セルをロック）。"
+        f"利用者 {user}"
+    )
+    if missing:
+        note += f"。未入力 {missing:,} 件のまま締めました。理由: {why}"
+    log = ChangeLog.read(engine, stamp)
+    log.add(c.LOG_CLOSE, note)
+    log.write(engine)
 
 
 # ---- reopen-year --------------------------------------------------------------------------------------------------

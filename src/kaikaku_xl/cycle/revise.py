@@ -7,6 +7,7 @@ read the same way (master/readers/revisions.py).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,10 +19,12 @@ from kaikaku_xl.master import contract as c
 from kaikaku_xl.master.closed import in_force
 from kaikaku_xl.master.load import Loaded, load
 from kaikaku_xl.master.locate import free_rows
-from kaikaku_xl.master.readers.revisions import parse_day
+from kaikaku_xl.master.readers.measures import measure_records
+from kaikaku_xl.master.readers.revisions import implausible, parse_day
 from kaikaku_xl.master.records import ChangeLog, closed_years, timestamp
 from kaikaku_xl.plan import ItemNo, item_no, plain_number
 from kaikaku_xl.progress import SILENT, Progress
+from kaikaku_xl.rounding import format_number
 from kaikaku_xl.xlsx.a1 import column_letter, range_ref
 from kaikaku_xl.xlsx.engine import Engine, PatchingEngine
 from kaikaku_xl.xlsx.file_engine import FileEngine
@@ -35,6 +38,7 @@ class Revised:
     old: Any
     new: Any
     cell: str  # where the row went, e.g. 計画の見直し!A4
+    shown: str = ""  # the change as the sheets show it: 4,012,345,678円 → 3,900,000,000円 ("" for an item)
 
 
 def revise(
@@ -49,10 +53,12 @@ def revise(
     item: str | int | None = None,
     added: bool = False,
     ended: bool = False,
+    excluded: bool = False,
     now: datetime | None = None,
     progress: Progress = SILENT,
 ) -> Revised:
-    """Record one revision (見直し) in the master; progress: the 読み込み / 書き込み lines."""
+    """Record one revision (見直し) in the master; progress: the 読み込み / 書き込み lines. excluded: the item is
+    taken out of `year`'s evaluation only (区分 対象外, the 推進本部's decision on a department's proposal)."""
     day = parse_day(decided)
     if day is None:
         raise InputError(
@@ -69,10 +75,12 @@ def revise(
             )
             row: dict[str, Any] = {"year": year, "reason": reason.strip(), "decided": day}
             old: float | None
+            shown = ""
             if measure_id is not None:
                 kind, subject, old = _measure_revision(plan, measure_id, target, baseline, row)
+                shown = _checked(loaded, measure_id, kind, old, row["new"])
             elif item is not None:
-                kind, subject, old = _item_revision(running, item_no(item), added, ended, row)
+                kind, subject, old = _item_revision(running, item_no(item), (added, ended, excluded), row)
             else:
                 raise InputError(
                     "--measure（目標値・基準値の見直し）か --item（取組の追加・終了）を指定してください。"
@@ -80,12 +88,14 @@ def revise(
             with progress.phase("書き込み") as phase:
                 sheet, cell = _append(engine, row)
                 log = ChangeLog.read(engine, timestamp(now))
-                note = f"{subject} の{kind}を {year}年度から見直し（推進本部 {day}）。理由: {reason.strip()}"
+                span = f"{year}年度だけ" if kind == c.REVISION_EXCLUDED else f"{year}年度から"
+                change = f"（{shown}）" if shown else ""
+                note = f"{subject} の{kind}を{span}見直し{change}（推進本部 {day}）。理由: {reason.strip()}"
                 log.add(c.LOG_REVISION, note, sheet=sheet, cell=cell, old=old, new=row.get("new"))
                 log.write(engine)
                 engine.commit()
                 phase.count("見直し", 1)
-            return Revised(kind, subject, year, old, row.get("new"), f"{sheet}!{cell}")
+            return Revised(kind, subject, year, old, row.get("new"), f"{sheet}!{cell}", shown)
     finally:
         engine.close()
 
@@ -122,28 +132,60 @@ def _measure_revision(
 ) -> tuple[str, str, float]:
     """A measure's new target or baseline into `row`: (kind, subject, the value in force before)."""
     if measure_id not in plan:
-        raise InputError(f"指標ID「{measure_id}」は指標シートにありません。")
+        raise InputError(f"指標ID「{measure_id}」は指標シートにありません。" + _id_hint(plan, measure_id))
     if target is not None and baseline is None:
         kind, new, old = c.REVISION_TARGET, target, plan[measure_id][1]
     elif baseline is not None and target is None:
         kind, new, old = c.REVISION_BASELINE, baseline, plan[measure_id][0]
     else:
         raise InputError("--target と --baseline のどちらか一方を指定してください。")
+    if not math.isfinite(float(new)):
+        raise InputError(f"新しい{kind}「{new}」は有限の数値ではありません。記録していません。")
     row.update(kind=kind, measure_id=measure_id, old=plain_number(old), new=plain_number(float(new)))
     return kind, f"指標 {measure_id}", old
 
 
+def _id_hint(plan: Mapping[str, Any], typed: str) -> str:
+    """The measure IDs of the item a bare number names (「12」 → 12-1・12-2), or how an ID is written."""
+    ids = [m for m in plan if m.startswith(f"{typed.strip()}-")]
+    if ids:
+        return f"No.{typed.strip()} の指標は {'・'.join(ids)} です（--measure {ids[0]} のように指定してください）。"
+    return "指標シートの ID（例: 3-1）を指定してください。"
+
+
+def _checked(loaded: Loaded, measure_id: str, kind: str, old: float, new: float) -> str:
+    """The new value checked as a typed 計画の見直し row is (master/readers/revisions.py: finite, not too large,
+    within the range the measure's unit allows); the change as the sheets show it."""
+    measures = loaded.reader_measures if loaded.reader_measures is not None else loaded.inputs.measures
+    found = measures[measures["measure_id"] == measure_id]
+    record = measure_records(found)[0]
+    reason = implausible(record, new, loaded.settings.value_ceiling)
+    if reason:
+        raise InputError(
+            f"指標 {measure_id} の新しい{kind}「{new}」は{reason}。記録していません。"
+            f"{record['unit'] or '指標の単位'}で取りうる値を指定してください。"
+        )
+    decimals = found["decimals"].iloc[0] if "decimals" in found.columns else None
+    places = int(decimals) if decimals is not None and decimals == decimals else 0
+    unit = record["unit"] or ""
+    return f"{format_number(old, places)}{unit} → {format_number(new, places)}{unit}"
+
+
+ITEM_KINDS = (c.REVISION_ADDED, c.REVISION_ENDED, c.REVISION_EXCLUDED)  # --add, --end, --exclude
+
+
 def _item_revision(
-    running: Mapping[ItemNo, bool], item: ItemNo | None, added: bool, ended: bool, row: dict[str, Any]
+    running: Mapping[ItemNo, bool], item: ItemNo | None, flags: tuple[bool, bool, bool], row: dict[str, Any]
 ) -> tuple[str, str, None]:
-    """An item added or ended into `row`: (kind, subject, None)."""
+    """An item added, ended or excluded (one year) into `row`: (kind, subject, None). flags: --add, --end,
+    --exclude."""
     if item not in running:
         raise InputError(
             f"取組項目 No.{item} は取組項目シートにありません（追加する取組は先に行を加えてください）。"
         )
-    if added == ended:
-        raise InputError("--add と --end のどちらか一方を指定してください。")
-    kind = c.REVISION_ADDED if added else c.REVISION_ENDED
+    if sum(flags) != 1:
+        raise InputError("--add・--end・--exclude のどれか一つを指定してください。")
+    kind = ITEM_KINDS[flags.index(True)]
     row.update(kind=kind, item=item)
     return kind, f"No.{item}", None
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import secrets
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -145,6 +146,20 @@ def _os_message(out_dir: Path, exc: OSError) -> str:
     )
 
 
+def fresh_folder(parent: Path, prefix: str) -> Path:
+    """A new folder with a unique name, made with the default mode (the umask decides, as for any folder the user
+    makes): mkdtemp's private 0700 would become the published folder, which colleagues on a shared drive could
+    not open."""
+    for _ in range(100):
+        candidate = parent / f"{prefix}{secrets.token_hex(4)}"
+        try:
+            candidate.mkdir()
+        except FileExistsError:
+            continue
+        return candidate
+    raise FileExistsError(f"{parent}: no free name for {prefix}")
+
+
 @contextmanager
 def staged_export(out_dir: Path, year: int) -> Iterator[Stage]:
     """A fresh folder beside `out_dir` for one run; removed unless published."""
@@ -166,11 +181,7 @@ def staged_export(out_dir: Path, year: int) -> Iterator[Stage]:
         stage = None
         try:
             recover(out_dir)
-            stage = Stage(
-                Path(tempfile.mkdtemp(prefix=f".kaikaku-new-{out_dir.name}-", dir=out_dir.parent)),
-                out_dir,
-                year,
-            )
+            stage = Stage(fresh_folder(out_dir.parent, f".kaikaku-new-{out_dir.name}-"), out_dir, year)
             yield stage
         except OSError as exc:
             raise ExportError(_os_message(out_dir, exc)) from None

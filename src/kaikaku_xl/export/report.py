@@ -178,9 +178,15 @@ class Report(_Record):
     sections: tuple[
         Rollup, ...
     ] = ()  # per 推進項目: only in a three-level plan (the key is absent otherwise)
+    # 対象外 proposed by departments and not decided by the 推進本部 yet (no, year, reason, cell): the items stay
+    # graded; the key is absent when there is none.
+    exclusion_proposals: tuple[dict[str, Any], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         out = super().to_dict()
+        proposals = out.pop("exclusion_proposals", ())
+        if proposals:
+            out["exclusion_proposals"] = list(proposals)
         out["policies"] = [p.to_dict("policy") for p in self.policies]
         out["departments"] = [d.to_dict("lead") for d in self.departments]
         out.pop("grade_scale")

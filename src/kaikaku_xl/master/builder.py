@@ -144,7 +144,7 @@ def _write_cycle(wb: Workbook, layout: c.Layout, protect: bool) -> None:
         wb[rv.sheet],
         rv,
         "kind",
-        choice_list(c.REVISION_KINDS, "目標値・基準値・取組追加・取組終了から選んでください。"),
+        choice_list(c.REVISION_KINDS, c.REVISION_CHOICES),
         rows=REVISION_ROWS,
     )
     add_validation(

@@ -3,7 +3,9 @@ and every difference is an error naming the cell (validate lists it; refresh sho
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -12,7 +14,14 @@ import pandas as pd
 
 from kaikaku_xl.master import contract as c
 from kaikaku_xl.master.locate import actual_rows, positions
-from kaikaku_xl.master.records import YearResult, cell_value, closed_years, comparable, records_of
+from kaikaku_xl.master.records import (
+    ClosedYear,
+    LogEntry,
+    YearResult,
+    cell_value,
+    comparable,
+    records_of,
+)
 from kaikaku_xl.metrics.frames import REVISION_COLUMNS, row_dicts
 from kaikaku_xl.metrics.revisions import (
     ADDED,
@@ -23,7 +32,8 @@ from kaikaku_xl.metrics.revisions import (
     revise_grid,
 )
 from kaikaku_xl.plan import item_no
-from kaikaku_xl.problems import ERROR, Problem
+from kaikaku_xl.problems import ERROR, INFO, Problem
+from kaikaku_xl.text import cell_text
 from kaikaku_xl.xlsx.engine import Engine, RawTable
 from kaikaku_xl.xlsx.typed import whole_number
 
@@ -33,20 +43,161 @@ ACTION = "締めたときの値に戻すか、kaikaku reopen-year で締めを�
 @dataclass(frozen=True)
 class ClosedYears:
     """What the master recorded when years were closed: the closed years and their 年度確定値 table (read once by
-    the loader; recorded_inputs and recorded.recorded_results take what each needs from it)."""
+    the loader; recorded_inputs and recorded.recorded_results take what each needs from it), the years whose
+    record no longer matches its checksum, and the problems the check found (the loader lists them)."""
 
     years: frozenset[int] = frozenset()
     table: RawTable | None = None  # YEAR_RESULTS, read only when a year is closed
+    tampered: frozenset[int] = frozenset()  # closed years whose 年度確定値 rows fail their checksum
+    problems: tuple[Problem, ...] = ()
 
 
 def read_closed_years(engine: Engine) -> ClosedYears:
-    """The closed years and their records (none when no year is closed or the master has no such tables)."""
+    """The closed years and their records (none when no year is closed or the master has no such tables), each
+    record checked against its checksum, and records that vanished reported."""
     if not (engine.has_table(c.CLOSED_YEARS.name) and engine.has_table(c.YEAR_RESULTS.name)):
         return ClosedYears()
-    years = frozenset(closed_years(engine))
+    closed_table = engine.read_table(c.CLOSED_YEARS)
+    closed = records_of(closed_table, ClosedYear)
+    years = frozenset(y for r in closed if (y := whole_number(r.year)) is not None)
+    table = engine.read_table(c.YEAR_RESULTS)
+    rows = records_of(table, YearResult)
+    problems = vanished_records(engine, years, rows)
+    tampered = set()
+    for i, record in enumerate(closed):
+        year = whole_number(record.year)
+        if year is None:
+            continue
+        mine = [r for r in rows if whole_number(r.year) == year]
+        problem = checksum_problem(
+            year, record, mine, closed_table.address(i, _checksum_column(closed_table))
+        )
+        if problem is not None:
+            problems.append(problem)
+            if problem.severity == ERROR:
+                tampered.add(year)
     if not years:
-        return ClosedYears()
-    return ClosedYears(years, engine.read_table(c.YEAR_RESULTS))
+        return ClosedYears(problems=tuple(problems))
+    return ClosedYears(years, table, frozenset(tampered), tuple(problems))
+
+
+# ---- the record's checksum ------------------------------------------------------------------------------------
+# Significant digits of a float a closed year's record keeps: LibreOffice saves 14–15 digits and rounds the last
+# one its own way, so a computed figure (a rate's 17 digits) is recorded with 12 (close-year rounds it so) and the
+# checksum reads every float at 12: a save by another program does not break it, an edit does.
+RECORD_DIGITS = 12
+
+
+def recorded_float(value: Any) -> Any:
+    """A value as a closed year's record keeps it: a float at RECORD_DIGITS significant digits, whole numbers as
+    int, blank as None, text stripped."""
+    value = cell_value(value)
+    if isinstance(value, float):
+        value = cell_value(float(f"{value:.{RECORD_DIGITS}g}"))
+    return value
+
+
+_canonical = recorded_float  # what the checksum hashes
+
+
+def record_checksum(rows: list[YearResult]) -> str:
+    """SHA-256 over a closed year's recorded inputs and results (the former styles of locked cells left out: a
+    save by another program may renumber them), independent of the rows' order (someone may sort the table)."""
+    lines = sorted(
+        json.dumps(
+            [
+                _canonical(r.year),
+                cell_text(r.kind),
+                cell_text(r.key),
+                cell_text(r.field),
+                _canonical(r.value),
+            ],
+            ensure_ascii=False,
+        )
+        for r in rows
+        if cell_text(r.kind) != c.RECORD_STYLE
+    )
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+def _checksum_column(table: RawTable) -> int:
+    j = table.column_index(c.CLOSED_YEARS.column("checksum").header)
+    return j if j is not None else 0
+
+
+TAMPERED_ACTION = (
+    "年度確定値は手で変えないでください。バックアップ（backup フォルダー）から戻すか、記録し直すには "
+    "kaikaku reopen-year で締めを解除し、もう一度 close-year で締めてください。"
+)
+
+
+def checksum_problem(year: int, record: ClosedYear, rows: list[YearResult], cell: str) -> Problem | None:
+    """An error where the year's record no longer matches the checksum taken when it was closed; a note
+    (information) for a year closed before checksums were recorded: its record is accepted as it is."""
+    recorded = cell_text(record.checksum)
+    if not recorded:
+        return Problem(
+            INFO,
+            c.CLOSED_YEARS.sheet,
+            "",
+            f"{year}年度は、締めた記録を確かめるチェックサムを記録する前に締められています。"
+            "記録はそのまま使っています。",
+            "記録を確かめられるようにするには、kaikaku reopen-year で締めを解除し、もう一度 close-year で"
+            "締めてください（急ぎではありません）。",
+        )
+    if recorded == record_checksum(rows):
+        return None
+    return Problem(
+        ERROR,
+        c.CLOSED_YEARS.sheet,
+        cell,
+        f"締めた{year}年度の記録（{c.YEAR_RESULTS.sheet}シート）が締めたときから変わっています"
+        "（チェックサムが一致しません）。変わった値は締めたときの入力から計算し直した値で評価しました。",
+        TAMPERED_ACTION,
+    )
+
+
+_CLOSE_NOTE = re.compile(r"^(\d{4})年度を締めました")
+_REOPEN_NOTE = re.compile(r"^(\d{4})年度の締めを解除しました")
+
+
+def _logged_closed(engine: Engine) -> set[int]:
+    """The years the change log says are closed now: closed, and not reopened since."""
+    if not engine.has_table(c.CHANGE_LOG.name):
+        return set()
+    state: dict[int, bool] = {}
+    for entry in records_of(engine.read_table(c.CHANGE_LOG), LogEntry):
+        note = cell_text(entry.note)
+        for pattern, closed in ((_CLOSE_NOTE, True), (_REOPEN_NOTE, False)):
+            found = pattern.match(note) if cell_text(entry.kind) in (c.LOG_CLOSE, c.LOG_REOPEN) else None
+            if found:
+                state[int(found.group(1))] = closed
+    return {year for year, closed in state.items() if closed}
+
+
+def vanished_records(engine: Engine, years: frozenset[int], rows: list[YearResult]) -> list[Problem]:
+    """An error for each year whose 締めた年度 row is gone while its 年度確定値 rows or its close in the change log
+    remain (the year would silently count as open again)."""
+    recorded = {y for r in rows if (y := whole_number(r.year)) is not None}
+    problems = []
+    for year in sorted((recorded | _logged_closed(engine)) - years):
+        where = (
+            f"{c.YEAR_RESULTS.sheet}シートに記録が残っています"
+            if year in recorded
+            else f"{c.CHANGE_LOG.sheet}に締めた記録があります"
+        )
+        problems.append(
+            Problem(
+                ERROR,
+                c.CLOSED_YEARS.sheet,
+                "",
+                f"{year}年度は締められていたはずですが、{c.CLOSED_YEARS.sheet}シートに行がありません（{where}）。"
+                "締めた記録が消されたため、この年度は締めていない年度として扱っています。",
+                "バックアップ（backup フォルダー）から戻してください。締めを解除したのなら、"
+                f"{c.YEAR_RESULTS.sheet}シートの{year}年度の行も消してください。",
+            )
+        )
+    return problems
 
 
 def recorded_inputs(closed: ClosedYears) -> dict[int, list[YearResult]]:

@@ -89,7 +89,9 @@ def _scale_lines(scale: GradeScale) -> list[str]:
     )
     explained = "・".join(scale.explained)
     return [
-        f"・評価：{scale.legend()}／− 未入力・評価不能／対象外（分母から除く）",
+        f"・評価：{scale.legend()}／− 未入力・評価不能／対象外（推進本部が決めた項目、分母から除く。"
+        f"担当課の対象外は提案で、{c.REVISIONS.sheet}シートに区分「{c.REVISION_EXCLUDED}」の行"
+        "（kaikaku revise --exclude）を記録するとその年度だけ除きます）",
         "・" + how + (f"{explained} の項目は取組実績・課題・今後の方向性を記入します。" if explained else ""),
     ]
 

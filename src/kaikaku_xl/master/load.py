@@ -299,6 +299,7 @@ class MasterLoader:
     def read_closed_years(self) -> None:
         """A closed year's recorded inputs replace what the sheets now say (closed.py)."""
         self.closed = read_closed_years(self.engine)
+        self.log.problems.extend(self.closed.problems)  # a record edited or gone (its checksum, its row)
         self.closed_inputs = recorded_inputs(self.closed)
         self.actuals, self.status, self.ledger = apply_closed_years(
             self.closed_inputs,

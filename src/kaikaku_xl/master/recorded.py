@@ -16,13 +16,13 @@ import numpy as np
 import pandas as pd
 
 from kaikaku_xl.master import contract as c
-from kaikaku_xl.master.closed import ClosedYears
+from kaikaku_xl.master.closed import TAMPERED_ACTION, ClosedYears
 from kaikaku_xl.master.records import cell_value, comparable
 from kaikaku_xl.metrics.evaluate import evaluate
 from kaikaku_xl.metrics.frames import Inputs, Results
 from kaikaku_xl.plan.scale import GRADE_LABELS
 from kaikaku_xl.plan.settings import Settings
-from kaikaku_xl.problems import WARNING, Problem
+from kaikaku_xl.problems import ERROR, WARNING, Problem
 from kaikaku_xl.xlsx.typed import whole_number
 
 RESULT_KINDS = {  # the 区分 of a recorded result -> the results frame it was taken from, and its key column
@@ -47,6 +47,7 @@ class RecordedFigure:
     field: str
     value: Any
     cell: str  # where it is recorded, e.g. E120 of the 年度確定値 sheet
+    trusted: bool = True  # False: the year's record fails its checksum (edited by hand), recomputation wins
 
 
 def recorded_results(closed: ClosedYears) -> dict[int, list[RecordedFigure]]:
@@ -69,6 +70,7 @@ def recorded_results(closed: ClosedYears) -> dict[int, list[RecordedFigure]]:
                     str(row[at["field"]]),
                     row[at["value"]],
                     table.address(i, at["value"]),
+                    year not in closed.tampered,
                 )
             )
     return out
@@ -136,16 +138,9 @@ def keep_recorded(
         now = _plain(frame.at[index, figure.field])
         if _same(figure.value, now):
             continue
-        problems.append(
-            Problem(
-                WARNING,
-                c.YEAR_RESULTS.sheet,
-                figure.cell,
-                f"締めた{year}年度の{figure.kind}「{figure.key}」の「{figure.field}」: 記録した値 "
-                f"{_shown(figure.value)} と、記録した入力から計算し直した値 {_shown(now)} が違います。",
-                ACTION,
-            )
-        )
+        problems.append(_differs(figure, now, year))
+        if not figure.trusted:
+            continue  # an edited record: the figure recomputed from the recorded inputs stays
         value = comparable(figure.value)
         if frame[figure.field].dtype.kind in "fiub":
             frame[figure.field] = frame[figure.field].astype(float)
@@ -155,6 +150,25 @@ def keep_recorded(
         if name == "items" and figure.field == "grade" and "grade_label" in frame.columns:
             frame.at[index, "grade_label"] = GRADE_LABELS.get(value, frame.at[index, "grade_label"])
     return replace(results, **frames), problems
+
+
+def _differs(figure: RecordedFigure, now: Any, year: int) -> Problem:
+    """A recorded figure that differs from its recomputation: a warning (a formula changed since the close), an
+    error naming the cell when the year's record fails its checksum (the figure was edited by hand)."""
+    message = (
+        f"締めた{year}年度の{figure.kind}「{figure.key}」の「{figure.field}」: 記録した値 "
+        f"{_shown(figure.value)} と、記録した入力から計算し直した値 {_shown(now)} が違います。"
+    )
+    if figure.trusted:
+        return Problem(WARNING, c.YEAR_RESULTS.sheet, figure.cell, message, ACTION)
+    return Problem(
+        ERROR,
+        c.YEAR_RESULTS.sheet,
+        figure.cell,
+        message
+        + "記録が締めた後に書き換えられています（チェックサムが一致しません）。計算し直した値を使いました。",
+        TAMPERED_ACTION,
+    )
 
 
 def _shown(value: Any) -> str:

@@ -151,13 +151,16 @@ class LogEntry(CycleRecord):
 
 @dataclass(frozen=True)
 class ClosedYear(CycleRecord):
-    """締めた年度: a closed year, when and by whom, and the fingerprint of its inputs."""
+    """締めた年度: a closed year, when and by whom, the fingerprint of its inputs, the checksum of its record
+    (master/closed.py) and why it was closed with inputs missing."""
 
     spec: ClassVar[TableSpec] = c.CLOSED_YEARS
     year: Cell
     closed_at: Cell
     user: Cell
     fingerprint: Cell
+    checksum: Cell = None
+    reason: Cell = None
 
 
 @dataclass(frozen=True)

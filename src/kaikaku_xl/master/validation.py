@@ -10,7 +10,7 @@ from kaikaku_xl.plan import EFFECT_KINDS, Plan
 from kaikaku_xl.plan.numformat import MAX_DECIMALS
 from kaikaku_xl.plan.scale import BASES, EXCLUDED, GradeScale
 from kaikaku_xl.plan.settings import SETTING_SPECS, SettingSpec
-from kaikaku_xl.plan.vocabulary import LEDGER_KINDS, STATUS_CHOICES, STATUS_VALUES, YES_NO
+from kaikaku_xl.plan.vocabulary import EXCLUSION_NOTE, LEDGER_KINDS, STATUS_CHOICES, STATUS_VALUES, YES_NO
 from kaikaku_xl.xlsx.validation import add_validation, choice_list, whole_check
 
 GRADE_SETTINGS = ("grade_s_progress", "grade_a_ratio", "grade_b_ratio")  # the default scale's thresholds
@@ -19,7 +19,7 @@ GRADE_SETTINGS = ("grade_s_progress", "grade_a_ratio", "grade_b_ratio")  # the d
 TYPED_NUMBERS = "388,500千円、16.3万、4億9,800万円、３，０００円、△1,200 のような書き方も読み取ります。"
 VALUE_PROMPT = "「単位」列の単位で数値を入力します。" + TYPED_NUMBERS
 AMOUNT_PROMPT = "金額（円）を入力します。" + TYPED_NUMBERS
-STATUS_PROMPT = STATUS_CHOICES + "対象外の項目は割合の分母から除きます。"
+STATUS_PROMPT = STATUS_CHOICES + EXCLUSION_NOTE
 
 
 def number_hint(prompt: str) -> DataValidation:
@@ -45,7 +45,7 @@ def grade_prompt(scale: GradeScale) -> str:
     """The dropdown's prompt for the 評価 column (Excel allows 255 characters)."""
     labels = "・".join(scale.labels) if scale.custom else "S〜D"  # the default master's text, unchanged
     who = "全ての項目の評価" if scale.typed else "指標のない項目の評価"
-    return f"{who}（{labels}）を選んでください。対象外は全ての項目で選べます。空欄は未入力です。"[:250]
+    return f"{who}（{labels}）を選んでください。空欄は未入力です。{EXCLUSION_NOTE}"[:250]
 
 
 def add_input_validations(wb: Workbook, plan: Plan, layout: c.Layout) -> None:

@@ -5,6 +5,7 @@ Apart from `evaluate.py` because the trend, the status and distribute use these 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -15,6 +16,8 @@ from kaikaku_xl.metrics.grades import worst
 from kaikaku_xl.metrics.revisions import inactive_items
 from kaikaku_xl.plan.scale import EXCLUDED, GRADE_LABELS, NOT_ENTERED, NOT_GRADED, GradeScale
 from kaikaku_xl.plan.settings import Settings
+from kaikaku_xl.plan.vocabulary import NARRATIVE_KEYS
+from kaikaku_xl.text import cell_text
 
 
 def running(items: pd.DataFrame, year: int) -> pd.Series:
@@ -52,6 +55,47 @@ def runs_in(items: pd.DataFrame, item: Any, year: int) -> bool:
     return not len(mine) or bool(running(mine.iloc[:1], year).iloc[0])
 
 
+EXCLUSION = "excluded"  # the revisions frame's kind: the 推進本部 took an item out of one year's evaluation
+
+
+def accepted_exclusions(revisions: pd.DataFrame | None, year: int) -> set[Any]:
+    """The items the 推進本部 took out of `year`'s evaluation (a 計画の見直し row of 区分 対象外 for that year)."""
+    if revisions is None or not len(revisions):
+        return set()
+    rows = revisions[(revisions["kind"] == EXCLUSION) & (revisions["year"] == year)]
+    return set(rows["item"].tolist())
+
+
+@dataclass(frozen=True)
+class ExclusionProposal:
+    """対象外 picked in 進捗状況 (状況 or 評価) for a year: a proposal until the 推進本部 decides it."""
+
+    item: Any
+    year: int
+    reason: str  # the row's narratives joined ("" when none is written: the reason is missing)
+    cell: str  # the 進捗状況 cell where 対象外 was picked
+
+
+def exclusion_proposals(
+    status: pd.DataFrame, revisions: pd.DataFrame | None, year: int
+) -> list[ExclusionProposal]:
+    """The year's 対象外 proposals not (yet) decided by a 計画の見直し row; the items stay graded meanwhile."""
+    if not len(status):
+        return []
+    accepted = accepted_exclusions(revisions, year)
+    rows = status[status["year"] == year]
+    out = []
+    for r in rows.to_dict("records"):
+        picked = [k for k in ("status", "grade") if r.get(k) == EXCLUDED]
+        if not picked or r["item"] in accepted:
+            continue
+        found = r.get("cells")
+        cells: dict[str, str] = found if isinstance(found, dict) else {}
+        reason = " / ".join(t for k in NARRATIVE_KEYS if (t := cell_text(r.get(k))))
+        out.append(ExclusionProposal(r["item"], year, reason, cells.get(picked[0], "")))
+    return out
+
+
 def grade_items(
     inputs: Inputs, measures: pd.DataFrame, year: int, settings: Settings, items: pd.DataFrame | None = None
 ) -> pd.DataFrame:
@@ -71,6 +115,7 @@ def grade_items(
     labels, typed = scale.labels, scale.typed  # (properties: once, not per item)
     rows_of = inputs.items if items is None else items
     inactive = inactive_items(inputs.revisions, rows_of["item"], year)
+    excluded = accepted_exclusions(inputs.revisions, year)  # a department's 対象外 alone is a proposal
     n = len(rows_of)
     sections = rows_of["section"].tolist() if "section" in rows_of.columns else [None] * n
     for item, policy, section, lead, title in zip(
@@ -85,8 +130,8 @@ def grade_items(
         label = ""
         if item in inactive:  # ended, or not yet added, by a plan revision
             g, source = EXCLUDED, inactive[item]
-        elif entered_grade.get(item) == EXCLUDED:
-            g, source = EXCLUDED, "担当課入力（対象外）"  # entered for this year, with or without measures
+        elif item in excluded:
+            g, source = EXCLUDED, "計画の見直し（対象外）"  # the 推進本部's decision for this year
         elif len(own) and not typed:
             if settings.item_grade_rule == "最低評価":
                 g, source = worst(own, scale), "指標（最低評価）"

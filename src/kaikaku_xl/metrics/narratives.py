@@ -9,7 +9,7 @@ import pandas as pd
 
 from kaikaku_xl.metrics.frames import Results, row_dicts
 from kaikaku_xl.plan.model import ItemNo
-from kaikaku_xl.plan.scale import NOT_GRADED, GradeScale
+from kaikaku_xl.plan.scale import EXCLUDED, NOT_GRADED, GradeScale
 from kaikaku_xl.plan.vocabulary import NARRATIVE_KEYS
 
 
@@ -33,6 +33,8 @@ def narrative_gaps(status: pd.DataFrame, results: Results, scale: GradeScale) ->
     explained = scale.explained
     out = []
     for item, grade in zip(results.items["item"].tolist(), results.items["grade"].tolist(), strict=True):
+        if grade == EXCLUDED:
+            continue  # taken out of the year by a plan revision: nothing to explain
         if grade in explained:
             why = f"評価 {grade}"
         elif item in ungraded:

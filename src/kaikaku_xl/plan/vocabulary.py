@@ -11,7 +11,13 @@ from kaikaku_xl.plan.model import MONEY_KINDS
 from kaikaku_xl.plan.scale import EXCLUDED, GRADES
 
 YES_NO = ("はい", "いいえ")  # the answer of a yes/no cell (設定, 効果額に算入, 要説明)
-STATUS_VALUES = ("未着手", "実施中", "完了", EXCLUDED)  # 対象外: the item is left out of this year
+# 対象外 picked by a department is a proposal: the item stays graded until the 推進本部's decision is recorded as a
+# 計画の見直し row (区分 対象外) for that year (docs/decisions.md; metrics.items.exclusion_proposals).
+STATUS_VALUES = ("未着手", "実施中", "完了", EXCLUDED)
+EXCLUSION_NOTE = (
+    "対象外は推進本部への提案です。理由を取組実績・課題・今後の方向性のいずれかに書いてください"
+    "（推進本部が認めるまでは評価に含めます）。"
+)
 
 
 LEDGER_KINDS = MONEY_KINDS  # the ledger holds money only (no 参考 conversions)

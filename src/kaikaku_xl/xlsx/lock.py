@@ -27,7 +27,9 @@ WAIT_ENV = "KAIKAKU_LOCK_WAIT"  # seconds a second writer waits before giving up
 
 
 def lock_path(path: Path) -> Path:
-    """The lock file of a workbook: beside it, named after it, so two workbooks in one folder never share one."""
+    """The lock file of a workbook: beside it, named after it, so two workbooks in one folder never share one; for
+    a symbolic link, beside its target (everyone reaching the shared file through a link takes the same lock)."""
+    path = path.resolve() if path.is_symlink() else path
     return path.with_name(f".{path.name}.kaikaku-lock")
 
 

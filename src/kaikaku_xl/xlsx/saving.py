@@ -48,12 +48,29 @@ def save_atomically(
     source: the workbook's zip already open (its parts are copied from it); closed here once the new package is
     written, before the file is replaced (Windows replaces no file that is open).
     Returns notes for the user (Japanese), e.g. a corrupt old backup that was removed.
+
+    A workbook reached through a symbolic link (a shared copy linked into someone's folder) is written through to
+    the link's target, atomically beside it, and the link is kept: replacing the link itself would leave the shared
+    file unchanged and give one person a private copy.
     """
+    target = written_path(path)
+    if target != path and lock_holder(path):
+        raise WorkbookError(
+            f"{path.name} は他のプログラム（Excel など）で開かれています（{lock_holder(path)}）。"
+            "閉じてからもう一度実行してください。"
+        )
     try:
-        return _save_atomically(path, replaced, backups, sole_writer=sole_writer, source=source)
+        # the writer lock of a link is its target's (lock.lock_path): sole_writer holds for the target too
+        return _save_atomically(target, replaced, backups, sole_writer=sole_writer, source=source)
     finally:
         if source is not None:
             source.close()
+
+
+def written_path(path: Path) -> Path:
+    """The file a save replaces: the link's final target for a symbolic link (Path.resolve follows a chain of
+    links), the path itself otherwise."""
+    return path.resolve() if path.is_symlink() else path
 
 
 def _save_atomically(
@@ -256,9 +273,28 @@ def keep_backup(path: Path, backups: int) -> list[str]:
     return rotate_backups(path, folder, backups)
 
 
+DAILY_BACKUPS = 14  # besides the newest `backups`, the first backup of each of this many latest days is kept
+
+
+def kept_backups(names: list[Path], backups: int, days: int = DAILY_BACKUPS) -> set[Path]:
+    """Which backups to keep (names sorted oldest first, their timestamps in their names): the newest `backups`,
+    and the first of each of the latest `days` days, so that a busy afternoon of collects cannot rotate away
+    yesterday's state."""
+    keep = set(names[-backups:]) if backups > 0 else set()
+    first_of_day: dict[str, Path] = {}
+    for name in names:
+        stamp = re.search(r"\.(\d{8})-\d{6}-\d{6}" + re.escape(name.suffix) + "$", name.name)
+        if stamp:
+            first_of_day.setdefault(stamp.group(1), name)
+    for day in sorted(first_of_day)[-days:]:
+        keep.add(first_of_day[day])
+    return keep
+
+
 def rotate_backups(path: Path, folder: Path, backups: int) -> list[str]:
-    """Keep the newest `backups` valid backups of this workbook only; a corrupt one (an older version's truncated
-    copy) is removed and never counted. Files of other workbooks and people's own are never touched."""
+    """Keep the newest `backups` valid backups of this workbook and the first of each of the latest days
+    (kept_backups); a corrupt one (an older version's truncated copy) is removed and never counted. Files of
+    other workbooks and people's own are never touched."""
     mine = sorted(p for p in folder.iterdir() if is_backup_of(p, path))
     valid, notes = [], []
     for candidate in mine:
@@ -267,6 +303,8 @@ def rotate_backups(path: Path, folder: Path, backups: int) -> list[str]:
         else:
             candidate.unlink(missing_ok=True)
             notes.append(f"壊れたバックアップ {candidate.name} を削除しました（数に含めていません）。")
-    for stale in valid[:-backups]:
-        stale.unlink(missing_ok=True)
+    keep = kept_backups(valid, backups)
+    for stale in valid:
+        if stale not in keep:
+            stale.unlink(missing_ok=True)
     return notes

@@ -84,6 +84,9 @@ CLOSED_YEARS = TableSpec(
         Column("締めた日時", "closed_at", width=20),
         Column("利用者", "user", width=14),
         Column("入力フィンガープリント", "fingerprint", FMT_TEXT, 20),
+        # SHA-256 over the year's 年度確定値 rows (master/closed.py): a record edited by hand is an error.
+        Column("チェックサム", "checksum", FMT_TEXT, 20),
+        Column("未入力のまま締めた理由", "reason", width=40, wrap=True),
     ),
     anchor_row=1,
 )
@@ -133,7 +136,11 @@ REVISION_TARGET, REVISION_BASELINE, REVISION_ADDED, REVISION_ENDED = (
     "取組追加",
     "取組終了",
 )
-REVISION_KINDS = (REVISION_TARGET, REVISION_BASELINE, REVISION_ADDED, REVISION_ENDED)
+# 対象外: the 推進本部 takes an item out of one year's evaluation (that year only); a department's 対象外 in
+# 進捗状況 is only a proposal until such a row exists (docs/decisions.md).
+REVISION_EXCLUDED = "対象外"
+REVISION_KINDS = (REVISION_TARGET, REVISION_BASELINE, REVISION_ADDED, REVISION_ENDED, REVISION_EXCLUDED)
+REVISION_CHOICES = "・".join(REVISION_KINDS) + "から選んでください。"
 REVISION_MEASURE_KINDS = (REVISION_TARGET, REVISION_BASELINE)
 REVISIONS = TableSpec(
     "Revisions",

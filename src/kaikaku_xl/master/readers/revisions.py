@@ -15,6 +15,7 @@ from kaikaku_xl.master import contract as c
 from kaikaku_xl.master.readers.base import ProblemLog
 from kaikaku_xl.master.readers.measures import limit, measure_records
 from kaikaku_xl.metrics.frames import REVISION_COLUMNS, empty_revisions
+from kaikaku_xl.metrics.items import EXCLUSION
 from kaikaku_xl.metrics.revisions import ADDED, BASELINE, ENDED, TARGET
 from kaikaku_xl.plan import ItemNo, Revision, item_no
 from kaikaku_xl.plan.plausibility import Bounds, violation
@@ -28,6 +29,7 @@ METRIC_KIND = {
     c.REVISION_BASELINE: BASELINE,
     c.REVISION_ADDED: ADDED,
     c.REVISION_ENDED: ENDED,
+    c.REVISION_EXCLUDED: EXCLUSION,  # that year only (last_year)
 }
 SKIPPED = "この見直しは評価に使っていません。"
 
@@ -74,7 +76,7 @@ def read_revisions(
                 "measure_id": r.measure_id or None,
                 "item": r.item,
                 "year": r.year,
-                "last_year": None,
+                "last_year": r.year if r.kind == c.REVISION_EXCLUDED else None,
                 "value": r.new,
             }
             for r in found
@@ -82,6 +84,12 @@ def read_revisions(
         columns=REVISION_COLUMNS,
     )
     return frame, tuple(found)
+
+
+def implausible(measure: dict[str, Any], value: float, ceiling: float) -> str | None:
+    """Why a revised 目標値 or 基準値 cannot be taken for the measure (not finite, too large, outside the range its
+    unit allows, e.g. a negative %), or None: the rule of a typed row and of `kaikaku revise`."""
+    return violation(value, Bounds(limit(measure["low"]), limit(measure["high"])), ceiling)
 
 
 Cell = Callable[[str], Any]  # a row's cell by column key (None where the optional column is missing)
@@ -129,7 +137,7 @@ class RevisionRows:
                 i,
                 "kind",
                 f"区分「{shown(kind)}」は使えません。",
-                "目標値・基準値・取組追加・取組終了から選んでください。",
+                c.REVISION_CHOICES,
             )
             return None
         target = self._what(i, cell, kind)
@@ -207,8 +215,7 @@ class RevisionRows:
                 i, "new", f"指標 {measure_id} の変更後の{kind}が空欄です。", "新しい値を入力してください。"
             )
             return None
-        bounds = Bounds(limit(measure["low"]), limit(measure["high"]))
-        reason = violation(new, bounds, self.log.config.value_ceiling)
+        reason = implausible(measure, new, self.log.config.value_ceiling)
         if reason:
             self.bad(
                 i,

@@ -1,6 +1,7 @@
 """The 進捗状況 table (contract.STATUS): one row per item and 年度 (評価, 進捗状況, the narratives), read into the
 status frame. A row of a year its item does not run in is left out with a warning; a grade or a 進捗状況 that is
-not one of the plan's is reported where it was typed."""
+not one of the plan's is reported where it was typed. 対象外 (in 進捗状況 or 評価) is read as typed: it is a
+department's proposal, which takes effect only through a 計画の見直し row (docs/decisions.md)."""
 
 from __future__ import annotations
 
@@ -90,8 +91,8 @@ def _grade(
             grade_choices(labels) + "未入力として扱いました。",
         )
         grade = None
-    if status == EXCLUDED or grade == EXCLUDED:
-        grade = EXCLUDED  # left out of every denominator this year (also for items with measures)
+    if grade == EXCLUDED:
+        pass  # a proposal (metrics.items.exclusion_proposals): only a 計画の見直し row takes the item out
     elif grade and has_measures and not typed:  # a typed scale grades every item
         log.problem(
             WARNING,
