@@ -22,6 +22,12 @@ class TrendChart:
     categories: list[str]
     actual: list[float | None]
     planned: list[float | None]
+    decimals: int = 0  # the measure's decimals (the axis labels')
+    rate: bool = False  # a % measure: its axis runs 0 to max(100, the data)
+
+    @property
+    def values(self) -> list[float]:
+        return [v for v in (*self.actual, *self.planned) if v is not None]
 
     @property
     def alt(self) -> str:
@@ -113,7 +119,15 @@ def trend_view(data: TrendData | None, display_unit: str) -> Trend | None:
             )
             series.append([n for _, n in values])
         charts.append(
-            TrendChart(f"{measure_id} {name}", shown_unit, [f"{y}" for y in years], series[0], series[1])
+            TrendChart(
+                f"{measure_id} {name}",
+                shown_unit,
+                [f"{y}" for y in years],
+                series[0],
+                series[1],
+                decimals=0 if unit == "円" else decimals,
+                rate=unit == "%",
+            )
         )
     measure_table = Table("trend_measures", MEASURES_CAPTION, measure_columns, [Group(None, rows)])
     return Trend(items, measure_table, charts)

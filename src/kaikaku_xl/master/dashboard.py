@@ -5,6 +5,7 @@ from __future__ import annotations
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.chart.label import DataLabelList
+from openpyxl.chart.marker import Marker
 from openpyxl.chart.series import Series
 from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.utils import get_column_letter
@@ -18,6 +19,37 @@ from kaikaku_xl.plan import Plan
 from kaikaku_xl.plan.scale import GradeScale
 from kaikaku_xl.xlsx.styles import apply
 from kaikaku_xl.xlsx.tablespec import TableSpec
+
+RATE_AXIS_MAX = 100  # a % measure's axis runs 0–100 (its values are 0〜100 by the 設定 sheet's rules)
+
+
+def line_axis(
+    chart: LineChart,
+    *,
+    rate: bool,
+    number_format: str = "#,##0",
+    top: float | None = None,
+    bottom: float | None = None,
+) -> None:
+    """The value axis of a trend chart, by one rule for the master and the council materials: from 0 (never cut
+    off below the data), a % measure's up to max(100, its highest value) (`top`), labels with 桁区切り; and a
+    marker on every point of every series, so a year with one value (the first plan year) still shows it.
+    top/bottom: the highest and lowest value drawn where known (the export's; the master's charts are made
+    before their values: 0 and 100)."""
+    chart.y_axis.scaling.min = min(0, bottom or 0)
+    if rate:
+        chart.y_axis.scaling.max = max(RATE_AXIS_MAX, top or 0)
+    chart.y_axis.number_format = number_format
+    chart.y_axis.delete = False
+    chart.x_axis.delete = False
+    for series in chart.series:
+        line = series.graphicalProperties.line if series.graphicalProperties is not None else None
+        color = line.solidFill if line is not None else None
+        series.marker = Marker(symbol="circle", size=6)
+        if color is not None:
+            series.marker.graphicalProperties = GraphicalProperties(solidFill=color)
+            series.marker.graphicalProperties.line.solidFill = color
+        series.smooth = False
 
 
 def write_trend_charts(ws: Worksheet, plan: Plan, layout: c.Layout) -> None:
@@ -52,6 +84,7 @@ def write_trend_charts(ws: Worksheet, plan: Plan, layout: c.Layout) -> None:
             )
         )
         chart.height, chart.width = 5.5, 9
+        line_axis(chart, rate=m.unit == "%")
         _legend_below(chart)
         ws.add_chart(chart, f"{get_column_letter(1 + (k % 3) * 6)}{top + (k // 3) * 12}")
 
