@@ -82,7 +82,9 @@ def test_the_council_workbook_trend_charts_have_markers_separators_and_the_axis_
     write_xlsx(doc, path)
     rate, money = _chart_xml(path, 2)
     for xml in (rate, money):
-        assert len(re.findall(r'<(?:c:)?marker><(?:c:)?symbol val="circle"/>', xml)) == 2  # both series, every point
+        assert (
+            len(re.findall(r'<(?:c:)?marker><(?:c:)?symbol val="circle"/>', xml)) == 2
+        )  # both series, every point
         assert re.search(r'<(?:c:)?valAx>.*<(?:c:)?min val="0', xml, re.S)
     assert re.search(r'<(?:c:)?max val="100', rate) and 'formatCode="#,##0.0"' in rate
     assert "<c:max val=" not in money and 'formatCode="#,##0"' in money

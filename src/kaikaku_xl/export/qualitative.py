@@ -113,7 +113,7 @@ def qualitative_table(
         columns=[
             Column("No", 5, "center"),
             Column("取組項目", 24),
-            Column("主要担当課", 14),
+            Column("主要担当課", 16),
             Column("状況", 8, "center"),
             Column("評価", 6, "center"),
             Column("評価の根拠", 12),
