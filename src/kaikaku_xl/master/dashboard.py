@@ -120,7 +120,7 @@ def write_trend_charts(ws: Worksheet, plan: Plan, layout: c.Layout) -> None:
                 min_row=measures.anchor_row,
             )
         )
-        chart.height, chart.width = TREND_CHART_CM
+        chart.height, chart.width = TREND_CHART_CM  # type: ignore[assignment]  # cm: openpyxl takes any number
         line_axis(chart, rate=m.unit == "%")
         _small_text(chart)
         _legend_below(chart)

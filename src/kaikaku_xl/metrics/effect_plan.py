@@ -30,10 +30,8 @@ def item_plans(
     two 効果額達成率 (plan_attainment, plan_attainment_cumulative)."""
     out = item_effects.copy()
     plans = effect_plan.dropna(subset=["planned"]) if len(effect_plan) else effect_plan
-    this_year = plans[plans["year"] == year] if len(plans) else plans
-    this_year = (
-        exact_sums(this_year["planned"], this_year["item"]) if len(this_year) else pd.Series(dtype=float)
-    )
+    of_year = plans[plans["year"] == year] if len(plans) else plans
+    this_year = exact_sums(of_year["planned"], of_year["item"]) if len(of_year) else pd.Series(dtype=float)
     so_far = plans[plans["year"].between(start_year, year)] if len(plans) else plans
     up_to = exact_sums(so_far["planned"], so_far["item"]) if len(so_far) else pd.Series(dtype=float)
     out["plan_year"] = out["item"].map(this_year).astype(float)
