@@ -45,10 +45,11 @@ def line_axis(
     chart.y_axis.number_format = number_format
     chart.y_axis.delete = False
     chart.x_axis.delete = False
-    for series in chart.series:
+    for k, series in enumerate(chart.series):
         line = series.graphicalProperties.line if series.graphicalProperties is not None else None
         color = line.solidFill if line is not None else None
-        series.marker = Marker(symbol="circle", size=6)
+        # the actual (first) larger than the plan drawn over it: an actual on its planned value still shows
+        series.marker = Marker(symbol="circle", size=7 if k == 0 else 4)
         if color is not None:
             series.marker.graphicalProperties = GraphicalProperties(solidFill=color)
             series.marker.graphicalProperties.line.solidFill = color
