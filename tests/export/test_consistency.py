@@ -321,3 +321,25 @@ def test_a_later_year_says_how_many_years_this_plan_holds(tmp_path: Path) -> Non
     _plan, report, _statuses, _blank = mid_collection()
     later = replace(report, plan=replace(report.plan, evaluation_year=2028))
     assert this_plan_label(later) == "本計画（2026〜2028年度の3年分の累計）"
+
+
+def test_the_workbook_stores_each_rate_as_the_ratio_of_the_stored_parts(exported) -> None:
+    """The xlsx (and so the PDF rendered from it): each 効果額達成率 cell holds the rounded ratio of the two
+    amounts it is printed beside, and its number format says 暫定 while inputs are missing."""
+    _report, result, _blank = exported
+    ws = load_workbook(result.xlsx)["財政効果額"]
+    rows = [list(r) for r in ws.iter_rows()]
+    head = next(i for i, r in enumerate(rows) if r[0].value == "年度")
+    titles = [c.value for c in rows[head]]
+    checked = 0
+    for num_col, den_col, rate_col, missing_col in RATIOS["effects_by_year"]:
+        for row in rows[head + 1 : head + 1 + len(_report.effects.by_year)]:
+            num, den = row[titles.index(num_col)].value, row[titles.index(den_col)].value
+            rate = row[titles.index(rate_col)]
+            if not isinstance(num, int | float) or not isinstance(den, int | float) or not den:
+                continue
+            assert format_percent(rate.value) == format_percent(num / den)
+            missing = row[titles.index(missing_col)].value
+            assert (PROVISIONAL in rate.number_format) == bool(missing)
+            checked += 1
+    assert checked >= 2

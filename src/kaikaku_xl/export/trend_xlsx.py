@@ -84,7 +84,9 @@ def write_trend_sheet(wb: Workbook, doc: Document, font: str, metrics: TextMetri
         chart.height = CHART_H
         row = top + (k // PER_ROW) * ROWS_PER_CHART
         if k and k % (PER_ROW * CHART_ROWS_PER_PAGE) == 0:
-            ws.row_breaks.append(Break(id=row - 1))
+            ws.row_breaks.append(
+                Break(id=row - 2)
+            )  # a blank row above: a chart frame never peeks above the break
         ws.add_chart(chart, f"{get_column_letter(starts[k % PER_ROW])}{row}")
     s.row = top + -(-len(trend.charts) // PER_ROW) * ROWS_PER_CHART
     ws.print_area = f"A1:{get_column_letter(len(widths))}{s.row}"
