@@ -343,3 +343,21 @@ def test_the_workbook_stores_each_rate_as_the_ratio_of_the_stored_parts(exported
             assert (PROVISIONAL in rate.number_format) == bool(missing)
             checked += 1
     assert checked >= 2
+
+
+def test_rates_against_the_effect_plan_are_provisional_while_inputs_are_missing() -> None:
+    """The 効果額計画 tables (plans that have one): the whole plan's and each 基本方針's rate is marked 暫定, with
+    the count beside it, while a counted measure of theirs has no value; the rate is still the printed ratio."""
+    from kaikaku_xl.export.plan_tables import effect_plan_tables
+
+    _plan, report, _statuses, _blank = mid_collection()
+    total = replace(report.total, effect_plan_year=report.total.effect_year * 2)
+    total = replace(total, effect_plan_attainment=total.effect_year / total.effect_plan_year)
+    planned_item = replace(report.items[1], effect_plan_year=1_000_000)  # a plan has 効果額計画 on its items
+    report = replace(report, total=total, items=(report.items[0], planned_item, *report.items[2:]))
+    by_policy = effect_plan_tables(report, {}, "円")[0]
+    titles = [c.title for c in by_policy.columns]
+    last = by_policy.rows[-1]
+    assert last[0].text == "全体"
+    assert last[titles.index("効果額達成率")].text == "50.0%" + PROVISIONAL
+    assert last[titles.index("未入力の指標（件）")].text == str(len(BLANK_MEASURES))

@@ -181,6 +181,8 @@ def _items(results: Results) -> tuple[ItemResult, ...]:
             grade_source=r["grade_source"],
             **_item_effects(effects_of.get(r["item"], {})),
             grade_label=str(r.get("grade_label") or ""),
+            effect_year_missing=_count(effects_of.get(r["item"], {}).get("single_missing")),
+            effect_cumulative_missing=_count(effects_of.get(r["item"], {}).get("cumulative_missing")),
         )
         for r in results.items.to_dict("records")
     )

@@ -67,10 +67,10 @@ def _plan_figures(year: int, *, share: bool) -> list[Figure]:
             12,
             "effect_plan_attainment",
             PERCENT,
-            missing="effect_year_missing" if share else "",
+            missing="effect_year_missing",
         ),
         *([Figure("分野別割合", 11, "effect_share", PERCENT)] if share else []),
-        *([Figure("未入力の指標（件）", 9, "effect_year_missing", COUNT)] if share else []),
+        Figure("未入力の指標（件）", 9, "effect_year_missing", COUNT),
         Figure("累計効果額", 16, "effect_cumulative"),
         Figure("計画累計", 16, "effect_plan_cumulative"),
         Figure(
@@ -78,7 +78,7 @@ def _plan_figures(year: int, *, share: bool) -> list[Figure]:
             11,
             "effect_plan_attainment_cumulative",
             PERCENT,
-            missing="effect_cumulative_missing" if share else "",
+            missing="effect_cumulative_missing",
         ),
     ]
 

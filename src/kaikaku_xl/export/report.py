@@ -99,6 +99,10 @@ class ItemResult(_Record):
     # What the grade means in words: the scale's title of a grade, 未入力 for a department grade not yet
     # entered (− alone would read as if the department chose −), 評価対象外 for − otherwise
     grade_label: str = ""
+    effect_year_missing: int | None = None  # the item's counted measures without a value in the year
+    effect_cumulative_missing: int | None = (
+        None  # its counted measure-years without a value, plan start .. year
+    )
 
 
 @dataclass(frozen=True)
