@@ -302,6 +302,11 @@ def test_missing_inputs_are_counted_beside_the_totals_and_not_listed_as_counted(
         assert measure not in re.split(r"[：、。（）]", counted)
         assert measure in blank
     assert any("直線" in n and "計画書に記載された金額ではありません" in n for n in parsed.notes)
+    by_measure = parsed.tables["effects_by_measure"]
+    status = by_measure["columns"].index("計上")
+    for row in by_measure["rows"]:
+        blank = any(row[2] == m.name for m in report.measures if m.id in BLANK_MEASURES)
+        assert ("未入力" in row[status]) == blank, row
 
 
 def test_this_plan_beside_earlier_plans_says_how_many_years_it_holds(exported) -> None:

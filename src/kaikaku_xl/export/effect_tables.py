@@ -108,7 +108,9 @@ def _by_measure(report: Report, plan_items: dict[ItemNo, str], unit: str) -> Tab
     for i, m in enumerate(report.measures):
         if not m.effect_kind:
             continue
-        if m.counted:
+        if m.counted and m.effect is None:  # counted, but no value yet: not in the totals (never 0)
+            status = f"計上（{report.evaluation_year}年度の実績が未入力）"
+        elif m.counted:
             status = "計上"
         elif m.effect_kind == "参考":
             status = "参考換算"
