@@ -11,7 +11,7 @@ from kaikaku_xl.export.cells import Cell, Column, Group, Table, center, text
 from kaikaku_xl.plan.scale import GRADES
 from kaikaku_xl.rounding import EMPTY, YEN_UNITS, format_amount, format_number, is_missing, round_half_away
 
-ITEMS_CAPTION = "取組項目ごとの評価の推移（締めた年度は記録した評価）。−は評価対象外。"
+ITEMS_CAPTION = "取組項目ごとの評価の推移（締めた年度は記録した評価）。−は評価なし（未入力・評価不能）。"
 MEASURES_CAPTION = "指標ごとの実績と計画値（基準値から目標値への計画の道筋）の推移。"
 
 
