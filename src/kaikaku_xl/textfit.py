@@ -49,6 +49,67 @@ def line_count(value: str, width: float, metrics: TextMetrics = EXCEL) -> int:
     return sum(max(1, math.ceil(text_width(part, metrics) / usable)) for part in value.split("\n"))
 
 
+# Kinsoku (禁則): characters a line must not start with (closing brackets, 。、 and the like, small kana, ー) and
+# characters it must not end with (opening brackets). LibreOffice Calc breaks a wrapped cell before 」 or 。 when
+# that is where the width runs out, so the copy it renders into the PDF gets its line breaks from `kinsoku_lines`.
+NO_LINE_START = frozenset(
+    "）」』】〕〉》］｝)]}、。，．,.・：；？！!?ー…‥々ゝゞぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ％%"
+)
+NO_LINE_END = frozenset("（「『【〔〈《［｛([{")
+FIT = 0.94  # of the usable width: a line made here must also fit LibreOffice's own measure, which may differ
+
+
+def _tokens(value: str) -> list[str]:
+    """Units never split across lines: a run of half-width letters, digits and number signs (1,234.5, eL-QR),
+    else one character."""
+    out: list[str] = []
+    for ch in value:
+        if (
+            out
+            and ch.isascii()
+            and (ch.isalnum() or ch in ",.-%/:_")
+            and out[-1][-1:].isascii()
+            and (out[-1][-1].isalnum() or out[-1][-1] in ",.-%/:_")
+        ):
+            out[-1] += ch
+        else:
+            out.append(ch)
+    return out
+
+
+def _break(tokens: list[str], usable: float, metrics: TextMetrics) -> list[list[str]]:
+    lines: list[list[str]] = [[]]
+    used = 0.0
+    for tok in tokens:
+        w = text_width(tok, metrics)
+        line = lines[-1]
+        if line and used + w > usable:
+            carried: list[str] = []
+            # never start the next line with a closing mark, never end this one with an opening one
+            while len(line) > 1 and (
+                tok[0] in NO_LINE_START if not carried else carried[0][0] in NO_LINE_START
+            ):
+                carried.insert(0, line.pop())
+            while len(line) > 1 and line[-1][-1] in NO_LINE_END:
+                carried.insert(0, line.pop())
+            lines.append(carried)
+            used = sum(text_width(t, metrics) for t in carried)
+            line = lines[-1]
+        line.append(tok)
+        used += w
+    return lines
+
+
+def kinsoku_lines(value: str, width: float, metrics: TextMetrics = EXCEL, size: float = BODY_SIZE) -> str:
+    """`value` with a line break wherever it wraps in a column `width` wide at font `size`, so that no line
+    starts with a closing bracket or 。 and none ends with an opening bracket (the text is otherwise unchanged)."""
+    usable = max((width * BODY_SIZE / size - metrics.margin) * FIT, 1.0)
+    return "\n".join(
+        "\n".join("".join(line) for line in _break(_tokens(part), usable, metrics))
+        for part in value.split("\n")
+    )
+
+
 def wrapped_lines(value: str, width: float, size: float = BODY_SIZE) -> int:
     """Lines of `value` in a column `width` wide at font `size`, the larger of Excel's and LibreOffice's count
     (the master is opened in both)."""

@@ -177,7 +177,9 @@ def test_a_year_without_any_actual_exports_dashes_not_errors(tmp_path: Path, inp
     progress = [t for a, t in parser.numbers if a["data-ref"].endswith("/progress")]
     assert progress and set(progress) == {"−"}
     frame = pd.read_csv(result.csv, encoding="utf-8-sig", dtype={"全国地方公共団体コード": str})
-    assert frame["進捗率"].isna().all() and set(frame["評価"]) == {"−"}
+    # No grade is an empty field for machine readers, never the documents' − (U+2212) (issue 20)
+    assert frame["進捗率"].isna().all() and frame["評価"].isna().all()
+    assert "\u2212" not in result.csv.read_text(encoding="utf-8-sig")
 
 
 def test_japanese_years_and_dates() -> None:

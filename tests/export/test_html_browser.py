@@ -136,3 +136,49 @@ def test_phone_shows_readable_cells_not_one_character_per_line(browser: Any, pag
     # squeezed until its text runs one character per line
     too_narrow = [c for c in got["cells"] if c["width"] < 8 * c["size"]]
     assert not too_narrow, too_narrow[:5]
+
+
+READ_TABLES = """() => Object.fromEntries([...document.querySelectorAll('table')].map(t => [t.id, {
+  columns: [...t.querySelectorAll('thead th')].map(h => h.innerText.trim()),
+  rows: [...t.querySelectorAll('tbody tr')].filter(r => !r.querySelector('th[scope=rowgroup]'))
+        .map(r => [...r.children].map(c => c.innerText.trim())),
+}]))"""
+
+
+def test_what_the_reader_sees_agrees_between_tables(browser: Any, page_path: Path) -> None:
+    """Issue 20, read from the rendered page (innerText as Chromium lays it out): each item's grade in the
+    定性評価 table is among its grades in the item table, with its basis; every 効果額達成率 is the ratio of
+    the printed うち指標分 and 計画効果額 beside it."""
+    page = browser.new_page()
+    try:
+        page.goto(page_path.as_uri())
+        tables = page.evaluate(READ_TABLES)
+    finally:
+        page.close()
+    items, qualitative = tables["items"], tables["qualitative"]
+    grade_col = items["columns"].index("評価")
+    in_items: dict[str, set[str]] = {}
+    for row in items["rows"]:
+        in_items.setdefault(row[0], set()).add(row[grade_col])
+    q_grade, q_basis = qualitative["columns"].index("評価"), qualitative["columns"].index("評価の根拠")
+    assert qualitative["rows"]
+    for row in qualitative["rows"]:
+        assert row[q_grade] in in_items[row[0]], row
+        assert row[q_basis], row  # the basis is always said
+        if row[q_grade] == "−":
+            assert "：" in row[q_basis], row  # why there is no grade (未入力, 評価対象外)
+    by_year = tables["effects_by_year"]
+    cols = by_year["columns"]
+    from kaikaku_xl.rounding import format_percent
+
+    def number(text: str) -> float | None:
+        return None if text in ("", "−") else float(text.replace("△", "-").replace(",", ""))
+
+    checked = 0
+    for row in by_year["rows"]:
+        num, den = number(row[cols.index("うち指標分")]), number(row[cols.index("計画効果額（指標分）")])
+        rate = row[cols.index("効果額達成率（指標分÷計画）")]
+        if num is not None and den:
+            assert rate.removesuffix("（暫定）") == format_percent(num / den)
+            checked += 1
+    assert checked

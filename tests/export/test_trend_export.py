@@ -17,6 +17,7 @@ from helpers.workbook import make_master
 from openpyxl import load_workbook
 
 from kaikaku_xl.cli.program import main
+from kaikaku_xl.export.trend_view import ITEMS_CAPTION
 from kaikaku_xl.plan import load_plan
 
 MEASURES = load_plan().measures
@@ -37,7 +38,7 @@ def test_the_xlsx_has_a_trend_sheet_with_a_chart_per_measure(exported: Path) -> 
     book = load_workbook(path)
     ws = book["年度推移"]
     texts = [str(v) for row in ws.iter_rows(values_only=True) for v in row if v is not None]
-    assert "取組項目ごとの評価の推移（締めた年度は記録した評価）。−は評価対象外。" in texts
+    assert ITEMS_CAPTION in texts and "未入力" in ITEMS_CAPTION  # − is not 対象外 (issue 20)
     for m in MEASURES:
         assert f"{m.measure_id} {m.name}" in texts
     with zipfile.ZipFile(path) as zf:

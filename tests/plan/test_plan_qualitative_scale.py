@@ -179,7 +179,15 @@ def test_no_measures_and_a_typed_four_grade_scale_end_to_end(tmp_path: Path) -> 
     with (export / "kaikaku_2026_opendata.csv").open(encoding="utf-8-sig") as f:
         rows = list(csv.DictReader(f))
     assert sorted(r["評価"] for r in rows) == sorted(
-        ["着実に前進", "おおむね前進", "停滞", "休止中", "対象外", "−", "着実に前進"]
+        [
+            "着実に前進",
+            "おおむね前進",
+            "停滞",
+            "休止中",
+            "対象外",
+            "",
+            "着実に前進",
+        ]  # no grade: empty (issue 20)
     )
     assert all(r["財政効果額"] == "" for r in rows)
     pdf = subprocess.run(

@@ -11,6 +11,7 @@ from kaikaku_xl.master.load import Loaded
 from kaikaku_xl.metrics.frames import Results, row_dicts
 from kaikaku_xl.plan import ItemNo, natural_key
 from kaikaku_xl.plan.numformat import number_format
+from kaikaku_xl.plan.scale import NOT_GRADED
 from kaikaku_xl.problems import Problem
 from kaikaku_xl.xlsx.rows import stored_value, table_rows
 from kaikaku_xl.xlsx.tablespec import TableSpec
@@ -189,6 +190,14 @@ def yen_of_year(results: Results, column: str) -> float | None:
     return stored_value(c.REFRESH_LOG.column(column), by_year.get(results.evaluation_year, float("nan")))
 
 
+def _not_graded(row: Any, sep: str = "（") -> str:
+    """「（未評価 3）」: the items of a roll-up row without a grade (− : 未入力・評価不能), "" when there is none."""
+    n = int(row[f"n_{NOT_GRADED}"])
+    if not n:
+        return ""
+    return f"{sep}未評価 {n}" + ("）" if sep == "（" else "")
+
+
 def dashboard(
     loaded: Loaded, results: Results, now: str
 ) -> tuple[dict[str, Any], list[list[Any]], list[list[Any]]]:
@@ -197,13 +206,22 @@ def dashboard(
     total = results.total.iloc[0]
     figures = {
         "evaluation_year": f"{year}年度（{wareki(year)}）",
-        "graded": f"{int(total['graded'])} / {int(total['items'])} 項目",
+        "graded": f"{int(total['graded'])} / {int(total['items'])} 項目" + _not_graded(total),
         "single_year": yen_of_year(results, "single_year"),
         "cumulative": yen_of_year(results, "cumulative"),
         "updated": now,
     }
     kpis = {kpi.cell: figures[kpi.key] for kpi in c.DASHBOARD_KPIS}
-    names = {p.no: p.name for p in loaded.plan.policies}
+    # the shares are of the graded items: each 基本方針's name says how many that is and how many are not graded
+    counts = {r["group"]: r for r in results.policies.to_dict("records")}
+    names = {
+        p.no: f"{p.name}（{int(counts[p.no]['graded'])}/{int(counts[p.no]['items'])}項目"
+        + _not_graded(counts[p.no], "・")
+        + "）"
+        if p.no in counts
+        else p.name
+        for p in loaded.plan.policies
+    }
     grades = summary_rows(loaded.layout.table(c.DASHBOARD_GRADES.name), results.policies, names)
     effects = [
         {"label": h.name + (f"（{h.as_of}時点）" if h.as_of else ""), "amount": h.effect_yen}

@@ -49,6 +49,12 @@ def _num(x: Any) -> float | int | None:
     return int(value) if value.is_integer() and abs(value) < 2**53 else value
 
 
+def _count(x: Any) -> int | None:
+    """A count of a results frame, None where not known (NaN, a year after the evaluation year)."""
+    value = _num(x)
+    return None if value is None else int(value)
+
+
 Record = Mapping[Hashable, Any]  # a row of a results frame (DataFrame.to_dict("records"))
 
 
@@ -176,6 +182,9 @@ def _items(results: Results) -> tuple[ItemResult, ...]:
             grade=r["grade"],
             grade_source=r["grade_source"],
             **_item_effects(effects_of.get(r["item"], {})),
+            grade_label=str(r.get("grade_label") or ""),
+            effect_year_missing=_count(effects_of.get(r["item"], {}).get("single_missing")),
+            effect_cumulative_missing=_count(effects_of.get(r["item"], {}).get("cumulative_missing")),
         )
         for r in results.items.to_dict("records")
     )
@@ -189,6 +198,8 @@ def _effects(plan: Plan, frame: pd.DataFrame, year: int) -> Effects:
             **_nums(r, YEAR_FIGURES),
             missing=None if pd.isna(r["missing"]) else int(r["missing"]),
             **_optional_nums(r, YEAR_PLAN_FIGURES),
+            measures_cumulative=_num(r.get("measures_cumulative")),
+            missing_cumulative=_count(r.get("missing_cumulative")),
         )
         for r in frame.to_dict("records")
     )

@@ -27,6 +27,8 @@ from kaikaku_xl.years import wareki_date, wareki_year
 
 AMOUNT_FORMAT = '#,##0;"△"#,##0'
 PERCENT_FORMAT = "0.0%"
+PROVISIONAL = "（暫定）"  # a rate while inputs it depends on are missing (their count is printed beside it)
+PROVISIONAL_FORMAT = f'0.0%"{PROVISIONAL}"'
 
 
 # ── years and dates ──────────────────────────────────────────────────────────────────────────────────────────
@@ -115,9 +117,13 @@ def _number_cell(shown: str, number: float | int, fmt: str, raw: float | int, re
     )
 
 
-def percent_cell(rate: float | None, ref: str) -> Cell:
+def percent_cell(rate: float | None, ref: str, *, provisional: bool = False) -> Cell:
+    """A rate rounded to 0.1 point; `provisional`: marked （暫定） in the text and in the workbook's format."""
     if rate is None or is_missing(rate):
         return _missing(ref)
+    if provisional:
+        shown = format_percent(rate) + PROVISIONAL
+        return _number_cell(shown, percent_points(rate) / 100, PROVISIONAL_FORMAT, rate, ref)
     return _number_cell(format_percent(rate), percent_points(rate) / 100, PERCENT_FORMAT, rate, ref)
 
 
@@ -165,6 +171,8 @@ class Figure:
     width: float
     path: str
     kind: str = AMOUNT  # AMOUNT (in the display unit), PERCENT or COUNT
+    # A rate's count of missing inputs (a field of the same row): the rate is （暫定） while it is above 0
+    missing: str = ""
 
     @property
     def column(self) -> Column:
@@ -177,7 +185,8 @@ class Figure:
             value = value[key]
         pointer = f"{ref}/{self.path}"
         if self.kind == PERCENT:
-            return percent_cell(value, pointer)
+            gaps = getattr(row, self.missing) if self.missing else None
+            return percent_cell(value, pointer, provisional=bool(gaps))
         if self.kind == COUNT:
             return count_cell(value, pointer)
         return amount_cell(value, unit, pointer)

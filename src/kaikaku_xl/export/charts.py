@@ -206,18 +206,38 @@ def bar_chart(categories: list[str], series: dict[str, list[float | None]], titl
     return _svg(width, height, body, title)
 
 
-def line_chart(categories: list[str], series: dict[str, list[float | None]], title: str, unit: str) -> str:
-    """A small line chart (actual against plan): one polyline per series, gaps where a value is not known."""
+RATE_AXIS_MAX = 100.0  # master/dashboard.py's rule: a % measure's axis runs 0 to max(100, the data)
+
+
+def value_axis(values: list[float], *, rate: bool) -> tuple[float, float, float]:
+    """(low, high, step) of a trend chart's value axis, by the rule the workbook's charts follow
+    (master/dashboard.line_axis): from 0 (or the lowest value below it), a % measure's up to max(100, the
+    data), each end on a round step."""
+    lo = min([0.0, *values])
+    hi = max([RATE_AXIS_MAX if rate else 0.0, *values])
+    if hi == lo:
+        hi = lo + 1
+    step = _nice_step(hi - lo)
+    return math.floor(lo / step) * step, math.ceil(hi / step) * step, step
+
+
+def line_chart(
+    categories: list[str],
+    series: dict[str, list[float | None]],
+    title: str,
+    unit: str,
+    *,
+    rate: bool = False,
+    decimals: int = 0,
+) -> str:
+    """A small line chart (actual against plan): one polyline per series, gaps where a value is not known, a
+    marker on every known point (a series of one point is a marker), labels with 桁区切り."""
     colors = [css(BLUE), css(DARK_GREY)]
     dashes = ["", ' stroke-dasharray="5 3"']
     left, plot_w, top, plot_h = 70, 230, 28, 120
     width, height = left + plot_w + 15, top + plot_h + 52
     values = [v for vs in series.values() for v in vs if v is not None]
-    lo, hi = (min(values), max(values)) if values else (0.0, 1.0)
-    if hi == lo:
-        lo, hi = lo - 1, hi + 1
-    step = _nice_step(hi - lo)
-    lo, hi = math.floor(lo / step) * step, math.ceil(hi / step) * step
+    lo, hi, step = value_axis(values, rate=rate)
     n = max(len(categories), 1)
 
     def x_of(i: int) -> float:
@@ -230,9 +250,9 @@ def line_chart(categories: list[str], series: dict[str, list[float | None]], tit
         svg_text(4, 14, title if len(title) <= 26 else title[:25] + "…", "start", 11, weight="bold"),
         svg_text(width - 4, 14, f"（{unit}）", "end", 10),
     ]
-    decimals = 0 if step >= 1 else 2
+    shown = 0 if step >= 1 else max(decimals, 1 if step >= 0.1 else 2)
     body += _value_grid(
-        lo, hi, step, y_of, left, plot_w, lambda v: format_number(v, decimals), dx=4, dy=3, size=9
+        lo, hi, step, y_of, left, plot_w, lambda v: format_number(v, shown), dx=4, dy=3, size=9
     )
     for i, cat in enumerate(categories):
         body.append(svg_text(x_of(i), top + plot_h + 14, cat, "middle", 9))
@@ -243,7 +263,7 @@ def line_chart(categories: list[str], series: dict[str, list[float | None]], tit
                 runs.append([])
                 continue
             runs[-1].append(f"{_n(x_of(i))},{_n(y_of(v))}")
-            body.append(f'<circle cx="{_n(x_of(i))}" cy="{_n(y_of(v))}" r="2.5" fill="{colors[j % 2]}"/>')
+            body.append(f'<circle cx="{_n(x_of(i))}" cy="{_n(y_of(v))}" r="3" fill="{colors[j % 2]}"/>')
         for run in runs:
             if len(run) > 1:
                 body.append(

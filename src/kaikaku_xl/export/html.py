@@ -197,12 +197,12 @@ def _effects(doc: Document) -> list[str]:
     year_fig = _figure(
         bar_chart(ec.categories, ec.series, "年度別の財政効果額", ec.unit),
         ec.alt,
-        "図2　年度別の財政効果額（実績と計画）",
+        "図2　年度別の財政効果額（指標分の実績と計画。効果額台帳の分は表の単年度効果額に含む）",
     )
     hist_fig = _figure(
         bar_chart(hc.categories, hc.series, "これまでの財政効果額", hc.unit),
         hc.alt,
-        "図3　これまでの行財政改革の財政効果額と本計画の累計",
+        "図3　これまでの行財政改革の財政効果額（各計画期間の累計）と本計画の累計（評価年度まで）",
     )
     return _section("effects", "財政効果額", [*(table_html(t) for t in doc.effects), year_fig, hist_fig])
 
@@ -210,7 +210,14 @@ def _effects(doc: Document) -> list[str]:
 def _trend(trend: Trend) -> list[str]:
     charts = [
         _figure(
-            line_chart(ch.categories, {"実績": ch.actual, "計画値": ch.planned}, ch.title, ch.unit),
+            line_chart(
+                ch.categories,
+                {"実績": ch.actual, "計画値": ch.planned},
+                ch.title,
+                ch.unit,
+                rate=ch.rate,
+                decimals=ch.decimals,
+            ),
             ch.alt,
             ch.title,
         )

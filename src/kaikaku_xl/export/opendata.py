@@ -8,7 +8,8 @@ Format decisions:
 - Numbers are plain numbers without separators: 基準値・目標値・実績値 in the measure's own unit (円 stays 円,
   whatever the display unit of the documents), rounded half away from zero to 2 decimals; 進捗率・達成率 in percent
   (30.0 = 30.0%) rounded to 0.1 point as displayed; 財政効果額 in 円 (integer) for measures counted in the
-  plan's 財政効果額 of the year, empty otherwise. Not computable values are empty; 評価 "−" is 評価対象外.
+  plan's 財政効果額 of the year, empty otherwise. Not computable values are empty, and so is 評価 where there is
+  none (the documents' − (U+2212) is for people; a machine reader expects an empty field), 対象外 as entered.
 - 累計 measures (集計 = 累計): 実績値 is the running total that is graded, 単年度の実績値 the year's own amount
   (empty for other measures, whose 実績値 is the year's value). Both columns come after 公開日, so the columns
   before them keep their places.
@@ -28,7 +29,8 @@ from typing import Any
 
 from kaikaku_xl.export.report import Report
 from kaikaku_xl.plan import Plan
-from kaikaku_xl.rounding import is_missing, percent_points, round_half_away
+from kaikaku_xl.plan.scale import NOT_GRADED
+from kaikaku_xl.rounding import EMPTY, is_missing, percent_points, round_half_away
 
 COLUMNS = [
     "全国地方公共団体コード",
@@ -71,6 +73,11 @@ def _number(x: float | None, ndigits: int = 2) -> str:
     return str(int(value)) if value.is_integer() else repr(value)
 
 
+def _grade(grade: str) -> str:
+    """A grade as the CSV writes it: empty where there is none (− in the documents)."""
+    return "" if grade in (NOT_GRADED, EMPTY) else grade
+
+
 def _percent(rate: float | None) -> str:
     if rate is None or is_missing(rate):
         return ""
@@ -100,7 +107,7 @@ def rows(plan: Plan, report: Report, generated: datetime.date) -> list[list[Any]
         own = measures_of.get(no, [])
         effect_plan = [_number(item.effect_plan_year, 0), _percent(item.effect_plan_attainment)]
         if not own:
-            row = head + ["", "", "", "", "", "", "", item.grade, "", published, "", "", *effect_plan]
+            row = head + ["", "", "", "", "", "", "", _grade(item.grade), "", published, "", "", *effect_plan]
             row[1] = f"{year}-{no}"
             out.append(row)
             continue
@@ -114,7 +121,7 @@ def rows(plan: Plan, report: Report, generated: datetime.date) -> list[list[Any]
                 _number(m.actual),
                 _percent(m.progress),
                 _percent(m.attainment),
-                m.grade,
+                _grade(m.grade),
                 effect,
                 published,
                 m.aggregation,

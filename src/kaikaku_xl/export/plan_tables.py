@@ -62,21 +62,36 @@ def _plan_figures(year: int, *, share: bool) -> list[Figure]:
     return [
         Figure(f"効果額（{year}年度）", 16, "effect_year"),
         Figure("計画効果額", 16, "effect_plan_year"),
-        Figure("効果額達成率", 12, "effect_plan_attainment", PERCENT),
+        Figure(
+            "効果額達成率",
+            12,
+            "effect_plan_attainment",
+            PERCENT,
+            missing="effect_year_missing",
+        ),
         *([Figure("分野別割合", 11, "effect_share", PERCENT)] if share else []),
+        Figure("未入力の指標（件）", 9, "effect_year_missing", COUNT),
         Figure("累計効果額", 16, "effect_cumulative"),
         Figure("計画累計", 16, "effect_plan_cumulative"),
-        Figure("累計達成率", 11, "effect_plan_attainment_cumulative", PERCENT),
+        Figure(
+            "累計達成率",
+            11,
+            "effect_plan_attainment_cumulative",
+            PERCENT,
+            missing="effect_cumulative_missing",
+        ),
     ]
 
 
 YEAR_PLAN_FIGURES = (
     Figure("単年度効果額", 16, "single_year"),
     Figure("計画効果額（取組の計）", 18, "effect_plan"),
-    Figure("効果額達成率", 12, "effect_plan_attainment", PERCENT),
+    Figure("効果額達成率", 12, "effect_plan_attainment", PERCENT, missing="missing"),
+    Figure("未入力の指標（件）", 9, "missing", COUNT),
     Figure("累計効果額", 16, "cumulative"),
     Figure("計画累計", 16, "effect_plan_cumulative"),
-    Figure("累計達成率", 11, "effect_plan_attainment_cumulative", PERCENT),
+    Figure("累計達成率", 11, "effect_plan_attainment_cumulative", PERCENT, missing="missing_cumulative"),
+    Figure("未入力（累計・件）", 9, "missing_cumulative", COUNT),
 )
 
 

@@ -12,9 +12,9 @@ from dataclasses import asdict, dataclass
 
 from kaikaku_xl.export.cells import Column, Group, Table, center, fiscal_year_label, text
 from kaikaku_xl.export.report import Report
-from kaikaku_xl.export.tables import policy_label
+from kaikaku_xl.export.tables import grade_basis, policy_label
 from kaikaku_xl.plan import ItemNo
-from kaikaku_xl.plan.scale import NOT_GRADED
+from kaikaku_xl.plan.scale import NOT_ENTERED, NOT_GRADED
 from kaikaku_xl.plan.vocabulary import STATUS_CHOICES, grade_choices, unknown_grade, unknown_status
 
 NO_STATUS = "未入力"
@@ -83,23 +83,25 @@ def qualitative_table(
             continue
         group = groups.setdefault(item.policy, Group(policy_label(item.policy, names), []))
         if entry is None:
-            status, grade, results, issues, nxt = NO_STATUS, item.grade, "", "", ""
+            status, results, issues, nxt = NO_STATUS, "", "", ""
         else:
             status = entry.status or NO_STATUS
-            grade = entry.grade or NOT_GRADED
             results, issues, nxt = entry.results, entry.issues, entry.next
-            if no not in with_measures and grade != item.grade:
+            typed = entry.grade or NOT_GRADED
+            if no not in with_measures and typed != item.grade:
                 warnings.append(
-                    f"取組項目 No.{no} の評価が、集計結果（{item.grade}）と定性評価の入力（{grade}）で異なります。"
+                    f"取組項目 No.{no} の評価が、集計結果（{item.grade}）と定性評価の入力（{typed}）で異なります。"
                     "集計を更新してから出力してください。"
                 )
+        # The item's grade from whatever it rests on (its 主指標 or the department), as the item table shows it
         group.rows.append(
             [
                 center(no),
                 text(item.title),
                 text(item.lead),
                 center(status),
-                center(grade),
+                center(item.grade),
+                text(grade_basis(item)),
                 text(results),
                 text(issues),
                 text(nxt),
@@ -111,13 +113,18 @@ def qualitative_table(
         columns=[
             Column("No", 5, "center"),
             Column("取組項目", 24),
-            Column("主要担当課", 14),
+            Column("主要担当課", 16),
             Column("状況", 8, "center"),
             Column("評価", 6, "center"),
-            Column("取組実績", 36),
-            Column("課題", 30),
-            Column("今後の方向性", 30),
+            Column("評価の根拠", 12),
+            Column("取組実績", 34),
+            Column("課題", 28),
+            Column("今後の方向性", 28),
         ],
         groups=list(groups.values()),
-        notes=[f"状況：未着手／実施中／完了。評価は担当課による（{report.scale.legend()}）。"],
+        notes=[
+            f"状況：未着手／実施中／完了。評価（{report.scale.legend()}）は取組項目の評価で、取組項目別の進捗状況と同じ。"
+            "評価の根拠：主指標＝指標の進捗による評価、担当課評価＝指標のない項目で担当課が入力した評価。"
+            f"「{NOT_GRADED}」は評価がないもの（担当課評価：{NOT_ENTERED}＝担当課がまだ入力していない）。"
+        ],
     )

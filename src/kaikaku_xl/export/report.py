@@ -96,6 +96,13 @@ class ItemResult(_Record):
         None  # effect_year ÷ effect_plan_year (None: no plan, plan 0, or not known)
     )
     effect_plan_attainment_cumulative: Number = None
+    # What the grade means in words: the scale's title of a grade, 未入力 for a department grade not yet
+    # entered (− alone would read as if the department chose −), 評価対象外 for − otherwise
+    grade_label: str = ""
+    effect_year_missing: int | None = None  # the item's counted measures without a value in the year
+    effect_cumulative_missing: int | None = (
+        None  # its counted measure-years without a value, plan start .. year
+    )
 
 
 @dataclass(frozen=True)
@@ -142,6 +149,12 @@ class EffectYear(_Record):
     effect_plan_cumulative: Number = None
     effect_plan_attainment: Number = None  # single_year ÷ effect_plan
     effect_plan_attainment_cumulative: Number = None  # cumulative ÷ effect_plan_cumulative
+    measures_cumulative: Number = (
+        None  # the measures' part of `cumulative` (attainment_cumulative's numerator)
+    )
+    missing_cumulative: int | None = (
+        None  # counted measure-years without a value, plan start .. the year (None: after the evaluation year)
+    )
 
 
 @dataclass(frozen=True)

@@ -21,9 +21,9 @@ from kaikaku_xl.export.cells import (
     percent_cell,
     text,
 )
-from kaikaku_xl.export.report import MeasureResult, Report
+from kaikaku_xl.export.report import ItemResult, MeasureResult, Report
 from kaikaku_xl.plan import MONEY_KINDS, Plan
-from kaikaku_xl.plan.scale import EXCLUDED, NOT_GRADED, GradeScale
+from kaikaku_xl.plan.scale import EXCLUDED, GRADE_LABELS, NOT_ENTERED, NOT_GRADED, GradeScale
 from kaikaku_xl.rounding import format_number, is_missing
 
 
@@ -35,6 +35,22 @@ def policy_label(no: int | str, names: dict[int, str]) -> str:
     if isinstance(no, int) and no in names:
         return f"基本方針{no}　{names[no]}"
     return str(no)
+
+
+DEPARTMENT_BASIS = "担当課評価"  # metrics/items.py's grade_source of a grade the department entered
+
+
+def grade_basis(item: ItemResult) -> str:
+    """What an item's grade rests on, as every table prints it beside the grade: 主指標, 担当課評価, …; for −
+    why there is none (担当課評価：未入力 where the department has not entered it yet: − alone beside
+    担当課の評価 would read as if the department had chosen −)."""
+    source = item.grade_source or ""
+    if item.grade != NOT_GRADED:
+        return source
+    label = item.grade_label or GRADE_LABELS[NOT_GRADED]
+    if source == DEPARTMENT_BASIS and not item.grade_label:
+        label = NOT_ENTERED  # (a report of a master before grade_label: a department's − is a blank)
+    return f"{source}：{label}" if source else label
 
 
 def _grade_head(scale: GradeScale, label: str) -> str:
@@ -79,7 +95,9 @@ def summary_tables(report: Report, names: dict[int, str], unit: str) -> list[Tab
         *(Figure(_grade_head(scale, g), 11, f"shares/{g}", PERCENT) for g in labels),
         Figure("平均進捗率", 11, "mean_progress", PERCENT),
         Figure(f"単年度効果額（{year}年度）", 16, "effect_year"),
+        Figure("未入力の指標（件）", 9, "effect_year_missing", COUNT),
         Figure(f"財政効果額累計（{year}年度まで）", 16, "effect_cumulative"),
+        Figure("未入力（累計・件）", 9, "effect_cumulative_missing", COUNT),
     ]
     shares = figure_table(
         "grade_shares",
@@ -92,6 +110,8 @@ def summary_tables(report: Report, names: dict[int, str], unit: str) -> list[Tab
         notes=[
             "構成比は評価対象の項目に占める割合（評価対象外を除く）。四捨五入のため合計が100.0%にならない場合があります。",
             "平均進捗率は進捗率を計算できた指標の単純平均。財政効果額は計上した指標と効果額台帳の合計。",
+            "未入力：財政効果額に計上する指標のうち実績が未入力の件数（累計は計画期間の各年度の延べ件数）。"
+            "その分は効果額に含まれていません（0ではなく未集計）。",
         ],
     )
     return [counts, shares]
@@ -123,7 +143,7 @@ def items_table(report: Report, names: dict[int, str], unit: str) -> Table:
                 head
                 + [text("指標なし（定性評価）"), center("")]
                 + [text("", "right")] * 5
-                + [center(item.grade), text("担当課の評価")]
+                + [center(item.grade), text(grade_basis(item))]
             )
             continue
         for k, (i, m) in enumerate(own):

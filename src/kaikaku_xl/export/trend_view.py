@@ -11,7 +11,7 @@ from kaikaku_xl.export.cells import Cell, Column, Group, Table, center, text
 from kaikaku_xl.plan.scale import GRADES
 from kaikaku_xl.rounding import EMPTY, YEN_UNITS, format_amount, format_number, is_missing, round_half_away
 
-ITEMS_CAPTION = "取組項目ごとの評価の推移（締めた年度は記録した評価）。−は評価対象外。"
+ITEMS_CAPTION = "取組項目ごとの評価の推移（締めた年度は記録した評価）。−は評価なし（未入力・評価不能）。"
 MEASURES_CAPTION = "指標ごとの実績と計画値（基準値から目標値への計画の道筋）の推移。"
 
 
@@ -22,6 +22,12 @@ class TrendChart:
     categories: list[str]
     actual: list[float | None]
     planned: list[float | None]
+    decimals: int = 0  # the measure's decimals (the axis labels')
+    rate: bool = False  # a % measure: its axis runs 0 to max(100, the data)
+
+    @property
+    def values(self) -> list[float]:
+        return [v for v in (*self.actual, *self.planned) if v is not None]
 
     @property
     def alt(self) -> str:
@@ -113,7 +119,15 @@ def trend_view(data: TrendData | None, display_unit: str) -> Trend | None:
             )
             series.append([n for _, n in values])
         charts.append(
-            TrendChart(f"{measure_id} {name}", shown_unit, [f"{y}" for y in years], series[0], series[1])
+            TrendChart(
+                f"{measure_id} {name}",
+                shown_unit,
+                [f"{y}" for y in years],
+                series[0],
+                series[1],
+                decimals=0 if unit == "円" else decimals,
+                rate=unit == "%",
+            )
         )
     measure_table = Table("trend_measures", MEASURES_CAPTION, measure_columns, [Group(None, rows)])
     return Trend(items, measure_table, charts)

@@ -11,7 +11,9 @@ from openpyxl.worksheet.pagebreak import Break
 from kaikaku_xl.export.view import Document
 from kaikaku_xl.export.xlsx_charts import chart_data, plot, style_chart
 from kaikaku_xl.export.xlsx_sheet import SheetWriter, page_setup, sheet_widths, title_block
+from kaikaku_xl.master.dashboard import line_axis
 from kaikaku_xl.palette import BLUE, DARK_GREY
+from kaikaku_xl.plan.numformat import number_format
 from kaikaku_xl.textfit import TextMetrics
 
 SHEET = "年度推移"
@@ -62,13 +64,19 @@ def write_trend_sheet(wb: Workbook, doc: Document, font: str, metrics: TextMetri
         data_row = last + 2
         chart = LineChart()
         chart.title = f"{one.title}（{one.unit}）"
-        plot(chart, ws, head, last, 2)
-        chart.y_axis.number_format = "General"  # never "#,##0.##": Excel shows 1,023. with a dot
+        plot(chart, s, head, last, 2)
         for series, color, dash in zip(chart.series, (BLUE, DARK_GREY), ("solid", "dash"), strict=False):
             series.graphicalProperties.line.solidFill = color
             series.graphicalProperties.line.prstDash = dash
             series.graphicalProperties.line.width = 22000
-            series.smooth = False
+        values = one.values
+        line_axis(  # never "#,##0.##": Excel shows 1,023. with a dot
+            chart,
+            rate=one.rate,
+            number_format=number_format(one.decimals),
+            top=max(values, default=None),
+            bottom=min(values, default=None),
+        )
         style_chart(chart, font)
         if chart.legend is not None:
             chart.legend.position = "b"
@@ -76,7 +84,9 @@ def write_trend_sheet(wb: Workbook, doc: Document, font: str, metrics: TextMetri
         chart.height = CHART_H
         row = top + (k // PER_ROW) * ROWS_PER_CHART
         if k and k % (PER_ROW * CHART_ROWS_PER_PAGE) == 0:
-            ws.row_breaks.append(Break(id=row - 1))
+            ws.row_breaks.append(
+                Break(id=row - 2)
+            )  # a blank row above: a chart frame never peeks above the break
         ws.add_chart(chart, f"{get_column_letter(starts[k % PER_ROW])}{row}")
     s.row = top + -(-len(trend.charts) // PER_ROW) * ROWS_PER_CHART
     ws.print_area = f"A1:{get_column_letter(len(widths))}{s.row}"

@@ -126,16 +126,28 @@ def grade_chart(shares: Table, labels: tuple[str, ...]) -> GradeChart:
     return GradeChart([row[0].text for row in rows], series, alt)
 
 
+EFFECT_CHART_SERIES = {  # series name -> the per-year table's column it draws (the table's own titles)
+    "実績（指標分）": "うち指標分",
+    "計画（指標分）": "計画効果額（指標分）",
+}
+
+
 def effect_year_chart(by_year: Table, report: Report, unit: str) -> AmountChart:
-    """From the per-year 財政効果額 table: 実績 (its first figure) against 計画 (its second), per year."""
+    """From the per-year 財政効果額 table: the measures' 実績 against their 計画, per year (like with like: the
+    ledger has no plan; the table prints it in 単年度効果額)."""
     labels = [f"{e.year}年度" for e in report.effects.by_year]
+    titles = [c.title for c in by_year.columns]
+    at = {name: titles.index(column) for name, column in EFFECT_CHART_SERIES.items()}
     rows = by_year.rows
     alt = (
-        f"年度別の財政効果額の棒グラフ（単位：{unit}）。"
-        + "。".join(f"{lab}：実績 {r[1].text}、計画 {r[2].text}" for lab, r in zip(labels, rows, strict=True))
+        f"年度別の財政効果額（指標分）の棒グラフ（単位：{unit}）。"
+        + "。".join(
+            f"{lab}：" + "、".join(f"{name} {r[k].text}" for name, k in at.items())
+            for lab, r in zip(labels, rows, strict=True)
+        )
         + "。"
     )
-    series = {"実績": [_chart_number(r[1]) for r in rows], "計画": [_chart_number(r[2]) for r in rows]}
+    series = {name: [_chart_number(r[k]) for r in rows] for name, k in at.items()}
     return AmountChart(labels, series, unit, alt)
 
 
@@ -198,6 +210,7 @@ def build_document(
 
 def _short_plan_name(name: str) -> str:
     """第1次行財政改革大綱 -> 第1次大綱 for chart labels."""
-    if name.startswith("本計画"):
-        return "本計画累計"
+    if name.startswith("本計画"):  # 本計画（2026年度の1年分） -> 本計画（1年分）: the years stay on the bar
+        years = name[name.find("の") + 1 : name.find("年分")] if "年分" in name else ""
+        return f"本計画（{years}年分）" if years else "本計画"
     return name.replace("行財政改革", "") if len(name) > 8 else name

@@ -25,7 +25,7 @@ from kaikaku_xl.export.cells import Cell, Table, date_label
 from kaikaku_xl.export.trend_xlsx import write_trend_sheet
 from kaikaku_xl.export.view import Document
 from kaikaku_xl.export.xlsx_charts import (
-    CHART_DATA_COLUMN,
+    data_column,
     effect_year_chart,
     grade_share_chart,
     history_chart,
@@ -128,7 +128,7 @@ def _effects(wb: Workbook, doc: Document, font: str, metrics: TextMetrics) -> No
     widths = sheet_widths(tables, metrics)
     s = SheetWriter(ws, font, widths, metrics)
     for i in range(3):
-        ws.column_dimensions[get_column_letter(CHART_DATA_COLUMN + i)].width = 14
+        ws.column_dimensions[get_column_letter(data_column(s) + i)].width = 14
     title_block(s, doc, "財政効果額")
     for table in tables:
         s.table(table)

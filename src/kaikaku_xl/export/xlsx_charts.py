@@ -4,6 +4,8 @@ colours. Used by the 概要 and 財政効果額 sheets (xlsx.py) and the 年度�
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.chart.label import DataLabelList
 from openpyxl.chart.series import Series
@@ -18,7 +20,13 @@ from kaikaku_xl.export.view import Document
 from kaikaku_xl.export.xlsx_sheet import SheetWriter
 from kaikaku_xl.palette import BLUE, EFFECT_SERIES, SERIES_OUTLINE
 
-CHART_DATA_COLUMN = 12  # グラフ用データ: right of the printed tables, outside the print area
+CHART_DATA_COLUMN = 12  # グラフ用データ: at least here, and always two columns right of the printed tables
+
+
+def data_column(s: SheetWriter) -> int:
+    """The first column of the chart data: right of the print area and of every merged note (a note spans the
+    table columns, and a merged cell cannot take a value)."""
+    return max(CHART_DATA_COLUMN, len(s.widths) + 2)
 
 
 def _rich(font: str, size: int = 900) -> RichText:
@@ -55,7 +63,7 @@ def chart_data(
     s: SheetWriter, row: int, title: str, header: list[str], rows: list[list[object]]
 ) -> tuple[int, int]:
     """A small block of chart data right of the print area; returns (header row, last row)."""
-    col = CHART_DATA_COLUMN
+    col = data_column(s)
     s.put(row, col, Cell(title, wrap=False), font=s._font(size=9, bold=True), border=False)
     for j, h in enumerate(header):
         s.put(row + 1, col + j, Cell(h, wrap=False), font=s._font(size=9, bold=True))
@@ -75,19 +83,19 @@ def chart_data(
     return row + 1, row + 1 + len(rows)
 
 
-def plot(chart: BarChart | LineChart, ws: Worksheet, head: int, last: int, series: int) -> None:
+def plot(chart: BarChart | LineChart, s: SheetWriter, head: int, last: int, series: int) -> None:
     """Give `chart` the block chart_data wrote: categories in its first column, `series` columns beside them."""
+    col = data_column(s)
     chart.add_data(
-        Reference(
-            ws,
-            min_col=CHART_DATA_COLUMN + 1,
-            max_col=CHART_DATA_COLUMN + series,
-            min_row=head,
-            max_row=last,
-        ),
+        Reference(s.ws, min_col=col + 1, max_col=col + series, min_row=head, max_row=last),
         titles_from_data=True,
     )
-    chart.set_categories(Reference(ws, min_col=CHART_DATA_COLUMN, min_row=head + 1, max_row=last))
+    chart.set_categories(Reference(s.ws, min_col=col, min_row=head + 1, max_row=last))
+
+
+def _floor(series: Iterable[list[float | None]]) -> float | None:
+    """A money axis's low end: 0, or automatic when a value is below 0 (the axis then shows it)."""
+    return None if any(v is not None and v < 0 for vs in series for v in vs) else 0
 
 
 def grade_share_chart(ws: Worksheet, doc: Document, font: str, head: int, first: int, last: int) -> BarChart:
@@ -130,10 +138,11 @@ def effect_year_chart(s: SheetWriter, doc: Document, font: str) -> tuple[BarChar
     chart = BarChart()
     chart.type = "col"
     chart.grouping = "clustered"
-    chart.title = "年度別の財政効果額（実績・計画）"
+    chart.title = "年度別の財政効果額（指標分の実績・計画）"
     chart.y_axis.title = f"単年度効果額（{doc.display_unit}）"
     chart.y_axis.number_format = "#,##0"
-    plot(chart, s.ws, head, last, len(names))
+    chart.y_axis.scaling.min = _floor(ec.series.values())  # money from 0: bars are never cut off
+    plot(chart, s, head, last, len(names))
     for series, fill in zip(chart.series, EFFECT_SERIES[:2], strict=False):
         color(series, fill, SERIES_OUTLINE)
     style_chart(chart, font)
@@ -153,7 +162,8 @@ def history_chart(s: SheetWriter, doc: Document, font: str, data_row: int) -> Ba
     hist.title = "これまでの財政効果額と本計画の累計"
     hist.y_axis.title = f"財政効果額（{doc.display_unit}）"
     hist.y_axis.number_format = "#,##0"
-    plot(hist, s.ws, head, last, 1)
+    hist.y_axis.scaling.min = _floor(hc.series.values())
+    plot(hist, s, head, last, 1)
     color(hist.series[0], BLUE, SERIES_OUTLINE)
     hist.legend = None
     hist.dataLabels = DataLabelList(

@@ -4,6 +4,7 @@ and the A4 page setup: the building blocks of the report workbook (xlsx.py)."""
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -15,7 +16,7 @@ from kaikaku_xl.export.cells import Cell, Table, date_label
 from kaikaku_xl.export.view import Document
 from kaikaku_xl.palette import BORDER_GREY, DARK_GREY, GROUP_FILL, HEADER_FILL, HEADER_TEXT
 from kaikaku_xl.rounding import round_half_away
-from kaikaku_xl.textfit import EXCEL, TextMetrics, line_count, text_width
+from kaikaku_xl.textfit import EXCEL, LIBREOFFICE, TextMetrics, kinsoku_lines, line_count, text_width
 from kaikaku_xl.xlsx.textcell import put_value
 
 BODY_SIZE = 10
@@ -50,14 +51,22 @@ class SheetWriter:
         self.metrics = metrics
         self.row = 1
         self.widths = widths
+        # The copy LibreOffice renders into the PDF: Calc breaks a wrapped cell before 」 or 。, so its lines are
+        # broken here by the kinsoku rules (Excel applies them itself: its workbook keeps the text as it is)
+        self.breaks = metrics is LIBREOFFICE
         for i, w in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(i)].width = w
 
     def _font(self, size: float = BODY_SIZE, bold: bool | None = None, color: str | None = None) -> Font:
         return Font(name=self.font, size=size, bold=bold, color=color)
 
+    def shown(self, value: str, width: float, size: float = BODY_SIZE) -> str:
+        """A wrapped text as written into a cell `width` wide: with the kinsoku line breaks in the PDF's copy."""
+        return kinsoku_lines(value, width, self.metrics, size) if self.breaks and value else value
+
     def lines(self, value: str, col: int) -> int:
-        return line_count(value, self.widths[col - 1], self.metrics)
+        width = self.widths[col - 1]
+        return line_count(self.shown(value, width), width, self.metrics)
 
     def height(self, lines: int, size: float = BODY_SIZE) -> float:
         return round_half_away(self.metrics.line * size / BODY_SIZE * lines + 4, 1)
@@ -73,9 +82,14 @@ class SheetWriter:
         border: bool = True,
         align: str | None = None,
         wrap: bool | None = None,
+        width: float | None = None,
+        size: float | None = None,
     ) -> None:
+        """Write one cell. width/size: of a merged, wrapped cell (its span and font size) for its line breaks."""
         if isinstance(cell, str):
             cell = Cell(cell)
+        if cell.number is None and (cell.wrap if wrap is None else wrap) and col <= len(self.widths):
+            cell = replace(cell, text=self.shown(cell.text, width or self.widths[col - 1], size or BODY_SIZE))
         target = self.ws.cell(row=row, column=col)
         if cell.number is not None:
             put_value(target, cell.number)
@@ -107,10 +121,18 @@ class SheetWriter:
     def note(self, value: str) -> None:
         """A note spanning the table width (merged, wrapped), below a table."""
         span = len(self.widths)
-        self.put(self.row, 1, Cell(value, wrap=True), font=self._font(size=9, color=DARK_GREY), border=False)
+        self.put(
+            self.row,
+            1,
+            Cell(value, wrap=True),
+            font=self._font(size=9, color=DARK_GREY),
+            border=False,
+            width=sum(self.widths),
+            size=9,
+        )
         if span > 1:
             self.ws.merge_cells(start_row=self.row, start_column=1, end_row=self.row, end_column=span)
-        lines = line_count(value, sum(self.widths) / 0.9, self.metrics)
+        lines = line_count(self.shown(value, sum(self.widths), 9), sum(self.widths) / 0.9, self.metrics)
         self.ws.row_dimensions[self.row].height = self.height(lines, 9)
         self.row += 1
 

@@ -5,9 +5,13 @@ from __future__ import annotations
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.chart.label import DataLabelList
+from openpyxl.chart.marker import Marker
 from openpyxl.chart.series import Series
 from openpyxl.chart.shapes import GraphicalProperties
+from openpyxl.chart.text import RichText
+from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties, RichTextProperties
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kaikaku_xl.master import contract as c
@@ -20,6 +24,71 @@ from kaikaku_xl.xlsx.styles import apply
 from kaikaku_xl.xlsx.tablespec import TableSpec
 from kaikaku_xl.xlsx.textcell import put_value
 
+RATE_AXIS_MAX = 100  # a % measure's axis runs 0–100 (its values are 0〜100 by the 設定 sheet's rules)
+
+
+def line_axis(
+    chart: LineChart,
+    *,
+    rate: bool,
+    number_format: str = "#,##0",
+    top: float | None = None,
+    bottom: float | None = None,
+) -> None:
+    """The value axis of a trend chart, by one rule for the master and the council materials: from 0 (never cut
+    off below the data), a % measure's up to max(100, its highest value) (`top`), labels with 桁区切り; and a
+    marker on every point of every series, so a year with one value (the first plan year) still shows it.
+    top/bottom: the highest and lowest value drawn where known (the export's; the master's charts are made
+    before their values: 0 and 100)."""
+    chart.y_axis.scaling.min = min(0, bottom or 0)
+    if rate:
+        chart.y_axis.scaling.max = max(RATE_AXIS_MAX, top or 0)
+    chart.y_axis.number_format = number_format
+    chart.y_axis.delete = False
+    chart.x_axis.delete = False
+    for k, series in enumerate(chart.series):
+        line = series.graphicalProperties.line if series.graphicalProperties is not None else None
+        color = line.solidFill if line is not None else None
+        # the actual (first) larger than the plan drawn over it: an actual on its planned value still shows
+        series.marker = Marker(symbol="circle", size=7 if k == 0 else 4)
+        if color is not None:
+            series.marker.graphicalProperties = GraphicalProperties(solidFill=color)
+            series.marker.graphicalProperties.line.solidFill = color
+        series.smooth = False
+
+
+TREND_PER_ROW, TREND_ROWS = 3, 15  # charts side by side; sheet rows per row of charts (15 × 15 pt = 7.9 cm)
+TREND_CHART_CM = (7.0, 10.0)  # height, width: room for the plot under a two-line title
+TREND_CHART_ROWS_PER_PAGE = 3  # rows of charts on one printed page (a chart is never cut by a page break)
+
+
+def _trend_pages(ws: Worksheet, top: int, n: int, last_col: int) -> None:
+    """Print the charts, each whole: the print area reaches the last chart (a printer stops at the last cell
+    with a value, which cut the charts into strips at the tables' end), the charts start on a page of their
+    own, a page holds three rows of them, and their rows keep the default height (so each is its full size)."""
+    chart_rows = -(-n // TREND_PER_ROW)
+    last_row = top + chart_rows * TREND_ROWS
+    ws.row_breaks.append(Break(id=top - 2))
+    for r in range(TREND_CHART_ROWS_PER_PAGE, chart_rows, TREND_CHART_ROWS_PER_PAGE):
+        ws.row_breaks.append(Break(id=top + r * TREND_ROWS - 1))
+    for row in range(top - 1, last_row + 1):
+        ws.row_dimensions[row].height = 15
+    ws.print_area = f"A1:{get_column_letter(max(last_col, TREND_PER_ROW * 6))}{last_row}"
+
+
+def _small_text(chart: LineChart) -> None:
+    """A 10 pt title and 8 pt horizontal axis labels: at the default sizes the title and the slanted year labels
+    left the plot a thin strip."""
+    if chart.title is not None and chart.title.tx is not None and chart.title.tx.rich is not None:
+        chart.title.tx.rich.p[0].pPr = ParagraphProperties(defRPr=CharacterProperties(sz=1000, b=True))
+        chart.title.overlay = False
+    for axis in (chart.x_axis, chart.y_axis):
+        props = CharacterProperties(sz=800)
+        axis.txPr = RichText(
+            bodyPr=RichTextProperties(rot=0, vert="horz"),
+            p=[Paragraph(pPr=ParagraphProperties(defRPr=props), endParaRPr=props)],
+        )
+
 
 def write_trend_charts(ws: Worksheet, plan: Plan, layout: c.Layout) -> None:
     """One small line chart per measure (actual against the planned path) over the TrendMeasures rows that
@@ -29,6 +98,7 @@ def write_trend_charts(ws: Worksheet, plan: Plan, layout: c.Layout) -> None:
     top = measures.anchor_row + max(len(plan.items), 2 * n) + 3
     left = measures.anchor_col
     first_year = left + 4
+    _trend_pages(ws, top, n, first_year + len(layout.years) - 1)
     for k, m in enumerate(plan.measures):
         row = measures.anchor_row + 1 + 2 * k
         chart = LineChart()
@@ -52,9 +122,14 @@ def write_trend_charts(ws: Worksheet, plan: Plan, layout: c.Layout) -> None:
                 min_row=measures.anchor_row,
             )
         )
-        chart.height, chart.width = 5.5, 9
+        chart.height, chart.width = TREND_CHART_CM  # type: ignore[assignment]  # cm: openpyxl takes any number
+        line_axis(chart, rate=m.unit == "%")
+        _small_text(chart)
         _legend_below(chart)
-        ws.add_chart(chart, f"{get_column_letter(1 + (k % 3) * 6)}{top + (k // 3) * 12}")
+        ws.add_chart(
+            chart,
+            f"{get_column_letter(1 + (k % TREND_PER_ROW) * 6)}{top + (k // TREND_PER_ROW) * TREND_ROWS}",
+        )
 
 
 def write_dashboard(wb: Workbook, plan: Plan, layout: c.Layout, protect: bool) -> None:

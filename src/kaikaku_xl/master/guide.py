@@ -27,6 +27,23 @@ DEFAULT_SCALE_LINE = (
 )
 
 
+# The yearly cycle with the departments: the commands in the order of the year, and the sheets each one writes.
+CYCLE_LINES = (
+    "■ 1年間の流れ（担当課との実績の照会）",
+    "・配布：kaikaku distribute マスター.xlsx --out 配布フォルダー --year 年度 --due 提出期限 で、主要担当課ごとの実績報告ファイルを作ります"
+    f"（「{c.DISTRIBUTIONS.sheet}」「{c.DISTRIBUTED_VALUES.sheet}」に記録。非表示のシート）。",
+    "・回収：返ってきたファイルを kaikaku collect マスター.xlsx ファイル… で取り込みます（何度でも。再提出も同じ）。"
+    f"取り込んだ値・競合・拒否した値は「{c.CHANGE_LOG.sheet}」シートに記録されます。",
+    f"・提出状況：kaikaku status マスター.xlsx で、担当課ごとの回収・未入力・記述の不足を確認します（「{c.SUBMISSIONS.sheet}」シート）。"
+    "未入力が残る担当課には再提出を依頼します。",
+    "・締め：評価が確定したら kaikaku close-year マスター.xlsx --year 年度 で、その年度の結果と入力を記録し、入力セルをロックします"
+    f"（「{c.CLOSED_YEARS.sheet}」「{c.YEAR_RESULTS.sheet}」。非表示）。解除は kaikaku reopen-year（理由を記録）。",
+    "・見直し：推進本部で目標値・基準値の変更や取組の追加・終了を決めたら、kaikaku revise で記録します"
+    f"（「{c.REVISIONS.sheet}」シート。直接入力も可）。適用開始年度より前の年度は元の値で評価します。",
+    f"・{c.SHEET_TREND}：取組項目の評価と指標の実績・計画値の年度ごとの推移（更新で作成）。",
+    "",
+)
+
 GUIDE_LINES: tuple[str, ...] = (
     "■ このワークブックについて",
     "計画の実績を入力し、「更新」で進捗率・達成率・評価・財政効果額・集計を自動で作成します。",
@@ -56,6 +73,7 @@ GUIDE_LINES: tuple[str, ...] = (
     "・時間・用紙の削減は参考換算（時間単価・用紙単価）として別に表示します。",
     "",
     MACRO_SECTION,
+    *CYCLE_LINES,
     "■ 困ったとき",
     f"・更新後に「{c.PROBLEMS.sheet}」シートに行がある場合は、示されたシート・セルを確認して修正し、もう一度更新してください。",
     "・「ファイルが開かれています」と表示された場合は、Excel でファイルを閉じてからコマンドを実行してください。",

@@ -40,7 +40,7 @@ TITLES = {
     ),
     c.EVALUATION.name: (
         "評価結果（指標別）",
-        "更新ボタン（kaikaku refresh）で作成されます。直接入力しないでください。",
+        "更新（kaikaku refresh）で作成されます。直接入力しないでください。",
     ),
     c.ITEM_RESULTS.name: ("取組評価（項目別）", "更新で作成されます。"),
     c.EFFECTS.name: ("財政効果額（年度別）", "更新で作成されます。単年度効果額 = 指標による効果額 + 台帳。"),
@@ -81,7 +81,7 @@ TITLES = {
 }
 
 # The dashboard's figures and their labels are named cells of the contract (contract.DASHBOARD_KPIS).
-DASHBOARD_NOTE = "更新ボタン（kaikaku refresh）で最新の評価に置き換わります。"
+DASHBOARD_NOTE = "更新（kaikaku refresh。.xlsm では「操作」シートのボタン）で最新の評価に置き換わります。"
 
 
 def dashboard_title(plan_name: str) -> str:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from kaikaku_xl.metrics.effects import exact_sum, exact_sums, running_total
+
 
 def ratio(numerator: pd.Series | np.ndarray, denominator: pd.Series | np.ndarray) -> np.ndarray:
     """numerator ÷ denominator; NaN where either is not known or the denominator is 0."""
@@ -28,13 +30,10 @@ def item_plans(
     two 効果額達成率 (plan_attainment, plan_attainment_cumulative)."""
     out = item_effects.copy()
     plans = effect_plan.dropna(subset=["planned"]) if len(effect_plan) else effect_plan
-    this_year = (
-        plans[plans["year"] == year].groupby("item")["planned"].sum()
-        if len(plans)
-        else pd.Series(dtype=float)
-    )
+    of_year = plans[plans["year"] == year] if len(plans) else plans
+    this_year = exact_sums(of_year["planned"], of_year["item"]) if len(of_year) else pd.Series(dtype=float)
     so_far = plans[plans["year"].between(start_year, year)] if len(plans) else plans
-    up_to = so_far.groupby("item")["planned"].sum() if len(so_far) else pd.Series(dtype=float)
+    up_to = exact_sums(so_far["planned"], so_far["item"]) if len(so_far) else pd.Series(dtype=float)
     out["plan_year"] = out["item"].map(this_year).astype(float)
     out["plan_cumulative"] = out["item"].map(up_to).astype(float)
     out["plan_attainment"] = ratio(out["single_year"], out["plan_year"])
@@ -51,14 +50,12 @@ def group_plans(rows: pd.DataFrame, item_effects: pd.DataFrame, group_of_item: p
         values = (
             item_effects[column] if column in item_effects else pd.Series(np.nan, index=item_effects.index)
         )
-        sums = (
-            values.groupby(groups).sum(min_count=1) if len(values) else pd.Series(dtype=float)
-        )  # none known: NaN
+        sums = exact_sums(values, groups) if len(values) else pd.Series(dtype=float)  # none known: NaN
         out[target] = out["group"].map(sums).astype(float)
     out["effect_plan_attainment"] = ratio(out["effect_year"], out["effect_plan_year"])
     out["effect_plan_attainment_cumulative"] = ratio(out["effect_cumulative"], out["effect_plan_cumulative"])
     known = out["effect_year"].notna()
-    total = float(out.loc[known, "effect_year"].sum()) if known.any() else float("nan")
+    total = exact_sum(out.loc[known, "effect_year"].tolist())
     out["effect_share"] = ratio(out["effect_year"], np.full(len(out), total))
     return out
 
@@ -68,10 +65,9 @@ def yearly_plans(effects: pd.DataFrame, effect_plan: pd.DataFrame, evaluation_ye
     and the 効果額達成率 against them (years after the evaluation year: plan only)."""
     out = effects.copy()
     plans = effect_plan.dropna(subset=["planned"]) if len(effect_plan) else effect_plan
-    by_year = plans.groupby("year")["planned"].sum() if len(plans) else pd.Series(dtype=float)
+    by_year = exact_sums(plans["planned"], plans["year"]) if len(plans) else pd.Series(dtype=float)
     out["effect_plan"] = out["year"].map(by_year).astype(float)
-    known = out["effect_plan"].notna()
-    out["effect_plan_cumulative"] = out["effect_plan"].fillna(0.0).cumsum().where(known.cumsum() > 0)
+    out["effect_plan_cumulative"] = running_total(out["effect_plan"])
     out["effect_plan_attainment"] = ratio(out["single_year"], out["effect_plan"])
     out["effect_plan_attainment_cumulative"] = ratio(out["cumulative"], out["effect_plan_cumulative"])
     future = out["year"] > evaluation_year

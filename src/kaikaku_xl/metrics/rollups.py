@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from kaikaku_xl.metrics.effect_plan import group_plans, ratio
+from kaikaku_xl.metrics.effects import exact_sum
 from kaikaku_xl.plan import natural_key
 from kaikaku_xl.plan.scale import EXCLUDED, GRADES, NOT_GRADED
 
@@ -23,8 +24,8 @@ def _sum(values: np.ndarray) -> float:
 
 
 def _known_sum(values: np.ndarray) -> float:
-    """The sum of the known values; NaN when none is known ("not known" is never 0)."""
-    return _sum(values) if np.count_nonzero(~np.isnan(values)) else float("nan")
+    """The sum of the known amounts, exactly (effects.exact_sum); NaN when none is known ("not known" is never 0)."""
+    return exact_sum(values.tolist())
 
 
 def rollup(
