@@ -19,9 +19,9 @@ from kaikaku_xl.xlsx.file_engine import FileEngine
 from kaikaku_xl.xlsx.saving import kept_backups
 
 
-def _problems(master: Path, capsys: pytest.CaptureFixture[str]) -> list[dict]:
+def _problems(master: Path, capsys: pytest.CaptureFixture[str], now: str | None = None) -> list[dict]:
     capsys.readouterr()
-    main(["validate", str(master), "--json", "-q"])
+    main(["validate", str(master), "--json", "-q", *(["--now", now] if now else [])])
     return json.loads(capsys.readouterr().out)
 
 
@@ -37,9 +37,9 @@ def test_a_fresh_master_warns_of_nothing_on_day_one(
     # distributed with a due date that has passed and nothing returned: now the gaps are warnings
     out = tmp_path / "配布"
     assert (
-        main(["distribute", str(master), "--out", str(out), "--due", "2026-05-31", "--now", NOW, "-q"]) == 0
+        main(["distribute", str(master), "--out", str(out), "--due", "2027-05-31", "--now", NOW, "-q"]) == 0
     )
-    problems = _problems(master, capsys)  # today is after 2026-05-31
+    problems = _problems(master, capsys, "2027-06-01T09:00:00")  # the day after the due date
     assert [p for p in problems if p["severity"] == "警告" and "実績が未入力" in p["message"]]
 
 

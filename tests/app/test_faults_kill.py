@@ -109,7 +109,7 @@ def test_refresh_killed_at_random_moments(tmp_path: Path) -> None:
     assert log_count(path) == rows + 1
     assert not list(tmp_path.glob(".kaikaku-master-*"))
     assert not list((tmp_path / "backup").glob(".partial-*"))
-    assert len(list((tmp_path / "backup").glob("*.xlsx"))) == 2
+    assert 2 <= len(list((tmp_path / "backup").glob("*.xlsx"))) <= 3  # the newest 2, and the day's first
     print("refresh kills:", outcomes)
 
 

@@ -21,7 +21,7 @@ from kaikaku_xl.master import contract as c
 def distributed(tmp_path: Path) -> tuple[Path, Path]:
     master = make_master(tmp_path, sample=False)
     out = tmp_path / "配布"
-    assert main(["distribute", str(master), "--out", str(out), "--due", "2026-05-31", "--now", NOW]) == 0
+    assert main(["distribute", str(master), "--out", str(out), "--due", "2027-05-31", "--now", NOW]) == 0
     return master, out
 
 
@@ -61,7 +61,7 @@ def test_status_shows_the_due_date_overdue_and_totals(
     distributed: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
     master, _out = distributed
-    code, status = run_json(capsys, "status", str(master), "--now", "2026-06-02T09:00:00")
+    code, status = run_json(capsys, "status", str(master), "--now", "2027-06-02T09:00:00")
     assert status["summary"] == {
         "year": YEAR,
         "departments": 6,
@@ -71,17 +71,17 @@ def test_status_shows_the_due_date_overdue_and_totals(
         "exclusion_proposals": 0,
     }
     mine = next(d for d in status["departments"] if d["department"] == DEPT)
-    assert mine["due_label"] == "令和8年5月31日（日）" and mine["overdue"] is True
+    assert mine["due_label"] == "令和9年5月31日（月）" and mine["overdue"] is True
     assert (
         mine["missing"] == len(mine["missing_cells"]) + len(mine["narratives"]) > len(mine["missing_cells"])
     )
     capsys.readouterr()
-    assert main(["status", str(master), "--now", "2026-05-31T17:00:00"]) == 0
+    assert main(["status", str(master), "--now", "2027-05-31T17:00:00"]) == 0
     text = capsys.readouterr().out
     assert "回収 0/6 課" in text and "期限超過 0 課" in text
-    assert "提出期限 令和8年5月31日（日）" in text and "期限超過】" not in text
-    assert main(["status", str(master), "--now", "2026-06-01T09:00:00"]) == 0
-    assert "提出期限 令和8年5月31日（日）【期限超過】" in capsys.readouterr().out
+    assert "提出期限 令和9年5月31日（月）" in text and "期限超過】" not in text
+    assert main(["status", str(master), "--now", "2027-06-01T09:00:00"]) == 0
+    assert "提出期限 令和9年5月31日（月）【期限超過】" in capsys.readouterr().out
 
 
 def test_close_year_lists_open_gaps_and_refuses_without_a_reason(

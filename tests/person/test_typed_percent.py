@@ -109,7 +109,7 @@ def test_an_ambiguous_value_is_warned_in_collects_report_naming_the_cell(copies:
     type_cells(returned, [("実績", cell, "0.15")])
     run = cli("collect", str(master), str(returned), "--now", NOW)
     assert run.returncode == 0, run.stderr[-2000:]
-    (line,) = [x for x in run.stderr.splitlines() if f"実績!{cell}" in x and "0.15%" in x]
+    (line,) = [x for x in run.stdout.splitlines() if f"実績!{cell}" in x and "0.15%" in x]
     assert "[警告]" in line and "15%" in line.replace("0.15%", "")
     collected = cli_json(
         "collect", str(master), str(returned), "--now", NOW

@@ -22,10 +22,12 @@ def _fixed_now(value: str | None) -> datetime | None:
     """--now or SOURCE_DATE_EPOCH: a fixed timestamp for reproducible outputs."""
     if value:
         return datetime.fromisoformat(value)
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        return datetime.fromtimestamp(int(epoch), tz=UTC).replace(tzinfo=None)
-    return None
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch:
+        return None
+    if not epoch.isascii() or not epoch.isdigit():
+        raise InputError(f"環境変数 SOURCE_DATE_EPOCH「{epoch[:30]}」は秒数（0 以上の整数）ではありません。")
+    return datetime.fromtimestamp(int(epoch), tz=UTC).replace(tzinfo=None)
 
 
 def _progress(args: argparse.Namespace) -> Progress:
@@ -167,7 +169,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
     engine = FileEngine(Path(args.path))
     try:
-        loaded, problems = validate(engine, _progress(args))
+        loaded, problems = validate(engine, _progress(args), now=_fixed_now(args.now))
     finally:
         engine.close()
     if args.json:

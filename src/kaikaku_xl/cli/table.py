@@ -110,7 +110,7 @@ COMMANDS: tuple[Command, ...] = (
         ),
     ),
     Command("refresh", "入力を読み、評価・財政効果額・集計を書き込む", cmd_refresh, (MASTER, NOW)),
-    Command("validate", "入力の問題を一覧（エラーがあれば終了コード 1）", cmd_validate, (MASTER, JSON)),
+    Command("validate", "入力の問題を一覧（エラーがあれば終了コード 1）", cmd_validate, (MASTER, NOW, JSON)),
     Command("report", "評価結果を表示（--json で機械可読）", cmd_report, (MASTER, JSON)),
     Command(
         "export",

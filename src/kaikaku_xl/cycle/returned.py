@@ -9,7 +9,6 @@ reported by cell, not read.
 
 from __future__ import annotations
 
-import stat
 import zipfile
 import zlib
 from collections.abc import Iterable
@@ -27,7 +26,7 @@ from kaikaku_xl.xlsx.a1 import column_letter
 from kaikaku_xl.xlsx.engine import RawTable
 from kaikaku_xl.xlsx.fastread import uncalculated_cells, uncalculated_message, value_cells_beyond
 from kaikaku_xl.xlsx.package import inspect
-from kaikaku_xl.xlsx.safezip import check_package
+from kaikaku_xl.xlsx.safezip import check_package, not_a_regular_file
 from kaikaku_xl.xlsx.tablespec import TableSpec
 
 ROW_WINDOW = 5_000  # data rows read below a header: a department's tables hold a few hundred
@@ -49,19 +48,8 @@ class Returned:
 
 
 def regular_file(path: Path) -> str:
-    """Why `path` cannot be read as a returned file ("" when it is a regular file): a folder, a FIFO or a device
-    (/dev/zero) would hang or never end."""
-    try:
-        mode = path.stat().st_mode
-    except FileNotFoundError:
-        return "ファイルが見つかりません"
-    except OSError as exc:
-        return f"ファイルを開けません（{exc.strerror}）"
-    if stat.S_ISDIR(mode):
-        return "フォルダです（ファイルではありません）"
-    if not stat.S_ISREG(mode):
-        return "通常のファイルではありません（パイプや装置ファイルは読みません）"
-    return ""
+    """Why `path` cannot be read as a returned file ("" when it is a regular file)."""
+    return not_a_regular_file(path)
 
 
 def find_header(ws: Worksheet, headers: list[str]) -> tuple[int, int] | None:

@@ -13,6 +13,7 @@ calls `check_package` first.
 from __future__ import annotations
 
 import re
+import stat
 import struct
 import zipfile
 import zlib
@@ -53,13 +54,33 @@ def _refuse(path: Path, why: str) -> HostileWorkbook:
     )
 
 
+def not_a_regular_file(path: Path) -> str:
+    """Why `path` cannot be read as a file ("" when it is a regular file): a folder, a FIFO or a device
+    (/dev/zero) would hang a reader or never end."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return "ファイルが見つかりません"
+    except OSError as exc:
+        return f"ファイルを開けません（{exc.strerror}）"
+    if stat.S_ISDIR(mode):
+        return "フォルダです（ファイルではありません）"
+    if not stat.S_ISREG(mode):
+        return "通常のファイルではありません（パイプや装置ファイルは読みません）"
+    return ""
+
+
 def check_package(path: str | Path) -> None:
-    """Refuse (HostileWorkbook) a package with a DOCTYPE in any XML part or parts that expand too far.
+    """Refuse (HostileWorkbook) a package with a DOCTYPE in any XML part or parts that expand too far, and
+    (WorkbookError) a path that is not a regular file, before anything opens it.
 
     zipfile.BadZipFile and OSError pass through to the caller, which words them for its own file kind."""
     path = Path(path)
-    stat = path.stat()
-    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    why = not_a_regular_file(path)
+    if why and why != "ファイルが見つかりません":  # a missing file: the caller's own wording
+        raise WorkbookError(f"{path.name} は読めません: {why}。Excel ブック（.xlsx）のファイルを指定してください。")
+    info = path.stat()
+    key = (str(path.resolve()), info.st_size, info.st_mtime_ns)
     if key in _checked:
         return
     with zipfile.ZipFile(path) as zf:

@@ -278,7 +278,7 @@ DAILY_BACKUPS = 14  # besides the newest `backups`, the first backup of each of 
 
 def kept_backups(names: list[Path], backups: int, days: int = DAILY_BACKUPS) -> set[Path]:
     """Which backups to keep (names sorted oldest first, their timestamps in their names): the newest `backups`,
-    and the first of each of the latest `days` days, so that a busy afternoon of collects cannot rotate away
+    and the first of each of the latest `days` days, so that a busy afternoon of saves cannot rotate away
     yesterday's state."""
     keep = set(names[-backups:]) if backups > 0 else set()
     first_of_day: dict[str, Path] = {}
