@@ -125,3 +125,23 @@ def test_the_command_line_leads_with_what_needs_attention(
     assert "None" not in out and "{" not in out and "e+" not in out
     assert "マスター 4,012,345,678 / 返送 未入力" in out
     assert "No.4 2026年度 歳出削減 1,200,000円「職員研修の内製化」" in out
+
+
+def test_the_untouched_original_first_then_the_filled_file_fills_the_master(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The other order: a clerk sends the attachment back untouched by mistake, then the filled file. Cells the
+    earlier file left as sent are filled by the later one (no conflict: nothing returned is overwritten)."""
+    master = make_master(tmp_path, sample=False)
+    out = tmp_path / "配布"
+    assert main(["distribute", str(master), "--out", str(out), "--now", NOW]) == 0
+    filled = department_file(out, DEPT)
+    original = tmp_path / "元のファイル" / filled.name
+    original.parent.mkdir()
+    shutil.copy2(filled, original)
+    code, report = run_json(capsys, "collect", str(master), str(original), "--now", NOW)
+    assert code == 0 and report["applied"] == [] and report["conflicts"] == []
+    fill_as_personnel_section(filled)
+    code, report = run_json(capsys, "collect", str(master), str(filled), "--now", "2026-06-02T09:00:00")
+    assert report["conflicts"] == [] and len(report["applied"]) == 5  # as if it had come first
+    assert actual_in(master, *AMOUNT) == 4012345678

@@ -3,9 +3,10 @@ refuse a cell or a row, or merge a cell three ways. What it does goes to a Merge
 change log and the master target; collect reads the files in turn and commits once.
 
 A distribution already collected takes no second, different file silently: where a later file differs from what
-the earlier one left (and the master kept it), the cell is a conflict naming both files, and where it holds the
+an earlier file returned (and the master kept it), the cell is a conflict naming both files, and where it holds the
 value sent while the earlier file changed it, a stale file (an older copy arriving late). Neither is applied
-unless the coordinator says --prefer returned."""
+unless the coordinator says --prefer returned. A cell (or the ledger) every earlier file left as sent is merged as
+usual: the later file fills what the earlier one did not answer."""
 
 from __future__ import annotations
 
@@ -208,7 +209,9 @@ class FileMerge:
             if theirs == mine:
                 self.synced[ref] = theirs
             return
-        if self.earlier.file and mine == base:  # a second, different file of a distribution collected
+        if self.earlier.file and mine == base and ref in self.earlier.cells:
+            # a later file of a distribution collected, differing where an earlier file changed the cell; a cell
+            # every earlier file left as sent is filled (the untouched original first, the filled file after)
             kind, why = self._second_file(ref, theirs, mine)
         elif mine == base:
             self._apply(ref, theirs, mine, where)
@@ -507,7 +510,8 @@ class FileMerge:
             v for (t, k, _col), v in self.base.items() if t == c.LEDGER.name and k == str(self.year)
         )
         wanted = Counter(theirs)
-        if self.earlier.file and wanted != base and not self._ledger_second_file(wanted, base, where):
+        changed_before = self.earlier.file and self.earlier.ledger_sent is not None  # rows an earlier file changed
+        if changed_before and wanted != base and not self._ledger_second_file(wanted, base, where):
             return
         target = self.sink.target
         for key, n in (wanted - base).items():
