@@ -25,4 +25,4 @@ def test_a_folder_named_like_a_master_is_refused(tmp_path: Path) -> None:
     folder = tmp_path / "master.xlsx"
     folder.mkdir()
     run = cli("refresh", str(folder), timeout=60)
-    assert run.returncode == 2 and "フォルダです" in run.stderr
+    assert run.returncode == 2 and "フォルダーです" in run.stderr

@@ -64,7 +64,7 @@ def not_a_regular_file(path: Path) -> str:
     except OSError as exc:
         return f"ファイルを開けません（{exc.strerror}）"
     if stat.S_ISDIR(mode):
-        return "フォルダです（ファイルではありません）"
+        return "フォルダーです（ファイルではありません）"
     if not stat.S_ISREG(mode):
         return "通常のファイルではありません（パイプや装置ファイルは読みません）"
     return ""
@@ -76,11 +76,17 @@ def check_package(path: str | Path) -> None:
 
     zipfile.BadZipFile and OSError pass through to the caller, which words them for its own file kind."""
     path = Path(path)
-    why = not_a_regular_file(path)
-    if why and why != "ファイルが見つかりません":  # a missing file: the caller's own wording
-        raise WorkbookError(f"{path.name} は読めません: {why}。Excel ブック（.xlsx）のファイルを指定してください。")
-    info = path.stat()
-    key = (str(path.resolve()), info.st_size, info.st_mtime_ns)
+    try:
+        mode: int | None = path.stat().st_mode
+    except OSError:
+        mode = None  # missing, too long, under a file: the caller words the OSError for its own file kind
+    if mode is not None and not stat.S_ISREG(mode):
+        why = not_a_regular_file(path)
+        raise WorkbookError(
+            f"{path.name} は読めません: {why}。Excel ブック（.xlsx）のファイルを指定してください。"
+        )
+    status = path.stat()
+    key = (str(path.resolve()), status.st_size, status.st_mtime_ns)
     if key in _checked:
         return
     with zipfile.ZipFile(path) as zf:
