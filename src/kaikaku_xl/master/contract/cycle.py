@@ -122,7 +122,7 @@ SUBMISSIONS = TableSpec(
         Column("主要担当課", "department", width=18),
         Column("年度", "year", "0", 8),
         Column("配布日時", "distributed_at", width=20),
-        Column("提出期限", "due", width=12),
+        Column("提出期限", "due", width=20),  # 令和9年5月31日（月）
         Column("回収日時", "collected_at", width=20),
         Column("回収済", "collected", width=8),
         Column("未入力数", "missing", FMT_INT, 9),
