@@ -510,7 +510,9 @@ class FileMerge:
             v for (t, k, _col), v in self.base.items() if t == c.LEDGER.name and k == str(self.year)
         )
         wanted = Counter(theirs)
-        changed_before = self.earlier.file and self.earlier.ledger_sent is not None  # rows an earlier file changed
+        changed_before = (
+            self.earlier.file and self.earlier.ledger_sent is not None
+        )  # rows an earlier file changed
         if changed_before and wanted != base and not self._ledger_second_file(wanted, base, where):
             return
         target = self.sink.target
