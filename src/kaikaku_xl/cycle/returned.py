@@ -38,10 +38,8 @@ ROW_WINDOW = 5_000  # data rows read below a header: a department's tables hold 
 COLUMN_WINDOW = 200  # columns searched for headers: 3 key columns and one per plan year
 HEADER_SCAN = 30  # rows searched for a table's headers
 IDENTITY_ROWS = 50  # rows of the identity sheet read
-GUIDE_ROWS, GUIDE_COLUMNS = (
-    200,
-    10,
-)  # the 記入方法 sheet searched for the signature labels (about 40 rows, 2 columns)
+# the 記入方法 sheet searched for the signature labels (it has about 40 rows and 2 columns)
+GUIDE_ROWS, GUIDE_COLUMNS = 200, 10
 # The signature's keys (as collected and shown by status) and their labels, in the guide's order.
 SIGNATURE_KEYS = dict(zip(("name", "phone", "approved_by"), SIGNATURE_FIELDS, strict=True))
 
