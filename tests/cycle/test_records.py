@@ -50,7 +50,19 @@ def test_records_are_written_by_key_and_read_back_as_written(tmp_path: Path) -> 
     master = make_master(tmp_path, sample=False)
     rows = [
         Distribution("D1", "人事課", 2026.0, "2026-06-01 10:00:00", "", "a.xlsx", "F1"),
-        Distribution("D2", " 財政課 ", 2026, "2026-06-01 10:00:00", "2026-06-30", "b.xlsx", "F2", "x", None),
+        Distribution(
+            "D2",
+            " 財政課 ",
+            2026,
+            "2026-06-01 10:00:00",
+            "2026-06-30",
+            "b.xlsx",
+            "F2",
+            "x",
+            None,
+            " 山田 ",
+            "0480123456",
+        ),
     ]
     values = [
         DistributedValue("D1", "Actuals", "2-1", "y2026", 1.5),
@@ -66,7 +78,10 @@ def test_records_are_written_by_key_and_read_back_as_written(tmp_path: Path) -> 
     header = [cell.value for cell in ws[c.DISTRIBUTIONS.anchor_row]]
     assert header == c.DISTRIBUTIONS.headers
     second = [cell.value for cell in ws[c.DISTRIBUTIONS.anchor_row + 2]]
-    assert second == ["D2", "財政課", 2026, "2026-06-01 10:00:00", "2026-06-30", "b.xlsx", "F2", "x", None]
+    assert second == [
+        *("D2", "財政課", 2026, "2026-06-01 10:00:00", "2026-06-30", "b.xlsx", "F2", "x", None),
+        *("山田", "0480123456", None),  # the contact as text: a phone number keeps its leading 0
+    ]
     engine = FileEngine(master)
     read = read_records(engine, Distribution)
     assert [r.distribution_id for r in read] == ["D1", "D2"]

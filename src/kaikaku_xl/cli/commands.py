@@ -254,7 +254,7 @@ def cmd_collect(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from kaikaku_xl.cycle.status import cycle_status, status_summary
+    from kaikaku_xl.cycle.status import contact_line, cycle_status, status_summary
 
     now = _fixed_now(args.now)
     statuses = cycle_status(Path(args.path), year=args.year, progress=_progress(args), now=now)
@@ -272,6 +272,8 @@ def cmd_status(args: argparse.Namespace) -> int:
         state = f"回収 {s.collected_at}" if s.collected else ("未回収" if s.distributed else "未配布")
         due = f" / 提出期限 {s.due_label}" + ("【期限超過】" if s.overdue else "") if s.due_label else ""
         print(f"{s.department}: 配布 {s.distributed or '−'}{due} / {state} / 未入力 {s.missing} 件")
+        if s.contact:
+            print(f"    {contact_line(s.contact, s.year)}")
         for cell in s.missing_cells:
             print(f"    未入力: {cell}")
         for text in s.narratives:

@@ -21,7 +21,7 @@ from typing import Any
 
 from kaikaku_xl.cycle.inbox import ODS, convert_ods, list_returned
 from kaikaku_xl.cycle.merge import Earlier, FileMerge, MergeSink, missing_columns
-from kaikaku_xl.cycle.returned import Returned, read_returned, regular_file
+from kaikaku_xl.cycle.returned import Returned, Signature, read_returned, regular_file
 from kaikaku_xl.cycle.target import MasterTarget, Ref
 from kaikaku_xl.errors import WorkbookError
 from kaikaku_xl.master import contract as c
@@ -223,9 +223,41 @@ class Collect:
         merge.run()
         self.report.files.append(name)
         self._sync(merge, f"{name}（{self.now} 回収）")
-        if not record.collected_at:
-            self.distributions[index] = replace(record, collected_at=self.now, collected_file=name)
+        self._check_signature(name, str(record.department), returned.signature)
+        collected = self._collected(record, name, returned.signature)
+        if collected != record:
+            self.distributions[index] = collected
             self.records_changed = True
+
+    def _collected(self, record: Distribution, name: str, signature: Signature | None) -> Distribution:
+        """The distribution's record once this file is collected: when and as which file it first came back, and
+        who filled in the latest file (a file giving none of the fields keeps the contact known before)."""
+        if not record.collected_at:
+            record = replace(record, collected_at=self.now, collected_file=name)
+        if signature is not None and signature.filled:
+            record = replace(
+                record,
+                contact_name=signature.values["name"] or None,
+                contact_phone=signature.values["phone"] or None,
+                approved_by=signature.values["approved_by"] or None,
+            )
+        return record
+
+    def _check_signature(self, name: str, department: str, signature: Signature | None) -> None:
+        """A blank 課長確認 on a file that has the field: a warning naming its cell (the file is collected)."""
+        if signature is None or "approved_by" not in signature.cells or signature.values["approved_by"]:
+            return
+        self.report.problems.append(
+            {
+                "department": department,
+                "file": name,
+                "sheet": c.SHEET_DEPARTMENT_GUIDE,
+                "cell": signature.cells["approved_by"],
+                "severity": WARNING,
+                "message": "課長確認が空欄です（課長の確認を受けていないファイルかもしれません）。",
+                "action": "課長の確認（氏名・日付）を記入してもらってください。値は取り込みました。",
+            }
+        )
 
     def _base(self, distribution_id: str) -> tuple[dict[Ref, Any], Earlier]:
         """The cells of a distribution as last agreed (as sent until a returned file moved them), as compared;

@@ -4,7 +4,8 @@ A returned file is found by its sheet names and column headers, not by table par
 may drop or rename those), and its identity is a plain key/value range on a hidden sheet for the same reason.
 A returned file is anyone's: only a bounded window around each table is read (a department's tables are a few
 hundred rows), so a small file claiming a cell on row 1,048,576 costs nothing; a value past the window is
-reported by cell, not read.
+reported by cell, not read. The 記入者 / 電話・内線 / 課長確認 fields are found by their labels on the 記入方法
+sheet (any row; the value is the cell right of its label); a file distributed before they existed has none.
 """
 
 from __future__ import annotations
@@ -13,18 +14,22 @@ import zipfile
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.worksheet import Worksheet
 
+from kaikaku_xl.cycle.clerk_guide import SIGNATURE_FIELDS
 from kaikaku_xl.errors import WorkbookError
 from kaikaku_xl.master import contract as c
-from kaikaku_xl.text import cell_text
+from kaikaku_xl.text import cell_text, match_key
 from kaikaku_xl.xlsx.a1 import column_letter
 from kaikaku_xl.xlsx.engine import RawTable
 from kaikaku_xl.xlsx.fastread import uncalculated_cells, uncalculated_message, value_cells_beyond
+from kaikaku_xl.xlsx.limits import fit_cell_text
 from kaikaku_xl.xlsx.package import inspect
 from kaikaku_xl.xlsx.safezip import check_package, not_a_regular_file
 from kaikaku_xl.xlsx.tablespec import TableSpec
@@ -33,6 +38,23 @@ ROW_WINDOW = 5_000  # data rows read below a header: a department's tables hold 
 COLUMN_WINDOW = 200  # columns searched for headers: 3 key columns and one per plan year
 HEADER_SCAN = 30  # rows searched for a table's headers
 IDENTITY_ROWS = 50  # rows of the identity sheet read
+# the 記入方法 sheet searched for the signature labels (it has about 40 rows and 2 columns)
+GUIDE_ROWS, GUIDE_COLUMNS = 200, 10
+# The signature's keys (as collected and shown by status) and their labels, in the guide's order.
+SIGNATURE_KEYS = dict(zip(("name", "phone", "approved_by"), SIGNATURE_FIELDS, strict=True))
+
+
+@dataclass(frozen=True)
+class Signature:
+    """The 記入方法 sheet's 記入者 / 電話・内線 / 課長確認 as the clerk filled them ("" where blank), and the cell
+    of each value (where the clerk types it; a label not found has no cell)."""
+
+    values: dict[str, str]
+    cells: dict[str, str]
+
+    @property
+    def filled(self) -> bool:
+        return any(self.values.values())
 
 
 @dataclass
@@ -42,6 +64,7 @@ class Returned:
     tables: dict[str, RawTable]
     name: str = ""  # the file as the department returned it (a .ods converted for reading keeps its name)
     beyond: list[tuple[str, str]] = field(default_factory=list)  # (sheet, cell) of values past the window
+    signature: Signature | None = None  # None: a file without the fields (distributed before they existed)
 
     def __post_init__(self) -> None:
         self.name = self.name or self.path.name
@@ -124,6 +147,35 @@ def _identity(wb: Workbook) -> dict[str, str]:
     return identity
 
 
+def _field_text(value: Any) -> str:
+    """A field's value as text: a date typed alone (課長確認の日付) as the date, never its midnight."""
+    if isinstance(value, datetime) and value == datetime.combine(value.date(), datetime.min.time()):
+        value = value.date()
+    if isinstance(value, date):
+        return value.isoformat()
+    return fit_cell_text(cell_text(value))
+
+
+def _signature(wb: Workbook) -> Signature | None:
+    """The signature fields found by their labels on the 記入方法 sheet (None: the file has none of them)."""
+    if c.SHEET_DEPARTMENT_GUIDE not in wb.sheetnames:
+        return None
+    ws = wb[c.SHEET_DEPARTMENT_GUIDE]
+    wanted = {match_key(label): key for key, label in SIGNATURE_KEYS.items()}
+    values: dict[str, str] = {}
+    cells: dict[str, str] = {}
+    rows = ws.iter_rows(max_row=min(ws.max_row, GUIDE_ROWS), max_col=min(ws.max_column, GUIDE_COLUMNS) + 1)
+    for row in rows:
+        for label, value in zip(row, row[1:], strict=False):
+            key = wanted.get(match_key(label.value)) if isinstance(label.value, str) else None
+            if key and key not in cells:
+                values[key] = _field_text(value.value)
+                cells[key] = value.coordinate
+    if not cells:
+        return None
+    return Signature({key: values.get(key, "") for key in SIGNATURE_KEYS}, cells)
+
+
 def _open(path: Path, name: str) -> tuple[Workbook, dict[str, str]]:
     why = regular_file(path)
     if why:
@@ -169,6 +221,8 @@ def read_returned(path: Path, specs: list[TableSpec], name: str = "") -> Returne
                         far = value_cells_beyond(xml, found[0] + ROW_WINDOW)
                         beyond.extend((ws.title, f"{column_letter(col)}{r}") for r, col in far)
                     break
-    identity = _identity(wb)
+    identity, signature = _identity(wb), _signature(wb)
     wb.close()
-    return Returned(path=path, identity=identity, tables=tables, name=name, beyond=beyond)
+    return Returned(
+        path=path, identity=identity, tables=tables, name=name, beyond=beyond, signature=signature
+    )

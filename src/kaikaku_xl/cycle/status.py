@@ -47,6 +47,8 @@ class DepartmentStatus:
     due_label: str | None = None  # 令和9年5月31日（月）
     overdue: bool = False  # not collected and the due date has passed (against --now / today)
     exclusion_proposals: list[str] = field(default_factory=list)  # 対象外 proposed, not yet decided
+    # whom to chase: {name, phone, approved_by, year} of this year's return, else the latest earlier one
+    contact: dict[str, Any] | None = None
 
     @property
     def collected(self) -> bool:
@@ -63,11 +65,38 @@ class DepartmentStatus:
         return out
 
 
+def _distributions(engine: Engine) -> list[Distribution]:
+    if not engine.has_table(c.DISTRIBUTIONS.name):
+        return []
+    return read_records(engine, Distribution)
+
+
 def _latest_distributions(engine: Engine, year: int) -> dict[str, Distribution]:
     """Department -> its latest distribution of `year` (later rows are later distributions)."""
-    if not engine.has_table(c.DISTRIBUTIONS.name):
-        return {}
-    return {str(d.department): d for d in read_records(engine, Distribution) if whole_number(d.year) == year}
+    return _latest_of(_distributions(engine), year)
+
+
+def _latest_of(records: list[Distribution], year: int) -> dict[str, Distribution]:
+    return {str(d.department): d for d in records if whole_number(d.year) == year}
+
+
+def latest_contacts(records: list[Distribution], year: int) -> dict[str, dict[str, Any]]:
+    """Department -> the contact of its latest return that gave one: of `year`, or else of the latest earlier
+    year (a later year's return is not that year's contact); later rows are later distributions."""
+    out: dict[str, tuple[int, dict[str, Any]]] = {}
+    for record in records:
+        given = whole_number(record.year)
+        contact = {
+            "name": cell_text(record.contact_name),
+            "phone": cell_text(record.contact_phone),
+            "approved_by": cell_text(record.approved_by),
+        }
+        if given is None or given > year or not any(contact.values()):
+            continue
+        department = str(record.department)
+        if department not in out or given >= out[department][0]:
+            out[department] = (given, {**contact, "year": given})
+    return {department: contact for department, (_, contact) in out.items()}
 
 
 def blank(value: Any) -> bool:
@@ -145,14 +174,16 @@ def department_status(
     year = year or results.evaluation_year
     items = loaded.inputs.items
     departments = list(dict.fromkeys(str(d) for d in items["lead"] if str(d)))
-    latest = _latest_distributions(engine, year)
+    records = _distributions(engine)
+    latest = _latest_of(records, year)
+    contacts = latest_contacts(records, year)
     inputs = _year_inputs(loaded, results, year)
     measures = loaded.inputs.measures
     today = (now or datetime.now()).date()
     out = []
     for department in departments:
         record = latest.get(department)
-        entry = DepartmentStatus(department, year)
+        entry = DepartmentStatus(department, year, contact=contacts.get(department))
         if record is not None:
             entry.distributed = cell_text(record.distributed_at) or None
             entry.due = cell_text(record.due) or None
@@ -170,6 +201,15 @@ def department_status(
             _item_gaps(entry, inputs, item)
         out.append(entry)
     return out
+
+
+def contact_line(contact: dict[str, Any], year: int) -> str:
+    """Whom to chase, as status prints it: the 記入者 and 電話 of the latest return, and its 課長確認 when it is
+    the year's own (an earlier year's return says which year)."""
+    line = f"記入者: {contact['name'] or '未記入'} / 電話・内線: {contact['phone'] or '未記入'}"
+    if contact["year"] != year:
+        return line + f"（{contact['year']}年度の提出による）"
+    return line + f" / 課長確認: {contact['approved_by'] or '空欄'}"
 
 
 def status_summary(statuses: list[DepartmentStatus]) -> dict[str, Any]:
@@ -238,7 +278,7 @@ def submission_rows(statuses: list[DepartmentStatus]) -> list[list[Any]]:
                 "department": s.department,
                 "year": s.year,
                 "distributed_at": s.distributed or "",
-                "due": s.due or "",
+                "due": s.due_label or "",  # 令和9年5月31日（月）, as the department file says it
                 "collected_at": s.collected_at or "",
                 "collected": "済" if s.collected else "未",
                 "missing": s.missing,

@@ -105,7 +105,7 @@ class InfoEntry(CycleRecord):
 
 @dataclass(frozen=True)
 class Distribution(CycleRecord):
-    """配布記録: one department file sent, and when and as which file it came back."""
+    """配布記録: one department file sent, when and as which file it came back, and who filled it in."""
 
     spec: ClassVar[TableSpec] = c.DISTRIBUTIONS
     distribution_id: Cell
@@ -117,6 +117,9 @@ class Distribution(CycleRecord):
     fingerprint: Cell
     collected_at: Cell = None
     collected_file: Cell = None
+    contact_name: Cell = None  # 記入者 of the latest file collected (blank: none given, or an older master)
+    contact_phone: Cell = None
+    approved_by: Cell = None
 
 
 @dataclass(frozen=True)

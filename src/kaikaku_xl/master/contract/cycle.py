@@ -36,6 +36,10 @@ DISTRIBUTIONS = TableSpec(
         Column("フィンガープリント", "fingerprint", FMT_TEXT, 20),
         Column("回収日時", "collected_at", width=20),
         Column("回収ファイル", "collected_file", width=40),
+        # whom to chase: the 記入方法 sheet's fields of the latest file collected (text: a phone keeps its 0)
+        Column("記入者", "contact_name", FMT_TEXT, 24),
+        Column("電話・内線", "contact_phone", FMT_TEXT, 16),
+        Column("課長確認", "approved_by", FMT_TEXT, 24),
     ),
     anchor_row=1,
 )
@@ -118,7 +122,7 @@ SUBMISSIONS = TableSpec(
         Column("主要担当課", "department", width=18),
         Column("年度", "year", "0", 8),
         Column("配布日時", "distributed_at", width=20),
-        Column("提出期限", "due", width=12),
+        Column("提出期限", "due", width=20),  # 令和9年5月31日（月）
         Column("回収日時", "collected_at", width=20),
         Column("回収済", "collected", width=8),
         Column("未入力数", "missing", FMT_INT, 9),
