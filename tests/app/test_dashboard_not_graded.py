@@ -175,3 +175,29 @@ def test_a_master_made_with_the_shares_table_gains_the_column(
     assert range_boundaries(new_ref)[2] == column_index_from_string("G")
     # its chart is the one it had (the grade bands, now over the counts: the same shares), nothing lost
     assert _series_columns(_grade_chart(master)) == _series_columns(old_chart) == ["B", "C", "D", "E", "F"]
+
+
+def test_an_item_taken_out_is_said_in_the_name_so_the_row_adds_up(tmp_path: Path) -> None:
+    """対象外 is in neither the table's columns nor the chart (out of every denominator): the name says it."""
+    from kaikaku_xl.app.outputs import dashboard
+    from kaikaku_xl.app.report import report_from_engine
+
+    engine = FileEngine(make_master(tmp_path))
+    try:
+        evaluation = report_from_engine(engine)
+    finally:
+        engine.close()
+    results = evaluation.results
+    policies = results.policies.copy()
+    graded = next(g for g in GRADES if policies.loc[0, f"n_{g}"])
+    policies.loc[0, f"n_{graded}"] -= 1  # one graded item of the first 基本方針 taken out of evaluation
+    policies.loc[0, f"n_{EXCLUDED}"] += 1
+    policies.loc[0, "graded"] -= 1
+    _, rows, _ = dashboard(evaluation.loaded, replace(results, policies=policies), "2027-04-01 09:00")
+    spec = evaluation.loaded.layout.table(c.DASHBOARD_GRADES.name)
+    for row, p in zip(rows, policies.to_dict("records"), strict=True):
+        excluded = int(p[f"n_{EXCLUDED}"])
+        assert (f"・{EXCLUDED} {excluded}）" in str(row[0])) == bool(excluded)
+        assert row[1:] == [p[col.key] for col in spec.columns[1:]]
+        assert sum(row[1:]) + excluded == p["items"]
+    assert f"{EXCLUDED} 1" in str(rows[0][0])
