@@ -202,9 +202,8 @@ REFRESH_LOG = TableSpec(
 # 基本方針's items per grade and those running without a grade (未評価: the chart's grey band), so a year half
 # collected does not look complete; the chart draws every column after the name.
 DASHBOARD_NOT_GRADED = "未評価"  # the header of the items without a grade (− : 未入力・評価不能)
-DASHBOARD_EFFECTS_COL = (
-    9  # the effects table's first column (I) with the default scale: where every master has it
-)
+# the effects table's first column (I) with the default scale: where every master has it
+DASHBOARD_EFFECTS_COL = 9
 
 
 def dashboard_grades_spec(grades: tuple[str, ...] = GRADES) -> TableSpec:
