@@ -34,6 +34,8 @@ EXAMPLE_TEXT = BORDER_GREY  # the example row of the plan workbook (never read)
 # Grade colours (fill) and the text colour readable on each; keys are the grades of `metrics.GRADES`.
 GRADE_FILL = {"S": NAVY, "A": BLUE, "B": SKY, "C": ORANGE, "D": RED}
 GRADE_TEXT = {"S": WHITE, "A": WHITE, "B": BLACK, "C": BLACK, "D": WHITE}
+# 未評価 (items running without a grade yet): the grey band of the dashboard's grade chart
+NOT_GRADED_FILL = LIGHT_GREY
 
 EFFECT_SERIES = (NAVY, LIGHT_BLUE, BLUE)  # 実績, 計画, (a third series) in the effect charts
 SERIES_OUTLINE = NAVY

@@ -11,7 +11,7 @@ from kaikaku_xl.master.load import Loaded
 from kaikaku_xl.metrics.frames import Results, row_dicts
 from kaikaku_xl.plan import ItemNo, natural_key
 from kaikaku_xl.plan.numformat import number_format
-from kaikaku_xl.plan.scale import NOT_GRADED
+from kaikaku_xl.plan.scale import EXCLUDED, NOT_GRADED
 from kaikaku_xl.problems import Problem
 from kaikaku_xl.xlsx.rows import stored_value, table_rows
 from kaikaku_xl.xlsx.tablespec import TableSpec
@@ -195,7 +195,19 @@ def _not_graded(row: Any, sep: str = "（") -> str:
     n = int(row[f"n_{NOT_GRADED}"])
     if not n:
         return ""
-    return f"{sep}未評価 {n}" + ("）" if sep == "（" else "")
+    return f"{sep}{c.DASHBOARD_NOT_GRADED} {n}" + ("）" if sep == "（" else "")
+
+
+def _policy_label(name: str, counts: Any) -> str:
+    """「名称」and below it「（3/5項目・未評価 1・対象外 1）」: graded of the items running, and what the rest are, so
+    the label and the row beside it (the grades and 未評価; 対象外 is out of the chart) add up to the items."""
+    excluded = int(counts[f"n_{EXCLUDED}"])
+    return (
+        f"{name}\n（{int(counts['graded'])}/{int(counts['items'])}項目"
+        + _not_graded(counts, "・")
+        + (f"・{EXCLUDED} {excluded}" if excluded else "")
+        + "）"
+    )
 
 
 def dashboard(
@@ -212,15 +224,10 @@ def dashboard(
         "updated": now,
     }
     kpis = {kpi.cell: figures[kpi.key] for kpi in c.DASHBOARD_KPIS}
-    # the shares are of the graded items: each 基本方針's name says how many that is and how many are not graded
+    # the row counts each grade and 未評価; each 基本方針's name says how many items run and how many are graded
     counts = {r["group"]: r for r in results.policies.to_dict("records")}
     names = {
-        p.no: f"{p.name}（{int(counts[p.no]['graded'])}/{int(counts[p.no]['items'])}項目"
-        + _not_graded(counts[p.no], "・")
-        + "）"
-        if p.no in counts
-        else p.name
-        for p in loaded.plan.policies
+        p.no: _policy_label(p.name, counts[p.no]) if p.no in counts else p.name for p in loaded.plan.policies
     }
     grades = summary_rows(loaded.layout.table(c.DASHBOARD_GRADES.name), results.policies, names)
     effects = [
@@ -232,3 +239,9 @@ def dashboard(
         for r in results.effects.to_dict("records")
     ]
     return kpis, grades, table_rows(c.DASHBOARD_EFFECTS, effects)
+
+
+def dashboard_grade_formats(spec: TableSpec, n_rows: int) -> dict[str, list[str]]:
+    """Every count column's number format for each row: a master made when the table held shares (its cells %
+    formatted) shows the counts as counts after a refresh, not as 100%, 200% …"""
+    return {col.key: [col.fmt] * n_rows for col in spec.columns if col.fmt}

@@ -9,6 +9,7 @@ from typing import Any
 
 from kaikaku_xl.app.outputs import (
     dashboard,
+    dashboard_grade_formats,
     effect_rows,
     evaluation_formats,
     evaluation_rows,
@@ -123,7 +124,12 @@ def _write_outputs(
     kpis, grade_rows, effect_chart_rows = dashboard(loaded, results, stamp)
     tables[c.DASHBOARD_GRADES.name] = grade_rows
     tables[c.DASHBOARD_EFFECTS.name] = effect_chart_rows
-    formats = {c.EVALUATION.name: evaluation_formats(loaded, results)}
+    formats = {
+        c.EVALUATION.name: evaluation_formats(loaded, results),
+        c.DASHBOARD_GRADES.name: dashboard_grade_formats(
+            layout.table(c.DASHBOARD_GRADES.name), len(grade_rows)
+        ),
+    }
     trend_items, trend_measures, trend_formats = trend_rows(loaded, results)
     tables[c.TREND_ITEMS_TABLE], tables[c.TREND_MEASURES_TABLE] = trend_items, trend_measures
     trend_spec = layout.table(c.TREND_MEASURES_TABLE)

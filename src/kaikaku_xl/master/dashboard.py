@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.chart.data_source import NumFmt
 from openpyxl.chart.label import DataLabelList
 from openpyxl.chart.marker import Marker
 from openpyxl.chart.series import Series
 from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.chart.text import RichText
+from openpyxl.descriptors import Typed
 from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties, RichTextProperties
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
@@ -17,9 +19,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 from kaikaku_xl.master import contract as c
 from kaikaku_xl.master.sheets import print_setup, protect_sheet, sheet, write_table
 from kaikaku_xl.master.titles import DASHBOARD_NOTE, dashboard_title
-from kaikaku_xl.palette import EFFECT_SERIES
+from kaikaku_xl.palette import EFFECT_SERIES, NOT_GRADED_FILL
 from kaikaku_xl.plan import Plan
-from kaikaku_xl.plan.scale import GradeScale
+from kaikaku_xl.plan.scale import GradeScale, text_on
 from kaikaku_xl.xlsx.styles import apply
 from kaikaku_xl.xlsx.tablespec import TableSpec
 from kaikaku_xl.xlsx.textcell import put_value
@@ -137,11 +139,13 @@ def write_dashboard(wb: Workbook, plan: Plan, layout: c.Layout, protect: bool) -
     (refresh fills them), and a chart of each below them."""
     ws = sheet(wb, c.SHEET_DASHBOARD)
     _figures(ws, plan)
-    grades, effects = layout.table(c.DASHBOARD_GRADES.name), c.DASHBOARD_EFFECTS
+    grades, effects = layout.table(c.DASHBOARD_GRADES.name), layout.table(c.DASHBOARD_EFFECTS.name)
     n_policy = len(plan.policies)
     n_effect = len(plan.history) + len(layout.plan_years)
     scale = plan.grade_scale or GradeScale()
-    write_table(ws, grades, [[p.name, *[None] * len(scale.labels)] for p in plan.policies], title=False)
+    write_table(
+        ws, grades, [[p.name, *[None] * (len(grades.columns) - 1)] for p in plan.policies], title=False
+    )
     write_table(ws, effects, [[None, None] for _ in range(n_effect)], title=False)
     for j, col in enumerate(grades.columns, start=1):
         ws.column_dimensions[get_column_letter(j)].width = col.width
@@ -168,29 +172,36 @@ def _figures(ws: Worksheet, plan: Plan) -> None:
 
 
 def _grade_shares(ws: Worksheet, grades: TableSpec, n_policy: int, scale: GradeScale) -> BarChart:
-    """Each policy's items by grade as 100% stacked bars, in the plan's grade colours (S..D by default)."""
+    """Each policy's items by grade as 100% stacked bars, in the plan's grade colours (S..D by default), and the
+    items without a grade yet (未評価) as a grey band at the end: a year half collected shows as such. Each band
+    is labelled with its count (a zero band has no label)."""
     shares = BarChart()
     shares.type, shares.grouping, shares.overlap, shares.gapWidth = "bar", "percentStacked", 100, 60
     shares.title = "基本方針別の評価の割合"
     data = Reference(
         ws,
         min_col=2,
-        max_col=1 + len(scale.labels),
+        max_col=len(grades.columns),  # every grade and 未評価
         min_row=grades.anchor_row,
         max_row=grades.anchor_row + n_policy,
     )
     cats = Reference(ws, min_col=1, min_row=grades.anchor_row + 1, max_row=grades.anchor_row + n_policy)
     shares.add_data(data, titles_from_data=True)
     shares.set_categories(cats)
-    for series, grade in zip(shares.series, scale.labels, strict=True):
-        color = scale.fill(grade)
+    for series, col in zip(shares.series, grades.columns[1:], strict=True):
+        color = NOT_GRADED_FILL if col.header == c.DASHBOARD_NOT_GRADED else scale.fill(col.header)
         if color:
             _fill(series, color)
+        series.dLbls = _value_labels(COUNT_LABEL, text_on(color) if color else None)
     _bars_top_down(shares)
     shares.y_axis.number_format = "0%"
     _legend_below(shares)
     shares.height, shares.width = 9, 17
     return shares
+
+
+# a band's count; nothing for a zero band (its label would sit on its neighbour)
+COUNT_LABEL = "#,##0;-#,##0;"
 
 
 def _effects_by_year(ws: Worksheet, effects: TableSpec, n_effect: int) -> BarChart:
@@ -207,20 +218,39 @@ def _effects_by_year(ws: Worksheet, effects: TableSpec, n_effect: int) -> BarCha
     _bars_top_down(money)
     money.y_axis.number_format = MILLION_YEN
     money.y_axis.title = "百万円"
-    money.dataLabels = DataLabelList(
-        showVal=True,
-        showSerName=False,
-        showCatName=False,
-        showLegendKey=False,
-        showPercent=False,
-        numFmt=MILLION_YEN,
-    )
+    money.dataLabels = _value_labels(MILLION_YEN)
     money.legend = None
     money.height, money.width = 9, 19
     return money
 
 
 MILLION_YEN = '#,##0,,"百万円"'  # yen shown in millions (two thousands separators after the digits)
+
+
+class _OwnFormatLabels(DataLabelList):
+    """Data labels whose number format is their own (sourceLinked="0"): openpyxl writes the format without the
+    attribute, and LibreOffice then shows the cells' format (full yen, a zero count) instead."""
+
+    numFmt = Typed(expected_type=NumFmt, allow_none=True)  # type: ignore[assignment]  # an element, not a string
+    __elements__ = DataLabelList.__elements__
+    __attrs__ = DataLabelList.__attrs__
+    __nested__ = tuple(name for name in DataLabelList.__nested__ if name != "numFmt")
+
+
+def _value_labels(number_format: str, text: str | None = None) -> DataLabelList:
+    """Each bar's value, in `number_format`, and nothing else; in the colour `text` (one that reads on the bar)."""
+    labels = _OwnFormatLabels(
+        numFmt=NumFmt(formatCode=number_format, sourceLinked=False),
+        showVal=True,
+        showSerName=False,
+        showCatName=False,
+        showLegendKey=False,
+        showPercent=False,
+    )
+    if text:
+        props = CharacterProperties(solidFill=text)
+        labels.txPr = RichText(p=[Paragraph(pPr=ParagraphProperties(defRPr=props), endParaRPr=props)])
+    return labels
 
 
 def _fill(series: Series, color: str) -> None:

@@ -24,12 +24,12 @@ from kaikaku_xl.master.contract.inputs import (
     targets_spec,
 )
 from kaikaku_xl.master.contract.outputs import (
-    DASHBOARD_EFFECTS,
     EFFECTS,
     EVALUATION,
     ITEM_RESULTS,
     PROBLEMS,
     REFRESH_LOG,
+    dashboard_effects_spec,
     dashboard_grades_spec,
     department_summary_spec,
     item_effects_spec,
@@ -88,7 +88,7 @@ class Layout:
                 trend_measures_spec(self.plan_years, self.years),
                 REFRESH_LOG,
                 dashboard_grades_spec(self.grades),
-                DASHBOARD_EFFECTS,
+                dashboard_effects_spec(self.grades),
             ),
         )
 

@@ -198,32 +198,45 @@ REFRESH_LOG = TableSpec(
 )
 
 
-# The dashboard's chart source data: fixed shape so the charts' ranges never move.
+# The dashboard's chart source data: fixed shape so the charts' ranges never move. The grade table counts each
+# 基本方針's items per grade and those running without a grade (未評価: the chart's grey band), so a year half
+# collected does not look complete; the chart draws every column after the name.
+DASHBOARD_NOT_GRADED = "未評価"  # the header of the items without a grade (− : 未入力・評価不能)
+# the effects table's first column (I) with the default scale: where every master has it
+DASHBOARD_EFFECTS_COL = 9
+
+
 def dashboard_grades_spec(grades: tuple[str, ...] = GRADES) -> TableSpec:
     return TableSpec(
         "DashboardGrades",
         SHEET_DASHBOARD,
         (
-            Column("基本方針", "name", width=26),
-            *(Column(f"{g}", f"share_{g}", FMT_PCT, _grade_width(g, 8)) for g in grades),
+            Column("基本方針", "name", width=32, wrap=True),  # the name, its counts below it
+            *(Column(f"{g}", f"n_{g}", FMT_INT, _grade_width(g, 8)) for g in grades),
+            Column(DASHBOARD_NOT_GRADED, f"n_{NOT_GRADED}", FMT_INT, 8),
         ),
         anchor_row=9,
         output=True,
     )
 
 
+def dashboard_effects_spec(grades: tuple[str, ...] = GRADES) -> TableSpec:
+    """Beside the grade table: in column I, or right after a longer scale's table (never over it)."""
+    return TableSpec(
+        "DashboardEffects",
+        SHEET_DASHBOARD,
+        (
+            Column("区分", "label", width=26),
+            Column("財政効果額", "amount", FMT_YEN, 18),
+        ),
+        anchor_row=9,
+        anchor_col=max(DASHBOARD_EFFECTS_COL, 1 + len(dashboard_grades_spec(grades).columns)),
+        output=True,
+    )
+
+
 DASHBOARD_GRADES = dashboard_grades_spec()
-DASHBOARD_EFFECTS = TableSpec(
-    "DashboardEffects",
-    SHEET_DASHBOARD,
-    (
-        Column("区分", "label", width=26),
-        Column("財政効果額", "amount", FMT_YEN, 18),
-    ),
-    anchor_row=9,
-    anchor_col=9,
-    output=True,
-)
+DASHBOARD_EFFECTS = dashboard_effects_spec()
 
 
 # 年度推移: each item's grade per year, each measure's actual against its planned path (two rows per measure, the
