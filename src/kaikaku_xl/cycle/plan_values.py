@@ -15,8 +15,8 @@ import pandas as pd
 
 from kaikaku_xl.cycle.department import Beside
 from kaikaku_xl.master.load import Loaded
-from kaikaku_xl.metrics.cumulative import accumulate, is_cumulative, item_periods
-from kaikaku_xl.metrics.evaluate import measure_years
+from kaikaku_xl.metrics.cumulative import is_cumulative
+from kaikaku_xl.metrics.evaluate import measure_grid
 from kaikaku_xl.metrics.revisions import TARGET
 
 
@@ -55,13 +55,7 @@ def plan_values(loaded: Loaded, year: int) -> dict[str, PlanValues]:
     inputs = loaded.inputs
     if not len(inputs.measures):
         return {}
-    grid = accumulate(
-        measure_years(inputs),
-        inputs.baseline_year,
-        inputs.start_year,
-        inputs.end_year,
-        item_periods(inputs.items, inputs.start_year, inputs.end_year),
-    )
+    grid = measure_grid(inputs)
     rows = grid[grid["year"] == year]
     revised = _revised_from(inputs.revisions, year)
     return {

@@ -109,15 +109,20 @@ EFFECT_COLUMNS = (
 )
 
 
-def evaluate(inputs: Inputs, settings: Settings) -> Results:
-    year = settings.evaluation_year
-    grid = accumulate(
+def measure_grid(inputs: Inputs) -> pd.DataFrame:
+    """A row per measure and year with its plan and actual values, running totals for 累計 measures."""
+    return accumulate(
         measure_years(inputs),
         inputs.baseline_year,
         inputs.start_year,
         inputs.end_year,
         item_periods(inputs.items, inputs.start_year, inputs.end_year),
     )
+
+
+def evaluate(inputs: Inputs, settings: Settings) -> Results:
+    year = settings.evaluation_year
+    grid = measure_grid(inputs)
     rules = grid[[column for column in EFFECT_COLUMNS if column in grid.columns]]
     effects = measure_effects(rules, settings, "actual", inputs.start_year)
     planned = measure_effects(rules, settings, "planned", inputs.start_year)
