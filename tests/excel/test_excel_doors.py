@@ -25,7 +25,7 @@ from kaikaku_xl.export import xlsx_sheet as export_sheet
 from kaikaku_xl.master import contract as c
 from kaikaku_xl.master.builder import layout_of
 from kaikaku_xl.master.contract import excel as n
-from kaikaku_xl.palette import GRADE_FILL
+from kaikaku_xl.palette import GRADE_FILL, NOT_GRADED_FILL
 from kaikaku_xl.plan import load_plan
 from kaikaku_xl.plan.scale import GRADES
 from kaikaku_xl.xlsx.file_engine import FileEngine
@@ -96,7 +96,10 @@ def test_grade_chart_in_scale_order_with_the_shared_palette(master: Path) -> Non
     chart = next(v for k, v in charts(master).items() if "評価" in k)
     series = chart.findall(f".//{C}ser")
     fills = [s.find(f"{C}spPr/{A}solidFill/{A}srgbClr").get("val") for s in series]
-    assert fills == [GRADE_FILL[g] for g in GRADES]  # S, A, B, C, D as in the council materials
+    assert fills == [
+        *(GRADE_FILL[g] for g in GRADES),
+        NOT_GRADED_FILL,
+    ]  # S–D as in the council materials, then 未評価
     assert chart.find(f".//{C}catAx/{C}scaling/{C}orientation").get("val") == "maxMin"  # first policy on top
     assert chart.find(f".//{C}valAx/{C}numFmt").get("formatCode") == "0%"
 
