@@ -7,7 +7,9 @@ every figure of the report must equal it.
 
 from __future__ import annotations
 
+import re
 import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -134,3 +136,21 @@ def test_a_year_typed_through_libreoffice_reaches_the_report_as_meant(tmp_path: 
     wb = load_workbook(master)
     ws = wb["進捗状況"]
     assert ws.cell(row=row_of(ws, No=6, 年度=YEAR), column=col_of(ws, "進捗状況")).value == "完了"
+
+    # The council materials: every actual on the HTML page is the report's (data-ref is a JSON pointer into
+    # `report --json`), and the PDF prints the % measures as typed (15.0 and 95.0 points, not 0.2 and 1.0).
+    report = cli_json("report", str(master))
+    run = cli("export", str(master), "--out", str(tmp_path / "資料"), "--now", NOW)
+    assert run.returncode == 0, run.stderr[-2000:]
+    html = next((tmp_path / "資料").glob("*.html")).read_text(encoding="utf-8")
+    shown = dict(re.findall(r'data-ref="(/measures/\d+/actual)" data-value="([^"]*)"', html))
+    for i, measure in enumerate(report["measures"]):
+        if measure["actual"] is not None:
+            assert float(shown[f"/measures/{i}/actual"]) == measure["actual"], measure["id"]
+    pdf = next((tmp_path / "資料").glob("*.pdf"))
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    for name, typed in (("例規見直し率", "15.0"), ("セキュリティ研修受講率", "95.0")):
+        rows = [line.split() for line in text.splitlines() if name in line and "%" in line.split()]
+        assert rows and all(typed in row for row in rows[:1]), (name, rows[:2])
