@@ -13,7 +13,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from kaikaku_xl.xlsx.validation import choice_list, number_check, whole_check
+from kaikaku_xl.xlsx.validation import choice_list, whole_check
 
 pytestmark = pytest.mark.skipif(skip_reason() is not None, reason=str(skip_reason()))
 
@@ -31,7 +31,18 @@ def book(tmp_path: Path) -> Path:
     ws["A1"], ws["B1"], ws["C1"], ws["D1"] = 1, "実施中", 7, None
     add(ws, whole_check(1, 10, "1〜10 の整数"), "A1")  # stop
     add(ws, choice_list(["未着手", "実施中", "完了"], "一覧から選択"), "B1")  # stop
-    add(ws, number_check("数値を入力"), "C1")  # information: the person may go on
+    information = DataValidation(  # the person may go on after the message
+        type="decimal",
+        operator="between",
+        formula1="-1E+15",
+        formula2="1E+15",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorStyle="information",
+        errorTitle="数値",
+        error="数値を入力",
+    )
+    add(ws, information, "C1")
     for ref in ("A1", "B1", "C1", "D1", "E1"):
         ws[ref].protection = Protection(locked=False)
     ws["F1"], ws["G1"] = "見出し", 5  # locked (the default) on a protected sheet

@@ -21,7 +21,7 @@ from typing import Any
 
 from kaikaku_xl.cycle.inbox import ODS, convert_ods, list_returned
 from kaikaku_xl.cycle.merge import Earlier, FileMerge, MergeSink, missing_columns
-from kaikaku_xl.cycle.returned import Returned, Signature, read_returned, regular_file
+from kaikaku_xl.cycle.returned import Returned, Signature, read_returned
 from kaikaku_xl.cycle.target import MasterTarget, Ref
 from kaikaku_xl.errors import WorkbookError
 from kaikaku_xl.master import contract as c
@@ -47,6 +47,7 @@ from kaikaku_xl.problems import WARNING
 from kaikaku_xl.progress import SILENT, Progress
 from kaikaku_xl.xlsx.engine import PatchingEngine
 from kaikaku_xl.xlsx.file_engine import FileEngine
+from kaikaku_xl.xlsx.safezip import not_a_regular_file
 from kaikaku_xl.xlsx.typed import whole_number
 
 SENT_ROW, LEDGER_ROW = "sent", "row"  # the ledger's base rows in 配布時の値: as sent, as last agreed
@@ -353,7 +354,7 @@ def collect(
     progress: Progress = SILENT,
 ) -> CollectReport:
     """progress: the 読み込み / 返送ファイルの読み込み / 照合 / 書き込み lines for the command line."""
-    why = regular_file(master)
+    why = not_a_regular_file(master)
     if why:
         raise WorkbookError(f"マスターワークブック {master} を開けません（{why}）。")
     inbox = list_returned(paths)

@@ -14,9 +14,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 from kaikaku_xl.cycle.clerk_guide import GuideRow, write_guide
 from kaikaku_xl.master import contract as c
 from kaikaku_xl.master.sheets import first_sheet, print_setup, protect_sheet, write_table
-from kaikaku_xl.master.validation import AMOUNT_PROMPT, VALUE_PROMPT, number_hint
+from kaikaku_xl.master.validation import AMOUNT_PROMPT, STATUS_PROMPT, VALUE_PROMPT, number_hint
 from kaikaku_xl.plan.scale import EXCLUDED
-from kaikaku_xl.plan.vocabulary import EXCLUSION_NOTE, LEDGER_KINDS, STATUS_CHOICES, STATUS_VALUES
+from kaikaku_xl.plan.vocabulary import LEDGER_KINDS, STATUS_VALUES
 from kaikaku_xl.textfit import row_height
 from kaikaku_xl.xlsx.rows import table_rows
 from kaikaku_xl.xlsx.styles import apply
@@ -141,7 +141,7 @@ def _department_checks(ws: Worksheet, table: DepartmentTable, book: DepartmentBo
             ws,
             spec,
             "status",
-            choice_list(STATUS_VALUES, STATUS_CHOICES + EXCLUSION_NOTE),
+            choice_list(STATUS_VALUES, STATUS_PROMPT),
             rows=rows,
         )
         who = "全ての項目" if book.typed else "指標のない項目"

@@ -43,7 +43,7 @@ from kaikaku_xl.master.records import (
 from kaikaku_xl.metrics.items import running, runs_in
 from kaikaku_xl.plan import ItemNo, item_no
 from kaikaku_xl.plan.numformat import input_format, number_format
-from kaikaku_xl.plan.parts import file_name_key, file_name_part
+from kaikaku_xl.plan.parts import file_name_key, file_name_part, same_file_name
 from kaikaku_xl.plan.scale import GradeScale
 from kaikaku_xl.progress import SILENT, Progress
 from kaikaku_xl.xlsx.engine import Engine, RawTable
@@ -76,11 +76,6 @@ class DistributeResult:
 STAGING_PREFIX = ".kaikaku-配布中-"
 
 
-def safe_file_name(text: str) -> str:
-    """A department name usable as a file name on Windows (the plan refuses two that clean the same)."""
-    return file_name_part(text)
-
-
 def department_paths(out: Path, year: int, departments: list[str]) -> dict[str, Path]:
     """Each department's file; two departments that would share one (「総務 課」/「総務　課」) are refused before
     anything is written (the plan refuses them too, but a master's 取組項目 sheet can be edited by hand)."""
@@ -90,11 +85,11 @@ def department_paths(out: Path, year: int, departments: list[str]) -> dict[str, 
         other = seen.setdefault(file_name_key(department), department)
         if other != department:
             raise InputError(
-                f"主要担当課「{other}」と「{department}」は、配布ファイルの名前にすると同じ"
-                f"「{safe_file_name(department)}」になります。取組項目シートの主要担当課を、同じ課なら同じ書き方に、"
-                "別の課なら区別できる名前にしてください。ファイルは作成していません。"
+                f"取組項目シートの主要担当課「{other}」と「{department}」は、"
+                + same_file_name(department)
+                + "ファイルは作成していません。"
             )
-        paths[department] = out / f"{year}年度_実績報告_{safe_file_name(department)}.xlsx"
+        paths[department] = out / f"{year}年度_実績報告_{file_name_part(department)}.xlsx"
     return paths
 
 

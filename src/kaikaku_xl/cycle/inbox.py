@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kaikaku_xl.cycle.returned import regular_file
 from kaikaku_xl.errors import WorkbookError
+from kaikaku_xl.xlsx.safezip import not_a_regular_file
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")  # read as they are (compared in lower case)
 ODS = ".ods"
@@ -75,7 +75,7 @@ def _folder_entry(inbox: Inbox, path: Path) -> None:
 
 
 def _file_entry(inbox: Inbox, path: Path) -> None:
-    why = regular_file(path)
+    why = not_a_regular_file(path)
     if why:
         _skip(inbox, path, why, _NOT_RETURNED)
         return

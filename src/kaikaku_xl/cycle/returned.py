@@ -70,11 +70,6 @@ class Returned:
         self.name = self.name or self.path.name
 
 
-def regular_file(path: Path) -> str:
-    """Why `path` cannot be read as a returned file ("" when it is a regular file)."""
-    return not_a_regular_file(path)
-
-
 def find_header(ws: Worksheet, headers: list[str]) -> tuple[int, int] | None:
     """(row, column) of the header row of a table: the first cell run matching the contract's first headers."""
     needed = headers[:2]
@@ -177,7 +172,7 @@ def _signature(wb: Workbook) -> Signature | None:
 
 
 def _open(path: Path, name: str) -> tuple[Workbook, dict[str, str]]:
-    why = regular_file(path)
+    why = not_a_regular_file(path)
     if why:
         raise WorkbookError(f"{name} は読み込めません（{why}）。")
     try:

@@ -14,7 +14,7 @@ from typing import Any
 
 from kaikaku_xl.errors import PlanError
 from kaikaku_xl.plan.model import HistoricEffect, Item, ItemNo, Plan, Policy, natural_key
-from kaikaku_xl.plan.parts import file_name_key, file_name_part, parse_item, parse_sections, require
+from kaikaku_xl.plan.parts import file_name_key, parse_item, parse_sections, require, same_file_name
 from kaikaku_xl.plan.period import period_problems
 from kaikaku_xl.plan.scale import GradeScale
 from kaikaku_xl.plan.scale_rows import own_scale, scale_from_rows
@@ -112,8 +112,7 @@ def check_department_files(items: tuple[Item, ...]) -> None:
         if other.lead != item.lead:
             raise PlanError(
                 f"取組項目 No.{other.no} の主要担当課「{other.lead}」と No.{item.no} の「{item.lead}」は、"
-                f"配布ファイルの名前にすると同じ「{file_name_part(item.lead)}」になります。"
-                "同じ課なら同じ書き方に、別の課なら区別できる名前にしてください。"
+                + same_file_name(item.lead)
             )
 
 

@@ -35,6 +35,14 @@ def file_name_part(name: str) -> str:
     return re.sub(r'[\\/:*?"<>|\s\x00-\x1f]+', "_", name).strip("._") or "担当課"
 
 
+def same_file_name(name: str) -> str:
+    """What to say of two 主要担当課 whose names make one department file name (after naming both)."""
+    return (
+        f"配布ファイルの名前にすると同じ「{file_name_part(name)}」になります。"
+        "同じ課なら同じ書き方に、別の課なら区別できる名前にしてください。"
+    )
+
+
 def file_name_key(name: str) -> str:
     """What two departments must not share: the cleaned name as Windows and macOS compare file names (case and
     Unicode composition ignored)."""

@@ -10,7 +10,7 @@ from typing import Any
 from openpyxl.workbook.workbook import Workbook
 
 from kaikaku_xl.plan import section_no
-from kaikaku_xl.plan.parts import file_name_key, file_name_part
+from kaikaku_xl.plan.parts import file_name_key, same_file_name
 from kaikaku_xl.plan_io.contract import PLAN_ITEMS, PLAN_POLICIES
 from kaikaku_xl.plan_io.sheet import PlanReader, Row
 
@@ -66,8 +66,7 @@ def _lead_clash(reader: PlanReader, row: Row, leads: dict[str, tuple[str, str]])
     reader.bad(
         row,
         "lead",
-        f"主要担当課「{lead}」と {where} の「{other}」は、配布ファイルの名前にすると同じ「{file_name_part(lead)}」に"
-        "なります。同じ課なら同じ書き方に、別の課なら区別できる名前にしてください。",
+        f"主要担当課「{lead}」と {where} の「{other}」は、" + same_file_name(lead),
     )
     return True
 

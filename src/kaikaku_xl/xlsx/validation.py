@@ -46,21 +46,6 @@ def choice_list(values: Iterable[str], prompt: str) -> DataValidation:
     )
 
 
-def number_check(prompt: str) -> DataValidation:
-    # "information" style: staff may still type 1.2万 or ３，０００円; typed.py reads those, the reader reports the rest.
-    return DataValidation(
-        type="decimal",
-        operator="between",
-        formula1="-1E+15",
-        formula2="1E+15",
-        allow_blank=True,
-        showErrorMessage=True,
-        errorStyle="information",
-        errorTitle="数値",
-        error=prompt,
-    )
-
-
 def whole_check(low: int, high: int, prompt: str, title: str = "入力値") -> DataValidation:
     return DataValidation(
         type="whole",
