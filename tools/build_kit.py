@@ -17,9 +17,12 @@ runs the tests: it builds the master with this repository's code and the pinned 
     SHA256SUMS         of every other file (sha256sum -c format)
 
 Why not `pip download --platform win_amd64` alone: pip evaluates environment markers against the machine it
-runs on, so a Linux build silently leaves out Windows-only dependencies (xlwings needs pywin32 on Windows). This
-builder lets pip resolve, then walks every wheel's Requires-Dist with the *target's* markers (packaging), downloads
-what is missing (--no-deps) until nothing is, and keeps only the wheels that walk reaches.
+runs on, so a Linux build silently leaves out Windows-only dependencies (xlwings needs pywin32 on Windows) and
+asks for Linux-only ones that have no Windows wheel (xlwings-server's uvloop). So this builder walks every
+wheel's Requires-Dist with the *target's* markers (packaging.markers, per Python), has pip download what is
+missing with --no-deps (pip still picks the newest version that fits the target's Python and platform tags, and
+--constraint), and walks again until nothing is missing. Two requirements of one package that no single version
+meets stop the build with both named (pin one with --constraint).
 
 Reproducible: with the same inputs (this repository, the versions pinned by --constraint, SOURCE_DATE_EPOCH,
 default: the time of the HEAD commit) two builds give the same files, byte for byte. The generated workbooks are
@@ -63,7 +66,7 @@ WINDOWS_PYTHONS = ("3.11", "3.12")
 # The Python each version is checked with, and the installer the README names: the last release of each line
 # with a Windows installer on python.org (later releases of 3.11 and 3.12 are source-only security fixes).
 INSTALLERS = {"3.11": "3.11.9", "3.12": "3.12.10"}
-MAX_ROUNDS = 10  # rounds of "walk, download what is missing": each adds at least one wheel
+MAX_ROUNDS = 20  # rounds of "walk, download what is missing": one per level of the dependency tree
 MASTER = "master/omitama_master.xlsm"
 TEMPLATE = "template/plan_template.xlsx"
 ADDIN = "addin/xlwings.xlam"
@@ -75,6 +78,12 @@ NOTES = {
     "kaikaku-xl の .xlsm・ワークシート関数は BSD の部分だけを使います。",
     "pywin32": "Windows 専用（xlwings が Excel を操作するために使います）。",
 }
+
+
+SERVER_OUT = """  ・ブラウザー版 Excel 向けのサーバー（kaikaku-xl の server extra、xlwings Server、PolyForm Noncommercial 1.0.0）は、
+    このキットには入っていません。必要な場合は開発元に依頼してください（--extra server を付けて作ったキット）。"""
+SERVER_IN = """  ・このキットには、ブラウザー版 Excel 向けのサーバー（kaikaku-xl の server extra）が入っています（--extra server）。
+    xlwings Server（xlwings-server）は PolyForm Noncommercial 1.0.0 です（政府機関の利用は許諾されています）。"""
 
 
 class KitError(Exception):
@@ -262,29 +271,26 @@ def run(command: Sequence[str], env: dict[str, str] | None = None) -> None:
         )
 
 
-def pip_download(
-    target: Target, specs: Sequence[str], dest: Path, *, deps: bool, options: Sequence[str]
-) -> None:
-    command = [sys.executable, "-m", "pip", "download", "--quiet", "--dest", str(dest), *target.pip_options()]
-    if not deps:
-        command.append("--no-deps")
-    run([*command, *options, *specs])
+def pip_download(target: Target, specs: Sequence[str], dest: Path, options: Sequence[str]) -> None:
+    """The newest wheel of each spec for the target's Python and platform; never its dependencies: pip would
+    choose those with the markers of the machine it runs on."""
+    command = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--dest", str(dest)]
+    run([*command, *target.pip_options(), *options, *specs])
 
 
 def gather(
     target: Target, own: Path, roots: Sequence[Requirement], work: Path, options: Sequence[str]
 ) -> Walk:
-    """The wheels of one target: pip resolves, then what pip's host markers missed is fetched until closed."""
+    """The wheels of one target: walk from the roots with the target's markers, download what is missing,
+    again until nothing is (one round per level of the dependency tree)."""
     dest = work / target.label
     dest.mkdir(parents=True)
-    extras = sorted({e for root in roots for e in root.extras})
-    own_spec = str(own) + (f"[{','.join(extras)}]" if extras else "")
-    pip_download(target, [own_spec], dest, deps=True, options=options)
+    shutil.copyfile(own, dest / own.name)
     for _round in range(MAX_ROUNDS):
         result = walk(wheels_in(dest), target, roots)
         if not result.missing:
             return result
-        pip_download(target, merged(result.missing), dest, deps=False, options=options)
+        pip_download(target, merged(result.missing), dest, options)
     missing = ", ".join(str(r) for r in result.missing)
     raise KitError(f"{target.label}: {MAX_ROUNDS} 回取得しても依存関係がそろいません: {missing}")
 
@@ -412,13 +418,16 @@ def licence_lines(wheels: Sequence[Wheel]) -> str:
     return "\n".join(f"  - {name} {version}: {licence}" for name, version, licence in rows)
 
 
-def substitutions(own: Wheel, wheels: Sequence[Wheel], targets: Sequence[Target]) -> dict[str, str]:
+def substitutions(own: Wheel, wheels: Sequence[Wheel], options: Options) -> dict[str, str]:
+    targets = options.targets
+    extras = f"[{','.join(options.extras)}]" if options.extras else ""
     pythons = [t.python for t in targets if t.windows] or [targets[0].python]
     newest = max(pythons, key=lambda v: tuple(int(p) for p in v.split(".")))
     installer = INSTALLERS.get(newest, f"{newest}.x")
     xlwings = next((str(w.version) for w in wheels if w.name == "xlwings"), "")
     return {
         "version": str(own.version),
+        "requirement": f"{PACKAGE}{extras}=={own.version}",
         "pythons": "、".join(pythons),
         "py_first": newest,
         "py_second": next((p for p in reversed(pythons) if p != newest), newest),
@@ -428,6 +437,7 @@ def substitutions(own: Wheel, wheels: Sequence[Wheel], targets: Sequence[Target]
         "xlwings": xlwings,
         "licences": licence_lines(wheels),
         "wheel_count": str(len(wheels)),
+        "server_note": SERVER_IN if any(w.name == "xlwings-server" for w in wheels) else SERVER_OUT,
     }
 
 
@@ -542,7 +552,7 @@ def build(options: Options) -> Path:
         own_wheel = next(w for w in kit_wheels if w.name == canonicalize_name(PACKAGE))
         extract_addin(kit_wheels, out)
         build_workbooks(out, env, epoch)
-        write_texts(out, substitutions(own_wheel, kit_wheels, options.targets))
+        write_texts(out, substitutions(own_wheel, kit_wheels, options))
         write_manifest(out, kit_wheels, own_wheel)
         write_constraints(out, kit_wheels)
         write_sums(out)

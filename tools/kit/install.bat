@@ -46,7 +46,7 @@ py -%PYV%-64 -m venv "%VENV%"
 if errorlevel 1 goto :fail
 
 echo [4/6] kaikaku-xl と必要なパッケージをキットからインストールしています（インターネットは使いません）...
-"%VENV%\Scripts\python.exe" -m pip install --no-index --find-links "%KIT%wheels" --disable-pip-version-check --no-warn-script-location kaikaku-xl==${version}
+"%VENV%\Scripts\python.exe" -m pip install --no-index --find-links "%KIT%wheels" --disable-pip-version-check --no-warn-script-location ${requirement}
 if errorlevel 1 goto :fail
 
 echo [5/6] Excel に xlwings ${xlwings} のアドインを登録しています（Excel が画面に出ずに起動します）...
