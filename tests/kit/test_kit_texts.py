@@ -69,7 +69,9 @@ def test_batch_files_read_right_in_cmd(windows_kit: Path, name: str) -> None:
         if line.lower().startswith("echo "):
             text = re.sub(r"%[A-Z_]+%", "", line[5:])  # variables expand before parsing
             assert not set(text) & set("&|<>^()%"), f"{name}: {line!r} needs escaping in cmd.exe"
-    labels = {line[1:].split()[0].lower() for line in lines if line.startswith(":")}
+    label_lines = [line[1:].split()[0].lower() for line in lines if line.startswith(":")]
+    labels = set(label_lines)
+    assert len(labels) == len(label_lines), f"{name}: a label twice ({sorted(label_lines)})"
     for target in re.findall(r"goto :(\w+)", "\n".join(lines)):
         assert target.lower() in labels, f"{name}: goto :{target} has no label"
     assert "${" not in "".join(lines)
@@ -85,6 +87,7 @@ def test_install_bat_takes_the_offline_route_and_checks_the_result(windows_kit: 
         'xlwings.exe" addin install',
         'xlwings.exe" config create --force',
         'kaikaku.exe" --version',
+        'if not exist "%VENV%\\xlwings64-0.37.8.dll" goto :no_dll',
         'kaikaku.exe" init -q --xlsm "%CHECK%\\kit_check.xlsm"',
         'kaikaku.exe" refresh -q "%CHECK%\\kit_check.xlsm"',
     ]

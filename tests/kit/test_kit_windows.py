@@ -172,6 +172,11 @@ def test_addin_is_xlwings_own_and_the_workbooks_carry_the_fixed_time(windows_kit
     for path in (windows_kit / "wheels").glob("xlwings-*.whl"):
         with zipfile.ZipFile(path) as zf:
             assert zf.read("xlwings/addin/xlwings.xlam") == addin
+            # what the master's VBA loads (install.bat checks it is in the venv) and what init --xlsm copies
+            assert {
+                "xlwings-0.37.8.data/data/xlwings64-0.37.8.dll",
+                "xlwings/quickstart_standalone.xlsm",
+            } <= set(zf.namelist())
     stamp = datetime.fromtimestamp(int(EPOCH), UTC)
     for name in ("master/omitama_master.xlsm", "template/plan_template.xlsx"):
         with zipfile.ZipFile(windows_kit / name) as zf:

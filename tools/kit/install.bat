@@ -60,6 +60,8 @@ echo   Excel が使う Python: %VENV%\Scripts\python.exe（%CONF% に記録）
 echo [6/6] 動作を確認しています（一時フォルダーでマスターを作成して更新します）...
 "%VENV%\Scripts\kaikaku.exe" --version
 if errorlevel 1 goto :fail
+rem The VBA of the master loads this DLL from the venv's folder (xlwings: "Virtualenv").
+if not exist "%VENV%\xlwings64-${xlwings}.dll" goto :no_dll
 set "CHECK=%TEMP%\kaikaku-kit-check-%RANDOM%"
 mkdir "%CHECK%"
 "%VENV%\Scripts\kaikaku.exe" init -q --xlsm "%CHECK%\kit_check.xlsm"
@@ -83,6 +85,10 @@ echo エラー: Python ${py_first} または ${py_second}（64 ビット）が�
 echo   README_導入手順.txt の「2. Python のインストール」を行ってから、もう一度実行してください。
 set "KK_RC=1"
 goto :end
+
+:no_dll
+echo   %VENV%\xlwings64-${xlwings}.dll がありません。マスターのマクロが Python を呼び出すために必要です。
+goto :fail
 
 :fail_check
 echo   確認用のファイルは %CHECK% に残しています。
