@@ -424,16 +424,20 @@ def substitutions(own: Wheel, wheels: Sequence[Wheel], options: Options) -> dict
     pythons = [t.python for t in targets if t.windows] or [targets[0].python]
     newest = max(pythons, key=lambda v: tuple(int(p) for p in v.split(".")))
     installer = INSTALLERS.get(newest, f"{newest}.x")
+    older = next((p for p in reversed(pythons) if p != newest), newest)
+    second = INSTALLERS.get(older, f"{older}.x")
     xlwings = next((str(w.version) for w in wheels if w.name == "xlwings"), "")
     return {
         "version": str(own.version),
         "requirement": f"{PACKAGE}{extras}=={own.version}",
         "pythons": "、".join(pythons),
         "py_first": newest,
-        "py_second": next((p for p in reversed(pythons) if p != newest), newest),
+        "py_second": older,
         "installer": installer,
         "installer_file": f"python-{installer}-amd64.exe",
         "installer_page": f"https://www.python.org/downloads/release/python-{installer.replace('.', '')}/",
+        "installer_second": second,
+        "installer_second_file": f"python-{second}-amd64.exe",
         "xlwings": xlwings,
         "licences": licence_lines(wheels),
         "wheel_count": str(len(wheels)),

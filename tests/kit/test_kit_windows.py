@@ -9,12 +9,14 @@ import email
 import email.message
 import hashlib
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
+import openpyxl
 import pytest
 from kit_support import EPOCH, build_kit, offline_env
 from packaging.requirements import Requirement
@@ -199,3 +201,18 @@ def test_two_builds_give_the_same_files(windows_kit: Path, kit_cache: Path, tmp_
     assert files == sorted(
         p.relative_to(windows_kit).as_posix() for p in windows_kit.rglob("*") if p.is_file()
     )
+
+
+def test_the_kits_workbooks_still_open_and_refresh(windows_kit: Path, tmp_path: Path) -> None:
+    """Their zip times and dates were rewritten after the build: the master refreshes, the template reads."""
+    for name in ("omitama_master.xlsm", "omitama_master.py"):
+        shutil.copyfile(windows_kit / "master" / name, tmp_path / name)
+    done = subprocess.run(
+        [sys.executable, "-m", "kaikaku_xl.cli", "refresh", "-q", str(tmp_path / "omitama_master.xlsm")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    template = openpyxl.load_workbook(windows_kit / "template" / "plan_template.xlsx")
+    assert {"計画", "基本方針", "取組項目", "指標"} <= set(template.sheetnames)
