@@ -26,8 +26,10 @@ meets stop the build with both named (pin one with --constraint).
 
 Reproducible: with the same inputs (this repository, the versions pinned by --constraint, SOURCE_DATE_EPOCH,
 default: the time of the HEAD commit) two builds give the same files, byte for byte. The generated workbooks are
-written with PYTHONHASHSEED=0 and their zip entries and document dates set to SOURCE_DATE_EPOCH. Exception: the
-own wheel is built by the newest setuptools (build isolation), whose version is written into the wheel.
+written with PYTHONHASHSEED=0 and their zip entries and document dates set to SOURCE_DATE_EPOCH; the own wheel
+takes its file times from SOURCE_DATE_EPOCH too (setuptools' bdist_wheel), and its build backend (setuptools,
+whose version the wheel records) is pinned in constraints.txt. What is not pinned: the build machine's Python and
+zlib (the workbooks' deflate streams and openpyxl's part order), so compare kits built on the same setup.
 
 `--cache DIR` (or KAIKAKU_KIT_CACHE) is pip's cache for the downloads, so a second build downloads nothing again.
 """
@@ -148,9 +150,14 @@ class Target:
         ]
 
 
+def host_target() -> Target:
+    """This machine and this Python (the Linux kit of the tests; the build of the own wheel)."""
+    return Target(f"{sys.version_info.major}.{sys.version_info.minor}", windows=False)
+
+
 def targets_for(kind: str, pythons: Sequence[str]) -> list[Target]:
     if kind == "host":
-        return [Target(f"{sys.version_info.major}.{sys.version_info.minor}", windows=False)]
+        return [host_target()]
     return [Target(python, windows=True) for python in pythons]
 
 
@@ -300,8 +307,10 @@ def gather(
 SOURCES = ("pyproject.toml", "README.md", "LICENSE", "src", "udfs")
 
 
-def build_own_wheel(work: Path, env: dict[str, str]) -> Path:
-    """kaikaku-xl's wheel from a clean copy of the sources (no build/ or egg-info left in the repository)."""
+def build_own_wheel(work: Path, env: dict[str, str], constraint: Path | None) -> Path:
+    """kaikaku-xl's wheel from a clean copy of the sources (no build/ or egg-info left in the repository).
+    The build backend comes from the index (build isolation); --constraint pins it too (PIP_CONSTRAINT reaches
+    pip's install of the build requirements), so a rebuild from a kit's constraints.txt uses the same one."""
     source = work / "source"
     source.mkdir()
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info")
@@ -311,6 +320,8 @@ def build_own_wheel(work: Path, env: dict[str, str]) -> Path:
         else:
             shutil.copy2(REPO / name, source / name)
     out = work / "own"
+    if constraint is not None:
+        env = {**env, "PIP_CONSTRAINT": str(constraint)}
     run(
         [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", str(out), str(source)],
         env,
@@ -500,10 +511,47 @@ def write_manifest(out: Path, wheels: Sequence[Wheel], own: Wheel) -> None:
     (out / "MANIFEST.csv").write_bytes(b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8"))
 
 
-def write_constraints(out: Path, wheels: Sequence[Wheel]) -> None:
-    pins = sorted({f"{w.name}=={w.version}" for w in wheels if w.name != canonicalize_name(PACKAGE)})
+def build_backend(own: Wheel) -> str:
+    """The setuptools that built the own wheel, as its WHEEL file says (`Generator: setuptools (80.9.0)`)."""
+    with zipfile.ZipFile(own.path) as zf:
+        (name,) = [n for n in zf.namelist() if n.count("/") == 1 and n.endswith(".dist-info/WHEEL")]
+        generator = email.message_from_bytes(zf.read(name)).get("Generator", "")
+    found = re.fullmatch(r"\s*([\w.-]+) \(([^)]+)\)\s*", generator)
+    return f"{canonicalize_name(found.group(1))}=={found.group(2)}" if found else ""
+
+
+def write_constraints(out: Path, wheels: Sequence[Wheel], own: Wheel, targets: Sequence[Target]) -> None:
+    """Every version in the kit; one that differs between the target Pythons (numpy) once per Python, marked."""
+    lines = set()
+    for name in sorted({w.name for w in wheels} - {canonicalize_name(PACKAGE)}):
+        versions = {
+            t.python: w.version for t in targets for w in wheels if w.name == name and w.tags & t.tags()
+        }
+        if len(set(versions.values())) == 1:
+            lines.add(f"{name}=={next(iter(versions.values()))}")
+        else:
+            lines.update(f'{name}=={version}; python_version == "{py}"' for py, version in versions.items())
+    backend = build_backend(own)
+    if backend:  # what built kaikaku-xl's own wheel (its version is written into the wheel)
+        lines.add(backend)
     header = "# The exact versions of this kit: `python tools/build_kit.py --constraint constraints.txt` rebuilds it.\n"
-    write_text(out / "constraints.txt", header + "\n".join(pins) + "\n", encoding="utf-8")
+    write_text(out / "constraints.txt", header + "\n".join(sorted(lines)) + "\n", encoding="utf-8")
+
+
+def pins_for(constraint: Path, environment: dict[str, str], dest: Path) -> Path:
+    """The lines of a constraints file that hold in one environment, without their markers: pip would evaluate
+    the markers on the machine it runs on, not on the target."""
+    lines = []
+    for text in constraint.read_text(encoding="utf-8").splitlines():
+        text = text.split("#", 1)[0].strip()
+        if not text:
+            continue
+        requirement = Requirement(text)
+        if requirement.marker is None or requirement.marker.evaluate({**environment, "extra": ""}):
+            requirement.marker = None
+            lines.append(str(requirement))
+    dest.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return dest
 
 
 def write_sums(out: Path) -> None:
@@ -523,7 +571,14 @@ class Options:
     out: Path
     targets: tuple[Target, ...]
     extras: tuple[str, ...]
-    pip_options: tuple[str, ...]
+    constraint: Path | None = None
+
+
+def pinned(options: Options, target: Target, work: Path) -> Path | None:
+    """--constraint as it holds for one target (pins_for), or None."""
+    if options.constraint is None:
+        return None
+    return pins_for(options.constraint, target.environment(), work / f"pins-{target.label}.txt")
 
 
 def collect_wheels(options: Options, own: Path, work: Path) -> list[Wheel]:
@@ -533,7 +588,10 @@ def collect_wheels(options: Options, own: Path, work: Path) -> list[Wheel]:
     roots = [Requirement(f"{PACKAGE}{extras}=={version}")]
     chosen: dict[str, Wheel] = {}
     for target in options.targets:
-        for wheel in gather(target, own, roots, work, options.pip_options).reached.values():
+        pins = pinned(options, target, work)
+        for wheel in gather(
+            target, own, roots, work, ["--constraint", str(pins)] if pins else []
+        ).reached.values():
             chosen.setdefault(wheel.path.name, wheel)
     return [chosen[name] for name in sorted(chosen)]
 
@@ -546,7 +604,7 @@ def build(options: Options) -> Path:
     env = build_env(epoch)
     with tempfile.TemporaryDirectory(prefix="kaikaku-kit-") as scratch:
         work = Path(scratch)
-        own = build_own_wheel(work, env)
+        own = build_own_wheel(work, env, pinned(options, host_target(), work))
         wheels = collect_wheels(options, own, work)
         check_xlwings(wheels, env)
         (out / "wheels").mkdir(parents=True, exist_ok=True)
@@ -558,7 +616,7 @@ def build(options: Options) -> Path:
         build_workbooks(out, env, epoch)
         write_texts(out, substitutions(own_wheel, kit_wheels, options))
         write_manifest(out, kit_wheels, own_wheel)
-        write_constraints(out, kit_wheels)
+        write_constraints(out, kit_wheels, own_wheel, options.targets)
         write_sums(out)
     return out
 
@@ -582,10 +640,9 @@ def parse(argv: Sequence[str] | None) -> Options:
     args = parser.parse_args(argv)
     if args.cache:
         os.environ["PIP_CACHE_DIR"] = str(Path(args.cache).resolve())
-    pip_options = ("--constraint", str(args.constraint.resolve())) if args.constraint else ()
-    return Options(
-        args.out.resolve(), tuple(targets_for(args.target, args.python)), tuple(args.extra), pip_options
-    )
+    constraint = args.constraint.resolve() if args.constraint else None
+    targets = tuple(targets_for(args.target, args.python))
+    return Options(args.out.resolve(), targets, tuple(args.extra), constraint)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

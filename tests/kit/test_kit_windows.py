@@ -29,6 +29,7 @@ from kaikaku_xl import __version__
 pytestmark = pytest.mark.slow  # downloads from the package index (cached) and builds the kit: about 30 s
 
 PYTHONS = ("3.11", "3.12")
+OWN_WHEEL = f"kaikaku_xl-{__version__}-py3-none-any.whl"
 
 
 def windows_environment(python: str) -> dict[str, str]:
@@ -169,7 +170,7 @@ def test_sums_cover_every_file_and_the_manifest_gives_each_wheels_licence(window
     assert rows[f"wheels/kaikaku_xl-{__version__}-py3-none-any.whl"][3] == "BSD-3-Clause"
 
 
-def test_addin_is_xlwings_own_and_the_workbooks_carry_the_fixed_time(windows_kit: Path) -> None:
+def test_addin_is_xlwings_own_and_the_built_zips_carry_the_fixed_time(windows_kit: Path) -> None:
     addin = (windows_kit / "addin" / "xlwings.xlam").read_bytes()
     for path in (windows_kit / "wheels").glob("xlwings-*.whl"):
         with zipfile.ZipFile(path) as zf:
@@ -180,9 +181,11 @@ def test_addin_is_xlwings_own_and_the_workbooks_carry_the_fixed_time(windows_kit
                 "xlwings/quickstart_standalone.xlsm",
             } <= set(zf.namelist())
     stamp = datetime.fromtimestamp(int(EPOCH), UTC)
-    for name in ("master/omitama_master.xlsm", "template/plan_template.xlsx"):
+    for name in ("master/omitama_master.xlsm", "template/plan_template.xlsx", f"wheels/{OWN_WHEEL}"):
         with zipfile.ZipFile(windows_kit / name) as zf:
             assert {info.date_time for info in zf.infolist()} == {stamp.timetuple()[:6]}
+            if name.endswith(".whl"):
+                continue
             core = zf.read("docProps/core.xml").decode()
             assert (
                 re.findall(r"<dcterms:\w+[^>]*>([^<]*)<", core) == [stamp.strftime("%Y-%m-%dT%H:%M:%SZ")] * 2
@@ -195,7 +198,11 @@ def test_addin_is_xlwings_own_and_the_workbooks_carry_the_fixed_time(windows_kit
 
 
 def test_two_builds_give_the_same_files(windows_kit: Path, kit_cache: Path, tmp_path: Path) -> None:
-    again = build_kit(tmp_path / "kit", kit_cache)
+    """The second build takes the first one's constraints.txt, as a rebuild for the IT review would."""
+    pins = (windows_kit / "constraints.txt").read_text(encoding="utf-8").splitlines()
+    assert any(p.startswith("pywin32==") for p in pins)
+    assert any(p.startswith("setuptools==") for p in pins)  # what built the own wheel
+    again = build_kit(tmp_path / "kit", kit_cache, "--constraint", str(windows_kit / "constraints.txt"))
     assert (again / "SHA256SUMS").read_bytes() == (windows_kit / "SHA256SUMS").read_bytes()
     files = sorted(p.relative_to(again).as_posix() for p in again.rglob("*") if p.is_file())
     assert files == sorted(
