@@ -74,6 +74,7 @@ TEMPLATE = "template/plan_template.xlsx"
 ADDIN = "addin/xlwings.xlam"
 ADDIN_IN_WHEEL = "xlwings/addin/xlwings.xlam"
 SUMS = "SHA256SUMS"
+GUIDE = Path("docs/excel_setup_ja.md")
 # Notes for the IT review beyond a wheel's licence field.
 NOTES = {
     "xlwings": "xlwings/pro 以下のみ PolyForm Noncommercial 1.0.0（LICENSE_PRO.txt、政府機関の利用は許諾対象）。"
@@ -457,6 +458,8 @@ def substitutions(own: Wheel, wheels: Sequence[Wheel], options: Options) -> dict
 
 
 def write_texts(out: Path, values: dict[str, str]) -> None:
+    (out / GUIDE).parent.mkdir(parents=True, exist_ok=True)
+
     def fill(name: str) -> str:
         return Template((TEMPLATES / name).read_text(encoding="utf-8")).substitute(values)
 
@@ -465,6 +468,10 @@ def write_texts(out: Path, values: dict[str, str]) -> None:
     write_text(out / "uninstall.bat", fill("uninstall.bat"), encoding="cp932")
     # Notepad opens UTF-8 with a BOM as UTF-8 in every Windows version.
     write_text(out / "README_導入手順.txt", fill("README_導入手順.txt"), encoding="utf-8", bom=True)
+    guide = (REPO / "docs" / GUIDE.name).read_text(
+        encoding="utf-8"
+    )  # the staff's guide, as in the repository
+    write_text(out / GUIDE, guide, encoding="utf-8", bom=True)
     write_text(out / "verify_kit.py", fill("verify_kit.py"), encoding="utf-8")
 
 
@@ -502,6 +509,7 @@ def write_manifest(out: Path, wheels: Sequence[Wheel], own: Wheel) -> None:
         [ADDIN, "xlwings", str(xlwings.version), xlwings.licence, "", "xlwings が配布するアドインそのもの"],
         [TEMPLATE, *own_row, "", "計画ワークブック（記入用）"],
     ]
+    rows.append([GUIDE.as_posix(), *own_row, "", "Excel での準備と使い方（職員・情報政策担当向け）"])
     for name in ("install.bat", "uninstall.bat", "verify_kit.py", "README_導入手順.txt", "constraints.txt"):
         rows.append([name, *own_row, "", "キットの手順・確認用"])
     buffer = io.StringIO()
