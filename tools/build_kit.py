@@ -660,10 +660,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KitError as error:
         print(f"エラー: {error}", file=sys.stderr)
         return 1
-    count = len(list((out / "wheels").glob("*.whl")))
-    print(
-        f"キットを作成しました: {out}（ホイール {count} 個、{', '.join(t.label for t in options.targets)}）"
-    )
+    wheels = wheels_in(out / "wheels")
+    labels = ", ".join(t.label for t in options.targets)
+    print(f"キットを作成しました: {out}（ホイール {len(wheels)} 個、{labels}）")
+    print("ライセンス（各ホイールのメタデータより。ファイルごとの一覧は MANIFEST.csv）:")
+    print(licence_lines(wheels))
     return 0
 
 
