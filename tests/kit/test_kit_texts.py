@@ -86,6 +86,7 @@ def test_install_bat_takes_the_offline_route_and_checks_the_result(windows_kit: 
         '-m pip install --no-index --find-links "%KIT%wheels"',
         'xlwings.exe" addin install',
         'xlwings.exe" config create --force',
+        'type nul > "%MARK%"',  # after its own xlwings.conf: a second run keeps the user's backup
         'kaikaku.exe" --version',
         'if not exist "%VENV%\\xlwings64-0.37.8.dll" goto :no_dll',
         'kaikaku.exe" init -q --xlsm "%CHECK%\\kit_check.xlsm"',

@@ -18,6 +18,8 @@ set "DEST=%~1"
 if "%DEST%"=="" set "DEST=%LOCALAPPDATA%\kaikaku-xl"
 set "VENV=%DEST%\venv"
 set "CONF=%USERPROFILE%\.xlwings\xlwings.conf"
+rem Left by step 5, so that running install.bat again does not take its own xlwings.conf for the user's.
+set "MARK=%USERPROFILE%\.xlwings\kaikaku-xl.installed"
 
 echo ============================================================
 echo  kaikaku-xl ${version} のインストール（オフライン）
@@ -50,10 +52,11 @@ echo [4/6] kaikaku-xl と必要なパッケージをキットからインスト�
 if errorlevel 1 goto :fail
 
 echo [5/6] Excel に xlwings ${xlwings} のアドインを登録しています（Excel が画面に出ずに起動します）...
-if exist "%CONF%" if not exist "%CONF%.before-kaikaku" copy /y "%CONF%" "%CONF%.before-kaikaku" >nul
+if exist "%CONF%" if not exist "%MARK%" copy /y "%CONF%" "%CONF%.before-kaikaku" >nul
 "%VENV%\Scripts\xlwings.exe" addin install
 "%VENV%\Scripts\xlwings.exe" config create --force
 if errorlevel 1 goto :fail
+type nul > "%MARK%"
 if not exist "%APPDATA%\Microsoft\Excel\XLSTART\xlwings.xlam" echo   注意: アドインを登録できませんでした。Excel を閉じてから、もう一度実行してください。マクロ付きマスターはアドインなしでも動きます。
 echo   Excel が使う Python: %VENV%\Scripts\python.exe（%CONF% に記録）
 

@@ -10,6 +10,7 @@ if "%DEST%"=="" set "DEST=%LOCALAPPDATA%\kaikaku-xl"
 set "VENV=%DEST%\venv"
 set "CONF=%USERPROFILE%\.xlwings\xlwings.conf"
 set "ADDIN=%APPDATA%\Microsoft\Excel\XLSTART\xlwings.xlam"
+set "MARK=%USERPROFILE%\.xlwings\kaikaku-xl.installed"
 
 echo kaikaku-xl をアンインストールします: %VENV%
 echo.
@@ -24,6 +25,7 @@ goto :remove_venv
 move /y "%CONF%.before-kaikaku" "%CONF%" >nul
 echo   インストール前の %CONF% を戻しました。
 :remove_venv
+if exist "%MARK%" del "%MARK%"
 echo [3/3] 仮想環境を削除しています...
 if exist "%VENV%" rmdir /s /q "%VENV%"
 rem Only an empty install folder is removed: never a folder that holds anything else.
