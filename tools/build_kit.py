@@ -475,7 +475,28 @@ def write_texts(out: Path, values: dict[str, str]) -> None:
     write_text(out / "verify_kit.py", fill("verify_kit.py"), encoding="utf-8")
 
 
-def write_manifest(out: Path, wheels: Sequence[Wheel], own: Wheel) -> None:
+def extract_licences(wheels: Sequence[Wheel], out: Path) -> list[tuple[str, Wheel]]:
+    """The licence texts each wheel declares (License-File), under licenses/<package>-<version>/, for the IT
+    review; one copy per package version (the cp311 and cp312 wheels of one release carry the same texts)."""
+    written: list[tuple[str, Wheel]] = []
+    for wheel in wheels:
+        folder = f"licenses/{wheel.name}-{wheel.version}"
+        with zipfile.ZipFile(wheel.path) as zf:
+            names = set(zf.namelist())
+            dist = next(n.split("/")[0] for n in names if n.split("/")[0].endswith(".dist-info"))
+            for declared in wheel.metadata.get_all("License-File") or []:
+                found = [p for p in (f"{dist}/licenses/{declared}", f"{dist}/{declared}") if p in names]
+                target = out / folder / declared
+                if found and not target.exists():
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    target.write_bytes(zf.read(found[0]))
+                    written.append((f"{folder}/{declared}", wheel))
+    return written
+
+
+def write_manifest(
+    out: Path, wheels: Sequence[Wheel], own: Wheel, texts: Sequence[tuple[str, Wheel]]
+) -> None:
     """MANIFEST.csv (UTF-8 with BOM: Excel opens it as UTF-8): one row per file of the kit."""
     rows = []
     for wheel in sorted(wheels, key=lambda w: w.path.name):
@@ -510,6 +531,11 @@ def write_manifest(out: Path, wheels: Sequence[Wheel], own: Wheel) -> None:
         [TEMPLATE, *own_row, "", "計画ワークブック（記入用）"],
     ]
     rows.append([GUIDE.as_posix(), *own_row, "", "Excel での準備と使い方（職員・情報政策担当向け）"])
+    for path, wheel in texts:
+        name = wheel.metadata.get("Name") or wheel.name
+        rows.append(
+            [path, name, str(wheel.version), wheel.licence, "", "ライセンス本文（ホイールの中のもの）"]
+        )
     for name in ("install.bat", "uninstall.bat", "verify_kit.py", "README_導入手順.txt", "constraints.txt"):
         rows.append([name, *own_row, "", "キットの手順・確認用"])
     buffer = io.StringIO()
@@ -623,7 +649,7 @@ def build(options: Options) -> Path:
         extract_addin(kit_wheels, out)
         build_workbooks(out, env, epoch)
         write_texts(out, substitutions(own_wheel, kit_wheels, options))
-        write_manifest(out, kit_wheels, own_wheel)
+        write_manifest(out, kit_wheels, own_wheel, extract_licences(kit_wheels, out))
         write_constraints(out, kit_wheels, own_wheel, options.targets)
         write_sums(out)
     return out

@@ -167,6 +167,7 @@ def test_sums_cover_every_file_and_the_manifest_gives_each_wheels_licence(window
         assert licence == declared.strip(), path.name
         assert f"{package} {version}: {licence}" in readme
     assert "BSD" in rows["addin/xlwings.xlam"][3]
+    assert {"licenses/xlwings-0.37.8/LICENSE.txt", "licenses/xlwings-0.37.8/LICENSE_PRO.txt"} <= files
     assert rows[f"wheels/kaikaku_xl-{__version__}-py3-none-any.whl"][3] == "BSD-3-Clause"
 
 
@@ -223,3 +224,20 @@ def test_the_kits_workbooks_still_open_and_refresh(windows_kit: Path, tmp_path: 
     assert done.returncode == 0, done.stdout + done.stderr
     template = openpyxl.load_workbook(windows_kit / "template" / "plan_template.xlsx")
     assert {"計画", "基本方針", "取組項目", "指標"} <= set(template.sheetnames)
+
+
+def test_every_declared_licence_text_is_in_the_kit(windows_kit: Path) -> None:
+    for path in sorted((windows_kit / "wheels").glob("*.whl")):
+        meta = metadata(path)
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+            (dist,) = {n.split("/")[0] for n in names if n.split("/")[0].endswith(".dist-info")}
+            for declared in meta.get_all("License-File") or []:
+                inside = [p for p in (f"{dist}/licenses/{declared}", f"{dist}/{declared}") if p in names]
+                copy = (
+                    windows_kit
+                    / "licenses"
+                    / f"{canonicalize_name(meta['Name'])}-{meta['Version']}"
+                    / declared
+                )
+                assert copy.read_bytes() == zf.read(inside[0]), (path.name, declared)
