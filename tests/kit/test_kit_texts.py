@@ -53,6 +53,21 @@ def test_walk_uses_the_targets_markers_not_the_build_machines(tmp_path: Path) ->
         assert (host.missing, set(host.reached)) == ([], {"app", "linuxonly"})
 
 
+def test_pins_hold_per_target_python(tmp_path: Path) -> None:
+    """A kit's constraints.txt pins numpy per Python; each target gets its own line, without the marker (pip
+    would evaluate it on the build machine)."""
+    tool = load_tool()
+    constraints = tmp_path / "constraints.txt"
+    constraints.write_text(
+        '# comment\nnumpy==2.4.6; python_version == "3.11"\nnumpy==2.5.5; python_version == "3.12"\npywin32==312\n',
+        encoding="utf-8",
+    )
+    for python, numpy in (("3.11", "2.4.6"), ("3.12", "2.5.5")):
+        target = tool.Target(python, windows=True)
+        pins = tool.pins_for(constraints, target.environment(), tmp_path / f"{python}.txt")
+        assert pins.read_text(encoding="utf-8").splitlines() == [f"numpy=={numpy}", "pywin32==312"]
+
+
 def batch_lines(kit: Path, name: str) -> list[str]:
     data = (kit / name).read_bytes()
     assert b"\n" not in data.replace(b"\r\n", b""), f"{name}: every line ends in CRLF"
