@@ -9,6 +9,8 @@ the master's own columns, and `export`. One 対象外 item and one item not grad
 from __future__ import annotations
 
 import json
+import re
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -213,3 +215,10 @@ def test_the_export_prints_the_scores(master: Path, tmp_path: Path) -> None:
     assert [list(r[1:7]) for r in whole] == [[24, 84, 120, 0.7, 1, 1]]
     html = next(out.glob("*.html")).read_text(encoding="utf-8")
     assert "評価の得点率" in html and "70.0%" in html
+    pdf = subprocess.run(
+        ["pdftotext", "-layout", str(next(out.glob("*.pdf"))), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "評価の得点率" in pdf and re.search(r"全体\s+24\s+84\s+120\s+70\.0%\s+1\s+1", pdf)
