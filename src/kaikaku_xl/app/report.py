@@ -308,9 +308,10 @@ def print_table(report: Report) -> None:
         )
     for p in report.policies:
         counts = " ".join(f"{g}:{n}" for g, n in p.counts.items())
+        score = f" 得点率 {format_percent(p.score_rate)}" if report.scale.points is not None else ""
         print(
             f"基本方針{p.group}: {counts} 平均進捗率 {format_percent(p.mean_progress)} "
-            f"累計効果額 {format_yen(p.effect_cumulative)}"
+            f"累計効果額 {format_yen(p.effect_cumulative)}{score}"
         )
     e = report.effects
     print(f"単年度効果額 {format_yen(e.single_year)} / 計画期間累計 {format_yen(e.cumulative)}")
