@@ -26,6 +26,7 @@ from kaikaku_xl.export.report import (
 from kaikaku_xl.master.load import Loaded, load
 from kaikaku_xl.metrics.frames import Results
 from kaikaku_xl.metrics.items import exclusion_proposals
+from kaikaku_xl.metrics.rollups import SCORE_KEYS
 from kaikaku_xl.plan import ItemNo, Plan, item_no
 from kaikaku_xl.plan.numformat import default_decimals
 from kaikaku_xl.plan.scale import EXCLUDED, GRADES, NOT_GRADED
@@ -96,6 +97,7 @@ def _rollups(frame: pd.DataFrame, labels: tuple[str, ...] = GRADES) -> tuple[Rol
                     "effect_plan_attainment",
                     "effect_plan_attainment_cumulative",
                     "effect_share",
+                    *SCORE_KEYS,  # 得点・満点・得点率 where the scale has 点数 (else None, not in the JSON)
                 ),
             ),
         )
@@ -306,9 +308,10 @@ def print_table(report: Report) -> None:
         )
     for p in report.policies:
         counts = " ".join(f"{g}:{n}" for g, n in p.counts.items())
+        score = f" 得点率 {format_percent(p.score_rate)}" if report.scale.points is not None else ""
         print(
             f"基本方針{p.group}: {counts} 平均進捗率 {format_percent(p.mean_progress)} "
-            f"累計効果額 {format_yen(p.effect_cumulative)}"
+            f"累計効果額 {format_yen(p.effect_cumulative)}{score}"
         )
     e = report.effects
     print(f"単年度効果額 {format_yen(e.single_year)} / 計画期間累計 {format_yen(e.cumulative)}")

@@ -19,7 +19,6 @@ from kaikaku_xl.export.cells import (
 from kaikaku_xl.export.effect_tables import by_year_table
 from kaikaku_xl.export.report import Report
 from kaikaku_xl.plan import Plan
-from kaikaku_xl.plan.scale import GRADES
 
 
 def section_table(report: Report, plan: Plan) -> list[Table]:
@@ -30,7 +29,7 @@ def section_table(report: Report, plan: Plan) -> list[Table]:
     figures = [
         Figure("取組項目数", 11, "items", COUNT),
         Figure("評価対象", 11, "graded", COUNT),
-        *(Figure(f"{g}の割合", 10, f"shares/{g}", PERCENT) for g in GRADES),
+        *(Figure(f"{g}の割合", 10, f"shares/{g}", PERCENT) for g in report.scale.labels),
         Figure("平均進捗率", 11, "mean_progress", PERCENT),
     ]
     rows = []

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import Field, asdict, dataclass, fields, is_dataclass
 from typing import Any, ClassVar
 
+from kaikaku_xl.metrics.rollups import SCORE_KEYS
 from kaikaku_xl.plan import ItemNo
 from kaikaku_xl.plan.scale import GradeScale
 from kaikaku_xl.plan.scale_rows import scale_to_rows
@@ -127,6 +128,12 @@ class Rollup(_Record):
     effect_plan_attainment: Number = None  # effect_year ÷ effect_plan_year
     effect_plan_attainment_cumulative: Number = None  # effect_cumulative ÷ effect_plan_cumulative
     effect_share: Number = None  # effect_year ÷ the sum over the groups (分野別割合)
+    # A scale whose grades have 点数 (鴨川): 得点 = Σ points of the graded items, 満点 = graded × the top grade's
+    # points, 得点率 = score ÷ full_score (None: no item graded). Items − and 対象外 are in neither (see counts).
+    # Only in the JSON of a plan whose scale has points (SCORE_KEYS; a plan without is unchanged).
+    score: Number = None
+    full_score: Number = None
+    score_rate: Number = None
 
     def to_dict(self, key: str = "group") -> dict[str, Any]:
         return {(key if name == "group" else name): value for name, value in super().to_dict().items()}
@@ -214,6 +221,8 @@ class Report(_Record):
                 "sections": [s.to_dict("section") for s in self.sections],
                 **{k: out[k] for k in keys[at:]},
             }
+        if self.scale.points is None:  # no 点数: no 得点・満点・得点率 keys (the JSON as before)
+            _drop_scores(out)
         return out
 
     @property
@@ -231,3 +240,13 @@ class Report(_Record):
         for i, m in enumerate(self.measures):
             out.setdefault(m.item, []).append((i, m))
         return out
+
+
+def _drop_scores(out: dict[str, Any]) -> None:
+    """The roll-ups of the JSON without SCORE_KEYS (a scale without 点数)."""
+    for key in ("policies", "departments", "sections"):
+        for row in out.get(key) or ():
+            for name in SCORE_KEYS:
+                row.pop(name, None)
+    for name in SCORE_KEYS:
+        out["total"].pop(name, None)

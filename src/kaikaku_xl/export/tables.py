@@ -8,12 +8,14 @@ from __future__ import annotations
 from kaikaku_xl.export.cells import (
     COUNT,
     PERCENT,
+    Cell,
     Column,
     Figure,
     FigureRow,
     Group,
     Table,
     center,
+    count_cell,
     display_measure_unit,
     figure_table,
     fiscal_year_label,
@@ -21,7 +23,7 @@ from kaikaku_xl.export.cells import (
     percent_cell,
     text,
 )
-from kaikaku_xl.export.report import ItemResult, MeasureResult, Report
+from kaikaku_xl.export.report import ItemResult, MeasureResult, Report, Rollup
 from kaikaku_xl.plan import MONEY_KINDS, Plan
 from kaikaku_xl.plan.scale import EXCLUDED, GRADE_LABELS, NOT_ENTERED, NOT_GRADED, GradeScale
 from kaikaku_xl.rounding import format_number, is_missing
@@ -114,7 +116,74 @@ def summary_tables(report: Report, names: dict[int, str], unit: str) -> list[Tab
             "その分は効果額に含まれていません（0ではなく未集計）。",
         ],
     )
-    return [counts, shares]
+    return [counts, shares, *score_table(report, names)]
+
+
+def _points_decimals(scale: GradeScale) -> int:
+    """The decimals that show every grade's 点数 (0 for 5・4・3・2・1; 1 for 2.5)."""
+    points = scale.points or {}
+    return next((d for d in range(4) if all((p * 10**d).denominator == 1 for p in points.values())), 4)
+
+
+def _score_row(label: str, row: Rollup, ref: str, decimals: int) -> list[Cell]:
+    return [
+        text(label),
+        count_cell(row.graded, f"{ref}/graded"),
+        measure_value_cell(row.score, "点", "円", f"{ref}/score", decimals),
+        measure_value_cell(row.full_score, "点", "円", f"{ref}/full_score", decimals),
+        percent_cell(row.score_rate, f"{ref}/score_rate"),
+        count_cell(row.counts[NOT_GRADED], f"{ref}/counts/{NOT_GRADED}"),
+        count_cell(row.counts[EXCLUDED], f"{ref}/counts/{EXCLUDED}"),
+    ]
+
+
+def score_table(report: Report, names: dict[int, str]) -> list[Table]:
+    """得点・満点・得点率 of every roll-up (基本方針, 推進項目, 主要担当課, the whole plan) when the plan's grades have
+    点数 (鴨川's 達成率 = Σ点 ÷ 満点); none otherwise."""
+    scale = report.scale
+    if scale.points is None:
+        return []
+    decimals = _points_decimals(scale)
+    top = max(scale.points.values())
+    policies = [
+        _score_row(policy_label(p.group, names), p, f"/policies/{i}", decimals)
+        for i, p in enumerate(report.policies)
+    ]
+    sections = [
+        _score_row(f"推進項目{s.group}", s, f"/sections/{i}", decimals) for i, s in enumerate(report.sections)
+    ]
+    departments = [
+        _score_row(str(d.group), d, f"/departments/{i}", decimals) for i, d in enumerate(report.departments)
+    ]
+    groups = [
+        Group("基本方針別", policies),
+        *([Group("推進項目別", sections)] if sections else []),
+        Group("主要担当課別", departments),
+        Group(None, [_score_row("全体", report.total, "/total", decimals)]),
+    ]
+    points = "・".join(f"{g} {format_number(float(p), decimals)}点" for g, p in scale.points.items())
+    return [
+        Table(
+            key="grade_scores",
+            caption=f"評価の得点率（{fiscal_year_label(report.evaluation_year)}）",
+            columns=[
+                Column("区分", 38),
+                Column("評価対象", 11, "right"),
+                Column("得点", 11, "right"),
+                Column("満点", 11, "right"),
+                Column("得点率", 11, "right"),
+                Column(f"{NOT_GRADED}（未入力・評価不能）", 16, "right"),
+                Column(EXCLUDED, 9, "right"),
+            ],
+            groups=groups,
+            unit_note="単位：点・件",
+            notes=[
+                f"評価の点数：{points}。得点は評価対象の項目の点数の合計、満点は評価対象の項目数 × "
+                f"{format_number(float(top), decimals)}点（最上位の評価の点数）、得点率 ＝ 得点 ÷ 満点。",
+                f"{NOT_GRADED}（未入力・評価不能）と対象外の項目は得点にも満点にも含めません（件数は右の列）。",
+            ],
+        )
+    ]
 
 
 def _measure_note(m: MeasureResult, *, secondary: bool, year: int) -> str:

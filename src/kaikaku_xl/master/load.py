@@ -242,7 +242,11 @@ class MasterLoader:
             self.layout = c.Layout(years=years, plan_years=plan_years)
         else:
             self.layout = c.Layout(
-                years=years, plan_years=plan_years, grades=self.scale.labels, own_scale=True
+                years=years,
+                plan_years=plan_years,
+                grades=self.scale.labels,
+                own_scale=True,
+                points=self.scale.points is not None,
             )
 
     def require_inputs(self) -> None:

@@ -137,18 +137,19 @@ def evaluate(inputs: Inputs, settings: Settings) -> Results:
     measures = measures[measures["item"].isin(set(run_items["item"]))].reset_index(drop=True)
     items = grade_items(inputs, measures, year, settings, run_items)
     totals, item_effects = _effects(inputs, grid, effects, planned, year)
-    labels = GradeScale.of(settings).labels
+    scale = GradeScale.of(settings)
+    labels, points = scale.labels, scale.points  # points: the roll-ups' 得点・満点・得点率 (None: no 点数)
     return Results(
         evaluation_year=year,
         measures=measures,
         measure_years=grid,
         items=items,
         effects=totals,
-        policies=rollup(items, measures, item_effects, "policy", labels),
-        leads=rollup(items, measures, item_effects, "lead", labels),
-        total=rollup(items, measures, item_effects, None, labels),
+        policies=rollup(items, measures, item_effects, "policy", labels, points),
+        leads=rollup(items, measures, item_effects, "lead", labels, points),
+        total=rollup(items, measures, item_effects, None, labels, points),
         item_effects=item_effects,
-        sections=section_rollup(items, measures, item_effects, labels),
+        sections=section_rollup(items, measures, item_effects, labels, points),
     )
 
 

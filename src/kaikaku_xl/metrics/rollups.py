@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from fractions import Fraction
+
 import numpy as np
 import pandas as pd
 
@@ -28,18 +31,40 @@ def _known_sum(values: np.ndarray) -> float:
     return exact_sum(values.tolist())
 
 
+Points = Mapping[str, Fraction]  # each grade's 点数 (GradeScale.points), best grade first
+SCORE_KEYS = ("score", "full_score", "score_rate")  # 得点・満点・得点率: only where the scale has 点数
+
+
+def score(counts: Mapping[str, int], points: Points) -> dict[str, float]:
+    """得点 (Σ points of the graded items), 満点 (graded items × the top grade's points) and 得点率 (得点 ÷ 満点,
+    the exact ratio as a float), from a group's grade counts; − and 対象外 are in neither. NaN when no item is
+    graded (a score of nothing is not known, never 0)."""
+    graded = sum(counts.get(g, 0) for g in points)
+    if not graded:
+        return {"score": float("nan"), "full_score": float("nan"), "score_rate": float("nan")}
+    total = sum((p * counts.get(g, 0) for g, p in points.items()), Fraction(0))
+    full = graded * max(points.values())
+    return {
+        "score": float(total),
+        "full_score": float(full),
+        "score_rate": float(total / full) if full else float("nan"),
+    }
+
+
 def rollup(
     items: pd.DataFrame,
     measures: pd.DataFrame,
     item_effects: pd.DataFrame,
     by: str | None,
     labels: tuple[str, ...] = GRADES,
+    points: Points | None = None,
 ) -> pd.DataFrame:
     """Grade counts, shares of graded items, mean 進捗率 and effect totals per group.
 
     items: item, policy, lead, grade. measures: item, measure_id, progress, counted.
     item_effects: item, single_year, cumulative (counted measure effects + ledger, per item).
     by: "policy", "lead" or None for the whole plan. labels: the plan's grades, best first (counted and shared).
+    points: the scale's 点数, when it gives them: adds score, full_score and score_rate (see `score`).
     Arrays and one grouping per table (shared by refresh and KK_ROLLUP): no frame filtered per group.
     """
     key = by or "_all"
@@ -71,6 +96,8 @@ def rollup(
             row[f"n_{g}"] = n
         for g in labels:
             row[f"share_{g}"] = counts[g] / n_graded if n_graded else float("nan")
+        if points is not None:
+            row.update(score(counts, points))
         at = in_measures.get(group, empty)
         rates = progress[at]
         known = int(np.count_nonzero(~np.isnan(rates)))
@@ -91,14 +118,18 @@ def rollup(
 
 
 def section_rollup(
-    items: pd.DataFrame, measures: pd.DataFrame, item_effects: pd.DataFrame, labels: tuple[str, ...] = GRADES
+    items: pd.DataFrame,
+    measures: pd.DataFrame,
+    item_effects: pd.DataFrame,
+    labels: tuple[str, ...] = GRADES,
+    points: Points | None = None,
 ) -> pd.DataFrame:
     """The roll-up per 推進項目 (the middle level of a three-level plan), in the plan's natural order; empty
     for a two-level plan. Items without a 推進項目 are in no row of it (they still count in their 基本方針)."""
     if "section" not in items or not items["section"].map(lambda v: isinstance(v, str)).any():
         return pd.DataFrame()
     keyed = items.assign(section=items["section"].where(items["section"].map(lambda v: isinstance(v, str))))
-    frame = rollup(keyed, measures, item_effects, "section", labels)
+    frame = rollup(keyed, measures, item_effects, "section", labels, points)
     # 分野別割合 of the whole year's 財政効果額 (items without a 推進項目 included), not of the sections' sum
     frame["effect_share"] = ratio(
         frame["effect_year"], rollup(items, measures, item_effects, None, labels)["effect_year"].iloc[0]

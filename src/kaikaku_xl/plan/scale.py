@@ -45,6 +45,7 @@ class Grade:
     basis: str = BASIS_OTHERWISE
     threshold: Fraction | None = None  # for 進捗率 / 計画比
     explain: bool = False  # 要説明: an item with this grade needs 取組実績・課題・今後の方向性
+    points: Fraction | None = None  # 点数 (鴨川: 5..1 点): the roll-ups then show 得点・満点・得点率
 
     @property
     def title(self) -> str:
@@ -129,6 +130,13 @@ class GradeScale:
         """The grades that ask for 取組実績・課題・今後の方向性 (要説明)."""
         return tuple(g.label for g in self.grades if g.explain)
 
+    @property
+    def points(self) -> dict[str, Fraction] | None:
+        """Each grade's 点数 when the scale gives them (every grade or none, scale_rows checks), else None."""
+        if not self.grades or any(g.points is None for g in self.grades):
+            return None
+        return {g.label: g.points for g in self.grades if g.points is not None}
+
     def grade(self, label: str) -> Grade:
         return next(g for g in self.grades if g.label == label)
 
@@ -163,8 +171,6 @@ class GradeScale:
     def decide(self, rate: Fraction | None, planned_progress: Fraction | None) -> str:
         """The grade of an exact rate; a value exactly on a line gets the higher grade. − when not computable
         (or when the scale is typed)."""
-        pass
-
         if rate is None or planned_progress is None or self.typed:
             return NOT_GRADED
         for g in self.grades[:-1]:

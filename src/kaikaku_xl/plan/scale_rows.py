@@ -1,7 +1,8 @@
 """A grade scale as rows (the plan's [[grades]], the plan workbook's 評価区分 sheet, the master's 評価区分 table):
 read with every mistake found at once (row, column key, Japanese message), and written back.
 
-Row keys: label, name, color, basis, threshold, explain (contract.PLAN_GRADES / GRADE_SCALE).
+Row keys: label, name, color, basis, threshold, explain, points (contract.PLAN_GRADES / GRADE_SCALE; points, the
+grade's 点数, is optional: a scale gives every grade points or none).
 """
 
 from __future__ import annotations
@@ -59,6 +60,28 @@ def _threshold(value: Any) -> Fraction | None:
     return number if number is not None and abs(number) <= MAX_THRESHOLD else None
 
 
+MAX_POINTS = 1_000_000  # a larger 点数 is a slip
+
+
+def _points(value: Any) -> Fraction | None:
+    """A grade's 点数 exactly (5, "5", "５点", 2.5); None when it is not a usable number (text, negative, too large).
+    A blank cell is no points (the caller tells blank from wrong)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        number = typed(value)
+    else:
+        text = _nfkc(value).replace(",", "").removesuffix("点").strip()
+        try:
+            decimal = Decimal(text)
+        except (InvalidOperation, ValueError):
+            return None
+        if not decimal.is_finite() or abs(decimal) > MAX_POINTS:
+            return None
+        number = Fraction(decimal)
+    return number if number is not None and 0 <= number <= MAX_POINTS else None
+
+
 def _color(value: Any) -> str | None:
     text = _nfkc(value).lstrip("#").upper()
     return text if re.fullmatch(r"[0-9A-F]{6}", text) else None
@@ -88,7 +111,7 @@ def scale_from_rows(rows: list[dict[str, Any]]) -> tuple[GradeScale | None, list
         return None, problems
     if len(rows) < 2:
         problems.append((0, "label", "評価は2段階以上にしてください。"))
-    problems += _order(rows) + _list_problems(rows)
+    problems += _order(rows) + _points_order(rows) + _list_problems(rows)
     if problems:
         return None, problems
     return GradeScale(tuple(grades), custom=True), problems
@@ -100,7 +123,10 @@ def _grade(row: dict[str, Any]) -> Grade:
     threshold = _threshold(row.get("threshold")) if basis in LINE_BASES else None
     color = _color(row.get("color")) if _nfkc(row.get("color")) else ""
     explain = bool(_explain(row.get("explain")))
-    return Grade(_nfkc(row.get("label")), _nfkc(row.get("name")), color or "", basis, threshold, explain)
+    points = _points(row.get("points")) if _nfkc(row.get("points")) else None
+    return Grade(
+        _nfkc(row.get("label")), _nfkc(row.get("name")), color or "", basis, threshold, explain, points
+    )
 
 
 def _row_problems(i: int, row: dict[str, Any], seen: dict[str, int]) -> list[Problem]:
@@ -112,6 +138,7 @@ def _row_problems(i: int, row: dict[str, Any], seen: dict[str, int]) -> list[Pro
         _threshold_problem(row.get("threshold"), basis, label),
         _color_problem(row.get("color")),
         _explain_problem(row.get("explain")),
+        _points_problem(row.get("points"), label),
     ]
     if found[0] is None:
         seen[label.upper()] = i
@@ -185,6 +212,48 @@ def _explain_problem(raw: Any) -> Found:
     return None
 
 
+def _points_problem(raw: Any, label: str) -> Found:
+    if _nfkc(raw) and _points(raw) is None:
+        return (
+            "points",
+            f"評価「{label}」の点数「{_nfkc(raw)}」は使えません。0 以上の数値を入力してください（例: 5）。",
+        )
+    return None
+
+
+def _points_order(rows: list[dict[str, Any]]) -> list[Problem]:
+    """Points are given to every grade or to none, and fall from the best grade down (the top grade's points are
+    the 満点 of an item)."""
+    given = [_nfkc(r.get("points")) != "" for r in rows]
+    if any(given) and not all(given):
+        return [
+            (
+                i,
+                "points",
+                f"評価「{_nfkc(rows[i].get('label'))}」の点数が空欄です。点数はすべての評価に入力するか、"
+                "すべて空欄にしてください。",
+            )
+            for i, ok in enumerate(given)
+            if not ok
+        ]
+    out: list[Problem] = []
+    previous: tuple[int, Fraction] | None = None
+    for i, row in enumerate(rows):
+        if (value := _points(row.get("points"))) is None:
+            continue
+        if previous is not None and value >= previous[1]:
+            out.append(
+                (
+                    i,
+                    "points",
+                    f"点数 {_nfkc(row.get('points'))} が上の評価（{previous[0] + 1}行目）の点数以上です。"
+                    "上の評価ほど大きくしてください（最上位の評価の点数が満点になります）。",
+                )
+            )
+        previous = (i, value)
+    return out
+
+
 def _order(rows: list[dict[str, Any]]) -> list[Problem]:
     """The rules in order: typed scales are typed throughout; a computed scale ends with one それ以外, and on
     each basis the thresholds fall from the best grade down."""
@@ -239,7 +308,9 @@ def _decimal(value: Fraction | None) -> Any:
 
 
 def scale_to_rows(scale: GradeScale, as_json: bool = False) -> list[dict[str, Any]]:
-    """The scale as rows: cell values (要説明 はい/いいえ), or JSON values (explain true/false)."""
+    """The scale as rows: cell values (要説明 はい/いいえ, 点数 blank without points), or JSON values (explain
+    true/false; points only for a scale with points, so the JSON of a scale without is unchanged)."""
+    with_points = not as_json or scale.points is not None
     return [
         {
             "label": g.label,
@@ -248,6 +319,7 @@ def scale_to_rows(scale: GradeScale, as_json: bool = False) -> list[dict[str, An
             "basis": g.basis,
             "threshold": _decimal(g.threshold),
             "explain": g.explain if as_json else (YES if g.explain else NO),
+            **({"points": _decimal(g.points)} if with_points else {}),
         }
         for g in scale.grades
     ]

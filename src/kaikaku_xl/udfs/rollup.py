@@ -12,7 +12,7 @@ import pandas as pd
 import xlwings as xw
 
 from kaikaku_xl.master import contract as c
-from kaikaku_xl.metrics.rollups import WHOLE_PLAN, rollup
+from kaikaku_xl.metrics.rollups import SCORE_KEYS, WHOLE_PLAN, Points, rollup
 from kaikaku_xl.plan import item_no
 from kaikaku_xl.plan.scale import EXCLUDED, GRADES, NOT_GRADED, GradeScale
 from kaikaku_xl.plan.settings import Settings
@@ -36,13 +36,14 @@ def _group_key(value: Any) -> Any:
     return int(n) if math.isfinite(n) and float(n).is_integer() else text(value)
 
 
-def rollup_keys(labels: tuple[str, ...] = GRADES) -> tuple[str, ...]:
-    """The KK_ROLLUP columns for a scale's labels (S..D by default)."""
+def rollup_keys(labels: tuple[str, ...] = GRADES, points: bool = False) -> tuple[str, ...]:
+    """The KK_ROLLUP columns for a scale's labels (S..D by default); points: the scale has 点数."""
     return (
         "items",
         "graded",
         *(f"n_{g}" for g in (*labels, NOT_GRADED, EXCLUDED)),
         *(f"share_{g}" for g in labels),
+        *(SCORE_KEYS if points else ()),
         "mean_progress",
         "effect_year",
     )
@@ -59,6 +60,7 @@ def _rollup_frame(
     measure_items: Any,
     progresses: Any,
     labels: tuple[str, ...] = GRADES,
+    points: Points | None = None,
 ) -> pd.DataFrame:
     keys = [_key(v) for v in column(groups, "raw", "区分").tolist()]  # _key remembers each distinct value
     known = (*labels, NOT_GRADED, EXCLUDED)
@@ -97,8 +99,8 @@ def _rollup_frame(
     )
     measures = _measure_frame(measure_items, progresses, ids, n)
     rows = [
-        rollup(item_frame, measures, item_effects, "group", labels),
-        rollup(item_frame, measures, item_effects, None, labels),
+        rollup(item_frame, measures, item_effects, "group", labels, points),
+        rollup(item_frame, measures, item_effects, None, labels, points),
     ]
     return pd.concat(rows, ignore_index=True)
 
@@ -146,7 +148,11 @@ def _measure_frame(measure_items: Any, progresses: Any, ids: list[Any], n: int) 
 @xw.arg("items", doc="取組項目 No の列（省略時は行番号）", **CELLS)
 @xw.arg("measure_items", doc="指標の取組項目 No の列（平均進捗率用、省略可）", **CELLS)
 @xw.arg("progresses", doc="指標の進捗率の列（平均進捗率用、省略可）", **CELLS)
-@xw.arg("scale", doc="計画独自の評価区分の表 GradeScale（省略時は S〜D）", **CELLS)
+@xw.arg(
+    "scale",
+    doc="計画独自の評価区分の表 GradeScale（省略時は S〜D。点数があれば得点・満点・得点率も）",
+    **CELLS,
+)
 @xw.ret(index=False, header=True)
 def kk_rollup(
     groups: Any,
@@ -157,19 +163,21 @@ def kk_rollup(
     progresses: Any = None,
     scale: Any = None,
 ) -> Any:
-    """区分ごとの集計（表で返します）: 項目数、評価対象、S〜−の件数、S〜Dの割合（−を除く）、平均進捗率、効果額、最後に全体。"""
+    """区分ごとの集計（表で返します）: 項目数、評価対象、S〜−の件数、S〜Dの割合（−を除く）、評価区分に点数があれば
+    得点・満点・得点率、平均進捗率、効果額、最後に全体。"""
     try:
-        labels = GradeScale.of(scale_from(scale, Settings())).labels
-        frame = _rollup_frame(groups, grades, effects, items, measure_items, progresses, labels)
-        return _rollup_table(frame, labels)
+        grade_scale = GradeScale.of(scale_from(scale, Settings()))
+        labels, points = grade_scale.labels, grade_scale.points
+        frame = _rollup_frame(groups, grades, effects, items, measure_items, progresses, labels, points)
+        return _rollup_table(frame, labels, points is not None)
     except Exception as exc:  # a cell shows a message, never a traceback
         return error_value(exc)
 
 
-def _rollup_table(frame: pd.DataFrame, labels: tuple[str, ...]) -> pd.DataFrame:
+def _rollup_table(frame: pd.DataFrame, labels: tuple[str, ...], points: bool = False) -> pd.DataFrame:
     """The roll-up as the sheet shows it: Japanese headers, − where a figure is not known."""
-    keys = rollup_keys(labels)
-    spec = c.policy_summary_spec(labels)
+    keys = rollup_keys(labels, points)
+    spec = c.policy_summary_spec(labels, points)
     headers = [GROUP_HEADER, *(spec.column(k).header for k in keys)]
     body = frame[["group", *keys]].astype(object)
     body = body.where(

@@ -60,12 +60,14 @@ def scale_from(value: Any, settings: Settings) -> Settings:
         return settings
     g = grid(value)
     headers = c.GRADE_SCALE.headers
+    if g.shape[1] == len(headers) - 1:  # a master made before the 点数 column (its last, optional)
+        headers = headers[:-1]
     if g.shape[1] != len(headers):
         raise FormulaError(
             f"評価区分には表 {c.GRADE_SCALE.name}（{c.GRADE_SCALE.sheet}シート）の全列を指定してください。"
         )
     rows = _body(g.tolist(), headers)
-    keys = [col.key for col in c.GRADE_SCALE.columns]
+    keys = [col.key for col in c.GRADE_SCALE.columns][: len(headers)]
     records = [
         dict(zip(keys, (None if isinstance(v, float) and math.isnan(v) else v for v in row), strict=True))
         for row in rows

@@ -188,6 +188,7 @@ GRADE_SCALE_COLUMNS = (
     Column("基準", "basis", width=10),
     Column("しきい値", "threshold", FMT_GENERAL, 10),
     Column("要説明", "explain", width=8),
+    Column("点数", "points", FMT_GENERAL, 8),  # optional (issue 22, 鴨川): the roll-ups' 得点・満点・得点率
 )
 
 

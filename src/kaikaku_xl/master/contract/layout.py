@@ -51,6 +51,7 @@ class Layout:
     plan_years: list[int]
     grades: tuple[str, ...] = GRADES  # the plan's grade labels, best first (its roll-up columns)
     own_scale: bool = False  # the plan's own scale: the master holds it in the GradeScale table
+    points: bool = False  # its grades have 点数: the roll-ups add 得点・満点・得点率
     inputs: tuple[TableSpec, ...] = field(init=False)
     outputs: tuple[TableSpec, ...] = field(init=False)
     cycle: tuple[TableSpec, ...] = CYCLE_TABLES
@@ -80,8 +81,8 @@ class Layout:
                 ITEM_RESULTS,
                 EFFECTS,
                 item_effects_spec(self.plan_years),
-                policy_summary_spec(self.grades),
-                department_summary_spec(self.grades),
+                policy_summary_spec(self.grades, self.points),
+                department_summary_spec(self.grades, self.points),
                 PROBLEMS,
                 SUBMISSIONS,
                 trend_items_spec(self.plan_years),

@@ -11,7 +11,16 @@ from dataclasses import dataclass
 
 from kaikaku_xl.master.contract.inputs import SHEET_DASHBOARD
 from kaikaku_xl.plan.scale import EXCLUDED, GRADES, NOT_GRADED
-from kaikaku_xl.xlsx.tablespec import FMT_INT, FMT_NUM, FMT_PCT, FMT_TEXT, FMT_YEN, Column, TableSpec
+from kaikaku_xl.xlsx.tablespec import (
+    FMT_GENERAL,
+    FMT_INT,
+    FMT_NUM,
+    FMT_PCT,
+    FMT_TEXT,
+    FMT_YEN,
+    Column,
+    TableSpec,
+)
 from kaikaku_xl.years import year_header
 
 # ---- output sheets (refresh owns them entirely) -----------------------------------------------------------
@@ -120,7 +129,18 @@ def _grade_width(label: str, base: int) -> int:
     return max(base, 2 * len(label) + 3)
 
 
-def _summary_columns(first: Column, grades: tuple[str, ...] = GRADES) -> tuple[Column, ...]:
+# A scale whose grades have 点数 (鴨川): 得点 = Σ points of the graded items, 満点 = graded items × the top grade's
+# points, 得点率 = 得点 ÷ 満点 (− and 対象外 items are in neither: their counts are the columns − and 対象外).
+SCORE_COLUMNS = (
+    Column("得点", "score", FMT_GENERAL, 8),
+    Column("満点", "full_score", FMT_GENERAL, 8),
+    Column("得点率", "score_rate", FMT_PCT, 9),
+)
+
+
+def _summary_columns(
+    first: Column, grades: tuple[str, ...] = GRADES, points: bool = False
+) -> tuple[Column, ...]:
     return (
         first,
         Column("名称", "name", width=28, wrap=True),
@@ -130,6 +150,7 @@ def _summary_columns(first: Column, grades: tuple[str, ...] = GRADES) -> tuple[C
         Column(NOT_GRADED, f"n_{NOT_GRADED}", FMT_INT, 6),
         Column(EXCLUDED, f"n_{EXCLUDED}", FMT_INT, 7),
         *(Column(f"{g}割合", f"share_{g}", FMT_PCT, _grade_width(g + "割合", 9)) for g in grades),
+        *(SCORE_COLUMNS if points else ()),
         Column("平均進捗率", "mean_progress", FMT_PCT, 11),
         Column("単年度効果額", "effect_year", FMT_YEN, 16),
         Column("累計効果額", "effect_cumulative", FMT_YEN, 16),
@@ -144,20 +165,21 @@ def _summary_columns(first: Column, grades: tuple[str, ...] = GRADES) -> tuple[C
     )
 
 
-def policy_summary_spec(grades: tuple[str, ...] = GRADES) -> TableSpec:
+def policy_summary_spec(grades: tuple[str, ...] = GRADES, points: bool = False) -> TableSpec:
+    """points: the scale gives its grades 点数 (the 得点・満点・得点率 columns after the shares)."""
     return TableSpec(
         "PolicySummary",
         "基本方針別",
-        _summary_columns(Column("基本方針", "group", width=9), grades),
+        _summary_columns(Column("基本方針", "group", width=9), grades, points),
         output=True,
     )
 
 
-def department_summary_spec(grades: tuple[str, ...] = GRADES) -> TableSpec:
+def department_summary_spec(grades: tuple[str, ...] = GRADES, points: bool = False) -> TableSpec:
     return TableSpec(
         "DepartmentSummary",
         "担当課別",
-        _summary_columns(Column("主要担当課", "group", width=18), grades),
+        _summary_columns(Column("主要担当課", "group", width=18), grades, points),
         output=True,
     )
 
