@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 
+from kaikaku_xl.app.period import period_results, period_review
 from kaikaku_xl.app.validate import all_problems, compute
 from kaikaku_xl.cycle.status import awaited_in
 from kaikaku_xl.errors import InputError
@@ -272,6 +273,10 @@ def report_from_engine(engine: Engine, year: int | None = None, progress: Progre
                 {"no": _no(p.item), "year": p.year, "reason": p.reason, "cell": p.cell} for p in proposals
             ),
         )
+    if results.evaluation_year == loaded.plan.end_year:  # 計画期間の総括評価: the plan's last year's report
+        labels = loaded.plan.grade_scale.labels if loaded.plan.grade_scale is not None else GRADES
+        review = period_review(period_results(loaded, settings), _rollups, labels)
+        report = replace(report, period_review=review)
     return Evaluation(loaded, settings, results, report)
 
 
