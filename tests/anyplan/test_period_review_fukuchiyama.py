@@ -25,7 +25,13 @@ from openpyxl import load_workbook
 from kaikaku_xl.master import contract as c
 from kaikaku_xl.master.contract.inputs import PERIOD_REVIEW, period_summary_spec
 
-HEAD = {"name": "架空市行財政改革実行計画", "city": "架空市", "baseline_year": 2019, "start_year": 2020, "end_year": 2024}
+HEAD = {
+    "name": "架空市行財政改革実行計画",
+    "city": "架空市",
+    "baseline_year": 2019,
+    "start_year": 2020,
+    "end_year": 2024,
+}
 TABLES = {
     "PlanPolicies": [{"no": 1, "name": "効率的な行政運営"}, {"no": 2, "name": "健全な財政運営"}],
     "PlanItems": [
@@ -65,7 +71,10 @@ ACTUALS = {  # 2020 … 2024, as typed each year
     "市税収納率": [95.2, 95.5, 95.8, 96.1, 96.4],
     "削減効果額": [50_000_000, 60_000_000, 70_000_000, 60_000_000, 80_000_000],
 }
-TYPED = {5: ("A", "研修を毎年実施し、改善提案は5年間で120件。"), 6: ("B", "使用料を見直したが一部は据え置き。")}
+TYPED = {
+    5: ("A", "研修を毎年実施し、改善提案は5年間で120件。"),
+    6: ("B", "使用料を見直したが一部は据え置き。"),
+}
 COMMENT_7 = "3団体のうち1団体を統合した。"  # a comment without a grade: the grade stays 未入力
 EXPECTED = {1: "S", 2: "C", 3: "B", 4: "S", 5: "A", 6: "B", 7: "−"}
 
@@ -166,7 +175,9 @@ def test_a_five_year_plan_reviews_its_whole_period_in_the_last_year(tmp_path: Pa
     assert TYPED[5][1] in html and COMMENT_7 in html
     book = load_workbook(out / "kaikaku_2024_report.xlsx")
     assert "計画期間の総括評価" in book.sheetnames
-    texts = [str(v) for r in book["計画期間の総括評価"].iter_rows(values_only=True) for v in r if v is not None]
+    texts = [
+        str(v) for r in book["計画期間の総括評価"].iter_rows(values_only=True) for v in r if v is not None
+    ]
     assert TYPED[6][1] in texts and "主指標・2024年度の実績" in texts
     pdf = out / "kaikaku_2024_report.pdf"
     if pdf.exists():  # LibreOffice installed (it is here and in CI)
@@ -198,3 +209,41 @@ def test_a_period_grade_that_is_not_the_plans_is_an_error_naming_its_cell(tmp_pa
     bad = [p for p in problems if p["sheet"] == PERIOD_REVIEW.sheet]
     assert any(p["cell"] == "E8" and p["severity"] == "エラー" and "「Z」" in p["message"] for p in bad), bad
     assert any(p["cell"] == "E4" and "指標で評価" in p["message"] for p in bad), bad
+
+
+@pytest.mark.slow
+def test_the_period_sheet_survives_typing_and_saving_in_libreoffice(tmp_path: Path) -> None:
+    """Grades and comments typed in LibreOffice (it saves the book its own way) are read; refresh writes the
+    computed cells beside them; a book LibreOffice saved again still refreshes, the typed cells untouched."""
+    from helpers.typing_uno import type_cells
+    from helpers.workbook import soffice_convert
+
+    master = _master(tmp_path)
+    _type_inputs(master, 2024)
+    wb = load_workbook(master)
+    ws = wb[PERIOD_REVIEW.sheet]
+    for cell in ("E8", "F8", "E9", "F9", "F10"):
+        ws[cell] = None
+    wb.save(master)
+    typed = type_cells(
+        master,
+        [
+            (PERIOD_REVIEW.sheet, "E8", "A"),  # No.5
+            (PERIOD_REVIEW.sheet, "F8", TYPED[5][1]),
+            (PERIOD_REVIEW.sheet, "E9", "B"),  # No.6
+            (PERIOD_REVIEW.sheet, "F9", TYPED[6][1]),
+            (PERIOD_REVIEW.sheet, "F10", COMMENT_7),
+            (PERIOD_REVIEW.sheet, "G4", "D"),  # a computed cell: locked
+        ],
+    )
+    assert [t.outcome for t in typed] == ["written"] * 5 + ["locked"]
+    result = run("refresh", str(master))
+    assert result.returncode == 0, result.stderr
+    rows, summary = _sheet(master)
+    assert {no: r[6] for no, r in rows.items()} == EXPECTED
+    assert {no: (r[4], r[5]) for no, r in rows.items() if no in TYPED} == TYPED
+    saved = soffice_convert(master, "xlsx", tmp_path / "lo", tmp_path / "profile")
+    result = run("refresh", str(saved))
+    assert result.returncode == 0, result.stderr
+    again, summary_again = _sheet(saved)
+    assert again == rows and summary_again == summary

@@ -1,15 +1,14 @@
 """計画期間の総括評価 (issue 22) for every door: computed from a loaded master (metrics/period.py), written by refresh
 into the cells it owns on its sheet (the period grade and the roll-up; never the typed grade and comment), and
-made a record of the report (`period_review`) in the plan's last year."""
+made a record of the report (`period_review`, app/report.py) in the plan's last year. No export import here:
+refresh loads only what it uses (tests/app/test_refresh_imports.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
 
-from kaikaku_xl.export.report import PeriodItem, PeriodReview, Rollup
 from kaikaku_xl.master.contract.inputs import (
     PERIOD_COMPUTED_KEYS,
     PERIOD_REVIEW,
@@ -79,30 +78,3 @@ def write_period_cells(engine: PatchingEngine, loaded: Loaded, period: PeriodRes
         summary = engine.read_table(period_summary_spec(loaded.layout.grades))
         cells.update(_summary_cells(summary, period, loaded.layout.grades))
     engine.patch_cells(PERIOD_REVIEW.sheet, cells)
-
-
-def period_review(
-    period: PeriodResults,
-    rollups: Callable[[pd.DataFrame, tuple[str, ...]], tuple[Rollup, ...]],
-    labels: tuple[str, ...],
-) -> PeriodReview:
-    """The period review as the report's record (`period_review` in `report --json`)."""
-    return PeriodReview(
-        period=(period.first_year, period.last_year),
-        items=tuple(
-            PeriodItem(
-                no=item_no(r["item"]) or str(r["item"]),
-                policy=int(r["policy"]),
-                title=str(r["title"]),
-                lead=str(r["lead"]),
-                grade=str(r["grade"]),
-                grade_source=str(r["grade_source"]),
-                grade_label=str(r["grade_label"] or ""),
-                graded_year=int(r["graded_year"]),
-                comment=str(r["comment"] or ""),
-            )
-            for r in period.items.to_dict("records")
-        ),
-        policies=rollups(period.policies, labels),
-        total=rollups(period.total, labels)[0],
-    )
