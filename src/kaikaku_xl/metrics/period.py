@@ -19,7 +19,7 @@ from kaikaku_xl.metrics.cumulative import item_periods
 from kaikaku_xl.metrics.evaluate import evaluate
 from kaikaku_xl.metrics.frames import STATUS_COLUMNS, Inputs
 from kaikaku_xl.metrics.rollups import rollup
-from kaikaku_xl.plan.scale import EXCLUDED, GRADE_LABELS, GradeScale
+from kaikaku_xl.plan.scale import EXCLUDED, GRADE_LABELS, NOT_GRADED, GradeScale
 from kaikaku_xl.plan.settings import Settings
 
 TYPED_SOURCE = "担当課評価"  # metrics/items.py's source of an entered grade
@@ -56,12 +56,26 @@ def _typed_status(typed: pd.DataFrame, last: dict[Any, int]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=STATUS_COLUMNS)
 
 
-def _source(source: str, year: int) -> str:
+def _source(source: str, year: int, why: str) -> str:
+    """What the period grade rests on; why: the primary measure's reason for − (実績が未入力 …)."""
     if source == TYPED_SOURCE:
         return PERIOD_TYPED
     if source.startswith(("主指標", "指標")):
-        return f"{source}・{year}年度の実績"
+        return f"{source}・{year}年度の実績" + (f"（{why}）" if why else "")
     return source
+
+
+def _reasons(measures: pd.DataFrame) -> dict[Any, str]:
+    """Each item's first (primary) measure's reason where its grade is − (why the period grade is missing)."""
+    if not len(measures):
+        return {}
+    ordered = measures.sort_values("seq", kind="stable")
+    out: dict[Any, str] = {}
+    for item, grade, reason in zip(
+        ordered["item"].tolist(), ordered["grade"].tolist(), ordered["reason"].tolist(), strict=True
+    ):
+        out.setdefault(item, str(reason or "") if grade == NOT_GRADED else "")
+    return out
 
 
 def evaluate_period(inputs: Inputs, settings: Settings, typed: pd.DataFrame) -> PeriodResults:
@@ -79,8 +93,8 @@ def evaluate_period(inputs: Inputs, settings: Settings, typed: pd.DataFrame) -> 
     frame = pd.concat(items, ignore_index=True) if items else pd.DataFrame()
     order = {item: i for i, item in enumerate(inputs.items["item"].tolist())}
     frame = frame.sort_values("item", key=lambda s: s.map(order)).reset_index(drop=True)
-    frame = _typed_exclusions(frame, typed)
     graded = pd.concat(measures, ignore_index=True) if measures else pd.DataFrame()
+    frame = _typed_exclusions(frame, typed, _reasons(graded))
     labels = GradeScale.of(settings).labels
     return PeriodResults(
         first_year=inputs.start_year,
@@ -92,7 +106,7 @@ def evaluate_period(inputs: Inputs, settings: Settings, typed: pd.DataFrame) -> 
     )
 
 
-def _typed_exclusions(frame: pd.DataFrame, typed: pd.DataFrame) -> pd.DataFrame:
+def _typed_exclusions(frame: pd.DataFrame, typed: pd.DataFrame, why: dict[Any, str]) -> pd.DataFrame:
     """対象外 typed for an item graded by its typed grade; the sources named for the period; the comments."""
     grade_of = dict(zip(typed["item"], typed["grade"], strict=True)) if len(typed) else {}
     comment_of = dict(zip(typed["item"], typed["comment"], strict=True)) if len(typed) else {}
@@ -109,7 +123,7 @@ def _typed_exclusions(frame: pd.DataFrame, typed: pd.DataFrame) -> pd.DataFrame:
         if source == TYPED_SOURCE and grade_of.get(item) == EXCLUDED:
             grade, source, label = EXCLUDED, PERIOD_EXCLUDED, GRADE_LABELS[EXCLUDED]
         grades.append(grade)
-        sources.append(_source(source, int(year)))
+        sources.append(_source(source, int(year), why.get(item, "") if grade == NOT_GRADED else ""))
         labels.append(label)
     out["grade"], out["grade_source"], out["grade_label"] = grades, sources, labels
     out["comment"] = [comment_of.get(item, "") or "" for item in out["item"].tolist()]
