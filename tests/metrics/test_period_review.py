@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 from helpers import item, make_inputs, make_plan, measure
 
-from kaikaku_xl.metrics.period import evaluate_period
+from kaikaku_xl.metrics.period import PeriodResults, evaluate_period
 from kaikaku_xl.plan.settings import Settings
 
 PLAN = make_plan(
@@ -24,7 +24,7 @@ TYPED = pd.DataFrame(
 )
 
 
-def _review(**settings: object):  # type: ignore[no-untyped-def]
+def _review() -> PeriodResults:
     inputs = make_inputs(
         PLAN,
         actuals=[
@@ -37,7 +37,7 @@ def _review(**settings: object):  # type: ignore[no-untyped-def]
             ("7-1", 2029, 19),
         ],
     )
-    return evaluate_period(inputs, Settings(evaluation_year=2026, **settings), TYPED)  # type: ignore[arg-type]
+    return evaluate_period(inputs, Settings(evaluation_year=2026), TYPED)
 
 
 def test_the_period_grade_is_the_plan_end_evaluation_and_the_typed_grade() -> None:

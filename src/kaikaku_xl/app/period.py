@@ -35,6 +35,20 @@ def _cell(table: RawTable, i: int, j: int) -> tuple[int, int]:
     return table.header_row + offset, table.first_col + j
 
 
+def _same(old: Any, new: Any) -> bool:
+    """A cell already showing the value (blank as blank, 3 as 3.0): refresh leaves it, and the sheet, as it is."""
+    if old in (None, "") or new in (None, ""):
+        return old in (None, "") and new in (None, "")
+    if isinstance(old, int | float) and isinstance(new, int | float):
+        return float(old) == float(new)
+    return str(old) == str(new)
+
+
+def _put(cells: dict[tuple[int, int], Any], table: RawTable, i: int, j: int, value: Any) -> None:
+    if not _same(table.rows[i][j], value):
+        cells[_cell(table, i, j)] = value
+
+
 def _item_cells(table: RawTable, period: PeriodResults) -> dict[tuple[int, int], Any]:
     by_item = period.items.set_index("item").to_dict("index") if len(period.items) else {}
     at_item = table.column_index(PERIOD_REVIEW.column("item").header)
@@ -46,7 +60,7 @@ def _item_cells(table: RawTable, period: PeriodResults) -> dict[tuple[int, int],
         found = by_item.get(item_no(raw[at_item]), {})
         for key, j in columns.items():
             if j is not None:
-                cells[_cell(table, i, j)] = found.get(COMPUTED_FIELDS[key]) or None
+                _put(cells, table, i, j, found.get(COMPUTED_FIELDS[key]) or None)
     return cells
 
 
@@ -65,7 +79,7 @@ def _summary_cells(
         for key, j in at.items():
             if j is not None:
                 value = found.get(key)
-                cells[_cell(table, i, j)] = None if value is None or pd.isna(value) else int(value)
+                _put(cells, table, i, j, None if value is None or pd.isna(value) else int(value))
     return cells
 
 
@@ -77,4 +91,5 @@ def write_period_cells(engine: PatchingEngine, loaded: Loaded, period: PeriodRes
     if engine.has_table(PERIOD_SUMMARY_TABLE):
         summary = engine.read_table(period_summary_spec(loaded.layout.grades))
         cells.update(_summary_cells(summary, period, loaded.layout.grades))
-    engine.patch_cells(PERIOD_REVIEW.sheet, cells)
+    if cells:  # only what changed: a refresh that changes nothing here leaves the staff's sheet byte for byte
+        engine.patch_cells(PERIOD_REVIEW.sheet, cells)

@@ -18,6 +18,7 @@ from kaikaku_xl.export.cells import (
 )
 from kaikaku_xl.export.report import Report
 from kaikaku_xl.export.tables import policy_label
+from kaikaku_xl.metrics.period import PERIOD_TYPED
 from kaikaku_xl.plan.scale import EXCLUDED, NOT_GRADED
 
 SECTION = "計画期間の総括評価"
@@ -29,7 +30,9 @@ def _items_table(report: Report, names: dict[int, str], period: str) -> Table:
     groups: dict[int, Group] = {}
     for i in review.items:
         group = groups.setdefault(i.policy, Group(policy_label(i.policy, names), []))
-        basis = i.grade_source if i.grade != NOT_GRADED else f"{i.grade_source}：{i.grade_label}"
+        # − of a typed grade says 未入力; a measure's − carries its reason in the source already
+        typed_missing = i.grade == NOT_GRADED and i.grade_source == PERIOD_TYPED
+        basis = f"{i.grade_source}：{i.grade_label}" if typed_missing else i.grade_source
         group.rows.append(
             [center(i.no), text(i.title), text(i.lead), center(i.grade), text(basis), text(i.comment)]
         )
