@@ -30,7 +30,7 @@ from kaikaku_xl.master.sheets import (
     sheet,
     write_table,
 )
-from kaikaku_xl.master.validation import add_input_validations, grade_prompt, setting_specs
+from kaikaku_xl.master.validation import add_input_validations, setting_specs
 from kaikaku_xl.plan import Plan
 from kaikaku_xl.plan.numformat import input_format
 from kaikaku_xl.plan.scale import EXCLUDED, GradeScale
@@ -150,6 +150,16 @@ def period_rows(plan: Plan) -> dict[str, list[list[Any]]]:
     }
 
 
+def period_prompt(scale: GradeScale) -> str:
+    """The dropdown's prompt of the period grade (対象外 there is the coordinator's own: no proposal step)."""
+    labels = "・".join(scale.labels)
+    who = "全ての項目" if scale.typed else "指標のない項目"
+    return (
+        f"{who}の計画期間全体の評価（{labels}）を選んでください。空欄は未入力です。"
+        "対象外は計画期間の集計から除きます。"
+    )[:250]
+
+
 def _write_period(wb: Workbook, plan: Plan, protect: bool) -> None:
     """The 計画期間の総括評価 sheet: typed grade and comment (yellow) beside the cells refresh computes (grey)."""
     scale = plan.grade_scale or GradeScale()
@@ -164,7 +174,7 @@ def _write_period(wb: Workbook, plan: Plan, protect: bool) -> None:
         ws,
         PERIOD_REVIEW,
         "grade",
-        choice_list((*scale.labels, EXCLUDED), grade_prompt(scale)),
+        choice_list((*scale.labels, EXCLUDED), period_prompt(scale)),
         rows=max(1, len(plan.items)),
     )
     ws.freeze_panes = ws.cell(row=PERIOD_REVIEW.anchor_row + 1, column=4).coordinate
