@@ -20,6 +20,7 @@ from kaikaku_xl.app.outputs import (
     summary_rows,
     yen_of_year,
 )
+from kaikaku_xl.app.period import period_results, write_period_cells
 from kaikaku_xl.app.trend import trend_rows
 from kaikaku_xl.app.validate import all_problems, compute
 from kaikaku_xl.cycle.status import awaited_in, department_status, submission_rows
@@ -30,7 +31,7 @@ from kaikaku_xl.master.titles import DASHBOARD_NOTE, TITLES, dashboard_title
 from kaikaku_xl.metrics.frames import Results
 from kaikaku_xl.problems import ERROR, WARNING, Problem
 from kaikaku_xl.progress import SILENT, Phase, Progress
-from kaikaku_xl.xlsx.engine import Engine
+from kaikaku_xl.xlsx.engine import Engine, PatchingEngine
 from kaikaku_xl.xlsx.rows import table_row
 
 logger = logging.getLogger(__name__)
@@ -79,7 +80,9 @@ def refresh_summary(
     )
 
 
-def refresh(engine: Engine, now: datetime | None = None, progress: Progress = SILENT) -> RefreshOutcome:
+def refresh(
+    engine: PatchingEngine, now: datetime | None = None, progress: Progress = SILENT
+) -> RefreshOutcome:
     """Run the whole refresh through an engine and commit it. Raises WorkbookError only for unusable files.
 
     A file engine holds the master's writer lock from the read to the atomic replace (one writer at a time).
@@ -89,11 +92,12 @@ def refresh(engine: Engine, now: datetime | None = None, progress: Progress = SI
         return _refresh(engine, now, progress)
 
 
-def _refresh(engine: Engine, now: datetime | None, progress: Progress) -> RefreshOutcome:
+def _refresh(engine: PatchingEngine, now: datetime | None, progress: Progress) -> RefreshOutcome:
     loaded = load(engine, progress)
     engine.use_backups(loaded.settings.backups)
     results = compute(loaded, loaded.settings, progress)
     with progress.phase("書き込み", total=len(loaded.layout.outputs) + 1) as phase:
+        write_period_cells(engine, loaded, period_results(loaded, loaded.settings))  # (committed below)
         summary = _write_outputs(engine, loaded, results, now, phase)
     return RefreshOutcome(loaded=loaded, results=results, summary=summary)
 

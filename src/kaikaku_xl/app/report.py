@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 
+from kaikaku_xl.app.period import period_results
 from kaikaku_xl.app.validate import all_problems, compute
 from kaikaku_xl.cycle.status import awaited_in
 from kaikaku_xl.errors import InputError
@@ -19,6 +20,8 @@ from kaikaku_xl.export.report import (
     HistoryEffect,
     ItemResult,
     MeasureResult,
+    PeriodItem,
+    PeriodReview,
     PlanInfo,
     Report,
     Rollup,
@@ -26,6 +29,7 @@ from kaikaku_xl.export.report import (
 from kaikaku_xl.master.load import Loaded, load
 from kaikaku_xl.metrics.frames import Results
 from kaikaku_xl.metrics.items import exclusion_proposals
+from kaikaku_xl.metrics.period import PeriodResults
 from kaikaku_xl.metrics.rollups import SCORE_KEYS
 from kaikaku_xl.plan import ItemNo, Plan, item_no
 from kaikaku_xl.plan.numformat import default_decimals
@@ -217,6 +221,29 @@ def _effects(plan: Plan, frame: pd.DataFrame, year: int) -> Effects:
     )
 
 
+def _period_review(period: PeriodResults, labels: tuple[str, ...]) -> PeriodReview:
+    """The period review as the report's record (`period_review` in `report --json`)."""
+    return PeriodReview(
+        period=(period.first_year, period.last_year),
+        items=tuple(
+            PeriodItem(
+                no=item_no(r["item"]) or str(r["item"]),
+                policy=int(r["policy"]),
+                title=str(r["title"]),
+                lead=str(r["lead"]),
+                grade=str(r["grade"]),
+                grade_source=str(r["grade_source"]),
+                grade_label=str(r["grade_label"] or ""),
+                graded_year=int(r["graded_year"]),
+                comment=str(r["comment"] or ""),
+            )
+            for r in period.items.to_dict("records")
+        ),
+        policies=_rollups(period.policies, labels),
+        total=_rollups(period.total, labels)[0],
+    )
+
+
 def build_report(plan: Plan, results: Results, problems: Sequence[Problem] = ()) -> Report:
     """The typed report of the results: measures, items, roll-ups (基本方針, 担当課, 推進項目, the whole plan)
     and 財政効果額, graded on the plan's own scale."""
@@ -274,6 +301,10 @@ def report_from_engine(engine: Engine, year: int | None = None, progress: Progre
                 {"no": _no(p.item), "year": p.year, "reason": p.reason, "cell": p.cell} for p in proposals
             ),
         )
+    if results.evaluation_year == loaded.plan.end_year:  # 計画期間の総括評価: the plan's last year's report
+        labels = loaded.plan.grade_scale.labels if loaded.plan.grade_scale is not None else GRADES
+        review = _period_review(period_results(loaded, settings), labels)
+        report = replace(report, period_review=review)
     return Evaluation(loaded, settings, results, report)
 
 

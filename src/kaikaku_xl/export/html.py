@@ -248,6 +248,11 @@ def render_html(doc: Document) -> str:
         *_effects(doc),
         *(_trend(doc.trend) if doc.trend is not None else []),
         *(_revisions(doc.revisions) if doc.revisions is not None else []),
+        *(
+            _section("period", "計画期間の総括評価", [table_html(t) for t in doc.period_review])
+            if doc.period_review
+            else []
+        ),
     ]
     footer = (
         f'<footer><p class="note">{escape(doc.city)}　{escape(date_label(doc.generated))}作成</p></footer>'

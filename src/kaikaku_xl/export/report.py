@@ -183,6 +183,34 @@ class Effects(_Record):
 
 
 @dataclass(frozen=True)
+class PeriodItem(_Record):
+    """An item's grade for the whole plan period (計画期間の総括評価, metrics/period.py)."""
+
+    no: ItemNo
+    policy: int
+    title: str
+    lead: str
+    grade: str
+    grade_source: str  # 主指標・2024年度の実績, 総括評価（入力）, …
+    grade_label: str
+    graded_year: int  # the year whose figures grade it (the plan's last year, or the item's own 終了年度)
+    comment: str  # 総括コメント as typed
+
+
+@dataclass(frozen=True)
+class PeriodReview(_Record):
+    """計画期間の総括評価: in the report of the plan's last year only."""
+
+    period: tuple[int, int]
+    items: tuple[PeriodItem, ...]
+    policies: tuple[Rollup, ...]
+    total: Rollup
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**super().to_dict(), "policies": [p.to_dict("policy") for p in self.policies]}
+
+
+@dataclass(frozen=True)
 class Report(_Record):
     plan: PlanInfo
     measures: tuple[MeasureResult, ...]
@@ -201,9 +229,11 @@ class Report(_Record):
     # 対象外 proposed by departments and not decided by the 推進本部 yet (no, year, reason, cell): the items stay
     # graded; the key is absent when there is none.
     exclusion_proposals: tuple[dict[str, Any], ...] = ()
+    period_review: PeriodReview | None = None  # the plan's last year only (the key is absent otherwise)
 
     def to_dict(self) -> dict[str, Any]:
         out = super().to_dict()
+        review = out.pop("period_review", None)
         proposals = out.pop("exclusion_proposals", ())
         if proposals:
             out["exclusion_proposals"] = list(proposals)
@@ -221,8 +251,12 @@ class Report(_Record):
                 "sections": [s.to_dict("section") for s in self.sections],
                 **{k: out[k] for k in keys[at:]},
             }
+        if review is not None:
+            out["period_review"] = review
         if self.scale.points is None:  # no 点数: no 得点・満点・得点率 keys (the JSON as before)
             _drop_scores(out)
+            if review is not None:
+                _drop_scores(review)
         return out
 
     @property

@@ -18,6 +18,7 @@ from kaikaku_xl.export.cells import (
     fiscal_year_label,
 )
 from kaikaku_xl.export.effect_tables import effect_tables
+from kaikaku_xl.export.period_view import period_tables
 from kaikaku_xl.export.plan_tables import effect_plan_tables, section_table
 from kaikaku_xl.export.qualitative import ItemStatus, qualitative_table
 from kaikaku_xl.export.report import Report
@@ -71,6 +72,7 @@ class Document:
     )  # the plan's grades: legends, columns, chart colours
     revisions: Table | None = None  # 計画の見直し (export/revisions_view.py); None: the plan was not revised
     trend: Trend | None = None  # 年度推移 (export/trend_view.py); None: no section
+    period_review: list[Table] = field(default_factory=list)  # 計画期間の総括評価: the plan's last year only
 
     @property
     def title(self) -> str:
@@ -93,7 +95,15 @@ class Document:
         """Every table, in the order of the documents."""
         trend = [self.trend.items, self.trend.measures] if self.trend is not None else []
         revisions = [self.revisions] if self.revisions is not None else []
-        return [*self.summary, self.items, self.qualitative, *self.effects, *trend, *revisions]
+        return [
+            *self.summary,
+            self.items,
+            self.qualitative,
+            *self.effects,
+            *trend,
+            *revisions,
+            *self.period_review,
+        ]
 
     @property
     def charts(self) -> int:
@@ -205,6 +215,7 @@ def build_document(
         scale=report.scale,
         revisions=revisions_table(plan),
         trend=trend_view(trend, display_unit),
+        period_review=period_tables(report, names),
     )
 
 

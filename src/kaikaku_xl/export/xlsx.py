@@ -146,6 +146,18 @@ def _effects(wb: Workbook, doc: Document, font: str, metrics: TextMetrics) -> No
     _table_sheet(wb, doc, font, metrics, "効果額内訳", "指標別の財政効果額", detail, [detail.caption])
 
 
+def _period(wb: Workbook, doc: Document, font: str, metrics: TextMetrics) -> None:
+    """計画期間の総括評価 (the plan's last year only): the counts per 基本方針, then the items."""
+    ws = wb.create_sheet("計画期間の総括評価")
+    widths = sheet_widths(doc.period_review, metrics)
+    s = SheetWriter(ws, font, widths, metrics)
+    title_block(s, doc, "計画期間の総括評価")
+    for table in doc.period_review:
+        s.table(table)
+    ws.print_area = f"A1:{get_column_letter(len(widths))}{s.row}"
+    page_setup(ws, doc, font)
+
+
 def build_workbook(doc: Document, font: str = XLSX_FONT, metrics: TextMetrics = EXCEL) -> Workbook:
     wb = Workbook()
     _cover(wb, doc, font, metrics)
@@ -167,6 +179,8 @@ def build_workbook(doc: Document, font: str = XLSX_FONT, metrics: TextMetrics = 
         _table_sheet(
             wb, doc, font, metrics, "計画の見直し", "計画の見直し", doc.revisions, [doc.revisions.caption]
         )
+    if doc.period_review:
+        _period(wb, doc, font, metrics)
     stamp = datetime.datetime.combine(doc.generated, datetime.time())
     wb.properties.created = stamp
     wb.properties.modified = stamp

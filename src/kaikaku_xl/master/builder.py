@@ -11,6 +11,11 @@ from openpyxl import Workbook
 from openpyxl.workbook.defined_name import DefinedName
 
 from kaikaku_xl.master import contract as c
+from kaikaku_xl.master.contract.inputs import (
+    PERIOD_INPUT_KEYS,
+    PERIOD_REVIEW,
+    period_summary_spec,
+)
 from kaikaku_xl.master.dashboard import write_dashboard, write_trend_charts
 from kaikaku_xl.master.grade_fills import paint_grades
 from kaikaku_xl.master.guide import guide_lines
@@ -28,6 +33,7 @@ from kaikaku_xl.master.sheets import (
 from kaikaku_xl.master.validation import add_input_validations, setting_specs
 from kaikaku_xl.plan import Plan
 from kaikaku_xl.plan.numformat import input_format
+from kaikaku_xl.plan.scale import EXCLUDED, GradeScale
 from kaikaku_xl.plan.scale_rows import scale_to_rows
 from kaikaku_xl.plan.settings import Settings, settings_rows
 from kaikaku_xl.textfit import row_height
@@ -128,6 +134,55 @@ def _write_inputs(
     add_input_validations(wb, plan, layout)
 
 
+def period_rows(plan: Plan) -> dict[str, list[list[Any]]]:
+    """The rows of the 計画期間の総括評価 sheet: an item each (typed and computed cells blank), and a roll-up row
+    per 基本方針 and for the plan (refresh fills the counts)."""
+    summary = period_summary_spec(
+        plan.grade_scale.labels if plan.grade_scale is not None else GradeScale().labels
+    )
+    blank = [None] * (len(summary.columns) - 1)
+    return {
+        PERIOD_REVIEW.name: [
+            [it.no, it.policy, it.title, it.lead, *([None] * (len(PERIOD_REVIEW.columns) - 4))]
+            for it in plan.items
+        ],
+        summary.name: [*([p.no, *blank] for p in plan.policies), ["全体", *blank]],
+    }
+
+
+def period_prompt(scale: GradeScale) -> str:
+    """The dropdown's prompt of the period grade (対象外 there is the coordinator's own: no proposal step)."""
+    labels = "・".join(scale.labels)
+    who = "全ての項目" if scale.typed else "指標のない項目"
+    return (
+        f"{who}の計画期間全体の評価（{labels}）を選んでください。空欄は未入力です。"
+        "対象外は計画期間の集計から除きます。"
+    )[:250]
+
+
+def _write_period(wb: Workbook, plan: Plan, protect: bool) -> None:
+    """The 計画期間の総括評価 sheet: typed grade and comment (yellow) beside the cells refresh computes (grey)."""
+    scale = plan.grade_scale or GradeScale()
+    summary = period_summary_spec(scale.labels)
+    rows = period_rows(plan)
+    ws = sheet(wb, PERIOD_REVIEW.sheet)
+    write_table(
+        ws, PERIOD_REVIEW, rows[PERIOD_REVIEW.name], editable=lambda _i, key: key in PERIOD_INPUT_KEYS
+    )
+    write_table(ws, summary, rows[summary.name], editable=lambda _i, _key: False)
+    add_validation(
+        ws,
+        PERIOD_REVIEW,
+        "grade",
+        choice_list((*scale.labels, EXCLUDED), period_prompt(scale)),
+        rows=max(1, len(plan.items)),
+    )
+    ws.freeze_panes = ws.cell(row=PERIOD_REVIEW.anchor_row + 1, column=4).coordinate
+    print_setup(ws, PERIOD_REVIEW.anchor_row)
+    if protect:
+        protect_sheet(ws)
+
+
 def _write_cycle(wb: Workbook, layout: c.Layout, protect: bool) -> None:
     """The cycle's record tables (empty): hidden sheets, except the change log staff may read."""
     for spec in layout.cycle:
@@ -213,6 +268,7 @@ def build_workbook(
     _write_guide(wb, plan, sample, macro, protect)
     write_dashboard(wb, plan, layout, protect)
     _write_inputs(wb, plan, layout, rows or input_rows(plan, layout, settings), protect)
+    _write_period(wb, plan, protect)
     _write_outputs(wb, layout, protect)
     write_trend_charts(wb[c.SHEET_TREND], plan, layout)
     _write_cycle(wb, layout, protect)

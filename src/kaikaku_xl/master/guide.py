@@ -7,6 +7,7 @@ Office.js add-in; a workbook built with --no-protect does not speak of protectio
 from __future__ import annotations
 
 from kaikaku_xl.master import contract as c
+from kaikaku_xl.master.contract.inputs import SHEET_PERIOD
 from kaikaku_xl.plan import MONEY_KINDS, Plan
 from kaikaku_xl.plan.scale import GradeScale
 
@@ -55,6 +56,8 @@ GUIDE_LINES: tuple[str, ...] = (
     "・年度目標：市独自の年度目標がある場合のみ（空欄は基準値→目標値の直線）",
     f"・{c.STATUS.sheet}：取組項目・年度ごとの進捗状況、指標のない項目の評価、取組実績・課題・今後の方向性",
     f"・{c.LEDGER.sheet}：指標で捉えられない財政効果額（1行1件：No、年度、区分、金額、内容、算定根拠）",
+    f"・{SHEET_PERIOD}：計画期間全体の総括評価（最終年度の資料に載ります）。指標のない項目の総括評価と総括コメントを"
+    "入力します。指標のある項目の評価は最終年度の実績（累計の指標は計画期間の累計）と目標値から更新で計算します",
     "",
     PROTECTED_HEAD,
     f"・{c.SHEET_DASHBOARD}、{c.EVALUATION.sheet}、{c.ITEM_RESULTS.sheet}、{c.POLICY_SUMMARY.sheet}、"

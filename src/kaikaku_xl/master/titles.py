@@ -6,6 +6,7 @@ Their own module so that refresh does not import the builder (and with it openpy
 from __future__ import annotations
 
 from kaikaku_xl.master import contract as c
+from kaikaku_xl.master.contract.inputs import PERIOD_REVIEW, PERIOD_SUMMARY_TABLE
 
 TITLES = {
     c.SETTINGS.name: (
@@ -74,6 +75,12 @@ TITLES = {
         "推進本部で決定した計画の見直し（目標値・基準値の変更、取組の追加・終了、その年度だけの対象外）を1行1件で"
         "入力します（kaikaku revise でも記録できます）。適用開始年度より前の年度は元の値で評価します。",
     ),
+    PERIOD_REVIEW.name: (
+        "計画期間の総括評価",
+        "計画期間全体の評価と総括コメント（黄色）を入力します。指標のある項目は最終年度の実績から計算します"
+        "（灰色の列は更新で作成）。評価を入力するのは指標のない項目です。最終年度の資料に載ります。",
+    ),
+    PERIOD_SUMMARY_TABLE: ("基本方針別の総括評価", "計画期間の評価の件数です。更新で作成されます。"),
     c.CHANGE_LOG.name: (
         "変更履歴",
         "回収（kaikaku collect）で取り込んだ値・競合・拒否した値と、年度の締め・解除の記録です。",

@@ -3,6 +3,7 @@ contract (the package face hands every name on)."""
 
 from __future__ import annotations
 
+from kaikaku_xl.plan.scale import EXCLUDED, GRADES, NOT_GRADED
 from kaikaku_xl.xlsx.tablespec import (
     FMT_GENERAL,
     FMT_INT,
@@ -193,6 +194,46 @@ GRADE_SCALE_COLUMNS = (
 
 
 GRADE_SCALE = TableSpec("GradeScale", "評価区分", GRADE_SCALE_COLUMNS)  # the master's copy (an input sheet)
+
+
+# The whole plan period's review (計画期間の総括評価, issue 22): a row per item, its typed grade and narrative (staff's)
+# beside the period grade refresh computes (the last columns, locked), and the roll-up per 基本方針 to the right.
+SHEET_PERIOD = "計画期間の総括評価"
+PERIOD_REVIEW = TableSpec(
+    "PeriodReview",
+    SHEET_PERIOD,
+    (
+        Column("No", "item", FMT_INT, 6),
+        Column("基本方針", "policy", FMT_INT, 9),
+        Column("取組項目", "title", width=28, wrap=True),
+        Column("主要担当課", "lead", width=16),
+        Column("総括評価（入力）", "grade", width=12),  # items without measures (every item of a typed scale)
+        Column("総括コメント", "comment", width=50, wrap=True),
+        Column("計画期間の評価", "period_grade", width=12),  # refresh's
+        Column("評価の区分", "period_label", width=12),  # refresh's
+        Column("評価の根拠", "period_source", width=24, wrap=True),  # refresh's
+    ),
+)
+PERIOD_INPUT_KEYS = ("grade", "comment")  # the cells staff type into; refresh never writes them
+PERIOD_COMPUTED_KEYS = ("period_grade", "period_label", "period_source")  # the cells refresh owns
+PERIOD_SUMMARY_TABLE = "PeriodSummary"
+
+
+def period_summary_spec(grades: tuple[str, ...] = GRADES) -> TableSpec:
+    """Counts of the period grades per 基本方針 and for the plan: a row each, beside PeriodReview (refresh's)."""
+    return TableSpec(
+        PERIOD_SUMMARY_TABLE,
+        SHEET_PERIOD,
+        (
+            Column("基本方針", "group", width=9),
+            Column("項目数", "items", FMT_INT, 8),
+            Column("評価対象", "graded", FMT_INT, 9),
+            *(Column(g, f"n_{g}", FMT_INT, max(6, 2 * len(g) + 2)) for g in grades),
+            Column(NOT_GRADED, f"n_{NOT_GRADED}", FMT_INT, 6),
+            Column(EXCLUDED, f"n_{EXCLUDED}", FMT_INT, 7),
+        ),
+        anchor_col=len(PERIOD_REVIEW.columns) + 2,
+    )
 
 
 PASSWORD_NOTE = (
