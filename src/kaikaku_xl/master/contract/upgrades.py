@@ -70,6 +70,9 @@ UPGRADE_STEPS: tuple[Step, ...] = (
             "Revisions",
         )
     ),
+    AddColumns("DistributedValues", ("sent", "source")),  # stale returns
+    AddColumns("ClosedYears", ("checksum", "reason")),  # a closed year's record checked; closed with blanks
+    AddColumns("Distributions", ("contact_name", "contact_phone", "approved_by")),  # whom to chase
     AddTables(("Submissions",)),  # 提出状況
     AddTables(("TrendItems", "TrendMeasures")),  # 年度推移
     AddColumns("Items", ("start_year", "end_year")),  # items added or ended mid-plan
