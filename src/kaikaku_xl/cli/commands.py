@@ -152,12 +152,12 @@ def _check_release(path: str) -> None:
 
 def cmd_upgrade(args: argparse.Namespace) -> int:
     from kaikaku_xl.master.contract.upgrades import RELEASE, SCHEMA_VERSION
-    from kaikaku_xl.master.upgrade import upgrade_master
+    from kaikaku_xl.master.upgrade import require_master, upgrade_master
 
     path = Path(args.path)
+    require_master(path)
     done = upgrade_master(path, dry_run=args.dry_run, now=_fixed_now(args.now))
     if done is None:
-        _check_release(args.path)  # not a master: refused here with the readers' own message
         print(f"{path.name} は kaikaku-xl {RELEASE} のマスターの版 {SCHEMA_VERSION} です。変更はありません。")
         return EXIT_OK
     print(done.message(path.name))

@@ -22,6 +22,7 @@ from kaikaku_xl.errors import WorkbookError
 from kaikaku_xl.master import contract as c
 from kaikaku_xl.master.contract.cycle import LOG_UPGRADE, SCHEMA_RELEASE_KEY, SCHEMA_VERSION_KEY
 from kaikaku_xl.master.contract.upgrades import RELEASE, SCHEMA_VERSION, UPGRADE_STEPS
+from kaikaku_xl.master.required import require_tables
 from kaikaku_xl.master.records import ChangeLog, InfoEntry, read_records, timestamp, write_records
 from kaikaku_xl.master.upgrade.book import Book
 from kaikaku_xl.master.upgrade.kinds import apply, pending
@@ -80,6 +81,20 @@ def refuse_newer(engine: FileEngine) -> int | None:
     return version
 
 
+def require_master(path: Path) -> None:
+    """Refuse a workbook that is not a master (`kaikaku upgrade` names it; the other commands' readers do)."""
+    engine = FileEngine(path)
+    try:
+        require_tables(
+            engine,
+            MASTER_TABLES,
+            f"{path.name} はマスターワークブックではありません（表 {{names}} がありません）。"
+            "kaikaku init で作成したマスターを指定してください。",
+        )
+    finally:
+        engine.close()
+
+
 def check_release(path: Path) -> None:
     """Refuse a master from a newer release (the commands that only read a master call this)."""
     engine = FileEngine(path)
@@ -119,7 +134,7 @@ def _upgrade(engine: FileEngine, upgrade: Upgrade, *, dry_run: bool, now: dateti
             if change:
                 upgrade.changes.append(change)
                 apply(step, book)
-        if upgrade.version is None and not upgrade.changes:
+        if not upgrade.changes:
             upgrade.changes.append("マスターの版を記録（足りない表・列などはありません）")
         _record(scratch, upgrade, now)
         if dry_run:
