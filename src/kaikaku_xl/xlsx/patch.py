@@ -306,7 +306,9 @@ def validation_rules(xml: bytes, columns: set[int]) -> list[etree._Element]:
 
 def _in_main(element: etree._Element) -> etree._Element:
     """A copy of an element (and its children) in the spreadsheet namespace (a serializer may write none)."""
-    copied = etree.Element(_tag(etree.QName(element).localname), dict(element.attrib))
+    copied = etree.Element(_tag(etree.QName(element).localname))
+    for key, value in element.attrib.items():
+        copied.set(key, value)
     copied.text = element.text
     for child in element:
         copied.append(_in_main(child))

@@ -13,6 +13,7 @@ import logging
 import shutil
 import tempfile
 import zipfile
+from collections.abc import Iterable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,8 +23,8 @@ from kaikaku_xl.errors import WorkbookError
 from kaikaku_xl.master import contract as c
 from kaikaku_xl.master.contract.cycle import LOG_UPGRADE, SCHEMA_RELEASE_KEY, SCHEMA_VERSION_KEY
 from kaikaku_xl.master.contract.upgrades import RELEASE, SCHEMA_VERSION, UPGRADE_STEPS
-from kaikaku_xl.master.required import require_tables
 from kaikaku_xl.master.records import ChangeLog, InfoEntry, read_records, timestamp, write_records
+from kaikaku_xl.master.required import require_tables
 from kaikaku_xl.master.upgrade.book import Book
 from kaikaku_xl.master.upgrade.kinds import apply, pending
 from kaikaku_xl.text import cell_text
@@ -171,11 +172,11 @@ def _record(scratch: Path, upgrade: Upgrade, now: datetime | None) -> None:
         engine.close()
 
 
-def _changed_parts(path: Path, scratch: Path) -> dict[str, bytes]:
+def _changed_parts(path: Path, scratch: Path) -> dict[str, bytes | Iterable[bytes]]:
     """The parts of the upgraded copy that differ from the master's (new, changed, or dropped)."""
     with zipfile.ZipFile(path) as old, zipfile.ZipFile(scratch) as new:
         before = set(old.namelist())
-        changed = {
+        changed: dict[str, bytes | Iterable[bytes]] = {
             name: new.read(name)
             for name in new.namelist()
             if name not in before
