@@ -20,7 +20,13 @@ from kaikaku_xl.app.init import create_master
 from kaikaku_xl.cli.program import main
 from kaikaku_xl.master import contract as c
 from kaikaku_xl.master.contract.cycle import SCHEMA_RELEASE_KEY, SCHEMA_VERSION_KEY
-from kaikaku_xl.master.contract.upgrades import SCHEMA_VERSION, UPGRADE_STEPS, AddColumns
+from kaikaku_xl.master.contract.upgrades import (
+    SCHEMA_VERSION,
+    UPGRADE_STEPS,
+    AddColumns,
+    AddTables,
+    SyncValidations,
+)
 from kaikaku_xl.master.records import InfoEntry, read_records, write_records
 from kaikaku_xl.master.upgrade.run import recorded_version
 from kaikaku_xl.plan import load_plan
@@ -201,3 +207,25 @@ def test_the_schema_comparison_catches_a_missing_step(
     assert main(["upgrade", str(path), "-q", "--now", NOW]) == 0
     found = lacking(schema(path), schema(fresh), set())
     assert any("Measures" in line and "集計" in line for line in found), found
+
+
+def test_a_new_input_table_gets_the_rows_of_a_new_master(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a later step adding an input sheet does (one line: AddTables((name,)) and SyncValidations(name)):
+    shown with 進捗状況 taken out of a master, as if a release before it had built it."""
+    fresh = tmp_path / "fresh.xlsx"
+    create_master(load_plan(), fresh, now=datetime.fromisoformat(NOW))
+    old = tmp_path / "old" / "master.xlsx"
+    old.parent.mkdir()
+    wb = load_workbook(fresh)
+    del wb[c.STATUS.sheet]
+    wb.save(old)
+    steps = (*UPGRADE_STEPS, AddTables((c.STATUS.name,)), SyncValidations(c.STATUS.name))
+    monkeypatch.setattr("kaikaku_xl.master.upgrade.run.UPGRADE_STEPS", steps)
+    monkeypatch.setattr("kaikaku_xl.master.upgrade.run.SCHEMA_VERSION", len(steps))  # as the contract counts
+    assert main(["upgrade", str(old), "-q", "--now", NOW]) == 0
+    assert lacking(schema(old), schema(fresh), set()) == []
+    got, want = values(old)[c.STATUS.sheet], values(fresh)[c.STATUS.sheet]
+    assert {k: v for k, v in got.items() if k[0] in "ABC"} == {k: v for k, v in want.items() if k[0] in "ABC"}
+    assert load_workbook(old)[c.STATUS.sheet].tables[c.STATUS.name].ref == "A3:H138"

@@ -74,6 +74,28 @@ def _tables_apply(step: AddTables, book: Book) -> None:
     missing = _missing_tables(step, book)
     titles = {s.name: TITLES[s.name] for s in missing if s.anchor_col == 1 and s.name in TITLES}
     book.write(added_table_parts(book.path, missing, set(c.HIDDEN_CYCLE_SHEETS), book.blank_rows, titles))
+    for spec in missing:
+        if spec in book.layout.inputs or spec in book.layout.optional_inputs:
+            _fill_from_reference(book, spec)
+
+
+def _fill_from_reference(book: Book, spec: TableSpec) -> None:
+    """A new input table holds the rows a new master of the plan has (one per item and year …), if any."""
+    rows = _reference_rows(book, spec.name) if any(spec.name in ws.tables for ws in book.reference) else []
+    rows = [row for row in rows if any(v is not None for v in row)]
+    if not rows:
+        return
+    part = book.package().tables[spec.name]
+    sheet_part = book.package().sheets[part.sheet]
+    low, top, high, _ = part.bounds
+    cells = {(top + i, low + k): v for i, row in enumerate(rows, start=1) for k, v in enumerate(row)}
+    ref = range_ref(low, top, high, top + len(rows))
+    book.write(
+        {
+            sheet_part: patch_sheet(book.part(sheet_part), cells, {cell: 0 for cell in cells}),
+            part.part: render_table(book.part(part.part), ref, None),
+        }
+    )
 
 
 # ---- AddColumns ----------------------------------------------------------------------------------------
