@@ -229,3 +229,16 @@ def test_a_new_input_table_gets_the_rows_of_a_new_master(
     got, want = values(old)[c.STATUS.sheet], values(fresh)[c.STATUS.sheet]
     assert {k: v for k, v in got.items() if k[0] in "ABC"} == {k: v for k, v in want.items() if k[0] in "ABC"}
     assert load_workbook(old)[c.STATUS.sheet].tables[c.STATUS.name].ref == "A3:H138"
+
+
+def test_a_missing_defined_name_is_added_with_a_new_masters_value(tmp_path: Path) -> None:
+    path = tmp_path / "master.xlsx"
+    shutil.copyfile(FIRST.parents[1] / "2026-12-07_4ce04b2" / "master.xlsx", path)
+    with zipfile.ZipFile(path) as zf:
+        workbook = zf.read("xl/workbook.xml").decode()
+    start = workbook.index('<definedName name="kaikaku_sample"')
+    end = workbook.index("</definedName>", start) + len("</definedName>")
+    save_atomically(path, {"xl/workbook.xml": (workbook[:start] + workbook[end:]).encode()}, 0)
+    assert "kaikaku_sample" not in load_workbook(path).defined_names
+    assert main(["upgrade", str(path), "-q", "--now", NOW]) == 0
+    assert load_workbook(path).defined_names["kaikaku_sample"].attr_text == "FALSE"
