@@ -75,7 +75,9 @@ def test_upgrade_keeps_every_input_cell_and_every_part_it_does_not_own(release: 
     changed = [n for n, data in before_parts.items() if n not in owned and after_parts.get(n) != data]
     assert changed == [], f"parts the upgrade does not own changed: {changed}"
     for sheet, cells in before_values.items():
-        kept = {ref: after_values[sheet].get(ref) for ref in cells}  # 変更履歴: its lines go below the old ones
+        kept = {
+            ref: after_values[sheet].get(ref) for ref in cells
+        }  # 変更履歴: its lines go below the old ones
         assert kept == cells, f"cells of {sheet} changed"
     assert USER_SHEET in after_values and any(n.startswith("xl/media/") for n in after_parts)
     assert list((tmp_path / "backup").glob("master.*.xlsx")), "no backup of the master"

@@ -9,7 +9,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kaikaku_xl.master.builder import REVISION_ROWS, build_workbook
 from kaikaku_xl.master.contract import Layout
 from kaikaku_xl.master.load import Loaded, MasterLoader
 from kaikaku_xl.progress import SILENT
@@ -23,8 +22,6 @@ if TYPE_CHECKING:
 
 class Book:
     """The scratch copy of one master (`path`), named in messages by the master's own file name."""
-
-    blank_rows = {"Revisions": REVISION_ROWS}  # like a new master: blank rows to type revisions into
 
     def __init__(self, path: Path, name: str) -> None:
         self.path, self.name = path, name
@@ -82,7 +79,17 @@ class Book:
     def layout(self) -> Layout:
         return self.loaded.layout
 
+    @property
+    def blank_rows(self) -> dict[str, int]:
+        """Blank rows of a new table, as a new master has them (revisions are typed into them)."""
+        from kaikaku_xl.master.builder import REVISION_ROWS
+
+        return {"Revisions": REVISION_ROWS}
+
     @cached_property
     def reference(self) -> Workbook:
-        """A new master of the same plan (in memory, never saved): what the steps give the master."""
+        """A new master of the same plan (in memory, never saved): what the steps give the master. The builder
+        (and openpyxl) is imported only here: every writing command calls the upgrade, refresh imports no openpyxl."""
+        from kaikaku_xl.master.builder import build_workbook
+
         return build_workbook(self.loaded.plan, protect=False)
