@@ -1,6 +1,7 @@
 """A master built before the yearly cycle's tables existed (made here by removing them, as an older commit's
-contract built it): refresh/distribute add the missing hidden tables, nothing else changes, a backup is taken
-and a message says so; the cycle then works."""
+contract built it): refresh/distribute add the missing hidden tables and the output sheets of the cycle (提出状況,
+年度推移), nothing else changes, a backup is taken and a message says so; the cycle then works. (The masters the
+earlier releases really built: tests/upgrade.)"""
 
 from __future__ import annotations
 
@@ -53,14 +54,16 @@ def test_refresh_adds_the_cycle_tables_and_changes_nothing_else(
     }
     from kaikaku_xl.master.upgrade import upgrade_master
 
-    message = upgrade_master(master)
-    assert message and "表を追加しました" in message and "backup" in message
+    done = upgrade_master(master)
+    message = done.message(master.name) if done else ""
+    assert "更新しました" in message and "backup" in message and c.CHANGE_LOG.sheet in message
     after = _parts(master)
     assert all(after[name] == data for name, data in before.items() if name not in LISTS), (
         "an existing part changed"
     )
     added = set(after) - set(before)
-    assert len([n for n in added if n.startswith("xl/tables/")]) == len(c.CYCLE_TABLES)
+    new_tables = (*c.CYCLE_TABLES, c.SUBMISSIONS.name, c.TREND_ITEMS_TABLE, c.TREND_MEASURES_TABLE)
+    assert len([n for n in added if n.startswith("xl/tables/")]) == len(new_tables)
     assert list((tmp_path / "backup").glob("*.xlsx")), "no backup taken"
     wb = load_workbook(master)
     assert {
@@ -76,7 +79,7 @@ def test_refresh_adds_the_cycle_tables_and_changes_nothing_else(
 
     # the commands work on it: refresh, distribute, revise, close-year
     assert main(["refresh", str(master), "-q", "--now", NOW]) == 0
-    assert "表を追加しました" not in capsys.readouterr().err
+    assert "更新しました（元の版" not in capsys.readouterr().err
     assert main(["distribute", str(master), "--out", str(tmp_path / "out"), "--now", NOW]) == 0
     assert list((tmp_path / "out").glob("*.xlsx"))
     assert (
@@ -109,7 +112,7 @@ def test_distribute_on_an_old_master_upgrades_it_first_and_says_so(
     master = _old_master(tmp_path)
     capsys.readouterr()
     assert main(["distribute", str(master), "--out", str(tmp_path / "out"), "--now", NOW]) == 0
-    assert "表を追加しました" in capsys.readouterr().err
+    assert "更新しました（元の版" in capsys.readouterr().err
     assert list((tmp_path / "out").glob("*.xlsx"))
     if shutil.which("soffice") is None:
         pytest.skip("LibreOffice not installed (./dev test installs it)")

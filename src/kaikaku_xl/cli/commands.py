@@ -134,13 +134,34 @@ def _print_summary(outcome: RefreshOutcome) -> None:
 
 
 def _upgrade(path: str) -> None:
-    """A master built before the yearly cycle's tables gets them (backup taken); the message goes to stderr so
-    that stdout keeps the command's results (--json)."""
+    """A master built by an earlier release gains what this one has (backup taken; a newer master is refused);
+    the message goes to stderr so that stdout keeps the command's results (--json)."""
     from kaikaku_xl.master.upgrade import upgrade_master
 
-    message = upgrade_master(Path(path))
-    if message:
-        print(message, file=sys.stderr)
+    done = upgrade_master(Path(path))
+    if done:
+        print(done.message(Path(path).name), file=sys.stderr)
+
+
+def _check_release(path: str) -> None:
+    """A command that only reads a master refuses one from a newer release."""
+    from kaikaku_xl.master.upgrade import check_release
+
+    check_release(Path(path))
+
+
+def cmd_upgrade(args: argparse.Namespace) -> int:
+    from kaikaku_xl.master.contract.upgrades import RELEASE, SCHEMA_VERSION
+    from kaikaku_xl.master.upgrade import require_master, upgrade_master
+
+    path = Path(args.path)
+    require_master(path)
+    done = upgrade_master(path, dry_run=args.dry_run, now=_fixed_now(args.now))
+    if done is None:
+        print(f"{path.name} は kaikaku-xl {RELEASE} のマスターの版 {SCHEMA_VERSION} です。変更はありません。")
+        return EXIT_OK
+    print(done.message(path.name))
+    return EXIT_OK
 
 
 def cmd_refresh(args: argparse.Namespace) -> int:
@@ -167,6 +188,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from kaikaku_xl.problems import WARNING
     from kaikaku_xl.xlsx.file_engine import FileEngine
 
+    _check_release(args.path)
     engine = FileEngine(Path(args.path))
     try:
         loaded, problems = validate(engine, _progress(args), now=_fixed_now(args.now))
@@ -189,6 +211,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from kaikaku_xl.app.report import print_table, report_from_file
 
+    _check_release(args.path)
     report = report_from_file(Path(args.path), progress=_progress(args))
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
@@ -200,6 +223,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from kaikaku_xl.app.export import export_file
 
+    _check_release(args.path)
     result = export_file(
         Path(args.path), Path(args.out), year=args.year, now=_fixed_now(args.now), progress=_progress(args)
     )
@@ -256,6 +280,7 @@ def cmd_collect(args: argparse.Namespace) -> int:
 def cmd_status(args: argparse.Namespace) -> int:
     from kaikaku_xl.cycle.status import contact_line, cycle_status, status_summary
 
+    _check_release(args.path)
     now = _fixed_now(args.now)
     statuses = cycle_status(Path(args.path), year=args.year, progress=_progress(args), now=now)
     summary = status_summary(statuses)
@@ -306,6 +331,7 @@ def cmd_close_year(args: argparse.Namespace) -> int:
 def cmd_reopen_year(args: argparse.Namespace) -> int:
     from kaikaku_xl.cycle.close import reopen_year
 
+    _upgrade(args.path)
     reopen_year(Path(args.path), args.year, args.reason, now=_fixed_now(args.now), progress=_progress(args))
     print(f"{args.year}年度の締めを解除しました（変更履歴に理由を記録しました）。")
     return EXIT_OK

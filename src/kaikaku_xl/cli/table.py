@@ -24,6 +24,7 @@ from kaikaku_xl.cli.commands import (
     cmd_revise,
     cmd_serve,
     cmd_status,
+    cmd_upgrade,
     cmd_validate,
 )
 
@@ -181,6 +182,12 @@ COMMANDS: tuple[Command, ...] = (
         "年度の締めを解除（理由を変更履歴に記録）",
         cmd_reopen_year,
         (MASTER, CYCLE_YEAR, Arg("--reason", "解除する理由", required=True), NOW),
+    ),
+    Command(
+        "upgrade",
+        "以前の版で作成したマスターに、この版の表・列・入力規則などを追加（入力はそのまま、バックアップを作成）",
+        cmd_upgrade,
+        (MASTER, flag("--dry-run", "変更する内容を一覧するだけで、マスターは変更しない"), NOW),
     ),
     Command(
         "revise",

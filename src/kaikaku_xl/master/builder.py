@@ -11,11 +11,13 @@ from openpyxl import Workbook
 from openpyxl.workbook.defined_name import DefinedName
 
 from kaikaku_xl.master import contract as c
+from kaikaku_xl.master.contract.cycle import SCHEMA_RELEASE_KEY, SCHEMA_VERSION_KEY
 from kaikaku_xl.master.contract.inputs import (
     PERIOD_INPUT_KEYS,
     PERIOD_REVIEW,
     period_summary_spec,
 )
+from kaikaku_xl.master.contract.upgrades import RELEASE, SCHEMA_VERSION
 from kaikaku_xl.master.dashboard import write_dashboard, write_trend_charts
 from kaikaku_xl.master.grade_fills import paint_grades
 from kaikaku_xl.master.guide import guide_lines
@@ -41,6 +43,8 @@ from kaikaku_xl.xlsx.styles import apply
 from kaikaku_xl.xlsx.textcell import put_value
 from kaikaku_xl.xlsx.validation import add_validation, choice_list, whole_check
 
+# A new master has had every upgrade step: its schema version and release (master/upgrade/)
+SCHEMA_ROWS = [[SCHEMA_VERSION_KEY, str(SCHEMA_VERSION)], [SCHEMA_RELEASE_KEY, RELEASE]]
 REVISION_ROWS = 30  # blank rows of the 計画の見直し table
 LEDGER_ROWS = 200  # blank rows of the 効果額台帳 table (blank rows are not read)
 
@@ -188,7 +192,7 @@ def _write_cycle(wb: Workbook, layout: c.Layout, protect: bool) -> None:
     for spec in layout.cycle:
         ws = sheet(wb, spec.sheet)
         blank = [[None] * len(spec.columns)] * (REVISION_ROWS if spec is c.REVISIONS else 0)
-        write_table(ws, spec, blank, title=spec.anchor_row > 1)
+        write_table(ws, spec, SCHEMA_ROWS if spec is c.CYCLE_INFO else blank, title=spec.anchor_row > 1)
         print_setup(ws, spec.anchor_row)
         if protect:
             protect_sheet(ws)

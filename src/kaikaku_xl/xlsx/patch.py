@@ -268,3 +268,94 @@ def locked_styles(xml: bytes, indices: set[int], fill_rgb: str) -> tuple[bytes, 
         mapping[index] = len(xfs) - 1
     xfs.set("count", str(len(xfs)))
     return part_bytes(root), mapping
+
+
+# Elements that may precede dataValidations in a worksheet (CT_Worksheet's sequence).
+_BEFORE_VALIDATIONS = (
+    *_BEFORE_PROTECTION,
+    "sheetProtection",
+    "protectedRanges",
+    "scenarios",
+    "autoFilter",
+    "sortState",
+    "dataConsolidate",
+    "customSheetViews",
+    "mergeCells",
+    "phoneticPr",
+    "conditionalFormatting",
+)
+
+
+def _columns_of(sqref: str) -> set[int]:
+    found: set[int] = set()
+    for ref in sqref.split():
+        low, _, high, _ = range_bounds(ref)
+        found.update(range(low, min(high, low + 1000) + 1))
+    return found
+
+
+def validation_rules(xml: bytes, columns: set[int]) -> list[etree._Element]:
+    """The sheet's data validations whose ranges lie in the given columns."""
+    root = etree.fromstring(xml)
+    return [
+        dv
+        for dv in root.iter(_tag("dataValidation"))
+        if dv.get("sqref") and _columns_of(dv.get("sqref", "")) <= columns
+    ]
+
+
+def _in_main(element: etree._Element) -> etree._Element:
+    """A copy of an element (and its children) in the spreadsheet namespace (a serializer may write none)."""
+    copied = etree.Element(_tag(etree.QName(element).localname))
+    for key, value in element.attrib.items():
+        copied.set(key, value)
+    copied.text = element.text
+    for child in element:
+        copied.append(_in_main(child))
+    return copied
+
+
+def with_validations(xml: bytes, columns: set[int], rules: list[bytes]) -> bytes:
+    """The sheet part whose data validations lying in the given columns are replaced by `rules` (each a
+    <dataValidation> element, in any namespace); the sheet's other validations and elements are kept."""
+    root = etree.fromstring(xml)
+    holder = root.find(_tag("dataValidations"))
+    if holder is None:
+        holder = etree.Element(_tag("dataValidations"))
+        anchor = [child for child in root if etree.QName(child).localname in _BEFORE_VALIDATIONS]
+        anchor[-1].addnext(holder)
+    for dv in holder.findall(_tag("dataValidation")):
+        if _columns_of(dv.get("sqref", "")) <= columns:
+            holder.remove(dv)
+    for rule in rules:
+        holder.append(_in_main(etree.fromstring(rule)))
+    if len(holder):
+        holder.set("count", str(len(holder)))
+    else:
+        root.remove(holder)
+    return part_bytes(root)
+
+
+def with_column_widths(xml: bytes, widths: dict[int, float]) -> bytes:
+    """The sheet part with a width for each given column that no <col> of the sheet covers yet."""
+    root = etree.fromstring(xml)
+    covered = set(_column_widths(root))
+    missing = {col: width for col, width in widths.items() if col not in covered}
+    if not missing:
+        return xml
+    cols = root.find(_tag("cols"))
+    if cols is None:
+        cols = etree.Element(_tag("cols"))
+        anchor = [child for child in root if etree.QName(child).localname in _BEFORE_PROTECTION[:4]]
+        if anchor:
+            anchor[-1].addnext(cols)
+        else:
+            root.insert(0, cols)
+    for col, width in sorted(missing.items()):
+        element = etree.Element(_tag("col"), min=str(col), max=str(col), width=str(width), customWidth="1")
+        later = [c for c in cols if int(c.get("min", "0")) > col]
+        if later:
+            later[0].addprevious(element)
+        else:
+            cols.append(element)
+    return part_bytes(root)

@@ -22,6 +22,9 @@ MASTER_ID_KEY = "master_id"
 # The key of the department files' identity fingerprints (HMAC-SHA256): random, made on the first distribute (an
 # old master gets one on its next), never written into a department file.
 IDENTITY_SECRET_KEY = "identity_secret"
+# The master's schema (master/upgrade/): the number of upgrade steps it has had (a new master: all of them) and
+# the kaikaku-xl release that built or last upgraded it (named when a newer master is refused).
+SCHEMA_VERSION_KEY, SCHEMA_RELEASE_KEY = "schema_version", "schema_release"
 
 DISTRIBUTIONS = TableSpec(
     "Distributions",
@@ -79,6 +82,7 @@ CHANGE_LOG = TableSpec(
 )
 LOG_APPLIED, LOG_CONFLICT, LOG_REFUSED, LOG_CLOSE, LOG_REOPEN = "適用", "競合", "拒否", "年度締め", "締め解除"
 LOG_REVISION = "見直し"
+LOG_UPGRADE = "版の更新"  # a step of `kaikaku upgrade` (master/upgrade/)
 
 CLOSED_YEARS = TableSpec(
     "ClosedYears",
