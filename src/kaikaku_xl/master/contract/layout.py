@@ -11,6 +11,7 @@ from kaikaku_xl.master.contract.cycle import (
 from kaikaku_xl.master.contract.inputs import (
     GRADE_SCALE,
     HISTORY,
+    PERIOD_REVIEW,
     ITEMS,
     LEDGER,
     MEASURES,
@@ -21,6 +22,7 @@ from kaikaku_xl.master.contract.inputs import (
     STATUS,
     actuals_spec,
     effect_plan_spec,
+    period_summary_spec,
     targets_spec,
 )
 from kaikaku_xl.master.contract.outputs import (
@@ -98,9 +100,17 @@ class Layout:
         """Input tables only some plans have (a master without them still loads)."""
         return (effect_plan_spec(self.plan_years),)
 
+    @property
+    def period(self) -> tuple[TableSpec, ...]:
+        """The 計画期間の総括評価 sheet's tables: rows per item and per 基本方針 from the plan (builder), the typed
+        cells staff's, the rest refresh's (app/period.py); optional like optional_inputs."""
+        return (PERIOD_REVIEW, period_summary_spec(self.grades))
+
     def table(self, name: str) -> TableSpec:
         return next(
-            t for t in (*self.inputs, *self.optional_inputs, *self.outputs, *self.cycle) if t.name == name
+            t
+            for t in (*self.inputs, *self.optional_inputs, *self.period, *self.outputs, *self.cycle)
+            if t.name == name
         )
 
     @property

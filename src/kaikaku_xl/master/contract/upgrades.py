@@ -92,5 +92,8 @@ UPGRADE_STEPS: tuple[Step, ...] = (
     AddDefinedName("kaikaku_plan"),
     AddDefinedName("kaikaku_city_code"),
     AddDefinedName("kaikaku_sample"),
+    AddTables(("PeriodReview", "PeriodSummary")),  # 計画期間の総括評価
+    SyncValidations("PeriodReview"),
+    AddColumns("GradeScale", ("points",)),  # grades worth points (plans with their own grade scale)
 )
 SCHEMA_VERSION = len(UPGRADE_STEPS)

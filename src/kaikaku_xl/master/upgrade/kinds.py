@@ -75,8 +75,8 @@ def _tables_apply(step: AddTables, book: Book) -> None:
     titles = {s.name: TITLES[s.name] for s in missing if s.anchor_col == 1 and s.name in TITLES}
     book.write(added_table_parts(book.path, missing, set(c.HIDDEN_CYCLE_SHEETS), book.blank_rows, titles))
     for spec in missing:
-        if spec in book.layout.inputs or spec in book.layout.optional_inputs:
-            _fill_from_reference(book, spec)
+        if spec in (*book.layout.inputs, *book.layout.optional_inputs, *book.layout.period):
+            _fill_from_reference(book, spec)  # rows per item, year or 基本方針 as a new master has them
 
 
 def _fill_from_reference(book: Book, spec: TableSpec) -> None:
