@@ -29,7 +29,7 @@ from kaikaku_xl.master.validation import add_input_validations, setting_specs
 from kaikaku_xl.plan import Plan
 from kaikaku_xl.plan.numformat import input_format
 from kaikaku_xl.plan.scale_rows import scale_to_rows
-from kaikaku_xl.plan.settings import Settings, settings_rows
+from kaikaku_xl.plan.settings import Settings, plan_settings, settings_rows
 from kaikaku_xl.textfit import row_height
 from kaikaku_xl.xlsx.styles import apply
 from kaikaku_xl.xlsx.textcell import put_value
@@ -47,7 +47,7 @@ def input_rows(plan: Plan, layout: c.Layout, settings: Settings) -> dict[str, li
     blank_years = [None] * len(layout.years)
     return {
         c.SETTINGS.name: [
-            list(r) for r in settings_rows(settings) if r[0] in {s.key for s in setting_specs(plan)}
+            list(r) for r in settings_rows(settings, plan) if r[0] in {s.key for s in setting_specs(plan)}
         ],
         **(
             {
@@ -207,7 +207,7 @@ def build_workbook(
     protect=False leaves every sheet unprotected: Office.js (xlwings Server) cannot write to protected sheets.
     macro: the 使い方 sheet explains the .xlsm's button instead of the command and the add-in.
     """
-    settings = settings or Settings(evaluation_year=plan.start_year)
+    settings = settings or plan_settings(plan)
     layout = layout_of(plan)
     wb = Workbook()
     _write_guide(wb, plan, sample, macro, protect)
@@ -231,7 +231,7 @@ def build_workbook(
 
 def new_master(plan: Plan, *, sample: bool = False, protect: bool = True, macro: bool = False) -> Workbook:
     """A new master of the plan (its first year to evaluate), with the sample inputs where asked."""
-    settings = Settings(evaluation_year=plan.start_year)
+    settings = plan_settings(plan)
     layout = layout_of(plan)
     rows = input_rows(plan, layout, settings)
     if sample:
