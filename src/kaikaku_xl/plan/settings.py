@@ -6,7 +6,7 @@ description of those rows, used to build the sheet, to read it back and to valid
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from kaikaku_xl.plan.model import MONEY_KINDS, Measure, Plan
@@ -27,7 +27,7 @@ class Settings:
     grade_a_ratio: float = 1.0  # A: 進捗率 ≥ ratio × planned progress
     grade_b_ratio: float = 0.6  # B: 進捗率 ≥ ratio × planned progress
     hourly_cost: float = (
-        2380.0  # 円/時間: a plan's own figures give its own (plan_settings); this is the default
+        2380.0  # 円/時間: a plan's own figures give its own (with_plan_figures)
     )
     paper_cost: float = 2.0  # 円/枚
     effect_mode: str = "継続"
@@ -209,16 +209,14 @@ def hourly_basis(plan: Plan) -> tuple[Measure, Measure] | None:
     return pairs[0] if len(pairs) == 1 else None
 
 
-def plan_settings(plan: Plan) -> Settings:
-    """The settings of a new master of this plan: its first year to evaluate, and its own 時間単価 where its figures
-    give one (rounded half away from zero to whole yen)."""
+def with_plan_figures(settings: Settings, plan: Plan) -> Settings:
+    """A new master's settings with what the plan's own figures give: its 時間単価 (rounded half away from zero to
+    whole yen) where hourly_basis finds one; the settings as they are otherwise."""
     basis = hourly_basis(plan)
     if basis is None:
-        return Settings(evaluation_year=plan.start_year)
+        return settings
     yen, hours = basis
-    return Settings(
-        evaluation_year=plan.start_year, hourly_cost=round_half_away(yen.baseline / hours.baseline)
-    )
+    return replace(settings, hourly_cost=round_half_away(yen.baseline / hours.baseline))
 
 
 def setting_notes(plan: Plan) -> dict[str, str]:
