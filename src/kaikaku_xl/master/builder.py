@@ -244,4 +244,10 @@ def layout_of(plan: Plan) -> c.Layout:
     years = list(range(plan.baseline_year + 1, plan.end_year + 1))
     if plan.grade_scale is None:
         return c.Layout(years=years, plan_years=plan.years)
-    return c.Layout(years=years, plan_years=plan.years, grades=plan.grade_scale.labels, own_scale=True)
+    return c.Layout(
+        years=years,
+        plan_years=plan.years,
+        grades=plan.grade_scale.labels,
+        own_scale=True,
+        typed=plan.grade_scale.typed,
+    )

@@ -26,9 +26,7 @@ class Settings:
     grade_s_progress: float = 1.0  # S: 進捗率 ≥ this
     grade_a_ratio: float = 1.0  # A: 進捗率 ≥ ratio × planned progress
     grade_b_ratio: float = 0.6  # B: 進捗率 ≥ ratio × planned progress
-    hourly_cost: float = (
-        2380.0  # 円/時間: a plan's own figures give its own (with_plan_figures)
-    )
+    hourly_cost: float = 2380.0  # 円/時間: a plan's own figures give its own (with_plan_figures)
     paper_cost: float = 2.0  # 円/枚
     effect_mode: str = "継続"
     include_reference: bool = False  # 参考換算 counted in 財政効果額?
