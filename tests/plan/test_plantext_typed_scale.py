@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from helpers.cycle import col_of, department_file, row_of
 from helpers.plan_workbook import fill_plan, run
 from openpyxl import load_workbook
 
@@ -120,3 +121,37 @@ def test_a_computed_scale_keeps_its_heading_and_its_threshold_checks(tmp_path: P
     done = run("init", str(tmp_path / "again.xlsx"), "--plan", str(plan))
     assert done.returncode == 2
     assert f"{PLAN_GRADES.sheet}!{threshold.coordinate}: 基準「それ以外」" in done.stderr
+
+
+def test_a_department_grades_every_item_under_the_heading_and_collect_reads_it(tmp_path: Path) -> None:
+    """The department file is headed as the master (評価) and its grade, typed by the department, is collected."""
+    plan, _ = _plan(tmp_path, "入力")
+    master = tmp_path / "master.xlsx"
+    assert run("init", str(master), "--plan", str(plan)).returncode == 0
+    out = tmp_path / "配布"
+    done = run(
+        "distribute",
+        str(master),
+        "--out",
+        str(out),
+        "--year",
+        "2024",
+        "--due",
+        "2025-05-31",
+        "--now",
+        "2025-04-01T09:00",
+    )
+    assert done.returncode == 0, done.stderr
+    path = department_file(out, "市民課")
+    wb = load_workbook(path)
+    ws = wb[c.STATUS.sheet]
+    row = row_of(ws, No=1, 年度=2024)
+    ws.cell(
+        row=row, column=col_of(ws, "評価")
+    ).value = "B"  # the item with a measure: graded by its department
+    ws.cell(row=row, column=col_of(ws, "進捗状況")).value = "実施中"
+    wb.save(path)
+    done = run("collect", str(master), str(path), "--now", "2025-04-10T09:00")
+    assert done.returncode in (0, 1), done.stdout + done.stderr
+    report = json.loads(run("report", "--json", str(master)).stdout)
+    assert report["total"]["counts"]["B"] == 1

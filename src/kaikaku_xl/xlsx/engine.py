@@ -57,7 +57,7 @@ class RawTable:
             return False
 
     def column_of(self, col: Column) -> int | None:
-        """The index of a contract column: found by its header, or by another header it may carry (Column.also)."""
+        """The index of a column of a table spec: by its header, or by another header it may carry (Column.also)."""
         for header in (col.header, *col.also):
             found = self.column_index(header)
             if found is not None:
