@@ -179,6 +179,10 @@ def bundled_needles(bundled: Plan, other: Plan) -> tuple[set[str], set[str]]:
         *(m.name for m in bundled.measures),
         *(m.note for m in bundled.measures),
         *(d for it in bundled.items for d in it.departments),
+        *(a for it in bundled.items for a in it.actions),
+        *(b for p in bundled.policies for b in p.bullets),
+        *(e for h in bundled.history for e in h.main_efforts),
+        bundled.basic_goal_text,
     }
     # The former towns of the bundled city (its subtitle and texts may name them): 美野里町・玉里村.
     names |= {"美野里", "玉里"}
