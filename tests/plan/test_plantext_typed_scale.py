@@ -5,13 +5,17 @@ column where every item is graded is headed 評価, read back by refresh."""
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
+import pytest
+from helpers import item, plan_dict
 from helpers.cycle import col_of, department_file, row_of
 from helpers.plan_workbook import fill_plan, run
 from openpyxl import load_workbook
 
 from kaikaku_xl.master import contract as c
+from kaikaku_xl.plan import plan_from_dict
 from kaikaku_xl.plan.scale_rows import TYPED_THRESHOLD_NOTE
 from kaikaku_xl.plan_io.contract import PLAN_GRADES
 
@@ -155,3 +159,18 @@ def test_a_department_grades_every_item_under_the_heading_and_collect_reads_it(t
     assert done.returncode in (0, 1), done.stdout + done.stderr
     report = json.loads(run("report", "--json", str(master)).stdout)
     assert report["total"]["counts"]["B"] == 1
+
+
+def test_a_toml_typed_scale_with_thresholds_reads_with_one_note(caplog: pytest.LogCaptureFixture) -> None:
+    raw = plan_dict([item(1)])
+    raw["grades"] = [
+        {"label": "良", "basis": "入力", "threshold": 1},
+        {"label": "可", "basis": "入力", "threshold": 0.6},
+        {"label": "不可", "basis": "入力"},
+    ]
+    with caplog.at_level(logging.WARNING, logger="kaikaku_xl"):
+        plan = plan_from_dict(raw)
+    assert plan.grade_scale is not None and plan.grade_scale.typed
+    assert all(g.threshold is None for g in plan.grade_scale.grades)
+    notes = [r.getMessage() for r in caplog.records if TYPED_THRESHOLD_NOTE in r.getMessage()]
+    assert len(notes) == 1 and "1番目・2番目" in notes[0]
