@@ -67,9 +67,10 @@ def _type_grades(master: Path) -> str:
     wb = load_workbook(master)
     ws = wb[c.STATUS.sheet]
     headers = [cell.value for cell in ws[c.STATUS.anchor_row]]
-    col = {
-        key: headers.index(c.STATUS.column(key).header)
+    col = {  # by header: 評価 is headed for every item under this typed scale (Column.also)
+        key: next(headers.index(h) for h in (spec.header, *spec.also) if h in headers)
         for key in ("item", "year", "status", "grade", "results", "issues", "next")
+        for spec in [c.STATUS.column(key)]
     }
     grades = {no: grade for no, _p, _l, grade in ITEMS}
     bad_cell = ""

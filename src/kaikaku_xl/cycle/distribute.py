@@ -162,7 +162,8 @@ def _status(
                     locked.add((len(records), "grade"))
             records.append({"item": item, "title": titles.get(item, ""), "year": y, **values})
             snapshot.extend((c.STATUS.name, status_key(item, y), k, values[k]) for k in c.STATUS_KEYS)
-    return DepartmentTable(c.STATUS, records, editable, set(c.STATUS_KEYS), locked=locked)
+    spec = c.status_spec(typed=not grade_locked)  # 評価 headed as in the master
+    return DepartmentTable(spec, records, editable, set(c.STATUS_KEYS), locked=locked)
 
 
 def _ledger(table: RawTable, own: list[ItemNo], year: int, snapshot: Snapshot) -> DepartmentTable:

@@ -37,7 +37,7 @@ from kaikaku_xl.plan import Plan
 from kaikaku_xl.plan.numformat import input_format
 from kaikaku_xl.plan.scale import EXCLUDED, GradeScale
 from kaikaku_xl.plan.scale_rows import scale_to_rows
-from kaikaku_xl.plan.settings import Settings, settings_rows
+from kaikaku_xl.plan.settings import Settings, settings_rows, with_plan_figures
 from kaikaku_xl.textfit import row_height
 from kaikaku_xl.xlsx.styles import apply
 from kaikaku_xl.xlsx.textcell import put_value
@@ -57,7 +57,7 @@ def input_rows(plan: Plan, layout: c.Layout, settings: Settings) -> dict[str, li
     blank_years = [None] * len(layout.years)
     return {
         c.SETTINGS.name: [
-            list(r) for r in settings_rows(settings) if r[0] in {s.key for s in setting_specs(plan)}
+            list(r) for r in settings_rows(settings, plan) if r[0] in {s.key for s in setting_specs(plan)}
         ],
         **(
             {
@@ -266,7 +266,7 @@ def build_workbook(
     protect=False leaves every sheet unprotected: Office.js (xlwings Server) cannot write to protected sheets.
     macro: the 使い方 sheet explains the .xlsm's button instead of the command and the add-in.
     """
-    settings = settings or Settings(evaluation_year=plan.start_year)
+    settings = settings or with_plan_figures(Settings(evaluation_year=plan.start_year), plan)
     layout = layout_of(plan)
     wb = Workbook()
     _write_guide(wb, plan, sample, macro, protect)
@@ -291,7 +291,7 @@ def build_workbook(
 
 def new_master(plan: Plan, *, sample: bool = False, protect: bool = True, macro: bool = False) -> Workbook:
     """A new master of the plan (its first year to evaluate), with the sample inputs where asked."""
-    settings = Settings(evaluation_year=plan.start_year)
+    settings = with_plan_figures(Settings(evaluation_year=plan.start_year), plan)
     layout = layout_of(plan)
     rows = input_rows(plan, layout, settings)
     if sample:
@@ -311,4 +311,5 @@ def layout_of(plan: Plan) -> c.Layout:
         grades=scale.labels,
         own_scale=True,
         points=scale.points is not None,
+        typed=scale.typed,
     )

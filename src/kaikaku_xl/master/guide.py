@@ -22,6 +22,7 @@ MACRO_SECTION = "\0macro"  # placeholder replaced per variant by guide_lines()
 PLANNED_PATH_LINE = "\0path"
 EFFECT_LINE = "\0effect"
 NOT_COUNTED_LINE = "\0not counted"
+STATUS_LINE = "\0status"  # who grades on 進捗状況: the items without measures, or every item (a typed scale)
 DEFAULT_SCALE_LINE = (
     "・S 目標達成：進捗率 100%以上／A 順調：計画どおりの進捗以上／B 概ね順調：計画の6割以上／C 遅れ：0以上／"
     "D 悪化：基準値より悪化／− 評価対象外"
@@ -54,7 +55,7 @@ GUIDE_LINES: tuple[str, ...] = (
     f"・{c.SETTINGS.sheet}：評価年度、評価の閾値、時間単価・用紙単価、累計の数え方、金額の表示単位",
     "・実績：各指標の年度ごとの実績値（単位は「単位」列のとおり。1.2万、３，０００円 などの表記も読み取ります）",
     "・年度目標：市独自の年度目標がある場合のみ（空欄は基準値→目標値の直線）",
-    f"・{c.STATUS.sheet}：取組項目・年度ごとの進捗状況、指標のない項目の評価、取組実績・課題・今後の方向性",
+    STATUS_LINE,
     f"・{c.LEDGER.sheet}：指標で捉えられない財政効果額（1行1件：No、年度、区分、金額、内容、算定根拠）",
     f"・{SHEET_PERIOD}：計画期間全体の総括評価（最終年度の資料に載ります）。指標のない項目の総括評価と総括コメントを"
     "入力します。指標のある項目の評価は最終年度の実績（累計の指標は計画期間の累計）と目標値から更新で計算します",
@@ -124,8 +125,13 @@ CUMULATIVE_LINE = (
 
 
 def _plan_lines(line: str, plan: Plan) -> list[str]:
-    """The lines that name the plan's years and its measures left out of the totals."""
+    """The lines that name the plan's years, who grades on 進捗状況 and the measures left out of the totals."""
     base, span = plan.baseline_year, plan.end_year - plan.baseline_year
+    if line == STATUS_LINE:
+        who = "全ての項目" if plan.grade_scale is not None and plan.grade_scale.typed else "指標のない項目"
+        return [
+            f"・{c.STATUS.sheet}：取組項目・年度ごとの進捗状況、{who}の評価、取組実績・課題・今後の方向性"
+        ]
     if line == PLANNED_PATH_LINE:
         return [
             f"・計画どおりの進捗 = (評価年度 − {base}) ÷ {span}。目標値＝基準値（維持）の指標は達成率で評価します。"
@@ -153,7 +159,7 @@ def guide_lines(*, macro: bool, protect: bool, plan: Plan) -> tuple[str, ...]:
             out += [line, CUMULATIVE_LINE]
         elif line == DEFAULT_SCALE_LINE and plan.grade_scale is not None:
             out.extend(_scale_lines(plan.grade_scale))
-        elif line in (PLANNED_PATH_LINE, EFFECT_LINE, NOT_COUNTED_LINE):
+        elif line in (PLANNED_PATH_LINE, EFFECT_LINE, NOT_COUNTED_LINE, STATUS_LINE):
             out.extend(_plan_lines(line, plan))
         elif line == MACRO_SECTION:
             out.extend(MACRO_LINES if macro else XLSX_LINES)

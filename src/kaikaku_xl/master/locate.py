@@ -20,7 +20,7 @@ from kaikaku_xl.xlsx.typed import number_or_text, whole_number
 # ---- where a value sits in the master's input tables ------------------------------------------------------
 def positions(table: RawTable, spec: TableSpec) -> dict[str, int]:
     """Column index of each contract column found in the table."""
-    return {col.key: i for col in spec.columns if (i := table.column_index(col.header)) is not None}
+    return {col.key: i for col in spec.columns if (i := table.column_of(col)) is not None}
 
 
 def sheet_row(table: RawTable, index: int) -> int:

@@ -15,7 +15,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kaikaku_xl.master import contract as c
-from kaikaku_xl.master.titles import TITLES
+from kaikaku_xl.master.titles import TITLES, TYPED_STATUS_NOTE
 from kaikaku_xl.plan.numformat import MEASURE_FORMATS
 from kaikaku_xl.textfit import row_height, table_row_height
 from kaikaku_xl.xlsx.limits import check_row_limit
@@ -93,6 +93,8 @@ def write_table(
     check_row_limit(f"シート「{ws.title}」の表「{spec.name}」", spec.anchor_row + max(len(rows), 1))
     if title:
         heading, note = TITLES.get(spec.name, (spec.sheet, ""))
+        if spec.name == c.STATUS.name and spec != c.STATUS:  # a typed scale: every item is graded here
+            note = TYPED_STATUS_NOTE
         apply(put_value(ws.cell(row=1, column=spec.anchor_col), heading), "title")
         apply(put_value(ws.cell(row=2, column=spec.anchor_col), note), "note")
     inputs = _input_keys(spec)

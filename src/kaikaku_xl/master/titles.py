@@ -8,6 +8,11 @@ from __future__ import annotations
 from kaikaku_xl.master import contract as c
 from kaikaku_xl.master.contract.inputs import PERIOD_REVIEW, PERIOD_SUMMARY_TABLE
 
+# The note above 進捗状況 in a master whose departments grade every item (a typed scale); TITLES has the other.
+TYPED_STATUS_NOTE = (
+    "取組項目・年度ごとに進捗状況・評価と取組実績等を入力します。評価は全ての項目で入力します。"
+)
+
 TITLES = {
     c.SETTINGS.name: (
         "設定",

@@ -81,7 +81,7 @@ def add_input_validations(wb: Workbook, plan: Plan, layout: c.Layout) -> None:
         "decimals",
         whole_check(0, MAX_DECIMALS, f"表示する小数の桁数（0〜{MAX_DECIMALS}）。空欄は単位から決めます。"),
     )
-    st = c.STATUS
+    st = layout.table(c.STATUS.name)  # headed by the scale
     add_validation(
         wb[st.sheet],
         st,

@@ -17,7 +17,7 @@ from kaikaku_xl.plan.model import HistoricEffect, Item, ItemNo, Plan, Policy, na
 from kaikaku_xl.plan.parts import file_name_key, parse_item, parse_sections, require, same_file_name
 from kaikaku_xl.plan.period import period_problems
 from kaikaku_xl.plan.scale import GradeScale
-from kaikaku_xl.plan.scale_rows import own_scale, scale_from_rows
+from kaikaku_xl.plan.scale_rows import TYPED_THRESHOLD_NOTE, own_scale, scale_from_rows, typed_thresholds
 
 BUNDLED_PLAN = "omitama_2026.toml"
 
@@ -126,6 +126,10 @@ def _grade_scale(rows: Any) -> GradeScale | None:
         raise PlanError(
             "評価区分（[[grades]]）: " + "／".join(f"{i + 1}番目の {k}: {m}" for i, k, m in problems)
         )
+    ignored = typed_thresholds(list(rows))
+    if ignored:
+        shown = "・".join(f"{i + 1}番目" for i in ignored)
+        logger.warning("評価区分（[[grades]]）%s の threshold: %s", shown, TYPED_THRESHOLD_NOTE)
     return own_scale(scale)
 
 

@@ -195,9 +195,25 @@ def _threshold_problem(raw: Any, basis: str, label: str) -> Found:
             f"評価「{label}」（基準 {basis}）のしきい値が{shown}です。"
             f"数値を入力してください（1 = 100%、{MAX_THRESHOLD:,} まで）。",
         )
-    if _nfkc(raw) != "":
+    if _nfkc(raw) != "" and basis != BASIS_TYPED:  # under 入力 a threshold is ignored (typed_thresholds)
         return "threshold", f"基準「{basis}」の評価「{label}」にしきい値は使いません。空欄にしてください。"
     return None
+
+
+# A clerk who turns the template's S–D into a typed scale changes 基準 to 入力 and leaves the thresholds: they are not
+# read, and one note (not an error per row) says so (docs/decisions.md).
+TYPED_THRESHOLD_NOTE = (
+    "基準が「入力」の評価（担当課が選ぶ）にしきい値は使わないため、読み飛ばしました（消さなくて構いません）。"
+)
+
+
+def typed_thresholds(rows: list[dict[str, Any]]) -> list[int]:
+    """The rows of grades typed by the departments (基準 入力) that still hold a しきい値, which is not read."""
+    return [
+        i
+        for i, row in enumerate(rows)
+        if _nfkc(row.get("basis")) == BASIS_TYPED and _nfkc(row.get("threshold")) != ""
+    ]
 
 
 def _color_problem(raw: Any) -> Found:

@@ -6,12 +6,14 @@ description of those rows, used to build the sheet, to read it back and to valid
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
+from kaikaku_xl.plan.model import MONEY_KINDS, Measure, Plan
 from kaikaku_xl.plan.plausibility import Bounds, parse_bounds
 from kaikaku_xl.plan.scale import GradeScale
 from kaikaku_xl.plan.vocabulary import YES_NO
+from kaikaku_xl.rounding import format_number, round_half_away
 
 EFFECT_MODES = ("継続", "初年度のみ")
 ITEM_GRADE_RULES = ("主指標", "最低評価")
@@ -24,7 +26,7 @@ class Settings:
     grade_s_progress: float = 1.0  # S: 進捗率 ≥ this
     grade_a_ratio: float = 1.0  # A: 進捗率 ≥ ratio × planned progress
     grade_b_ratio: float = 0.6  # B: 進捗率 ≥ ratio × planned progress
-    hourly_cost: float = 2380.0  # 円/時間 (the plan implies 94,603,965円 / 39,757時間 ≈ 2,380)
+    hourly_cost: float = 2380.0  # 円/時間: a plan's own figures give its own (with_plan_figures)
     paper_cost: float = 2.0  # 円/枚
     effect_mode: str = "継続"
     include_reference: bool = False  # 参考換算 counted in 財政効果額?
@@ -90,7 +92,7 @@ SETTING_SPECS: tuple[SettingSpec, ...] = (
     SettingSpec(
         "grade_a_ratio",
         "A（順調）の比率",
-        "進捗率が「計画進捗 × この比率」以上で A。計画進捗 = 経過年数 ÷ 6。",
+        "進捗率が「計画進捗 × この比率」以上で A。計画進捗 = 経過年数 ÷ {span}。",
         "ratio",
     ),
     SettingSpec(
@@ -102,7 +104,7 @@ SETTING_SPECS: tuple[SettingSpec, ...] = (
     SettingSpec(
         "hourly_cost",
         "時間単価（円/時間）",
-        "参考換算に使う1時間あたりの人件費。計画値 94,603,965円÷39,757時間 ≒ 2,380円。",
+        "参考換算に使う1時間あたりの人件費。{basis}",
         "yen",
     ),
     SettingSpec(
@@ -186,12 +188,55 @@ SETTING_SPECS: tuple[SettingSpec, ...] = (
 )
 
 
-def settings_rows(settings: Settings) -> list[tuple[str, str, Any, str]]:
-    """(key, label, display value, note) rows for the 設定 sheet."""
+HOURS, YEN = "時間", "円"
+SPENDING = MONEY_KINDS[0]  # 歳出削減
+NO_HOURLY_BASIS = "計画に人件費の単価の根拠（同じ取組項目の時間と金額の基準値）がないため既定値です。市の単価に置き換えてください。"
+
+
+def hourly_basis(plan: Plan) -> tuple[Measure, Measure] | None:
+    """The plan's own figures for the 時間単価: a cost in 円 (歳出削減) and the hours it pays for, moving the same way,
+    as the one such pair of measures of one item (the bundled plan: 時間外勤務手当 ÷ 時間外勤務総時間), both with a
+    baseline above 0. None when no item, or more than one, has such a pair: the plan gives no price then, and its
+    master says so rather than show another plan's."""
+    pairs = []
+    for item in plan.items:
+        yen = [m for m in item.measures if m.unit == YEN and m.effect_kind == SPENDING and m.baseline > 0]
+        hours = [m for m in item.measures if m.unit == HOURS and m.baseline > 0]
+        if len(yen) == 1 and len(hours) == 1 and yen[0].direction == hours[0].direction:
+            pairs.append((yen[0], hours[0]))
+    return pairs[0] if len(pairs) == 1 else None
+
+
+def with_plan_figures(settings: Settings, plan: Plan) -> Settings:
+    """A new master's settings with what the plan's own figures give: its 時間単価 (rounded half away from zero to
+    whole yen) where hourly_basis finds one; the settings as they are otherwise."""
+    basis = hourly_basis(plan)
+    if basis is None:
+        return settings
+    yen, hours = basis
+    return replace(settings, hourly_cost=round_half_away(yen.baseline / hours.baseline))
+
+
+def setting_notes(plan: Plan) -> dict[str, str]:
+    """Each setting's 説明 as this plan's master shows it: the period and the figures are the plan's own."""
+    basis = hourly_basis(plan)
+    if basis is None:
+        hourly = NO_HOURLY_BASIS
+    else:
+        yen, hours = basis
+        rate = round_half_away(yen.baseline / hours.baseline)
+        hourly = f"計画値 {format_number(yen.baseline)}円÷{format_number(hours.baseline)}時間 ≒ {format_number(rate)}円。"
+    span = str(plan.end_year - plan.baseline_year)
+    return {spec.key: spec.note.replace("{span}", span).replace("{basis}", hourly) for spec in SETTING_SPECS}
+
+
+def settings_rows(settings: Settings, plan: Plan) -> list[tuple[str, str, Any, str]]:
+    """(key, label, display value, note) rows for the 設定 sheet of this plan's master."""
+    notes = setting_notes(plan)
     rows = []
     for spec in SETTING_SPECS:
         value = getattr(settings, spec.key)
         if spec.kind == "bool":
             value = "はい" if value else "いいえ"
-        rows.append((spec.key, spec.label, value, spec.note))
+        rows.append((spec.key, spec.label, value, notes[spec.key]))
     return rows

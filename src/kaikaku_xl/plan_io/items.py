@@ -71,6 +71,25 @@ def _lead_clash(reader: PlanReader, row: Row, leads: dict[str, tuple[str, str]])
     return True
 
 
+def _check_years(
+    reader: PlanReader, row: Row, years: dict[str, int | None], period: tuple[int, int] | None
+) -> None:
+    """The item's own years against each other and against the plan's period, each mistake at its cell."""
+    start, end = years["start_year"], years["end_year"]
+    if start is not None and end is not None and start > end:
+        reader.bad(row, "end_year", "終了年度が開始年度より前です。")
+    if period is not None:
+        first, last = period
+        for key, year in years.items():
+            if year is not None and not first <= year <= last:
+                reader.bad(row, key, f"{year}年度は推進期間（{first}〜{last}年度）の外です。")
+
+
+def _departments(reader: PlanReader, row: Row) -> list[str]:
+    text = reader.text(row, "departments").replace("，", "、").replace(",", "、").replace("\n", "、")
+    return [d.strip() for d in text.split("、") if d.strip()]
+
+
 def read_items(
     reader: PlanReader,
     wb: Workbook,
@@ -82,44 +101,23 @@ def read_items(
     out, seen = [], set()
     leads: dict[str, tuple[str, str]] = {}  # file name key -> (cell, 主要担当課) of its first row
     for row in reader.rows(wb, PLAN_ITEMS):
+        mark = reader.mark()  # every check of the row runs; the row is dropped after them if one failed
         complete = reader.required(row, PLAN_ITEMS)
         no, policy = reader.item_no(row, "no"), reader.integer(row, "policy", "基本方針")
         years = {
             key: reader.year(row, key, label) if key in row.cells else None
             for key, label in (("start_year", "開始年度"), ("end_year", "終了年度"))
         }
-        if not complete or no is None or policy is None:
-            continue
-        if any(not reader.blank(row, k) and years[k] is None for k in years if k in row.cells):
-            continue
-        start, end = years["start_year"], years["end_year"]
-        if start is not None and end is not None and start > end:
-            reader.bad(row, "end_year", "終了年度が開始年度より前です。")
-            continue
-        if period is not None:
-            first, last = period
-            outside = [k for k, y in years.items() if y is not None and not first <= y <= last]
-            for key in outside:
-                reader.bad(row, key, f"{years[key]}年度は推進期間（{first}〜{last}年度）の外です。")
-            if outside:
-                continue
-        if no in seen:
+        _check_years(reader, row, years, period)
+        if no is not None and no in seen:
             reader.bad(row, "no", f"取組項目 No.{no} が重複しています。")
-            continue
-        if _unknown_policy(reader, row, policy, policy_nos) or _lead_clash(reader, row, leads):
-            continue
-        seen.add(no)
-        departments = [
-            d.strip()
-            for d in reader.text(row, "departments")
-            .replace("，", "、")
-            .replace(",", "、")
-            .replace("\n", "、")
-            .split("、")
-            if d.strip()
-        ]
-        section = _section(reader, row, sections, policy)
-        if section is False:
+        if no is not None:
+            seen.add(no)
+        section: str | None | bool = None
+        if policy is not None and not _unknown_policy(reader, row, policy, policy_nos):
+            section = _section(reader, row, sections, policy)
+        _lead_clash(reader, row, leads)
+        if reader.faulty_since(mark) or not complete or no is None or policy is None:
             continue
         out.append(
             {
@@ -130,7 +128,7 @@ def read_items(
                 "summary": reader.text(row, "summary"),
                 "actions": reader.lines(row, "actions"),
                 "lead": reader.text(row, "lead"),
-                "departments": departments,
+                "departments": _departments(reader, row),
                 "measures": [],
                 **{k: v for k, v in years.items() if v is not None},
             }

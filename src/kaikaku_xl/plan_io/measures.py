@@ -19,6 +19,7 @@ def read_measures(reader: PlanReader, wb: Workbook, items: dict[ItemNo, dict[str
     spec = PLAN_MEASURES
     seen = set()
     for row in reader.rows(wb, spec):
+        mark = reader.mark()  # every check of the row runs; the row is dropped after them if one failed
         aggregation = (
             reader.choice(row, "aggregation", "集計", AGGREGATIONS) if "aggregation" in row.cells else ""
         )
@@ -36,27 +37,27 @@ def read_measures(reader: PlanReader, wb: Workbook, items: dict[ItemNo, dict[str
         target = reader.number(row, "target", "目標値", unit)
         if item is not None and item not in items:
             reader.bad(row, "item", f"取組項目 No.{item} は取組項目シートにありません。")
-            continue
-        if (item, name) in seen:
+        if name and (item, name) in seen:
             reader.bad(row, "name", f"No.{item} の指標「{name}」が重複しています。")
-            continue
         seen.add((item, name))
         if direction == "維持" and baseline is not None and target is not None and baseline != target:
             reader.bad(row, "target", "方向が維持なのに基準値と目標値が異なります。")
-            continue
         if cumulative and baseline not in (None, 0):
             reader.bad(
                 row,
                 "baseline",
                 "累計の指標の基準値は 0 です（計画期間が始まる前の累計）。空欄か 0 にしてください。",
             )
-            continue
         if cumulative and direction not in (None, "増加"):
             reader.bad(
                 row, "direction", "累計の指標の方向は「増加」です（各年度の値を足し上げて目標値と比べます）。"
             )
-            continue
-        if not complete or item is None or None in (direction, kind, include, baseline, target, aggregation):
+        if (
+            reader.faulty_since(mark)
+            or not complete
+            or item is None
+            or None in (direction, kind, include, baseline, target, aggregation)
+        ):
             continue
         measure: dict[str, Any] = {
             "name": name,

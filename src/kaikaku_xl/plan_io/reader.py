@@ -6,6 +6,7 @@ the cell reading is in `sheet.py`, the other sheets in `items.py`, `measures.py`
 
 from __future__ import annotations
 
+import logging
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from openpyxl.workbook.workbook import Workbook
 from kaikaku_xl.errors import PlanError, PlanWorkbookError
 from kaikaku_xl.plan import Plan, load_plan, plan_from_dict
 from kaikaku_xl.plan.period import period_problems
-from kaikaku_xl.plan.scale_rows import scale_from_rows
+from kaikaku_xl.plan.scale_rows import TYPED_THRESHOLD_NOTE, scale_from_rows, typed_thresholds
 from kaikaku_xl.plan_io.contract import PLAN_FIELDS, PLAN_GRADES, PLAN_HISTORY, PLAN_SHEET
 from kaikaku_xl.plan_io.effects import read_effect_plans, read_sections
 from kaikaku_xl.plan_io.items import read_items, read_policies
@@ -27,6 +28,8 @@ from kaikaku_xl.xlsx.a1 import column_letter
 from kaikaku_xl.xlsx.fastread import uncalculated_cells
 from kaikaku_xl.xlsx.package import inspect
 from kaikaku_xl.xlsx.safezip import check_package
+
+logger = logging.getLogger(__name__)
 
 
 def _head(reader: PlanReader, wb: Workbook) -> dict[str, Any]:
@@ -102,7 +105,11 @@ def _grades(reader: PlanReader, wb: Workbook) -> list[dict[str, Any]]:
     _, problems = scale_from_rows(values)
     for i, key, message in problems:
         reader.bad(rows[i], key, message)
-    return values
+    ignored = typed_thresholds(values)
+    if ignored:  # one note for them all, on stderr beside the command's result
+        cells = "、".join(rows[i].where("threshold") for i in ignored)
+        logger.warning("%s!%s: %s", PLAN_GRADES.sheet, cells, TYPED_THRESHOLD_NOTE)
+    return [{**v, "threshold": None} if i in ignored else v for i, v in enumerate(values)]  # noted once
 
 
 def _uncalculated(path: Path) -> list[tuple[str, str, str]]:

@@ -55,6 +55,15 @@ class PlanReader:
     def bad(self, row: Row, key: str, message: str) -> None:
         self.problems.append((row.sheet, row.where(key), message))
 
+    # A row is checked whole: every check of its cells and of its cells together runs and reports, and only then is
+    # the row dropped if any of them found a mistake (mark() before its checks, faulty_since(mark) after). A check
+    # that stopped the row at its first mistake would hide the others until that one was fixed.
+    def mark(self) -> int:
+        return len(self.problems)
+
+    def faulty_since(self, mark: int) -> bool:
+        return len(self.problems) > mark
+
     # -- cells --------------------------------------------------------------------------------------
     def blank(self, row: Row, key: str) -> bool:
         return cell_text(row.value(key)) == ""

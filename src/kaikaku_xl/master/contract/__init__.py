@@ -90,6 +90,7 @@ from kaikaku_xl.master.contract.inputs import (
     TARGETS_TABLE,
     actuals_spec,
     effect_plan_spec,
+    status_spec,
     targets_spec,
 )
 from kaikaku_xl.master.contract.layout import (
@@ -144,6 +145,7 @@ __all__ = [
     "TARGETS_TABLE",
     "actuals_spec",
     "effect_plan_spec",
+    "status_spec",
     "targets_spec",
     "DASHBOARD_EFFECTS",
     "DASHBOARD_GRADES",

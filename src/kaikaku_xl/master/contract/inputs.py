@@ -3,6 +3,8 @@ contract (the package face hands every name on)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from kaikaku_xl.plan.scale import EXCLUDED, GRADES, NOT_GRADED
 from kaikaku_xl.xlsx.tablespec import (
     FMT_GENERAL,
@@ -113,6 +115,9 @@ MEASURE_OPTIONAL_KEYS = (
 )  # masters built before these columns still load
 
 
+# The 評価 column of 進捗状況 is headed by the scale: under the default or a computed scale staff grade the items
+# without measures there; under a typed scale (基準 入力) every item. A master is read with either heading.
+GRADE_HEADER, TYPED_GRADE_HEADER = "評価（指標なし項目）", "評価"
 STATUS = TableSpec(
     "Status",
     "進捗状況",
@@ -121,12 +126,25 @@ STATUS = TableSpec(
         Column("取組項目", "title", width=28, wrap=True),
         Column("年度", "year", "0", 8),
         Column("進捗状況", "status", width=10),
-        Column("評価（指標なし項目）", "grade", width=12),
+        Column(GRADE_HEADER, "grade", width=12, also=(TYPED_GRADE_HEADER,)),
         Column("取組実績", "results", width=45, wrap=True),
         Column("課題", "issues", width=35, wrap=True),
         Column("今後の方向性", "next", width=35, wrap=True),
     ),
 )
+
+
+def status_spec(typed: bool) -> TableSpec:
+    """進捗状況 as a master of this scale heads it: 評価 where staff grade every item (a typed scale)."""
+    if not typed:
+        return STATUS
+    return replace(
+        STATUS,
+        columns=tuple(
+            replace(col, header=TYPED_GRADE_HEADER, also=(GRADE_HEADER,)) if col.key == "grade" else col
+            for col in STATUS.columns
+        ),
+    )
 
 
 LEDGER = TableSpec(

@@ -11,18 +11,18 @@ from kaikaku_xl.master.contract.cycle import (
 from kaikaku_xl.master.contract.inputs import (
     GRADE_SCALE,
     HISTORY,
-    PERIOD_REVIEW,
     ITEMS,
     LEDGER,
     MEASURES,
+    PERIOD_REVIEW,
     PLAN_INFO,
     SETTINGS,
     SHEET_DASHBOARD,
     SHEET_GUIDE,
-    STATUS,
     actuals_spec,
     effect_plan_spec,
     period_summary_spec,
+    status_spec,
     targets_spec,
 )
 from kaikaku_xl.master.contract.outputs import (
@@ -57,6 +57,9 @@ class Layout:
     inputs: tuple[TableSpec, ...] = field(init=False)
     outputs: tuple[TableSpec, ...] = field(init=False)
     cycle: tuple[TableSpec, ...] = CYCLE_TABLES
+    typed: bool = (
+        False  # graded by the departments (a typed scale): 進捗状況's 評価 column is headed for every item
+    )
 
     def __post_init__(self) -> None:
         object.__setattr__(
@@ -70,7 +73,7 @@ class Layout:
                 MEASURES,
                 actuals_spec(self.years),
                 targets_spec(self.years),
-                STATUS,
+                status_spec(self.typed),
                 LEDGER,
                 *((GRADE_SCALE,) if self.own_scale else ()),
             ),

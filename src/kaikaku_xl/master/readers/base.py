@@ -36,7 +36,7 @@ class ProblemLog:
         positions = {}
         for key in keys:
             header = spec.column(key).header
-            index = table.column_index(header)
+            index = table.column_of(spec.column(key))
             if index is None:
                 self.problems.append(
                     Problem(
