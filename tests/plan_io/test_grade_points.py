@@ -21,6 +21,8 @@ from openpyxl import load_workbook
 from kaikaku_xl.master import contract as c
 from kaikaku_xl.udfs.rollup import kk_rollup
 
+TYPED = c.status_spec(typed=True)  # a scale of typed grades heads 進捗状況's grade column 評価
+
 HEAD = {
     "name": "架空浦市行政改革実施計画",
     "city": "架空浦市",
@@ -94,7 +96,7 @@ def _type_grades(master: Path) -> None:
     wb = load_workbook(master)
     ws = wb[c.STATUS.sheet]
     headers = [cell.value for cell in ws[c.STATUS.anchor_row]]
-    col = {key: headers.index(c.STATUS.column(key).header) for key in ("item", "year", "status", "grade")}
+    col = {key: headers.index(TYPED.column(key).header) for key in ("item", "year", "status", "grade")}
     grades = {item["no"]: item["_grade"] for item in ITEMS}
     for row in ws.iter_rows(min_row=c.STATUS.anchor_row + 1):
         no, year = row[col["item"]].value, row[col["year"]].value

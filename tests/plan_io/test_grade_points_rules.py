@@ -18,6 +18,8 @@ from kaikaku_xl.metrics.rollups import score
 from kaikaku_xl.plan.scale_rows import scale_from_rows, scale_to_rows
 from kaikaku_xl.plan_io.contract import PLAN_GRADES
 
+TYPED = c.status_spec(typed=True)  # a scale of typed grades heads 進捗状況's grade column 評価
+
 HEAD = {"name": "架空計画", "city": "架空村", "baseline_year": 2025, "start_year": 2026, "end_year": 2027}
 
 
@@ -185,7 +187,7 @@ def test_a_toml_plan_with_points(tmp_path: Path) -> None:
     wb = load_workbook(master)
     st = wb[c.STATUS.sheet]
     headers = [cell.value for cell in st[c.STATUS.anchor_row]]
-    at_item, at_year, at_grade = (headers.index(c.STATUS.column(k).header) for k in ("item", "year", "grade"))
+    at_item, at_year, at_grade = (headers.index(TYPED.column(k).header) for k in ("item", "year", "grade"))
     for row in st.iter_rows(min_row=c.STATUS.anchor_row + 1):
         if row[at_year].value == 2026:
             row[at_grade].value = {1: "良", 2: "不可", 3: None}[row[at_item].value]
