@@ -27,6 +27,8 @@ from kaikaku_xl.master.load import load
 from kaikaku_xl.metrics.effect_plan import comparable_plan
 from kaikaku_xl.plan import plan_from_dict
 from kaikaku_xl.plan_io.contract import PLAN_EFFECTS, PLAN_SHEET
+from kaikaku_xl.plan_io.reader import read_plan_workbook
+from kaikaku_xl.plan_io.template import write_plan_workbook
 from kaikaku_xl.problems import WARNING
 from kaikaku_xl.xlsx.file_engine import FileEngine
 
@@ -153,7 +155,7 @@ def test_comparable_plan_follows_the_effect_mode() -> None:
     assert comparable_plan(typed, "各年度の効果額", "初年度のみ")["planned"].tolist() == [950, 80, 5]
 
 
-def test_toml_plan_declares_the_same_settings_and_unit() -> None:
+def test_toml_plan_declares_the_same_settings_and_unit(tmp_path: Path) -> None:
     raw = {
         "plan": {
             **HEAD,
@@ -167,6 +169,9 @@ def test_toml_plan_declares_the_same_settings_and_unit() -> None:
     plan = plan_from_dict(raw)
     assert plan.settings == {"reduction_sign": "負", "effect_plan_counting": "新規分"}
     assert plan.items[0].effect_plan == ((2025, 950_000_000), (2026, 1_030_500_000))  # exactly, in 円
+    book = write_plan_workbook(tmp_path / "round.xlsx", plan)  # the plan workbook holds the same declarations
+    again = read_plan_workbook(book)
+    assert again.settings == plan.settings and again.items[0].effect_plan == plan.items[0].effect_plan
     with pytest.raises(PlanError, match="削減額の符号"):
         plan_from_dict({**raw, "plan": {**raw["plan"], "reduction_sign": "マイナス"}})
     with pytest.raises(PlanError, match="effect_plan_unit"):

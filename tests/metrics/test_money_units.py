@@ -110,3 +110,10 @@ def test_a_million_yen_cumulative_measure_counts_in_yen_and_keeps_its_own_figure
     # 計画期間累計: the 4,533 百万円, and 委託料's one known year (2021; later years not typed: not known, not 0)
     assert year["cumulative"] == 4_533_000_000 + 200_200
     assert year["measures"] == 1_092_000_000 and year["missing"] == 1  # 委託料 2023 not typed
+
+    out = tmp_path / "out"
+    result = run("export", str(master), "--out", str(out), "--year", "2023")
+    assert result.returncode == 0, result.stderr
+    html = (out / "kaikaku_2023_report.html").read_text(encoding="utf-8")
+    assert "1,092,000,000" in html  # the year's 財政効果額, in 円
+    assert "単位が千円・百万円の指標は、効果額を円に換算して合計しています" in html

@@ -20,6 +20,7 @@ from kaikaku_xl.plan import plan_from_dict
 from kaikaku_xl.plan.money import money_unit, normal_unit, yen_factor
 from kaikaku_xl.plan.settings import Settings
 from kaikaku_xl.problems import ERROR
+from kaikaku_xl.udfs.cells import EMPTY
 from kaikaku_xl.xlsx.file_engine import FileEngine
 
 HEAD = {
@@ -121,3 +122,46 @@ def test_a_master_unit_changed_to_a_count_is_an_error_naming_the_cell(tmp_path: 
     errors = [p for p in loaded.problems if p.severity == ERROR and p.sheet == c.MEASURES.sheet]
     assert [p.cell for p in errors] == [row[header.index("単位")].coordinate]
     assert "金額（円）に換算できません" in errors[0].message
+
+
+def test_the_ledger_says_its_unit_and_an_old_master_headed_kingaku_still_reads(tmp_path: Path) -> None:
+    from kaikaku_xl.master.locate import positions
+
+    master = make_master(tmp_path, sample=False)
+    wb = load_workbook(master)
+    ws = wb[c.LEDGER.sheet]
+    header = [cell.value for cell in ws[c.LEDGER.anchor_row]]
+    assert header[3] == "金額（円）"  # a new master's ledger says its unit
+    ws.cell(row=c.LEDGER.anchor_row, column=4).value = "金額"  # as masters of earlier releases head it
+    for col, value in enumerate((2, 2026, "歳出削減", "1,200,000円", "委託の見直し", "契約額の差"), start=1):
+        ws.cell(row=c.LEDGER.anchor_row + 1, column=col, value=value)
+    wb.save(master)
+    engine = FileEngine(master)
+    loaded = load(engine)
+    assert loaded.ledger["amount"].tolist() == [1_200_000]
+    assert not [p for p in loaded.problems if p.sheet == c.LEDGER.sheet]
+    assert (
+        positions(engine.read_table(c.LEDGER), c.LEDGER)["amount"] == 3
+    )  # distribute and collect find it too
+
+
+def test_kk_effect_converts_the_unit_and_reads_no_unit_as_yen() -> None:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "udfs"))
+    import kaikaku_udfs as udf  # plain Python functions: Excel itself cannot run here
+
+    assert udf.kk_effect(90, 100, "歳出削減") == 10  # the unit is optional for money: 円
+    assert udf.kk_effect(90, 100, "歳出削減", "百万円") == 10_000_000
+    assert udf.kk_effect(4800.3, 5000.5, "歳入増加", "千円") == -200_200
+    assert udf.kk_effect(90, 100, "歳出削減", "件") == EMPTY  # not money: no amount
+
+
+def test_a_value_typed_with_its_own_money_unit_is_read() -> None:
+    from kaikaku_xl.xlsx.typed import NotANumber, parse_number
+
+    assert parse_number("1,092百万円", "百万円") == 1092
+    assert parse_number("388,500千円", "千円") == 388_500
+    assert parse_number("388,500千円", "円") == 388_500_000  # in a 円 cell, 千 multiplies
+    with pytest.raises(NotANumber):
+        parse_number("12時間", "百万円")

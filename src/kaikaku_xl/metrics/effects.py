@@ -12,7 +12,7 @@ import pandas as pd
 
 from kaikaku_xl.metrics.cumulative import is_cumulative
 from kaikaku_xl.plan import MONEY_KINDS
-from kaikaku_xl.plan.money import difference_in_yen, to_yen, yen_factor
+from kaikaku_xl.plan.money import YEN, difference_in_yen, to_yen, yen_factor
 from kaikaku_xl.plan.settings import Settings
 
 REFERENCE = "参考"
@@ -71,6 +71,14 @@ def unit_prices(units: Any, settings: Settings) -> np.ndarray:
     values = np.asarray(units, dtype=object).tolist()  # pandas' string arrays are slow to iterate
     prices = {u: yen_per_unit(u, settings) for u in set(values)}
     return np.array([prices[u] for u in values], dtype=float)
+
+
+def stated_units(units: Any, kinds: Any) -> np.ndarray:
+    """Each row's unit, a 歳出削減/歳入増加 row without one read as 円 (KK_EFFECT's unit is optional for money)."""
+    out = np.asarray(units, dtype=object).copy()
+    blank = np.array([u is None or str(u).strip() == "" for u in out.tolist()], dtype=bool)
+    out[blank & np.isin(np.asarray(kinds, dtype=object), MONEY_KINDS)] = YEN
+    return out
 
 
 def effect_amounts(

@@ -72,6 +72,7 @@ from kaikaku_xl.master.contract.excel import (
 )
 from kaikaku_xl.master.contract.inputs import (
     ACTUALS_TABLE,
+    EARLIER_HEADERS,
     EFFECT_PLAN_TABLE,
     GRADE_SCALE,
     GRADE_SCALE_COLUMNS,
@@ -90,6 +91,7 @@ from kaikaku_xl.master.contract.inputs import (
     TARGETS_TABLE,
     actuals_spec,
     effect_plan_spec,
+    headers_of,
     targets_spec,
 )
 from kaikaku_xl.master.contract.layout import (
@@ -131,6 +133,7 @@ __all__ = [
     "GRADE_SCALE_COLUMNS",
     "HISTORY",
     "ITEMS",
+    "EARLIER_HEADERS",
     "LEDGER",
     "MEASURES",
     "MEASURE_OPTIONAL_KEYS",
@@ -144,6 +147,7 @@ __all__ = [
     "TARGETS_TABLE",
     "actuals_spec",
     "effect_plan_spec",
+    "headers_of",
     "targets_spec",
     "DASHBOARD_EFFECTS",
     "DASHBOARD_GRADES",

@@ -10,6 +10,7 @@ import pandas as pd
 
 from kaikaku_xl.errors import shown
 from kaikaku_xl.master import contract as c
+from kaikaku_xl.master.locate import positions
 from kaikaku_xl.master.readers.base import ProblemLog, plan_rows
 from kaikaku_xl.metrics.frames import LEDGER_COLUMNS
 from kaikaku_xl.plan.settings import REDUCTION_SIGNS
@@ -26,8 +27,9 @@ NEGATIVE = REDUCTION_SIGNS[1]  # 負: the plan prints reductions as negative num
 
 def read_ledger(log: ProblemLog, table: RawTable, items: pd.DataFrame, years: list[int]) -> pd.DataFrame:
     """item, year, kind, amount (円) and what (the entry's 内容) of every row that can be counted."""
-    pos = log.require_columns(table, c.LEDGER, [col.key for col in c.LEDGER.columns])
-    if pos is None:
+    pos = positions(table, c.LEDGER)  # a master of an earlier release heads the amount 金額: read alike
+    if len(pos) < len(c.LEDGER.columns):
+        log.require_columns(table, c.LEDGER, [col.key for col in c.LEDGER.columns if col.key not in pos])
         return pd.DataFrame(columns=[*LEDGER_COLUMNS, "what"])
     rows = []
     for i, raw, item, year in plan_rows(log, table, pos, set(items["item"]), years, SKIPPED):
