@@ -21,6 +21,7 @@ import pytest
 from helpers.plan_workbook import fill_plan, run
 from openpyxl import load_workbook
 
+from kaikaku_xl.cycle.merge import returned_problems
 from kaikaku_xl.errors import PlanError
 from kaikaku_xl.master import contract as c
 from kaikaku_xl.master.load import load
@@ -119,6 +120,9 @@ def test_a_plan_printing_reductions_negative_declares_it_once(tmp_path: Path) ->
     warned = [p for p in loaded.problems if p.sheet == c.LEDGER.sheet and p.severity == WARNING]
     assert [p.cell for p in warned] == ["D6"]  # only the positive one, against the declared convention
     assert "正の数" in warned[0].message and "△100,000円" in warned[0].action
+    engine = FileEngine(master)  # a department file's ledger is checked by the same convention when collected
+    returned = returned_problems(load(engine), {c.LEDGER.name: engine.read_table(c.LEDGER)})
+    assert [p.cell for p in returned if p.severity == WARNING] == ["D6"]
     assert _single_year(master) == 1_700_000
 
 

@@ -67,6 +67,8 @@ def test_effects_convert_exactly_and_never_count_an_unconvertible_unit() -> None
     assert out[0] == 1_023_800_000 and out[1] == -200_200 and out[2] == 100
     assert np.isnan(out[3])  # 件: no 円 (and an error where the plan is read)
     assert out[4] == 2 * 2380
+    reference = effect_amounts([4800.3], [5000.5], np.array(["参考"]), np.array(["減少"]), np.array([1000.0]))
+    assert reference[0] == 200_200  # a 参考 measure kept in 千円 improves by 200.2 千円, exactly
 
 
 def test_a_toml_measure_with_a_count_and_a_kind_is_refused() -> None:

@@ -99,11 +99,11 @@ def effect_amounts(
         [(b - v) * price, revenue * price, improved * price],
         default=np.nan,
     )
-    scaled = np.isin(kind, MONEY_KINDS) & np.isfinite(out) & (price != 1)
-    for i in np.flatnonzero(scaled):
+    falls = (kind == "歳出削減") | ((kind == REFERENCE) & (np.asarray(direction) == "減少"))
+    for i in np.flatnonzero(np.isfinite(out) & (price != 1)):
         exact = _money_factor(price[i])
-        if exact is not None:
-            high, low = (b[i], v[i]) if kind[i] == "歳出削減" else (v[i], b[i])
+        if exact is not None:  # a money unit: the difference in decimal, then × its factor
+            high, low = (b[i], v[i]) if falls[i] else (v[i], b[i])
             out[i] = difference_in_yen(high, low, exact)
     return out
 
