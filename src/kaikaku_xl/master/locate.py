@@ -20,12 +20,7 @@ from kaikaku_xl.xlsx.typed import number_or_text, whole_number
 # ---- where a value sits in the master's input tables ------------------------------------------------------
 def positions(table: RawTable, spec: TableSpec) -> dict[str, int]:
     """Column index of each contract column found in the table."""
-    found = {}
-    for col in spec.columns:  # by its header, or one it had in an earlier release (contract.EARLIER_HEADERS)
-        at = [i for header in c.headers_of(spec, col.key) if (i := table.column_index(header)) is not None]
-        if at:
-            found[col.key] = at[0]
-    return found
+    return {col.key: i for col in spec.columns if (i := table.column_of(col)) is not None}
 
 
 def sheet_row(table: RawTable, index: int) -> int:

@@ -63,7 +63,7 @@ def yen_per_unit(unit: Any, settings: Settings) -> float | None:
     """How many 円 one unit of a measure is: a money unit's factor (千円 → 1,000), else its 参考換算 price
     (時間 → hourly cost, 枚 → paper); None where the unit cannot become 円 (件, ㎡ …)."""
     factor = yen_factor(unit)
-    return float(factor) if factor is not None else settings.unit_cost(str(unit).strip())
+    return float(factor) if factor is not None else settings.unit_cost(str(unit or "").strip())
 
 
 def unit_prices(units: Any, settings: Settings) -> np.ndarray:

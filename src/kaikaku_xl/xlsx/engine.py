@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from kaikaku_xl.xlsx.a1 import column_letter
-from kaikaku_xl.xlsx.tablespec import TableSpec
+from kaikaku_xl.xlsx.tablespec import Column, TableSpec
 
 
 @dataclass
@@ -55,6 +55,14 @@ class RawTable:
             return is_percent_format(self.number_formats[row_index][col_index])
         except IndexError:
             return False
+
+    def column_of(self, col: Column) -> int | None:
+        """The index of a column of a table spec: by its header, or by another header it may carry (Column.also)."""
+        for header in (col.header, *col.also):
+            found = self.column_index(header)
+            if found is not None:
+                return found
+        return None
 
     def column_index(self, header: str) -> int | None:
         try:

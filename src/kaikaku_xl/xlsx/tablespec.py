@@ -29,6 +29,9 @@ class Column:
     wrap: bool = False
     per_row_format: bool = False  # each row's own number format (its decimals), given by the writer
     digits: int | None = None  # the value is stored rounded to these decimals (rows.py)
+    also: tuple[
+        str, ...
+    ] = ()  # other headers the column carries in some workbooks (read by either: column_of)
 
 
 @dataclass(frozen=True)

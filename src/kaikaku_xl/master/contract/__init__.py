@@ -72,7 +72,6 @@ from kaikaku_xl.master.contract.excel import (
 )
 from kaikaku_xl.master.contract.inputs import (
     ACTUALS_TABLE,
-    EARLIER_HEADERS,
     EFFECT_PLAN_TABLE,
     GRADE_SCALE,
     GRADE_SCALE_COLUMNS,
@@ -91,7 +90,6 @@ from kaikaku_xl.master.contract.inputs import (
     TARGETS_TABLE,
     actuals_spec,
     effect_plan_spec,
-    headers_of,
     targets_spec,
 )
 from kaikaku_xl.master.contract.layout import (
@@ -133,7 +131,6 @@ __all__ = [
     "GRADE_SCALE_COLUMNS",
     "HISTORY",
     "ITEMS",
-    "EARLIER_HEADERS",
     "LEDGER",
     "MEASURES",
     "MEASURE_OPTIONAL_KEYS",
@@ -147,7 +144,6 @@ __all__ = [
     "TARGETS_TABLE",
     "actuals_spec",
     "effect_plan_spec",
-    "headers_of",
     "targets_spec",
     "DASHBOARD_EFFECTS",
     "DASHBOARD_GRADES",

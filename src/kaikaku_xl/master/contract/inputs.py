@@ -135,21 +135,12 @@ LEDGER = TableSpec(
         Column("No", "item", FMT_INT, 6),
         Column("年度", "year", "0", 8),
         Column("区分", "kind", width=10),
-        Column("金額（円）", "amount", FMT_YEN, 18),  # the ledger is kept in 円 (issue 22)
+        # the ledger is kept in 円 (issue 22); masters of earlier releases head it 金額, read alike until upgraded
+        Column("金額（円）", "amount", FMT_YEN, 18, also=("金額",)),
         Column("内容", "what", width=40, wrap=True),
         Column("算定根拠", "basis", width=50, wrap=True),
     ),
 )
-
-
-# Headers a column had in masters built by earlier releases, read alike (master.locate.positions) until the
-# upgrade renames them: the ledger's amount was headed 金額 before it said its unit.
-EARLIER_HEADERS: dict[tuple[str, str], tuple[str, ...]] = {(LEDGER.name, "amount"): ("金額",)}
-
-
-def headers_of(spec: TableSpec, key: str) -> tuple[str, ...]:
-    """The headers a column of `spec` is found by: its own, then any it had in earlier releases."""
-    return (spec.column(key).header, *EARLIER_HEADERS.get((spec.name, key), ()))
 
 
 def _measure_years_spec(name: str, sheet: str, years: list[int]) -> TableSpec:
