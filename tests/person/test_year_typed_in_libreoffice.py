@@ -23,7 +23,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.skipif(skip_reason() is not None, re
 
 YEAR = 2026
 NOW = "2026-06-01T10:00:00"
-LEDGER = ("効果額台帳", ["No", "年度", "区分", "金額", "内容", "算定根拠"])
+LEDGER = ("効果額台帳", ["No", "年度", "区分", "金額（円）", "内容", "算定根拠"])
 # (sheet, row match, column header, what is typed, what the person meant)
 Entry = tuple[str, dict[str, Any], str, str, Any]
 TYPED: dict[str, list[Entry]] = {

@@ -77,6 +77,7 @@ def returned_problems(loaded: Loaded, tables: dict[str, RawTable]) -> list[Probl
     if c.STATUS.name in tables:
         read_status(reader, tables[c.STATUS.name], items, loaded.layout.plan_years)
     if c.LEDGER.name in tables:
+        reader.config = loaded.settings  # the plan's 削減額の符号: a sign warned about as in the master
         read_ledger(reader, tables[c.LEDGER.name], items, loaded.layout.plan_years)
     return reader.problems
 

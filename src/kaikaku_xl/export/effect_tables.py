@@ -23,6 +23,7 @@ from kaikaku_xl.export.cells import (
 )
 from kaikaku_xl.export.report import Report
 from kaikaku_xl.plan import ItemNo
+from kaikaku_xl.plan.money import yen_factor
 
 # 効果額達成率 is the measures' part against their plan (the ledger has no plan): that part is printed beside
 # it (うち指標分), so each rate is the ratio of the two figures left of it; 暫定 while counted measures lack values.
@@ -79,6 +80,11 @@ def _by_year(report: Report, unit: str) -> Table:
         + ("、".join(counted) if counted else "なし")
         + "。ほかに効果額台帳の手入力分を含みます。参考換算額（時間・用紙の換算）は財政効果額に含めていません。",
     ]
+    scaled = sorted({m.unit for m in report.measures if m.effect_kind and (yen_factor(m.unit) or 1) > 1})
+    if scaled:  # 百万円 measures: their own figures stay in their unit, their effect is summed in 円
+        notes.append(
+            f"単位が{'・'.join(scaled)}の指標は、効果額を円に換算して合計しています（指標の値はその単位のまま）。"
+        )
     if blank:
         notes.append(
             f"未入力の指標（{year}年度、効果額・達成率に含まれていません）：{'、'.join(blank)}。"

@@ -42,6 +42,7 @@ from kaikaku_xl.master.recorded import RecordedFigure, recorded_results
 from kaikaku_xl.master.records import YearResult
 from kaikaku_xl.master.required import require_tables
 from kaikaku_xl.master.workbook_plan import workbook_plan
+from kaikaku_xl.metrics.effect_plan import comparable_plan
 from kaikaku_xl.metrics.frames import (
     ACTUAL_COLUMNS,
     EFFECT_PLAN_COLUMNS,
@@ -367,7 +368,9 @@ class MasterLoader:
             targets=self.targets,
             status=self.status[STATUS_COLUMNS],
             ledger=self.ledger[LEDGER_COLUMNS],
-            effect_plan=self.effect_plan,
+            effect_plan=comparable_plan(  # as the 財政効果額 it is compared with counts
+                self.effect_plan, self.settings.effect_plan_counting, self.settings.effect_mode
+            ),
             revisions=self.revisions,
         )
         return Loaded(

@@ -73,3 +73,32 @@ def yearly_plans(effects: pd.DataFrame, effect_plan: pd.DataFrame, evaluation_ye
     future = out["year"] > evaluation_year
     out.loc[future, ["effect_plan_attainment", "effect_plan_attainment_cumulative"]] = np.nan
     return out
+
+
+NEW_EFFECTS = "新規分"  # settings.EFFECT_PLAN_COUNTINGS: a row states the effects that start that year only
+
+
+def comparable_plan(effect_plan: pd.DataFrame, counting: str, effect_mode: str) -> pd.DataFrame:
+    """The 効果額計画 (item, year, planned) as the figures it is compared with count (docs/decisions.md).
+
+    counting: what a row states (設定 効果額計画の数え方): 各年度の効果額 = the year's total in force, 新規分 = the
+    effects that start that year. effect_mode (設定 累計の数え方): 継続 = a year's 財政効果額 holds every lasting effect,
+    初年度のみ = only the new ones. A plan of new effects compared with lasting ones becomes, per item, the running
+    total of its rows (いわき: H19 = 950 + 1,030); a plan of totals compared with new effects becomes each row's
+    change from the item's row before. Only the years the plan has a row for get a plan (no year is invented).
+    """
+    new_rows, lasting = counting == NEW_EFFECTS, effect_mode != "初年度のみ"
+    if new_rows != lasting or not len(effect_plan):
+        return effect_plan
+    out = effect_plan.sort_values(["year"], kind="stable").copy()
+    amounts: dict[object, list[float]] = {}
+    result = []
+    for item, planned in zip(out["item"].tolist(), out["planned"].tolist(), strict=True):
+        earlier = amounts.setdefault(item, [])
+        if new_rows:  # lasting: the new effects so far
+            result.append(exact_sum([*earlier, planned]))
+        else:  # new only: this year's total less the one before
+            result.append(exact_sum([planned, -earlier[-1]]) if earlier else planned)
+        earlier.append(planned)
+    out["planned"] = result
+    return out.sort_index()

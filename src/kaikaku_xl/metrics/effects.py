@@ -12,6 +12,7 @@ import pandas as pd
 
 from kaikaku_xl.metrics.cumulative import is_cumulative
 from kaikaku_xl.plan import MONEY_KINDS
+from kaikaku_xl.plan.money import YEN, difference_in_yen, to_yen, yen_factor
 from kaikaku_xl.plan.settings import Settings
 
 REFERENCE = "参考"
@@ -28,7 +29,8 @@ def measure_effects(
 ) -> pd.DataFrame:
     """Effect in 円 of each measure-year row of `long` (measure columns + year + value_column).
 
-    歳出削減: baseline − value; 歳入増加: value − baseline; 参考: improvement × unit price (hourly/paper).
+    歳出削減: baseline − value; 歳入増加: value − baseline; 参考: improvement × unit price (hourly/paper); a
+    measure kept in 千円・百万円… is converted to 円 exactly (plan.money), its own figures staying in its unit.
     Adds `effect` (円, NaN when the value is missing or no price applies) and `counted` (does it enter
     財政効果額: the measure's include flag, and for 参考 the include_reference setting).
     start_year: the first plan year; in 初年度のみ mode it is measured from the baseline, not from an
@@ -52,35 +54,74 @@ def measure_effects(
     if cumulative.any():
         amounts = out[f"year_{value_column}"].to_numpy(dtype=float)
         kinds = kind.to_numpy(object)
-        yearly = np.select(
-            [np.isin(kinds, MONEY_KINDS), kinds == REFERENCE], [amounts, amounts * prices], default=np.nan
-        )
+        yearly = np.where(np.isin(kinds, MONEY_KINDS) | (kinds == REFERENCE), in_yen(amounts, prices), np.nan)
         out["effect"] = np.where(cumulative, yearly, out["effect"].to_numpy(dtype=float))
     return out
 
 
+def yen_per_unit(unit: Any, settings: Settings) -> float | None:
+    """How many 円 one unit of a measure is: a money unit's factor (千円 → 1,000), else its 参考換算 price
+    (時間 → hourly cost, 枚 → paper); None where the unit cannot become 円 (件, ㎡ …)."""
+    factor = yen_factor(unit)
+    return float(factor) if factor is not None else settings.unit_cost(str(unit or "").strip())
+
+
 def unit_prices(units: Any, settings: Settings) -> np.ndarray:
-    """The 参考換算 price of each row's unit (時間 → hourly cost, 枚 → paper); NaN where none applies."""
+    """yen_per_unit of each row's unit; NaN where none applies."""
     values = np.asarray(units, dtype=object).tolist()  # pandas' string arrays are slow to iterate
-    prices = {u: settings.unit_cost(u) for u in set(values)}
+    prices = {u: yen_per_unit(u, settings) for u in set(values)}
     return np.array([prices[u] for u in values], dtype=float)
+
+
+def stated_units(units: Any, kinds: Any) -> np.ndarray:
+    """Each row's unit, a 歳出削減/歳入増加 row without one read as 円 (KK_EFFECT's unit is optional for money)."""
+    out = np.asarray(units, dtype=object).copy()
+    blank = np.array([u is None or str(u).strip() == "" for u in out.tolist()], dtype=bool)
+    out[blank & np.isin(np.asarray(kinds, dtype=object), MONEY_KINDS)] = YEN
+    return out
 
 
 def effect_amounts(
     values: Any, baseline: Any, kind: np.ndarray, direction: np.ndarray, price: np.ndarray
 ) -> np.ndarray:
-    """財政効果額 of each row, on arrays (shared by refresh and the KK_EFFECT function).
+    """財政効果額 in 円 of each row, on arrays (shared by refresh and the KK_EFFECT function).
 
-    歳出削減: baseline − value; 歳入増加: value − baseline; 参考: improvement × unit price; else NaN.
+    歳出削減: baseline − value; 歳入増加: value − baseline; 参考: improvement; each × the unit's 円 (`price`:
+    unit_prices; 1 for 円); NaN where the unit has none or the kind is none. A money unit other than 円 is
+    converted exactly (plan.money), so 3,297 百万円 − 2,273 百万円 is 1,024,000,000 円 to the yen.
     """
     v, b = np.asarray(values, dtype=float), np.asarray(baseline, dtype=float)
+    price = np.asarray(price, dtype=float)
     revenue = v - b
     improved = np.where(direction == "減少", -revenue, revenue)  # lower is better: the improvement is a fall
-    return np.select(
+    out = np.select(
         [kind == "歳出削減", kind == "歳入増加", kind == REFERENCE],
-        [b - v, revenue, improved * price],
+        [(b - v) * price, revenue * price, improved * price],
         default=np.nan,
     )
+    falls = (kind == "歳出削減") | ((kind == REFERENCE) & (np.asarray(direction) == "減少"))
+    for i in np.flatnonzero(np.isfinite(out) & (price != 1)):
+        exact = _money_factor(price[i])
+        if exact is not None:  # a money unit: the difference in decimal, then × its factor
+            high, low = (b[i], v[i]) if falls[i] else (v[i], b[i])
+            out[i] = difference_in_yen(high, low, exact)
+    return out
+
+
+def in_yen(amounts: np.ndarray, price: np.ndarray) -> np.ndarray:
+    """Amounts in their units × the unit's 円 (unit_prices), exactly where the unit is money."""
+    out = np.asarray(amounts, dtype=float) * price
+    for i in np.flatnonzero(np.isfinite(out) & (price != 1)):
+        exact = _money_factor(price[i])
+        if exact is not None:
+            out[i] = to_yen(amounts[i], exact)
+    return out
+
+
+def _money_factor(price: float) -> int | None:
+    """A money unit's factor (a power of ten) as an int; None for a 参考換算 price (kept as the float product)."""
+    whole = int(price)
+    return whole if whole == price and whole > 1 and str(whole).rstrip("0") == "1" else None
 
 
 def first_year_only(long: pd.DataFrame, column: str, start_year: int | None = None) -> pd.Series:

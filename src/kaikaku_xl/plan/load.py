@@ -14,10 +14,12 @@ from typing import Any
 
 from kaikaku_xl.errors import PlanError
 from kaikaku_xl.plan.model import HistoricEffect, Item, ItemNo, Plan, Policy, natural_key
+from kaikaku_xl.plan.money import effect_plans_in_yen
 from kaikaku_xl.plan.parts import file_name_key, parse_item, parse_sections, require, same_file_name
 from kaikaku_xl.plan.period import period_problems
 from kaikaku_xl.plan.scale import GradeScale
 from kaikaku_xl.plan.scale_rows import TYPED_THRESHOLD_NOTE, own_scale, scale_from_rows, typed_thresholds
+from kaikaku_xl.plan.settings import plan_settings
 
 BUNDLED_PLAN = "omitama_2026.toml"
 
@@ -51,6 +53,7 @@ def plan_from_dict(raw: dict[str, Any]) -> Plan:
     if not items:
         raise PlanError("計画ファイルに取組項目（[[items]]）がありません。")
     check_department_files(items)
+    items = effect_plans_in_yen(items, head.get("effect_plan_unit"))
     history = tuple(
         HistoricEffect(
             name=str(h["name"]),
@@ -92,7 +95,16 @@ def plan_from_dict(raw: dict[str, Any]) -> Plan:
         basic_goal=str(head.get("basic_goal", "")),
         basic_goal_text=str(head.get("basic_goal_text", "")),
         sections=sections,
+        settings=_settings(head),
     )
+
+
+def _settings(head: dict[str, Any]) -> dict[str, str]:
+    """The 設定 values [plan] declares (reduction_sign, effect_plan_counting)."""
+    try:
+        return plan_settings(head)
+    except ValueError as exc:
+        raise PlanError(f"[plan] {exc}") from None
 
 
 def _year(head: dict[str, Any], key: str) -> int:

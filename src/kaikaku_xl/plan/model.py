@@ -168,6 +168,9 @@ class Plan:
     grade_scale: GradeScale | None = None  # the plan's own scale; None = DOMAIN.md's S–D (設定 sheet)
     sections: tuple[Section, ...] = ()  # 推進項目, where the plan has three levels
     revisions: tuple[Revision, ...] = ()  # as the master's 計画の見直し table holds them (valid rows only)
+    # 設定 values the plan declares itself (settings.PLAN_SETTING_KEYS: 削減額の符号, 効果額計画の数え方), copied to the
+    # master's 設定 sheet at init; a setting not declared keeps its default.
+    settings: dict[str, str] = field(default_factory=dict)
 
     @property
     def years(self) -> list[int]:

@@ -25,6 +25,7 @@ from kaikaku_xl.plan.model import (
     item_no,
     section_no,
 )
+from kaikaku_xl.plan.money import normal_unit, unit_problem
 from kaikaku_xl.plan.numformat import MAX_DECIMALS
 from kaikaku_xl.plan.period import year_problem
 
@@ -74,7 +75,7 @@ def _measure(raw: dict[str, Any], item_no: ItemNo, seq: int) -> Measure:
     where = f"取組項目 No.{item_no} の指標{seq}"
     name = str(require(raw, "name", where))
     where = f"取組項目 No.{item_no} の指標「{name}」"
-    unit = str(require(raw, "unit", where))
+    unit = normal_unit(require(raw, "unit", where))
     direction = str(require(raw, "direction", where))
     if direction not in DIRECTIONS:
         raise PlanError(f"{where}: 方向「{direction}」は不明です（増加・減少・維持のいずれか）。")
@@ -83,6 +84,8 @@ def _measure(raw: dict[str, Any], item_no: ItemNo, seq: int) -> Measure:
         raise PlanError(
             f"{where}: 財政効果区分「{effect_kind}」は不明です（歳出削減・歳入増加・参考・空欄）。"
         )
+    if problem := unit_problem(unit, effect_kind):
+        raise PlanError(f"{where}: {problem}")
     aggregation = str(raw.get("aggregation") or "")
     if aggregation not in AGGREGATIONS:
         raise PlanError(f"{where}: 集計「{aggregation}」は不明です（単年度・累計・空欄）。")

@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from kaikaku_xl.plan.money import MONEY_UNIT_NAMES, money_unit
 from kaikaku_xl.plan.numformat import PERCENT_UNITS
 
 NO_LIMIT = "なし"
@@ -74,9 +75,6 @@ def violation(value: float, bounds: Bounds, ceiling: float) -> str | None:
     return None
 
 
-MONEY_UNITS = ("円", "千円", "万円")
-
-
 def jump_hint(unit: str | None) -> str:
     """What to check when a value jumps more than 前年度比の警告倍率 against the previous one, in the measure's unit."""
     unit = (unit or "").strip()
@@ -85,8 +83,8 @@ def jump_hint(unit: str | None) -> str:
             "％の指標は 95 のように％の数値で入力します。95% と入力したつもりで 0.95（0.95%）や 9500% に"
             "なっていないか、セルの表示を確認してください。正しければそのままで構いません。"
         )
-    if unit in MONEY_UNITS:
-        return "単位（円・千円・万円）や桁を確認してください。正しければそのままで構いません。"
+    if money_unit(unit):
+        return f"単位（{MONEY_UNIT_NAMES}）や桁を確認してください。正しければそのままで構いません。"
     if unit:
         return f"単位（{unit}）や桁を確認してください。正しければそのままで構いません。"
     return "桁を確認してください。正しければそのままで構いません。"

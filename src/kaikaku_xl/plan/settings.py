@@ -6,10 +6,12 @@ description of those rows, used to build the sheet, to read it back and to valid
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, replace
 from typing import Any
 
 from kaikaku_xl.plan.model import MONEY_KINDS, Measure, Plan
+from kaikaku_xl.plan.money import money_unit
 from kaikaku_xl.plan.plausibility import Bounds, parse_bounds
 from kaikaku_xl.plan.scale import GradeScale
 from kaikaku_xl.plan.vocabulary import YES_NO
@@ -18,6 +20,12 @@ from kaikaku_xl.rounding import format_number, round_half_away
 EFFECT_MODES = ("継続", "初年度のみ")
 ITEM_GRADE_RULES = ("主指標", "最低評価")
 DISPLAY_UNITS = ("円", "千円", "万円")
+# How the ledger's 歳出削減/歳入増加 amounts are signed: 正 = an effect is positive (a negative is warned about and read
+# as typed); 負 = the plan prints reductions as negative numbers (相馬), read as positive effects.
+REDUCTION_SIGNS = ("正", "負")
+# What a 効果額計画 row states: the year's total in force (each year's effect, lasting ones included) or the new
+# effects of that year only (いわき: H19 = 950 continuing + 1,030 new). metrics.effect_plan.comparable_plan.
+EFFECT_PLAN_COUNTINGS = ("各年度の効果額", "新規分")
 
 
 @dataclass(frozen=True)
@@ -48,6 +56,8 @@ class Settings:
         "配布"  # the Excel actions 配布 / 回収: folders relative to the workbook's folder
     )
     collection_folder: str = "回収"
+    reduction_sign: str = "正"  # REDUCTION_SIGNS
+    effect_plan_counting: str = "各年度の効果額"  # EFFECT_PLAN_COUNTINGS
     # The plan's own grade scale, read from the master's 評価区分 table; not a row of the 設定 sheet. None: the
     # default S–D with the three thresholds above. Carried here so that every grading path that takes the settings
     # (refresh, KK_GRADE) grades on the plan's scale.
@@ -60,6 +70,7 @@ class Settings:
     def bounds(self, unit: str) -> Bounds:
         """The range a value of this unit can take (no limit for units without a rule)."""
         key = UNIT_RANGES.get(unit) or ("range_count" if unit in COUNT_UNITS else None)
+        key = key or ("range_yen" if money_unit(unit) else None)  # 千円・百万円… as 円
         return parse_bounds(getattr(self, key)) if key else Bounds()
 
 
@@ -185,7 +196,50 @@ SETTING_SPECS: tuple[SettingSpec, ...] = (
         "「回収」で取り込む、返送されたファイルを置くフォルダー（ブックのフォルダーからの相対パスも可）。",
         "text",
     ),
+    SettingSpec(
+        "reduction_sign",
+        "削減額の符号",
+        "効果額台帳の歳出削減・歳入増加の金額の書き方。正 = 効果を正の数で書く（負の数は警告して入力のとおり読む）。"
+        "負 = 削減額を負の数で書く計画（負の数を効果として正に読み、正の数を警告）。",
+        "choice",
+        REDUCTION_SIGNS,
+    ),
+    SettingSpec(
+        "effect_plan_counting",
+        "効果額計画の数え方",
+        "効果額計画の各年度の金額の意味。各年度の効果額 = その年度に出る効果額（前年度からの継続分を含む）。"
+        "新規分 = その年度に新たに生じる効果額だけ（継続分は前年度までの計画を足し上げて数えます）。",
+        "choice",
+        EFFECT_PLAN_COUNTINGS,
+    ),
 )
+
+
+# Settings a plan declares itself (plan workbook 計画 sheet, TOML [plan]), copied to the master's 設定 at init: the
+# same key everywhere, the SettingSpec's label on the sheets.
+PLAN_SETTING_KEYS = ("reduction_sign", "effect_plan_counting")
+
+
+def plan_settings(head: dict[str, Any]) -> dict[str, str]:
+    """The settings a plan's head declares (PLAN_SETTING_KEYS; blank = the default); ValueError naming the setting
+    and its choices where a value is not one of them."""
+    out: dict[str, str] = {}
+    for spec in SETTING_SPECS:
+        if spec.key not in PLAN_SETTING_KEYS or head.get(spec.key) in (None, ""):
+            continue
+        value = unicodedata.normalize("NFKC", str(head[spec.key])).strip()
+        if value not in spec.choices:
+            raise ValueError(
+                f"「{spec.label}」（{spec.key}）の値「{head[spec.key]}」は使えません（{'・'.join(spec.choices)}）。"
+            )
+        out[spec.key] = value
+    return out
+
+
+def initial_settings(evaluation_year: int, declared: dict[str, str]) -> Settings:
+    """A new master's 設定: the defaults, the first year to evaluate and what the plan declares (plan_settings)."""
+    values: dict[str, Any] = {"evaluation_year": evaluation_year, **declared}
+    return Settings(**values)
 
 
 HOURS, YEN = "時間", "円"

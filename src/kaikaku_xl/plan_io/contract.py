@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kaikaku_xl.master.contract.inputs import GRADE_SCALE_COLUMNS
+from kaikaku_xl.plan.money import MONEY_UNITS, YEN
+from kaikaku_xl.plan.settings import PLAN_SETTING_KEYS, SETTING_SPECS
 from kaikaku_xl.xlsx.tablespec import FMT_INT, FMT_NUM, FMT_TEXT, FMT_YEN, Column, TableSpec
 
 # ---- the plan workbook (`kaikaku plan template`): how a city writes its plan in Excel ---------------------
@@ -43,6 +45,18 @@ PLAN_FIELDS = (
     PlanField("basic_goal", "基本目標", False, "計画の基本目標（任意）。", "持続可能な行財政運営"),
     PlanField("basic_goal_text", "基本目標の説明", False, "任意。", ""),
     PlanField("english_name", "英語名", False, "任意。", ""),
+    # The 設定 values a plan declares (plan.settings.PLAN_SETTING_KEYS): the 設定 sheet's label, blank = the default.
+    *(
+        PlanField(
+            spec.key,
+            spec.label,
+            False,
+            f"{spec.note}（{'・'.join(spec.choices)}。空欄は {spec.choices[0]}）",
+            "",
+        )
+        for spec in SETTING_SPECS
+        if spec.key in PLAN_SETTING_KEYS
+    ),
 )
 PLAN_SHEET = TableSpec(
     "PlanHead",
@@ -118,13 +132,16 @@ PLAN_HISTORY = TableSpec(
 PLAN_GRADES = TableSpec("PlanGrades", "評価区分", GRADE_SCALE_COLUMNS)
 
 
+# The 効果額計画 amount column states the plan's unit in its header: 計画効果額（円）, 計画効果額（百万円）…
+# (plan_io/effects.py reads the unit from it; the amounts become 円 exactly).
+EFFECT_PLAN_AMOUNT = "計画効果額"
 PLAN_EFFECTS = TableSpec(
     "PlanEffects",
     "効果額計画",
     (
         Column("No", "item", width=8),
         Column("年度", "year", "0", 8),
-        Column("計画効果額（円）", "amount", FMT_YEN, 20),
+        Column(f"{EFFECT_PLAN_AMOUNT}（{YEN}）", "amount", FMT_YEN, 20),
     ),
 )
 PLAN_TABLES = (
@@ -200,8 +217,18 @@ PLAN_COLUMN_NOTES = {
     "すべての評価に入力し、上の評価ほど大きく。",
     ("PlanEffects", "item"): "取組項目シートの No。1つの項目に年度ごとの行を書きます。",
     ("PlanEffects", "year"): "推進期間の年度（西暦）。",
-    ("PlanEffects", "amount"): "その年度に見込む財政効果額（円）。0 の年度の達成率は「−」です。",
-    ("PlanMeasures", "unit"): "円・時間・件・枚・㎡・% など。% は 30 = 30% のように書きます。",
+    (
+        "PlanEffects",
+        "amount",
+    ): "その年度に見込む財政効果額。0 の年度の達成率は「−」です。計画書の単位のまま書くときは"
+    f"見出しの（円）を（{'・'.join(u for u in MONEY_UNITS if u != YEN)}）のいずれかに書き換えます（例: 計画効果額（百万円））。"
+    "計画シートの「効果額計画の数え方」で、各年度の効果額か新規分かを選びます。",
+    (
+        "PlanMeasures",
+        "unit",
+    ): "円・時間・件・枚・㎡・% など。% は 30 = 30% のように書きます。金額は計画書の単位のまま"
+    f"（{'・'.join(MONEY_UNITS)}）書けます（財政効果額は円に換算して合計）。効果区分を付ける指標の単位は金額か"
+    "時間・枚（参考換算の単価で換算）にします。",
     ("PlanMeasures", "direction"): "増加（多いほど良い）・減少（少ないほど良い）・維持（基準値＝目標値）。",
     ("PlanMeasures", "baseline"): "基準年度の値。",
     ("PlanMeasures", "target"): "計画終了年度の目標値。",

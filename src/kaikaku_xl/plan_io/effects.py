@@ -3,10 +3,15 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from kaikaku_xl.plan import ItemNo, section_no
-from kaikaku_xl.plan_io.contract import PLAN_EFFECTS, PLAN_SECTIONS
+from kaikaku_xl.plan.money import MONEY_UNIT_NAMES, YEN, to_yen, yen_factor
+from kaikaku_xl.plan_io.contract import EFFECT_PLAN_AMOUNT, PLAN_EFFECTS, PLAN_SECTIONS
+from kaikaku_xl.plan_io.sheet import HEADER_SEARCH_ROWS, norm
+from kaikaku_xl.xlsx.tablespec import TableSpec
 
 if TYPE_CHECKING:
     from openpyxl.workbook.workbook import Workbook
@@ -17,16 +22,21 @@ if TYPE_CHECKING:
 def read_effect_plans(
     reader: PlanReader, wb: Workbook, items: dict[ItemNo, dict[str, Any]], period: tuple[int, int] | None
 ) -> None:
-    """Put each row's amount into its item's effect_plan {"2026": amount}; problems go to the reader."""
-    spec = PLAN_EFFECTS
-    if spec.sheet not in wb.sheetnames:
+    """Put each row's amount, in 円, into its item's effect_plan {"2026": amount}; problems go to the reader.
+
+    The amount column's header states the plan's unit (計画効果額（百万円）): amounts become 円 exactly."""
+    if PLAN_EFFECTS.sheet not in wb.sheetnames:
         return  # optional sheet (plan workbooks written before it)
+    stated = _stated_unit(reader, wb[PLAN_EFFECTS.sheet])
+    if stated is None:
+        return
+    spec, factor = stated
     for row in reader.rows(wb, spec):
         if not reader.required(row, spec):
             continue
         item = reader.item_no(row, "item")
         year = reader.year(row, "year", "年度")
-        amount = reader.number(row, "amount", "計画効果額", "円")
+        amount = reader.number(row, "amount", "計画効果額", YEN)
         if item is not None and item not in items:
             reader.bad(row, "item", f"取組項目 No.{item} は取組項目シートにありません。")
             continue
@@ -39,7 +49,35 @@ def read_effect_plans(
         if str(year) in plans:
             reader.bad(row, "year", f"No.{item} の {year}年度の計画効果額が重複しています。")
             continue
-        plans[str(year)] = amount
+        plans[str(year)] = to_yen(amount, factor)
+
+
+_STATED = re.compile(rf"^{EFFECT_PLAN_AMOUNT}\s*(?:[(（](?P<unit>[^)）]*)[)）])?$")
+
+
+def _stated_unit(reader: PlanReader, ws: Any) -> tuple[TableSpec, int] | None:
+    """The 効果額計画 spec with the header as the sheet has it, and the unit's 円 factor (a header without a unit,
+    計画効果額, is in 円); None (and the header cell named) where the stated unit is not money."""
+    for cells in ws.iter_rows(min_row=1, max_row=HEADER_SEARCH_ROWS):
+        for cell in cells:
+            match = _STATED.match(norm(cell.value))
+            if not match:
+                continue
+            factor = yen_factor(match["unit"] or YEN)
+            if factor is None:
+                reader.problems.append(
+                    (
+                        PLAN_EFFECTS.sheet,
+                        cell.coordinate,
+                        f"見出し「{cell.value}」の単位「{match['unit']}」は金額の単位ではありません"
+                        f"（{MONEY_UNIT_NAMES}）。",
+                    )
+                )
+                return None
+            column = replace(PLAN_EFFECTS.column("amount"), header=str(cell.value))
+            columns = tuple(column if c.key == "amount" else c for c in PLAN_EFFECTS.columns)
+            return replace(PLAN_EFFECTS, columns=columns), factor
+    return PLAN_EFFECTS, 1  # no such header: rows() names the missing column
 
 
 def read_sections(reader: PlanReader, wb: Workbook, policy_nos: set[int]) -> list[dict[str, Any]]:

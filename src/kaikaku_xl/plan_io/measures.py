@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from kaikaku_xl.plan import AGGREGATIONS, CUMULATIVE, DIRECTIONS, EFFECT_KINDS, ItemNo
+from kaikaku_xl.plan.money import normal_unit, unit_problem
 from kaikaku_xl.plan.vocabulary import YES_NO
 from kaikaku_xl.plan_io.contract import PLAN_MEASURES
 
@@ -27,7 +28,7 @@ def read_measures(reader: PlanReader, wb: Workbook, items: dict[ItemNo, dict[str
         # A 累計 measure's baseline is 0 by definition (the running total before the plan): blank is allowed.
         complete = reader.required(row, spec, optional=("baseline",) if cumulative else ())
         item = reader.item_no(row, "item")
-        name, unit = reader.text(row, "name"), reader.text(row, "unit")
+        name, unit = reader.text(row, "name"), normal_unit(reader.text(row, "unit"))
         direction = reader.choice(row, "direction", "方向", DIRECTIONS)
         kind = reader.choice(row, "effect_kind", "効果区分", EFFECT_KINDS)
         include = reader.choice(row, "include_in_effect", "効果額に算入", ("", *YES_NO))
@@ -37,6 +38,8 @@ def read_measures(reader: PlanReader, wb: Workbook, items: dict[ItemNo, dict[str
         target = reader.number(row, "target", "目標値", unit)
         if item is not None and item not in items:
             reader.bad(row, "item", f"取組項目 No.{item} は取組項目シートにありません。")
+        if kind and (problem := unit_problem(unit, kind)):
+            reader.bad(row, "unit", problem)  # the row's other checks still run: every mistake at once
         if name and (item, name) in seen:
             reader.bad(row, "name", f"No.{item} の指標「{name}」が重複しています。")
         seen.add((item, name))

@@ -21,6 +21,7 @@ from kaikaku_xl.palette import WORKBOOK_FONT as FONT
 from kaikaku_xl.plan import AGGREGATIONS, DIRECTIONS, EFFECT_KINDS, Plan, plain_number
 from kaikaku_xl.plan.scale import BASES, GradeScale
 from kaikaku_xl.plan.scale_rows import scale_to_rows
+from kaikaku_xl.plan.settings import PLAN_SETTING_KEYS, SETTING_SPECS
 from kaikaku_xl.plan.vocabulary import YES_NO
 from kaikaku_xl.plan_io.contract import (
     PLAN_COLUMN_NOTES,
@@ -40,7 +41,7 @@ from kaikaku_xl.plan_io.contract import (
 from kaikaku_xl.xlsx.styles import apply
 from kaikaku_xl.xlsx.tablespec import FMT_GENERAL, TableSpec
 from kaikaku_xl.xlsx.textcell import put_value
-from kaikaku_xl.xlsx.validation import whole_check
+from kaikaku_xl.xlsx.validation import choice_list, whole_check
 
 ROWS_WITH_DROPDOWNS = 500
 EXAMPLES: dict[str, list[Any]] = {
@@ -87,10 +88,18 @@ CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
 }
 
 
+# The 設定 values a plan declares on its 計画 sheet, with their choices (a dropdown there).
+SETTING_CHOICES = {spec.key: spec.choices for spec in SETTING_SPECS if spec.key in PLAN_SETTING_KEYS}
+
+
 def _head_rows(plan: Plan | None) -> list[list[Any]]:
     rows = []
     for f in PLAN_FIELDS:
-        value = "" if plan is None else str(getattr(plan, f.key))
+        value = (
+            ""
+            if plan is None
+            else str(plan.settings.get(f.key, "") if f.key in SETTING_CHOICES else getattr(plan, f.key))
+        )
         label = f.label + ("*" if f.required else "")
         rows.append([label, value or None, f.note + (f"（例: {f.example}）" if f.example else "")])
     return rows
@@ -191,6 +200,12 @@ def _head(ws: Worksheet, plan: Plan | None) -> None:
             dv.add(f"B{i}")
             ws.add_data_validation(dv)
             ws.cell(row=i, column=2).number_format = "0"
+        if f.key in SETTING_CHOICES:
+            dv = choice_list(
+                SETTING_CHOICES[f.key], "、".join(SETTING_CHOICES[f.key]) + " から選んでください。"
+            )
+            dv.add(f"B{i}")
+            ws.add_data_validation(dv)
 
 
 def build_plan_workbook(plan: Plan | None = None) -> Workbook:

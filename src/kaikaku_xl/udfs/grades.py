@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import xlwings as xw
 
-from kaikaku_xl.metrics.effects import effect_amounts, unit_prices
+from kaikaku_xl.metrics.effects import effect_amounts, stated_units, unit_prices
 from kaikaku_xl.metrics.measures import measure_grades
 from kaikaku_xl.metrics.rates import linear_planned
 from kaikaku_xl.plan.scale import NOT_GRADED
@@ -102,7 +102,8 @@ def _effects(
     settings: Settings,
 ) -> np.ndarray:
     """財政効果額 against the baseline (継続), by the refresh's own kernel (metrics.effects.effect_amounts)."""
-    return effect_amounts(actual, baseline, kind, directions(direction), unit_prices(unit, settings))
+    prices = unit_prices(stated_units(unit, kind), settings)  # 千円・百万円 → 円; no unit: 円
+    return effect_amounts(actual, baseline, kind, directions(direction), prices)
 
 
 @xw.func

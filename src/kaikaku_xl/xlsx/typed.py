@@ -30,6 +30,8 @@ class NotANumber(ValueError):
 
 def _strip_unit(text: str, unit: str | None) -> str:
     """Drop a trailing unit word; a unit other than the value's own is refused (its meaning is unclear)."""
+    if unit and text.endswith(unit) and len(text) > len(unit):
+        return text[: -len(unit)]  # the value's own unit, whatever it is (1,092百万円 in a 百万円 cell)
     for own, aliases in _UNIT_ALIASES.items():
         for alias in aliases:
             if text.endswith(alias) and len(text) > len(alias):

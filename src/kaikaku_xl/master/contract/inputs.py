@@ -154,7 +154,8 @@ LEDGER = TableSpec(
         Column("No", "item", FMT_INT, 6),
         Column("年度", "year", "0", 8),
         Column("区分", "kind", width=10),
-        Column("金額", "amount", FMT_YEN, 18),
+        # the ledger is kept in 円 (issue 22); masters of earlier releases head it 金額, read alike until upgraded
+        Column("金額（円）", "amount", FMT_YEN, 18, also=("金額",)),
         Column("内容", "what", width=40, wrap=True),
         Column("算定根拠", "basis", width=50, wrap=True),
     ),

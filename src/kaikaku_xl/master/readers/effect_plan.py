@@ -20,7 +20,8 @@ from kaikaku_xl.years import year_header
 def read_effect_plan(
     log: ProblemLog, table: RawTable, items: pd.DataFrame, plan_years: list[int]
 ) -> pd.DataFrame:
-    """item, year, planned (円) for every filled cell; a cell that is not an amount is an error naming it."""
+    """item, year, planned (円) for every filled cell, as typed (what the figures compare with is
+    metrics.effect_plan.comparable_plan of it); a cell that is not an amount is an error naming it."""
     known = set(items["item"])
     at_item = table.column_index(c.effect_plan_spec(plan_years).column("item").header)
     year_at = {y: table.column_index(year_header(y)) for y in plan_years}

@@ -21,6 +21,7 @@ from kaikaku_xl.master.readers.base import ProblemLog
 from kaikaku_xl.master.readers.percent import read_percent
 from kaikaku_xl.metrics.frames import MEASURE_COLUMNS, row_dicts
 from kaikaku_xl.plan import AGGREGATIONS, CUMULATIVE, DIRECTIONS, EFFECT_KINDS, ItemNo, item_no
+from kaikaku_xl.plan.money import unit_problem
 from kaikaku_xl.plan.numformat import MAX_DECIMALS
 from kaikaku_xl.plan.plausibility import NO_LIMIT, Bounds, violation
 from kaikaku_xl.problems import ERROR, WARNING
@@ -60,6 +61,8 @@ def read_measures(log: ProblemLog, table: RawTable, items: pd.DataFrame) -> pd.D
             continue
         baseline, target, bounds = levels
         kind = _effect_kind(log, table, i, pos["effect_kind"], raw)
+        if problem := unit_problem(unit, kind):  # its 財政効果額 stays not known (−)
+            log.problem(ERROR, table, i, pos["unit"], problem, "この指標の財政効果額は計算していません。")
         decimals = _decimals(log, table, i, at["decimals"], raw)
         aggregation = _aggregation(
             log, table, i, at["aggregation"], raw, baseline, direction, f"No.{item}「{name}」"
