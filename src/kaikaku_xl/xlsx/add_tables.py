@@ -214,3 +214,16 @@ def with_table_columns(table_xml: bytes, ref: str, headers: list[str]) -> bytes:
         etree.SubElement(columns, f"{{{NS_MAIN}}}tableColumn", id=str(next_id + k), name=header)
     columns.set("count", str(len(columns)))
     return part_bytes(root)
+
+
+def with_table_column_names(table_xml: bytes, names: dict[str, str]) -> bytes:
+    """A table part whose columns named like a key of `names` take its value (the sheet's header cell must say the
+    same: Excel repairs a table whose column names differ from its header row)."""
+    root = etree.fromstring(table_xml)
+    columns = root.find(f"{{{NS_MAIN}}}tableColumns")
+    if columns is None:
+        raise WorkbookError("表の形式が想定と異なります（tableColumns がありません）。")
+    for col in columns:
+        if col.get("name") in names:
+            col.set("name", names[col.get("name", "")])
+    return part_bytes(root)

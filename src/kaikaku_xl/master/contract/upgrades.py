@@ -53,7 +53,15 @@ class AddDefinedName:
     name: str
 
 
-Step = AddTables | AddColumns | AddKeyRows | SyncValidations | AddDefinedName
+@dataclass(frozen=True)
+class RenameHeaders:
+    """Columns a master heads with an earlier header (the contract's Column.also) take the current one."""
+
+    table: str
+    keys: tuple[str, ...]
+
+
+Step = AddTables | AddColumns | AddKeyRows | SyncValidations | AddDefinedName | RenameHeaders
 
 # What the master built by the first release (2026-11-26, commit 2898c4b) lacks against the release before
 # versioning (2026-12-07, commit 4ce04b2), found by comparing the masters they build. Append new steps at the end.
@@ -95,5 +103,8 @@ UPGRADE_STEPS: tuple[Step, ...] = (
     AddTables(("PeriodReview", "PeriodSummary")),  # 計画期間の総括評価
     SyncValidations("PeriodReview"),
     AddColumns("GradeScale", ("points",)),  # grades worth points (plans with their own grade scale)
+    AddKeyRows("Settings"),  # 削減額の符号, 効果額計画の数え方
+    SyncValidations("Settings"),
+    RenameHeaders("EffectLedger", ("amount",)),  # 金額 → 金額（円）: the ledger says its unit
 )
 SCHEMA_VERSION = len(UPGRADE_STEPS)

@@ -17,13 +17,20 @@ from kaikaku_xl.master.contract.upgrades import (
     AddDefinedName,
     AddKeyRows,
     AddTables,
+    RenameHeaders,
     Step,
     SyncValidations,
 )
 from kaikaku_xl.master.titles import TITLES
 from kaikaku_xl.master.upgrade.book import Book
 from kaikaku_xl.xlsx.a1 import column_letter, range_bounds, range_ref
-from kaikaku_xl.xlsx.add_tables import added_table_parts, defined_names, with_defined_name, with_table_columns
+from kaikaku_xl.xlsx.add_tables import (
+    added_table_parts,
+    defined_names,
+    with_defined_name,
+    with_table_column_names,
+    with_table_columns,
+)
 from kaikaku_xl.xlsx.patch import (
     cell_styles,
     patch_sheet,
@@ -322,12 +329,54 @@ def _name_apply(step: AddDefinedName, book: Book) -> None:
     book.write({WORKBOOK: with_defined_name(book.part(WORKBOOK), step.name, value)})
 
 
+# ---- RenameHeaders -------------------------------------------------------------------------------------
+def _renamed(step: RenameHeaders, book: Book) -> dict[str, str]:
+    """{earlier header the master has: the contract's header} for the step's columns."""
+    spec = _spec(book, step.table)
+    if spec is None or spec.name not in book.package().tables:
+        return {}
+    have = set(book.headers(spec.name))
+    return {
+        old: spec.column(key).header
+        for key in step.keys
+        for old in spec.column(key).also
+        if old in have and spec.column(key).header not in have
+    }
+
+
+def _rename_pending(step: RenameHeaders, book: Book) -> str | None:
+    renamed = _renamed(step, book)
+    if not renamed:
+        return None
+    spec = _spec(book, step.table)
+    assert spec is not None  # _renamed found it
+    changes = "、".join(f"「{old}」を「{new}」に" for old, new in renamed.items())
+    return f"シート「{spec.sheet}」の表 {spec.name} の見出し{changes}"
+
+
+def _rename_apply(step: RenameHeaders, book: Book) -> None:
+    renamed = _renamed(step, book)
+    part = book.package().tables[step.table]
+    sheet_part = book.package().sheets[part.sheet]
+    low, top, _, _ = part.bounds
+    headers = book.headers(step.table)
+    cells = {(top, low + i): renamed[h] for i, h in enumerate(headers) if h in renamed}
+    xml = book.part(sheet_part)
+    book.write(
+        {
+            sheet_part: patch_sheet(xml, cells, cell_styles(xml, set(cells))),
+            part.part: with_table_column_names(book.part(part.part), renamed),
+        }
+    )
+
+
 KINDS: dict[type, tuple[Callable[[Any, Book], str | None], Callable[[Any, Book], None]]] = {
     AddTables: (_tables_pending, _tables_apply),
     AddColumns: (_columns_pending, _columns_apply),
     AddKeyRows: (_rows_pending, _rows_apply),
     SyncValidations: (_validations_pending, _validations_apply),
     AddDefinedName: (_name_pending, _name_apply),
+    RenameHeaders: (_rename_pending, _rename_apply),
 }
 
 
