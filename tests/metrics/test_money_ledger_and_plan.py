@@ -188,3 +188,19 @@ def test_plan_sheet_offers_the_settings(tmp_path: Path) -> None:
     ws = load_workbook(plan)[PLAN_SHEET.sheet]
     labels = [r[0].value for r in ws.iter_rows(min_row=PLAN_SHEET.anchor_row + 1)]
     assert "削減額の符号" in labels and "効果額計画の数え方" in labels
+
+
+def test_a_plan_sheet_setting_not_one_of_its_choices_names_its_cell(tmp_path: Path) -> None:
+    plan = tmp_path / "plan.xlsx"
+    assert run("plan", "template", str(plan)).returncode == 0
+    fill_plan(
+        plan,
+        {**HEAD, "reduction_sign": "マイナス"},
+        {"PlanPolicies": [{"no": 1, "name": "行財政運営"}], "PlanItems": ITEMS},
+    )
+    ws = load_workbook(plan)[PLAN_SHEET.sheet]
+    cell = next(r[1] for r in ws.iter_rows(min_row=PLAN_SHEET.anchor_row + 1) if r[0].value == "削減額の符号")
+    result = run("plan", "--plan", str(plan), "--json")
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert f"計画!{cell.coordinate}" in result.stdout + result.stderr
+    assert "削減額の符号「マイナス」は使えません" in result.stdout + result.stderr

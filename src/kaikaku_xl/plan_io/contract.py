@@ -58,6 +58,8 @@ PLAN_FIELDS = (
         if spec.key in PLAN_SETTING_KEYS
     ),
 )
+# The 設定 values a plan declares on its 計画 sheet, with their choices ("" = blank, the default): a dropdown there.
+SETTING_CHOICES = {spec.key: ("", *spec.choices) for spec in SETTING_SPECS if spec.key in PLAN_SETTING_KEYS}
 PLAN_SHEET = TableSpec(
     "PlanHead",
     "計画",

@@ -19,7 +19,7 @@ from kaikaku_xl.errors import PlanError, PlanWorkbookError
 from kaikaku_xl.plan import Plan, load_plan, plan_from_dict
 from kaikaku_xl.plan.period import period_problems
 from kaikaku_xl.plan.scale_rows import TYPED_THRESHOLD_NOTE, scale_from_rows, typed_thresholds
-from kaikaku_xl.plan_io.contract import PLAN_FIELDS, PLAN_GRADES, PLAN_HISTORY, PLAN_SHEET
+from kaikaku_xl.plan_io.contract import PLAN_FIELDS, PLAN_GRADES, PLAN_HISTORY, PLAN_SHEET, SETTING_CHOICES
 from kaikaku_xl.plan_io.effects import read_effect_plans, read_sections
 from kaikaku_xl.plan_io.items import read_items, read_policies
 from kaikaku_xl.plan_io.measures import read_measures
@@ -50,6 +50,11 @@ def _head(reader: PlanReader, wb: Workbook) -> dict[str, Any]:
                 out[field.key] = year
             continue
         value = reader.text(row, "value")
+        if (
+            field.key in SETTING_CHOICES
+            and reader.choice(row, "value", field.label, SETTING_CHOICES[field.key]) is None
+        ):
+            continue  # a 設定 the plan declares (削減額の符号 …): one of its choices or blank, else named by cell
         if field.required and not value:
             reader.bad(row, "value", f"「{field.label}」が空欄です。")
         elif value:

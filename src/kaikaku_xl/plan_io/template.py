@@ -21,7 +21,6 @@ from kaikaku_xl.palette import WORKBOOK_FONT as FONT
 from kaikaku_xl.plan import AGGREGATIONS, DIRECTIONS, EFFECT_KINDS, Plan, plain_number
 from kaikaku_xl.plan.scale import BASES, GradeScale
 from kaikaku_xl.plan.scale_rows import scale_to_rows
-from kaikaku_xl.plan.settings import PLAN_SETTING_KEYS, SETTING_SPECS
 from kaikaku_xl.plan.vocabulary import YES_NO
 from kaikaku_xl.plan_io.contract import (
     PLAN_COLUMN_NOTES,
@@ -37,6 +36,7 @@ from kaikaku_xl.plan_io.contract import (
     PLAN_SECTIONS,
     PLAN_SHEET,
     PLAN_TABLES,
+    SETTING_CHOICES,
 )
 from kaikaku_xl.xlsx.styles import apply
 from kaikaku_xl.xlsx.tablespec import FMT_GENERAL, TableSpec
@@ -86,10 +86,6 @@ CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
     (PLAN_GRADES.name, "explain"): YES_NO,
     (PLAN_MEASURES.name, "aggregation"): tuple(a for a in AGGREGATIONS if a),
 }
-
-
-# The 設定 values a plan declares on its 計画 sheet, with their choices (a dropdown there).
-SETTING_CHOICES = {spec.key: spec.choices for spec in SETTING_SPECS if spec.key in PLAN_SETTING_KEYS}
 
 
 def _head_rows(plan: Plan | None) -> list[list[Any]]:
@@ -201,8 +197,9 @@ def _head(ws: Worksheet, plan: Plan | None) -> None:
             ws.add_data_validation(dv)
             ws.cell(row=i, column=2).number_format = "0"
         if f.key in SETTING_CHOICES:
+            choices = [x for x in SETTING_CHOICES[f.key] if x]  # blank stays allowed: the default
             dv = choice_list(
-                SETTING_CHOICES[f.key], "、".join(SETTING_CHOICES[f.key]) + " から選んでください。"
+                choices, "、".join(choices) + " から選んでください（空欄は " + choices[0] + "）。"
             )
             dv.add(f"B{i}")
             ws.add_data_validation(dv)
