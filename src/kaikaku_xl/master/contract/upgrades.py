@@ -95,5 +95,7 @@ UPGRADE_STEPS: tuple[Step, ...] = (
     AddTables(("PeriodReview", "PeriodSummary")),  # 計画期間の総括評価
     SyncValidations("PeriodReview"),
     AddColumns("GradeScale", ("points",)),  # grades worth points (plans with their own grade scale)
+    AddTables(("CouncilOpinions",)),  # 懇談会意見 (issue 23)
+    SyncValidations("CouncilOpinions"),
 )
 SCHEMA_VERSION = len(UPGRADE_STEPS)
