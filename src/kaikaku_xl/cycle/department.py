@@ -105,7 +105,7 @@ def opinion_table(
         return None
     records = []
     for o in mine.sort_values(["year", "date", "item"], key=lambda s: s.astype(str)).itertuples():
-        day = datetime.date.fromisoformat(o.date) if o.date else None
+        day = datetime.date.fromisoformat(o.date) if isinstance(o.date, str) else None  # (NaN: none)
         records.append(
             {
                 "year": o.year,
