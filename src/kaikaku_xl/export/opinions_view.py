@@ -12,6 +12,7 @@ import pandas as pd
 from kaikaku_xl.export.cells import Column, Group, Table, center, date_label, text
 from kaikaku_xl.export.report import CouncilOpinion, Report
 from kaikaku_xl.master.contract.inputs import OPINION_WHOLE
+from kaikaku_xl.plan import item_no
 
 TITLE = "懇談会からの意見と市の対応"
 CAPTION = (
@@ -28,15 +29,15 @@ def council_opinions(frame: pd.DataFrame, year: int) -> tuple[CouncilOpinion, ..
     shown = frame[frame["year"].isin([year - 1, year])]
     records = [
         CouncilOpinion(
-            year=int(o.year),
-            date=o.date if isinstance(o.date, str) else None,  # (pandas: NaN for None)
-            item=o.item,
-            opinion=str(o.opinion),
-            department=str(o.department),
-            answer=str(o.response or ""),
-            state=str(o.state),
+            year=int(o["year"]),
+            date=o["date"] if isinstance(o["date"], str) else None,  # (pandas: NaN for None)
+            item=item_no(o["item"]) or OPINION_WHOLE,  # (pandas' int64 as int)
+            opinion=str(o["opinion"]),
+            department=str(o["department"]),
+            answer=str(o["response"] or ""),
+            state=str(o["state"]),
         )
-        for o in shown.itertuples()
+        for o in shown.to_dict("records")
     ]
     return tuple(sorted(records, key=_order))
 
