@@ -277,3 +277,21 @@ def test_opinions_of_other_years_are_left_out_and_no_opinion_no_key(tmp_path: Pa
     _type_opinions(path, year=2028)
     assert "opinions" not in _report(path, 2026)  # about 2028: not in 2026's materials
     assert {o["year"] for o in _report(path, 2029)["opinions"]} == {2028}  # the year before 2029
+
+
+def test_a_file_returned_without_its_opinions_sheet_is_collected_with_a_warning(
+    master: Path,
+    tmp_path: Path,
+    capsys,  # noqa: ANN001
+) -> None:
+    out = tmp_path / "out"
+    _distribute(master, out)
+    returned = department_file(out, PERSONNEL)
+    wb = load_workbook(returned)
+    del wb[SHEET]
+    wb.save(returned)
+    code, report = run_json(capsys, "collect", str(master), str(returned), "--now", NOW)
+    assert code == 0, report
+    warned = [p for p in report["problems"] if p["sheet"] == SHEET]
+    assert [p["severity"] for p in warned] == ["警告"]
+    assert "回答は取り込んでいません" in warned[0]["action"]

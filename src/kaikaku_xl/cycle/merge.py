@@ -609,6 +609,16 @@ class FileMerge:
         ):
             if name in tables:
                 step(tables[name])
+        if OPINIONS.name not in tables and any(t == OPINIONS.name for (t, _k, _col) in self.base):
+            self.sink.problems.append(  # the file was sent opinions: their answers are not lost unsaid
+                self._entry(
+                    OPINIONS.sheet,
+                    "",
+                    severity=WARNING,
+                    message="懇談会意見の表が見つかりません（シートを削除したか、列見出しを変えていませんか）。",
+                    action="懇談会意見の回答は取り込んでいません。シートを元に戻して返送してもらってください。",
+                )
+            )
 
 
 def missing_columns(loaded: Loaded, returned: Returned) -> list[tuple[str, str]]:
