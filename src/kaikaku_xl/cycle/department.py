@@ -104,7 +104,7 @@ def opinion_table(
     if not len(mine):
         return None
     records = []
-    for o in mine.sort_values(["year", "date", "item"], key=lambda s: s.astype(str)).itertuples():
+    for o in mine.itertuples():  # in the master's order (the coordinator's, as the council spoke)
         day = datetime.date.fromisoformat(o.date) if isinstance(o.date, str) else None  # (NaN: none)
         records.append(
             {
