@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
+from kaikaku_xl.app.opinions import write_opinion_cells
 from kaikaku_xl.app.outputs import (
     dashboard,
     dashboard_grade_formats,
@@ -98,6 +99,7 @@ def _refresh(engine: PatchingEngine, now: datetime | None, progress: Progress) -
     results = compute(loaded, loaded.settings, progress)
     with progress.phase("書き込み", total=len(loaded.layout.outputs) + 1) as phase:
         write_period_cells(engine, loaded, period_results(loaded, loaded.settings))  # (committed below)
+        write_opinion_cells(engine, loaded)  # 懇談会意見's 担当課
         summary = _write_outputs(engine, loaded, results, now, phase)
     return RefreshOutcome(loaded=loaded, results=results, summary=summary)
 

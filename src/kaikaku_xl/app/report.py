@@ -14,6 +14,7 @@ from kaikaku_xl.app.period import period_results
 from kaikaku_xl.app.validate import all_problems, compute
 from kaikaku_xl.cycle.status import awaited_in
 from kaikaku_xl.errors import InputError
+from kaikaku_xl.export.opinions_view import council_opinions
 from kaikaku_xl.export.report import (
     Effects,
     EffectYear,
@@ -301,6 +302,9 @@ def report_from_engine(engine: Engine, year: int | None = None, progress: Progre
                 {"no": _no(p.item), "year": p.year, "reason": p.reason, "cell": p.cell} for p in proposals
             ),
         )
+    opinions = council_opinions(loaded.opinions, results.evaluation_year)  # 懇談会意見 (issue 23)
+    if opinions:
+        report = replace(report, opinions=opinions)
     if results.evaluation_year == loaded.plan.end_year:  # 計画期間の総括評価: the plan's last year's report
         labels = loaded.plan.grade_scale.labels if loaded.plan.grade_scale is not None else GRADES
         review = _period_review(period_results(loaded, settings), labels)

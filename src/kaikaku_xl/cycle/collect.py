@@ -25,6 +25,7 @@ from kaikaku_xl.cycle.returned import Returned, Signature, read_returned
 from kaikaku_xl.cycle.target import MasterTarget, Ref
 from kaikaku_xl.errors import WorkbookError
 from kaikaku_xl.master import contract as c
+from kaikaku_xl.master.contract.inputs import OPINIONS
 from kaikaku_xl.master.load import Loaded, load
 from kaikaku_xl.master.records import (
     KEYED,
@@ -131,7 +132,9 @@ class Collect:
 
     def read_file(self, path: Path) -> Returned | WorkbookError:
         """A returned file's tables, or why it cannot be read (refused in its turn by collect_file below)."""
-        specs = [self.loaded.layout.table(n) for n in c.DEPARTMENT_TABLES]
+        specs = [
+            self.loaded.layout.table(n) for n in (*c.DEPARTMENT_TABLES, OPINIONS.name)
+        ]  # (懇談会意見: optional)
         try:
             if path.suffix.lower() == ODS:
                 return read_returned(convert_ods(path, self.workdir), specs, name=path.name)

@@ -4,17 +4,27 @@ read back when they return by returned.py.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
+import pandas as pd
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kaikaku_xl.cycle.clerk_guide import GuideRow, write_guide
 from kaikaku_xl.master import contract as c
+from kaikaku_xl.master.contract.inputs import OPINION_ANSWER_KEYS, OPINION_STATES, OPINIONS
+from kaikaku_xl.master.records import cell_value
 from kaikaku_xl.master.sheets import first_sheet, print_setup, protect_sheet, write_table
-from kaikaku_xl.master.validation import AMOUNT_PROMPT, STATUS_PROMPT, VALUE_PROMPT, number_hint
+from kaikaku_xl.master.validation import (
+    AMOUNT_PROMPT,
+    OPINION_STATE_PROMPT,
+    STATUS_PROMPT,
+    VALUE_PROMPT,
+    number_hint,
+)
 from kaikaku_xl.plan.scale import EXCLUDED
 from kaikaku_xl.plan.vocabulary import LEDGER_KINDS, STATUS_VALUES
 from kaikaku_xl.textfit import row_height
@@ -73,6 +83,46 @@ class DepartmentBook:
     typed: bool = False  # the plan's scale is typed: every item takes a grade
 
 
+# The note above 懇談会意見 in a department file (the master's says who types what there).
+OPINION_NOTE = (
+    "行財政改革懇談会からこの課の取組項目へ寄せられた意見です。市の対応と対応状況（黄色）を記入してください。"
+    "意見の内容は変更しないでください（変更した行の回答は取り込まれません）。"
+)
+
+
+def opinion_table(
+    opinions: pd.DataFrame, department: str, year: int, snapshot: list[tuple[str, str, str, Any]]
+) -> DepartmentTable | None:
+    """懇談会意見: the opinions on the department's items about the distributed year or before (None: none), their
+    市の対応 and 対応状況 the department's to fill (the opinion itself grey); each answer cell in the snapshot (the
+    base of collect's merge), 対応状況 as read (blank is 未対応)."""
+    mine = (
+        opinions[(opinions["department"] == department) & (opinions["year"] <= year)]
+        if len(opinions)
+        else opinions
+    )
+    if not len(mine):
+        return None
+    records = []
+    for o in mine.itertuples():  # in the master's order (the coordinator's, as the council spoke)
+        day = datetime.date.fromisoformat(o.date) if isinstance(o.date, str) else None  # (NaN: none)
+        records.append(
+            {
+                "year": o.year,
+                "date": day,
+                "item": o.item,
+                "opinion": o.opinion,
+                "department": o.department,
+                "response": cell_value(o.response),
+                "state": o.state,
+            }
+        )
+        snapshot.extend(
+            (OPINIONS.name, str(o.key), k, cell_value(getattr(o, k))) for k in OPINION_ANSWER_KEYS
+        )
+    return DepartmentTable(OPINIONS, records, set(range(len(records))), set(OPINION_ANSWER_KEYS))
+
+
 def build_department_workbook(book: DepartmentBook) -> Workbook:
     wb = Workbook()
     guide = first_sheet(wb)
@@ -82,6 +132,8 @@ def build_department_workbook(book: DepartmentBook) -> Workbook:
     for table in book.tables:
         ws = wb.create_sheet(table.spec.sheet)
         write_table(ws, table.spec, table.rows, editable=table.editable, row_formats=table.row_formats)
+        if table.spec.name == OPINIONS.name:
+            ws.cell(row=2, column=table.spec.anchor_col).value = OPINION_NOTE
         _write_beside(ws, table)
         ws.freeze_panes = ws.cell(
             row=table.spec.anchor_row + 1, column=4 if table.spec.name == c.ACTUALS_TABLE else 1
@@ -174,3 +226,5 @@ def _department_checks(ws: Worksheet, table: DepartmentTable, book: DepartmentBo
             ws, spec, "kind", choice_list(LEDGER_KINDS, "歳出削減・歳入増加から選んでください。"), rows=rows
         )
         add_validation(ws, spec, "amount", number_hint(AMOUNT_PROMPT), rows=rows)
+    elif spec.name == OPINIONS.name:
+        add_validation(ws, spec, "state", choice_list(OPINION_STATES, OPINION_STATE_PROMPT), rows=rows)

@@ -19,7 +19,12 @@ import pandas as pd
 from openpyxl import Workbook
 
 from kaikaku_xl.cycle.clerk_guide import GuideFacts, guide_rows
-from kaikaku_xl.cycle.department import DepartmentBook, DepartmentTable, build_department_workbook
+from kaikaku_xl.cycle.department import (
+    DepartmentBook,
+    DepartmentTable,
+    build_department_workbook,
+    opinion_table,
+)
 from kaikaku_xl.cycle.plan_values import PlanValues, plan_columns, plan_values
 from kaikaku_xl.errors import InputError, WorkbookError
 from kaikaku_xl.master import contract as c
@@ -207,6 +212,10 @@ def department_tables(
         _ledger(raw[c.LEDGER.name], own, year, snapshot),
     ]
     cells = len(tables[0].records) + len(tables[1].editable_rows) * len(c.STATUS_KEYS) - len(tables[1].locked)
+    opinions = opinion_table(loaded.opinions, department, year, snapshot)  # 懇談会意見 (issue 23), where any
+    if opinions is not None:
+        tables.append(opinions)
+        cells += len(opinions.records) * len(opinions.editable_keys)
     return tables, snapshot, own, cells
 
 

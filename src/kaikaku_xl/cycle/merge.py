@@ -21,10 +21,12 @@ from kaikaku_xl.cycle.returned import Returned
 from kaikaku_xl.cycle.shown import shown, shown_ledger
 from kaikaku_xl.cycle.target import MasterTarget, Ref
 from kaikaku_xl.master import contract as c
+from kaikaku_xl.master.contract.inputs import OPINION_ANSWER_KEYS, OPINION_TYPED_KEYS, OPINIONS
 from kaikaku_xl.master.load import Loaded
 from kaikaku_xl.master.locate import LEDGER_KEYS, ledger_key, ledger_values, positions, status_key
 from kaikaku_xl.master.readers.base import ProblemLog
 from kaikaku_xl.master.readers.ledger import read_ledger
+from kaikaku_xl.master.readers.opinions import opinion_key, opinion_state, read_opinions
 from kaikaku_xl.master.readers.percent import read_percent
 from kaikaku_xl.master.readers.status import read_status
 from kaikaku_xl.master.readers.yearly import read_yearly
@@ -79,6 +81,8 @@ def returned_problems(loaded: Loaded, tables: dict[str, RawTable]) -> list[Probl
     if c.LEDGER.name in tables:
         reader.config = loaded.settings  # the plan's 削減額の符号: a sign warned about as in the master
         read_ledger(reader, tables[c.LEDGER.name], items, loaded.layout.plan_years)
+    if OPINIONS.name in tables:
+        read_opinions(reader, tables[OPINIONS.name], items, loaded.layout.years)
     return reader.problems
 
 
@@ -555,17 +559,67 @@ class FileMerge:
                 )
         self.ledger_synced = sorted(wanted.elements())
 
+    def _opinion_refusal(self, key: str, sent: set[str]) -> str:
+        """Why a returned opinion's answer is refused ("" when it merges): one this file was not sent (its opinion,
+        年度, 日付 or No changed, or a row added) or one the master no longer holds as it was sent."""
+        if key not in sent:
+            return (
+                "配布した懇談会の意見と一致しません（意見・年度・日付・No を変えたか、行を追加していませんか）。"
+                "回答は取り込みません。"
+            )
+        if not self.sink.target.has_opinion(key):
+            return "この意見は配布後にマスターで変更または削除されています。回答は取り込みません（マスターで確認してください）。"
+        return ""
+
+    def opinions(self, table: RawTable) -> None:
+        """懇談会意見: the answer cells (市の対応, 対応状況) of each opinion sent merge three ways, like other cells;
+        the opinion itself is the row's key (grey in the file)."""
+        pos = positions(table, OPINIONS)
+        if any(k not in pos for k in (*OPINION_TYPED_KEYS, *OPINION_ANSWER_KEYS)):
+            return
+        sent = {k for (t, k, _col) in self.base if t == OPINIONS.name}
+        answers = [pos[k] for k in OPINION_ANSWER_KEYS]
+        seen: set[str] = set()
+        for i, raw in enumerate(table.rows):
+            key = opinion_key(*(raw[pos[k]] for k in OPINION_TYPED_KEYS))
+            why = self._opinion_refusal(key, sent) or (
+                "同じ意見の行が重複しています。" if key in seen else ""
+            )
+            if why:
+                self.refuse_row(table, i, raw, why, answers)
+                continue
+            seen.add(key)
+            for name, j in zip(OPINION_ANSWER_KEYS, answers, strict=True):
+                message = self.errors.get((table.sheet, table.address(i, j)))
+                if message:
+                    self.refuse(table, i, j, raw[j], message)
+                    continue
+                value = opinion_state(raw[j]) if name == "state" else self.fit_text(table, i, j, raw[j])
+                self.three_way((OPINIONS.name, key, name), value, f"{table.sheet}!{table.address(i, j)}")
+
     def run(self) -> None:
-        """The returned tables merged in turn (collect has checked they are all there, every column)."""
+        """The returned tables merged in turn (collect has checked they are all there, every column; 懇談会意見
+        only where the file was sent one)."""
         self.validate()
         tables = self.returned.tables
         for name, step in (
             (c.ACTUALS_TABLE, self.actuals),
             (c.STATUS.name, self.status),
             (c.LEDGER.name, self.ledger),
+            (OPINIONS.name, self.opinions),
         ):
             if name in tables:
                 step(tables[name])
+        if OPINIONS.name not in tables and any(t == OPINIONS.name for (t, _k, _col) in self.base):
+            self.sink.problems.append(  # the file was sent opinions: their answers are not lost unsaid
+                self._entry(
+                    OPINIONS.sheet,
+                    "",
+                    severity=WARNING,
+                    message="懇談会意見の表が見つかりません（シートを削除したか、列見出しを変えていませんか）。",
+                    action="懇談会意見の回答は取り込んでいません。シートを元に戻して返送してもらってください。",
+                )
+            )
 
 
 def missing_columns(loaded: Loaded, returned: Returned) -> list[tuple[str, str]]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from kaikaku_xl.master import contract as c
+from kaikaku_xl.master.contract.inputs import OPINIONS
 from kaikaku_xl.master.load import Loaded
 from kaikaku_xl.master.locate import (
     LEDGER_KEYS,
@@ -18,6 +19,7 @@ from kaikaku_xl.master.locate import (
     split_status_key,
     status_rows,
 )
+from kaikaku_xl.master.readers.opinions import opinion_key, opinion_state
 from kaikaku_xl.master.readers.percent import as_points, as_stored
 from kaikaku_xl.plan import item_no
 from kaikaku_xl.xlsx.a1 import column_letter, range_ref
@@ -33,6 +35,8 @@ class MasterTarget:
         self.loaded = loaded
         layout = loaded.layout
         self.specs = {name: layout.table(name) for name in c.DEPARTMENT_TABLES}
+        if engine.has_table(OPINIONS.name):  # 懇談会意見: masters made before it have none
+            self.specs[OPINIONS.name] = OPINIONS
         self.tables: dict[str, RawTable] = {
             name: engine.read_table(spec) for name, spec in self.specs.items()
         }
@@ -45,6 +49,8 @@ class MasterTarget:
             ),
             c.STATUS.name: self._sheet_rows(c.STATUS.name, status_rows(self.tables[c.STATUS.name])),
         }
+        if OPINIONS.name in self.tables:
+            self.rows[OPINIONS.name] = self._sheet_rows(OPINIONS.name, self._opinion_rows())
         self.free: dict[str, list[int]] = {name: self._free_rows(name) for name in self.tables}
         self.new_bottom: dict[str, int] = {}
         self.ledger: list[tuple[int, str]] = self._ledger_rows()
@@ -68,6 +74,21 @@ class MasterTarget:
     def _column(self, name: str, key: str) -> int:
         return self.tables[name].first_col + self.pos[name][key]
 
+    def _opinion_rows(self) -> dict[str, int]:
+        """opinion key -> row index of the CouncilOpinions table (first row of each)."""
+        table, pos = self.tables[OPINIONS.name], self.pos[OPINIONS.name]
+        found: dict[str, int] = {}
+        if any(k not in pos for k in ("year", "date", "item", "opinion")):
+            return found
+        for i, raw in enumerate(table.rows):
+            key = opinion_key(raw[pos["year"]], raw[pos["date"]], raw[pos["item"]], raw[pos["opinion"]])
+            found.setdefault(key, i)
+        return found
+
+    def has_opinion(self, key: str) -> bool:
+        """Whether the master still holds the opinion (not edited or deleted since it was distributed)."""
+        return key in self.rows.get(OPINIONS.name, {})
+
     def _ledger_rows(self) -> list[tuple[int, str]]:
         table, pos = self.tables[c.LEDGER.name], self.pos[c.LEDGER.name]
         out = []
@@ -87,7 +108,7 @@ class MasterTarget:
     # -- values -------------------------------------------------------------------------------------------
     def _place(self, ref: Ref) -> tuple[str, int | None, int]:
         table, row_key, column = ref
-        if table == c.ACTUALS_TABLE:
+        if table in (c.ACTUALS_TABLE, OPINIONS.name):
             return table, self.rows[table].get(row_key), self._column(table, column)
         item, year = split_status_key(row_key)
         return table, self.rows[table].get((item, year)), self._column(table, column)
@@ -106,6 +127,8 @@ class MasterTarget:
         if name == c.ACTUALS_TABLE:
             unit = str(self.measures[ref[1]].unit)
             return number_or_text(as_points(table, index, col - table.first_col, unit, raw), unit or None)
+        if name == OPINIONS.name and ref[2] == "state":
+            return opinion_state(raw) or raw  # blank reads 未対応 (as it was sent); a stray word as it is
         return raw
 
     @staticmethod
@@ -127,6 +150,8 @@ class MasterTarget:
 
     def set(self, ref: Ref, value: Any) -> tuple[str, str]:
         name, row, col = self._place(ref)
+        if row is None and name == OPINIONS.name:  # the merge refuses an opinion the master lost first
+            raise KeyError(ref)
         if row is None:  # the row is missing in the master (deleted by hand): add it back
             row = self._new_row(name)
             if name == c.ACTUALS_TABLE:

@@ -14,6 +14,7 @@ from string import Template
 
 from kaikaku_xl.export.cells import Cell, Table, date_label, fiscal_year_label
 from kaikaku_xl.export.charts import bar_chart, grade_share_chart, line_chart
+from kaikaku_xl.export.opinions_view import TITLE as OPINIONS_TITLE
 from kaikaku_xl.export.trend_view import Trend
 from kaikaku_xl.export.view import Document
 from kaikaku_xl.palette import (
@@ -238,6 +239,11 @@ def _revisions(revisions: Table) -> list[str]:
     return _section("revisions", "計画の見直し", [caption, table_html(revisions)])
 
 
+def _opinions(opinions: Table) -> list[str]:
+    caption = f'<p class="note">{escape(opinions.caption)}</p>'
+    return _section("opinions", OPINIONS_TITLE, [caption, table_html(opinions)])
+
+
 def render_html(doc: Document) -> str:
     """The page: head, header, then a section per part of the report (年度推移 and 計画の見直し where there
     are such), then the footer."""
@@ -253,6 +259,7 @@ def render_html(doc: Document) -> str:
             if doc.period_review
             else []
         ),
+        *(_opinions(doc.opinions) if doc.opinions is not None else []),
     ]
     footer = (
         f'<footer><p class="note">{escape(doc.city)}　{escape(date_label(doc.generated))}作成</p></footer>'

@@ -211,6 +211,19 @@ class PeriodReview(_Record):
 
 
 @dataclass(frozen=True)
+class CouncilOpinion(_Record):
+    """An opinion of the 行財政改革懇談会 and the city's answer (懇談会意見, issue 23)."""
+
+    year: int  # the year the opinion is about
+    date: str | None  # the meeting, YYYY-MM-DD (None: not typed)
+    item: ItemNo  # the item's No, or 全体
+    opinion: str
+    department: str  # who answers: the item's 主要担当課 (the coordinator for 全体)
+    answer: str  # 市の対応 ("" not yet)
+    state: str  # 未対応 / 対応中 / 対応済
+
+
+@dataclass(frozen=True)
 class Report(_Record):
     plan: PlanInfo
     measures: tuple[MeasureResult, ...]
@@ -230,10 +243,13 @@ class Report(_Record):
     # graded; the key is absent when there is none.
     exclusion_proposals: tuple[dict[str, Any], ...] = ()
     period_review: PeriodReview | None = None  # the plan's last year only (the key is absent otherwise)
+    # 懇談会からの意見と市の対応 about the evaluated year and the year before; the key is absent when there is none
+    opinions: tuple[CouncilOpinion, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         out = super().to_dict()
         review = out.pop("period_review", None)
+        opinions = out.pop("opinions", ())
         proposals = out.pop("exclusion_proposals", ())
         if proposals:
             out["exclusion_proposals"] = list(proposals)
@@ -253,6 +269,8 @@ class Report(_Record):
             }
         if review is not None:
             out["period_review"] = review
+        if opinions:
+            out["opinions"] = list(opinions)
         if self.scale.points is None:  # no 点数: no 得点・満点・得点率 keys (the JSON as before)
             _drop_scores(out)
             if review is not None:

@@ -18,6 +18,7 @@ from kaikaku_xl.export.cells import (
     fiscal_year_label,
 )
 from kaikaku_xl.export.effect_tables import effect_tables
+from kaikaku_xl.export.opinions_view import opinions_table
 from kaikaku_xl.export.period_view import period_tables
 from kaikaku_xl.export.plan_tables import effect_plan_tables, section_table
 from kaikaku_xl.export.qualitative import ItemStatus, qualitative_table
@@ -73,6 +74,7 @@ class Document:
     revisions: Table | None = None  # 計画の見直し (export/revisions_view.py); None: the plan was not revised
     trend: Trend | None = None  # 年度推移 (export/trend_view.py); None: no section
     period_review: list[Table] = field(default_factory=list)  # 計画期間の総括評価: the plan's last year only
+    opinions: Table | None = None  # 懇談会からの意見と市の対応 (export/opinions_view.py); None: no opinion
 
     @property
     def title(self) -> str:
@@ -103,6 +105,7 @@ class Document:
             *trend,
             *revisions,
             *self.period_review,
+            *([self.opinions] if self.opinions is not None else []),
         ]
 
     @property
@@ -216,6 +219,7 @@ def build_document(
         revisions=revisions_table(plan),
         trend=trend_view(trend, display_unit),
         period_review=period_tables(report, names),
+        opinions=opinions_table(report),
     )
 
 

@@ -22,6 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from kaikaku_xl.export.cells import Cell, Table, date_label
+from kaikaku_xl.export.opinions_view import TITLE as OPINIONS_TITLE
 from kaikaku_xl.export.trend_xlsx import write_trend_sheet
 from kaikaku_xl.export.view import Document
 from kaikaku_xl.export.xlsx_charts import (
@@ -181,6 +182,10 @@ def build_workbook(doc: Document, font: str = XLSX_FONT, metrics: TextMetrics = 
         )
     if doc.period_review:
         _period(wb, doc, font, metrics)
+    if doc.opinions is not None:  # 懇談会からの意見と市の対応
+        _table_sheet(
+            wb, doc, font, metrics, "懇談会意見", OPINIONS_TITLE, doc.opinions, [doc.opinions.caption]
+        )
     stamp = datetime.datetime.combine(doc.generated, datetime.time())
     wb.properties.created = stamp
     wb.properties.modified = stamp

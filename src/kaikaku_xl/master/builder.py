@@ -13,6 +13,8 @@ from openpyxl.workbook.defined_name import DefinedName
 from kaikaku_xl.master import contract as c
 from kaikaku_xl.master.contract.cycle import SCHEMA_RELEASE_KEY, SCHEMA_VERSION_KEY
 from kaikaku_xl.master.contract.inputs import (
+    OPINION_ROWS,
+    OPINIONS,
     PERIOD_INPUT_KEYS,
     PERIOD_REVIEW,
     period_summary_spec,
@@ -32,7 +34,7 @@ from kaikaku_xl.master.sheets import (
     sheet,
     write_table,
 )
-from kaikaku_xl.master.validation import add_input_validations, setting_specs
+from kaikaku_xl.master.validation import add_input_validations, add_opinion_validations, setting_specs
 from kaikaku_xl.plan import Plan
 from kaikaku_xl.plan.numformat import input_format
 from kaikaku_xl.plan.scale import EXCLUDED, GradeScale
@@ -187,6 +189,17 @@ def _write_period(wb: Workbook, plan: Plan, protect: bool) -> None:
         protect_sheet(ws)
 
 
+def _write_opinions(wb: Workbook, plan: Plan, protect: bool) -> None:
+    """The 懇談会意見 sheet: blank yellow rows to type opinions into (担当課 grey: refresh fills it)."""
+    ws = sheet(wb, OPINIONS.sheet)
+    write_table(ws, OPINIONS, [[None] * len(OPINIONS.columns)] * OPINION_ROWS)
+    add_opinion_validations(ws, plan, OPINION_ROWS)
+    ws.freeze_panes = ws.cell(row=OPINIONS.anchor_row + 1, column=1).coordinate
+    print_setup(ws, OPINIONS.anchor_row)
+    if protect:
+        protect_sheet(ws)
+
+
 def _write_cycle(wb: Workbook, layout: c.Layout, protect: bool) -> None:
     """The cycle's record tables (empty): hidden sheets, except the change log staff may read."""
     for spec in layout.cycle:
@@ -273,6 +286,7 @@ def build_workbook(
     write_dashboard(wb, plan, layout, protect)
     _write_inputs(wb, plan, layout, rows or input_rows(plan, layout, settings), protect)
     _write_period(wb, plan, protect)
+    _write_opinions(wb, plan, protect)
     _write_outputs(wb, layout, protect)
     write_trend_charts(wb[c.SHEET_TREND], plan, layout)
     _write_cycle(wb, layout, protect)

@@ -25,13 +25,14 @@ from kaikaku_xl.master.closed import (
     read_closed_years,
     recorded_inputs,
 )
-from kaikaku_xl.master.contract.inputs import PERIOD_REVIEW
+from kaikaku_xl.master.contract.inputs import OPINIONS, PERIOD_REVIEW
 from kaikaku_xl.master.readers.base import ProblemLog
 from kaikaku_xl.master.readers.effect_plan import read_effect_plan
 from kaikaku_xl.master.readers.grade_scale import read_scale
 from kaikaku_xl.master.readers.items import read_items
 from kaikaku_xl.master.readers.ledger import read_ledger
 from kaikaku_xl.master.readers.measures import read_measures
+from kaikaku_xl.master.readers.opinions import OPINION_FRAME_COLUMNS, read_opinions
 from kaikaku_xl.master.readers.period import PERIOD_FRAME_COLUMNS, read_period, typed_part
 from kaikaku_xl.master.readers.plan_info import history_effects, info_year, plan_info
 from kaikaku_xl.master.readers.revisions import read_revisions
@@ -78,6 +79,8 @@ class Loaded:
     recorded: dict[int, list[RecordedFigure]] = field(default_factory=dict)  # closed years' recorded results
     # 計画期間の総括評価 as typed (item, grade, comment, cells); empty for a master made before the sheet
     period: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=PERIOD_FRAME_COLUMNS))
+    # 懇談会意見 (key, year, date, item, opinion, department, response, state, cells); empty without the sheet
+    opinions: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=OPINION_FRAME_COLUMNS))
 
     @property
     def errors(self) -> list[Problem]:
@@ -153,6 +156,7 @@ class MasterLoader:
         self.ledger = pd.DataFrame(columns=[*LEDGER_COLUMNS, "what"])
         self.effect_plan = pd.DataFrame(columns=EFFECT_PLAN_COLUMNS)
         self.period = pd.DataFrame(columns=PERIOD_FRAME_COLUMNS)
+        self.opinions = pd.DataFrame(columns=OPINION_FRAME_COLUMNS)
         self.closed = ClosedYears()
         self.closed_inputs: dict[int, list[YearResult]] = {}  # closed year -> its recorded input rows
         self.revisions = empty_revisions()
@@ -175,6 +179,7 @@ class MasterLoader:
             ("効果額台帳の読み込み", self.read_ledger),
             ("効果額計画の読み込み", self.read_effect_plan),
             ("計画期間の総括評価の読み込み", self.read_period),
+            ("懇談会意見の読み込み", self.read_opinions),
             ("締めた年度の読み込み", self.read_closed_years),
             ("計画の見直しの読み込み", self.read_revisions),
             ("評価年度の確認", self.check_evaluation_year),
@@ -313,6 +318,13 @@ class MasterLoader:
             self.tables.append(typed_part(table))  # refresh writes the computed columns: not inputs
             self.period = read_period(self.log, table, self.items)
 
+    def read_opinions(self) -> None:
+        # optional: masters made before it load without it; not in the fingerprint (not a metric input, and
+        # refresh writes its 担当課)
+        if self.engine.has_table(OPINIONS.name):
+            table = self.engine.read_table(OPINIONS)
+            self.opinions = read_opinions(self.log, table, self.items, self.layout.years)
+
     def read_closed_years(self) -> None:
         """A closed year's recorded inputs replace what the sheets now say (closed.py)."""
         self.closed = read_closed_years(self.engine)
@@ -385,6 +397,7 @@ class MasterLoader:
             reader_measures=self.measures,
             recorded=recorded_results(self.closed),
             period=self.period,
+            opinions=self.opinions,
         )
 
 

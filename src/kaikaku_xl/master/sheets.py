@@ -15,6 +15,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kaikaku_xl.master import contract as c
+from kaikaku_xl.master.contract.inputs import OPINION_ANSWER_KEYS, OPINION_TYPED_KEYS, OPINIONS
 from kaikaku_xl.master.titles import TITLES, TYPED_STATUS_NOTE
 from kaikaku_xl.plan.numformat import MEASURE_FORMATS
 from kaikaku_xl.textfit import row_height, table_row_height
@@ -51,6 +52,7 @@ INPUT_KEYS = {
         "explain",
     },  # the labels name the roll-up columns
     c.REVISIONS.name: {col.key for col in c.REVISIONS.columns},
+    OPINIONS.name: {*OPINION_TYPED_KEYS, *OPINION_ANSWER_KEYS},  # 担当課 is refresh's
 }
 
 

@@ -6,7 +6,7 @@ Their own module so that refresh does not import the builder (and with it openpy
 from __future__ import annotations
 
 from kaikaku_xl.master import contract as c
-from kaikaku_xl.master.contract.inputs import PERIOD_REVIEW, PERIOD_SUMMARY_TABLE
+from kaikaku_xl.master.contract.inputs import OPINIONS, PERIOD_REVIEW, PERIOD_SUMMARY_TABLE
 
 # The note above 進捗状況 in a master whose departments grade every item (a typed scale); TITLES has the other.
 TYPED_STATUS_NOTE = (
@@ -86,6 +86,11 @@ TITLES = {
         "（灰色の列は更新で作成）。評価を入力するのは指標のない項目です。最終年度の資料に載ります。",
     ),
     PERIOD_SUMMARY_TABLE: ("基本方針別の総括評価", "計画期間の評価の件数です。更新で作成されます。"),
+    OPINIONS.name: (
+        "懇談会からの意見と市の対応",
+        "行財政改革懇談会の意見を1行1件で入力します（年度は意見の対象の年度、No は取組項目の No か「全体」）。"
+        "担当課は更新で記入されます。市の対応・対応状況は担当課が配布ファイルで回答します（全体は推進担当が入力）。",
+    ),
     c.CHANGE_LOG.name: (
         "変更履歴",
         "回収（kaikaku collect）で取り込んだ値・競合・拒否した値と、年度の締め・解除の記録です。",

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from openpyxl import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 
 from kaikaku_xl.master import contract as c
+from kaikaku_xl.master.contract.inputs import OPINION_STATES, OPINION_WHOLE, OPINIONS
 from kaikaku_xl.plan import EFFECT_KINDS, Plan
 from kaikaku_xl.plan.numformat import MAX_DECIMALS
 from kaikaku_xl.plan.scale import BASES, EXCLUDED, GradeScale
@@ -122,3 +124,22 @@ def add_input_validations(wb: Workbook, plan: Plan, layout: c.Layout) -> None:
         wb[lg.sheet], lg, "kind", choice_list(LEDGER_KINDS, "歳出削減・歳入増加から選んでください。")
     )
     add_validation(wb[lg.sheet], lg, "amount", number_hint(AMOUNT_PROMPT))
+
+
+OPINION_STATE_PROMPT = "・".join(OPINION_STATES) + " から選んでください。空欄は未対応です。"
+
+
+def add_opinion_validations(ws: Worksheet, plan: Plan, rows: int) -> None:
+    """The 懇談会意見 sheet's checks: the year, the item (its No or 全体, where the list fits) and 対応状況."""
+    years = list(range(plan.baseline_year + 1, plan.end_year + 1))
+    add_validation(
+        ws,
+        OPINIONS,
+        "year",
+        whole_check(years[0], years[-1], f"意見の対象の年度（{years[0]}〜{years[-1]}）を入力してください。"),
+        rows=rows,
+    )
+    numbers = [str(it.no) for it in plan.items]
+    prompt = f"取組項目の No か「{OPINION_WHOLE}」を選んでください。"  # (a list too long: the message only)
+    add_validation(ws, OPINIONS, "item", choice_list([*numbers, OPINION_WHOLE], prompt), rows=rows)
+    add_validation(ws, OPINIONS, "state", choice_list(OPINION_STATES, OPINION_STATE_PROMPT), rows=rows)

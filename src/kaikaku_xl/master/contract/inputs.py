@@ -255,6 +255,31 @@ def period_summary_spec(grades: tuple[str, ...] = GRADES) -> TableSpec:
     )
 
 
+# The 行財政改革懇談会's opinions and the city's answers (issue 23, §7): a row per opinion, typed by the coordinator
+# (年度 it is about, 日付 of the meeting, No of the item or 全体, the opinion); 担当課 is refresh's (from the item;
+# the coordinator's for 全体), 市の対応 and 対応状況 the department's (through its file) or the coordinator's.
+SHEET_OPINIONS = "懇談会意見"
+OPINION_WHOLE = "全体"  # the No of an opinion on the plan as a whole
+OPINION_STATES = ("未対応", "対応中", "対応済")  # a blank 対応状況 reads as the first
+OPINION_COORDINATOR = "行革・DX推進担当"  # 担当課 of a 全体 opinion: the coordinator answers it in the master
+OPINIONS = TableSpec(
+    "CouncilOpinions",
+    SHEET_OPINIONS,
+    (
+        Column("年度", "year", "0", 8),
+        Column("日付", "date", "yyyy-mm-dd", 12),
+        Column("No", "item", FMT_GENERAL, 7),
+        Column("意見", "opinion", width=50, wrap=True),
+        Column("担当課", "department", width=16),  # refresh's
+        Column("市の対応", "response", width=50, wrap=True),
+        Column("対応状況", "state", width=10),
+    ),
+)
+OPINION_TYPED_KEYS = ("year", "date", "item", "opinion")  # the coordinator's: the opinion's identity
+OPINION_ANSWER_KEYS = ("response", "state")  # the answer: the department's cells in its file
+OPINION_ROWS = 100  # blank yellow rows of a new master (a protected sheet cannot grow a table)
+
+
 PASSWORD_NOTE = (
     "kaikaku"  # documented in README and the 使い方 sheet: protection guards against slips, not people
 )

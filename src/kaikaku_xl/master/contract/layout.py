@@ -14,6 +14,7 @@ from kaikaku_xl.master.contract.inputs import (
     ITEMS,
     LEDGER,
     MEASURES,
+    OPINIONS,
     PERIOD_REVIEW,
     PLAN_INFO,
     SETTINGS,
@@ -109,10 +110,22 @@ class Layout:
         cells staff's, the rest refresh's (app/period.py); optional like optional_inputs."""
         return (PERIOD_REVIEW, period_summary_spec(self.grades))
 
+    @property
+    def opinions(self) -> tuple[TableSpec, ...]:
+        """The 懇談会意見 sheet's table (issue 23): optional like optional_inputs (older masters gain it by upgrade)."""
+        return (OPINIONS,)
+
     def table(self, name: str) -> TableSpec:
         return next(
             t
-            for t in (*self.inputs, *self.optional_inputs, *self.period, *self.outputs, *self.cycle)
+            for t in (
+                *self.inputs,
+                *self.optional_inputs,
+                *self.period,
+                *self.opinions,
+                *self.outputs,
+                *self.cycle,
+            )
             if t.name == name
         )
 

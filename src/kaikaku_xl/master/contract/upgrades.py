@@ -106,5 +106,7 @@ UPGRADE_STEPS: tuple[Step, ...] = (
     AddKeyRows("Settings"),  # 削減額の符号, 効果額計画の数え方
     SyncValidations("Settings"),
     RenameHeaders("EffectLedger", ("amount",)),  # 金額 → 金額（円）: the ledger says its unit
+    AddTables(("CouncilOpinions",)),  # 懇談会意見 (issue 23)
+    SyncValidations("CouncilOpinions"),
 )
 SCHEMA_VERSION = len(UPGRADE_STEPS)

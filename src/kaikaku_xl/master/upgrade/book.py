@@ -83,8 +83,9 @@ class Book:
     def blank_rows(self) -> dict[str, int]:
         """Blank rows of a new table, as a new master has them (revisions are typed into them)."""
         from kaikaku_xl.master.builder import REVISION_ROWS
+        from kaikaku_xl.master.contract.inputs import OPINION_ROWS, OPINIONS
 
-        return {"Revisions": REVISION_ROWS}
+        return {"Revisions": REVISION_ROWS, OPINIONS.name: OPINION_ROWS}
 
     @cached_property
     def reference(self) -> Workbook:
