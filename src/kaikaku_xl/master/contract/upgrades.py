@@ -95,5 +95,6 @@ UPGRADE_STEPS: tuple[Step, ...] = (
     AddTables(("PeriodReview", "PeriodSummary")),  # 計画期間の総括評価
     SyncValidations("PeriodReview"),
     AddColumns("GradeScale", ("points",)),  # grades worth points (plans with their own grade scale)
+    AddTables(("Summary",)),  # 総括: drafted paragraphs and staff's 採用文 (issue 23)
 )
 SCHEMA_VERSION = len(UPGRADE_STEPS)
