@@ -111,7 +111,10 @@ def previous_record(
         ),
         measures=tuple(
             PreviousMeasure(
-                id=str(r["measure_id"]), item=item_no(r["item"]) or str(r["item"]), actual=_num(r["actual"])
+                id=str(r["measure_id"]),
+                item=item_no(r["item"]) or str(r["item"]),
+                actual=_num(r["actual"]),
+                grade=str(r["grade"] or NOT_GRADED),
             )
             for r in results.measures.to_dict("records")
         ),

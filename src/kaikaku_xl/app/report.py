@@ -302,7 +302,9 @@ def report_from_engine(engine: Engine, year: int | None = None, progress: Progre
                 {"no": _no(p.item), "year": p.year, "reason": p.reason, "cell": p.cell} for p in proposals
             ),
         )
-    report = compare_and_summarize(loaded, settings, results, report, engine)  # 前年度比較 and 総括 (issue 23)
+    report = compare_and_summarize(
+        loaded, settings, results, report, engine
+    )  # 前年度比較 and 総括 (issue 23)
     if results.evaluation_year == loaded.plan.end_year:  # 計画期間の総括評価: the plan's last year's report
         labels = loaded.plan.grade_scale.labels if loaded.plan.grade_scale is not None else GRADES
         review = _period_review(period_results(loaded, settings), labels)

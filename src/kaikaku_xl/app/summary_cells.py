@@ -17,7 +17,9 @@ from kaikaku_xl.plan.settings import Settings
 from kaikaku_xl.xlsx.engine import PatchingEngine
 from kaikaku_xl.xlsx.typed import whole_number
 
-NO_DRAFT = "（この段落に書くことはありません）"  # a paragraph with nothing to say (e.g. no 懇談会 opinions yet)
+NO_DRAFT = (
+    "（この段落に書くことはありません）"  # a paragraph with nothing to say (e.g. no 懇談会 opinions yet)
+)
 
 
 def summary_facts(loaded: Loaded, settings: Settings, results: Results, opinions: Any = None) -> Facts:

@@ -139,11 +139,13 @@ def _moves(f: Facts) -> list[tuple[int, ItemNo, int, int]]:
     if f.previous is None:
         return []
     rank = {g: k for k, g in enumerate(f.scale.labels)}
-    before = {item_no(r["item"]): r["grade"] for r in f.previous.results.items.to_dict("records")}
+    before: dict[ItemNo | None, str] = {
+        item_no(r["item"]): str(r["grade"]) for r in f.previous.results.items.to_dict("records")
+    }
     out = []
     for i, r in enumerate(f.results.items.to_dict("records")):
         no = item_no(r["item"]) or str(r["item"])
-        now, then = rank.get(r["grade"]), rank.get(before.get(no))
+        now, then = rank.get(str(r["grade"])), rank.get(before.get(no, ""))
         if now is not None and then is not None and now != then:
             out.append((i, no, int(r["policy"]), 1 if now < then else -1))
     return out
@@ -194,14 +196,19 @@ def _attention_paragraph(f: Facts, w: _Writer) -> str:
     no = lambda i, r: w.no(f"/items/{i}/no", item_no(r["item"]) or str(r["item"]))  # noqa: E731
     late = [f"{no(i, r)}（{r['grade']}）" for i, r in rows if r["grade"] in low]
     ungraded = [no(i, r) for i, r in rows if r["grade"] == NOT_GRADED]
-    proposed = [w.no(f"/exclusion_proposals/{k}/no", item_no(p.item) or str(p.item)) for k, p in enumerate(f.proposals)]
+    proposed = [
+        w.no(f"/exclusion_proposals/{k}/no", item_no(p.item) or str(p.item))
+        for k, p in enumerate(f.proposals)
+    ]
     parts = []
     if late:
         parts.append(f"評価が{'・'.join(low)}の取組項目は{'、'.join(late)}である。")
     if ungraded:
         parts.append(f"実績や評価が未入力などのため評価できなかった取組項目は{'、'.join(ungraded)}である。")
     if proposed:
-        parts.append(f"担当課から対象外の申出があり、推進本部の判断を待っている取組項目は{'、'.join(proposed)}である。")
+        parts.append(
+            f"担当課から対象外の申出があり、推進本部の判断を待っている取組項目は{'、'.join(proposed)}である。"
+        )
     return "".join(parts) or "評価が低い取組項目、評価できなかった取組項目、対象外の申出はない。"
 
 
@@ -220,14 +227,16 @@ def _missing_paragraph(f: Facts, w: _Writer) -> str:
         pointer = f"/status_counts/total/statuses/{NOT_ENTERED_STATUS}"
         parts.append(f"進捗状況の「状況」が未入力の取組項目は{w.count(pointer, blank)}項目である。")
     if ungraded:
-        parts.append(f"評価できなかった取組項目は{w.count(f'/total/counts/{NOT_GRADED}', ungraded)}項目である。")
+        parts.append(
+            f"評価できなかった取組項目は{w.count(f'/total/counts/{NOT_GRADED}', ungraded)}項目である。"
+        )
     return "".join(parts) or "未入力の項目はない。"
 
 
 def _effect_year_row(f: Facts) -> tuple[int, dict[str, Any]] | None:
     for k, r in enumerate(f.results.effects.to_dict("records")):
         if int(r["year"]) == f.results.evaluation_year:
-            return k, r
+            return k, {str(key): value for key, value in r.items()}
     return None
 
 
@@ -248,12 +257,16 @@ def _plan_ratio(w: _Writer, k: int, row: dict[str, Any]) -> str:
 
 
 def _contributors(f: Facts, w: _Writer) -> str:
-    effects = f.results.item_effects.set_index("item")["single_year"].to_dict() if len(f.results.item_effects) else {}
+    effects = (
+        f.results.item_effects.set_index("item")["single_year"].to_dict()
+        if len(f.results.item_effects)
+        else {}
+    )
     rows = [
         (i, item_no(r["item"]) or str(r["item"]), effects.get(r["item"]))
         for i, r in enumerate(f.results.items.to_dict("records"))
     ]
-    known = [(i, no, v) for i, no, v in rows if _known(v) and v > 0]
+    known = [(i, no, float(v)) for i, no, v in rows if v is not None and _known(v) and float(v) > 0]
     top = sorted(known, key=lambda t: (-t[2], t[0]))[:TOP_CONTRIBUTORS]
     if not top:
         return ""
@@ -279,7 +292,11 @@ def _revisions_paragraph(f: Facts, w: _Writer) -> str:
     year = f.results.evaluation_year
     index = _item_index(f.results)
     mine = f.revisions[f.revisions["year"] == year] if len(f.revisions) else f.revisions
-    revised = sorted({item_no(x) for x in mine["item"].tolist()} & set(index), key=lambda n: index[n]) if len(mine) else []
+    revised = (
+        sorted({n for x in mine["item"].tolist() if (n := item_no(x)) in index}, key=lambda n: index[n])
+        if len(mine)
+        else []
+    )
     shown = w.year("/plan/evaluation_year", year)
     if not revised:
         return f"{shown}年度から適用する計画の見直しはない。"

@@ -245,6 +245,7 @@ class PreviousMeasure(_Record):
     id: str
     item: ItemNo
     actual: Number
+    grade: str = ""
 
 
 @dataclass(frozen=True)
