@@ -59,6 +59,7 @@ GUIDE_LINES: tuple[str, ...] = (
     f"・{c.LEDGER.sheet}：指標で捉えられない財政効果額（1行1件：No、年度、区分、金額、内容、算定根拠）",
     f"・{SHEET_PERIOD}：計画期間全体の総括評価（最終年度の資料に載ります）。指標のない項目の総括評価と総括コメントを"
     "入力します。指標のある項目の評価は最終年度の実績（累計の指標は計画期間の累計）と目標値から更新で計算します",
+    "・総括：更新のたびに数値から下書きを作ります。採用する文を採用文に入力すると資料に載ります（空欄なら「（下書き）」付きの下書き）",
     "",
     PROTECTED_HEAD,
     f"・{c.SHEET_DASHBOARD}、{c.EVALUATION.sheet}、{c.ITEM_RESULTS.sheet}、{c.POLICY_SUMMARY.sheet}、"
