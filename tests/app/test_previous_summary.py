@@ -59,6 +59,13 @@ def two_years(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _at(doc: Any, pointer: str) -> Any:
+    """The value at a JSON pointer; `/opinions#count` is the list's length, `…#count?status=対応済` of those
+    entries (app/summary_draft.opinion_tally)."""
+    pointer, _, count = pointer.partition("#count")
+    if _:
+        entries = _at(doc, pointer)
+        key, _eq, value = count.removeprefix("?").partition("=")
+        return sum(1 for e in entries if not key or e.get(key) == value)
     for part in pointer.strip("/").split("/"):
         doc = doc[int(part)] if isinstance(doc, list) else doc[part]
     return doc
@@ -236,3 +243,29 @@ def test_adopted_text_survives_a_libreoffice_save(tmp_path: Path, capsys: pytest
     _type_adopted(master, text)
     saved = soffice_convert(master, "xlsx", tmp_path / "lo", tmp_path / "profile")
     _check_adopted(saved, text, tmp_path, capsys)
+
+
+def test_the_opinions_paragraph_is_written_only_when_the_report_has_opinions(tmp_path: Path) -> None:
+    """Until `opinions` is in the report (懇談会, another part of issue 23) the paragraph is left out; with a list
+    of opinions it counts them and the answered ones (対応済), citing where the JSON holds them."""
+    from dataclasses import replace
+
+    from kaikaku_xl.app.summary_cells import summary_facts
+    from kaikaku_xl.app.summary_draft import draft_summary, opinion_tally
+    from kaikaku_xl.app.validate import compute
+    from kaikaku_xl.master.load import load
+    from kaikaku_xl.xlsx.file_engine import FileEngine
+
+    engine = FileEngine(make_master(tmp_path))
+    try:
+        loaded = load(engine)
+        facts = summary_facts(loaded, loaded.settings, compute(loaded, loaded.settings))
+    finally:
+        engine.close()
+    assert "opinions" not in [d.key for d in draft_summary(facts)]
+    opinions = [{"status": "対応済"}, {"status": "対応中"}, {"status": "対応済"}]
+    drafts = draft_summary(replace(facts, opinions=opinion_tally(opinions)))
+    paragraph = next(d for d in drafts if d.key == "opinions")
+    assert "3件" in paragraph.text and "2件" in paragraph.text
+    doc = {"opinions": opinions}
+    assert [_at(doc, f.pointer) for f in paragraph.figures] == [f.value for f in paragraph.figures] == [3, 2]
