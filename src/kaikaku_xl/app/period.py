@@ -44,6 +44,11 @@ def _same(old: Any, new: Any) -> bool:
     return str(old) == str(new)
 
 
+def patch_owned(cells: dict[tuple[int, int], Any], table: RawTable, i: int, j: int, value: Any) -> None:
+    """A cell refresh owns, set where it does not already show the value (app/summary_cells.py uses it too)."""
+    _put(cells, table, i, j, value)
+
+
 def _put(cells: dict[tuple[int, int], Any], table: RawTable, i: int, j: int, value: Any) -> None:
     if not _same(table.rows[i][j], value):
         cells[_cell(table, i, j)] = value

@@ -22,6 +22,7 @@ from kaikaku_xl.app.outputs import (
     yen_of_year,
 )
 from kaikaku_xl.app.period import period_results, write_period_cells
+from kaikaku_xl.app.summary_cells import write_summary_cells
 from kaikaku_xl.app.trend import trend_rows
 from kaikaku_xl.app.validate import all_problems, compute
 from kaikaku_xl.cycle.status import awaited_in, department_status, submission_rows
@@ -100,6 +101,7 @@ def _refresh(engine: PatchingEngine, now: datetime | None, progress: Progress) -
     with progress.phase("書き込み", total=len(loaded.layout.outputs) + 1) as phase:
         write_period_cells(engine, loaded, period_results(loaded, loaded.settings))  # (committed below)
         write_opinion_cells(engine, loaded)  # 懇談会意見's 担当課
+        write_summary_cells(engine, loaded, results)  # 総括's drafts, never 採用文 (issue 23)
         summary = _write_outputs(engine, loaded, results, now, phase)
     return RefreshOutcome(loaded=loaded, results=results, summary=summary)
 

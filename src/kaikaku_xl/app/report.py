@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 from kaikaku_xl.app.period import period_results
+from kaikaku_xl.app.summary_report import compare_and_summarize
 from kaikaku_xl.app.validate import all_problems, compute
 from kaikaku_xl.cycle.status import awaited_in
 from kaikaku_xl.errors import InputError
@@ -305,6 +306,9 @@ def report_from_engine(engine: Engine, year: int | None = None, progress: Progre
     opinions = council_opinions(loaded.opinions, results.evaluation_year)  # 懇談会意見 (issue 23)
     if opinions:
         report = replace(report, opinions=opinions)
+    report = compare_and_summarize(
+        loaded, settings, results, report, engine
+    )  # 前年度比較 and 総括 (issue 23)
     if results.evaluation_year == loaded.plan.end_year:  # 計画期間の総括評価: the plan's last year's report
         labels = loaded.plan.grade_scale.labels if loaded.plan.grade_scale is not None else GRADES
         review = _period_review(period_results(loaded, settings), labels)

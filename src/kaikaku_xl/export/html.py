@@ -244,10 +244,20 @@ def _opinions(opinions: Table) -> list[str]:
     return _section("opinions", OPINIONS_TITLE, [caption, table_html(opinions)])
 
 
+def _overview(doc: Document) -> list[str]:
+    """総括: a paragraph per heading (the draft marked （下書き） where staff have not adopted a text)."""
+    body = [
+        f'<h3>{escape(p.heading)}</h3><p class="{"adopted" if p.adopted else "draft"}">{escape(p.text)}</p>'
+        for p in doc.overview
+    ]
+    return _section("overview", "総括", body) if body else []
+
+
 def render_html(doc: Document) -> str:
     """The page: head, header, then a section per part of the report (年度推移 and 計画の見直し where there
     are such), then the footer."""
     main = [
+        *_overview(doc),
         *_summary(doc),
         *_items(doc),
         *_section("qual", "定性評価", [table_html(doc.qualitative)]),

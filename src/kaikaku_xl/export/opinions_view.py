@@ -12,6 +12,7 @@ import pandas as pd
 from kaikaku_xl.export.cells import Column, Group, Table, center, date_label, text
 from kaikaku_xl.export.report import CouncilOpinion, Report
 from kaikaku_xl.master.contract.inputs import OPINION_WHOLE
+from kaikaku_xl.master.readers.opinions import opinions_about
 from kaikaku_xl.plan import item_no
 
 TITLE = "懇談会からの意見と市の対応"
@@ -26,7 +27,7 @@ def council_opinions(frame: pd.DataFrame, year: int) -> tuple[CouncilOpinion, ..
     """The opinions about `year` and the year before, by year, date and No (as the 懇談会意見 sheet reads them)."""
     if not len(frame):
         return ()
-    shown = frame[frame["year"].isin([year - 1, year])]
+    shown = opinions_about(frame, year)
     records = [
         CouncilOpinion(
             year=int(o["year"]),

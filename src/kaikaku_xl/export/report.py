@@ -224,6 +224,97 @@ class CouncilOpinion(_Record):
 
 
 @dataclass(frozen=True)
+class CountRow(_Record):
+    """Grade and 状況 counts of one group (a 基本方針 or 全体) in one year, for 前年度比較."""
+
+    group: int | str
+    items: int
+    graded: int
+    counts: Mapping[str, int]  # every grade including 評価対象外 and 対象外
+    statuses: Mapping[str, int]  # 未着手・実施中・完了・対象外・未入力
+    effect_year: Number = None
+    effect_cumulative: Number = None
+    # this year's count − the previous year's (only in `previous`; None: the group is not in both years)
+    change: Mapping[str, int | None] | None = None
+    status_change: Mapping[str, int | None] | None = None
+
+    def to_dict(self, key: str = "group") -> dict[str, Any]:
+        out = {(key if name == "group" else name): value for name, value in super().to_dict().items()}
+        for name in ("change", "status_change"):
+            if out[name] is None:
+                del out[name]
+        return out
+
+
+@dataclass(frozen=True)
+class PreviousItem(_Record):
+    no: ItemNo
+    grade: str
+    grade_label: str
+
+
+@dataclass(frozen=True)
+class PreviousMeasure(_Record):
+    id: str
+    item: ItemNo
+    actual: Number
+    grade: str = ""
+
+
+@dataclass(frozen=True)
+class Previous(_Record):
+    """前年度比較: the year before the evaluation year (its recorded figures when it is closed). Absent in the JSON
+    of the plan's first year (the documents print −)."""
+
+    year: int
+    closed: bool  # True: the closed year's recorded figures (年度確定値)
+    policies: tuple[CountRow, ...]
+    total: CountRow
+    items: tuple[PreviousItem, ...]
+    measures: tuple[PreviousMeasure, ...]
+    effects: Mapping[str, Number]  # single_year, cumulative of that year
+    effect_change: Mapping[str, Number] | None = None  # this year − that year (None where either is −)
+
+    def to_dict(self) -> dict[str, Any]:
+        out = super().to_dict()
+        out["policies"] = [p.to_dict("policy") for p in self.policies]
+        out["total"] = self.total.to_dict()
+        return out
+
+
+@dataclass(frozen=True)
+class StatusCounts(_Record):
+    """The evaluation year's 状況 counts per 基本方針 and for the whole plan."""
+
+    policies: tuple[CountRow, ...]
+    total: CountRow
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"policies": [p.to_dict("policy") for p in self.policies], "total": self.total.to_dict()}
+
+
+@dataclass(frozen=True)
+class CitedFigure(_Record):
+    """A figure a 総括 paragraph cites: where `report --json` holds it, its value there and the text printed."""
+
+    pointer: str
+    value: Any
+    text: str
+
+
+@dataclass(frozen=True)
+class SummaryParagraph(_Record):
+    """A paragraph of the 総括: the adopted text (採用文) where staff typed one, else the draft."""
+
+    key: str
+    heading: str
+    text: str
+    adopted: bool
+    draft: str
+    figures: tuple[CitedFigure, ...]
+
+
+@dataclass(frozen=True)
 class Report(_Record):
     plan: PlanInfo
     measures: tuple[MeasureResult, ...]
@@ -245,6 +336,10 @@ class Report(_Record):
     period_review: PeriodReview | None = None  # the plan's last year only (the key is absent otherwise)
     # 懇談会からの意見と市の対応 about the evaluated year and the year before; the key is absent when there is none
     opinions: tuple[CouncilOpinion, ...] = ()
+    # 前年度比較 (issue 23): the evaluation year's 状況 counts, and the previous year (absent in the first year)
+    status_counts: StatusCounts | None = None
+    previous: Previous | None = None
+    summary: tuple[SummaryParagraph, ...] = ()  # 総括: key absent when empty
 
     def to_dict(self) -> dict[str, Any]:
         out = super().to_dict()
@@ -271,6 +366,13 @@ class Report(_Record):
             out["period_review"] = review
         if opinions:
             out["opinions"] = list(opinions)
+        for key in ("status_counts", "previous"):  # added keys: absent where there is nothing to say
+            value = out.pop(key)
+            if value is not None:
+                out[key] = value
+        summary = out.pop("summary")
+        if summary:
+            out["summary"] = summary
         if self.scale.points is None:  # no 点数: no 得点・満点・得点率 keys (the JSON as before)
             _drop_scores(out)
             if review is not None:

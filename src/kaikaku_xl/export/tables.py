@@ -24,7 +24,7 @@ from kaikaku_xl.export.cells import (
     text,
 )
 from kaikaku_xl.export.report import ItemResult, MeasureResult, Report, Rollup
-from kaikaku_xl.plan import MONEY_KINDS, Plan
+from kaikaku_xl.plan import MONEY_KINDS, ItemNo, Plan
 from kaikaku_xl.plan.scale import EXCLUDED, GRADE_LABELS, NOT_ENTERED, NOT_GRADED, GradeScale
 from kaikaku_xl.rounding import format_number, is_missing
 
@@ -200,8 +200,33 @@ def _measure_note(m: MeasureResult, *, secondary: bool, year: int) -> str:
     return note
 
 
+class _PreviousCells:
+    """The previous year's cells of the item table (前年度実績, 前年度評価): − in the plan's first year."""
+
+    def __init__(self, report: Report) -> None:
+        prev = report.previous
+        self.items = {p.no: (i, p) for i, p in enumerate(prev.items)} if prev else {}
+        self.measures = {p.id: (i, p) for i, p in enumerate(prev.measures)} if prev else {}
+
+    def item_grade(self, no: ItemNo) -> Cell:
+        found = self.items.get(no)
+        return center(found[1].grade if found else NOT_GRADED)
+
+    def measure_grade(self, measure_id: str) -> Cell:
+        found = self.measures.get(measure_id)
+        return center(found[1].grade if found else NOT_GRADED)
+
+    def actual(self, m: MeasureResult, unit: str) -> Cell:
+        found = self.measures.get(m.id)
+        if found is None:
+            return text(NOT_GRADED, "right")
+        i, p = found
+        return measure_value_cell(p.actual, m.unit, unit, f"/previous/measures/{i}/actual", m.decimals)
+
+
 def items_table(report: Report, names: dict[int, str], unit: str) -> Table:
     measures_of = report.measures_by_item()
+    prev = _PreviousCells(report)
     groups: dict[int, Group] = {}
     for item in report.items:
         group = groups.setdefault(item.policy, Group(policy_label(item.policy, names), []))
@@ -211,8 +236,8 @@ def items_table(report: Report, names: dict[int, str], unit: str) -> Table:
             group.rows.append(
                 head
                 + [text("指標なし（定性評価）"), center("")]
-                + [text("", "right")] * 5
-                + [center(item.grade), text(grade_basis(item))]
+                + [text("", "right")] * 6
+                + [prev.item_grade(item.no), center(item.grade), text(grade_basis(item))]
             )
             continue
         for k, (i, m) in enumerate(own):
@@ -227,9 +252,11 @@ def items_table(report: Report, names: dict[int, str], unit: str) -> Table:
                     center(display_measure_unit(m.unit, unit)),
                     measure_value_cell(m.baseline, m.unit, unit, f"{ref}/baseline", m.decimals),
                     measure_value_cell(m.target, m.unit, unit, f"{ref}/target", m.decimals),
+                    prev.actual(m, unit),
                     measure_value_cell(m.actual, m.unit, unit, f"{ref}/actual", m.decimals),
                     percent_cell(m.progress, f"{ref}/progress"),
                     percent_cell(m.attainment, f"{ref}/attainment"),
+                    prev.measure_grade(m.id),
                     center(m.grade),
                     text(note),
                 ]
@@ -248,9 +275,11 @@ def items_table(report: Report, names: dict[int, str], unit: str) -> Table:
             Column("単位", 6, "center"),
             Column(f"基準値（{baseline_year}年度）", 15, "right"),
             Column(f"目標値（{end_year}年度）", 15, "right"),
+            Column(f"前年度実績（{year - 1}年度）", 15, "right"),
             Column(f"実績（{year}年度）", 15, "right"),
             Column("進捗率", 9, "right"),
             Column("達成率", 9, "right"),
+            Column("前年度評価", 8, "center"),
             Column("評価", 6, "center"),
             Column("備考", 24),
         ],

@@ -17,6 +17,7 @@ from kaikaku_xl.export.cells import (
     Table,
     fiscal_year_label,
 )
+from kaikaku_xl.export.compare_view import compare_tables
 from kaikaku_xl.export.effect_tables import effect_tables
 from kaikaku_xl.export.opinions_view import opinions_table
 from kaikaku_xl.export.period_view import period_tables
@@ -24,6 +25,7 @@ from kaikaku_xl.export.plan_tables import effect_plan_tables, section_table
 from kaikaku_xl.export.qualitative import ItemStatus, qualitative_table
 from kaikaku_xl.export.report import Report
 from kaikaku_xl.export.revisions_view import revisions_table
+from kaikaku_xl.export.summary_view import SummaryText, summary_texts
 from kaikaku_xl.export.tables import items_table, policy_names, summary_tables
 from kaikaku_xl.export.trend_view import Trend, TrendData, trend_view
 from kaikaku_xl.plan import Plan
@@ -75,6 +77,7 @@ class Document:
     trend: Trend | None = None  # 年度推移 (export/trend_view.py); None: no section
     period_review: list[Table] = field(default_factory=list)  # 計画期間の総括評価: the plan's last year only
     opinions: Table | None = None  # 懇談会からの意見と市の対応 (export/opinions_view.py); None: no opinion
+    overview: list[SummaryText] = field(default_factory=list)  # 総括 (export/summary_view.py)
 
     @property
     def title(self) -> str:
@@ -207,7 +210,7 @@ def build_document(
         display_unit=display_unit,
         # Only plans that have them get the 推進項目 and 効果額計画 tables (a two-level plan without 効果額計画 is
         # unchanged): after the tables above.
-        summary=summary + section_table(report, plan),
+        summary=summary + section_table(report, plan) + compare_tables(report, names, display_unit),
         items=items_table(report, names, display_unit),
         qualitative=qualitative_table(report, statuses, names, warnings),
         effects=effects + effect_plan_tables(report, names, display_unit),
@@ -220,6 +223,7 @@ def build_document(
         trend=trend_view(trend, display_unit),
         period_review=period_tables(report, names),
         opinions=opinions_table(report),
+        overview=summary_texts(report),
     )
 
 

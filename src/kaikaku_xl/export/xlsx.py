@@ -33,7 +33,7 @@ from kaikaku_xl.export.xlsx_charts import (
 )
 from kaikaku_xl.export.xlsx_sheet import BODY_SIZE, SheetWriter, page_setup, sheet_widths, title_block
 from kaikaku_xl.palette import PRINT_FONT
-from kaikaku_xl.textfit import EXCEL, TextMetrics
+from kaikaku_xl.textfit import EXCEL, TextMetrics, line_count
 from kaikaku_xl.xlsx.limits import check_row_limit
 
 XLSX_FONT = PRINT_FONT  # the PDF is rendered from a copy that names a font installed where LibreOffice runs
@@ -101,6 +101,32 @@ def _summary(wb: Workbook, doc: Document, font: str, metrics: TextMetrics) -> No
     page_setup(ws, doc, font)
 
 
+def _paragraph(s: SheetWriter, value: str) -> None:
+    """A paragraph spanning the sheet's width (merged, wrapped), in the body size."""
+    width, span = sum(s.widths), len(s.widths)
+    s.put(s.row, 1, Cell(value, wrap=True), border=False, width=width)
+    if span > 1:
+        s.ws.merge_cells(start_row=s.row, start_column=1, end_row=s.row, end_column=span)
+    s.ws.row_dimensions[s.row].height = s.height(line_count(s.shown(value, width), width, s.metrics))
+    s.row += 1
+
+
+def _overview(wb: Workbook, doc: Document, font: str, metrics: TextMetrics) -> None:
+    """総括 (issue 23): a heading and a paragraph each, across the width of the summary's tables."""
+    if not doc.overview:
+        return
+    ws = wb.create_sheet("総括")
+    widths = sheet_widths(doc.summary, metrics)
+    s = SheetWriter(ws, font, widths, metrics)
+    title_block(s, doc, "総括")
+    for p in doc.overview:
+        s.line(p.heading, size=12, bold=True)
+        _paragraph(s, p.text)
+        s.row += 1
+    ws.print_area = f"A1:{get_column_letter(len(widths))}{s.row}"
+    page_setup(ws, doc, font)
+
+
 def _table_sheet(
     wb: Workbook,
     doc: Document,
@@ -162,6 +188,7 @@ def _period(wb: Workbook, doc: Document, font: str, metrics: TextMetrics) -> Non
 def build_workbook(doc: Document, font: str = XLSX_FONT, metrics: TextMetrics = EXCEL) -> Workbook:
     wb = Workbook()
     _cover(wb, doc, font, metrics)
+    _overview(wb, doc, font, metrics)
     _summary(wb, doc, font, metrics)
     _table_sheet(
         wb,

@@ -17,6 +17,9 @@ from kaikaku_xl.master.contract.inputs import (
     OPINIONS,
     PERIOD_INPUT_KEYS,
     PERIOD_REVIEW,
+    SUMMARY,
+    SUMMARY_INPUT_KEYS,
+    SUMMARY_PARAGRAPHS,
     period_summary_spec,
 )
 from kaikaku_xl.master.contract.upgrades import RELEASE, SCHEMA_VERSION
@@ -200,6 +203,16 @@ def _write_opinions(wb: Workbook, plan: Plan, protect: bool) -> None:
         protect_sheet(ws)
 
 
+def _write_summary(wb: Workbook, protect: bool) -> None:
+    """The 総括 sheet (issue 23): a row per paragraph, the draft refresh writes (grey) beside 採用文 (yellow)."""
+    ws = sheet(wb, SUMMARY.sheet)
+    rows = [[no, heading, None, None] for no, _key, heading in SUMMARY_PARAGRAPHS]
+    write_table(ws, SUMMARY, rows, editable=lambda _i, key: key in SUMMARY_INPUT_KEYS)
+    print_setup(ws, SUMMARY.anchor_row)
+    if protect:
+        protect_sheet(ws)
+
+
 def _write_cycle(wb: Workbook, layout: c.Layout, protect: bool) -> None:
     """The cycle's record tables (empty): hidden sheets, except the change log staff may read."""
     for spec in layout.cycle:
@@ -287,6 +300,7 @@ def build_workbook(
     _write_inputs(wb, plan, layout, rows or input_rows(plan, layout, settings), protect)
     _write_period(wb, plan, protect)
     _write_opinions(wb, plan, protect)
+    _write_summary(wb, protect)
     _write_outputs(wb, layout, protect)
     write_trend_charts(wb[c.SHEET_TREND], plan, layout)
     _write_cycle(wb, layout, protect)

@@ -6,7 +6,7 @@ Their own module so that refresh does not import the builder (and with it openpy
 from __future__ import annotations
 
 from kaikaku_xl.master import contract as c
-from kaikaku_xl.master.contract.inputs import OPINIONS, PERIOD_REVIEW, PERIOD_SUMMARY_TABLE
+from kaikaku_xl.master.contract.inputs import OPINIONS, PERIOD_REVIEW, PERIOD_SUMMARY_TABLE, SUMMARY
 
 # The note above 進捗状況 in a master whose departments grade every item (a typed scale); TITLES has the other.
 TYPED_STATUS_NOTE = (
@@ -84,6 +84,11 @@ TITLES = {
         "計画期間の総括評価",
         "計画期間全体の評価と総括コメント（黄色）を入力します。指標のある項目は最終年度の実績から計算します"
         "（灰色の列は更新で作成）。評価を入力するのは指標のない項目です。最終年度の資料に載ります。",
+    ),
+    SUMMARY.name: (
+        "総括",
+        "更新のたびに数値から下書き（灰色）を作ります。採用する文を採用文（黄色）に入力してください"
+        "（下書きを写して直しても構いません）。資料には採用文が、空欄なら「（下書き）」と付けた下書きが載ります。",
     ),
     PERIOD_SUMMARY_TABLE: ("基本方針別の総括評価", "計画期間の評価の件数です。更新で作成されます。"),
     OPINIONS.name: (

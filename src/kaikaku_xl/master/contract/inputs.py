@@ -283,3 +283,29 @@ OPINION_ROWS = 100  # blank yellow rows of a new master (a protected sheet canno
 PASSWORD_NOTE = (
     "kaikaku"  # documented in README and the 使い方 sheet: protection guards against slips, not people
 )
+
+
+# 総括 (issue 23): a row per paragraph of the drafted summary; refresh owns 下書き, staff own 採用文 (refresh never
+# writes it). The materials print 採用文 where it is filled, else the draft marked （下書き）.
+SHEET_SUMMARY = "総括"
+SUMMARY = TableSpec(
+    "Summary",
+    SHEET_SUMMARY,
+    (
+        Column("段落", "no", FMT_INT, 6),
+        Column("見出し", "heading", width=20),
+        Column("下書き", "draft", width=70, wrap=True),  # refresh's
+        Column("採用文", "adopted", width=70, wrap=True),  # staff's
+    ),
+)
+SUMMARY_INPUT_KEYS = ("adopted",)
+# (段落, key in `report --json`, 見出し): the paragraphs in order; the key names the paragraph in the JSON
+SUMMARY_PARAGRAPHS = (
+    (1, "grades", "評価の概要"),
+    (2, "changes", "前年度からの変化"),
+    (3, "attention", "注意を要する取組"),
+    (4, "missing", "未入力の項目"),
+    (5, "effects", "財政効果額"),
+    (6, "revisions", "計画の見直し"),
+    (7, "opinions", "懇談会からの意見"),
+)

@@ -20,6 +20,7 @@ from kaikaku_xl.master.contract.inputs import (
     SETTINGS,
     SHEET_DASHBOARD,
     SHEET_GUIDE,
+    SUMMARY,
     actuals_spec,
     effect_plan_spec,
     period_summary_spec,
@@ -108,7 +109,7 @@ class Layout:
     def period(self) -> tuple[TableSpec, ...]:
         """The 計画期間の総括評価 sheet's tables: rows per item and per 基本方針 from the plan (builder), the typed
         cells staff's, the rest refresh's (app/period.py); optional like optional_inputs."""
-        return (PERIOD_REVIEW, period_summary_spec(self.grades))
+        return (PERIOD_REVIEW, period_summary_spec(self.grades), SUMMARY)  # and 総括's paragraphs (issue 23)
 
     @property
     def opinions(self) -> tuple[TableSpec, ...]:

@@ -108,5 +108,6 @@ UPGRADE_STEPS: tuple[Step, ...] = (
     RenameHeaders("EffectLedger", ("amount",)),  # 金額 → 金額（円）: the ledger says its unit
     AddTables(("CouncilOpinions",)),  # 懇談会意見 (issue 23)
     SyncValidations("CouncilOpinions"),
+    AddTables(("Summary",)),  # 総括: drafted paragraphs and staff's 採用文 (issue 23)
 )
 SCHEMA_VERSION = len(UPGRADE_STEPS)

@@ -156,3 +156,9 @@ def read_opinions(log: ProblemLog, table: RawTable, items: pd.DataFrame, years: 
             }
         )
     return pd.DataFrame(rows, columns=OPINION_FRAME_COLUMNS)
+
+
+def opinions_about(frame: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The opinions a year's materials print: those about the year and the year before (the council meets on a
+    year's results after the year ends)."""
+    return frame[frame["year"].isin([year - 1, year])] if len(frame) else frame
