@@ -95,5 +95,6 @@ UPGRADE_STEPS: tuple[Step, ...] = (
     AddTables(("PeriodReview", "PeriodSummary")),  # 計画期間の総括評価
     SyncValidations("PeriodReview"),
     AddColumns("GradeScale", ("points",)),  # grades worth points (plans with their own grade scale)
+    AddColumns("ClosedYears", ("decided_on", "meeting")),  # the 推進本部's verification of a closed year
 )
 SCHEMA_VERSION = len(UPGRADE_STEPS)
