@@ -144,3 +144,16 @@ def test_the_decision_survives_a_save_by_libreoffice(tmp_path: Path) -> None:
     # and the decision can still be corrected on the saved file
     assert close(saved, "--decided-on", "2027-06-20").returncode == 0
     assert closed_row(saved)["推進本部確認日"] == "2027-06-20"
+
+
+def test_the_guide_sheet_explains_the_decision_and_the_whole_loop() -> None:
+    from kaikaku_xl.master.guide import guide_lines
+    from kaikaku_xl.plan import load_plan
+
+    for macro in (True, False):
+        text = "\n".join(guide_lines(macro=macro, protect=True, plan=load_plan()))
+        assert "・推進本部：" in text and "--decided-on" in text and "--meeting" in text
+        assert "速報（推進本部確認前）" in text and "行財政改革推進本部にて確認" in text
+        loop = next(line for line in text.splitlines() if line.startswith("・1年の流れ："))
+        steps = ("配布", "回収", "確定・差戻し", "推進本部", "懇談会", "kaikaku export")
+        assert [loop.index(s) for s in steps] == sorted(loop.index(s) for s in steps)
