@@ -157,3 +157,19 @@ def test_the_guide_sheet_explains_the_decision_and_the_whole_loop() -> None:
         loop = next(line for line in text.splitlines() if line.startswith("・1年の流れ："))
         steps = ("配布", "回収", "確定・差戻し", "推進本部", "懇談会", "kaikaku export")
         assert [loop.index(s) for s in steps] == sorted(loop.index(s) for s in steps)
+
+
+def test_a_date_typed_on_the_closed_years_sheet_that_is_not_one_is_warned(tmp_path: Path) -> None:
+    master = make_master(tmp_path)
+    assert close(master, "--reason", "決算確定前").returncode == 0
+    wb = load_workbook(master)
+    ws = wb[c.CLOSED_YEARS.sheet]
+    headers = [cell.value for cell in ws[c.CLOSED_YEARS.anchor_row]]
+    cell = ws.cell(row=c.CLOSED_YEARS.anchor_row + 1, column=headers.index("推進本部確認日") + 1)
+    cell.value = "6月15日"
+    wb.save(master)
+    done = kaikaku("validate", "--json", "-q", str(master))
+    found = [p for p in json.loads(done.stdout) if p["sheet"] == c.CLOSED_YEARS.sheet]
+    assert [(p["severity"], p["cell"]) for p in found] == [("警告", cell.coordinate)]
+    assert "6月15日" in found[0]["message"] and "速報" in found[0]["message"]
+    assert report(master)["provisional"] is True

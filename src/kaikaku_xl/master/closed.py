@@ -34,7 +34,7 @@ from kaikaku_xl.metrics.revisions import (
     revise_grid,
 )
 from kaikaku_xl.plan import item_no
-from kaikaku_xl.problems import ERROR, INFO, Problem
+from kaikaku_xl.problems import ERROR, INFO, WARNING, Problem
 from kaikaku_xl.text import cell_text
 from kaikaku_xl.xlsx.engine import Engine, RawTable
 from kaikaku_xl.xlsx.typed import whole_number
@@ -79,6 +79,7 @@ def read_closed_years(engine: Engine) -> ClosedYears:
             problems.append(problem)
             if problem.severity == ERROR:
                 tampered.add(year)
+    problems += decision_problems(closed_table, closed)
     if not years:
         return ClosedYears(problems=tuple(problems))
     return ClosedYears(years, table, frozenset(tampered), tuple(problems))
@@ -106,6 +107,26 @@ def decision_line(decision: YearDecision) -> str:
     y, m, d = (int(part) for part in day.split("-"))
     line = f"{wareki_date(date(y, m, d))}年{m}月{d}日 行財政改革推進本部にて確認"
     return f"{line}（{decision.meeting}）" if decision.meeting else line
+
+
+def decision_problems(table: RawTable, closed: list[ClosedYear]) -> list[Problem]:
+    """A warning for each 推進本部確認日 typed on the 締めた年度 sheet that is not a date (its year stays 速報)."""
+    j = table.column_index(c.CLOSED_YEARS.column("decided_on").header)
+    problems = []
+    for i, record in enumerate(closed):
+        typed = cell_text(record.decided_on)
+        if j is not None and typed and parse_day(record.decided_on) is None:
+            problems.append(
+                Problem(
+                    WARNING,
+                    c.CLOSED_YEARS.sheet,
+                    table.address(i, j),
+                    f"推進本部確認日「{typed}」が日付ではありません。{cell_text(record.year)}年度の資料は"
+                    "「速報（推進本部確認前）」のままです。",
+                    "2027-06-15 のように入力するか、kaikaku close-year --decided-on で記録してください。",
+                )
+            )
+    return problems
 
 
 def read_decisions(engine: Engine) -> dict[int, YearDecision]:
