@@ -25,11 +25,11 @@ LINE = "令和9年6月15日 行財政改革推進本部にて確認"
 PROVISIONAL = "速報（推進本部確認前）"
 
 
-def _export(master: Path, out: Path, real_pdf: bool) -> ExportResult:
+def _export(master: Path, out: Path, real_pdf: bool, year: int | None = None) -> ExportResult:
     stub = None if real_pdf else (lambda _x, target: Path(target).write_bytes(b"%PDF-1.4"))
     engine = FileEngine(master)
     try:
-        return export_from_engine(engine, out, now=datetime.fromisoformat(NOW), pdf_renderer=stub)
+        return export_from_engine(engine, out, year=year, now=datetime.fromisoformat(NOW), pdf_renderer=stub)
     finally:
         engine.close()
 
@@ -88,6 +88,7 @@ def test_materials_of_a_verified_year_print_the_decision_and_no_provisional(tmp_
     master = make_master(tmp_path)
     _close(master, "--decided-on", "2027-06-15", "--meeting", MEETING)
     _assert_verified(_export(master, tmp_path / "out", real_pdf=False))
+    _assert_provisional(_export(master, tmp_path / "next", real_pdf=False, year=YEAR + 1))  # 2027: not closed
 
 
 @pytest.mark.slow
