@@ -173,3 +173,16 @@ def test_a_date_typed_on_the_closed_years_sheet_that_is_not_one_is_warned(tmp_pa
     assert [(p["severity"], p["cell"]) for p in found] == [("警告", cell.coordinate)]
     assert "6月15日" in found[0]["message"] and "速報" in found[0]["message"]
     assert report(master)["provisional"] is True
+
+
+def test_reopening_a_verified_year_drops_its_decision_and_says_so(tmp_path: Path) -> None:
+    master = make_master(tmp_path)
+    assert close(master, "--reason", "決算確定前", "--decided-on", DAY).returncode == 0
+    done = kaikaku(
+        "reopen-year", str(master), "--year", str(YEAR), "--reason", "決算修正", "--now", NOW, "-q"
+    )
+    assert done.returncode == 0, done.stderr
+    reopened = [r for r in change_log(master) if r["種別"] == c.LOG_REOPEN]
+    assert f"推進本部の確認 {DAY} も外しました" in reopened[-1]["内容"]
+    got = report(master)
+    assert got["decision"] is None and got["provisional"] is True and got["closed"] is False

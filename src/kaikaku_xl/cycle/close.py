@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from kaikaku_xl.cycle.decision import record_decision_into, with_decision, year_decision
+from kaikaku_xl.cycle.decision import dropped_decision, record_decision_into, with_decision, year_decision
 from kaikaku_xl.cycle.status import department_status, year_has_inputs
 from kaikaku_xl.errors import EXIT_PROBLEMS, InputError
 from kaikaku_xl.master import contract as c
@@ -408,7 +408,9 @@ def reopen_year_into(
         write_records(engine, YearResult, [r for r in history if whole_number(r.year) != year])
         log = ChangeLog.read(engine, timestamp(now))
         log.add(
-            c.LOG_REOPEN, f"{year}年度の締めを解除しました。理由: {reason.strip()}（利用者 {current_user()}）"
+            c.LOG_REOPEN,
+            f"{year}年度の締めを解除しました。理由: {reason.strip()}（利用者 {current_user()}）"
+            + dropped_decision(closed, year),
         )
         log.write(engine)
         engine.commit()

@@ -104,3 +104,13 @@ def record_decision_into(
     )
     log.write(engine)
     return True
+
+
+def dropped_decision(closed: list[ClosedYear], year: int) -> str:
+    """What a reopen's 変更履歴 line adds when the reopened year had a recorded verification ("" when none): the
+    row goes, and with it the decision (the materials say 速報 again until the year is closed with one)."""
+    for r in closed:
+        day = parse_day(r.decided_on)
+        if whole_number(r.year) == year and day:
+            return f"（記録していた推進本部の確認 {day} も外しました。締め直すときに --decided-on で記録してください）"
+    return ""
