@@ -34,7 +34,11 @@ def test_to_dict_is_plain_json_with_the_attributes_values(report: Report) -> Non
         "total",
         "effects",
         "problems",
+        "decision",  # the 推進本部's verification (issue 23): keys only added, at the end
+        "provisional",
+        "closed",
     ]
+    assert (data["decision"], data["provisional"], data["closed"]) == (None, True, False)
     assert data["plan"]["period"] == list(report.plan.period)
     for i, m in enumerate(report.measures):
         assert data["measures"][i] == {f.name: getattr(m, f.name) for f in dataclasses.fields(m)}

@@ -17,6 +17,7 @@ from kaikaku_xl.cycle.status import awaited_in
 from kaikaku_xl.errors import InputError
 from kaikaku_xl.export.opinions_view import council_opinions
 from kaikaku_xl.export.report import (
+    Decision,
     Effects,
     EffectYear,
     HistoryEffect,
@@ -28,6 +29,7 @@ from kaikaku_xl.export.report import (
     Report,
     Rollup,
 )
+from kaikaku_xl.master.closed import YearDecision, read_decisions
 from kaikaku_xl.master.load import Loaded, load
 from kaikaku_xl.metrics.frames import Results
 from kaikaku_xl.metrics.items import exclusion_proposals
@@ -309,11 +311,22 @@ def report_from_engine(engine: Engine, year: int | None = None, progress: Progre
     report = compare_and_summarize(
         loaded, settings, results, report, engine
     )  # 前年度比較 and 総括 (issue 23)
+    report = with_verification(report, read_decisions(engine))
     if results.evaluation_year == loaded.plan.end_year:  # 計画期間の総括評価: the plan's last year's report
         labels = loaded.plan.grade_scale.labels if loaded.plan.grade_scale is not None else GRADES
         review = _period_review(period_results(loaded, settings), labels)
         report = replace(report, period_review=review)
     return Evaluation(loaded, settings, results, report)
+
+
+def with_verification(report: Report, decisions: Mapping[int, YearDecision]) -> Report:
+    """The report with the 推進本部's verification of its year (締めた年度): provisional (速報) unless recorded."""
+    year = decisions.get(report.evaluation_year)
+    if year is None:
+        return report
+    if not year.decided_on:
+        return replace(report, closed=True)
+    return replace(report, decision=Decision(year.decided_on, year.meeting), provisional=False, closed=True)
 
 
 def report_from_file(path: Path, year: int | None = None, progress: Progress = SILENT) -> Report:

@@ -310,6 +310,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def cmd_close_year(args: argparse.Namespace) -> int:
     from kaikaku_xl.cycle.close import close_year
+    from kaikaku_xl.master.closed import decision_line
 
     _upgrade(args.path)
     closed = close_year(
@@ -318,13 +319,24 @@ def cmd_close_year(args: argparse.Namespace) -> int:
         now=_fixed_now(args.now),
         progress=_progress(args),
         reason=args.reason or "",
+        decided_on=args.decided_on,
+        meeting=args.meeting,
     )
-    print(
-        f"{closed.year}年度を締めました: 結果 {closed.results:,} 件・入力 {closed.inputs:,} 件を記録し、"
-        f"{closed.locked:,} セルをロックしました。"
-    )
+    if closed.decision_only:
+        print(f"締めた{closed.year}年度に推進本部の確認を記録しました（変更履歴にも記録しました）。")
+    else:
+        print(
+            f"{closed.year}年度を締めました: 結果 {closed.results:,} 件・入力 {closed.inputs:,} 件を記録し、"
+            f"{closed.locked:,} セルをロックしました。"
+        )
     if closed.missing:
         print(f"未入力 {closed.missing:,} 件のまま締めました（理由を締めた年度と変更履歴に記録しました）。")
+    if closed.decision is not None:
+        print(f"懇談会資料には「{decision_line(closed.decision)}」と印字します。")
+    else:
+        print(
+            "推進本部の確認日は未記録です。資料は「速報（推進本部確認前）」になります（--decided-on で記録）。"
+        )
     return EXIT_OK
 
 

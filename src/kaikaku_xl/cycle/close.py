@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from kaikaku_xl.cycle.decision import dropped_decision, record_decision_into, with_decision, year_decision
 from kaikaku_xl.cycle.status import department_status, year_has_inputs
 from kaikaku_xl.errors import EXIT_PROBLEMS, InputError
 from kaikaku_xl.master import contract as c
@@ -22,6 +23,8 @@ from kaikaku_xl.master.closed import (
     PLAN_ACTIVE,
     PLAN_BASELINE,
     PLAN_TARGET,
+    YearDecision,
+    decision_line,
     in_force,
     record_checksum,
     recorded_float,
@@ -86,6 +89,8 @@ class Closed:
     inputs: int  # input values recorded
     locked: int  # cells locked
     missing: int = 0  # inputs still missing when it was closed (with a reason)
+    decision: YearDecision | None = None  # the 推進本部's verification recorded (cycle/decision.py)
+    decision_only: bool = False  # the year was closed already: only the decision was recorded
 
 
 # ---- what a close records -------------------------------------------------------------------------------------
@@ -205,13 +210,19 @@ def close_year(
     now: datetime | None = None,
     progress: Progress = SILENT,
     reason: str = "",
+    decided_on: str | None = None,
+    meeting: str | None = None,
 ) -> Closed:
     """progress: the 読み込み / 計算 / 書き込み lines for the command line; reason: why the year is closed with
-    inputs still missing (without it, open gaps refuse the close)."""
+    inputs still missing (without it, open gaps refuse the close); decided_on, meeting: the 推進本部's
+    verification (on a year already closed, only it is recorded)."""
+    decision = year_decision(
+        year, decided_on, meeting, now
+    )  # a bad date is refused before the file is opened
     engine = FileEngine(master)
     try:
         with engine.writing("年度締め"):
-            return close_year_into(engine, year, now, progress, reason)
+            return close_year_into(engine, year, now, progress, reason, decision)
     finally:
         engine.close()
 
@@ -256,7 +267,10 @@ def _closable(engine: LockingEngine, loaded: Loaded, year: int) -> list[ClosedYe
         raise InputError(f"{year}年度は実績を入力する年度（{years[0]}〜{years[-1]}）ではありません。")
     closed = read_records(engine, ClosedYear)
     if any(whole_number(r.year) == year for r in closed):
-        raise InputError(f"{year}年度は既に締められています。")
+        raise InputError(
+            f"{year}年度は既に締められています。推進本部の確認を記録するには、--decided-on 2027-06-15"
+            "（と --meeting 会議名）を付けて close-year を実行してください。"
+        )
     if loaded.errors:
         raise InputError(
             f"入力にエラーが {len(loaded.errors)} 件あります。kaikaku validate で確認し、"
@@ -279,9 +293,14 @@ def close_year_into(
     now: datetime | None = None,
     progress: Progress = SILENT,
     reason: str = "",
+    decision: YearDecision | None = None,
 ) -> Closed:
-    """Close a year through an engine that locks cells (the file engine), its writer already."""
+    """Close a year through an engine that locks cells (the file engine), its writer already. decision: the
+    推進本部's verification (year_decision); on a year already closed only it is recorded."""
     require_cycle_tables(engine)
+    if decision is not None and record_decision_into(engine, year, decision, now):
+        engine.commit()
+        return Closed(year, 0, 0, 0, decision=decision, decision_only=True)
     loaded = load(engine, progress)
     closed = _closable(engine, loaded, year)
     stamp = timestamp(now)
@@ -298,16 +317,22 @@ def close_year_into(
         user = current_user()
         why = reason.strip() if gaps else ""
         record = ClosedYear(year, stamp, user, loaded.fingerprint, record_checksum([*inputs, *results]), why)
-        write_records(engine, ClosedYear, [*closed, record])
-        _log_close(engine, stamp, year, (len(results), len(inputs), locked), user, (len(gaps), why))
+        write_records(engine, ClosedYear, [*closed, with_decision(record, decision)])
+        _log_close(engine, stamp, year, (len(results), len(inputs), locked), user, (len(gaps), why), decision)
         engine.commit()
         phase.count("記録", len(inputs) + len(results) + len(styles))
         phase.count("セルをロック", locked)
-    return Closed(year, len(results), len(inputs), locked, len(gaps))
+    return Closed(year, len(results), len(inputs), locked, len(gaps), decision)
 
 
 def _log_close(
-    engine: Engine, stamp: str, year: int, counts: tuple[int, int, int], user: str, gaps: tuple[int, str]
+    engine: Engine,
+    stamp: str,
+    year: int,
+    counts: tuple[int, int, int],
+    user: str,
+    gaps: tuple[int, str],
+    decision: YearDecision | None = None,
 ) -> None:
     """The 変更履歴 line of a close (its note starts with 「{year}年度を締めました」: master/closed.py reads it)."""
     results, inputs, locked = counts
@@ -318,6 +343,8 @@ def _log_close(
     )
     if missing:
         note += f"。未入力 {missing:,} 件のまま締めました。理由: {why}"
+    if decision is not None:
+        note += f"。{decision_line(decision)}"
     log = ChangeLog.read(engine, stamp)
     log.add(c.LOG_CLOSE, note)
     log.write(engine)
@@ -381,7 +408,9 @@ def reopen_year_into(
         write_records(engine, YearResult, [r for r in history if whole_number(r.year) != year])
         log = ChangeLog.read(engine, timestamp(now))
         log.add(
-            c.LOG_REOPEN, f"{year}年度の締めを解除しました。理由: {reason.strip()}（利用者 {current_user()}）"
+            c.LOG_REOPEN,
+            f"{year}年度の締めを解除しました。理由: {reason.strip()}（利用者 {current_user()}）"
+            + dropped_decision(closed, year),
         )
         log.write(engine)
         engine.commit()

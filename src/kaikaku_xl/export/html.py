@@ -54,6 +54,8 @@ tbody th[scope=row]{font-weight:normal;text-align:left}
 p.note{font-size:.85rem;margin:.2rem 0;color:$note}
 figure{margin:1rem 0}figure img{max-width:100%;height:auto}figcaption{font-size:.9rem}
 .trend-charts{display:flex;flex-wrap:wrap;gap:0 1rem}.trend-charts figure{margin:.5rem 0}
+.verification{border:1px solid $border;padding:.4rem .8rem;margin:.5rem 0;font-weight:bold}
+.verification.provisional{border:2px solid $ink;position:sticky;top:0;background:#fff;z-index:1}
 @media print{body{max-width:none;font-size:10pt}h2{break-before:page}table{break-inside:auto}
 tr{break-inside:avoid}thead{display:table-header-group}}
 @media screen and (max-width:$narrow){body{padding:.6rem .8rem}
@@ -277,6 +279,7 @@ def render_html(doc: Document) -> str:
     parts = [
         *_head(doc),
         "<body>",
+        verification_banner(doc),
         *_header(doc),
         "<main>",
         *main,
@@ -287,6 +290,13 @@ def render_html(doc: Document) -> str:
         "",
     ]
     return "\n".join(parts)
+
+
+def verification_banner(doc: Document) -> str:
+    """On top of the page: 「速報（推進本部確認前）」 until the 推進本部 has verified the year (it stays in view while
+    scrolling and is printed with every page), else the line of its verification."""
+    kind = "verification provisional" if doc.provisional else "verification"
+    return f'<p class="{kind}" role="note">{escape(doc.verification)}</p>'
 
 
 def write_html(doc: Document, path: Path) -> None:

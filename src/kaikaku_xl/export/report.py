@@ -315,6 +315,14 @@ class SummaryParagraph(_Record):
 
 
 @dataclass(frozen=True)
+class Decision(_Record):
+    """The 推進本部's verification of the evaluation year (締めた年度): its date (YYYY-MM-DD) and meeting ("" none)."""
+
+    decided_on: str
+    meeting: str
+
+
+@dataclass(frozen=True)
 class Report(_Record):
     plan: PlanInfo
     measures: tuple[MeasureResult, ...]
@@ -340,9 +348,15 @@ class Report(_Record):
     status_counts: StatusCounts | None = None
     previous: Previous | None = None
     summary: tuple[SummaryParagraph, ...] = ()  # 総括: key absent when empty
+    # The 推進本部's verification of the year (cycle/decision.py): None and provisional (速報) until the year is
+    # closed with a 推進本部確認日; closed: the year is closed (with or without it). Last keys of the JSON.
+    decision: Decision | None = None
+    provisional: bool = True
+    closed: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         out = super().to_dict()
+        verified = {key: out.pop(key) for key in ("decision", "provisional", "closed")}
         review = out.pop("period_review", None)
         opinions = out.pop("opinions", ())
         proposals = out.pop("exclusion_proposals", ())
@@ -377,7 +391,7 @@ class Report(_Record):
             _drop_scores(out)
             if review is not None:
                 _drop_scores(review)
-        return out
+        return {**out, **verified}
 
     @property
     def scale(self) -> GradeScale:

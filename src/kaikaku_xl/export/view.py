@@ -28,6 +28,7 @@ from kaikaku_xl.export.revisions_view import revisions_table
 from kaikaku_xl.export.summary_view import SummaryText, summary_texts
 from kaikaku_xl.export.tables import items_table, policy_names, summary_tables
 from kaikaku_xl.export.trend_view import Trend, TrendData, trend_view
+from kaikaku_xl.master.closed import PROVISIONAL, YearDecision, decision_line
 from kaikaku_xl.plan import Plan
 from kaikaku_xl.plan.scale import GRADE_LABELS, NOT_GRADED, GradeScale
 from kaikaku_xl.rounding import YEN_UNITS
@@ -78,6 +79,9 @@ class Document:
     period_review: list[Table] = field(default_factory=list)  # 計画期間の総括評価: the plan's last year only
     opinions: Table | None = None  # 懇談会からの意見と市の対応 (export/opinions_view.py); None: no opinion
     overview: list[SummaryText] = field(default_factory=list)  # 総括 (export/summary_view.py)
+    # 「令和9年6月15日 行財政改革推進本部にて確認」 or 「速報（推進本部確認前）」: on every page (verification_line)
+    verification: str = PROVISIONAL
+    provisional: bool = True
 
     @property
     def title(self) -> str:
@@ -224,7 +228,18 @@ def build_document(
         period_review=period_tables(report, names),
         opinions=opinions_table(report),
         overview=summary_texts(report),
+        verification=verification_line(report),
+        provisional=report.provisional,
     )
+
+
+def verification_line(report: Report) -> str:
+    """The line every page of the materials carries: the 推進本部's verification of the year, or 速報 until the
+    year is closed with one (cycle/decision.py)."""
+    decision = report.decision
+    if report.provisional or decision is None:
+        return PROVISIONAL
+    return decision_line(YearDecision(decision.decided_on, decision.meeting))
 
 
 def _short_plan_name(name: str) -> str:

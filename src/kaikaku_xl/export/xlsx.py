@@ -31,7 +31,14 @@ from kaikaku_xl.export.xlsx_charts import (
     grade_share_chart,
     history_chart,
 )
-from kaikaku_xl.export.xlsx_sheet import BODY_SIZE, SheetWriter, page_setup, sheet_widths, title_block
+from kaikaku_xl.export.xlsx_sheet import (
+    BODY_SIZE,
+    SheetWriter,
+    header_text,
+    page_setup,
+    sheet_widths,
+    title_block,
+)
 from kaikaku_xl.palette import PRINT_FONT
 from kaikaku_xl.textfit import EXCEL, TextMetrics, line_count
 from kaikaku_xl.xlsx.limits import check_row_limit
@@ -63,6 +70,8 @@ def _cover(wb: Workbook, doc: Document, font: str, metrics: TextMetrics) -> None
         ("", BODY_SIZE, False, 60),
         (f"作成日　{date_label(doc.generated)}", 12, False, 22),
         (doc.city, 14, False, 26),
+        ("", BODY_SIZE, False, 12),
+        (doc.verification, 12, doc.provisional, 22),  # 推進本部にて確認 / 速報（推進本部確認前）
     ]
     for value, size, bold, height in lines:
         if value:
@@ -213,6 +222,7 @@ def build_workbook(doc: Document, font: str = XLSX_FONT, metrics: TextMetrics = 
         _table_sheet(
             wb, doc, font, metrics, "懇談会意見", OPINIONS_TITLE, doc.opinions, [doc.opinions.caption]
         )
+    stamp_pages(wb, doc, font)  # after every sheet: each printed page carries the line
     stamp = datetime.datetime.combine(doc.generated, datetime.time())
     wb.properties.created = stamp
     wb.properties.modified = stamp
@@ -221,6 +231,18 @@ def build_workbook(doc: Document, font: str = XLSX_FONT, metrics: TextMetrics = 
     wb.properties.title = doc.title
     wb.properties.language = "ja-JP"
     return wb
+
+
+def stamp_pages(wb: Workbook, doc: Document, font: str) -> None:
+    """The 推進本部's verification (or 速報（推進本部確認前）) in the centre of every sheet's page header: every page
+    of the printout and of the PDF rendered from this workbook carries it."""
+    for ws in wb.worksheets:
+        head = ws.oddHeader
+        assert head is not None  # openpyxl gives every worksheet one
+        head.center.text = header_text(doc.verification)
+        head.center.size = 9
+        head.center.font = font + (",Bold" if doc.provisional else "")
+        ws.page_margins.header = 0.3
 
 
 def save_deterministic(wb: Workbook, path: Path, day: datetime.date) -> None:

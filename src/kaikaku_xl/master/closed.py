@@ -8,12 +8,14 @@ import json
 import re
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import pandas as pd
 
 from kaikaku_xl.master import contract as c
 from kaikaku_xl.master.locate import actual_rows, positions
+from kaikaku_xl.master.readers.revisions import parse_day
 from kaikaku_xl.master.records import (
     ClosedYear,
     LogEntry,
@@ -32,10 +34,11 @@ from kaikaku_xl.metrics.revisions import (
     revise_grid,
 )
 from kaikaku_xl.plan import item_no
-from kaikaku_xl.problems import ERROR, INFO, Problem
+from kaikaku_xl.problems import ERROR, INFO, WARNING, Problem
 from kaikaku_xl.text import cell_text
 from kaikaku_xl.xlsx.engine import Engine, RawTable
 from kaikaku_xl.xlsx.typed import whole_number
+from kaikaku_xl.years import wareki_date
 
 ACTION = "締めたときの値に戻すか、kaikaku reopen-year で締めを解除してください。計算には締めたときの値を使いました。"
 
@@ -76,9 +79,66 @@ def read_closed_years(engine: Engine) -> ClosedYears:
             problems.append(problem)
             if problem.severity == ERROR:
                 tampered.add(year)
+    problems += decision_problems(closed_table, closed)
     if not years:
         return ClosedYears(problems=tuple(problems))
     return ClosedYears(years, table, frozenset(tampered), tuple(problems))
+
+
+# ---- the 推進本部's verification of a closed year ---------------------------------------------------------------
+@dataclass(frozen=True)
+class YearDecision:
+    """A closed year as the 締めた年度 sheet records it: the date the 推進本部 verified it (YYYY-MM-DD; "" not yet
+    recorded) and the meeting's name ("" where none was given)."""
+
+    decided_on: str = ""
+    meeting: str = ""
+
+
+PROVISIONAL = "速報（推進本部確認前）"  # what the materials of a year without a recorded verification say
+
+
+def decision_line(decision: YearDecision) -> str:
+    """「令和9年6月15日 行財政改革推進本部にて確認」 (和暦), with the meeting's name where one was recorded;
+    PROVISIONAL without a date."""
+    day = parse_day(decision.decided_on)
+    if day is None:
+        return PROVISIONAL
+    y, m, d = (int(part) for part in day.split("-"))
+    line = f"{wareki_date(date(y, m, d))}年{m}月{d}日 行財政改革推進本部にて確認"
+    return f"{line}（{decision.meeting}）" if decision.meeting else line
+
+
+def decision_problems(table: RawTable, closed: list[ClosedYear]) -> list[Problem]:
+    """A warning for each 推進本部確認日 typed on the 締めた年度 sheet that is not a date (its year stays 速報)."""
+    j = table.column_index(c.CLOSED_YEARS.column("decided_on").header)
+    problems = []
+    for i, record in enumerate(closed):
+        typed = cell_text(record.decided_on)
+        if j is not None and typed and parse_day(record.decided_on) is None:
+            problems.append(
+                Problem(
+                    WARNING,
+                    c.CLOSED_YEARS.sheet,
+                    table.address(i, j),
+                    f"推進本部確認日「{typed}」が日付ではありません。{cell_text(record.year)}年度の資料は"
+                    "「速報（推進本部確認前）」のままです。",
+                    "2027-06-15 のように入力するか、kaikaku close-year --decided-on で記録してください。",
+                )
+            )
+    return problems
+
+
+def read_decisions(engine: Engine) -> dict[int, YearDecision]:
+    """Each closed year -> its record of the 推進本部's verification (empty for a master without the table)."""
+    if not engine.has_table(c.CLOSED_YEARS.name):
+        return {}
+    out = {}
+    for r in records_of(engine.read_table(c.CLOSED_YEARS), ClosedYear):
+        year = whole_number(r.year)
+        if year is not None:
+            out[year] = YearDecision(parse_day(r.decided_on) or "", cell_text(r.meeting))
+    return out
 
 
 # ---- the record's checksum ------------------------------------------------------------------------------------

@@ -155,7 +155,7 @@ class LogEntry(CycleRecord):
 @dataclass(frozen=True)
 class ClosedYear(CycleRecord):
     """締めた年度: a closed year, when and by whom, the fingerprint of its inputs, the checksum of its record
-    (master/closed.py) and why it was closed with inputs missing."""
+    (master/closed.py), why it was closed with inputs missing, and when the 推進本部 verified it."""
 
     spec: ClassVar[TableSpec] = c.CLOSED_YEARS
     year: Cell
@@ -164,6 +164,8 @@ class ClosedYear(CycleRecord):
     fingerprint: Cell
     checksum: Cell = None
     reason: Cell = None
+    decided_on: Cell = None  # the 推進本部's verification: its date (YYYY-MM-DD) and meeting
+    meeting: Cell = None
 
 
 @dataclass(frozen=True)

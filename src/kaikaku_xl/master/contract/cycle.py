@@ -82,6 +82,9 @@ CHANGE_LOG = TableSpec(
 )
 LOG_APPLIED, LOG_CONFLICT, LOG_REFUSED, LOG_CLOSE, LOG_REOPEN = "適用", "競合", "拒否", "年度締め", "締め解除"
 LOG_REVISION = "見直し"
+LOG_DECISION = (
+    "推進本部確認"  # the 推進本部's verification recorded on a year already closed (cycle/decision.py)
+)
 LOG_UPGRADE = "版の更新"  # a step of `kaikaku upgrade` (master/upgrade/)
 
 CLOSED_YEARS = TableSpec(
@@ -95,6 +98,10 @@ CLOSED_YEARS = TableSpec(
         # SHA-256 over the year's 年度確定値 rows (master/closed.py): a record edited by hand is an error.
         Column("チェックサム", "checksum", FMT_TEXT, 20),
         Column("未入力のまま締めた理由", "reason", width=40, wrap=True),
+        # The 推進本部's verification of the year (plan §7): the materials print it; blank = 速報 (cycle/decision.py).
+        # The date is text YYYY-MM-DD (a date cell is read too): LibreOffice or Excel keep it as typed.
+        Column("推進本部確認日", "decided_on", FMT_TEXT, 14),
+        Column("会議名", "meeting", width=36, wrap=True),
     ),
     anchor_row=1,
 )

@@ -109,5 +109,6 @@ UPGRADE_STEPS: tuple[Step, ...] = (
     AddTables(("CouncilOpinions",)),  # 懇談会意見 (issue 23)
     SyncValidations("CouncilOpinions"),
     AddTables(("Summary",)),  # 総括: drafted paragraphs and staff's 採用文 (issue 23)
+    AddColumns("ClosedYears", ("decided_on", "meeting")),  # the 推進本部's verification of a closed year
 )
 SCHEMA_VERSION = len(UPGRADE_STEPS)
