@@ -95,5 +95,7 @@ UPGRADE_STEPS: tuple[Step, ...] = (
     AddTables(("PeriodReview", "PeriodSummary")),  # 計画期間の総括評価
     SyncValidations("PeriodReview"),
     AddColumns("GradeScale", ("points",)),  # grades worth points (plans with their own grade scale)
+    AddTables(("Acceptances",)),  # 確定記録: each department's return accepted or sent back
+    AddColumns("Submissions", ("state", "acceptance")),  # 提出状況: 未回収 / 回収済 / 差戻し / 確定
 )
 SCHEMA_VERSION = len(UPGRADE_STEPS)
