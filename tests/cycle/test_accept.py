@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from helpers.cycle import DEPT, NOW, YEAR, change_log, department_file, fill_as_personnel_section, run_json
 from helpers.processes import cli
-from helpers.workbook import make_master
+from helpers.workbook import make_master, soffice_convert
 from openpyxl import load_workbook
 
 from kaikaku_xl.cli.program import main
@@ -197,3 +197,23 @@ def test_refusals_are_japanese_and_name_what_to_do(tmp_path: Path) -> None:
     run = cli("distribute", str(master), "--out", str(out), "--department", "財政課", "--force", "-q")
     assert run.returncode == 2 and "主要担当課「財政課」" in run.stderr
     assert master.read_bytes() == before
+
+
+@pytest.mark.parametrize("saver", ["openpyxl", "libreoffice"])
+def test_the_steps_survive_a_save_by_another_program(
+    collected: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str], saver: str
+) -> None:
+    """確定記録 saved by openpyxl or LibreOffice: the states read back, and the next step appends to it."""
+    master, _out = collected
+    assert main(["send-back", str(master), "--department", SENT_BACK, "--reason", REASON, "--now", NOW]) == 0
+    assert main(["accept", str(master), "--department", DEPT, "--now", NOW]) == 0
+    if saver == "openpyxl":
+        load_workbook(master).save(master)
+        saved = master
+    else:
+        saved = soffice_convert(master, "xlsx", tmp_path / "lo", tmp_path / "profile")
+    code, status = run_json(capsys, "status", str(saved), "--now", LATER)
+    assert _department(status, DEPT)["accepted"] == "2026-06-01 10:00:00"
+    assert _department(status, SENT_BACK)["sent_back"] == {"reason": REASON, "at": "2026-06-01 10:00:00"}
+    assert main(["accept", str(saved), "--department", SENT_BACK, "--now", LATER]) == 0
+    assert [row[2] for row in _acceptances(saved)] == ["差戻し", "確定", "確定"]
