@@ -54,6 +54,7 @@ def _guide_text(path: Path) -> str:
     return "\n".join(str(v) for row in ws.iter_rows(values_only=True) for v in row if v is not None)
 
 
+@pytest.mark.slow
 def test_send_back_redistribute_collect_accept_and_close(
     collected: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -199,7 +200,7 @@ def test_refusals_are_japanese_and_name_what_to_do(tmp_path: Path) -> None:
     assert master.read_bytes() == before
 
 
-@pytest.mark.parametrize("saver", ["openpyxl", "libreoffice"])
+@pytest.mark.parametrize("saver", ["openpyxl", pytest.param("libreoffice", marks=pytest.mark.slow)])
 def test_the_steps_survive_a_save_by_another_program(
     collected: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str], saver: str
 ) -> None:
