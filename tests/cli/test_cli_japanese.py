@@ -80,6 +80,8 @@ def test_every_subcommand_takes_verbose_debug_and_quiet(command: str) -> None:
         "collect": ["r.xlsx"],
         "close-year": ["--year", "2026"],
         "reopen-year": ["--year", "2026", "--reason", "理由"],
+        "accept": ["--department", "人事課"],
+        "send-back": ["--department", "人事課", "--reason", "理由"],
         "revise": ["--from-year", "2027", "--reason", "理由", "--date", "2027-03-01"],
     }.get(command, [])
     args = parser.parse_args([command, *required, "-vv", "--debug", "-q"])

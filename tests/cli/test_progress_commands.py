@@ -102,7 +102,9 @@ def test_status_close_reopen_and_revise(folders: tuple[Path, Path]) -> None:
     assert list(seen) == ["読み込み", "計算"]
     assert re.fullmatch(r"18 指標・27 取組項目・\d+ 課", seen["計算"])
 
-    seen, said = loud_and_quiet(folders, "close-year", "m.xlsx", "--year", "2026", *NOW)
+    # the returns collected above are not accepted (issue 23): the close records why
+    why = ("--reason", "確定は推進本部の後")
+    seen, said = loud_and_quiet(folders, "close-year", "m.xlsx", "--year", "2026", *why, *NOW)
     locked = re.search(r"(\d+) セルをロックしました", said)
     assert locked, said
     assert list(seen) == ["読み込み", "計算", "書き込み"]

@@ -66,6 +66,8 @@ def test_status_shows_the_due_date_overdue_and_totals(
         "year": YEAR,
         "departments": 6,
         "collected": 0,
+        "accepted": 0,
+        "sent_back": 0,
         "overdue": 6,
         "missing": sum(d["missing"] for d in status["departments"]),
         "exclusion_proposals": 0,

@@ -151,4 +151,6 @@ def test_submission_rows_follow_the_columns_of_the_contract() -> None:
         "未入力数": 1,
         "未入力": "実績 No.2「人件費」",
         "記述の不足": "",
+        "確認": "未回収",  # issue 23: 未回収 / 回収済 / 差戻し / 確定
+        "確定・差戻し": "",
     }

@@ -31,7 +31,17 @@ NOW = INPUTS["now"]
 # The sheets whose parts the upgrade rewrites (cells added around the inputs, never over them) and the lists of
 # parts; every other part of an old master stays byte for byte.
 UPGRADED_SHEETS = {
-    t.sheet for t in (c.SETTINGS, c.ITEMS, c.MEASURES, c.STATUS, c.LEDGER, c.REVISIONS, *c.CYCLE_TABLES)
+    t.sheet
+    for t in (
+        c.SETTINGS,
+        c.ITEMS,
+        c.MEASURES,
+        c.STATUS,
+        c.LEDGER,
+        c.REVISIONS,
+        c.SUBMISSIONS,
+        *c.CYCLE_TABLES,
+    )
 } | {"実績", "年度目標"}
 LISTS = {"xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml", "xl/calcChain.xml"}
 OUTPUT_TABLES = {t.name for t in c.Layout(years=[2025], plan_years=[2026]).outputs}

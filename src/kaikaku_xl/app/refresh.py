@@ -25,7 +25,7 @@ from kaikaku_xl.app.period import period_results, write_period_cells
 from kaikaku_xl.app.summary_cells import write_summary_cells
 from kaikaku_xl.app.trend import trend_rows
 from kaikaku_xl.app.validate import all_problems, compute
-from kaikaku_xl.cycle.status import awaited_in, department_status, submission_rows
+from kaikaku_xl.cycle.status import awaited_in, department_status, submission_rows, submission_totals
 from kaikaku_xl.master import contract as c
 from kaikaku_xl.master.load import Loaded, load
 from kaikaku_xl.master.records import current_user, timestamp
@@ -142,7 +142,8 @@ def _write_outputs(
     tables[c.TREND_ITEMS_TABLE], tables[c.TREND_MEASURES_TABLE] = trend_items, trend_measures
     trend_spec = layout.table(c.TREND_MEASURES_TABLE)
     formats[trend_spec.name] = {col.key: trend_formats for col in trend_spec.columns if col.per_row_format}
-    tables[c.SUBMISSIONS.name] = submission_rows(department_status(engine, loaded, results))
+    statuses = department_status(engine, loaded, results)
+    tables[c.SUBMISSIONS.name] = submission_rows(statuses)
     for spec in layout.outputs:
         logger.debug("表 %s（%s）に %d 行を書き込みます", spec.name, spec.sheet, len(tables[spec.name]))
         if spec.name in (
@@ -157,6 +158,8 @@ def _write_outputs(
         phase.count("行", len(tables[spec.name]))
         if spec.sheet != c.SHEET_DASHBOARD and spec.anchor_col == 1:
             heading, note = TITLES[spec.name]
+            if spec.name == c.SUBMISSIONS.name:  # the totals first: 「2026年度: 確定 4/6 課・回収 5/6 課…」
+                note = f"{submission_totals(statuses)}。{note}"
             engine.write_cells(spec.sheet, {"A1": heading, "A2": note})
     engine.write_cells(
         c.SHEET_DASHBOARD,

@@ -247,6 +247,7 @@ def cmd_distribute(args: argparse.Namespace) -> int:
         force=args.force,
         now=_fixed_now(args.now),
         progress=_progress(args),
+        department=args.department or "",
     )
     for sent in result.sent:
         print(
@@ -289,14 +290,21 @@ def cmd_status(args: argparse.Namespace) -> int:
         print(json.dumps(out, ensure_ascii=False, indent=2))
         return EXIT_OK
     print(
-        f"{summary['year']}年度: 回収 {summary['collected']}/{summary['departments']} 課・"
+        f"{summary['year']}年度: 確定 {summary['accepted']}/{summary['departments']} 課・"
+        f"回収 {summary['collected']}/{summary['departments']} 課・差戻し {summary['sent_back']} 課・"
         f"期限超過 {summary['overdue']} 課・未入力 {summary['missing']:,} 件・"
         f"対象外の提案 {summary['exclusion_proposals']} 件"
     )
     for s in statuses:
         state = f"回収 {s.collected_at}" if s.collected else ("未回収" if s.distributed else "未配布")
         due = f" / 提出期限 {s.due_label}" + ("【期限超過】" if s.overdue else "") if s.due_label else ""
-        print(f"{s.department}: 配布 {s.distributed or '−'}{due} / {state} / 未入力 {s.missing} 件")
+        print(
+            f"{s.department}: 【{s.state}】配布 {s.distributed or '−'}{due} / {state} / 未入力 {s.missing} 件"
+        )
+        if s.accepted:
+            print(f"    確定: {s.accepted}")
+        if s.sent_back:
+            print(f"    差戻し: {s.sent_back['at']} 理由: {s.sent_back['reason']}")
         if s.contact:
             print(f"    {contact_line(s.contact, s.year)}")
         for cell in s.missing_cells:
@@ -305,6 +313,44 @@ def cmd_status(args: argparse.Namespace) -> int:
             print(f"    記述の不足: {text}")
         for text in s.exclusion_proposals:
             print(f"    対象外の提案（推進本部の決定待ち、それまでは評価に含めます）: {text}")
+    return EXIT_OK
+
+
+def cmd_accept(args: argparse.Namespace) -> int:
+    from kaikaku_xl.cycle.accept import accept
+
+    _upgrade(args.path)
+    step = accept(
+        Path(args.path), args.department, year=args.year, now=_fixed_now(args.now), progress=_progress(args)
+    )
+    if step.already:
+        print(
+            f"{step.year}年度の{step.department}の返送内容は {step.at} に確定済みです（変更はありません）。"
+        )
+    else:
+        print(
+            f"{step.year}年度の{step.department}の返送内容を確定しました（{step.at}、確定記録と変更履歴に記録）。"
+        )
+    return EXIT_OK
+
+
+def cmd_send_back(args: argparse.Namespace) -> int:
+    from kaikaku_xl.cycle.accept import send_back
+
+    _upgrade(args.path)
+    step = send_back(
+        Path(args.path),
+        args.department,
+        args.reason,
+        year=args.year,
+        now=_fixed_now(args.now),
+        progress=_progress(args),
+    )
+    print(
+        f"{step.year}年度の{step.department}の返送内容を差し戻しました（{step.at}、確定記録と変更履歴に記録）。"
+        f"kaikaku distribute {args.path} --out フォルダー --department {step.department} --force で、"
+        "理由を記入方法シートに載せたファイルを配布し直してください。"
+    )
     return EXIT_OK
 
 
@@ -336,6 +382,11 @@ def cmd_close_year(args: argparse.Namespace) -> int:
     else:
         print(
             "推進本部の確認日は未記録です。資料は「速報（推進本部確認前）」になります（--decided-on で記録）。"
+        )
+    if closed.unaccepted:
+        print(
+            f"確定していない担当課（{'、'.join(closed.unaccepted)}）のまま締めました"
+            "（理由を締めた年度と変更履歴に記録しました）。"
         )
     return EXIT_OK
 

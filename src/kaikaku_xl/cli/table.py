@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from kaikaku_xl.cli.args import now_value
 from kaikaku_xl.cli.commands import (
+    cmd_accept,
     cmd_close_year,
     cmd_collect,
     cmd_distribute,
@@ -22,6 +23,7 @@ from kaikaku_xl.cli.commands import (
     cmd_reopen_year,
     cmd_report,
     cmd_revise,
+    cmd_send_back,
     cmd_serve,
     cmd_status,
     cmd_upgrade,
@@ -134,6 +136,7 @@ COMMANDS: tuple[Command, ...] = (
             Arg("--year", "集める年度（省略時は設定シートの評価年度）", type=int),
             Arg("--due", "提出期限（YYYY-MM-DD）"),
             Arg("--contact", "問い合わせ先（記入方法シートに表示）"),
+            Arg("--department", "この主要担当課だけに配布し直す（差し戻した課など）"),
             flag("--force", "フォルダーにある同名のファイルを上書き"),
             NOW,
         ),
@@ -164,6 +167,29 @@ COMMANDS: tuple[Command, ...] = (
             Arg("--year", "年度（省略時は設定シートの評価年度）", type=int),
             JSON,
             Arg("--now", "期限超過を判定する日時（ISO 形式。省略時は現在）"),
+        ),
+    ),
+    Command(
+        "accept",
+        "担当課の返送内容を確認済み（確定）にする（確定記録と変更履歴に記録）",
+        cmd_accept,
+        (
+            MASTER,
+            Arg("--department", "主要担当課", required=True),
+            Arg("--year", "年度（省略時は設定シートの評価年度）", type=int),
+            NOW,
+        ),
+    ),
+    Command(
+        "send-back",
+        "担当課の返送内容を差し戻す（理由は次の配布ファイルの記入方法シートに表示）",
+        cmd_send_back,
+        (
+            MASTER,
+            Arg("--department", "主要担当課", required=True),
+            Arg("--reason", "差し戻す理由", required=True),
+            Arg("--year", "年度（省略時は設定シートの評価年度）", type=int),
+            NOW,
         ),
     ),
     Command(

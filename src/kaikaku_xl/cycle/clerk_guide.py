@@ -109,6 +109,7 @@ class GuideFacts:
     contact: str
     measures: int
     cumulative: list[str]
+    sent_back: tuple[str, str] | None = None  # (when, why) the department's return was sent back
 
 
 def guide_rows(loaded: Loaded, facts: GuideFacts) -> list[GuideRow]:
@@ -120,6 +121,7 @@ def guide_rows(loaded: Loaded, facts: GuideFacts) -> list[GuideRow]:
         GuideRow(
             "pair", wareki_day(facts.due) if facts.due else "行革・DX推進担当からの連絡のとおり", "提出期限"
         ),
+        *_sent_back_rows(facts),
         GuideRow("blank"),
         *_fill_rows(scale, facts),
         GuideRow("blank"),
@@ -133,6 +135,21 @@ def guide_rows(loaded: Loaded, facts: GuideFacts) -> list[GuideRow]:
         *(GuideRow("field", "", label) for label in SIGNATURE_FIELDS),
         GuideRow("blank"),
         *_return_rows(facts),
+    ]
+
+
+def _sent_back_rows(facts: GuideFacts) -> list[GuideRow]:
+    """A return sent back (kaikaku send-back): when and why, first thing on the sheet."""
+    if facts.sent_back is None:
+        return []
+    when, why = facts.sent_back
+    return [
+        GuideRow("pair", why, "差戻しの理由"),
+        GuideRow(
+            "must",
+            f"【差戻し】前回の提出内容は {when} に行革・DX推進担当から差し戻されました。"
+            "上の理由の点を直して、もう一度提出してください（前回の値は入力済みです）。",
+        ),
     ]
 
 

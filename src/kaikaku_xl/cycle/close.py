@@ -9,12 +9,13 @@ changed input is an error naming the cell, and refresh keeps the recorded figure
 from __future__ import annotations
 
 import json
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from kaikaku_xl.cycle.accept import unaccepted
 from kaikaku_xl.cycle.decision import dropped_decision, record_decision_into, with_decision, year_decision
 from kaikaku_xl.cycle.status import department_status, year_has_inputs
 from kaikaku_xl.errors import EXIT_PROBLEMS, InputError
@@ -91,6 +92,7 @@ class Closed:
     missing: int = 0  # inputs still missing when it was closed (with a reason)
     decision: YearDecision | None = None  # the 推進本部's verification recorded (cycle/decision.py)
     decision_only: bool = False  # the year was closed already: only the decision was recorded
+    unaccepted: tuple[str, ...] = ()  # departments whose return was not accepted (closed with a reason)
 
 
 # ---- what a close records -------------------------------------------------------------------------------------
@@ -232,15 +234,28 @@ class OpenGaps(InputError):
 
     exit_code = EXIT_PROBLEMS
 
-    def __init__(self, year: int, gaps: list[str]) -> None:
+    def __init__(self, year: int, gaps: list[str], unaccepted: list[str] | None = None) -> None:
         shown = "\n".join(f"  ・{gap}" for gap in gaps)
+        lines = []
+        if gaps:
+            lines.append(
+                f"{year}年度には未入力が {len(gaps)} 件あります。締めると、この値のまま記録されロックされます。"
+            )
+            lines.append(shown)
+        if (
+            unaccepted
+        ):  # cycle/accept.py: each department's return is checked (確定) before the year is closed
+            lines.append(
+                f"{year}年度の返送内容を確定していない担当課があります: {'、'.join(unaccepted)}。"
+                "kaikaku accept --department 課名 で確定してください。"
+            )
         super().__init__(
-            f"{year}年度には未入力が {len(gaps)} 件あります。締めると、この値のまま記録されロックされます。\n"
-            f"{shown}\n"
-            "入力してから締めるか、未入力のまま締めるなら理由を --reason で指定してください"
+            "\n".join(lines)
+            + "\n入力・確定してから締めるか、このまま締めるなら理由を --reason で指定してください"
             f"（{c.CLOSED_YEARS.sheet}と変更履歴に記録します）。"
         )
         self.gaps = gaps
+        self.unaccepted = unaccepted or []
 
 
 def open_gaps(engine: Engine, loaded: Loaded, year: int) -> list[str]:
@@ -306,8 +321,9 @@ def close_year_into(
     stamp = timestamp(now)
     with progress.phase("計算") as phase:
         gaps = open_gaps(engine, loaded, year)
-        if gaps and not reason.strip():
-            raise OpenGaps(year, gaps)
+        waiting = unaccepted(engine, loaded, year)
+        if (gaps or waiting) and not reason.strip():
+            raise OpenGaps(year, gaps, waiting)
         inputs, results = input_records(loaded, year), result_records(loaded, year)
         count_inputs(phase, loaded)
     with progress.phase("書き込み") as phase:
@@ -315,14 +331,23 @@ def close_year_into(
         history = read_records(engine, YearResult)
         write_records(engine, YearResult, [*history, *inputs, *results, *styles])
         user = current_user()
-        why = reason.strip() if gaps else ""
+        why = reason.strip() if gaps or waiting else ""
         record = ClosedYear(year, stamp, user, loaded.fingerprint, record_checksum([*inputs, *results]), why)
         write_records(engine, ClosedYear, [*closed, with_decision(record, decision)])
-        _log_close(engine, stamp, year, (len(results), len(inputs), locked), user, (len(gaps), why), decision)
+        _log_close(
+            engine,
+            stamp,
+            year,
+            (len(results), len(inputs), locked),
+            user,
+            (len(gaps), why),
+            decision,
+            waiting,
+        )
         engine.commit()
         phase.count("記録", len(inputs) + len(results) + len(styles))
         phase.count("セルをロック", locked)
-    return Closed(year, len(results), len(inputs), locked, len(gaps), decision)
+    return Closed(year, len(results), len(inputs), locked, len(gaps), decision, unaccepted=tuple(waiting))
 
 
 def _log_close(
@@ -333,6 +358,7 @@ def _log_close(
     user: str,
     gaps: tuple[int, str],
     decision: YearDecision | None = None,
+    waiting: Sequence[str] = (),
 ) -> None:
     """The 変更履歴 line of a close (its note starts with 「{year}年度を締めました」: master/closed.py reads it)."""
     results, inputs, locked = counts
@@ -342,7 +368,11 @@ def _log_close(
         f"利用者 {user}"
     )
     if missing:
-        note += f"。未入力 {missing:,} 件のまま締めました。理由: {why}"
+        note += f"。未入力 {missing:,} 件のまま締めました"
+    if waiting:
+        note += f"。確定していない担当課（{'、'.join(waiting)}）のまま締めました"
+    if missing or waiting:
+        note += f"。理由: {why}"
     if decision is not None:
         note += f"。{decision_line(decision)}"
     log = ChangeLog.read(engine, stamp)

@@ -19,6 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from kaikaku_xl.cycle.accept import read_acceptances, recollected
 from kaikaku_xl.cycle.inbox import ODS, convert_ods, list_returned
 from kaikaku_xl.cycle.merge import Earlier, FileMerge, MergeSink, missing_columns
 from kaikaku_xl.cycle.returned import Returned, Signature, read_returned
@@ -29,6 +30,7 @@ from kaikaku_xl.master.contract.inputs import OPINIONS
 from kaikaku_xl.master.load import Loaded, load
 from kaikaku_xl.master.records import (
     KEYED,
+    Acceptance,
     ChangeLog,
     DistributedValue,
     Distribution,
@@ -110,6 +112,10 @@ class Collect:
         self.id = master_id(info)
         self.secret = known_secret(info)
         self.records_changed = False  # 配布記録 or 配布時の値 changed
+        self.acceptances = read_acceptances(
+            engine
+        )  # 確定記録: a new return re-opens a 確定 (cycle/accept.py)
+        self.acceptances_changed = False
         report = self.report
         self.sink = MergeSink(
             report.applied, report.conflicts, report.refused, report.problems, self.log, self.target, prefer
@@ -224,7 +230,10 @@ class Collect:
         if record.collected_at:
             earlier.file = f"{record.collected_file}（{record.collected_at} 回収）"
         merge = FileMerge(self.sink, self.loaded, returned, record, base, earlier)
+        before = len(self.report.applied)
         merge.run()
+        if not record.collected_at or len(self.report.applied) > before:
+            self._reopen(record, name)  # a new return: its first collect, or values it changed
         self.report.files.append(name)
         self._sync(merge, f"{name}（{self.now} 回収）")
         self._check_signature(name, str(record.department), returned.signature)
@@ -232,6 +241,12 @@ class Collect:
         if collected != record:
             self.distributions[index] = collected
             self.records_changed = True
+
+    def _reopen(self, record: Distribution, name: str) -> None:
+        step = recollected(self.acceptances, self.log, record, name)
+        if step is not None:
+            self.acceptances.append(step)
+            self.acceptances_changed = True
 
     def _collected(self, record: Distribution, name: str, signature: Signature | None) -> Distribution:
         """The distribution's record once this file is collected: when and as which file it first came back, and
@@ -343,6 +358,8 @@ class Collect:
         self.target.write()
         write_records(self.engine, Distribution, self.distributions)
         write_records(self.engine, DistributedValue, self.values)
+        if self.acceptances_changed:
+            write_records(self.engine, Acceptance, self.acceptances)
         self.log.write(self.engine)
         self.engine.commit()
         self.report.written = True

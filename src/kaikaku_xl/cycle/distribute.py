@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 from openpyxl import Workbook
 
+from kaikaku_xl.cycle.accept import known_department, sent_back_reasons
 from kaikaku_xl.cycle.clerk_guide import GuideFacts, guide_rows
 from kaikaku_xl.cycle.department import (
     DepartmentBook,
@@ -293,6 +294,7 @@ class _Sending:
     values: list[DistributedValue]
     plan: dict[str, PlanValues] = field(default_factory=dict)  # each measure's values in the year
     secret: str = ""  # the master's key of identity fingerprints
+    sent_back: dict[str, tuple[str, str]] = field(default_factory=dict)  # department -> (when, why) sent back
 
     def book(self, department: str, path: Path) -> tuple[Workbook, Sent, int]:
         """The department's workbook, what was sent and how many measures; its records added."""
@@ -319,7 +321,16 @@ class _Sending:
             if m.cumulative
         ]
         due = datetime.strptime(self.due, "%Y-%m-%d").date() if self.due else None
-        facts = GuideFacts(self.loaded.plan.name, department, year, due, self.contact, n_measures, cumulative)
+        facts = GuideFacts(
+            self.loaded.plan.name,
+            department,
+            year,
+            due,
+            self.contact,
+            n_measures,
+            cumulative,
+            self.sent_back.get(department),
+        )
         guide = guide_rows(self.loaded, facts)
         book = DepartmentBook(department, year, guide, tables, identity, own, scale.labels, scale.typed)
         self.distributions.append(
@@ -343,8 +354,10 @@ def distribute_into(
     force: bool = False,
     now: datetime | None = None,
     progress: Progress = SILENT,
+    department: str = "",
 ) -> DistributeResult:
-    """Distribute through any engine (the file engine; the open book for the 配布 action)."""
+    """Distribute through any engine (the file engine; the open book for the 配布 action); department: to that
+    one department only (a file sent again after a send-back; the others' distributions stay as they were)."""
     require_cycle_tables(engine)
     loaded = load(engine, progress)
     year = _checked_year(engine, loaded, year, due)
@@ -369,9 +382,12 @@ def distribute_into(
         read_records(engine, DistributedValue),
         plan_values(loaded, year),
         identity_secret(info),  # made on the first distribute (and the next one of an older master)
+        sent_back=sent_back_reasons(engine, year),
     )
     items = loaded.inputs.items
     departments = list(dict.fromkeys(str(d) for d in items.loc[running(items, year), "lead"] if str(d)))
+    if department:
+        departments = [known_department(loaded, department, year)]
     result = DistributeResult(year=year)
     books = []
     paths = department_paths(out, year, departments)

@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from kaikaku_xl.cycle.accept import NOT_COLLECTED, Standing, standing, standings
 from kaikaku_xl.master import contract as c
 from kaikaku_xl.master.load import Loaded, count_inputs, load
 from kaikaku_xl.master.recorded import evaluate_kept
@@ -49,6 +50,12 @@ class DepartmentStatus:
     exclusion_proposals: list[str] = field(default_factory=list)  # 対象外 proposed, not yet decided
     # whom to chase: {name, phone, approved_by, year} of this year's return, else the latest earlier one
     contact: dict[str, Any] | None = None
+    # the coordinator's check (cycle/accept.py): 未回収 / 回収済 / 差戻し / 確定, when accepted, {reason, at} of a
+    # send-back awaiting a new return, and the latest step as the 提出状況 sheet words it
+    state: str = NOT_COLLECTED
+    accepted: str | None = None
+    sent_back: dict[str, str] | None = None
+    acceptance: str = ""
 
     @property
     def collected(self) -> bool:
@@ -177,6 +184,7 @@ def department_status(
     records = _distributions(engine)
     latest = _latest_of(records, year)
     contacts = latest_contacts(records, year)
+    checked = standings(engine, year)
     inputs = _year_inputs(loaded, results, year)
     measures = loaded.inputs.measures
     today = (now or datetime.now()).date()
@@ -189,6 +197,7 @@ def department_status(
             entry.due = cell_text(record.due) or None
             entry.collected_at = cell_text(record.collected_at) or None
             _due(entry, today)
+        _checked_by(entry, checked.get(department) or standing(None, entry.collected))
         own = [
             item
             for item in items.loc[(items["lead"] == department) & running(items, year), "item"]
@@ -201,6 +210,15 @@ def department_status(
             _item_gaps(entry, inputs, item)
         out.append(entry)
     return out
+
+
+def _checked_by(entry: DepartmentStatus, step: Standing) -> None:
+    entry.state, entry.accepted, entry.sent_back, entry.acceptance = (
+        step.state,
+        step.accepted,
+        step.sent_back,
+        step.note,
+    )
 
 
 def contact_line(contact: dict[str, Any], year: int) -> str:
@@ -218,10 +236,22 @@ def status_summary(statuses: list[DepartmentStatus]) -> dict[str, Any]:
         "year": statuses[0].year if statuses else None,
         "departments": len(statuses),
         "collected": sum(s.collected for s in statuses),
+        "accepted": sum(s.state == c.ACCEPT_ACCEPTED for s in statuses),
+        "sent_back": sum(s.state == c.ACCEPT_SENT_BACK for s in statuses),
         "overdue": sum(s.overdue for s in statuses),
         "missing": sum(s.missing for s in statuses),
         "exclusion_proposals": sum(len(s.exclusion_proposals) for s in statuses),
     }
+
+
+def submission_totals(statuses: list[DepartmentStatus]) -> str:
+    """The 提出状況 sheet's totals: 「2026年度: 確定 4/6 課・回収 5/6 課・差戻し 1 課」."""
+    summary = status_summary(statuses)
+    n = summary["departments"]
+    return (
+        f"{summary['year']}年度: 確定 {summary['accepted']}/{n} 課・回収 {summary['collected']}/{n} 課・"
+        f"差戻し {summary['sent_back']} 課"
+    )
 
 
 def year_has_inputs(loaded: Loaded, year: int) -> bool:
@@ -284,6 +314,8 @@ def submission_rows(statuses: list[DepartmentStatus]) -> list[list[Any]]:
                 "missing": s.missing,
                 "missing_cells": "、".join(s.missing_cells),
                 "narratives": "、".join(s.narratives),
+                "state": s.state,
+                "acceptance": s.acceptance,
             }
             for s in statuses
         ),

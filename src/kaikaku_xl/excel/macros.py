@@ -136,6 +136,48 @@ def do_collect(engine: XlwingsEngine, now: datetime) -> str:
     return text + "。ブックを保存してください。"
 
 
+def _chosen_department(engine: XlwingsEngine) -> str:
+    """The 課名 cell of the 操作 sheet (defined name kaikaku_department), or why it cannot be read."""
+    if engine.named_cell(n.NAME_DEPARTMENT) is None:
+        raise WorkbookError(
+            f"操作シートに課名のセル（名前 {n.NAME_DEPARTMENT}）がありません。"
+            "コマンド kaikaku accept / send-back --department 課名 を使ってください。"
+        )
+    department = str(engine.read_named(n.NAME_DEPARTMENT) or "").strip()
+    if not department:
+        raise WorkbookError("操作シートの「課名（確定・差戻し）」に主要担当課を入力してください。")
+    return department
+
+
+def do_accept(engine: XlwingsEngine, now: datetime) -> str:
+    """`kaikaku accept` for the department named on the 操作 sheet, recorded in the open workbook."""
+    from kaikaku_xl.cycle.accept import accept_into
+
+    step = accept_into(engine, _chosen_department(engine), now=now)
+    if step.already:
+        return (
+            f"{step.year}年度の{step.department}の返送内容は {step.at} に確定済みです（変更はありません）。"
+        )
+    return (
+        f"{n.ACTION_ACCEPT}しました（{timestamp(now)}）: {step.year}年度の{step.department}の返送内容を確定しました。"
+        "ブックを保存してください。"
+    )
+
+
+def do_send_back(engine: XlwingsEngine, now: datetime) -> str:
+    """`kaikaku send-back` for the department and the reason typed on the 操作 sheet."""
+    from kaikaku_xl.cycle.accept import send_back_into
+
+    department = _chosen_department(engine)
+    reason = str(engine.read_named(n.NAME_REASON) or "")
+    step = send_back_into(engine, department, reason, now=now)
+    return (
+        f"{n.ACTION_SEND_BACK}しました（{timestamp(now)}）: {step.year}年度の{step.department}。"
+        f"ブックを保存し、kaikaku distribute --department {step.department} で配布し直してください"
+        "（理由は記入方法シートに載ります）。"
+    )
+
+
 Doer = Callable[[XlwingsEngine, datetime], str]  # one action on the open book; returns its 状態 line
 
 
@@ -147,6 +189,8 @@ DOERS: dict[str, Doer] = {
     n.ACTION_EXPORT: do_export,
     n.ACTION_DISTRIBUTE: do_distribute,
     n.ACTION_COLLECT: do_collect,
+    n.ACTION_ACCEPT: do_accept,
+    n.ACTION_SEND_BACK: do_send_back,
 }
 
 
@@ -231,9 +275,32 @@ def collect(book: xw.Book | None = None) -> None:
 
 
 @xw.script
+def accept(book: xw.Book | None = None) -> None:
+    """確定: 操作シートの課名の担当課の返送内容を確定します。"""
+    run(book or xw.Book.caller(), n.ACTION_ACCEPT)
+
+
+@xw.script
+def send_back(book: xw.Book | None = None) -> None:
+    """差戻し: 操作シートの課名の担当課の返送内容を、差戻しの理由を付けて差し戻します。"""
+    run(book or xw.Book.caller(), n.ACTION_SEND_BACK)
+
+
+@xw.script
 def export(book: xw.Book | None = None) -> None:
     """出力: 懇談会資料（PDF・Excel・HTML・CSV）を書き出します（Excel デスクトップのみ）。"""
     run(book or xw.Book.caller(), n.ACTION_EXPORT)
 
 
-__all__ = ["collect", "distribute", "export", "main", "refresh", "run", "run_action", "validate"]
+__all__ = [
+    "accept",
+    "collect",
+    "distribute",
+    "export",
+    "main",
+    "refresh",
+    "run",
+    "run_action",
+    "send_back",
+    "validate",
+]

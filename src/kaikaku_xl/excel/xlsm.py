@@ -112,6 +112,31 @@ def vba_archive() -> zipfile.ZipFile:
     return archive
 
 
+LIST_LIMIT = 255  # characters of a dropdown's inline list (Excel's limit)
+
+
+def _department_choice(ws: Worksheet, plan: Plan) -> None:
+    """The 課名 cell: a dropdown of the plan's 主要担当課 where they fit an inline list (else typed, checked by
+    the action, which names the departments)."""
+    departments = list(dict.fromkeys(item.lead for item in plan.items if item.lead))
+    listed = ",".join(departments)
+    if not departments or len(listed) + 2 > LIST_LIMIT or any("," in d or '"' in d for d in departments):
+        return
+    choice = DataValidation(
+        type="list",
+        formula1=f'"{listed}"',
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="課名",
+        error="主要担当課から選んでください。",
+        showInputMessage=True,
+        promptTitle="課名",
+        prompt="確定・差戻しする主要担当課を選びます。",
+    )
+    choice.add(n.ACTION_CELLS.department)
+    ws.add_data_validation(choice)
+
+
 def _actions_sheet(wb: Workbook, plan: Plan) -> Worksheet:
     ws = wb.create_sheet(n.SHEET_ACTIONS, 0)
     for letter, width in COLUMN_WIDTHS.items():
@@ -124,13 +149,16 @@ def _actions_sheet(wb: Workbook, plan: Plan) -> Worksheet:
         (cells.action, "ボタンで実行する処理", n.ACTION_REFRESH, "input"),
         (cells.status, "状態", "まだ実行していません。", "output"),
         (cells.export_dir, "出力先フォルダ", n.DEFAULT_EXPORT_DIR, "input"),
+        (cells.department, "課名（確定・差戻し）", None, "input"),
+        (cells.reason, "差戻しの理由", None, "input"),
     ):
         target = ws[address]
         label_cell = put_value(ws.cell(row=target.row, column=target.column - 1), label)
         apply(label_cell, "kpi_label")
         label_cell.alignment = Alignment(vertical="top")  # beside the top of a tall 状態 cell
         put_value(target, value)
-        apply(target, role, wrap=address == cells.status)
+        apply(target, role, wrap=address in (cells.status, cells.reason))
+    _department_choice(ws, plan)
     choice = DataValidation(
         type="list",
         formula1='"' + ",".join(n.ACTIONS) + '"',
@@ -145,7 +173,8 @@ def _actions_sheet(wb: Workbook, plan: Plan) -> Worksheet:
     choice.add(cells.action)
     ws.add_data_validation(choice)
     ws.row_dimensions[ws[cells.status].row].height = 48
-    first = ws[cells.export_dir].row + 2
+    ws.row_dimensions[ws[cells.reason].row].height = 32
+    first = ws[cells.reason].row + 2
     span = sum(COLUMN_WIDTHS.values())
     for i, line in enumerate(ACTION_LINES, start=first):
         # one line across the sheet's columns, wrapped, as tall as its text (column A alone cut it off)
@@ -158,6 +187,8 @@ def _actions_sheet(wb: Workbook, plan: Plan) -> Worksheet:
         (n.NAME_ACTION, cells.action),
         (n.NAME_STATUS, cells.status),
         (n.NAME_EXPORT_DIR, cells.export_dir),
+        (n.NAME_DEPARTMENT, cells.department),
+        (n.NAME_REASON, cells.reason),
     ):
         column, row = (
             "".join(ch for ch in address if ch.isalpha()),

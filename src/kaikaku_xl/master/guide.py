@@ -38,6 +38,9 @@ CYCLE_LINES = (
     f"取り込んだ値・競合・拒否した値は「{c.CHANGE_LOG.sheet}」シートに記録されます。",
     f"・提出状況：kaikaku status マスター.xlsx で、担当課ごとの回収・未入力・記述の不足を確認します（「{c.SUBMISSIONS.sheet}」シート）。"
     "未入力が残る担当課には再提出を依頼します。",
+    "・確定・差戻し：回収した内容を確認したら kaikaku accept マスター.xlsx --department 課名 で確定します。直してほしい"
+    "ときは kaikaku send-back … --department 課名 --reason 理由 で差し戻し、distribute --department 課名 で配布し直すと、"
+    f"理由が記入方法シートに載ります（「{c.ACCEPTANCES.sheet}」に記録。非表示）。全課の確定が年度を締める条件です。",
     "・締め：評価が確定したら kaikaku close-year マスター.xlsx --year 年度 で、その年度の結果と入力を記録し、入力セルをロックします"
     f"（「{c.CLOSED_YEARS.sheet}」「{c.YEAR_RESULTS.sheet}」。非表示）。解除は kaikaku reopen-year（理由を記録）。",
     "・推進本部：締めるときに --decided-on 確認日 --meeting 会議名 を付けると、推進本部の確認を"

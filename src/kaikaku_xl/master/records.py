@@ -180,6 +180,21 @@ class YearResult(CycleRecord):
     value: Cell
 
 
+@dataclass(frozen=True)
+class Acceptance(CycleRecord):
+    """確定記録: a department's return of a year accepted (確定), sent back (差戻し, with the reason) or collected
+    again after either (再回収); its latest row is the department's state (cycle/accept.py)."""
+
+    spec: ClassVar[TableSpec] = c.ACCEPTANCES
+    year: Cell
+    department: Cell
+    state: Cell
+    at: Cell
+    reason: Cell = None
+    user: Cell = None
+    distribution_id: Cell = None
+
+
 RECORD_TYPES: tuple[type[CycleRecord], ...] = (
     InfoEntry,
     Distribution,
@@ -187,6 +202,7 @@ RECORD_TYPES: tuple[type[CycleRecord], ...] = (
     LogEntry,
     ClosedYear,
     YearResult,
+    Acceptance,
 )
 
 

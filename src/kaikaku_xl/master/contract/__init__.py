@@ -7,6 +7,10 @@ names (excel.py), and which of those tables one master holds, given its plan (la
 names on, so code reads the contract as one namespace (`from kaikaku_xl.master import contract as c`)."""
 
 from kaikaku_xl.master.contract.cycle import (
+    ACCEPT_ACCEPTED,
+    ACCEPT_RECOLLECTED,
+    ACCEPT_SENT_BACK,
+    ACCEPTANCES,
     CHANGE_LOG,
     CLOSED_YEARS,
     CYCLE_INFO,
@@ -236,4 +240,8 @@ __all__ = [
     "RECORD_LEAD",
     "RECORD_TOTAL",
     "RECORD_EFFECTS",
+    "ACCEPTANCES",
+    "ACCEPT_ACCEPTED",
+    "ACCEPT_SENT_BACK",
+    "ACCEPT_RECOLLECTED",
 ]

@@ -139,6 +139,9 @@ SUBMISSIONS = TableSpec(
         Column("未入力数", "missing", FMT_INT, 9),
         Column("未入力", "missing_cells", width=50, wrap=True),
         Column("記述の不足", "narratives", width=50, wrap=True),
+        # 未回収 / 回収済 / 差戻し / 確定 (cycle/accept.py), and when and why it was accepted or sent back
+        Column("確認", "state", width=8),
+        Column("確定・差戻し", "acceptance", width=40, wrap=True),
     ),
     output=True,
 )
@@ -172,6 +175,25 @@ REVISIONS = TableSpec(
     ),
 )
 
+# The coordinator's check of each department's return (確定 / 差戻し, plan §7), one row per event and never
+# rewritten, so a send-back, the return that followed and the acceptance all stay visible; a department's state in
+# a year is its latest row (cycle/accept.py). 再回収: a new return collected after a 確定 or 差戻し.
+ACCEPT_ACCEPTED, ACCEPT_SENT_BACK, ACCEPT_RECOLLECTED = "確定", "差戻し", "再回収"
+ACCEPTANCES = TableSpec(
+    "Acceptances",
+    "確定記録",
+    (
+        Column("年度", "year", "0", 8),
+        Column("主要担当課", "department", width=18),
+        Column("状態", "state", width=8),
+        Column("日時", "at", width=20),
+        Column("理由", "reason", width=50, wrap=True),
+        Column("利用者", "user", width=14),
+        Column("配布ID", "distribution_id", FMT_TEXT, 14),
+    ),
+    anchor_row=1,
+)
+
 CYCLE_TABLES = (
     CYCLE_INFO,
     DISTRIBUTIONS,
@@ -180,6 +202,7 @@ CYCLE_TABLES = (
     CLOSED_YEARS,
     YEAR_RESULTS,
     REVISIONS,
+    ACCEPTANCES,
 )
 HIDDEN_CYCLE_SHEETS = tuple(t.sheet for t in CYCLE_TABLES if t not in (CHANGE_LOG, REVISIONS))
 

@@ -110,5 +110,7 @@ UPGRADE_STEPS: tuple[Step, ...] = (
     SyncValidations("CouncilOpinions"),
     AddTables(("Summary",)),  # 総括: drafted paragraphs and staff's 採用文 (issue 23)
     AddColumns("ClosedYears", ("decided_on", "meeting")),  # the 推進本部's verification of a closed year
+    AddTables(("Acceptances",)),  # 確定記録: each department's return accepted or sent back
+    AddColumns("Submissions", ("state", "acceptance")),  # 提出状況: 未回収 / 回収済 / 差戻し / 確定
 )
 SCHEMA_VERSION = len(UPGRADE_STEPS)
