@@ -391,7 +391,9 @@ def check_xlwings(wheels: Sequence[Wheel], env: dict[str, str]) -> Wheel:
     if len(found) != 1:
         raise KitError(f"キットの xlwings が 1 つの版ではありません: {found}")
     done = subprocess.run(
-        [sys.executable, "-c", "import xlwings; print(xlwings.__version__)"],
+        # the installed distribution's version, without importing xlwings (whose import depends on the environment:
+        # XLWINGS_ON_SERVER loads its server part and asks for a licence key)
+        [sys.executable, "-c", "from importlib.metadata import version; print(version('xlwings'))"],
         env=env,
         capture_output=True,
         text=True,

@@ -24,8 +24,14 @@ def load_tool() -> ModuleType:
     return module
 
 
+def _city_environ() -> dict[str, str]:
+    """This process's environment without what other tests of the same run set in it (the xlwings server tests
+    set XLWINGS_ON_SERVER, which a city PC does not have)."""
+    return {k: v for k, v in os.environ.items() if k != "XLWINGS_ON_SERVER"}
+
+
 def build_kit(out: Path, cache: Path, *args: str) -> Path:
-    env = dict(os.environ, SOURCE_DATE_EPOCH=EPOCH)
+    env = dict(_city_environ(), SOURCE_DATE_EPOCH=EPOCH)
     done = subprocess.run(
         [sys.executable, str(TOOL), "--out", str(out), "--cache", str(cache), *args],
         cwd=REPO,
@@ -41,7 +47,7 @@ def build_kit(out: Path, cache: Path, *args: str) -> Path:
 def offline_env(**extra: str) -> dict[str, str]:
     """No package index reachable: pip's configuration files and PIP_* variables (this machine's find-links
     and extra index included) left out, proxies pointed at a closed port, the worktree not on the path."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_") and k != "PYTHONPATH"}
+    env = {k: v for k, v in _city_environ().items() if not k.startswith("PIP_") and k != "PYTHONPATH"}
     closed = "http://127.0.0.1:9"
     env.update(PIP_CONFIG_FILE=os.devnull, PIP_NO_INDEX="1", HTTP_PROXY=closed, HTTPS_PROXY=closed)
     env.update(http_proxy=closed, https_proxy=closed, PIP_DISABLE_PIP_VERSION_CHECK="1", **extra)
