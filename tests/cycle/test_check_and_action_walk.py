@@ -38,6 +38,9 @@ BASIS = "公金収納の手数料の差額（令和8年度決算）"
 DAY, MEETING = "2027-06-15", "令和9年度第1回行財政改革推進本部会議"
 LINE = "令和9年6月15日 行財政改革推進本部にて確認"
 PROVISIONAL = "速報（推進本部確認前）"
+PREVIOUS_LINE = (
+    "前年度の結果は、令和9年6月15日に行財政改革推進本部が確認したものです。"  # under the 前年度比較
+)
 # the clock of the walk: 2026's returns in spring 2027, the 推進本部 in June, 2027's returns in spring 2028
 DISTRIBUTED, COLLECTED, RETURNED, ACCEPTED = (
     "2027-04-10T09:00:00",
@@ -343,6 +346,7 @@ def test_2027_report_compares_with_the_closed_2026_and_carries_the_answers(
     assert then["decision"] == {"decided_on": DAY, "meeting": MEETING} and then["provisional"] is False
     prev = report["previous"]
     assert (prev["year"], prev["closed"]) == (FIRST, True)
+    assert prev["decision"] == {"decided_on": DAY, "meeting": MEETING}  # the 推進本部 line for 2026
     assert prev["total"]["counts"] == then["total"]["counts"]
     assert prev["total"]["change"] == {
         g: report["total"]["counts"][g] - n for g, n in then["total"]["counts"].items()
@@ -379,6 +383,7 @@ def test_2027_workbook_shows_the_change_and_the_answers(
     prev = report["previous"]
     assert [before[at[g]] for g in grades] == [prev["total"]["counts"][g] for g in grades]
     assert [change[at[g]] for g in grades] == [prev["total"]["change"][g] for g in grades]
+    assert f"※ {PREVIOUS_LINE}" in [r[0] for r in rows[total:]]
     printed = {tuple(r[3:7]) for r in load_workbook(xlsx)["懇談会意見"].iter_rows(values_only=True)}
     assert {(o, d, a, s) for _no, d, o, a, s in OPINIONS_TYPED} <= printed  # 意見, 担当課, 市の対応, 対応状況
     headers = {ws.title: ws.oddHeader.center.text or "" for ws in load_workbook(xlsx).worksheets}
@@ -394,7 +399,8 @@ def test_2027_web_page_shows_the_change_the_answers_and_provisional(
     assert 'id="grade_compare"' in html and "前年度評価" in html and "前年度実績" in html
     assert "懇談会からの意見と市の対応" in html
     assert all(response in html for *_rest, response, _state in OPINIONS_TYPED)
-    assert PROVISIONAL in html and "推進本部にて確認" not in html
+    assert PROVISIONAL in html and "推進本部にて確認" not in html  # 2027's own: 速報
+    assert PREVIOUS_LINE in html  # 2026's: verified
     assert next(p for p in report["summary"] if p["key"] == "opinions")["draft"] in html
 
 
@@ -417,7 +423,7 @@ def test_the_pdfs_say_provisional_for_2027_and_the_decision_for_2026(
     assert [i for i, page in enumerate(pages) if flat(PROVISIONAL) not in page] == []
     whole = "".join(pages)
     assert "懇談会からの意見と市の対応" in whole and flat(OPINIONS_TYPED[0][3]) in whole
-    assert "評価件数の前年度比較" in whole
+    assert "評価件数の前年度比較" in whole and flat(PREVIOUS_LINE) in whole
     assert flat("（下書き）" + next(p for p in report["summary"] if p["key"] == "opinions")["draft"]) in whole
     before = _pdf_pages(exported[FIRST])
     assert [i for i, page in enumerate(before) if flat(LINE) not in page] == []
