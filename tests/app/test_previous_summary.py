@@ -7,25 +7,22 @@ overwritten by refresh."""
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import subprocess
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pytest
 from helpers.cycle import NOW
+from helpers.summary import assert_summary_figures, at
 from helpers.workbook import make_master, soffice_convert
 from openpyxl import load_workbook
 
 from kaikaku_xl.app.report import report_from_file
 from kaikaku_xl.cli.program import main
 from kaikaku_xl.master.contract.inputs import SUMMARY
-from kaikaku_xl.rounding import percent_points, round_half_away
 
 YEAR, PREVIOUS = 2027, 2026
-NUMBER = re.compile(r"[+△]?\d[\d,]*(?:\.\d+)?")
 HAS_SOFFICE = shutil.which("soffice") is not None
 
 
@@ -58,27 +55,10 @@ def two_years(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return _two_years(tmp_path_factory.mktemp("two_years"))
 
 
-def _at(doc: Any, pointer: str) -> Any:
-    """The value at a JSON pointer; `/opinions#count` is the list's length, `…#count?state=対応済` of those
-    entries (app/summary_draft.opinion_tally)."""
-    pointer, _, count = pointer.partition("#count")
-    if _:
-        entries = _at(doc, pointer)
-        key, _eq, value = count.removeprefix("?").partition("=")
-        return sum(1 for e in entries if not key or e.get(key) == value)
-    for part in pointer.strip("/").split("/"):
-        doc = doc[int(part)] if isinstance(doc, list) else doc[part]
-    return doc
-
-
 def _pdf_text(pdf: Path) -> str:
     return subprocess.run(
         ["pdftotext", "-raw", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout
-
-
-def _number(text: str) -> float:
-    return float(text.replace(",", "").replace("+", "").replace("△", "-"))
 
 
 def test_previous_block_is_the_closed_year_as_recorded(
@@ -180,18 +160,7 @@ def test_every_number_of_the_summary_is_a_report_figure(
         "effects",
         "revisions",
     ]
-    for p in summary:
-        cited = [f["text"] for f in p["figures"]]
-        assert Counter(NUMBER.findall(p["draft"])) == Counter(n for t in cited for n in NUMBER.findall(t)), p
-        for f in p["figures"]:
-            assert _at(report, f["pointer"]) == f["value"], f
-            shown = _number(NUMBER.findall(f["text"])[0])
-            if f["text"].endswith("%"):
-                assert shown == float(percent_points(f["value"])), f
-            elif f["text"].endswith("円"):
-                assert shown == round_half_away(float(f["value"]), 0), f
-            else:
-                assert shown == f["value"], f
+    assert_summary_figures(report)
     assert "△" in summary[0]["draft"]  # the grade counts fell: the change is printed as the tables print it
 
 
@@ -268,4 +237,4 @@ def test_the_opinions_paragraph_is_written_only_when_the_report_has_opinions(tmp
     paragraph = next(d for d in drafts if d.key == "opinions")
     assert "3件" in paragraph.text and "2件" in paragraph.text
     doc = {"opinions": opinions}
-    assert [_at(doc, f.pointer) for f in paragraph.figures] == [f.value for f in paragraph.figures] == [3, 2]
+    assert [at(doc, f.pointer) for f in paragraph.figures] == [f.value for f in paragraph.figures] == [3, 2]

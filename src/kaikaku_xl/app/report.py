@@ -320,7 +320,13 @@ def report_from_engine(engine: Engine, year: int | None = None, progress: Progre
 
 
 def with_verification(report: Report, decisions: Mapping[int, YearDecision]) -> Report:
-    """The report with the 推進本部's verification of its year (締めた年度): provisional (速報) unless recorded."""
+    """The report with the 推進本部's verification of its year (締めた年度): provisional (速報) unless recorded; the
+    previous year's verification goes with its 前年度比較 block (the materials name it under the tables)."""
+    before = decisions.get(report.evaluation_year - 1)
+    if report.previous is not None and report.previous.closed and before is not None and before.decided_on:
+        report = replace(
+            report, previous=replace(report.previous, decision=Decision(before.decided_on, before.meeting))
+        )
     year = decisions.get(report.evaluation_year)
     if year is None:
         return report

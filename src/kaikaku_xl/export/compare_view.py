@@ -4,6 +4,7 @@ closed previous year prints its recorded figures (the report's `previous` block 
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Mapping, Sequence
 
 from kaikaku_xl.export.cells import (
@@ -20,6 +21,7 @@ from kaikaku_xl.export.report import CountRow, Report
 from kaikaku_xl.export.tables import policy_label
 from kaikaku_xl.plan.scale import EXCLUDED, NOT_GRADED
 from kaikaku_xl.rounding import EMPTY
+from kaikaku_xl.years import wareki_date
 
 STATUS_COLUMNS = ("未着手", "実施中", "完了", EXCLUDED, "未入力")
 
@@ -104,7 +106,20 @@ def _notes(report: Report) -> list[str]:
     source = (
         "締めた年度の記録（年度確定値）" if prev.closed else "現在の入力から計算した値（年度を締める前の値）"
     )
-    return [f"前年度（{fiscal_year_label(prev.year)}）は{source}です。増減は今年度 − 前年度。"]
+    notes = [f"前年度（{fiscal_year_label(prev.year)}）は{source}です。増減は今年度 − 前年度。"]
+    verified = _verified_on(prev.decision.decided_on) if prev.decision is not None else None
+    if verified is not None:  # the previous year's 推進本部 line (this year's own stays 速報 until verified)
+        notes.append(f"前年度の結果は、{verified}に行財政改革推進本部が確認したものです。")
+    return notes
+
+
+def _verified_on(day: str) -> str | None:
+    """「令和9年6月15日」 of a recorded YYYY-MM-DD (None if it is not one)."""
+    try:
+        when = datetime.date.fromisoformat(day)
+    except ValueError:
+        return None
+    return f"{wareki_date(when)}年{when.month}月{when.day}日"
 
 
 def effect_compare_table(report: Report, names: dict[int, str], unit: str) -> Table:

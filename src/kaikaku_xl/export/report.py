@@ -274,6 +274,7 @@ class Previous(_Record):
     measures: tuple[PreviousMeasure, ...]
     effects: Mapping[str, Number]  # single_year, cumulative of that year
     effect_change: Mapping[str, Number] | None = None  # this year − that year (None where either is −)
+    decision: Decision | None = None  # the 推進本部's verification of that year, where recorded
 
     def to_dict(self) -> dict[str, Any]:
         out = super().to_dict()
