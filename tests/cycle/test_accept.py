@@ -74,6 +74,7 @@ def test_send_back_redistribute_collect_accept_and_close(
     assert [p.name for p in files] == [f"{YEAR}年度_実績報告_{SENT_BACK}.xlsx"]
     guide = _guide_text(files[0])
     assert REASON in guide and "差戻し" in guide
+    assert "令和9年5月31日" in guide  # without --due, the file sent again keeps the deadline the others have
     assert REASON not in _guide_text(department_file(out, DEPT))  # the others' files never said it
     # accepting before the new file came back is refused: nothing collected of the latest distribution
     capsys.readouterr()

@@ -262,6 +262,21 @@ def checked_due(due: str, year: int, today: date) -> None:
         )
 
 
+def earlier_due(records: list[Distribution], department: str, year: int, today: date) -> str:
+    """The due date of the department's latest distribution of the year while it is still ahead ("" otherwise:
+    a deadline already past is not carried over; give --due)."""
+    mine = [r for r in records if str(r.department) == department and whole_number(r.year) == year and r.due]
+    if not mine:
+        return ""
+    latest = max(mine, key=lambda r: str(r.distributed_at))
+    due = latest.due.isoformat()[:10] if isinstance(latest.due, date) else str(latest.due).strip()[:10]
+    try:
+        checked_due(due, year, today)
+    except InputError:
+        return ""
+    return due
+
+
 def _checked_year(engine: Engine, loaded: Loaded, year: int | None, due: str) -> int:
     """The year to distribute (the evaluation year by default): one staff enter actuals for, not closed (the
     due date is checked by checked_due)."""
@@ -361,7 +376,12 @@ def distribute_into(
     require_cycle_tables(engine)
     loaded = load(engine, progress)
     year = _checked_year(engine, loaded, year, due)
-    checked_due(due, year, (now or datetime.now()).date())
+    today = (now or datetime.now()).date()
+    if department and not due:  # a file sent again (after a send-back) keeps the deadline the others have
+        due = earlier_due(
+            read_records(engine, Distribution), known_department(loaded, department, year), year, today
+        )
+    checked_due(due, year, today)
     stamp = timestamp(now)
     raw = {name: engine.read_table(loaded.layout.table(name)) for name in c.DEPARTMENT_TABLES}
     info = read_records(engine, InfoEntry)
