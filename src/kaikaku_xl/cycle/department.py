@@ -133,7 +133,7 @@ def build_department_workbook(book: DepartmentBook) -> Workbook:
         ws = wb.create_sheet(table.spec.sheet)
         write_table(ws, table.spec, table.rows, editable=table.editable, row_formats=table.row_formats)
         if table.spec.name == OPINIONS.name:
-            ws.cell(row=2, column=table.spec.anchor_col).value = OPINION_NOTE
+            put_value(ws.cell(row=2, column=table.spec.anchor_col), OPINION_NOTE)
         _write_beside(ws, table)
         ws.freeze_panes = ws.cell(
             row=table.spec.anchor_row + 1, column=4 if table.spec.name == c.ACTUALS_TABLE else 1
