@@ -181,10 +181,11 @@ def main() -> int:
         results = [type_one(doc, frame, dispatcher, s, a, t) for s, a, t in job["cells"]]
         doc.storeToURL(url, (prop("FilterName", "Calc MS Excel 2007 XML"), prop("Overwrite", True)))
         print("SAVED", file=sys.stderr, flush=True)  # typing_uno retries a run only when it did not save
+        # the results before closing: the bridge can crash while the document closes, after the file is saved
+        with open(sys.argv[2], "w", encoding="utf-8") as out:
+            json.dump(results, out, ensure_ascii=False)
     finally:
         doc.close(True)
-    with open(sys.argv[2], "w", encoding="utf-8") as out:
-        json.dump(results, out, ensure_ascii=False)
     return 0
 
 
