@@ -32,6 +32,7 @@ from kaikaku_xl.master import contract as c
 from kaikaku_xl.master.load import Loaded, load
 from kaikaku_xl.master.locate import LEDGER_KEYS, actual_rows, ledger_key, positions, status_key, status_rows
 from kaikaku_xl.master.readers.percent import as_points
+from kaikaku_xl.master.readers.revisions import parse_day
 from kaikaku_xl.master.records import (
     DistributedValue,
     Distribution,
@@ -269,7 +270,9 @@ def earlier_due(records: list[Distribution], department: str, year: int, today: 
     if not mine:
         return ""
     latest = max(mine, key=lambda r: str(r.distributed_at))
-    due = latest.due.isoformat()[:10] if isinstance(latest.due, date) else str(latest.due).strip()[:10]
+    due = parse_day(latest.due)  # a date cell after another program saved the master, or the text written
+    if due is None:
+        return ""
     try:
         checked_due(due, year, today)
     except InputError:
